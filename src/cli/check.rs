@@ -1,0 +1,90 @@
+//! `diligence check`: every problem in the workspace, not only the first.
+
+use super::{Failure, Global, Outcome, print_diagnostics};
+use crate::diag::Diagnostic;
+use crate::evaluation::{self, Request};
+use crate::model::profile::Verification;
+use crate::workspace::Workspace;
+use clap::Args;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct CheckArgs {
+    /// Check as of this date (evidence age, waiver expiry): YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+}
+
+pub fn run(global: &Global, args: CheckArgs) -> Outcome {
+    let today = super::evaluate::parse_today(args.today.as_deref())?;
+    let ws = Workspace::load(&global.dir)?;
+    let mut diags: Vec<Diagnostic> = ws.problems.clone();
+    diags.extend(ws.unverified.iter().cloned());
+
+    // Run every rule on every offering at every classification of every policy: a rule that
+    // fails at run time (an unknown fact, a limit) is a problem of the workspace too.
+    let offerings: Vec<_> = ws
+        .profiles
+        .iter()
+        .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
+        .collect();
+    let mut expired = Vec::new();
+    for policy in &ws.policies {
+        let request = Request {
+            policy,
+            offerings: offerings.clone(),
+            classes: policy.classes.iter().map(|c| c.name.clone()).collect(),
+            tags: Vec::new(),
+            today,
+            generated: String::new(),
+        };
+        match evaluation::evaluate(&ws.rules, &request) {
+            Ok(eval) => expired.extend(eval.warnings),
+            Err(errors) => {
+                for e in errors {
+                    if !diags.contains(&e) {
+                        diags.push(e);
+                    }
+                }
+            }
+        }
+    }
+    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors + expired.len();
+    print_diagnostics(&diags, &ws.root);
+    for w in &expired {
+        eprintln!("warning: {w}");
+    }
+    let claims: Vec<_> = ws
+        .profiles
+        .iter()
+        .flat_map(|p| p.offerings.iter())
+        .flat_map(|o| o.facts.values())
+        .flat_map(|f| f.claims.iter())
+        .collect();
+    let verified = claims
+        .iter()
+        .filter(|c| c.verification == Verification::Verified)
+        .count();
+    eprintln!(
+        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rules: {} error{}, {} warning{}",
+        ws.policies.len(),
+        if ws.policies.len() == 1 { "y" } else { "ies" },
+        ws.profiles.len(),
+        if ws.profiles.len() == 1 { "" } else { "s" },
+        offerings.len(),
+        claims.len(),
+        verified,
+        ws.rules.rules.len(),
+        errors,
+        if errors == 1 { "" } else { "s" },
+        warnings,
+        if warnings == 1 { "" } else { "s" },
+    );
+    if errors > 0 {
+        return Err(Failure(Vec::new()));
+    }
+    Ok(ExitCode::SUCCESS)
+}

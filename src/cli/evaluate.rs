@@ -1,0 +1,277 @@
+//! `diligence evaluate`
+
+use super::{Failure, Global, Outcome, output, print_diagnostics, write_stdout};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::evaluation::{self, Request, Verdict};
+use crate::model::policy::Policy;
+use crate::model::profile::{Offering, Profile};
+use crate::report::{self, Style};
+use crate::workspace::Workspace;
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Table,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    #[value(name = "no-go")]
+    NoGo,
+    Hold,
+    Conditional,
+    Never,
+}
+
+impl FailOn {
+    fn threshold(self) -> Option<Verdict> {
+        match self {
+            FailOn::NoGo => Some(Verdict::NoGo),
+            FailOn::Hold => Some(Verdict::Hold),
+            FailOn::Conditional => Some(Verdict::Conditional),
+            FailOn::Never => None,
+        }
+    }
+}
+
+#[derive(Args, Debug)]
+pub struct EvaluateArgs {
+    /// Vendors or offerings to evaluate: VENDOR or VENDOR/OFFERING (default: all)
+    #[arg(value_name = "VENDOR[/OFFERING]")]
+    pub targets: Vec<String>,
+    /// The policy: policies/NAME.yaml
+    #[arg(long, default_value = "default", value_name = "NAME")]
+    pub policy: String,
+    /// Classifications to evaluate at (repeatable; default: every one in the policy)
+    #[arg(long = "class", value_name = "LEVEL")]
+    pub classes: Vec<String>,
+    /// Data tags that add requirements, e.g. phi, eu_personal_data (repeatable)
+    #[arg(long = "tag", value_name = "TAG")]
+    pub tags: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = Format::Table)]
+    pub format: Format,
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long, short = 'o', value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Exit 1 when any verdict is at or above this level
+    #[arg(long, value_enum, default_value_t = FailOn::Never)]
+    pub fail_on: FailOn,
+    /// Evaluate as of this date (evidence age, expiries, waivers): YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub today: Option<String>,
+    /// Also show passed checks in the table
+    #[arg(long, short = 'v')]
+    pub verbose: bool,
+}
+
+pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
+    let today = parse_today(args.today.as_deref())?;
+    let ws = Workspace::load(&global.dir)?;
+    let (errors, warnings): (Vec<_>, Vec<_>) =
+        ws.problems.iter().cloned().partition(Diagnostic::is_error);
+    if !errors.is_empty() {
+        return Err(Failure(errors));
+    }
+    let policy = ws.policy(&args.policy)?;
+    let offerings = select_offerings(&ws, &args.targets)?;
+    let classes = select_classes(policy, &args.classes)?;
+    let tags = select_tags(policy, &args.tags)?;
+
+    // Unverified quotes do not stop the review; the claims count for nothing and the reviewer
+    // is told which facts need a new look.
+    let mut notes: Vec<Diagnostic> = warnings;
+    notes.extend(ws.unverified.iter().cloned().map(|d| Diagnostic {
+        severity: crate::diag::Severity::Warning,
+        ..d
+    }));
+    print_diagnostics(&notes, &ws.root);
+
+    let generated = match &args.today {
+        Some(_) => format!("{today}T00:00:00Z"),
+        None => jiff::Timestamp::now()
+            .strftime("%Y-%m-%dT%H:%M:%SZ")
+            .to_string(),
+    };
+    let request = Request {
+        policy,
+        offerings,
+        classes,
+        tags,
+        today,
+        generated,
+    };
+    let eval = evaluation::evaluate(&ws.rules, &request).map_err(Failure)?;
+    for w in &eval.warnings {
+        eprintln!("warning: {w}");
+    }
+
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let bytes = match args.format {
+        Format::Json => report::json::render(&eval),
+        Format::Table => report::table::render(
+            &eval,
+            &Style {
+                color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
+                width: terminal_width(to_terminal),
+                verbose: args.verbose,
+            },
+        ),
+    };
+    match &args.output {
+        Some(path) => {
+            output::refuse_input_file(path, &ws.root)?;
+            output::write_atomically(path, &bytes)?;
+        }
+        None => write_stdout(&bytes)?,
+    }
+
+    let failed = args
+        .fail_on
+        .threshold()
+        .is_some_and(|t| eval.worst().is_some_and(|w| w >= t));
+    Ok(if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn terminal_width(to_terminal: bool) -> Option<u16> {
+    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+        return Some(cols);
+    }
+    if to_terminal {
+        comfy_table::Table::new().width()
+    } else {
+        None
+    }
+}
+
+pub fn parse_today(text: Option<&str>) -> Result<jiff::civil::Date, Failure> {
+    match text {
+        None => Ok(jiff::ZonedDateTime::now().date()),
+        Some(t) => t.parse().map_err(|_| {
+            Diagnostic::error(format!("--today `{t}` is not a date"))
+                .hint("write it as YYYY-MM-DD, e.g. --today 2026-11-24")
+                .into()
+        }),
+    }
+}
+
+/// Resolves `VENDOR` and `VENDOR/OFFERING` arguments, in workspace order.
+pub fn select_offerings<'a>(
+    ws: &'a Workspace,
+    targets: &[String],
+) -> Result<Vec<(&'a Profile, &'a Offering)>, Failure> {
+    let mut problems = Vec::new();
+    let mut wanted: Vec<(&str, Option<&str>)> = Vec::new();
+    for t in targets {
+        let (vendor, offering) = match t.split_once('/') {
+            Some((v, o)) => (v, Some(o)),
+            None => (t.as_str(), None),
+        };
+        let Some(profile) = ws.profile(vendor) else {
+            problems.push(
+                Diagnostic::error(format!("unknown vendor `{vendor}`")).hint(
+                    did_you_mean(vendor, ws.profiles.iter().map(|p| p.id.as_str())).unwrap_or_else(
+                        || {
+                            let ids: Vec<&str> =
+                                ws.profiles.iter().map(|p| p.id.as_str()).collect();
+                            format!("vendors: {}", ids.join(", "))
+                        },
+                    ),
+                ),
+            );
+            continue;
+        };
+        if let Some(o) = offering {
+            if profile.offering(o).is_none() {
+                let ids: Vec<&str> = profile.offerings.iter().map(|x| x.id.as_str()).collect();
+                problems.push(
+                    Diagnostic::error(format!("vendor `{vendor}` has no offering `{o}`")).hint(
+                        did_you_mean(o, ids.iter().copied()).unwrap_or_else(|| {
+                            format!("offerings of {vendor}: {}", ids.join(", "))
+                        }),
+                    ),
+                );
+                continue;
+            }
+        }
+        wanted.push((vendor, offering));
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    let mut out = Vec::new();
+    for p in &ws.profiles {
+        for o in &p.offerings {
+            let selected = wanted.is_empty()
+                || wanted
+                    .iter()
+                    .any(|(v, off)| *v == p.id && off.is_none_or(|x| x == o.id));
+            if selected {
+                out.push((p, o));
+            }
+        }
+    }
+    Ok(out)
+}
+
+pub fn select_classes(policy: &Policy, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    if wanted.is_empty() {
+        return Ok(policy.classes.iter().map(|c| c.name.clone()).collect());
+    }
+    let names: Vec<&str> = policy.classes.iter().map(|c| c.name.as_str()).collect();
+    let mut problems = Vec::new();
+    for w in wanted {
+        if policy.class(w).is_none() {
+            problems.push(
+                Diagnostic::error(format!(
+                    "policy `{}` has no classification `{w}`",
+                    policy.name
+                ))
+                .hint(
+                    did_you_mean(w, names.iter().copied())
+                        .unwrap_or_else(|| format!("classifications: {}", names.join(", "))),
+                ),
+            );
+        }
+    }
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    // Policy order (least sensitive first), whatever order they were given in.
+    Ok(names
+        .into_iter()
+        .filter(|n| wanted.iter().any(|w| w == n))
+        .map(str::to_string)
+        .collect())
+}
+
+pub fn select_tags(policy: &Policy, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    let names: Vec<&str> = policy.tags.iter().map(|t| t.name.as_str()).collect();
+    let mut problems = Vec::new();
+    let mut out: Vec<String> = Vec::new();
+    for w in wanted {
+        if policy.tag(w).is_none() {
+            problems.push(
+                Diagnostic::error(format!("policy `{}` has no tag `{w}`", policy.name)).hint(
+                    did_you_mean(w, names.iter().copied())
+                        .unwrap_or_else(|| format!("tags: {}", names.join(", "))),
+                ),
+            );
+        } else if !out.contains(w) {
+            out.push(w.clone());
+        }
+    }
+    if problems.is_empty() {
+        Ok(out)
+    } else {
+        Err(Failure(problems))
+    }
+}

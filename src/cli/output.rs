@@ -1,0 +1,57 @@
+//! Where output goes: stdout, or a file written atomically (a temporary file in the same folder,
+//! then renamed), so that a failed run never leaves a partial or emptied file.
+
+use super::Failure;
+use crate::diag::Diagnostic;
+use std::io::Write;
+use std::path::Path;
+
+/// Refuses an output path that would replace one of the workspace's own input files.
+pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure> {
+    let Ok(target) = output.canonicalize() else {
+        return Ok(()); // does not exist yet: cannot be an input
+    };
+    let Ok(root) = workspace.canonicalize() else {
+        return Ok(());
+    };
+    let is_input = ["policies", "vendors", "scripts"]
+        .iter()
+        .any(|d| target.starts_with(root.join(d)));
+    if is_input {
+        return Err(Diagnostic::error(format!(
+            "--output {} would replace an input file of the workspace",
+            output.display()
+        ))
+        .hint("write the report outside policies/, vendors/ and scripts/")
+        .into());
+    }
+    Ok(())
+}
+
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    let fail = |what: &str, e: std::io::Error| -> Failure {
+        Diagnostic::error(format!("cannot {what} {}: {e}", path.display()))
+            .hint("check that the folder exists and is writable")
+            .into()
+    };
+    if path.is_dir() {
+        return Err(
+            Diagnostic::error(format!("--output {} is a folder", path.display()))
+                .hint("give a file name, e.g. --output review.json")
+                .into(),
+        );
+    }
+    let dir = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let mut tmp = tempfile::Builder::new()
+        .prefix(".diligence-")
+        .tempfile_in(dir)
+        .map_err(|e| fail("create a temporary file next to", e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| fail("write", e))?;
+    tmp.persist(path).map_err(|e| fail("replace", e.error))?;
+    Ok(())
+}

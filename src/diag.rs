@@ -1,0 +1,209 @@
+//! Diagnostics: every problem a user can cause, with the file, line, column and field it is
+//! about, what is wrong, and what to do about it.
+
+use serde::Serialize;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A 1-based line and column in a file (column counted in characters).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+pub struct Pos {
+    pub line: u32,
+    pub column: u32,
+}
+
+impl Pos {
+    pub fn new(line: u32, column: u32) -> Self {
+        Pos { line, column }
+    }
+}
+
+/// One problem found in the workspace or on the command line.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the workspace where possible).
+    pub file: Option<String>,
+    pub line: u32,
+    pub column: u32,
+    pub message: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            file: None,
+            line: 0,
+            column: 0,
+            message: message.into(),
+            hint: None,
+        }
+    }
+
+    pub fn warning(message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(message)
+        }
+    }
+
+    pub fn in_file(mut self, file: impl Into<String>) -> Self {
+        self.file = Some(file.into());
+        self
+    }
+
+    pub fn at(mut self, pos: Pos) -> Self {
+        self.line = pos.line;
+        self.column = pos.column;
+        self
+    }
+
+    pub fn hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    pub fn maybe_hint(self, hint: Option<String>) -> Self {
+        match hint {
+            Some(h) => self.hint(h),
+            None => self,
+        }
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// `file:line:col` (or as much of it as is known).
+    pub fn location(&self) -> String {
+        match (&self.file, self.line) {
+            (Some(f), 0) => f.clone(),
+            (Some(f), l) => format!("{f}:{l}:{}", self.column.max(1)),
+            (None, _) => "diligence".to_string(),
+        }
+    }
+
+    /// Renders the diagnostic with a snippet of the offending line when the file can be read.
+    pub fn render(&self, root: Option<&Path>) -> String {
+        let mut out = self.to_string();
+        if let (Some(file), true) = (&self.file, self.line > 0) {
+            let path = match root {
+                Some(r) if Path::new(file).is_relative() => r.join(file),
+                _ => PathBuf::from(file),
+            };
+            if let Some(snippet) = snippet(&path, self.line, self.column) {
+                out.push('\n');
+                out.push_str(&snippet);
+            }
+        }
+        if let Some(h) = &self.hint {
+            out.push_str("\n  = hint: ");
+            out.push_str(h);
+        }
+        out
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let kind = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        write!(f, "{}: {kind}: {}", self.location(), self.message)
+    }
+}
+
+fn snippet(path: &Path, line: u32, column: u32) -> Option<String> {
+    let meta = std::fs::metadata(path).ok()?;
+    if meta.len() > 4 * 1024 * 1024 {
+        return None;
+    }
+    let text = std::fs::read(path).ok()?;
+    let text = String::from_utf8_lossy(&text);
+    let src = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let src: String = src.chars().take(200).collect();
+    let gutter = line.to_string();
+    let pad = " ".repeat(gutter.len());
+    let caret_at = (column.max(1) as usize - 1).min(src.chars().count());
+    let lead: String = src
+        .chars()
+        .take(caret_at)
+        .map(|c| if c == '\t' { '\t' } else { ' ' })
+        .collect();
+    Some(format!(
+        "{pad} |\n{gutter} | {}\n{pad} | {lead}^",
+        src.trim_end()
+    ))
+}
+
+/// The closest candidate to `word` by edit distance, when it is close enough to be a likely typo.
+pub fn did_you_mean<'a, I>(word: &str, candidates: I) -> Option<String>
+where
+    I: IntoIterator<Item = &'a str>,
+{
+    let word_lc = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::damerau_levenshtein(&word_lc, &c.to_lowercase()), c))
+        .filter(|(d, c)| *d <= (c.chars().count().max(word.chars().count()) / 3).max(1))
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, c)| format!("did you mean `{c}`?"))
+}
+
+/// A list of problems that stops the command: exit code 2.
+#[derive(Debug, Default)]
+pub struct Problems(pub Vec<Diagnostic>);
+
+impl Problems {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| d.is_error())
+    }
+    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.0.iter().filter(|d| !d.is_error())
+    }
+}
+
+impl From<Diagnostic> for Problems {
+    fn from(d: Diagnostic) -> Self {
+        Problems(vec![d])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggests_close_names_only() {
+        assert_eq!(
+            did_you_mean("retention_dys", ["retention_days", "dpa"]).as_deref(),
+            Some("did you mean `retention_days`?")
+        );
+        assert_eq!(did_you_mean("banana", ["retention_days", "dpa"]), None);
+    }
+
+    #[test]
+    fn location_formats() {
+        let d = Diagnostic::error("bad")
+            .in_file("vendors/x/profile.yaml")
+            .at(Pos::new(3, 7));
+        assert_eq!(d.to_string(), "vendors/x/profile.yaml:3:7: error: bad");
+    }
+}

@@ -1,0 +1,398 @@
+//! Rules: compiled once to Rhai ASTs, run against an offering's facts at a classification.
+
+pub mod facts;
+mod rhai_setup;
+pub mod state;
+
+pub use rhai_setup::{
+    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
+    MAX_TRACE_BYTES,
+};
+pub use state::{Level, RawFinding, RunRecord};
+
+use crate::diag::{Diagnostic, Pos};
+use crate::model::policy::{Policy, Requirements};
+use crate::model::profile::{Offering, Profile};
+use crate::model::vocabulary::REQUIREMENTS;
+use facts::FactTable;
+use rhai::{AST, Dynamic, Engine, EvalAltResult, Map, Position, Scope};
+use std::sync::Arc;
+
+/// Largest rule file we read.
+pub const MAX_RULE_BYTES: u64 = 256 * 1024;
+
+/// A rule's source as found in the workspace.
+#[derive(Debug, Clone)]
+pub struct RuleSource {
+    pub id: String,
+    /// e.g. `scripts/retention-limit.rhai`
+    pub file: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    pub id: String,
+    pub file: String,
+    /// First line of the leading `//!` comment.
+    pub title: String,
+    /// The rest of the leading `//!` comment.
+    pub rationale: String,
+    /// Every call to a finding function in the script: (level, line), for test coverage.
+    pub finding_calls: Vec<(Level, u32)>,
+    ast: AST,
+}
+
+/// The compiled rules and the engine that runs them.
+pub struct RuleSet {
+    engine: Engine,
+    pub rules: Vec<Rule>,
+}
+
+/// The names rules find in scope. Compiling with them declared lets strict-variables mode
+/// reject any other undeclared name at compile time.
+const SCOPE_NAMES: [&str; 7] = [
+    "vendor",
+    "offering",
+    "classification",
+    "tags",
+    "require",
+    "policy",
+    "today",
+];
+
+impl RuleSet {
+    /// Compiles every rule; a rule that does not compile is reported and left out.
+    pub fn compile(sources: &[RuleSource]) -> (RuleSet, Vec<Diagnostic>) {
+        let engine = rhai_setup::build_engine();
+        let mut declared = Scope::new();
+        for name in SCOPE_NAMES {
+            declared.push_constant(name, Dynamic::UNIT);
+        }
+        let mut rules = Vec::new();
+        let mut problems = Vec::new();
+        for src in sources {
+            match engine.compile_with_scope(&declared, &src.text) {
+                Ok(ast) => {
+                    let (title, rationale) = header(&src.text);
+                    if title.is_empty() {
+                        problems.push(
+                            Diagnostic::warning("rule has no `//!` title")
+                                .in_file(src.file.clone())
+                                .at(Pos::new(1, 1))
+                                .hint("start the rule with `//! Title` and a line or two of rationale"),
+                        );
+                    }
+                    rules.push(Rule {
+                        id: src.id.clone(),
+                        file: src.file.clone(),
+                        title,
+                        rationale,
+                        finding_calls: finding_calls(&src.text),
+                        ast,
+                    });
+                }
+                Err(e) => {
+                    let message = strip_position(&e.0.to_string());
+                    problems.push(
+                        Diagnostic::error(format!("rule does not compile: {message}"))
+                            .in_file(src.file.clone())
+                            .at(pos_of(e.1))
+                            .maybe_hint(compile_hint(&message)),
+                    );
+                }
+            }
+        }
+        (RuleSet { engine, rules }, problems)
+    }
+
+    pub fn rule(&self, id: &str) -> Option<&Rule> {
+        self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Runs one rule with the scope prepared by [`Bindings::scope`]. Variables the rule declares
+    /// are removed afterwards so the scope can be reused for the next rule.
+    pub fn run(
+        &self,
+        rule: &Rule,
+        table: &Arc<FactTable>,
+        scope: &mut Scope<'static>,
+        today: jiff::civil::Date,
+    ) -> Result<RunRecord, Diagnostic> {
+        let base = scope.len();
+        state::begin(Arc::clone(table), today);
+        let outcome = self.engine.run_ast_with_scope(scope, &rule.ast);
+        let record = state::finish();
+        scope.rewind(base);
+        let fail = |message: String, pos: Position| {
+            Diagnostic::error(message)
+                .in_file(rule.file.clone())
+                .at(pos_of(pos))
+        };
+        match (outcome, record) {
+            (Err(e), _) => {
+                let (message, pos) = describe(&e);
+                Err(fail(message, pos).maybe_hint(runtime_hint(&e)))
+            }
+            (Ok(()), Err(message)) => Err(fail(message, Position::NONE)),
+            (Ok(()), Ok(record)) => Ok(record),
+        }
+    }
+}
+
+/// The variables a rule sees for one offering at one classification.
+pub struct Bindings<'a> {
+    pub profile: &'a Profile,
+    pub offering: &'a Offering,
+    pub policy: &'a Policy,
+    pub classification: &'a str,
+    pub tags: &'a [String],
+    pub requirements: &'a Requirements,
+    pub today: jiff::civil::Date,
+}
+
+impl Bindings<'_> {
+    pub fn scope(&self) -> Scope<'static> {
+        let text = |s: &str| Dynamic::from(s.to_string());
+        let mut vendor = Map::new();
+        vendor.insert("id".into(), text(&self.profile.id));
+        vendor.insert("name".into(), text(&self.profile.name));
+        vendor.insert(
+            "reviewed".into(),
+            self.profile
+                .reviewed
+                .map_or(Dynamic::UNIT, |d| text(&d.to_string())),
+        );
+        let mut offering = Map::new();
+        offering.insert("id".into(), text(&self.offering.id));
+        offering.insert("name".into(), text(&self.offering.name));
+        offering.insert("tier".into(), text(&self.offering.tier));
+        let mut require = Map::new();
+        for spec in REQUIREMENTS {
+            let value = self.requirements.get(spec.name).map_or(Dynamic::UNIT, |v| {
+                rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
+            });
+            require.insert(spec.name.into(), value);
+        }
+        let mut policy = Map::new();
+        policy.insert("name".into(), text(&self.policy.name));
+        policy.insert("organization".into(), text(&self.policy.organization));
+        let opt_int = |v: Option<i64>| v.map_or(Dynamic::UNIT, Dynamic::from_int);
+        policy.insert(
+            "evidence_max_age_days".into(),
+            opt_int(self.policy.evidence_max_age_days),
+        );
+        policy.insert(
+            "review_interval_days".into(),
+            opt_int(self.policy.review_interval_days),
+        );
+
+        let mut scope = Scope::new();
+        scope.push_constant("vendor", vendor);
+        scope.push_constant("offering", offering);
+        scope.push_constant("classification", self.classification.to_string());
+        scope.push_constant(
+            "tags",
+            self.tags.iter().map(|t| text(t)).collect::<rhai::Array>(),
+        );
+        scope.push_constant("require", require);
+        scope.push_constant("policy", policy);
+        scope.push_constant("today", self.today.to_string());
+        scope
+    }
+}
+
+fn pos_of(p: Position) -> Pos {
+    Pos::new(
+        p.line().unwrap_or(0) as u32,
+        p.position().unwrap_or(1) as u32,
+    )
+}
+
+/// Rhai appends " (line N, position M)" to messages; we show the location our own way.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" (line ") {
+        Some(i) if message.ends_with(')') => message[..i].to_string(),
+        _ => message.to_string(),
+    }
+}
+
+fn describe(e: &EvalAltResult) -> (String, Position) {
+    match e {
+        EvalAltResult::ErrorInFunctionCall(name, _, inner, pos) => {
+            let (message, inner_pos) = describe(inner);
+            let message = if name.starts_with("anon$") || message.contains(name.as_str()) {
+                message
+            } else {
+                format!("in function `{name}`: {message}")
+            };
+            (message, if inner_pos.is_none() { *pos } else { inner_pos })
+        }
+        EvalAltResult::ErrorRuntime(value, pos) | EvalAltResult::ErrorTerminated(value, pos) => {
+            (value.to_string(), *pos)
+        }
+        EvalAltResult::ErrorTooManyOperations(pos) => (
+            format!("rule stopped after {MAX_OPERATIONS} operations (an endless loop?)"),
+            *pos,
+        ),
+        EvalAltResult::ErrorStackOverflow(pos) => (
+            format!(
+                "rule stopped: calls nested deeper than {MAX_CALL_LEVELS} (endless recursion?)"
+            ),
+            *pos,
+        ),
+        EvalAltResult::ErrorDataTooLarge(what, pos) => {
+            (format!("rule stopped: {what} grew past its limit"), *pos)
+        }
+        EvalAltResult::ErrorPropertyNotFound(name, pos) => {
+            (format!("unknown map property `{name}`"), *pos)
+        }
+        other => (strip_position(&other.to_string()), other.position()),
+    }
+}
+
+fn runtime_hint(e: &EvalAltResult) -> Option<String> {
+    let inner = match e {
+        EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => inner.as_ref(),
+        other => other,
+    };
+    match inner {
+        EvalAltResult::ErrorPropertyNotFound(name, _) => {
+            let known = REQUIREMENTS.iter().map(|r| r.name).chain([
+                "id",
+                "name",
+                "tier",
+                "reviewed",
+                "value",
+                "source",
+                "authority",
+                "section",
+                "quote",
+                "role",
+            ]);
+            crate::diag::did_you_mean(name, known).or_else(|| {
+                Some(
+                    "check the property name; `require` lists every requirement, unset ones as ()"
+                        .into(),
+                )
+            })
+        }
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => Some(format!(
+            "no function `{sig}`: findings are block/hold/condition(message, action), warn/info(message[, action]), pass(message); facts are read with fact/known/claims/conflicting/stale/authority(name)"
+        )),
+        EvalAltResult::ErrorAssignmentToConstant(..) => Some(
+            "vendor, offering, classification, tags, require, policy and today are read-only"
+                .into(),
+        ),
+        _ => None,
+    }
+}
+
+fn compile_hint(message: &str) -> Option<String> {
+    if message.contains("Unknown variable") || message.contains("Variable not found") {
+        Some(format!(
+            "rules see: {}; declare other variables with `let`",
+            SCOPE_NAMES.join(", ")
+        ))
+    } else if message.contains("eval") {
+        Some("`eval` is disabled in rules".into())
+    } else if message.contains("import") {
+        Some("rules cannot import modules or files".into())
+    } else {
+        None
+    }
+}
+
+/// The title and rationale from a rule's leading `//!` lines.
+pub fn header(text: &str) -> (String, String) {
+    let lines: Vec<&str> = text
+        .lines()
+        .map(str::trim)
+        .take_while(|l| l.starts_with("//!") || l.is_empty())
+        .filter_map(|l| l.strip_prefix("//!"))
+        .map(str::trim)
+        .collect();
+    let title = lines.first().copied().unwrap_or("").to_string();
+    let rationale = lines.get(1..).unwrap_or(&[]).join(" ").trim().to_string();
+    (title, rationale)
+}
+
+/// Finds the calls to finding functions in a script (outside comments and strings).
+pub fn finding_calls(text: &str) -> Vec<(Level, u32)> {
+    let mut calls = Vec::new();
+    for (n, line) in text.lines().enumerate() {
+        let code = strip_comment_and_strings(line);
+        for level in Level::ALL {
+            let name = level.as_str();
+            let mut from = 0;
+            while let Some(i) = code[from..].find(name) {
+                let start = from + i;
+                let end = start + name.len();
+                let before_ok = code[..start]
+                    .chars()
+                    .next_back()
+                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
+                let after_ok = code[end..].trim_start().starts_with('(');
+                if before_ok && after_ok {
+                    calls.push((level, n as u32 + 1));
+                }
+                from = end;
+            }
+        }
+    }
+    calls
+}
+
+fn strip_comment_and_strings(line: &str) -> String {
+    let mut out = String::with_capacity(line.len());
+    let mut chars = line.chars().peekable();
+    let mut quote: Option<char> = None;
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+                out.push(' ');
+            }
+            None => {
+                if c == '/' && chars.peek() == Some(&'/') {
+                    break;
+                }
+                if c == '"' || c == '`' || c == '\'' {
+                    quote = Some(c);
+                    out.push(' ');
+                } else {
+                    out.push(c);
+                }
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn header_reads_title_and_rationale() {
+        let (t, r) =
+            header("//! Training on inputs\n//! Vendors must not train.\n//! Really.\nlet x = 1;");
+        assert_eq!(t, "Training on inputs");
+        assert_eq!(r, "Vendors must not train. Really.");
+    }
+
+    #[test]
+    fn finding_calls_skip_comments_and_strings() {
+        let calls = finding_calls(
+            "if x { block(\"a\", \"b\"); }\n// hold(\"no\")\ninfo(\"pass(\"); warn (\"w\")\nmy_pass(1); x.pass(2);\n",
+        );
+        assert_eq!(
+            calls,
+            vec![(Level::Block, 1), (Level::Info, 3), (Level::Warn, 3)]
+        );
+    }
+}

@@ -1,0 +1,195 @@
+//! The state of the one rule evaluation running on this thread.
+//!
+//! The engine's native functions (`fact`, `block`, ...) are registered once and shared by every
+//! evaluation; what they read and record belongs to the evaluation in progress, which is kept
+//! here, per thread (evaluations run in parallel on rayon's threads, one at a time per thread).
+
+use super::facts::{FactTable, FactView};
+use super::rhai_setup::{DEADLINE_MS, MAX_FINDINGS, MAX_TRACE_BYTES};
+use rhai::{Dynamic, Position};
+use serde::{Deserialize, Serialize};
+use std::cell::RefCell;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+/// A finding's level, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Pass,
+    Info,
+    Warn,
+    Condition,
+    Hold,
+    Block,
+}
+
+impl Level {
+    pub const ALL: [Level; 6] = [
+        Level::Pass,
+        Level::Info,
+        Level::Warn,
+        Level::Condition,
+        Level::Hold,
+        Level::Block,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Pass => "pass",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Condition => "condition",
+            Level::Hold => "hold",
+            Level::Block => "block",
+        }
+    }
+}
+
+/// A finding as the rule raised it, before evidence is attached.
+#[derive(Debug, Clone)]
+pub struct RawFinding {
+    pub level: Level,
+    pub message: String,
+    pub action: Option<String>,
+    /// The facts this finding cites: those read since the rule's previous finding, or, if none
+    /// were, every fact the rule has read so far.
+    pub facts: Vec<String>,
+    /// Line of the call in the rule file.
+    pub line: u32,
+}
+
+/// What one rule evaluation produced.
+#[derive(Debug, Default)]
+pub struct RunRecord {
+    pub findings: Vec<RawFinding>,
+    pub reads: Vec<String>,
+    pub trace: Vec<String>,
+}
+
+struct Run {
+    table: Arc<FactTable>,
+    today: jiff::civil::Date,
+    deadline: Instant,
+    record: RunRecord,
+    fresh_reads: Vec<String>,
+    trace_bytes: usize,
+    /// Set when print/debug output passed its limit; reported after the run.
+    trace_overflow: bool,
+}
+
+thread_local! {
+    static RUN: RefCell<Option<Run>> = const { RefCell::new(None) };
+}
+
+/// Starts an evaluation on this thread.
+pub fn begin(table: Arc<FactTable>, today: jiff::civil::Date) {
+    RUN.with(|r| {
+        *r.borrow_mut() = Some(Run {
+            table,
+            today,
+            deadline: Instant::now() + Duration::from_millis(DEADLINE_MS),
+            record: RunRecord::default(),
+            fresh_reads: Vec::new(),
+            trace_bytes: 0,
+            trace_overflow: false,
+        })
+    });
+}
+
+/// Ends the evaluation and returns what it recorded; an error if its output overflowed.
+pub fn finish() -> Result<RunRecord, String> {
+    let run = RUN.with(|r| r.borrow_mut().take());
+    match run {
+        Some(run) if run.trace_overflow => Err(format!(
+            "rule printed more than {} KiB with print/debug",
+            MAX_TRACE_BYTES / 1024
+        )),
+        Some(run) => Ok(run.record),
+        None => Ok(RunRecord::default()),
+    }
+}
+
+fn with_run<T>(f: impl FnOnce(&mut Run) -> T) -> Option<T> {
+    RUN.with(|r| r.borrow_mut().as_mut().map(f))
+}
+
+pub fn past_deadline() -> bool {
+    with_run(|run| run.trace_overflow || Instant::now() > run.deadline).unwrap_or(false)
+}
+
+pub fn trace(text: String) {
+    with_run(|run| {
+        run.trace_bytes += text.len();
+        if run.trace_bytes > MAX_TRACE_BYTES {
+            run.trace_overflow = true;
+        } else {
+            run.record.trace.push(text);
+        }
+    });
+}
+
+/// Reads a fact (recording the read) and returns `pick` of its view.
+pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, String> {
+    with_run(|run| {
+        let view = run.table.view(name)?;
+        if !run.record.reads.iter().any(|r| r == name) {
+            run.record.reads.push(name.to_string());
+        }
+        if !run.fresh_reads.iter().any(|r| r == name) {
+            run.fresh_reads.push(name.to_string());
+        }
+        Ok(pick(view))
+    })
+    .unwrap_or_else(|| Err("no evaluation in progress".into()))
+}
+
+/// Makes the next finding cite exactly this fact (for rules that loop over facts).
+pub fn cite(name: &str) -> Result<(), String> {
+    read(name, |_| ())?;
+    with_run(|run| run.fresh_reads = vec![name.to_string()]);
+    Ok(())
+}
+
+pub fn fact_names() -> rhai::Array {
+    with_run(|run| run.table.names().map(Dynamic::from).collect()).unwrap_or_default()
+}
+
+pub fn days_until(date: &str) -> Result<i64, String> {
+    let target: jiff::civil::Date = date
+        .trim()
+        .parse()
+        .map_err(|_| format!("`{date}` is not a date (YYYY-MM-DD)"))?;
+    let today = with_run(|run| run.today).ok_or("no evaluation in progress")?;
+    let span = today
+        .until((jiff::Unit::Day, target))
+        .map_err(|e| e.to_string())?;
+    Ok(i64::from(span.get_days()))
+}
+
+pub fn raise(
+    level: Level,
+    message: &str,
+    action: Option<&str>,
+    pos: Position,
+) -> Result<(), String> {
+    with_run(|run| {
+        if run.record.findings.len() >= MAX_FINDINGS {
+            return Err(format!("rule raised more than {MAX_FINDINGS} findings"));
+        }
+        let facts = if run.fresh_reads.is_empty() {
+            run.record.reads.clone()
+        } else {
+            std::mem::take(&mut run.fresh_reads)
+        };
+        run.record.findings.push(RawFinding {
+            level,
+            message: message.to_string(),
+            action: action.map(str::to_string),
+            facts,
+            line: pos.line().unwrap_or(0) as u32,
+        });
+        Ok(())
+    })
+    .unwrap_or_else(|| Err("no evaluation in progress".into()))
+}

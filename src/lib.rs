@@ -1,0 +1,16 @@
+//! diligence: a rules engine for procurement due diligence of AI vendors.
+//!
+//! - [`model`]: vendor profiles, policies, the fact and requirement vocabulary, evidence
+//!   resolution by authority, quote verification;
+//! - [`engine`]: the hardened Rhai engine and compiled rule set;
+//! - [`evaluation`]: verdicts and findings, format-neutral;
+//! - [`report`]: output formats;
+//! - [`cli`]: the command line.
+
+pub mod cli;
+pub mod diag;
+pub mod engine;
+pub mod evaluation;
+pub mod model;
+pub mod report;
+pub mod workspace;

@@ -1,0 +1,8 @@
+//! The workspace's data: vendor profiles, policies and the typed vocabulary they share.
+
+pub mod policy;
+pub mod profile;
+pub mod quotes;
+pub mod resolve;
+pub mod vocabulary;
+pub mod yaml;

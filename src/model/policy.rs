@@ -1,0 +1,574 @@
+//! Policies: what the organization requires for each data classification and data tag.
+
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::vocabulary::{
+    LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, parse_date, requirement_names,
+    requirement_spec,
+};
+use crate::model::yaml::{self, Node, OrderedMap, span_pos};
+use jiff::civil::Date;
+use serde::Deserialize;
+use serde_json::Value;
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Where a requirement in force comes from, for `explain`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Class(String),
+    Inherited(String),
+    Tag(String),
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Origin::Class(c) => write!(f, "class {c}"),
+            Origin::Inherited(c) => write!(f, "inherited from class {c}"),
+            Origin::Tag(t) => write!(f, "tag {t}"),
+        }
+    }
+}
+
+/// The requirements in force for one classification and set of tags.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Requirements(pub BTreeMap<&'static str, (Value, Origin)>);
+
+impl Requirements {
+    pub fn get(&self, name: &str) -> Option<&Value> {
+        self.0.get(name).map(|(v, _)| v)
+    }
+
+    /// Combines `value` into the set, keeping the stricter of the two (tags add requirements,
+    /// they never relax one).
+    fn merge_stricter(&mut self, name: &'static str, value: Value, origin: Origin) {
+        let Some(spec) = requirement_spec(name) else {
+            return;
+        };
+        let merged = match self.0.get(name) {
+            None => Some(value),
+            Some((old, _)) => stricter(spec.merge, old, &value),
+        };
+        if let Some(v) = merged {
+            self.0.insert(name, (v, origin));
+        }
+    }
+}
+
+/// The stricter of two values, or None to keep the old one.
+fn stricter(merge: Merge, old: &Value, new: &Value) -> Option<Value> {
+    let rank = |v: &Value| {
+        v.as_str()
+            .and_then(|s| LICENCE_SCOPE.iter().position(|x| *x == s))
+            .unwrap_or(usize::MAX)
+    };
+    match merge {
+        Merge::Any => {
+            (new.as_bool() == Some(true) && old.as_bool() != Some(true)).then(|| new.clone())
+        }
+        Merge::Min => (new.as_i64() < old.as_i64()).then(|| new.clone()),
+        Merge::Max => (new.as_i64() > old.as_i64()).then(|| new.clone()),
+        Merge::Narrowest => (rank(new) < rank(old)).then(|| new.clone()),
+        Merge::Union | Merge::Intersect => {
+            let (a, b) = (old.as_array()?, new.as_array()?);
+            let list: Vec<Value> = if merge == Merge::Union {
+                a.iter()
+                    .chain(b.iter().filter(|x| !a.contains(x)))
+                    .cloned()
+                    .collect()
+            } else {
+                a.iter().filter(|x| b.contains(x)).cloned().collect()
+            };
+            Some(Value::Array(list))
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Class {
+    pub name: String,
+    pub description: Option<String>,
+    pub inherits: Option<String>,
+    pub own: BTreeMap<&'static str, Value>,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub description: Option<String>,
+    pub own: BTreeMap<&'static str, Value>,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Waiver {
+    pub rule: String,
+    pub vendor: String,
+    pub offering: Option<String>,
+    pub classification: Option<String>,
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: Date,
+    #[serde(skip)]
+    pub at: Pos,
+}
+
+impl Waiver {
+    pub fn matches(&self, rule: &str, vendor: &str, offering: &str, classification: &str) -> bool {
+        self.rule == rule
+            && self.vendor == vendor
+            && self.offering.as_deref().is_none_or(|o| o == offering)
+            && self
+                .classification
+                .as_deref()
+                .is_none_or(|c| c == classification)
+    }
+
+    pub fn live(&self, today: Date) -> bool {
+        today <= self.expires
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Policy {
+    pub name: String,
+    /// The policy file, relative to the workspace.
+    pub file: String,
+    pub organization: String,
+    pub evidence_max_age_days: Option<i64>,
+    pub review_interval_days: Option<i64>,
+    /// Ordered, least sensitive first.
+    pub classes: Vec<Class>,
+    pub tags: Vec<Tag>,
+    pub waivers: Vec<Waiver>,
+}
+
+impl Policy {
+    pub fn class(&self, name: &str) -> Option<&Class> {
+        self.classes.iter().find(|c| c.name == name)
+    }
+
+    pub fn tag(&self, name: &str) -> Option<&Tag> {
+        self.tags.iter().find(|t| t.name == name)
+    }
+
+    /// The requirement set for a classification (with everything it inherits) plus tags.
+    /// Names must have been checked to exist.
+    pub fn requirements(&self, class: &str, tags: &[String]) -> Requirements {
+        let mut chain = Vec::new();
+        let mut current = self.class(class);
+        while let Some(c) = current {
+            if chain.iter().any(|x: &&Class| x.name == c.name) {
+                break; // cycles are reported at load; never loop here
+            }
+            chain.push(c);
+            current = c.inherits.as_deref().and_then(|p| self.class(p));
+        }
+        let mut req = Requirements::default();
+        // The most distant ancestor first, so that each class overrides what it inherits.
+        for c in chain.iter().rev() {
+            for (name, value) in &c.own {
+                let origin = if c.name == class {
+                    Origin::Class(c.name.clone())
+                } else {
+                    Origin::Inherited(c.name.clone())
+                };
+                req.0.insert(name, (value.clone(), origin));
+            }
+        }
+        for tag in tags {
+            if let Some(t) = self.tag(tag) {
+                for (name, value) in &t.own {
+                    req.merge_stricter(name, value.clone(), Origin::Tag(t.name.clone()));
+                }
+            }
+        }
+        req
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    organization: Spanned<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    description: Option<String>,
+    #[serde(default)]
+    evidence_max_age_days: Option<Spanned<Node>>,
+    #[serde(default)]
+    review_interval_days: Option<Spanned<Node>>,
+    classifications: OrderedMap<Spanned<RawClass>>,
+    #[serde(default)]
+    tags: OrderedMap<Spanned<RawTag>>,
+    #[serde(default)]
+    waivers: Vec<Spanned<RawWaiver>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawClass {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    inherits: Option<Spanned<String>>,
+    #[serde(default)]
+    require: Option<Spanned<Node>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+struct RawTag {
+    #[serde(default)]
+    description: Option<String>,
+    #[serde(default)]
+    require: Option<Spanned<Node>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawWaiver {
+    rule: Spanned<String>,
+    vendor: Spanned<String>,
+    #[serde(default)]
+    offering: Option<Spanned<String>>,
+    #[serde(default)]
+    classification: Option<Spanned<String>>,
+    reason: Spanned<String>,
+    approved_by: Spanned<String>,
+    expires: Spanned<String>,
+}
+
+/// Parses a `require:` mapping against the requirement vocabulary.
+pub fn parse_requirements(
+    node: &Spanned<Node>,
+    owner: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<&'static str, Value> {
+    let mut out = BTreeMap::new();
+    let entries = match &node.value {
+        Node::Map(e) => e,
+        Node::Null => return out,
+        other => {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{owner}: `require` must be a mapping, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(node)),
+            );
+            return out;
+        }
+    };
+    for (key, value) in entries {
+        let Some(spec) = requirement_spec(&key.value) else {
+            problems.push(
+                Diagnostic::error(format!("{owner}: unknown requirement `{}`", key.value))
+                    .at(span_pos(key))
+                    .hint(
+                        did_you_mean(&key.value, requirement_names()).unwrap_or_else(|| {
+                            format!(
+                                "requirements are: {}",
+                                REQUIREMENTS
+                                    .iter()
+                                    .map(|r| r.name)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            )
+                        }),
+                    ),
+            );
+            continue;
+        };
+        if value.value == Node::Null {
+            continue;
+        }
+        match check_value(
+            value,
+            spec.ty,
+            &format!("{owner}: requirement `{}`", spec.name),
+        ) {
+            Ok(v) => {
+                out.insert(spec.name, v);
+            }
+            Err(d) => problems.push(d),
+        }
+    }
+    out
+}
+
+fn count(node: &Option<Spanned<Node>>, field: &str, problems: &mut Vec<Diagnostic>) -> Option<i64> {
+    let n = node.as_ref()?;
+    match n.value {
+        Node::Int(i) if i > 0 => Some(i),
+        _ => {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{field}: expected a positive whole number of days, found {}",
+                    n.value.kind()
+                ))
+                .at(span_pos(n))
+                .hint(format!("e.g. `{field}: 365`")),
+            );
+            None
+        }
+    }
+}
+
+/// Loads `policies/<name>.yaml`. Returns the policy when it is usable, and every problem found.
+pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    let file = format!("policies/{name}.yaml");
+    let raw: RawPolicy = match yaml::load(&workspace.join(&file), &file) {
+        Ok(raw) => raw,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut problems = Vec::new();
+    let policy = build(raw, name, &file, &mut problems);
+    for d in &mut problems {
+        if d.file.is_none() {
+            d.file = Some(file.clone());
+        }
+    }
+    let usable = !problems.iter().any(Diagnostic::is_error);
+    (usable.then_some(policy), problems)
+}
+
+fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Policy {
+    let mut classes: Vec<Class> = Vec::new();
+    for (cname, c) in &raw.classifications.0 {
+        if classes.iter().any(|x| x.name == cname.value) {
+            continue; // duplicate keys are refused by the parser
+        }
+        let owner = format!("classification `{}`", cname.value);
+        let own = c
+            .value
+            .require
+            .as_ref()
+            .map(|r| parse_requirements(r, &owner, problems))
+            .unwrap_or_default();
+        classes.push(Class {
+            name: cname.value.clone(),
+            description: c.value.description.clone(),
+            inherits: c.value.inherits.as_ref().map(|i| i.value.clone()),
+            own,
+            at: span_pos(cname),
+        });
+    }
+    if classes.is_empty() {
+        problems.push(
+            Diagnostic::error("classifications: a policy needs at least one classification")
+                .at(span_pos(&raw.organization))
+                .hint("e.g. `classifications: {public: {}, internal: {require: {dpa: true}}}`"),
+        );
+    }
+    // Inheritance: the parent must exist, and following parents must never come back.
+    for (cname, c) in &raw.classifications.0 {
+        let Some(parent) = &c.value.inherits else {
+            continue;
+        };
+        if classes.iter().all(|x| x.name != parent.value) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "classification `{}` inherits unknown classification `{}`",
+                    cname.value, parent.value
+                ))
+                .at(span_pos(parent))
+                .hint(
+                    did_you_mean(&parent.value, classes.iter().map(|x| x.name.as_str()))
+                        .unwrap_or_else(|| {
+                            format!("classifications are: {}", class_list(&classes))
+                        }),
+                ),
+            );
+            continue;
+        }
+        let mut seen = vec![cname.value.as_str()];
+        let mut next = Some(parent.value.as_str());
+        while let Some(p) = next {
+            if seen.contains(&p) {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "classification `{}` inherits from itself ({} -> {p})",
+                        cname.value,
+                        seen.join(" -> ")
+                    ))
+                    .at(span_pos(parent))
+                    .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
+                );
+                break;
+            }
+            seen.push(p);
+            next = classes
+                .iter()
+                .find(|x| x.name == p)
+                .and_then(|x| x.inherits.as_deref());
+        }
+    }
+    let tags = raw
+        .tags
+        .0
+        .iter()
+        .map(|(tname, t)| Tag {
+            name: tname.value.clone(),
+            description: t.value.description.clone(),
+            own: t
+                .value
+                .require
+                .as_ref()
+                .map(|r| parse_requirements(r, &format!("tag `{}`", tname.value), problems))
+                .unwrap_or_default(),
+            at: span_pos(tname),
+        })
+        .collect();
+    let mut waivers = Vec::new();
+    for w in &raw.waivers {
+        let raw_w = &w.value;
+        if let Some(c) = &raw_w.classification {
+            if classes.iter().all(|x| x.name != c.value) {
+                problems.push(
+                    Diagnostic::error(format!("waiver: unknown classification `{}`", c.value))
+                        .at(span_pos(c))
+                        .maybe_hint(did_you_mean(
+                            &c.value,
+                            classes.iter().map(|x| x.name.as_str()),
+                        )),
+                );
+            }
+        }
+        for (field, text) in [
+            ("reason", &raw_w.reason),
+            ("approved_by", &raw_w.approved_by),
+        ] {
+            if text.value.trim().is_empty() {
+                problems.push(
+                    Diagnostic::error(format!(
+                        "waiver for rule `{}`: `{field}` is empty",
+                        raw_w.rule.value
+                    ))
+                    .at(span_pos(text))
+                    .hint("a waiver needs a reason and the person who approved it"),
+                );
+            }
+        }
+        let Ok(expires) = parse_date(
+            &raw_w.expires.value,
+            span_pos(&raw_w.expires),
+            "waiver: expires",
+        )
+        .map_err(|d| problems.push(d)) else {
+            continue;
+        };
+        waivers.push(Waiver {
+            rule: raw_w.rule.value.clone(),
+            vendor: raw_w.vendor.value.clone(),
+            offering: raw_w.offering.as_ref().map(|o| o.value.clone()),
+            classification: raw_w.classification.as_ref().map(|c| c.value.clone()),
+            reason: raw_w.reason.value.clone(),
+            approved_by: raw_w.approved_by.value.clone(),
+            expires,
+            at: span_pos(w),
+        });
+    }
+    Policy {
+        name: name.to_string(),
+        file: file.to_string(),
+        organization: raw.organization.value.clone(),
+        evidence_max_age_days: count(
+            &raw.evidence_max_age_days,
+            "evidence_max_age_days",
+            problems,
+        ),
+        review_interval_days: count(&raw.review_interval_days, "review_interval_days", problems),
+        classes,
+        tags,
+        waivers,
+    }
+}
+
+fn class_list(classes: &[Class]) -> String {
+    classes
+        .iter()
+        .map(|c| c.name.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy(yaml_text: &str) -> (Policy, Vec<Diagnostic>) {
+        let raw: RawPolicy = yaml::parse(yaml_text, "p.yaml").unwrap();
+        let mut problems = Vec::new();
+        let p = build(raw, "p", "policies/p.yaml", &mut problems);
+        (p, problems)
+    }
+
+    const BASE: &str = "organization: X
+classifications:
+  public: {}
+  internal: {require: {dpa: true, max_retention_days: 90}}
+  confidential: {inherits: internal, require: {no_training: true, max_retention_days: 30}}
+tags:
+  phi: {require: {baa: true, max_retention_days: 60, transfer_mechanism: [scc]}}
+  eu: {require: {transfer_mechanism: [scc, dpf]}}
+";
+
+    #[test]
+    fn classes_inherit_and_override_and_tags_only_tighten() {
+        let (p, problems) = policy(BASE);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = p.requirements("confidential", &[]);
+        assert_eq!(r.get("dpa"), Some(&Value::Bool(true)));
+        assert_eq!(r.get("max_retention_days"), Some(&Value::from(30)));
+        assert_eq!(r.0["dpa"].1, Origin::Inherited("internal".into()));
+        let tagged = p.requirements("confidential", &["phi".into(), "eu".into()]);
+        assert_eq!(tagged.get("max_retention_days"), Some(&Value::from(30)));
+        assert_eq!(tagged.get("baa"), Some(&Value::Bool(true)));
+        assert_eq!(
+            tagged.get("transfer_mechanism"),
+            Some(&serde_json::json!(["scc"]))
+        );
+        assert_eq!(p.requirements("public", &[]).0.len(), 0);
+    }
+
+    #[test]
+    fn inheritance_must_name_a_real_class_and_never_loop() {
+        let (_, problems) = policy(
+            "organization: X\nclassifications:\n  a: {inherits: b}\n  b: {inherits: a}\n  c: {inherits: c}\n  d: {inherits: confidental}\n",
+        );
+        let messages: Vec<&str> = problems.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`a` inherits from itself")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("`c` inherits from itself")),
+            "{messages:?}"
+        );
+        assert!(
+            messages
+                .iter()
+                .any(|m| m.contains("unknown classification `confidental`"))
+        );
+    }
+
+    #[test]
+    fn misspelt_requirement_is_located_with_a_suggestion() {
+        let (_, problems) = policy(
+            "organization: X\nclassifications:\n  a:\n    require: {max_retention_dys: 3}\n",
+        );
+        assert_eq!(problems.len(), 1);
+        assert_eq!((problems[0].line, problems[0].column), (4, 15));
+        assert_eq!(
+            problems[0].hint.as_deref(),
+            Some("did you mean `max_retention_days`?")
+        );
+    }
+}

@@ -1,0 +1,682 @@
+//! Vendor profiles: facts per offering, each backed by claims that quote a source.
+
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::quotes::Snapshot;
+use crate::model::vocabulary::{self, TIERS, check_value, fact_spec, parse_date};
+use crate::model::yaml::{self, Node, OrderedMap, span_pos};
+use jiff::civil::Date;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use serde_saphyr::Spanned;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Component, Path};
+use std::sync::Arc;
+
+/// Largest archived snapshot we read.
+pub const MAX_SNAPSHOT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How much a source can be trusted, strongest first. The derived order is the authority order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Authority {
+    Signed,
+    Contract,
+    Dpa,
+    Policy,
+    Docs,
+    TrustCenter,
+    Questionnaire,
+    ThirdParty,
+    /// A bare value with no evidence.
+    Unsupported,
+}
+
+impl Authority {
+    pub const NAMED: [Authority; 8] = [
+        Authority::Signed,
+        Authority::Contract,
+        Authority::Dpa,
+        Authority::Policy,
+        Authority::Docs,
+        Authority::TrustCenter,
+        Authority::Questionnaire,
+        Authority::ThirdParty,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Authority::Signed => "signed",
+            Authority::Contract => "contract",
+            Authority::Dpa => "dpa",
+            Authority::Policy => "policy",
+            Authority::Docs => "docs",
+            Authority::TrustCenter => "trust_center",
+            Authority::Questionnaire => "questionnaire",
+            Authority::ThirdParty => "third_party",
+            Authority::Unsupported => "unsupported",
+        }
+    }
+
+    fn parse(s: &str) -> Option<Authority> {
+        Authority::NAMED.into_iter().find(|a| a.as_str() == s)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
+    pub authority: Authority,
+    pub last_updated: Option<Date>,
+    pub retrieved: Option<Date>,
+    /// Path of the archived copy, relative to the workspace (as shown to users).
+    pub snapshot: Option<String>,
+    pub sha256: Option<String>,
+    pub at: Pos,
+}
+
+/// Whether a claim's quote was found in its source's snapshot.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Verification {
+    /// The quote occurs in the snapshot.
+    Verified,
+    /// A bare value: nothing to verify, weakest authority.
+    Bare,
+    /// A third-party source with no snapshot: a lead, taken at third-party authority.
+    Unarchived,
+    /// The quote is not in the snapshot (or the snapshot could not be read): the claim has no
+    /// authority until a reviewer looks again.
+    Failed { reason: String },
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub value: Value,
+    /// The source id, or None for a bare value.
+    pub source: Option<String>,
+    pub authority: Authority,
+    pub section: Option<String>,
+    pub quote: Option<String>,
+    pub note: Option<String>,
+    pub at: Pos,
+    pub verification: Verification,
+}
+
+impl Claim {
+    /// Whether the claim takes part in resolving its fact.
+    pub fn counts(&self) -> bool {
+        !matches!(self.verification, Verification::Failed { .. })
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Fact {
+    pub name: String,
+    pub claims: Vec<Claim>,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Offering {
+    pub id: String,
+    pub name: String,
+    pub tier: String,
+    pub facts: BTreeMap<String, Fact>,
+    pub at: Pos,
+}
+
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub id: String,
+    pub name: String,
+    pub reviewed: Option<Date>,
+    /// The profile file, relative to the workspace (e.g. `vendors/perplexity/profile.yaml`).
+    pub file: String,
+    pub sources: Vec<Source>,
+    pub offerings: Vec<Offering>,
+}
+
+impl Profile {
+    pub fn source(&self, id: &str) -> Option<&Source> {
+        self.sources.iter().find(|s| s.id == id)
+    }
+    pub fn offering(&self, id: &str) -> Option<&Offering> {
+        self.offerings.iter().find(|o| o.id == id)
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawProfile {
+    vendor: Spanned<String>,
+    name: Spanned<String>,
+    #[serde(default)]
+    reviewed: Option<Spanned<String>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: Option<String>,
+    #[serde(default)]
+    sources: OrderedMap<Spanned<RawSource>>,
+    offerings: OrderedMap<Spanned<RawOffering>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    title: Spanned<String>,
+    #[serde(default)]
+    url: Option<String>,
+    authority: Spanned<String>,
+    #[serde(default)]
+    last_updated: Option<Spanned<String>>,
+    #[serde(default)]
+    retrieved: Option<Spanned<String>>,
+    #[serde(default)]
+    snapshot: Option<Spanned<String>>,
+    #[serde(default)]
+    sha256: Option<Spanned<String>>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawOffering {
+    name: Spanned<String>,
+    tier: Spanned<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    notes: Option<String>,
+    #[serde(default)]
+    facts: Option<Spanned<Node>>,
+}
+
+/// An id as used on the command line and in file names.
+pub fn valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= 64
+        && id
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-' || c == '_')
+        && id.starts_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+fn id_error(kind: &str, id: &str, at: Pos) -> Diagnostic {
+    Diagnostic::error(format!("{kind} id `{id}` is not valid"))
+        .at(at)
+        .hint(
+            "use lowercase letters, digits, `-` and `_` (e.g. `sonar-api`), at most 64 characters",
+        )
+}
+
+/// Loads `vendors/<dir>/profile.yaml`. Errors that concern one fact or claim do not stop the
+/// rest of the profile from loading: all are returned.
+pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
+    let file = format!("vendors/{dir_name}/profile.yaml");
+    let path = workspace.join(&file);
+    let raw: RawProfile = match yaml::load(&path, &file) {
+        Ok(raw) => raw,
+        Err(d) => return (None, vec![d]),
+    };
+    let mut problems = Vec::new();
+    let profile = build(raw, workspace, dir_name, &file, &mut problems);
+    for d in &mut problems {
+        if d.file.is_none() {
+            d.file = Some(file.clone());
+        }
+    }
+    (Some(profile), problems)
+}
+
+fn build(
+    raw: RawProfile,
+    workspace: &Path,
+    dir_name: &str,
+    file: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Profile {
+    if raw.vendor.value != dir_name {
+        problems.push(
+            Diagnostic::error(format!(
+                "vendor: `{}` does not match its folder `vendors/{dir_name}`",
+                raw.vendor.value
+            ))
+            .at(span_pos(&raw.vendor))
+            .hint(format!("write `vendor: {dir_name}` or rename the folder")),
+        );
+    }
+    if !valid_id(dir_name) {
+        problems.push(id_error("vendor", dir_name, span_pos(&raw.vendor)));
+    }
+    let reviewed = raw.reviewed.as_ref().and_then(|r| {
+        parse_date(&r.value, span_pos(r), "reviewed")
+            .map_err(|d| problems.push(d))
+            .ok()
+    });
+
+    let vendor_dir = workspace.join("vendors").join(dir_name);
+    let mut sources = Vec::new();
+    let mut snapshots: HashMap<String, Result<Arc<Snapshot>, String>> = HashMap::new();
+    for (id, src) in &raw.sources.0 {
+        if let Some(source) = build_source(id, src, problems) {
+            if let Some(snap) = &source.snapshot {
+                let loaded = load_snapshot(workspace, &vendor_dir, dir_name, snap, src, problems);
+                snapshots.insert(source.id.clone(), loaded);
+            }
+            sources.push(source);
+        }
+    }
+
+    let mut offerings = Vec::new();
+    for (id, off) in &raw.offerings.0 {
+        if !valid_id(&id.value) {
+            problems.push(id_error("offering", &id.value, span_pos(id)));
+        }
+        let tier = off.value.tier.value.clone();
+        if !TIERS.contains(&tier.as_str()) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "offering `{}`: tier `{tier}` is not one of: {}",
+                    id.value,
+                    TIERS.join(", ")
+                ))
+                .at(span_pos(&off.value.tier))
+                .maybe_hint(did_you_mean(&tier, TIERS.iter().copied())),
+            );
+        }
+        let mut facts = BTreeMap::new();
+        if let Some(node) = &off.value.facts {
+            let ctx = FactContext {
+                sources: &sources,
+                snapshots: &snapshots,
+            };
+            build_facts(node, &ctx, "", &mut facts, problems);
+        }
+        offerings.push(Offering {
+            id: id.value.clone(),
+            name: off.value.name.value.clone(),
+            tier,
+            facts,
+            at: span_pos(id),
+        });
+    }
+    if offerings.is_empty() {
+        problems.push(
+            Diagnostic::error("offerings: a profile needs at least one offering")
+                .at(span_pos(&raw.vendor))
+                .hint("add `offerings:` with e.g. `api: {name: API, tier: api, facts: {}}`"),
+        );
+    }
+
+    Profile {
+        id: dir_name.to_string(),
+        name: raw.name.value,
+        reviewed,
+        file: file.to_string(),
+        sources,
+        offerings,
+    }
+}
+
+fn build_source(
+    id: &Spanned<String>,
+    src: &Spanned<RawSource>,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Source> {
+    let raw = &src.value;
+    if !valid_id(&id.value) {
+        problems.push(id_error("source", &id.value, span_pos(id)));
+    }
+    let Some(authority) = Authority::parse(&raw.authority.value) else {
+        let names: Vec<&str> = Authority::NAMED.iter().map(|a| a.as_str()).collect();
+        problems.push(
+            Diagnostic::error(format!(
+                "source `{}`: authority `{}` is not one of: {}",
+                id.value,
+                raw.authority.value,
+                names.join(", ")
+            ))
+            .at(span_pos(&raw.authority))
+            .maybe_hint(did_you_mean(&raw.authority.value, names.iter().copied())),
+        );
+        return None;
+    };
+    let mut date = |field: &Option<Spanned<String>>, name: &str| {
+        field.as_ref().and_then(|d| {
+            parse_date(
+                &d.value,
+                span_pos(d),
+                &format!("source `{}`: {name}", id.value),
+            )
+            .map_err(|e| problems.push(e))
+            .ok()
+        })
+    };
+    let last_updated = date(&raw.last_updated, "last_updated");
+    let retrieved = date(&raw.retrieved, "retrieved");
+    if raw.snapshot.is_none() && authority != Authority::ThirdParty {
+        problems.push(
+            Diagnostic::error(format!(
+                "source `{}`: a {} source needs a `snapshot:` (an archived copy the quotes are checked against)",
+                id.value,
+                authority.as_str()
+            ))
+            .at(span_pos(id))
+            .hint("save the document under the vendor's sources/ folder and add `snapshot: sources/<file>.md`"),
+        );
+    }
+    Some(Source {
+        id: id.value.clone(),
+        title: raw.title.value.clone(),
+        url: raw.url.clone(),
+        authority,
+        last_updated,
+        retrieved,
+        snapshot: raw.snapshot.as_ref().map(|s| s.value.clone()),
+        sha256: raw.sha256.as_ref().map(|s| s.value.trim().to_lowercase()),
+        at: span_pos(id),
+    })
+}
+
+/// Reads a snapshot, refusing paths that leave the vendor's folder.
+fn load_snapshot(
+    workspace: &Path,
+    vendor_dir: &Path,
+    dir_name: &str,
+    rel: &str,
+    src: &Spanned<RawSource>,
+    problems: &mut Vec<Diagnostic>,
+) -> Result<Arc<Snapshot>, String> {
+    let at = src.value.snapshot.as_ref().map_or(span_pos(src), span_pos);
+    let refuse = |why: &str| {
+        Diagnostic::error(format!("snapshot `{rel}` {why}"))
+            .at(at)
+            .hint(format!(
+                "keep archived copies inside vendors/{dir_name}/ and give a relative path such as `sources/terms.md`"
+            ))
+    };
+    let relative = Path::new(rel);
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        let d = refuse("is outside the vendor's folder");
+        problems.push(d);
+        return Err("the snapshot path is refused".into());
+    }
+    let path = vendor_dir.join(relative);
+    // Symlinks could still lead out of the workspace: compare the real paths.
+    let inside = match (path.canonicalize(), vendor_dir.canonicalize()) {
+        (Ok(real), Ok(base)) => real.starts_with(base),
+        (Err(e), _) => {
+            problems.push(refuse(&format!("cannot be read: {e}")));
+            return Err(format!("the snapshot cannot be read: {e}"));
+        }
+        (_, Err(_)) => false,
+    };
+    if !inside {
+        problems.push(refuse("leads outside the vendor's folder (through a link)"));
+        return Err("the snapshot path is refused".into());
+    }
+    let shown = format!("vendors/{dir_name}/{rel}");
+    let _ = workspace;
+    match yaml::read_text(&path, &shown, MAX_SNAPSHOT_BYTES) {
+        Ok(text) => Ok(Arc::new(Snapshot::new(&text))),
+        Err(d) => {
+            let why = d.message.clone();
+            problems.push(d.at(at));
+            Err(why)
+        }
+    }
+}
+
+struct FactContext<'a> {
+    sources: &'a [Source],
+    snapshots: &'a HashMap<String, Result<Arc<Snapshot>, String>>,
+}
+
+fn build_facts(
+    node: &Spanned<Node>,
+    ctx: &FactContext,
+    prefix: &str,
+    facts: &mut BTreeMap<String, Fact>,
+    problems: &mut Vec<Diagnostic>,
+) {
+    let entries = match &node.value {
+        Node::Map(entries) => entries,
+        Node::Null => return,
+        other => {
+            problems.push(
+                Diagnostic::error(format!(
+                    "facts: expected a mapping of fact names, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(node)),
+            );
+            return;
+        }
+    };
+    for (key, value) in entries {
+        let name = key.value.as_str();
+        if prefix.is_empty() && name == "custom" {
+            build_facts(value, ctx, "custom.", facts, problems);
+            continue;
+        }
+        let full = format!("{prefix}{name}");
+        let ty = if prefix.is_empty() {
+            match fact_spec(name) {
+                Some(spec) => Some(spec.ty),
+                None => {
+                    problems.push(
+                        Diagnostic::error(format!("unknown fact `{name}`"))
+                            .at(span_pos(key))
+                            .hint(
+                                did_you_mean(name, vocabulary::fact_names()).unwrap_or_else(|| {
+                                    "see `diligence schema` for the fact names; put your own facts under `custom:`".to_string()
+                                }),
+                            ),
+                    );
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let claims = build_claims(&full, value, ty, ctx, problems);
+        facts.insert(
+            full.clone(),
+            Fact {
+                name: full,
+                claims,
+                at: span_pos(key),
+            },
+        );
+    }
+}
+
+const CLAIM_FIELDS: [&str; 5] = ["value", "source", "section", "quote", "note"];
+
+fn is_claim_list(node: &Node) -> bool {
+    match node {
+        Node::Seq(items) => items
+            .iter()
+            .any(|i| matches!(&i.value, Node::Map(_)) && i.value.get("value").is_some()),
+        _ => false,
+    }
+}
+
+fn build_claims(
+    name: &str,
+    node: &Spanned<Node>,
+    ty: Option<vocabulary::ValueType>,
+    ctx: &FactContext,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Claim> {
+    let what = format!("fact `{name}`");
+    let check = |value: &Spanned<Node>| -> Result<Value, Diagnostic> {
+        match ty {
+            Some(ty) => check_value(value, ty, &what),
+            None => Ok(value.value.to_json()),
+        }
+    };
+    if !is_claim_list(&node.value) {
+        if node.value == Node::Null {
+            return Vec::new();
+        }
+        return match check(node) {
+            Ok(value) => vec![Claim {
+                value,
+                source: None,
+                authority: Authority::Unsupported,
+                section: None,
+                quote: None,
+                note: None,
+                at: span_pos(node),
+                verification: Verification::Bare,
+            }],
+            Err(d) => {
+                problems.push(d);
+                Vec::new()
+            }
+        };
+    }
+    let Node::Seq(items) = &node.value else {
+        return Vec::new();
+    };
+    let mut claims = Vec::new();
+    for item in items {
+        match build_claim(&what, item, &check, ctx) {
+            Ok(c) => claims.push(c),
+            Err(d) => problems.push(d),
+        }
+    }
+    claims
+}
+
+fn text_field(field: &str, node: &Spanned<Node>, what: &str) -> Result<String, Diagnostic> {
+    match &node.value {
+        Node::Str(s) => Ok(s.clone()),
+        Node::Int(i) => Ok(i.to_string()),
+        Node::Float(f) => Ok(f.to_string()),
+        other => Err(Diagnostic::error(format!(
+            "{what}: `{field}` must be text, found {}",
+            other.kind()
+        ))
+        .at(span_pos(node))),
+    }
+}
+
+fn build_claim(
+    what: &str,
+    item: &Spanned<Node>,
+    check: &dyn Fn(&Spanned<Node>) -> Result<Value, Diagnostic>,
+    ctx: &FactContext,
+) -> Result<Claim, Diagnostic> {
+    let at = span_pos(item);
+    let Node::Map(entries) = &item.value else {
+        return Err(Diagnostic::error(format!(
+            "{what}: each claim is a mapping with value, source, section and quote; found {}",
+            item.value.kind()
+        ))
+        .at(at));
+    };
+    for (key, _) in entries {
+        if !CLAIM_FIELDS.contains(&key.value.as_str()) {
+            return Err(
+                Diagnostic::error(format!("{what}: unknown claim field `{}`", key.value))
+                    .at(span_pos(key))
+                    .hint(
+                        did_you_mean(&key.value, CLAIM_FIELDS).unwrap_or_else(|| {
+                            format!("allowed fields: {}", CLAIM_FIELDS.join(", "))
+                        }),
+                    ),
+            );
+        }
+    }
+    let value_node = item
+        .value
+        .get("value")
+        .ok_or_else(|| Diagnostic::error(format!("{what}: claim has no `value`")).at(at))?;
+    let value = check(value_node)?;
+    let source_node = item.value.get("source").ok_or_else(|| {
+        Diagnostic::error(format!("{what}: claim has no `source`"))
+            .at(at)
+            .hint("name one of the profile's `sources:`, or write the fact as a bare value if you have no evidence")
+    })?;
+    let source_id = text_field("source", source_node, what)?;
+    let source = ctx
+        .sources
+        .iter()
+        .find(|s| s.id == source_id)
+        .ok_or_else(|| {
+            Diagnostic::error(format!(
+                "{what}: source `{source_id}` is not defined in `sources:`"
+            ))
+            .at(span_pos(source_node))
+            .hint(
+                did_you_mean(&source_id, ctx.sources.iter().map(|s| s.id.as_str())).unwrap_or_else(
+                    || "add it under `sources:` with its title, authority and snapshot".into(),
+                ),
+            )
+        })?;
+    let quote = match item.value.get("quote") {
+        Some(q) => text_field("quote", q, what)?,
+        None => {
+            return Err(Diagnostic::error(format!("{what}: claim has no `quote`"))
+                .at(at)
+                .hint("copy the sentence that states the fact, verbatim, from the source"));
+        }
+    };
+    let section = item
+        .value
+        .get("section")
+        .map(|s| text_field("section", s, what))
+        .transpose()?;
+    let note = item
+        .value
+        .get("note")
+        .map(|s| text_field("note", s, what))
+        .transpose()?;
+    let verification = match ctx.snapshots.get(&source.id) {
+        Some(Ok(snapshot)) => {
+            if snapshot.contains(&quote) {
+                Verification::Verified
+            } else {
+                Verification::Failed {
+                    reason: quote_failure(snapshot, &quote, source),
+                }
+            }
+        }
+        Some(Err(why)) => Verification::Failed {
+            reason: why.clone(),
+        },
+        None => Verification::Unarchived,
+    };
+    Ok(Claim {
+        value,
+        source: Some(source.id.clone()),
+        authority: source.authority,
+        section,
+        quote: Some(quote),
+        note,
+        at,
+        verification,
+    })
+}
+
+fn quote_failure(snapshot: &Snapshot, quote: &str, source: &Source) -> String {
+    let snap = source.snapshot.as_deref().unwrap_or("the snapshot");
+    match snapshot.closest(quote) {
+        Some((passage, similarity)) => {
+            let passage: String = passage.chars().take(300).collect();
+            format!(
+                "quote not found in {snap}; closest passage ({:.0}% similar): \"{passage}\"",
+                similarity * 100.0
+            )
+        }
+        None => format!("quote not found in {snap}"),
+    }
+}

@@ -1,0 +1,292 @@
+//! Fact resolution by authority: the strongest claims decide; weaker claims that disagree are
+//! kept as outvoted notes; equal top-authority claims that disagree make the fact conflicting.
+
+use crate::model::profile::{Authority, Fact, Profile};
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_json::Value;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// The strongest claims agree.
+    Known,
+    /// No claim counts (none given, or every quote failed verification).
+    Unknown,
+    /// Claims of equal top authority disagree.
+    Conflicting,
+}
+
+/// What a claim contributes to its resolved fact.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Role {
+    /// Among the strongest claims, and they agree.
+    Decides,
+    /// Among the strongest claims, which disagree.
+    Conflicts,
+    /// Weaker, and agrees with the resolved value.
+    Agrees,
+    /// Weaker, and disagrees: shown, never deciding.
+    Outvoted,
+    /// Its quote did not verify: no authority.
+    Unverified,
+}
+
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    pub status: Status,
+    pub value: Option<Value>,
+    pub authority: Option<Authority>,
+    /// One role per claim, in the order of `Fact::claims`.
+    pub roles: Vec<Role>,
+    /// Every deciding claim's source was retrieved longer ago than the policy allows.
+    pub stale: bool,
+}
+
+impl Resolved {
+    pub fn unknown() -> Self {
+        Resolved {
+            status: Status::Unknown,
+            value: None,
+            authority: None,
+            roles: Vec::new(),
+            stale: false,
+        }
+    }
+}
+
+/// The freshness rule: a source retrieved before `oldest_fresh` is stale.
+#[derive(Debug, Clone, Copy)]
+pub struct Freshness {
+    pub oldest_fresh: Option<Date>,
+}
+
+pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
+    let counting = fact.claims.iter().filter(|c| c.counts());
+    let Some(top) = counting.clone().map(|c| c.authority).min() else {
+        return Resolved {
+            roles: vec![Role::Unverified; fact.claims.len()],
+            ..Resolved::unknown()
+        };
+    };
+    let top_values: Vec<&Value> = counting
+        .clone()
+        .filter(|c| c.authority == top)
+        .map(|c| &c.value)
+        .collect();
+    let agree = top_values.windows(2).all(|w| w[0] == w[1]);
+    let value = agree.then(|| top_values[0].clone());
+    let roles = fact
+        .claims
+        .iter()
+        .map(|c| match (c.counts(), c.authority == top, &value) {
+            (false, _, _) => Role::Unverified,
+            (true, true, Some(_)) => Role::Decides,
+            (true, true, None) => Role::Conflicts,
+            (true, false, Some(v)) if *v == c.value => Role::Agrees,
+            (true, false, _) => Role::Outvoted,
+        })
+        .collect::<Vec<_>>();
+    let stale = match freshness.oldest_fresh {
+        None => false,
+        Some(oldest) => {
+            let mut deciding = fact
+                .claims
+                .iter()
+                .zip(&roles)
+                .filter(|(_, r)| matches!(r, Role::Decides | Role::Conflicts))
+                .peekable();
+            deciding.peek().is_some()
+                && deciding.all(|(c, _)| {
+                    c.source
+                        .as_deref()
+                        .and_then(|s| profile.source(s))
+                        .and_then(|s| s.retrieved)
+                        .is_some_and(|r| r < oldest)
+                })
+        }
+    };
+    Resolved {
+        status: if agree {
+            Status::Known
+        } else {
+            Status::Conflicting
+        },
+        value,
+        authority: Some(top),
+        roles,
+        stale,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::diag::Pos;
+    use crate::model::profile::{Claim, Source, Verification};
+
+    fn source(id: &str, authority: Authority, retrieved: &str) -> Source {
+        Source {
+            id: id.into(),
+            title: id.into(),
+            url: None,
+            authority,
+            last_updated: None,
+            retrieved: Some(retrieved.parse().unwrap()),
+            snapshot: None,
+            sha256: None,
+            at: Pos::default(),
+        }
+    }
+
+    fn claim(value: &str, src: &str, authority: Authority, verification: Verification) -> Claim {
+        Claim {
+            value: Value::from(value),
+            source: Some(src.into()),
+            authority,
+            section: None,
+            quote: Some("q".into()),
+            note: None,
+            at: Pos::default(),
+            verification,
+        }
+    }
+
+    fn profile() -> Profile {
+        Profile {
+            id: "v".into(),
+            name: "V".into(),
+            reviewed: None,
+            file: "vendors/v/profile.yaml".into(),
+            sources: vec![
+                source("terms", Authority::Contract, "2026-08-15"),
+                source("terms2", Authority::Contract, "2024-01-01"),
+                source("analysis", Authority::ThirdParty, "2026-08-15"),
+            ],
+            offerings: vec![],
+        }
+    }
+
+    fn fact(claims: Vec<Claim>) -> Fact {
+        Fact {
+            name: "training_on_inputs".into(),
+            claims,
+            at: Pos::default(),
+        }
+    }
+
+    const FRESH: Freshness = Freshness { oldest_fresh: None };
+
+    #[test]
+    fn the_contract_beats_a_third_party_analysis() {
+        let f = fact(vec![
+            claim(
+                "default_on",
+                "analysis",
+                Authority::ThirdParty,
+                Verification::Unarchived,
+            ),
+            claim(
+                "never",
+                "terms",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+        ]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::Known);
+        assert_eq!(r.value, Some(Value::from("never")));
+        assert_eq!(r.authority, Some(Authority::Contract));
+        assert_eq!(r.roles, vec![Role::Outvoted, Role::Decides]);
+    }
+
+    #[test]
+    fn equal_authorities_that_disagree_conflict() {
+        let f = fact(vec![
+            claim(
+                "never",
+                "terms",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+            claim(
+                "opt_out",
+                "terms2",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+            claim(
+                "never",
+                "analysis",
+                Authority::ThirdParty,
+                Verification::Unarchived,
+            ),
+        ]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::Conflicting);
+        assert_eq!(r.value, None);
+        assert_eq!(
+            r.roles,
+            vec![Role::Conflicts, Role::Conflicts, Role::Outvoted]
+        );
+    }
+
+    #[test]
+    fn an_unverified_quote_has_no_authority() {
+        let failed = Verification::Failed {
+            reason: "not found".into(),
+        };
+        let f = fact(vec![claim(
+            "never",
+            "terms",
+            Authority::Contract,
+            failed.clone(),
+        )]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::Unknown);
+        assert_eq!(r.roles, vec![Role::Unverified]);
+
+        let f = fact(vec![
+            claim("never", "terms", Authority::Contract, failed),
+            claim(
+                "default_on",
+                "analysis",
+                Authority::ThirdParty,
+                Verification::Unarchived,
+            ),
+        ]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.value, Some(Value::from("default_on")));
+        assert_eq!(r.authority, Some(Authority::ThirdParty));
+    }
+
+    #[test]
+    fn stale_only_when_every_deciding_source_is_old() {
+        let cutoff = Freshness {
+            oldest_fresh: Some("2025-11-24".parse().unwrap()),
+        };
+        let old = fact(vec![claim(
+            "never",
+            "terms2",
+            Authority::Contract,
+            Verification::Verified,
+        )]);
+        assert!(resolve(&old, &profile(), cutoff).stale);
+        let both = fact(vec![
+            claim(
+                "never",
+                "terms2",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+            claim(
+                "never",
+                "terms",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+        ]);
+        assert!(!resolve(&both, &profile(), cutoff).stale);
+    }
+}

@@ -1,0 +1,350 @@
+//! YAML loading: one place that sets the parser's limits and turns its errors into diagnostics.
+//!
+//! Files are parsed with serde-saphyr, which keeps line/column locations (`Spanned`), rejects
+//! duplicate keys and enforces budgets against alias bombs and deep nesting.
+
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde_saphyr::{Budget, Location, Options, Spanned};
+use std::fmt;
+use std::path::Path;
+
+/// Largest YAML file we read (profiles, policies, rule tests).
+pub const MAX_YAML_BYTES: u64 = 2 * 1024 * 1024;
+/// Deepest nesting a YAML file may have.
+pub const MAX_YAML_DEPTH: usize = 64;
+/// Most aliases (`*name`) a YAML file may use.
+pub const MAX_YAML_ALIASES: usize = 64;
+
+pub fn pos(loc: &Location) -> Pos {
+    Pos::new(
+        u32::try_from(loc.line()).unwrap_or(u32::MAX),
+        u32::try_from(loc.column()).unwrap_or(u32::MAX),
+    )
+}
+
+pub fn span_pos<T>(s: &Spanned<T>) -> Pos {
+    pos(&s.referenced)
+}
+
+fn options() -> Options {
+    let mut budget = Budget::default();
+    budget.max_depth = MAX_YAML_DEPTH;
+    budget.max_aliases = MAX_YAML_ALIASES;
+    budget.max_anchors = 1_000;
+    budget.max_documents = 1;
+    budget.max_nodes = 200_000;
+    budget.max_total_scalar_bytes = MAX_YAML_BYTES as usize;
+    let mut options = Options::default();
+    options.budget = Some(budget);
+    options.strict_booleans = true;
+    options.reject_unsupported_tags = true;
+    options.with_snippet = false;
+    options
+}
+
+/// Reads a YAML file (size-limited, BOM and CRLF tolerated) and deserializes it.
+pub fn load<T: DeserializeOwned>(path: &Path, shown: &str) -> Result<T, Diagnostic> {
+    let text = read_text(path, shown, MAX_YAML_BYTES)?;
+    parse(&text, shown)
+}
+
+/// Deserializes YAML text; `shown` is the file name used in diagnostics.
+pub fn parse<T: DeserializeOwned>(text: &str, shown: &str) -> Result<T, Diagnostic> {
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
+    serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| convert_error(&e, shown))
+}
+
+/// Reads a UTF-8 text file no larger than `limit` bytes.
+pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnostic> {
+    let meta = std::fs::metadata(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
+    })?;
+    if meta.len() > limit {
+        return Err(Diagnostic::error(format!(
+            "file is {} bytes, more than the {limit}-byte limit",
+            meta.len()
+        ))
+        .in_file(shown.to_string())
+        .hint("split the file or remove what is not needed"));
+    }
+    let bytes = std::fs::read(path).map_err(|e| {
+        Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
+    })?;
+    String::from_utf8(bytes).map_err(|e| {
+        let (line, column) = line_col_of_byte(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
+        Diagnostic::error("file is not valid UTF-8")
+            .in_file(shown.to_string())
+            .at(Pos::new(line, column))
+            .hint("save the file as UTF-8")
+    })
+}
+
+fn line_col_of_byte(prefix: &[u8]) -> (u32, u32) {
+    let text = String::from_utf8_lossy(prefix);
+    let line = text.matches('\n').count() + 1;
+    let column = text.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line as u32, column as u32)
+}
+
+fn convert_error(e: &serde_saphyr::Error, shown: &str) -> Diagnostic {
+    let raw = e.without_snippet().to_string();
+    // The message ends with " at line N, column M" (and maybe a full stop): we show the location
+    // in our own format instead.
+    let message = raw
+        .trim_end()
+        .trim_end_matches('.')
+        .split(" at line ")
+        .next()
+        .unwrap_or(&raw)
+        .trim()
+        .to_string();
+    let mut d = Diagnostic::error(message.clone()).in_file(shown.to_string());
+    if let Some(loc) = e.location() {
+        d = d.at(pos(&loc));
+    }
+    if let Some(hint) = hint_for(&message) {
+        d = d.hint(hint);
+    }
+    d
+}
+
+fn hint_for(message: &str) -> Option<String> {
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (field, rest) = rest.split_once('`')?;
+        let expected: Vec<&str> = rest
+            .split_once("expected one of ")
+            .or_else(|| rest.split_once("expected "))
+            .map(|(_, list)| {
+                list.split(',')
+                    .map(|s| s.trim().trim_matches('`'))
+                    .collect()
+            })
+            .unwrap_or_default();
+        return did_you_mean(field, expected.iter().copied())
+            .or_else(|| Some(format!("allowed fields: {}", expected.join(", "))));
+    }
+    if message.contains("duplicate mapping key") {
+        return Some(
+            "each key may appear once in a mapping: remove or merge the repeated one".into(),
+        );
+    }
+    if message.contains("budget") || message.contains("depth") || message.contains("alias") {
+        return Some(format!(
+            "diligence limits YAML files to {MAX_YAML_DEPTH} levels of nesting and {MAX_YAML_ALIASES} aliases"
+        ));
+    }
+    if message.contains("tab") {
+        return Some("indent YAML with spaces, not tabs".into());
+    }
+    None
+}
+
+/// A YAML value of any shape, with the location of every element kept. Facts and requirements
+/// are parsed into this first and then checked against their typed vocabulary, so that a wrong
+/// value is reported at its exact line and column.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Node {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    Str(String),
+    Seq(Vec<Spanned<Node>>),
+    Map(Vec<(Spanned<String>, Spanned<Node>)>),
+}
+
+impl Node {
+    /// A short description of the shape, for messages ("found a list").
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Node::Null => "nothing",
+            Node::Bool(_) => "true/false",
+            Node::Int(_) => "a whole number",
+            Node::Float(_) => "a decimal number",
+            Node::Str(_) => "text",
+            Node::Seq(_) => "a list",
+            Node::Map(_) => "a mapping",
+        }
+    }
+
+    /// The value of a mapping's key.
+    pub fn get(&self, key: &str) -> Option<&Spanned<Node>> {
+        match self {
+            Node::Map(entries) => entries.iter().find(|(k, _)| k.value == key).map(|(_, v)| v),
+            _ => None,
+        }
+    }
+
+    /// Converts to JSON (used for custom facts, whose shape is free).
+    pub fn to_json(&self) -> serde_json::Value {
+        use serde_json::Value;
+        match self {
+            Node::Null => Value::Null,
+            Node::Bool(b) => Value::Bool(*b),
+            Node::Int(i) => Value::from(*i),
+            Node::Float(f) => serde_json::Number::from_f64(*f).map_or(Value::Null, Value::Number),
+            Node::Str(s) => Value::String(s.clone()),
+            Node::Seq(items) => Value::Array(items.iter().map(|i| i.value.to_json()).collect()),
+            Node::Map(entries) => Value::Object(
+                entries
+                    .iter()
+                    .map(|(k, v)| (k.value.clone(), v.value.to_json()))
+                    .collect(),
+            ),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Node {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct NodeVisitor;
+        impl<'de> Visitor<'de> for NodeVisitor {
+            type Value = Node;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a YAML value")
+            }
+            fn visit_unit<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_none<E>(self) -> Result<Node, E> {
+                Ok(Node::Null)
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
+                Ok(Node::Bool(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
+                Ok(Node::Int(v))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Node, E> {
+                i64::try_from(v)
+                    .map(Node::Int)
+                    .map_err(|_| E::custom("number too large"))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
+                Ok(Node::Float(v))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
+                Ok(Node::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Node, E> {
+                Ok(Node::Str(v))
+            }
+            fn visit_bytes<E: de::Error>(self, _: &[u8]) -> Result<Node, E> {
+                Err(E::custom("binary values are not supported"))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element()? {
+                    items.push(item);
+                }
+                Ok(Node::Seq(items))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(Node::Map(entries))
+            }
+        }
+        d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// A mapping that keeps the file's order (classifications are ordered, least sensitive first).
+#[derive(Debug, Clone)]
+pub struct OrderedMap<V>(pub Vec<(Spanned<String>, V)>);
+
+impl<V> Default for OrderedMap<V> {
+    fn default() -> Self {
+        OrderedMap(Vec::new())
+    }
+}
+
+impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MapVisitor<V>(std::marker::PhantomData<V>);
+        impl<'de, V: Deserialize<'de>> Visitor<'de> for MapVisitor<V> {
+            type Value = OrderedMap<V>;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("a mapping")
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(OrderedMap(Vec::new()))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut entries = Vec::new();
+                while let Some(entry) = map.next_entry()? {
+                    entries.push(entry);
+                }
+                Ok(OrderedMap(entries))
+            }
+        }
+        d.deserialize_map(MapVisitor(std::marker::PhantomData))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[serde(deny_unknown_fields)]
+    struct Doc {
+        name: Spanned<String>,
+        #[serde(default)]
+        items: OrderedMap<Spanned<Node>>,
+    }
+
+    #[test]
+    fn bom_and_crlf_load_like_plain_files() {
+        let plain: Doc = parse("name: x\nitems:\n  b: 1\n  a: [y]\n", "f.yaml").unwrap();
+        let windows: Doc = parse(
+            "\u{feff}name: x\r\nitems:\r\n  b: 1\r\n  a: [y]\r\n",
+            "f.yaml",
+        )
+        .unwrap();
+        assert_eq!(plain.name.value, windows.name.value);
+        let keys = |d: &Doc| {
+            d.items
+                .0
+                .iter()
+                .map(|(k, _)| k.value.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(keys(&plain), vec!["b", "a"]);
+        assert_eq!(keys(&plain), keys(&windows));
+        assert_eq!(span_pos(&windows.items.0[1].1), Pos::new(4, 6));
+    }
+
+    #[test]
+    fn unknown_field_is_located_with_a_suggestion() {
+        let e = parse::<Doc>("nmae: x\n", "f.yaml").unwrap_err();
+        assert_eq!((e.line, e.column), (1, 1));
+        assert!(e.message.contains("unknown field `nmae`"), "{e:?}");
+        assert_eq!(e.hint.as_deref(), Some("did you mean `name`?"));
+    }
+
+    #[test]
+    fn duplicate_keys_and_alias_bombs_are_refused() {
+        let e = parse::<Doc>("name: x\nname: y\n", "f.yaml").unwrap_err();
+        assert_eq!(e.line, 2);
+        let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
+        for i in 1..12 {
+            bomb.push_str(&format!(
+                "{}: &{} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n",
+                (b'a' + i) as char,
+                (b'a' + i) as char,
+                p = (b'a' + i - 1) as char
+            ));
+        }
+        assert!(parse::<serde_json::Value>(&bomb, "bomb.yaml").is_err());
+    }
+
+    #[test]
+    fn yes_is_text_not_a_boolean() {
+        let n: Spanned<Node> = parse("yes", "f.yaml").unwrap();
+        assert_eq!(n.value, Node::Str("yes".into()));
+    }
+}

@@ -1,0 +1,228 @@
+//! A workspace: `policies/`, `vendors/<id>/profile.yaml`, `scripts/<rule-id>.rhai`.
+//!
+//! Loading never stops at the first problem: every file is read, and every problem is kept.
+
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::engine::{MAX_RULE_BYTES, RuleSet, RuleSource};
+use crate::model::policy::{self, Policy};
+use crate::model::profile::{self, Profile, Verification, valid_id};
+use crate::model::yaml;
+use rayon::prelude::*;
+use std::path::{Path, PathBuf};
+
+pub struct Workspace {
+    pub root: PathBuf,
+    pub policies: Vec<Policy>,
+    pub profiles: Vec<Profile>,
+    pub rules: RuleSet,
+    /// Problems found while loading (errors make `check` and `evaluate` fail).
+    pub problems: Vec<Diagnostic>,
+    /// Quotes that do not occur in their snapshot: errors for `check`; `evaluate` still runs and
+    /// treats those claims as having no authority.
+    pub unverified: Vec<Diagnostic>,
+}
+
+/// Names of the entries of `dir` that satisfy `keep`, sorted (so output never depends on the
+/// order the file system lists them in).
+fn list(dir: &Path, keep: impl Fn(&Path) -> Option<String>) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| keep(&e.path()))
+        .collect();
+    names.sort();
+    names
+}
+
+fn stem_with_ext(path: &Path, ext: &str) -> Option<String> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name.strip_suffix(ext)?;
+    (path.is_file() && !stem.contains('.')).then(|| stem.to_string())
+}
+
+pub fn policy_names(root: &Path) -> Vec<String> {
+    list(&root.join("policies"), |p| stem_with_ext(p, ".yaml"))
+}
+
+pub fn vendor_dirs(root: &Path) -> Vec<String> {
+    list(&root.join("vendors"), |p| {
+        (p.join("profile.yaml").is_file())
+            .then(|| p.file_name()?.to_str().map(str::to_string))
+            .flatten()
+    })
+}
+
+pub fn rule_ids(root: &Path) -> Vec<String> {
+    list(&root.join("scripts"), |p| stem_with_ext(p, ".rhai"))
+}
+
+impl Workspace {
+    /// Loads the workspace at `root`. Fails only when `root` is not a workspace at all.
+    pub fn load(root: &Path) -> Result<Workspace, Diagnostic> {
+        if !root.is_dir() {
+            return Err(Diagnostic::error(format!(
+                "workspace `{}` is not a folder",
+                root.display()
+            ))
+            .hint(
+                "pass an existing workspace with -C DIR, or create one with `diligence init DIR`",
+            ));
+        }
+        if !root.join("policies").is_dir() && !root.join("vendors").is_dir() {
+            return Err(Diagnostic::error(format!(
+                "`{}` is not a diligence workspace (no policies/ or vendors/ folder)",
+                root.display()
+            ))
+            .hint("run inside a workspace, pass -C DIR, or create one with `diligence init DIR`"));
+        }
+        let mut problems = Vec::new();
+
+        let mut policies = Vec::new();
+        for name in policy_names(root) {
+            let (p, diags) = policy::load(root, &name);
+            problems.extend(diags);
+            policies.extend(p);
+        }
+
+        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = vendor_dirs(root)
+            .par_iter()
+            .map(|dir| profile::load(root, dir))
+            .collect();
+        let mut profiles = Vec::new();
+        let mut unverified = Vec::new();
+        for (p, diags) in loaded {
+            problems.extend(diags);
+            if let Some(p) = p {
+                unverified.extend(quote_failures(&p));
+                profiles.push(p);
+            }
+        }
+
+        let mut sources = Vec::new();
+        for id in rule_ids(root) {
+            let file = format!("scripts/{id}.rhai");
+            if !valid_id(&id) {
+                problems.push(
+                    Diagnostic::error(format!("rule id `{id}` is not valid"))
+                        .in_file(file.clone())
+                        .hint("name rule files with lowercase letters, digits and `-`, e.g. scripts/retention-limit.rhai"),
+                );
+                continue;
+            }
+            match yaml::read_text(&root.join(&file), &file, MAX_RULE_BYTES) {
+                Ok(text) => sources.push(RuleSource {
+                    id,
+                    file,
+                    text: text
+                        .strip_prefix('\u{feff}')
+                        .map(str::to_string)
+                        .unwrap_or(text),
+                }),
+                Err(d) => problems.push(d),
+            }
+        }
+        let (rules, diags) = RuleSet::compile(&sources);
+        problems.extend(diags);
+
+        let ws = Workspace {
+            root: root.to_path_buf(),
+            policies,
+            profiles,
+            rules,
+            problems,
+            unverified,
+        };
+        let waiver_problems = ws.check_waiver_targets();
+        Ok(Workspace {
+            problems: ws.problems.iter().cloned().chain(waiver_problems).collect(),
+            ..ws
+        })
+    }
+
+    pub fn policy(&self, name: &str) -> Result<&Policy, Diagnostic> {
+        self.policies
+            .iter()
+            .find(|p| p.name == name)
+            .ok_or_else(|| {
+                let names: Vec<String> = policy_names(&self.root);
+                let d = if names.iter().any(|n| n == name) {
+                    Diagnostic::error(format!("policy `{name}` has errors (see above)"))
+                } else {
+                    Diagnostic::error(format!("no policy `{name}` in policies/"))
+                };
+                d.hint(
+                    did_you_mean(name, names.iter().map(String::as_str))
+                        .unwrap_or_else(|| format!("policies: {}", names.join(", "))),
+                )
+            })
+    }
+
+    pub fn profile(&self, id: &str) -> Option<&Profile> {
+        self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// Waivers must name a rule, vendor and offering that exist.
+    fn check_waiver_targets(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for policy in &self.policies {
+            for w in &policy.waivers {
+                let at = |msg: String, hint: Option<String>| {
+                    Diagnostic::error(msg)
+                        .in_file(policy.file.clone())
+                        .at(w.at)
+                        .maybe_hint(hint)
+                };
+                if self.rules.rule(&w.rule).is_none() {
+                    out.push(at(
+                        format!("waiver names unknown rule `{}`", w.rule),
+                        did_you_mean(&w.rule, self.rules.rules.iter().map(|r| r.id.as_str())),
+                    ));
+                }
+                match self.profile(&w.vendor) {
+                    None => out.push(at(
+                        format!("waiver names unknown vendor `{}`", w.vendor),
+                        did_you_mean(&w.vendor, self.profiles.iter().map(|p| p.id.as_str())),
+                    )),
+                    Some(p) => {
+                        if let Some(o) = &w.offering {
+                            if p.offering(o).is_none() {
+                                out.push(at(
+                                    format!("waiver names unknown offering `{}/{o}`", w.vendor),
+                                    did_you_mean(o, p.offerings.iter().map(|x| x.id.as_str())),
+                                ));
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+/// One diagnostic per claim whose quote is not in its snapshot.
+fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                if let Verification::Failed { reason } = &c.verification {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "{}/{}: fact `{}`: {reason}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint(
+                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
