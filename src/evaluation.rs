@@ -178,22 +178,8 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> Result<Evaluation, Vec<Diagno
                     requirements: reqs,
                     today: req.today,
                 };
-                let mut scope = bindings.scope();
-                let mut findings = Vec::new();
-                for rule in &rules.rules {
-                    match rules.run(rule, &table, &mut scope, req.today) {
-                        Ok(record) => findings.extend(record.findings.into_iter().map(|raw| {
-                            finding(rule.id.as_str(), &rule.file, raw, profile, offering, &table)
-                        })),
-                        Err(d) => errors.push(Diagnostic {
-                            message: format!(
-                                "{} (evaluating {}/{} at {class})",
-                                d.message, profile.id, offering.id
-                            ),
-                            ..d
-                        }),
-                    }
-                }
+                let (mut findings, errs) = run_rules(rules, rules.rules.iter(), &bindings, &table);
+                errors.extend(errs);
                 apply_waivers(
                     &mut findings,
                     &req.policy.waivers,
@@ -253,6 +239,38 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> Result<Evaluation, Vec<Diagno
         results,
         warnings: expired_waivers(req.policy, req.today),
     })
+}
+
+/// Runs `selected` rules for one offering at one classification and returns their findings
+/// (with evidence attached, before waivers) and the errors of rules that failed.
+pub fn run_rules<'r>(
+    rules: &RuleSet,
+    selected: impl Iterator<Item = &'r crate::engine::Rule>,
+    bindings: &Bindings,
+    table: &Arc<FactTable>,
+) -> (Vec<Finding>, Vec<Diagnostic>) {
+    let mut scope = bindings.scope();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    let (profile, offering) = (bindings.profile, bindings.offering);
+    for rule in selected {
+        match rules.run(rule, table, &mut scope, bindings.today) {
+            Ok(record) => findings.extend(
+                record
+                    .findings
+                    .into_iter()
+                    .map(|raw| finding(&rule.id, &rule.file, raw, profile, offering, table)),
+            ),
+            Err(d) => errors.push(Diagnostic {
+                message: format!(
+                    "{} (evaluating {}/{} at {})",
+                    d.message, profile.id, offering.id, bindings.classification
+                ),
+                ..d
+            }),
+        }
+    }
+    (findings, errors)
 }
 
 fn finding(
