@@ -1,0 +1,114 @@
+//! Helpers for CLI tests: a small workspace written into a temporary folder per test.
+#![allow(dead_code)]
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+
+pub const TODAY: &str = "2026-11-24";
+
+/// The repository root: the bundled workspace.
+pub fn bundled() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `diligence` with colour off and the workspace set.
+pub fn diligence(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("diligence").expect("binary built");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("DILIGENCE_DIR")
+        .env_remove("COLUMNS")
+        .arg("-C")
+        .arg(dir);
+    cmd
+}
+
+pub const POLICY: &str = "organization: Test Org
+evidence_max_age_days: 365
+classifications:
+  public: {}
+  internal: {require: {dpa: true}}
+  confidential: {inherits: internal, require: {no_training: true, max_retention_days: 30}}
+tags:
+  phi: {require: {baa: true}}
+";
+
+pub const SNAPSHOT: &str = "# Acme Terms\n\n**2.1 Training.** Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
+
+pub const PROFILE: &str = "vendor: acme
+name: Acme AI
+reviewed: 2026-11-01
+sources:
+  terms:
+    title: Acme Terms
+    authority: contract
+    retrieved: 2026-10-01
+    snapshot: sources/terms.md
+offerings:
+  api:
+    name: Acme API
+    tier: api
+    facts:
+      training_on_inputs:
+        - value: never
+          source: terms
+          section: \"2.1\"
+          quote: \"Acme shall not use Customer Content to train models.\"
+      retention_days:
+        - value: 14
+          source: terms
+          section: \"2.2\"
+          quote: \"Acme deletes Customer Content within 14 days.\"
+";
+
+pub const RULE: &str = "//! Training on inputs
+//! Test rule.
+let t = fact(\"training_on_inputs\");
+if require.no_training != true { return; }
+if t == () { hold(\"unknown training\", \"ask the vendor\"); }
+else if t == \"never\" { pass(\"no training\"); }
+else { block(\"trains on inputs\", \"do not send data\"); }
+";
+
+/// A workspace in a temporary folder: one policy, one vendor, one rule.
+pub struct Ws {
+    pub dir: tempfile::TempDir,
+}
+
+impl Ws {
+    pub fn new() -> Ws {
+        let ws = Ws {
+            dir: tempfile::tempdir().expect("tempdir"),
+        };
+        ws.write("policies/default.yaml", POLICY);
+        ws.write("vendors/acme/profile.yaml", PROFILE);
+        ws.write("vendors/acme/sources/terms.md", SNAPSHOT);
+        ws.write("scripts/training.rhai", RULE);
+        ws
+    }
+
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn write(&self, rel: &str, text: &str) -> &Ws {
+        let p = self.dir.path().join(rel);
+        std::fs::create_dir_all(p.parent().expect("parent")).expect("mkdir");
+        std::fs::write(p, text).expect("write");
+        self
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        std::fs::read_to_string(self.dir.path().join(rel)).expect("read")
+    }
+
+    /// Replaces `from` by `to` in a file of the workspace (the text must be there).
+    pub fn edit(&self, rel: &str, from: &str, to: &str) -> &Ws {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1))
+    }
+
+    pub fn cmd(&self) -> Command {
+        diligence(self.path())
+    }
+}

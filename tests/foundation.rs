@@ -1,0 +1,459 @@
+//! The foundation as a user meets it: `evaluate` and `check` on good and bad workspaces.
+
+mod common;
+
+use common::{TODAY, Ws, bundled, diligence};
+use predicates::prelude::*;
+use serde_json::Value;
+
+fn json_of(output: &[u8]) -> Value {
+    serde_json::from_slice(output).expect("valid JSON on stdout")
+}
+
+/// Runs a command that must fail with exit 2 and returns its stderr.
+fn fails(cmd: &mut assert_cmd::Command) -> String {
+    let out = cmd.assert().code(2).get_output().clone();
+    assert!(out.stdout.is_empty(), "stdout must stay empty on error");
+    String::from_utf8(out.stderr).expect("utf8")
+}
+
+#[test]
+fn evaluate_good_workspace_gives_verdicts_and_evidence() {
+    let ws = Ws::new();
+    let out = ws
+        .cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["policy"], "default");
+    let results = v["results"].as_array().unwrap();
+    assert_eq!(results.len(), 3, "one offering x three classes");
+    let conf = &results[2];
+    assert_eq!(conf["classification"], "confidential");
+    assert_eq!(conf["verdict"], "go");
+    let f = &conf["findings"][0];
+    assert_eq!(f["rule"], "training");
+    assert_eq!(f["level"], "pass");
+    assert_eq!(f["facts"]["training_on_inputs"], "never");
+    assert_eq!(f["evidence"][0]["section"], "2.1");
+    assert_eq!(f["evidence"][0]["authority"], "contract");
+    assert_eq!(f["evidence"][0]["at"], "vendors/acme/profile.yaml:16:11");
+    assert_eq!(f["raised_at"], "scripts/training.rhai:6");
+}
+
+#[test]
+fn fail_on_sets_exit_code_one() {
+    let ws = Ws::new();
+    ws.edit("vendors/acme/profile.yaml", "training_on_inputs:\n        - value: never\n          source: terms\n          section: \"2.1\"\n          quote: \"Acme shall not use Customer Content to train models.\"", "training_on_inputs: default_on");
+    // A bare value is an unsupported claim: a block resting on it alone is a hold.
+    ws.cmd()
+        .args(["evaluate", "--today", TODAY, "--fail-on", "hold"])
+        .assert()
+        .code(1);
+    ws.cmd()
+        .args(["evaluate", "--today", TODAY, "--fail-on", "no-go"])
+        .assert()
+        .code(0);
+    ws.cmd()
+        .args(["evaluate", "--today", TODAY])
+        .assert()
+        .code(0);
+}
+
+#[test]
+fn misspelt_fact_is_located_with_suggestion() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retention_days:",
+        "retention_dayz:",
+    );
+    let err = fails(&mut ws.cmd().arg("evaluate"));
+    assert!(
+        err.contains("vendors/acme/profile.yaml:20:7: error: unknown fact `retention_dayz`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `retention_days`?"), "{err}");
+}
+
+#[test]
+fn misspelt_field_is_located_with_suggestion() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "    title: Acme Terms",
+        "    titel: Acme Terms",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(
+        err.contains("vendors/acme/profile.yaml:6:5: error: unknown field `titel`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `title`?"), "{err}");
+}
+
+#[test]
+fn wrong_type_names_what_is_expected() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "- value: 14",
+        "- value: thirty",
+    );
+    let err = fails(&mut ws.cmd().arg("evaluate"));
+    assert!(
+        err.contains(
+            "vendors/acme/profile.yaml:21:18: error: fact `retention_days`: expected a whole number"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("write the number in digits"), "{err}");
+}
+
+#[test]
+fn unknown_authority_and_unknown_source() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "authority: contract",
+        "authority: contrat",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("authority `contrat` is not one of"), "{err}");
+    assert!(err.contains("did you mean `contract`?"), "{err}");
+
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "source: terms\n          section: \"2.2\"",
+        "source: term\n          section: \"2.2\"",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("vendors/acme/profile.yaml:22:19: error: fact `retention_days`: source `term` is not defined"), "{err}");
+    assert!(err.contains("did you mean `terms`?"), "{err}");
+}
+
+#[test]
+fn duplicate_keys_are_refused() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "name: Acme AI\n",
+        "name: Acme AI\nname: Acme\n",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(
+        err.contains("vendors/acme/profile.yaml:3:1: error: duplicate mapping key"),
+        "{err}"
+    );
+}
+
+#[test]
+fn policy_inheritance_must_be_a_chain() {
+    let ws = Ws::new();
+    ws.edit(
+        "policies/default.yaml",
+        "inherits: internal",
+        "inherits: internl",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("policies/default.yaml:6:28: error: classification `confidential` inherits unknown classification `internl`"), "{err}");
+    assert!(err.contains("did you mean `internal`?"), "{err}");
+
+    let ws = Ws::new();
+    ws.edit(
+        "policies/default.yaml",
+        "inherits: internal",
+        "inherits: confidential",
+    );
+    let err = fails(&mut ws.cmd().arg("evaluate"));
+    assert!(
+        err.contains("classification `confidential` inherits from itself"),
+        "{err}"
+    );
+}
+
+#[test]
+fn rule_syntax_error_is_located() {
+    let ws = Ws::new();
+    ws.write("scripts/broken.rhai", "//! Broken\nlet x = ;\n");
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(
+        err.contains("scripts/broken.rhai:2:9: error: rule does not compile"),
+        "{err}"
+    );
+}
+
+#[test]
+fn endless_loop_and_recursion_are_stopped() {
+    let ws = Ws::new();
+    ws.write("scripts/spin.rhai", "//! Spin\nloop { }\n");
+    let err = fails(&mut ws.cmd().args(["evaluate", "--format", "json"]));
+    assert!(err.contains("scripts/spin.rhai:"), "{err}");
+    assert!(
+        err.contains("operations") || err.contains("longer than"),
+        "{err}"
+    );
+
+    let ws = Ws::new();
+    ws.write(
+        "scripts/deep.rhai",
+        "//! Deep\nfn f(n) { f(n + 1) }\nf(0);\n",
+    );
+    let err = fails(&mut ws.cmd().arg("evaluate"));
+    assert!(err.contains("scripts/deep.rhai:"), "{err}");
+    assert!(err.contains("nested deeper"), "{err}");
+}
+
+#[test]
+fn unknown_map_property_and_unknown_fact_are_rule_errors() {
+    let ws = Ws::new();
+    ws.write(
+        "scripts/typo.rhai",
+        "//! Typo\nif require.no_trainng == true { pass(\"x\"); }\n",
+    );
+    let err = fails(&mut ws.cmd().arg("evaluate"));
+    assert!(
+        err.contains("scripts/typo.rhai:2:12: error: unknown map property `no_trainng`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `no_training`?"), "{err}");
+
+    let ws = Ws::new();
+    ws.write(
+        "scripts/fact.rhai",
+        "//! Fact\nlet x = fact(\"retention_dys\");\n",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("scripts/fact.rhai:2:9: error: unknown fact `retention_dys`; did you mean `retention_days`?"), "{err}");
+}
+
+#[test]
+fn unknown_vendor_offering_class_and_tag_on_the_command_line() {
+    let ws = Ws::new();
+    let err = fails(&mut ws.cmd().args(["evaluate", "acmee"]));
+    assert!(
+        err.contains("unknown vendor `acmee`") && err.contains("did you mean `acme`?"),
+        "{err}"
+    );
+    let err = fails(&mut ws.cmd().args(["evaluate", "acme/apii"]));
+    assert!(
+        err.contains("vendor `acme` has no offering `apii`") && err.contains("did you mean `api`?"),
+        "{err}"
+    );
+    let err = fails(&mut ws.cmd().args(["evaluate", "--class", "confidentail"]));
+    assert!(
+        err.contains("no classification `confidentail`")
+            && err.contains("did you mean `confidential`?"),
+        "{err}"
+    );
+    let err = fails(&mut ws.cmd().args(["evaluate", "--tag", "ph"]));
+    assert!(
+        err.contains("no tag `ph`") && err.contains("did you mean `phi`?"),
+        "{err}"
+    );
+    let err = fails(&mut ws.cmd().args(["evaluate", "--policy", "defualt"]));
+    assert!(
+        err.contains("no policy `defualt`") && err.contains("did you mean `default`?"),
+        "{err}"
+    );
+}
+
+#[test]
+fn nothing_is_written_when_input_is_bad() {
+    let ws = Ws::new();
+    ws.write("report.json", "previous report\n");
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retention_days:",
+        "retention_dayz:",
+    );
+    let out = ws.path().join("report.json");
+    fails(
+        &mut ws
+            .cmd()
+            .args(["evaluate", "--format", "json", "--output"])
+            .arg(&out),
+    );
+    assert_eq!(ws.read("report.json"), "previous report\n");
+    let fresh = ws.path().join("new.json");
+    fails(&mut ws.cmd().args(["evaluate", "--output"]).arg(&fresh));
+    assert!(!fresh.exists());
+}
+
+#[test]
+fn output_is_written_atomically_and_never_over_an_input() {
+    let ws = Ws::new();
+    let out = ws.path().join("review.json");
+    ws.cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY, "--output"])
+        .arg(&out)
+        .assert()
+        .success()
+        .stdout("");
+    assert!(json_of(ws.read("review.json").as_bytes())["results"].is_array());
+    let input = ws.path().join("policies/default.yaml");
+    let err = fails(&mut ws.cmd().args(["evaluate", "--output"]).arg(&input));
+    assert!(err.contains("would replace an input file"), "{err}");
+    assert_eq!(ws.read("policies/default.yaml"), common::POLICY);
+}
+
+#[test]
+fn check_reports_every_problem_not_just_the_first() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retention_days:",
+        "retention_dayz:",
+    );
+    ws.write("scripts/broken.rhai", "//! Broken\nlet x = ;\n");
+    ws.edit("policies/default.yaml", "{dpa: true}", "{dpa: yes}");
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("unknown fact `retention_dayz`"), "{err}");
+    assert!(err.contains("scripts/broken.rhai:2:9"), "{err}");
+    assert!(
+        err.contains("requirement `dpa`: expected true or false"),
+        "{err}"
+    );
+    assert!(err.contains("3 errors"), "{err}");
+}
+
+#[test]
+fn a_changed_document_makes_its_quotes_unverified() {
+    let ws = Ws::new();
+    ws.write(
+        "vendors/acme/sources/terms.md",
+        "**2.1 Training.** Acme may use Customer Content to train models.\n",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(err.contains("vendors/acme/profile.yaml:16:11: error: acme/api: fact `training_on_inputs`: quote not found in sources/terms.md; closest passage"), "{err}");
+    // evaluate still runs; the fact is unknown and the rule holds.
+    let out = ws
+        .cmd()
+        .args([
+            "evaluate",
+            "--format",
+            "json",
+            "--class",
+            "confidential",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "warning: acme/api: fact `training_on_inputs`: quote not found",
+        ))
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    assert_eq!(v["results"][0]["verdict"], "hold");
+    assert_eq!(
+        v["results"][0]["findings"][0]["message"],
+        "unknown training"
+    );
+}
+
+#[test]
+fn snapshot_paths_cannot_leave_the_vendor_folder() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "snapshot: sources/terms.md",
+        "snapshot: ../../policies/default.yaml",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(
+        err.contains("snapshot `../../policies/default.yaml` is outside the vendor's folder"),
+        "{err}"
+    );
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "snapshot: sources/terms.md",
+        "snapshot: /etc/passwd",
+    );
+    let err = fails(&mut ws.cmd().arg("check"));
+    assert!(
+        err.contains("snapshot `/etc/passwd` is outside the vendor's folder"),
+        "{err}"
+    );
+}
+
+#[test]
+fn not_a_workspace_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = fails(&mut diligence(dir.path()).arg("evaluate"));
+    assert!(err.contains("is not a diligence workspace"), "{err}");
+    assert!(err.contains("diligence init"), "{err}");
+}
+
+// The bundled workspace: the verdicts the design promises.
+
+fn bundled_json(args: &[&str]) -> Value {
+    let out = diligence(&bundled())
+        .args(["evaluate", "--format", "json", "--today", TODAY])
+        .args(args)
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    json_of(&out)
+}
+
+#[test]
+fn perplexity_training_resolves_to_the_contract_with_the_analysis_outvoted() {
+    let v = bundled_json(&["perplexity/sonar-api", "--class", "confidential"]);
+    let findings = v["results"][0]["findings"].as_array().unwrap();
+    let training = findings
+        .iter()
+        .find(|f| f["rule"] == "training-on-inputs")
+        .expect("training rule ran");
+    assert_eq!(training["level"], "pass");
+    assert_eq!(training["facts"]["training_on_inputs"], "never");
+    let evidence = training["evidence"].as_array().unwrap();
+    let decides = evidence.iter().find(|e| e["role"] == "decides").unwrap();
+    assert_eq!(decides["authority"], "contract");
+    assert_eq!(decides["section"], "2.3.3");
+    assert!(
+        decides["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("Perplexity shall not use")
+    );
+    let outvoted = evidence.iter().find(|e| e["role"] == "outvoted").unwrap();
+    assert_eq!(outvoted["authority"], "third_party");
+    assert_eq!(outvoted["value"], "default_on");
+    assert!(findings.iter().any(|f| {
+        f["level"] == "info"
+            && f["message"]
+                .as_str()
+                .unwrap()
+                .contains("training_on_inputs")
+            && f["message"].as_str().unwrap().contains("which prevails")
+    }));
+}
+
+#[test]
+fn ai21_on_third_party_evidence_alone_is_never_go_for_confidential() {
+    let v = bundled_json(&["ai21", "--class", "confidential"]);
+    for r in v["results"].as_array().unwrap() {
+        let verdict = r["verdict"].as_str().unwrap();
+        assert!(verdict == "hold" || verdict == "no-go", "{verdict}");
+    }
+}
+
+#[test]
+fn bundled_workspace_checks_clean() {
+    diligence(&bundled())
+        .args(["check", "--today", TODAY])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("0 errors"));
+}
