@@ -273,7 +273,7 @@ pub fn run_rules<'r>(
     (findings, errors)
 }
 
-fn finding(
+pub fn finding(
     rule: &str,
     file: &str,
     raw: RawFinding,

@@ -9,8 +9,11 @@
 
 pub mod cli;
 pub mod diag;
+pub mod diff;
 pub mod engine;
 pub mod evaluation;
 pub mod model;
 pub mod report;
+pub mod schema;
+pub mod testing;
 pub mod workspace;

@@ -186,13 +186,13 @@ impl Workspace {
                         did_you_mean(&w.vendor, self.profiles.iter().map(|p| p.id.as_str())),
                     )),
                     Some(p) => {
-                        if let Some(o) = &w.offering {
-                            if p.offering(o).is_none() {
-                                out.push(at(
-                                    format!("waiver names unknown offering `{}/{o}`", w.vendor),
-                                    did_you_mean(o, p.offerings.iter().map(|x| x.id.as_str())),
-                                ));
-                            }
+                        if let Some(o) = &w.offering
+                            && p.offering(o).is_none()
+                        {
+                            out.push(at(
+                                format!("waiver names unknown offering `{}/{o}`", w.vendor),
+                                did_you_mean(o, p.offerings.iter().map(|x| x.id.as_str())),
+                            ));
                         }
                     }
                 }
@@ -202,9 +202,42 @@ impl Workspace {
     }
 }
 
-/// One diagnostic per claim whose quote is not in its snapshot.
+/// One diagnostic per claim whose quote is not in its snapshot, and one per snapshot whose
+/// content changed since the hash recorded at review (naming the facts that cite it).
 fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
+    for s in &p.sources {
+        let (Some(recorded), Some(actual)) = (&s.sha256, &s.actual_sha256) else {
+            continue;
+        };
+        if recorded != actual {
+            let citing: Vec<String> = p
+                .offerings
+                .iter()
+                .flat_map(|o| {
+                    o.facts
+                        .values()
+                        .filter(|f| {
+                            f.claims
+                                .iter()
+                                .any(|c| c.source.as_deref() == Some(s.id.as_str()))
+                        })
+                        .map(move |f| format!("{}/{}", o.id, f.name))
+                })
+                .collect();
+            out.push(
+                Diagnostic::error(format!(
+                    "source `{}`: snapshot {} changed since review (sha256 {actual}, profile records {recorded}); facts citing it: {}",
+                    s.id,
+                    s.snapshot.as_deref().unwrap_or("?"),
+                    if citing.is_empty() { "none".to_string() } else { citing.join(", ") }
+                ))
+                .in_file(p.file.clone())
+                .at(s.at)
+                .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
+            );
+        }
+    }
     for o in &p.offerings {
         for f in o.facts.values() {
             for c in &f.claims {

@@ -39,7 +39,10 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             generated: String::new(),
         };
         match evaluation::evaluate(&ws.rules, &request) {
-            Ok(eval) => expired.extend(eval.warnings),
+            Ok(eval) => {
+                expired.extend(eval.warnings.iter().cloned());
+                diags.extend(unused_waivers(policy, &eval, today));
+            }
             Err(errors) => {
                 for e in errors {
                     if !diags.contains(&e) {
@@ -87,4 +90,36 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         return Err(Failure(Vec::new()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Live waivers that match no finding: they waive nothing and probably name the wrong rule,
+/// vendor or class (or the problem they waived is gone and the waiver can be removed).
+fn unused_waivers(
+    policy: &crate::model::policy::Policy,
+    eval: &crate::evaluation::Evaluation,
+    today: jiff::civil::Date,
+) -> Vec<Diagnostic> {
+    policy
+        .waivers
+        .iter()
+        .filter(|w| w.live(today))
+        .filter(|w| {
+            !eval.results.iter().any(|r| {
+                r.findings.iter().any(|f| {
+                    f.waived.is_some() && w.matches(&f.rule, &r.vendor, &r.offering, &r.classification)
+                })
+            })
+        })
+        .map(|w| {
+            Diagnostic::warning(format!(
+                "waiver of rule `{}` for {}{} matches no finding (unused)",
+                w.rule,
+                w.vendor,
+                w.offering.as_deref().map(|o| format!("/{o}")).unwrap_or_default()
+            ))
+            .in_file(policy.file.clone())
+            .at(w.at)
+            .hint("remove the waiver if the problem it covered is gone, or fix its rule, vendor, offering or classification")
+        })
+        .collect()
 }

@@ -14,9 +14,30 @@ use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
+    /// The verdict matrix and findings, for the terminal
     Table,
+    /// The stable machine contract
     Json,
+    /// GitHub-flavoured Markdown, for a ticket or a wiki
+    Markdown,
+    /// One self-contained page to read or print
+    Html,
+    /// One row per finding (RFC 4180)
+    Csv,
+    /// A workbook: Summary, Findings, Evidence (needs --output or a redirect)
+    Xlsx,
 }
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// When standard output is a terminal and NO_COLOR is not set
+    Auto,
+    Always,
+    Never,
+}
+
+/// Above this many offering × classification evaluations, a spinner shows on a terminal.
+const PROGRESS_THRESHOLD: usize = 200;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -64,9 +85,12 @@ pub struct EvaluateArgs {
     /// Evaluate as of this date (evidence age, expiries, waivers): YYYY-MM-DD
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
-    /// Also show passed checks in the table
+    /// Also show passed checks (table, markdown, html)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Colour the table's verdicts
+    #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
@@ -105,28 +129,59 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         today,
         generated,
     };
-    let eval = evaluation::evaluate(&ws.rules, &request).map_err(Failure)?;
+    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    if args.format == Format::Xlsx && to_terminal {
+        return Err(Diagnostic::error(
+            "--format xlsx is a binary workbook and standard output is a terminal",
+        )
+        .hint("write it to a file: --output review.xlsx (or redirect: > review.xlsx)")
+        .into());
+    }
+    if let Some(path) = &args.output {
+        output::refuse_input_file(path, &ws.root)?;
+    }
+
+    let eval = with_progress(request.offerings.len() * request.classes.len(), || {
+        evaluation::evaluate(&ws.rules, &request)
+    })
+    .map_err(Failure)?;
     for w in &eval.warnings {
         eprintln!("warning: {w}");
     }
 
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
-    let bytes = match args.format {
-        Format::Json => report::json::render(&eval),
-        Format::Table => report::table::render(
-            &eval,
-            &Style {
-                color: to_terminal && std::env::var_os("NO_COLOR").is_none(),
-                width: terminal_width(to_terminal),
-                verbose: args.verbose,
-            },
+    let style = Style {
+        color: match args.color {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                to_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+            }
+        },
+        width: terminal_width(to_terminal),
+        verbose: args.verbose,
+        workspace: Some(
+            ws.root
+                .canonicalize()
+                .unwrap_or_else(|_| ws.root.clone())
+                .display()
+                .to_string(),
         ),
     };
+    let bytes = match args.format {
+        Format::Json => report::json::render(&eval),
+        Format::Table => report::table::render(&eval, &style),
+        Format::Markdown => report::markdown::render(&eval, &style),
+        Format::Html => report::html::render(&eval, &style),
+        Format::Csv => report::csv::render(&eval),
+        Format::Xlsx => report::xlsx::render(&eval).map_err(|e| {
+            Failure::from(
+                Diagnostic::error(format!("cannot build the workbook: {e}"))
+                    .hint("this is a bug in diligence: please report it with the workspace"),
+            )
+        })?,
+    };
     match &args.output {
-        Some(path) => {
-            output::refuse_input_file(path, &ws.root)?;
-            output::write_atomically(path, &bytes)?;
-        }
+        Some(path) => output::write_atomically(path, &bytes)?,
         None => write_stdout(&bytes)?,
     }
 
@@ -141,8 +196,13 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     })
 }
 
+/// The table's width: COLUMNS when set, else the terminal's, else (piped) the fixed default.
 fn terminal_width(to_terminal: bool) -> Option<u16> {
-    if let Some(cols) = std::env::var("COLUMNS").ok().and_then(|c| c.parse().ok()) {
+    if let Some(cols) = std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.trim().parse::<u16>().ok())
+        .filter(|c| *c > 0)
+    {
         return Some(cols);
     }
     if to_terminal {
@@ -150,6 +210,30 @@ fn terminal_width(to_terminal: bool) -> Option<u16> {
     } else {
         None
     }
+}
+
+/// Runs `work` with a spinner on stderr when the run is long (more than
+/// [`PROGRESS_THRESHOLD`] evaluations) and stderr is a terminal outside CI: never in logs,
+/// pipes or tests. The evaluation runs in parallel and reports no steps, hence a spinner.
+fn with_progress<T>(evaluations: usize, work: impl FnOnce() -> T) -> T {
+    let show = evaluations > PROGRESS_THRESHOLD
+        && std::io::stderr().is_terminal()
+        && std::env::var_os("CI").is_none();
+    if !show {
+        return work();
+    }
+    let spinner = indicatif::ProgressBar::new_spinner();
+    spinner.set_style(
+        indicatif::ProgressStyle::with_template("{spinner} {msg} {elapsed}")
+            .unwrap_or_else(|_| indicatif::ProgressStyle::default_spinner()),
+    );
+    spinner.set_message(format!(
+        "evaluating {evaluations} offering × classification combinations…"
+    ));
+    spinner.enable_steady_tick(std::time::Duration::from_millis(100));
+    let out = work();
+    spinner.finish_and_clear();
+    out
 }
 
 pub fn parse_today(text: Option<&str>) -> Result<jiff::civil::Date, Failure> {
@@ -189,18 +273,17 @@ pub fn select_offerings<'a>(
             );
             continue;
         };
-        if let Some(o) = offering {
-            if profile.offering(o).is_none() {
-                let ids: Vec<&str> = profile.offerings.iter().map(|x| x.id.as_str()).collect();
-                problems.push(
-                    Diagnostic::error(format!("vendor `{vendor}` has no offering `{o}`")).hint(
-                        did_you_mean(o, ids.iter().copied()).unwrap_or_else(|| {
-                            format!("offerings of {vendor}: {}", ids.join(", "))
-                        }),
-                    ),
-                );
-                continue;
-            }
+        if let Some(o) = offering
+            && profile.offering(o).is_none()
+        {
+            let ids: Vec<&str> = profile.offerings.iter().map(|x| x.id.as_str()).collect();
+            problems.push(
+                Diagnostic::error(format!("vendor `{vendor}` has no offering `{o}`")).hint(
+                    did_you_mean(o, ids.iter().copied())
+                        .unwrap_or_else(|| format!("offerings of {vendor}: {}", ids.join(", "))),
+                ),
+            );
+            continue;
         }
         wanted.push((vendor, offering));
     }

@@ -1,9 +1,13 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod author;
 mod check;
+mod diff;
 mod evaluate;
+mod explain;
 mod output;
+mod test;
 
 use crate::diag::Diagnostic;
 use clap::{Args, Parser, Subcommand};
@@ -54,6 +58,46 @@ pub enum Command {
   diligence check
   diligence -C path/to/workspace check")]
     Check(check::CheckArgs),
+    /// Run the rule test cases (scripts/<rule>.test.yaml)
+    #[command(after_help = "Examples:
+  diligence test
+  diligence test training-on-inputs retention-limit
+  diligence test --coverage
+  diligence test --min-coverage 100        # for CI: exit 1 below 100% or on an untested rule
+Exit codes: 0 all cases pass, 1 a case fails (or coverage is too low), 2 invalid test file or unknown rule.
+The last line of output is `N passed, N failed`.")]
+    Test(test::TestArgs),
+    /// What changed between two workspaces: facts, broken quotes, verdicts
+    #[command(after_help = "Examples:
+  git worktree add /tmp/before HEAD~1 && diligence diff /tmp/before
+  diligence diff old-workspace new-workspace --format markdown
+Exit code 1 when any verdict got worse.")]
+    Diff(diff::DiffArgs),
+    /// Why a verdict is what it is: requirements, facts, claims, findings
+    #[command(after_help = "Examples:
+  diligence explain perplexity/sonar-api training-on-inputs --class confidential
+  diligence explain openai/api --class restricted --tag phi")]
+    Explain(explain::ExplainArgs),
+    /// Create a workspace with the bundled policies, vendors and rules
+    #[command(after_help = "Examples:
+  diligence init my-reviews
+  diligence init . --force      # add missing files, never overwrite")]
+    Init(author::InitArgs),
+    /// Create a vendor profile or a rule (with its tests) from a skeleton
+    #[command(after_help = "Examples:
+  diligence new vendor acme
+  diligence new rule max-retention")]
+    New(author::NewArgs),
+    /// Print the JSON Schema of profiles, policies or rule tests (for editors)
+    #[command(after_help = "Examples:
+  diligence schema profile > profile.schema.json
+  # then, first line of a profile: # yaml-language-server: $schema=profile.schema.json")]
+    Schema(author::SchemaArgs),
+    /// Print shell completions
+    #[command(after_help = "Examples:
+  diligence completions bash > ~/.local/share/bash-completion/completions/diligence
+  diligence completions zsh > ~/.zfunc/_diligence")]
+    Completions(author::CompletionsArgs),
 }
 
 /// A command's result: the exit code, or problems that make it exit 2.
@@ -86,6 +130,13 @@ pub fn run(cli: Cli) -> ExitCode {
     let outcome = match cli.command {
         Command::Evaluate(args) => evaluate::run(&cli.global, args),
         Command::Check(args) => check::run(&cli.global, args),
+        Command::Test(args) => test::run(&cli.global, args),
+        Command::Diff(args) => diff::run(&cli.global, args),
+        Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Init(args) => author::init(args),
+        Command::New(args) => author::new(&cli.global, args),
+        Command::Schema(args) => author::schema(args),
+        Command::Completions(args) => author::completions(args),
     };
     match outcome {
         Ok(code) => code,

@@ -317,7 +317,7 @@ fn count(node: &Option<Spanned<Node>>, field: &str, problems: &mut Vec<Diagnosti
     }
 }
 
-/// Loads `policies/<name>.yaml`. Returns the policy when it is usable, and every problem found.
+/// Loads `policies/<name>.yaml`: the policy as far as it could be read, and every problem found.
 pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let file = format!("policies/{name}.yaml");
     let raw: RawPolicy = match yaml::load(&workspace.join(&file), &file) {
@@ -331,8 +331,9 @@ pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
             d.file = Some(file.clone());
         }
     }
-    let usable = !problems.iter().any(Diagnostic::is_error);
-    (usable.then_some(policy), problems)
+    // Returned even with problems, so that the rest (waivers) can still be checked; commands
+    // refuse to evaluate while any error remains.
+    (Some(policy), problems)
 }
 
 fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Policy {
@@ -425,17 +426,17 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
     let mut waivers = Vec::new();
     for w in &raw.waivers {
         let raw_w = &w.value;
-        if let Some(c) = &raw_w.classification {
-            if classes.iter().all(|x| x.name != c.value) {
-                problems.push(
-                    Diagnostic::error(format!("waiver: unknown classification `{}`", c.value))
-                        .at(span_pos(c))
-                        .maybe_hint(did_you_mean(
-                            &c.value,
-                            classes.iter().map(|x| x.name.as_str()),
-                        )),
-                );
-            }
+        if let Some(c) = &raw_w.classification
+            && classes.iter().all(|x| x.name != c.value)
+        {
+            problems.push(
+                Diagnostic::error(format!("waiver: unknown classification `{}`", c.value))
+                    .at(span_pos(c))
+                    .maybe_hint(did_you_mean(
+                        &c.value,
+                        classes.iter().map(|x| x.name.as_str()),
+                    )),
+            );
         }
         for (field, text) in [
             ("reason", &raw_w.reason),

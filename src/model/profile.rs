@@ -72,7 +72,10 @@ pub struct Source {
     pub retrieved: Option<Date>,
     /// Path of the archived copy, relative to the workspace (as shown to users).
     pub snapshot: Option<String>,
+    /// The hash the profile records for the snapshot (as reviewed).
     pub sha256: Option<String>,
+    /// The hash of the snapshot as it is now on disk.
+    pub actual_sha256: Option<String>,
     pub at: Pos,
 }
 
@@ -260,9 +263,12 @@ fn build(
     let mut sources = Vec::new();
     let mut snapshots: HashMap<String, Result<Arc<Snapshot>, String>> = HashMap::new();
     for (id, src) in &raw.sources.0 {
-        if let Some(source) = build_source(id, src, problems) {
+        if let Some(mut source) = build_source(id, src, problems) {
             if let Some(snap) = &source.snapshot {
                 let loaded = load_snapshot(workspace, &vendor_dir, dir_name, snap, src, problems);
+                if let Ok(s) = &loaded {
+                    source.actual_sha256 = Some(s.sha256.clone());
+                }
                 snapshots.insert(source.id.clone(), loaded);
             }
             sources.push(source);
@@ -376,6 +382,7 @@ fn build_source(
         retrieved,
         snapshot: raw.snapshot.as_ref().map(|s| s.value.clone()),
         sha256: raw.sha256.as_ref().map(|s| s.value.trim().to_lowercase()),
+        actual_sha256: None,
         at: span_pos(id),
     })
 }
@@ -431,6 +438,25 @@ fn load_snapshot(
             Err(why)
         }
     }
+}
+
+/// Parses an offering's `facts:` mapping exactly as a profile's (fact names, value types,
+/// claim lists, `custom:`), for offerings built outside a profile file (rule test cases).
+/// Claims must cite one of `sources`; there are no snapshots, so their quotes are left
+/// `Unarchived` (the caller decides what that means). Problems have no file set.
+pub fn parse_facts(
+    node: &Spanned<Node>,
+    sources: &[Source],
+    problems: &mut Vec<Diagnostic>,
+) -> BTreeMap<String, Fact> {
+    let snapshots = HashMap::new();
+    let ctx = FactContext {
+        sources,
+        snapshots: &snapshots,
+    };
+    let mut facts = BTreeMap::new();
+    build_facts(node, &ctx, "", &mut facts, problems);
+    facts
 }
 
 struct FactContext<'a> {

@@ -63,12 +63,17 @@ fn push(out: &mut String, pending_space: &mut bool, c: char) {
 #[derive(Debug)]
 pub struct Snapshot {
     pub normalized: String,
+    /// Hex SHA-256 of the file as read (to detect a document changed since review).
+    pub sha256: String,
 }
 
 impl Snapshot {
     pub fn new(text: &str) -> Self {
+        use sha2::Digest;
+        let digest = sha2::Sha256::digest(text.as_bytes());
         Snapshot {
             normalized: normalize(text),
+            sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
         }
     }
 

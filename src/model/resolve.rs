@@ -136,6 +136,7 @@ mod tests {
             retrieved: Some(retrieved.parse().unwrap()),
             snapshot: None,
             sha256: None,
+            actual_sha256: None,
             at: Pos::default(),
         }
     }

@@ -281,7 +281,8 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 Ok(OrderedMap(entries))
             }
         }
-        d.deserialize_map(MapVisitor(std::marker::PhantomData))
+        // `any`, so that a key with only comments under it (null) reads as an empty mapping.
+        d.deserialize_any(MapVisitor(std::marker::PhantomData))
     }
 }
 

@@ -1,35 +1,55 @@
 //! Output formats. Each renders the format-neutral [`Evaluation`] into bytes; the CLI decides
 //! where they go (stdout, or a file written atomically).
+//!
+//! Every human format (table, markdown, html, the xlsx Summary sheet) opens with the same verdict
+//! matrix (rows vendor/offering, columns classifications) and the findings that drive each
+//! non-go cell; the helpers they share live here so that they cannot drift apart.
 
+pub mod csv;
+pub mod html;
 pub mod json;
+pub mod markdown;
 pub mod table;
+pub mod xlsx;
 
-use crate::evaluation::{Evaluation, Finding};
+use crate::engine::Level;
+use crate::evaluation::{Evaluation, Evidence, Finding, OfferingResult, Verdict};
 
 /// Options shared by the human formats.
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Default)]
 pub struct Style {
     /// Colour the verdicts (terminal only).
     pub color: bool,
-    /// Width to fit the terminal table into.
+    /// Width to fit the terminal table into (default 120).
     pub width: Option<u16>,
     /// Show `pass` findings too.
     pub verbose: bool,
+    /// The workspace the review was made from, as shown in the html header.
+    pub workspace: Option<String>,
 }
 
-/// "API Terms §2.3.3" for the claims that decide the facts a finding cites.
-pub fn citation(f: &Finding) -> String {
-    let mut cites: Vec<String> = Vec::new();
-    for e in f
-        .evidence
+/// The claims that decide (or conflict on) the facts a finding cites: its citations. Outvoted,
+/// agreeing and unverified claims are kept in the JSON and in the xlsx Evidence sheet.
+pub fn deciding(f: &Finding) -> impl Iterator<Item = &Evidence> {
+    f.evidence
         .iter()
         .filter(|e| matches!(e.role.as_str(), "decides" | "conflicts"))
-    {
-        let doc = e
-            .title
-            .clone()
-            .or_else(|| e.source.clone())
-            .unwrap_or_else(|| "unsupported value".to_string());
+}
+
+/// The document a claim quotes: its title, else the source id, else "unsupported value".
+pub fn document(e: &Evidence) -> String {
+    e.title
+        .clone()
+        .or_else(|| e.source.clone())
+        .unwrap_or_else(|| "unsupported value".to_string())
+}
+
+/// "Perplexity API Terms of Service §2.3.3; ..." for the claims that decide the facts a finding
+/// cites, each document and section once.
+pub fn citation(f: &Finding) -> String {
+    let mut cites: Vec<String> = Vec::new();
+    for e in deciding(f) {
+        let doc = document(e);
         let cite = match &e.section {
             Some(s) => format!("{doc} §{s}"),
             None => doc,
@@ -41,16 +61,279 @@ pub fn citation(f: &Finding) -> String {
     cites.join("; ")
 }
 
+/// "until 2027-03-31, approved by ciso@example.com: 30-day abuse logs accepted for pilot".
+pub fn waiver_text(f: &Finding) -> Option<String> {
+    f.waived.as_ref().map(|w| {
+        format!(
+            "until {}, approved by {}: {}",
+            w.expires, w.approved_by, w.reason
+        )
+    })
+}
+
+/// The text of a matrix cell: the verdict, and " (waiver)" when a waiver applied to it.
+pub fn cell_text(r: &OfferingResult) -> String {
+    format!(
+        "{}{}",
+        r.verdict.as_str(),
+        if waived_any(r) { " (waiver)" } else { "" }
+    )
+}
+
+pub fn waived_any(r: &OfferingResult) -> bool {
+    r.findings.iter().any(|f| f.waived.is_some())
+}
+
+/// The tags the evaluation was run with (the same for every result).
+pub fn tags(eval: &Evaluation) -> &[String] {
+    eval.results
+        .first()
+        .map(|r| r.tags.as_slice())
+        .unwrap_or(&[])
+}
+
+/// One offering: its results in classification order.
+pub struct OfferingRow<'a> {
+    pub vendor: &'a str,
+    pub offering: &'a str,
+    pub vendor_name: &'a str,
+    pub offering_name: &'a str,
+    pub tier: &'a str,
+    pub results: Vec<&'a OfferingResult>,
+}
+
+impl OfferingRow<'_> {
+    /// `vendor/offering`
+    pub fn id(&self) -> String {
+        format!("{}/{}", self.vendor, self.offering)
+    }
+
+    /// The result at a classification, if it was evaluated.
+    pub fn at(&self, class: &str) -> Option<&OfferingResult> {
+        self.results
+            .iter()
+            .copied()
+            .find(|r| r.classification == class)
+    }
+
+    /// The worst verdict over the classifications evaluated.
+    pub fn worst(&self) -> Verdict {
+        self.results
+            .iter()
+            .map(|r| r.verdict)
+            .max()
+            .unwrap_or(Verdict::Go)
+    }
+}
+
 /// Offerings in output order, each with its results (one per classification).
-pub fn by_offering(
-    eval: &Evaluation,
-) -> Vec<(&str, &str, Vec<&crate::evaluation::OfferingResult>)> {
-    let mut out: Vec<(&str, &str, Vec<&crate::evaluation::OfferingResult>)> = Vec::new();
+pub fn offerings(eval: &Evaluation) -> Vec<OfferingRow<'_>> {
+    let mut out: Vec<OfferingRow> = Vec::new();
     for r in &eval.results {
         match out.last_mut() {
-            Some((v, o, rs)) if *v == r.vendor && *o == r.offering => rs.push(r),
-            _ => out.push((&r.vendor, &r.offering, vec![r])),
+            Some(row) if row.vendor == r.vendor && row.offering == r.offering => {
+                row.results.push(r)
+            }
+            _ => out.push(OfferingRow {
+                vendor: &r.vendor,
+                offering: &r.offering,
+                vendor_name: &r.vendor_name,
+                offering_name: &r.offering_name,
+                tier: &r.tier,
+                results: vec![r],
+            }),
         }
     }
     out
+}
+
+/// Offerings in output order, each with its results (one per classification).
+pub fn by_offering(eval: &Evaluation) -> Vec<(&str, &str, Vec<&OfferingResult>)> {
+    offerings(eval)
+        .into_iter()
+        .map(|o| (o.vendor, o.offering, o.results))
+        .collect()
+}
+
+/// The findings that drive a verdict: the unwaived ones at the verdict's own level (a hold
+/// does not drive a no-go cell; it would once the block is resolved). Empty for go.
+pub fn driving(r: &OfferingResult) -> impl Iterator<Item = &Finding> {
+    r.findings.iter().filter(move |f| {
+        r.verdict != Verdict::Go && f.waived.is_none() && Verdict::from_level(f.level) == r.verdict
+    })
+}
+
+/// The rules that drive the verdicts of one offering, grouped over consecutive
+/// classifications that have the same verdict for the same rules.
+pub struct Drivers<'a> {
+    pub classes: Vec<&'a str>,
+    pub verdict: Verdict,
+    pub rules: Vec<&'a str>,
+}
+
+pub fn drivers<'a>(row: &OfferingRow<'a>) -> Vec<Drivers<'a>> {
+    let mut out: Vec<Drivers> = Vec::new();
+    for r in &row.results {
+        if r.verdict == Verdict::Go {
+            continue;
+        }
+        let mut rules: Vec<&str> = Vec::new();
+        for f in driving(r) {
+            if !rules.contains(&f.rule.as_str()) {
+                rules.push(&f.rule);
+            }
+        }
+        match out.last_mut() {
+            Some(d) if d.verdict == r.verdict && d.rules == rules => {
+                d.classes.push(&r.classification)
+            }
+            _ => out.push(Drivers {
+                classes: vec![&r.classification],
+                verdict: r.verdict,
+                rules,
+            }),
+        }
+    }
+    out
+}
+
+/// A finding as shown once per offering, with the classifications it was raised at.
+pub struct Merged<'a> {
+    pub finding: &'a Finding,
+    pub classes: Vec<&'a str>,
+}
+
+/// The findings of one offering, each once with the classifications it applies to, worst
+/// first (waived after unwaived at the same level), then in rule order. Pass findings only
+/// when `verbose`.
+pub fn merged<'a>(results: &[&'a OfferingResult], verbose: bool) -> Vec<Merged<'a>> {
+    let mut rows: Vec<Merged> = Vec::new();
+    for r in results {
+        for f in &r.findings {
+            if f.level == Level::Pass && !verbose {
+                continue;
+            }
+            match rows.iter_mut().find(|row| same(row.finding, f)) {
+                Some(row) => row.classes.push(&r.classification),
+                None => rows.push(Merged {
+                    finding: f,
+                    classes: vec![&r.classification],
+                }),
+            }
+        }
+    }
+    rows.sort_by_key(|r| {
+        (
+            std::cmp::Reverse(r.finding.level),
+            r.finding.waived.is_some(),
+        )
+    });
+    rows
+}
+
+fn same(a: &Finding, b: &Finding) -> bool {
+    a.rule == b.rule
+        && a.level == b.level
+        && a.message == b.message
+        && a.action == b.action
+        && a.waived.is_some() == b.waived.is_some()
+}
+
+/// Where a finding applies: "all"; "confidential and up" for consecutive classifications up to
+/// the most sensitive one (requirements inherit upwards, so this is the usual case);
+/// "internal–confidential" for three or more consecutive ones; else the list.
+pub fn applies_to(classes: &[&str], all: &[String]) -> String {
+    if classes.len() == all.len() && all.len() > 1 {
+        return "all".to_string();
+    }
+    if classes.len() >= 2 {
+        let positions: Vec<Option<usize>> = classes
+            .iter()
+            .map(|c| all.iter().position(|a| a == c))
+            .collect();
+        let consecutive = positions
+            .windows(2)
+            .all(|w| matches!((w[0], w[1]), (Some(a), Some(b)) if b == a + 1));
+        let last = classes[classes.len() - 1];
+        if consecutive && all.last().is_some_and(|l| l == last) {
+            return format!("{} and up", classes[0]);
+        }
+        if consecutive && classes.len() >= 3 {
+            return format!("{}–{last}", classes[0]);
+        }
+    }
+    classes.join(", ")
+}
+
+/// Whether a url may become a link: only http(s), so that a profile cannot smuggle a
+/// `javascript:` or `data:` link into a report.
+pub fn linkable(url: &str) -> bool {
+    let lower = url.trim_start().to_ascii_lowercase();
+    (lower.starts_with("https://") || lower.starts_with("http://"))
+        && !url.chars().any(|c| c.is_control() || c.is_whitespace())
+}
+
+/// Headline counts: "8 offerings × 4 classifications".
+pub fn scope_line(eval: &Evaluation) -> String {
+    let n = offerings(eval).len();
+    let c = eval.classifications.len();
+    format!(
+        "{n} offering{} × {c} classification{}",
+        if n == 1 { "" } else { "s" },
+        if c == 1 { "" } else { "s" }
+    )
+}
+
+/// What each verdict means, for the legend under the matrix.
+pub const LEGEND: [(Verdict, &str); 4] = [
+    (Verdict::NoGo, "a requirement is not met"),
+    (Verdict::Hold, "questions outstanding"),
+    (Verdict::Conditional, "go once the actions are done"),
+    (Verdict::Go, "no requirement stands in the way"),
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn applies_to_names_ranges() {
+        let all: Vec<String> = ["public", "internal", "confidential", "restricted"]
+            .map(String::from)
+            .to_vec();
+        assert_eq!(
+            applies_to(&["public", "internal", "confidential", "restricted"], &all),
+            "all"
+        );
+        assert_eq!(
+            applies_to(&["internal", "confidential", "restricted"], &all),
+            "internal and up"
+        );
+        assert_eq!(
+            applies_to(&["confidential", "restricted"], &all),
+            "confidential and up"
+        );
+        assert_eq!(
+            applies_to(&["public", "internal", "confidential"], &all),
+            "public–confidential"
+        );
+        assert_eq!(
+            applies_to(&["public", "internal"], &all),
+            "public, internal"
+        );
+        assert_eq!(
+            applies_to(&["public", "confidential", "restricted"], &all),
+            "public, confidential, restricted"
+        );
+        assert_eq!(applies_to(&["public"], &all[..1]), "public");
+    }
+
+    #[test]
+    fn only_http_links() {
+        assert!(linkable("https://example.com/a?b=c"));
+        assert!(linkable("HTTP://example.com"));
+        assert!(!linkable("javascript:alert(1)"));
+        assert!(!linkable("data:text/html,<script>"));
+        assert!(!linkable("https://exa mple.com"));
+    }
 }

@@ -1,9 +1,20 @@
-//! The terminal table: a verdict matrix, then per offering the findings that drive it.
+//! The terminal table: a verdict matrix, the rules that drive each non-go cell, then per
+//! offering the findings (message and action in one wide cell) with short citations.
+//!
+//! Colour only when asked ([`Style::color`]); the width is the terminal's, or 120 when piped.
 
-use super::{Style, by_offering, citation};
+use super::{Style, applies_to, drivers, merged, offerings, scope_line, tags, waiver_text};
 use crate::engine::Level;
 use crate::evaluation::{Evaluation, Finding, Verdict};
-use comfy_table::{Attribute, Cell, Color, ContentArrangement, Table, presets};
+use comfy_table::{
+    Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
+};
+
+/// The width used when it is neither given nor detectable (output piped to a file).
+pub const DEFAULT_WIDTH: u16 = 120;
+/// Below this width the findings table folds level, rule and classifications into one column
+/// and the citation into the finding.
+const NARROW: u16 = 100;
 
 pub fn verdict_color(v: Verdict) -> Color {
     match v {
@@ -24,11 +35,20 @@ fn level_color(l: Level) -> Color {
     }
 }
 
+fn verdict_cell(text: String, v: Verdict) -> Cell {
+    let cell = Cell::new(text).fg(verdict_color(v));
+    if v == Verdict::NoGo {
+        cell.add_attribute(Attribute::Bold)
+    } else {
+        cell
+    }
+}
+
 fn new_table(style: &Style) -> Table {
     let mut t = Table::new();
     t.load_preset(presets::UTF8_FULL_CONDENSED)
         .set_content_arrangement(ContentArrangement::Dynamic)
-        .set_width(style.width.unwrap_or(120));
+        .set_width(style.width.unwrap_or(DEFAULT_WIDTH).max(40));
     if style.color {
         t.enforce_styling();
     } else {
@@ -37,130 +57,221 @@ fn new_table(style: &Style) -> Table {
     t
 }
 
-/// A finding as shown once per offering, with the classifications it applies to.
-struct Row<'a> {
-    finding: &'a Finding,
-    classes: Vec<&'a str>,
+fn header(names: &[&str]) -> Vec<Cell> {
+    names
+        .iter()
+        .map(|h| Cell::new(h).add_attribute(Attribute::Bold))
+        .collect()
+}
+
+/// Text in bold when colour is on.
+fn bold(text: &str, style: &Style) -> String {
+    if style.color {
+        format!("\x1b[1m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+fn paint(text: &str, color: Color, style: &Style) -> String {
+    if !style.color {
+        return text.to_string();
+    }
+    let code = match color {
+        Color::Red => "31",
+        Color::Green => "32",
+        Color::Yellow => "33",
+        Color::Magenta => "35",
+        _ => return text.to_string(),
+    };
+    format!("\x1b[{code}m{text}\x1b[0m")
 }
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     let mut out = String::new();
-    let offerings = by_offering(eval);
-    out.push_str(&format!(
-        "Policy {} ({}) · {} · {} offering{} × {} classification{}{}\n",
-        eval.policy,
-        eval.organization,
-        eval.today,
-        offerings.len(),
-        if offerings.len() == 1 { "" } else { "s" },
-        eval.classifications.len(),
-        if eval.classifications.len() == 1 {
-            ""
-        } else {
-            "s"
-        },
-        match eval.results.first().map(|r| &r.tags) {
-            Some(tags) if !tags.is_empty() => format!(" · tags: {}", tags.join(", ")),
-            _ => String::new(),
-        }
+    let rows = offerings(eval);
+    let tags = tags(eval);
+    out.push_str(&bold(
+        &format!(
+            "Vendor review · policy {} ({}) · {}",
+            eval.policy, eval.organization, eval.today
+        ),
+        style,
     ));
+    out.push('\n');
+    out.push_str(&scope_line(eval));
+    if !tags.is_empty() {
+        out.push_str(&format!(" · with tags: {}", tags.join(", ")));
+    }
+    out.push('\n');
 
+    // The matrix.
     let mut matrix = new_table(style);
-    let mut header = vec![Cell::new("Vendor / offering").add_attribute(Attribute::Bold)];
-    header.extend(
+    let first = if tags.is_empty() {
+        "Vendor / offering".to_string()
+    } else {
+        format!("Vendor / offering\n+ {}", tags.join(", "))
+    };
+    let mut head = vec![Cell::new(first).add_attribute(Attribute::Bold)];
+    head.extend(
         eval.classifications
             .iter()
             .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
     );
-    matrix.set_header(header);
-    for (vendor, offering, results) in &offerings {
-        let mut row = vec![Cell::new(format!("{vendor}/{offering}"))];
-        for r in results {
-            let waived = r.findings.iter().any(|f| f.waived.is_some());
-            let text = format!(
-                "{}{}",
-                r.verdict.as_str(),
-                if waived { " (waiver)" } else { "" }
-            );
-            row.push(Cell::new(text).fg(verdict_color(r.verdict)));
+    matrix.set_header(head);
+    for row in &rows {
+        let mut cells = vec![Cell::new(row.id())];
+        for class in &eval.classifications {
+            cells.push(match row.at(class) {
+                Some(r) => verdict_cell(super::cell_text(r), r.verdict),
+                None => Cell::new("–"),
+            });
         }
-        matrix.add_row(row);
+        matrix.add_row(cells);
     }
-    out.push_str(&matrix.to_string());
+    out.push_str(&matrix.trim_fmt());
     out.push('\n');
+    let legend: Vec<String> = super::LEGEND
+        .iter()
+        .filter(|(v, _)| *v != Verdict::Go)
+        .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(*v), style)))
+        .collect();
+    let mut legend = legend;
+    legend.push("(waiver) = a waived finding".to_string());
+    out.push_str(&wrap_items(
+        &legend,
+        " · ",
+        style.width.unwrap_or(DEFAULT_WIDTH),
+    ));
 
-    for (vendor, offering, results) in &offerings {
-        let Some(first) = results.first() else {
-            continue;
-        };
+    // What stands in the way: the rules behind each non-go cell.
+    let mut why = new_table(style);
+    why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
+    let mut any = false;
+    for row in &rows {
+        for d in drivers(row) {
+            any = true;
+            why.add_row(vec![
+                Cell::new(row.id()),
+                Cell::new(applies_to(&d.classes, &eval.classifications)),
+                verdict_cell(d.verdict.as_str().to_string(), d.verdict),
+                Cell::new(d.rules.join(", ")),
+            ]);
+        }
+    }
+    out.push('\n');
+    if any {
+        out.push_str(&bold("What stands in the way", style));
         out.push('\n');
-        out.push_str(&format!(
-            "{vendor}/{offering} — {} ({}), {}\n",
-            first.offering_name, first.tier, first.vendor_name
+        out.push_str(&why.trim_fmt());
+        out.push('\n');
+    } else if !rows.is_empty() {
+        out.push_str("Every offering is go at every classification evaluated.\n");
+    }
+
+    // Per offering: the findings.
+    for row in &rows {
+        out.push('\n');
+        out.push_str(&bold(
+            &format!(
+                "▌ {} — {} ({}), {}",
+                row.id(),
+                row.offering_name,
+                row.tier,
+                row.vendor_name
+            ),
+            style,
         ));
-        let verdicts: Vec<String> = results
+        out.push('\n');
+        let verdicts: Vec<String> = row
+            .results
             .iter()
-            .map(|r| format!("{}: {}", r.classification, r.verdict.as_str()))
+            .map(|r| {
+                format!(
+                    "{} {}",
+                    r.classification,
+                    paint(&super::cell_text(r), verdict_color(r.verdict), style)
+                )
+            })
             .collect();
         out.push_str(&format!("  {}\n", verdicts.join(" · ")));
 
-        let mut rows: Vec<Row> = Vec::new();
-        for r in results {
-            for f in &r.findings {
-                if f.level == Level::Pass && !style.verbose {
-                    continue;
-                }
-                match rows.iter_mut().find(|row| same(row.finding, f)) {
-                    Some(row) => row.classes.push(&r.classification),
-                    None => rows.push(Row {
-                        finding: f,
-                        classes: vec![&r.classification],
-                    }),
-                }
-            }
-        }
-        if rows.is_empty() {
-            out.push_str("  no findings\n");
+        let findings = merged(&row.results, style.verbose);
+        if findings.is_empty() {
+            out.push_str(if style.verbose {
+                "  no findings\n"
+            } else {
+                "  no findings (passed checks are shown with -v)\n"
+            });
             continue;
         }
-        // Worst first, then in rule order.
-        rows.sort_by_key(|r| std::cmp::Reverse(r.finding.level));
+        let width = style.width.unwrap_or(DEFAULT_WIDTH);
+        let narrow = |lower, upper| ColumnConstraint::Boundaries {
+            lower: Width::Fixed(lower),
+            upper: Width::Fixed(upper),
+        };
         let mut t = new_table(style);
-        t.set_header(
-            ["Level", "Rule", "Applies to", "Finding", "Action", "Cited"]
-                .map(|h| Cell::new(h).add_attribute(Attribute::Bold)),
-        );
-        for row in rows {
-            let f = row.finding;
-            let classes = if row.classes.len() == eval.classifications.len() {
-                "all".to_string()
-            } else {
-                row.classes.join(", ")
-            };
-            let mut action = f.action.clone().unwrap_or_default();
-            if let Some(w) = &f.waived {
-                action = format!(
-                    "WAIVED until {} by {}: {}{}",
-                    w.expires,
-                    w.approved_by,
-                    w.reason,
-                    if action.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" ({action})")
-                    }
-                );
+        if width >= NARROW {
+            t.set_header(header(&[
+                "Level",
+                "Rule",
+                "At",
+                "Finding → action",
+                "Cited",
+            ]));
+        } else {
+            t.set_header(header(&["Level · rule · at", "Finding → action · cited"]));
+        }
+        for m in findings {
+            let f = m.finding;
+            let mut level = f.level.as_str().to_string();
+            if f.waived.is_some() {
+                level.push_str("\nwaived");
             }
-            t.add_row(vec![
-                Cell::new(f.level.as_str()).fg(level_color(f.level)),
-                Cell::new(&f.rule),
-                Cell::new(classes),
-                Cell::new(&f.message),
-                Cell::new(action),
-                Cell::new(citation(f)),
+            let color = if f.waived.is_some() {
+                Color::Reset
+            } else {
+                level_color(f.level)
+            };
+            let at = applies_to(&m.classes, &eval.classifications);
+            let cited = short_citation(f);
+            if width >= NARROW {
+                t.add_row(vec![
+                    Cell::new(level).fg(color),
+                    Cell::new(&f.rule),
+                    Cell::new(at),
+                    Cell::new(finding_text(f)),
+                    Cell::new(cited),
+                ]);
+            } else {
+                let mut text = finding_text(f);
+                if !cited.is_empty() {
+                    text.push_str("\nCited: ");
+                    text.push_str(&cited.replace('\n', "; "));
+                }
+                t.add_row(vec![
+                    Cell::new(format!("{level}\n{}\n{at}", f.rule)).fg(color),
+                    Cell::new(text),
+                ]);
+            }
+        }
+        // Level fits "condition"; rule ids and short citations keep to one line where they
+        // can; the finding takes the rest.
+        if width >= NARROW {
+            t.set_constraints([
+                ColumnConstraint::Absolute(Width::Fixed(11)),
+                narrow(12, 27),
+                narrow(10, 14),
+                ColumnConstraint::LowerBoundary(Width::Fixed(0)),
+                narrow(10, 22),
+            ]);
+        } else {
+            t.set_constraints([
+                narrow(12, 27),
+                ColumnConstraint::LowerBoundary(Width::Fixed(30)),
             ]);
         }
-        out.push_str(&t.to_string());
+        out.push_str(&t.trim_fmt());
         out.push('\n');
     }
     for w in &eval.warnings {
@@ -169,10 +280,71 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     out.into_bytes()
 }
 
-fn same(a: &Finding, b: &Finding) -> bool {
-    a.rule == b.rule
-        && a.level == b.level
-        && a.message == b.message
-        && a.action == b.action
-        && a.waived.is_some() == b.waived.is_some()
+/// "message\n→ action", and the waiver when one applies.
+fn finding_text(f: &Finding) -> String {
+    let mut text = f.message.clone();
+    if let Some(action) = f.action.as_deref().filter(|a| !a.is_empty()) {
+        text.push_str("\n→ ");
+        text.push_str(action);
+    }
+    if let Some(w) = waiver_text(f) {
+        text.push_str("\nWaived ");
+        text.push_str(&w);
+    }
+    text
+}
+
+/// Short citations for a narrow column: "api-terms §2.3.3", one a line.
+fn short_citation(f: &Finding) -> String {
+    let mut cites: Vec<String> = Vec::new();
+    for e in super::deciding(f) {
+        let doc = e
+            .source
+            .clone()
+            .unwrap_or_else(|| "unsupported value".to_string());
+        let cite = match &e.section {
+            Some(s) => format!("{doc} §{s}"),
+            None => doc,
+        };
+        if !cites.contains(&cite) {
+            cites.push(cite);
+        }
+    }
+    cites.join("\n")
+}
+
+/// Joins items with `sep`, breaking the line before an item that would pass `width` columns
+/// (colour codes are not counted).
+fn wrap_items(items: &[String], sep: &str, width: u16) -> String {
+    let visible = |s: &str| {
+        let mut n = 0;
+        let mut in_escape = false;
+        for c in s.chars() {
+            match (in_escape, c) {
+                (false, '\x1b') => in_escape = true,
+                (true, 'm') => in_escape = false,
+                (false, _) => n += 1,
+                _ => {}
+            }
+        }
+        n
+    };
+    let mut out = String::new();
+    let mut line = 0usize;
+    for (i, item) in items.iter().enumerate() {
+        let len = visible(item);
+        if i > 0 {
+            if line + sep.len() + len > width as usize {
+                out.push('\n');
+                line = 0;
+            } else {
+                out.push_str(sep);
+                line += visible(sep);
+            }
+        }
+        out.push_str(item);
+        line += len;
+    }
+    out.push('\n');
+    out
 }

@@ -1,0 +1,344 @@
+//! `--format html`: one self-contained page (inline CSS, no network, no script) to read on
+//! screen or print as a handout: a header (policy, organization, date, workspace), the verdict
+//! matrix with the rules that drive each non-go cell, then per offering the findings with their
+//! evidence quotes and links, waivers with reason, approver and expiry.
+//!
+//! Built with maud: markup is checked at compile time and every spliced value is HTML-escaped
+//! unless explicitly marked otherwise (only the constant stylesheet is), so nothing from a
+//! profile, policy or rule can inject markup. A Content-Security-Policy forbids scripts and
+//! network loads as a second line of defence.
+
+use super::{Style, applies_to, cell_text, drivers, linkable, merged, offerings, scope_line, tags};
+use crate::engine::Level;
+use crate::evaluation::{Evaluation, Evidence, Finding, Verdict};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
+
+const CSS: &str = r#"
+:root {
+  --go: #1e6b35; --go-bg: #dcf3e3;
+  --conditional: #7a5200; --conditional-bg: #fff0c2;
+  --hold: #5b2c6f; --hold-bg: #ece3f3;
+  --no-go: #9c0006; --no-go-bg: #ffd9dc;
+  --muted: #5f6b76; --line: #d8dde3; --ink: #1b1f24; --paper: #ffffff; --soft: #f5f7f9;
+}
+* { box-sizing: border-box; }
+body { margin: 0; background: var(--soft); color: var(--ink);
+  font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
+main { max-width: 1180px; margin: 0 auto; padding: 24px 28px 48px; background: var(--paper); }
+h1 { font-size: 26px; margin: 0 0 4px; }
+h2 { font-size: 20px; margin: 36px 0 8px; padding-top: 8px; border-top: 2px solid var(--line); }
+h2 small { font-weight: normal; color: var(--muted); font-size: 14px; }
+.subtitle { margin: 0 0 12px; color: var(--muted); }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 2px 16px; margin: 0 0 8px;
+  font-size: 14px; }
+dl.meta dt { color: var(--muted); }
+dl.meta dd { margin: 0; overflow-wrap: anywhere; }
+code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 0.9em; }
+table { border-collapse: collapse; width: 100%; }
+th, td { border: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
+thead th { background: #eef1f4; font-size: 13px; text-transform: uppercase; letter-spacing: .03em; }
+table.matrix tbody th { font-weight: 600; }
+table.matrix tbody th a { color: inherit; text-decoration: none; }
+table.matrix tbody th a:hover { text-decoration: underline; }
+table.matrix tbody th small { display: block; font-weight: normal; color: var(--muted); }
+td.v { font-weight: 600; }
+td.v .drivers { display: block; font-weight: normal; font-size: 12px; margin-top: 2px; opacity: .9; }
+.v-go { background: var(--go-bg); color: var(--go); }
+.v-conditional { background: var(--conditional-bg); color: var(--conditional); }
+.v-hold { background: var(--hold-bg); color: var(--hold); }
+.v-no-go { background: var(--no-go-bg); color: var(--no-go); }
+.badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
+  font-weight: 600; white-space: nowrap; }
+.legend { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
+.legend .badge { margin-right: 4px; }
+.verdicts { margin: 4px 0 12px; }
+.verdicts .badge { margin: 0 6px 4px 0; }
+ol.findings { list-style: none; padding: 0; margin: 0; }
+li.finding { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 4px;
+  padding: 10px 14px; margin: 0 0 10px; break-inside: avoid; page-break-inside: avoid; }
+li.l-block { border-left-color: var(--no-go); }
+li.l-hold { border-left-color: var(--hold); }
+li.l-condition { border-left-color: #d9a300; }
+li.l-warn { border-left-color: #e0a050; }
+li.waived { border-left-style: dashed; }
+.finding .head { font-size: 13px; color: var(--muted); }
+.finding .head .badge { text-transform: uppercase; letter-spacing: .03em; font-size: 12px; }
+.l-info .head .badge, .l-pass .head .badge, .l-warn .head .badge { background: #eef1f4; color: var(--ink); }
+.finding .message { margin: 6px 0 2px; font-weight: 600; }
+.finding .action { margin: 2px 0; }
+.waiver { margin: 8px 0 0; padding: 6px 10px; border: 1px dashed var(--muted); border-radius: 4px;
+  background: var(--soft); font-size: 14px; }
+.evidence { margin: 8px 0 0; }
+blockquote { margin: 6px 0 0; padding: 4px 12px; border-left: 3px solid #b9c2cc; color: #30363d;
+  background: var(--soft); font-style: italic; }
+.cite { margin: 2px 0 6px 15px; font-size: 13px; color: var(--muted); }
+.cite.weak { opacity: .85; }
+.role { font-variant: small-caps; }
+details { margin: 6px 0 0; }
+summary { cursor: pointer; color: var(--muted); }
+.warnings li { color: #7a5200; }
+footer { margin-top: 40px; font-size: 12px; color: var(--muted); }
+a { color: #0b5cad; }
+@media print {
+  @page { margin: 14mm 12mm; }
+  body { background: none; font-size: 10.5pt; }
+  main { max-width: none; padding: 0; }
+  h2 { break-after: avoid; page-break-after: avoid; }
+  section.offering { break-before: auto; }
+  table.matrix { break-inside: avoid; }
+  .v-go, .v-conditional, .v-hold, .v-no-go, .badge, li.finding {
+    -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+  a { color: inherit; text-decoration: none; }
+  .evidence a[href]::after { content: " <" attr(href) ">"; font-size: 8.5pt; overflow-wrap: anywhere; }
+  details:not([open]) { display: none; }
+}
+"#;
+
+fn vclass(v: Verdict) -> String {
+    format!("v-{}", v.as_str())
+}
+
+/// A verdict badge.
+fn badge(v: Verdict, text: &str) -> Markup {
+    html! { span class={ "badge " (vclass(v)) } { (text) } }
+}
+
+/// The page anchor of an offering: its position and a slug of its ids.
+fn anchor(index: usize, vendor: &str, offering: &str) -> String {
+    let slug: String = format!("{vendor}-{offering}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .collect();
+    format!("o{index}-{slug}")
+}
+
+pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
+    let rows = offerings(eval);
+    let tags = tags(eval);
+    let title = format!(
+        "Vendor review: policy {} ({})",
+        eval.policy, eval.organization
+    );
+    let page = html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta http-equiv="Content-Security-Policy"
+                    content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+                meta name="viewport" content="width=device-width, initial-scale=1";
+                meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
+                title { (title) }
+                style { (PreEscaped(CSS)) }
+            }
+            body { main {
+                header {
+                    h1 { "Vendor review" }
+                    p.subtitle { (eval.organization) " · policy " strong { (eval.policy) } }
+                    dl.meta {
+                        dt { "Policy" } dd { (eval.policy) }
+                        dt { "Organization" } dd { (eval.organization) }
+                        dt { "Evaluated as of" } dd { (eval.today) }
+                        @if let Some(ws) = &style.workspace {
+                            dt { "Workspace" } dd.mono { (ws) }
+                        }
+                        dt { "Scope" } dd {
+                            (scope_line(eval)) ": " (eval.classifications.join(", "))
+                        }
+                        @if !tags.is_empty() {
+                            dt { "Data tags" } dd { (tags.join(", ")) }
+                        }
+                        dt { "Generated" } dd { (eval.generated) }
+                    }
+                }
+                section #matrix {
+                    h2 { "Verdicts" }
+                    table.matrix {
+                        thead { tr {
+                            th {
+                                "Vendor / offering"
+                                @if !tags.is_empty() { br; "+ " (tags.join(", ")) }
+                            }
+                            @for c in &eval.classifications { th { (c) } }
+                        } }
+                        tbody {
+                            @for (i, o) in rows.iter().enumerate() {
+                                tr {
+                                    th {
+                                        a href={ "#" (anchor(i, o.vendor, o.offering)) } {
+                                            (o.vendor_name) " — " (o.offering_name)
+                                        }
+                                        small { (o.id()) }
+                                    }
+                                    @for class in &eval.classifications {
+                                        @match o.at(class) {
+                                            Some(r) => td class={ "v " (vclass(r.verdict)) } {
+                                                (cell_text(r))
+                                                @let rules = driving_rules(r);
+                                                @if !rules.is_empty() {
+                                                    span.drivers { (rules.join(", ")) }
+                                                }
+                                            },
+                                            None => td { "–" },
+                                        }
+                                    }
+                                }
+                            }
+                        }
+                    }
+                    p.legend {
+                        @for (v, what) in super::LEGEND {
+                            (badge(v, v.as_str())) (what) ". "
+                        }
+                        "(waiver): a waived finding. Under a non-go verdict: the rules that drive it."
+                    }
+                }
+                @for (i, o) in rows.iter().enumerate() {
+                    section.offering id=(anchor(i, o.vendor, o.offering)) {
+                        h2 {
+                            (o.vendor_name) " — " (o.offering_name) " "
+                            small { (o.id()) " · " (o.tier) }
+                        }
+                        p.verdicts {
+                            @for r in &o.results {
+                                (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
+                            }
+                        }
+                        @let ds = drivers(o);
+                        @if !ds.is_empty() {
+                            p {
+                                "What stands in the way: "
+                                @for (n, d) in ds.iter().enumerate() {
+                                    @if n > 0 { "; " }
+                                    strong { (d.verdict.as_str()) }
+                                    " at " (applies_to(&d.classes, &eval.classifications))
+                                    @if !d.rules.is_empty() { " (" (d.rules.join(", ")) ")" }
+                                }
+                                "."
+                            }
+                        }
+                        @let all = merged(&o.results, true);
+                        @let (shown, passed): (Vec<_>, Vec<_>) = all.into_iter()
+                            .partition(|m| style.verbose || m.finding.level != Level::Pass);
+                        @if shown.is_empty() {
+                            p { "No findings." }
+                        } @else {
+                            ol.findings {
+                                @for m in &shown {
+                                    (finding(m.finding, &applies_to(&m.classes, &eval.classifications)))
+                                }
+                            }
+                        }
+                        @if !passed.is_empty() {
+                            details {
+                                summary { (passed.len()) " passed check" @if passed.len() != 1 { "s" } }
+                                ol.findings {
+                                    @for m in &passed {
+                                        (finding(m.finding, &applies_to(&m.classes, &eval.classifications)))
+                                    }
+                                }
+                            }
+                        }
+                    }
+                }
+                @if !eval.warnings.is_empty() {
+                    section.warnings {
+                        h2 { "Warnings" }
+                        ul { @for w in &eval.warnings { li { (w) } } }
+                    }
+                }
+                footer {
+                    "Generated by diligence " (env!("CARGO_PKG_VERSION")) " at " (eval.generated)
+                    ". Verdicts follow the rules in scripts/ and the evidence quoted from the archived documents under vendors/."
+                }
+            } }
+        }
+    };
+    let mut out = page.into_string().into_bytes();
+    out.push(b'\n');
+    out
+}
+
+fn driving_rules(r: &crate::evaluation::OfferingResult) -> Vec<&str> {
+    let mut rules: Vec<&str> = Vec::new();
+    for f in super::driving(r) {
+        if !rules.contains(&f.rule.as_str()) {
+            rules.push(&f.rule);
+        }
+    }
+    rules
+}
+
+fn finding(f: &Finding, at: &str) -> Markup {
+    let level_class = format!("finding l-{}", f.level.as_str());
+    let badge_class = match Verdict::from_level(f.level) {
+        Verdict::Go => "badge".to_string(),
+        v => format!("badge {}", vclass(v)),
+    };
+    // Each claim once (two facts may rest on the same clause).
+    let mut evidence: Vec<&Evidence> = Vec::new();
+    for e in &f.evidence {
+        if !evidence.iter().any(|x| {
+            x.source == e.source && x.section == e.section && x.quote == e.quote && x.role == e.role
+        }) {
+            evidence.push(e);
+        }
+    }
+    html! {
+        li class=(level_class) .waived[f.waived.is_some()] {
+            div.head {
+                span class=(badge_class) { (f.level.as_str()) }
+                @if f.waived.is_some() { " " span.badge { "waived" } }
+                " " code { (f.rule) } " · at " (at)
+            }
+            p.message { (f.message) }
+            @if let Some(action) = f.action.as_deref().filter(|a| !a.is_empty()) {
+                p.action { "→ " (action) }
+            }
+            @if let Some(w) = &f.waived {
+                div.waiver {
+                    strong { "Waived" } ": " (w.reason)
+                    br;
+                    "Approved by " (w.approved_by) " · expires " (w.expires)
+                }
+            }
+            @if !evidence.is_empty() {
+                div.evidence {
+                    @for e in evidence { (claim(e)) }
+                }
+            }
+        }
+    }
+}
+
+fn claim(e: &Evidence) -> Markup {
+    let weak = !matches!(e.role.as_str(), "decides" | "conflicts");
+    let value = match &e.value {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    let doc = super::document(e);
+    html! {
+        @if let Some(q) = &e.quote { blockquote { (q) } }
+        p.cite.weak[weak] {
+            "— "
+            @match e.url.as_deref().filter(|u| linkable(u)) {
+                Some(url) => a href=(url) rel="noopener noreferrer" { (doc) },
+                None => (doc),
+            }
+            @if let Some(s) = &e.section { " §" (s) }
+            " · " (e.authority.replace('_', " "))
+            " · " span.role { (e.role) } " "
+            code { (e.fact) } " = " (value)
+            @if let Some(n) = &e.note { br; "Note: " (n) }
+            br;
+            span.mono { (e.at) }
+        }
+    }
+}

@@ -1,0 +1,233 @@
+//! JSON Schemas of the workspace files, generated from the one vocabulary table, so that editors
+//! (via `# yaml-language-server: $schema=...`) validate and complete profiles and policies as
+//! you type, with the same names and values `diligence check` accepts.
+
+use crate::model::profile::Authority;
+use crate::model::vocabulary::{FACTS, REQUIREMENTS, TIERS, ValueType};
+use serde_json::{Map, Value, json};
+
+const DRAFT: &str = "https://json-schema.org/draft/2020-12/schema";
+const DATE: &str = r"^\d{4}-\d{2}-\d{2}$";
+const ID: &str = "^[a-z0-9][a-z0-9_-]{0,63}$";
+
+fn value_schema(ty: ValueType) -> Value {
+    match ty {
+        ValueType::Enum(values) => json!({"enum": values}),
+        ValueType::Count => json!({"type": "integer", "minimum": 0}),
+        ValueType::Bool => json!({"type": "boolean"}),
+        ValueType::EnumList(values) => {
+            json!({"type": "array", "items": {"enum": values}, "uniqueItems": true})
+        }
+        ValueType::TextList => {
+            json!({"type": "array", "items": {"type": "string", "minLength": 1}})
+        }
+        ValueType::Certifications => json!({
+            "type": "array",
+            "items": {
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["name"],
+                "properties": {
+                    "name": {"type": "string"},
+                    "scope": {"type": "string"},
+                    "expires": {"type": "string", "pattern": DATE}
+                }
+            }
+        }),
+    }
+}
+
+/// A fact: a bare value (an unsupported claim) or a list of claims quoting sources.
+fn fact_schema(value: Value, description: &str) -> Value {
+    json!({
+        "description": description,
+        "anyOf": [
+            value.clone(),
+            {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["value", "source", "quote"],
+                    "properties": {
+                        "value": value,
+                        "source": {"type": "string", "description": "a source id from `sources:`"},
+                        "section": {"type": ["string", "number"]},
+                        "quote": {"type": "string", "description": "verbatim text of the source's snapshot"},
+                        "note": {"type": "string"}
+                    }
+                }
+            }
+        ]
+    })
+}
+
+pub fn profile() -> Value {
+    let mut facts = Map::new();
+    for f in FACTS {
+        facts.insert(
+            f.name.into(),
+            fact_schema(value_schema(f.ty), f.description),
+        );
+    }
+    facts.insert(
+        "custom".into(),
+        json!({"type": "object", "description": "your own facts: any name, any value; rules read them as fact(\"custom.NAME\")",
+               "additionalProperties": fact_schema(json!({}), "a custom fact")}),
+    );
+    let authorities: Vec<&str> = Authority::NAMED.iter().map(|a| a.as_str()).collect();
+    json!({
+        "$schema": DRAFT,
+        "title": "diligence vendor profile (vendors/<id>/profile.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["vendor", "name", "offerings"],
+        "properties": {
+            "vendor": {"type": "string", "pattern": ID, "description": "must equal the folder name"},
+            "name": {"type": "string"},
+            "reviewed": {"type": "string", "pattern": DATE, "description": "when a person last checked these facts"},
+            "notes": {"type": "string"},
+            "sources": {
+                "type": "object",
+                "propertyNames": {"pattern": ID},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["title", "authority"],
+                    "properties": {
+                        "title": {"type": "string"},
+                        "url": {"type": "string"},
+                        "authority": {"enum": authorities},
+                        "last_updated": {"type": "string", "pattern": DATE},
+                        "retrieved": {"type": "string", "pattern": DATE},
+                        "snapshot": {"type": "string", "description": "archived copy, relative to the vendor folder"},
+                        "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                        "notes": {"type": "string"}
+                    }
+                }
+            },
+            "offerings": {
+                "type": "object",
+                "propertyNames": {"pattern": ID},
+                "additionalProperties": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["name", "tier"],
+                    "properties": {
+                        "name": {"type": "string"},
+                        "tier": {"enum": TIERS},
+                        "notes": {"type": "string"},
+                        "facts": {"type": "object", "additionalProperties": false, "properties": facts}
+                    }
+                }
+            }
+        }
+    })
+}
+
+pub fn requirements() -> Value {
+    let mut props = Map::new();
+    for r in REQUIREMENTS {
+        let mut s = value_schema(r.ty);
+        if let Some(obj) = s.as_object_mut() {
+            obj.insert("description".into(), Value::from(r.description));
+        }
+        props.insert(r.name.into(), s);
+    }
+    json!({"type": "object", "additionalProperties": false, "properties": props})
+}
+
+pub fn policy() -> Value {
+    json!({
+        "$schema": DRAFT,
+        "title": "diligence policy (policies/<name>.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["organization", "classifications"],
+        "properties": {
+            "organization": {"type": "string"},
+            "description": {"type": "string"},
+            "evidence_max_age_days": {"type": "integer", "minimum": 1},
+            "review_interval_days": {"type": "integer", "minimum": 1},
+            "classifications": {
+                "type": "object",
+                "description": "ordered, least sensitive first",
+                "additionalProperties": {
+                    "type": ["object", "null"],
+                    "additionalProperties": false,
+                    "properties": {
+                        "description": {"type": "string"},
+                        "inherits": {"type": "string"},
+                        "require": requirements()
+                    }
+                }
+            },
+            "tags": {
+                "type": "object",
+                "additionalProperties": {
+                    "type": ["object", "null"],
+                    "additionalProperties": false,
+                    "properties": {"description": {"type": "string"}, "require": requirements()}
+                }
+            },
+            "waivers": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["rule", "vendor", "reason", "approved_by", "expires"],
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "vendor": {"type": "string"},
+                        "offering": {"type": "string"},
+                        "classification": {"type": "string"},
+                        "reason": {"type": "string", "minLength": 1},
+                        "approved_by": {"type": "string", "minLength": 1},
+                        "expires": {"type": "string", "pattern": DATE}
+                    }
+                }
+            }
+        }
+    })
+}
+
+/// Rule test files (`scripts/<rule>.test.yaml`): a list of cases.
+pub fn tests() -> Value {
+    let mut facts = Map::new();
+    for f in FACTS {
+        facts.insert(
+            f.name.into(),
+            fact_schema(value_schema(f.ty), f.description),
+        );
+    }
+    let levels = ["pass", "info", "warn", "condition", "hold", "block"];
+    json!({
+        "$schema": DRAFT,
+        "title": "diligence rule tests (scripts/<rule>.test.yaml)",
+        "type": "array",
+        "items": {
+            "type": "object",
+            "required": ["name"],
+            "properties": {
+                "name": {"type": "string"},
+                "classification": {"type": "string"},
+                "tags": {"type": "array", "items": {"type": "string"}},
+                "require": requirements(),
+                "tier": {"enum": TIERS},
+                "today": {"type": "string", "pattern": DATE},
+                "facts": {"type": "object", "properties": facts},
+                "expect": {
+                    "type": "object",
+                    "properties": {
+                        "verdict": {"enum": ["go", "conditional", "hold", "no-go"]},
+                        "findings": {"type": "array", "items": {
+                            "type": "object",
+                            "properties": {"level": {"enum": levels}, "message": {"type": "string"}}
+                        }},
+                        "absent": {"type": "array", "items": {"enum": levels}}
+                    }
+                }
+            }
+        }
+    })
+}
