@@ -320,7 +320,16 @@ fn count(node: &Option<Spanned<Node>>, field: &str, problems: &mut Vec<Diagnosti
 /// Loads `policies/<name>.yaml`: the policy as far as it could be read, and every problem found.
 pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let file = format!("policies/{name}.yaml");
-    let raw: RawPolicy = match yaml::load(&workspace.join(&file), &file) {
+    match yaml::read_text(&workspace.join(&file), &file, yaml::MAX_YAML_BYTES) {
+        Ok(text) => from_text(&text, name),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// Parses the text of `policies/<name>.yaml`.
+pub fn from_text(text: &str, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
+    let file = format!("policies/{name}.yaml");
+    let raw: RawPolicy = match yaml::parse(text, &file) {
         Ok(raw) => raw,
         Err(d) => return (None, vec![d]),
     };

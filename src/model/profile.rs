@@ -218,8 +218,16 @@ fn id_error(kind: &str, id: &str, at: Pos) -> Diagnostic {
 /// rest of the profile from loading: all are returned.
 pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
     let file = format!("vendors/{dir_name}/profile.yaml");
-    let path = workspace.join(&file);
-    let raw: RawProfile = match yaml::load(&path, &file) {
+    match yaml::read_text(&workspace.join(&file), &file, yaml::MAX_YAML_BYTES) {
+        Ok(text) => from_text(&text, workspace, dir_name),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// Parses the text of `vendors/<dir_name>/profile.yaml`; snapshots are read from `workspace`.
+pub fn from_text(text: &str, workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
+    let file = format!("vendors/{dir_name}/profile.yaml");
+    let raw: RawProfile = match yaml::parse(text, &file) {
         Ok(raw) => raw,
         Err(d) => return (None, vec![d]),
     };
