@@ -39,6 +39,10 @@ fn value_schema(ty: ValueType) -> Value {
 
 /// A fact: a bare value (an unsupported claim) or a list of claims quoting sources.
 fn fact_schema(value: Value, description: &str) -> Value {
+    claims_schema(value, description, &["value", "source", "quote"])
+}
+
+fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
     json!({
         "description": description,
         "anyOf": [
@@ -48,8 +52,8 @@ fn fact_schema(value: Value, description: &str) -> Value {
                 "items": {
                     "type": "object",
                     "additionalProperties": false,
-                    "required": ["value", "source", "quote"],
-                    "properties": {
+                    "required": required,
+                        "properties": {
                         "value": value,
                         "source": {"type": "string", "description": "a source id from `sources:`"},
                         "section": {"type": ["string", "number"]},
@@ -126,9 +130,17 @@ pub fn profile() -> Value {
 }
 
 pub fn requirements() -> Value {
+    requirement_set(false)
+}
+
+/// `nullable`: rule tests may unset a requirement with `~`.
+fn requirement_set(nullable: bool) -> Value {
     let mut props = Map::new();
     for r in REQUIREMENTS {
         let mut s = value_schema(r.ty);
+        if nullable {
+            s = json!({"anyOf": [s, {"type": "null"}]});
+        }
         if let Some(obj) = s.as_object_mut() {
             obj.insert("description".into(), Value::from(r.description));
         }
@@ -193,11 +205,12 @@ pub fn policy() -> Value {
 
 /// Rule test files (`scripts/<rule>.test.yaml`): a list of cases.
 pub fn tests() -> Value {
+    // In test cases claims need no quote (there is no snapshot to check it against).
     let mut facts = Map::new();
     for f in FACTS {
         facts.insert(
             f.name.into(),
-            fact_schema(value_schema(f.ty), f.description),
+            claims_schema(value_schema(f.ty), f.description, &["value"]),
         );
     }
     let levels = ["pass", "info", "warn", "condition", "hold", "block"];
@@ -212,7 +225,7 @@ pub fn tests() -> Value {
                 "name": {"type": "string"},
                 "classification": {"type": "string"},
                 "tags": {"type": "array", "items": {"type": "string"}},
-                "require": requirements(),
+                "require": requirement_set(true),
                 "tier": {"enum": TIERS},
                 "today": {"type": "string", "pattern": DATE},
                 "facts": {"type": "object", "properties": facts},

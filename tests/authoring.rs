@@ -241,3 +241,26 @@ fn completions_are_generated_for_each_shell() {
             .stdout(predicate::str::contains("evaluate"));
     }
 }
+
+#[test]
+fn check_json_is_for_editors_and_ci_annotations() {
+    let ws = common::Ws::new();
+    ws.edit("vendors/acme/profile.yaml", "retention_days:", "retention_dayz:");
+    let out = ws
+        .cmd()
+        .args(["check", "--format", "json", "--today", TODAY])
+        .assert()
+        .code(2)
+        .get_output()
+        .stdout
+        .clone();
+    let v: Value = serde_json::from_slice(&out).unwrap();
+    assert_eq!(v["errors"], 1);
+    let d = &v["diagnostics"][0];
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["file"], "vendors/acme/profile.yaml");
+    assert_eq!(d["line"], 20);
+    assert_eq!(d["column"], 7);
+    assert_eq!(d["message"], "unknown fact `retention_dayz`");
+    assert_eq!(d["hint"], "did you mean `retention_days`?");
+}

@@ -8,8 +8,19 @@ use crate::workspace::Workspace;
 use clap::Args;
 use std::process::ExitCode;
 
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CheckFormat {
+    /// `file:line:col: message` with a snippet and a hint, on stderr
+    Text,
+    /// One JSON document on stdout, for editors and CI annotations
+    Json,
+}
+
 #[derive(Args, Debug)]
 pub struct CheckArgs {
+    /// Output format
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub format: CheckFormat,
     /// Check as of this date (evidence age, waiver expiry): YYYY-MM-DD
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
@@ -56,6 +67,18 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
 
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors + expired.len();
+    if args.format == CheckFormat::Json {
+        let doc = serde_json::json!({
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": diags,
+            "expired_waivers": expired,
+        });
+        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        text.push('\n');
+        super::write_stdout(text.as_bytes())?;
+        return Ok(if errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
+    }
     print_diagnostics(&diags, &ws.root);
     for w in &expired {
         eprintln!("warning: {w}");

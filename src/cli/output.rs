@@ -45,8 +45,16 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
-    let mut tmp = tempfile::Builder::new()
-        .prefix(".diligence-")
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(".diligence-");
+    // A report is an ordinary file: the permissions of the file it replaces, else those a new
+    // file gets (0666 less the umask), not the temporary file's private 0600.
+    #[cfg(unix)]
+    builder.permissions(match std::fs::metadata(path) {
+        Ok(m) if m.is_file() => m.permissions(),
+        _ => std::os::unix::fs::PermissionsExt::from_mode(0o666),
+    });
+    let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| fail("create a temporary file next to", e))?;
     tmp.write_all(bytes)

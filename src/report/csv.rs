@@ -4,7 +4,8 @@
 //! A finding may cite several claims (one per fact it read, or several documents that agree).
 //! The citation columns (source, authority, section, quote, url) hold the claims that *decide*
 //! (or conflict on) the facts the finding cites, joined with a line break in the same order in
-//! every column, so that line N of `source` belongs to line N of `quote`. Outvoted and
+//! every column, so that line N of `source` belongs to line N of `quote`. `source` is the
+//! document's title (its id when untitled, "unsupported value" for a bare value). Outvoted and
 //! unverified claims are in the JSON and the xlsx Evidence sheet. Text is written as it is:
 //! escaping belongs to whatever displays it.
 

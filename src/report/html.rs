@@ -8,7 +8,7 @@
 //! profile, policy or rule can inject markup. A Content-Security-Policy forbids scripts and
 //! network loads as a second line of defence.
 
-use super::{Style, applies_to, cell_text, drivers, linkable, merged, offerings, scope_line, tags};
+use super::{Style, applies_to, cell_text, linkable, merged, offerings, scope_line, tags};
 use crate::engine::Level;
 use crate::evaluation::{Evaluation, Evidence, Finding, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
@@ -37,6 +37,8 @@ code, .mono { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monosp
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid var(--line); padding: 6px 10px; text-align: left; vertical-align: top; }
 thead th { background: #eef1f4; font-size: 13px; text-transform: uppercase; letter-spacing: .03em; }
+table.matrix { table-layout: fixed; }
+table.matrix thead th:first-child { width: 26%; }
 table.matrix tbody th { font-weight: 600; }
 table.matrix tbody th a { color: inherit; text-decoration: none; }
 table.matrix tbody th a:hover { text-decoration: underline; }
@@ -172,7 +174,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                                 tr {
                                     th {
                                         a href={ "#" (anchor(i, o.vendor, o.offering)) } {
-                                            (o.vendor_name) " — " (o.offering_name)
+                                            (o.offering_name)
                                         }
                                         small { (o.id()) }
                                     }
@@ -208,19 +210,6 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                         p.verdicts {
                             @for r in &o.results {
                                 (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
-                            }
-                        }
-                        @let ds = drivers(o);
-                        @if !ds.is_empty() {
-                            p {
-                                "What stands in the way: "
-                                @for (n, d) in ds.iter().enumerate() {
-                                    @if n > 0 { "; " }
-                                    strong { (d.verdict.as_str()) }
-                                    " at " (applies_to(&d.classes, &eval.classifications))
-                                    @if !d.rules.is_empty() { " (" (d.rules.join(", ")) ")" }
-                                }
-                                "."
                             }
                         }
                         @let all = merged(&o.results, true);
@@ -276,7 +265,11 @@ fn driving_rules(r: &crate::evaluation::OfferingResult) -> Vec<&str> {
 }
 
 fn finding(f: &Finding, at: &str) -> Markup {
-    let level_class = format!("finding l-{}", f.level.as_str());
+    let level_class = format!(
+        "finding l-{}{}",
+        f.level.as_str(),
+        if f.waived.is_some() { " waived" } else { "" }
+    );
     let badge_class = match Verdict::from_level(f.level) {
         Verdict::Go => "badge".to_string(),
         v => format!("badge {}", vclass(v)),
@@ -291,7 +284,7 @@ fn finding(f: &Finding, at: &str) -> Markup {
         }
     }
     html! {
-        li class=(level_class) .waived[f.waived.is_some()] {
+        li class=(level_class) {
             div.head {
                 span class=(badge_class) { (f.level.as_str()) }
                 @if f.waived.is_some() { " " span.badge { "waived" } }

@@ -17,7 +17,7 @@ use std::fmt::Write;
 /// Escapes text for an inline position: newlines collapse to spaces, Markdown punctuation is
 /// backslash-escaped, `<`, `>` and `&` become entities, and a leading block marker is escaped.
 pub fn escape(text: &str) -> String {
-    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    let text = super::visible_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     let leading_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -238,8 +238,17 @@ fn finding(out: &mut String, f: &Finding, at: &str) {
     out.push('\n');
 }
 
-/// A quote as a blockquote inside the list item, then its citation.
+/// A quote as a blockquote inside the list item, then its citation; an unsupported value (no
+/// source) as a line saying so, with where it is in the profile.
 fn evidence(out: &mut String, e: &Evidence) {
+    if e.source.is_none() {
+        let _ = writeln!(
+            out,
+            "  *Unsupported value: no source cited ({}).*",
+            escape(&e.at)
+        );
+        return;
+    }
     if let Some(q) = &e.quote {
         let _ = writeln!(out, "  > {}", escape(q));
         out.push_str("  >\n");
@@ -282,6 +291,7 @@ mod tests {
         assert_eq!(escape("2.3.3"), "2.3.3");
         assert_eq!(escape("line\nbreak"), "line break");
         assert_eq!(escape("$x$ ~y~"), "\\$x\\$ \\~y\\~");
+        assert_eq!(escape("\u{1b}[2J"), "␛\\[2J");
     }
 
     #[test]

@@ -265,6 +265,24 @@ pub fn applies_to(classes: &[&str], all: &[String]) -> String {
     classes.join(", ")
 }
 
+/// Control characters other than newline made visible (U+2400 pictures), so that a profile or
+/// rule cannot send escape sequences to a terminal (clear the screen, recolour, retitle the
+/// window) through the table or a Markdown file shown with `cat`.
+pub fn visible_controls(text: &str) -> String {
+    if !text.chars().any(|c| c.is_control() && c != '\n') {
+        return text.to_string();
+    }
+    text.chars()
+        .map(|c| match c {
+            '\n' => c,
+            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
+            '\u{7f}' => '␡',
+            c if c.is_control() => '?',
+            c => c,
+        })
+        .collect()
+}
+
 /// Whether a url may become a link: only http(s), so that a profile cannot smuggle a
 /// `javascript:` or `data:` link into a report.
 pub fn linkable(url: &str) -> bool {

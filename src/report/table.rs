@@ -88,6 +88,7 @@ fn paint(text: &str, color: Color, style: &Style) -> String {
 }
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
+    let eval = &printable(eval);
     let mut out = String::new();
     let rows = offerings(eval);
     let tags = tags(eval);
@@ -169,20 +170,21 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push_str("Every offering is go at every classification evaluated.\n");
     }
 
-    // Per offering: the findings.
+    // Per offering: the findings, in tables of one layout so that their columns line up.
+    let columns = finding_columns(eval, style);
     for row in &rows {
         out.push('\n');
-        out.push_str(&bold(
-            &format!(
-                "▌ {} — {} ({}), {}",
-                row.id(),
-                row.offering_name,
-                row.tier,
-                row.vendor_name
-            ),
-            style,
-        ));
-        out.push('\n');
+        let heading = format!(
+            "▌ {} — {} ({}), {}",
+            row.id(),
+            row.offering_name,
+            row.tier,
+            row.vendor_name
+        );
+        for line in wrap_words(&heading, style.width.unwrap_or(DEFAULT_WIDTH), "  ") {
+            out.push_str(&bold(&line, style));
+            out.push('\n');
+        }
         let verdicts: Vec<String> = row
             .results
             .iter()
@@ -206,19 +208,9 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
             continue;
         }
         let width = style.width.unwrap_or(DEFAULT_WIDTH);
-        let narrow = |lower, upper| ColumnConstraint::Boundaries {
-            lower: Width::Fixed(lower),
-            upper: Width::Fixed(upper),
-        };
         let mut t = new_table(style);
         if width >= NARROW {
-            t.set_header(header(&[
-                "Level",
-                "Rule",
-                "At",
-                "Finding → action",
-                "Cited",
-            ]));
+            t.set_header(header(&["Level", "Rule · at", "Finding → action", "Cited"]));
         } else {
             t.set_header(header(&["Level · rule · at", "Finding → action · cited"]));
         }
@@ -238,8 +230,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
             if width >= NARROW {
                 t.add_row(vec![
                     Cell::new(level).fg(color),
-                    Cell::new(&f.rule),
-                    Cell::new(at),
+                    Cell::new(format!("{}\n{at}", f.rule)),
                     Cell::new(finding_text(f)),
                     Cell::new(cited),
                 ]);
@@ -255,22 +246,11 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                 ]);
             }
         }
-        // Level fits "condition"; rule ids and short citations keep to one line where they
-        // can; the finding takes the rest.
-        if width >= NARROW {
-            t.set_constraints([
-                ColumnConstraint::Absolute(Width::Fixed(11)),
-                narrow(12, 27),
-                narrow(10, 14),
-                ColumnConstraint::LowerBoundary(Width::Fixed(0)),
-                narrow(10, 22),
-            ]);
-        } else {
-            t.set_constraints([
-                narrow(12, 27),
-                ColumnConstraint::LowerBoundary(Width::Fixed(30)),
-            ]);
-        }
+        t.set_constraints(
+            columns
+                .iter()
+                .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w))),
+        );
         out.push_str(&t.trim_fmt());
         out.push('\n');
     }
@@ -347,4 +327,109 @@ fn wrap_items(items: &[String], sep: &str, width: u16) -> String {
     }
     out.push('\n');
     out
+}
+
+/// The evaluation with every text cleaned of control characters.
+fn printable(eval: &Evaluation) -> Evaluation {
+    let mut e = eval.clone();
+    let fix = |s: &mut String| *s = super::visible_controls(s);
+    let fix_opt = |s: &mut Option<String>| {
+        if let Some(s) = s {
+            *s = super::visible_controls(s);
+        }
+    };
+    fix(&mut e.policy);
+    fix(&mut e.organization);
+    e.classifications.iter_mut().for_each(fix);
+    e.warnings.iter_mut().for_each(fix);
+    for r in &mut e.results {
+        for s in [
+            &mut r.vendor,
+            &mut r.vendor_name,
+            &mut r.offering,
+            &mut r.offering_name,
+            &mut r.tier,
+            &mut r.classification,
+        ] {
+            fix(s);
+        }
+        r.tags.iter_mut().for_each(fix);
+        for f in &mut r.findings {
+            fix(&mut f.rule);
+            fix(&mut f.message);
+            fix_opt(&mut f.action);
+            if let Some(w) = &mut f.waived {
+                fix(&mut w.reason);
+                fix(&mut w.approved_by);
+                fix(&mut w.expires);
+            }
+            for ev in &mut f.evidence {
+                fix_opt(&mut ev.source);
+                fix_opt(&mut ev.section);
+            }
+        }
+    }
+    e
+}
+
+/// The widths (padding included) of the findings tables' columns: level fits "condition", rule
+/// ids (with where they apply) and short citations keep to one line where they can (up to a cap), the finding takes the
+/// rest. Below [`NARROW`] columns: level, rule and classifications in one column, the rest in
+/// the other.
+fn finding_columns(eval: &Evaluation, style: &Style) -> Vec<u16> {
+    let width = style.width.unwrap_or(DEFAULT_WIDTH).max(40);
+    let findings = || eval.results.iter().flat_map(|r| &r.findings);
+    let longest = |lens: &mut dyn Iterator<Item = usize>, floor: usize, cap: usize| -> u16 {
+        (lens.max().unwrap_or(0).clamp(floor, cap) + 2) as u16
+    };
+    // Rule ids, and "confidential and up" under them.
+    let rule = longest(
+        &mut findings()
+            .map(|f| f.rule.chars().count())
+            .chain(eval.classifications.iter().map(|c| c.chars().count() + 7)),
+        9,
+        28,
+    );
+    if width < NARROW {
+        let first = rule.max(14);
+        return vec![first, width.saturating_sub(first + 3).max(20)];
+    }
+    let level = 11;
+    let cited = longest(
+        &mut findings().flat_map(|f| {
+            short_citation(f)
+                .lines()
+                .map(|l| l.chars().count())
+                .collect::<Vec<_>>()
+        }),
+        5,
+        22,
+    );
+    // Five borders.
+    let finding = width.saturating_sub(5 + level + rule + cited).max(24);
+    vec![level, rule, finding, cited]
+}
+
+/// Word-wraps `text` to `width` columns, continuing lines with `indent`. A word longer than a
+/// line stays whole.
+fn wrap_words(text: &str, width: u16, indent: &str) -> Vec<String> {
+    let width = width.max(20) as usize;
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    let mut len = 0usize;
+    for word in text.split(' ') {
+        let n = word.chars().count();
+        if len > 0 && len + 1 + n > width {
+            lines.push(std::mem::take(&mut line));
+            line.push_str(indent);
+            len = indent.chars().count();
+        } else if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += n;
+    }
+    lines.push(line);
+    lines
 }

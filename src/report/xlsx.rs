@@ -168,12 +168,12 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, XlsxError> {
     let mut props = DocProperties::new()
         .set_title(format!("Vendor review: policy {}", eval.policy))
         .set_company(&eval.organization);
-    if let Ok(date) = eval.today.parse::<jiff::civil::Date>() {
-        if let Ok(dt) =
+    // The evaluation date, so that the same review gives the same workbook.
+    if let Ok(date) = eval.today.parse::<jiff::civil::Date>()
+        && let Ok(dt) =
             ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
-        {
-            props = props.set_creation_datetime(&dt);
-        }
+    {
+        props = props.set_creation_datetime(&dt);
     }
     wb.set_properties(&props);
     let fm = Formats::new();
