@@ -213,14 +213,24 @@ pub fn tests() -> Value {
             claims_schema(value_schema(f.ty), f.description, &["value"]),
         );
     }
+    facts.insert(
+        "custom".into(),
+        json!({"type": "object", "additionalProperties": claims_schema(json!({}), "a custom fact", &["value"])}),
+    );
     let levels = ["pass", "info", "warn", "condition", "hold", "block"];
+    let authorities: Vec<&str> = Authority::NAMED
+        .iter()
+        .map(|a| a.as_str())
+        .chain(["unsupported"])
+        .collect();
     json!({
         "$schema": DRAFT,
         "title": "diligence rule tests (scripts/<rule>.test.yaml)",
         "type": "array",
         "items": {
             "type": "object",
-            "required": ["name"],
+            "additionalProperties": false,
+            "required": ["name", "expect"],
             "properties": {
                 "name": {"type": "string"},
                 "classification": {"type": "string"},
@@ -228,14 +238,45 @@ pub fn tests() -> Value {
                 "require": requirement_set(true),
                 "tier": {"enum": TIERS},
                 "today": {"type": "string", "pattern": DATE},
-                "facts": {"type": "object", "properties": facts},
+                "reviewed": {"type": "string", "pattern": DATE},
+                "policy": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "properties": {
+                        "evidence_max_age_days": {"type": ["integer", "null"], "minimum": 1},
+                        "review_interval_days": {"type": ["integer", "null"], "minimum": 1}
+                    }
+                },
+                "authority": {"enum": authorities},
+                "sources": {
+                    "type": "object",
+                    "additionalProperties": {
+                        "type": "object",
+                        "properties": {
+                            "title": {"type": "string"},
+                            "url": {"type": "string"},
+                            "authority": {"enum": authorities},
+                            "last_updated": {"type": "string", "pattern": DATE},
+                            "retrieved": {"type": "string", "pattern": DATE}
+                        }
+                    }
+                },
+                "facts": {"type": ["object", "null"], "additionalProperties": false, "properties": facts},
                 "expect": {
                     "type": "object",
+                    "additionalProperties": false,
+                    "minProperties": 1,
                     "properties": {
                         "verdict": {"enum": ["go", "conditional", "hold", "no-go"]},
                         "findings": {"type": "array", "items": {
                             "type": "object",
-                            "properties": {"level": {"enum": levels}, "message": {"type": "string"}}
+                            "additionalProperties": false,
+                            "required": ["level"],
+                            "properties": {
+                                "level": {"enum": levels},
+                                "message": {"type": "string"},
+                                "action": {"type": "string"}
+                            }
                         }},
                         "absent": {"type": "array", "items": {"enum": levels}}
                     }

@@ -196,13 +196,13 @@ impl CaseResult {
 /// Compares a rule's findings with a case's expectations.
 pub fn check(expect: &Expect, verdict: Verdict, findings: &[Finding]) -> Vec<Mismatch> {
     let mut out = Vec::new();
-    if let Some(expected) = expect.verdict {
-        if expected != verdict {
-            out.push(Mismatch::Verdict {
-                expected,
-                actual: verdict,
-            });
-        }
+    if let Some(expected) = expect.verdict
+        && expected != verdict
+    {
+        out.push(Mismatch::Verdict {
+            expected,
+            actual: verdict,
+        });
     }
     for e in &expect.findings {
         if !findings.iter().any(|f| matches(e, f)) {
@@ -478,6 +478,17 @@ fn fields<'n>(
         ));
         return None;
     };
+    unknown_fields(entries, what, allowed, problems);
+    Some(entries)
+}
+
+/// Reports the keys of a mapping that are not in `allowed`, with a suggestion.
+fn unknown_fields(
+    entries: &[(Spanned<String>, Spanned<Node>)],
+    what: &str,
+    allowed: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) {
     for (key, _) in entries {
         if !allowed.contains(&key.value.as_str()) {
             problems.push(
@@ -490,7 +501,6 @@ fn fields<'n>(
             );
         }
     }
-    Some(entries)
 }
 
 fn get<'n>(
@@ -563,8 +573,20 @@ fn parse_case(
     problems: &mut Vec<Diagnostic>,
 ) -> Option<Case> {
     let before = problems.len();
-    let entries = fields(item, "test case", CASE_FIELDS, problems)?;
     let at = span_pos(item);
+    let Node::Map(entries) = &item.value else {
+        problems.push(
+            error_at(
+                item,
+                format!(
+                    "each test case is a mapping (name, facts, expect, ...), found {}",
+                    item.value.kind()
+                ),
+            )
+            .hint("start each case with `- name: ...`"),
+        );
+        return None;
+    };
     let name = match get(entries, "name") {
         Some(n) => keep(text(n, "test case: name"), problems).map(str::to_string),
         None => {
@@ -580,6 +602,7 @@ fn parse_case(
         Some(n) => format!("test case `{n}`"),
         None => "test case".to_string(),
     };
+    unknown_fields(entries, &label, CASE_FIELDS, problems);
     let policy = ctx.policy;
 
     let class_names: Vec<&str> = policy.classes.iter().map(|c| c.name.as_str()).collect();
@@ -604,10 +627,9 @@ fn parse_case(
             Node::Seq(items) => {
                 for t in items {
                     if let Some(t) = keep(one_of(t, &format!("{label}: tag"), &tag_names), problems)
+                        && !tags.contains(&t)
                     {
-                        if !tags.contains(&t) {
-                            tags.push(t);
-                        }
+                        tags.push(t);
                     }
                 }
             }
@@ -627,10 +649,10 @@ fn parse_case(
         overrides.extend(parse_requirements(n, &label, problems));
         if let Node::Map(reqs) = &n.value {
             for (k, v) in reqs {
-                if v.value == Node::Null {
-                    if let Some(spec) = requirement_spec(&k.value) {
-                        unset.push(spec.name);
-                    }
+                if v.value == Node::Null
+                    && let Some(spec) = requirement_spec(&k.value)
+                {
+                    unset.push(spec.name);
                 }
             }
         }

@@ -245,7 +245,11 @@ fn completions_are_generated_for_each_shell() {
 #[test]
 fn check_json_is_for_editors_and_ci_annotations() {
     let ws = common::Ws::new();
-    ws.edit("vendors/acme/profile.yaml", "retention_days:", "retention_dayz:");
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retention_days:",
+        "retention_dayz:",
+    );
     let out = ws
         .cmd()
         .args(["check", "--format", "json", "--today", TODAY])

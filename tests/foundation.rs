@@ -72,7 +72,7 @@ fn misspelt_fact_is_located_with_suggestion() {
         "retention_days:",
         "retention_dayz:",
     );
-    let err = fails(&mut ws.cmd().arg("evaluate"));
+    let err = fails(ws.cmd().arg("evaluate"));
     assert!(
         err.contains("vendors/acme/profile.yaml:20:7: error: unknown fact `retention_dayz`"),
         "{err}"
@@ -88,7 +88,7 @@ fn misspelt_field_is_located_with_suggestion() {
         "    title: Acme Terms",
         "    titel: Acme Terms",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(
         err.contains("vendors/acme/profile.yaml:6:5: error: unknown field `titel`"),
         "{err}"
@@ -104,7 +104,7 @@ fn wrong_type_names_what_is_expected() {
         "- value: 14",
         "- value: thirty",
     );
-    let err = fails(&mut ws.cmd().arg("evaluate"));
+    let err = fails(ws.cmd().arg("evaluate"));
     assert!(
         err.contains(
             "vendors/acme/profile.yaml:21:18: error: fact `retention_days`: expected a whole number"
@@ -122,7 +122,7 @@ fn unknown_authority_and_unknown_source() {
         "authority: contract",
         "authority: contrat",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("authority `contrat` is not one of"), "{err}");
     assert!(err.contains("did you mean `contract`?"), "{err}");
 
@@ -132,7 +132,7 @@ fn unknown_authority_and_unknown_source() {
         "source: terms\n          section: \"2.2\"",
         "source: term\n          section: \"2.2\"",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("vendors/acme/profile.yaml:22:19: error: fact `retention_days`: source `term` is not defined"), "{err}");
     assert!(err.contains("did you mean `terms`?"), "{err}");
 }
@@ -145,7 +145,7 @@ fn duplicate_keys_are_refused() {
         "name: Acme AI\n",
         "name: Acme AI\nname: Acme\n",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(
         err.contains("vendors/acme/profile.yaml:3:1: error: duplicate mapping key"),
         "{err}"
@@ -160,7 +160,7 @@ fn policy_inheritance_must_be_a_chain() {
         "inherits: internal",
         "inherits: internl",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("policies/default.yaml:6:28: error: classification `confidential` inherits unknown classification `internl`"), "{err}");
     assert!(err.contains("did you mean `internal`?"), "{err}");
 
@@ -170,7 +170,7 @@ fn policy_inheritance_must_be_a_chain() {
         "inherits: internal",
         "inherits: confidential",
     );
-    let err = fails(&mut ws.cmd().arg("evaluate"));
+    let err = fails(ws.cmd().arg("evaluate"));
     assert!(
         err.contains("classification `confidential` inherits from itself"),
         "{err}"
@@ -181,7 +181,7 @@ fn policy_inheritance_must_be_a_chain() {
 fn rule_syntax_error_is_located() {
     let ws = Ws::new();
     ws.write("scripts/broken.rhai", "//! Broken\nlet x = ;\n");
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(
         err.contains("scripts/broken.rhai:2:9: error: rule does not compile"),
         "{err}"
@@ -192,7 +192,7 @@ fn rule_syntax_error_is_located() {
 fn endless_loop_and_recursion_are_stopped() {
     let ws = Ws::new();
     ws.write("scripts/spin.rhai", "//! Spin\nloop { }\n");
-    let err = fails(&mut ws.cmd().args(["evaluate", "--format", "json"]));
+    let err = fails(ws.cmd().args(["evaluate", "--format", "json"]));
     assert!(err.contains("scripts/spin.rhai:"), "{err}");
     assert!(
         err.contains("operations") || err.contains("longer than"),
@@ -204,7 +204,7 @@ fn endless_loop_and_recursion_are_stopped() {
         "scripts/deep.rhai",
         "//! Deep\nfn f(n) { f(n + 1) }\nf(0);\n",
     );
-    let err = fails(&mut ws.cmd().arg("evaluate"));
+    let err = fails(ws.cmd().arg("evaluate"));
     assert!(err.contains("scripts/deep.rhai:"), "{err}");
     assert!(err.contains("nested deeper"), "{err}");
 }
@@ -216,7 +216,7 @@ fn unknown_map_property_and_unknown_fact_are_rule_errors() {
         "scripts/typo.rhai",
         "//! Typo\nif require.no_trainng == true { pass(\"x\"); }\n",
     );
-    let err = fails(&mut ws.cmd().arg("evaluate"));
+    let err = fails(ws.cmd().arg("evaluate"));
     assert!(
         err.contains("scripts/typo.rhai:2:12: error: unknown map property `no_trainng`"),
         "{err}"
@@ -228,35 +228,35 @@ fn unknown_map_property_and_unknown_fact_are_rule_errors() {
         "scripts/fact.rhai",
         "//! Fact\nlet x = fact(\"retention_dys\");\n",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("scripts/fact.rhai:2:9: error: unknown fact `retention_dys`; did you mean `retention_days`?"), "{err}");
 }
 
 #[test]
 fn unknown_vendor_offering_class_and_tag_on_the_command_line() {
     let ws = Ws::new();
-    let err = fails(&mut ws.cmd().args(["evaluate", "acmee"]));
+    let err = fails(ws.cmd().args(["evaluate", "acmee"]));
     assert!(
         err.contains("unknown vendor `acmee`") && err.contains("did you mean `acme`?"),
         "{err}"
     );
-    let err = fails(&mut ws.cmd().args(["evaluate", "acme/apii"]));
+    let err = fails(ws.cmd().args(["evaluate", "acme/apii"]));
     assert!(
         err.contains("vendor `acme` has no offering `apii`") && err.contains("did you mean `api`?"),
         "{err}"
     );
-    let err = fails(&mut ws.cmd().args(["evaluate", "--class", "confidentail"]));
+    let err = fails(ws.cmd().args(["evaluate", "--class", "confidentail"]));
     assert!(
         err.contains("no classification `confidentail`")
             && err.contains("did you mean `confidential`?"),
         "{err}"
     );
-    let err = fails(&mut ws.cmd().args(["evaluate", "--tag", "ph"]));
+    let err = fails(ws.cmd().args(["evaluate", "--tag", "ph"]));
     assert!(
         err.contains("no tag `ph`") && err.contains("did you mean `phi`?"),
         "{err}"
     );
-    let err = fails(&mut ws.cmd().args(["evaluate", "--policy", "defualt"]));
+    let err = fails(ws.cmd().args(["evaluate", "--policy", "defualt"]));
     assert!(
         err.contains("no policy `defualt`") && err.contains("did you mean `default`?"),
         "{err}"
@@ -274,14 +274,13 @@ fn nothing_is_written_when_input_is_bad() {
     );
     let out = ws.path().join("report.json");
     fails(
-        &mut ws
-            .cmd()
+        ws.cmd()
             .args(["evaluate", "--format", "json", "--output"])
             .arg(&out),
     );
     assert_eq!(ws.read("report.json"), "previous report\n");
     let fresh = ws.path().join("new.json");
-    fails(&mut ws.cmd().args(["evaluate", "--output"]).arg(&fresh));
+    fails(ws.cmd().args(["evaluate", "--output"]).arg(&fresh));
     assert!(!fresh.exists());
 }
 
@@ -297,7 +296,7 @@ fn output_is_written_atomically_and_never_over_an_input() {
         .stdout("");
     assert!(json_of(ws.read("review.json").as_bytes())["results"].is_array());
     let input = ws.path().join("policies/default.yaml");
-    let err = fails(&mut ws.cmd().args(["evaluate", "--output"]).arg(&input));
+    let err = fails(ws.cmd().args(["evaluate", "--output"]).arg(&input));
     assert!(err.contains("would replace an input file"), "{err}");
     assert_eq!(ws.read("policies/default.yaml"), common::POLICY);
 }
@@ -312,7 +311,7 @@ fn check_reports_every_problem_not_just_the_first() {
     );
     ws.write("scripts/broken.rhai", "//! Broken\nlet x = ;\n");
     ws.edit("policies/default.yaml", "{dpa: true}", "{dpa: yes}");
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("unknown fact `retention_dayz`"), "{err}");
     assert!(err.contains("scripts/broken.rhai:2:9"), "{err}");
     assert!(
@@ -329,7 +328,7 @@ fn a_changed_document_makes_its_quotes_unverified() {
         "vendors/acme/sources/terms.md",
         "**2.1 Training.** Acme may use Customer Content to train models.\n",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("vendors/acme/profile.yaml:16:11: error: acme/api: fact `training_on_inputs`: quote not found in sources/terms.md; closest passage"), "{err}");
     // evaluate still runs; the fact is unknown and the rule holds.
     let out = ws
@@ -367,7 +366,7 @@ fn snapshot_paths_cannot_leave_the_vendor_folder() {
         "snapshot: sources/terms.md",
         "snapshot: ../../policies/default.yaml",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(
         err.contains("snapshot `../../policies/default.yaml` is outside the vendor's folder"),
         "{err}"
@@ -378,7 +377,7 @@ fn snapshot_paths_cannot_leave_the_vendor_folder() {
         "snapshot: sources/terms.md",
         "snapshot: /etc/passwd",
     );
-    let err = fails(&mut ws.cmd().arg("check"));
+    let err = fails(ws.cmd().arg("check"));
     assert!(
         err.contains("snapshot `/etc/passwd` is outside the vendor's folder"),
         "{err}"
@@ -388,7 +387,7 @@ fn snapshot_paths_cannot_leave_the_vendor_folder() {
 #[test]
 fn not_a_workspace_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let err = fails(&mut diligence(dir.path()).arg("evaluate"));
+    let err = fails(diligence(dir.path()).arg("evaluate"));
     assert!(err.contains("is not a diligence workspace"), "{err}");
     assert!(err.contains("diligence init"), "{err}");
 }
@@ -456,4 +455,40 @@ fn bundled_workspace_checks_clean() {
         .assert()
         .success()
         .stderr(predicate::str::contains("0 errors"));
+}
+
+#[test]
+fn scope_variables_hold_their_values_in_every_expression() {
+    // Regression: names declared for compilation must not be folded to () by the optimizer.
+    let ws = Ws::new();
+    ws.write(
+        "scripts/scope.rhai",
+        "//! Scope\nlet r = require;\nif classification == \"confidential\" && tags.contains(\"phi\") && r.no_training == true {\n    info(`${classification} ${today} ${offering.tier} ${vendor.id}`);\n}\n",
+    );
+    let out = ws
+        .cmd()
+        .args([
+            "evaluate",
+            "--format",
+            "json",
+            "--class",
+            "confidential",
+            "--tag",
+            "phi",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .success()
+        .get_output()
+        .stdout
+        .clone();
+    let v = json_of(&out);
+    let info = v["results"][0]["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "scope")
+        .expect("the scope rule saw its variables");
+    assert_eq!(info["message"], "confidential 2026-11-24 api acme");
 }

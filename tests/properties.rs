@@ -34,15 +34,33 @@ fn scalar() -> impl Strategy<Value = String> {
 }
 
 fn claim() -> impl Strategy<Value = String> {
-    (scalar(), prop_oneof![Just("terms"), Just("nope"), Just("analysis")], "[ -~]{0,40}", any::<bool>())
+    (
+        scalar(),
+        prop_oneof![Just("terms"), Just("nope"), Just("analysis")],
+        "[ -~]{0,40}",
+        any::<bool>(),
+    )
         .prop_map(|(value, source, quote, section)| {
-            let section = if section { "\n    section: \"1.2\"" } else { "" };
-            format!("  - value: {value}\n    source: {source}{section}\n    quote: {:?}\n", quote)
+            let section = if section {
+                "\n    section: \"1.2\""
+            } else {
+                ""
+            };
+            format!(
+                "  - value: {value}\n    source: {source}{section}\n    quote: {:?}\n",
+                quote
+            )
         })
 }
 
 fn fact() -> impl Strategy<Value = String> {
-    (fact_name(), prop_oneof![scalar().prop_map(|s| format!(" {s}\n")), proptest::collection::vec(claim(), 1..3).prop_map(|c| format!("\n{}", c.concat()))])
+    (
+        fact_name(),
+        prop_oneof![
+            scalar().prop_map(|s| format!(" {s}\n")),
+            proptest::collection::vec(claim(), 1..3).prop_map(|c| format!("\n{}", c.concat()))
+        ],
+    )
         .prop_map(|(name, body)| {
             let indented: String = body.lines().map(|l| format!("        {l}\n")).collect();
             if body.starts_with('\n') {
@@ -71,7 +89,12 @@ fn profile_text() -> impl Strategy<Value = String> {
 fn requirement() -> impl Strategy<Value = String> {
     (
         prop_oneof![
-            proptest::sample::select(REQUIREMENTS.iter().map(|r| r.name.to_string()).collect::<Vec<_>>()),
+            proptest::sample::select(
+                REQUIREMENTS
+                    .iter()
+                    .map(|r| r.name.to_string())
+                    .collect::<Vec<_>>()
+            ),
             "[a-z_]{1,12}",
         ],
         scalar(),
@@ -111,7 +134,8 @@ fn rule_text() -> impl Strategy<Value = String> {
         Just("loop { break; }".to_string()),
         "[ -~]{0,10}",
     ];
-    proptest::collection::vec(pieces, 0..8).prop_map(|p| format!("//! Generated\n{}\n", p.join("\n")))
+    proptest::collection::vec(pieces, 0..8)
+        .prop_map(|p| format!("//! Generated\n{}\n", p.join("\n")))
 }
 
 proptest! {

@@ -54,7 +54,11 @@ fn hostile_corpus() -> Vec<(String, String)> {
         .collect();
     rules.push((
         "deep-parentheses".into(),
-        format!("//! Hostile: 5,000-deep parentheses\nlet x = {}1{};\n", "(".repeat(5000), ")".repeat(5000)),
+        format!(
+            "//! Hostile: 5,000-deep parentheses\nlet x = {}1{};\n",
+            "(".repeat(5000),
+            ")".repeat(5000)
+        ),
     ));
     rules.sort();
     rules
@@ -66,45 +70,65 @@ fn every_hostile_rule_is_stopped_with_a_located_error() {
     for (id, text) in hostile_corpus() {
         let ws = Ws::new();
         ws.write(&format!("scripts/{id}.rhai"), &text);
-        let out = run(ws.cmd().args(["evaluate", "--format", "json", "--today", TODAY]));
+        let out = run(ws
+            .cmd()
+            .args(["evaluate", "--format", "json", "--today", TODAY]));
         assert_eq!(out.code, Some(2), "{id}: {}", out.stderr);
-        assert!(out.stdout.is_empty(), "{id}: stdout must stay clean: {}", out.stdout);
+        assert!(
+            out.stdout.is_empty(),
+            "{id}: stdout must stay clean: {}",
+            out.stdout
+        );
         assert!(
             out.stderr.contains(&format!("scripts/{id}.rhai:")),
             "{id}: the error must name the rule file and line: {}",
             out.stderr
         );
-        report.push(format!("{id}: {:?} ({})", out.elapsed, out.stderr.lines().next().unwrap_or("")));
+        report.push(format!(
+            "{id}: {:?} ({})",
+            out.elapsed,
+            out.stderr.lines().next().unwrap_or("")
+        ));
     }
     let peak = peak_child_rss_mb();
-    eprintln!("hostile rules:\n  {}\npeak child RSS: {peak:.0} MB", report.join("\n  "));
+    eprintln!(
+        "hostile rules:\n  {}\npeak child RSS: {peak:.0} MB",
+        report.join("\n  ")
+    );
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
 }
 
 #[test]
 fn hostile_rules_name_what_went_wrong() {
-    let expect = [
-        ("endless-loop", "operations"),
-        ("unbounded-recursion", "nested deeper than"),
-        ("string-doubling", "grew past its limit"),
-        ("array-growth", "grew past its limit"),
-        // Rhai checks map sizes lazily; the wall-clock deadline stops it first.
-        ("map-growth", "(stopped)"),
-        ("eval", "rule does not compile"),
-        ("import-file", "rule does not compile"),
-        ("modify-vendor", "vendor"),
-        ("modify-require", "require"),
-        ("print-megabyte", "printed more than 64 KiB"),
-        ("million-findings", "more than 256 findings"),
-        ("deep-parentheses", "rule does not compile"),
+    // Under load, the wall-clock deadline may stop a runaway rule before its operation or size
+    // limit does: either is a correct stop.
+    const STOPPED: &str = "(stopped)";
+    let expect: [(&str, &[&str]); 12] = [
+        ("endless-loop", &["operations", STOPPED]),
+        ("unbounded-recursion", &["nested deeper than", STOPPED]),
+        ("string-doubling", &["grew past its limit", STOPPED]),
+        ("array-growth", &["grew past its limit", STOPPED]),
+        // Rhai checks map sizes lazily; the deadline usually stops it first.
+        ("map-growth", &["grew past its limit", STOPPED]),
+        ("eval", &["rule does not compile"]),
+        ("import-file", &["rule does not compile"]),
+        ("modify-vendor", &["vendor"]),
+        ("modify-require", &["require"]),
+        ("print-megabyte", &["printed more than 64 KiB", STOPPED]),
+        ("million-findings", &["more than 256 findings"]),
+        ("deep-parentheses", &["rule does not compile"]),
     ];
     let corpus = hostile_corpus();
-    for (id, needle) in expect {
+    for (id, needles) in expect {
         let text = &corpus.iter().find(|(i, _)| i == id).expect(id).1;
         let ws = Ws::new();
         ws.write(&format!("scripts/{id}.rhai"), text);
         let out = run(ws.cmd().arg("evaluate"));
-        assert!(out.stderr.contains(needle), "{id}: expected {needle:?} in {}", out.stderr);
+        assert!(
+            needles.iter().any(|n| out.stderr.contains(n)),
+            "{id}: expected one of {needles:?} in {}",
+            out.stderr
+        );
     }
 }
 
@@ -114,13 +138,25 @@ fn check_reports_every_hostile_rule_and_still_checks_the_rest() {
     for (id, text) in hostile_corpus() {
         ws.write(&format!("scripts/{id}.rhai"), &text);
     }
-    ws.edit("vendors/acme/profile.yaml", "retention_days:", "retention_dayz:");
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retention_days:",
+        "retention_dayz:",
+    );
     let out = run(ws.cmd().args(["check", "--today", TODAY]));
     assert_eq!(out.code, Some(2));
     for (id, _) in hostile_corpus() {
-        assert!(out.stderr.contains(&format!("scripts/{id}.rhai:")), "{id} missing: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!("scripts/{id}.rhai:")),
+            "{id} missing: {}",
+            out.stderr
+        );
     }
-    assert!(out.stderr.contains("unknown fact `retention_dayz`"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("unknown fact `retention_dayz`"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -130,7 +166,13 @@ fn a_ten_megabyte_rule_is_refused_unread() {
     ws.write("scripts/big.rhai", &big);
     let out = run(ws.cmd().arg("check"));
     assert_eq!(out.code, Some(2));
-    assert!(out.stderr.contains("scripts/big.rhai: error: file is 11000008 bytes, more than the 262144-byte limit"), "{}", out.stderr);
+    assert!(
+        out.stderr.contains(
+            "scripts/big.rhai: error: file is 11000008 bytes, more than the 262144-byte limit"
+        ),
+        "{}",
+        out.stderr
+    );
 }
 
 fn yaml_fails(profile: &[u8], needle: &str) {
@@ -139,25 +181,44 @@ fn yaml_fails(profile: &[u8], needle: &str) {
     let out = run(ws.cmd().args(["evaluate", "--format", "json"]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stdout.is_empty());
-    assert!(out.stderr.contains("vendors/acme/profile.yaml"), "{}", out.stderr);
-    assert!(out.stderr.contains(needle), "expected {needle:?} in {}", out.stderr);
+    assert!(
+        out.stderr.contains("vendors/acme/profile.yaml"),
+        "{}",
+        out.stderr
+    );
+    assert!(
+        out.stderr.contains(needle),
+        "expected {needle:?} in {}",
+        out.stderr
+    );
 }
 
 #[test]
 fn hostile_yaml_is_refused_with_a_location() {
     // Billion laughs: nine levels of ten aliases each.
-    let mut laughs = String::from("a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    let mut laughs = String::from(
+        "a: &a [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n",
+    );
     for i in 1..9u8 {
         let (c, p) = ((b'a' + i) as char, (b'a' + i - 1) as char);
-        laughs.push_str(&format!("{c}: &{c} [{}]\n", vec![format!("*{p}"); 10].join(", ")));
+        laughs.push_str(&format!(
+            "{c}: &{c} [{}]\n",
+            vec![format!("*{p}"); 10].join(", ")
+        ));
     }
     yaml_fails(laughs.as_bytes(), "error:");
     let deep = format!("vendor: {}1{}\n", "[".repeat(20_000), "]".repeat(20_000));
     yaml_fails(deep.as_bytes(), "error:");
     yaml_fails(b"vendor: acme\n\tname: Acme\n", "error:");
-    yaml_fails(b"vendor: acme\nname: \xff\xfe Acme\n", "vendors/acme/profile.yaml:2:7: error: file is not valid UTF-8");
+    yaml_fails(
+        b"vendor: acme\nname: \xff\xfe Acme\n",
+        "vendors/acme/profile.yaml:2:7: error: file is not valid UTF-8",
+    );
     yaml_fails(b"vendor: acme\nname: Ac\0me\n", "error:");
-    yaml_fails(b"vendor: acme\nname: !!binary aGVsbG8=\noffering: {}\n", "error:");
+    yaml_fails(
+        b"vendor: acme\nname: !!binary aGVsbG8=\noffering: {}\n",
+        "error:",
+    );
     yaml_fails(b"vendor: &v [*v]\n", "error:");
     yaml_fails(b"vendor: acme\nvendor: acme\n", "duplicate mapping key");
 }
@@ -191,7 +252,10 @@ fn windows_line_endings_and_a_bom_load_exactly_as_unix_files() {
             .stdout
             .clone()
     };
-    assert_eq!(String::from_utf8(json(&unix)).unwrap(), String::from_utf8(json(&windows)).unwrap());
+    assert_eq!(
+        String::from_utf8(json(&unix)).unwrap(),
+        String::from_utf8(json(&windows)).unwrap()
+    );
 }
 
 #[cfg(unix)]
@@ -205,7 +269,12 @@ fn a_snapshot_symlink_out_of_the_workspace_is_refused() {
     std::os::unix::fs::symlink(outside.path(), &link).unwrap();
     let out = run(ws.cmd().arg("check"));
     assert_eq!(out.code, Some(2));
-    assert!(out.stderr.contains("snapshot `sources/terms.md` leads outside the vendor's folder"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("snapshot `sources/terms.md` leads outside the vendor's folder"),
+        "{}",
+        out.stderr
+    );
 }
 
 #[test]
@@ -223,7 +292,10 @@ fn output_is_byte_identical_across_runs_and_thread_counts() {
                 .clone();
             outputs.push(out);
         }
-        assert!(outputs.windows(2).all(|w| w[0] == w[1]), "{format} output differs between runs");
+        assert!(
+            outputs.windows(2).all(|w| w[0] == w[1]),
+            "{format} output differs between runs"
+        );
     }
 }
 
@@ -243,5 +315,9 @@ fn a_broken_pipe_is_not_an_error() {
     child.stdout.take().unwrap().read_exact(&mut first).unwrap();
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{:?}", out.status);
-    assert!(String::from_utf8_lossy(&out.stderr).is_empty(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

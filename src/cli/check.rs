@@ -77,7 +77,11 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
         text.push('\n');
         super::write_stdout(text.as_bytes())?;
-        return Ok(if errors > 0 { ExitCode::from(2) } else { ExitCode::SUCCESS });
+        return Ok(if errors > 0 {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
     }
     print_diagnostics(&diags, &ws.root);
     for w in &expired {

@@ -64,6 +64,8 @@ pub enum Command {
   diligence test training-on-inputs retention-limit
   diligence test --coverage
   diligence test --min-coverage 100        # for CI: exit 1 below 100% or on an untested rule
+In test cases, bare fact values count as contract evidence (write `authority: unsupported` on a
+case to test weak evidence), quotes are not checked, and `today` is 2026-11-24 unless set.
 Exit codes: 0 all cases pass, 1 a case fails (or coverage is too low), 2 invalid test file or unknown rule.
 The last line of output is `N passed, N failed`.")]
     Test(test::TestArgs),
@@ -144,7 +146,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print_diagnostics(&problems, &root);
             let errors = problems.iter().filter(|d| d.is_error()).count();
             if errors > 1 {
-                eprintln!("error: {errors} problems; nothing was written");
+                eprintln!("error: {errors} problems");
             }
             ExitCode::from(2)
         }

@@ -34,14 +34,14 @@ pub struct TestArgs {
 
 pub fn run(global: &Global, args: TestArgs) -> Outcome {
     let root = &global.dir;
-    if let Some(pct) = args.min_coverage {
-        if !(0.0..=100.0).contains(&pct) {
-            return Err(
-                Diagnostic::error(format!("--min-coverage {pct} is not a percentage"))
-                    .hint("give a number from 0 to 100, e.g. --min-coverage 100")
-                    .into(),
-            );
-        }
+    if let Some(pct) = args.min_coverage
+        && !(0.0..=100.0).contains(&pct)
+    {
+        return Err(
+            Diagnostic::error(format!("--min-coverage {pct} is not a percentage"))
+                .hint("give a number from 0 to 100, e.g. --min-coverage 100")
+                .into(),
+        );
     }
     if !root.join("scripts").is_dir() {
         return Err(Diagnostic::error(format!(
@@ -54,7 +54,7 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
 
     // The policy the cases are checked against.
     let names = workspace::policy_names(root);
-    if !names.iter().any(|n| *n == args.policy) {
+    if !names.contains(&args.policy) {
         return Err(
             Diagnostic::error(format!("no policy `{}` in policies/", args.policy))
                 .hint(
@@ -95,6 +95,18 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
         return Err(Failure(problems));
     }
     if args.rules.is_empty() {
+        // Test files whose rule does not exist would silently never run.
+        for orphan in test_file_stems(root) {
+            if !all.contains(&orphan) {
+                problems.push(
+                    Diagnostic::warning(format!(
+                        "test file for a rule that does not exist (no scripts/{orphan}.rhai)"
+                    ))
+                    .in_file(testing::test_file(&orphan))
+                    .maybe_hint(did_you_mean(&orphan, all.iter().map(String::as_str))),
+                );
+            }
+        }
         selected = all;
     }
 
@@ -191,11 +203,11 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
             .collect();
         let (_, _, pct) = testing::total_coverage(&covs);
         coverage_table(&mut out, &covs);
-        if let Some(min) = args.min_coverage {
-            if pct + 1e-9 < min {
-                coverage_ok = false;
-                let _ = writeln!(out, "coverage {pct:.1}% is below --min-coverage {min}%");
-            }
+        if let Some(min) = args.min_coverage
+            && pct + 1e-9 < min
+        {
+            coverage_ok = false;
+            let _ = writeln!(out, "coverage {pct:.1}% is below --min-coverage {min}%");
         }
     }
 
@@ -208,6 +220,22 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
     } else {
         ExitCode::from(1)
     })
+}
+
+/// The `<rule>` of every `scripts/<rule>.test.yaml`, sorted.
+fn test_file_stems(root: &std::path::Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(root.join("scripts")) else {
+        return Vec::new();
+    };
+    let mut stems: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter_map(|e| {
+            let name = e.file_name().into_string().ok()?;
+            name.strip_suffix(".test.yaml").map(str::to_string)
+        })
+        .collect();
+    stems.sort();
+    stems
 }
 
 fn describe_failure(out: &mut String, case: &Case, result: &CaseResult, root: &std::path::Path) {
@@ -276,8 +304,7 @@ fn coverage_table(out: &mut String, covs: &[RuleCoverage]) {
         } else {
             calls_list(&c.missed)
         };
-        let _ = writeln!(
-            out,
+        let line = format!(
             "  {:<width$}  {:>5}  {:>7}  {:>7.1}%  {}",
             c.rule,
             c.calls.len(),
@@ -285,6 +312,7 @@ fn coverage_table(out: &mut String, covs: &[RuleCoverage]) {
             pct(c.reached(), c.calls.len()),
             missed.trim_end_matches("; ")
         );
+        let _ = writeln!(out, "{}", line.trim_end());
     }
     let (reached, total, p) = testing::total_coverage(covs);
     let _ = writeln!(

@@ -67,7 +67,8 @@ impl RuleSet {
         let engine = rhai_setup::build_engine();
         let mut declared = Scope::new();
         for name in SCOPE_NAMES {
-            declared.push_constant(name, Dynamic::UNIT);
+            // `push`, not `push_constant`: the optimizer would fold a constant () into the AST.
+            declared.push(name, Dynamic::UNIT);
         }
         let mut rules = Vec::new();
         let mut problems = Vec::new();

@@ -225,7 +225,11 @@ pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnosti
 }
 
 /// Parses the text of `vendors/<dir_name>/profile.yaml`; snapshots are read from `workspace`.
-pub fn from_text(text: &str, workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
+pub fn from_text(
+    text: &str,
+    workspace: &Path,
+    dir_name: &str,
+) -> (Option<Profile>, Vec<Diagnostic>) {
     let file = format!("vendors/{dir_name}/profile.yaml");
     let raw: RawProfile = match yaml::parse(text, &file) {
         Ok(raw) => raw,

@@ -1,0 +1,579 @@
+//! diligence-bench: diligence's real evaluation path against the same rules in native Rust (the
+//! floor) and in Rego evaluated by regorus (the peer), on synthetic vendor profiles.
+//!
+//! ```text
+//! cargo run --release -p diligence-bench -- --vendors 10000 [--threads T] [--seed S] [--runs K]
+//!                                           [--keep DIR] [--repo DIR]
+//! ```
+//!
+//! An eval is one rule on one vendor offering at one classification. See README.md
+//! ("Performance") for what is measured and how to read it.
+
+mod generate;
+mod native;
+mod rego;
+
+use diligence::engine::{Level, RuleSet, RuleSource};
+use diligence::evaluation::{self, Evaluation, Request};
+use diligence::model::resolve::Freshness;
+use diligence::workspace::Workspace;
+use jiff::civil::Date;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::{Duration, Instant};
+
+struct Args {
+    vendors: usize,
+    threads: usize,
+    seed: u64,
+    runs: usize,
+    keep: Option<PathBuf>,
+    repo: PathBuf,
+}
+
+const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR]
+
+  --vendors N   synthetic vendors to generate (2 offerings each)            [1000]
+  --threads T   threads for the parallel diligence run                      [all cores]
+  --seed S      generator seed                                              [1]
+  --runs K      timed runs of each engine; the fastest is reported          [3]
+  --keep DIR    write the generated workspace to DIR and keep it (e.g. to run
+                `diligence -C DIR evaluate` on it); default: a temporary folder
+  --repo DIR    the repository whose policies/default.yaml and scripts/ are used
+                                                                            [this checkout]";
+
+fn parse_args() -> Result<Args, String> {
+    let mut args = Args {
+        vendors: 1000,
+        threads: std::thread::available_parallelism().map_or(1, |n| n.get()),
+        seed: 1,
+        runs: 3,
+        keep: None,
+        repo: Path::new(env!("CARGO_MANIFEST_DIR"))
+            .parent()
+            .expect("bench/ has a parent")
+            .to_path_buf(),
+    };
+    let mut it = std::env::args().skip(1);
+    while let Some(flag) = it.next() {
+        if flag == "-h" || flag == "--help" {
+            println!("{USAGE}");
+            std::process::exit(0);
+        }
+        let value = it
+            .next()
+            .ok_or_else(|| format!("{flag} needs a value\n{USAGE}"))?;
+        let number = |v: &str| {
+            v.replace('_', "")
+                .parse::<u64>()
+                .map_err(|_| format!("{flag}: `{v}` is not a number"))
+        };
+        match flag.as_str() {
+            "--vendors" => args.vendors = number(&value)? as usize,
+            "--threads" => args.threads = (number(&value)? as usize).max(1),
+            "--seed" => args.seed = number(&value)?,
+            "--runs" => args.runs = (number(&value)? as usize).max(1),
+            "--keep" => args.keep = Some(PathBuf::from(value)),
+            "--repo" => args.repo = PathBuf::from(value),
+            other => return Err(format!("unknown option {other}\n{USAGE}")),
+        }
+    }
+    if args.vendors == 0 {
+        return Err("--vendors must be at least 1".into());
+    }
+    Ok(args)
+}
+
+/// Peak resident memory of this process (VmHWM), in MiB.
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|kb| kb.parse::<f64>().ok())
+        })
+        .map_or(0.0, |kb| kb / 1024.0)
+}
+
+fn ms(d: Duration) -> f64 {
+    d.as_secs_f64() * 1000.0
+}
+
+/// Levels of the shared rules, indexed by (offering, class, shared rule).
+struct Levels {
+    classes: usize,
+    rules: usize,
+    levels: Vec<Option<Level>>,
+}
+
+impl Levels {
+    fn new(offerings: usize, classes: usize, rules: usize) -> Levels {
+        Levels {
+            classes,
+            rules,
+            levels: vec![None; offerings * classes * rules],
+        }
+    }
+    fn at(&mut self, offering: usize, class: usize, rule: usize) -> &mut Option<Level> {
+        &mut self.levels[(offering * self.classes + class) * self.rules + rule]
+    }
+    fn get(&self, offering: usize, class: usize, rule: usize) -> Option<Level> {
+        self.levels[(offering * self.classes + class) * self.rules + rule]
+    }
+
+    fn from_evaluation(ev: &Evaluation, offerings: usize, shared: &[&str]) -> Levels {
+        let classes = ev.classifications.len();
+        let mut out = Levels::new(offerings, classes, shared.len());
+        assert_eq!(
+            ev.results.len(),
+            offerings * classes,
+            "one result per offering and class"
+        );
+        for (n, r) in ev.results.iter().enumerate() {
+            for f in &r.findings {
+                if let Some(k) = shared.iter().position(|id| *id == f.rule) {
+                    let slot = out.at(n / classes, n % classes, k);
+                    *slot = (*slot).max(Some(f.level));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn show(level: Option<Level>) -> &'static str {
+    level.map_or("(none)", Level::as_str)
+}
+
+/// The timing of one engine: the fastest of `runs`.
+struct Timing {
+    name: String,
+    rules: usize,
+    threads: usize,
+    evals: u64,
+    best: Duration,
+}
+
+impl Timing {
+    fn per_s(&self) -> f64 {
+        self.evals as f64 / self.best.as_secs_f64()
+    }
+}
+
+fn fail(message: impl std::fmt::Display) -> ExitCode {
+    eprintln!("error: {message}");
+    ExitCode::from(2)
+}
+
+fn main() -> ExitCode {
+    let args = match parse_args() {
+        Ok(a) => a,
+        Err(e) => return fail(e),
+    };
+    match run(&args) {
+        Ok(code) => code,
+        Err(e) => fail(e),
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
+    let pool = |n: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(n)
+            .build()
+            .map_err(|e| e.to_string())
+    };
+    let (pool_all, pool_1) = (pool(args.threads)?, pool(1)?);
+
+    // 1. Generate a workspace: the repository's policy and rules, and N synthetic vendors.
+    let temp;
+    let root: PathBuf = match &args.keep {
+        Some(dir) => {
+            if dir.join("vendors").exists() {
+                return Err(format!(
+                    "{} already has a vendors/ folder: give an empty or new folder to --keep",
+                    dir.display()
+                ));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            dir.clone()
+        }
+        None => {
+            temp = tempfile::Builder::new()
+                .prefix("diligence-bench-")
+                .tempdir()
+                .map_err(|e| e.to_string())?;
+            temp.path().to_path_buf()
+        }
+    };
+    let t = Instant::now();
+    let (counts, bytes) = pool_all
+        .install(|| generate::write_workspace(&root, &args.repo, args.vendors, args.seed))
+        .map_err(|e| format!("writing the workspace: {e}"))?;
+    let gen_ms = ms(t.elapsed());
+    eprintln!(
+        "generated {} vendors ({} offerings, {} facts, {} claims, {:.1} MB of YAML and snapshots) in {gen_ms:.0} ms at {}",
+        args.vendors,
+        2 * args.vendors,
+        counts.facts,
+        counts.claims,
+        bytes as f64 / 1e6,
+        root.display()
+    );
+
+    // 2. Load it with the real loader (parallel YAML parsing, snapshots, quote checks).
+    let t = Instant::now();
+    let ws = pool_all
+        .install(|| Workspace::load(&root))
+        .map_err(|d| d.message)?;
+    let parse = t.elapsed();
+    let errors: Vec<_> = ws.problems.iter().filter(|d| d.is_error()).collect();
+    if let Some(d) = errors.first() {
+        return Err(format!(
+            "the generated workspace has {} errors, e.g. {}: {}",
+            errors.len(),
+            d.location(),
+            d.message
+        ));
+    }
+    let policy = ws.policy("default").map_err(|d| d.message)?;
+    let today: Date = jiff::civil::date(2026, 11, 24);
+    let offerings: Vec<_> = ws
+        .profiles
+        .iter()
+        .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
+        .collect();
+    let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
+    let req = Request {
+        policy,
+        offerings: offerings.clone(),
+        classes: classes.clone(),
+        tags: Vec::new(),
+        today,
+        generated: "2026-11-24T00:00:00Z".into(),
+    };
+    let n_off = offerings.len();
+    let n_cls = classes.len();
+    let all_rules = ws.rules.rules.len();
+
+    // The rules the three engines share, in the order of native::RULES.
+    let shared: Vec<&str> = native::RULES.iter().map(|(id, _)| *id).collect();
+    for id in &shared {
+        if ws.rules.rule(id).is_none() {
+            return Err(format!(
+                "rule `{id}` is not in {}/scripts: the bench mirrors it natively and in Rego",
+                args.repo.display()
+            ));
+        }
+    }
+    assert_eq!(
+        shared,
+        rego::RULES.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()
+    );
+    eprintln!(
+        "loaded in {:.0} ms: {} offerings, {} classifications, {} rules ({} shared with native and Rego), {} unverified quotes",
+        ms(parse),
+        n_off,
+        n_cls,
+        all_rules,
+        shared.len(),
+        ws.unverified.len()
+    );
+
+    let diligence_run = |rules: &RuleSet,
+                         pool: &rayon::ThreadPool,
+                         name: &str,
+                         threads: usize|
+     -> Result<(Timing, Levels), String> {
+        let mut best = Duration::MAX;
+        let mut levels = None;
+        for _ in 0..args.runs {
+            let t = Instant::now();
+            let ev = pool.install(|| evaluation::evaluate(rules, &req));
+            let elapsed = t.elapsed();
+            let ev = ev.map_err(|ds| {
+                let d = &ds[0];
+                format!("{name}: {}: {}", d.location(), d.message)
+            })?;
+            best = best.min(elapsed);
+            if levels.is_none() {
+                levels = Some(Levels::from_evaluation(&ev, n_off, &shared));
+            }
+            // Freeing the results is not part of the evaluation (the CLI renders them, then
+            // exits): drop them outside the clock.
+            drop(ev);
+        }
+        Ok((
+            Timing {
+                name: name.into(),
+                rules: rules.rules.len(),
+                threads,
+                evals: (n_off * n_cls * rules.rules.len()) as u64,
+                best,
+            },
+            levels.expect("at least one run"),
+        ))
+    };
+
+    // 3. diligence, every bundled rule, all threads and one thread.
+    let (d_all, levels_all) = diligence_run(
+        &ws.rules,
+        &pool_all,
+        "diligence (all bundled rules)",
+        args.threads,
+    )?;
+    let (d_one, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
+
+    // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
+    let sources: Vec<RuleSource> = shared
+        .iter()
+        .map(|id| {
+            let file = format!("scripts/{id}.rhai");
+            std::fs::read_to_string(root.join(&file))
+                .map(|text| RuleSource {
+                    id: id.to_string(),
+                    file,
+                    text,
+                })
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    let (shared_rules, problems) = RuleSet::compile(&sources);
+    if let Some(d) = problems.iter().find(|d| d.is_error()) {
+        return Err(d.message.clone());
+    }
+    let (d_shared, levels_shared) =
+        diligence_run(&shared_rules, &pool_1, "diligence (shared rules)", 1)?;
+
+    let freshness: Freshness = evaluation::freshness(policy, today);
+    let requirements: Vec<_> = classes
+        .iter()
+        .map(|c| policy.requirements(c, &[]))
+        .collect();
+
+    // 5. regorus, the shared rules in Rego, one thread.
+    let mut engine = rego::engine()?;
+    let mut rego_levels = Levels::new(n_off, n_cls, shared.len());
+    let mut rego_best = Duration::MAX;
+    for run in 0..args.runs {
+        let mut results: Vec<regorus::Value> = Vec::with_capacity(n_off * n_cls * shared.len());
+        let t = Instant::now();
+        let today_v = regorus::Value::from(today.to_string());
+        let require_v: Vec<_> = requirements.iter().map(rego::require_value).collect();
+        for (profile, offering) in &offerings {
+            let facts = rego::facts_value(profile, offering, freshness);
+            for req_v in &require_v {
+                engine.set_input(rego::input(&facts, req_v, &today_v));
+                for (_, path, _) in rego::RULES {
+                    results.push(
+                        engine
+                            .eval_rule(path.to_string())
+                            .map_err(|e| format!("regorus: {path}: {e}"))?,
+                    );
+                }
+            }
+        }
+        rego_best = rego_best.min(t.elapsed());
+        if run == 0 {
+            for (n, v) in results.iter().enumerate() {
+                let k = n % shared.len();
+                let c = (n / shared.len()) % n_cls;
+                let o = n / (shared.len() * n_cls);
+                *rego_levels.at(o, c, k) = rego::worst(v)?;
+            }
+        }
+    }
+    let regorus = Timing {
+        name: "regorus (shared rules in Rego)".into(),
+        rules: shared.len(),
+        threads: 1,
+        evals: (n_off * n_cls * shared.len()) as u64,
+        best: rego_best,
+    };
+
+    // 6. Native Rust, the shared rules as typed functions, one thread.
+    let mut native_levels = Levels::new(n_off, n_cls, shared.len());
+    let mut native_best = Duration::MAX;
+    for run in 0..args.runs {
+        let mut results: Vec<Vec<native::Finding>> = Vec::with_capacity(n_off * n_cls);
+        let t = Instant::now();
+        let require: Vec<native::Require> = requirements
+            .iter()
+            .map(native::Require::from_policy)
+            .collect();
+        for (profile, offering) in &offerings {
+            let facts = native::Facts::build(profile, offering, freshness);
+            for r in &require {
+                let ctx = native::Ctx {
+                    facts: &facts,
+                    require: r,
+                    today,
+                };
+                let mut findings = Vec::new();
+                for (_, rule) in native::RULES {
+                    rule(&ctx, &mut native::Out(&mut findings));
+                }
+                results.push(findings);
+            }
+        }
+        native_best = native_best.min(t.elapsed());
+        if run == 0 {
+            // Levels per rule: re-run each rule alone (outside the clock) to attribute findings.
+            for (o, (profile, offering)) in offerings.iter().enumerate() {
+                let facts = native::Facts::build(profile, offering, freshness);
+                for (c, r) in require.iter().enumerate() {
+                    let ctx = native::Ctx {
+                        facts: &facts,
+                        require: r,
+                        today,
+                    };
+                    for (k, (_, rule)) in native::RULES.iter().enumerate() {
+                        let mut findings = Vec::new();
+                        rule(&ctx, &mut native::Out(&mut findings));
+                        *native_levels.at(o, c, k) = findings.iter().map(|f| f.level).max();
+                    }
+                }
+            }
+        }
+        // Keep the findings (messages included) observable, as diligence keeps its results.
+        let bytes: usize = results
+            .iter()
+            .flatten()
+            .map(|f| f.message.len() + f.action.len())
+            .sum();
+        std::hint::black_box(bytes);
+    }
+    let native_t = Timing {
+        name: "native Rust (shared rules, typed)".into(),
+        rules: shared.len(),
+        threads: 1,
+        evals: (n_off * n_cls * shared.len()) as u64,
+        best: native_best,
+    };
+
+    // 7. All must agree on every level of every shared rule.
+    let mut disagreements = 0usize;
+    for o in 0..n_off {
+        for c in 0..n_cls {
+            for (k, id) in shared.iter().enumerate() {
+                let d = levels_all.get(o, c, k);
+                let others = [
+                    (
+                        "diligence with only the shared rules",
+                        levels_shared.get(o, c, k),
+                    ),
+                    ("regorus", rego_levels.get(o, c, k)),
+                    ("native", native_levels.get(o, c, k)),
+                ];
+                for (who, level) in others {
+                    if level != d {
+                        disagreements += 1;
+                        if disagreements <= 20 {
+                            let (p, off) = offerings[o];
+                            eprintln!(
+                                "DISAGREE {}/{} at {} rule {id}: diligence {} but {who} {}",
+                                p.id,
+                                off.id,
+                                classes[c],
+                                show(d),
+                                show(level)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    // The verdicts over the shared rules then agree too; count them for the summary.
+    let mut verdicts = [0usize; 4];
+    for o in 0..n_off {
+        for c in 0..n_cls {
+            let worst = (0..shared.len())
+                .filter_map(|k| levels_all.get(o, c, k))
+                .max()
+                .map_or(evaluation::Verdict::Go, evaluation::Verdict::from_level);
+            verdicts[worst as usize] += 1;
+        }
+    }
+    let checked = n_off * n_cls * shared.len();
+
+    // 8. Report.
+    let timings = [&d_all, &d_one, &d_shared, &regorus, &native_t];
+    println!();
+    println!(
+        "diligence-bench: {} vendors, {} offerings x {} classifications; {} bundled rules, {} shared; best of {} runs",
+        args.vendors,
+        n_off,
+        n_cls,
+        all_rules,
+        shared.len(),
+        args.runs
+    );
+    println!(
+        "{:<36} {:>5} {:>7} {:>11} {:>10} {:>13} {:>10} {:>10}",
+        "engine", "rules", "threads", "evals", "ms", "evals/s", "vs native", "vs regorus"
+    );
+    for t in timings {
+        println!(
+            "{:<36} {:>5} {:>7} {:>11} {:>10.1} {:>13.0} {:>9.3}x {:>9.2}x",
+            t.name,
+            t.rules,
+            t.threads,
+            t.evals,
+            ms(t.best),
+            t.per_s(),
+            t.per_s() / native_t.per_s(),
+            t.per_s() / regorus.per_s()
+        );
+    }
+    println!(
+        "parse (load {} profiles with the real loader, {} threads): {:.1} ms; parse + evaluate: {:.1} ms",
+        args.vendors,
+        args.threads,
+        ms(parse),
+        ms(parse + d_all.best)
+    );
+    println!(
+        "agreement: {} levels compared (offering x class x shared rule), {} disagreements; shared-rule verdicts: {} go, {} conditional, {} hold, {} no-go",
+        checked, disagreements, verdicts[0], verdicts[1], verdicts[2], verdicts[3]
+    );
+    println!(
+        "generated: {} facts ({} unknown, {} bare, {} third-party only, {} conflicting, {} outvoted, {} quotes no longer in their snapshot)",
+        counts.facts,
+        counts.unknown,
+        counts.bare,
+        counts.third_party_only,
+        counts.conflicting,
+        counts.outvoted,
+        counts.broken_quotes
+    );
+    if let Some(dir) = &args.keep {
+        println!("workspace kept at {}", dir.display());
+    }
+    let json = serde_json::json!({
+        "evals_per_s": d_all.per_s().round(),
+        "evals_per_s_1thread": d_one.per_s().round(),
+        "regorus_evals_per_s": regorus.per_s().round(),
+        "native_evals_per_s": native_t.per_s().round(),
+        "shared_rules_evals_per_s_1thread": d_shared.per_s().round(),
+        "vendors": args.vendors,
+        "rules": all_rules,
+        "shared_rules": shared.len(),
+        "threads": args.threads,
+        "parse_ms": (ms(parse) * 10.0).round() / 10.0,
+        "evaluate_ms": (ms(d_all.best) * 10.0).round() / 10.0,
+        "peak_rss_mb": (peak_rss_mb() * 10.0).round() / 10.0,
+        "disagreements": disagreements,
+    });
+    if disagreements > 0 {
+        eprintln!(
+            "error: the engines disagree on {disagreements} levels (first 20 above): a mirror in bench/src/native.rs or bench/src/rego.rs no longer matches its scripts/<rule>.rhai"
+        );
+        println!("{json}");
+        return Ok(ExitCode::from(1));
+    }
+    println!("{json}");
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,426 @@
+//! `diligence test`: the bundled rules pass their own tests with full coverage, breaking a rule
+//! makes its tests fail, and invalid test files or rule names are refused with their location.
+
+use assert_cmd::Command;
+use predicates::prelude::*;
+use serde_json::Value;
+use std::path::{Path, PathBuf};
+
+fn bundled() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn diligence(dir: &Path) -> Command {
+    let mut cmd = Command::cargo_bin("diligence").expect("binary built");
+    cmd.env("NO_COLOR", "1")
+        .env_remove("DILIGENCE_DIR")
+        .env_remove("COLUMNS")
+        .arg("-C")
+        .arg(dir);
+    cmd
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of the bundled workspace (policies, rules, vendors) in a temporary folder.
+fn workspace_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    for sub in ["policies", "scripts", "vendors"] {
+        copy_dir(&bundled().join(sub), &dir.path().join(sub));
+    }
+    dir
+}
+
+/// Turns the first `block(` of a rule into `info(`.
+fn break_first_block(ws: &Path, rule: &str) {
+    let path = ws.join("scripts").join(format!("{rule}.rhai"));
+    let text = std::fs::read_to_string(&path).unwrap();
+    assert!(text.contains("block("), "{rule} has no block");
+    std::fs::write(&path, text.replacen("block(", "info(", 1)).unwrap();
+}
+
+fn stdout(out: &std::process::Output) -> String {
+    String::from_utf8(out.stdout.clone()).unwrap()
+}
+
+fn stderr(out: &std::process::Output) -> String {
+    String::from_utf8(out.stderr.clone()).unwrap()
+}
+
+/// The `N passed, N failed` summary: the last line of the output.
+fn summary(out: &str) -> (usize, usize) {
+    let last = out.lines().last().expect("output");
+    let (passed, failed) = last.split_once(" passed, ").expect(last);
+    let failed = failed.strip_suffix(" failed").expect(last);
+    (passed.parse().unwrap(), failed.parse().unwrap())
+}
+
+#[test]
+fn bundled_rules_pass_their_tests_with_full_coverage() {
+    let out = diligence(&bundled())
+        .args(["test", "--min-coverage", "100"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
+    let (passed, failed) = summary(&text);
+    assert_eq!(failed, 0);
+    assert!(passed >= 100, "{passed} cases");
+    assert!(
+        text.starts_with(&format!("running {passed} tests\n")),
+        "{text}"
+    );
+    assert!(text.contains("test training-on-inputs::the contract says never ... ok"));
+    let total = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("total "))
+        .expect("coverage total");
+    assert!(total.ends_with("100.0%"), "{total}");
+    // At least 20 rules, each with tests.
+    let rules = std::fs::read_dir(bundled().join("scripts"))
+        .unwrap()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "rhai"))
+        .count();
+    assert!(rules >= 20, "{rules} rules");
+    assert!(!stderr(&out).contains("no test file"), "{}", stderr(&out));
+}
+
+#[test]
+fn breaking_a_rule_fails_the_case_that_covers_it() {
+    let broken = [
+        ("training-on-inputs", "default-on training blocks"),
+        (
+            "retention-limit",
+            "longer retention without zero data retention blocks",
+        ),
+        ("baa-required", "no BAA blocks"),
+        (
+            "consumer-tier",
+            "a consumer app is refused for confidential data",
+        ),
+        ("licence-scope", "a broad licence blocks"),
+    ];
+    for (rule, case) in broken {
+        let ws = workspace_copy();
+        break_first_block(ws.path(), rule);
+        let out = diligence(ws.path()).arg("test").output().unwrap();
+        let text = stdout(&out);
+        assert_eq!(out.status.code(), Some(1), "{rule}: {text}");
+        assert!(
+            text.contains(&format!("test {rule}::{case} ... FAILED")),
+            "{rule}: {text}"
+        );
+        assert!(
+            text.contains(&format!("---- {rule}::{case} (scripts/{rule}.test.yaml:")),
+            "{text}"
+        );
+        assert!(text.contains("expected verdict no-go, got"), "{text}");
+        let (_, failed) = summary(&text);
+        assert!(failed >= 1);
+    }
+}
+
+#[test]
+fn one_rule_can_be_tested_alone() {
+    let out = diligence(&bundled())
+        .args(["test", "consumer-tier", "--coverage"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    assert!(
+        text.lines()
+            .all(|l| !l.starts_with("test ") || l.starts_with("test consumer-tier::"))
+    );
+    assert!(text.contains("  consumer-tier "), "{text}");
+    assert!(!text.contains("training-on-inputs"), "{text}");
+}
+
+#[test]
+fn unknown_rule_is_refused_with_a_suggestion() {
+    diligence(&bundled())
+        .args(["test", "training-on-input"])
+        .assert()
+        .code(2)
+        .stdout("")
+        .stderr(predicate::str::contains(
+            "no rule `training-on-input` in scripts/",
+        ))
+        .stderr(predicate::str::contains(
+            "did you mean `training-on-inputs`?",
+        ));
+}
+
+/// A workspace with one rule and the given test file.
+fn one_rule_workspace(rule: &str, tests: Option<&str>) -> tempfile::TempDir {
+    let ws = tempfile::tempdir().unwrap();
+    copy_dir(&bundled().join("policies"), &ws.path().join("policies"));
+    std::fs::create_dir(ws.path().join("scripts")).unwrap();
+    std::fs::copy(
+        bundled().join(format!("scripts/{rule}.rhai")),
+        ws.path().join(format!("scripts/{rule}.rhai")),
+    )
+    .unwrap();
+    if let Some(t) = tests {
+        std::fs::write(ws.path().join(format!("scripts/{rule}.test.yaml")), t).unwrap();
+    }
+    ws
+}
+
+#[test]
+fn invalid_test_file_is_refused_with_every_problem_located() {
+    let ws = one_rule_workspace(
+        "training-on-inputs",
+        Some(
+            "- name: typo in a field
+  clasification: confidential
+  expect: {verdict: go}
+- name: wrong types
+  facts:
+    training_on_inputs: [never]
+    retention_days: thirty
+  expect:
+    verdict: maybe
+    absent: block
+",
+        ),
+    );
+    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert_eq!(stdout(&out), "", "nothing runs");
+    assert!(
+        err.contains("scripts/training-on-inputs.test.yaml:2:3: error: test case `typo in a field`: unknown field `clasification`"),
+        "{err}"
+    );
+    assert!(err.contains("did you mean `classification`?"), "{err}");
+    assert!(
+        err.contains("scripts/training-on-inputs.test.yaml:6:25: error:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scripts/training-on-inputs.test.yaml:7:21: error: fact `retention_days`: expected a whole number"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scripts/training-on-inputs.test.yaml:9:14: error:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("`maybe` is not one of: go, conditional, hold, no-go"),
+        "{err}"
+    );
+    assert!(
+        err.contains("scripts/training-on-inputs.test.yaml:10:13: error:"),
+        "{err}"
+    );
+}
+
+#[test]
+fn yaml_syntax_errors_are_located() {
+    let ws = one_rule_workspace(
+        "training-on-inputs",
+        Some("- name: a\n  facts: {training_on_inputs: never\n  expect: {verdict: go}\n"),
+    );
+    diligence(ws.path()).arg("test").assert().code(2).stderr(
+        predicate::str::is_match(r"scripts/training-on-inputs\.test\.yaml:\d+:\d+: error:")
+            .unwrap(),
+    );
+}
+
+#[test]
+fn a_rule_without_tests_is_a_warning_and_fails_a_coverage_gate() {
+    let ws = one_rule_workspace("consumer-tier", None);
+    let out = diligence(ws.path())
+        .args(["test", "--coverage"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stderr(&out).contains(
+            "warning: rule `consumer-tier` has no test file scripts/consumer-tier.test.yaml"
+        ),
+        "{}",
+        stderr(&out)
+    );
+    assert!(stdout(&out).contains("no test file;"), "{}", stdout(&out));
+    assert_eq!(summary(&stdout(&out)), (0, 0));
+
+    let out = diligence(ws.path())
+        .args(["test", "--min-coverage", "0"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stdout(&out).contains("test consumer-tier ... FAILED (no test file)"));
+    assert_eq!(summary(&stdout(&out)), (0, 1));
+}
+
+#[test]
+fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
+    let ws = one_rule_workspace(
+        "consumer-tier",
+        Some(
+            "- name: consumer refused
+  require: {no_consumer_tier: true}
+  tier: consumer
+  expect: {verdict: no-go}
+",
+        ),
+    );
+    let out = diligence(ws.path())
+        .args(["test", "--coverage"])
+        .output()
+        .unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(0), "{text}");
+    let row = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("consumer-tier"))
+        .expect(&text);
+    assert!(row.contains("33.3%"), "{row}");
+    assert!(row.contains("info:") && row.contains("pass:"), "{row}");
+    assert!(!row.contains("block:"), "{row}");
+
+    let out = diligence(ws.path())
+        .args(["test", "--min-coverage", "90"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stdout(&out).contains("coverage 33.3% is below --min-coverage 90%"));
+    assert_eq!(summary(&stdout(&out)), (1, 0));
+}
+
+#[test]
+fn a_failing_rule_fails_its_case_with_the_error() {
+    let ws = one_rule_workspace(
+        "consumer-tier",
+        Some("- name: runs\n  expect: {verdict: go}\n"),
+    );
+    std::fs::write(
+        ws.path().join("scripts/consumer-tier.rhai"),
+        "//! Broken\nlet x = fact(\"retention_dys\");\npass(\"never\");\n",
+    )
+    .unwrap();
+    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let text = stdout(&out);
+    assert_eq!(out.status.code(), Some(1), "{text}");
+    assert!(
+        text.contains("test consumer-tier::runs ... FAILED"),
+        "{text}"
+    );
+    assert!(
+        text.contains("the rule failed: scripts/consumer-tier.rhai:2:"),
+        "{text}"
+    );
+    assert!(text.contains("did you mean `retention_days`"), "{text}");
+}
+
+#[test]
+fn a_case_must_use_the_policy_vocabulary() {
+    let ws = one_rule_workspace(
+        "baa-required",
+        Some(
+            "- name: bad names
+  classification: secret
+  tags: [phii]
+  require: {baa_signed: true}
+  expect: {verdict: go}
+",
+        ),
+    );
+    let out = diligence(ws.path())
+        .args(["test", "--policy", "healthcare"])
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(
+        err.contains(":2:19: error:") && err.contains("`secret`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":3:10: error:") && err.contains("did you mean `phi`?"),
+        "{err}"
+    );
+    assert!(
+        err.contains(":4:13: error:") && err.contains("unknown requirement `baa_signed`"),
+        "{err}"
+    );
+
+    diligence(ws.path())
+        .args(["test", "--policy", "helthcare"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("did you mean `healthcare`?"));
+}
+
+/// The verdicts the bundled rules reach on the bundled vendors must be ones a reviewer can
+/// defend from the quoted evidence.
+#[test]
+fn bundled_verdicts_follow_the_evidence() {
+    let run = |args: &[&str]| -> Value {
+        let out = diligence(&bundled())
+            .args(["evaluate", "--today", "2026-11-24", "--format", "json"])
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let result = |eval: &Value, vendor: &str, offering: &str, class: &str| -> Value {
+        eval["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| {
+                r["vendor"] == vendor && r["offering"] == offering && r["classification"] == class
+            })
+            .unwrap_or_else(|| panic!("{vendor}/{offering} at {class}"))
+            .clone()
+    };
+    let levels = |r: &Value, rule: &str| -> Vec<String> {
+        r["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["rule"] == rule)
+            .map(|f| f["level"].as_str().unwrap().to_string())
+            .collect()
+    };
+
+    let default = run(&["--class", "confidential"]);
+    // Perplexity's contract says it never trains on customer content: a third-party analysis
+    // saying otherwise must not block it.
+    let pplx = result(&default, "perplexity", "sonar-api", "confidential");
+    assert_eq!(levels(&pplx, "training-on-inputs"), ["pass"]);
+    assert_ne!(pplx["verdict"], "no-go");
+    // AI21 is known only from a third-party analysis: a hold, never a go or a no-go.
+    let ai21 = result(&default, "ai21", "studio-api", "confidential");
+    assert_eq!(ai21["verdict"], "hold");
+    assert_eq!(levels(&ai21, "training-on-inputs"), ["hold"]);
+    assert!(levels(&ai21, "third-party-evidence-only").contains(&"hold".to_string()));
+    // Mistral's Labs models train on everything by contract.
+    let labs = result(&default, "mistral", "labs-preview-models", "confidential");
+    assert_eq!(labs["verdict"], "no-go");
+    assert_eq!(levels(&labs, "training-on-inputs"), ["block"]);
+
+    let phi = run(&["--policy", "healthcare", "--tag", "phi"]);
+    for r in phi["results"].as_array().unwrap() {
+        // Nobody has a signed BAA on file: PHI never gets a plain go.
+        assert_ne!(r["verdict"], "go", "{}/{}", r["vendor"], r["offering"]);
+    }
+    let openai = result(&phi, "openai", "api", "restricted");
+    assert_eq!(levels(&openai, "baa-required"), ["condition"]);
+}
