@@ -142,7 +142,7 @@ fn explain_shows_section_quote_requirements_and_print_output() {
     .clone();
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("no_training"), "{text}");
-    assert!(text.contains("from class confidential"), "{text}");
+    assert!(text.contains("(class confidential)"), "{text}");
     assert!(
         text.contains("Perplexity API Terms of Service §2.3.3"),
         "{text}"

@@ -29,6 +29,8 @@ struct Args {
     runs: usize,
     keep: Option<PathBuf>,
     repo: PathBuf,
+    /// Profiling aid: time only diligence on one thread, then stop.
+    profile: bool,
 }
 
 const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR]
@@ -40,7 +42,8 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
   --keep DIR    write the generated workspace to DIR and keep it (e.g. to run
                 `diligence -C DIR evaluate` on it); default: a temporary folder
   --repo DIR    the repository whose policies/default.yaml and scripts/ are used
-                                                                            [this checkout]";
+                                                                            [this checkout]
+  --profile     run only diligence on one thread (--runs times), for a profiler";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -53,12 +56,17 @@ fn parse_args() -> Result<Args, String> {
             .parent()
             .expect("bench/ has a parent")
             .to_path_buf(),
+        profile: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        if flag == "--profile" {
+            args.profile = true;
+            continue;
         }
         let value = it
             .next()
@@ -316,6 +324,40 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             levels.expect("at least one run"),
         ))
     };
+
+    if args.profile {
+        let (t, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
+        println!(
+            "{}: {} evals in {:.1} ms, {:.0} evals/s; peak {:.1} MB",
+            t.name,
+            t.evals,
+            ms(t.best),
+            t.per_s(),
+            peak_rss_mb()
+        );
+        // Each rule alone: where the time goes, rule by rule.
+        let mut costs = Vec::new();
+        for rule in &ws.rules.rules {
+            let text = std::fs::read_to_string(root.join(&rule.file)).map_err(|e| e.to_string())?;
+            let (one, _) = RuleSet::compile(&[RuleSource {
+                id: rule.id.clone(),
+                file: rule.file.clone(),
+                text,
+            }]);
+            let (t, _) = diligence_run(&one, &pool_1, &rule.id, 1)?;
+            costs.push((t.best, t.name.clone(), t.per_s()));
+        }
+        costs.sort_by(|a, b| b.0.cmp(&a.0));
+        for (best, name, per_s) in costs {
+            println!(
+                "  {name:<32} {:>8.1} ms  {:>10.0} evals/s  {:>6.2} us/eval",
+                ms(best),
+                per_s,
+                1e6 / per_s
+            );
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
 
     // 3. diligence, every bundled rule, all threads and one thread.
     let (d_all, levels_all) = diligence_run(

@@ -235,8 +235,8 @@ pub fn new(global: &Global, args: NewArgs) -> Outcome {
 
 pub fn vendor_skeleton(id: &str) -> String {
     let mut out = format!(
-        "# yaml-language-server: $schema=https://example.invalid/diligence/profile.json
-# Generate the schema locally with `diligence schema profile > profile.schema.json`.
+        "# Editors: run `diligence schema profile > profile.schema.json` in the workspace and put
+# `# yaml-language-server: $schema=../../profile.schema.json` on the first line of this file.
 vendor: {id}
 name: \"{id} (legal name as the documents state it)\"
 reviewed: null                 # YYYY-MM-DD: when you last checked these facts

@@ -131,7 +131,7 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         let _ = writeln!(out, "  (none)");
     }
     for (name, (value, origin)) in &requirements.0 {
-        let _ = writeln!(out, "  {name:<38} {:<24} from {origin}", value.to_string());
+        let _ = writeln!(out, "  {name:<38} {:<24} ({origin})", value.to_string());
     }
 
     let mut all_findings: Vec<Finding> = Vec::new();
