@@ -992,7 +992,6 @@ fn parse_expect(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::collections::BTreeMap;
 
     fn finding(level: Level, message: &str, action: Option<&str>, line: u32) -> Finding {
         Finding {
@@ -1001,7 +1000,7 @@ mod tests {
             message: message.into(),
             action: action.map(str::to_string),
             waived: None,
-            facts: BTreeMap::new(),
+            facts: Vec::new(),
             evidence: vec![],
             raised_at: format!("scripts/r.rhai:{line}"),
         }

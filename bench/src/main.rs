@@ -9,6 +9,45 @@
 //! An eval is one rule on one vendor offering at one classification. See README.md
 //! ("Performance") for what is measured and how to read it.
 
+/// The system allocator, counting live heap bytes when asked (`--profile`: where the results'
+/// memory goes). Off, it costs one relaxed load per allocation.
+struct Counting;
+
+static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+static LIVE: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
+
+// SAFETY: delegates to the system allocator; only adds bookkeeping.
+unsafe impl std::alloc::GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        if COUNTING.load(Relaxed) {
+            LIVE.fetch_add(layout.size() as isize, Relaxed);
+        }
+        unsafe { std::alloc::System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
+        use std::sync::atomic::Ordering::Relaxed;
+        if COUNTING.load(Relaxed) {
+            LIVE.fetch_sub(layout.size() as isize, Relaxed);
+        }
+        unsafe { std::alloc::System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
+        use std::sync::atomic::Ordering::Relaxed;
+        if COUNTING.load(Relaxed) {
+            LIVE.fetch_add(new_size as isize - layout.size() as isize, Relaxed);
+        }
+        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+fn live_mb() -> f64 {
+    LIVE.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
+}
+
 mod generate;
 mod native;
 mod rego;
@@ -29,8 +68,10 @@ struct Args {
     runs: usize,
     keep: Option<PathBuf>,
     repo: PathBuf,
-    /// Profiling aid: time only diligence on one thread, then stop.
+    /// Profiling aid: time only diligence (all rules), then stop.
     profile: bool,
+    /// With `profile`: then each rule alone.
+    profile_each: bool,
 }
 
 const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR]
@@ -43,7 +84,8 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
                 `diligence -C DIR evaluate` on it); default: a temporary folder
   --repo DIR    the repository whose policies/default.yaml and scripts/ are used
                                                                             [this checkout]
-  --profile     run only diligence on one thread (--runs times), for a profiler";
+  --profile     run only diligence with every rule (--threads, --runs), for a profiler
+  --profile-each  the same, then each rule alone: the cost of each rule";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -57,6 +99,7 @@ fn parse_args() -> Result<Args, String> {
             .expect("bench/ has a parent")
             .to_path_buf(),
         profile: false,
+        profile_each: false,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -64,8 +107,9 @@ fn parse_args() -> Result<Args, String> {
             println!("{USAGE}");
             std::process::exit(0);
         }
-        if flag == "--profile" {
+        if flag == "--profile" || flag == "--profile-each" {
             args.profile = true;
+            args.profile_each |= flag == "--profile-each";
             continue;
         }
         let value = it
@@ -94,15 +138,39 @@ fn parse_args() -> Result<Args, String> {
 
 /// Peak resident memory of this process (VmHWM), in MiB.
 fn peak_rss_mb() -> f64 {
+    status_mb("VmHWM:")
+}
+
+/// Resident memory now (VmRSS), in MiB.
+fn rss_mb() -> f64 {
+    status_mb("VmRSS:")
+}
+
+fn status_mb(key: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(key))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<f64>().ok())
         })
         .map_or(0.0, |kb| kb / 1024.0)
+}
+
+/// Returns freed memory to the system between runs (glibc keeps it in per-thread arenas, so a
+/// run on another thread pool would otherwise add its own arenas on top and inflate the peak).
+fn release_freed_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    {
+        unsafe extern "C" {
+            fn malloc_trim(pad: usize) -> i32;
+        }
+        // SAFETY: malloc_trim only returns free heap pages to the kernel.
+        unsafe {
+            malloc_trim(0);
+        }
+    }
 }
 
 fn ms(d: Duration) -> f64 {
@@ -268,17 +336,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
 
     // The rules the three engines share, in the order of native::RULES.
     let shared: Vec<&str> = native::RULES.iter().map(|(id, _)| *id).collect();
-    for id in &shared {
-        if ws.rules.rule(id).is_none() {
-            return Err(format!(
-                "rule `{id}` is not in {}/scripts: the bench mirrors it natively and in Rego",
-                args.repo.display()
-            ));
-        }
-    }
-    assert_eq!(
-        shared,
-        rego::RULES.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()
+    eprintln!(
+        "resident after loading: {:.1} MB (peak {:.1} MB)",
+        rss_mb(),
+        peak_rss_mb()
     );
     eprintln!(
         "loaded in {:.0} ms: {} offerings, {} classifications, {} rules ({} shared with native and Rego), {} unverified quotes",
@@ -308,10 +369,24 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             best = best.min(elapsed);
             if levels.is_none() {
                 levels = Some(Levels::from_evaluation(&ev, n_off, &shared));
+                let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
+                let evidence: usize = ev
+                    .results
+                    .iter()
+                    .flat_map(|r| &r.findings)
+                    .map(|f| f.evidence.len())
+                    .sum();
+                eprintln!(
+                    "{name}: {} results, {findings} findings ({:.1} per result), {evidence} evidence entries; resident {:.1} MB",
+                    ev.results.len(),
+                    findings as f64 / ev.results.len() as f64,
+                    rss_mb()
+                );
             }
             // Freeing the results is not part of the evaluation (the CLI renders them, then
             // exits): drop them outside the clock.
             drop(ev);
+            release_freed_memory();
         }
         Ok((
             Timing {
@@ -326,7 +401,12 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     };
 
     if args.profile {
-        let (t, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
+        let (t, _) = diligence_run(
+            &ws.rules,
+            &pool_all,
+            "diligence (all bundled rules)",
+            args.threads,
+        )?;
         println!(
             "{}: {} evals in {:.1} ms, {:.0} evals/s; peak {:.1} MB",
             t.name,
@@ -335,19 +415,65 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             t.per_s(),
             peak_rss_mb()
         );
+        // Where the results' memory goes (live heap bytes, without the allocator's overhead):
+        // free one part of every finding at a time.
+        {
+            COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
+            let before = live_mb();
+            let mut ev = pool_all
+                .install(|| evaluation::evaluate(&ws.rules, &req))
+                .map_err(|_| "evaluation failed".to_string())?;
+            let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
+            let all = live_mb() - before;
+            println!(
+                "results' live heap: {all:.1} MB for {findings} findings ({:.0} bytes per finding):",
+                all * 1e6 / findings as f64
+            );
+            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::evaluation::Finding)| {
+                let at = live_mb();
+                ev.results
+                    .iter_mut()
+                    .flat_map(|r| &mut r.findings)
+                    .for_each(&mut *f);
+                let freed = at - live_mb();
+                println!(
+                    "  {what:<44} {freed:>8.1} MB {:>6.0} B/finding",
+                    freed * 1e6 / findings as f64
+                );
+            };
+            step("evidence (copies of the cited claims)", &mut |f| {
+                f.evidence = Vec::new()
+            });
+            step("cited facts map", &mut |f| f.facts = Default::default());
+            step("message, action, rule, raised_at", &mut |f| {
+                f.message = String::new();
+                f.action = None;
+                f.rule = String::new();
+                f.raised_at = String::new();
+            });
+            let at = live_mb();
+            drop(ev);
+            let freed = at - live_mb();
+            println!(
+                "  {:<44} {freed:>8.1} MB {:>6.0} B/finding",
+                "finding and result structs",
+                freed * 1e6 / findings as f64
+            );
+            COUNTING.store(false, std::sync::atomic::Ordering::Relaxed);
+        }
         // Each rule alone: where the time goes, rule by rule.
         let mut costs = Vec::new();
-        for rule in &ws.rules.rules {
+        for rule in ws.rules.rules.iter().filter(|_| args.profile_each) {
             let text = std::fs::read_to_string(root.join(&rule.file)).map_err(|e| e.to_string())?;
             let (one, _) = RuleSet::compile(&[RuleSource {
                 id: rule.id.clone(),
                 file: rule.file.clone(),
                 text,
             }]);
-            let (t, _) = diligence_run(&one, &pool_1, &rule.id, 1)?;
+            let (t, _) = diligence_run(&one, &pool_all, &rule.id, args.threads)?;
             costs.push((t.best, t.name.clone(), t.per_s()));
         }
-        costs.sort_by(|a, b| b.0.cmp(&a.0));
+        costs.sort_by_key(|c| std::cmp::Reverse(c.0));
         for (best, name, per_s) in costs {
             println!(
                 "  {name:<32} {:>8.1} ms  {:>10.0} evals/s  {:>6.2} us/eval",
@@ -359,6 +485,18 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Ok(ExitCode::SUCCESS);
     }
 
+    for id in &shared {
+        if ws.rules.rule(id).is_none() {
+            return Err(format!(
+                "rule `{id}` is not in {}/scripts: the bench mirrors it natively and in Rego",
+                args.repo.display()
+            ));
+        }
+    }
+    assert_eq!(
+        shared,
+        rego::RULES.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()
+    );
     // 3. diligence, every bundled rule, all threads and one thread.
     let (d_all, levels_all) = diligence_run(
         &ws.rules,
@@ -366,6 +504,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "diligence (all bundled rules)",
         args.threads,
     )?;
+    // The peak of what `diligence evaluate` does (generate aside): load, then evaluate. Later
+    // engines and the one-thread runs only add allocator arenas, not diligence's own needs.
+    let peak_diligence = peak_rss_mb();
     let (d_one, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
 
     // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
@@ -395,44 +536,82 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         .map(|c| policy.requirements(c, &[]))
         .collect();
 
-    // 5. regorus, the shared rules in Rego, one thread.
-    let mut engine = rego::engine()?;
-    let mut rego_levels = Levels::new(n_off, n_cls, shared.len());
-    let mut rego_best = Duration::MAX;
-    for run in 0..args.runs {
-        let mut results: Vec<regorus::Value> = Vec::with_capacity(n_off * n_cls * shared.len());
-        let t = Instant::now();
-        let today_v = regorus::Value::from(today.to_string());
-        let require_v: Vec<_> = requirements.iter().map(rego::require_value).collect();
-        for (profile, offering) in &offerings {
-            let facts = rego::facts_value(profile, offering, freshness);
-            for req_v in &require_v {
-                engine.set_input(rego::input(&facts, req_v, &today_v));
-                for (_, path, _) in rego::RULES {
-                    results.push(
-                        engine
-                            .eval_rule(path.to_string())
-                            .map_err(|e| format!("regorus: {path}: {e}"))?,
-                    );
+    // 5. regorus, the shared rules in Rego, one thread: its interpreter (`Engine::eval_rule`,
+    // the documented API) and its bytecode VM (RVM). The faster one is the peer.
+    let rego_run = |rvm: bool| -> Result<(Timing, Levels), String> {
+        let mut engine = rego::engine()?;
+        let mut vm = if rvm { Some(rego::vm()?) } else { None };
+        let mut levels = Levels::new(n_off, n_cls, shared.len());
+        let mut best = Duration::MAX;
+        for run in 0..args.runs {
+            let mut results: Vec<regorus::Value> = Vec::with_capacity(n_off * n_cls * shared.len());
+            let t = Instant::now();
+            let today_v = regorus::Value::from(today.to_string());
+            let require_v: Vec<_> = requirements.iter().map(rego::require_value).collect();
+            for (profile, offering) in &offerings {
+                let facts = rego::facts_value(profile, offering, freshness);
+                for req_v in &require_v {
+                    let input = rego::input(&facts, req_v, &today_v);
+                    match &mut vm {
+                        Some(vm) => {
+                            vm.set_input(input);
+                            for (k, (_, path, _)) in rego::RULES.iter().enumerate() {
+                                results.push(
+                                    vm.execute_entry_point_by_index(k)
+                                        .map_err(|e| format!("regorus RVM: {path}: {e}"))?,
+                                );
+                            }
+                        }
+                        None => {
+                            engine.set_input(input);
+                            for (_, path, _) in rego::RULES {
+                                results.push(
+                                    engine
+                                        .eval_rule(path.to_string())
+                                        .map_err(|e| format!("regorus: {path}: {e}"))?,
+                                );
+                            }
+                        }
+                    }
+                }
+            }
+            best = best.min(t.elapsed());
+            if run == 0 {
+                for (n, v) in results.iter().enumerate() {
+                    let k = n % shared.len();
+                    let c = (n / shared.len()) % n_cls;
+                    let o = n / (shared.len() * n_cls);
+                    *levels.at(o, c, k) = rego::worst(v).map_err(|e| {
+                        format!(
+                            "{e} in {v} (rule {}, offering {o}, class {c})",
+                            rego::RULES[k].0
+                        )
+                    })?;
                 }
             }
         }
-        rego_best = rego_best.min(t.elapsed());
-        if run == 0 {
-            for (n, v) in results.iter().enumerate() {
-                let k = n % shared.len();
-                let c = (n / shared.len()) % n_cls;
-                let o = n / (shared.len() * n_cls);
-                *rego_levels.at(o, c, k) = rego::worst(v)?;
-            }
-        }
-    }
-    let regorus = Timing {
-        name: "regorus (shared rules in Rego)".into(),
-        rules: shared.len(),
-        threads: 1,
-        evals: (n_off * n_cls * shared.len()) as u64,
-        best: rego_best,
+        let name = if rvm {
+            "regorus RVM (shared rules, bytecode)"
+        } else {
+            "regorus (shared rules in Rego)"
+        };
+        Ok((
+            Timing {
+                name: name.into(),
+                rules: shared.len(),
+                threads: 1,
+                evals: (n_off * n_cls * shared.len()) as u64,
+                best,
+            },
+            levels,
+        ))
+    };
+    let (regorus_interp, rego_levels) = rego_run(false)?;
+    let (regorus_vm, rvm_levels) = rego_run(true)?;
+    let regorus = if regorus_vm.best < regorus_interp.best {
+        &regorus_vm
+    } else {
+        &regorus_interp
     };
 
     // 6. Native Rust, the shared rules as typed functions, one thread.
@@ -497,8 +676,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
 
     // 7. All must agree on every level of every shared rule.
     let mut disagreements = 0usize;
-    for o in 0..n_off {
-        for c in 0..n_cls {
+    for (o, (p, off)) in offerings.iter().enumerate() {
+        for (c, class) in classes.iter().enumerate() {
             for (k, id) in shared.iter().enumerate() {
                 let d = levels_all.get(o, c, k);
                 let others = [
@@ -507,18 +686,18 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                         levels_shared.get(o, c, k),
                     ),
                     ("regorus", rego_levels.get(o, c, k)),
+                    ("regorus RVM", rvm_levels.get(o, c, k)),
                     ("native", native_levels.get(o, c, k)),
                 ];
                 for (who, level) in others {
                     if level != d {
                         disagreements += 1;
                         if disagreements <= 20 {
-                            let (p, off) = offerings[o];
                             eprintln!(
                                 "DISAGREE {}/{} at {} rule {id}: diligence {} but {who} {}",
                                 p.id,
                                 off.id,
-                                classes[c],
+                                class,
                                 show(d),
                                 show(level)
                             );
@@ -542,7 +721,14 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let checked = n_off * n_cls * shared.len();
 
     // 8. Report.
-    let timings = [&d_all, &d_one, &d_shared, &regorus, &native_t];
+    let timings = [
+        &d_all,
+        &d_one,
+        &d_shared,
+        &regorus_interp,
+        &regorus_vm,
+        &native_t,
+    ];
     println!();
     println!(
         "diligence-bench: {} vendors, {} offerings x {} classifications; {} bundled rules, {} shared; best of {} runs",
@@ -578,6 +764,11 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         ms(parse + d_all.best)
     );
     println!(
+        "memory: peak {:.1} MB after loading and evaluating with diligence ({:.1} MB at the end of the whole run)",
+        peak_diligence,
+        peak_rss_mb()
+    );
+    println!(
         "agreement: {} levels compared (offering x class x shared rule), {} disagreements; shared-rule verdicts: {} go, {} conditional, {} hold, {} no-go",
         checked, disagreements, verdicts[0], verdicts[1], verdicts[2], verdicts[3]
     );
@@ -598,6 +789,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "evals_per_s": d_all.per_s().round(),
         "evals_per_s_1thread": d_one.per_s().round(),
         "regorus_evals_per_s": regorus.per_s().round(),
+        "regorus_interpreter_evals_per_s": regorus_interp.per_s().round(),
+        "regorus_rvm_evals_per_s": regorus_vm.per_s().round(),
         "native_evals_per_s": native_t.per_s().round(),
         "shared_rules_evals_per_s_1thread": d_shared.per_s().round(),
         "vendors": args.vendors,
@@ -606,7 +799,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "threads": args.threads,
         "parse_ms": (ms(parse) * 10.0).round() / 10.0,
         "evaluate_ms": (ms(d_all.best) * 10.0).round() / 10.0,
-        "peak_rss_mb": (peak_rss_mb() * 10.0).round() / 10.0,
+        "peak_rss_mb": (peak_diligence * 10.0).round() / 10.0,
         "disagreements": disagreements,
     });
     if disagreements > 0 {

@@ -112,6 +112,8 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	zdr.value in {"available", "on_request"}
 } else := {"level": "block", "cites": [name, "zero_data_retention"], "message": sprintf("Content is kept %v days, more than the %v-day limit.", [days, limit]), "action": sprintf("Negotiate retention of at most %v days in a signed amendment, or do not send data of this classification.", [limit])}
 
+default findings := []
+
 findings := [lib.demote(finding)] if limit != null
 "#;
 
@@ -143,6 +145,8 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	input.require.signed_dpa == true
 } else := {"level": "pass", "message": "The vendor's data processing agreement is incorporated into its terms."}
 
+default findings := []
+
 findings := [lib.demote(finding)] if needed
 "#;
 
@@ -172,6 +176,8 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 } else := {"level": "condition", "message": "Zero data retention is available on request only.", "action": "Request zero data retention in writing and wait for the vendor's confirmation."} if {
 	zdr == "on_request"
 } else := {"level": "block", "cites": [name], "message": "The vendor does not offer zero data retention.", "action": "Do not send restricted data to this offering."}
+
+default findings := []
 
 findings := [lib.demote(finding)] if input.require.zero_data_retention == true
 "#;
@@ -206,6 +212,8 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	scope == "model_improvement"
 	training in {"opt_out", "opt_in", "negotiable"}
 } else := {"level": "block", "cites": [name, "training_on_inputs"], "message": sprintf("The vendor's licence over customer content (%v) goes beyond what this classification allows (%v).", [scope, limit]), "action": sprintf("Negotiate a licence limited to %v (e.g. \"solely to provide the Services to Customer\") in a signed amendment.", [limit])}
+
+default findings := []
 
 findings := [lib.demote(finding)] if limit != null
 "#;
@@ -242,21 +250,43 @@ held_names := "none" if {
 	count(held) == 0
 } else := concat(", ", [c.name | some c in held])
 
-cert(w) := {"level": "hold", "message": sprintf("%v is not among the certifications the evidence lists (%v).", [w, held_names]), "action": sprintf("Ask the vendor for its current %v report or certificate covering this offering; do not send data of this classification until it is on file.", [w])} if {
-	count(matching(w)) == 0
-} else := {"level": "pass", "message": sprintf("%v is held (no expiry date recorded).", [w])} if {
-	some c in matching(w)
+undated(certs) if {
+	some c in certs
 	not c.expires
-} else := expiry(w, latest) if {
-	# ISO dates order as text: the latest expiry is the certificate that lasts longest.
-	latest := max([c.expires | some c in matching(w)])
 }
 
-expiry(w, date) := {"level": "hold", "message": sprintf("%v expired on %v: it counts as not held.", [w, date]), "action": sprintf("Ask the vendor for the renewed %v certificate or a bridge letter, and update the profile.", [w])} if {
-	days_until(date) < 0
-} else := {"level": "warn", "message": sprintf("%v expires on %v, in %v days.", [w, date, days_until(date)]), "action": sprintf("Ask the vendor for the renewed %v certificate before %v.", [w, date])} if {
-	days_until(date) <= 90
-} else := {"level": "pass", "message": sprintf("%v is held until %v.", [w, date])}
+# One definition per outcome, with exclusive conditions (no `else` chains: regorus's RVM
+# mis-evaluates them inside comprehensions in 0.14.1).
+cert(w, certs) := {"level": "hold", "message": sprintf("%v is not among the certifications the evidence lists (%v).", [w, held_names]), "action": sprintf("Ask the vendor for its current %v report or certificate covering this offering; do not send data of this classification until it is on file.", [w])} if {
+	count(certs) == 0
+}
+
+cert(w, certs) := {"level": "pass", "message": sprintf("%v is held (no expiry date recorded).", [w])} if {
+	undated(certs)
+}
+
+cert(w, certs) := dated(w, latest, days_until(latest)) if {
+	count(certs) > 0
+	not undated(certs)
+
+	# ISO dates order as text: the latest expiry is the certificate that lasts longest.
+	latest := max([c.expires | some c in certs])
+}
+
+dated(w, date, left) := {"level": "hold", "message": sprintf("%v expired on %v: it counts as not held.", [w, date]), "action": sprintf("Ask the vendor for the renewed %v certificate or a bridge letter, and update the profile.", [w])} if {
+	left < 0
+}
+
+dated(w, date, left) := {"level": "warn", "message": sprintf("%v expires on %v, in %v days.", [w, date, left]), "action": sprintf("Ask the vendor for the renewed %v certificate before %v.", [w, date])} if {
+	left >= 0
+	left <= 90
+}
+
+dated(w, date, left) := {"level": "pass", "message": sprintf("%v is held until %v.", [w, date])} if {
+	left > 90
+}
+
+default findings := []
 
 findings := [{"level": "hold", "message": "Sources of equal authority disagree on the vendor's certifications.", "action": concat("", ["Ask the vendor for its current certificates and audit reports: ", question])}] if {
 	wanted
@@ -264,7 +294,7 @@ findings := [{"level": "hold", "message": "Sources of equal authority disagree o
 } else := [{"level": "hold", "message": sprintf("Whether the vendor holds %v is not known.", [concat(", ", wanted)]), "action": concat("", ["Ask the vendor: ", question])}] if {
 	wanted
 	not held
-} else := [lib.demote(cert(w)) | some w in wanted] if {
+} else := [lib.demote(cert(w, matching(w))) | some w in wanted] if {
 	wanted
 }
 "#;
@@ -308,6 +338,7 @@ pub fn engine() -> Result<regorus::Engine, String> {
     engine
         .add_policy("lib.rego".into(), LIB.into())
         .map_err(|e| format!("lib.rego: {e}"))?;
+
     for (id, _, text) in RULES {
         engine
             .add_policy(format!("{id}.rego"), text.to_string())
@@ -378,4 +409,21 @@ pub fn worst(findings: &Value) -> Result<Option<Level>, String> {
         worst = worst.max(Some(level));
     }
     Ok(worst)
+}
+
+/// The same policies compiled to regorus's virtual machine (RVM) bytecode: one program with
+/// one entry point per rule.
+pub fn vm() -> Result<regorus::rvm::vm::RegoVM, String> {
+    let mut engine = engine()?;
+    let first: regorus::Rc<str> = RULES[0].1.into();
+    let compiled = engine
+        .compile_with_entrypoint(&first)
+        .map_err(|e| format!("compiling for the RVM: {e}"))?;
+    let entry_points: Vec<&str> = RULES.iter().map(|(_, path, _)| *path).collect();
+    let program =
+        regorus::languages::rego::compiler::Compiler::compile_from_policy(&compiled, &entry_points)
+            .map_err(|e| format!("compiling for the RVM: {e}"))?;
+    let mut vm = regorus::rvm::vm::RegoVM::new();
+    vm.load_program(program);
+    Ok(vm)
 }

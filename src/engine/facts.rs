@@ -39,6 +39,9 @@ pub struct FactTable {
     unknown: FactView,
     /// Names of the facts the offering states, sorted.
     names: Vec<String>,
+    /// The same names as a Rhai array, built on first use: `fact_names()` hands out copies
+    /// that share the strings.
+    names_array: std::sync::OnceLock<rhai::Array>,
     pub resolved: BTreeMap<String, Resolved>,
 }
 
@@ -117,6 +120,7 @@ impl FactTable {
             views,
             unknown: FactView::unknown(),
             names,
+            names_array: std::sync::OnceLock::new(),
             resolved: resolved_all,
         }
     }
@@ -139,5 +143,15 @@ impl FactTable {
 
     pub fn names(&self) -> impl Iterator<Item = String> + '_ {
         self.names.iter().cloned()
+    }
+
+    /// The names of the facts the offering states, sorted, as a Rhai array.
+    pub fn names_array(&self) -> &rhai::Array {
+        self.names_array.get_or_init(|| {
+            self.names
+                .iter()
+                .map(|n| Dynamic::from(rhai::ImmutableString::from(n.as_str())))
+                .collect()
+        })
     }
 }

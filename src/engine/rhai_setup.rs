@@ -49,10 +49,8 @@ pub fn build_engine() -> Engine {
     engine.disable_symbol("eval");
 
     engine.on_progress(|ops| {
-        if ops % 256 == 0 && state::past_deadline() {
-            Some(Dynamic::from(format!(
-                "rule ran longer than {DEADLINE_MS} ms (stopped)"
-            )))
+        if ops % 256 == 0 {
+            state::stop_reason().map(Dynamic::from)
         } else {
             None
         }

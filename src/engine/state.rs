@@ -6,7 +6,7 @@
 
 use super::facts::{FactTable, FactView};
 use super::rhai_setup::{DEADLINE_MS, MAX_FINDINGS, MAX_TRACE_BYTES};
-use rhai::{Dynamic, Position};
+use rhai::Position;
 use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::sync::Arc;
@@ -114,8 +114,21 @@ fn with_run<T>(f: impl FnOnce(&mut Run) -> T) -> Option<T> {
     RUN.with(|r| r.borrow_mut().as_mut().map(f))
 }
 
-pub fn past_deadline() -> bool {
-    with_run(|run| run.trace_overflow || Instant::now() > run.deadline).unwrap_or(false)
+/// Why the evaluation in progress must stop now, if it must.
+pub fn stop_reason() -> Option<String> {
+    with_run(|run| {
+        if run.trace_overflow {
+            Some(format!(
+                "rule printed more than {} KiB with print/debug (stopped)",
+                MAX_TRACE_BYTES / 1024
+            ))
+        } else if Instant::now() > run.deadline {
+            Some(format!("rule ran longer than {DEADLINE_MS} ms (stopped)"))
+        } else {
+            None
+        }
+    })
+    .flatten()
 }
 
 pub fn trace(text: String) {
@@ -146,13 +159,22 @@ pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, Strin
 
 /// Makes the next finding cite exactly this fact (for rules that loop over facts).
 pub fn cite(name: &str) -> Result<(), String> {
-    read(name, |_| ())?;
-    with_run(|run| run.fresh_reads = vec![name.to_string()]);
-    Ok(())
+    // The same effect as `read(name)` then `fresh_reads = [name]`, reusing the buffer: rules
+    // that loop over every fact call this once per fact.
+    with_run(|run| {
+        run.table.view(name)?;
+        if !run.record.reads.iter().any(|r| r == name) {
+            run.record.reads.push(name.to_string());
+        }
+        run.fresh_reads.clear();
+        run.fresh_reads.push(name.to_string());
+        Ok(())
+    })
+    .unwrap_or_else(|| Err("no evaluation in progress".into()))
 }
 
 pub fn fact_names() -> rhai::Array {
-    with_run(|run| run.table.names().map(Dynamic::from).collect()).unwrap_or_default()
+    with_run(|run| run.table.names_array().clone()).unwrap_or_default()
 }
 
 pub fn days_until(date: &str) -> Result<i64, String> {
