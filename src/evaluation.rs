@@ -95,7 +95,8 @@ pub struct Finding {
     /// facts, and a BTreeMap node costs about 600 bytes in every one of them.
     #[serde(serialize_with = "cited_facts_as_map")]
     pub facts: Vec<(String, Value)>,
-    pub evidence: Vec<Evidence>,
+    /// Shared with every other finding that cites the same facts of the same offering.
+    pub evidence: Vec<Arc<Evidence>>,
     /// `scripts/<rule>.rhai:LINE` of the call that raised it.
     pub raised_at: String,
 }
@@ -252,16 +253,17 @@ pub fn run_rules<'r>(
     table: &Arc<FactTable>,
 ) -> (Vec<Finding>, Vec<Diagnostic>) {
     let mut scope = bindings.scope();
+    let decisive = bindings.requirements.decisive_facts();
     let mut findings = Vec::new();
     let mut errors = Vec::new();
     let (profile, offering) = (bindings.profile, bindings.offering);
     for rule in selected {
-        match rules.run(rule, table, &mut scope, bindings.today) {
+        match rules.run(rule, table, &mut scope, &decisive, bindings.today) {
             Ok(record) => findings.extend(
                 record
                     .findings
                     .into_iter()
-                    .map(|raw| finding(&rule.id, &rule.file, raw, profile, offering, table)),
+                    .map(|raw| finding(&rule.id, &rule.file, raw, table)),
             ),
             Err(d) => errors.push(Diagnostic {
                 message: format!(
@@ -282,22 +284,15 @@ fn cited_facts_as_map<S: serde::Serializer>(
     s.collect_map(facts.iter().map(|(name, value)| (name, value)))
 }
 
-pub fn finding(
-    rule: &str,
-    file: &str,
-    raw: RawFinding,
-    profile: &Profile,
-    offering: &Offering,
-    table: &FactTable,
-) -> Finding {
+pub fn finding(rule: &str, file: &str, raw: RawFinding, table: &FactTable) -> Finding {
     let mut facts = Vec::with_capacity(raw.facts.len());
     // Exactly as many entries as the cited facts have claims: findings are kept until the report
-    // is written, and a growing Vec would leave up to 3 unused 300-byte slots in each.
+    // is written, and a growing Vec would leave unused slots in each.
     let claims = raw
         .facts
         .iter()
-        .filter_map(|name| offering.facts.get(name))
-        .map(|f| f.claims.len())
+        .filter_map(|name| table.evidence.get(name))
+        .map(Vec::len)
         .sum();
     let mut evidence = Vec::with_capacity(claims);
     for name in &raw.facts {
@@ -308,24 +303,8 @@ pub fn finding(
                 .and_then(|r| r.value.clone())
                 .unwrap_or(Value::Null),
         ));
-        let (Some(fact), Some(resolved)) = (offering.facts.get(name), resolved) else {
-            continue;
-        };
-        for (claim, role) in fact.claims.iter().zip(&resolved.roles) {
-            let source = claim.source.as_deref().and_then(|s| profile.source(s));
-            evidence.push(Evidence {
-                fact: name.clone(),
-                source: claim.source.clone(),
-                authority: claim.authority.as_str().to_string(),
-                title: source.map(|s| s.title.clone()),
-                url: source.and_then(|s| s.url.clone()),
-                section: claim.section.clone(),
-                quote: claim.quote.clone(),
-                at: format!("{}:{}:{}", profile.file, claim.at.line, claim.at.column),
-                value: claim.value.clone(),
-                role: role_str(*role).to_string(),
-                note: claim.note.clone(),
-            });
+        if let Some(cited) = table.evidence.get(name) {
+            evidence.extend(cited.iter().cloned());
         }
     }
     facts.sort_by(|a, b| a.0.cmp(&b.0));
@@ -358,6 +337,34 @@ pub fn finding(
         evidence,
         raised_at: format!("{file}:{}", raw.line),
     }
+}
+
+/// The evidence entries of one fact: every claim with its role. Built once per offering.
+pub fn evidence_of(
+    profile: &Profile,
+    fact: &crate::model::profile::Fact,
+    resolved: &crate::model::resolve::Resolved,
+) -> Vec<Arc<Evidence>> {
+    fact.claims
+        .iter()
+        .zip(&resolved.roles)
+        .map(|(claim, role)| {
+            let source = claim.source.as_deref().and_then(|s| profile.source(s));
+            Arc::new(Evidence {
+                fact: fact.name.clone(),
+                source: claim.source.clone(),
+                authority: claim.authority.as_str().to_string(),
+                title: source.map(|s| s.title.clone()),
+                url: source.and_then(|s| s.url.clone()),
+                section: claim.section.clone(),
+                quote: claim.quote.clone(),
+                at: format!("{}:{}:{}", profile.file, claim.at.line, claim.at.column),
+                value: claim.value.clone(),
+                role: role_str(*role).to_string(),
+                note: claim.note.clone(),
+            })
+        })
+        .collect()
 }
 
 /// Whether every cited fact that has a value rests only on third-party or unsupported claims.

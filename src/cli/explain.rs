@@ -102,6 +102,7 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         today,
     };
     let mut scope = bindings.scope();
+    let decisive = requirements.decisive_facts();
 
     let mut out = String::new();
     let _ = writeln!(
@@ -142,7 +143,7 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         }
         let record = ws
             .rules
-            .run(rule, &table, &mut scope, today)
+            .run(rule, &table, &mut scope, &decisive, today)
             .map_err(Failure::from)?;
         if record.reads.is_empty() {
             let _ = writeln!(out, "  read no facts");
@@ -155,7 +156,7 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         let findings: Vec<Finding> = record
             .findings
             .into_iter()
-            .map(|raw| finding(&rule.id, &rule.file, raw, profile, offering, &table))
+            .map(|raw| finding(&rule.id, &rule.file, raw, &table))
             .collect();
         if findings.is_empty() {
             let _ = writeln!(

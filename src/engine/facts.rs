@@ -43,6 +43,8 @@ pub struct FactTable {
     /// that share the strings.
     names_array: std::sync::OnceLock<rhai::Array>,
     pub resolved: BTreeMap<String, Resolved>,
+    /// Every claim of every fact as report evidence, shared by the findings that cite it.
+    pub evidence: BTreeMap<String, Vec<std::sync::Arc<crate::evaluation::Evidence>>>,
 }
 
 fn json_to_dynamic(value: &serde_json::Value) -> Dynamic {
@@ -63,6 +65,7 @@ impl FactTable {
     pub fn build(profile: &Profile, offering: &Offering, freshness: Freshness) -> FactTable {
         let mut views = HashMap::new();
         let mut resolved_all = BTreeMap::new();
+        let mut evidence = BTreeMap::new();
         for (name, fact) in &offering.facts {
             let resolved = resolve(fact, profile, freshness);
             let claims: rhai::Array = fact
@@ -112,6 +115,10 @@ impl FactTable {
                     .map_or(Dynamic::UNIT, |a| Dynamic::from(a.as_str().to_string())),
             };
             views.insert(name.clone(), view);
+            evidence.insert(
+                name.clone(),
+                crate::evaluation::evidence_of(profile, fact, &resolved),
+            );
             resolved_all.insert(name.clone(), resolved);
         }
         let mut names: Vec<String> = views.keys().cloned().collect();
@@ -122,6 +129,7 @@ impl FactTable {
             names,
             names_array: std::sync::OnceLock::new(),
             resolved: resolved_all,
+            evidence,
         }
     }
 

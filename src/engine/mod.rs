@@ -118,10 +118,11 @@ impl RuleSet {
         rule: &Rule,
         table: &Arc<FactTable>,
         scope: &mut Scope<'static>,
+        decisive: &Arc<[&'static str]>,
         today: jiff::civil::Date,
     ) -> Result<RunRecord, Diagnostic> {
         let base = scope.len();
-        state::begin(Arc::clone(table), today);
+        state::begin(Arc::clone(table), Arc::clone(decisive), today);
         let outcome = self.engine.run_ast_with_scope(scope, &rule.ast);
         let record = state::finish();
         scope.rewind(base);

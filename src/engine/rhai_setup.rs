@@ -116,6 +116,12 @@ fn register_fact_api(engine: &mut Engine) {
                 .ok_or_else(|| runtime_error(format!("unknown fact `{name}`"), ctx.call_position()))
         },
     );
+    engine.register_fn(
+        "decisive",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::decisive(name).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
     engine.register_fn("cite", |ctx: NativeCallContext, name: &str| -> Res<()> {
         state::cite(name).map_err(|e| runtime_error(e, ctx.call_position()))
     });

@@ -69,6 +69,8 @@ pub struct RunRecord {
 
 struct Run {
     table: Arc<FactTable>,
+    /// Facts a requirement in force depends on.
+    decisive: Arc<[&'static str]>,
     today: jiff::civil::Date,
     deadline: Instant,
     record: RunRecord,
@@ -83,10 +85,11 @@ thread_local! {
 }
 
 /// Starts an evaluation on this thread.
-pub fn begin(table: Arc<FactTable>, today: jiff::civil::Date) {
+pub fn begin(table: Arc<FactTable>, decisive: Arc<[&'static str]>, today: jiff::civil::Date) {
     RUN.with(|r| {
         *r.borrow_mut() = Some(Run {
             table,
+            decisive,
             today,
             deadline: Instant::now() + Duration::from_millis(DEADLINE_MS),
             record: RunRecord::default(),
@@ -153,6 +156,15 @@ pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, Strin
             run.fresh_reads.push(name.to_string());
         }
         Ok(pick(view))
+    })
+    .unwrap_or_else(|| Err("no evaluation in progress".into()))
+}
+
+/// Whether a requirement in force depends on this fact (checks the name like `fact`).
+pub fn decisive(name: &str) -> Result<bool, String> {
+    with_run(|run| {
+        run.table.view(name)?;
+        Ok(run.decisive.contains(&name))
     })
     .unwrap_or_else(|| Err("no evaluation in progress".into()))
 }

@@ -2,8 +2,8 @@
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::vocabulary::{
-    LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, parse_date, requirement_names,
-    requirement_spec,
+    FACTS, LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, governing_requirements, parse_date,
+    requirement_names, requirement_spec,
 };
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
 use jiff::civil::Date;
@@ -38,6 +38,20 @@ pub struct Requirements(pub BTreeMap<&'static str, (Value, Origin)>);
 impl Requirements {
     pub fn get(&self, name: &str) -> Option<&Value> {
         self.0.get(name).map(|(v, _)| v)
+    }
+
+    /// The facts that decide something under these requirements (see
+    /// [`governing_requirements`]): a requirement that governs them is set and not `false`.
+    pub fn decisive_facts(&self) -> std::sync::Arc<[&'static str]> {
+        FACTS
+            .iter()
+            .map(|f| f.name)
+            .filter(|f| {
+                governing_requirements(f)
+                    .iter()
+                    .any(|r| self.get(r).is_some_and(|v| *v != Value::Bool(false)))
+            })
+            .collect()
     }
 
     /// Combines `value` into the set, keeping the stricter of the two (tags add requirements,

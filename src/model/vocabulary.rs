@@ -163,6 +163,36 @@ pub const FACTS: &[FactSpec] = &[
     },
 ];
 
+/// The requirements under which a fact decides something: while any of them is in force, a
+/// problem with the fact's evidence (third-party only, unsupported, conflicting, stale) matters.
+pub fn governing_requirements(fact: &str) -> &'static [&'static str] {
+    match fact {
+        "training_on_inputs" => &["no_training"],
+        "training_on_outputs" => &["no_output_training"],
+        "licence_scope" => &["max_licence_scope"],
+        "retention_days" => &["max_retention_days"],
+        "deletion_after_termination_days" => &["max_deletion_after_termination_days"],
+        "abuse_monitoring_retention_days" => &["max_abuse_retention_days"],
+        "zero_data_retention" => &[
+            "zero_data_retention",
+            "max_retention_days",
+            "max_abuse_retention_days",
+        ],
+        "human_review" => &["no_human_review"],
+        "dpa" => &["dpa", "signed_dpa"],
+        "baa" => &["baa"],
+        "certifications" => &["certifications"],
+        "subprocessors_list" => &["subprocessors_list"],
+        "data_residency" => &["data_residency"],
+        "transfer_mechanism" => &["transfer_mechanism"],
+        "output_ownership" => &["customer_owns_outputs"],
+        "ip_indemnity" => &["ip_indemnity"],
+        "terms_change_notice_days" => &["min_terms_change_notice_days"],
+        "breach_notification_hours" => &["max_breach_notification_hours"],
+        _ => &[],
+    }
+}
+
 pub fn fact_spec(name: &str) -> Option<&'static FactSpec> {
     FACTS.iter().find(|f| f.name == name)
 }

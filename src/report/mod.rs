@@ -33,6 +33,7 @@ pub struct Style {
 pub fn deciding(f: &Finding) -> impl Iterator<Item = &Evidence> {
     f.evidence
         .iter()
+        .map(|e| &**e)
         .filter(|e| matches!(e.role.as_str(), "decides" | "conflicts"))
 }
 

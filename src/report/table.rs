@@ -364,6 +364,7 @@ fn printable(eval: &Evaluation) -> Evaluation {
                 fix(&mut w.expires);
             }
             for ev in &mut f.evidence {
+                let ev = std::sync::Arc::make_mut(ev);
                 fix_opt(&mut ev.source);
                 fix_opt(&mut ev.section);
             }
