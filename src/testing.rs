@@ -49,7 +49,7 @@
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::engine::facts::FactTable;
-use crate::engine::{Bindings, Level, MAX_RULE_BYTES, Rule, RuleSet, RuleSource};
+use crate::engine::{Bindings, Level, Rule, RuleSet};
 use crate::evaluation::{self, Finding, Verdict};
 use crate::model::policy::{Origin, Policy, Requirements, parse_requirements};
 use crate::model::profile::{self, Authority, Offering, Profile, Source, Verification, valid_id};
@@ -326,35 +326,6 @@ pub fn total_coverage(rules: &[RuleCoverage]) -> (usize, usize, f64) {
         reached as f64 * 100.0 / total as f64
     };
     (reached, total, percent)
-}
-
-/// Reads `scripts/<id>.rhai` for each id (as `Workspace::load` does).
-pub fn read_rules(root: &Path, ids: &[String]) -> (Vec<RuleSource>, Vec<Diagnostic>) {
-    let mut sources = Vec::new();
-    let mut problems = Vec::new();
-    for id in ids {
-        let file = format!("scripts/{id}.rhai");
-        if !valid_id(id) {
-            problems.push(
-                Diagnostic::error(format!("rule id `{id}` is not valid"))
-                    .in_file(file)
-                    .hint("name rule files with lowercase letters, digits and `-`, e.g. scripts/retention-limit.rhai"),
-            );
-            continue;
-        }
-        match yaml::read_text(&root.join(&file), &file, MAX_RULE_BYTES) {
-            Ok(text) => sources.push(RuleSource {
-                id: id.clone(),
-                file,
-                text: text
-                    .strip_prefix('\u{feff}')
-                    .map(str::to_string)
-                    .unwrap_or(text),
-            }),
-            Err(d) => problems.push(d),
-        }
-    }
-    (sources, problems)
 }
 
 /// Loads `scripts/<rule>.test.yaml`, checking every case against the policy. Returns the valid
@@ -1088,7 +1059,7 @@ mod tests {
     #[test]
     fn coverage_counts_lines_reached() {
         let calls = vec![(Level::Hold, 3), (Level::Pass, 5), (Level::Block, 7)];
-        let rule = RuleSet::compile(&[RuleSource {
+        let rule = RuleSet::compile(&[crate::engine::RuleSource {
             id: "r".into(),
             file: "scripts/r.rhai".into(),
             text:

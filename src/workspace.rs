@@ -58,6 +58,35 @@ pub fn rule_ids(root: &Path) -> Vec<String> {
     list(&root.join("scripts"), |p| stem_with_ext(p, ".rhai"))
 }
 
+/// Reads `scripts/<id>.rhai` for each id: size-limited, UTF-8, BOM removed.
+pub fn read_rules(root: &Path, ids: &[String]) -> (Vec<RuleSource>, Vec<Diagnostic>) {
+    let mut sources = Vec::new();
+    let mut problems = Vec::new();
+    for id in ids {
+        let file = format!("scripts/{id}.rhai");
+        if !valid_id(id) {
+            problems.push(
+                Diagnostic::error(format!("rule id `{id}` is not valid"))
+                    .in_file(file)
+                    .hint("name rule files with lowercase letters, digits and `-`, e.g. scripts/retention-limit.rhai"),
+            );
+            continue;
+        }
+        match yaml::read_text(&root.join(&file), &file, MAX_RULE_BYTES) {
+            Ok(text) => sources.push(RuleSource {
+                id: id.clone(),
+                file,
+                text: text
+                    .strip_prefix('\u{feff}')
+                    .map(str::to_string)
+                    .unwrap_or(text),
+            }),
+            Err(d) => problems.push(d),
+        }
+    }
+    (sources, problems)
+}
+
 impl Workspace {
     /// Loads the workspace at `root`. Fails only when `root` is not a workspace at all.
     pub fn load(root: &Path) -> Result<Workspace, Diagnostic> {
@@ -100,29 +129,8 @@ impl Workspace {
             }
         }
 
-        let mut sources = Vec::new();
-        for id in rule_ids(root) {
-            let file = format!("scripts/{id}.rhai");
-            if !valid_id(&id) {
-                problems.push(
-                    Diagnostic::error(format!("rule id `{id}` is not valid"))
-                        .in_file(file.clone())
-                        .hint("name rule files with lowercase letters, digits and `-`, e.g. scripts/retention-limit.rhai"),
-                );
-                continue;
-            }
-            match yaml::read_text(&root.join(&file), &file, MAX_RULE_BYTES) {
-                Ok(text) => sources.push(RuleSource {
-                    id,
-                    file,
-                    text: text
-                        .strip_prefix('\u{feff}')
-                        .map(str::to_string)
-                        .unwrap_or(text),
-                }),
-                Err(d) => problems.push(d),
-            }
-        }
+        let (sources, diags) = read_rules(root, &rule_ids(root));
+        problems.extend(diags);
         let (rules, diags) = RuleSet::compile(&sources);
         problems.extend(diags);
 

@@ -110,7 +110,7 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
         selected = all;
     }
 
-    let (sources, read_problems) = testing::read_rules(root, &selected);
+    let (sources, read_problems) = crate::workspace::read_rules(root, &selected);
     problems.extend(read_problems);
     let (rules, compile_problems) = RuleSet::compile(&sources);
     problems.extend(compile_problems);
