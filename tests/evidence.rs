@@ -3,27 +3,10 @@
 
 mod common;
 
-use common::{TODAY, Ws, bundled, diligence};
+use common::{TODAY, Ws, bundled, copy_dir, diligence};
 use predicates::prelude::*;
 use serde_json::Value;
 use std::path::Path;
-
-fn copy_dir(from: &Path, to: &Path) {
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            std::fs::create_dir_all(&target).unwrap();
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-            let mut perms = std::fs::metadata(&target).unwrap().permissions();
-            #[allow(clippy::permissions_set_readonly_false)]
-            perms.set_readonly(false);
-            std::fs::set_permissions(&target, perms).unwrap();
-        }
-    }
-}
 
 fn stderr_of(cmd: &mut assert_cmd::Command) -> String {
     String::from_utf8(cmd.output().unwrap().stderr).unwrap()
@@ -112,23 +95,16 @@ fn a_changed_snapshot_hash_names_the_facts_to_recheck() {
 
 #[test]
 fn perplexity_conflict_note_names_both_sources() {
-    let out = diligence(&bundled())
-        .args([
-            "evaluate",
-            "perplexity/sonar-api",
-            "--class",
-            "confidential",
-            "--format",
-            "json",
-            "--today",
-            TODAY,
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = common::stdout_json(diligence(&bundled()).args([
+        "evaluate",
+        "perplexity/sonar-api",
+        "--class",
+        "confidential",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]));
     let notes: Vec<&str> = v["results"][0]["findings"]
         .as_array()
         .unwrap()
@@ -169,23 +145,15 @@ fn equal_authority_disagreement_holds_quoting_both_sides() {
         "      retention_days:",
         "        - value: opt_out\n          source: faq\n          quote: \"Acme may use Customer Content to improve models unless you opt out.\"\n      retention_days:",
     );
-    let out = ws
-        .cmd()
-        .args([
-            "evaluate",
-            "--format",
-            "json",
-            "--class",
-            "confidential",
-            "--today",
-            TODAY,
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = common::stdout_json(ws.cmd().args([
+        "evaluate",
+        "--format",
+        "json",
+        "--class",
+        "confidential",
+        "--today",
+        TODAY,
+    ]));
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "hold");
     let hold = r["findings"]
@@ -247,23 +215,15 @@ fn waived_ws(expires: &str) -> Ws {
 #[test]
 fn a_live_waiver_marks_the_finding_waived_and_lifts_the_verdict() {
     let ws = waived_ws("2027-03-31");
-    let out = ws
-        .cmd()
-        .args([
-            "evaluate",
-            "--format",
-            "json",
-            "--class",
-            "confidential",
-            "--today",
-            TODAY,
-        ])
-        .assert()
-        .success()
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v = common::stdout_json(ws.cmd().args([
+        "evaluate",
+        "--format",
+        "json",
+        "--class",
+        "confidential",
+        "--today",
+        TODAY,
+    ]));
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "go");
     let f = &r["findings"][0];
@@ -362,17 +322,9 @@ fn stale_evidence_is_visible_to_rules() {
     );
     // Retrieved 2026-10-01; the policy allows 365 days.
     let verdict = |today: &str| {
-        let out = ws
-            .cmd()
-            .args([
-                "evaluate", "--format", "json", "--class", "public", "--today", today,
-            ])
-            .assert()
-            .success()
-            .get_output()
-            .stdout
-            .clone();
-        let v: Value = serde_json::from_slice(&out).unwrap();
+        let v = common::stdout_json(ws.cmd().args([
+            "evaluate", "--format", "json", "--class", "public", "--today", today,
+        ]));
         v["results"][0]["verdict"].as_str().unwrap().to_string()
     };
     assert_eq!(verdict("2027-09-30"), "go");

@@ -1,37 +1,12 @@
 //! `diligence test`: the bundled rules pass their own tests with full coverage, breaking a rule
 //! makes its tests fail, and invalid test files or rule names are refused with their location.
 
-use assert_cmd::Command;
+mod common;
+
+use common::{bundled, copy_dir, diligence};
 use predicates::prelude::*;
 use serde_json::Value;
-use std::path::{Path, PathBuf};
-
-fn bundled() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
-fn diligence(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("diligence").expect("binary built");
-    cmd.env("NO_COLOR", "1")
-        .env_remove("DILIGENCE_DIR")
-        .env_remove("COLUMNS")
-        .arg("-C")
-        .arg(dir);
-    cmd
-}
-
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.path().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use std::path::Path;
 
 /// A copy of the bundled workspace (policies, rules, vendors) in a temporary folder.
 fn workspace_copy() -> tempfile::TempDir {
