@@ -149,6 +149,19 @@ impl Workspace {
         })
     }
 
+    /// Loads the workspace for a command that evaluates: any error in it (a profile, policy or
+    /// rule that does not load) stops the command; warnings stay in `problems` to be shown.
+    pub fn load_clean(root: &Path) -> Result<Workspace, Vec<Diagnostic>> {
+        let mut ws = Workspace::load(root).map_err(|d| vec![d])?;
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            ws.problems.drain(..).partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        ws.problems = warnings;
+        Ok(ws)
+    }
+
     pub fn policy(&self, name: &str) -> Result<&Policy, Diagnostic> {
         self.policies
             .iter()

@@ -8,8 +8,9 @@
 
 use super::{Failure, Global, Outcome, print_diagnostics, write_stdout};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::engine::{Level, RuleSet};
+use crate::engine::RuleSet;
 use crate::model::policy;
+use crate::outcome::Level;
 use crate::testing::{self, Case, CaseResult, RuleCoverage};
 use crate::workspace;
 use clap::Args;

@@ -8,7 +8,9 @@ pub use rhai_setup::{
     DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
     MAX_TRACE_BYTES,
 };
-pub use state::{Level, RawFinding, RunRecord};
+pub use state::{RawFinding, RunRecord};
+
+use crate::outcome::Level;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::policy::{Policy, Requirements};

@@ -4,5 +4,6 @@ pub mod policy;
 pub mod profile;
 pub mod quotes;
 pub mod resolve;
+pub mod resolved;
 pub mod vocabulary;
 pub mod yaml;
