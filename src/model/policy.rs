@@ -48,7 +48,6 @@ impl Requirements {
             .map(|f| f.name)
             .filter(|f| {
                 governing_requirements(f)
-                    .iter()
                     .any(|r| self.get(r).is_some_and(|v| *v != Value::Bool(false)))
             })
             .collect()
