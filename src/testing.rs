@@ -235,16 +235,11 @@ pub fn matches(expected: &ExpectedFinding, finding: &Finding) -> bool {
 
 /// Runs one case: its rule only, against its synthetic offering, through the same evaluation
 /// function as `evaluate`.
-pub fn run_case(rules: &RuleSet, rule: &Rule, case: &Case, policy: &Policy) -> CaseResult {
+pub fn run_case(rules: &RuleSet, case: &Case, policy: &Policy) -> CaseResult {
     let mut policy = policy.clone();
     policy.evidence_max_age_days = case.evidence_max_age_days;
     policy.review_interval_days = case.review_interval_days;
-    let ctx = Context {
-        rules,
-        policy: &policy,
-        tags: &case.tags,
-        today: case.today,
-    };
+    let ctx = Context::new(rules, &policy, &case.tags, case.today);
     let prepared = Prepared::new(&ctx, &case.profile, &case.profile.offerings[0]);
     let stopped = Stopped::default();
     let cell = evaluate_cell(
@@ -252,7 +247,7 @@ pub fn run_case(rules: &RuleSet, rule: &Rule, case: &Case, policy: &Policy) -> C
         &prepared,
         &case.classification,
         &case.requirements,
-        Some(&rule.id),
+        Some(&case.rule),
         &stopped,
     );
     let errors: Vec<Diagnostic> = cell.rules.into_iter().filter_map(|o| o.error).collect();

@@ -184,10 +184,27 @@ impl Workspace {
         self.profiles.iter().find(|p| p.id == id)
     }
 
-    /// Waivers must name a rule, vendor and offering that exist.
+    /// Waivers must name a rule, vendor and offering that exist; a script must not take the
+    /// id of an evidence check the policy turns on (its findings would be indistinguishable).
     fn check_waiver_targets(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for policy in &self.policies {
+            for (check, at) in &policy.evidence_checks {
+                if let Some(rule) = self.rules.rule(check.id) {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "rule `{}` has the id of a built-in evidence check that {} turns on",
+                            check.id, policy.file
+                        ))
+                        .in_file(rule.file.clone())
+                        .at(crate::diag::Pos::new(1, 1))
+                        .hint(format!(
+                            "rename the script, or remove `{}` from evidence_checks at {}:{}",
+                            check.id, policy.file, at.line
+                        )),
+                    );
+                }
+            }
             for w in &policy.waivers {
                 let at = |msg: String, hint: Option<String>| {
                     Diagnostic::error(msg)
@@ -195,7 +212,8 @@ impl Workspace {
                         .at(w.at)
                         .maybe_hint(hint)
                 };
-                if self.rules.rule(&w.rule).is_none() {
+                let is_check = policy.evidence_checks.iter().any(|(c, _)| c.id == w.rule);
+                if self.rules.rule(&w.rule).is_none() && !is_check {
                     out.push(at(
                         format!("waiver names unknown rule `{}`", w.rule),
                         did_you_mean(&w.rule, self.rules.rules.iter().map(|r| r.id.as_str())),

@@ -106,7 +106,9 @@ fn rule_tests_and_evaluate_run_the_same_rule_the_same_way() {
     // A rule test case is a synthetic offering run through evaluate_cell; the same offering
     // written as a workspace must give the same verdict through `evaluate`.
     let ws = tempfile::tempdir().unwrap();
-    copy_dir(&bundled().join("policies"), &ws.path().join("policies"));
+    // A policy with the rule's requirement and no evidence checks: only the rule decides.
+    std::fs::create_dir_all(ws.path().join("policies")).unwrap();
+    std::fs::write(ws.path().join("policies/default.yaml"), common::POLICY).unwrap();
     std::fs::create_dir_all(ws.path().join("scripts")).unwrap();
     std::fs::copy(
         bundled().join("scripts/retention-limit.rhai"),

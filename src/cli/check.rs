@@ -97,7 +97,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         .filter(|c| c.verification == Verification::Verified)
         .count();
     eprintln!(
-        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rules: {} error{}, {} warning{}",
+        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rule scripts: {} error{}, {} warning{}",
         ws.policies.len(),
         if ws.policies.len() == 1 { "y" } else { "ies" },
         ws.profiles.len(),

@@ -53,24 +53,20 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
             .ok_or_else(|| Diagnostic::error("the policy has no classifications"))?,
     };
     let tags = select_tags(policy, &args.scope.tags)?;
+    let ctx = Context::new(&ws.rules, policy, &tags, today);
     if let Some(id) = &args.rule
-        && ws.rules.rule(id).is_none()
+        && !ctx.has_rule(id)
     {
-        let ids: Vec<&str> = ws.rules.rules.iter().map(|r| r.id.as_str()).collect();
-        return Err(Diagnostic::error(format!("no rule `{id}` in scripts/"))
-            .hint(
-                did_you_mean(id, ids.iter().copied())
-                    .unwrap_or_else(|| format!("rules: {}", ids.join(", "))),
-            )
-            .into());
+        let ids = ctx.rule_ids();
+        return Err(Diagnostic::error(format!(
+            "no rule `{id}` in scripts/ or the policy's evidence_checks"
+        ))
+        .hint(
+            did_you_mean(id, ids.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("rules: {}", ids.join(", "))),
+        )
+        .into());
     }
-
-    let ctx = Context {
-        rules: &ws.rules,
-        policy,
-        tags: &tags,
-        today,
-    };
     let requirements = policy.requirements(&class, &tags);
     let prepared = Prepared::new(&ctx, profile, offering);
     let stopped = Stopped::default();
@@ -82,12 +78,7 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         args.rule.as_deref(),
         &stopped,
     );
-    let rule_text = |id: &str| {
-        ws.rules
-            .rule(id)
-            .map(|r| (r.title.clone(), r.rationale.clone()))
-            .unwrap_or_default()
-    };
+    let rule_text = |id: &str| ctx.rule_text(id);
     let explained = Explained {
         cell: &cell,
         resolved: &prepared.resolved,

@@ -2,7 +2,7 @@
 //! classification.
 
 use crate::diag::did_you_mean;
-use crate::model::profile::{Authority, Profile, Verification};
+use crate::model::profile::{Authority, Verification};
 use crate::model::resolve::Status;
 use crate::model::resolved::ResolvedOffering;
 use crate::model::vocabulary::{fact_names, fact_spec};
@@ -59,18 +59,18 @@ pub fn to_dynamic(value: &serde_json::Value) -> Result<Dynamic, String> {
 }
 
 impl FactTable {
-    pub fn build(profile: &Profile, resolved: Arc<ResolvedOffering>) -> Result<FactTable, String> {
+    pub fn build(resolved: Arc<ResolvedOffering>) -> Result<FactTable, String> {
         let mut views = HashMap::new();
         for (name, fact) in &resolved.facts {
             let claims = fact
                 .evidence
                 .iter()
                 .zip(fact.stale_claims.iter().zip(&fact.verification))
-                .map(|(e, (stale, verified))| {
-                    let source = e.source.as_deref().and_then(|s| profile.source(s));
+                .zip(&fact.retrieved)
+                .map(|((e, (stale, verified)), retrieved)| {
                     let opt =
                         |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
-                    let retrieved = source.and_then(|s| s.retrieved).map(|d| d.to_string());
+                    let retrieved = retrieved.map(|d| d.to_string());
                     let mut m = Map::new();
                     m.insert("value".into(), to_dynamic(&e.value)?);
                     m.insert("source".into(), opt(e.source.as_deref()));

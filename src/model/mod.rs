@@ -1,5 +1,6 @@
 //! The workspace's data: vendor profiles, policies and the typed vocabulary they share.
 
+pub mod checks;
 pub mod policy;
 pub mod profile;
 pub mod quotes;

@@ -41,6 +41,8 @@ impl Evidence {
 pub struct ResolvedFact {
     pub resolved: Resolved,
     pub evidence: Vec<Arc<Evidence>>,
+    /// Per claim: when its source's snapshot was taken, if recorded.
+    pub retrieved: Vec<Option<jiff::civil::Date>>,
     /// Per claim: whether its source was retrieved before the policy's freshness limit.
     pub stale_claims: Vec<bool>,
     /// Per claim: whether its quote was found in its source's snapshot, and why not.
@@ -61,22 +63,25 @@ impl ResolvedOffering {
             .map(|(name, fact)| {
                 let resolved = resolve(fact, profile, freshness);
                 let evidence = evidence_of(profile, fact, &resolved);
-                let stale_claims = fact
+                let retrieved: Vec<_> = fact
                     .claims
                     .iter()
                     .map(|c| {
-                        let retrieved = c
-                            .source
+                        c.source
                             .as_deref()
                             .and_then(|s| profile.source(s))
-                            .and_then(|s| s.retrieved);
-                        matches!((freshness.oldest_fresh, retrieved), (Some(o), Some(r)) if r < o)
+                            .and_then(|s| s.retrieved)
                     })
+                    .collect();
+                let stale_claims = retrieved
+                    .iter()
+                    .map(|r| matches!((freshness.oldest_fresh, r), (Some(o), Some(r)) if *r < o))
                     .collect();
                 let verification = fact.claims.iter().map(|c| c.verification.clone()).collect();
                 let entry = ResolvedFact {
                     resolved,
                     evidence,
+                    retrieved,
                     stale_claims,
                     verification,
                 };

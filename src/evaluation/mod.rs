@@ -2,9 +2,12 @@
 //! `explain`, `test` and `diff` all call [`evaluate_cell`] (through [`evaluate`] for many
 //! offerings), so a verdict is the same wherever it is shown.
 
-use crate::diag::Diagnostic;
+pub mod checks;
+
+use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
 use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
+use crate::model::checks::Check;
 use crate::model::policy::{Policy, Requirements, Waiver};
 use crate::model::profile::{Offering, Profile};
 use crate::model::resolve::Freshness;
@@ -17,12 +20,68 @@ use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
 
 /// What every cell of a run shares: the rules, the policy, the data tags and the date.
-#[derive(Clone, Copy)]
 pub struct Context<'a> {
     pub rules: &'a RuleSet,
     pub policy: &'a Policy,
     pub tags: &'a [String],
     pub today: Date,
+    /// The rule scripts and the policy's evidence checks, in id order: the order of findings.
+    steps: Vec<Step<'a>>,
+}
+
+/// One rule of a run: a script, or a built-in evidence check the policy turned on.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Script(&'a Rule),
+    Check(&'static Check, Pos),
+}
+
+impl Step<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Step::Script(r) => &r.id,
+            Step::Check(c, _) => c.id,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(rules: &'a RuleSet, policy: &'a Policy, tags: &'a [String], today: Date) -> Self {
+        let mut steps: Vec<Step> = rules.rules.iter().map(Step::Script).collect();
+        steps.extend(
+            policy
+                .evidence_checks
+                .iter()
+                .map(|(c, at)| Step::Check(c, *at)),
+        );
+        steps.sort_by(|a, b| a.id().cmp(b.id()));
+        Context {
+            rules,
+            policy,
+            tags,
+            today,
+            steps,
+        }
+    }
+
+    /// The ids of every rule this run applies, in order (scripts and evidence checks).
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.steps.iter().map(|s| s.id().to_string()).collect()
+    }
+
+    /// Whether a rule (script or check) of this id runs.
+    pub fn has_rule(&self, id: &str) -> bool {
+        self.steps.iter().any(|s| s.id() == id)
+    }
+
+    /// A rule's title and rationale (the `//!` header of a script).
+    pub fn rule_text(&self, id: &str) -> (String, String) {
+        match self.steps.iter().find(|s| s.id() == id) {
+            Some(Step::Script(r)) => (r.title.clone(), r.rationale.clone()),
+            Some(Step::Check(c, _)) => (c.title.to_string(), c.rationale.to_string()),
+            None => Default::default(),
+        }
+    }
 }
 
 /// One offering, ready to be evaluated at any classification: its facts resolved once.
@@ -41,7 +100,7 @@ impl<'a> Prepared<'a> {
             offering,
             freshness(ctx.policy, ctx.today),
         ));
-        let table = FactTable::build(profile, Arc::clone(&resolved)).map(Arc::new);
+        let table = FactTable::build(Arc::clone(&resolved)).map(Arc::new);
         Prepared {
             profile,
             offering,
@@ -125,42 +184,62 @@ pub fn evaluate_cell(
             };
             let mut scope = bindings.scope();
             let decisive = requirements.decisive_facts();
-            for rule in ctx
-                .rules
-                .rules
+            let selected = ctx
+                .steps
                 .iter()
-                .filter(|r| only.is_none_or(|o| o == r.id))
-            {
-                let outcome = match stopped.get(&rule.id) {
-                    Some(first) => skipped(rule, &first),
-                    None => match ctx.rules.run(rule, table, &mut scope, &decisive, ctx.today) {
-                        Ok(record) => RuleOutcome {
-                            rule: rule.id.clone(),
-                            findings: record
-                                .findings
+                .filter(|s| only.is_none_or(|o| o == s.id()));
+            for step in selected {
+                let outcome = match *step {
+                    Step::Check(check, at) => {
+                        let raised_at = format!("{}:{}", ctx.policy.file, at.line);
+                        let raw = checks::run(check, &prepared.resolved, ctx.policy, requirements);
+                        RuleOutcome {
+                            rule: check.id.to_string(),
+                            reads: raw.iter().flat_map(|f| f.facts.iter().cloned()).collect(),
+                            findings: raw
                                 .into_iter()
-                                .map(|raw| finding(rule, raw, table))
+                                .map(|f| finding(check.id, &raised_at, f, table))
                                 .collect(),
-                            reads: record.reads,
-                            trace: record.trace,
+                            trace: Vec::new(),
                             error: None,
-                        },
-                        Err(d) => {
-                            let d = Diagnostic {
-                                message: format!(
-                                    "{} (evaluating {}/{} at {classification})",
-                                    d.message, profile.id, offering.id
-                                ),
-                                ..d
-                            };
-                            stopped.record(&rule.id, &d);
-                            failed(rule, d)
+                        }
+                    }
+                    Step::Script(rule) => match stopped.get(&rule.id) {
+                        Some(first) => skipped(rule, &first),
+                        None => {
+                            match ctx.rules.run(rule, table, &mut scope, &decisive, ctx.today) {
+                                Ok(record) => RuleOutcome {
+                                    rule: rule.id.clone(),
+                                    findings: record
+                                        .findings
+                                        .into_iter()
+                                        .map(|raw| {
+                                            let at = format!("{}:{}", rule.file, raw.line);
+                                            finding(&rule.id, &at, raw, table)
+                                        })
+                                        .collect(),
+                                    reads: record.reads,
+                                    trace: record.trace,
+                                    error: None,
+                                },
+                                Err(d) => {
+                                    let d = Diagnostic {
+                                        message: format!(
+                                            "{} (evaluating {}/{} at {classification})",
+                                            d.message, profile.id, offering.id
+                                        ),
+                                        ..d
+                                    };
+                                    stopped.record(&rule.id, &d);
+                                    failed(rule, d)
+                                }
+                            }
                         }
                     },
                 };
                 if let Some(d) = &outcome.error {
                     errors.push(RuleError {
-                        rule: rule.id.clone(),
+                        rule: outcome.rule.clone(),
                         message: d.message.clone(),
                         at: d.location(),
                     });
@@ -249,12 +328,7 @@ const BATCH: usize = 16;
 /// makes its cells `error`; the rest of the report is complete. The second value lists each
 /// failed rule's first error once.
 pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
-    let ctx = Context {
-        rules,
-        policy: req.policy,
-        tags: &req.tags,
-        today: req.today,
-    };
+    let ctx = Context::new(rules, req.policy, &req.tags, req.today);
     let requirements: Vec<(&String, Requirements)> = req
         .classes
         .iter()
@@ -283,7 +357,7 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
         generated: req.generated.clone(),
         today: req.today.to_string(),
         classifications: req.classes.clone(),
-        rules: rules.rules.iter().map(|r| r.id.clone()).collect(),
+        rules: ctx.rule_ids(),
         results,
         warnings: expired_waivers(req.policy, req.today),
     };
@@ -299,8 +373,9 @@ pub fn freshness(policy: &Policy, today: Date) -> Freshness {
     }
 }
 
-/// A raised finding with the evidence of the facts it cites attached.
-fn finding(rule: &Rule, raw: RawFinding, table: &FactTable) -> Finding {
+/// A raised finding with the evidence of the facts it cites attached. `raised_at` is the
+/// script line (or the policy line that turns a check on).
+fn finding(rule: &str, raised_at: &str, raw: RawFinding, table: &FactTable) -> Finding {
     let resolved = &table.resolved;
     let mut facts = Vec::with_capacity(raw.facts.len());
     // Exactly as many entries as the cited facts have claims: findings are kept until the report
@@ -345,14 +420,14 @@ fn finding(rule: &Rule, raw: RawFinding, table: &FactTable) -> Finding {
         (raw.level, raw.message, raw.action)
     };
     Finding {
-        rule: rule.id.clone(),
+        rule: rule.to_string(),
         level,
         message,
         action,
         waived: None,
         facts,
         evidence,
-        raised_at: format!("{}:{}", rule.file, raw.line),
+        raised_at: raised_at.to_string(),
     }
 }
 
