@@ -86,7 +86,7 @@ pub fn render(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
                 "Findings"
             }
         )?;
-        for f in &rule.findings {
+        for f in &r.findings[rule.findings.clone()] {
             writeln!(
                 out,
                 "    {:<9} {}  ({})",
@@ -111,7 +111,7 @@ pub fn render(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
                 writeln!(out, "    {line}")?;
             }
         }
-        let contributes = crate::outcome::Verdict::of(&rule.findings);
+        let contributes = crate::outcome::Verdict::of(&r.findings[rule.findings.clone()]);
         writeln!(out, "  contributes: {}", contributes.as_str())?;
     }
     writeln!(
