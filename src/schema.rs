@@ -106,6 +106,10 @@ pub fn profile() -> Value {
                         "retrieved": {"type": "string", "pattern": DATE},
                         "snapshot": {"type": "string", "description": "archived copy, relative to the vendor folder"},
                         "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                        "archive_repository": {"type": "string", "description": "the Open Terms Archive versions repository the snapshot came from"},
+                        "archive_path": {"type": "string", "description": "the document's path in that repository"},
+                        "archive_commit": {"type": "string", "description": "the commit that recorded the version"},
+                        "archive_recorded": {"type": "string", "pattern": DATE, "description": "the day the archive recorded the version"},
                         "notes": {"type": "string"}
                     }
                 }

@@ -6,7 +6,9 @@ mod check;
 mod diff;
 mod evaluate;
 mod explain;
+mod import;
 mod output;
+mod snapshot;
 mod test;
 
 use crate::diag::Diagnostic;
@@ -80,6 +82,14 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
+    #[command(after_help = "Examples:
+  diligence snapshot acme terms ~/Downloads/terms.html --authority contract
+  diligence snapshot acme dpa https://acme.example/dpa.pdf --authority dpa --retrieved 2026-11-24
+The same content again changes nothing; a changed document is a new dated file.")]
+    Snapshot(snapshot::SnapshotArgs),
+    /// Import document versions from an Open Terms Archive clone
+    Import(import::ImportArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -135,6 +145,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Snapshot(args) => snapshot::run(&cli.global, args),
+        Command::Import(args) => import::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -2,6 +2,7 @@
 
 pub mod policy;
 pub mod profile;
+pub mod profile_edit;
 pub mod quotes;
 pub mod resolve;
 pub mod vocabulary;

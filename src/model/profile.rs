@@ -179,6 +179,19 @@ struct RawSource {
     snapshot: Option<Spanned<String>>,
     #[serde(default)]
     sha256: Option<Spanned<String>>,
+    /// Provenance of a snapshot taken from an Open Terms Archive versions repository
+    /// (`diligence import ota`); read by `diligence refresh` from the file itself.
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_repository: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_path: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_commit: Option<String>,
+    #[serde(default)]
+    archive_recorded: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     notes: Option<String>,
@@ -374,6 +387,7 @@ fn build_source(
     };
     let last_updated = date(&raw.last_updated, "last_updated");
     let retrieved = date(&raw.retrieved, "retrieved");
+    let _ = date(&raw.archive_recorded, "archive_recorded");
     if raw.snapshot.is_none() && authority != Authority::ThirdParty {
         problems.push(
             Diagnostic::error(format!(
