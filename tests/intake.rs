@@ -26,8 +26,14 @@ fn git(dir: &Path, args: &[&str], date: Option<&str>) {
     if let Some(d) = date {
         cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
     }
-    let out = cmd.output().expect("git must be installed to run these tests");
-    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    let out = cmd
+        .output()
+        .expect("git must be installed to run these tests");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// Rebuilds the recorded history of `manifest.tsv` as a versions repository; `upto` limits it
@@ -37,7 +43,10 @@ fn ota_repo(dir: &Path, upto: Option<&str>) -> PathBuf {
     std::fs::create_dir_all(&repo).unwrap();
     git(&repo, &["init", "-q"], None);
     let manifest = std::fs::read_to_string(fixtures().join("ota/manifest.tsv")).unwrap();
-    for line in manifest.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         let (date, path, file, subject) = (cols[0], cols[1], cols[2], cols[3]);
         if upto.is_some_and(|u| date >= u) {
@@ -55,7 +64,10 @@ fn ota_repo(dir: &Path, upto: Option<&str>) -> PathBuf {
 /// Adds the newer recorded versions to a repository built with `upto`.
 fn ota_continue(repo: &Path, from: &str) {
     let manifest = std::fs::read_to_string(fixtures().join("ota/manifest.tsv")).unwrap();
-    for line in manifest.lines().filter(|l| !l.starts_with('#') && !l.is_empty()) {
+    for line in manifest
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.is_empty())
+    {
         let cols: Vec<&str> = line.split('\t').collect();
         if cols[0] < from {
             continue;
@@ -117,7 +129,9 @@ fn silent_server() -> String {
 /// list draws only a filled rectangle: a page without a text layer, like a scan).
 fn pdf(pages: &[&[&str]]) -> Vec<u8> {
     let mut objs: Vec<String> = Vec::new();
-    let kids: Vec<String> = (0..pages.len()).map(|i| format!("{} 0 R", 4 + 2 * i)).collect();
+    let kids: Vec<String> = (0..pages.len())
+        .map(|i| format!("{} 0 R", 4 + 2 * i))
+        .collect();
     objs.push("<< /Type /Catalog /Pages 2 0 R >>".into());
     objs.push(format!(
         "<< /Type /Pages /Kids [{}] /Count {} >>",
@@ -245,7 +259,11 @@ fn the_same_document_again_changes_nothing_and_a_new_version_is_a_new_file() {
         .success()
         .stderr(predicate::str::contains("unchanged"));
     assert_eq!(ws.read("vendors/newco/profile.yaml"), before);
-    assert!(!ws.path().join("vendors/newco/sources/terms.2026-11-21.md").exists());
+    assert!(
+        !ws.path()
+            .join("vendors/newco/sources/terms.2026-11-21.md")
+            .exists()
+    );
 
     ws.write(
         "inbox/terms.html",
@@ -286,7 +304,10 @@ fn updating_a_source_keeps_the_profile_comments_and_layout() {
         .success()
         .stderr(predicate::str::contains("updated source `terms`"));
     let after = ws.read("vendors/acme/profile.yaml");
-    let sha = format!("{:x}", sha2_digest(&ws.read("vendors/acme/sources/terms.2026-11-22.md")));
+    let sha = format!(
+        "{:x}",
+        sha2_digest(&ws.read("vendors/acme/sources/terms.2026-11-22.md"))
+    );
     let expected = before
         .replace(
             "    retrieved: 2026-10-01   # first copy\n",
@@ -315,9 +336,15 @@ fn snapshot_fetches_a_url_and_decodes_its_declared_charset() {
         .assert()
         .success();
     let md = ws.read("vendors/acme/sources/dpa.2026-11-23.md");
-    assert!(md.contains("Personal Data Breach \u{2013} without exception."), "{md}");
+    assert!(
+        md.contains("Personal Data Breach \u{2013} without exception."),
+        "{md}"
+    );
     let profile = ws.read("vendors/acme/profile.yaml");
-    assert!(profile.contains(&format!("    url: \"{url}\"")), "{profile}");
+    assert!(
+        profile.contains(&format!("    url: \"{url}\"")),
+        "{profile}"
+    );
     assert!(profile.contains("    title: \"Acme DPA\""), "{profile}");
 }
 
@@ -357,8 +384,14 @@ fn snapshot_reads_pdf_text_without_running_headers_page_numbers_or_split_words()
         .stderr(predicate::str::contains("(PDF,"));
     let text = ws.read("vendors/acme/sources/api-terms.2026-11-23.md");
     assert!(text.contains("all obligations"), "{text}");
-    assert!(text.contains("Acme deletes Customer Content within thirty (30) days."), "{text}");
-    assert!(!text.contains("CONFIDENTIAL") && !text.contains("Page 2"), "{text}");
+    assert!(
+        text.contains("Acme deletes Customer Content within thirty (30) days."),
+        "{text}"
+    );
+    assert!(
+        !text.contains("CONFIDENTIAL") && !text.contains("Page 2"),
+        "{text}"
+    );
 }
 
 /// Runs a command that must fail with exit 2 and leave the profile as it was.
@@ -370,7 +403,11 @@ fn refused(ws_path: &Path, cmd: &mut assert_cmd::Command, message: &str) {
         .code(2)
         .stderr(predicate::str::contains(message));
     assert_eq!(std::fs::read(&profile).ok(), before, "profile.yaml changed");
-    assert_eq!(list(&ws_path.join("vendors/acme/sources")), sources, "sources/ changed");
+    assert_eq!(
+        list(&ws_path.join("vendors/acme/sources")),
+        sources,
+        "sources/ changed"
+    );
 }
 
 fn list(dir: &Path) -> Vec<String> {
@@ -400,7 +437,11 @@ fn bad_documents_are_refused_and_change_nothing() {
         c
     };
     let png = file("logo.png", b"\x89PNG\r\n\x1a\n\0\0\0\rIHDR");
-    refused(ws.path(), &mut snapshot(&png), "a PNG image, not a document");
+    refused(
+        ws.path(),
+        &mut snapshot(&png),
+        "a PNG image, not a document",
+    );
     let bin = file("terms.doc", b"text\0\0\x01binary");
     refused(ws.path(), &mut snapshot(&bin), "a binary file");
     let scan = file("scan.pdf", &pdf(&[&[], &[]]));
@@ -415,7 +456,11 @@ fn bad_documents_are_refused_and_change_nothing() {
         "the HTML declares no charset and is not UTF-8",
     );
     let latin1_text = file("terms.txt", b"donn\xE9es");
-    refused(ws.path(), &mut snapshot(&latin1_text), "the text is not UTF-8");
+    refused(
+        ws.path(),
+        &mut snapshot(&latin1_text),
+        "the text is not UTF-8",
+    );
     refused(
         ws.path(),
         &mut snapshot(&ws.path().join("inbox/missing.html")),
@@ -463,11 +508,28 @@ fn import_ota_archives_the_version_in_force_with_its_provenance() {
         .stderr(predicate::str::contains(
             "archived vendors/mistral/sources/terms.2025-12-15.md  (change, recorded 2025-12-15",
         ));
-    let archived = std::fs::read_to_string(ws.path().join("vendors/mistral/sources/terms.2025-12-15.md")).unwrap();
-    let original = std::fs::read_to_string(fixtures().join("mistral-versions/vendors/mistral/sources/commercial-terms.md")).unwrap();
+    let archived = std::fs::read_to_string(
+        ws.path()
+            .join("vendors/mistral/sources/terms.2025-12-15.md"),
+    )
+    .unwrap();
+    let original = std::fs::read_to_string(
+        fixtures().join("mistral-versions/vendors/mistral/sources/commercial-terms.md"),
+    )
+    .unwrap();
     assert_eq!(archived, original);
     let profile = std::fs::read_to_string(ws.path().join("vendors/mistral/profile.yaml")).unwrap();
-    let head = git_out(&repo, &["log", "--format=%H", "-n1", "--before=2025-12-16", "--", "Le Chat/Commercial Terms.md"]);
+    let head = git_out(
+        &repo,
+        &[
+            "log",
+            "--format=%H",
+            "-n1",
+            "--before=2025-12-16",
+            "--",
+            "Le Chat/Commercial Terms.md",
+        ],
+    );
     for line in [
         "    snapshot: sources/terms.2025-12-15.md".to_string(),
         "    archive_path: \"Le Chat/Commercial Terms.md\"".to_string(),
@@ -502,19 +564,27 @@ fn import_ota_archives_the_version_in_force_with_its_provenance() {
         ]
     );
     let profile = std::fs::read_to_string(ws.path().join("vendors/mistral/profile.yaml")).unwrap();
-    assert!(profile.contains("    snapshot: sources/terms.2026-05-28.md"), "{profile}");
+    assert!(
+        profile.contains("    snapshot: sources/terms.2026-05-28.md"),
+        "{profile}"
+    );
     let notice = std::fs::read_to_string(ws.path().join("vendors/mistral/NOTICE.md")).unwrap();
     assert_eq!(notice.matches("- `sources/terms.").count(), 6, "{notice}");
     assert_eq!(notice.matches("ODC-BY").count(), 1);
     // Importing again archives nothing new.
-    import(&["--all"])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("already archived").and(predicate::str::is_match("(?m)^archived ").unwrap().not()));
+    import(&["--all"]).assert().success().stderr(
+        predicate::str::contains("already archived")
+            .and(predicate::str::is_match("(?m)^archived ").unwrap().not()),
+    );
 }
 
 fn git_out(dir: &Path, args: &[&str]) -> String {
-    let out = Command::new("git").arg("-C").arg(dir).args(args).output().unwrap();
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .output()
+        .unwrap();
     String::from_utf8(out.stdout).unwrap()
 }
 
@@ -527,7 +597,14 @@ fn import_ota_refuses_what_is_not_in_the_archive() {
         let mut c = ws.cmd();
         c.args(["import", "ota", "--repo"])
             .arg(repo)
-            .args(["--service", service, "--document", document, "acme", "terms"])
+            .args([
+                "--service",
+                service,
+                "--document",
+                document,
+                "acme",
+                "terms",
+            ])
             .args(extra);
         c
     };
@@ -548,13 +625,23 @@ fn import_ota_refuses_what_is_not_in_the_archive() {
     );
     refused(
         ws.path(),
-        &mut import(&repo, "Le Chat", "Commercial Terms", &["--at", "2025-01-01"]),
+        &mut import(
+            &repo,
+            "Le Chat",
+            "Commercial Terms",
+            &["--at", "2025-01-01"],
+        ),
         "--at 2025-01-01 is before the first record of Le Chat/Commercial Terms.md (first recorded 2025-11-11)",
     );
     // A folder that is not a git repository, and a repository that records no versions.
     refused(
         ws.path(),
-        &mut import(&ws.path().join("vendors"), "Le Chat", "Commercial Terms", &[]),
+        &mut import(
+            &ws.path().join("vendors"),
+            "Le Chat",
+            "Commercial Terms",
+            &[],
+        ),
         "is not an Open Terms Archive versions repository",
     );
     let plain = dir.path().join("plain");
@@ -562,10 +649,192 @@ fn import_ota_refuses_what_is_not_in_the_archive() {
     git(&plain, &["init", "-q"], None);
     std::fs::write(plain.join("README.md"), "hello\n").unwrap();
     git(&plain, &["add", "-A"], None);
-    git(&plain, &["commit", "-q", "-m", "Initial commit"], Some("2026-01-01T00:00:00Z"));
+    git(
+        &plain,
+        &["commit", "-q", "-m", "Initial commit"],
+        Some("2026-01-01T00:00:00Z"),
+    );
     refused(
         ws.path(),
         &mut import(&plain, "Le Chat", "Commercial Terms", &[]),
         "no commit records a version",
     );
+}
+
+/// The Mistral workspace citing the terms as the archive recorded them on 2025-12-15, with an
+/// archive that has recorded nothing newer yet.
+fn mistral_citing_the_archive(dir: &Path) -> (tempfile::TempDir, PathBuf) {
+    let repo = ota_repo(dir, Some("2026-01-01"));
+    let ws = mistral_ws();
+    diligence(ws.path())
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Le Chat",
+            "--document",
+            "Commercial Terms",
+            "mistral",
+            "terms",
+        ])
+        .assert()
+        .success();
+    (ws, repo)
+}
+
+#[test]
+fn refresh_names_exactly_the_facts_a_real_version_change_breaks() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, repo) = mistral_citing_the_archive(dir.path());
+    let refresh = |format: &str| {
+        let mut c = diligence(ws.path());
+        c.args(["refresh", "--repo"]).arg(&repo).args([
+            "--format",
+            format,
+            "--today",
+            common::TODAY,
+        ]);
+        c
+    };
+    refresh("table")
+        .assert()
+        .code(0)
+        .stdout(predicate::str::contains("up to date"));
+
+    // The archive records the 2026 versions; the profile still cites 2025-12-15.
+    ota_continue(&repo, "2026-01-01");
+    let profile_before = std::fs::read(ws.path().join("vendors/mistral/profile.yaml")).unwrap();
+    let out = refresh("json").assert().code(1).get_output().stdout.clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let source = &v["sources"][0];
+    assert_eq!(source["path"], "Le Chat/Commercial Terms.md");
+    let newer: Vec<&str> = source["newer"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| n["snapshot"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        newer,
+        [
+            "sources/terms.2026-03-12.md",
+            "sources/terms.2026-04-08.md",
+            "sources/terms.2026-05-28.md"
+        ]
+    );
+    let status = |wanted: &str| -> Vec<String> {
+        source["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|f| f["status"] == wanted)
+            .map(|f| f["fact"].as_str().unwrap().to_string())
+            .collect()
+    };
+    // Sections 4.1 and 4.2 were rewritten ("Customer Data and Outputs"); 8.1, 12.3 and 13.3
+    // kept their wording and their place.
+    assert_eq!(status("broken"), ["licence_scope", "training_on_inputs"]);
+    assert_eq!(
+        status("verifies"),
+        ["dpa", "ip_indemnity", "terms_change_notice_days"]
+    );
+    let training = source["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fact"] == "training_on_inputs")
+        .unwrap();
+    assert_eq!(training["now_in"], "4.2");
+    assert!(
+        training["diff"].as_str().unwrap().contains("[-Content-]"),
+        "{training}"
+    );
+    assert_eq!(
+        v["verdicts"],
+        serde_json::json!([{"vendor": "mistral", "offering": "le-chat", "classification": "confidential",
+            "old": "go", "new": "hold", "worse": true}])
+    );
+    // The versions are archived with their attribution; the profile is the reviewer's to change.
+    for date in ["2026-03-12", "2026-04-08", "2026-05-28"] {
+        assert!(
+            ws.path()
+                .join(format!("vendors/mistral/sources/terms.{date}.md"))
+                .is_file()
+        );
+    }
+    let notice = std::fs::read_to_string(ws.path().join("vendors/mistral/NOTICE.md")).unwrap();
+    assert_eq!(notice.matches("- `sources/terms.").count(), 4, "{notice}");
+    assert_eq!(
+        std::fs::read(ws.path().join("vendors/mistral/profile.yaml")).unwrap(),
+        profile_before
+    );
+
+    refresh("table")
+        .assert()
+        .code(1)
+        .stdout(
+            predicate::str::contains("training_on_inputs")
+                .and(predicate::str::contains("broken (closest in §4.2)")),
+        )
+        .stdout(predicate::str::contains("(already archived)"))
+        .stdout(predicate::str::contains(
+            "mistral/le-chat confidential: go -> hold",
+        ));
+    refresh("markdown")
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| ip_indemnity | le-chat | still verifies | §8.1 |",
+        ))
+        .stdout(predicate::str::contains(
+            "| mistral/le-chat | confidential | go | hold |",
+        ));
+
+    // Citing the latest version (a reviewer's decision) makes the refresh quiet again.
+    diligence(ws.path())
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Le Chat",
+            "--document",
+            "Commercial Terms",
+            "mistral",
+            "terms",
+        ])
+        .assert()
+        .success();
+    refresh("table").assert().code(0);
+}
+
+#[test]
+fn refresh_refuses_an_archive_that_does_not_hold_the_cited_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, _) = mistral_citing_the_archive(dir.path());
+    // A rebuilt archive: the same texts, other commit ids.
+    let rebuilt = tempfile::tempdir().unwrap();
+    let other_repo = ota_repo(rebuilt.path(), Some("2025-12-16"));
+    git(
+        &other_repo,
+        &[
+            "commit",
+            "-q",
+            "--amend",
+            "-m",
+            "Record new changes of Le Chat Commercial Terms",
+        ],
+        Some("2025-12-15T23:40:00Z"),
+    );
+    diligence(ws.path())
+        .args(["refresh", "--repo"])
+        .arg(&other_repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("which is not in the history of"));
+    diligence(ws.path())
+        .args(["refresh", "nobody", "--repo"])
+        .arg(&other_repo)
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("no vendor `nobody`"));
 }

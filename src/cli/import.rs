@@ -163,7 +163,11 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
     for (v, s) in &archived {
         eprintln!(
             "{} vendors/{}/{}  ({}, recorded {}, commit {})",
-            if s.new { "archived" } else { "already archived" },
+            if s.new {
+                "archived"
+            } else {
+                "already archived"
+            },
             args.vendor,
             s.rel,
             v.kind(),

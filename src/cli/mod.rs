@@ -8,6 +8,7 @@ mod evaluate;
 mod explain;
 mod import;
 mod output;
+mod refresh;
 mod snapshot;
 mod test;
 
@@ -90,6 +91,12 @@ The same content again changes nothing; a changed document is a new dated file."
     Snapshot(snapshot::SnapshotArgs),
     /// Import document versions from an Open Terms Archive clone
     Import(import::ImportArgs),
+    /// Newer archived versions of the sources: which facts and verdicts they break
+    #[command(after_help = "Examples:
+  git -C /tmp/ota pull && diligence refresh --repo /tmp/ota
+  diligence refresh mistral --repo /tmp/ota --format markdown
+Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 invalid input.")]
+    Refresh(refresh::RefreshArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -147,6 +154,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Explain(args) => explain::run(&cli.global, args),
         Command::Snapshot(args) => snapshot::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
+        Command::Refresh(args) => refresh::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -40,8 +40,9 @@ pub fn check_workspace(root: &Path) -> Result<(), Diagnostic> {
         Ok(())
     } else {
         Err(
-            Diagnostic::error(format!("`{}` is not a diligence workspace", root.display()))
-                .hint("run inside a workspace, pass -C DIR, or create one with `diligence init DIR`"),
+            Diagnostic::error(format!("`{}` is not a diligence workspace", root.display())).hint(
+                "run inside a workspace, pass -C DIR, or create one with `diligence init DIR`",
+            ),
         )
     }
 }
@@ -51,10 +52,11 @@ pub fn check_authority(a: &str) -> Result<(), Diagnostic> {
     if names.contains(&a) {
         return Ok(());
     }
-    Err(
-        Diagnostic::error(format!("--authority `{a}` is not one of: {}", names.join(", ")))
-            .maybe_hint(did_you_mean(a, names.iter().copied())),
-    )
+    Err(Diagnostic::error(format!(
+        "--authority `{a}` is not one of: {}",
+        names.join(", ")
+    ))
+    .maybe_hint(did_you_mean(a, names.iter().copied())))
 }
 
 fn read_document(args: &SnapshotArgs) -> Result<(Vec<u8>, Option<String>), Diagnostic> {
@@ -74,7 +76,8 @@ fn read_document(args: &SnapshotArgs) -> Result<(Vec<u8>, Option<String>), Diagn
             .in_file(args.document.clone())
             .hint("give a readable file, or an http(s):// URL")
     };
-    let meta = std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
+    let meta =
+        std::fs::metadata(path).map_err(|e| fail(format!("cannot read the document: {e}")))?;
     if !meta.is_file() {
         return Err(fail("the document is not a regular file".into()));
     }
@@ -131,10 +134,9 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
 
     let stored = intake::plan_snapshot(&vendor_dir, &args.source, date, &doc.markdown);
     let mut fields: Vec<(&'static str, String)> = Vec::new();
-    let title = args
-        .title
-        .clone()
-        .or_else(|| is_new_source.then(|| doc.title.clone().unwrap_or_else(|| args.source.clone())));
+    let title = args.title.clone().or_else(|| {
+        is_new_source.then(|| doc.title.clone().unwrap_or_else(|| args.source.clone()))
+    });
     if let Some(t) = title {
         fields.push(("title", t));
     }
@@ -179,8 +181,14 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
             Vec::new()
         },
     };
-    let profile = intake::plan_profile(root, &record, || super::author::vendor_skeleton(&args.vendor))?;
-    intake::commit(&vendor_dir, &[(stored.clone(), doc.markdown.clone())], Some(&profile))?;
+    let profile = intake::plan_profile(root, &record, || {
+        super::author::vendor_skeleton(&args.vendor)
+    })?;
+    intake::commit(
+        &vendor_dir,
+        &[(stored.clone(), doc.markdown.clone())],
+        Some(&profile),
+    )?;
     if stored.new {
         eprintln!(
             "archived vendors/{}/{} ({}, {words} words)",

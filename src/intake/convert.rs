@@ -40,7 +40,11 @@ const SKIPPED_TAGS: [&str; 13] = [
 
 /// Converts a document. `name` is the file name or URL shown in messages; `content_type` is the
 /// HTTP Content-Type when the document was fetched.
-pub fn convert(bytes: &[u8], name: &str, content_type: Option<&str>) -> Result<Converted, Diagnostic> {
+pub fn convert(
+    bytes: &[u8],
+    name: &str,
+    content_type: Option<&str>,
+) -> Result<Converted, Diagnostic> {
     let err = |msg: String, hint: &str| Diagnostic::error(msg).in_file(name.to_string()).hint(hint);
     if bytes.starts_with(b"%PDF-") {
         let markdown = pdf_to_text(bytes, name)?;
@@ -61,7 +65,9 @@ pub fn convert(bytes: &[u8], name: &str, content_type: Option<&str>) -> Result<C
         .and_then(|c| c.split(';').next())
         .map(|m| m.trim().to_ascii_lowercase());
     let lower = name.to_ascii_lowercase();
-    let by_name = [".html", ".htm", ".xhtml"].iter().any(|e| lower.ends_with(e));
+    let by_name = [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| lower.ends_with(e));
     let by_type = mime.as_deref().is_some_and(|m| m.contains("html"));
     if by_type || by_name || looks_like_html(bytes) {
         let html = decode_html(bytes, content_type, name)?;
@@ -83,8 +89,8 @@ pub fn convert(bytes: &[u8], name: &str, content_type: Option<&str>) -> Result<C
             title,
         });
     }
-    let text = std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes))
-        .map_err(|e| {
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
             err(
                 format!(
                     "the text is not UTF-8 (invalid byte at offset {})",
@@ -214,7 +220,11 @@ fn html_title(html: &str) -> Option<String> {
     let start = lower.find("<title")?;
     let open_end = start + lower[start..].find('>')? + 1;
     let close = open_end + lower[open_end..].find("</title")?;
-    let title = html.get(open_end..close)?.split_whitespace().collect::<Vec<_>>().join(" ");
+    let title = html
+        .get(open_end..close)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
     let title = title
         .replace("&amp;", "&")
         .replace("&#39;", "'")
@@ -355,7 +365,9 @@ pub fn clean_pdf_pages(pages: &[String]) -> String {
         let n = lines.len();
         for (i, line) in lines.iter().enumerate() {
             let at_edge = i < EDGE_LINES || i + EDGE_LINES >= n;
-            let running = seen.get(&fold_digits(line)).is_some_and(|&c| c >= threshold);
+            let running = seen
+                .get(&fold_digits(line))
+                .is_some_and(|&c| c >= threshold);
             if at_edge && (running || is_page_number(line)) {
                 continue;
             }
@@ -422,7 +434,10 @@ mod tests {
         assert!(c.markdown.contains("# Acme Terms"), "{}", c.markdown);
         // Markdown escapes a number that would start a list; quotes compare without the escape.
         assert!(c.markdown.contains("## 2\\. Data"), "{}", c.markdown);
-        assert!(c.markdown.contains("2.1 Acme shall not use Customer Content"));
+        assert!(
+            c.markdown
+                .contains("2.1 Acme shall not use Customer Content")
+        );
         for gone in ["alert", "Home", "Cookie", "p{}"] {
             assert!(!c.markdown.contains(gone), "{gone} in {}", c.markdown);
         }
@@ -433,7 +448,11 @@ mod tests {
         let mut html = b"<html><head><meta charset=\"windows-1252\"></head><body><p>Caf".to_vec();
         html.extend_from_slice(b"\xE9 \x93quoted\x94</p></body></html>");
         let c = convert(&html, "t.html", None).unwrap();
-        assert!(c.markdown.contains("Caf\u{e9} \u{201c}quoted\u{201d}"), "{}", c.markdown);
+        assert!(
+            c.markdown.contains("Caf\u{e9} \u{201c}quoted\u{201d}"),
+            "{}",
+            c.markdown
+        );
         let undeclared = b"<html><body><p>Caf\xE9</p></body></html>";
         let e = convert(undeclared, "t.html", None).unwrap_err();
         assert!(e.message.contains("declares no charset"), "{}", e.message);

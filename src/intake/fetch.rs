@@ -28,7 +28,9 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Fetched, Diagnostic> {
         .user_agent(concat!("diligence/", env!("CARGO_PKG_VERSION")))
         .build()
         .into();
-    let fail = |why: String, hint: &str| Diagnostic::error(format!("cannot fetch {url}: {why}")).hint(hint);
+    let fail = |why: String, hint: &str| {
+        Diagnostic::error(format!("cannot fetch {url}: {why}")).hint(hint)
+    };
     let mut response = agent.get(url).call().map_err(|e| match e {
         ureq::Error::Timeout(_) => fail(
             format!("no complete answer within {} s", timeout.as_secs_f64()),
@@ -69,7 +71,10 @@ pub fn fetch(url: &str, timeout: Duration) -> Result<Fetched, Diagnostic> {
                 format!("no complete answer within {} s", timeout.as_secs_f64()),
                 "try again later or with a longer --timeout",
             ),
-            other => fail(other.to_string(), "try again, or save the page in a browser"),
+            other => fail(
+                other.to_string(),
+                "try again, or save the page in a browser",
+            ),
         })?;
     Ok(Fetched {
         bytes,

@@ -9,6 +9,7 @@
 pub mod convert;
 pub mod fetch;
 pub mod ota;
+pub mod refresh;
 
 use crate::diag::Diagnostic;
 use crate::model::profile::valid_id;

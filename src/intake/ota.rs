@@ -38,7 +38,10 @@ impl Version {
     pub fn kind(&self) -> &'static str {
         if self.subject.starts_with("First record of") {
             "first record"
-        } else if self.subject.starts_with("Apply technical or declaration upgrade") {
+        } else if self
+            .subject
+            .starts_with("Apply technical or declaration upgrade")
+        {
             "technical upgrade"
         } else {
             "change"
@@ -73,9 +76,9 @@ impl Repo {
         let subjects = repo
             .git(&["log", "--format=%s", "-n", "500", "HEAD"])
             .map_err(|e| not_a_repo(path, &e))?;
-        let records = subjects.lines().any(|s| {
-            s.starts_with("First record of ") || s.starts_with("Record new changes of ")
-        });
+        let records = subjects
+            .lines()
+            .any(|s| s.starts_with("First record of ") || s.starts_with("Record new changes of "));
         if !records {
             return Err(not_a_repo(
                 path,
@@ -190,7 +193,8 @@ impl Repo {
         let mut versions = Vec::new();
         for line in out.lines() {
             let mut parts = line.splitn(3, '\x1f');
-            let (Some(commit), Some(when), Some(subject)) = (parts.next(), parts.next(), parts.next())
+            let (Some(commit), Some(when), Some(subject)) =
+                (parts.next(), parts.next(), parts.next())
             else {
                 continue;
             };
@@ -221,15 +225,21 @@ pub fn version_at<'v>(
     date: Date,
     path: &str,
 ) -> Result<&'v Version, Diagnostic> {
-    versions.iter().rev().find(|v| v.date <= date).ok_or_else(|| {
-        let first = versions
-            .first()
-            .map_or("never".to_string(), |v| v.date.to_string());
-        Diagnostic::error(format!(
-            "--at {date} is before the first record of {path} (first recorded {first})"
-        ))
-        .hint(format!("give a date on or after {first}, or leave --at out for the latest version"))
-    })
+    versions
+        .iter()
+        .rev()
+        .find(|v| v.date <= date)
+        .ok_or_else(|| {
+            let first = versions
+                .first()
+                .map_or("never".to_string(), |v| v.date.to_string());
+            Diagnostic::error(format!(
+                "--at {date} is before the first record of {path} (first recorded {first})"
+            ))
+            .hint(format!(
+                "give a date on or after {first}, or leave --at out for the latest version"
+            ))
+        })
 }
 
 /// The authority a document type usually has (the user can say otherwise with --authority).
@@ -265,7 +275,9 @@ pub fn notice_text(old: Option<&str>, lines: &[String]) -> Option<String> {
         // New lines go after the last list item, else at the end.
         match text.rfind("\n- ") {
             Some(i) => {
-                let end = text[i + 1..].find('\n').map_or(text.len(), |e| i + 1 + e + 1);
+                let end = text[i + 1..]
+                    .find('\n')
+                    .map_or(text.len(), |e| i + 1 + e + 1);
                 text.insert_str(end.min(text.len()), &list);
             }
             None => {
@@ -370,9 +382,15 @@ mod tests {
         let new = notice_text(None, &["- `sources/a.md`: x".into()]).unwrap();
         assert!(new.contains("- `sources/a.md`: x\n"));
         assert!(new.contains("ODC-BY 1.0"));
-        assert_eq!(notice_text(Some(&new), &["- `sources/a.md`: x".into()]), None);
+        assert_eq!(
+            notice_text(Some(&new), &["- `sources/a.md`: x".into()]),
+            None
+        );
         let more = notice_text(Some(&new), &["- `sources/b.md`: y".into()]).unwrap();
-        assert!(more.contains("- `sources/a.md`: x\n- `sources/b.md`: y\n"), "{more}");
+        assert!(
+            more.contains("- `sources/a.md`: x\n- `sources/b.md`: y\n"),
+            "{more}"
+        );
         assert_eq!(more.matches("ODC-BY").count(), 1);
     }
 

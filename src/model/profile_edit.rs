@@ -13,8 +13,7 @@ use std::collections::BTreeMap;
 /// double-quoted (JSON string syntax is valid YAML).
 pub fn scalar(s: &str) -> String {
     let plain = s.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && s
-            .chars()
+        && s.chars()
             .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c))
         && s.parse::<f64>().is_err()
         && !matches!(
@@ -249,9 +248,14 @@ pub fn set_source(
             if empty {
                 // `sources:`, `sources: {}` or `sources: null`: children go below the key.
                 let line = t.line(key_line).to_string();
-                let (a, b) = value_range(&line, key.referenced.column() as u32).ok_or_else(
-                    || edit_error(file, span_pos(key), "cannot read the `sources:` line".into()),
-                )?;
+                let (a, b) =
+                    value_range(&line, key.referenced.column() as u32).ok_or_else(|| {
+                        edit_error(
+                            file,
+                            span_pos(key),
+                            "cannot read the `sources:` line".into(),
+                        )
+                    })?;
                 let kept = format!("{}{}", line[..a].trim_end(), &line[b..]);
                 t.replaced.insert(key_line, Some(kept));
                 t.insert_after(key_line, entry_lines(key_indent + 2, key_indent + 4));
@@ -412,7 +416,15 @@ fn verify(
 /// Reads one text field of a source from the profile's text (`None` when absent).
 pub fn source_field(text: &str, file: &str, id: &str, field: &str) -> Option<String> {
     let root: Spanned<Node> = yaml::parse(text, file).ok()?;
-    match &root.value.get("sources")?.value.get(id)?.value.get(field)?.value {
+    match &root
+        .value
+        .get("sources")?
+        .value
+        .get(id)?
+        .value
+        .get(field)?
+        .value
+    {
         Node::Str(s) => Some(s.clone()),
         Node::Int(i) => Some(i.to_string()),
         _ => None,
