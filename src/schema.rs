@@ -58,7 +58,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
                         "source": {"type": "string", "description": "a source id from `sources:`"},
                         "section": {"type": ["string", "number"]},
                         "quote": {"type": "string", "description": "verbatim text of the source's snapshot"},
-                        "note": {"type": "string"}
+                        "note": {"type": "string"},
+                        "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
                     }
                 }
             }

@@ -249,6 +249,17 @@ fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
     for o in &p.offerings {
         for f in o.facts.values() {
             for c in &f.claims {
+                if c.draft {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}`: draft claim (proposed by `diligence extract`), not counted: confirm or delete",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
+                    );
+                }
                 if let Verification::Failed { reason } = &c.verification {
                     out.push(
                         Diagnostic::error(format!(

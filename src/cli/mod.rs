@@ -6,6 +6,7 @@ mod check;
 mod diff;
 mod evaluate;
 mod explain;
+mod extract;
 mod import;
 mod output;
 mod refresh;
@@ -97,6 +98,12 @@ The same content again changes nothing; a changed document is a new dated file."
   diligence refresh mistral --repo /tmp/ota --format markdown
 Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 invalid input.")]
     Refresh(refresh::RefreshArgs),
+    /// Candidate claims from a source's snapshot (quotes cut from it); --write adds drafts
+    #[command(after_help = "Examples:
+  diligence extract acme terms
+  diligence extract acme terms --fact training_on_inputs --format json
+  diligence extract acme terms --offering api --write   # claims marked `draft: true`")]
+    Extract(extract::ExtractArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -155,6 +162,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Snapshot(args) => snapshot::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
         Command::Refresh(args) => refresh::run(&cli.global, args),
+        Command::Extract(args) => extract::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -7,6 +7,7 @@
 use crate::diag::Diagnostic;
 use crate::diff::{self, VerdictChange};
 use crate::evaluation::{self, Evaluation, Request};
+use crate::intake::clauses::clause_number;
 use crate::intake::ota::{self, Repo};
 use crate::intake::{Stored, plan_profile};
 use crate::model::profile_edit;
@@ -368,30 +369,6 @@ impl Sections {
     }
 }
 
-/// The clause number a line starts with, after heading marks and emphasis: "4.2", "12", "3.1.4".
-pub fn clause_number(line: &str) -> Option<String> {
-    let t =
-        line.trim_start_matches(|c: char| c == '#' || c == '*' || c == '_' || c.is_whitespace());
-    let num: String = t
-        .chars()
-        .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '\\')
-        .filter(|c| *c != '\\')
-        .collect();
-    let num = num.trim_end_matches('.');
-    let rest = &t[t
-        .char_indices()
-        .find(|(_, c)| !(c.is_ascii_digit() || *c == '.' || *c == '\\'))
-        .map_or(t.len(), |(i, _)| i)..];
-    // "2026" alone or "30 days" are not clause numbers: a number is followed by a space and a
-    // word, and is short.
-    let ok = !num.is_empty()
-        && num.len() <= 12
-        && num.split('.').all(|p| !p.is_empty() && p.len() <= 3)
-        && (num.contains('.') || line.trim_start().starts_with('#'))
-        && rest.starts_with([' ', '*']);
-    ok.then(|| num.to_string())
-}
-
 /// Evaluates the vendors involved twice: as the profiles stand, and with the refreshed sources
 /// citing their latest version (in a temporary copy of the workspace).
 fn what_if(
@@ -479,18 +456,6 @@ fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn clause_numbers_are_read_from_headings_and_lines() {
-        assert_eq!(clause_number("## 4\\. Data"), Some("4".into()));
-        assert_eq!(
-            clause_number("**4.2 Training.** Mistral"),
-            Some("4.2".into())
-        );
-        assert_eq!(clause_number("12.3. If Customer"), Some("12.3".into()));
-        assert_eq!(clause_number("30 days after notice"), None);
-        assert_eq!(clause_number("2026 terms"), None);
-    }
 
     #[test]
     fn word_diff_marks_removed_and_added_words() {

@@ -104,12 +104,14 @@ pub struct Claim {
     pub note: Option<String>,
     pub at: Pos,
     pub verification: Verification,
+    /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
+    pub draft: bool,
 }
 
 impl Claim {
     /// Whether the claim takes part in resolving its fact.
     pub fn counts(&self) -> bool {
-        !matches!(self.verification, Verification::Failed { .. })
+        !self.draft && !matches!(self.verification, Verification::Failed { .. })
     }
 }
 
@@ -549,7 +551,7 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 5] = ["value", "source", "section", "quote", "note"];
+const CLAIM_FIELDS: [&str; 6] = ["value", "source", "section", "quote", "note", "draft"];
 
 fn is_claim_list(node: &Node) -> bool {
     match node {
@@ -588,6 +590,7 @@ fn build_claims(
                 note: None,
                 at: span_pos(node),
                 verification: Verification::Bare,
+                draft: false,
             }],
             Err(d) => {
                 problems.push(d);
@@ -692,6 +695,20 @@ fn build_claim(
         .get("note")
         .map(|s| text_field("note", s, what))
         .transpose()?;
+    let draft = match item.value.get("draft") {
+        None => false,
+        Some(d) => match &d.value {
+            Node::Bool(b) => *b,
+            other => {
+                return Err(Diagnostic::error(format!(
+                    "{what}: `draft` must be true or false, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(d))
+                .hint("`draft: true` marks a claim proposed by `diligence extract`; delete the line once you have confirmed the claim"));
+            }
+        },
+    };
     let verification = match ctx.snapshots.get(&source.id) {
         Some(Ok(snapshot)) => {
             if snapshot.contains(&quote) {
@@ -716,6 +733,7 @@ fn build_claim(
         note,
         at,
         verification,
+        draft,
     })
 }
 

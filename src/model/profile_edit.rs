@@ -413,6 +413,165 @@ fn verify(
     Ok(())
 }
 
+/// Appends a claim to `offerings.<offering>.facts.<fact>` (adding the fact, and `facts:`, when
+/// missing). `claim` is `(key, YAML text)`, written in that order. A fact written as a bare value
+/// is left alone (an error: the user decides between the two).
+pub fn add_claim(
+    text: &str,
+    file: &str,
+    offering: &str,
+    fact: &str,
+    claim: &[(&str, String)],
+) -> Result<String, Diagnostic> {
+    let root: Spanned<Node> = yaml::parse(text, file)?;
+    let mut t = Text::new(text);
+    let item = |dash_indent: usize| -> Vec<String> {
+        claim
+            .iter()
+            .enumerate()
+            .map(|(i, (k, v))| {
+                let lead = if i == 0 { "- " } else { "  " };
+                format!("{}{lead}{k}: {v}", " ".repeat(dash_indent))
+            })
+            .collect()
+    };
+    let offerings = root.value.get("offerings").ok_or_else(|| {
+        edit_error(
+            file,
+            span_pos(&root),
+            "the profile has no `offerings:`".into(),
+        )
+    })?;
+    let Node::Map(entries) = &offerings.value else {
+        return Err(edit_error(
+            file,
+            span_pos(offerings),
+            "`offerings:` is not a mapping".into(),
+        ));
+    };
+    let Some((okey, oval)) = entries.iter().find(|(k, _)| k.value == offering) else {
+        return Err(edit_error(
+            file,
+            span_pos(offerings),
+            format!("no offering `{offering}`"),
+        ));
+    };
+    let Node::Map(fields) = &oval.value else {
+        return Err(edit_error(
+            file,
+            span_pos(okey),
+            format!("offering `{offering}` is not a mapping"),
+        ));
+    };
+    let block = |f: &[(Spanned<String>, Spanned<Node>)],
+                 key: &Spanned<String>|
+     -> Result<usize, Diagnostic> {
+        match f.first() {
+            Some((k, _)) if line_of(k) > line_of(key) => Ok(k.referenced.column() as usize - 1),
+            _ => Err(edit_error(
+                file,
+                span_pos(key),
+                format!("`{}` is written in flow style ({{...}})", key.value),
+            )),
+        }
+    };
+    let field_indent = block(fields, okey)?;
+    let offering_indent = t.indent(line_of(okey));
+    match fields.iter().find(|(k, _)| k.value == "facts") {
+        None => {
+            let end = t.block_end(last_line(oval), offering_indent);
+            let mut lines = vec![format!("{}facts:", " ".repeat(field_indent))];
+            lines.push(format!("{}{fact}:", " ".repeat(field_indent + 2)));
+            lines.extend(item(field_indent + 4));
+            t.insert_after(end, lines);
+        }
+        Some((fkey, fval)) => {
+            let empty = match &fval.value {
+                Node::Null => true,
+                Node::Map(e) => e.is_empty(),
+                _ => false,
+            };
+            let facts_line = line_of(fkey);
+            if empty {
+                let line = t.line(facts_line).to_string();
+                let (a, b) =
+                    value_range(&line, fkey.referenced.column() as u32).ok_or_else(|| {
+                        edit_error(file, span_pos(fkey), "cannot read the `facts:` line".into())
+                    })?;
+                t.replaced.insert(
+                    facts_line,
+                    Some(format!("{}{}", line[..a].trim_end(), &line[b..])),
+                );
+                let mut lines = vec![format!("{}{fact}:", " ".repeat(field_indent + 2))];
+                lines.extend(item(field_indent + 4));
+                t.insert_after(facts_line, lines);
+            } else {
+                let Node::Map(facts) = &fval.value else {
+                    return Err(edit_error(
+                        file,
+                        span_pos(fval),
+                        "`facts:` is not a mapping".into(),
+                    ));
+                };
+                let fact_indent = block(facts, fkey)?;
+                match facts.iter().find(|(k, _)| k.value == fact) {
+                    None => {
+                        let end = t.block_end(last_line(fval), t.indent(facts_line));
+                        let mut lines = vec![format!("{}{fact}:", " ".repeat(fact_indent))];
+                        lines.extend(item(fact_indent + 2));
+                        t.insert_after(end, lines);
+                    }
+                    Some((k, v)) => {
+                        let Node::Seq(items) = &v.value else {
+                            return Err(Diagnostic::error(format!(
+                                "offering `{offering}`: fact `{fact}` is a bare value; a claim cannot be added to it"
+                            ))
+                            .in_file(file.to_string())
+                            .at(span_pos(k))
+                            .hint("turn it into a list of claims, or delete it, and run the command again"));
+                        };
+                        let first = items.first().map(line_of).unwrap_or(0);
+                        if first <= line_of(k) {
+                            return Err(edit_error(
+                                file,
+                                span_pos(k),
+                                format!("fact `{fact}` is written in flow style ([...])"),
+                            ));
+                        }
+                        let dash = t.indent(first);
+                        let end = t.block_end(last_line(v), t.indent(line_of(k)));
+                        t.insert_after(end, item(dash));
+                    }
+                }
+            }
+        }
+    }
+    let new = t.finish();
+    // The edit must parse and end with the claim asked for.
+    let check: Spanned<Node> = yaml::parse(&new, file).map_err(|_| {
+        Diagnostic::error(format!(
+            "could not add a claim to `{fact}` in place; the file was left untouched"
+        ))
+        .in_file(file.to_string())
+        .hint("add the claim by hand")
+    })?;
+    let ok = check
+        .value
+        .get("offerings")
+        .and_then(|o| o.value.get(offering))
+        .and_then(|o| o.value.get("facts"))
+        .and_then(|f| f.value.get(fact))
+        .is_some_and(|f| matches!(&f.value, Node::Seq(items) if items.last().is_some_and(|i| i.value.get(claim[0].0).is_some())));
+    if !ok {
+        return Err(Diagnostic::error(format!(
+            "could not add a claim to `{fact}` in place; the file was left untouched"
+        ))
+        .in_file(file.to_string())
+        .hint("add the claim by hand"));
+    }
+    Ok(new)
+}
+
 /// Reads one text field of a source from the profile's text (`None` when absent).
 pub fn source_field(text: &str, file: &str, id: &str, field: &str) -> Option<String> {
     let root: Spanned<Node> = yaml::parse(text, file).ok()?;
@@ -529,5 +688,22 @@ offerings:
         assert_eq!(scalar("yes"), "\"yes\"");
         assert_eq!(scalar("12"), "\"12\"");
         assert_eq!(scalar("Le Chat: \"terms\""), "\"Le Chat: \\\"terms\\\"\"");
+    }
+
+    #[test]
+    fn claims_are_appended_to_a_fact_or_a_new_fact() {
+        let text = "vendor: acme\nofferings:\n  api:\n    name: API   # the API\n    tier: api\n    facts:\n      dpa:\n        - value: online\n          source: terms\n          quote: \"x y\"\n      # more to come\n  app:\n    name: App\n    tier: consumer\n";
+        let claim = vec![
+            ("value", "never".to_string()),
+            ("source", "terms".to_string()),
+            ("draft", "true".to_string()),
+        ];
+        let new = add_claim(text, "p.yaml", "api", "training_on_inputs", &claim).unwrap();
+        assert!(new.contains("          quote: \"x y\"\n      training_on_inputs:\n        - value: never\n          source: terms\n          draft: true\n      # more to come\n"), "{new}");
+        let new = add_claim(&new, "p.yaml", "api", "dpa", &claim).unwrap();
+        assert!(new.contains("          quote: \"x y\"\n        - value: never\n          source: terms\n          draft: true\n      training_on_inputs:"), "{new}");
+        let new = add_claim(&new, "p.yaml", "app", "dpa", &claim).unwrap();
+        assert!(new.ends_with("    tier: consumer\n    facts:\n      dpa:\n        - value: never\n          source: terms\n          draft: true\n"), "{new}");
+        assert!(new.starts_with("vendor: acme\nofferings:\n  api:\n    name: API   # the API\n"));
     }
 }

@@ -151,6 +151,7 @@ mod tests {
             note: None,
             at: Pos::default(),
             verification,
+            draft: false,
         }
     }
 
