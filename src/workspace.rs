@@ -10,6 +10,10 @@ use crate::model::yaml;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// How `check` names a draft claim (`check --fail-on-drafts` makes it an error).
+pub const DRAFT_WARNING: &str =
+    "draft claim (proposed by `diligence extract`), not counted: confirm or delete";
+
 pub struct Workspace {
     pub root: PathBuf,
     pub policies: Vec<Policy>,
@@ -252,7 +256,7 @@ fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
                 if c.draft {
                     out.push(
                         Diagnostic::warning(format!(
-                            "{}/{}: fact `{}`: draft claim (proposed by `diligence extract`), not counted: confirm or delete",
+                            "{}/{}: fact `{}`: {DRAFT_WARNING}",
                             p.id, o.id, f.name
                         ))
                         .in_file(p.file.clone())

@@ -957,6 +957,13 @@ fn extract_write_adds_drafts_that_never_count_until_confirmed() {
             "newco/api: fact `training_on_inputs`: draft claim (proposed by `diligence extract`), not counted: confirm or delete",
         ));
     assert_eq!(verdict(&ws), "hold");
+    ws.cmd()
+        .args(["check", "--fail-on-drafts"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains(
+            "error: newco/api: fact `training_on_inputs`: draft claim",
+        ));
     // Confirmed by a reviewer (the mark removed): it counts.
     ws.edit(
         "vendors/newco/profile.yaml",

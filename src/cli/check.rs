@@ -24,13 +24,25 @@ pub struct CheckArgs {
     /// Check as of this date (evidence age, waiver expiry): YYYY-MM-DD
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Treat draft claims (`draft: true`, from `diligence extract`) as errors: for CI
+    #[arg(long)]
+    pub fail_on_drafts: bool,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let today = super::evaluate::parse_today(args.today.as_deref())?;
     let ws = Workspace::load(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    diags.extend(ws.unverified.iter().cloned());
+    diags.extend(ws.unverified.iter().cloned().map(|d| {
+        if args.fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
+            Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..d
+            }
+        } else {
+            d
+        }
+    }));
 
     // Run every rule on every offering at every classification of every policy: a rule that
     // fails at run time (an unknown fact, a limit) is a problem of the workspace too.

@@ -303,6 +303,9 @@ pub fn notice_line(rel: &str, path: &str, v: &Version, repository: &str) -> Stri
     )
 }
 
+/// Archived versions with where each went, and the files newly written (for [`undo`]).
+pub type Archived = (Vec<(Version, crate::intake::Stored)>, Vec<PathBuf>);
+
 /// Archives versions of a document (oldest first) as `sources/<source>.<recorded day>.md`,
 /// reusing a file that already holds the same text. Returns each version with where it went and
 /// the files newly written (for [`undo`]).
@@ -312,7 +315,7 @@ pub fn archive_versions(
     versions: &[&Version],
     vendor_dir: &Path,
     source: &str,
-) -> Result<(Vec<(Version, crate::intake::Stored)>, Vec<PathBuf>), Diagnostic> {
+) -> Result<Archived, Diagnostic> {
     let mut done = Vec::new();
     let mut written: Vec<PathBuf> = Vec::new();
     for v in versions {
