@@ -15,6 +15,7 @@ pub mod engine;
 pub mod evaluation;
 pub mod intake;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod schema;
 pub mod testing;

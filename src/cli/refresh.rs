@@ -1,10 +1,10 @@
 //! `diligence refresh [VENDOR...] --repo PATH`: newer archived versions, fact by fact.
 
-use super::evaluate::parse_today;
-use super::{Failure, Global, Outcome, write_stdout};
+use super::args::parse_today;
+use super::{Failure, Global, Outcome, write_human, write_stdout};
 use crate::intake::ota::Repo;
 use crate::intake::refresh::{self, Report, Status};
-use crate::report::visible_controls;
+use crate::report::sanitize::clean;
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -41,16 +41,15 @@ pub fn run(global: &Global, args: RefreshArgs) -> Outcome {
     let repo = Repo::open(&args.repo)?;
     let report = refresh::refresh(&global.dir, &repo, &args.vendors, &args.policy, today)
         .map_err(Failure)?;
-    let text = match args.format {
+    match args.format {
         RefreshFormat::Json => {
             let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
             s.push('\n');
-            s
+            write_stdout(s.as_bytes())?;
         }
-        RefreshFormat::Table => table(&report),
-        RefreshFormat::Markdown => markdown(&report),
-    };
-    write_stdout(text.as_bytes())?;
+        RefreshFormat::Table => write_human(table(&report).as_bytes())?,
+        RefreshFormat::Markdown => write_human(markdown(&report).as_bytes())?,
+    }
     Ok(if report.needs_review() {
         ExitCode::from(1)
     } else {
@@ -62,13 +61,13 @@ fn short(commit: &str) -> &str {
     &commit[..commit.len().min(10)]
 }
 
-fn verdict(v: Option<crate::evaluation::Verdict>) -> &'static str {
+fn verdict(v: Option<crate::outcome::Verdict>) -> &'static str {
     v.map_or("(none)", |v| v.as_str())
 }
 
 fn table(r: &Report) -> String {
     let mut out = String::new();
-    let c = visible_controls;
+    let c = |s: &str| clean(s).into_owned();
     if r.sources.is_empty() {
         out.push_str("no source cites an Open Terms Archive version (import one with `diligence import ota`)\n");
     }
@@ -151,7 +150,7 @@ fn table(r: &Report) -> String {
 }
 
 fn md(s: &str) -> String {
-    visible_controls(s).replace('|', "\\|").replace('\n', " ")
+    clean(s).replace('|', "\\|").replace('\n', " ")
 }
 
 fn markdown(r: &Report) -> String {

@@ -95,7 +95,11 @@ pub fn sentences(text: &str) -> Vec<String> {
             .unwrap_or("")
             .trim_matches(|ch: char| ch == '*' || ch == '_')
             .to_ascii_lowercase();
-        let is_number = !word.is_empty() && word.chars().all(|ch| ch.is_ascii_digit() || ch == '.');
+        // A clause number opening the sentence ("12.3. If ...") stays with it; a number that
+        // ends one ("... see Section 4.3. It ...") does not.
+        let is_number = !word.is_empty()
+            && word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
+            && text[start..i].trim_matches(|ch: char| ch == '*' || ch.is_whitespace()) == word;
         if c == '.' && (ABBREVIATIONS.contains(&word.as_str()) || is_number || word.len() == 1) {
             continue;
         }

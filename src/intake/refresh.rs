@@ -6,13 +6,14 @@
 
 use crate::diag::Diagnostic;
 use crate::diff::{self, VerdictChange};
-use crate::evaluation::{self, Evaluation, Request};
+use crate::evaluation::{self, Request};
 use crate::intake::clauses::clause_number;
 use crate::intake::ota::{self, Repo};
 use crate::intake::{Stored, plan_profile};
 use crate::model::profile_edit;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::yaml::{self, Node};
+use crate::outcome::Evaluation;
 use crate::workspace::Workspace;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -431,7 +432,12 @@ fn evaluate(
         today,
         generated: String::new(),
     };
-    evaluation::evaluate(&ws.rules, &request)
+    let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
+    if errors.is_empty() {
+        Ok(eval)
+    } else {
+        Err(errors)
+    }
 }
 
 /// Copies regular files and folders (links and special files are left out).
