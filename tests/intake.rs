@@ -620,6 +620,11 @@ fn import_ota_refuses_what_is_not_in_the_archive() {
     );
     refused(
         ws.path(),
+        &mut import(&repo, "le chat", "Commercial Terms", &[]),
+        "did you mean `Le Chat`? services present: Le Chat, Vibe",
+    );
+    refused(
+        ws.path(),
         &mut import(&repo, "Le Chat", "Privacy Policy", &[]),
         "documents of Le Chat: Commercial Terms",
     );
@@ -1030,4 +1035,83 @@ fn extract_refuses_unknown_sources_facts_and_offerings() {
         .assert()
         .code(2)
         .stderr(predicate::str::contains("`draft` must be true or false"));
+}
+
+#[test]
+fn refresh_reports_a_quote_found_in_another_section_and_a_changed_number() {
+    let ws = Ws::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], None);
+    let record = |text: &str, subject: &str, date: &str| {
+        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&repo, &["add", "-A"], None);
+        git(&repo, &["commit", "-q", "-m", subject], Some(date));
+    };
+    record(
+        "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n",
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Acme",
+            "--document",
+            "Terms of Service",
+            "acme",
+            "terms",
+        ])
+        .assert()
+        .success();
+    ws.cmd().arg("check").assert().success();
+    record(
+        "# Acme Terms\n\n## 2. Data\n\n2.1 Retention. Acme deletes Customer Content within 30 days.\n\n## 3. Models\n\n3.1 Training. Acme shall not use Customer Content to train models.\n",
+        "Record new changes of Acme Terms of Service",
+        "2026-02-01T10:00:00Z",
+    );
+    let out = ws
+        .cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let facts = v["sources"][0]["facts"].as_array().unwrap();
+    let fact = |name: &str| facts.iter().find(|f| f["fact"] == name).unwrap();
+    let training = fact("training_on_inputs");
+    assert_eq!(
+        (
+            &training["status"],
+            &training["was_in"],
+            &training["now_in"]
+        ),
+        (
+            &serde_json::json!("moved"),
+            &serde_json::json!("2.1"),
+            &serde_json::json!("3.1")
+        )
+    );
+    let retention = fact("retention_days");
+    assert_eq!(retention["status"], "broken");
+    assert_eq!(
+        retention["diff"],
+        "Acme deletes Customer Content within [-14-]{+30+} days."
+    );
+    assert_eq!(v["verdicts"], serde_json::json!([]));
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "training_on_inputs           api              found in another section (§2.1 -> §3.1)",
+        ));
 }

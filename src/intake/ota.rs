@@ -6,7 +6,7 @@
 //! Git is driven through the `git` binary (read-only commands: `log`, `ls-tree`, `show`): it is on
 //! every machine that has a clone, and it reads any repository format the user's git wrote.
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, did_you_mean};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -170,14 +170,26 @@ impl Repo {
                 "service `{service}` is not in {}",
                 self.path.display()
             ))
-            .hint(format!("services present: {}", services.join(", "))));
+            .hint(format!(
+                "{}services present: {}",
+                did_you_mean(service, services.iter().map(String::as_str))
+                    .map(|h| format!("{h} "))
+                    .unwrap_or_default(),
+                services.join(", ")
+            )));
         }
         let documents = self.documents(service);
         if !documents.iter().any(|d| d == document) {
             return Err(Diagnostic::error(format!(
                 "service `{service}` has no document `{document}`"
             ))
-            .hint(format!("documents of {service}: {}", documents.join(", "))));
+            .hint(format!(
+                "{}documents of {service}: {}",
+                did_you_mean(document, documents.iter().map(String::as_str))
+                    .map(|h| format!("{h} "))
+                    .unwrap_or_default(),
+                documents.join(", ")
+            )));
         }
         Ok(format!("{service}/{document}.md"))
     }
