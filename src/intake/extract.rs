@@ -161,11 +161,19 @@ fn score(cues: &ClauseCues, clause: &Clause, lower: &str) -> f64 {
         let in_heading = group.iter().any(|p| has(&heading, p));
         if in_clause > 0 {
             score += 2.0 + 0.5 * (in_clause - 1).min(2) as f64;
+        } else if i == 0 {
+            // The fact's main concept must be in the clause itself.
+            return 0.0;
         } else if in_heading {
             score += 1.0;
-        } else if i == 0 {
-            return 0.0;
+        } else {
+            // A concept missing: other cues (a value's wording, a duration) must make up for it.
+            score -= 1.0;
         }
+    }
+    // Wording that is about something else (e.g. the customer's own indemnity).
+    if cues.against.iter().any(|p| has(lower, p)) {
+        return 0.0;
     }
     let value_cues = cues
         .values

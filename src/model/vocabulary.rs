@@ -529,6 +529,9 @@ pub struct ClauseCues {
     /// listed whose phrases occur (for values that qualify another, e.g. `limited` over `yes`).
     pub values: &'static [(&'static str, &'static [&'static str])],
     pub first_wins: bool,
+    /// Phrases that show the clause is about something else (the customer's own obligation,
+    /// a payment processor): such a clause is never a candidate.
+    pub against: &'static [&'static str],
     /// For a count: the unit that follows the number ("thirty (30) days", "within 72 hours").
     pub unit: Option<&'static [&'static str]>,
 }
@@ -625,6 +628,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         // An opt-out or opt-in qualifies a refusal ("will not use ... unless you opt in").
         values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -643,6 +647,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -697,6 +702,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -704,6 +710,11 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         topic: &[RETAIN, CUSTOMER_DATA],
         values: &[],
         first_wins: false,
+        against: &[
+            "terminat",
+            "expiration of the agreement",
+            "end of the agreement",
+        ],
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
@@ -720,6 +731,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[],
         first_wins: false,
+        against: &[],
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
@@ -737,6 +749,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[],
         first_wins: false,
+        against: &[],
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
@@ -783,6 +796,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -835,6 +849,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -844,7 +859,8 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             "data processing agreement",
             "data protection addendum",
             "dpa",
-            "processor",
+            "data processor",
+            "processes personal data",
             "process personal data",
             "processing of personal data",
         ]],
@@ -858,13 +874,14 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
                     "located at",
                     "forms part of",
                     "as a data processor",
-                    "processor",
+                    "data processor",
                     "governed by",
                     "apply to",
                 ],
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -903,6 +920,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -924,6 +942,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ]],
         values: &[],
         first_wins: false,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -957,6 +976,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -976,6 +996,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ]],
         values: &[],
         first_wins: false,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -999,6 +1020,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ("bcr", &["binding corporate rules"]),
         ],
         first_wins: false,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -1032,6 +1054,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
         unit: None,
     },
     ClauseCues {
@@ -1081,6 +1104,20 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[
+            "you shall defend",
+            "you shall indemnify",
+            "you agree to defend",
+            "you agree to indemnify",
+            "you will defend",
+            "you will indemnify",
+            "customer shall defend",
+            "customer shall indemnify",
+            "customer will defend",
+            "customer will indemnify",
+            "customer agrees to defend",
+            "customer agrees to indemnify",
+        ],
         unit: None,
     },
     ClauseCues {
@@ -1092,6 +1129,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[],
         first_wins: false,
+        against: &[],
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
@@ -1102,6 +1140,16 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[],
         first_wins: false,
+        against: &[
+            "materially breach",
+            "material breach",
+            "breach of this agreement",
+            "breach of these terms",
+            "breaches this agreement",
+            "breaches these terms",
+            "in breach",
+            "breach any",
+        ],
         unit: Some(&["hours", "hour"]),
     },
 ];
