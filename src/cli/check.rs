@@ -23,13 +23,25 @@ pub struct CheckArgs {
     pub format: CheckFormat,
     #[command(flatten)]
     pub today: super::args::TodayArg,
+    /// Treat draft claims (`draft: true`, from `diligence extract`) as errors: for CI
+    #[arg(long)]
+    pub fail_on_drafts: bool,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let today = args.today.date()?;
     let ws = Workspace::load(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    diags.extend(ws.unverified.iter().cloned());
+    diags.extend(ws.unverified.iter().cloned().map(|d| {
+        if args.fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
+            Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..d
+            }
+        } else {
+            d
+        }
+    }));
     let expired = evaluate_every_policy(&ws, today, &mut diags);
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 
