@@ -7,6 +7,7 @@ mod diff;
 mod evaluate;
 mod explain;
 mod output;
+mod provenance;
 mod test;
 
 use crate::diag::Diagnostic;

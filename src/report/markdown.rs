@@ -156,8 +156,8 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push('\n');
     }
 
-    // Per offering.
-    for row in &rows {
+    // Per offering (not in a summary).
+    for row in rows.iter().filter(|_| !style.summary) {
         let _ = writeln!(
             out,
             "## {} — {}\n",
