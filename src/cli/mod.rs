@@ -2,6 +2,7 @@
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
 mod author;
+mod brief;
 mod check;
 mod diff;
 mod evaluate;
@@ -81,6 +82,11 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// A one-offering decision brief: verdict, blockers, conditions, questions, sign-off
+    #[command(after_help = "Examples:
+  diligence brief perplexity/sonar-api --class confidential -o brief.html
+  diligence brief openai/api --class restricted --tag phi --format markdown")]
+    Brief(brief::BriefArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -136,6 +142,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Brief(args) => brief::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -50,7 +50,7 @@ pub fn escape(text: &str) -> String {
 
 /// A url as a link destination: only http(s), with the characters that could end or break the
 /// destination percent-encoded.
-fn destination(url: &str) -> Option<String> {
+pub fn destination(url: &str) -> Option<String> {
     if !linkable(url) {
         return None;
     }
