@@ -2,7 +2,8 @@
 //!
 //! - **Summary**: the verdict matrix with verdict-coloured cells, then what drives each non-go
 //!   cell, then the legend;
-//! - **Findings**: one row a finding that is not a pass (the columns of `--format csv`);
+//! - **Findings**: one row a finding that is not a pass (offering, classification, verdict,
+//!   level, rule, finding, action, waiver, citations; `--format csv` has every column);
 //! - **Passed**: the pass findings, the same columns;
 //! - **Evidence**: one row per evidence entry of every finding (every claim of every fact it
 //!   read, with its role: decides, conflicts, agrees, outvoted, unverified).
@@ -111,29 +112,20 @@ fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), Xl
     Ok(())
 }
 
-pub const FINDINGS_HEADER: [&str; 17] = [
-    "Vendor",
-    "Vendor name",
+/// The Findings and Passed sheets: what a reader of the printed sheet needs. The quote, url
+/// and vendor names are on the Evidence and Summary sheets; `--format csv` has every column.
+pub const FINDINGS_HEADER: [&str; 9] = [
     "Offering",
-    "Offering name",
     "Classification",
-    "Tags",
     "Verdict",
-    "Rule",
     "Level",
-    "Message",
+    "Rule",
+    "Finding",
     "Action",
-    "Waived",
-    "Source",
-    "Authority",
-    "Section",
-    "Quote",
-    "URL",
+    "Waiver",
+    "Cited",
 ];
-const FINDINGS_WIDTHS: [f64; 17] = [
-    12.0, 16.0, 14.0, 18.0, 13.0, 10.0, 11.0, 22.0, 10.0, 44.0, 40.0, 26.0, 26.0, 11.0, 10.0, 50.0,
-    24.0,
-];
+const FINDINGS_WIDTHS: [f64; 9] = [22.0, 13.0, 11.0, 10.0, 22.0, 48.0, 44.0, 26.0, 34.0];
 
 pub const EVIDENCE_HEADER: [&str; 13] = [
     "Vendor",
@@ -151,7 +143,7 @@ pub const EVIDENCE_HEADER: [&str; 13] = [
     "At",
 ];
 const EVIDENCE_WIDTHS: [f64; 13] = [
-    12.0, 16.0, 13.0, 22.0, 22.0, 11.0, 16.0, 12.0, 36.0, 14.0, 70.0, 30.0, 34.0,
+    11.0, 14.0, 13.0, 20.0, 18.0, 10.0, 16.0, 11.0, 28.0, 10.0, 56.0, 26.0, 26.0,
 ];
 
 /// (fill, font) per verdict: Excel's Good / Neutral / Bad styles, and purple for hold.
@@ -339,18 +331,32 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
                 None => put(ws, row, 3 + i as u16, "–", &fm.text)?,
             }
         }
+        fit_row(
+            ws,
+            row,
+            &[
+                (&o.id(), 30.0),
+                (o.vendor_name, 24.0),
+                (o.offering_name, 30.0),
+            ],
+        )?;
         row += 1;
     }
+    // "Driven by" spans the classification columns: rule lists are long.
+    let classes = eval.classifications.len().max(1) as u16;
+    let driven_width = 18.0 * classes as f64;
 
     // What stands in the way.
     row += 1;
     put(ws, row, 0, "What stands in the way", &fm.bold)?;
     row += 1;
-    for (i, h) in ["Offering", "At", "Verdict", "Driven by"]
-        .iter()
-        .enumerate()
-    {
+    for (i, h) in ["Offering", "At", "Verdict"].iter().enumerate() {
         put(ws, row, i as u16, h, &fm.header)?;
+    }
+    if classes > 1 {
+        ws.merge_range(row, 3, row, 2 + classes, "Driven by", &fm.header)?;
+    } else {
+        put(ws, row, 3, "Driven by", &fm.header)?;
     }
     row += 1;
     for o in &rows {
@@ -364,7 +370,13 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
                 &fm.text,
             )?;
             put(ws, row, 2, d.verdict.as_str(), &fm.verdict(d.verdict))?;
-            put(ws, row, 3, &d.rules.join(", "), &fm.text)?;
+            let rules = fit(&d.rules.join(", "));
+            if classes > 1 {
+                ws.merge_range(row, 3, row, 2 + classes, &rules, &fm.text)?;
+            } else {
+                put(ws, row, 3, &rules, &fm.text)?;
+            }
+            fit_row(ws, row, &[(&rules, driven_width), (&o.id(), 30.0)])?;
             row += 1;
         }
     }
@@ -414,7 +426,18 @@ fn finding_row(
     f: &Finding,
     fm: &Formats,
 ) -> Result<(), XlsxError> {
-    let values = super::csv::row(r, f);
+    let cap = super::csv::cap;
+    let values: [String; 9] = [
+        cap(&format!("{}/{}", r.vendor, r.offering)),
+        cap(&r.classification),
+        r.verdict.as_str().to_string(),
+        f.level.as_str().to_string(),
+        cap(&f.rule),
+        cap(&f.message),
+        cap(f.action.as_deref().unwrap_or_default()),
+        cap(&super::waiver_text(f).unwrap_or_default()),
+        cap(&citations(f)),
+    ];
     for (col, value) in values.iter().enumerate() {
         let col = col as u16;
         match FINDINGS_HEADER[col as usize] {
@@ -423,8 +446,6 @@ fn finding_row(
                 Some(v) => put(ws, row, col, value, &fm.verdict(v))?,
                 None => put(ws, row, col, value, &fm.text)?,
             },
-            // One link per cell: only when the finding cites one url.
-            "URL" if !value.is_empty() && !value.contains('\n') => put_url(ws, row, col, value, fm)?,
             _ => put(ws, row, col, value, &fm.text)?,
         }
     }
@@ -434,6 +455,21 @@ fn finding_row(
         .zip(FINDINGS_WIDTHS)
         .collect();
     fit_row(ws, row, &cells)
+}
+
+/// "Document §section", one a line, for the claims that decide the facts a finding cites.
+fn citations(f: &Finding) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for e in super::deciding(f) {
+        let mut c = super::document(e);
+        if let Some(s) = &e.section {
+            c.push_str(&format!(" §{s}"));
+        }
+        if !lines.contains(&c) {
+            lines.push(c);
+        }
+    }
+    lines.join("\n")
 }
 
 fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
