@@ -170,37 +170,44 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     ));
 
     // What stands in the way: the rules behind each non-go cell.
-    let narrow = width < NARROW;
-    let mut why = new_table(style);
-    if narrow {
-        why.set_header(header(&["Offering · at", "Verdict", "Driven by"]));
-    } else {
-        why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
-    }
-    let mut any = false;
-    for row in &rows {
-        for d in drivers(row) {
-            any = true;
-            let at = applies_to(&d.classes, &eval.classifications);
-            let verdict = verdict_cell(d.verdict.as_str().to_string(), d.verdict);
-            let rules = Cell::new(d.rules.join(", "));
-            if narrow {
-                why.add_row(vec![
-                    Cell::new(format!("{}/\n{}\nat {at}", row.vendor, row.offering)),
-                    verdict,
-                    rules,
-                ]);
-            } else {
-                why.add_row(vec![id_cell(row), Cell::new(at), verdict, rules]);
+    // Four columns when they fit; else offering and classifications share the first.
+    let why = |narrow: bool| {
+        let mut why = new_table(style);
+        if narrow {
+            why.set_header(header(&["Offering · at", "Verdict", "Driven by"]));
+        } else {
+            why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
+        }
+        for row in &rows {
+            for d in drivers(row) {
+                let at = applies_to(&d.classes, &eval.classifications);
+                let verdict = verdict_cell(d.verdict.as_str().to_string(), d.verdict);
+                let rules = Cell::new(d.rules.join(", "));
+                if narrow {
+                    let id = if row.id().chars().count() > split_width {
+                        format!("{}/\n{}", row.vendor, row.offering)
+                    } else {
+                        row.id()
+                    };
+                    why.add_row(vec![Cell::new(format!("{id}\nat {at}")), verdict, rules]);
+                } else {
+                    why.add_row(vec![id_cell(row), Cell::new(at), verdict, rules]);
+                }
             }
         }
-    }
-    keep_words_whole(&mut why);
+        keep_words_whole(&mut why);
+        why.trim_fmt()
+    };
+    let any = rows.iter().any(|r| !drivers(r).is_empty());
+    let why = {
+        let wide = why(false);
+        if fits(&wide) { wide } else { why(true) }
+    };
     out.push('\n');
     if any {
         out.push_str(&bold("What stands in the way", style));
         out.push('\n');
-        out.push_str(&why.trim_fmt());
+        out.push_str(&why);
         out.push('\n');
     } else if !rows.is_empty() {
         out.push_str("Every offering is go at every classification evaluated.\n");

@@ -514,3 +514,33 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
     }
     table_setup(ws, row, EVIDENCE_HEADER.len() as u16 - 1)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_past_the_row_limit_is_refused_with_what_to_do() {
+        assert!(check_rows("Findings", MAX_ROWS).is_ok());
+        let err = check_rows("Findings", MAX_ROWS + 1).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::TooManyRows {
+                sheet: "Findings",
+                rows
+            } if rows == MAX_ROWS + 1
+        ));
+        assert!(err.to_string().contains("1048577 rows"));
+    }
+
+    #[test]
+    fn row_heights_count_wrapped_lines() {
+        assert_eq!(lines_in("short", 20.0), 1);
+        assert_eq!(lines_in("one\ntwo\nthree", 20.0), 3);
+        // 30 words of 9 characters in a 21-wide column: two words a line.
+        let words = vec!["abcdefghi"; 30].join(" ");
+        assert_eq!(lines_in(&words, 20.0), 15);
+        // A word longer than the column wraps by characters.
+        assert_eq!(lines_in(&"x".repeat(100), 20.0), 5);
+    }
+}
