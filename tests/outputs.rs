@@ -37,7 +37,13 @@ fn findings(v: &Value) -> Vec<(&Value, &Value)> {
         .as_array()
         .unwrap()
         .iter()
-        .flat_map(|r| r["findings"].as_array().unwrap().iter().map(move |f| (r, f)))
+        .flat_map(|r| {
+            r["findings"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(move |f| (r, f))
+        })
         .collect()
 }
 
@@ -128,7 +134,11 @@ fn junit_has_a_case_per_offering_class_and_rule_and_failures_match_json() {
         .descendants()
         .filter(|n| n.has_tag_name("testsuite"))
         .collect();
-    assert_eq!(suites.len(), results.len(), "a suite per offering and class");
+    assert_eq!(
+        suites.len(),
+        results.len(),
+        "a suite per offering and class"
+    );
     let cases = doc
         .descendants()
         .filter(|n| n.has_tag_name("testcase"))
@@ -150,7 +160,9 @@ fn junit_has_a_case_per_offering_class_and_rule_and_failures_match_json() {
         );
         for rule in rules {
             let fails = r["findings"].as_array().unwrap().iter().any(|f| {
-                f["rule"] == *rule && f["waived"].is_null() && rank(f["level"].as_str().unwrap()) >= 3
+                f["rule"] == *rule
+                    && f["waived"].is_null()
+                    && rank(f["level"].as_str().unwrap()) >= 3
             });
             let case = suite
                 .children()
@@ -200,8 +212,9 @@ fn github_annotations_are_workflow_commands_on_the_claim_or_rule() {
             );
             let rule = f["rule"].as_str().unwrap();
             assert!(
-                out.lines().any(|l| l.starts_with("::error ")
-                    && l.contains(&format!("block {rule} ({id}%2C"))),
+                out.lines()
+                    .any(|l| l.starts_with("::error ")
+                        && l.contains(&format!("block {rule} ({id}%2C"))),
                 "no error annotation for {rule} on {id}"
             );
         }
@@ -399,10 +412,16 @@ fn brief_has_verdict_blockers_conditions_questions_waivers_and_sign_off() {
             assert!(text.contains(heading), "{format} lacks {heading}");
         }
         // Reviewers and review date from the profile; the workspace without its path.
-        assert!(text.contains("Jane Doe") && text.contains("John Roe"), "{format}");
+        assert!(
+            text.contains("Jane Doe") && text.contains("John Roe"),
+            "{format}"
+        );
         assert!(text.contains("2026-11-01"));
         assert!(text.contains("not a git repository"), "{format}");
-        assert!(!text.contains(&ws.path().display().to_string()), "{format}: absolute path");
+        assert!(
+            !text.contains(&ws.path().display().to_string()),
+            "{format}: absolute path"
+        );
         // Each finding that holds, blocks or conditions is there with its action.
         for f in json["results"][0]["findings"].as_array().unwrap() {
             if rank(f["level"].as_str().unwrap()) >= 3 && f["waived"].is_null() {
@@ -444,7 +463,11 @@ fn brief_names_the_commit_of_a_git_workspace() {
     let commit = commit.trim();
     let text = |ws: &Path| {
         String::from_utf8(
-            brief(ws, &["acme/api", "--class", "internal", "--format", "markdown"]).stdout,
+            brief(
+                ws,
+                &["acme/api", "--class", "internal", "--format", "markdown"],
+            )
+            .stdout,
         )
         .unwrap()
     };
@@ -474,10 +497,61 @@ fn brief_writes_its_output_file() {
     let file = out_dir.path().join("brief.html");
     let out = brief(
         ws.path(),
-        &["acme/api", "--class", "internal", "-o", file.to_str().unwrap()],
+        &[
+            "acme/api",
+            "--class",
+            "internal",
+            "-o",
+            file.to_str().unwrap(),
+        ],
     );
     assert!(out.status.success());
     assert!(out.stdout.is_empty());
     let html = std::fs::read_to_string(&file).unwrap();
     assert!(html.starts_with("<!DOCTYPE html>"));
+}
+
+#[test]
+fn a_failed_rule_is_an_error_in_sarif_junit_and_github() {
+    let ws = Ws::new();
+    ws.write(
+        "scripts/broken.rhai",
+        "//! Broken\n//! Fails at run time.\nthrow \"boom\";\n",
+    );
+    let sarif = evaluate_out(ws.path(), &["--format", "sarif"]);
+    assert_eq!(sarif.status.code(), Some(2));
+    let sarif: Value = serde_json::from_slice(&sarif.stdout).expect("written anyway");
+    let errors: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["ruleId"] == "broken")
+        .collect();
+    assert!(!errors.is_empty());
+    for e in &errors {
+        assert_eq!(e["level"], "error");
+        assert_eq!(
+            e["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+            "scripts/broken.rhai"
+        );
+    }
+
+    let junit = evaluate_out(ws.path(), &["--format", "junit"]);
+    assert_eq!(junit.status.code(), Some(2));
+    let xml = String::from_utf8(junit.stdout).unwrap();
+    let doc = roxmltree::Document::parse(&xml).unwrap();
+    let broken_errors = doc
+        .descendants()
+        .filter(|n| n.has_tag_name("testcase") && n.attribute("name") == Some("broken"))
+        .filter(|n| n.children().any(|c| c.has_tag_name("error")))
+        .count();
+    assert_eq!(broken_errors, errors.len());
+
+    let github = evaluate_out(ws.path(), &["--format", "github"]);
+    let text = String::from_utf8(github.stdout).unwrap();
+    assert!(
+        text.lines()
+            .any(|l| l.starts_with("::error file=scripts/broken.rhai") && l.contains("boom")),
+        "{text}"
+    );
 }

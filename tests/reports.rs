@@ -213,7 +213,11 @@ fn same_findings_in_every_format(dir: &Path) {
             "xlsx {name} rows = json findings"
         );
         for (row, (r, f)) in sheet_rows[1..].iter().zip(expected.iter()) {
-            let id = format!("{}/{}", r["vendor"].as_str().unwrap(), r["offering"].as_str().unwrap());
+            let id = format!(
+                "{}/{}",
+                r["vendor"].as_str().unwrap(),
+                r["offering"].as_str().unwrap()
+            );
             assert_eq!(row[0], id);
             assert_eq!(row[1], r["classification"].as_str().unwrap());
             assert_eq!(row[3], f["level"].as_str().unwrap());
@@ -631,7 +635,8 @@ fn html_renders_in_headless_chromium() {
         "one matrix cell per result"
     );
 
-    let shot = tmp.path().join("report-screenshot.png");
+    // Into the test's temp dir: tests never write into the repository or `target/`.
+    let shot = page.with_file_name("report-screenshot.png");
     chromium_run(
         &chromium,
         &[
@@ -796,20 +801,28 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let verdict = json(&bundled(), &["perplexity/sonar-api", "--class", "confidential"])["results"]
-        [0]["verdict"]
+    let verdict = json(
+        &bundled(),
+        &["perplexity/sonar-api", "--class", "confidential"],
+    )["results"][0]["verdict"]
         .as_str()
         .unwrap()
         .to_uppercase();
     for paper in ["A4", "letter"] {
         let page = print_page_one(&chromium, &report, paper);
-        assert!(page.contains("Verdicts"), "{paper}: no matrix on page 1:\n{page}");
+        assert!(
+            page.contains("Verdicts"),
+            "{paper}: no matrix on page 1:\n{page}"
+        );
         assert!(
             page.contains(first["vendor"].as_str().unwrap()),
             "{paper}: the first offering is not on page 1:\n{page}"
         );
         let page = print_page_one(&chromium, &brief, paper);
-        assert!(page.contains(&verdict), "{paper}: brief verdict not on page 1:\n{page}");
+        assert!(
+            page.contains(&verdict),
+            "{paper}: brief verdict not on page 1:\n{page}"
+        );
         assert!(page.contains("Questions still open"), "{paper}:\n{page}");
     }
 }

@@ -1,6 +1,7 @@
 //! `diligence brief VENDOR/OFFERING --class C`: the decision brief for one offering.
 
-use super::evaluate::{parse_today, select_classes, select_offerings, select_tags};
+use super::args::Scope;
+use super::evaluate::{select_classes, select_offerings, select_tags};
 use super::{Failure, Global, Outcome, output, provenance};
 use crate::diag::Diagnostic;
 use crate::evaluation::{self, Request};
@@ -26,25 +27,18 @@ pub struct BriefArgs {
     /// The classification of the data the offering would receive
     #[arg(long = "class", value_name = "LEVEL")]
     pub class: String,
-    /// Data tags that add requirements, e.g. phi (repeatable)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
-    /// The policy: policies/NAME.yaml
-    #[arg(long, default_value = "default", value_name = "NAME")]
-    pub policy: String,
+    #[command(flatten)]
+    pub scope: Scope,
     /// Output format
     #[arg(long, value_enum, default_value_t = BriefFormat::Html)]
     pub format: BriefFormat,
     /// Write to FILE (atomically) instead of standard output
     #[arg(long, short = 'o', value_name = "FILE")]
     pub output: Option<PathBuf>,
-    /// Evaluate as of this date: YYYY-MM-DD
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 pub fn run(global: &Global, args: BriefArgs) -> Outcome {
-    let today = parse_today(args.today.as_deref())?;
+    let today = args.scope.today()?;
     if !args.target.contains('/') {
         return Err(Diagnostic::error(format!(
             "`{}` names a vendor; a brief is about one offering",
@@ -53,20 +47,11 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         .hint("write VENDOR/OFFERING, e.g. perplexity/sonar-api")
         .into());
     }
-    let ws = Workspace::load(&global.dir)?;
-    let errors: Vec<Diagnostic> = ws
-        .problems
-        .iter()
-        .filter(|d| d.is_error())
-        .cloned()
-        .collect();
-    if !errors.is_empty() {
-        return Err(Failure(errors));
-    }
-    let policy = ws.policy(&args.policy)?;
+    let ws = Workspace::load_clean(&global.dir)?;
+    let policy = ws.policy(&args.scope.policy)?;
     let offerings = select_offerings(&ws, std::slice::from_ref(&args.target))?;
     let classes = select_classes(policy, std::slice::from_ref(&args.class))?;
-    let tags = select_tags(policy, &args.tags)?;
+    let tags = select_tags(policy, &args.scope.tags)?;
     let Some((profile, _)) = offerings.first().copied() else {
         return Err(Diagnostic::error(format!("no offering `{}`", args.target)).into());
     };
@@ -81,7 +66,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         today,
         generated: format!("{today}T00:00:00Z"),
     };
-    let eval = evaluation::evaluate(&ws.rules, &request).map_err(Failure)?;
+    let (eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
     for w in &eval.warnings {
         eprintln!("warning: {w}");
     }
@@ -105,5 +90,9 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         BriefFormat::Html => brief::render_html(result, &ctx, w),
         BriefFormat::Markdown => brief::render_markdown(result, &ctx, w),
     })?;
+    if !rule_errors.is_empty() {
+        // The brief is written (its verdict shows `error`); the failed rules are listed.
+        return Err(Failure(rule_errors));
+    }
     Ok(ExitCode::SUCCESS)
 }

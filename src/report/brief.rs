@@ -9,8 +9,9 @@
 use super::{
     LEGEND, deciding, document, human_value, linkable, markdown::escape, markdown_as_text,
 };
-use crate::engine::Level;
-use crate::evaluation::{Evidence, Finding, OfferingResult, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::Level;
+use crate::outcome::{Finding, OfferingResult, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::io::{self, Write};
 
@@ -260,6 +261,11 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
                     span.big { (v.as_str()) }
                     span.what { "at " (scope_text(r)) ": " (meaning(v)) "." }
                 }
+                @if !r.errors.is_empty() {
+                    h2 { "Rules that failed" }
+                    p { "These rules failed at run time: the verdict cannot be trusted until they are fixed." }
+                    ul { @for e in &r.errors { li { code { (e.rule) } " at " (e.at) ": " (e.message) } } }
+                }
                 (section("What blocks", &b.blocks, "Nothing blocks.", true))
                 (section("Conditions to write into the contract", &b.conditions, "No conditions.", true))
                 h2 { "Questions still open" }
@@ -320,7 +326,7 @@ fn claim_html(e: &Evidence) -> Markup {
     html! {
         div.claim {
             strong { (e.fact) } " = " (human_value(&e.value))
-            " · " (e.authority.replace('_', " ")) " · " (e.role)
+            " · " (e.authority.as_str().replace('_', " ")) " · " (e.role.as_str())
             br;
             span.cite {
                 (doc) @if let Some(s) = &e.section { " §" (s) }
@@ -367,7 +373,11 @@ pub fn render_markdown(
     ));
     line(format!(
         "Facts reviewed: {} · reviewers: {}  ",
-        escape(ctx.reviewed.as_deref().unwrap_or("no review date in the profile")),
+        escape(
+            ctx.reviewed
+                .as_deref()
+                .unwrap_or("no review date in the profile")
+        ),
         escape(&reviewers_text(ctx))
     ));
     line(format!("Workspace: {}", escape(&ctx.workspace)));
@@ -396,6 +406,19 @@ pub fn render_markdown(
         }
         t
     };
+    if !r.errors.is_empty() {
+        s.push_str(
+            "\n## Rules that failed\n\nThe verdict cannot be trusted until they are fixed.\n\n",
+        );
+        for e in &r.errors {
+            s.push_str(&format!(
+                "- `{}` at `{}`: {}\n",
+                e.rule.replace('`', "'"),
+                e.at.replace('`', "'"),
+                escape(&e.message)
+            ));
+        }
+    }
     s.push_str(&list("What blocks", &b.blocks, "Nothing blocks."));
     s.push_str(&list(
         "Conditions to write into the contract",
@@ -446,8 +469,8 @@ pub fn render_markdown(
                 "\n**{}** = {} · {} · {} · {} · `{}`\n",
                 escape(&e.fact),
                 escape(&human_value(&e.value)),
-                escape(&e.authority.replace('_', " ")),
-                escape(&e.role),
+                escape(&e.authority.as_str().replace('_', " ")),
+                escape(e.role.as_str()),
                 cite,
                 e.at.replace('`', "'")
             ));

@@ -16,7 +16,8 @@
 //! byte order mark, for spreadsheet programs that otherwise guess another encoding.
 
 use super::{deciding, document, waiver_text};
-use crate::evaluation::{Evaluation, Evidence, Finding, OfferingResult};
+use crate::model::resolved::Evidence;
+use crate::outcome::{Evaluation, Finding, OfferingResult};
 use std::borrow::Cow;
 use std::io::{self, Write};
 
@@ -85,7 +86,7 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
         cap(f.action.as_deref().unwrap_or_default()),
         cap(&waiver_text(f).unwrap_or_default()),
         join(&document),
-        join(&|e| e.authority.clone()),
+        join(&|e| e.authority.as_str().to_string()),
         join(&|e| e.section.clone().unwrap_or_default()),
         join(&|e| e.quote.clone().unwrap_or_default()),
         join(&|e| e.url.clone().unwrap_or_default()),

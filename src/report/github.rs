@@ -6,10 +6,10 @@
 //! waived findings. Values are escaped as the Actions runner expects: `%`, CR and LF in the
 //! message; also `:` and `,` in properties.
 
-use super::sarif::place;
+use super::sarif::{parse_place as place_of, place};
 use super::{applies_to, merged, offerings};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Finding};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding};
 use std::io::{self, Write};
 
 /// Escapes a message (the text after `::`).
@@ -36,6 +36,34 @@ fn command(f: &Finding) -> &'static str {
 }
 
 pub fn render(eval: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+    for r in &eval.results {
+        for e in &r.errors {
+            let mut props = Vec::new();
+            match place_of(&e.at) {
+                Some(p) => {
+                    props.push(format!("file={}", escape_property(&p.file)));
+                    props.push(format!("line={}", p.line));
+                    if let Some(c) = p.column {
+                        props.push(format!("col={c}"));
+                    }
+                }
+                None => props.push(format!("file={}", escape_property(&e.at))),
+            }
+            props.push(format!(
+                "title={}",
+                escape_property(&format!(
+                    "rule {} failed ({}/{}, {})",
+                    e.rule, r.vendor, r.offering, r.classification
+                ))
+            ));
+            writeln!(
+                out,
+                "::error {}::{}",
+                props.join(","),
+                escape_data(&super::sanitize::clean(&e.message))
+            )?;
+        }
+    }
     for o in offerings(eval) {
         for m in merged(&o.results, false) {
             let f = m.finding;
@@ -50,16 +78,21 @@ pub fn render(eval: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
             let at = applies_to(&m.classes, &eval.classifications);
             props.push(format!(
                 "title={}",
-                escape_property(&format!("{} {} ({}, {at})", f.level.as_str(), f.rule, o.id()))
+                escape_property(&format!(
+                    "{} {} ({}, {at})",
+                    f.level.as_str(),
+                    f.rule,
+                    o.id()
+                ))
             ));
-            let mut message = super::visible_controls(&f.message);
+            let mut message = super::sanitize::clean(&f.message).into_owned();
             if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
                 message.push_str("\n→ ");
-                message.push_str(&super::visible_controls(a));
+                message.push_str(&super::sanitize::clean(a));
             }
             if let Some(w) = super::waiver_text(f) {
                 message.push_str("\nWaived ");
-                message.push_str(&super::visible_controls(&w));
+                message.push_str(&super::sanitize::clean(&w));
             }
             writeln!(
                 out,

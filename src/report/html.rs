@@ -14,8 +14,9 @@
 //! network loads as a second line of defence.
 
 use super::{Style, applies_to, cell_text, linkable, merged, offerings, scope_line, tags};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Evidence, Finding, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const CSS: &str = r#"
@@ -54,7 +55,7 @@ td.v .drivers { display: block; font-weight: normal; font-size: 12px; margin-top
 .v-go { background: var(--go-bg); color: var(--go); }
 .v-conditional { background: var(--conditional-bg); color: var(--conditional); }
 .v-hold { background: var(--hold-bg); color: var(--hold); }
-.v-no-go { background: var(--no-go-bg); color: var(--no-go); }
+.v-no-go, .v-error { background: var(--no-go-bg); color: var(--no-go); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
   font-weight: 600; white-space: nowrap; }
 .legend { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
@@ -226,7 +227,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                         }
                     }
                     p.legend {
-                        @for (v, what) in super::LEGEND {
+                        @for (v, what) in super::legend(eval) {
                             (badge(v, v.as_str())) (what) ". "
                         }
                         "(waiver): a waived finding. Under a non-go verdict: the rules that drive it (on paper, how many)."
@@ -291,7 +292,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     out
 }
 
-fn driving_rules(r: &crate::evaluation::OfferingResult) -> Vec<&str> {
+fn driving_rules(r: &crate::outcome::OfferingResult) -> Vec<&str> {
     let mut rules: Vec<&str> = Vec::new();
     for f in super::driving(r) {
         if !rules.contains(&f.rule.as_str()) {
@@ -384,8 +385,8 @@ fn citations(f: &Finding, claims: &Claims) -> Vec<(String, usize)> {
         if let Some(s) = &e.section {
             text.push_str(&format!(" §{s}"));
         }
-        if !matches!(e.role.as_str(), "decides" | "conflicts") {
-            text.push_str(&format!(" ({})", e.role));
+        if !e.is_deciding() {
+            text.push_str(&format!(" ({})", e.role.as_str()));
         }
         if !out.iter().any(|(_, m)| *m == n) {
             out.push((text, n));
@@ -395,13 +396,13 @@ fn citations(f: &Finding, claims: &Claims) -> Vec<(String, usize)> {
 }
 
 fn claim(e: &Evidence, n: usize) -> Markup {
-    let weak = !matches!(e.role.as_str(), "decides" | "conflicts");
+    let weak = !e.is_deciding();
     let doc = super::document(e);
     html! {
         div.claim id={ "e" (n) } {
             div.head {
                 strong { "[E" (n) "] " } code { (e.fact) } " = " (super::human_value(&e.value))
-                " · " (e.authority.replace('_', " ")) " · " span.role { (e.role) }
+                " · " (e.authority.as_str().replace('_', " ")) " · " span.role { (e.role.as_str()) }
             }
             @if let Some(q) = &e.quote { blockquote { (super::markdown_as_text(q)) } }
             p.cite.weak[weak] {

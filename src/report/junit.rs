@@ -4,10 +4,11 @@
 //!   fails when the rule raised an unwaived finding that moves the verdict (block, hold or
 //!   condition); the failure's `type` is the worst such level, its message the finding's.
 //!   Waived findings, warnings and notes leave the case passed and are listed in its output.
+//!   A rule that failed at run time is an `error` case (the cell's verdict is `error`).
 //! - `test`: one test suite per rule, one test case per rule test case ([`render_cases`]).
 
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Finding, OfferingResult};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult};
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 use std::io::{self, Write};
 
@@ -50,23 +51,33 @@ pub fn build(eval: &Evaluation) -> Report {
                 .filter(|f| &f.rule == rule && f.level != Level::Pass)
                 .collect();
             let failing: Vec<&&Finding> = findings.iter().filter(|f| fails(f)).collect();
-            let status = match failing.iter().max_by_key(|f| f.level) {
-                Some(worst) => {
+            let error = r.errors.iter().find(|e| &e.rule == rule);
+            let status = match (error, failing.iter().max_by_key(|f| f.level)) {
+                // The rule failed: its findings here are missing.
+                (Some(e), _) => {
+                    let mut s = TestCaseStatus::non_success(NonSuccessKind::Error);
+                    s.set_type("rule error")
+                        .set_message(e.message.clone())
+                        .set_description(format!("{}: {}", e.at, e.message));
+                    s
+                }
+                (None, Some(worst)) => {
                     let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
                     s.set_type(worst.level.as_str())
                         .set_message(worst.message.clone())
                         .set_description(
-                            failing.iter().map(|f| line(f)).collect::<Vec<_>>().join("\n"),
+                            failing
+                                .iter()
+                                .map(|f| line(f))
+                                .collect::<Vec<_>>()
+                                .join("\n"),
                         );
                     s
                 }
-                None => TestCaseStatus::success(),
+                (None, None) => TestCaseStatus::success(),
             };
             let mut case = TestCase::new(rule.clone(), status);
-            case.set_classname(format!(
-                "{}.{}.{}",
-                r.vendor, r.offering, r.classification
-            ));
+            case.set_classname(format!("{}.{}.{}", r.vendor, r.offering, r.classification));
             let others: Vec<String> = findings
                 .iter()
                 .filter(|f| !fails(f))
@@ -118,7 +129,11 @@ pub fn render_cases(outcomes: &[CaseOutcome], out: &mut dyn Write) -> io::Result
         } else {
             let mut s = TestCaseStatus::non_success(NonSuccessKind::Failure);
             s.set_message(o.message.clone().unwrap_or_else(|| "failed".to_string()))
-                .set_description(format!("{}: {}", o.file, o.message.as_deref().unwrap_or("")));
+                .set_description(format!(
+                    "{}: {}",
+                    o.file,
+                    o.message.as_deref().unwrap_or("")
+                ));
             s
         };
         let mut case = TestCase::new(o.case.clone(), status);

@@ -7,17 +7,21 @@
 
 pub mod brief;
 pub mod csv;
+pub mod diff;
+pub mod explain;
 pub mod github;
 pub mod html;
 pub mod json;
 pub mod junit;
 pub mod markdown;
+pub mod sanitize;
 pub mod sarif;
 pub mod table;
 pub mod xlsx;
 
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Evidence, Finding, OfferingResult, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 
 /// Options shared by the human formats.
 #[derive(Debug, Clone, Default)]
@@ -38,10 +42,7 @@ pub struct Style {
 /// The claims that decide (or conflict on) the facts a finding cites: its citations. Outvoted,
 /// agreeing and unverified claims are kept in the JSON and in the xlsx Evidence sheet.
 pub fn deciding(f: &Finding) -> impl Iterator<Item = &Evidence> {
-    f.evidence
-        .iter()
-        .map(|e| &**e)
-        .filter(|e| matches!(e.role.as_str(), "decides" | "conflicts"))
+    f.evidence.iter().map(|e| &**e).filter(|e| e.is_deciding())
 }
 
 /// The document a claim quotes: its title, else the source id, else "unsupported value".
@@ -285,7 +286,11 @@ pub fn human_value(v: &serde_json::Value) -> String {
         Value::Array(items) => {
             let parts: Vec<String> = items.iter().map(human_value).collect();
             // Items that contain commas themselves are kept apart with semicolons.
-            let sep = if parts.iter().any(|p| p.contains(',')) { "; " } else { ", " };
+            let sep = if parts.iter().any(|p| p.contains(',')) {
+                "; "
+            } else {
+                ", "
+            };
             parts.join(sep)
         }
         Value::Object(map) => {
@@ -339,24 +344,6 @@ pub fn markdown_as_text(s: &str) -> String {
     out.replace("**", "").replace("__", "")
 }
 
-/// Control characters other than newline made visible (U+2400 pictures), so that a profile or
-/// rule cannot send escape sequences to a terminal (clear the screen, recolour, retitle the
-/// window) through the table or a Markdown file shown with `cat`.
-pub fn visible_controls(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            '\n' => c,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
-            '\u{7f}' => '␡',
-            c if c.is_control() => '?',
-            c => c,
-        })
-        .collect()
-}
-
 /// Whether a url may become a link: only http(s), so that a profile cannot smuggle a
 /// `javascript:` or `data:` link into a report.
 pub fn linkable(url: &str) -> bool {
@@ -377,12 +364,24 @@ pub fn scope_line(eval: &Evaluation) -> String {
 }
 
 /// What each verdict means, for the legend under the matrix.
-pub const LEGEND: [(Verdict, &str); 4] = [
+const LEGEND: [(Verdict, &str); 5] = [
+    (
+        Verdict::Error,
+        "a rule failed: the cell cannot be trusted (see the errors)",
+    ),
     (Verdict::NoGo, "a requirement is not met"),
     (Verdict::Hold, "questions outstanding"),
     (Verdict::Conditional, "go once the actions are done"),
     (Verdict::Go, "no requirement stands in the way"),
 ];
+
+/// The legend under the matrix: what each verdict means (`error` only when a cell has it).
+pub fn legend(eval: &Evaluation) -> impl Iterator<Item = (Verdict, &'static str)> + '_ {
+    let has_error = eval.results.iter().any(|r| r.verdict == Verdict::Error);
+    LEGEND
+        .into_iter()
+        .filter(move |(v, _)| *v != Verdict::Error || has_error)
+}
 
 #[cfg(test)]
 mod tests {
@@ -422,7 +421,8 @@ mod tests {
 
     #[test]
     fn values_read_as_prose() {
-        let v: serde_json::Value = serde_json::json!([{"name": "SOC 2 Type II", "expires": "2027-03-31"}]);
+        let v: serde_json::Value =
+            serde_json::json!([{"name": "SOC 2 Type II", "expires": "2027-03-31"}]);
         assert_eq!(human_value(&v), "SOC 2 Type II, expires 2027-03-31");
         assert_eq!(human_value(&serde_json::json!(["eu", "us"])), "eu, us");
         assert_eq!(human_value(&serde_json::json!(true)), "yes");

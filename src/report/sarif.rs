@@ -7,8 +7,8 @@
 //! suppression with the waiver's reason, so that code scanning shows them as dismissed.
 
 use super::deciding;
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Finding, OfferingResult};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult};
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
@@ -80,6 +80,37 @@ pub fn text(r: &OfferingResult, f: &Finding) -> String {
     t
 }
 
+fn location(p: Place) -> Vec<Location> {
+    let region = match p.column {
+        Some(c) => Region::builder()
+            .start_line(p.line as i64)
+            .start_column(c as i64)
+            .build(),
+        None => Region::builder().start_line(p.line as i64).build(),
+    };
+    vec![
+        Location::builder()
+            .physical_location(
+                PhysicalLocation::builder()
+                    .artifact_location(ArtifactLocation::builder().uri(p.file).build())
+                    .region(region)
+                    .build(),
+            )
+            .build(),
+    ]
+}
+
+/// A whole file, when no line is known.
+fn file_location(file: &str) -> Location {
+    Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(file.to_string()).build())
+                .build(),
+        )
+        .build()
+}
+
 pub fn build(eval: &Evaluation) -> Sarif {
     let index: BTreeMap<&str, usize> = eval
         .rules
@@ -105,23 +136,7 @@ pub fn build(eval: &Evaluation) -> Sarif {
     let mut results = Vec::new();
     for r in &eval.results {
         for f in r.findings.iter().filter(|f| f.level != Level::Pass) {
-            let location = place(f).map(|p| {
-                let region = match p.column {
-                    Some(c) => Region::builder()
-                        .start_line(p.line as i64)
-                        .start_column(c as i64)
-                        .build(),
-                    None => Region::builder().start_line(p.line as i64).build(),
-                };
-                Location::builder()
-                    .physical_location(
-                        PhysicalLocation::builder()
-                            .artifact_location(ArtifactLocation::builder().uri(p.file).build())
-                            .region(region)
-                            .build(),
-                    )
-                    .build()
-            });
+            let location = place(f).map(location).unwrap_or_default();
             let mut properties = BTreeMap::new();
             for (k, v) in [
                 ("vendor", &r.vendor),
@@ -136,7 +151,7 @@ pub fn build(eval: &Evaluation) -> Sarif {
                 .rule_id(f.rule.clone())
                 .level(level(f.level))
                 .message(Message::builder().text(text(r, f)).build())
-                .locations(location.into_iter().collect::<Vec<_>>())
+                .locations(location)
                 .properties(
                     serde_sarif::sarif::PropertyBag::builder()
                         .additional_properties(properties)
@@ -160,6 +175,27 @@ pub fn build(eval: &Evaluation) -> Sarif {
                     .build(),
                 None => result.build(),
             };
+            results.push(result);
+        }
+        // A rule that failed: the cell's verdict is `error`, the rule's findings are missing.
+        for e in &r.errors {
+            let location = parse_place(&e.at)
+                .map(|p| location(p))
+                .unwrap_or_else(|| vec![file_location(&e.at)]);
+            let result = SarifResult::builder()
+                .rule_id(e.rule.clone())
+                .level(ResultLevel::Error)
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{}/{} at {}: rule `{}` failed, so this cell cannot be trusted: {}",
+                            r.vendor, r.offering, r.classification, e.rule, e.message
+                        ))
+                        .build(),
+                )
+                .locations(location)
+                .rule_index(index.get(e.rule.as_str()).map_or(-1, |i| *i as i64))
+                .build();
             results.push(result);
         }
     }

@@ -17,9 +17,8 @@
 //! stays text. Only http(s) urls become hyperlinks.
 
 use super::{applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Verdict};
-use crate::evaluation::{Finding, OfferingResult};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
     Worksheet, XlsxError,
@@ -37,7 +36,10 @@ const MAX_ROW_HEIGHT: f64 = 409.0;
 #[derive(Debug)]
 pub enum Error {
     /// A sheet would need more rows than a workbook allows.
-    TooManyRows { sheet: &'static str, rows: usize },
+    TooManyRows {
+        sheet: &'static str,
+        rows: usize,
+    },
     Xlsx(XlsxError),
 }
 
@@ -51,7 +53,10 @@ impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             Error::TooManyRows { sheet, rows } => {
-                write!(f, "the {sheet} sheet would need {rows} rows (at most {MAX_ROWS})")
+                write!(
+                    f,
+                    "the {sheet} sheet would need {rows} rows (at most {MAX_ROWS})"
+                )
             }
             Error::Xlsx(e) => write!(f, "{e}"),
         }
@@ -152,7 +157,7 @@ fn verdict_colors(v: Verdict) -> (u32, u32) {
         Verdict::Go => (0xC6EFCE, 0x006100),
         Verdict::Conditional => (0xFFEB9C, 0x9C5700),
         Verdict::Hold => (0xE4DFEC, 0x5B2C6F),
-        Verdict::NoGo => (0xFFC7CE, 0x9C0006),
+        Verdict::NoGo | Verdict::Error => (0xFFC7CE, 0x9C0006),
     }
 }
 
@@ -202,7 +207,7 @@ impl Formats {
             .clone()
             .set_background_color(Color::RGB(fill))
             .set_font_color(Color::RGB(font));
-        if v == Verdict::NoGo { f.set_bold() } else { f }
+        if v >= Verdict::NoGo { f.set_bold() } else { f }
     }
 }
 
@@ -250,7 +255,10 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
     let passed = all().filter(|f| f.level == Level::Pass).count();
     check_rows("Findings", all().count() - passed + 1)?;
     check_rows("Passed", passed + 1)?;
-    check_rows("Evidence", all().map(|f| f.evidence.len()).sum::<usize>() + 1)?;
+    check_rows(
+        "Evidence",
+        all().map(|f| f.evidence.len()).sum::<usize>() + 1,
+    )?;
     let mut wb = Workbook::new();
     let mut props = DocProperties::new()
         .set_title(format!("Vendor review: policy {}", eval.policy))
@@ -265,8 +273,12 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
     wb.set_properties(&props);
     let fm = Formats::new();
     summary(wb.add_worksheet(), eval, &fm)?;
-    findings(wb.add_worksheet(), "Findings", eval, &fm, |f| f.level != Level::Pass)?;
-    findings(wb.add_worksheet(), "Passed", eval, &fm, |f| f.level == Level::Pass)?;
+    findings(wb.add_worksheet(), "Findings", eval, &fm, |f| {
+        f.level != Level::Pass
+    })?;
+    findings(wb.add_worksheet(), "Passed", eval, &fm, |f| {
+        f.level == Level::Pass
+    })?;
     evidence(wb.add_worksheet(), eval, &fm)?;
     Ok(wb.save_to_buffer()?)
 }
@@ -383,7 +395,7 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
 
     // Legend.
     row += 1;
-    for (v, what) in super::LEGEND {
+    for (v, what) in super::legend(eval) {
         put(ws, row, 0, v.as_str(), &fm.verdict(v))?;
         ws.write_string(row, 1, what)?;
         row += 1;
@@ -490,9 +502,9 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
                     &r.classification,
                     &f.rule,
                     &e.fact,
-                    &e.role,
+                    e.role.as_str(),
                     &value,
-                    &e.authority,
+                    e.authority.as_str(),
                     e.title.as_deref().or(e.source.as_deref()).unwrap_or(""),
                     e.section.as_deref().unwrap_or(""),
                     e.quote.as_deref().unwrap_or(""),
@@ -505,7 +517,8 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
                     None => put(ws, row, 11, "", &fm.text)?,
                 }
                 put(ws, row, 12, &e.at, &fm.text)?;
-                let mut sized: Vec<(&str, f64)> = cells.iter().copied().zip(EVIDENCE_WIDTHS).collect();
+                let mut sized: Vec<(&str, f64)> =
+                    cells.iter().copied().zip(EVIDENCE_WIDTHS).collect();
                 sized.push((e.url.as_deref().unwrap_or(""), EVIDENCE_WIDTHS[11]));
                 sized.push((&e.at, EVIDENCE_WIDTHS[12]));
                 fit_row(ws, row, &sized)?;
