@@ -555,3 +555,33 @@ fn a_failed_rule_is_an_error_in_sarif_junit_and_github() {
         "{text}"
     );
 }
+
+#[test]
+fn brief_passes_through_the_sanitizer() {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "name: Acme API",
+        "name: \"Acme \\u202Egnp.exe \\e[2J API\"",
+    );
+    for format in ["html", "markdown"] {
+        let out = brief(
+            ws.path(),
+            &["acme/api", "--class", "internal", "--format", format],
+        );
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(
+            !text.contains('\u{202E}') && !text.contains('\u{1b}'),
+            "{format}"
+        );
+        assert!(
+            text.contains("<U+202E>") || text.contains("&lt;U+202E&gt;"),
+            "{format}"
+        );
+    }
+}

@@ -6,6 +6,7 @@ use super::{Failure, Global, Outcome, output, provenance};
 use crate::diag::Diagnostic;
 use crate::evaluation::{self, Request};
 use crate::report::brief::{self, Context};
+use crate::report::sanitize;
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -86,9 +87,14 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         reviewers,
         workspace: provenance::describe(&ws.root),
     };
-    output::emit(args.output.as_deref(), |w| match args.format {
-        BriefFormat::Html => brief::render_html(result, &ctx, w),
-        BriefFormat::Markdown => brief::render_markdown(result, &ctx, w),
+    // A brief is read by people: through the one sanitizer of human-readable output.
+    output::emit(args.output.as_deref(), |w| {
+        let mut clean = sanitize::Sanitizer::new(w);
+        match args.format {
+            BriefFormat::Html => brief::render_html(result, &ctx, &mut clean)?,
+            BriefFormat::Markdown => brief::render_markdown(result, &ctx, &mut clean)?,
+        }
+        clean.finish().map(|_| ())
     })?;
     if !rule_errors.is_empty() {
         // The brief is written (its verdict shows `error`); the failed rules are listed.

@@ -180,7 +180,7 @@ pub fn build(eval: &Evaluation) -> Sarif {
         // A rule that failed: the cell's verdict is `error`, the rule's findings are missing.
         for e in &r.errors {
             let location = parse_place(&e.at)
-                .map(|p| location(p))
+                .map(location)
                 .unwrap_or_else(|| vec![file_location(&e.at)]);
             let result = SarifResult::builder()
                 .rule_id(e.rule.clone())
