@@ -191,7 +191,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
                         "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
                         report::xlsx::MAX_ROWS
                     ))
-                    .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or jsonl"),
+                    .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
                     report::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
                         .hint("this is a bug in diligence: please report it with the workspace"),
                 })
