@@ -14,6 +14,7 @@ pub mod engine;
 pub mod evaluation;
 pub mod model;
 pub mod outcome;
+pub mod questionnaire;
 pub mod report;
 pub mod schema;
 pub mod testing;

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod answers;
 mod args;
 mod author;
 mod check;
@@ -8,6 +9,7 @@ mod diff;
 mod evaluate;
 mod explain;
 mod output;
+mod questions;
 mod test;
 
 use crate::diag::Diagnostic;
@@ -82,6 +84,19 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// What to ask each vendor: one deduplicated questionnaire of what holds the review
+    #[command(after_help = "Examples:
+  diligence questions perplexity --class confidential
+  diligence questions perplexity --format xlsx -o perplexity-questions.xlsx
+  diligence questions --format json
+Questions no answer could move are left out; the footer says how many.")]
+    Questions(questions::QuestionsArgs),
+    /// Import a filled questionnaire (xlsx or csv) as `questionnaire` claims
+    #[command(after_help = "Examples:
+  diligence answers perplexity perplexity-questions.xlsx --received 2026-12-01 --dry-run
+  diligence answers perplexity answers.csv --offering sonar-api
+Any invalid answer is reported by cell and nothing is imported (exit 2).")]
+    Answers(answers::AnswersArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -143,6 +158,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Questions(args) => questions::run(&cli.global, args),
+        Command::Answers(args) => answers::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),
