@@ -225,7 +225,10 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
                 "{fact}: `{text}` is not a whole number of {}",
                 super::unit(fact)
             ))
-            .hint("write digits only, e.g. 72; explain any condition in the section column")),
+            .hint(format!(
+                "write digits only, e.g. {}; explain any condition in the section column",
+                if super::unit(fact) == "hours" { 72 } else { 30 }
+            ))),
         },
         ValueType::Bool => match word(text).as_str() {
             "true" | "yes" => Ok(json!(true)),

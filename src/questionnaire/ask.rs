@@ -40,6 +40,9 @@ struct Effect {
     to: Verdict,
     /// The cell's verdict changed (not only this fact's holds cleared).
     moved: bool,
+    /// The cell's verdict with this answer and the best answer to every other question of
+    /// the cell, when that moves it and this answer alone does not.
+    with_others: Option<Verdict>,
     rules: Vec<String>,
 }
 
@@ -77,7 +80,10 @@ pub fn ask(
                 }
             }
         }
-        for fact in facts {
+        // This offering's effects: (fact, answer, effect), distributed to the questions below.
+        let mut local: Vec<(String, Value, Effect)> = Vec::new();
+        for fact in &facts {
+            let fact = fact.clone();
             let key = (profile.id.clone(), fact.clone());
             if !by_fact.contains_key(&key) {
                 order.push(key.clone());
@@ -124,15 +130,26 @@ pub fn ask(
                     if cleared.is_empty() {
                         continue;
                     }
-                    g.effects.push(Effect {
-                        offering: offering.id.clone(),
-                        class: (*class).clone(),
-                        label: cand.label.clone(),
-                        to: after.result.verdict,
-                        moved: after.result.verdict != cell.result.verdict,
-                        rules: cleared,
-                    });
+                    local.push((
+                        fact.clone(),
+                        cand.value.clone(),
+                        Effect {
+                            offering: offering.id.clone(),
+                            class: (*class).clone(),
+                            label: cand.label.clone(),
+                            to: after.result.verdict,
+                            moved: after.result.verdict != cell.result.verdict,
+                            with_others: None,
+                            rules: cleared,
+                        },
+                    ));
                 }
+            }
+        }
+        with_others(ctx, profile, offering, &held, &mut local);
+        for (fact, _, effect) in local {
+            if let Some(g) = by_fact.get_mut(&(profile.id.clone(), fact)) {
+                g.effects.push(effect);
             }
         }
     }
@@ -184,6 +201,47 @@ struct Gathered {
     effects: Vec<Effect>,
     /// (offering, what the profile says)
     have: Vec<(String, String)>,
+}
+
+/// For answers that clear a hold without moving the cell (other questions still hold it): the
+/// verdict once every other question of the cell gets the answer that leaves the cell best.
+fn with_others(
+    ctx: &Context,
+    profile: &Profile,
+    offering: &Offering,
+    held: &[(&String, &Requirements, Cell)],
+    local: &mut [(String, Value, Effect)],
+) {
+    for (class, reqs, _) in held {
+        // The best answer per fact at this class.
+        let mut best: Vec<(String, Value, Verdict)> = Vec::new();
+        for (fact, value, e) in local.iter().filter(|(_, _, e)| &e.class == *class) {
+            match best.iter_mut().find(|(f, _, _)| f == fact) {
+                Some(b) if e.to < b.2 => *b = (fact.clone(), value.clone(), e.to),
+                Some(_) => {}
+                None => best.push((fact.clone(), value.clone(), e.to)),
+            }
+        }
+        if best.len() < 2 {
+            continue;
+        }
+        for (fact, value, e) in local.iter_mut() {
+            if &e.class != *class || e.moved {
+                continue;
+            }
+            let mut changed = with_answer(offering, fact, value);
+            for (other, v, _) in &best {
+                if other != fact {
+                    changed = with_answer(&changed, other, v);
+                }
+            }
+            let trial = Prepared::new(ctx, profile, &changed);
+            let after = evaluate_cell(ctx, &trial, class, reqs, None, &Stopped::default());
+            if after.result.verdict != Verdict::Hold {
+                e.with_others = Some(after.result.verdict);
+            }
+        }
+    }
 }
 
 /// The hold findings of a cell that decide its verdict (waived ones do not).
@@ -269,7 +327,9 @@ fn candidates(fact: &str, requirements: &[(&String, Requirements)]) -> Vec<Candi
             let unit = unit(fact);
             for (name, v) in &required {
                 let Some(n) = v.as_u64() else { continue };
-                if name.starts_with("max_") {
+                if name.starts_with("max_") && n == 0 {
+                    push(json!(n), format!("a commitment of 0 {unit} (nothing kept)"));
+                } else if name.starts_with("max_") {
                     push(
                         json!(n),
                         format!("a commitment of {n} {unit} or less"),
@@ -413,6 +473,7 @@ fn move_lines(effects: &[Effect], many: bool) -> Vec<String> {
                 && g.offering == e.offering
                 && g.moved == e.moved
                 && g.to == e.to
+                && g.with_others == e.with_others
                 && g.rules == e.rules
         }) {
             Some((_, classes)) => classes.push(&e.class),
@@ -433,6 +494,12 @@ fn move_lines(effects: &[Effect], many: bool) -> Vec<String> {
                     "{} moves {classes} from hold to {}{on}",
                     e.label,
                     e.to.as_str()
+                )
+            } else if let Some(v) = e.with_others {
+                format!(
+                    "{} moves {classes} from hold to {}{on}, once the other questions are answered as required",
+                    e.label,
+                    v.as_str()
                 )
             } else {
                 format!(

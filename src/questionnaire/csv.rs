@@ -1,5 +1,7 @@
 //! `questions --format csv`: one row per question and offering, with empty `answer`, `document`
-//! and `section` columns for the vendor; and reading a filled file back.
+//! and `section` columns for the vendor; and reading a filled file back. Cells are kept on one
+//! line (lists joined with ` | `), so that a record's line in the file is its row in a
+//! spreadsheet, and `answers.csv:12` names both.
 
 use super::Asked;
 use super::answers::Row;
@@ -40,9 +42,9 @@ pub fn render(asked: &Asked) -> Vec<u8> {
                 q.question.clone(),
                 q.form.describe(),
                 q.form.unit.unwrap_or("").to_string(),
-                q.why.join("\n"),
-                q.moves.join("\n"),
-                have.join("\n"),
+                q.why.join(" | "),
+                q.moves.join(" | "),
+                have.join(" | "),
                 q.refs.join(", "),
                 String::new(),
                 String::new(),

@@ -59,7 +59,8 @@ pub fn render(asked: &Asked) -> Result<Vec<u8>, XlsxError> {
 
 fn instructions(ws: &mut Worksheet, asked: &Asked) -> Result<(), XlsxError> {
     ws.set_name("Instructions")?;
-    ws.set_column_width(0, 110)?;
+    ws.set_column_width(0, INSTRUCTIONS_WIDTH)?;
+    ws.set_print_fit_to_pages(1, 0);
     let bold = Format::new().set_bold().set_font_size(14);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let vendors: Vec<&str> = {
@@ -81,6 +82,7 @@ fn instructions(ws: &mut Worksheet, asked: &Asked) -> Result<(), XlsxError> {
     ];
     for (i, line) in lines.iter().enumerate() {
         ws.write_string_with_format(i as u32 + 2, 0, clip(line), &wrap)?;
+        ws.set_row_height(i as u32 + 2, row_height(&[(line, INSTRUCTIONS_WIDTH)]))?;
     }
     ws.protect();
     Ok(())
@@ -101,6 +103,9 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
         ws.set_column_width(c, width)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    ws.set_landscape();
+    ws.set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
     for (i, q) in questions.iter().enumerate() {
         let row = i as u32 + 1;
         let texts = [
@@ -127,6 +132,8 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
             };
             ws.write_string_with_format(row, c, clip(text), format)?;
         }
+        let cells: Vec<(&str, f64)> = texts.iter().map(String::as_str).zip(WIDTHS).collect();
+        ws.set_row_height(row, row_height(&cells))?;
         let validation = match q.form.kind {
             "choice" => Some(
                 DataValidation::new()
@@ -150,6 +157,25 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
     }
     ws.protect();
     Ok(())
+}
+
+const INSTRUCTIONS_WIDTH: f64 = 75.0;
+
+/// A row height (points) that shows every wrapped cell whole: spreadsheets do not grow rows to
+/// fit wrapped text written by a library, so the lines are estimated from the column widths
+/// (about one character per width unit).
+fn row_height(cells: &[(&str, f64)]) -> f64 {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| {
+            let per_line = (width * 0.95).max(1.0) as usize;
+            text.split('\n')
+                .map(|l| l.chars().count().div_ceil(per_line).max(1))
+                .sum::<usize>()
+        })
+        .max()
+        .unwrap_or(1);
+    (lines.min(400) as f64) * 15.0
 }
 
 /// Reads the Questions sheet of a filled workbook. `shown` names the file in messages
