@@ -182,8 +182,8 @@ pub fn validate(
                 offering: o,
                 fact: row.fact.clone(),
                 value: value.clone(),
-                document: row.document.clone(),
-                section: row.section.clone(),
+                document: one_line(&row.document),
+                section: one_line(&row.section),
                 at: row.at_answer.clone(),
             });
         }
@@ -193,6 +193,16 @@ pub fn validate(
     } else {
         Err(problems)
     }
+}
+
+/// The vendor's text on one line: it goes into one list item of the snapshot, where a line break
+/// could otherwise start an item of its own.
+fn one_line(text: &str) -> String {
+    text.split(|c: char| c.is_control())
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
 }
 
 /// Parses an answer as written in a cell into the fact's typed value.
