@@ -21,13 +21,12 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
-    /// Check as of this date (evidence age, waiver expiry): YYYY-MM-DD
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
+    #[command(flatten)]
+    pub today: super::args::TodayArg,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
-    let today = super::args::parse_today(args.today.as_deref())?;
+    let today = args.today.date()?;
     let ws = Workspace::load(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
     diags.extend(ws.unverified.iter().cloned());
