@@ -42,7 +42,7 @@ pub struct QuestionsArgs {
 pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
-    let policy = ws.policy(&args.scope.policy)?;
+    let policy = ws.policy(args.scope.policy())?;
     let offerings = select_offerings(&ws, &args.targets)?;
     let classes = select_classes(policy, &args.classes)?;
     let tags = select_tags(policy, &args.scope.tags)?;
