@@ -76,7 +76,8 @@ fn fill_xlsx(from: &Path, to: &Path, answers: &[(&str, &str, &str, &str)]) {
     let rows = read_sheet(from);
     let header = &rows[0];
     let col = |name: &str| header.iter().position(|h| h == name).expect("column") as u16;
-    let (fact, answer, document, section) = (col("fact"), col("answer"), col("document"), col("section"));
+    let (fact, answer, document, section) =
+        (col("fact"), col("answer"), col("document"), col("section"));
     let mut wb = rust_xlsxwriter::Workbook::new();
     let ws = wb.add_worksheet();
     ws.set_name("Questions").expect("name");
@@ -118,14 +119,32 @@ fn fill_csv(from: &Path, to: &Path, answers: &[(&str, &str, &str, &str)]) {
 
 /// Answers that satisfy the confidential requirements, and one that fails restricted's.
 const GOOD: &[(&str, &str, &str, &str)] = &[
-    ("breach_notification_hours", "48", "Data Processing Addendum", "7.2"),
-    ("terms_change_notice_days", "30", "API Terms of Service", "12"),
+    (
+        "breach_notification_hours",
+        "48",
+        "Data Processing Addendum",
+        "7.2",
+    ),
+    (
+        "terms_change_notice_days",
+        "30",
+        "API Terms of Service",
+        "12",
+    ),
     ("human_review", "may_review", "", ""),
 ];
 
 fn questions(ws: &Path, format: &str, out: &Path) {
     diligence(ws)
-        .args(["questions", "perplexity", "--today", TODAY, "--format", format, "-o"])
+        .args([
+            "questions",
+            "perplexity",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+            "-o",
+        ])
         .arg(out)
         .assert()
         .success();
@@ -149,11 +168,28 @@ fn xlsx_round_trip_moves_what_the_answers_settle() {
     let q = ws.join("q.xlsx");
     questions(ws, "xlsx", &q);
     let rows = read_sheet(&q);
-    assert_eq!(&rows[0][..7], ["id", "fact", "offerings", "question", "answer", "document", "section"]);
+    assert_eq!(
+        &rows[0][..7],
+        [
+            "id",
+            "fact",
+            "offerings",
+            "question",
+            "answer",
+            "document",
+            "section"
+        ]
+    );
     let facts: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
     assert!(facts.contains(&"breach_notification_hours"), "{facts:?}");
-    let breach = rows.iter().find(|r| r[1] == "breach_notification_hours").expect("row");
-    assert!(breach[9].contains("72 hours or less moves confidential from hold to go"), "{breach:?}");
+    let breach = rows
+        .iter()
+        .find(|r| r[1] == "breach_notification_hours")
+        .expect("row");
+    assert!(
+        breach[9].contains("72 hours or less moves confidential from hold to go"),
+        "{breach:?}"
+    );
     assert!(breach[11].contains("SEF-07.2"), "{breach:?}");
 
     let filled = ws.join("answers.xlsx");
@@ -168,7 +204,10 @@ fn xlsx_round_trip_moves_what_the_answers_settle() {
     for line in before.lines() {
         assert!(new_lines.any(|l| l == line), "lost or moved: {line}");
     }
-    assert!(ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md").is_file());
+    assert!(
+        ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md")
+            .is_file()
+    );
 
     diligence(ws).arg("check").assert().success();
     assert_eq!(verdict(ws, "confidential"), "go");
@@ -184,8 +223,18 @@ fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
     let q = ws.join("q.csv");
     questions(ws, "csv", &q);
     let header = std::fs::read_to_string(&q).expect("csv");
-    for col in ["vendor", "offering", "fact", "question", "allowed", "answer", "document", "section"] {
-        assert!(header.lines().next().expect("header").split(',').any(|c| c == col), "{col}");
+    for col in [
+        "vendor", "offering", "fact", "question", "allowed", "answer", "document", "section",
+    ] {
+        assert!(
+            header
+                .lines()
+                .next()
+                .expect("header")
+                .split(',')
+                .any(|c| c == col),
+            "{col}"
+        );
     }
     // Only the confidential questions answered; restricted's stay open.
     let filled = ws.join("answers.csv");
@@ -204,7 +253,11 @@ fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
 
     // A newer file: its answer replaces the older one, which no longer counts.
     let newer = ws.join("answers-2.csv");
-    fill_csv(&q, &newer, &[("breach_notification_hours", "96", "DPA", "7")]);
+    fill_csv(
+        &q,
+        &newer,
+        &[("breach_notification_hours", "96", "DPA", "7")],
+    );
     answers(ws, &newer, "2026-12-15").success();
     let text = std::fs::read_to_string(ws.join(PROFILE)).expect("profile");
     assert!(text.contains("quote: \"breach_notification_hours (sonar-api): 96\""));
@@ -216,7 +269,11 @@ fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
 
     // An older file after a newer one does not bring the old answer back.
     answers(ws, &filled, "2026-12-01").success();
-    assert!(std::fs::read_to_string(ws.join(PROFILE)).expect("profile").contains("(sonar-api): 96\""));
+    assert!(
+        std::fs::read_to_string(ws.join(PROFILE))
+            .expect("profile")
+            .contains("(sonar-api): 96\"")
+    );
 }
 
 #[test]
@@ -248,25 +305,66 @@ fn bad_answers_are_refused_by_cell_and_nothing_is_imported() {
         w.write_record(r).expect("row");
     }
     w.flush().expect("flush");
-    let out = answers(ws, &bad, "2026-12-01").code(2).get_output().stderr.clone();
+    let out = answers(ws, &bad, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&out);
     assert!(err.contains("answers.csv:2: error: breach_notification_hours: `about 48` is not a whole number of hours"), "{err}");
-    assert!(err.contains("answers.csv:3: error: terms_change_notice_days: `sometimes` is not a whole number"), "{err}");
-    assert!(err.contains("answers.csv:4: error: unknown fact `breach_notification_hourz`"), "{err}");
-    assert!(err.contains("answers.csv:5: error: vendor `perplexity` has no offering `sonar-pro`"), "{err}");
+    assert!(
+        err.contains(
+            "answers.csv:3: error: terms_change_notice_days: `sometimes` is not a whole number"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("answers.csv:4: error: unknown fact `breach_notification_hourz`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("answers.csv:5: error: vendor `perplexity` has no offering `sonar-pro`"),
+        "{err}"
+    );
     assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
-    assert!(!ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md").exists());
+    assert!(
+        !ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md")
+            .exists()
+    );
 
     // The same in a workbook: the cell is named.
     let qx = ws.join("q.xlsx");
     questions(ws, "xlsx", &qx);
     let filled = ws.join("answers.xlsx");
-    fill_xlsx(&qx, &filled, &[("human_review", "sometimes", "", ""), ("breach_notification_hours", "about 48", "", "")]);
-    let out = answers(ws, &filled, "2026-12-01").code(2).get_output().stderr.clone();
+    fill_xlsx(
+        &qx,
+        &filled,
+        &[
+            ("human_review", "sometimes", "", ""),
+            ("breach_notification_hours", "about 48", "", ""),
+        ],
+    );
+    let out = answers(ws, &filled, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
     let err = String::from_utf8_lossy(&out);
-    let row_of = |fact: &str| read_sheet(&qx).iter().position(|r| r[1] == fact).expect("row") + 1;
+    let row_of = |fact: &str| {
+        read_sheet(&qx)
+            .iter()
+            .position(|r| r[1] == fact)
+            .expect("row")
+            + 1
+    };
     assert!(err.contains(&format!("answers.xlsx!Questions!E{}: error: human_review: `sometimes` is not one of: never, safety_only, may_review", row_of("human_review"))), "{err}");
-    assert!(err.contains(&format!("answers.xlsx!Questions!E{}: error: breach_notification_hours: `about 48`", row_of("breach_notification_hours"))), "{err}");
+    assert!(
+        err.contains(&format!(
+            "answers.xlsx!Questions!E{}: error: breach_notification_hours: `about 48`",
+            row_of("breach_notification_hours")
+        )),
+        "{err}"
+    );
     assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
 
     // --dry-run on a good file writes nothing either.
@@ -277,12 +375,18 @@ fn bad_answers_are_refused_by_cell_and_nothing_is_imported() {
         .args(["--received", "2026-12-01", "--dry-run"])
         .assert()
         .success()
-        .stdout(predicates::str::contains("+ sonar-api/breach_notification_hours: 48"));
+        .stdout(predicates::str::contains(
+            "+ sonar-api/breach_notification_hours: 48",
+        ));
     assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
 }
 
 fn common_header(q: &Path) -> csv::StringRecord {
-    csv::Reader::from_path(q).expect("csv").headers().expect("header").clone()
+    csv::Reader::from_path(q)
+        .expect("csv")
+        .headers()
+        .expect("header")
+        .clone()
 }
 
 #[test]
@@ -309,9 +413,20 @@ fn bare_values_absent_facts_and_comments() {
         .success();
     let after = ws.read("vendors/acme/profile.yaml");
     assert!(after.contains("      human_review:\n        # was the bare value (no evidence): never   # from a sales call\n        - value: \"safety_only\""), "{after}");
-    assert!(after.contains("      breach_notification_hours:\n        - value: 24\n"), "{after}");
-    assert!(after.contains("  questionnaire-2026-11-20:\n    title:"), "{after}");
-    assert!(before.lines().filter(|l| !l.contains("human_review")).all(|l| after.contains(l)));
+    assert!(
+        after.contains("      breach_notification_hours:\n        - value: 24\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  questionnaire-2026-11-20:\n    title:"),
+        "{after}"
+    );
+    assert!(
+        before
+            .lines()
+            .filter(|l| !l.contains("human_review"))
+            .all(|l| after.contains(l))
+    );
     ws.cmd().arg("check").assert().success();
 }
 
@@ -321,7 +436,10 @@ fn xlsx_opens_in_libreoffice_and_its_validations_are_readable() {
     let python = which("python3");
     let soffice = which("soffice");
     let (Some(python), Some(soffice)) = (python, soffice) else {
-        assert!(std::env::var_os("CI").is_none(), "python3 and soffice are needed in CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 and soffice are needed in CI"
+        );
         eprintln!("skipped: python3 or soffice missing");
         return;
     };
@@ -345,8 +463,15 @@ print("locked", ws.cell(row=2, column=4).protection.locked, "answer", ws.cell(ro
         .output()
         .expect("python3 runs");
     let text = String::from_utf8_lossy(&out.stdout);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("list  \"never,safety_only,may_review\""), "{text}");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("list  \"never,safety_only,may_review\""),
+        "{text}"
+    );
     assert!(text.contains("whole greaterThanOrEqual 0"), "{text}");
     assert!(text.contains("locked True answer False"), "{text}");
 
@@ -370,20 +495,41 @@ wb.save(sys.argv[2])
         .arg(&filled)
         .output()
         .expect("python3 runs");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     answers(ws, &filled, "2026-12-01").success();
-    assert!(std::fs::read_to_string(ws.join(PROFILE)).expect("profile").contains("(sonar-api): 24\""));
+    assert!(
+        std::fs::read_to_string(ws.join(PROFILE))
+            .expect("profile")
+            .contains("(sonar-api): 24\"")
+    );
     diligence(ws).arg("check").assert().success();
 
     let pdf_dir = ws.join("pdf");
     let status = std::process::Command::new(&soffice)
-        .arg(format!("-env:UserInstallation=file://{}", ws.join("lo-profile").display()))
-        .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            ws.join("lo-profile").display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
         .arg(&pdf_dir)
         .arg(&q)
         .output()
         .expect("soffice runs");
-    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
     let pdf = std::fs::read(pdf_dir.join("q.pdf")).expect("a PDF");
     assert!(pdf.starts_with(b"%PDF"));
 }

@@ -48,16 +48,21 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
         && profile.offering(o).is_none()
     {
         let ids: Vec<&str> = profile.offerings.iter().map(|o| o.id.as_str()).collect();
-        return Err(Diagnostic::error(format!("vendor `{}` has no offering `{o}`", profile.id))
-            .hint(did_you_mean(o, ids.iter().copied()).unwrap_or_else(|| format!("offerings: {}", ids.join(", "))))
-            .into());
+        return Err(
+            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", profile.id))
+                .hint(
+                    did_you_mean(o, ids.iter().copied())
+                        .unwrap_or_else(|| format!("offerings: {}", ids.join(", "))),
+                )
+                .into(),
+        );
     }
     let (rows, bytes) = answers::read(&args.file)?;
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
-    let file_name = args
-        .file
-        .file_name()
-        .map_or_else(|| "questionnaire".into(), |n| n.to_string_lossy().into_owned());
+    let file_name = args.file.file_name().map_or_else(
+        || "questionnaire".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let sha = {
         use sha2::Digest;
         sha2::Sha256::digest(&bytes)

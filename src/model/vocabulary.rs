@@ -632,7 +632,10 @@ mod caiq_tests {
     #[test]
     fn every_caiq_key_is_a_fact_and_listed_once() {
         for (i, (fact, refs)) in CAIQ_REFS.iter().enumerate() {
-            assert!(fact_spec(fact).is_some(), "CAIQ_REFS names unknown fact {fact}");
+            assert!(
+                fact_spec(fact).is_some(),
+                "CAIQ_REFS names unknown fact {fact}"
+            );
             assert!(!refs.is_empty(), "{fact} has an empty reference list");
             assert!(
                 CAIQ_REFS[i + 1..].iter().all(|(f, _)| f != fact),

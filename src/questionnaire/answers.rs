@@ -1,8 +1,9 @@
 //! `diligence answers`: a filled questionnaire (XLSX or CSV) back into the profile.
 //!
-//! 1. [`read`] the rows; 2. [`validate`] every answer (all problems, by cell, before anything is
-//! written); 3. [`plan`] the new profile text and the snapshot: the answers converted to text,
-//! one list item per answer, which each claim quotes, so that `check` verifies it.
+//! - [`read`] the rows;
+//! - [`validate`] every answer (all problems, by cell, before anything is written);
+//! - [`plan`] the new profile text and the snapshot: the answers converted to text, one list item
+//!   per answer, which each claim quotes, so that `check` verifies it.
 //!
 //! Answers are claims of authority `questionnaire`: they never override stronger evidence, which
 //! resolution already guarantees. A newer questionnaire supersedes the claims of older ones for
@@ -50,7 +51,12 @@ pub struct Answer {
 impl Answer {
     /// The list item of the snapshot that the claim quotes.
     pub fn quote(&self) -> String {
-        format!("{} ({}): {}", self.fact, self.offering, value_text(&self.value))
+        format!(
+            "{} ({}): {}",
+            self.fact,
+            self.offering,
+            value_text(&self.value)
+        )
     }
 
     fn cites(&self) -> Option<String> {
@@ -65,9 +71,10 @@ impl Answer {
 
 /// Reads a filled questionnaire: `.xlsx` or `.csv`, by extension.
 pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
-    let shown = path
-        .file_name()
-        .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+    let shown = path.file_name().map_or_else(
+        || path.display().to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    );
     let bytes = std::fs::read(path).map_err(|e| {
         Diagnostic::error(format!("cannot read {}: {e}", path.display()))
             .hint("give the path of the filled questionnaire (.xlsx or .csv)")
@@ -119,8 +126,9 @@ pub fn validate(
         let Some(spec) = fact_spec(&row.fact) else {
             problems.push(
                 at(&row.at_fact, format!("unknown fact `{}`", row.fact)).hint(
-                    did_you_mean(&row.fact, fact_names())
-                        .unwrap_or_else(|| "keep the fact column as `diligence questions` wrote it".into()),
+                    did_you_mean(&row.fact, fact_names()).unwrap_or_else(|| {
+                        "keep the fact column as `diligence questions` wrote it".into()
+                    }),
                 ),
             );
             continue;
@@ -168,7 +176,10 @@ pub fn validate(
             if only.is_some_and(|only| only != o) {
                 continue;
             }
-            if let Some(first) = answers.iter().find(|a| a.offering == o && a.fact == row.fact) {
+            if let Some(first) = answers
+                .iter()
+                .find(|a| a.offering == o && a.fact == row.fact)
+            {
                 problems.push(at(
                     &row.at_answer,
                     format!(
@@ -243,9 +254,13 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
         ValueType::Bool => match word(text).as_str() {
             "true" | "yes" => Ok(json!(true)),
             "false" | "no" => Ok(json!(false)),
-            _ => Err(Diagnostic::error(format!("{fact}: `{text}` is not yes or no"))),
+            _ => Err(Diagnostic::error(format!(
+                "{fact}: `{text}` is not yes or no"
+            ))),
         },
-        ValueType::TextList => Ok(Value::Array(items(',').map(|s| json!(s.to_lowercase())).collect())),
+        ValueType::TextList => Ok(Value::Array(
+            items(',').map(|s| json!(s.to_lowercase())).collect(),
+        )),
         ValueType::Certifications => items(';')
             .map(|item| match item.split_once(" until ") {
                 None => Ok(json!({"name": item})),
@@ -293,7 +308,10 @@ pub fn snapshot_text(
     }
     let cited: Vec<String> = answers
         .iter()
-        .filter_map(|a| a.cites().map(|c| format!("- Reference for {} ({}): {c}", a.fact, a.offering)))
+        .filter_map(|a| {
+            a.cites()
+                .map(|c| format!("- Reference for {} ({}): {c}", a.fact, a.offering))
+        })
         .collect();
     if !cited.is_empty() {
         out.push_str("\n## Documents the vendor cites\n\n");
@@ -346,20 +364,24 @@ pub fn plan(
 
     let offerings = root.value.get("offerings");
     for offering in &profile.offerings {
-        let here: Vec<&Answer> = answers.iter().filter(|a| a.offering == offering.id).collect();
+        let here: Vec<&Answer> = answers
+            .iter()
+            .filter(|a| a.offering == offering.id)
+            .collect();
         let (okey, onode) = match offerings.map(|o| &o.value) {
-            Some(Node::Map(entries)) => match entries.iter().find(|(k, _)| k.value == offering.id) {
-                Some((k, v)) => (k, v),
-                None => continue,
-            },
+            Some(Node::Map(entries)) => {
+                match entries.iter().find(|(k, _)| k.value == offering.id) {
+                    Some((k, v)) => (k, v),
+                    None => continue,
+                }
+            }
             _ => continue,
         };
         let facts = match &onode.value {
             Node::Map(entries) => entries.iter().find(|(k, _)| k.value == "facts"),
             _ => None,
         };
-        let fact_entries: &[(Spanned<String>, Spanned<Node>)] = match facts.map(|(_, v)| &v.value)
-        {
+        let fact_entries: &[(Spanned<String>, Spanned<Node>)] = match facts.map(|(_, v)| &v.value) {
             Some(Node::Map(entries)) => entries,
             _ => &[],
         };
@@ -425,7 +447,9 @@ pub fn plan(
                 offering.id,
                 a.fact,
                 value_text(&a.value),
-                a.cites().map(|c| format!("; the vendor cites {c}")).unwrap_or_default()
+                a.cites()
+                    .map(|c| format!("; the vendor cites {c}"))
+                    .unwrap_or_default()
             ));
             match existing {
                 Some((key, value)) => {
@@ -446,10 +470,21 @@ pub fn plan(
 
     let has_source = profile.source(&source_id).is_some();
     if !has_source && !t.is_unchanged() {
-        add_source(&mut t, &root, &source_id, &snapshot_path, received, file_name, profile)?;
+        add_source(
+            &mut t,
+            &root,
+            &source_id,
+            &snapshot_path,
+            received,
+            file_name,
+            profile,
+        )?;
         changes.insert(
             0,
-            format!("+ source {source_id}: vendors/{}/{snapshot_path}", profile.id),
+            format!(
+                "+ source {source_id}: vendors/{}/{snapshot_path}",
+                profile.id
+            ),
         );
     }
     Ok(Plan {
@@ -490,7 +525,13 @@ fn remove_item(t: &mut Text, item: &Spanned<Node>) {
     t.replace(line, end - line, Vec::new());
 }
 
-fn claim_lines(dash: usize, a: &Answer, source_id: &str, quote: &str, note: Option<&str>) -> Vec<String> {
+fn claim_lines(
+    dash: usize,
+    a: &Answer,
+    source_id: &str,
+    quote: &str,
+    note: Option<&str>,
+) -> Vec<String> {
     let pad = " ".repeat(dash);
     let mut lines = vec![
         format!("{pad}- value: {}", yaml_value(&a.value)),
@@ -536,7 +577,10 @@ fn add_to_fact(
     if !matches!(value.value, Node::Null) && (value_line != key_line || end != key_line + 1) {
         return Err(t.error(
             crate::model::yaml::span_pos(key),
-            format!("`{}` spans several lines; write it as a claim list to import answers", a.fact),
+            format!(
+                "`{}` spans several lines; write it as a claim list to import answers",
+                a.fact
+            ),
         ));
     }
     let line = t.lines[key_line];
@@ -548,9 +592,7 @@ fn add_to_fact(
     let pad = " ".repeat(key_indent);
     let mut lines = vec![format!("{pad}{}:", a.fact)];
     if !old.is_empty() {
-        lines.push(format!(
-            "{pad}  # was the bare value (no evidence): {old}"
-        ));
+        lines.push(format!("{pad}  # was the bare value (no evidence): {old}"));
     }
     lines.extend(claim_lines(key_indent + 2, a, source_id, quote, note));
     t.replace(key_line, 1, lines);
@@ -573,7 +615,13 @@ fn add_facts(
         for a in added {
             lines.push(format!("{pad}{}:", a.fact));
             let note = a.cites().map(|c| format!("The vendor cites: {c}."));
-            lines.extend(claim_lines(indent + 2, a, source_id, &a.quote(), note.as_deref()));
+            lines.extend(claim_lines(
+                indent + 2,
+                a,
+                source_id,
+                &a.quote(),
+                note.as_deref(),
+            ));
         }
         lines
     };
@@ -617,7 +665,10 @@ fn add_facts(
         },
         None => {
             let Node::Map(entries) = &onode.value else {
-                return Err(t.error(crate::model::yaml::span_pos(okey), "the offering is not a mapping"));
+                return Err(t.error(
+                    crate::model::yaml::span_pos(okey),
+                    "the offering is not a mapping",
+                ));
             };
             let Some((first, _)) = entries.first() else {
                 return Err(t.error(crate::model::yaml::span_pos(okey), "the offering is empty"));

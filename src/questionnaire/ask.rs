@@ -110,7 +110,8 @@ pub fn ask(
                 .filter(|(_, rules)| !rules.is_empty())
                 .collect();
             for (class, rules) in &holding {
-                g.why.push((offering.id.clone(), (*class).clone(), rules.clone()));
+                g.why
+                    .push((offering.id.clone(), (*class).clone(), rules.clone()));
             }
             g.have.push(have(&prepared, offering, &fact));
             for cand in candidates(&fact, &requirements) {
@@ -330,10 +331,7 @@ fn candidates(fact: &str, requirements: &[(&String, Requirements)]) -> Vec<Candi
                 if name.starts_with("max_") && n == 0 {
                     push(json!(n), format!("a commitment of 0 {unit} (nothing kept)"));
                 } else if name.starts_with("max_") {
-                    push(
-                        json!(n),
-                        format!("a commitment of {n} {unit} or less"),
-                    );
+                    push(json!(n), format!("a commitment of {n} {unit} or less"));
                 } else if name.starts_with("min_") {
                     push(json!(n), format!("a commitment of {n} {unit} or more"));
                 }
@@ -425,7 +423,11 @@ pub fn value_text(v: &Value) -> String {
                 other => value_text(other),
             })
             .collect::<Vec<_>>()
-            .join(if items.iter().any(Value::is_object) { "; " } else { ", " }),
+            .join(if items.iter().any(Value::is_object) {
+                "; "
+            } else {
+                ", "
+            }),
         Value::Null => "unknown".into(),
         other => other.to_string(),
     }

@@ -65,15 +65,23 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         .headers()
         .map_err(|e| Diagnostic::error(format!("{shown}:1: cannot read the header row: {e}")))?
         .clone();
-    let col = |name: &str| headers.iter().position(|h| h.trim().eq_ignore_ascii_case(name));
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
     let (Some(fact), Some(answer)) = (col("fact"), col("answer")) else {
         return Err(Diagnostic::error(format!(
             "{shown}:1: the header row needs the columns `fact` and `answer`"
         ))
         .hint("start from the file `diligence questions --format csv` writes"));
     };
-    let (vendor, offering, document, section) =
-        (col("vendor"), col("offering"), col("document"), col("section"));
+    let (vendor, offering, document, section) = (
+        col("vendor"),
+        col("offering"),
+        col("document"),
+        col("section"),
+    );
     let mut rows = Vec::new();
     for record in r.records() {
         let record = record.map_err(|e| {
@@ -81,7 +89,12 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let get = |i: Option<usize>| i.and_then(|i| record.get(i)).unwrap_or("").trim().to_string();
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
         let at = format!("{shown}:{line}");
         rows.push(Row {
             vendor: get(vendor),

@@ -69,9 +69,17 @@ impl<'a> Text<'a> {
             let end = (e.at + e.remove).min(lines.len());
             lines.splice(e.at.min(lines.len())..end, e.insert);
         }
-        let mut out = lines.join(if original.contains("\r\n") { "\r\n" } else { "\n" });
+        let mut out = lines.join(if original.contains("\r\n") {
+            "\r\n"
+        } else {
+            "\n"
+        });
         if original.ends_with('\n') || original.is_empty() {
-            out.push_str(if original.contains("\r\n") { "\r\n" } else { "\n" });
+            out.push_str(if original.contains("\r\n") {
+                "\r\n"
+            } else {
+                "\n"
+            });
         }
         out
     }
@@ -108,8 +116,8 @@ impl<'a> Text<'a> {
                 continue;
             }
             let ind = self.indent(i);
-            let inside = ind > indent
-                || (same_indent_items && ind == indent && trimmed.starts_with("- "));
+            let inside =
+                ind > indent || (same_indent_items && ind == indent && trimmed.starts_with("- "));
             if !inside {
                 break;
             }
@@ -144,7 +152,10 @@ mod tests {
         t.insert(4, vec!["  - z".into()]);
         t.insert(4, vec!["  - w".into()]);
         t.replace(0, 1, vec!["a: 2 # one".into()]);
-        assert_eq!(t.finish(original), "a: 2 # one\nb:\n  - x\n  - y\n  - z\n  - w\n\nc: 3\n");
+        assert_eq!(
+            t.finish(original),
+            "a: 2 # one\nb:\n  - x\n  - y\n  - z\n  - w\n\nc: 3\n"
+        );
     }
 
     #[test]

@@ -2,8 +2,8 @@
 //! to read or paste into an email.
 
 use super::Asked;
-use crate::report::markdown::escape;
 use crate::model::vocabulary::CAIQ_VERSION;
+use crate::report::markdown::escape;
 use std::fmt::Write;
 
 pub fn render(asked: &Asked) -> String {
@@ -12,7 +12,12 @@ pub fn render(asked: &Asked) -> String {
     for (n, q) in asked.questions.iter().enumerate() {
         if q.vendor != vendor {
             vendor = &q.vendor;
-            let _ = write!(out, "\n## {} ({})\n", escape(&q.vendor_name), escape(&q.vendor));
+            let _ = write!(
+                out,
+                "\n## {} ({})\n",
+                escape(&q.vendor_name),
+                escape(&q.vendor)
+            );
         }
         let _ = write!(
             out,

@@ -64,7 +64,11 @@ fn instructions(ws: &mut Worksheet, asked: &Asked) -> Result<(), XlsxError> {
     let bold = Format::new().set_bold().set_font_size(14);
     let wrap = Format::new().set_text_wrap().set_align(FormatAlign::Top);
     let vendors: Vec<&str> = {
-        let mut v: Vec<&str> = asked.questions.iter().map(|q| q.vendor_name.as_str()).collect();
+        let mut v: Vec<&str> = asked
+            .questions
+            .iter()
+            .map(|q| q.vendor_name.as_str())
+            .collect();
         v.dedup();
         v
     };
@@ -182,10 +186,11 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 /// (`answers.xlsx!Questions!E12`).
 pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
     use calamine::{Data, Reader};
-    let mut wb = calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-        Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
-            .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
-    })?;
+    let mut wb =
+        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
+            Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
+                .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
+        })?;
     let range = wb.worksheet_range(SHEET).map_err(|e| {
         Diagnostic::error(format!("{shown}: no sheet `{SHEET}`: {e}"))
             .hint("answer in the workbook `diligence questions --format xlsx` wrote, without renaming its sheets")
@@ -215,11 +220,19 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             top + 1
         )));
     };
-    let (vendor, offerings, document, section) =
-        (col("vendor"), col("offerings"), col("document"), col("section"));
+    let (vendor, offerings, document, section) = (
+        col("vendor"),
+        col("offerings"),
+        col("document"),
+        col("section"),
+    );
     let cell_name = |row: usize, c: Option<usize>| {
         let c = c.unwrap_or(0) as u32 + left;
-        format!("{shown}!{SHEET}!{}{}", column_letter(c), row as u32 + top + 1)
+        format!(
+            "{shown}!{SHEET}!{}{}",
+            column_letter(c),
+            row as u32 + top + 1
+        )
     };
     let mut rows = Vec::new();
     for (i, r) in rows_iter.enumerate() {
