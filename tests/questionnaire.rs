@@ -7,6 +7,7 @@ mod common;
 
 use calamine::{Data, Reader};
 use common::{bundled, copy_dir, diligence, stdout_json};
+use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
 const TODAY: &str = "2026-11-30";
@@ -236,6 +237,45 @@ fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
             "{col}"
         );
     }
+    let json = stdout_json(diligence(ws).args([
+        "questions",
+        "perplexity",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]));
+    let breach = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|q| q["fact"] == "breach_notification_hours")
+        .expect("asked");
+    assert_eq!(breach["vendor"], "perplexity");
+    assert_eq!(breach["offerings"], serde_json::json!(["sonar-api"]));
+    assert_eq!(breach["refs"], serde_json::json!(["SEF-07.2"]));
+    assert!(
+        breach["question"]
+            .as_str()
+            .expect("text")
+            .contains("personal data breach")
+    );
+    // ISO 27001 cannot come from an answer that the documentation's list outranks: left out.
+    diligence(ws)
+        .args([
+            "questions",
+            "perplexity",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .stderr(
+            predicates::str::contains("1 left out")
+                .and(predicates::str::contains("perplexity.certifications")),
+        );
+
     // Only the confidential questions answered; restricted's stay open.
     let filled = ws.join("answers.csv");
     fill_csv(&q, &filled, &GOOD[..2]);

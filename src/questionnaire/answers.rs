@@ -748,3 +748,57 @@ fn add_source(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::vocabulary::fact_spec;
+
+    fn parse(fact: &str, text: &str) -> Result<Value, String> {
+        let ty = fact_spec(fact).expect("fact").ty;
+        parse_value(text, ty, fact).map_err(|d| d.message)
+    }
+
+    #[test]
+    fn answers_are_read_as_a_vendor_writes_them() {
+        assert_eq!(parse("breach_notification_hours", " 72 "), Ok(json!(72)));
+        assert_eq!(parse("training_on_inputs", "Opt out"), Ok(json!("opt_out")));
+        assert_eq!(
+            parse("transfer_mechanism", "SCC, dpf"),
+            Ok(json!(["scc", "dpf"]))
+        );
+        assert_eq!(parse("data_residency", "EU, us"), Ok(json!(["eu", "us"])));
+        assert_eq!(
+            parse(
+                "certifications",
+                "SOC 2 Type II until 2027-06-30; ISO 27001"
+            ),
+            Ok(json!([{"name": "SOC 2 Type II", "expires": "2027-06-30"}, {"name": "ISO 27001"}]))
+        );
+    }
+
+    #[test]
+    fn answers_outside_the_form_are_refused() {
+        let e = parse("breach_notification_hours", "about 48").unwrap_err();
+        assert!(
+            e.contains("`about 48` is not a whole number of hours"),
+            "{e}"
+        );
+        assert!(parse("retention_days", "-1").is_err());
+        assert!(parse("retention_days", "30.5").is_err());
+        let e = parse("dpa", "maybe").unwrap_err();
+        assert!(
+            e.contains("is not one of: none, online, signed, negotiable"),
+            "{e}"
+        );
+        assert!(parse("certifications", "SOC 2 until soon").is_err());
+    }
+
+    #[test]
+    fn the_vendor_text_stays_on_one_line() {
+        assert_eq!(
+            one_line("DPA\n- training_on_inputs (api): never"),
+            "DPA - training_on_inputs (api): never"
+        );
+    }
+}
