@@ -275,6 +275,7 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         note: None,
         at: offering.at,
         verification: Verification::Verified,
+        draft: false,
     };
     changed
         .facts
