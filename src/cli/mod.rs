@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod answers;
 mod args;
 mod author;
 mod brief;
@@ -12,6 +13,7 @@ mod extract;
 mod import;
 mod output;
 mod provenance;
+mod questions;
 mod refresh;
 mod snapshot;
 mod test;
@@ -88,6 +90,19 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// What to ask each vendor: one deduplicated questionnaire of what holds the review
+    #[command(after_help = "Examples:
+  diligence questions perplexity --class confidential
+  diligence questions perplexity --format xlsx -o perplexity-questions.xlsx
+  diligence questions --format json
+Questions no answer could move are left out; the footer says how many.")]
+    Questions(questions::QuestionsArgs),
+    /// Import a filled questionnaire (xlsx or csv) as `questionnaire` claims
+    #[command(after_help = "Examples:
+  diligence answers perplexity perplexity-questions.xlsx --received 2026-12-01 --dry-run
+  diligence answers perplexity answers.csv --offering sonar-api
+Any invalid answer is reported by cell and nothing is imported (exit 2).")]
+    Answers(answers::AnswersArgs),
     /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
     #[command(after_help = "Examples:
   diligence snapshot acme terms ~/Downloads/terms.html --authority contract
@@ -174,6 +189,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Questions(args) => questions::run(&cli.global, args),
+        Command::Answers(args) => answers::run(&cli.global, args),
         Command::Snapshot(args) => snapshot::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
         Command::Refresh(args) => refresh::run(&cli.global, args),
