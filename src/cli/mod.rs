@@ -1,6 +1,13 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+/// A status line on stderr, through the sanitizer: it may name user files, titles and ids.
+macro_rules! status {
+    ($($arg:tt)*) => {
+        $crate::cli::print_status(&format!($($arg)*))
+    };
+}
+
 mod answers;
 mod args;
 mod author;
@@ -207,7 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print_diagnostics(&problems, &root);
             let errors = problems.iter().filter(|d| d.is_error()).count();
             if errors > 1 {
-                eprintln!("error: {errors} problems");
+                status!("error: {errors} problems");
             }
             ExitCode::from(2)
         }
@@ -220,6 +227,13 @@ pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
     for d in diags {
         let _ = writeln!(err, "{}", d.render(Some(root)));
     }
+    let _ = err.finish();
+}
+
+/// Prints one line to stderr through the sanitizer (see `status!`).
+pub(crate) fn print_status(text: &str) {
+    let mut err = Sanitizer::new(std::io::stderr().lock());
+    let _ = writeln!(err, "{text}");
     let _ = err.finish();
 }
 

@@ -1,7 +1,7 @@
 //! `diligence questions`: what to ask each vendor, deduplicated, with what each answer would
 //! move. The computation is `questionnaire::ask`; this file selects and writes.
 
-use super::args::Scope;
+use super::args::{OutputArg, Scope, Selection};
 use super::evaluate::{select_classes, select_offerings, select_tags};
 use super::{Global, Outcome, output, write_human, write_stdout};
 use crate::diag::Diagnostic;
@@ -10,7 +10,6 @@ use crate::questionnaire::{self, markdown::footer};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
@@ -23,37 +22,33 @@ pub enum Format {
 
 #[derive(Args, Debug)]
 pub struct QuestionsArgs {
-    /// Vendors or offerings to ask about: VENDOR or VENDOR/OFFERING (default: all)
-    #[arg(value_name = "VENDOR[/OFFERING]")]
-    pub targets: Vec<String>,
-    /// Classifications the answers must serve (repeatable; default: every one in the policy)
-    #[arg(long = "class", value_name = "LEVEL")]
-    pub classes: Vec<String>,
+    #[command(flatten)]
+    pub selection: Selection,
     #[command(flatten)]
     pub scope: Scope,
     /// Output format (xlsx is the one to send to a vendor)
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
-    /// Write to FILE (atomically) instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;
-    let offerings = select_offerings(&ws, &args.targets)?;
-    let classes = select_classes(policy, &args.classes)?;
+    let offerings = select_offerings(&ws, &args.selection.targets)?;
+    let classes = select_classes(policy, &args.selection.classes)?;
     let tags = select_tags(policy, &args.scope.tags)?;
-    if args.format == Format::Xlsx && args.output.is_none() && std::io::stdout().is_terminal() {
+    if args.format == Format::Xlsx && args.output.path.is_none() && std::io::stdout().is_terminal()
+    {
         return Err(Diagnostic::error(
             "--format xlsx is a binary workbook and standard output is a terminal",
         )
         .hint("write it to a file: -o questions.xlsx")
         .into());
     }
-    if let Some(path) = &args.output {
+    if let Some(path) = &args.output.path {
         output::refuse_input_file(path, &ws.root)?;
     }
     let ctx = Context::new(&ws.rules, policy, &tags, today);
@@ -72,14 +67,14 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
                 .hint("this is a bug in diligence: please report it with the workspace")
         })?,
     };
-    match (&args.output, args.format) {
+    match (&args.output.path, args.format) {
         (Some(path), _) => output::write_atomically(path, &bytes)?,
         (None, Format::Markdown) => write_human(&bytes)?,
         (None, _) => write_stdout(&bytes)?,
     }
     if args.format != Format::Markdown {
         // The footer of the machine formats goes to stderr, never into the data.
-        eprintln!("{}", footer(&asked));
+        status!("{}", footer(&asked));
     }
     Ok(ExitCode::SUCCESS)
 }
