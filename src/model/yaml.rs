@@ -99,8 +99,21 @@ fn convert_error(e: &serde_saphyr::Error, shown: &str) -> Diagnostic {
         .unwrap_or(&raw)
         .trim()
         .to_string();
+    let (message, located) = match message.split_once(LOCATED_AT) {
+        Some((m, at)) => {
+            let mut parts = at.split(':').map(|n| n.trim().parse::<u32>().ok());
+            let located = match (parts.next().flatten(), parts.next().flatten()) {
+                (Some(l), Some(c)) => Some(Pos::new(l, c)),
+                _ => None,
+            };
+            (m.to_string(), located)
+        }
+        None => (message, None),
+    };
     let mut d = Diagnostic::error(message.clone()).in_file(shown.to_string());
-    if let Some(loc) = e.location() {
+    if let Some(at) = located {
+        d = d.at(at);
+    } else if let Some(loc) = e.location() {
         d = d.at(pos(&loc));
     }
     if let Some(hint) = hint_for(&message) {
@@ -241,14 +254,40 @@ impl<'de> Deserialize<'de> for Node {
                 Ok(Node::Seq(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries: Vec<(Spanned<String>, Spanned<Node>)> = Vec::new();
                 while let Some(entry) = map.next_entry()? {
+                    refuse_repeated_key(&entries, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(Node::Map(entries))
             }
         }
         d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// Separates a message from the location it is about, for errors raised inside visitors.
+const LOCATED_AT: &str = " @@";
+
+/// Refuses a key that, read as text, repeats an earlier one. The parser refuses repeated keys,
+/// but `1:` and `"1":` are different YAML keys that become the same id once read as text: two
+/// offerings, sources or classes would silently collapse into one.
+fn refuse_repeated_key<E: de::Error, V>(
+    entries: &[(Spanned<String>, V)],
+    key: &Spanned<String>,
+) -> Result<(), E> {
+    match entries.iter().find(|(k, _)| k.value == key.value) {
+        // Custom errors carry the mapping's location, not the key's: the key's location is
+        // appended after LOCATED_AT for `convert_error` to use.
+        Some((first, _)) => Err(E::custom(format!(
+            "duplicate mapping key `{}`: as text it is the same as the key on line {}, column {}{LOCATED_AT}{}:{}",
+            key.value,
+            first.referenced.line(),
+            first.referenced.column(),
+            key.referenced.line(),
+            key.referenced.column(),
+        ))),
+        None => Ok(()),
     }
 }
 
@@ -274,8 +313,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 Ok(OrderedMap(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries: Vec<(Spanned<String>, V)> = Vec::new();
                 while let Some(entry) = map.next_entry()? {
+                    refuse_repeated_key(&entries, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(OrderedMap(entries))
@@ -341,6 +381,16 @@ mod tests {
             ));
         }
         assert!(parse::<serde_json::Value>(&bomb, "bomb.yaml").is_err());
+    }
+
+    #[test]
+    fn keys_that_become_the_same_text_are_refused_where_they_repeat() {
+        let e = parse::<Doc>("name: x\nitems:\n  1: a\n  \"1\": b\n", "f.yaml").unwrap_err();
+        assert!(e.message.contains("duplicate mapping key `1`"), "{e:?}");
+        assert_eq!((e.line, e.column), (4, 3), "{e:?}");
+        let e = parse::<Spanned<Node>>("a:\n  1: x\n  '1': y\n", "f.yaml").unwrap_err();
+        assert!(e.message.contains("on line 2, column 3"), "{e:?}");
+        assert_eq!(e.line, 3, "{e:?}");
     }
 
     #[test]
