@@ -213,6 +213,32 @@ impl Workspace {
 /// One diagnostic per claim whose quote is not in its snapshot, and one per snapshot whose
 /// content changed since the hash recorded at review (naming the facts that cite it).
 fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
+    let mut out = snapshot_changes(p);
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                if let Verification::Failed { reason } = &c.verification {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "{}/{}: fact `{}`: {reason}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint(
+                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
+/// the facts that cite it. An error for `check`; a warning in `evaluate`'s report.
+pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &p.sources {
         let (Some(recorded), Some(actual)) = (&s.sha256, &s.actual_sha256) else {
@@ -244,25 +270,6 @@ fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
                 .at(s.at)
                 .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
             );
-        }
-    }
-    for o in &p.offerings {
-        for f in o.facts.values() {
-            for c in &f.claims {
-                if let Verification::Failed { reason } = &c.verification {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "{}/{}: fact `{}`: {reason}",
-                            p.id, o.id, f.name
-                        ))
-                        .in_file(p.file.clone())
-                        .at(c.at)
-                        .hint(
-                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
-                        ),
-                    );
-                }
-            }
         }
     }
     out

@@ -51,7 +51,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         };
         match evaluation::evaluate(&ws.rules, &request) {
             Ok(eval) => {
-                expired.extend(eval.warnings.iter().cloned());
+                expired.extend(evaluation::expired_waivers(policy, today));
                 diags.extend(unused_waivers(policy, &eval, today));
             }
             Err(errors) => {

@@ -146,7 +146,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     })
     .map_err(Failure)?;
     for w in &eval.warnings {
-        eprintln!("warning: {w}");
+        // Changed snapshots were printed above with their hint; the report carries them too.
+        if !notes.iter().any(|n| evaluation::warning_text(n) == *w) {
+            eprintln!("warning: {w}");
+        }
     }
 
     let style = Style {

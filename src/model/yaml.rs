@@ -6,6 +6,7 @@
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Location, Options, Spanned};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -255,8 +256,9 @@ impl<'de> Deserialize<'de> for Node {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
                 let mut entries: Vec<(Spanned<String>, Spanned<Node>)> = Vec::new();
+                let mut seen = HashMap::new();
                 while let Some(entry) = map.next_entry()? {
-                    refuse_repeated_key(&entries, &entry.0)?;
+                    refuse_repeated_key(&mut seen, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(Node::Map(entries))
@@ -271,23 +273,27 @@ const LOCATED_AT: &str = " @@";
 
 /// Refuses a key that, read as text, repeats an earlier one. The parser refuses repeated keys,
 /// but `1:` and `"1":` are different YAML keys that become the same id once read as text: two
-/// offerings, sources or classes would silently collapse into one.
-fn refuse_repeated_key<E: de::Error, V>(
-    entries: &[(Spanned<String>, V)],
+/// offerings, sources or classes would silently collapse into one. `seen` maps each key read so
+/// far to its location (a set, so that a mapping of many keys costs linear time).
+fn refuse_repeated_key<E: de::Error>(
+    seen: &mut HashMap<String, Location>,
     key: &Spanned<String>,
 ) -> Result<(), E> {
-    match entries.iter().find(|(k, _)| k.value == key.value) {
+    match seen.get(&key.value) {
         // Custom errors carry the mapping's location, not the key's: the key's location is
         // appended after LOCATED_AT for `convert_error` to use.
-        Some((first, _)) => Err(E::custom(format!(
+        Some(first) => Err(E::custom(format!(
             "duplicate mapping key `{}`: as text it is the same as the key on line {}, column {}{LOCATED_AT}{}:{}",
             key.value,
-            first.referenced.line(),
-            first.referenced.column(),
+            first.line(),
+            first.column(),
             key.referenced.line(),
             key.referenced.column(),
         ))),
-        None => Ok(()),
+        None => {
+            seen.insert(key.value.clone(), key.referenced);
+            Ok(())
+        }
     }
 }
 
@@ -314,8 +320,9 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut entries: Vec<(Spanned<String>, V)> = Vec::new();
+                let mut seen = HashMap::new();
                 while let Some(entry) = map.next_entry()? {
-                    refuse_repeated_key(&entries, &entry.0)?;
+                    refuse_repeated_key(&mut seen, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(OrderedMap(entries))
