@@ -3,11 +3,18 @@
 //! Rule scripts are untrusted input. Everything a script can reach is here: the scope variables
 //! (`vendor`, `offering`, `classification`, `tags`, `require`, `policy`, `today`), the fact
 //! functions, and the finding functions. No imports (the `no_module` feature removes them), no
-//! `eval`, no file or network access, and limits on operations, depth, sizes and time.
+//! `eval`, no file or network access, no clock (the `no_time` feature removes `timestamp()`: time
+//! comes from `--today` only), and limits on operations, depth, sizes and time, some of which
+//! hold for the whole run (see MAX_RUN_TEXT_BYTES).
 
 use super::state::{self, Level};
 use rhai::packages::Package;
-use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext, OptimizationLevel, Position};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel,
+    Position,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Script operations one rule evaluation may perform.
 pub const MAX_OPERATIONS: u64 = 1_000_000;
@@ -28,8 +35,15 @@ pub const DEADLINE_MS: u64 = 250;
 pub const MAX_FINDINGS: usize = 256;
 /// Bytes of print/debug output one rule evaluation may produce.
 pub const MAX_TRACE_BYTES: usize = 64 * 1024;
+/// Bytes of finding text (message and action) and print/debug output all the evaluations of
+/// one rule set may produce together: the per-evaluation limits alone let a rule fill GBs
+/// across a portfolio. A normal review uses ~1.2 KB per offering and classification, so this
+/// leaves room for some 200,000 of them.
+pub const MAX_RUN_TEXT_BYTES: usize = 256 * 1024 * 1024;
 
 pub fn build_engine() -> Engine {
+    // Text produced by every evaluation run with this engine (see MAX_RUN_TEXT_BYTES).
+    let spent = Arc::new(AtomicUsize::new(0));
     let mut engine = Engine::new_raw();
     // The standard library (strings, arrays, maps, maths), but nothing that reaches outside.
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
@@ -48,15 +62,24 @@ pub fn build_engine() -> Engine {
         .set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");
 
-    engine.on_progress(|ops| {
-        if ops % 256 == 0 {
-            state::stop_reason().map(Dynamic::from)
-        } else {
+    let budget = Arc::clone(&spent);
+    engine.on_progress(move |ops| {
+        if ops % 256 != 0 {
             None
+        } else if budget.load(Ordering::Relaxed) > MAX_RUN_TEXT_BYTES {
+            Some(Dynamic::from(run_budget_message()))
+        } else {
+            state::stop_reason().map(Dynamic::from)
         }
     });
-    engine.on_print(|text| state::trace(text.to_string()));
-    engine.on_debug(|text, _source, pos| {
+    let budget = Arc::clone(&spent);
+    engine.on_print(move |text| {
+        budget.fetch_add(text.len(), Ordering::Relaxed);
+        state::trace(text.to_string())
+    });
+    let budget = Arc::clone(&spent);
+    engine.on_debug(move |text, _source, pos| {
+        budget.fetch_add(text.len(), Ordering::Relaxed);
         state::trace(match pos.line() {
             Some(line) => format!("[line {line}] {text}"),
             None => text.to_string(),
@@ -64,8 +87,65 @@ pub fn build_engine() -> Engine {
     });
 
     register_fact_api(&mut engine);
-    register_finding_api(&mut engine);
+    register_finding_api(&mut engine, &spent);
+    register_checked_string_ops(&mut engine);
     engine
+}
+
+fn run_budget_message() -> String {
+    format!(
+        "the findings and print output of this run passed {} MiB in total (stopped): a rule writes far more than a review needs",
+        MAX_RUN_TEXT_BYTES / (1024 * 1024)
+    )
+}
+
+/// Rhai's `replace` builds its result before the string size limit is checked: replacing each
+/// character of a 16 KiB string by a 16 KiB string allocates 256 MiB first. These versions
+/// (registered over the standard ones) compute the result's size before building it.
+fn register_checked_string_ops(engine: &mut Engine) {
+    fn checked(
+        ctx: &NativeCallContext,
+        string: &mut ImmutableString,
+        find: &str,
+        substitute: &str,
+    ) -> Res<()> {
+        if string.is_empty() {
+            return Ok(());
+        }
+        let count = if find.is_empty() {
+            string.chars().count() + 1
+        } else {
+            string.matches(find).count()
+        };
+        let size = (string.len() - count * find.len()).saturating_add(count.saturating_mul(substitute.len()));
+        let limit = ctx.engine().max_string_size();
+        if limit > 0 && size > limit {
+            return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+                "Length of string".to_string(),
+                ctx.call_position(),
+            )));
+        }
+        *string = string.replace(find, substitute).into();
+        Ok(())
+    }
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str| {
+            checked(&ctx, s, find, sub)
+        },
+    );
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: char| {
+            checked(&ctx, s, find, sub.encode_utf8(&mut [0; 4]))
+        },
+    );
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: char, sub: &str| {
+            checked(&ctx, s, find.encode_utf8(&mut [0; 4]), sub)
+        },
+    );
 }
 
 type Res<T> = Result<T, Box<EvalAltResult>>;
@@ -149,12 +229,21 @@ fn register_fact_api(engine: &mut Engine) {
     );
 }
 
-fn register_finding_api(engine: &mut Engine) {
+fn register_finding_api(engine: &mut Engine, spent: &Arc<AtomicUsize>) {
+    // Counts the finding's text against the run's budget before it is kept.
+    fn spend(spent: &AtomicUsize, bytes: usize, pos: Position) -> Res<()> {
+        if spent.fetch_add(bytes, Ordering::Relaxed) + bytes > MAX_RUN_TEXT_BYTES {
+            return Err(runtime_error(run_budget_message(), pos));
+        }
+        Ok(())
+    }
     macro_rules! with_action {
         ($name:literal, $level:expr) => {
+            let budget = Arc::clone(spent);
             engine.register_fn(
                 $name,
-                |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
+                move |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
+                    spend(&budget, message.len() + action.len(), ctx.call_position())?;
                     state::raise($level, message, Some(action), ctx.call_position())
                         .map_err(|e| runtime_error(e, ctx.call_position()))
                 },
@@ -163,10 +252,15 @@ fn register_finding_api(engine: &mut Engine) {
     }
     macro_rules! without_action {
         ($name:literal, $level:expr) => {
-            engine.register_fn($name, |ctx: NativeCallContext, message: &str| -> Res<()> {
-                state::raise($level, message, None, ctx.call_position())
-                    .map_err(|e| runtime_error(e, ctx.call_position()))
-            });
+            let budget = Arc::clone(spent);
+            engine.register_fn(
+                $name,
+                move |ctx: NativeCallContext, message: &str| -> Res<()> {
+                    spend(&budget, message.len(), ctx.call_position())?;
+                    state::raise($level, message, None, ctx.call_position())
+                        .map_err(|e| runtime_error(e, ctx.call_position()))
+                },
+            );
         };
     }
     with_action!("block", Level::Block);
