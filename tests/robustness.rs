@@ -391,3 +391,101 @@ fn a_chain_of_ten_thousand_classes_loads_in_linear_time() {
     let peak = peak_child_rss_mb();
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
 }
+
+// ---- Reads outside the workspace ----
+
+#[cfg(unix)]
+#[test]
+fn no_workspace_file_is_read_through_a_link_out_of_the_workspace() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.txt");
+    std::fs::write(&secret, "SECRET_TOKEN=hunter2 let x = 1;\n").unwrap();
+    for rel in [
+        "scripts/training.rhai",
+        "vendors/acme/profile.yaml",
+        "policies/default.yaml",
+        "scripts/training.test.yaml",
+    ] {
+        let ws = Ws::new();
+        let path = ws.path().join(rel);
+        let _ = std::fs::remove_file(&path);
+        symlink(&secret, &path).unwrap();
+        let out = run(ws.cmd().args(["check", "--today", TODAY]));
+        let test = run(ws.cmd().arg("test"));
+        for out in [&out, &test] {
+            assert!(!out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"), "{rel}: {}", out.stderr);
+        }
+        // `check` reads rules, profiles and policies; `test` reads rules, their tests and the
+        // policy.
+        let out = if rel.ends_with(".test.yaml") { test } else { out };
+        assert_eq!(out.code, Some(2), "{rel}: {}", out.stderr);
+        assert!(
+            out.stderr.contains(&format!(
+                "{rel}: error: {rel} leads outside the workspace (through a link): it is not read"
+            )),
+            "{rel}: {}",
+            out.stderr
+        );
+    }
+    // The environment of the process itself.
+    let ws = Ws::new();
+    let policy = ws.path().join("policies/default.yaml");
+    std::fs::remove_file(&policy).unwrap();
+    symlink("/proc/self/environ", &policy).unwrap();
+    let out = run(ws.cmd().env("CI_SECRET", "hunter2").arg("check"));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(!out.stderr.contains("hunter2"), "{}", out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_inside_the_workspace_is_read() {
+    let ws = Ws::new();
+    ws.write("shared/training.rhai", common::RULE);
+    let rule = ws.path().join("scripts/training.rhai");
+    std::fs::remove_file(&rule).unwrap();
+    std::os::unix::fs::symlink("../shared/training.rhai", &rule).unwrap();
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+}
+
+#[cfg(unix)]
+#[test]
+fn every_entry_that_is_not_read_is_reported() {
+    let ws = Ws::new();
+    ws.write("vendors/beta/profile.yml", "vendor: beta\n");
+    ws.write("policies/strict.yml", common::POLICY);
+    ws.write("scripts/retention.rhia", common::RULE);
+    std::fs::create_dir_all(ws.path().join("vendors/gamma/profile.yaml")).unwrap();
+    std::fs::create_dir_all(ws.path().join("vendors/delta")).unwrap();
+    std::os::unix::fs::symlink("/dev/null", ws.path().join("vendors/delta/profile.yaml")).unwrap();
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    for needle in [
+        "vendors/beta/profile.yml: warning: vendors/beta/profile.yml is not a vendor profile: it is skipped",
+        "rename it to vendors/beta/profile.yaml",
+        "policies/strict.yml: warning: policies/strict.yml is not a policy: it is skipped",
+        "rename it to policies/strict.yaml",
+        "scripts/retention.rhia: warning: scripts/retention.rhia is neither a rule (.rhai) nor a rule test (.test.yaml): it is skipped",
+        "vendors/gamma/profile.yaml: error: vendors/gamma/profile.yaml is a folder: it is not read",
+        "vendors/delta/profile.yaml: error: vendors/delta/profile.yaml leads outside the workspace",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_workspace_with_no_rules_is_an_error() {
+    let ws = Ws::new();
+    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
+    let out = run(ws.cmd().args(["evaluate", "--format", "json", "--today", TODAY]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr
+            .contains("scripts: error: no rules in scripts/: every offering would be `go`"),
+        "{}",
+        out.stderr
+    );
+}

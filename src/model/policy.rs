@@ -324,7 +324,7 @@ fn count(node: &Option<Spanned<Node>>, field: &str, problems: &mut Vec<Diagnosti
 /// Loads `policies/<name>.yaml`: the policy as far as it could be read, and every problem found.
 pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let file = format!("policies/{name}.yaml");
-    match yaml::read_text(&workspace.join(&file), &file, yaml::MAX_YAML_BYTES) {
+    match yaml::read_confined(workspace, &file, yaml::MAX_YAML_BYTES) {
         Ok(text) => from_text(&text, name),
         Err(d) => (None, vec![d]),
     }

@@ -56,11 +56,50 @@ pub fn parse<T: DeserializeOwned>(text: &str, shown: &str) -> Result<T, Diagnost
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| convert_error(&e, shown))
 }
 
-/// Reads a UTF-8 text file no larger than `limit` bytes.
+/// Reads `rel`, a file of the workspace at `root`, confined to it: the path is resolved (links
+/// followed) and must stay inside the workspace, so that a rule, profile or policy that is a
+/// link to `/etc/passwd` or `/proc/self/environ` is refused unread. `rel` is also the name shown.
+pub fn read_confined(root: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot read {rel}: {e}")).in_file(rel.to_string())
+    };
+    let base = root.canonicalize().map_err(cannot)?;
+    let real = root.join(rel).canonicalize().map_err(cannot)?;
+    if !real.starts_with(&base) {
+        return Err(Diagnostic::error(format!(
+            "{rel} leads outside the workspace (through a link): it is not read"
+        ))
+        .in_file(rel.to_string())
+        .hint("workspace files must be inside the workspace: replace the link by the file itself"));
+    }
+    read_text(&real, rel, limit)
+}
+
+/// Reads a UTF-8 text file no larger than `limit` bytes. Only a regular file is read: a FIFO
+/// or device would block or never end, and a folder is not a document.
 pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
-    })?;
+    };
+    // Checked on the opened file (not the path), so the check and the read see the same file.
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(Diagnostic::error(format!("{shown} is {what}: it is not read"))
+            .in_file(shown.to_string())
+            .hint("replace it by a regular file, or remove it"));
+    }
     if meta.len() > limit {
         return Err(Diagnostic::error(format!(
             "file is {} bytes, more than the {limit}-byte limit",
@@ -69,9 +108,10 @@ pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnos
         .in_file(shown.to_string())
         .hint("split the file or remove what is not needed"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
-    })?;
+    let mut bytes = Vec::new();
+    file.take(limit)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_byte(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
         Diagnostic::error("file is not valid UTF-8")
