@@ -489,3 +489,38 @@ fn a_workspace_with_no_rules_is_an_error() {
         out.stderr
     );
 }
+
+// ---- Writes outside the target ----
+
+#[cfg(unix)]
+#[test]
+fn init_force_never_writes_through_a_link() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let target = tempfile::tempdir().unwrap();
+    let init = |dir: &Path| {
+        let mut cmd = assert_cmd::Command::cargo_bin("diligence").unwrap();
+        cmd.env("NO_COLOR", "1").arg("init").arg(dir).arg("--force");
+        run(&mut cmd)
+    };
+    // A dangling link where a file would go: kept, and nothing is created at its target.
+    symlink(outside.path().join("planted.md"), target.path().join("README.md")).unwrap();
+    let out = init(target.path());
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(!outside.path().join("planted.md").exists());
+    assert!(target.path().join("scripts/training-on-inputs.rhai").is_file());
+    assert!(out.stderr.contains("kept existing"), "{}", out.stderr);
+
+    // A folder that is a link to a folder elsewhere: refused, nothing written anywhere.
+    let target = tempfile::tempdir().unwrap();
+    symlink(outside.path(), target.path().join("scripts")).unwrap();
+    let out = init(target.path());
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("scripts is a link: diligence does not write through links"),
+        "{}",
+        out.stderr
+    );
+    assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
+    assert!(!target.path().join("policies").exists());
+}
