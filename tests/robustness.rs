@@ -524,3 +524,151 @@ fn init_force_never_writes_through_a_link() {
     assert_eq!(std::fs::read_dir(outside.path()).unwrap().count(), 0);
     assert!(!target.path().join("policies").exists());
 }
+
+// ---- --output respects what is at the path ----
+
+fn evaluate_to(ws: &Ws, target: &Path) -> Outcome {
+    run(ws
+        .cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY, "--output"])
+        .arg(target))
+}
+
+#[cfg(unix)]
+#[test]
+fn output_writes_through_devices_and_fifos_and_keeps_links() {
+    use std::os::unix::fs::FileTypeExt;
+    let ws = Ws::new();
+    // A device is written through, never replaced by a regular file.
+    let out = evaluate_to(&ws, Path::new("/dev/null"));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    let out = evaluate_to(&ws, Path::new("/dev/full"));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr.contains("cannot write to /dev/full: No space left on device"),
+        "{}",
+        out.stderr
+    );
+    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+
+    // A FIFO: the reader gets the report, and the FIFO stays a FIFO.
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe");
+    let c = std::ffi::CString::new(fifo.to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+    let reader = {
+        let fifo = fifo.clone();
+        std::thread::spawn(move || std::fs::read_to_string(fifo).unwrap())
+    };
+    let out = evaluate_to(&ws, &fifo);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    let received = reader.join().unwrap();
+    assert!(received.contains("\"results\""), "{received}");
+    assert!(std::fs::metadata(&fifo).unwrap().file_type().is_fifo());
+
+    // A link stays a link; the file it points to gets the report.
+    let real = dir.path().join("real.json");
+    std::fs::write(&real, "old\n").unwrap();
+    let link = dir.path().join("link.json");
+    std::os::unix::fs::symlink(&real, &link).unwrap();
+    let out = evaluate_to(&ws, &link);
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
+    assert!(std::fs::read_to_string(&real).unwrap().contains("\"results\""));
+
+    // A dangling link is refused, and nothing is created where it points.
+    let dangling = dir.path().join("dangling.json");
+    std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
+    let out = evaluate_to(&ws, &dangling);
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stderr.contains("is a link to a file that does not exist"), "{}", out.stderr);
+    assert!(!dir.path().join("nowhere.json").exists());
+    let debris: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".diligence-"))
+        .collect();
+    assert!(debris.is_empty(), "{debris:?}");
+}
+
+#[test]
+fn output_into_the_workspaces_own_folders_is_refused() {
+    let ws = Ws::new();
+    for rel in ["scripts/new.rhai", "vendors/acme/report.json", "policies/review.yaml"] {
+        let out = evaluate_to(&ws, &ws.path().join(rel));
+        assert_eq!(out.code, Some(2), "{rel}: {}", out.stderr);
+        assert!(
+            out.stderr.contains("would replace an input file or become one"),
+            "{rel}: {}",
+            out.stderr
+        );
+        assert!(!ws.path().join(rel).exists(), "{rel} was written");
+    }
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(0), "{}", out.stderr);
+}
+
+/// Sends `signal` to a long `evaluate --output` run once its temporary file exists, and
+/// checks that the run leaves nothing behind.
+#[cfg(unix)]
+fn interrupted_run_leaves_no_debris(signal: i32) {
+    let ws = Ws::new();
+    // Slow on purpose (well within every limit): many offerings, a busy rule.
+    ws.write(
+        "scripts/busy.rhai",
+        "//! Busy\n//! Spends time.\nlet n = 0;\nfor i in 0..20000 { n += i; }\npass(`${n}`);\n",
+    );
+    for i in 0..60 {
+        let id = format!("acme{i}");
+        ws.write(
+            &format!("vendors/{id}/profile.yaml"),
+            &common::PROFILE.replace("vendor: acme", &format!("vendor: {id}")),
+        );
+        ws.write(&format!("vendors/{id}/sources/terms.md"), common::SNAPSHOT);
+    }
+    let out_dir = tempfile::tempdir().unwrap();
+    let report = out_dir.path().join("review.json");
+    let mut child = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"))
+        .arg("-C")
+        .arg(ws.path())
+        .args(["evaluate", "--format", "json", "--today", TODAY, "--output"])
+        .arg(&report)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let temporary = || {
+        std::fs::read_dir(out_dir.path())
+            .unwrap()
+            .filter_map(|e| e.ok())
+            .any(|e| e.file_name().to_string_lossy().starts_with(".diligence-"))
+    };
+    let start = Instant::now();
+    while !temporary() {
+        assert!(
+            child.try_wait().unwrap().is_none(),
+            "the run ended before its temporary file was seen"
+        );
+        assert!(start.elapsed() < HANG_GUARD, "no temporary file appeared");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // SAFETY: kill sends a signal to the child we started.
+    unsafe { libc::kill(child.id() as i32, signal) };
+    let status = child.wait().unwrap();
+    assert!(!status.success(), "{status:?}");
+    let left: Vec<_> = std::fs::read_dir(out_dir.path())
+        .unwrap()
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name())
+        .collect();
+    assert!(left.is_empty(), "debris after signal {signal}: {left:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_killed_output_run_leaves_no_temporary_file() {
+    interrupted_run_leaves_no_debris(libc::SIGTERM);
+    interrupted_run_leaves_no_debris(libc::SIGINT);
+}

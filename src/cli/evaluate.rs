@@ -137,9 +137,12 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         .hint("write it to a file: --output review.xlsx (or redirect: > review.xlsx)")
         .into());
     }
-    if let Some(path) = &args.output {
-        output::refuse_input_file(path, &ws.root)?;
-    }
+    // Opened before the evaluation: a bad destination fails at once, not after the work.
+    let destination = args
+        .output
+        .as_deref()
+        .map(|path| output::Output::open(path, &ws.root))
+        .transpose()?;
 
     let eval = with_progress(request.offerings.len() * request.classes.len(), || {
         evaluation::evaluate(&ws.rules, &request)
@@ -183,8 +186,8 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             )
         })?,
     };
-    match &args.output {
-        Some(path) => output::write_atomically(path, &bytes)?,
+    match destination {
+        Some(out) => out.commit(&bytes)?,
         None => write_stdout(&bytes)?,
     }
 
