@@ -672,3 +672,47 @@ fn a_killed_output_run_leaves_no_temporary_file() {
     interrupted_run_leaves_no_debris(libc::SIGTERM);
     interrupted_run_leaves_no_debris(libc::SIGINT);
 }
+
+// ---- Rules checked before they run ----
+
+#[test]
+fn check_finds_misspellings_in_branches_no_vendor_reaches() {
+    let ws = Ws::new();
+    ws.write(
+        "scripts/careless.rhai",
+        "//! Careless\n//! Misspellings where no bundled vendor goes.\nlet t = fact(\"training_on_inputs\");\nif vendor.id == \"nobody\" {\n    if t == \"nevr\" { condtion(\"m\", \"a\"); }\n    if known(\"retention_dys\") && require.max_retention_dys != () { pass(\"x\"); }\n}\n",
+    );
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    for needle in [
+        "scripts/careless.rhai:5:13: error: `nevr` is never a value of fact `training_on_inputs`",
+        "did you mean `never`?",
+        "scripts/careless.rhai:5:22: error: unknown function `condtion`",
+        "did you mean `condition`?",
+        "scripts/careless.rhai:6:14: error: unknown fact `retention_dys`",
+        "did you mean `retention_days`?",
+        "scripts/careless.rhai:6:42: error: unknown requirement `require.max_retention_dys`",
+        "did you mean `max_retention_days`?",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
+    }
+}
+
+#[test]
+fn a_finding_raised_through_a_computed_function_pointer_is_refused() {
+    // `--coverage` counts the finding calls written in the rule: a block raised through
+    // `Fn("blo" + "ck")` would be invisible to it, so such a rule is refused when compiled.
+    let ws = Ws::new();
+    ws.write(
+        "scripts/sneaky.rhai",
+        "//! Sneaky\n//! Hides a block.\nlet f = Fn(\"blo\" + \"ck\");\nf.call(\"m\", \"a\");\n",
+    );
+    let out = run(ws.cmd().args(["test", "--coverage"]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("scripts/sneaky.rhai:3:9: error: `Fn(...)` with a computed name"),
+        "{}",
+        out.stderr
+    );
+}

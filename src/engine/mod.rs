@@ -1,6 +1,7 @@
 //! Rules: compiled once to Rhai ASTs, run against an offering's facts at a classification.
 
 pub mod facts;
+mod lint;
 mod rhai_setup;
 pub mod state;
 
@@ -75,6 +76,7 @@ impl RuleSet {
         for src in sources {
             match engine.compile_with_scope(&declared, &src.text) {
                 Ok(ast) => {
+                    problems.extend(lint::check(&src.file, &src.text, &declared));
                     let (title, rationale) = header(&src.text);
                     if title.is_empty() {
                         problems.push(
