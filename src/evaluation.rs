@@ -157,6 +157,7 @@ pub fn freshness(policy: &Policy, today: Date) -> Freshness {
 /// Runs the evaluation. Rule errors (a script that fails or runs past its limits) are returned
 /// as diagnostics: the evaluation is then not trustworthy and no result is produced.
 pub fn evaluate(rules: &RuleSet, req: &Request) -> Result<Evaluation, Vec<Diagnostic>> {
+    rules.begin_run();
     let freshness = freshness(req.policy, req.today);
     let requirements: Vec<_> = req
         .classes

@@ -6,8 +6,8 @@ mod rhai_setup;
 pub mod state;
 
 pub use rhai_setup::{
-    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
-    MAX_TRACE_BYTES,
+    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_RUN_TEXT_BYTES,
+    MAX_STRING_SIZE, MAX_TRACE_BYTES,
 };
 pub use state::{Level, RawFinding, RunRecord};
 
@@ -47,6 +47,7 @@ pub struct Rule {
 /// The compiled rules and the engine that runs them.
 pub struct RuleSet {
     engine: Engine,
+    budget: rhai_setup::TextBudget,
     pub rules: Vec<Rule>,
 }
 
@@ -65,7 +66,7 @@ const SCOPE_NAMES: [&str; 7] = [
 impl RuleSet {
     /// Compiles every rule; a rule that does not compile is reported and left out.
     pub fn compile(sources: &[RuleSource]) -> (RuleSet, Vec<Diagnostic>) {
-        let engine = rhai_setup::build_engine();
+        let (engine, budget) = rhai_setup::build_engine();
         let mut declared = Scope::new();
         for name in SCOPE_NAMES {
             // `push`, not `push_constant`: the optimizer would fold a constant () into the AST.
@@ -106,7 +107,20 @@ impl RuleSet {
                 }
             }
         }
-        (RuleSet { engine, rules }, problems)
+        (
+            RuleSet {
+                engine,
+                budget,
+                rules,
+            },
+            problems,
+        )
+    }
+
+    /// Starts a run: findings and print output get a fresh total budget
+    /// ([`MAX_RUN_TEXT_BYTES`]), shared by every evaluation until the next call.
+    pub fn begin_run(&self) {
+        self.budget.reset();
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

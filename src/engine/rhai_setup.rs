@@ -41,9 +41,20 @@ pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 /// leaves room for some 200,000 of them.
 pub const MAX_RUN_TEXT_BYTES: usize = 256 * 1024 * 1024;
 
-pub fn build_engine() -> Engine {
-    // Text produced by every evaluation run with this engine (see MAX_RUN_TEXT_BYTES).
-    let spent = Arc::new(AtomicUsize::new(0));
+/// Bytes of finding text and print output spent in the current run (see MAX_RUN_TEXT_BYTES).
+#[derive(Clone, Default)]
+pub struct TextBudget(Arc<AtomicUsize>);
+
+impl TextBudget {
+    /// Starts a new run with the whole budget.
+    pub fn reset(&self) {
+        self.0.store(0, Ordering::Relaxed);
+    }
+}
+
+pub fn build_engine() -> (Engine, TextBudget) {
+    let text_budget = TextBudget::default();
+    let spent = Arc::clone(&text_budget.0);
     let mut engine = Engine::new_raw();
     // The standard library (strings, arrays, maps, maths), but nothing that reaches outside.
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
@@ -89,7 +100,7 @@ pub fn build_engine() -> Engine {
     register_fact_api(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
-    engine
+    (engine, text_budget)
 }
 
 fn run_budget_message() -> String {
