@@ -13,6 +13,7 @@ pub mod diff;
 pub mod engine;
 pub mod evaluation;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod schema;
 pub mod testing;

@@ -198,6 +198,12 @@ pub fn policy() -> Value {
                         "expires": {"type": "string", "pattern": DATE}
                     }
                 }
+            },
+            "evidence_checks": {
+                "description": "Built-in checks of the evidence itself to run on every offering.",
+                "type": "array",
+                "uniqueItems": true,
+                "items": {"enum": crate::model::checks::CHECKS.iter().map(|c| c.id).collect::<Vec<_>>()}
             }
         }
     })

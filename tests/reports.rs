@@ -622,8 +622,8 @@ fn html_renders_in_headless_chromium() {
         "one matrix cell per result"
     );
 
-    let shot = bundled().join("target/report-screenshot.png");
-    let _ = std::fs::remove_file(&shot);
+    // Into the test's temp dir: tests never write into the repository or `target/`.
+    let shot = page.with_file_name("report-screenshot.png");
     chromium_run(
         &chromium,
         &[

@@ -27,7 +27,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
-    let today = super::evaluate::parse_today(args.today.as_deref())?;
+    let today = super::args::parse_today(args.today.as_deref())?;
     let ws = Workspace::load(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
     diags.extend(ws.unverified.iter().cloned());
@@ -49,17 +49,12 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             today,
             generated: String::new(),
         };
-        match evaluation::evaluate(&ws.rules, &request) {
-            Ok(eval) => {
-                expired.extend(evaluation::expired_waivers(policy, today));
-                diags.extend(unused_waivers(policy, &eval, today));
-            }
-            Err(errors) => {
-                for e in errors {
-                    if !diags.contains(&e) {
-                        diags.push(e);
-                    }
-                }
+        let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
+        expired.extend(evaluation::expired_waivers(policy, today));
+        diags.extend(unused_waivers(policy, &eval, today));
+        for e in errors {
+            if !diags.contains(&e) {
+                diags.push(e);
             }
         }
     }
@@ -74,7 +69,8 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             "diagnostics": diags,
             "expired_waivers": expired,
         });
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        let mut text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| Diagnostic::error(format!("cannot serialize the check report: {e}")))?;
         text.push('\n');
         super::write_stdout(text.as_bytes())?;
         return Ok(if errors > 0 {
@@ -84,9 +80,11 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         });
     }
     print_diagnostics(&diags, &ws.root);
-    for w in &expired {
-        eprintln!("warning: {w}");
-    }
+    let expired_diags: Vec<Diagnostic> = expired
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()))
+        .collect();
+    print_diagnostics(&expired_diags, &ws.root);
     let claims: Vec<_> = ws
         .profiles
         .iter()
@@ -99,7 +97,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         .filter(|c| c.verification == Verification::Verified)
         .count();
     eprintln!(
-        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rules: {} error{}, {} warning{}",
+        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rule scripts: {} error{}, {} warning{}",
         ws.policies.len(),
         if ws.policies.len() == 1 { "y" } else { "ies" },
         ws.profiles.len(),
@@ -123,7 +121,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
 /// vendor or class (or the problem they waived is gone and the waiver can be removed).
 fn unused_waivers(
     policy: &crate::model::policy::Policy,
-    eval: &crate::evaluation::Evaluation,
+    eval: &crate::outcome::Evaluation,
     today: jiff::civil::Date,
 ) -> Vec<Diagnostic> {
     policy

@@ -1,6 +1,7 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod args;
 mod author;
 mod check;
 mod diff;
@@ -10,6 +11,7 @@ mod output;
 mod test;
 
 use crate::diag::Diagnostic;
+use crate::report::sanitize::Sanitizer;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -115,6 +117,12 @@ impl From<Diagnostic> for Failure {
     }
 }
 
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(ds: Vec<Diagnostic>) -> Self {
+        Failure(ds)
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -153,12 +161,18 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Diagnostics to stderr, through the sanitizer: a message may quote a profile or rule.
 pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    let mut err = Sanitizer::new(std::io::stderr().lock());
     for d in diags {
         let _ = writeln!(err, "{}", d.render(Some(root)));
     }
+    let _ = err.finish();
+}
+
+/// Writes human-readable text to stdout through the sanitizer.
+pub fn write_human(bytes: &[u8]) -> Result<(), Failure> {
+    write_stdout(&crate::report::sanitize::clean_bytes(bytes))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

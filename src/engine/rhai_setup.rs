@@ -218,6 +218,32 @@ fn register_fact_api(engine: &mut Engine) {
     });
     engine.register_fn("fact_names", || -> rhai::Array { state::fact_names() });
     engine.register_fn(
+        "unresolved",
+        |ctx: NativeCallContext, name: &str, topic: &str| -> Res<bool> {
+            state::unresolved(name, topic, None, ctx.call_position())
+                .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "unresolved",
+        |ctx: NativeCallContext, name: &str, topic: &str, context: &str| -> Res<bool> {
+            state::unresolved(name, topic, Some(context), ctx.call_position())
+                .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "contractual",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.contractual).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "first_party",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.first_party).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
         "days_until",
         |ctx: NativeCallContext, date: &str| -> Res<i64> {
             state::days_until(date).map_err(|e| runtime_error(e, ctx.call_position()))

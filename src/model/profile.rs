@@ -57,7 +57,20 @@ impl Authority {
         }
     }
 
-    fn parse(s: &str) -> Option<Authority> {
+    /// A signed agreement, the contract or the DPA: terms the vendor is bound by.
+    pub fn is_contractual(self) -> bool {
+        matches!(
+            self,
+            Authority::Signed | Authority::Contract | Authority::Dpa
+        )
+    }
+
+    /// The vendor's own word (any document of the vendor's), not a third party or a bare value.
+    pub fn is_first_party(self) -> bool {
+        !matches!(self, Authority::ThirdParty | Authority::Unsupported)
+    }
+
+    pub fn parse(s: &str) -> Option<Authority> {
         Authority::NAMED.into_iter().find(|a| a.as_str() == s)
     }
 }

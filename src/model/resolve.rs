@@ -33,6 +33,18 @@ pub enum Role {
     Unverified,
 }
 
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Decides => "decides",
+            Role::Conflicts => "conflicts",
+            Role::Agrees => "agrees",
+            Role::Outvoted => "outvoted",
+            Role::Unverified => "unverified",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub status: Status,

@@ -163,34 +163,13 @@ pub const FACTS: &[FactSpec] = &[
     },
 ];
 
-/// The requirements under which a fact decides something: while any of them is in force, a
-/// problem with the fact's evidence (third-party only, unsupported, conflicting, stale) matters.
-pub fn governing_requirements(fact: &str) -> &'static [&'static str] {
-    match fact {
-        "training_on_inputs" => &["no_training"],
-        "training_on_outputs" => &["no_output_training"],
-        "licence_scope" => &["max_licence_scope"],
-        "retention_days" => &["max_retention_days"],
-        "deletion_after_termination_days" => &["max_deletion_after_termination_days"],
-        "abuse_monitoring_retention_days" => &["max_abuse_retention_days"],
-        "zero_data_retention" => &[
-            "zero_data_retention",
-            "max_retention_days",
-            "max_abuse_retention_days",
-        ],
-        "human_review" => &["no_human_review"],
-        "dpa" => &["dpa", "signed_dpa"],
-        "baa" => &["baa"],
-        "certifications" => &["certifications"],
-        "subprocessors_list" => &["subprocessors_list"],
-        "data_residency" => &["data_residency"],
-        "transfer_mechanism" => &["transfer_mechanism"],
-        "output_ownership" => &["customer_owns_outputs"],
-        "ip_indemnity" => &["ip_indemnity"],
-        "terms_change_notice_days" => &["min_terms_change_notice_days"],
-        "breach_notification_hours" => &["max_breach_notification_hours"],
-        _ => &[],
-    }
+/// The requirements under which a fact decides something (derived from each requirement's
+/// `governs`).
+pub fn governing_requirements(fact: &str) -> impl Iterator<Item = &'static str> + '_ {
+    REQUIREMENTS
+        .iter()
+        .filter(move |r| r.governs.contains(&fact))
+        .map(|r| r.name)
 }
 
 pub fn fact_spec(name: &str) -> Option<&'static FactSpec> {
@@ -223,6 +202,9 @@ pub struct RequirementSpec {
     pub name: &'static str,
     pub ty: ValueType,
     pub merge: Merge,
+    /// The facts this requirement judges: while it is in force, a problem with their evidence
+    /// (third-party only, unsupported, conflicting, stale) matters.
+    pub governs: &'static [&'static str],
     pub description: &'static str,
 }
 
@@ -231,132 +213,154 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "no_training",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["training_on_inputs"],
         description: "The vendor must not train on inputs (an opt-out makes it conditional).",
     },
     RequirementSpec {
         name: "no_output_training",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["training_on_outputs"],
         description: "The vendor must not train on outputs.",
     },
     RequirementSpec {
         name: "max_licence_scope",
         ty: ValueType::Enum(LICENCE_SCOPE),
         merge: Merge::Narrowest,
+        governs: &["licence_scope"],
         description: "The broadest licence over customer content that is acceptable.",
     },
     RequirementSpec {
         name: "max_retention_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["retention_days", "zero_data_retention"],
         description: "Longest acceptable retention of customer content, in days.",
     },
     RequirementSpec {
         name: "max_deletion_after_termination_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["deletion_after_termination_days"],
         description: "Longest acceptable delay to delete customer content after the contract ends, in days.",
     },
     RequirementSpec {
         name: "max_abuse_retention_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["abuse_monitoring_retention_days", "zero_data_retention"],
         description: "Longest acceptable retention for abuse monitoring, in days.",
     },
     RequirementSpec {
         name: "zero_data_retention",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["zero_data_retention"],
         description: "Zero data retention must apply (by default or enabled for the account).",
     },
     RequirementSpec {
         name: "no_human_review",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["human_review"],
         description: "Vendor personnel must not read content (safety review only is conditional).",
     },
     RequirementSpec {
         name: "dpa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["dpa"],
         description: "A data processing agreement must be in place.",
     },
     RequirementSpec {
         name: "signed_dpa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["dpa"],
         description: "The DPA must be signed (executed), not only published.",
     },
     RequirementSpec {
         name: "baa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["baa"],
         description: "A HIPAA business associate agreement must be signed.",
     },
     RequirementSpec {
         name: "certifications",
         ty: ValueType::TextList,
         merge: Merge::Union,
+        governs: &["certifications"],
         description: "Certifications that must be held and current (e.g. SOC 2 Type II).",
     },
     RequirementSpec {
         name: "subprocessors_list",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["subprocessors_list"],
         description: "The list of subprocessors must be published or provided.",
     },
     RequirementSpec {
         name: "data_residency",
         ty: ValueType::TextList,
         merge: Merge::Intersect,
+        governs: &["data_residency"],
         description: "Regions where data may be stored and processed.",
     },
     RequirementSpec {
         name: "transfer_mechanism",
         ty: ValueType::EnumList(TRANSFER),
         merge: Merge::Intersect,
+        governs: &["transfer_mechanism"],
         description: "Accepted transfer mechanisms for EU personal data (any one suffices).",
     },
     RequirementSpec {
         name: "customer_owns_outputs",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["output_ownership"],
         description: "The customer must own the outputs.",
     },
     RequirementSpec {
         name: "ip_indemnity",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["ip_indemnity"],
         description: "The vendor must indemnify against IP claims.",
     },
     RequirementSpec {
         name: "min_terms_change_notice_days",
         ty: ValueType::Count,
         merge: Merge::Max,
+        governs: &["terms_change_notice_days"],
         description: "Shortest acceptable notice before changed terms take effect, in days.",
     },
     RequirementSpec {
         name: "max_breach_notification_hours",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["breach_notification_hours"],
         description: "Longest acceptable delay to notify a personal data breach, in hours.",
     },
     RequirementSpec {
         name: "no_consumer_tier",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Consumer-tier offerings are not acceptable.",
     },
     RequirementSpec {
         name: "first_party_evidence",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Deciding facts must rest on the vendor's own documents, not third parties.",
     },
     RequirementSpec {
         name: "verified_evidence",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Facts must be backed by quoted evidence (bare values are not enough).",
     },
 ];
@@ -563,5 +567,30 @@ mod tests {
         );
         assert!(check_value(&node("[{scope: all}]"), ty, "f").is_err());
         assert!(check_value(&node("[{name: x, expires: 2027-02-30}]"), ty, "f").is_err());
+    }
+}
+
+#[cfg(test)]
+mod governs_tests {
+    use super::*;
+
+    #[test]
+    fn every_governed_name_is_a_fact_and_every_fact_is_governed() {
+        for r in REQUIREMENTS {
+            for f in r.governs {
+                assert!(
+                    fact_spec(f).is_some(),
+                    "{} governs unknown fact {f}",
+                    r.name
+                );
+            }
+        }
+        for f in FACTS {
+            assert!(
+                governing_requirements(f.name).next().is_some(),
+                "no requirement governs {}",
+                f.name
+            );
+        }
     }
 }
