@@ -6,8 +6,8 @@ mod rhai_setup;
 pub mod state;
 
 pub use rhai_setup::{
-    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_RUN_TEXT_BYTES,
-    MAX_STRING_SIZE, MAX_TRACE_BYTES,
+    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MIN_RUN_TEXT_BYTES,
+    MAX_STRING_SIZE, MAX_TRACE_BYTES, RUN_TEXT_BYTES_PER_CELL,
 };
 pub use state::{RawFinding, RunRecord};
 
@@ -119,10 +119,11 @@ impl RuleSet {
         )
     }
 
-    /// Starts a run: findings and print output get a fresh total budget
-    /// ([`MAX_RUN_TEXT_BYTES`]), shared by every evaluation until the next call.
-    pub fn begin_run(&self) {
-        self.budget.reset();
+    /// Starts a run of `cells` offering x classification evaluations: findings and print output
+    /// get a fresh total budget ([`RUN_TEXT_BYTES_PER_CELL`] each, at least
+    /// [`MIN_RUN_TEXT_BYTES`]), shared by every evaluation until the next call.
+    pub fn begin_run(&self, cells: usize) {
+        self.budget.reset(cells);
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

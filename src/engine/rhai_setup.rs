@@ -5,7 +5,7 @@
 //! functions, and the finding functions. No imports (the `no_module` feature removes them), no
 //! `eval`, no file or network access, no clock (the `no_time` feature removes `timestamp()`: time
 //! comes from `--today` only), and limits on operations, depth, sizes and time, some of which
-//! hold for the whole run (see MAX_RUN_TEXT_BYTES).
+//! hold for the whole run (see RUN_TEXT_BYTES_PER_CELL).
 
 use super::state::{self, Level};
 use rhai::packages::Package;
@@ -36,25 +36,56 @@ pub const MAX_FINDINGS: usize = 256;
 /// Bytes of print/debug output one rule evaluation may produce.
 pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 /// Bytes of finding text (message and action) and print/debug output all the evaluations of
-/// one rule set may produce together: the per-evaluation limits alone let a rule fill GBs
-/// across a portfolio. A normal review uses ~1.2 KB per offering and classification, so this
-/// leaves room for some 200,000 of them.
-pub const MAX_RUN_TEXT_BYTES: usize = 256 * 1024 * 1024;
+/// one run may produce together, on average per offering and classification: the
+/// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
+/// per rule and cell). A normal review uses about 1.2 KB per offering and classification.
+pub const RUN_TEXT_BYTES_PER_CELL: usize = 16 * 1024;
+/// The run's budget is never smaller than this (small runs, `test`, `explain`).
+pub const MIN_RUN_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
-/// Bytes of finding text and print output spent in the current run (see MAX_RUN_TEXT_BYTES).
-#[derive(Clone, Default)]
-pub struct TextBudget(Arc<AtomicUsize>);
+/// The text budget of the current run: bytes spent and the limit (see
+/// RUN_TEXT_BYTES_PER_CELL). Shared by the engine's callbacks and the rule set.
+#[derive(Clone)]
+pub struct TextBudget(Arc<(AtomicUsize, AtomicUsize)>);
+
+impl Default for TextBudget {
+    fn default() -> Self {
+        TextBudget(Arc::new((
+            AtomicUsize::new(0),
+            AtomicUsize::new(MIN_RUN_TEXT_BYTES),
+        )))
+    }
+}
 
 impl TextBudget {
-    /// Starts a new run with the whole budget.
-    pub fn reset(&self) {
-        self.0.store(0, Ordering::Relaxed);
+    /// Starts a new run of `cells` offering x classification evaluations with a full budget.
+    pub fn reset(&self, cells: usize) {
+        let limit = cells
+            .saturating_mul(RUN_TEXT_BYTES_PER_CELL)
+            .max(MIN_RUN_TEXT_BYTES);
+        self.0.1.store(limit, Ordering::Relaxed);
+        self.0.0.store(0, Ordering::Relaxed);
+    }
+
+    /// Counts `bytes`; false once the run is over its budget.
+    fn spend(&self, bytes: usize) -> bool {
+        self.0.0.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.0.1.load(Ordering::Relaxed)
+    }
+
+    fn exhausted(&self) -> bool {
+        self.0.0.load(Ordering::Relaxed) > self.0.1.load(Ordering::Relaxed)
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "the findings and print output of this run passed {} MiB in total (stopped): a rule writes far more than a review needs",
+            self.0.1.load(Ordering::Relaxed) / (1024 * 1024)
+        )
     }
 }
 
 pub fn build_engine() -> (Engine, TextBudget) {
-    let text_budget = TextBudget::default();
-    let spent = Arc::clone(&text_budget.0);
+    let spent = TextBudget::default();
     let mut engine = Engine::new_raw();
     // The standard library (strings, arrays, maps, maths), but nothing that reaches outside.
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
@@ -73,24 +104,24 @@ pub fn build_engine() -> (Engine, TextBudget) {
         .set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");
 
-    let budget = Arc::clone(&spent);
+    let budget = spent.clone();
     engine.on_progress(move |ops| {
         if ops % 256 != 0 {
             None
-        } else if budget.load(Ordering::Relaxed) > MAX_RUN_TEXT_BYTES {
-            Some(Dynamic::from(run_budget_message()))
+        } else if budget.exhausted() {
+            Some(Dynamic::from(budget.message()))
         } else {
             state::stop_reason().map(Dynamic::from)
         }
     });
-    let budget = Arc::clone(&spent);
+    let budget = spent.clone();
     engine.on_print(move |text| {
-        budget.fetch_add(text.len(), Ordering::Relaxed);
+        budget.spend(text.len());
         state::trace(text.to_string())
     });
-    let budget = Arc::clone(&spent);
+    let budget = spent.clone();
     engine.on_debug(move |text, _source, pos| {
-        budget.fetch_add(text.len(), Ordering::Relaxed);
+        budget.spend(text.len());
         state::trace(match pos.line() {
             Some(line) => format!("[line {line}] {text}"),
             None => text.to_string(),
@@ -100,14 +131,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_fact_api(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
-    (engine, text_budget)
-}
-
-fn run_budget_message() -> String {
-    format!(
-        "the findings and print output of this run passed {} MiB in total (stopped): a rule writes far more than a review needs",
-        MAX_RUN_TEXT_BYTES / (1024 * 1024)
-    )
+    (engine, spent)
 }
 
 /// Rhai's `replace` builds its result before the string size limit is checked: replacing each
@@ -266,17 +290,17 @@ fn register_fact_api(engine: &mut Engine) {
     );
 }
 
-fn register_finding_api(engine: &mut Engine, spent: &Arc<AtomicUsize>) {
+fn register_finding_api(engine: &mut Engine, spent: &TextBudget) {
     // Counts the finding's text against the run's budget before it is kept.
-    fn spend(spent: &AtomicUsize, bytes: usize, pos: Position) -> Res<()> {
-        if spent.fetch_add(bytes, Ordering::Relaxed) + bytes > MAX_RUN_TEXT_BYTES {
-            return Err(runtime_error(run_budget_message(), pos));
+    fn spend(spent: &TextBudget, bytes: usize, pos: Position) -> Res<()> {
+        if !spent.spend(bytes) {
+            return Err(runtime_error(spent.message(), pos));
         }
         Ok(())
     }
     macro_rules! with_action {
         ($name:literal, $level:expr) => {
-            let budget = Arc::clone(spent);
+            let budget = spent.clone();
             engine.register_fn(
                 $name,
                 move |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
@@ -289,7 +313,7 @@ fn register_finding_api(engine: &mut Engine, spent: &Arc<AtomicUsize>) {
     }
     macro_rules! without_action {
         ($name:literal, $level:expr) => {
-            let budget = Arc::clone(spent);
+            let budget = spent.clone();
             engine.register_fn(
                 $name,
                 move |ctx: NativeCallContext, message: &str| -> Res<()> {

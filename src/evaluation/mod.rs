@@ -328,7 +328,7 @@ const BATCH: usize = 16;
 /// makes its cells `error`; the rest of the report is complete. The second value lists each
 /// failed rule's first error once.
 pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
-    rules.begin_run();
+    rules.begin_run(req.offerings.len() * req.classes.len());
     let ctx = Context::new(rules, req.policy, &req.tags, req.today);
     let requirements: Vec<(&String, Requirements)> = req
         .classes
