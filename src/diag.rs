@@ -96,11 +96,11 @@ impl Diagnostic {
     /// Renders the diagnostic with a snippet of the offending line when the file can be read.
     pub fn render(&self, root: Option<&Path>) -> String {
         let mut out = self.to_string();
-        if let (Some(file), Some(root), true) = (&self.file, root, self.line > 0) {
-            if let Some(snippet) = snippet(root, file, self.line, self.column) {
-                out.push('\n');
-                out.push_str(&snippet);
-            }
+        if let (Some(file), Some(root), true) = (&self.file, root, self.line > 0)
+            && let Some(snippet) = snippet(root, file, self.line, self.column)
+        {
+            out.push('\n');
+            out.push_str(&snippet);
         }
         if let Some(h) = &self.hint {
             out.push_str("\n  = hint: ");

@@ -89,7 +89,9 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         }
         let hint = match name.strip_suffix(".yml") {
             Some(stem) => format!("rename it to policies/{stem}.yaml"),
-            None => "policies are policies/<name>.yaml: rename it, or move it out of policies/".into(),
+            None => {
+                "policies are policies/<name>.yaml: rename it, or move it out of policies/".into()
+            }
         };
         out.push(skipped(format!("policies/{name}"), "is not a policy", hint));
     }
@@ -111,7 +113,9 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         } else {
             (
                 format!("vendors/{name}"),
-                format!("add vendors/{name}/profile.yaml (`diligence new vendor {name}`), or remove the folder"),
+                format!(
+                    "add vendors/{name}/profile.yaml (`diligence new vendor {name}`), or remove the folder"
+                ),
             )
         };
         out.push(skipped(file, "is not a vendor profile", hint));

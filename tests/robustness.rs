@@ -344,7 +344,9 @@ fn ids_that_read_as_the_same_text_are_refused_where_they_repeat() {
         "  api:\n",
         "  1:\n    name: One\n    tier: api\n  \"1\":\n",
     );
-    let out = run(ws.cmd().args(["evaluate", "--format", "json", "--today", TODAY]));
+    let out = run(ws
+        .cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
         out.stderr.contains(
@@ -363,7 +365,9 @@ fn a_changed_snapshot_is_in_the_reports_warnings() {
         "snapshot: sources/terms.md",
         "snapshot: sources/terms.md\n    sha256: 0000000000000000000000000000000000000000000000000000000000000000",
     );
-    let out = run(ws.cmd().args(["evaluate", "--format", "json", "--today", TODAY]));
+    let out = run(ws
+        .cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY]));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     let warnings = v["warnings"].as_array().expect("warnings");
@@ -374,7 +378,12 @@ fn a_changed_snapshot_is_in_the_reports_warnings() {
         "{warnings:?}"
     );
     // Said once on stderr, with its hint.
-    assert_eq!(out.stderr.matches("changed since review").count(), 1, "{}", out.stderr);
+    assert_eq!(
+        out.stderr.matches("changed since review").count(),
+        1,
+        "{}",
+        out.stderr
+    );
 }
 
 // ---- Cost inside the documented limits ----
@@ -395,7 +404,10 @@ fn a_chain_of_ten_thousand_classes_loads_in_linear_time() {
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
     assert_eq!(v["results"][0]["verdict"], "go", "{v}");
-    eprintln!("10,000 inheriting classes (cubic before: 4,000 took 79 s): {:?}", out.elapsed);
+    eprintln!(
+        "10,000 inheriting classes (cubic before: 4,000 took 79 s): {:?}",
+        out.elapsed
+    );
     let peak = peak_child_rss_mb();
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
 }
@@ -422,11 +434,19 @@ fn no_workspace_file_is_read_through_a_link_out_of_the_workspace() {
         let out = run(ws.cmd().args(["check", "--today", TODAY]));
         let test = run(ws.cmd().arg("test"));
         for out in [&out, &test] {
-            assert!(!out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"), "{rel}: {}", out.stderr);
+            assert!(
+                !out.stderr.contains("hunter2") && !out.stdout.contains("hunter2"),
+                "{rel}: {}",
+                out.stderr
+            );
         }
         // `check` reads rules, profiles and policies; `test` reads rules, their tests and the
         // policy.
-        let out = if rel.ends_with(".test.yaml") { test } else { out };
+        let out = if rel.ends_with(".test.yaml") {
+            test
+        } else {
+            out
+        };
         assert_eq!(out.code, Some(2), "{rel}: {}", out.stderr);
         assert!(
             out.stderr.contains(&format!(
@@ -487,7 +507,9 @@ fn every_entry_that_is_not_read_is_reported() {
 fn a_workspace_with_no_rules_is_an_error() {
     let ws = Ws::new();
     std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
-    let out = run(ws.cmd().args(["evaluate", "--format", "json", "--today", TODAY]));
+    let out = run(ws
+        .cmd()
+        .args(["evaluate", "--format", "json", "--today", TODAY]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(out.stdout.is_empty());
     assert!(
@@ -512,11 +534,20 @@ fn init_force_never_writes_through_a_link() {
         run(&mut cmd)
     };
     // A dangling link where a file would go: kept, and nothing is created at its target.
-    symlink(outside.path().join("planted.md"), target.path().join("README.md")).unwrap();
+    symlink(
+        outside.path().join("planted.md"),
+        target.path().join("README.md"),
+    )
+    .unwrap();
     let out = init(target.path());
     assert_eq!(out.code, Some(0), "{}", out.stderr);
     assert!(!outside.path().join("planted.md").exists());
-    assert!(target.path().join("scripts/training-on-inputs.rhai").is_file());
+    assert!(
+        target
+            .path()
+            .join("scripts/training-on-inputs.rhai")
+            .is_file()
+    );
     assert!(out.stderr.contains("kept existing"), "{}", out.stderr);
 
     // A folder that is a link to a folder elsewhere: refused, nothing written anywhere.
@@ -525,7 +556,8 @@ fn init_force_never_writes_through_a_link() {
     let out = init(target.path());
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
-        out.stderr.contains("scripts is a link: diligence does not write through links"),
+        out.stderr
+            .contains("scripts is a link: diligence does not write through links"),
         "{}",
         out.stderr
     );
@@ -550,15 +582,26 @@ fn output_writes_through_devices_and_fifos_and_keeps_links() {
     // A device is written through, never replaced by a regular file.
     let out = evaluate_to(&ws, Path::new("/dev/null"));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(std::fs::metadata("/dev/null").unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::metadata("/dev/null")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
     let out = evaluate_to(&ws, Path::new("/dev/full"));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     assert!(
-        out.stderr.contains("cannot write to /dev/full: No space left on device"),
+        out.stderr
+            .contains("cannot write to /dev/full: No space left on device"),
         "{}",
         out.stderr
     );
-    assert!(std::fs::metadata("/dev/full").unwrap().file_type().is_char_device());
+    assert!(
+        std::fs::metadata("/dev/full")
+            .unwrap()
+            .file_type()
+            .is_char_device()
+    );
 
     // A FIFO: the reader gets the report, and the FIFO stays a FIFO.
     let dir = tempfile::tempdir().unwrap();
@@ -583,15 +626,29 @@ fn output_writes_through_devices_and_fifos_and_keeps_links() {
     std::os::unix::fs::symlink(&real, &link).unwrap();
     let out = evaluate_to(&ws, &link);
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    assert!(std::fs::symlink_metadata(&link).unwrap().file_type().is_symlink());
-    assert!(std::fs::read_to_string(&real).unwrap().contains("\"results\""));
+    assert!(
+        std::fs::symlink_metadata(&link)
+            .unwrap()
+            .file_type()
+            .is_symlink()
+    );
+    assert!(
+        std::fs::read_to_string(&real)
+            .unwrap()
+            .contains("\"results\"")
+    );
 
     // A dangling link is refused, and nothing is created where it points.
     let dangling = dir.path().join("dangling.json");
     std::os::unix::fs::symlink(dir.path().join("nowhere.json"), &dangling).unwrap();
     let out = evaluate_to(&ws, &dangling);
     assert_eq!(out.code, Some(2), "{}", out.stderr);
-    assert!(out.stderr.contains("is a link to a file that does not exist"), "{}", out.stderr);
+    assert!(
+        out.stderr
+            .contains("is a link to a file that does not exist"),
+        "{}",
+        out.stderr
+    );
     assert!(!dir.path().join("nowhere.json").exists());
     let debris: Vec<_> = std::fs::read_dir(dir.path())
         .unwrap()
@@ -604,11 +661,16 @@ fn output_writes_through_devices_and_fifos_and_keeps_links() {
 #[test]
 fn output_into_the_workspaces_own_folders_is_refused() {
     let ws = Ws::new();
-    for rel in ["scripts/new.rhai", "vendors/acme/report.json", "policies/review.yaml"] {
+    for rel in [
+        "scripts/new.rhai",
+        "vendors/acme/report.json",
+        "policies/review.yaml",
+    ] {
         let out = evaluate_to(&ws, &ws.path().join(rel));
         assert_eq!(out.code, Some(2), "{rel}: {}", out.stderr);
         assert!(
-            out.stderr.contains("would replace an input file or become one"),
+            out.stderr
+                .contains("would replace an input file or become one"),
             "{rel}: {}",
             out.stderr
         );

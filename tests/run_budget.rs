@@ -37,7 +37,15 @@ fn findings_within_each_evaluations_limits_cannot_fill_memory_across_a_portfolio
     let start = Instant::now();
     let out = ws
         .cmd()
-        .args(["evaluate", "--format", "json", "--today", TODAY, "--output", "/dev/null"])
+        .args([
+            "evaluate",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+            "--output",
+            "/dev/null",
+        ])
         .timeout(Duration::from_secs(60))
         .output()
         .unwrap();
@@ -49,6 +57,9 @@ fn findings_within_each_evaluations_limits_cannot_fill_memory_across_a_portfolio
         "{stderr}"
     );
     let peak = peak_child_rss_mb();
-    eprintln!("findings flood: {:?}, peak child RSS {peak:.0} MB", start.elapsed());
+    eprintln!(
+        "findings flood: {:?}, peak child RSS {peak:.0} MB",
+        start.elapsed()
+    );
     assert!(peak < 250.0, "peak memory {peak:.0} MB");
 }

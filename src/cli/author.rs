@@ -171,7 +171,10 @@ pub fn init(args: InitArgs) -> Outcome {
     files_of(&VENDORS, &dir.join("vendors"), &mut files);
     files_of(&SCRIPTS, &dir.join("scripts"), &mut files);
     files.push((dir.join("README.md"), WORKSPACE_README.as_bytes().to_vec()));
-    files.push((dir.join(".gitignore"), WORKSPACE_GITIGNORE.as_bytes().to_vec()));
+    files.push((
+        dir.join(".gitignore"),
+        WORKSPACE_GITIGNORE.as_bytes().to_vec(),
+    ));
     // Every path is checked before anything is written: a refused init writes nothing.
     for (path, _) in &files {
         refuse_links(dir, path)?;

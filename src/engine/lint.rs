@@ -400,12 +400,28 @@ mod tests {
 
     fn lint(text: &str) -> Vec<String> {
         let mut scope = Scope::new();
-        for name in ["vendor", "offering", "classification", "tags", "require", "policy", "today"] {
+        for name in [
+            "vendor",
+            "offering",
+            "classification",
+            "tags",
+            "require",
+            "policy",
+            "today",
+        ] {
             scope.push(name, rhai::Dynamic::UNIT);
         }
         check("scripts/r.rhai", text, &scope)
             .iter()
-            .map(|d| format!("{}:{} {} | {}", d.line, d.column, d.message, d.hint.clone().unwrap_or_default()))
+            .map(|d| {
+                format!(
+                    "{}:{} {} | {}",
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.hint.clone().unwrap_or_default()
+                )
+            })
             .collect()
     }
 
@@ -422,7 +438,10 @@ mod tests {
             "8:21 `opt_ot` is never a value of fact `training_on_inputs`",
         ];
         for e in expect {
-            assert!(found.iter().any(|f| f.starts_with(e)), "{e} not in {found:#?}");
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "{e} not in {found:#?}"
+            );
         }
     }
 
@@ -439,8 +458,23 @@ mod tests {
         let found = lint(
             "let f = Fn(\"blo\" + \"ck\");\nf.call(\"m\", \"a\");\nFn(\"block\").call(\"m\", \"a\");\n\"m\".block(\"a\");\n",
         );
-        assert!(found.iter().any(|f| f.starts_with("1:9 `Fn(...)` with a computed name")), "{found:#?}");
-        assert!(found.iter().any(|f| f.starts_with("3:1 `Fn(\"block\")` points to a function the script does not define")), "{found:#?}");
-        assert!(found.iter().any(|f| f.starts_with("4:5 `block` is called as a method")), "{found:#?}");
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("1:9 `Fn(...)` with a computed name")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|f| f.starts_with(
+                "3:1 `Fn(\"block\")` points to a function the script does not define"
+            )),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("4:5 `block` is called as a method")),
+            "{found:#?}"
+        );
     }
 }

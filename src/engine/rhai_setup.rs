@@ -10,8 +10,7 @@
 use super::state::{self, Level};
 use rhai::packages::Package;
 use rhai::{
-    Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel,
-    Position,
+    Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel, Position,
 };
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -152,7 +151,8 @@ fn register_checked_string_ops(engine: &mut Engine) {
         } else {
             string.matches(find).count()
         };
-        let size = (string.len() - count * find.len()).saturating_add(count.saturating_mul(substitute.len()));
+        let size = (string.len() - count * find.len())
+            .saturating_add(count.saturating_mul(substitute.len()));
         let limit = ctx.engine().max_string_size();
         if limit > 0 && size > limit {
             return Err(Box::new(EvalAltResult::ErrorDataTooLarge(

@@ -608,7 +608,10 @@ fn inherit(
                 })
                 .unwrap_or_default();
             for (name, value) in &classes[i].own {
-                req.insert(name, (value.clone(), Origin::Class(classes[i].name.clone())));
+                req.insert(
+                    name,
+                    (value.clone(), Origin::Class(classes[i].name.clone())),
+                );
             }
             done[i] = Some(req);
         }
@@ -737,7 +740,8 @@ tags:
 
     #[test]
     fn a_long_inheritance_chain_resolves_every_link() {
-        let mut text = String::from("organization: X\nclassifications:\n  c0: {require: {dpa: true}}\n");
+        let mut text =
+            String::from("organization: X\nclassifications:\n  c0: {require: {dpa: true}}\n");
         for i in 1..3000 {
             text.push_str(&format!("  c{i}: {{inherits: c{}}}\n", i - 1));
         }

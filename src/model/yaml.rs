@@ -70,7 +70,9 @@ pub fn read_confined(root: &Path, rel: &str, limit: u64) -> Result<String, Diagn
             "{rel} leads outside the workspace (through a link): it is not read"
         ))
         .in_file(rel.to_string())
-        .hint("workspace files must be inside the workspace: replace the link by the file itself"));
+        .hint(
+            "workspace files must be inside the workspace: replace the link by the file itself",
+        ));
     }
     read_text(&real, rel, limit)
 }
@@ -96,9 +98,11 @@ pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnos
         } else {
             "not a regular file (a device, FIFO or socket)"
         };
-        return Err(Diagnostic::error(format!("{shown} is {what}: it is not read"))
-            .in_file(shown.to_string())
-            .hint("replace it by a regular file, or remove it"));
+        return Err(
+            Diagnostic::error(format!("{shown} is {what}: it is not read"))
+                .in_file(shown.to_string())
+                .hint("replace it by a regular file, or remove it"),
+        );
     }
     if meta.len() > limit {
         return Err(Diagnostic::error(format!(
@@ -109,9 +113,7 @@ pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnos
         .hint("split the file or remove what is not needed"));
     }
     let mut bytes = Vec::new();
-    file.take(limit)
-        .read_to_end(&mut bytes)
-        .map_err(cannot)?;
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_byte(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
         Diagnostic::error("file is not valid UTF-8")
