@@ -488,6 +488,10 @@ fn every_entry_that_is_not_read_is_reported() {
     std::fs::create_dir_all(ws.path().join("vendors/gamma/profile.yaml")).unwrap();
     std::fs::create_dir_all(ws.path().join("vendors/delta")).unwrap();
     std::os::unix::fs::symlink("/dev/null", ws.path().join("vendors/delta/profile.yaml")).unwrap();
+    let fifo =
+        std::ffi::CString::new(ws.path().join("scripts/pipe.rhai").to_str().unwrap()).unwrap();
+    // SAFETY: mkfifo reads a valid NUL-terminated path.
+    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
     let out = run(ws.cmd().args(["check", "--today", TODAY]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     for needle in [
@@ -498,6 +502,7 @@ fn every_entry_that_is_not_read_is_reported() {
         "scripts/retention.rhia: warning: scripts/retention.rhia is neither a rule (.rhai) nor a rule test (.test.yaml): it is skipped",
         "vendors/gamma/profile.yaml: error: vendors/gamma/profile.yaml is a folder: it is not read",
         "vendors/delta/profile.yaml: error: vendors/delta/profile.yaml leads outside the workspace",
+        "scripts/pipe.rhai: error: scripts/pipe.rhai is not a regular file (a device, FIFO or socket): it is not read",
     ] {
         assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
     }
