@@ -58,7 +58,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
                         "source": {"type": "string", "description": "a source id from `sources:`"},
                         "section": {"type": ["string", "number"]},
                         "quote": {"type": "string", "description": "verbatim text of the source's snapshot"},
-                        "note": {"type": "string"}
+                        "note": {"type": "string"},
+                        "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
                     }
                 }
             }
@@ -106,6 +107,10 @@ pub fn profile() -> Value {
                         "retrieved": {"type": "string", "pattern": DATE},
                         "snapshot": {"type": "string", "description": "archived copy, relative to the vendor folder"},
                         "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                        "archive_repository": {"type": "string", "description": "the Open Terms Archive versions repository the snapshot came from"},
+                        "archive_path": {"type": "string", "description": "the document's path in that repository"},
+                        "archive_commit": {"type": "string", "description": "the commit that recorded the version"},
+                        "archive_recorded": {"type": "string", "pattern": DATE, "description": "the day the archive recorded the version"},
                         "notes": {"type": "string"}
                     }
                 }

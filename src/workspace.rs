@@ -10,6 +10,10 @@ use crate::model::yaml;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// How `check` names a draft claim (`check --fail-on-drafts` makes it an error).
+pub const DRAFT_WARNING: &str =
+    "draft claim (proposed by `diligence extract`), not counted: confirm or delete";
+
 pub struct Workspace {
     pub root: PathBuf,
     pub policies: Vec<Policy>,
@@ -334,6 +338,17 @@ fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
     for o in &p.offerings {
         for f in o.facts.values() {
             for c in &f.claims {
+                if c.draft {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}`: {DRAFT_WARNING}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
+                    );
+                }
                 if let Verification::Failed { reason } = &c.verification {
                     out.push(
                         Diagnostic::error(format!(

@@ -1,6 +1,5 @@
 //! `diligence diff OLD [NEW]`: fact and verdict changes between two workspaces.
 
-use super::args::parse_today;
 use super::{Failure, Outcome, print_diagnostics, write_human, write_stdout};
 use crate::diag::Diagnostic;
 use crate::diff::{self, Diff};
@@ -24,20 +23,18 @@ pub struct DiffArgs {
     pub old: PathBuf,
     /// The new workspace (default: the current one, -C)
     pub new: Option<PathBuf>,
-    /// The policy to evaluate both with (each workspace's own policies/NAME.yaml)
-    #[arg(long, default_value = "default", value_name = "NAME")]
-    pub policy: String,
+    /// The policy (each workspace's own policies/NAME.yaml), data tags and date to evaluate
+    /// both with
+    #[command(flatten)]
+    pub scope: super::args::Scope,
     /// Output format
     #[arg(long, value_enum, default_value_t = DiffFormat::Table)]
     pub format: DiffFormat,
-    /// Evaluate both as of this date: YYYY-MM-DD
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
 }
 
 fn load(
     path: &std::path::Path,
-    policy: &str,
+    scope: &super::args::Scope,
     today: jiff::civil::Date,
 ) -> Result<(Workspace, Evaluation), Failure> {
     let ws = Workspace::load(path)?;
@@ -46,7 +43,8 @@ fn load(
         return Err(Failure(errors));
     }
     let eval = {
-        let policy = ws.policy(policy)?;
+        let policy = ws.policy(scope.policy())?;
+        let tags = super::evaluate::select_tags(policy, &scope.tags)?;
         let request = Request {
             policy,
             offerings: ws
@@ -55,7 +53,7 @@ fn load(
                 .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
                 .collect(),
             classes: policy.classes.iter().map(|c| c.name.clone()).collect(),
-            tags: Vec::new(),
+            tags,
             today,
             generated: String::new(),
         };
@@ -69,10 +67,10 @@ fn load(
 }
 
 pub fn run(global: &super::Global, args: DiffArgs) -> Outcome {
-    let today = parse_today(args.today.as_deref())?;
+    let today = args.scope.today()?;
     let new_path = args.new.clone().unwrap_or_else(|| global.dir.clone());
-    let (old_ws, old_eval) = load(&args.old, &args.policy, today)?;
-    let (new_ws, new_eval) = load(&new_path, &args.policy, today)?;
+    let (old_ws, old_eval) = load(&args.old, &args.scope, today)?;
+    let (new_ws, new_eval) = load(&new_path, &args.scope, today)?;
     let d = Diff {
         old: args.old.display().to_string(),
         new: new_path.display().to_string(),

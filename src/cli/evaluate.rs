@@ -91,7 +91,7 @@ pub struct EvaluateArgs {
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
-    let policy = ws.policy(&args.scope.policy)?;
+    let policy = ws.policy(args.scope.policy())?;
     let offerings = select_offerings(&ws, &args.targets)?;
     let classes = select_classes(policy, &args.classes)?;
     let tags = select_tags(policy, &args.scope.tags)?;
@@ -105,7 +105,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     }));
     print_diagnostics(&notes, &ws.root);
 
-    let generated = match &args.scope.today {
+    let generated = match &args.scope.today.today {
         Some(_) => format!("{today}T00:00:00Z"),
         None => jiff::Timestamp::now()
             .strftime("%Y-%m-%dT%H:%M:%SZ")

@@ -29,7 +29,7 @@ pub struct ExplainArgs {
 pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
-    let policy = ws.policy(&args.scope.policy)?;
+    let policy = ws.policy(args.scope.policy())?;
     let selected = select_offerings(&ws, std::slice::from_ref(&args.target))?;
     let [(profile, offering)] = selected.as_slice() else {
         let ids: Vec<String> = selected

@@ -7,7 +7,11 @@ mod check;
 mod diff;
 mod evaluate;
 mod explain;
+mod extract;
+mod import;
 mod output;
+mod refresh;
+mod snapshot;
 mod test;
 
 use crate::diag::Diagnostic;
@@ -82,6 +86,26 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
+    #[command(after_help = "Examples:
+  diligence snapshot acme terms ~/Downloads/terms.html --authority contract
+  diligence snapshot acme dpa https://acme.example/dpa.pdf --authority dpa --retrieved 2026-11-24
+The same content again changes nothing; a changed document is a new dated file.")]
+    Snapshot(snapshot::SnapshotArgs),
+    /// Import document versions from an Open Terms Archive clone
+    Import(import::ImportArgs),
+    /// Newer archived versions of the sources: which facts and verdicts they break
+    #[command(after_help = "Examples:
+  git -C /tmp/ota pull && diligence refresh --repo /tmp/ota
+  diligence refresh mistral --repo /tmp/ota --format markdown
+Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 invalid input.")]
+    Refresh(refresh::RefreshArgs),
+    /// Candidate claims from a source's snapshot (quotes cut from it); --write adds drafts
+    #[command(after_help = "Examples:
+  diligence extract acme terms
+  diligence extract acme terms --fact training_on_inputs --format json
+  diligence extract acme terms --offering api --write   # claims marked `draft: true`")]
+    Extract(extract::ExtractArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -143,6 +167,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Snapshot(args) => snapshot::run(&cli.global, args),
+        Command::Import(args) => import::run(&cli.global, args),
+        Command::Refresh(args) => refresh::run(&cli.global, args),
+        Command::Extract(args) => extract::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -287,7 +287,10 @@ impl Lint<'_> {
             at,
             format!("unknown function `{name}`"),
             Some(did_you_mean(name, candidates).unwrap_or_else(|| {
-                "findings are block/hold/condition(message, action), warn/info(message[, action]), pass(message); facts are read with fact/known/claims(name)".into()
+                format!(
+                    "rules can call Rhai's standard library, the functions they define, and: {}",
+                    super::rhai_setup::api_functions(lint_engine()).join(", ")
+                )
             })),
         );
     }

@@ -183,6 +183,21 @@ fn register_checked_string_ops(engine: &mut Engine) {
     );
 }
 
+/// The names of the functions diligence gives rules (not Rhai's standard library), read from
+/// the engine itself so that hints never drift from what is registered.
+pub fn api_functions(engine: &Engine) -> Vec<String> {
+    let mut names: Vec<String> = engine
+        .gen_fn_signatures(false)
+        .iter()
+        .filter_map(|sig| sig.split('(').next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 fn runtime_error(message: String, pos: Position) -> Box<EvalAltResult> {
@@ -344,6 +359,48 @@ fn register_finding_api(engine: &mut Engine, spent: &TextBudget) {
                     ctx.call_position(),
                 ))
             },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_list_is_what_is_registered_and_nothing_of_the_standard_library() {
+        let names = api_functions(&build_engine().0);
+        for expected in [
+            "fact",
+            "known",
+            "claims",
+            "conflicting",
+            "stale",
+            "authority",
+            "question",
+            "decisive",
+            "cite",
+            "fact_names",
+            "days_until",
+            "licence_rank",
+            "unresolved",
+            "contractual",
+            "first_party",
+            "block",
+            "hold",
+            "condition",
+            "warn",
+            "info",
+            "pass",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
+        }
+        assert!(
+            !names.iter().any(|n| n == "to_upper" || n == "len"),
+            "{names:?}"
         );
     }
 }

@@ -8,7 +8,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
 use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
 use crate::model::checks::Check;
-use crate::model::policy::{Policy, Requirements, Waiver};
+use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
 use crate::model::resolve::Freshness;
 use crate::model::resolved::ResolvedOffering;
@@ -116,8 +116,9 @@ pub struct RuleOutcome {
     pub rule: String,
     /// The facts the rule read, in order.
     pub reads: Vec<String>,
-    /// Its findings, with evidence attached and waivers applied.
-    pub findings: Vec<Finding>,
+    /// Its findings (with evidence attached and waivers applied): this range of the cell's
+    /// `result.findings`.
+    pub findings: std::ops::Range<usize>,
     /// What it printed (print/debug).
     pub trace: Vec<String>,
     pub error: Option<Diagnostic>,
@@ -165,6 +166,7 @@ pub fn evaluate_cell(
 ) -> Cell {
     let (profile, offering) = (prepared.profile, prepared.offering);
     let mut outcomes = Vec::new();
+    let mut findings = Vec::new();
     let mut errors = Vec::new();
     match &prepared.table {
         Err(message) => errors.push(RuleError {
@@ -182,61 +184,28 @@ pub fn evaluate_cell(
                 requirements,
                 today: ctx.today,
             };
-            let mut scope = bindings.scope();
-            let decisive = requirements.decisive_facts();
+            let mut run = CellRun {
+                ctx,
+                prepared,
+                table,
+                requirements,
+                scope: bindings.scope(),
+                decisive: requirements.decisive_facts(),
+                stopped,
+                classification,
+            };
             let selected = ctx
                 .steps
                 .iter()
                 .filter(|s| only.is_none_or(|o| o == s.id()));
             for step in selected {
-                let outcome = match *step {
-                    Step::Check(check, at) => {
-                        let raised_at = format!("{}:{}", ctx.policy.file, at.line);
-                        let raw = checks::run(check, &prepared.resolved, ctx.policy, requirements);
-                        RuleOutcome {
-                            rule: check.id.to_string(),
-                            reads: raw.iter().flat_map(|f| f.facts.iter().cloned()).collect(),
-                            findings: raw
-                                .into_iter()
-                                .map(|f| finding(check.id, &raised_at, f, table))
-                                .collect(),
-                            trace: Vec::new(),
-                            error: None,
-                        }
-                    }
-                    Step::Script(rule) => match stopped.get(&rule.id) {
-                        Some(first) => skipped(rule, &first),
-                        None => {
-                            match ctx.rules.run(rule, table, &mut scope, &decisive, ctx.today) {
-                                Ok(record) => RuleOutcome {
-                                    rule: rule.id.clone(),
-                                    findings: record
-                                        .findings
-                                        .into_iter()
-                                        .map(|raw| {
-                                            let at = format!("{}:{}", rule.file, raw.line);
-                                            finding(&rule.id, &at, raw, table)
-                                        })
-                                        .collect(),
-                                    reads: record.reads,
-                                    trace: record.trace,
-                                    error: None,
-                                },
-                                Err(d) => {
-                                    let d = Diagnostic {
-                                        message: format!(
-                                            "{} (evaluating {}/{} at {classification})",
-                                            d.message, profile.id, offering.id
-                                        ),
-                                        ..d
-                                    };
-                                    stopped.record(&rule.id, &d);
-                                    failed(rule, d)
-                                }
-                            }
-                        }
-                    },
+                let (mut raised, outcome) = match *step {
+                    Step::Check(check, at) => run.check(check, at),
+                    Step::Script(rule) => run.script(rule),
                 };
+                apply_waivers(&mut raised, ctx, profile, offering, classification);
+                let start = findings.len();
+                findings.append(&mut raised);
                 if let Some(d) = &outcome.error {
                     errors.push(RuleError {
                         rule: outcome.rule.clone(),
@@ -244,24 +213,13 @@ pub fn evaluate_cell(
                         at: d.location(),
                     });
                 }
-                outcomes.push(outcome);
+                outcomes.push(RuleOutcome {
+                    findings: start..findings.len(),
+                    ..outcome
+                });
             }
         }
     }
-    for outcome in &mut outcomes {
-        apply_waivers(
-            &mut outcome.findings,
-            &ctx.policy.waivers,
-            profile,
-            offering,
-            classification,
-            ctx.today,
-        );
-    }
-    let findings: Vec<Finding> = outcomes
-        .iter()
-        .flat_map(|o| o.findings.iter().cloned())
-        .collect();
     let verdict = if errors.is_empty() {
         Verdict::of(&findings)
     } else {
@@ -284,27 +242,102 @@ pub fn evaluate_cell(
     }
 }
 
-fn failed(rule: &Rule, error: Diagnostic) -> RuleOutcome {
-    RuleOutcome {
-        rule: rule.id.clone(),
-        reads: Vec::new(),
-        findings: Vec::new(),
-        trace: Vec::new(),
-        error: Some(error),
+/// One cell in progress: what its rules share (the Rhai scope is built once per cell).
+struct CellRun<'a> {
+    ctx: &'a Context<'a>,
+    prepared: &'a Prepared<'a>,
+    table: &'a Arc<FactTable>,
+    requirements: &'a Requirements,
+    scope: rhai::Scope<'static>,
+    decisive: Arc<[&'static str]>,
+    stopped: &'a Stopped,
+    classification: &'a str,
+}
+
+impl CellRun<'_> {
+    /// A built-in evidence check: its findings are located at the policy line naming it.
+    fn check(&mut self, check: &'static Check, at: Pos) -> (Vec<Finding>, RuleOutcome) {
+        let raised_at = format!("{}:{}", self.ctx.policy.file, at.line);
+        let raw = checks::run(
+            check,
+            &self.prepared.resolved,
+            self.ctx.policy,
+            self.requirements,
+        );
+        let reads = raw.iter().flat_map(|f| f.facts.iter().cloned()).collect();
+        let findings = raw
+            .into_iter()
+            .map(|f| finding(check.id, &raised_at, f, self.table))
+            .collect();
+        (findings, outcome(check.id, reads, Vec::new(), None))
+    }
+
+    /// A rule script; a failure stops it for the rest of the run.
+    fn script(&mut self, rule: &Rule) -> (Vec<Finding>, RuleOutcome) {
+        if let Some(first) = self.stopped.get(&rule.id) {
+            let d = Diagnostic {
+                message: format!(
+                    "not run: the rule failed earlier in this run: {}",
+                    first.message
+                ),
+                ..first
+            };
+            return (
+                Vec::new(),
+                outcome(&rule.id, Vec::new(), Vec::new(), Some(d)),
+            );
+        }
+        let ctx = self.ctx;
+        match ctx
+            .rules
+            .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today)
+        {
+            Ok(record) => {
+                let findings = record
+                    .findings
+                    .into_iter()
+                    .map(|raw| {
+                        let at = format!("{}:{}", rule.file, raw.line);
+                        finding(&rule.id, &at, raw, self.table)
+                    })
+                    .collect();
+                (
+                    findings,
+                    outcome(&rule.id, record.reads, record.trace, None),
+                )
+            }
+            Err(d) => {
+                let (p, o) = (self.prepared.profile, self.prepared.offering);
+                let d = Diagnostic {
+                    message: format!(
+                        "{} (evaluating {}/{} at {})",
+                        d.message, p.id, o.id, self.classification
+                    ),
+                    ..d
+                };
+                self.stopped.record(&rule.id, &d);
+                (
+                    Vec::new(),
+                    outcome(&rule.id, Vec::new(), Vec::new(), Some(d)),
+                )
+            }
+        }
     }
 }
 
-fn skipped(rule: &Rule, first: &Diagnostic) -> RuleOutcome {
-    failed(
-        rule,
-        Diagnostic {
-            message: format!(
-                "not run: the rule failed earlier in this run: {}",
-                first.message
-            ),
-            ..first.clone()
-        },
-    )
+fn outcome(
+    rule: &str,
+    reads: Vec<String>,
+    trace: Vec<String>,
+    error: Option<Diagnostic>,
+) -> RuleOutcome {
+    RuleOutcome {
+        rule: rule.to_string(),
+        reads,
+        findings: 0..0,
+        trace,
+        error,
+    }
 }
 
 /// What to evaluate.
@@ -448,19 +481,20 @@ fn rests_on_leads(facts: &[String], resolved: &ResolvedOffering) -> bool {
 
 fn apply_waivers(
     findings: &mut [Finding],
-    waivers: &[Waiver],
+    ctx: &Context,
     profile: &Profile,
     offering: &Offering,
     class: &str,
-    today: Date,
 ) {
     for f in findings.iter_mut() {
         if f.level < Level::Condition {
             continue; // nothing to waive
         }
-        if let Some(w) = waivers
+        if let Some(w) = ctx
+            .policy
+            .waivers
             .iter()
-            .find(|w| w.live(today) && w.matches(&f.rule, &profile.id, &offering.id, class))
+            .find(|w| w.live(ctx.today) && w.matches(&f.rule, &profile.id, &offering.id, class))
         {
             f.waived = Some(WaiverInfo {
                 reason: w.reason.clone(),

@@ -3,6 +3,7 @@
 pub mod checks;
 pub mod policy;
 pub mod profile;
+pub mod profile_edit;
 pub mod quotes;
 pub mod resolve;
 pub mod resolved;

@@ -117,12 +117,14 @@ pub struct Claim {
     pub note: Option<String>,
     pub at: Pos,
     pub verification: Verification,
+    /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
+    pub draft: bool,
 }
 
 impl Claim {
     /// Whether the claim takes part in resolving its fact.
     pub fn counts(&self) -> bool {
-        !matches!(self.verification, Verification::Failed { .. })
+        !self.draft && !matches!(self.verification, Verification::Failed { .. })
     }
 }
 
@@ -192,6 +194,19 @@ struct RawSource {
     snapshot: Option<Spanned<String>>,
     #[serde(default)]
     sha256: Option<Spanned<String>>,
+    /// Provenance of a snapshot taken from an Open Terms Archive versions repository
+    /// (`diligence import ota`); read by `diligence refresh` from the file itself.
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_repository: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_path: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_commit: Option<String>,
+    #[serde(default)]
+    archive_recorded: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     notes: Option<String>,
@@ -387,6 +402,7 @@ fn build_source(
     };
     let last_updated = date(&raw.last_updated, "last_updated");
     let retrieved = date(&raw.retrieved, "retrieved");
+    let _ = date(&raw.archive_recorded, "archive_recorded");
     if raw.snapshot.is_none() && authority != Authority::ThirdParty {
         problems.push(
             Diagnostic::error(format!(
@@ -548,7 +564,7 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 5] = ["value", "source", "section", "quote", "note"];
+const CLAIM_FIELDS: [&str; 6] = ["value", "source", "section", "quote", "note", "draft"];
 
 fn is_claim_list(node: &Node) -> bool {
     match node {
@@ -587,6 +603,7 @@ fn build_claims(
                 note: None,
                 at: span_pos(node),
                 verification: Verification::Bare,
+                draft: false,
             }],
             Err(d) => {
                 problems.push(d);
@@ -691,6 +708,20 @@ fn build_claim(
         .get("note")
         .map(|s| text_field("note", s, what))
         .transpose()?;
+    let draft = match item.value.get("draft") {
+        None => false,
+        Some(d) => match &d.value {
+            Node::Bool(b) => *b,
+            other => {
+                return Err(Diagnostic::error(format!(
+                    "{what}: `draft` must be true or false, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(d))
+                .hint("`draft: true` marks a claim proposed by `diligence extract`; delete the line once you have confirmed the claim"));
+            }
+        },
+    };
     let verification = match ctx.snapshots.get(&source.id) {
         Some(Ok(snapshot)) => {
             if snapshot.contains(&quote) {
@@ -715,6 +746,7 @@ fn build_claim(
         note,
         at,
         verification,
+        draft,
     })
 }
 

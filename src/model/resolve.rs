@@ -163,6 +163,7 @@ mod tests {
             note: None,
             at: Pos::default(),
             verification,
+            draft: false,
         }
     }
 

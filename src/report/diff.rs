@@ -1,6 +1,7 @@
 //! `diff` as plain text, or GitHub Markdown (tables) for a pull-request comment.
 
-use crate::diff::Diff;
+use crate::diff::{Diff, FactChange};
+use crate::outcome::Verdict;
 use std::fmt::Write as _;
 
 fn show(v: &Option<serde_json::Value>) -> String {
@@ -10,119 +11,137 @@ fn show(v: &Option<serde_json::Value>) -> String {
     })
 }
 
-fn verdict(v: Option<crate::outcome::Verdict>) -> &'static str {
+fn verdict(v: Option<Verdict>) -> &'static str {
     v.map_or("(none)", |v| v.as_str())
 }
 
-/// Plain text, or GitHub Markdown (tables) for a pull-request comment.
-pub fn render(d: &Diff, markdown: bool) -> String {
-    let mut out = String::new();
-    let h = |out: &mut String, title: &str| {
-        if markdown {
-            let _ = writeln!(out, "\n### {title}\n");
+/// Writes text or Markdown: headings, escaping and list items differ, nothing else.
+struct Doc {
+    out: String,
+    markdown: bool,
+}
+
+impl Doc {
+    fn heading(&mut self, title: &str) {
+        if self.markdown {
+            let _ = writeln!(self.out, "\n### {title}\n");
         } else {
-            let _ = writeln!(out, "\n{title}");
+            let _ = writeln!(self.out, "\n{title}");
         }
-    };
-    let esc = |s: &str| {
-        if markdown {
+    }
+
+    fn esc(&self, s: &str) -> String {
+        if self.markdown {
             s.replace('|', "\\|")
                 .replace('<', "&lt;")
                 .replace('>', "&gt;")
         } else {
             s.to_string()
         }
+    }
+
+    fn item(&mut self, line: &str) {
+        let line = if self.markdown {
+            format!("- {}", self.esc(line))
+        } else {
+            format!("  {line}")
+        };
+        let _ = writeln!(self.out, "{line}");
+    }
+
+    fn none_if_empty(&mut self, empty: bool) {
+        if empty {
+            let _ = writeln!(self.out, "  none");
+        }
+    }
+}
+
+/// Plain text, or GitHub Markdown (tables) for a pull-request comment.
+pub fn render(d: &Diff, markdown: bool) -> String {
+    let mut doc = Doc {
+        out: String::new(),
+        markdown,
     };
     if markdown {
-        let _ = writeln!(out, "## diligence diff: `{}` → `{}`", d.old, d.new);
+        let _ = writeln!(doc.out, "## diligence diff: `{}` → `{}`", d.old, d.new);
     } else {
-        let _ = writeln!(out, "diligence diff: {} -> {}", d.old, d.new);
+        let _ = writeln!(doc.out, "diligence diff: {} -> {}", d.old, d.new);
     }
-    h(
-        &mut out,
-        &format!("Verdicts changed ({})", d.verdicts.len()),
-    );
-    if markdown && !d.verdicts.is_empty() {
+    verdicts(&mut doc, d);
+    doc.heading(&format!("Facts changed ({})", d.facts.len()));
+    for f in &d.facts {
+        doc.item(&fact_line(f));
+    }
+    doc.none_if_empty(d.facts.is_empty());
+    doc.heading(&format!(
+        "Quotes that no longer verify ({})",
+        d.broken_quotes.len()
+    ));
+    for q in &d.broken_quotes {
+        let line = format!(
+            "{} {}/{} {}: {}",
+            q.at, q.vendor, q.offering, q.fact, q.reason
+        );
+        doc.item(&line);
+    }
+    doc.none_if_empty(d.broken_quotes.is_empty());
+    doc.out
+}
+
+fn verdicts(doc: &mut Doc, d: &Diff) {
+    doc.heading(&format!("Verdicts changed ({})", d.verdicts.len()));
+    if doc.markdown && !d.verdicts.is_empty() {
         let _ = writeln!(
-            out,
+            doc.out,
             "| vendor/offering | classification | old | new | |\n|---|---|---|---|---|"
         );
     }
     for v in &d.verdicts {
         let mark = if v.worse { "WORSE" } else { "better" };
-        if markdown {
-            let _ = writeln!(
-                out,
+        let line = if doc.markdown {
+            format!(
                 "| {}/{} | {} | {} | {} | {} |",
-                esc(&v.vendor),
-                esc(&v.offering),
-                esc(&v.classification),
+                doc.esc(&v.vendor),
+                doc.esc(&v.offering),
+                doc.esc(&v.classification),
                 verdict(v.old),
                 verdict(v.new),
                 mark
-            );
+            )
         } else {
-            let _ = writeln!(
-                out,
+            format!(
                 "  {:<36} {:<13} {:>11} -> {:<11} {}",
                 format!("{}/{}", v.vendor, v.offering),
                 v.classification,
                 verdict(v.old),
                 verdict(v.new),
                 mark
-            );
-        }
-    }
-    if d.verdicts.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    h(&mut out, &format!("Facts changed ({})", d.facts.len()));
-    for f in &d.facts {
-        let line = format!(
-            "{}/{} {}: {} {} -> {}",
-            f.vendor,
-            f.offering,
-            f.fact,
-            f.change,
-            show(&f.old),
-            show(&f.new)
-        );
-        let from = if f.new_sources.is_empty() {
-            &f.old_sources
-        } else {
-            &f.new_sources
+            )
         };
-        let sources = if from.is_empty() {
-            String::new()
-        } else {
-            format!(" [{}]", from.join("; "))
-        };
-        if markdown {
-            let _ = writeln!(out, "- {}{}", esc(&line), esc(&sources));
-        } else {
-            let _ = writeln!(out, "  {line}{sources}");
-        }
+        let _ = writeln!(doc.out, "{line}");
     }
-    if d.facts.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    h(
-        &mut out,
-        &format!("Quotes that no longer verify ({})", d.broken_quotes.len()),
-    );
-    for q in &d.broken_quotes {
-        let line = format!(
-            "{} {}/{} {}: {}",
-            q.at, q.vendor, q.offering, q.fact, q.reason
-        );
-        if markdown {
-            let _ = writeln!(out, "- {}", esc(&line));
-        } else {
-            let _ = writeln!(out, "  {line}");
-        }
-    }
-    if d.broken_quotes.is_empty() {
-        let _ = writeln!(out, "  none");
-    }
-    out
+    doc.none_if_empty(d.verdicts.is_empty());
+}
+
+/// "acme/api retention_days: changed 30 -> 90 [Acme Terms §2.2 (contract)]".
+fn fact_line(f: &FactChange) -> String {
+    let from = if f.new_sources.is_empty() {
+        &f.old_sources
+    } else {
+        &f.new_sources
+    };
+    let sources = if from.is_empty() {
+        String::new()
+    } else {
+        format!(" [{}]", from.join("; "))
+    };
+    format!(
+        "{}/{} {}: {} {} -> {}{sources}",
+        f.vendor,
+        f.offering,
+        f.fact,
+        f.change,
+        show(&f.old),
+        show(&f.new)
+    )
 }

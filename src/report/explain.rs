@@ -2,7 +2,7 @@
 //! all its claims, the findings and what the rule printed; then the verdict. It renders a
 //! [`Cell`] from the one evaluation path, so it always agrees with `evaluate`.
 
-use crate::evaluation::Cell;
+use crate::evaluation::{Cell, RuleOutcome};
 use crate::model::policy::Requirements;
 use crate::model::profile::Verification;
 use crate::model::resolve::Status;
@@ -56,63 +56,7 @@ pub fn render(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
         writeln!(out, "  {name:<38} {:<24} ({origin})", value.to_string())?;
     }
     for rule in &e.cell.rules {
-        let (title, rationale) = (e.rule_text)(&rule.rule);
-        writeln!(out, "\nRule {} — {title}", rule.rule)?;
-        if !rationale.is_empty() {
-            writeln!(out, "  {rationale}")?;
-        }
-        if let Some(error) = &rule.error {
-            writeln!(out, "  FAILED at {}: {}", error.location(), error.message)?;
-            continue;
-        }
-        writeln!(
-            out,
-            "  {}",
-            if rule.reads.is_empty() {
-                "read no facts"
-            } else {
-                "Facts read"
-            }
-        )?;
-        for name in &rule.reads {
-            fact(out, name, e.resolved)?;
-        }
-        writeln!(
-            out,
-            "  {}",
-            if rule.findings.is_empty() {
-                "raised no findings (the requirement does not apply here)"
-            } else {
-                "Findings"
-            }
-        )?;
-        for f in &rule.findings {
-            writeln!(
-                out,
-                "    {:<9} {}  ({})",
-                f.level.as_str(),
-                f.message,
-                f.raised_at
-            )?;
-            if let Some(a) = &f.action {
-                writeln!(out, "              → {a}")?;
-            }
-            if let Some(w) = &f.waived {
-                writeln!(
-                    out,
-                    "              waived until {}, approved by {}: {}",
-                    w.expires, w.approved_by, w.reason
-                )?;
-            }
-        }
-        if !rule.trace.is_empty() {
-            writeln!(out, "  Output (print/debug)")?;
-            for line in &rule.trace {
-                writeln!(out, "    {line}")?;
-            }
-        }
-        let contributes = crate::outcome::Verdict::of(&rule.findings);
-        writeln!(out, "  contributes: {}", contributes.as_str())?;
+        rule_section(out, e, rule)?;
     }
     writeln!(
         out,
@@ -120,6 +64,68 @@ pub fn render(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
         if e.one_rule { " from this rule" } else { "" },
         r.verdict.as_str()
     )
+}
+
+/// One rule: its title and rationale, the facts it read with their claims, its findings and
+/// what it printed.
+fn rule_section(out: &mut dyn Write, e: &Explained, rule: &RuleOutcome) -> io::Result<()> {
+    let r = &e.cell.result;
+    let (title, rationale) = (e.rule_text)(&rule.rule);
+    writeln!(out, "\nRule {} — {title}", rule.rule)?;
+    if !rationale.is_empty() {
+        writeln!(out, "  {rationale}")?;
+    }
+    if let Some(error) = &rule.error {
+        return writeln!(out, "  FAILED at {}: {}", error.location(), error.message);
+    }
+    writeln!(
+        out,
+        "  {}",
+        if rule.reads.is_empty() {
+            "read no facts"
+        } else {
+            "Facts read"
+        }
+    )?;
+    for name in &rule.reads {
+        fact(out, name, e.resolved)?;
+    }
+    writeln!(
+        out,
+        "  {}",
+        if rule.findings.is_empty() {
+            "raised no findings (the requirement does not apply here)"
+        } else {
+            "Findings"
+        }
+    )?;
+    for f in &r.findings[rule.findings.clone()] {
+        writeln!(
+            out,
+            "    {:<9} {}  ({})",
+            f.level.as_str(),
+            f.message,
+            f.raised_at
+        )?;
+        if let Some(a) = &f.action {
+            writeln!(out, "              → {a}")?;
+        }
+        if let Some(w) = &f.waived {
+            writeln!(
+                out,
+                "              waived until {}, approved by {}: {}",
+                w.expires, w.approved_by, w.reason
+            )?;
+        }
+    }
+    if !rule.trace.is_empty() {
+        writeln!(out, "  Output (print/debug)")?;
+        for line in &rule.trace {
+            writeln!(out, "    {line}")?;
+        }
+    }
+    let contributes = crate::outcome::Verdict::of(&r.findings[rule.findings.clone()]);
+    writeln!(out, "  contributes: {}", contributes.as_str())
 }
 
 fn fact(out: &mut dyn Write, name: &str, resolved: &ResolvedOffering) -> io::Result<()> {

@@ -13,6 +13,7 @@ pub mod json;
 pub mod markdown;
 pub mod sanitize;
 pub mod table;
+pub mod testrun;
 pub mod xlsx;
 
 use crate::model::resolved::Evidence;
