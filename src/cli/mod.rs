@@ -1,8 +1,10 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod answers;
 mod args;
 mod author;
+mod brief;
 mod check;
 mod diff;
 mod evaluate;
@@ -10,6 +12,8 @@ mod explain;
 mod extract;
 mod import;
 mod output;
+mod provenance;
+mod questions;
 mod refresh;
 mod snapshot;
 mod test;
@@ -86,6 +90,19 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// What to ask each vendor: one deduplicated questionnaire of what holds the review
+    #[command(after_help = "Examples:
+  diligence questions perplexity --class confidential
+  diligence questions perplexity --format xlsx -o perplexity-questions.xlsx
+  diligence questions --format json
+Questions no answer could move are left out; the footer says how many.")]
+    Questions(questions::QuestionsArgs),
+    /// Import a filled questionnaire (xlsx or csv) as `questionnaire` claims
+    #[command(after_help = "Examples:
+  diligence answers perplexity perplexity-questions.xlsx --received 2026-12-01 --dry-run
+  diligence answers perplexity answers.csv --offering sonar-api
+Any invalid answer is reported by cell and nothing is imported (exit 2).")]
+    Answers(answers::AnswersArgs),
     /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
     #[command(after_help = "Examples:
   diligence snapshot acme terms ~/Downloads/terms.html --authority contract
@@ -106,6 +123,11 @@ Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 i
   diligence extract acme terms --fact training_on_inputs --format json
   diligence extract acme terms --offering api --write   # claims marked `draft: true`")]
     Extract(extract::ExtractArgs),
+    /// A one-offering decision brief: verdict, blockers, conditions, questions, sign-off
+    #[command(after_help = "Examples:
+  diligence brief perplexity/sonar-api --class confidential -o brief.html
+  diligence brief openai/api --class restricted --tag phi --format markdown")]
+    Brief(brief::BriefArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -167,10 +189,13 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Questions(args) => questions::run(&cli.global, args),
+        Command::Answers(args) => answers::run(&cli.global, args),
         Command::Snapshot(args) => snapshot::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
         Command::Refresh(args) => refresh::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
+        Command::Brief(args) => brief::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -114,6 +114,11 @@ impl Output {
     /// created now, next to the file that will be replaced.
     pub fn open(path: &Path, workspace: &Path) -> Result<Output, Failure> {
         refuse_workspace_folders(path, workspace)?;
+        Output::at(path)
+    }
+
+    /// As [`Output::open`], without the workspace check.
+    fn at(path: &Path) -> Result<Output, Failure> {
         let shown = path.to_path_buf();
         let target = match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
@@ -149,6 +154,15 @@ impl Output {
 
     /// Writes the output: through to a device or FIFO, or atomically to a file.
     pub fn commit(self, bytes: &[u8]) -> Result<(), Failure> {
+        self.commit_with(|w| w.write_all(bytes))
+    }
+
+    /// Streams the output (formats that write row by row never hold it all in memory): through
+    /// to a device or FIFO, or into the temporary file, which then replaces the destination.
+    pub fn commit_with(
+        self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Failure> {
         let fail = |what: &str, e: std::io::Error| -> Failure {
             Diagnostic::error(format!("cannot {what} {}: {e}", self.shown.display()))
                 .hint("check that the destination is writable and has room")
@@ -156,12 +170,13 @@ impl Output {
         };
         match self.target {
             Target::Stream(path) => {
-                let mut f = std::fs::OpenOptions::new()
+                let file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(&path)
                     .map_err(|e| fail("open", e))?;
-                f.write_all(bytes)
-                    .and_then(|()| f.flush())
+                let mut buffered = std::io::BufWriter::new(file);
+                write(&mut buffered)
+                    .and_then(|()| buffered.flush())
                     .map_err(|e| fail("write to", e))
             }
             Target::File { dest, mut tmp } => {
@@ -169,8 +184,11 @@ impl Output {
                     return Ok(());
                 };
                 let tmp_path = tmp.path().to_path_buf();
-                let result = tmp
-                    .write_all(bytes)
+                let written = {
+                    let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+                    write(&mut buffered).and_then(|()| buffered.flush())
+                };
+                let result = written
                     .and_then(|()| tmp.as_file().sync_all())
                     .map_err(|e| fail("write", e))
                     .and_then(|()| tmp.persist(&dest).map_err(|e| fail("replace", e.error)));
@@ -178,6 +196,49 @@ impl Output {
                 result.map(|_| ())
             }
         }
+    }
+}
+
+/// Refuses an output path inside the workspace's own folders (see [`Output::open`]).
+pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure> {
+    refuse_workspace_folders(output, workspace)
+}
+
+/// Writes `bytes` to `path` as `--output` does (atomically, or through to a device or FIFO),
+/// without the workspace check: for commands whose job is to write into the workspace.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    Output::at(path)?.commit(bytes)
+}
+
+/// Streams output to `path` (see [`write_atomically`]) or, without a path, to stdout (a closed
+/// pipe is not an error): formats that write row by row never hold the whole output in memory.
+pub fn emit(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        Some(p) => Output::at(p)?.commit_with(write),
+        None => to_stdout(write),
+    }
+}
+
+/// Like [`emit`], to a destination opened beforehand with [`Output::open`].
+pub fn emit_to(
+    destination: Option<Output>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match destination {
+        Some(out) => out.commit_with(write),
+        None => to_stdout(write),
+    }
+}
+
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into()),
     }
 }
 
