@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 use std::fmt;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -96,15 +96,11 @@ impl Diagnostic {
     /// Renders the diagnostic with a snippet of the offending line when the file can be read.
     pub fn render(&self, root: Option<&Path>) -> String {
         let mut out = self.to_string();
-        if let (Some(file), true) = (&self.file, self.line > 0) {
-            let path = match root {
-                Some(r) if Path::new(file).is_relative() => r.join(file),
-                _ => PathBuf::from(file),
-            };
-            if let Some(snippet) = snippet(&path, self.line, self.column) {
-                out.push('\n');
-                out.push_str(&snippet);
-            }
+        if let (Some(file), Some(root), true) = (&self.file, root, self.line > 0)
+            && let Some(snippet) = snippet(root, file, self.line, self.column)
+        {
+            out.push('\n');
+            out.push_str(&snippet);
         }
         if let Some(h) = &self.hint {
             out.push_str("\n  = hint: ");
@@ -124,13 +120,16 @@ impl fmt::Display for Diagnostic {
     }
 }
 
-fn snippet(path: &Path, line: u32, column: u32) -> Option<String> {
-    let meta = std::fs::metadata(path).ok()?;
-    if meta.len() > 4 * 1024 * 1024 {
+/// The offending line of `file`, a file of the workspace at `root`. Only a regular file inside
+/// the workspace is read: a diagnostic never shows content from outside it (a rule that links
+/// to /proc/self/environ must not print the environment).
+fn snippet(root: &Path, file: &str, line: u32, column: u32) -> Option<String> {
+    let base = root.canonicalize().ok()?;
+    let real = base.join(file).canonicalize().ok()?;
+    if !real.starts_with(&base) {
         return None;
     }
-    let text = std::fs::read(path).ok()?;
-    let text = String::from_utf8_lossy(&text);
+    let text = crate::model::yaml::read_text(&real, file, 4 * 1024 * 1024).ok()?;
     let src = text.lines().nth(line.checked_sub(1)? as usize)?;
     let src: String = src.chars().take(200).collect();
     let gutter = line.to_string();

@@ -328,7 +328,7 @@ pub fn total_coverage(rules: &[RuleCoverage]) -> (usize, usize, f64) {
 /// cases and every problem found (a problem in one case does not hide those of the others).
 pub fn load_cases(root: &Path, rule: &str, policy: &Policy) -> (Vec<Case>, Vec<Diagnostic>) {
     let file = test_file(rule);
-    match yaml::read_text(&root.join(&file), &file, yaml::MAX_YAML_BYTES) {
+    match yaml::read_confined(root, &file, yaml::MAX_YAML_BYTES) {
         Ok(text) => parse_cases(&text, &file, rule, policy),
         Err(d) => (Vec::new(), vec![d]),
     }

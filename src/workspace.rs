@@ -40,10 +40,12 @@ fn list(dir: &Path, keep: impl Fn(&Path) -> Option<String>) -> Vec<String> {
     names
 }
 
+/// The stem of an entry named `<stem><ext>`, whatever kind of entry it is: reading it decides
+/// whether it is a file of the workspace, and says so when it is not.
 fn stem_with_ext(path: &Path, ext: &str) -> Option<String> {
     let name = path.file_name()?.to_str()?;
     let stem = name.strip_suffix(ext)?;
-    (path.is_file() && !stem.contains('.')).then(|| stem.to_string())
+    (!stem.is_empty() && !name.starts_with('.')).then(|| stem.to_string())
 }
 
 pub fn policy_names(root: &Path) -> Vec<String> {
@@ -52,14 +54,88 @@ pub fn policy_names(root: &Path) -> Vec<String> {
 
 pub fn vendor_dirs(root: &Path) -> Vec<String> {
     list(&root.join("vendors"), |p| {
-        (p.join("profile.yaml").is_file())
-            .then(|| p.file_name()?.to_str().map(str::to_string))
-            .flatten()
+        let name = p.file_name()?.to_str()?;
+        // Any kind of entry named profile.yaml: the read refuses what is not a regular file.
+        (!name.starts_with('.') && std::fs::symlink_metadata(p.join("profile.yaml")).is_ok())
+            .then(|| name.to_string())
     })
 }
 
 pub fn rule_ids(root: &Path) -> Vec<String> {
     list(&root.join("scripts"), |p| stem_with_ext(p, ".rhai"))
+}
+
+/// Entries of policies/, vendors/ and scripts/ that are none of the workspace's files and so
+/// are not read: each one a warning, so that a `profile.yml` or a rule named `x.rhia` is never
+/// silently left out of a review. Hidden entries (`.gitkeep`) are not reported.
+pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
+    let entries = |dir: &str| -> Vec<(String, PathBuf)> {
+        let Ok(read) = std::fs::read_dir(root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut out: Vec<(String, PathBuf)> = read
+            .filter_map(Result::ok)
+            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
+            .filter(|(name, _)| !name.starts_with('.'))
+            .collect();
+        out.sort();
+        out
+    };
+    let skipped = |file: String, what: &str, hint: String| {
+        Diagnostic::warning(format!("{file} {what}: it is skipped"))
+            .in_file(file)
+            .hint(hint)
+    };
+    let mut out = Vec::new();
+    for (name, _) in entries("policies") {
+        if name.ends_with(".yaml") {
+            continue;
+        }
+        let hint = match name.strip_suffix(".yml") {
+            Some(stem) => format!("rename it to policies/{stem}.yaml"),
+            None => {
+                "policies are policies/<name>.yaml: rename it, or move it out of policies/".into()
+            }
+        };
+        out.push(skipped(format!("policies/{name}"), "is not a policy", hint));
+    }
+    for (name, path) in entries("vendors") {
+        if std::fs::symlink_metadata(path.join("profile.yaml")).is_ok() {
+            continue;
+        }
+        let (file, hint) = if !path.is_dir() {
+            (
+                format!("vendors/{name}"),
+                "each vendor is a folder vendors/<id>/ with a profile.yaml: move it out of vendors/"
+                    .to_string(),
+            )
+        } else if path.join("profile.yml").exists() {
+            (
+                format!("vendors/{name}/profile.yml"),
+                format!("rename it to vendors/{name}/profile.yaml"),
+            )
+        } else {
+            (
+                format!("vendors/{name}"),
+                format!(
+                    "add vendors/{name}/profile.yaml (`diligence new vendor {name}`), or remove the folder"
+                ),
+            )
+        };
+        out.push(skipped(file, "is not a vendor profile", hint));
+    }
+    for (name, _) in entries("scripts") {
+        if name.ends_with(".rhai") || name.ends_with(".test.yaml") {
+            continue;
+        }
+        let stem = name.split('.').next().unwrap_or(&name);
+        out.push(skipped(
+            format!("scripts/{name}"),
+            "is neither a rule (.rhai) nor a rule test (.test.yaml)",
+            format!("rename it to scripts/{stem}.rhai if it is a rule, or move it out of scripts/"),
+        ));
+    }
+    out
 }
 
 /// Reads `scripts/<id>.rhai` for each id: size-limited, UTF-8, BOM removed.
@@ -76,7 +152,7 @@ pub fn read_rules(root: &Path, ids: &[String]) -> (Vec<RuleSource>, Vec<Diagnost
             );
             continue;
         }
-        match yaml::read_text(&root.join(&file), &file, MAX_RULE_BYTES) {
+        match yaml::read_confined(root, &file, MAX_RULE_BYTES) {
             Ok(text) => sources.push(RuleSource {
                 id: id.clone(),
                 file,
@@ -133,7 +209,17 @@ impl Workspace {
             }
         }
 
-        let (sources, diags) = read_rules(root, &rule_ids(root));
+        problems.extend(skipped_entries(root));
+        let ids = rule_ids(root);
+        if ids.is_empty() {
+            // With no rules every offering would be `go`: never a review to trust.
+            problems.push(
+                Diagnostic::error("no rules in scripts/: every offering would be `go`")
+                    .in_file("scripts")
+                    .hint("add rules with `diligence new rule ID`, or start from the bundled ones with `diligence init DIR`"),
+            );
+        }
+        let (sources, diags) = read_rules(root, &ids);
         problems.extend(diags);
         let (rules, diags) = RuleSet::compile(&sources);
         problems.extend(diags);
@@ -248,6 +334,43 @@ impl Workspace {
 /// One diagnostic per claim whose quote is not in its snapshot, and one per snapshot whose
 /// content changed since the hash recorded at review (naming the facts that cite it).
 fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
+    let mut out = snapshot_changes(p);
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                if c.draft {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}`: {DRAFT_WARNING}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
+                    );
+                }
+                if let Verification::Failed { reason } = &c.verification {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "{}/{}: fact `{}`: {reason}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint(
+                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
+                        ),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
+/// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
+/// the facts that cite it. An error for `check`; a warning in `evaluate`'s report.
+pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for s in &p.sources {
         let (Some(recorded), Some(actual)) = (&s.sha256, &s.actual_sha256) else {
@@ -279,36 +402,6 @@ fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
                 .at(s.at)
                 .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
             );
-        }
-    }
-    for o in &p.offerings {
-        for f in o.facts.values() {
-            for c in &f.claims {
-                if c.draft {
-                    out.push(
-                        Diagnostic::warning(format!(
-                            "{}/{}: fact `{}`: {DRAFT_WARNING}",
-                            p.id, o.id, f.name
-                        ))
-                        .in_file(p.file.clone())
-                        .at(c.at)
-                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
-                    );
-                }
-                if let Verification::Failed { reason } = &c.verification {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "{}/{}: fact `{}`: {reason}",
-                            p.id, o.id, f.name
-                        ))
-                        .in_file(p.file.clone())
-                        .at(c.at)
-                        .hint(
-                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
-                        ),
-                    );
-                }
-            }
         }
     }
     out

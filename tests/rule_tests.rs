@@ -285,7 +285,8 @@ fn a_failing_rule_fails_its_case_with_the_error() {
     );
     std::fs::write(
         ws.path().join("scripts/consumer-tier.rhai"),
-        "//! Broken\nlet x = fact(\"retention_dys\");\npass(\"never\");\n",
+        // A computed fact name: checked when the rule runs (a literal one is refused earlier).
+        "//! Broken\nlet x = fact(\"retention_\" + \"dys\");\npass(\"never\");\n",
     )
     .unwrap();
     let out = diligence(ws.path()).arg("test").output().unwrap();

@@ -88,35 +88,64 @@ fn io_error(what: &str, path: &Path, e: std::io::Error) -> Failure {
     Diagnostic::error(format!("cannot {what} {}: {e}", path.display())).into()
 }
 
-fn extract(
-    dir: &Dir<'_>,
-    under: &Path,
-    written: &mut Vec<PathBuf>,
-    kept: &mut Vec<PathBuf>,
-) -> Result<(), Failure> {
+/// The files of an embedded folder, as (path under `under`, contents).
+fn files_of(dir: &Dir<'_>, under: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
     for file in dir.files() {
-        write_new(&under.join(file.path()), file.contents(), written, kept)?;
+        out.push((under.join(file.path()), file.contents().to_vec()));
     }
     for sub in dir.dirs() {
-        extract(sub, under, written, kept)?;
+        files_of(sub, under, out);
+    }
+}
+
+/// Refuses to write `path` (a file under `base`) through a link: a folder between `base` and
+/// the file that is a link (to a folder elsewhere, or dangling) would send the write outside
+/// the target folder. The file itself is never opened through a link either (see `write_new`).
+fn refuse_links(base: &Path, path: &Path) -> Result<(), Failure> {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    let mut at = base.to_path_buf();
+    let mut parts = rel.components().peekable();
+    while let Some(part) = parts.next() {
+        at.push(part);
+        if parts.peek().is_none() {
+            break; // the file itself: an existing entry of any kind is kept, never followed
+        }
+        if std::fs::symlink_metadata(&at).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(Diagnostic::error(format!(
+                "{} is a link: diligence does not write through links",
+                at.display()
+            ))
+            .hint("replace the link by a real folder, or choose another target folder")
+            .into());
+        }
     }
     Ok(())
 }
 
+/// Writes a file that does not exist yet (under `base`), never replacing or following what is
+/// there: an existing entry, even a dangling link, is kept.
 fn write_new(
+    base: &Path,
     path: &Path,
     contents: &[u8],
     written: &mut Vec<PathBuf>,
     kept: &mut Vec<PathBuf>,
 ) -> Result<(), Failure> {
-    if path.exists() {
+    refuse_links(base, path)?;
+    if std::fs::symlink_metadata(path).is_ok() {
         kept.push(path.to_path_buf());
         return Ok(());
     }
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent).map_err(|e| io_error("create", parent, e))?;
     }
-    std::fs::write(path, contents).map_err(|e| io_error("write", path, e))?;
+    // create_new: O_EXCL, which fails on any existing entry and never follows a link.
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)
+        .map_err(|e| io_error("write", path, e))?;
+    std::io::Write::write_all(&mut file, contents).map_err(|e| io_error("write", path, e))?;
     written.push(path.to_path_buf());
     Ok(())
 }
@@ -137,22 +166,23 @@ pub fn init(args: InitArgs) -> Outcome {
             .hint("choose a new folder, or pass --force to add the missing files (existing files are never overwritten)")
             .into());
     }
+    let mut files = Vec::new();
+    files_of(&POLICIES, &dir.join("policies"), &mut files);
+    files_of(&VENDORS, &dir.join("vendors"), &mut files);
+    files_of(&SCRIPTS, &dir.join("scripts"), &mut files);
+    files.push((dir.join("README.md"), WORKSPACE_README.as_bytes().to_vec()));
+    files.push((
+        dir.join(".gitignore"),
+        WORKSPACE_GITIGNORE.as_bytes().to_vec(),
+    ));
+    // Every path is checked before anything is written: a refused init writes nothing.
+    for (path, _) in &files {
+        refuse_links(dir, path)?;
+    }
     let (mut written, mut kept) = (Vec::new(), Vec::new());
-    extract(&POLICIES, &dir.join("policies"), &mut written, &mut kept)?;
-    extract(&VENDORS, &dir.join("vendors"), &mut written, &mut kept)?;
-    extract(&SCRIPTS, &dir.join("scripts"), &mut written, &mut kept)?;
-    write_new(
-        &dir.join("README.md"),
-        WORKSPACE_README.as_bytes(),
-        &mut written,
-        &mut kept,
-    )?;
-    write_new(
-        &dir.join(".gitignore"),
-        WORKSPACE_GITIGNORE.as_bytes(),
-        &mut written,
-        &mut kept,
-    )?;
+    for (path, contents) in &files {
+        write_new(dir, path, contents, &mut written, &mut kept)?;
+    }
     for k in &kept {
         status!("kept existing {}", k.display());
     }
@@ -211,7 +241,8 @@ pub fn new(global: &Global, args: NewArgs) -> Outcome {
         }
     };
     for (path, _) in &files {
-        if path.exists() {
+        refuse_links(root, path)?;
+        if std::fs::symlink_metadata(path).is_ok() {
             return Err(
                 Diagnostic::error(format!("{} already exists", path.display()))
                     .hint("choose another id, or edit the existing file")
@@ -221,7 +252,7 @@ pub fn new(global: &Global, args: NewArgs) -> Outcome {
     }
     let (mut written, mut kept) = (Vec::new(), Vec::new());
     for (path, text) in &files {
-        write_new(path, text.as_bytes(), &mut written, &mut kept)?;
+        write_new(root, path, text.as_bytes(), &mut written, &mut kept)?;
     }
     if let NewWhat::Vendor { id } = &args.what {
         let sources = root.join("vendors").join(id).join("sources");

@@ -101,7 +101,7 @@ fn evaluate_every_policy(
             generated: String::new(),
         };
         let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
-        expired.extend(eval.warnings.iter().cloned());
+        expired.extend(evaluation::expired_waivers(policy, today));
         diags.extend(unused_waivers(policy, &eval, today));
         for e in errors {
             if !diags.contains(&e) {

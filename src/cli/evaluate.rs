@@ -133,17 +133,23 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         .hint("write it to a file: --output review.xlsx (or redirect: > review.xlsx)")
         .into());
     }
-    if let Some(path) = &args.output.path {
-        output::refuse_input_file(path, &ws.root)?;
-    }
+    // Opened before the evaluation: a bad destination fails at once, not after the work.
+    let destination = args
+        .output
+        .path
+        .as_deref()
+        .map(|path| output::Output::open(path, &ws.root))
+        .transpose()?;
 
     let (eval, rule_errors) =
         with_progress(request.offerings.len() * request.classes.len(), || {
             evaluation::evaluate(&ws.rules, &request)
         });
+    // Changed snapshots were printed above with their hint; the report carries them too.
     let warnings: Vec<Diagnostic> = eval
         .warnings
         .iter()
+        .filter(|w| !notes.iter().any(|n| evaluation::warning_text(n) == **w))
         .map(|w| Diagnostic::warning(w.clone()))
         .collect();
     print_diagnostics(&warnings, &ws.root);
@@ -165,7 +171,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     if args.bom && args.format != Format::Csv {
         status!("warning: --bom applies to --format csv only; ignored");
     }
-    let dest = args.output.path.as_deref();
+    let dest = destination;
     match args.format {
         Format::Json => emit_bytes(dest, &report::json::render(&eval)?)?,
         Format::Table => emit_bytes(dest, &report::table::render(&eval, &style))?,
@@ -177,7 +183,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             dest,
             &sanitize::clean_bytes(&report::html::render(&eval, &style)),
         )?,
-        Format::Csv => output::emit(dest, |w| report::csv::render(&eval, args.bom, w))?,
+        Format::Csv => output::emit_to(dest, |w| report::csv::render(&eval, args.bom, w))?,
         Format::Xlsx => {
             let bytes = report::xlsx::render(&eval).map_err(|e| {
                 Failure::from(match e {
@@ -192,10 +198,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             })?;
             emit_bytes(dest, &bytes)?
         }
-        Format::Sarif => output::emit(dest, |w| report::sarif::render(&eval, w))?,
-        Format::Junit => output::emit(dest, |w| report::junit::render(&eval, w))?,
+        Format::Sarif => output::emit_to(dest, |w| report::sarif::render(&eval, w))?,
+        Format::Junit => output::emit_to(dest, |w| report::junit::render(&eval, w))?,
         // Annotations are shown in CI logs, which interpret escape sequences: sanitized.
-        Format::Github => output::emit(dest, |w| {
+        Format::Github => output::emit_to(dest, |w| {
             let mut clean = sanitize::Sanitizer::new(w);
             report::github::render(&eval, &mut clean)?;
             clean.finish().map(|_| ())
@@ -241,9 +247,9 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     })
 }
 
-fn emit_bytes(dest: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), Failure> {
+fn emit_bytes(dest: Option<output::Output>, bytes: &[u8]) -> Result<(), Failure> {
     match dest {
-        Some(path) => output::write_atomically(path, bytes),
+        Some(out) => out.commit(bytes),
         None => write_stdout(bytes),
     }
 }

@@ -85,11 +85,7 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
         );
     };
     let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
-    let text = yaml::read_text(
-        &root.join("vendors").join(&args.vendor).join(snapshot),
-        &snap_shown,
-        profile::MAX_SNAPSHOT_BYTES,
-    )?;
+    let text = yaml::read_confined(root, &snap_shown, profile::MAX_SNAPSHOT_BYTES)?;
     let facts: Vec<&str> =
         if args.facts.is_empty() {
             extract::all_facts()
@@ -227,7 +223,7 @@ fn write(
         },
     };
     let path = root.join(shown);
-    let old = yaml::read_text(&path, shown, yaml::MAX_YAML_BYTES)?;
+    let old = yaml::read_confined(root, shown, yaml::MAX_YAML_BYTES)?;
     let mut text = old.clone();
     let mut added = Vec::new();
     let mut skipped = Vec::new();

@@ -1,75 +1,253 @@
-//! Where output goes: stdout, or a file written atomically (a temporary file in the same folder,
-//! then renamed), so that a failed run never leaves a partial or emptied file.
+//! Where output goes: stdout, or `--output FILE`.
+//!
+//! A regular file is written atomically: a temporary `.diligence-XXXX` file next to it, renamed
+//! over it once complete, so that a failed run never leaves a partial or emptied file. The
+//! temporary file is created before the evaluation starts (an unwritable folder fails at once)
+//! and removed when the run fails or is interrupted (SIGINT, SIGTERM).
+//!
+//! What is already at the path is respected: a device or FIFO (`/dev/null`, `/dev/stdout`, a
+//! pipe) is written through, never replaced; a link keeps being a link (the file it points to
+//! is replaced atomically); a dangling link or a folder is refused. A path inside the
+//! workspace's own folders (policies/, vendors/, scripts/) is refused: it would become an input
+//! of every later command.
 
 use super::Failure;
 use crate::diag::Diagnostic;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::{Mutex, Once};
 
-/// Refuses an output path that would replace one of the workspace's own input files.
-pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure> {
-    let Ok(target) = output.canonicalize() else {
-        return Ok(()); // does not exist yet: cannot be an input
+/// The destination of `--output`, opened before the work starts.
+pub struct Output {
+    /// The path as the user gave it (for messages).
+    shown: PathBuf,
+    target: Target,
+}
+
+enum Target {
+    /// A device or FIFO: written through in place.
+    Stream(PathBuf),
+    /// A regular file (new, or the one a link points to) replaced atomically.
+    File { dest: PathBuf, tmp: Pending },
+}
+
+/// A temporary file in progress: known to the signal handler until committed or dropped
+/// (a failed run: NamedTempFile then deletes it).
+struct Pending(Option<tempfile::NamedTempFile>);
+
+impl Drop for Pending {
+    fn drop(&mut self) {
+        if let Some(tmp) = &self.0 {
+            forget_pending(tmp.path());
+        }
+    }
+}
+
+/// Temporary files in progress, removed by the signal handler.
+static PENDING: Mutex<Vec<PathBuf>> = Mutex::new(Vec::new());
+
+/// On SIGINT or SIGTERM, remove the temporary files in progress, then exit as interrupted
+/// (130). Without this, a killed run leaves its `.diligence-XXXX` file (150 MB for a big
+/// report) behind.
+fn clean_up_on_signals() {
+    static INSTALL: Once = Once::new();
+    INSTALL.call_once(|| {
+        let _ = ctrlc::set_handler(|| {
+            let pending = match PENDING.lock() {
+                Ok(p) => p.clone(),
+                Err(poisoned) => poisoned.into_inner().clone(),
+            };
+            for path in pending {
+                let _ = std::fs::remove_file(path);
+            }
+            std::process::exit(130);
+        });
+    });
+}
+
+fn forget_pending(path: &Path) {
+    if let Ok(mut p) = PENDING.lock() {
+        p.retain(|x| x != path);
+    }
+}
+
+fn refuse(message: String, hint: &str) -> Failure {
+    Diagnostic::error(message).hint(hint).into()
+}
+
+/// The real path `path` will write to: links resolved; for a path that does not exist yet,
+/// its folder resolved.
+fn resolved(path: &Path) -> Option<PathBuf> {
+    if let Ok(real) = path.canonicalize() {
+        return Some(real);
+    }
+    let parent = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
     };
-    let Ok(root) = workspace.canonicalize() else {
+    Some(parent.canonicalize().ok()?.join(path.file_name()?))
+}
+
+/// Refuses an output path inside the workspace's own folders: a report written there would
+/// replace an input, or become one (`-o scripts/new.rhai` would be read as a rule).
+fn refuse_workspace_folders(path: &Path, workspace: &Path) -> Result<(), Failure> {
+    let (Some(target), Ok(root)) = (resolved(path), workspace.canonicalize()) else {
         return Ok(());
     };
-    let is_input = ["policies", "vendors", "scripts"]
+    if let Some(folder) = ["policies", "vendors", "scripts"]
         .iter()
-        .any(|d| target.starts_with(root.join(d)));
-    if is_input {
-        return Err(Diagnostic::error(format!(
-            "--output {} would replace an input file of the workspace",
-            output.display()
-        ))
-        .hint("write the report outside policies/, vendors/ and scripts/")
-        .into());
+        .find(|d| target.starts_with(root.join(d)))
+    {
+        return Err(refuse(
+            format!(
+                "--output {} is inside the workspace's {folder}/ folder: it would replace an input file or become one, for every later command",
+                path.display()
+            ),
+            "write the report outside policies/, vendors/ and scripts/, e.g. --output review.json",
+        ));
     }
     Ok(())
 }
 
-pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    write_atomically_with(path, |w| w.write_all(bytes))
-}
+impl Output {
+    /// Checks the destination and prepares it: for a regular file, the temporary file is
+    /// created now, next to the file that will be replaced.
+    pub fn open(path: &Path, workspace: &Path) -> Result<Output, Failure> {
+        refuse_workspace_folders(path, workspace)?;
+        Output::at(path)
+    }
 
-/// Streams output to `path` (atomically) or, without a path, to stdout (a closed pipe is not an
-/// error): formats that write row by row never hold the whole output in memory.
-pub fn emit(
-    path: Option<&Path>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
-) -> Result<(), Failure> {
-    match path {
-        Some(p) => write_atomically_with(p, write),
-        None => {
-            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-            match write(&mut out).and_then(|()| out.flush()) {
-                Ok(()) => Ok(()),
-                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-                Err(e) => {
-                    Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into())
+    /// As [`Output::open`], without the workspace check.
+    fn at(path: &Path) -> Result<Output, Failure> {
+        let shown = path.to_path_buf();
+        let target = match std::fs::metadata(path) {
+            Ok(m) if m.is_dir() => {
+                return Err(refuse(
+                    format!("--output {} is a folder", path.display()),
+                    "give a file name, e.g. --output review.json",
+                ));
+            }
+            Ok(m) if !m.is_file() => Target::Stream(path.to_path_buf()),
+            Ok(m) => {
+                let dest = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+                Target::File {
+                    tmp: temporary_next_to(&dest, path, Some(m.permissions()))?,
+                    dest,
                 }
+            }
+            Err(_) if std::fs::symlink_metadata(path).is_ok() => {
+                return Err(refuse(
+                    format!(
+                        "--output {} is a link to a file that does not exist",
+                        path.display()
+                    ),
+                    "remove the link, or point it at an existing file",
+                ));
+            }
+            Err(_) => Target::File {
+                tmp: temporary_next_to(path, path, None)?,
+                dest: path.to_path_buf(),
+            },
+        };
+        Ok(Output { shown, target })
+    }
+
+    /// Writes the output: through to a device or FIFO, or atomically to a file.
+    pub fn commit(self, bytes: &[u8]) -> Result<(), Failure> {
+        self.commit_with(|w| w.write_all(bytes))
+    }
+
+    /// Streams the output (formats that write row by row never hold it all in memory): through
+    /// to a device or FIFO, or into the temporary file, which then replaces the destination.
+    pub fn commit_with(
+        self,
+        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    ) -> Result<(), Failure> {
+        let fail = |what: &str, e: std::io::Error| -> Failure {
+            Diagnostic::error(format!("cannot {what} {}: {e}", self.shown.display()))
+                .hint("check that the destination is writable and has room")
+                .into()
+        };
+        match self.target {
+            Target::Stream(path) => {
+                let file = std::fs::OpenOptions::new()
+                    .write(true)
+                    .open(&path)
+                    .map_err(|e| fail("open", e))?;
+                let mut buffered = std::io::BufWriter::new(file);
+                write(&mut buffered)
+                    .and_then(|()| buffered.flush())
+                    .map_err(|e| fail("write to", e))
+            }
+            Target::File { dest, mut tmp } => {
+                let Some(mut tmp) = tmp.0.take() else {
+                    return Ok(());
+                };
+                let tmp_path = tmp.path().to_path_buf();
+                let written = {
+                    let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+                    write(&mut buffered).and_then(|()| buffered.flush())
+                };
+                let result = written
+                    .and_then(|()| tmp.as_file().sync_all())
+                    .map_err(|e| fail("write", e))
+                    .and_then(|()| tmp.persist(&dest).map_err(|e| fail("replace", e.error)));
+                forget_pending(&tmp_path);
+                result.map(|_| ())
             }
         }
     }
 }
 
-pub fn write_atomically_with(
-    path: &Path,
+/// Refuses an output path inside the workspace's own folders (see [`Output::open`]).
+pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure> {
+    refuse_workspace_folders(output, workspace)
+}
+
+/// Writes `bytes` to `path` as `--output` does (atomically, or through to a device or FIFO),
+/// without the workspace check: for commands whose job is to write into the workspace.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    Output::at(path)?.commit(bytes)
+}
+
+/// Streams output to `path` (see [`write_atomically`]) or, without a path, to stdout (a closed
+/// pipe is not an error): formats that write row by row never hold the whole output in memory.
+pub fn emit(
+    path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
 ) -> Result<(), Failure> {
-    let fail = |what: &str, e: std::io::Error| -> Failure {
-        Diagnostic::error(format!("cannot {what} {}: {e}", path.display()))
-            .hint("check that the folder exists and is writable")
-            .into()
-    };
-    if path.is_dir() {
-        return Err(
-            Diagnostic::error(format!("--output {} is a folder", path.display()))
-                .hint("give a file name, e.g. --output review.json")
-                .into(),
-        );
+    match path {
+        Some(p) => Output::at(p)?.commit_with(write),
+        None => to_stdout(write),
     }
-    let dir = match path.parent() {
+}
+
+/// Like [`emit`], to a destination opened beforehand with [`Output::open`].
+pub fn emit_to(
+    destination: Option<Output>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match destination {
+        Some(out) => out.commit_with(write),
+        None => to_stdout(write),
+    }
+}
+
+fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    match write(&mut out).and_then(|()| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into()),
+    }
+}
+
+fn temporary_next_to(
+    dest: &Path,
+    shown: &Path,
+    permissions: Option<std::fs::Permissions>,
+) -> Result<Pending, Failure> {
+    let dir = match dest.parent() {
         Some(p) if !p.as_os_str().is_empty() => p,
         _ => Path::new("."),
     };
@@ -78,20 +256,22 @@ pub fn write_atomically_with(
     // A report is an ordinary file: the permissions of the file it replaces, else those a new
     // file gets (0666 less the umask), not the temporary file's private 0600.
     #[cfg(unix)]
-    builder.permissions(match std::fs::metadata(path) {
-        Ok(m) if m.is_file() => m.permissions(),
-        _ => std::os::unix::fs::PermissionsExt::from_mode(0o666),
-    });
-    let mut tmp = builder
-        .tempfile_in(dir)
-        .map_err(|e| fail("create a temporary file next to", e))?;
-    let written = {
-        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
-        write(&mut buffered).and_then(|()| buffered.flush())
-    };
-    written
-        .and_then(|()| tmp.as_file().sync_all())
-        .map_err(|e| fail("write", e))?;
-    tmp.persist(path).map_err(|e| fail("replace", e.error))?;
-    Ok(())
+    builder.permissions(
+        permissions.unwrap_or_else(|| std::os::unix::fs::PermissionsExt::from_mode(0o666)),
+    );
+    #[cfg(not(unix))]
+    let _ = permissions;
+    clean_up_on_signals();
+    // Registered while the lock is held, so a signal cannot fall between creation and record.
+    let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
+    let tmp = builder.tempfile_in(dir).map_err(|e| -> Failure {
+        Diagnostic::error(format!(
+            "cannot create a temporary file next to {}: {e}",
+            shown.display()
+        ))
+        .hint("check that the folder exists and is writable")
+        .into()
+    })?;
+    pending.push(tmp.path().to_path_buf());
+    Ok(Pending(Some(tmp)))
 }

@@ -1,12 +1,13 @@
 //! Rules: compiled once to Rhai ASTs, run against an offering's facts at a classification.
 
 pub mod facts;
+mod lint;
 mod rhai_setup;
 pub mod state;
 
 pub use rhai_setup::{
     DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
-    MAX_TRACE_BYTES,
+    MAX_TRACE_BYTES, MIN_RUN_TEXT_BYTES, RUN_TEXT_BYTES_PER_CELL,
 };
 pub use state::{RawFinding, RunRecord};
 
@@ -48,6 +49,7 @@ pub struct Rule {
 /// The compiled rules and the engine that runs them.
 pub struct RuleSet {
     engine: Engine,
+    budget: rhai_setup::TextBudget,
     pub rules: Vec<Rule>,
     /// The functions rules may call (read from the engine), for hints.
     api: Vec<String>,
@@ -79,7 +81,7 @@ const SCOPE_NAMES: [&str; 7] = [
 impl RuleSet {
     /// Compiles every rule; a rule that does not compile is reported and left out.
     pub fn compile(sources: &[RuleSource]) -> (RuleSet, Vec<Diagnostic>) {
-        let engine = rhai_setup::build_engine();
+        let (engine, budget) = rhai_setup::build_engine();
         let mut declared = Scope::new();
         for name in SCOPE_NAMES {
             // `push`, not `push_constant`: the optimizer would fold a constant () into the AST.
@@ -90,6 +92,7 @@ impl RuleSet {
         for src in sources {
             match engine.compile_with_scope(&declared, &src.text) {
                 Ok(ast) => {
+                    problems.extend(lint::check(&src.file, &src.text, &declared));
                     let (title, rationale) = header(&src.text);
                     if title.is_empty() {
                         problems.push(
@@ -120,7 +123,22 @@ impl RuleSet {
             }
         }
         let api = rhai_setup::api_functions(&engine);
-        (RuleSet { engine, rules, api }, problems)
+        (
+            RuleSet {
+                engine,
+                budget,
+                rules,
+                api,
+            },
+            problems,
+        )
+    }
+
+    /// Starts a run of `cells` offering x classification evaluations: findings and print output
+    /// get a fresh total budget ([`RUN_TEXT_BYTES_PER_CELL`] each, at least
+    /// [`MIN_RUN_TEXT_BYTES`]), shared by every evaluation until the next call.
+    pub fn begin_run(&self, cells: usize) {
+        self.budget.reset(cells);
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

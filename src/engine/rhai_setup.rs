@@ -3,11 +3,17 @@
 //! Rule scripts are untrusted input. Everything a script can reach is here: the scope variables
 //! (`vendor`, `offering`, `classification`, `tags`, `require`, `policy`, `today`), the fact
 //! functions, and the finding functions. No imports (the `no_module` feature removes them), no
-//! `eval`, no file or network access, and limits on operations, depth, sizes and time.
+//! `eval`, no file or network access, no clock (the `no_time` feature removes `timestamp()`: time
+//! comes from `--today` only), and limits on operations, depth, sizes and time, some of which
+//! hold for the whole run (see RUN_TEXT_BYTES_PER_CELL).
 
 use super::state::{self, Level};
 use rhai::packages::Package;
-use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext, OptimizationLevel, Position};
+use rhai::{
+    Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel, Position,
+};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Script operations one rule evaluation may perform.
 pub const MAX_OPERATIONS: u64 = 1_000_000;
@@ -28,8 +34,57 @@ pub const DEADLINE_MS: u64 = 250;
 pub const MAX_FINDINGS: usize = 256;
 /// Bytes of print/debug output one rule evaluation may produce.
 pub const MAX_TRACE_BYTES: usize = 64 * 1024;
+/// Bytes of finding text (message and action) and print/debug output all the evaluations of
+/// one run may produce together, on average per offering and classification: the
+/// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
+/// per rule and cell). A normal review uses about 1.2 KB per offering and classification.
+pub const RUN_TEXT_BYTES_PER_CELL: usize = 16 * 1024;
+/// The run's budget is never smaller than this (small runs, `test`, `explain`).
+pub const MIN_RUN_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
-pub fn build_engine() -> Engine {
+/// The text budget of the current run: bytes spent and the limit (see
+/// RUN_TEXT_BYTES_PER_CELL). Shared by the engine's callbacks and the rule set.
+#[derive(Clone)]
+pub struct TextBudget(Arc<(AtomicUsize, AtomicUsize)>);
+
+impl Default for TextBudget {
+    fn default() -> Self {
+        TextBudget(Arc::new((
+            AtomicUsize::new(0),
+            AtomicUsize::new(MIN_RUN_TEXT_BYTES),
+        )))
+    }
+}
+
+impl TextBudget {
+    /// Starts a new run of `cells` offering x classification evaluations with a full budget.
+    pub fn reset(&self, cells: usize) {
+        let limit = cells
+            .saturating_mul(RUN_TEXT_BYTES_PER_CELL)
+            .max(MIN_RUN_TEXT_BYTES);
+        self.0.1.store(limit, Ordering::Relaxed);
+        self.0.0.store(0, Ordering::Relaxed);
+    }
+
+    /// Counts `bytes`; false once the run is over its budget.
+    fn spend(&self, bytes: usize) -> bool {
+        self.0.0.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.0.1.load(Ordering::Relaxed)
+    }
+
+    fn exhausted(&self) -> bool {
+        self.0.0.load(Ordering::Relaxed) > self.0.1.load(Ordering::Relaxed)
+    }
+
+    fn message(&self) -> String {
+        format!(
+            "the findings and print output of this run passed {} MiB in total (stopped): a rule writes far more than a review needs",
+            self.0.1.load(Ordering::Relaxed) / (1024 * 1024)
+        )
+    }
+}
+
+pub fn build_engine() -> (Engine, TextBudget) {
+    let spent = TextBudget::default();
     let mut engine = Engine::new_raw();
     // The standard library (strings, arrays, maps, maths), but nothing that reaches outside.
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
@@ -48,15 +103,24 @@ pub fn build_engine() -> Engine {
         .set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");
 
-    engine.on_progress(|ops| {
-        if ops % 256 == 0 {
-            state::stop_reason().map(Dynamic::from)
-        } else {
+    let budget = spent.clone();
+    engine.on_progress(move |ops| {
+        if ops % 256 != 0 {
             None
+        } else if budget.exhausted() {
+            Some(Dynamic::from(budget.message()))
+        } else {
+            state::stop_reason().map(Dynamic::from)
         }
     });
-    engine.on_print(|text| state::trace(text.to_string()));
-    engine.on_debug(|text, _source, pos| {
+    let budget = spent.clone();
+    engine.on_print(move |text| {
+        budget.spend(text.len());
+        state::trace(text.to_string())
+    });
+    let budget = spent.clone();
+    engine.on_debug(move |text, _source, pos| {
+        budget.spend(text.len());
         state::trace(match pos.line() {
             Some(line) => format!("[line {line}] {text}"),
             None => text.to_string(),
@@ -64,8 +128,59 @@ pub fn build_engine() -> Engine {
     });
 
     register_fact_api(&mut engine);
-    register_finding_api(&mut engine);
-    engine
+    register_finding_api(&mut engine, &spent);
+    register_checked_string_ops(&mut engine);
+    (engine, spent)
+}
+
+/// Rhai's `replace` builds its result before the string size limit is checked: replacing each
+/// character of a 16 KiB string by a 16 KiB string allocates 256 MiB first. These versions
+/// (registered over the standard ones) compute the result's size before building it.
+fn register_checked_string_ops(engine: &mut Engine) {
+    fn checked(
+        ctx: &NativeCallContext,
+        string: &mut ImmutableString,
+        find: &str,
+        substitute: &str,
+    ) -> Res<()> {
+        if string.is_empty() {
+            return Ok(());
+        }
+        let count = if find.is_empty() {
+            string.chars().count() + 1
+        } else {
+            string.matches(find).count()
+        };
+        let size = (string.len() - count * find.len())
+            .saturating_add(count.saturating_mul(substitute.len()));
+        let limit = ctx.engine().max_string_size();
+        if limit > 0 && size > limit {
+            return Err(Box::new(EvalAltResult::ErrorDataTooLarge(
+                "Length of string".to_string(),
+                ctx.call_position(),
+            )));
+        }
+        *string = string.replace(find, substitute).into();
+        Ok(())
+    }
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: &str| {
+            checked(&ctx, s, find, sub)
+        },
+    );
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: &str, sub: char| {
+            checked(&ctx, s, find, sub.encode_utf8(&mut [0; 4]))
+        },
+    );
+    engine.register_fn(
+        "replace",
+        |ctx: NativeCallContext, s: &mut ImmutableString, find: char, sub: &str| {
+            checked(&ctx, s, find.encode_utf8(&mut [0; 4]), sub)
+        },
+    );
 }
 
 /// The names of the functions diligence gives rules (not Rhai's standard library), read from
@@ -190,12 +305,21 @@ fn register_fact_api(engine: &mut Engine) {
     );
 }
 
-fn register_finding_api(engine: &mut Engine) {
+fn register_finding_api(engine: &mut Engine, spent: &TextBudget) {
+    // Counts the finding's text against the run's budget before it is kept.
+    fn spend(spent: &TextBudget, bytes: usize, pos: Position) -> Res<()> {
+        if !spent.spend(bytes) {
+            return Err(runtime_error(spent.message(), pos));
+        }
+        Ok(())
+    }
     macro_rules! with_action {
         ($name:literal, $level:expr) => {
+            let budget = spent.clone();
             engine.register_fn(
                 $name,
-                |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
+                move |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
+                    spend(&budget, message.len() + action.len(), ctx.call_position())?;
                     state::raise($level, message, Some(action), ctx.call_position())
                         .map_err(|e| runtime_error(e, ctx.call_position()))
                 },
@@ -204,10 +328,15 @@ fn register_finding_api(engine: &mut Engine) {
     }
     macro_rules! without_action {
         ($name:literal, $level:expr) => {
-            engine.register_fn($name, |ctx: NativeCallContext, message: &str| -> Res<()> {
-                state::raise($level, message, None, ctx.call_position())
-                    .map_err(|e| runtime_error(e, ctx.call_position()))
-            });
+            let budget = spent.clone();
+            engine.register_fn(
+                $name,
+                move |ctx: NativeCallContext, message: &str| -> Res<()> {
+                    spend(&budget, message.len(), ctx.call_position())?;
+                    state::raise($level, message, None, ctx.call_position())
+                        .map_err(|e| runtime_error(e, ctx.call_position()))
+                },
+            );
         };
     }
     with_action!("block", Level::Block);
@@ -240,7 +369,7 @@ mod tests {
 
     #[test]
     fn the_api_list_is_what_is_registered_and_nothing_of_the_standard_library() {
-        let names = api_functions(&build_engine());
+        let names = api_functions(&build_engine().0);
         for expected in [
             "fact",
             "known",

@@ -361,6 +361,7 @@ const BATCH: usize = 16;
 /// makes its cells `error`; the rest of the report is complete. The second value lists each
 /// failed rule's first error once.
 pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
+    rules.begin_run(req.offerings.len() * req.classes.len());
     let ctx = Context::new(rules, req.policy, &req.tags, req.today);
     let requirements: Vec<(&String, Requirements)> = req
         .classes
@@ -392,7 +393,10 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
         classifications: req.classes.clone(),
         rules: ctx.rule_ids(),
         results,
-        warnings: expired_waivers(req.policy, req.today),
+        warnings: expired_waivers(req.policy, req.today)
+            .into_iter()
+            .chain(changed_snapshots(&req.offerings))
+            .collect(),
     };
     (evaluation, stopped.errors())
 }
@@ -501,7 +505,31 @@ fn apply_waivers(
     }
 }
 
-fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
+/// Snapshots of the evaluated vendors whose content changed since review: the facts citing
+/// them may no longer hold, and the report must say so (not only stderr).
+fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
+    let mut seen: Vec<&str> = Vec::new();
+    let mut out = Vec::new();
+    for (profile, _) in offerings {
+        if seen.contains(&profile.id.as_str()) {
+            continue;
+        }
+        seen.push(&profile.id);
+        out.extend(
+            crate::workspace::snapshot_changes(profile)
+                .iter()
+                .map(warning_text),
+        );
+    }
+    out
+}
+
+/// A diagnostic as one line of the report's warnings: `file:line:col: message`.
+pub fn warning_text(d: &Diagnostic) -> String {
+    format!("{}: {}", d.location(), d.message)
+}
+
+pub fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
     policy
         .waivers
         .iter()

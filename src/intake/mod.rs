@@ -173,8 +173,8 @@ pub fn plan_profile(
     let shown = format!("vendors/{}/profile.yaml", record.vendor);
     let path = root.join(&shown);
     let old = if path.exists() {
-        Some(crate::model::yaml::read_text(
-            &path,
+        Some(crate::model::yaml::read_confined(
+            root,
             &shown,
             crate::model::yaml::MAX_YAML_BYTES,
         )?)

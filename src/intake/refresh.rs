@@ -48,7 +48,7 @@ pub fn archived_sources(
         .filter(|v| vendors.is_empty() || vendors.contains(v))
     {
         let shown = format!("vendors/{vendor}/profile.yaml");
-        let text = yaml::read_text(&root.join(&shown), &shown, yaml::MAX_YAML_BYTES)?;
+        let text = yaml::read_confined(root, &shown, yaml::MAX_YAML_BYTES)?;
         let tree: Spanned<Node> = yaml::parse(&text, &shown)?;
         let Some(Node::Map(sources)) = tree.value.get("sources").map(|s| &s.value) else {
             continue;

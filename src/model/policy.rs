@@ -11,7 +11,7 @@ use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 /// Where a requirement in force comes from, for `explain`.
@@ -159,11 +159,16 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// The built-in evidence checks turned on (see `model::checks`), with where each is named.
     pub evidence_checks: Vec<(&'static Check, Pos)>,
+    /// Class name -> index in `classes`.
+    index: HashMap<String, usize>,
+    /// Per class (same order as `classes`): its own requirements over everything it inherits,
+    /// computed once at load so that a long inheritance chain costs linear time, not cubic.
+    inherited: Vec<BTreeMap<&'static str, (Value, Origin)>>,
 }
 
 impl Policy {
     pub fn class(&self, name: &str) -> Option<&Class> {
-        self.classes.iter().find(|c| c.name == name)
+        self.index.get(name).map(|&i| &self.classes[i])
     }
 
     pub fn tag(&self, name: &str) -> Option<&Tag> {
@@ -173,27 +178,12 @@ impl Policy {
     /// The requirement set for a classification (with everything it inherits) plus tags.
     /// Names must have been checked to exist.
     pub fn requirements(&self, class: &str, tags: &[String]) -> Requirements {
-        let mut chain = Vec::new();
-        let mut current = self.class(class);
-        while let Some(c) = current {
-            if chain.iter().any(|x: &&Class| x.name == c.name) {
-                break; // cycles are reported at load; never loop here
-            }
-            chain.push(c);
-            current = c.inherits.as_deref().and_then(|p| self.class(p));
-        }
-        let mut req = Requirements::default();
-        // The most distant ancestor first, so that each class overrides what it inherits.
-        for c in chain.iter().rev() {
-            for (name, value) in &c.own {
-                let origin = if c.name == class {
-                    Origin::Class(c.name.clone())
-                } else {
-                    Origin::Inherited(c.name.clone())
-                };
-                req.0.insert(name, (value.clone(), origin));
-            }
-        }
+        let mut req = Requirements(
+            self.index
+                .get(class)
+                .map(|&i| self.inherited[i].clone())
+                .unwrap_or_default(),
+        );
         for tag in tags {
             if let Some(t) = self.tag(tag) {
                 for (name, value) in &t.own {
@@ -338,7 +328,7 @@ fn count(node: &Option<Spanned<Node>>, field: &str, problems: &mut Vec<Diagnosti
 /// Loads `policies/<name>.yaml`: the policy as far as it could be read, and every problem found.
 pub fn load(workspace: &Path, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
     let file = format!("policies/{name}.yaml");
-    match yaml::read_text(&workspace.join(&file), &file, yaml::MAX_YAML_BYTES) {
+    match yaml::read_confined(workspace, &file, yaml::MAX_YAML_BYTES) {
         Ok(text) => from_text(&text, name),
         Err(d) => (None, vec![d]),
     }
@@ -365,9 +355,10 @@ pub fn from_text(text: &str, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 
 fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Policy {
     let mut classes: Vec<Class> = Vec::new();
+    let mut index: HashMap<String, usize> = HashMap::new();
     for (cname, c) in &raw.classifications.0 {
-        if classes.iter().any(|x| x.name == cname.value) {
-            continue; // duplicate keys are refused by the parser
+        if index.contains_key(&cname.value) {
+            continue; // repeated keys are refused by the parser
         }
         let owner = format!("classification `{}`", cname.value);
         let own = c
@@ -376,6 +367,7 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
             .as_ref()
             .map(|r| parse_requirements(r, &owner, problems))
             .unwrap_or_default();
+        index.insert(cname.value.clone(), classes.len());
         classes.push(Class {
             name: cname.value.clone(),
             description: c.value.description.clone(),
@@ -392,12 +384,14 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         );
     }
     // Inheritance: the parent must exist, and following parents must never come back.
+    let mut parent_of: Vec<Option<usize>> = vec![None; classes.len()];
     for (cname, c) in &raw.classifications.0 {
-        let Some(parent) = &c.value.inherits else {
+        let (Some(parent), Some(&child)) = (&c.value.inherits, index.get(&cname.value)) else {
             continue;
         };
-        if classes.iter().all(|x| x.name != parent.value) {
-            problems.push(
+        match index.get(&parent.value) {
+            Some(&p) => parent_of[child] = Some(p),
+            None => problems.push(
                 Diagnostic::error(format!(
                     "classification `{}` inherits unknown classification `{}`",
                     cname.value, parent.value
@@ -409,31 +403,33 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
                             format!("classifications are: {}", class_list(&classes))
                         }),
                 ),
-            );
-            continue;
-        }
-        let mut seen = vec![cname.value.as_str()];
-        let mut next = Some(parent.value.as_str());
-        while let Some(p) = next {
-            if seen.contains(&p) {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "classification `{}` inherits from itself ({} -> {p})",
-                        cname.value,
-                        seen.join(" -> ")
-                    ))
-                    .at(span_pos(parent))
-                    .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
-                );
-                break;
-            }
-            seen.push(p);
-            next = classes
-                .iter()
-                .find(|x| x.name == p)
-                .and_then(|x| x.inherits.as_deref());
+            ),
         }
     }
+    let cycles = find_cycles(&mut parent_of);
+    for cycle in cycles {
+        let names: Vec<&str> = cycle.iter().map(|&i| classes[i].name.as_str()).collect();
+        for (k, &i) in cycle.iter().enumerate() {
+            let path: Vec<&str> = names[k..].iter().chain(&names[..=k]).copied().collect();
+            let at = raw
+                .classifications
+                .0
+                .iter()
+                .find(|(n, _)| n.value == classes[i].name)
+                .and_then(|(_, c)| c.value.inherits.as_ref())
+                .map_or(classes[i].at, span_pos);
+            problems.push(
+                Diagnostic::error(format!(
+                    "classification `{}` inherits from itself ({})",
+                    classes[i].name,
+                    path.join(" -> ")
+                ))
+                .at(at)
+                .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
+            );
+        }
+    }
+    let inherited = inherit(&classes, &parent_of);
     let tags = raw
         .tags
         .0
@@ -488,6 +484,24 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         .map_err(|d| problems.push(d)) else {
             continue;
         };
+        // Fields are compared as text: `offering: 1` and `offering: "1"` name the same thing.
+        if let Some(first) = waivers.iter().find(|x: &&Waiver| {
+            x.rule == raw_w.rule.value
+                && x.vendor == raw_w.vendor.value
+                && x.offering.as_deref() == raw_w.offering.as_ref().map(|o| o.value.as_str())
+                && x.classification.as_deref()
+                    == raw_w.classification.as_ref().map(|c| c.value.as_str())
+        }) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "waiver for rule `{}`, vendor `{}` repeats the waiver on line {}",
+                    raw_w.rule.value, raw_w.vendor.value, first.at.line
+                ))
+                .at(span_pos(w))
+                .hint("keep one waiver per rule, vendor, offering and classification: remove or merge the other"),
+            );
+            continue;
+        }
         waivers.push(Waiver {
             rule: raw_w.rule.value.clone(),
             vendor: raw_w.vendor.value.clone(),
@@ -513,7 +527,96 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         tags,
         waivers,
         evidence_checks: evidence_checks(&raw.evidence_checks, problems),
+        index,
+        inherited,
     }
+}
+
+/// Finds the inheritance cycles (each once, in inheritance order) and cuts them, so that every
+/// walk up `parent_of` ends. Linear: each class is visited once.
+fn find_cycles(parent_of: &mut [Option<usize>]) -> Vec<Vec<usize>> {
+    #[derive(Clone, Copy, PartialEq)]
+    enum Mark {
+        New,
+        OnPath,
+        Done,
+    }
+    let mut mark = vec![Mark::New; parent_of.len()];
+    let mut cycles = Vec::new();
+    for start in 0..parent_of.len() {
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            match mark[i] {
+                Mark::Done => break,
+                Mark::OnPath => {
+                    let from = path.iter().position(|&x| x == i).unwrap_or(0);
+                    cycles.push(path[from..].to_vec());
+                    break;
+                }
+                Mark::New => {
+                    mark[i] = Mark::OnPath;
+                    path.push(i);
+                    at = parent_of[i];
+                }
+            }
+        }
+        for &i in &path {
+            mark[i] = Mark::Done;
+        }
+    }
+    for cycle in &cycles {
+        if let Some(&last) = cycle.last() {
+            parent_of[last] = None;
+        }
+    }
+    cycles
+}
+
+/// Each class's requirements: what its parent has (marked inherited), overridden by its own.
+/// `parent_of` must be free of cycles. Linear in the number of classes.
+fn inherit(
+    classes: &[Class],
+    parent_of: &[Option<usize>],
+) -> Vec<BTreeMap<&'static str, (Value, Origin)>> {
+    let mut done: Vec<Option<BTreeMap<&'static str, (Value, Origin)>>> = vec![None; classes.len()];
+    for start in 0..classes.len() {
+        // Walk up to the nearest class already done (or the root), then fill in downwards.
+        let mut path = Vec::new();
+        let mut at = Some(start);
+        while let Some(i) = at {
+            if done[i].is_some() {
+                break;
+            }
+            path.push(i);
+            at = parent_of[i];
+        }
+        for &i in path.iter().rev() {
+            let mut req: BTreeMap<&'static str, (Value, Origin)> = parent_of[i]
+                .and_then(|p| done[p].as_ref())
+                .map(|parent| {
+                    parent
+                        .iter()
+                        .map(|(k, (v, o))| {
+                            let o = match o {
+                                Origin::Class(c) => Origin::Inherited(c.clone()),
+                                other => other.clone(),
+                            };
+                            (*k, (v.clone(), o))
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            for (name, value) in &classes[i].own {
+                req.insert(
+                    name,
+                    (value.clone(), Origin::Class(classes[i].name.clone())),
+                );
+            }
+            done[i] = Some(req);
+        }
+    }
+    done.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// The `evidence_checks:` list: each a known check, once.
@@ -615,6 +718,38 @@ tags:
                 .iter()
                 .any(|m| m.contains("unknown classification `confidental`"))
         );
+    }
+
+    #[test]
+    fn ids_that_are_the_same_as_text_are_refused_at_their_line() {
+        let e = yaml::parse::<RawPolicy>(
+            "organization: X\nclassifications:\n  1: {}\n  \"1\": {require: {dpa: true}}\n",
+            "policies/p.yaml",
+        )
+        .err()
+        .expect("refused");
+        assert_eq!((e.line, e.column), (4, 3), "{e:?}");
+        assert!(e.message.contains("duplicate mapping key `1`"), "{e:?}");
+        let (_, problems) = policy(
+            "organization: X\nclassifications:\n  a: {}\nwaivers:\n  - {rule: r, vendor: v, offering: 1, reason: x, approved_by: y, expires: 2027-01-01}\n  - {rule: r, vendor: v, offering: \"1\", reason: x, approved_by: y, expires: 2027-01-01}\n",
+        );
+        assert_eq!(problems.len(), 1, "{problems:?}");
+        assert_eq!(problems[0].line, 6);
+        assert!(problems[0].message.contains("repeats the waiver on line 5"));
+    }
+
+    #[test]
+    fn a_long_inheritance_chain_resolves_every_link() {
+        let mut text =
+            String::from("organization: X\nclassifications:\n  c0: {require: {dpa: true}}\n");
+        for i in 1..3000 {
+            text.push_str(&format!("  c{i}: {{inherits: c{}}}\n", i - 1));
+        }
+        let (p, problems) = policy(&text);
+        assert!(problems.is_empty(), "{problems:?}");
+        let r = p.requirements("c2999", &[]);
+        assert_eq!(r.get("dpa"), Some(&Value::Bool(true)));
+        assert_eq!(r.0["dpa"].1, Origin::Inherited("c0".into()));
     }
 
     #[test]

@@ -250,7 +250,7 @@ fn id_error(kind: &str, id: &str, at: Pos) -> Diagnostic {
 /// rest of the profile from loading: all are returned.
 pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
     let file = format!("vendors/{dir_name}/profile.yaml");
-    match yaml::read_text(&workspace.join(&file), &file, yaml::MAX_YAML_BYTES) {
+    match yaml::read_confined(workspace, &file, yaml::MAX_YAML_BYTES) {
         Ok(text) => from_text(&text, workspace, dir_name),
         Err(d) => (None, vec![d]),
     }

@@ -6,6 +6,7 @@
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use serde::de::{self, Deserialize, DeserializeOwned, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde_saphyr::{Budget, Location, Options, Spanned};
+use std::collections::HashMap;
 use std::fmt;
 use std::path::Path;
 
@@ -55,11 +56,54 @@ pub fn parse<T: DeserializeOwned>(text: &str, shown: &str) -> Result<T, Diagnost
     serde_saphyr::from_str_with_options::<T>(text, options()).map_err(|e| convert_error(&e, shown))
 }
 
-/// Reads a UTF-8 text file no larger than `limit` bytes.
+/// Reads `rel`, a file of the workspace at `root`, confined to it: the path is resolved (links
+/// followed) and must stay inside the workspace, so that a rule, profile or policy that is a
+/// link to `/etc/passwd` or `/proc/self/environ` is refused unread. `rel` is also the name shown.
+pub fn read_confined(root: &Path, rel: &str, limit: u64) -> Result<String, Diagnostic> {
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot read {rel}: {e}")).in_file(rel.to_string())
+    };
+    let base = root.canonicalize().map_err(cannot)?;
+    let real = root.join(rel).canonicalize().map_err(cannot)?;
+    if !real.starts_with(&base) {
+        return Err(Diagnostic::error(format!(
+            "{rel} leads outside the workspace (through a link): it is not read"
+        ))
+        .in_file(rel.to_string())
+        .hint(
+            "workspace files must be inside the workspace: replace the link by the file itself",
+        ));
+    }
+    read_text(&real, rel, limit)
+}
+
+/// Reads a UTF-8 text file no larger than `limit` bytes. Only a regular file is read: a FIFO
+/// or device would block or never end, and a folder is not a document.
 pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnostic> {
-    let meta = std::fs::metadata(path).map_err(|e| {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
         Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
-    })?;
+    };
+    // Checked on the opened file (not the path), so the check and the read see the same file.
+    // O_NONBLOCK: opening a FIFO for reading would otherwise wait for a writer.
+    let mut options = std::fs::OpenOptions::new();
+    options.read(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NONBLOCK);
+    let file = options.open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        let what = if meta.is_dir() {
+            "a folder"
+        } else {
+            "not a regular file (a device, FIFO or socket)"
+        };
+        return Err(
+            Diagnostic::error(format!("{shown} is {what}: it is not read"))
+                .in_file(shown.to_string())
+                .hint("replace it by a regular file, or remove it"),
+        );
+    }
     if meta.len() > limit {
         return Err(Diagnostic::error(format!(
             "file is {} bytes, more than the {limit}-byte limit",
@@ -68,9 +112,8 @@ pub fn read_text(path: &Path, shown: &str, limit: u64) -> Result<String, Diagnos
         .in_file(shown.to_string())
         .hint("split the file or remove what is not needed"));
     }
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {shown}: {e}")).in_file(shown.to_string())
-    })?;
+    let mut bytes = Vec::new();
+    file.take(limit).read_to_end(&mut bytes).map_err(cannot)?;
     String::from_utf8(bytes).map_err(|e| {
         let (line, column) = line_col_of_byte(&e.as_bytes()[..e.utf8_error().valid_up_to()]);
         Diagnostic::error("file is not valid UTF-8")
@@ -99,8 +142,21 @@ fn convert_error(e: &serde_saphyr::Error, shown: &str) -> Diagnostic {
         .unwrap_or(&raw)
         .trim()
         .to_string();
+    let (message, located) = match message.split_once(LOCATED_AT) {
+        Some((m, at)) => {
+            let mut parts = at.split(':').map(|n| n.trim().parse::<u32>().ok());
+            let located = match (parts.next().flatten(), parts.next().flatten()) {
+                (Some(l), Some(c)) => Some(Pos::new(l, c)),
+                _ => None,
+            };
+            (m.to_string(), located)
+        }
+        None => (message, None),
+    };
     let mut d = Diagnostic::error(message.clone()).in_file(shown.to_string());
-    if let Some(loc) = e.location() {
+    if let Some(at) = located {
+        d = d.at(at);
+    } else if let Some(loc) = e.location() {
         d = d.at(pos(&loc));
     }
     if let Some(hint) = hint_for(&message) {
@@ -241,14 +297,45 @@ impl<'de> Deserialize<'de> for Node {
                 Ok(Node::Seq(items))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Node, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries: Vec<(Spanned<String>, Spanned<Node>)> = Vec::new();
+                let mut seen = HashMap::new();
                 while let Some(entry) = map.next_entry()? {
+                    refuse_repeated_key(&mut seen, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(Node::Map(entries))
             }
         }
         d.deserialize_any(NodeVisitor)
+    }
+}
+
+/// Separates a message from the location it is about, for errors raised inside visitors.
+const LOCATED_AT: &str = " @@";
+
+/// Refuses a key that, read as text, repeats an earlier one. The parser refuses repeated keys,
+/// but `1:` and `"1":` are different YAML keys that become the same id once read as text: two
+/// offerings, sources or classes would silently collapse into one. `seen` maps each key read so
+/// far to its location (a set, so that a mapping of many keys costs linear time).
+fn refuse_repeated_key<E: de::Error>(
+    seen: &mut HashMap<String, Location>,
+    key: &Spanned<String>,
+) -> Result<(), E> {
+    match seen.get(&key.value) {
+        // Custom errors carry the mapping's location, not the key's: the key's location is
+        // appended after LOCATED_AT for `convert_error` to use.
+        Some(first) => Err(E::custom(format!(
+            "duplicate mapping key `{}`: as text it is the same as the key on line {}, column {}{LOCATED_AT}{}:{}",
+            key.value,
+            first.line(),
+            first.column(),
+            key.referenced.line(),
+            key.referenced.column(),
+        ))),
+        None => {
+            seen.insert(key.value.clone(), key.referenced);
+            Ok(())
+        }
     }
 }
 
@@ -274,8 +361,10 @@ impl<'de, V: Deserialize<'de>> Deserialize<'de> for OrderedMap<V> {
                 Ok(OrderedMap(Vec::new()))
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-                let mut entries = Vec::new();
+                let mut entries: Vec<(Spanned<String>, V)> = Vec::new();
+                let mut seen = HashMap::new();
                 while let Some(entry) = map.next_entry()? {
+                    refuse_repeated_key(&mut seen, &entry.0)?;
                     entries.push(entry);
                 }
                 Ok(OrderedMap(entries))
@@ -341,6 +430,16 @@ mod tests {
             ));
         }
         assert!(parse::<serde_json::Value>(&bomb, "bomb.yaml").is_err());
+    }
+
+    #[test]
+    fn keys_that_become_the_same_text_are_refused_where_they_repeat() {
+        let e = parse::<Doc>("name: x\nitems:\n  1: a\n  \"1\": b\n", "f.yaml").unwrap_err();
+        assert!(e.message.contains("duplicate mapping key `1`"), "{e:?}");
+        assert_eq!((e.line, e.column), (4, 3), "{e:?}");
+        let e = parse::<Spanned<Node>>("a:\n  1: x\n  '1': y\n", "f.yaml").unwrap_err();
+        assert!(e.message.contains("on line 2, column 3"), "{e:?}");
+        assert_eq!(e.line, 3, "{e:?}");
     }
 
     #[test]

@@ -1,0 +1,483 @@
+//! Static checks of a rule, run when it is compiled: what a governance analyst gets wrong and a
+//! test would only catch on the one vendor that reaches the line.
+//!
+//! Every node of the rule's syntax tree is visited, branches no vendor reaches included:
+//! - fact names given as text to the fact functions (`fact("retention_dys")`);
+//! - requirement keys read from `require` (`require.no_trainng`);
+//! - called functions (`condtion(...)`), checked against the functions the engine actually has
+//!   and the functions the script defines;
+//! - text compared with a fact's value (`==`, `!=`, `in`), directly or through a variable
+//!   assigned from `fact(...)`, against the fact's allowed values (`t == "nevr"`).
+//!
+//! Coverage (`diligence test --coverage`) counts the finding calls written in the rule, so a
+//! finding raised through a function pointer would be invisible to it: `Fn(...)` must name a
+//! function of the script in literal text, and finding functions are called directly (never
+//! through `Fn`, nor as methods: `"m".block(...)`).
+//!
+//! The tree is compiled without optimization here: the optimizer removes branches it can prove
+//! dead (`if false { ... }`) and folds `Fn("blo" + "ck")` into a constant, hiding both.
+
+use super::state::Level;
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::vocabulary::{self, ValueType};
+use rhai::{AST, ASTNode, Engine, Expr, OptimizationLevel, Position, Scope, Stmt};
+use std::collections::{HashMap, HashSet};
+use std::sync::OnceLock;
+
+/// Functions whose first argument is a fact name.
+pub const FACT_FUNCTIONS: &[&str] = &[
+    "fact",
+    "known",
+    "claims",
+    "conflicting",
+    "stale",
+    "authority",
+    "decisive",
+    "cite",
+    "question",
+    "unresolved",
+    "contractual",
+    "first_party",
+    "not_stated",
+];
+
+/// Functions of the language itself (handled by Rhai, not registered as native functions).
+const LANGUAGE_FUNCTIONS: &[&str] = &[
+    "Fn",
+    "call",
+    "curry",
+    "type_of",
+    "print",
+    "debug",
+    "is_def_var",
+    "is_def_fn",
+    "is_shared",
+];
+
+/// The rule engine, compiling without optimization (see the module comment).
+fn lint_engine() -> &'static Engine {
+    static ENGINE: OnceLock<Engine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        let (mut engine, _) = super::rhai_setup::build_engine();
+        engine.set_optimization_level(OptimizationLevel::None);
+        engine
+    })
+}
+
+/// Every function the engine knows by name (native, standard library), read from the engine.
+fn native_functions() -> &'static HashSet<String> {
+    static NAMES: OnceLock<HashSet<String>> = OnceLock::new();
+    NAMES.get_or_init(|| {
+        lint_engine()
+            .collect_fn_metadata(None, |f| Some(f.metadata.name.to_string()), true)
+            .into_iter()
+            .filter(|n| !n.contains('$')) // property getters and setters (`get$len`)
+            .chain(LANGUAGE_FUNCTIONS.iter().map(|s| s.to_string()))
+            .collect()
+    })
+}
+
+/// Checks the rule `text` (which compiles) of `file`; `declared` holds the names in scope.
+pub fn check(file: &str, text: &str, declared: &Scope) -> Vec<Diagnostic> {
+    let Ok(ast) = lint_engine().compile_with_scope(declared, text) else {
+        return Vec::new(); // compile errors are reported by the caller
+    };
+    let mut lint = Lint {
+        file,
+        script_functions: ast.iter_functions().map(|f| f.name.to_string()).collect(),
+        variables: HashSet::new(),
+        texts: HashMap::new(),
+        facts: HashMap::new(),
+        problems: Vec::new(),
+    };
+    lint.walk(&ast);
+    lint.problems.sort_by_key(|d| (d.line, d.column));
+    lint.problems.dedup();
+    lint.problems
+}
+
+struct Lint<'a> {
+    file: &'a str,
+    script_functions: HashSet<String>,
+    /// Every variable the script declares (a call through a variable is not a function name).
+    variables: HashSet<String>,
+    /// Variables holding literal text (`let name = "retention_days";`).
+    texts: HashMap<String, String>,
+    /// Variables holding a fact's value (`let t = fact("training_on_inputs");`).
+    facts: HashMap<String, String>,
+    problems: Vec<Diagnostic>,
+}
+
+fn pos(p: Position) -> Pos {
+    Pos::new(
+        p.line().unwrap_or(0) as u32,
+        p.position().unwrap_or(1) as u32,
+    )
+}
+
+fn variable_name(e: &Expr) -> Option<&str> {
+    match e {
+        Expr::Variable(x, ..) => Some(x.1.as_str()),
+        _ => None,
+    }
+}
+
+impl Lint<'_> {
+    fn error(&mut self, at: Position, message: String, hint: Option<String>) {
+        self.problems.push(
+            Diagnostic::error(message)
+                .in_file(self.file.to_string())
+                .at(pos(at))
+                .maybe_hint(hint),
+        );
+    }
+
+    fn walk(&mut self, ast: &AST) {
+        ast.walk(&mut |path: &[ASTNode]| {
+            match path.last() {
+                Some(ASTNode::Stmt(stmt)) => self.statement(stmt),
+                Some(ASTNode::Expr(expr)) => self.expression(expr),
+                _ => {}
+            }
+            true
+        });
+    }
+
+    /// Literal text an expression stands for: a string, or a variable assigned one.
+    fn text_of(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::StringConstant(s, _) => Some(s.to_string()),
+            other => variable_name(other).and_then(|v| self.texts.get(v).cloned()),
+        }
+    }
+
+    /// The fact whose value an expression is: `fact("x")`, or a variable assigned from it.
+    fn fact_of(&self, e: &Expr) -> Option<String> {
+        match e {
+            Expr::FnCall(call, _) if call.name == "fact" && call.args.len() == 1 => {
+                self.text_of(&call.args[0])
+            }
+            other => variable_name(other).and_then(|v| self.facts.get(v).cloned()),
+        }
+    }
+
+    fn statement(&mut self, stmt: &Stmt) {
+        match stmt {
+            Stmt::Var(x, ..) => {
+                let (ident, init, _) = x.as_ref();
+                let name = ident.name.to_string();
+                self.variables.insert(name.clone());
+                self.track(name, init);
+            }
+            Stmt::Assignment(x) => {
+                if let Some(name) = variable_name(&x.1.lhs) {
+                    self.track(name.to_string(), &x.1.rhs);
+                }
+            }
+            Stmt::For(x, ..) => {
+                // `for (item, i) in ...`: loop variables are variables too.
+                let (var, counter, ..) = x.as_ref();
+                self.variables.insert(var.name.to_string());
+                if let Some(counter) = counter {
+                    self.variables.insert(counter.name.to_string());
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn track(&mut self, name: String, value: &Expr) {
+        let text = self.text_of(value);
+        let fact = self.fact_of(value);
+        match text {
+            Some(t) => self.texts.insert(name.clone(), t),
+            None => self.texts.remove(&name),
+        };
+        match fact {
+            Some(f) => self.facts.insert(name, f),
+            None => self.facts.remove(&name),
+        };
+    }
+
+    fn expression(&mut self, expr: &Expr) {
+        match expr {
+            Expr::FnCall(call, at) => {
+                let name = call.name.as_str();
+                if call.op_token.is_some() {
+                    if (name == "==" || name == "!=") && call.args.len() == 2 {
+                        self.compared(&call.args[0], &call.args[1]);
+                        self.compared(&call.args[1], &call.args[0]);
+                    }
+                    return;
+                }
+                self.function(name, *at, false);
+                if FACT_FUNCTIONS.contains(&name)
+                    && let Some(arg) = call.args.first()
+                {
+                    self.fact_name(arg);
+                }
+                if name == "contains" && call.args.len() == 2 {
+                    self.contained(&call.args[0], &call.args[1]);
+                }
+                if name == "Fn" {
+                    self.function_pointer(call.args.first(), *at);
+                }
+            }
+            Expr::MethodCall(call, at) => {
+                let name = call.name.as_str();
+                if Level::ALL.iter().any(|l| l.as_str() == name) {
+                    self.error(
+                        *at,
+                        format!("`{name}` is called as a method"),
+                        Some(format!(
+                            "call it as a function, `{name}(message, ...)`: test coverage counts direct calls"
+                        )),
+                    );
+                } else {
+                    self.function(name, *at, true);
+                }
+            }
+            Expr::Dot(x, _, _) => {
+                if variable_name(&x.lhs) == Some("require") {
+                    let key = match &x.rhs {
+                        Expr::Property(p, at) => Some((p.2.to_string(), *at)),
+                        Expr::Dot(inner, ..) | Expr::Index(inner, ..) => match &inner.lhs {
+                            Expr::Property(p, at) => Some((p.2.to_string(), *at)),
+                            _ => None,
+                        },
+                        _ => None,
+                    };
+                    if let Some((key, at)) = key {
+                        self.requirement(&key, at);
+                    }
+                }
+                // `t.contains("x")`
+                if let Expr::MethodCall(call, _) = &x.rhs
+                    && call.name == "contains"
+                    && call.args.len() == 1
+                {
+                    self.contained(&x.lhs, &call.args[0]);
+                }
+            }
+            Expr::Index(x, ..) => {
+                if variable_name(&x.lhs) == Some("require")
+                    && let Expr::StringConstant(key, at) = &x.rhs
+                {
+                    self.requirement(key, *at);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    fn function(&mut self, name: &str, at: Position, method: bool) {
+        if native_functions().contains(name)
+            || self.script_functions.contains(name)
+            || (!method && self.variables.contains(name))
+        {
+            return;
+        }
+        let candidates: Vec<&str> = native_functions()
+            .iter()
+            .map(String::as_str)
+            .chain(self.script_functions.iter().map(String::as_str))
+            .filter(|n| n.chars().next().is_some_and(char::is_alphabetic))
+            .collect();
+        self.error(
+            at,
+            format!("unknown function `{name}`"),
+            Some(did_you_mean(name, candidates).unwrap_or_else(|| {
+                format!(
+                    "rules can call Rhai's standard library, the functions they define, and: {}",
+                    super::rhai_setup::api_functions(lint_engine()).join(", ")
+                )
+            })),
+        );
+    }
+
+    fn fact_name(&mut self, arg: &Expr) {
+        let Some(name) = self.text_of(arg) else {
+            return; // computed names are checked when the rule runs
+        };
+        if name.starts_with("custom.") || vocabulary::fact_spec(&name).is_some() {
+            return;
+        }
+        self.error(
+            arg.position(),
+            format!("unknown fact `{name}`"),
+            Some(
+                did_you_mean(&name, vocabulary::fact_names()).unwrap_or_else(|| {
+                    "see `diligence schema` for the fact names; custom facts are read as `custom.NAME`".into()
+                }),
+            ),
+        );
+    }
+
+    fn requirement(&mut self, key: &str, at: Position) {
+        if vocabulary::requirement_spec(key).is_some() {
+            return;
+        }
+        self.error(
+            at,
+            format!("unknown requirement `require.{key}`"),
+            Some(
+                did_you_mean(key, vocabulary::requirement_names())
+                    .unwrap_or_else(|| "see `diligence schema policy` for the requirements".into()),
+            ),
+        );
+    }
+
+    /// The words a fact's value can be, for facts with a closed set of words.
+    fn words(fact: &str) -> Option<&'static [&'static str]> {
+        match vocabulary::fact_spec(fact)?.ty {
+            ValueType::Enum(words) | ValueType::EnumList(words) => Some(words),
+            _ => None,
+        }
+    }
+
+    fn check_word(&mut self, fact: &str, word: &str, at: Position) {
+        let Some(words) = Self::words(fact) else {
+            return;
+        };
+        if !words.contains(&word) {
+            self.error(
+                at,
+                format!(
+                    "`{word}` is never a value of fact `{fact}` (its values: {})",
+                    words.join(", ")
+                ),
+                did_you_mean(word, words.iter().copied()),
+            );
+        }
+    }
+
+    /// `value == "text"` where `value` is a fact's value.
+    fn compared(&mut self, value: &Expr, text: &Expr) {
+        if let (Some(fact), Expr::StringConstant(word, at)) = (self.fact_of(value), text) {
+            self.check_word(&fact, word, *at);
+        }
+    }
+
+    /// `item in container`: a word in a fact's list, or a fact's value in a list of words.
+    fn contained(&mut self, container: &Expr, item: &Expr) {
+        if let (Some(fact), Expr::StringConstant(word, at)) = (self.fact_of(container), item) {
+            self.check_word(&fact, word, *at);
+        }
+        if let (Some(fact), Expr::Array(items, _)) = (self.fact_of(item), container) {
+            for i in items.iter() {
+                if let Expr::StringConstant(word, at) = i {
+                    self.check_word(&fact, word, *at);
+                }
+            }
+        }
+    }
+
+    /// `Fn(name)`: only a function of the script, named in literal text.
+    fn function_pointer(&mut self, arg: Option<&Expr>, at: Position) {
+        let name = arg.and_then(|a| self.text_of(a));
+        match name {
+            Some(name) if self.script_functions.contains(&name) => {}
+            Some(name) => self.error(
+                at,
+                format!("`Fn(\"{name}\")` points to a function the script does not define"),
+                Some(
+                    "call built-in and finding functions directly; `Fn` may only name a function defined in the rule (test coverage counts direct calls)"
+                        .into(),
+                ),
+            ),
+            None => self.error(
+                at,
+                "`Fn(...)` with a computed name".into(),
+                Some(
+                    "name the function in literal text, e.g. `Fn(\"my_check\")`, or call it directly: a computed name could raise findings that test coverage cannot see"
+                        .into(),
+                ),
+            ),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn lint(text: &str) -> Vec<String> {
+        let mut scope = Scope::new();
+        for name in [
+            "vendor",
+            "offering",
+            "classification",
+            "tags",
+            "require",
+            "policy",
+            "today",
+        ] {
+            scope.push(name, rhai::Dynamic::UNIT);
+        }
+        check("scripts/r.rhai", text, &scope)
+            .iter()
+            .map(|d| {
+                format!(
+                    "{}:{} {} | {}",
+                    d.line,
+                    d.column,
+                    d.message,
+                    d.hint.clone().unwrap_or_default()
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn misspellings_in_unreached_branches_are_found_with_hints() {
+        let found = lint(
+            "let name = \"training_on_inputs\";\nlet t = fact(name);\nif false {\n  condtion(\"m\", \"a\");\n  let r = fact(\"retention_dys\");\n  if require.no_trainng { }\n  if t == \"nevr\" || \"nevr\" in [t] { }\n  if t in [\"never\", \"opt_ot\"] { }\n}\n",
+        );
+        let expect = [
+            "4:3 unknown function `condtion` | did you mean `condition`?",
+            "5:16 unknown fact `retention_dys` | did you mean `retention_days`?",
+            "6:14 unknown requirement `require.no_trainng` | did you mean `no_training`?",
+            "7:11 `nevr` is never a value of fact `training_on_inputs`",
+            "8:21 `opt_ot` is never a value of fact `training_on_inputs`",
+        ];
+        for e in expect {
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "{e} not in {found:#?}"
+            );
+        }
+    }
+
+    #[test]
+    fn correct_rules_and_script_functions_pass() {
+        let found = lint(
+            "fn helper(x) { x + 1 }\nlet t = fact(\"training_on_inputs\");\nlet f = Fn(\"helper\");\nlet n = f.call(1);\nif t == \"never\" && \"scc\" in fact(\"transfer_mechanism\") { pass(\"ok\"); }\nlet s = \"abc\"; s.replace(\"a\", \"b\");\nfor (x, i) in [1] { print(x); }\nlet c = fact(\"custom.anything\");\nif require.no_training == true { hold(\"m\", \"a\"); }\n",
+        );
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn findings_through_function_pointers_are_refused() {
+        let found = lint(
+            "let f = Fn(\"blo\" + \"ck\");\nf.call(\"m\", \"a\");\nFn(\"block\").call(\"m\", \"a\");\n\"m\".block(\"a\");\n",
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("1:9 `Fn(...)` with a computed name")),
+            "{found:#?}"
+        );
+        assert!(
+            found.iter().any(|f| f.starts_with(
+                "3:1 `Fn(\"block\")` points to a function the script does not define"
+            )),
+            "{found:#?}"
+        );
+        assert!(
+            found
+                .iter()
+                .any(|f| f.starts_with("4:5 `block` is called as a method")),
+            "{found:#?}"
+        );
+    }
+}
