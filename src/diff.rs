@@ -75,6 +75,7 @@ fn resolved_facts(
         let value = match resolved.status {
             Status::Known => resolved.value.clone(),
             Status::Conflicting => Some(Value::from("(conflicting)")),
+            Status::NotStated => Some(Value::from("(not stated)")),
             Status::Unknown => None,
         };
         let mut sources = Vec::new();
@@ -82,7 +83,9 @@ fn resolved_facts(
             for (claim, role) in fact.claims.iter().zip(&resolved.roles) {
                 if matches!(
                     role,
-                    crate::model::resolve::Role::Decides | crate::model::resolve::Role::Conflicts
+                    crate::model::resolve::Role::Decides
+                        | crate::model::resolve::Role::Conflicts
+                        | crate::model::resolve::Role::Silent
                 ) {
                     let title = claim
                         .source
@@ -161,7 +164,7 @@ pub fn broken_quotes(new: &Workspace) -> Vec<BrokenQuote> {
         for o in &p.offerings {
             for f in o.facts.values() {
                 for c in &f.claims {
-                    if let Verification::Failed { reason } = &c.verification {
+                    if let Verification::Failed { reason, .. } = &c.verification {
                         out.push(BrokenQuote {
                             vendor: p.id.clone(),
                             offering: o.id.clone(),

@@ -70,10 +70,13 @@ pub struct Evidence {
     pub at: String,
     /// What this claim says.
     pub value: Value,
-    /// decides | conflicts | agrees | outvoted | unverified
+    /// decides | conflicts | agrees | outvoted | unverified | silent
     pub role: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// For a `not_stated` claim: the words searched for and not found in the source.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub searched: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -362,6 +365,7 @@ pub fn evidence_of(
                 value: claim.value.clone(),
                 role: role_str(*role).to_string(),
                 note: claim.note.clone(),
+                searched: claim.searched.clone(),
             })
         })
         .collect()

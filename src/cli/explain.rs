@@ -215,6 +215,9 @@ fn explain_fact(
     let value = match (&resolved.value, resolved.status) {
         (Some(v), _) => v.to_string(),
         (None, crate::model::resolve::Status::Conflicting) => "conflicting".into(),
+        (None, crate::model::resolve::Status::NotStated) => {
+            format!("not stated (searched: {})", resolved.searched.join(", "))
+        }
         (None, _) => "unknown".into(),
     };
     let by = resolved
@@ -253,7 +256,7 @@ fn explain_fact(
         if let Some(q) = &claim.quote {
             let _ = writeln!(out, "                 \"{q}\"");
         }
-        if let crate::model::profile::Verification::Failed { reason } = &claim.verification {
+        if let crate::model::profile::Verification::Failed { reason, .. } = &claim.verification {
             let _ = writeln!(out, "                 NOT VERIFIED: {reason}");
         }
     }

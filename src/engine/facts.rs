@@ -16,6 +16,8 @@ pub struct FactView {
     /// Every claim, as maps.
     pub claims: Dynamic,
     pub conflicting: bool,
+    /// The documents searched say nothing of the fact (verified `not_stated`).
+    pub not_stated: bool,
     pub stale: bool,
     /// The deciding authority, or `()`.
     pub authority: Dynamic,
@@ -27,6 +29,7 @@ impl FactView {
             value: Dynamic::UNIT,
             claims: Dynamic::from_array(Vec::new()),
             conflicting: false,
+            not_stated: false,
             stale: false,
             authority: Dynamic::UNIT,
         }
@@ -58,6 +61,7 @@ pub fn role_str(role: Role) -> &'static str {
         Role::Agrees => "agrees",
         Role::Outvoted => "outvoted",
         Role::Unverified => "unverified",
+        Role::Silent => "silent",
     }
 }
 
@@ -87,6 +91,12 @@ impl FactTable {
                     m.insert("section".into(), opt(c.section.as_deref()));
                     m.insert("quote".into(), opt(c.quote.as_deref()));
                     m.insert("note".into(), opt(c.note.as_deref()));
+                    m.insert(
+                        "searched".into(),
+                        Dynamic::from_array(
+                            c.searched.iter().map(|w| Dynamic::from(w.clone())).collect(),
+                        ),
+                    );
                     m.insert("role".into(), Dynamic::from(role_str(*role).to_string()));
                     m.insert(
                         "verified".into(),
@@ -109,6 +119,7 @@ impl FactTable {
                     .map_or(Dynamic::UNIT, json_to_dynamic),
                 claims: Dynamic::from_array(claims),
                 conflicting: resolved.status == Status::Conflicting,
+                not_stated: resolved.status == Status::NotStated,
                 stale: resolved.stale,
                 authority: resolved
                     .authority

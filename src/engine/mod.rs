@@ -270,6 +270,7 @@ fn runtime_hint(e: &EvalAltResult) -> Option<String> {
                 "authority",
                 "section",
                 "quote",
+                "searched",
                 "role",
             ]);
             crate::diag::did_you_mean(name, known).or_else(|| {
@@ -280,7 +281,7 @@ fn runtime_hint(e: &EvalAltResult) -> Option<String> {
             })
         }
         EvalAltResult::ErrorFunctionNotFound(sig, _) => Some(format!(
-            "no function `{sig}`: findings are block/hold/condition(message, action), warn/info(message[, action]), pass(message); facts are read with fact/known/claims/conflicting/stale/authority(name)"
+            "no function `{sig}`: findings are block/hold/condition(message, action), warn/info(message[, action]), pass(message); facts are read with fact/known/claims/conflicting/not_stated/stale/authority(name)"
         )),
         EvalAltResult::ErrorAssignmentToConstant(..) => Some(
             "vendor, offering, classification, tags, require, policy and today are read-only"

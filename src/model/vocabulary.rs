@@ -50,6 +50,8 @@ pub struct FactSpec {
     pub description: &'static str,
     /// What to ask the vendor when the fact is unknown.
     pub question: &'static str,
+    /// The words that tie a passage of terms to this fact and to each of its values.
+    pub cues: Cues,
 }
 
 pub const FACTS: &[FactSpec] = &[
@@ -58,110 +60,463 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::Enum(TRAINING),
         description: "Whether the vendor trains models on customer inputs (prompts, files).",
         question: "Do you use our inputs to train or improve models, and can we opt out in writing?",
+        cues: TRAINING_CUES,
     },
     FactSpec {
         name: "training_on_outputs",
         ty: ValueType::Enum(TRAINING),
         description: "Whether the vendor trains models on the outputs generated for the customer.",
         question: "Do you use the outputs generated for us to train or improve models?",
+        cues: TRAINING_CUES,
     },
     FactSpec {
         name: "licence_scope",
         ty: ValueType::Enum(LICENCE_SCOPE),
         description: "The licence the customer grants over its content: only to provide the service, also to improve it, also to improve models, or broader.",
         question: "For what purposes do you licence our content: only to provide the service?",
+        cues: LICENCE_CUES,
     },
     FactSpec {
         name: "retention_days",
         ty: ValueType::Count,
         description: "Days customer content (inputs, outputs) is kept after a request is processed, while the contract runs.",
         question: "How many days do you keep our inputs and outputs, and when are they deleted?",
+        cues: RETENTION_CUES,
     },
     FactSpec {
         name: "deletion_after_termination_days",
         ty: ValueType::Count,
         description: "Days after the contract ends within which customer content is deleted.",
         question: "Within how many days after the contract ends do you delete our content, including backups?",
+        cues: DELETION_CUES,
     },
     FactSpec {
         name: "abuse_monitoring_retention_days",
         ty: ValueType::Count,
         description: "Days content is kept for abuse and misuse monitoring.",
         question: "How long do you keep content for abuse monitoring, and who can access it?",
+        cues: ABUSE_RETENTION_CUES,
     },
     FactSpec {
         name: "zero_data_retention",
         ty: ValueType::Enum(ZERO_DATA_RETENTION),
         description: "Whether zero data retention applies by default, is available, on request, or unavailable.",
         question: "Can you contractually commit to zero data retention for our account?",
+        cues: ZDR_CUES,
     },
     FactSpec {
         name: "human_review",
         ty: ValueType::Enum(HUMAN_REVIEW),
         description: "Whether vendor personnel may read customer content.",
         question: "Can your personnel read our content, in which cases, and is it logged?",
+        cues: HUMAN_REVIEW_CUES,
     },
     FactSpec {
         name: "dpa",
         ty: ValueType::Enum(DPA),
         description: "Data processing agreement: none, published online, signed, or negotiable.",
         question: "Do you offer a data processing agreement, and can we sign it?",
+        cues: DPA_CUES,
     },
     FactSpec {
         name: "baa",
         ty: ValueType::Enum(BAA),
         description: "HIPAA business associate agreement availability.",
         question: "Will you sign a HIPAA business associate agreement for this offering?",
+        cues: BAA_CUES,
     },
     FactSpec {
         name: "certifications",
         ty: ValueType::Certifications,
         description: "Security certifications and attestations: name, optional scope and expiry.",
         question: "Which certifications (SOC 2 Type II, ISO 27001) cover this offering, and until when?",
+        cues: CERTIFICATION_CUES,
     },
     FactSpec {
         name: "subprocessors_list",
         ty: ValueType::Enum(SUBPROCESSORS),
         description: "Whether the list of subprocessors is published, available on request, or not given.",
         question: "Where is your list of subprocessors, and how are we notified of changes?",
+        cues: SUBPROCESSOR_CUES,
     },
     FactSpec {
         name: "data_residency",
         ty: ValueType::TextList,
         description: "Regions where customer data is stored and processed (e.g. eu, us).",
         question: "In which regions is our data stored and processed, and can we pin it to one?",
+        cues: RESIDENCY_CUES,
     },
     FactSpec {
         name: "transfer_mechanism",
         ty: ValueType::EnumList(TRANSFER),
         description: "Legal mechanisms for transfers of EU personal data outside the EEA.",
         question: "Which transfer mechanism (SCCs, adequacy, DPF) covers transfers of EU personal data?",
+        cues: TRANSFER_CUES,
     },
     FactSpec {
         name: "output_ownership",
         ty: ValueType::Enum(OWNERSHIP),
         description: "Who owns the outputs generated for the customer.",
         question: "Who owns the outputs generated for us?",
+        cues: OWNERSHIP_CUES,
     },
     FactSpec {
         name: "ip_indemnity",
         ty: ValueType::Enum(INDEMNITY),
         description: "Whether the vendor indemnifies the customer against IP claims.",
         question: "Do you indemnify us against third-party IP claims over the service and its outputs?",
+        cues: INDEMNITY_CUES,
     },
     FactSpec {
         name: "terms_change_notice_days",
         ty: ValueType::Count,
         description: "Days of notice before changed terms take effect.",
         question: "How many days' notice do you give before changed terms take effect?",
+        cues: TERMS_CHANGE_CUES,
     },
     FactSpec {
         name: "breach_notification_hours",
         ty: ValueType::Count,
         description: "Hours within which the vendor notifies a personal data breach.",
         question: "Within how many hours do you notify us of a personal data breach?",
+        cues: BREACH_CUES,
     },
 ];
+
+/// The words that tie a passage of terms to a fact, and a quote to the value it is cited for.
+///
+/// One table serves two readers: `check`, which refuses a quote that cannot support its claim's
+/// value (a `never` with no negation, a `default_on` that never speaks of training), and the
+/// clause finder (`diligence extract`), which looks for the passages that speak of a fact. The
+/// words are the generic wording of terms of service, never one vendor's sentences.
+///
+/// Matching is on lowercase whole words (consecutive words for a phrase); hyphens and other
+/// punctuation split words, so `opt out` matches "opt-out" and "opted out" does not match "opt
+/// out". Number facts need no value cues: the quote must state the number itself, as digits or
+/// words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
+#[derive(Debug, Clone, Copy)]
+pub struct Cues {
+    /// Words whose presence suggests a passage is about the fact.
+    pub topic: &'static [&'static str],
+    /// For a number fact, the units the number is stated in (`days`, `hours`).
+    pub units: &'static [&'static str],
+    /// What a quote must contain to support each value. A value not listed needs nothing more
+    /// than being quoted.
+    pub values: &'static [ValueCue],
+}
+
+/// What a quote must contain to support one value of a fact.
+#[derive(Debug, Clone, Copy)]
+pub struct ValueCue {
+    pub value: &'static str,
+    /// A negation ("not", "no", "never", "without", "nor", "won't", ...) supports the value.
+    pub negation: bool,
+    /// Words or phrases, any one of which supports the value.
+    pub words: &'static [&'static str],
+}
+
+impl ValueCue {
+    const fn negation(value: &'static str) -> ValueCue {
+        ValueCue {
+            value,
+            negation: true,
+            words: &[],
+        }
+    }
+    const fn words(value: &'static str, words: &'static [&'static str]) -> ValueCue {
+        ValueCue {
+            value,
+            negation: false,
+            words,
+        }
+    }
+}
+
+impl Cues {
+    /// The cue for one value, if the value has one.
+    pub fn value(&self, value: &str) -> Option<&ValueCue> {
+        self.values.iter().find(|v| v.value == value)
+    }
+}
+
+const TRAINING_CUES: Cues = Cues {
+    topic: &[
+        "train", "training", "trained", "fine-tune", "improve", "develop", "model", "models",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::negation("never"),
+        ValueCue::words(
+            "opt_in",
+            &[
+                "opt in", "opted in", "consent", "consents", "explicitly", "agree", "agrees",
+                "elect", "elects", "choose to", "permission", "authorize", "authorizes",
+            ],
+        ),
+        ValueCue::words(
+            "opt_out",
+            &[
+                "opt out", "opted out", "opts out", "unless", "object", "turn off", "disable",
+                "settings", "choose not",
+            ],
+        ),
+        ValueCue::words(
+            "default_on",
+            &[
+                "train", "training", "trained", "improve", "improving", "develop", "by default",
+            ],
+        ),
+        ValueCue::words(
+            "negotiable",
+            &[
+                "negotiate", "negotiated", "negotiable", "otherwise agreed", "agreed in writing",
+                "separate agreement", "order form",
+            ],
+        ),
+    ],
+};
+
+const LICENCE_CUES: Cues = Cues {
+    topic: &["license", "licence", "grant", "grants", "right to use"],
+    units: &[],
+    values: &[
+        ValueCue::words(
+            "service_only",
+            &["provide", "providing", "perform", "solely", "only", "maintain"],
+        ),
+        ValueCue::words(
+            "service_improvement",
+            &[
+                "improve", "improving", "improvement", "develop", "enhance", "optimize",
+                "optimizing", "optimise", "optimising",
+            ],
+        ),
+        ValueCue::words("model_improvement", &["train", "training", "model", "models"]),
+        ValueCue::words(
+            "broad",
+            &[
+                "any purpose", "perpetual", "irrevocable", "sublicense", "sublicensable",
+                "unrestricted",
+            ],
+        ),
+    ],
+};
+
+const RETENTION_CUES: Cues = Cues {
+    topic: &[
+        "retain", "retains", "retained", "retention", "store", "stored", "keep", "kept", "delete",
+        "deleted", "deletion",
+    ],
+    units: &["day", "days"],
+    values: &[],
+};
+
+const DELETION_CUES: Cues = Cues {
+    topic: &[
+        "delete", "deleted", "deletion", "termination", "terminate", "expiration", "return",
+    ],
+    units: &["day", "days"],
+    values: &[],
+};
+
+const ABUSE_RETENTION_CUES: Cues = Cues {
+    topic: &["abuse", "misuse", "monitoring", "trust and safety", "retain", "retained"],
+    units: &["day", "days"],
+    values: &[],
+};
+
+const ZDR_CUES: Cues = Cues {
+    topic: &[
+        "zero data retention", "zero retention", "zdr", "not retain", "not stored",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::words(
+            "default",
+            &["by default", "default", "does not retain", "not retain", "not stored"],
+        ),
+        ValueCue::words(
+            "available",
+            &[
+                "zero data retention", "zero retention", "zdr", "available", "activated",
+                "enable", "enabled",
+            ],
+        ),
+        ValueCue::words(
+            "on_request",
+            &["request", "contact", "approval", "approved", "eligible"],
+        ),
+        ValueCue::negation("unavailable"),
+    ],
+};
+
+const HUMAN_REVIEW_CUES: Cues = Cues {
+    topic: &[
+        "review", "reviewed", "human", "personnel", "employees", "access", "read",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::negation("never"),
+        ValueCue::words(
+            "safety_only",
+            &[
+                "safety", "abuse", "misuse", "violation", "violations", "security", "fraud",
+            ],
+        ),
+        ValueCue::words(
+            "may_review",
+            &[
+                "review", "reviewed", "reviewers", "access", "human", "personnel", "employees",
+                "contractors",
+            ],
+        ),
+    ],
+};
+
+const DPA_CUES: Cues = Cues {
+    topic: &[
+        "data processing", "dpa", "processing agreement", "processing addendum",
+        "personal data",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::negation("none"),
+        ValueCue::words(
+            "online",
+            &["data processing", "dpa", "incorporated", "available at", "addendum"],
+        ),
+        ValueCue::words(
+            "signed",
+            &["signed", "sign", "executed", "execute", "countersigned", "signature"],
+        ),
+        ValueCue::words(
+            "negotiable",
+            &["negotiate", "negotiated", "negotiable", "request", "contact"],
+        ),
+    ],
+};
+
+const BAA_CUES: Cues = Cues {
+    topic: &[
+        "business associate", "baa", "hipaa", "phi", "protected health information",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::words("available", &["business associate", "baa", "hipaa"]),
+        // "unless a BAA has been executed": available, but only under a signed agreement.
+        ValueCue::words(
+            "on_request",
+            &[
+                "request", "contact", "sales", "enter into", "executed", "signed", "unless",
+            ],
+        ),
+        ValueCue::negation("unavailable"),
+    ],
+};
+
+const CERTIFICATION_CUES: Cues = Cues {
+    topic: &[
+        "soc 2", "soc2", "iso", "27001", "certified", "certification", "audit", "attestation",
+    ],
+    units: &[],
+    values: &[],
+};
+
+const SUBPROCESSOR_CUES: Cues = Cues {
+    topic: &["subprocessor", "subprocessors", "sub processor", "sub processors"],
+    units: &[],
+    values: &[
+        ValueCue::words(
+            "published",
+            &["list", "available at", "website", "published", "http", "https"],
+        ),
+        ValueCue::words("on_request", &["request", "upon request"]),
+        ValueCue::negation("none"),
+    ],
+};
+
+const RESIDENCY_CUES: Cues = Cues {
+    topic: &[
+        "region", "regions", "located", "location", "stored", "processed in", "data center",
+        "residency",
+    ],
+    units: &[],
+    values: &[],
+};
+
+const TRANSFER_CUES: Cues = Cues {
+    topic: &[
+        "transfer", "transfers", "standard contractual clauses", "sccs", "adequacy",
+        "data privacy framework",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::words(
+            "scc",
+            &[
+                "standard contractual clauses",
+                "scc",
+                "sccs",
+                "model clauses",
+                // The SCC modules, as DPAs name them.
+                "controller to processor clauses",
+                "processor to processor clauses",
+                "module two",
+                "module three",
+            ],
+        ),
+        ValueCue::words("adequacy", &["adequacy", "adequate"]),
+        ValueCue::words("dpf", &["data privacy framework", "dpf"]),
+        ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
+        ValueCue::negation("none"),
+    ],
+};
+
+const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
+
+const OWNERSHIP_CUES: Cues = Cues {
+    topic: &["own", "owns", "ownership", "output", "outputs", "title"],
+    units: &[],
+    values: &[
+        ValueCue::words("customer", OWNERSHIP_WORDS),
+        ValueCue::words("vendor", OWNERSHIP_WORDS),
+        ValueCue::words("shared", &["jointly", "joint", "shared"]),
+    ],
+};
+
+const INDEMNITY_WORDS: &[&str] = &[
+    "indemnify", "indemnifies", "indemnification", "indemnity", "defend", "hold harmless",
+];
+
+const INDEMNITY_CUES: Cues = Cues {
+    topic: &[
+        "indemnify", "indemnification", "indemnity", "defend", "infringe", "infringement",
+        "intellectual property",
+    ],
+    units: &[],
+    values: &[
+        ValueCue::words("yes", INDEMNITY_WORDS),
+        ValueCue::words("limited", INDEMNITY_WORDS),
+        ValueCue::negation("no"),
+    ],
+};
+
+const TERMS_CHANGE_CUES: Cues = Cues {
+    topic: &[
+        "notice", "update", "updates", "modify", "modifications", "changes", "amend",
+        "effective",
+    ],
+    units: &["day", "days"],
+    values: &[],
+};
+
+const BREACH_CUES: Cues = Cues {
+    topic: &[
+        "breach", "security incident", "notify", "notification", "without undue delay",
+    ],
+    units: &["hour", "hours"],
+    values: &[],
+};
 
 /// The requirements under which a fact decides something: while any of them is in force, a
 /// problem with the fact's evidence (third-party only, unsupported, conflicting, stale) matters.
