@@ -365,7 +365,8 @@ fn hostile_vendor_name_is_text_in_every_format() {
     assert!(
         evidence_sheet
             .iter()
-            .any(|r| r[10] == "=HYPERLINK(\"https://evil.example\",\"click\")")
+            .any(|r| r[10]
+                == "=HYPERLINK(\"https://evil.example\",\"click\") says logs are kept for 90 days.")
     );
     let summary = sheet(&mut book, "Summary");
     assert!(
