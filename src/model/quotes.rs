@@ -499,7 +499,9 @@ impl Snapshot {
                 break;
             }
         }
-        let (similarity, start, end) = best?;
+        let (_, start, _) = best?;
+        // Votes place the window roughly; slide it to where the most words are shared.
+        let (similarity, start, end) = self.refine(&q_counts, n, start);
         let text = self.normalized[self.words[start].0 as usize..self.words[end - 1].1 as usize]
             .to_string();
         let p_tokens: Vec<&str> = text.split(' ').collect();
@@ -508,6 +510,58 @@ impl Snapshot {
             text,
             similarity,
         })
+    }
+
+    /// The window of `n` words within `n / 2` of `around` that shares the most words with the
+    /// quote (of equals, the nearest to `around`): `(similarity, start, end)`. Linear: the shared count is
+    /// updated as the window slides.
+    fn refine(
+        &self,
+        q_counts: &HashMap<&str, usize>,
+        n: usize,
+        around: usize,
+    ) -> (f64, usize, usize) {
+        let len = self.words.len();
+        let width = n.min(len);
+        let wanted: HashMap<u32, usize> = q_counts
+            .iter()
+            .filter_map(|(k, &c)| self.keys.get(*k).map(|id| (*id, c)))
+            .collect();
+        let lo = around.saturating_sub(n / 2).min(len - width);
+        let hi = (around + n / 2).min(len - width);
+        let mut window: HashMap<u32, usize> = HashMap::new();
+        let mut have = 0usize;
+        let add = |k: u32, window: &mut HashMap<u32, usize>, have: &mut usize| {
+            if let Some(&need) = wanted.get(&k) {
+                let c = window.entry(k).or_default();
+                *c += 1;
+                if *c <= need {
+                    *have += 1;
+                }
+            }
+        };
+        for &k in &self.word_keys[lo..lo + width] {
+            add(k, &mut window, &mut have);
+        }
+        let (mut best, mut best_start) = (have, lo);
+        for start in lo + 1..=hi {
+            let out = self.word_keys[start - 1];
+            if let Some(&need) = wanted.get(&out) {
+                let c = window.entry(out).or_default();
+                if *c <= need {
+                    have -= 1;
+                }
+                *c -= 1;
+            }
+            add(self.word_keys[start + width - 1], &mut window, &mut have);
+            if have > best || (have == best && start.abs_diff(around) < best_start.abs_diff(around))
+            {
+                best = have;
+                best_start = start;
+            }
+        }
+        let similarity = 2.0 * best as f64 / (n + width) as f64;
+        (similarity, best_start, best_start + width)
     }
 
     /// Share of words in common between the quote and the document's words `start..end`.
