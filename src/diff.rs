@@ -164,12 +164,12 @@ pub fn broken_quotes(new: &Workspace) -> Vec<BrokenQuote> {
         for o in &p.offerings {
             for f in o.facts.values() {
                 for c in &f.claims {
-                    if let Verification::Failed { reason, .. } = &c.verification {
+                    if let Verification::Failed { reason, at, .. } = &c.verification {
                         out.push(BrokenQuote {
                             vendor: p.id.clone(),
                             offering: o.id.clone(),
                             fact: f.name.clone(),
-                            at: format!("{}:{}:{}", p.file, c.at.line, c.at.column),
+                            at: format!("{}:{}:{}", p.file, at.line, at.column),
                             reason: reason.clone(),
                         });
                     }

@@ -18,6 +18,7 @@ use crate::model::profile::{self, Claim, Profile, Source, Verification};
 use crate::model::quotes::{self, Mismatch, Snapshot};
 use crate::model::vocabulary::{self, ValueType};
 use crate::model::yaml;
+use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Component, Path};
@@ -75,7 +76,8 @@ pub fn verify(profile: &mut Profile, workspace: &Path) -> Vec<Diagnostic> {
         snapshots.insert(source.id.clone(), loaded);
     }
     let sources = profile.sources.clone();
-    for offering in &mut profile.offerings {
+    // Offerings are verified in parallel: every claim reads the same shared snapshot index.
+    profile.offerings.par_iter_mut().for_each(|offering| {
         for fact in offering.facts.values_mut() {
             for claim in &mut fact.claims {
                 let Some(source) = claim
@@ -104,7 +106,7 @@ pub fn verify(profile: &mut Profile, workspace: &Path) -> Vec<Diagnostic> {
                 };
             }
         }
-    }
+    });
     problems
 }
 

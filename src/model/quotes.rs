@@ -457,8 +457,10 @@ impl Snapshot {
             return None;
         }
         anchors.sort_by_key(|(p, at)| (p.len(), at[0]));
-        const MAX_ANCHORS: usize = 64;
-        const MAX_VOTES: usize = 200_000;
+        // A few rare words place a quote as well as many common ones, at a fraction of the cost:
+        // the votes are bounded per quote, whatever the size of the document.
+        const MAX_ANCHORS: usize = 24;
+        const MAX_VOTES: usize = 20_000;
         let mut votes: Vec<i64> = Vec::new();
         for (postings, at) in anchors.iter().take(MAX_ANCHORS) {
             if !votes.is_empty() && votes.len() + postings.len() * at.len().min(4) > MAX_VOTES {
