@@ -2,10 +2,10 @@
 //! decide them), quotes that no longer verify, and every verdict that changed.
 
 use crate::diag::Diagnostic;
-use crate::engine::facts::FactTable;
-use crate::evaluation::{Evaluation, Verdict};
 use crate::model::profile::{Offering, Profile, Verification};
-use crate::model::resolve::Status;
+use crate::model::resolve::{Freshness, Status};
+use crate::model::resolved::ResolvedOffering;
+use crate::outcome::{Evaluation, Verdict};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use serde_json::Value;
@@ -65,42 +65,29 @@ fn resolved_facts(
     offering: &Offering,
 ) -> BTreeMap<String, (Option<Value>, Vec<String>)> {
     // Staleness does not change values: resolve without a freshness cut-off.
-    let table = FactTable::build(
-        profile,
-        offering,
-        crate::model::resolve::Freshness { oldest_fresh: None },
-    );
+    let resolved = ResolvedOffering::build(profile, offering, Freshness { oldest_fresh: None });
     let mut out = BTreeMap::new();
-    for (name, resolved) in &table.resolved {
-        let value = match resolved.status {
-            Status::Known => resolved.value.clone(),
+    for (name, fact) in &resolved.facts {
+        let value = match fact.resolved.status {
+            Status::Known => fact.resolved.value.clone(),
             Status::Conflicting => Some(Value::from("(conflicting)")),
             Status::NotStated => Some(Value::from("(not stated)")),
             Status::Unknown => None,
         };
-        let mut sources = Vec::new();
-        if let Some(fact) = offering.facts.get(name) {
-            for (claim, role) in fact.claims.iter().zip(&resolved.roles) {
-                if matches!(
-                    role,
-                    crate::model::resolve::Role::Decides
-                        | crate::model::resolve::Role::Conflicts
-                        | crate::model::resolve::Role::Silent
-                ) {
-                    let title = claim
-                        .source
-                        .as_deref()
-                        .and_then(|s| profile.source(s))
-                        .map_or("bare value".to_string(), |s| s.title.clone());
-                    let section = claim
-                        .section
-                        .as_deref()
-                        .map(|s| format!(" §{s}"))
-                        .unwrap_or_default();
-                    sources.push(format!("{title}{section} ({})", claim.authority.as_str()));
-                }
-            }
-        }
+        let sources = fact
+            .evidence
+            .iter()
+            .filter(|e| e.is_deciding() || e.role == crate::model::resolve::Role::Silent)
+            .map(|e| {
+                let title = e.title.clone().unwrap_or_else(|| "bare value".to_string());
+                let section = e
+                    .section
+                    .as_deref()
+                    .map(|s| format!(" §{s}"))
+                    .unwrap_or_default();
+                format!("{title}{section} ({})", e.authority.as_str())
+            })
+            .collect();
         if value.is_some() {
             out.insert(name.clone(), (value, sources));
         }

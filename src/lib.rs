@@ -5,6 +5,7 @@
 //! - [`engine`]: the hardened Rhai engine and compiled rule set;
 //! - [`evaluation`]: verdicts and findings, format-neutral;
 //! - [`report`]: output formats;
+//! - [`intake`]: getting evidence in: document conversion, fetching, Open Terms Archive import;
 //! - [`cli`]: the command line.
 
 pub mod cli;
@@ -12,7 +13,9 @@ pub mod diag;
 pub mod diff;
 pub mod engine;
 pub mod evaluation;
+pub mod intake;
 pub mod model;
+pub mod outcome;
 pub mod report;
 pub mod schema;
 pub mod testing;

@@ -54,7 +54,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
             "source": {"type": "string", "description": "a source id from `sources:`"},
             "section": {"type": ["string", "number"]},
             "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
-            "note": {"type": "string"}
+            "note": {"type": "string"},
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
         }
     });
     // Verified silence: the source was read and says nothing of the fact.
@@ -73,7 +74,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
                 "items": {"type": "string", "minLength": 1},
                 "description": "the words looked for and not found; check verifies that none occurs in the snapshot"
             },
-            "note": {"type": "string"}
+            "note": {"type": "string"},
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
         }
     });
     json!({
@@ -125,6 +127,10 @@ pub fn profile() -> Value {
                         "retrieved": {"type": "string", "pattern": DATE},
                         "snapshot": {"type": "string", "pattern": "^(\\./)?sources/.+", "description": "archived copy of the document: a regular file under the vendor's sources/ folder"},
                         "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
+                        "archive_repository": {"type": "string", "description": "the Open Terms Archive versions repository the snapshot came from"},
+                        "archive_path": {"type": "string", "description": "the document's path in that repository"},
+                        "archive_commit": {"type": "string", "description": "the commit that recorded the version"},
+                        "archive_recorded": {"type": "string", "pattern": DATE, "description": "the day the archive recorded the version"},
                         "notes": {"type": "string"}
                     }
                 }
@@ -217,6 +223,12 @@ pub fn policy() -> Value {
                         "expires": {"type": "string", "pattern": DATE}
                     }
                 }
+            },
+            "evidence_checks": {
+                "description": "Built-in checks of the evidence itself to run on every offering.",
+                "type": "array",
+                "uniqueItems": true,
+                "items": {"enum": crate::model::checks::CHECKS.iter().map(|c| c.id).collect::<Vec<_>>()}
             }
         }
     })

@@ -48,19 +48,18 @@
 //!   reached together.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::engine::facts::FactTable;
-use crate::engine::{Bindings, Level, Rule, RuleSet};
-use crate::evaluation::{self, Finding, Verdict};
+use crate::engine::{Rule, RuleSet};
+use crate::evaluation::{Context, Prepared, Stopped, evaluate_cell};
 use crate::model::policy::{Origin, Policy, Requirements, parse_requirements};
 use crate::model::profile::{self, Authority, Offering, Profile, Source, Verification, valid_id};
 use crate::model::vocabulary::{TIERS, parse_date, requirement_spec};
 use crate::model::yaml::{self, Node, span_pos};
+use crate::outcome::{Finding, Level, Verdict};
 use jiff::civil::Date;
 use serde_saphyr::Spanned;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::Path;
-use std::sync::Arc;
 
 /// The date cases run at unless they say otherwise.
 pub const DEFAULT_TODAY: &str = "2026-11-24";
@@ -234,28 +233,25 @@ pub fn matches(expected: &ExpectedFinding, finding: &Finding) -> bool {
             .is_none_or(|a| finding.action.as_deref().unwrap_or("").contains(a))
 }
 
-/// Runs one case: its rule only, against its synthetic offering.
-pub fn run_case(rules: &RuleSet, rule: &Rule, case: &Case, policy: &Policy) -> CaseResult {
+/// Runs one case: its rule only, against its synthetic offering, through the same evaluation
+/// function as `evaluate`.
+pub fn run_case(rules: &RuleSet, case: &Case, policy: &Policy) -> CaseResult {
     let mut policy = policy.clone();
     policy.evidence_max_age_days = case.evidence_max_age_days;
     policy.review_interval_days = case.review_interval_days;
-    let offering: &Offering = &case.profile.offerings[0];
-    let table = Arc::new(FactTable::build(
-        &case.profile,
-        offering,
-        evaluation::freshness(&policy, case.today),
-    ));
-    let bindings = Bindings {
-        profile: &case.profile,
-        offering,
-        policy: &policy,
-        classification: &case.classification,
-        tags: &case.tags,
-        requirements: &case.requirements,
-        today: case.today,
-    };
-    let (findings, errors) = evaluation::run_rules(rules, std::iter::once(rule), &bindings, &table);
-    let verdict = Verdict::of(&findings);
+    let ctx = Context::new(rules, &policy, &case.tags, case.today);
+    let prepared = Prepared::new(&ctx, &case.profile, &case.profile.offerings[0]);
+    let stopped = Stopped::default();
+    let cell = evaluate_cell(
+        &ctx,
+        &prepared,
+        &case.classification,
+        &case.requirements,
+        Some(&case.rule),
+        &stopped,
+    );
+    let errors: Vec<Diagnostic> = cell.rules.into_iter().filter_map(|o| o.error).collect();
+    let (verdict, findings) = (Verdict::of(&cell.result.findings), cell.result.findings);
     let mismatches = if errors.is_empty() {
         check(&case.expect, verdict, &findings)
     } else {

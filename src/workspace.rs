@@ -11,6 +11,10 @@ use crate::model::yaml;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
 
+/// How `check` names a draft claim (`check --fail-on-drafts` makes it an error).
+pub const DRAFT_WARNING: &str =
+    "draft claim (proposed by `diligence extract`), not counted: confirm or delete";
+
 pub struct Workspace {
     pub root: PathBuf,
     pub policies: Vec<Policy>,
@@ -150,6 +154,19 @@ impl Workspace {
         })
     }
 
+    /// Loads the workspace for a command that evaluates: any error in it (a profile, policy or
+    /// rule that does not load) stops the command; warnings stay in `problems` to be shown.
+    pub fn load_clean(root: &Path) -> Result<Workspace, Vec<Diagnostic>> {
+        let mut ws = Workspace::load(root).map_err(|d| vec![d])?;
+        let (errors, warnings): (Vec<_>, Vec<_>) =
+            ws.problems.drain(..).partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Err(errors);
+        }
+        ws.problems = warnings;
+        Ok(ws)
+    }
+
     pub fn policy(&self, name: &str) -> Result<&Policy, Diagnostic> {
         self.policies
             .iter()
@@ -172,10 +189,27 @@ impl Workspace {
         self.profiles.iter().find(|p| p.id == id)
     }
 
-    /// Waivers must name a rule, vendor and offering that exist.
+    /// Waivers must name a rule, vendor and offering that exist; a script must not take the
+    /// id of an evidence check the policy turns on (its findings would be indistinguishable).
     fn check_waiver_targets(&self) -> Vec<Diagnostic> {
         let mut out = Vec::new();
         for policy in &self.policies {
+            for (check, at) in &policy.evidence_checks {
+                if let Some(rule) = self.rules.rule(check.id) {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "rule `{}` has the id of a built-in evidence check that {} turns on",
+                            check.id, policy.file
+                        ))
+                        .in_file(rule.file.clone())
+                        .at(crate::diag::Pos::new(1, 1))
+                        .hint(format!(
+                            "rename the script, or remove `{}` from evidence_checks at {}:{}",
+                            check.id, policy.file, at.line
+                        )),
+                    );
+                }
+            }
             for w in &policy.waivers {
                 let at = |msg: String, hint: Option<String>| {
                     Diagnostic::error(msg)
@@ -183,7 +217,8 @@ impl Workspace {
                         .at(w.at)
                         .maybe_hint(hint)
                 };
-                if self.rules.rule(&w.rule).is_none() {
+                let is_check = policy.evidence_checks.iter().any(|(c, _)| c.id == w.rule);
+                if self.rules.rule(&w.rule).is_none() && !is_check {
                     out.push(at(
                         format!("waiver names unknown rule `{}`", w.rule),
                         did_you_mean(&w.rule, self.rules.rules.iter().map(|r| r.id.as_str())),

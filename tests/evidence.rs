@@ -127,9 +127,11 @@ fn perplexity_conflict_note_names_both_sources() {
 #[test]
 fn equal_authority_disagreement_holds_quoting_both_sides() {
     let ws = Ws::new();
-    ws.write(
-        "scripts/disagree.rhai",
-        &std::fs::read_to_string(bundled().join("scripts/evidence-disagreement.rhai")).unwrap(),
+    // The built-in check, turned on by the policy.
+    ws.edit(
+        "policies/default.yaml",
+        "classifications:",
+        "evidence_checks: [evidence-disagreement]\nclassifications:",
     );
     ws.write(
         "vendors/acme/sources/faq.md",
@@ -160,15 +162,14 @@ fn equal_authority_disagreement_holds_quoting_both_sides() {
         .as_array()
         .unwrap()
         .iter()
-        .find(|f| f["rule"] == "disagree")
+        .find(|f| f["rule"] == "evidence-disagreement")
         .expect("conflict finding");
     assert_eq!(hold["level"], "hold");
     let msg = hold["message"].as_str().unwrap();
     assert!(msg.contains("Acme Terms §2.1 says never"), "{msg}");
-    assert!(
-        msg.contains("Acme FAQ §() says opt_out") || msg.contains("Acme FAQ"),
-        "{msg}"
-    );
+    assert!(msg.contains("Acme FAQ says opt_out"), "{msg}");
+    // Raised by the engine: located at the policy line that turns the check on.
+    assert_eq!(hold["raised_at"], "policies/default.yaml:3");
     // The training rule sees the fact as unknown-with-conflict and holds too.
     assert!(
         r["findings"]
@@ -395,4 +396,77 @@ fn diff_reports_fact_and_verdict_changes_and_fails_when_worse() {
         .stdout(predicate::str::contains(
             "| acme/api | confidential | no-go | go | better |",
         ));
+}
+
+#[test]
+fn evidence_checks_are_named_in_the_policy_and_checked() {
+    let ws = Ws::new();
+    ws.edit(
+        "policies/default.yaml",
+        "classifications:",
+        "evidence_checks: [stale-evidnce]\nclassifications:",
+    );
+    let out = ws.cmd().arg("check").assert().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("policies/default.yaml:3:19: error: unknown evidence check `stale-evidnce`")
+            && err.contains("did you mean `stale-evidence`?"),
+        "{err}"
+    );
+
+    // A script may not take the id of a check the policy turns on.
+    let ws = Ws::new();
+    ws.edit(
+        "policies/default.yaml",
+        "classifications:",
+        "evidence_checks: [stale-evidence]\nclassifications:",
+    );
+    ws.write("scripts/stale-evidence.rhai", "//! Mine\npass(\"x\");\n");
+    let out = ws.cmd().arg("check").assert().code(2).get_output().clone();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        err.contains("scripts/stale-evidence.rhai:1:1: error: rule `stale-evidence` has the id of a built-in evidence check"),
+        "{err}"
+    );
+}
+
+#[test]
+fn stale_evidence_check_holds_a_decisive_fact_resting_on_old_documents() {
+    let ws = Ws::new();
+    ws.edit(
+        "policies/default.yaml",
+        "classifications:",
+        "evidence_checks: [stale-evidence]\nclassifications:",
+    );
+    // Retrieved more than evidence_max_age_days (365) before --today.
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "retrieved: 2026-10-01",
+        "retrieved: 2024-01-01",
+    );
+    let v = common::stdout_json(ws.cmd().args([
+        "evaluate",
+        "--format",
+        "json",
+        "--class",
+        "confidential",
+        "--today",
+        TODAY,
+    ]));
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "hold", "{r}");
+    let f = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["rule"] == "stale-evidence" && f["facts"].get("training_on_inputs").is_some())
+        .expect("a stale-evidence hold on training");
+    assert_eq!(f["level"], "hold");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("training_on_inputs rests on evidence retrieved more than 365 days ago: Acme Terms (retrieved 2024-01-01)"),
+        "{f}"
+    );
 }

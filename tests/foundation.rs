@@ -17,6 +17,18 @@ fn fails(cmd: &mut assert_cmd::Command) -> String {
     String::from_utf8(out.stderr).expect("utf8")
 }
 
+/// Runs an evaluation in which a rule fails: exit 2, the report is still written with the
+/// failed rule's cells as `error`; returns (report, stderr).
+fn fails_with_report(cmd: &mut assert_cmd::Command) -> (String, String) {
+    let out = cmd.assert().code(2).get_output().clone();
+    let stdout = String::from_utf8(out.stdout).expect("utf8");
+    assert!(
+        stdout.contains("error"),
+        "the report shows the error cells:\n{stdout}"
+    );
+    (stdout, String::from_utf8(out.stderr).expect("utf8"))
+}
+
 #[test]
 fn evaluate_good_workspace_gives_verdicts_and_evidence() {
     let ws = Ws::new();
@@ -192,7 +204,13 @@ fn rule_syntax_error_is_located() {
 fn endless_loop_and_recursion_are_stopped() {
     let ws = Ws::new();
     ws.write("scripts/spin.rhai", "//! Spin\nloop { }\n");
-    let err = fails(ws.cmd().args(["evaluate", "--format", "json"]));
+    let (report, err) = fails_with_report(ws.cmd().args(["evaluate", "--format", "json"]));
+    let report = json_of(report.as_bytes());
+    let cells = report["results"].as_array().unwrap();
+    assert!(cells.iter().all(|c| c["verdict"] == "error"), "{report}");
+    assert_eq!(cells[0]["errors"][0]["rule"], "spin");
+    // Stopped after its first failure: stderr names it once, not once per cell.
+    assert_eq!(err.matches("scripts/spin.rhai:").count(), 1, "{err}");
     assert!(err.contains("scripts/spin.rhai:"), "{err}");
     assert!(
         err.contains("operations") || err.contains("longer than"),
@@ -204,7 +222,7 @@ fn endless_loop_and_recursion_are_stopped() {
         "scripts/deep.rhai",
         "//! Deep\nfn f(n) { f(n + 1) }\nf(0);\n",
     );
-    let err = fails(ws.cmd().arg("evaluate"));
+    let (_, err) = fails_with_report(ws.cmd().arg("evaluate"));
     assert!(err.contains("scripts/deep.rhai:"), "{err}");
     assert!(err.contains("nested deeper"), "{err}");
 }
@@ -216,7 +234,7 @@ fn unknown_map_property_and_unknown_fact_are_rule_errors() {
         "scripts/typo.rhai",
         "//! Typo\nif require.no_trainng == true { pass(\"x\"); }\n",
     );
-    let err = fails(ws.cmd().arg("evaluate"));
+    let (_, err) = fails_with_report(ws.cmd().arg("evaluate"));
     assert!(
         err.contains("scripts/typo.rhai:2:12: error: unknown map property `no_trainng`"),
         "{err}"

@@ -623,9 +623,8 @@ fn html_renders_in_headless_chromium() {
         "one matrix cell per result"
     );
 
-    // Tests write only into temp dirs (the repository may have no target/ folder).
-    let shot_dir = tempfile::tempdir().unwrap();
-    let shot = shot_dir.path().join("report-screenshot.png");
+    // Into the test's temp dir: tests never write into the repository or `target/`.
+    let shot = page.with_file_name("report-screenshot.png");
     chromium_run(
         &chromium,
         &[

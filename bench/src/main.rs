@@ -48,13 +48,12 @@ fn live_mb() -> f64 {
     LIVE.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
 }
 
-mod generate;
-mod native;
-mod rego;
+use diligence_bench::{generate, native, rego};
 
-use diligence::engine::{Level, RuleSet, RuleSource};
-use diligence::evaluation::{self, Evaluation, Request};
+use diligence::engine::{RuleSet, RuleSource};
+use diligence::evaluation::{self, Request};
 use diligence::model::resolve::Freshness;
+use diligence::outcome::{Evaluation, Level};
 use diligence::workspace::Workspace;
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
@@ -362,10 +361,13 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             let t = Instant::now();
             let ev = pool.install(|| evaluation::evaluate(rules, &req));
             let elapsed = t.elapsed();
-            let ev = ev.map_err(|ds| {
-                let d = &ds[0];
-                format!("{name}: {}: {}", d.location(), d.message)
-            })?;
+            let ev = match ev {
+                (ev, errors) if errors.is_empty() => ev,
+                (_, errors) => {
+                    let d = &errors[0];
+                    return Err(format!("{name}: {}: {}", d.location(), d.message));
+                }
+            };
             best = best.min(elapsed);
             if levels.is_none() {
                 levels = Some(Levels::from_evaluation(&ev, n_off, &shared));
@@ -420,16 +422,17 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         {
             COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
             let before = live_mb();
-            let mut ev = pool_all
-                .install(|| evaluation::evaluate(&ws.rules, &req))
-                .map_err(|_| "evaluation failed".to_string())?;
+            let (mut ev, errors) = pool_all.install(|| evaluation::evaluate(&ws.rules, &req));
+            if !errors.is_empty() {
+                return Err("evaluation failed".to_string());
+            }
             let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
             let all = live_mb() - before;
             println!(
                 "results' live heap: {all:.1} MB for {findings} findings ({:.0} bytes per finding):",
                 all * 1e6 / findings as f64
             );
-            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::evaluation::Finding)| {
+            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::outcome::Finding)| {
                 let at = live_mb();
                 ev.results
                     .iter_mut()
@@ -714,7 +717,10 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             let worst = (0..shared.len())
                 .filter_map(|k| levels_all.get(o, c, k))
                 .max()
-                .map_or(evaluation::Verdict::Go, evaluation::Verdict::from_level);
+                .map_or(
+                    diligence::outcome::Verdict::Go,
+                    diligence::outcome::Verdict::from_level,
+                );
             verdicts[worst as usize] += 1;
         }
     }

@@ -6,11 +6,11 @@
 //! Each package mirrors its `scripts/<rule>.rhai` branch for branch, including the engine's
 //! rule that a block resting only on third-party or unsupported evidence is reported as a hold.
 
-use diligence::engine::Level;
 use diligence::model::policy::Requirements;
 use diligence::model::profile::{Offering, Profile};
 use diligence::model::resolve::{Freshness, resolve};
 use diligence::model::vocabulary::REQUIREMENTS;
+use diligence::outcome::Level;
 use regorus::Value;
 use serde_json::json;
 

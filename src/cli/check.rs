@@ -21,19 +21,70 @@ pub struct CheckArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
     pub format: CheckFormat,
-    /// Check as of this date (evidence age, waiver expiry): YYYY-MM-DD
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
+    #[command(flatten)]
+    pub today: super::args::TodayArg,
+    /// Treat draft claims (`draft: true`, from `diligence extract`) as errors: for CI
+    #[arg(long)]
+    pub fail_on_drafts: bool,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
-    let today = super::evaluate::parse_today(args.today.as_deref())?;
+    let today = args.today.date()?;
     let ws = Workspace::load(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    diags.extend(ws.unverified.iter().cloned());
+    diags.extend(ws.unverified.iter().cloned().map(|d| {
+        if args.fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
+            Diagnostic {
+                severity: crate::diag::Severity::Error,
+                ..d
+            }
+        } else {
+            d
+        }
+    }));
+    let expired = evaluate_every_policy(&ws, today, &mut diags);
+    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 
-    // Run every rule on every offering at every classification of every policy: a rule that
-    // fails at run time (an unknown fact, a limit) is a problem of the workspace too.
+    let errors = diags.iter().filter(|d| d.is_error()).count();
+    let warnings = diags.len() - errors + expired.len();
+    if args.format == CheckFormat::Json {
+        let doc = serde_json::json!({
+            "errors": errors,
+            "warnings": warnings,
+            "diagnostics": diags,
+            "expired_waivers": expired,
+        });
+        let mut text = serde_json::to_string_pretty(&doc)
+            .map_err(|e| Diagnostic::error(format!("cannot serialize the check report: {e}")))?;
+        text.push('\n');
+        super::write_stdout(text.as_bytes())?;
+        return Ok(if errors > 0 {
+            ExitCode::from(2)
+        } else {
+            ExitCode::SUCCESS
+        });
+    }
+    print_diagnostics(&diags, &ws.root);
+    let expired_diags: Vec<Diagnostic> = expired
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()))
+        .collect();
+    print_diagnostics(&expired_diags, &ws.root);
+    eprintln!("{}", summary(&ws, errors, warnings));
+    if errors > 0 {
+        return Err(Failure(Vec::new()));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Runs every rule on every offering at every classification of every policy: a rule that
+/// fails at run time (an unknown fact, a limit) is a problem of the workspace too, and so is a
+/// waiver that matches nothing. Returns the expired waivers.
+fn evaluate_every_policy(
+    ws: &Workspace,
+    today: jiff::civil::Date,
+    diags: &mut Vec<Diagnostic>,
+) -> Vec<String> {
     let offerings: Vec<_> = ws
         .profiles
         .iter()
@@ -49,44 +100,23 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             today,
             generated: String::new(),
         };
-        match evaluation::evaluate(&ws.rules, &request) {
-            Ok(eval) => {
-                expired.extend(eval.warnings.iter().cloned());
-                diags.extend(unused_waivers(policy, &eval, today));
-            }
-            Err(errors) => {
-                for e in errors {
-                    if !diags.contains(&e) {
-                        diags.push(e);
-                    }
-                }
+        let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
+        expired.extend(eval.warnings.iter().cloned());
+        diags.extend(unused_waivers(policy, &eval, today));
+        for e in errors {
+            if !diags.contains(&e) {
+                diags.push(e);
             }
         }
     }
-    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    expired
+}
 
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors + expired.len();
-    if args.format == CheckFormat::Json {
-        let doc = serde_json::json!({
-            "errors": errors,
-            "warnings": warnings,
-            "diagnostics": diags,
-            "expired_waivers": expired,
-        });
-        let mut text = serde_json::to_string_pretty(&doc).unwrap_or_default();
-        text.push('\n');
-        super::write_stdout(text.as_bytes())?;
-        return Ok(if errors > 0 {
-            ExitCode::from(2)
-        } else {
-            ExitCode::SUCCESS
-        });
-    }
-    print_diagnostics(&diags, &ws.root);
-    for w in &expired {
-        eprintln!("warning: {w}");
-    }
+/// "checked 2 policies, 5 vendors (8 offerings, 87 claims, 87 quotes verified), ...".
+fn summary(ws: &Workspace, errors: usize, warnings: usize) -> String {
+    let plural =
+        |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
+    let offerings: usize = ws.profiles.iter().map(|p| p.offerings.len()).sum();
     let claims: Vec<_> = ws
         .profiles
         .iter()
@@ -98,32 +128,22 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         .iter()
         .filter(|c| c.verification == Verification::Verified)
         .count();
-    eprintln!(
-        "checked {} polic{}, {} vendor{} ({} offerings, {} claims, {} quotes verified), {} rules: {} error{}, {} warning{}",
-        ws.policies.len(),
-        if ws.policies.len() == 1 { "y" } else { "ies" },
-        ws.profiles.len(),
-        if ws.profiles.len() == 1 { "" } else { "s" },
-        offerings.len(),
+    format!(
+        "checked {}, {} ({offerings} offerings, {} claims, {verified} quotes verified), {}: {}, {}",
+        plural(ws.policies.len(), "policy", "policies"),
+        plural(ws.profiles.len(), "vendor", "vendors"),
         claims.len(),
-        verified,
-        ws.rules.rules.len(),
-        errors,
-        if errors == 1 { "" } else { "s" },
-        warnings,
-        if warnings == 1 { "" } else { "s" },
-    );
-    if errors > 0 {
-        return Err(Failure(Vec::new()));
-    }
-    Ok(ExitCode::SUCCESS)
+        plural(ws.rules.rules.len(), "rule script", "rule scripts"),
+        plural(errors, "error", "errors"),
+        plural(warnings, "warning", "warnings"),
+    )
 }
 
 /// Live waivers that match no finding: they waive nothing and probably name the wrong rule,
 /// vendor or class (or the problem they waived is gone and the waiver can be removed).
 fn unused_waivers(
     policy: &crate::model::policy::Policy,
-    eval: &crate::evaluation::Evaluation,
+    eval: &crate::outcome::Evaluation,
     today: jiff::civil::Date,
 ) -> Vec<Diagnostic> {
     policy

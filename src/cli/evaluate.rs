@@ -1,11 +1,13 @@
 //! `diligence evaluate`
 
+use super::args::Scope;
 use super::{Failure, Global, Outcome, output, print_diagnostics, write_stdout};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::evaluation::{self, Request, Verdict};
+use crate::evaluation::{self, Request};
 use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile};
-use crate::report::{self, Style};
+use crate::outcome::Verdict;
+use crate::report::{self, Style, sanitize};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
@@ -64,15 +66,11 @@ pub struct EvaluateArgs {
     /// Vendors or offerings to evaluate: VENDOR or VENDOR/OFFERING (default: all)
     #[arg(value_name = "VENDOR[/OFFERING]")]
     pub targets: Vec<String>,
-    /// The policy: policies/NAME.yaml
-    #[arg(long, default_value = "default", value_name = "NAME")]
-    pub policy: String,
     /// Classifications to evaluate at (repeatable; default: every one in the policy)
     #[arg(long = "class", value_name = "LEVEL")]
     pub classes: Vec<String>,
-    /// Data tags that add requirements, e.g. phi, eu_personal_data (repeatable)
-    #[arg(long = "tag", value_name = "TAG")]
-    pub tags: Vec<String>,
+    #[command(flatten)]
+    pub scope: Scope,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
@@ -82,9 +80,6 @@ pub struct EvaluateArgs {
     /// Exit 1 when any verdict is at or above this level
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
-    /// Evaluate as of this date (evidence age, expiries, waivers): YYYY-MM-DD
-    #[arg(long, value_name = "YYYY-MM-DD")]
-    pub today: Option<String>,
     /// Also show passed checks (table, markdown, html)
     #[arg(long, short = 'v')]
     pub verbose: bool,
@@ -94,28 +89,23 @@ pub struct EvaluateArgs {
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
-    let today = parse_today(args.today.as_deref())?;
-    let ws = Workspace::load(&global.dir)?;
-    let (errors, warnings): (Vec<_>, Vec<_>) =
-        ws.problems.iter().cloned().partition(Diagnostic::is_error);
-    if !errors.is_empty() {
-        return Err(Failure(errors));
-    }
-    let policy = ws.policy(&args.policy)?;
+    let today = args.scope.today()?;
+    let ws = Workspace::load_clean(&global.dir)?;
+    let policy = ws.policy(args.scope.policy())?;
     let offerings = select_offerings(&ws, &args.targets)?;
     let classes = select_classes(policy, &args.classes)?;
-    let tags = select_tags(policy, &args.tags)?;
+    let tags = select_tags(policy, &args.scope.tags)?;
 
     // Unverified quotes do not stop the review; the claims count for nothing and the reviewer
     // is told which facts need a new look.
-    let mut notes: Vec<Diagnostic> = warnings;
+    let mut notes: Vec<Diagnostic> = ws.problems.clone();
     notes.extend(ws.unverified.iter().cloned().map(|d| Diagnostic {
         severity: crate::diag::Severity::Warning,
         ..d
     }));
     print_diagnostics(&notes, &ws.root);
 
-    let generated = match &args.today {
+    let generated = match &args.scope.today.today {
         Some(_) => format!("{today}T00:00:00Z"),
         None => jiff::Timestamp::now()
             .strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -141,13 +131,16 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         output::refuse_input_file(path, &ws.root)?;
     }
 
-    let eval = with_progress(request.offerings.len() * request.classes.len(), || {
-        evaluation::evaluate(&ws.rules, &request)
-    })
-    .map_err(Failure)?;
-    for w in &eval.warnings {
-        eprintln!("warning: {w}");
-    }
+    let (eval, rule_errors) =
+        with_progress(request.offerings.len() * request.classes.len(), || {
+            evaluation::evaluate(&ws.rules, &request)
+        });
+    let warnings: Vec<Diagnostic> = eval
+        .warnings
+        .iter()
+        .map(|w| Diagnostic::warning(w.clone()))
+        .collect();
+    print_diagnostics(&warnings, &ws.root);
 
     let style = Style {
         color: match args.color {
@@ -168,10 +161,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         ),
     };
     let bytes = match args.format {
-        Format::Json => report::json::render(&eval),
+        Format::Json => report::json::render(&eval)?,
         Format::Table => report::table::render(&eval, &style),
-        Format::Markdown => report::markdown::render(&eval, &style),
-        Format::Html => report::html::render(&eval, &style),
+        Format::Markdown => sanitize::clean_bytes(&report::markdown::render(&eval, &style)),
+        Format::Html => sanitize::clean_bytes(&report::html::render(&eval, &style)),
         Format::Csv => report::csv::render(&eval),
         Format::Xlsx => report::xlsx::render(&eval).map_err(|e| {
             Failure::from(
@@ -185,6 +178,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         None => write_stdout(&bytes)?,
     }
 
+    if !rule_errors.is_empty() {
+        // The report is written; the cells of failed rules show `error`.
+        return Err(Failure(rule_errors));
+    }
     let failed = args
         .fail_on
         .threshold()
@@ -234,17 +231,6 @@ fn with_progress<T>(evaluations: usize, work: impl FnOnce() -> T) -> T {
     let out = work();
     spinner.finish_and_clear();
     out
-}
-
-pub fn parse_today(text: Option<&str>) -> Result<jiff::civil::Date, Failure> {
-    match text {
-        None => Ok(jiff::ZonedDateTime::now().date()),
-        Some(t) => t.parse().map_err(|_| {
-            Diagnostic::error(format!("--today `{t}` is not a date"))
-                .hint("write it as YYYY-MM-DD, e.g. --today 2026-11-24")
-                .into()
-        }),
-    }
 }
 
 /// Resolves `VENDOR` and `VENDOR/OFFERING` arguments, in workspace order.

@@ -1,15 +1,21 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+mod args;
 mod author;
 mod check;
 mod diff;
 mod evaluate;
 mod explain;
+mod extract;
+mod import;
 mod output;
+mod refresh;
+mod snapshot;
 mod test;
 
 use crate::diag::Diagnostic;
+use crate::report::sanitize::Sanitizer;
 use clap::{Args, Parser, Subcommand};
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -80,6 +86,26 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
+    #[command(after_help = "Examples:
+  diligence snapshot acme terms ~/Downloads/terms.html --authority contract
+  diligence snapshot acme dpa https://acme.example/dpa.pdf --authority dpa --retrieved 2026-11-24
+The same content again changes nothing; a changed document is a new dated file.")]
+    Snapshot(snapshot::SnapshotArgs),
+    /// Import document versions from an Open Terms Archive clone
+    Import(import::ImportArgs),
+    /// Newer archived versions of the sources: which facts and verdicts they break
+    #[command(after_help = "Examples:
+  git -C /tmp/ota pull && diligence refresh --repo /tmp/ota
+  diligence refresh mistral --repo /tmp/ota --format markdown
+Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 invalid input.")]
+    Refresh(refresh::RefreshArgs),
+    /// Candidate claims from a source's snapshot (quotes cut from it); --write adds drafts
+    #[command(after_help = "Examples:
+  diligence extract acme terms
+  diligence extract acme terms --fact training_on_inputs --format json
+  diligence extract acme terms --offering api --write   # claims marked `draft: true`")]
+    Extract(extract::ExtractArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -115,6 +141,12 @@ impl From<Diagnostic> for Failure {
     }
 }
 
+impl From<Vec<Diagnostic>> for Failure {
+    fn from(ds: Vec<Diagnostic>) -> Self {
+        Failure(ds)
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -135,6 +167,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Snapshot(args) => snapshot::run(&cli.global, args),
+        Command::Import(args) => import::run(&cli.global, args),
+        Command::Refresh(args) => refresh::run(&cli.global, args),
+        Command::Extract(args) => extract::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),
@@ -153,12 +189,18 @@ pub fn run(cli: Cli) -> ExitCode {
     }
 }
 
+/// Diagnostics to stderr, through the sanitizer: a message may quote a profile or rule.
 pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    let mut err = Sanitizer::new(std::io::stderr().lock());
     for d in diags {
         let _ = writeln!(err, "{}", d.render(Some(root)));
     }
+    let _ = err.finish();
+}
+
+/// Writes human-readable text to stdout through the sanitizer.
+pub fn write_human(bytes: &[u8]) -> Result<(), Failure> {
+    write_stdout(&crate::report::sanitize::clean_bytes(bytes))
 }
 
 /// Writes to stdout; a closed pipe (`| head`) is not an error.

@@ -1,24 +1,29 @@
 //! `diligence test`: runs the rule test cases in `scripts/<rule>.test.yaml`.
 //!
 //! Output follows `cargo test` / `cedar run-tests`: `running N tests`, one `test rule::case ...
-//! ok|FAILED` line per case, the details of each failure, the coverage table when asked, and a
-//! last line `N passed, N failed` that CI can read. Exit 0 when every case passes (and coverage
-//! is at least `--min-coverage`), 1 otherwise, 2 for invalid test files, unknown rules or rules
-//! that do not compile.
+//! ok|FAILED` line per case as it finishes, the details of each failure, the coverage table when
+//! asked, and a last line `N passed, N failed` that CI can read. Exit 0 when every case passes
+//! (and coverage is at least `--min-coverage`), 1 otherwise, 2 for invalid test files, unknown
+//! rules or rules that do not compile.
 
-use super::{Failure, Global, Outcome, print_diagnostics, write_stdout};
+use super::args::PolicyArg;
+use super::{Failure, Global, Outcome, print_diagnostics};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::engine::{Level, RuleSet};
-use crate::model::policy;
+use crate::engine::RuleSet;
+use crate::model::checks;
+use crate::model::policy::{self, Policy};
+use crate::report::sanitize::Sanitizer;
+use crate::report::testrun;
 use crate::testing::{self, Case, CaseResult, RuleCoverage};
 use crate::workspace;
 use clap::Args;
-use std::fmt::Write as _;
+use std::io::Write;
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
 pub struct TestArgs {
-    /// Rules to test (default: every rule in scripts/)
+    /// Rules to test (default: every rule in scripts/ and the policy's evidence checks)
     #[arg(value_name = "RULE")]
     pub rules: Vec<String>,
     /// Report, per rule, the finding calls (block, hold, ...) that no case reaches
@@ -27,9 +32,16 @@ pub struct TestArgs {
     /// Exit 1 when coverage is below PCT percent or a rule has no tests (implies --coverage)
     #[arg(long, value_name = "PCT")]
     pub min_coverage: Option<f64>,
-    /// The policy whose classifications, tags and requirements the cases use
-    #[arg(long, default_value = "default", value_name = "NAME")]
-    pub policy: String,
+    #[command(flatten)]
+    pub policy: PolicyArg,
+}
+
+/// The rules under test, compiled, and their cases.
+struct Suite {
+    rules: RuleSet,
+    cases: Vec<Case>,
+    /// Rule scripts with no test file.
+    untested: Vec<String>,
 }
 
 pub fn run(global: &Global, args: TestArgs) -> Outcome {
@@ -51,88 +63,115 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
         .hint("run inside a workspace, pass -C DIR, or create one with `diligence init DIR`")
         .into());
     }
+    let policy = load_policy(root, &args.policy.policy)?;
+    let selected = select_rules(root, &policy, &args.rules)?;
+    let suite = load_suite(root, &policy, &selected, args.min_coverage.is_some())?;
+    let mut out = Sanitizer::new(std::io::stdout().lock());
+    let ok = run_suite(&suite, &args, &policy, root, &mut out);
+    let _ = out.finish();
+    Ok(if ok {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
+}
 
-    // The policy the cases are checked against.
+/// The policy the cases are checked against.
+fn load_policy(root: &Path, name: &str) -> Result<Policy, Failure> {
     let names = workspace::policy_names(root);
-    if !names.contains(&args.policy) {
+    if !names.iter().any(|n| n == name) {
         return Err(
-            Diagnostic::error(format!("no policy `{}` in policies/", args.policy))
+            Diagnostic::error(format!("no policy `{name}` in policies/"))
                 .hint(
-                    did_you_mean(&args.policy, names.iter().map(String::as_str))
+                    did_you_mean(name, names.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("policies: {}", names.join(", "))),
                 )
                 .into(),
         );
     }
-    let (policy, policy_problems) = policy::load(root, &args.policy);
-    let Some(policy) = policy else {
-        return Err(Failure(policy_problems));
-    };
+    let (policy, problems) = policy::load(root, name);
+    policy.ok_or(Failure(problems))
+}
 
-    // The rules to test.
-    let all = workspace::rule_ids(root);
+/// The rule ids to test: those named, or every script and evidence check (warning about test
+/// files whose rule does not exist, which would silently never run).
+fn select_rules(root: &Path, policy: &Policy, wanted: &[String]) -> Result<Vec<String>, Failure> {
+    let mut all = workspace::rule_ids(root);
+    // The policy's built-in evidence checks are tested like scripts (scripts/<id>.test.yaml).
+    all.extend(policy.evidence_checks.iter().map(|(c, _)| c.id.to_string()));
+    all.sort();
+    if wanted.is_empty() {
+        let orphans: Vec<Diagnostic> = test_file_stems(root)
+            .into_iter()
+            .filter(|stem| !all.contains(stem))
+            .map(|orphan| {
+                Diagnostic::warning(format!(
+                    "test file for a rule that does not exist (no scripts/{orphan}.rhai)"
+                ))
+                .in_file(testing::test_file(&orphan))
+                .maybe_hint(did_you_mean(&orphan, all.iter().map(String::as_str)))
+            })
+            .collect();
+        print_diagnostics(&orphans, root);
+        return Ok(all);
+    }
     let mut selected: Vec<String> = Vec::new();
     let mut problems: Vec<Diagnostic> = Vec::new();
-    for wanted in &args.rules {
-        let id = wanted
+    for w in wanted {
+        let id = w
             .trim_start_matches("scripts/")
             .trim_end_matches(".rhai")
             .trim_end_matches(".test.yaml");
-        if all.iter().any(|r| r == id) {
-            if !selected.iter().any(|s| s == id) {
-                selected.push(id.to_string());
-            }
-        } else {
+        if !all.iter().any(|r| r == id) {
             problems.push(
-                Diagnostic::error(format!("no rule `{wanted}` in scripts/")).hint(
+                Diagnostic::error(format!("no rule `{w}` in scripts/")).hint(
                     did_you_mean(id, all.iter().map(String::as_str))
                         .unwrap_or_else(|| format!("rules: {}", all.join(", "))),
                 ),
             );
+        } else if !selected.iter().any(|s| s == id) {
+            selected.push(id.to_string());
         }
     }
-    if !problems.is_empty() {
-        return Err(Failure(problems));
+    if problems.is_empty() {
+        Ok(selected)
+    } else {
+        Err(Failure(problems))
     }
-    if args.rules.is_empty() {
-        // Test files whose rule does not exist would silently never run.
-        for orphan in test_file_stems(root) {
-            if !all.contains(&orphan) {
-                problems.push(
-                    Diagnostic::warning(format!(
-                        "test file for a rule that does not exist (no scripts/{orphan}.rhai)"
-                    ))
-                    .in_file(testing::test_file(&orphan))
-                    .maybe_hint(did_you_mean(&orphan, all.iter().map(String::as_str))),
-                );
-            }
-        }
-        selected = all;
-    }
+}
 
-    let (sources, read_problems) = crate::workspace::read_rules(root, &selected);
-    problems.extend(read_problems);
+/// Compiles the selected scripts and loads every test file: nothing runs unless all are valid.
+fn load_suite(
+    root: &Path,
+    policy: &Policy,
+    selected: &[String],
+    enforce: bool,
+) -> Result<Suite, Failure> {
+    let scripts: Vec<String> = selected
+        .iter()
+        .filter(|id| checks::check(id).is_none())
+        .cloned()
+        .collect();
+    let (sources, mut problems) = workspace::read_rules(root, &scripts);
     let (rules, compile_problems) = RuleSet::compile(&sources);
     problems.extend(compile_problems);
-
-    // Every test file, every problem: nothing runs unless all are valid.
     let mut cases: Vec<Case> = Vec::new();
     let mut untested: Vec<String> = Vec::new();
-    for id in &selected {
-        if !root.join(testing::test_file(id)).is_file() {
+    for id in selected {
+        if root.join(testing::test_file(id)).is_file() {
+            let (c, p) = testing::load_cases(root, id, policy);
+            cases.extend(c);
+            problems.extend(p);
+        } else if checks::check(id).is_none() {
+            // Built-in evidence checks are tested with the engine; their cases are optional.
             untested.push(id.clone());
-            continue;
         }
-        let (c, p) = testing::load_cases(root, id, &policy);
-        cases.extend(c);
-        problems.extend(p);
     }
     let (errors, warnings): (Vec<_>, Vec<_>) = problems.into_iter().partition(|d| d.is_error());
     print_diagnostics(&warnings, root);
     if !errors.is_empty() {
         return Err(Failure(errors));
     }
-    let enforce = args.min_coverage.is_some();
     let untested_diags: Vec<Diagnostic> = untested
         .iter()
         .map(|id| {
@@ -149,81 +188,89 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
         })
         .collect();
     print_diagnostics(&untested_diags, root);
+    Ok(Suite {
+        rules,
+        cases,
+        untested,
+    })
+}
 
-    // Run.
-    let mut out = String::new();
-    let total = cases.len() + if enforce { untested.len() } else { 0 };
+/// Runs every case, printing each as it finishes, then failures, coverage and the summary.
+/// Returns whether the suite passed. A closed pipe only stops the printing.
+fn run_suite(
+    suite: &Suite,
+    args: &TestArgs,
+    policy: &Policy,
+    root: &Path,
+    out: &mut dyn Write,
+) -> bool {
+    let enforce = args.min_coverage.is_some();
+    let total = suite.cases.len() + if enforce { suite.untested.len() } else { 0 };
     let _ = writeln!(
         out,
         "running {total} test{}",
         if total == 1 { "" } else { "s" }
     );
     let mut results: Vec<(&Case, CaseResult)> = Vec::new();
-    for case in &cases {
-        let Some(rule) = rules.rule(&case.rule) else {
-            continue;
-        };
-        let result = testing::run_case(&rules, rule, case, &policy);
-        let _ = writeln!(
-            out,
-            "test {}::{} ... {}",
-            case.rule,
-            case.name,
-            if result.passed() { "ok" } else { "FAILED" }
-        );
+    for case in &suite.cases {
+        let result = testing::run_case(&suite.rules, case, policy);
+        let _ = out.write_all(testrun::case_line(case, &result).as_bytes());
+        let _ = out.flush();
         results.push((case, result));
     }
+    let mut text = String::new();
     if enforce {
-        for id in &untested {
-            let _ = writeln!(out, "test {id} ... FAILED (no test file)");
+        for id in &suite.untested {
+            text.push_str(&format!("test {id} ... FAILED (no test file)\n"));
         }
     }
-
     let failed_cases: Vec<&(&Case, CaseResult)> =
         results.iter().filter(|(_, r)| !r.passed()).collect();
     if !failed_cases.is_empty() {
-        let _ = writeln!(out, "\nfailures:");
+        text.push_str("\nfailures:\n");
         for (case, result) in &failed_cases {
-            describe_failure(&mut out, case, result, root);
+            testrun::failure(&mut text, case, result, root);
         }
     }
-
     let mut coverage_ok = true;
     if args.coverage || enforce {
-        let covs: Vec<RuleCoverage> = rules
-            .rules
-            .iter()
-            .map(|rule| {
-                let findings = results
-                    .iter()
-                    .filter(|(c, _)| c.rule == rule.id)
-                    .flat_map(|(_, r)| r.findings.iter());
-                testing::coverage(rule, !untested.contains(&rule.id), findings)
-            })
-            .collect();
+        let covs = coverage(suite, &results);
         let (_, _, pct) = testing::total_coverage(&covs);
-        coverage_table(&mut out, &covs);
+        testrun::coverage_table(&mut text, &covs);
         if let Some(min) = args.min_coverage
             && pct + 1e-9 < min
         {
             coverage_ok = false;
-            let _ = writeln!(out, "coverage {pct:.1}% is below --min-coverage {min}%");
+            text.push_str(&format!(
+                "coverage {pct:.1}% is below --min-coverage {min}%\n"
+            ));
         }
     }
-
-    let failed = failed_cases.len() + if enforce { untested.len() } else { 0 };
+    let failed = failed_cases.len() + if enforce { suite.untested.len() } else { 0 };
     let passed = results.len() - failed_cases.len();
-    let _ = writeln!(out, "\n{passed} passed, {failed} failed");
-    write_stdout(out.as_bytes())?;
-    Ok(if failed == 0 && coverage_ok {
-        ExitCode::SUCCESS
-    } else {
-        ExitCode::from(1)
-    })
+    text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
+    let _ = out.write_all(text.as_bytes());
+    failed == 0 && coverage_ok
+}
+
+/// Coverage of each rule script by the findings its cases produced.
+fn coverage(suite: &Suite, results: &[(&Case, CaseResult)]) -> Vec<RuleCoverage> {
+    suite
+        .rules
+        .rules
+        .iter()
+        .map(|rule| {
+            let findings = results
+                .iter()
+                .filter(|(c, _)| c.rule == rule.id)
+                .flat_map(|(_, r)| r.findings.iter());
+            testing::coverage(rule, !suite.untested.contains(&rule.id), findings)
+        })
+        .collect()
 }
 
 /// The `<rule>` of every `scripts/<rule>.test.yaml`, sorted.
-fn test_file_stems(root: &std::path::Path) -> Vec<String> {
+fn test_file_stems(root: &Path) -> Vec<String> {
     let Ok(entries) = std::fs::read_dir(root.join("scripts")) else {
         return Vec::new();
     };
@@ -236,88 +283,4 @@ fn test_file_stems(root: &std::path::Path) -> Vec<String> {
         .collect();
     stems.sort();
     stems
-}
-
-fn describe_failure(out: &mut String, case: &Case, result: &CaseResult, root: &std::path::Path) {
-    let _ = writeln!(
-        out,
-        "\n---- {}::{} ({}:{}:{}) ----",
-        case.rule, case.name, case.file, case.at.line, case.at.column
-    );
-    for e in &result.errors {
-        let _ = writeln!(out, "the rule failed: {}", e.render(Some(root)));
-    }
-    for m in &result.mismatches {
-        let _ = writeln!(out, "{m}");
-    }
-    if result.errors.is_empty() {
-        let _ = writeln!(out, "got verdict {}, findings:", result.verdict.as_str());
-        if result.findings.is_empty() {
-            let _ = writeln!(out, "  (none)");
-        }
-        for f in &result.findings {
-            let _ = writeln!(
-                out,
-                "  {:<9} {} [{}]",
-                f.level.as_str(),
-                f.message,
-                f.raised_at
-            );
-            if let Some(a) = &f.action {
-                let _ = writeln!(out, "  {:<9} action: {a}", "");
-            }
-        }
-    }
-}
-
-fn calls_list(calls: &[(Level, u32)]) -> String {
-    calls
-        .iter()
-        .map(|(level, line)| format!("{}:{line}", level.as_str()))
-        .collect::<Vec<_>>()
-        .join(", ")
-}
-
-fn coverage_table(out: &mut String, covs: &[RuleCoverage]) {
-    let width = covs
-        .iter()
-        .map(|c| c.rule.len())
-        .chain(["total".len(), "rule".len()])
-        .max()
-        .unwrap_or(4);
-    let _ = writeln!(out, "\ncoverage of finding calls:");
-    let _ = writeln!(
-        out,
-        "  {:<width$}  {:>5}  {:>7}  {:>8}  not reached (level:line)",
-        "rule", "calls", "reached", "coverage"
-    );
-    let pct = |reached: usize, total: usize| {
-        if total == 0 {
-            100.0
-        } else {
-            reached as f64 * 100.0 / total as f64
-        }
-    };
-    for c in covs {
-        let missed = if !c.tested {
-            format!("no test file; {}", calls_list(&c.missed))
-        } else {
-            calls_list(&c.missed)
-        };
-        let line = format!(
-            "  {:<width$}  {:>5}  {:>7}  {:>7.1}%  {}",
-            c.rule,
-            c.calls.len(),
-            c.reached(),
-            pct(c.reached(), c.calls.len()),
-            missed.trim_end_matches("; ")
-        );
-        let _ = writeln!(out, "{}", line.trim_end());
-    }
-    let (reached, total, p) = testing::total_coverage(covs);
-    let _ = writeln!(
-        out,
-        "  {:<width$}  {:>5}  {:>7}  {:>7.1}%",
-        "total", total, reached, p
-    );
 }

@@ -1,17 +1,19 @@
-//! An offering's facts, resolved and converted to Rhai values once, then read by every rule at
-//! every classification.
+//! An offering's resolved facts converted to Rhai values once, then read by every rule at every
+//! classification.
 
 use crate::diag::did_you_mean;
-use crate::model::profile::{Offering, Profile, Verification};
-use crate::model::resolve::{Freshness, Resolved, Role, Status, resolve};
+use crate::model::profile::{Authority, Verification};
+use crate::model::resolve::Status;
+use crate::model::resolved::ResolvedOffering;
 use crate::model::vocabulary::{fact_names, fact_spec};
 use rhai::{Dynamic, Map};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// What a rule sees of one fact.
 #[derive(Debug, Clone)]
 pub struct FactView {
-    /// The resolved value, or `()` when unknown or conflicting.
+    /// The resolved value, or `()` when unknown, conflicting or not stated.
     pub value: Dynamic,
     /// Every claim, as maps.
     pub claims: Dynamic,
@@ -21,6 +23,10 @@ pub struct FactView {
     pub stale: bool,
     /// The deciding authority, or `()`.
     pub authority: Dynamic,
+    /// Decided by a signed agreement, the contract or the DPA: what the vendor is bound by.
+    pub contractual: bool,
+    /// Decided by the vendor's own documents (not a third party, not a bare value).
+    pub first_party: bool,
 }
 
 impl FactView {
@@ -32,116 +38,94 @@ impl FactView {
             not_stated: false,
             stale: false,
             authority: Dynamic::UNIT,
+            contractual: false,
+            first_party: false,
         }
     }
 }
 
+/// The Rhai view of one offering's facts, over its [`ResolvedOffering`].
 #[derive(Debug)]
 pub struct FactTable {
     views: HashMap<String, FactView>,
     unknown: FactView,
-    /// Names of the facts the offering states, sorted.
-    names: Vec<String>,
-    /// The same names as a Rhai array, built on first use: `fact_names()` hands out copies
-    /// that share the strings.
-    names_array: std::sync::OnceLock<rhai::Array>,
-    pub resolved: BTreeMap<String, Resolved>,
-    /// Every claim of every fact as report evidence, shared by the findings that cite it.
-    pub evidence: BTreeMap<String, Vec<std::sync::Arc<crate::evaluation::Evidence>>>,
+    /// Names of the facts the offering states, sorted, as a Rhai array: `fact_names()` hands
+    /// out copies that share the strings.
+    names: rhai::Array,
+    pub resolved: Arc<ResolvedOffering>,
 }
 
-fn json_to_dynamic(value: &serde_json::Value) -> Dynamic {
-    rhai::serde::to_dynamic(value).unwrap_or(Dynamic::UNIT)
-}
-
-pub fn role_str(role: Role) -> &'static str {
-    match role {
-        Role::Decides => "decides",
-        Role::Conflicts => "conflicts",
-        Role::Agrees => "agrees",
-        Role::Outvoted => "outvoted",
-        Role::Unverified => "unverified",
-        Role::Silent => "silent",
-    }
+/// A JSON value as a Rhai value. Every value in a profile is a string, number, boolean, list
+/// or map, which always convert; a failure is a bug, reported as an error rather than hidden.
+pub fn to_dynamic(value: &serde_json::Value) -> Result<Dynamic, String> {
+    rhai::serde::to_dynamic(value).map_err(|e| format!("cannot convert {value} for rules: {e}"))
 }
 
 impl FactTable {
-    pub fn build(profile: &Profile, offering: &Offering, freshness: Freshness) -> FactTable {
+    pub fn build(resolved: Arc<ResolvedOffering>) -> Result<FactTable, String> {
         let mut views = HashMap::new();
-        let mut resolved_all = BTreeMap::new();
-        let mut evidence = BTreeMap::new();
-        for (name, fact) in &offering.facts {
-            let resolved = resolve(fact, profile, freshness);
-            let claims: rhai::Array = fact
-                .claims
+        for (name, fact) in &resolved.facts {
+            let claims = fact
+                .evidence
                 .iter()
-                .zip(&resolved.roles)
-                .map(|(c, role)| {
-                    let source = c.source.as_deref().and_then(|s| profile.source(s));
-                    let mut m = Map::new();
+                .zip(fact.stale_claims.iter().zip(&fact.verification))
+                .zip(&fact.retrieved)
+                .map(|((e, (stale, verified)), retrieved)| {
                     let opt =
                         |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
-                    m.insert("value".into(), json_to_dynamic(&c.value));
-                    m.insert("source".into(), opt(c.source.as_deref()));
-                    m.insert(
-                        "authority".into(),
-                        Dynamic::from(c.authority.as_str().to_string()),
-                    );
-                    m.insert("title".into(), opt(source.map(|s| s.title.as_str())));
-                    m.insert("section".into(), opt(c.section.as_deref()));
-                    m.insert("quote".into(), opt(c.quote.as_deref()));
-                    m.insert("note".into(), opt(c.note.as_deref()));
+                    let retrieved = retrieved.map(|d| d.to_string());
+                    let mut m = Map::new();
+                    m.insert("value".into(), to_dynamic(&e.value)?);
+                    m.insert("source".into(), opt(e.source.as_deref()));
+                    m.insert("authority".into(), Dynamic::from(e.authority.as_str()));
+                    m.insert("title".into(), opt(e.title.as_deref()));
+                    m.insert("section".into(), opt(e.section.as_deref()));
+                    m.insert("quote".into(), opt(e.quote.as_deref()));
+                    m.insert("note".into(), opt(e.note.as_deref()));
                     m.insert(
                         "searched".into(),
                         Dynamic::from_array(
-                            c.searched.iter().map(|w| Dynamic::from(w.clone())).collect(),
+                            e.searched.iter().map(|w| Dynamic::from(w.clone())).collect(),
                         ),
                     );
-                    m.insert("role".into(), Dynamic::from(role_str(*role).to_string()));
+                    m.insert("role".into(), Dynamic::from(e.role.as_str()));
                     m.insert(
                         "verified".into(),
-                        Dynamic::from(c.verification == Verification::Verified),
+                        Dynamic::from(*verified == Verification::Verified),
                     );
-                    let retrieved = source.and_then(|s| s.retrieved).map(|d| d.to_string());
                     m.insert("retrieved".into(), opt(retrieved.as_deref()));
-                    let stale = match (freshness.oldest_fresh, source.and_then(|s| s.retrieved)) {
-                        (Some(oldest), Some(r)) => r < oldest,
-                        _ => false,
-                    };
-                    m.insert("stale".into(), Dynamic::from(stale));
-                    Dynamic::from_map(m)
+                    m.insert("stale".into(), Dynamic::from(*stale));
+                    Ok(Dynamic::from_map(m))
                 })
-                .collect();
+                .collect::<Result<rhai::Array, String>>()?;
+            let r = &fact.resolved;
             let view = FactView {
-                value: resolved
-                    .value
-                    .as_ref()
-                    .map_or(Dynamic::UNIT, json_to_dynamic),
+                value: r.value.as_ref().map_or(Ok(Dynamic::UNIT), to_dynamic)?,
                 claims: Dynamic::from_array(claims),
-                conflicting: resolved.status == Status::Conflicting,
-                not_stated: resolved.status == Status::NotStated,
-                stale: resolved.stale,
-                authority: resolved
+                conflicting: r.status == Status::Conflicting,
+                not_stated: r.status == Status::NotStated,
+                stale: r.stale,
+                authority: r
                     .authority
-                    .map_or(Dynamic::UNIT, |a| Dynamic::from(a.as_str().to_string())),
+                    .map_or(Dynamic::UNIT, |a| Dynamic::from(a.as_str())),
+                contractual: r.value.is_some()
+                    && r.authority.is_some_and(Authority::is_contractual),
+                first_party: r.value.is_some()
+                    && r.authority.is_some_and(Authority::is_first_party),
             };
             views.insert(name.clone(), view);
-            evidence.insert(
-                name.clone(),
-                crate::evaluation::evidence_of(profile, fact, &resolved),
-            );
-            resolved_all.insert(name.clone(), resolved);
         }
-        let mut names: Vec<String> = views.keys().cloned().collect();
-        names.sort();
-        FactTable {
+        let names = resolved
+            .facts
+            .keys()
+            .map(|n| Dynamic::from(rhai::ImmutableString::from(n.as_str())))
+            .collect();
+        Ok(FactTable {
             views,
             unknown: FactView::unknown(),
             names,
-            names_array: std::sync::OnceLock::new(),
-            resolved: resolved_all,
-            evidence,
-        }
+            resolved,
+        })
     }
 
     /// The view of a fact; a name outside the vocabulary is an error (with a suggestion).
@@ -160,17 +144,8 @@ impl FactTable {
         Err(format!("unknown fact `{name}`{hint}"))
     }
 
-    pub fn names(&self) -> impl Iterator<Item = String> + '_ {
-        self.names.iter().cloned()
-    }
-
     /// The names of the facts the offering states, sorted, as a Rhai array.
     pub fn names_array(&self) -> &rhai::Array {
-        self.names_array.get_or_init(|| {
-            self.names
-                .iter()
-                .map(|n| Dynamic::from(rhai::ImmutableString::from(n.as_str())))
-                .collect()
-        })
+        &self.names
     }
 }

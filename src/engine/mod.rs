@@ -8,7 +8,9 @@ pub use rhai_setup::{
     DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
     MAX_TRACE_BYTES,
 };
-pub use state::{Level, RawFinding, RunRecord};
+pub use state::{RawFinding, RunRecord};
+
+use crate::outcome::Level;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::model::policy::{Policy, Requirements};
@@ -325,8 +327,12 @@ pub fn finding_calls(text: &str) -> Vec<(Level, u32)> {
     let mut calls = Vec::new();
     for (n, line) in text.lines().enumerate() {
         let code = strip_comment_and_strings(line);
-        for level in Level::ALL {
-            let name = level.as_str();
+        // `unresolved(...)` raises a hold on its line when the fact is unknown or conflicting.
+        let calls_on_line = Level::ALL
+            .iter()
+            .map(|l| (*l, l.as_str()))
+            .chain([(Level::Hold, "unresolved")]);
+        for (level, name) in calls_on_line {
             let mut from = 0;
             while let Some(i) = code[from..].find(name) {
                 let start = from + i;

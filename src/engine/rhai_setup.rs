@@ -68,6 +68,21 @@ pub fn build_engine() -> Engine {
     engine
 }
 
+/// The names of the functions diligence gives rules (not Rhai's standard library), read from
+/// the engine itself so that hints never drift from what is registered.
+pub fn api_functions(engine: &Engine) -> Vec<String> {
+    let mut names: Vec<String> = engine
+        .gen_fn_signatures(false)
+        .iter()
+        .filter_map(|sig| sig.split('(').next())
+        .map(|name| name.trim().to_string())
+        .filter(|name| !name.is_empty())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
+}
+
 type Res<T> = Result<T, Box<EvalAltResult>>;
 
 fn runtime_error(message: String, pos: Position) -> Box<EvalAltResult> {
@@ -133,6 +148,32 @@ fn register_fact_api(engine: &mut Engine) {
     });
     engine.register_fn("fact_names", || -> rhai::Array { state::fact_names() });
     engine.register_fn(
+        "unresolved",
+        |ctx: NativeCallContext, name: &str, topic: &str| -> Res<bool> {
+            state::unresolved(name, topic, None, ctx.call_position())
+                .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "unresolved",
+        |ctx: NativeCallContext, name: &str, topic: &str, context: &str| -> Res<bool> {
+            state::unresolved(name, topic, Some(context), ctx.call_position())
+                .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "contractual",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.contractual).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "first_party",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.first_party).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
         "days_until",
         |ctx: NativeCallContext, date: &str| -> Res<i64> {
             state::days_until(date).map_err(|e| runtime_error(e, ctx.call_position()))
@@ -195,6 +236,48 @@ fn register_finding_api(engine: &mut Engine) {
                     ctx.call_position(),
                 ))
             },
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_api_list_is_what_is_registered_and_nothing_of_the_standard_library() {
+        let names = api_functions(&build_engine());
+        for expected in [
+            "fact",
+            "known",
+            "claims",
+            "conflicting",
+            "stale",
+            "authority",
+            "question",
+            "decisive",
+            "cite",
+            "fact_names",
+            "days_until",
+            "licence_rank",
+            "unresolved",
+            "contractual",
+            "first_party",
+            "block",
+            "hold",
+            "condition",
+            "warn",
+            "info",
+            "pass",
+        ] {
+            assert!(
+                names.iter().any(|n| n == expected),
+                "{expected} in {names:?}"
+            );
+        }
+        assert!(
+            !names.iter().any(|n| n == "to_upper" || n == "len"),
+            "{names:?}"
         );
     }
 }

@@ -6,45 +6,11 @@
 
 use super::facts::{FactTable, FactView};
 use super::rhai_setup::{DEADLINE_MS, MAX_FINDINGS, MAX_TRACE_BYTES};
+pub use crate::outcome::Level;
 use rhai::Position;
-use serde::{Deserialize, Serialize};
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-
-/// A finding's level, weakest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum Level {
-    Pass,
-    Info,
-    Warn,
-    Condition,
-    Hold,
-    Block,
-}
-
-impl Level {
-    pub const ALL: [Level; 6] = [
-        Level::Pass,
-        Level::Info,
-        Level::Warn,
-        Level::Condition,
-        Level::Hold,
-        Level::Block,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Level::Pass => "pass",
-            Level::Info => "info",
-            Level::Warn => "warn",
-            Level::Condition => "condition",
-            Level::Hold => "hold",
-            Level::Block => "block",
-        }
-    }
-}
 
 /// A finding as the rule raised it, before evidence is attached.
 #[derive(Debug, Clone)]
@@ -226,4 +192,45 @@ pub fn raise(
         Ok(())
     })
     .unwrap_or_else(|| Err("no evaluation in progress".into()))
+}
+
+/// `unresolved(name, topic[, context])`: when the fact is conflicting or unknown, raises the
+/// hold that says so (with the vocabulary's question for the vendor) and returns true.
+pub fn unresolved(
+    name: &str,
+    topic: &str,
+    context: Option<&str>,
+    pos: Position,
+) -> Result<bool, String> {
+    let (known, conflicting) = read(name, |f| (!f.value.is_unit(), f.conflicting))?;
+    if known {
+        return Ok(false);
+    }
+    let question = crate::model::vocabulary::fact_spec(name)
+        .map(|f| f.question)
+        .unwrap_or("what applies to this offering?");
+    let context = context.map(|c| format!(" ({c})")).unwrap_or_default();
+    let (message, action) = if conflicting {
+        (
+            format!("Sources of equal authority disagree on {topic}{context}."),
+            format!(
+                "Ask the vendor which statement applies to this offering and get it in writing: {question}"
+            ),
+        )
+    } else {
+        (
+            format!("{} is not known{context}.", capitalized(topic)),
+            format!("Ask the vendor: {question}"),
+        )
+    };
+    raise(Level::Hold, &message, Some(&action), pos)?;
+    Ok(true)
+}
+
+fn capitalized(text: &str) -> String {
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
 }

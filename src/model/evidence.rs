@@ -273,9 +273,10 @@ fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verificatio
 /// Why `quote` cannot support `value` for `fact`, if it cannot.
 pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
     let spec = vocabulary::fact_spec(fact)?;
+    let support = vocabulary::clause_cues(fact).map_or(&[][..], |c| c.support);
     let words = quotes::cue_words(quote);
     let cue_missing = |v: &str| -> Option<String> {
-        let cue = spec.cues.value(v)?;
+        let cue = support.iter().find(|c| c.value == v)?;
         let ok = (cue.negation && quotes::has_negation(&words))
             || cue.words.iter().any(|w| quotes::has_phrase(&words, w));
         if ok {
@@ -376,6 +377,17 @@ pub fn diagnostics(p: &Profile) -> Vec<Diagnostic> {
     for o in &p.offerings {
         for f in o.facts.values() {
             for c in &f.claims {
+                if c.draft {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}`: {}",
+                            p.id, o.id, f.name, crate::workspace::DRAFT_WARNING
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
+                    );
+                }
                 if let Verification::Failed { reason, at, hint } = &c.verification {
                     out.push(
                         Diagnostic::error(format!(

@@ -1,10 +1,13 @@
 //! The workspace's data: vendor profiles, policies, the typed vocabulary they share, and the
 //! evidence that backs each claim.
 
+pub mod checks;
 pub mod evidence;
 pub mod policy;
 pub mod profile;
+pub mod profile_edit;
 pub mod quotes;
 pub mod resolve;
+pub mod resolved;
 pub mod vocabulary;
 pub mod yaml;

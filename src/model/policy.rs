@@ -1,6 +1,7 @@
 //! Policies: what the organization requires for each data classification and data tag.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::checks::{CHECKS, Check, check};
 use crate::model::vocabulary::{
     FACTS, LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, governing_requirements, parse_date,
     requirement_names, requirement_spec,
@@ -48,7 +49,6 @@ impl Requirements {
             .map(|f| f.name)
             .filter(|f| {
                 governing_requirements(f)
-                    .iter()
                     .any(|r| self.get(r).is_some_and(|v| *v != Value::Bool(false)))
             })
             .collect()
@@ -157,6 +157,8 @@ pub struct Policy {
     pub classes: Vec<Class>,
     pub tags: Vec<Tag>,
     pub waivers: Vec<Waiver>,
+    /// The built-in evidence checks turned on (see `model::checks`), with where each is named.
+    pub evidence_checks: Vec<(&'static Check, Pos)>,
 }
 
 impl Policy {
@@ -219,6 +221,8 @@ struct RawPolicy {
     tags: OrderedMap<Spanned<RawTag>>,
     #[serde(default)]
     waivers: Vec<Spanned<RawWaiver>>,
+    #[serde(default)]
+    evidence_checks: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -508,7 +512,37 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         classes,
         tags,
         waivers,
+        evidence_checks: evidence_checks(&raw.evidence_checks, problems),
     }
+}
+
+/// The `evidence_checks:` list: each a known check, once.
+fn evidence_checks(
+    ids: &[Spanned<String>],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(&'static Check, Pos)> {
+    let mut out: Vec<(&'static Check, Pos)> = Vec::new();
+    for id in ids {
+        match check(&id.value) {
+            Some(c) if out.iter().any(|(x, _)| x.id == c.id) => problems.push(
+                Diagnostic::error(format!("evidence check `{}` is listed twice", c.id))
+                    .at(span_pos(id))
+                    .hint("list each check once"),
+            ),
+            Some(c) => out.push((c, span_pos(id))),
+            None => problems.push(
+                Diagnostic::error(format!("unknown evidence check `{}`", id.value))
+                    .at(span_pos(id))
+                    .hint(
+                        did_you_mean(&id.value, CHECKS.iter().map(|c| c.id)).unwrap_or_else(|| {
+                            let ids: Vec<&str> = CHECKS.iter().map(|c| c.id).collect();
+                            format!("the checks are: {}", ids.join(", "))
+                        }),
+                    ),
+            ),
+        }
+    }
+    out
 }
 
 fn class_list(classes: &[Class]) -> String {

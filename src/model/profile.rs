@@ -54,7 +54,20 @@ impl Authority {
         }
     }
 
-    fn parse(s: &str) -> Option<Authority> {
+    /// A signed agreement, the contract or the DPA: terms the vendor is bound by.
+    pub fn is_contractual(self) -> bool {
+        matches!(
+            self,
+            Authority::Signed | Authority::Contract | Authority::Dpa
+        )
+    }
+
+    /// The vendor's own word (any document of the vendor's), not a third party or a bare value.
+    pub fn is_first_party(self) -> bool {
+        !matches!(self, Authority::ThirdParty | Authority::Unsupported)
+    }
+
+    pub fn parse(s: &str) -> Option<Authority> {
         Authority::NAMED.into_iter().find(|a| a.as_str() == s)
     }
 }
@@ -120,12 +133,14 @@ pub struct Claim {
     /// Where `searched:` is written (the claim's position when it has none).
     pub searched_at: Pos,
     pub verification: Verification,
+    /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
+    pub draft: bool,
 }
 
 impl Claim {
     /// Whether the claim takes part in resolving its fact.
     pub fn counts(&self) -> bool {
-        !matches!(self.verification, Verification::Failed { .. })
+        !self.draft && !matches!(self.verification, Verification::Failed { .. })
     }
 
     /// Whether the claim records that its source says nothing of the fact.
@@ -200,6 +215,19 @@ struct RawSource {
     snapshot: Option<Spanned<String>>,
     #[serde(default)]
     sha256: Option<Spanned<String>>,
+    /// Provenance of a snapshot taken from an Open Terms Archive versions repository
+    /// (`diligence import ota`); read by `diligence refresh` from the file itself.
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_repository: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_path: Option<String>,
+    #[serde(default)]
+    #[allow(dead_code)]
+    archive_commit: Option<String>,
+    #[serde(default)]
+    archive_recorded: Option<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     notes: Option<String>,
@@ -371,6 +399,7 @@ fn build_source(
     };
     let last_updated = date(&raw.last_updated, "last_updated");
     let retrieved = date(&raw.retrieved, "retrieved");
+    let _ = date(&raw.archive_recorded, "archive_recorded");
     if raw.snapshot.is_none() && authority != Authority::ThirdParty {
         problems.push(
             Diagnostic::error(format!(
@@ -475,7 +504,9 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 6] = ["value", "source", "section", "quote", "searched", "note"];
+const CLAIM_FIELDS: [&str; 7] = [
+    "value", "source", "section", "quote", "searched", "note", "draft",
+];
 
 fn is_claim_list(node: &Node) -> bool {
     match node {
@@ -529,6 +560,7 @@ fn build_claims(
                 quote_at: span_pos(node),
                 searched_at: span_pos(node),
                 verification: Verification::Bare,
+                draft: false,
             }],
             Err(d) => {
                 problems.push(d);
@@ -659,6 +691,20 @@ fn build_claim(
         .get("note")
         .map(|s| text_field("note", s, what))
         .transpose()?;
+    let draft = match item.value.get("draft") {
+        None => false,
+        Some(d) => match &d.value {
+            Node::Bool(b) => *b,
+            other => {
+                return Err(Diagnostic::error(format!(
+                    "{what}: `draft` must be true or false, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(d))
+                .hint("`draft: true` marks a claim proposed by `diligence extract`; delete the line once you have confirmed the claim"));
+            }
+        },
+    };
     Ok(Claim {
         value,
         source: Some(source.id.clone()),
@@ -671,6 +717,7 @@ fn build_claim(
         quote_at: quote_node.map_or(at, span_pos),
         searched_at: searched_node.map_or(at, span_pos),
         verification: Verification::Unarchived,
+        draft,
     })
 }
 

@@ -460,7 +460,7 @@ impl Snapshot {
         // A few rare words place a quote as well as many common ones, at a fraction of the cost:
         // the votes are bounded per quote, whatever the size of the document.
         const MAX_ANCHORS: usize = 24;
-        const MAX_VOTES: usize = 20_000;
+        const MAX_VOTES: usize = 8_000;
         let mut votes: Vec<i64> = Vec::new();
         for (postings, at) in anchors.iter().take(MAX_ANCHORS) {
             if !votes.is_empty() && votes.len() + postings.len() * at.len().min(4) > MAX_VOTES {
@@ -483,11 +483,18 @@ impl Snapshot {
             }
             clusters.push((hi - lo + 1, votes[(lo + hi) / 2]));
         }
-        clusters.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+        // Only the densest few matter: select them rather than sort every vote's cluster.
+        const CANDIDATES: usize = 24;
+        let by_density = |a: &(usize, i64), b: &(usize, i64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if clusters.len() > CANDIDATES {
+            clusters.select_nth_unstable_by(CANDIDATES, by_density);
+            clusters.truncate(CANDIDATES);
+        }
+        clusters.sort_unstable_by(by_density);
         let q_counts = counts(q_keys.iter().map(String::as_str));
         let mut best: Option<(f64, usize, usize)> = None;
         let mut tried = HashSet::new();
-        for &(_, start) in clusters.iter().take(24) {
+        for &(_, start) in &clusters {
             let start = start.clamp(0, self.words.len() as i64 - 1) as usize;
             if !tried.insert(start) {
                 continue;

@@ -41,6 +41,19 @@ pub enum Role {
     Silent,
 }
 
+impl Role {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Role::Decides => "decides",
+            Role::Conflicts => "conflicts",
+            Role::Agrees => "agrees",
+            Role::Outvoted => "outvoted",
+            Role::Unverified => "unverified",
+            Role::Silent => "silent",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Resolved {
     pub status: Status,
@@ -202,6 +215,7 @@ mod tests {
             quote_at: Pos::default(),
             searched_at: Pos::default(),
             verification,
+            draft: false,
         }
     }
 

@@ -50,8 +50,6 @@ pub struct FactSpec {
     pub description: &'static str,
     /// What to ask the vendor when the fact is unknown.
     pub question: &'static str,
-    /// The words that tie a passage of terms to this fact and to each of its values.
-    pub cues: Cues,
 }
 
 pub const FACTS: &[FactSpec] = &[
@@ -60,152 +58,121 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::Enum(TRAINING),
         description: "Whether the vendor trains models on customer inputs (prompts, files).",
         question: "Do you use our inputs to train or improve models, and can we opt out in writing?",
-        cues: TRAINING_CUES,
     },
     FactSpec {
         name: "training_on_outputs",
         ty: ValueType::Enum(TRAINING),
         description: "Whether the vendor trains models on the outputs generated for the customer.",
         question: "Do you use the outputs generated for us to train or improve models?",
-        cues: TRAINING_CUES,
     },
     FactSpec {
         name: "licence_scope",
         ty: ValueType::Enum(LICENCE_SCOPE),
         description: "The licence the customer grants over its content: only to provide the service, also to improve it, also to improve models, or broader.",
         question: "For what purposes do you licence our content: only to provide the service?",
-        cues: LICENCE_CUES,
     },
     FactSpec {
         name: "retention_days",
         ty: ValueType::Count,
         description: "Days customer content (inputs, outputs) is kept after a request is processed, while the contract runs.",
         question: "How many days do you keep our inputs and outputs, and when are they deleted?",
-        cues: RETENTION_CUES,
     },
     FactSpec {
         name: "deletion_after_termination_days",
         ty: ValueType::Count,
         description: "Days after the contract ends within which customer content is deleted.",
         question: "Within how many days after the contract ends do you delete our content, including backups?",
-        cues: DELETION_CUES,
     },
     FactSpec {
         name: "abuse_monitoring_retention_days",
         ty: ValueType::Count,
         description: "Days content is kept for abuse and misuse monitoring.",
         question: "How long do you keep content for abuse monitoring, and who can access it?",
-        cues: ABUSE_RETENTION_CUES,
     },
     FactSpec {
         name: "zero_data_retention",
         ty: ValueType::Enum(ZERO_DATA_RETENTION),
         description: "Whether zero data retention applies by default, is available, on request, or unavailable.",
         question: "Can you contractually commit to zero data retention for our account?",
-        cues: ZDR_CUES,
     },
     FactSpec {
         name: "human_review",
         ty: ValueType::Enum(HUMAN_REVIEW),
         description: "Whether vendor personnel may read customer content.",
         question: "Can your personnel read our content, in which cases, and is it logged?",
-        cues: HUMAN_REVIEW_CUES,
     },
     FactSpec {
         name: "dpa",
         ty: ValueType::Enum(DPA),
         description: "Data processing agreement: none, published online, signed, or negotiable.",
         question: "Do you offer a data processing agreement, and can we sign it?",
-        cues: DPA_CUES,
     },
     FactSpec {
         name: "baa",
         ty: ValueType::Enum(BAA),
         description: "HIPAA business associate agreement availability.",
         question: "Will you sign a HIPAA business associate agreement for this offering?",
-        cues: BAA_CUES,
     },
     FactSpec {
         name: "certifications",
         ty: ValueType::Certifications,
         description: "Security certifications and attestations: name, optional scope and expiry.",
         question: "Which certifications (SOC 2 Type II, ISO 27001) cover this offering, and until when?",
-        cues: CERTIFICATION_CUES,
     },
     FactSpec {
         name: "subprocessors_list",
         ty: ValueType::Enum(SUBPROCESSORS),
         description: "Whether the list of subprocessors is published, available on request, or not given.",
         question: "Where is your list of subprocessors, and how are we notified of changes?",
-        cues: SUBPROCESSOR_CUES,
     },
     FactSpec {
         name: "data_residency",
         ty: ValueType::TextList,
         description: "Regions where customer data is stored and processed (e.g. eu, us).",
         question: "In which regions is our data stored and processed, and can we pin it to one?",
-        cues: RESIDENCY_CUES,
     },
     FactSpec {
         name: "transfer_mechanism",
         ty: ValueType::EnumList(TRANSFER),
         description: "Legal mechanisms for transfers of EU personal data outside the EEA.",
         question: "Which transfer mechanism (SCCs, adequacy, DPF) covers transfers of EU personal data?",
-        cues: TRANSFER_CUES,
     },
     FactSpec {
         name: "output_ownership",
         ty: ValueType::Enum(OWNERSHIP),
         description: "Who owns the outputs generated for the customer.",
         question: "Who owns the outputs generated for us?",
-        cues: OWNERSHIP_CUES,
     },
     FactSpec {
         name: "ip_indemnity",
         ty: ValueType::Enum(INDEMNITY),
         description: "Whether the vendor indemnifies the customer against IP claims.",
         question: "Do you indemnify us against third-party IP claims over the service and its outputs?",
-        cues: INDEMNITY_CUES,
     },
     FactSpec {
         name: "terms_change_notice_days",
         ty: ValueType::Count,
         description: "Days of notice before changed terms take effect.",
         question: "How many days' notice do you give before changed terms take effect?",
-        cues: TERMS_CHANGE_CUES,
     },
     FactSpec {
         name: "breach_notification_hours",
         ty: ValueType::Count,
         description: "Hours within which the vendor notifies a personal data breach.",
         question: "Within how many hours do you notify us of a personal data breach?",
-        cues: BREACH_CUES,
     },
 ];
 
-/// The words that tie a passage of terms to a fact, and a quote to the value it is cited for.
-///
-/// One table serves two readers: `check`, which refuses a quote that cannot support its claim's
-/// value (a `never` with no negation, a `default_on` that never speaks of training), and the
-/// clause finder (`diligence extract`), which looks for the passages that speak of a fact. The
-/// words are the generic wording of terms of service, never one vendor's sentences.
+/// What a quote must contain to support one value of a fact: the `support` column of the
+/// per-fact cue table ([`ClauseCues`]), read by `check`, which refuses a quote that cannot
+/// support its claim's value (a `never` with no negation, a `default_on` that never speaks of
+/// training). The clause finder of `diligence extract` reads the other columns of the same row.
+/// The words are the generic wording of terms of service, never one vendor's sentences.
 ///
 /// Matching is on lowercase whole words (consecutive words for a phrase); hyphens and other
-/// punctuation split words, so `opt out` matches "opt-out" and "opted out" does not match "opt
-/// out". Number facts need no value cues: the quote must state the number itself, as digits or
-/// words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
-#[derive(Debug, Clone, Copy)]
-pub struct Cues {
-    /// Words whose presence suggests a passage is about the fact.
-    pub topic: &'static [&'static str],
-    /// For a number fact, the units the number is stated in (`days`, `hours`).
-    pub units: &'static [&'static str],
-    /// What a quote must contain to support each value. A value not listed needs nothing more
-    /// than being quoted.
-    pub values: &'static [ValueCue],
-}
-
-/// What a quote must contain to support one value of a fact.
+/// punctuation split words, so `opt out` matches "opt-out". A value with no cue needs nothing
+/// beyond being quoted. Number facts need no cue: the quote must state the number itself, as
+/// digits or words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
 #[derive(Debug, Clone, Copy)]
 pub struct ValueCue {
     pub value: &'static str,
@@ -232,19 +199,7 @@ impl ValueCue {
     }
 }
 
-impl Cues {
-    /// The cue for one value, if the value has one.
-    pub fn value(&self, value: &str) -> Option<&ValueCue> {
-        self.values.iter().find(|v| v.value == value)
-    }
-}
-
-const TRAINING_CUES: Cues = Cues {
-    topic: &[
-        "train", "training", "trained", "fine-tune", "improve", "develop", "model", "models",
-    ],
-    units: &[],
-    values: &[
+const TRAINING_SUPPORT: &[ValueCue] = &[
         ValueCue::negation("never"),
         ValueCue::words(
             "opt_in",
@@ -273,13 +228,9 @@ const TRAINING_CUES: Cues = Cues {
                 "separate agreement", "order form",
             ],
         ),
-    ],
-};
+    ];
 
-const LICENCE_CUES: Cues = Cues {
-    topic: &["license", "licence", "grant", "grants", "right to use"],
-    units: &[],
-    values: &[
+const LICENCE_SUPPORT: &[ValueCue] = &[
         ValueCue::words(
             "service_only",
             &["provide", "providing", "perform", "solely", "only", "maintain"],
@@ -299,38 +250,15 @@ const LICENCE_CUES: Cues = Cues {
                 "unrestricted",
             ],
         ),
-    ],
-};
+    ];
 
-const RETENTION_CUES: Cues = Cues {
-    topic: &[
-        "retain", "retains", "retained", "retention", "store", "stored", "keep", "kept", "delete",
-        "deleted", "deletion",
-    ],
-    units: &["day", "days"],
-    values: &[],
-};
+const RETENTION_SUPPORT: &[ValueCue] = &[];
 
-const DELETION_CUES: Cues = Cues {
-    topic: &[
-        "delete", "deleted", "deletion", "termination", "terminate", "expiration", "return",
-    ],
-    units: &["day", "days"],
-    values: &[],
-};
+const DELETION_SUPPORT: &[ValueCue] = &[];
 
-const ABUSE_RETENTION_CUES: Cues = Cues {
-    topic: &["abuse", "misuse", "monitoring", "trust and safety", "retain", "retained"],
-    units: &["day", "days"],
-    values: &[],
-};
+const ABUSE_RETENTION_SUPPORT: &[ValueCue] = &[];
 
-const ZDR_CUES: Cues = Cues {
-    topic: &[
-        "zero data retention", "zero retention", "zdr", "not retain", "not stored",
-    ],
-    units: &[],
-    values: &[
+const ZDR_SUPPORT: &[ValueCue] = &[
         ValueCue::words(
             "default",
             &["by default", "default", "does not retain", "not retain", "not stored"],
@@ -347,15 +275,9 @@ const ZDR_CUES: Cues = Cues {
             &["request", "contact", "approval", "approved", "eligible"],
         ),
         ValueCue::negation("unavailable"),
-    ],
-};
+    ];
 
-const HUMAN_REVIEW_CUES: Cues = Cues {
-    topic: &[
-        "review", "reviewed", "human", "personnel", "employees", "access", "read",
-    ],
-    units: &[],
-    values: &[
+const HUMAN_REVIEW_SUPPORT: &[ValueCue] = &[
         ValueCue::negation("never"),
         ValueCue::words(
             "safety_only",
@@ -370,16 +292,9 @@ const HUMAN_REVIEW_CUES: Cues = Cues {
                 "contractors",
             ],
         ),
-    ],
-};
+    ];
 
-const DPA_CUES: Cues = Cues {
-    topic: &[
-        "data processing", "dpa", "processing agreement", "processing addendum",
-        "personal data",
-    ],
-    units: &[],
-    values: &[
+const DPA_SUPPORT: &[ValueCue] = &[
         ValueCue::negation("none"),
         ValueCue::words(
             "online",
@@ -393,15 +308,9 @@ const DPA_CUES: Cues = Cues {
             "negotiable",
             &["negotiate", "negotiated", "negotiable", "request", "contact"],
         ),
-    ],
-};
+    ];
 
-const BAA_CUES: Cues = Cues {
-    topic: &[
-        "business associate", "baa", "hipaa", "phi", "protected health information",
-    ],
-    units: &[],
-    values: &[
+const BAA_SUPPORT: &[ValueCue] = &[
         ValueCue::words("available", &["business associate", "baa", "hipaa"]),
         // "unless a BAA has been executed": available, but only under a signed agreement.
         ValueCue::words(
@@ -411,46 +320,22 @@ const BAA_CUES: Cues = Cues {
             ],
         ),
         ValueCue::negation("unavailable"),
-    ],
-};
+    ];
 
-const CERTIFICATION_CUES: Cues = Cues {
-    topic: &[
-        "soc 2", "soc2", "iso", "27001", "certified", "certification", "audit", "attestation",
-    ],
-    units: &[],
-    values: &[],
-};
+const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
 
-const SUBPROCESSOR_CUES: Cues = Cues {
-    topic: &["subprocessor", "subprocessors", "sub processor", "sub processors"],
-    units: &[],
-    values: &[
+const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
         ValueCue::words(
             "published",
             &["list", "available at", "website", "published", "http", "https"],
         ),
         ValueCue::words("on_request", &["request", "upon request"]),
         ValueCue::negation("none"),
-    ],
-};
+    ];
 
-const RESIDENCY_CUES: Cues = Cues {
-    topic: &[
-        "region", "regions", "located", "location", "stored", "processed in", "data center",
-        "residency",
-    ],
-    units: &[],
-    values: &[],
-};
+const RESIDENCY_SUPPORT: &[ValueCue] = &[];
 
-const TRANSFER_CUES: Cues = Cues {
-    topic: &[
-        "transfer", "transfers", "standard contractual clauses", "sccs", "adequacy",
-        "data privacy framework",
-    ],
-    units: &[],
-    values: &[
+const TRANSFER_SUPPORT: &[ValueCue] = &[
         ValueCue::words(
             "scc",
             &[
@@ -469,83 +354,37 @@ const TRANSFER_CUES: Cues = Cues {
         ValueCue::words("dpf", &["data privacy framework", "dpf"]),
         ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
         ValueCue::negation("none"),
-    ],
-};
+    ];
 
 const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
 
-const OWNERSHIP_CUES: Cues = Cues {
-    topic: &["own", "owns", "ownership", "output", "outputs", "title"],
-    units: &[],
-    values: &[
+const OWNERSHIP_SUPPORT: &[ValueCue] = &[
         ValueCue::words("customer", OWNERSHIP_WORDS),
         ValueCue::words("vendor", OWNERSHIP_WORDS),
         ValueCue::words("shared", &["jointly", "joint", "shared"]),
-    ],
-};
+    ];
 
 const INDEMNITY_WORDS: &[&str] = &[
     "indemnify", "indemnifies", "indemnification", "indemnity", "defend", "hold harmless",
 ];
 
-const INDEMNITY_CUES: Cues = Cues {
-    topic: &[
-        "indemnify", "indemnification", "indemnity", "defend", "infringe", "infringement",
-        "intellectual property",
-    ],
-    units: &[],
-    values: &[
+const INDEMNITY_SUPPORT: &[ValueCue] = &[
         ValueCue::words("yes", INDEMNITY_WORDS),
         ValueCue::words("limited", INDEMNITY_WORDS),
         ValueCue::negation("no"),
-    ],
-};
+    ];
 
-const TERMS_CHANGE_CUES: Cues = Cues {
-    topic: &[
-        "notice", "update", "updates", "modify", "modifications", "changes", "amend",
-        "effective",
-    ],
-    units: &["day", "days"],
-    values: &[],
-};
+const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[];
 
-const BREACH_CUES: Cues = Cues {
-    topic: &[
-        "breach", "security incident", "notify", "notification", "without undue delay",
-    ],
-    units: &["hour", "hours"],
-    values: &[],
-};
+const BREACH_SUPPORT: &[ValueCue] = &[];
 
-/// The requirements under which a fact decides something: while any of them is in force, a
-/// problem with the fact's evidence (third-party only, unsupported, conflicting, stale) matters.
-pub fn governing_requirements(fact: &str) -> &'static [&'static str] {
-    match fact {
-        "training_on_inputs" => &["no_training"],
-        "training_on_outputs" => &["no_output_training"],
-        "licence_scope" => &["max_licence_scope"],
-        "retention_days" => &["max_retention_days"],
-        "deletion_after_termination_days" => &["max_deletion_after_termination_days"],
-        "abuse_monitoring_retention_days" => &["max_abuse_retention_days"],
-        "zero_data_retention" => &[
-            "zero_data_retention",
-            "max_retention_days",
-            "max_abuse_retention_days",
-        ],
-        "human_review" => &["no_human_review"],
-        "dpa" => &["dpa", "signed_dpa"],
-        "baa" => &["baa"],
-        "certifications" => &["certifications"],
-        "subprocessors_list" => &["subprocessors_list"],
-        "data_residency" => &["data_residency"],
-        "transfer_mechanism" => &["transfer_mechanism"],
-        "output_ownership" => &["customer_owns_outputs"],
-        "ip_indemnity" => &["ip_indemnity"],
-        "terms_change_notice_days" => &["min_terms_change_notice_days"],
-        "breach_notification_hours" => &["max_breach_notification_hours"],
-        _ => &[],
-    }
+/// The requirements under which a fact decides something (derived from each requirement's
+/// `governs`).
+pub fn governing_requirements(fact: &str) -> impl Iterator<Item = &'static str> + '_ {
+    REQUIREMENTS
+        .iter()
+        .filter(move |r| r.governs.contains(&fact))
+        .map(|r| r.name)
 }
 
 pub fn fact_spec(name: &str) -> Option<&'static FactSpec> {
@@ -578,6 +417,9 @@ pub struct RequirementSpec {
     pub name: &'static str,
     pub ty: ValueType,
     pub merge: Merge,
+    /// The facts this requirement judges: while it is in force, a problem with their evidence
+    /// (third-party only, unsupported, conflicting, stale) matters.
+    pub governs: &'static [&'static str],
     pub description: &'static str,
 }
 
@@ -586,132 +428,154 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "no_training",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["training_on_inputs"],
         description: "The vendor must not train on inputs (an opt-out makes it conditional).",
     },
     RequirementSpec {
         name: "no_output_training",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["training_on_outputs"],
         description: "The vendor must not train on outputs.",
     },
     RequirementSpec {
         name: "max_licence_scope",
         ty: ValueType::Enum(LICENCE_SCOPE),
         merge: Merge::Narrowest,
+        governs: &["licence_scope"],
         description: "The broadest licence over customer content that is acceptable.",
     },
     RequirementSpec {
         name: "max_retention_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["retention_days", "zero_data_retention"],
         description: "Longest acceptable retention of customer content, in days.",
     },
     RequirementSpec {
         name: "max_deletion_after_termination_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["deletion_after_termination_days"],
         description: "Longest acceptable delay to delete customer content after the contract ends, in days.",
     },
     RequirementSpec {
         name: "max_abuse_retention_days",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["abuse_monitoring_retention_days", "zero_data_retention"],
         description: "Longest acceptable retention for abuse monitoring, in days.",
     },
     RequirementSpec {
         name: "zero_data_retention",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["zero_data_retention"],
         description: "Zero data retention must apply (by default or enabled for the account).",
     },
     RequirementSpec {
         name: "no_human_review",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["human_review"],
         description: "Vendor personnel must not read content (safety review only is conditional).",
     },
     RequirementSpec {
         name: "dpa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["dpa"],
         description: "A data processing agreement must be in place.",
     },
     RequirementSpec {
         name: "signed_dpa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["dpa"],
         description: "The DPA must be signed (executed), not only published.",
     },
     RequirementSpec {
         name: "baa",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["baa"],
         description: "A HIPAA business associate agreement must be signed.",
     },
     RequirementSpec {
         name: "certifications",
         ty: ValueType::TextList,
         merge: Merge::Union,
+        governs: &["certifications"],
         description: "Certifications that must be held and current (e.g. SOC 2 Type II).",
     },
     RequirementSpec {
         name: "subprocessors_list",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["subprocessors_list"],
         description: "The list of subprocessors must be published or provided.",
     },
     RequirementSpec {
         name: "data_residency",
         ty: ValueType::TextList,
         merge: Merge::Intersect,
+        governs: &["data_residency"],
         description: "Regions where data may be stored and processed.",
     },
     RequirementSpec {
         name: "transfer_mechanism",
         ty: ValueType::EnumList(TRANSFER),
         merge: Merge::Intersect,
+        governs: &["transfer_mechanism"],
         description: "Accepted transfer mechanisms for EU personal data (any one suffices).",
     },
     RequirementSpec {
         name: "customer_owns_outputs",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["output_ownership"],
         description: "The customer must own the outputs.",
     },
     RequirementSpec {
         name: "ip_indemnity",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &["ip_indemnity"],
         description: "The vendor must indemnify against IP claims.",
     },
     RequirementSpec {
         name: "min_terms_change_notice_days",
         ty: ValueType::Count,
         merge: Merge::Max,
+        governs: &["terms_change_notice_days"],
         description: "Shortest acceptable notice before changed terms take effect, in days.",
     },
     RequirementSpec {
         name: "max_breach_notification_hours",
         ty: ValueType::Count,
         merge: Merge::Min,
+        governs: &["breach_notification_hours"],
         description: "Longest acceptable delay to notify a personal data breach, in hours.",
     },
     RequirementSpec {
         name: "no_consumer_tier",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Consumer-tier offerings are not acceptable.",
     },
     RequirementSpec {
         name: "first_party_evidence",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Deciding facts must rest on the vendor's own documents, not third parties.",
     },
     RequirementSpec {
         name: "verified_evidence",
         ty: ValueType::Bool,
         merge: Merge::Any,
+        governs: &[],
         description: "Facts must be backed by quoted evidence (bare values are not enough).",
     },
 ];
@@ -866,6 +730,669 @@ pub fn parse_date(text: &str, at: Pos, what: &str) -> Result<jiff::civil::Date, 
     })
 }
 
+/// How terms usually word a fact, for the clause finder of `diligence extract`. Cues describe
+/// legal drafting in general (topic words, negations, durations, modal verbs), never one
+/// vendor's sentences. Phrases are lowercase and match at the start of a word ("train" matches
+/// "training").
+pub struct ClauseCues {
+    pub fact: &'static str,
+    /// Concepts a clause about the fact mentions: each group is one concept (any of its
+    /// phrases). The first group is required; the clause's heading counts too.
+    pub topic: &'static [&'static [&'static str]],
+    /// For each value, phrases that state it. A value is proposed only when the wording is
+    /// unambiguous: exactly one value's phrases occur, or, with `first_wins`, the first value
+    /// listed whose phrases occur (for values that qualify another, e.g. `limited` over `yes`).
+    pub values: &'static [(&'static str, &'static [&'static str])],
+    pub first_wins: bool,
+    /// Phrases that show the clause is about something else (the customer's own obligation,
+    /// a payment processor): such a clause is never a candidate.
+    pub against: &'static [&'static str],
+    /// For a count: the unit that follows the number ("thirty (30) days", "within 72 hours").
+    pub unit: Option<&'static [&'static str]>,
+    /// What a quote must contain to support each value (read by `check`, see [`ValueCue`]).
+    pub support: &'static [ValueCue],
+}
+
+const TRAIN: &[&str] = &[
+    "train",
+    "fine-tun",
+    "improve our models",
+    "improve its models",
+    "improve the models",
+    "develop our models",
+    "develop and improve",
+    "develop or improve",
+    "model improvement",
+    "machine learning",
+];
+const NO_USE: &[&str] = &[
+    "will not use",
+    "shall not use",
+    "does not use",
+    "do not use",
+    "won't use",
+    "never use",
+    "will not train",
+    "does not train",
+    "do not train",
+    "not be used to train",
+    "not used to train",
+    "not to use",
+    "may not train",
+    "may not use",
+];
+const OPT_OUT: &[&str] = &[
+    "opt out",
+    "opt-out",
+    "opted out",
+    "opted-out",
+    "unless you opt",
+    "turn off",
+    "disable",
+];
+const OPT_IN: &[&str] = &[
+    "opt in",
+    "opt-in",
+    "opted in",
+    "opted-in",
+    "explicit permission",
+    "explicitly agree",
+    "if you choose to share",
+    "with your consent",
+    "explicitly opt",
+];
+const RETAIN: &[&str] = &[
+    "retain",
+    "retention",
+    "store",
+    "stored",
+    "kept",
+    "keep",
+    "delete",
+    "deletion",
+    "purge",
+];
+const CUSTOMER_DATA: &[&str] = &[
+    "customer content",
+    "customer data",
+    "your content",
+    "your data",
+    "input",
+    "prompt",
+    "api data",
+    "user content",
+    "content",
+    "logs",
+];
+
+pub const CLAUSE_CUES: &[ClauseCues] = &[
+    ClauseCues {
+        fact: "training_on_inputs",
+        support: TRAINING_SUPPORT,
+        topic: &[
+            TRAIN,
+            &[
+                "customer content",
+                "customer data",
+                "your content",
+                "your data",
+                "input",
+                "prompt",
+                "api data",
+                "user content",
+                "content",
+            ],
+        ],
+        // An opt-out or opt-in qualifies a refusal ("will not use ... unless you opt in").
+        values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "training_on_outputs",
+        support: TRAINING_SUPPORT,
+        topic: &[
+            TRAIN,
+            &[
+                "output",
+                "completion",
+                "generated",
+                "response",
+                "customer content",
+                "customer data",
+                "your content",
+            ],
+        ],
+        values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "licence_scope",
+        support: LICENCE_SUPPORT,
+        topic: &[
+            &["license", "licence", "grants", "grant ", "right to use"],
+            &[
+                "customer content",
+                "customer data",
+                "your content",
+                "input",
+                "content",
+                "data",
+            ],
+        ],
+        values: &[
+            (
+                "model_improvement",
+                &[
+                    "to train",
+                    "training",
+                    "improve our models",
+                    "improve its models",
+                    "artificial intelligence models",
+                ],
+            ),
+            (
+                "service_improvement",
+                &[
+                    "improve the services",
+                    "improving the services",
+                    "improve our services",
+                    "optimizing",
+                    "optimising",
+                    "develop and improve",
+                    "improve the products",
+                ],
+            ),
+            (
+                "service_only",
+                &[
+                    "solely to provide",
+                    "only to provide",
+                    "solely for the purpose of providing",
+                    "sole purpose of providing",
+                    "necessary to provide",
+                    "necessary for",
+                    "as necessary to",
+                    "only the limited rights",
+                    "only to the extent necessary",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "retention_days",
+        support: RETENTION_SUPPORT,
+        topic: &[RETAIN, CUSTOMER_DATA],
+        values: &[],
+        first_wins: false,
+        against: &[
+            "terminat",
+            "expiration of the agreement",
+            "end of the agreement",
+        ],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
+        fact: "deletion_after_termination_days",
+        support: DELETION_SUPPORT,
+        topic: &[
+            &[
+                "terminat",
+                "expiration",
+                "expiry",
+                "end of the agreement",
+                "end of the provision",
+            ],
+            &["delete", "deletion", "destroy", "return"],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
+        fact: "abuse_monitoring_retention_days",
+        support: ABUSE_RETENTION_SUPPORT,
+        topic: &[
+            &[
+                "abuse",
+                "misuse",
+                "trust and safety",
+                "safety monitoring",
+                "policy violation",
+                "moderation",
+            ],
+            RETAIN,
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
+        fact: "zero_data_retention",
+        support: ZDR_SUPPORT,
+        topic: &[&[
+            "zero data retention",
+            "zero-data-retention",
+            "zero retention",
+            "zdr",
+            "no data retention",
+        ]],
+        values: &[
+            (
+                "unavailable",
+                &[
+                    "not available",
+                    "does not offer",
+                    "not offer",
+                    "unavailable",
+                ],
+            ),
+            (
+                "on_request",
+                &[
+                    "on request",
+                    "upon request",
+                    "request",
+                    "approval",
+                    "approved",
+                    "contact",
+                ],
+            ),
+            ("default", &["by default"]),
+            (
+                "available",
+                &[
+                    "available",
+                    "can enable",
+                    "may enable",
+                    "activated",
+                    "enabled",
+                    "eligible",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "human_review",
+        support: HUMAN_REVIEW_SUPPORT,
+        topic: &[
+            &[
+                "human",
+                "personnel",
+                "employee",
+                "reviewer",
+                "staff",
+                "authorized person",
+            ],
+            &["review", "access", "read", "view", "look at"],
+        ],
+        values: &[
+            (
+                "never",
+                &[
+                    "will not review",
+                    "no human",
+                    "not be reviewed",
+                    "never access",
+                    "do not access",
+                    "will not access",
+                ],
+            ),
+            (
+                "safety_only",
+                &[
+                    "abuse",
+                    "misuse",
+                    "safety",
+                    "security",
+                    "investigat",
+                    "violation",
+                    "comply with law",
+                    "legal obligation",
+                ],
+            ),
+            (
+                "may_review",
+                &[
+                    "may review",
+                    "may access",
+                    "may be reviewed",
+                    "may read",
+                    "may view",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "dpa",
+        support: DPA_SUPPORT,
+        topic: &[&[
+            "data processing addendum",
+            "data processing agreement",
+            "data protection addendum",
+            "dpa",
+            "data processor",
+            "processes personal data",
+            "process personal data",
+            "processing of personal data",
+        ]],
+        values: &[
+            ("signed", &["executed", "signed", "countersign"]),
+            (
+                "online",
+                &[
+                    "incorporated",
+                    "available at",
+                    "located at",
+                    "forms part of",
+                    "as a data processor",
+                    "data processor",
+                    "governed by",
+                    "apply to",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "baa",
+        support: BAA_SUPPORT,
+        topic: &[&[
+            "business associate",
+            "baa",
+            "hipaa",
+            "protected health information",
+            "phi",
+        ]],
+        values: &[
+            (
+                "on_request",
+                &[
+                    "request", "contact", "sales", "unless", "signed", "executed",
+                ],
+            ),
+            (
+                "unavailable",
+                &[
+                    "not enter",
+                    "does not",
+                    "not intended",
+                    "must not",
+                    "not permitted",
+                    "do not",
+                    "prohibited",
+                    "shall not",
+                    "may not",
+                ],
+            ),
+            (
+                "available",
+                &["will enter", "offers", "available", "may enter", "provides"],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "certifications",
+        support: CERTIFICATION_SUPPORT,
+        topic: &[&[
+            "iso 27001",
+            "iso/iec 27001",
+            "iso 27701",
+            "iso 42001",
+            "soc 2",
+            "soc2",
+            "soc 1",
+            "certified",
+            "certification",
+            "attestation",
+            "audit report",
+            "csa star",
+            "pci",
+        ]],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "subprocessors_list",
+        support: SUBPROCESSOR_SUPPORT,
+        topic: &[&["subprocessor", "sub-processor"]],
+        values: &[
+            (
+                "none",
+                &["does not use any", "no subprocessor", "no sub-processor"],
+            ),
+            (
+                "on_request",
+                &[
+                    "upon request",
+                    "on request",
+                    "request a list",
+                    "request a copy",
+                ],
+            ),
+            (
+                "published",
+                &[
+                    "list",
+                    "available at",
+                    "published",
+                    "website",
+                    "http",
+                    "located at",
+                    "web page",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "data_residency",
+        support: RESIDENCY_SUPPORT,
+        topic: &[&[
+            "data residency",
+            "stored in",
+            "located in",
+            "region",
+            "processed in",
+            "hosted in",
+            "data center",
+            "datacenter",
+            "data centre",
+            "european economic area",
+            "european union",
+        ]],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "transfer_mechanism",
+        support: TRANSFER_SUPPORT,
+        topic: &[
+            &["transfer"],
+            &[
+                "standard contractual clauses",
+                "sccs",
+                "adequacy",
+                "data privacy framework",
+                "binding corporate rules",
+                "third countr",
+                "outside the",
+            ],
+        ],
+        values: &[
+            ("scc", &["standard contractual clauses", "sccs"]),
+            ("adequacy", &["adequacy"]),
+            ("dpf", &["data privacy framework"]),
+            ("bcr", &["binding corporate rules"]),
+        ],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "output_ownership",
+        support: OWNERSHIP_SUPPORT,
+        topic: &[
+            &["output", "generated", "completion"],
+            &["own", "ownership", "title", "assign", "belong"],
+        ],
+        values: &[
+            ("shared", &["jointly"]),
+            (
+                "customer",
+                &[
+                    "you own",
+                    "customer owns",
+                    "customer retains",
+                    "you retain",
+                    "assigns to you",
+                    "assigns to customer",
+                    "hereby assign",
+                    "as between",
+                    "belong to you",
+                    "belongs to customer",
+                    "owned by customer",
+                    "owned by you",
+                ],
+            ),
+            (
+                "vendor",
+                &["we own", "retain all right", "retains all right"],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "ip_indemnity",
+        support: INDEMNITY_SUPPORT,
+        topic: &[
+            &[
+                "indemnif",
+                "defend",
+                "hold harmless",
+                "hold customer harmless",
+            ],
+            &[
+                "intellectual property",
+                "infring",
+                "misappropriat",
+                "third-party claim",
+                "third party claim",
+            ],
+        ],
+        values: &[
+            (
+                "no",
+                &["does not indemnify", "no indemni", "will not indemnify"],
+            ),
+            (
+                "limited",
+                &[
+                    "subject to",
+                    "except",
+                    "exclusion",
+                    "to the extent",
+                    "shall not apply",
+                    "does not apply",
+                    "will not apply",
+                    "cap",
+                ],
+            ),
+            (
+                "yes",
+                &[
+                    "will defend",
+                    "will indemnify",
+                    "shall indemnify",
+                    "shall defend",
+                    "agrees to indemnify",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[
+            "you shall defend",
+            "you shall indemnify",
+            "you agree to defend",
+            "you agree to indemnify",
+            "you will defend",
+            "you will indemnify",
+            "customer shall defend",
+            "customer shall indemnify",
+            "customer will defend",
+            "customer will indemnify",
+            "customer agrees to defend",
+            "customer agrees to indemnify",
+        ],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "terms_change_notice_days",
+        support: TERMS_CHANGE_SUPPORT,
+        topic: &[
+            &["change", "modif", "update", "amend", "revise", "revision"],
+            &["terms", "agreement"],
+            &["notice", "notify", "effective", "notif"],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
+        fact: "breach_notification_hours",
+        support: BREACH_SUPPORT,
+        topic: &[
+            &["breach", "security incident", "incident"],
+            &["notify", "notification", "inform", "notice"],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[
+            "materially breach",
+            "material breach",
+            "breach of this agreement",
+            "breach of these terms",
+            "breaches this agreement",
+            "breaches these terms",
+            "in breach",
+            "breach any",
+        ],
+        unit: Some(&["hours", "hour"]),
+    },
+];
+
+pub fn clause_cues(fact: &str) -> Option<&'static ClauseCues> {
+    CLAUSE_CUES.iter().find(|c| c.fact == fact)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -918,5 +1445,53 @@ mod tests {
         );
         assert!(check_value(&node("[{scope: all}]"), ty, "f").is_err());
         assert!(check_value(&node("[{name: x, expires: 2027-02-30}]"), ty, "f").is_err());
+    }
+
+    #[test]
+    fn every_fact_has_clause_cues_with_allowed_values() {
+        for f in FACTS {
+            let cues =
+                clause_cues(f.name).unwrap_or_else(|| panic!("no clause cues for {}", f.name));
+            assert!(
+                !cues.topic.is_empty() && !cues.topic[0].is_empty(),
+                "{}",
+                f.name
+            );
+            for (value, phrases) in cues.values {
+                assert!(!phrases.is_empty(), "{}: {value}", f.name);
+                let allowed = match f.ty {
+                    ValueType::Enum(v) | ValueType::EnumList(v) => v.contains(value),
+                    _ => false,
+                };
+                assert!(allowed, "{}: `{value}` is not an allowed value", f.name);
+            }
+            assert_eq!(cues.unit.is_some(), f.ty == ValueType::Count, "{}", f.name);
+        }
+        assert_eq!(CLAUSE_CUES.len(), FACTS.len());
+    }
+}
+
+#[cfg(test)]
+mod governs_tests {
+    use super::*;
+
+    #[test]
+    fn every_governed_name_is_a_fact_and_every_fact_is_governed() {
+        for r in REQUIREMENTS {
+            for f in r.governs {
+                assert!(
+                    fact_spec(f).is_some(),
+                    "{} governs unknown fact {f}",
+                    r.name
+                );
+            }
+        }
+        for f in FACTS {
+            assert!(
+                governing_requirements(f.name).next().is_some(),
+                "no requirement governs {}",
+                f.name
+            );
+        }
     }
 }

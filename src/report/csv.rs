@@ -10,7 +10,8 @@
 //! escaping belongs to whatever displays it.
 
 use super::{deciding, document, waiver_text};
-use crate::evaluation::{Evaluation, Evidence, Finding, OfferingResult};
+use crate::model::resolved::Evidence;
+use crate::outcome::{Evaluation, Finding, OfferingResult};
 
 pub const HEADER: [&str; 17] = [
     "vendor",
@@ -52,7 +53,7 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
         f.action.clone().unwrap_or_default(),
         waiver_text(f).unwrap_or_default(),
         join(&document),
-        join(&|e| e.authority.clone()),
+        join(&|e| e.authority.as_str().to_string()),
         join(&|e| e.section.clone().unwrap_or_default()),
         join(&|e| e.quote.clone().unwrap_or_default()),
         join(&|e| e.url.clone().unwrap_or_default()),

@@ -9,8 +9,9 @@
 //! network loads as a second line of defence.
 
 use super::{Style, applies_to, cell_text, linkable, merged, offerings, scope_line, tags};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Evidence, Finding, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const CSS: &str = r#"
@@ -48,7 +49,7 @@ td.v .drivers { display: block; font-weight: normal; font-size: 12px; margin-top
 .v-go { background: var(--go-bg); color: var(--go); }
 .v-conditional { background: var(--conditional-bg); color: var(--conditional); }
 .v-hold { background: var(--hold-bg); color: var(--hold); }
-.v-no-go { background: var(--no-go-bg); color: var(--no-go); }
+.v-no-go, .v-error { background: var(--no-go-bg); color: var(--no-go); }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 13px;
   font-weight: 600; white-space: nowrap; }
 .legend { font-size: 13px; color: var(--muted); margin: 8px 0 0; }
@@ -195,7 +196,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                         }
                     }
                     p.legend {
-                        @for (v, what) in super::LEGEND {
+                        @for (v, what) in super::legend(eval) {
                             (badge(v, v.as_str())) (what) ". "
                         }
                         "(waiver): a waived finding. Under a non-go verdict: the rules that drive it."
@@ -254,7 +255,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     out
 }
 
-fn driving_rules(r: &crate::evaluation::OfferingResult) -> Vec<&str> {
+fn driving_rules(r: &crate::outcome::OfferingResult) -> Vec<&str> {
     let mut rules: Vec<&str> = Vec::new();
     for f in super::driving(r) {
         if !rules.contains(&f.rule.as_str()) {
@@ -311,7 +312,7 @@ fn finding(f: &Finding, at: &str) -> Markup {
 }
 
 fn claim(e: &Evidence) -> Markup {
-    let weak = !matches!(e.role.as_str(), "decides" | "conflicts");
+    let weak = !e.is_deciding();
     let value = match &e.value {
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
@@ -326,8 +327,8 @@ fn claim(e: &Evidence) -> Markup {
                 None => (doc),
             }
             @if let Some(s) = &e.section { " §" (s) }
-            " · " (e.authority.replace('_', " "))
-            " · " span.role { (e.role) } " "
+            " · " (e.authority.as_str().replace('_', " "))
+            " · " span.role { (e.role.as_str()) } " "
             code { (e.fact) } " = " (value)
             @if let Some(n) = &e.note { br; "Note: " (n) }
             br;

@@ -1,9 +1,15 @@
 //! `--format json`: the stable machine contract (see DESIGN.md).
 
-use crate::evaluation::Evaluation;
+use crate::diag::Diagnostic;
+use crate::outcome::Evaluation;
 
-pub fn render(eval: &Evaluation) -> Vec<u8> {
-    let mut out = serde_json::to_vec_pretty(eval).unwrap_or_default();
+/// The evaluation as pretty JSON. Serialization cannot fail for these types; if it ever did,
+/// the run must fail rather than print an empty document.
+pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Diagnostic> {
+    let mut out = serde_json::to_vec_pretty(eval).map_err(|e| {
+        Diagnostic::error(format!("cannot serialize the evaluation as JSON: {e}"))
+            .hint("this is a bug in diligence: please report it with the workspace")
+    })?;
     out.push(b'\n');
-    out
+    Ok(out)
 }

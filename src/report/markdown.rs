@@ -11,13 +11,14 @@ use super::{
     Style, applies_to, cell_text, deciding, document, drivers, linkable, merged, offerings,
     scope_line, tags, waiver_text,
 };
-use crate::evaluation::{Evaluation, Evidence, Finding, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::{Evaluation, Finding, Verdict};
 use std::fmt::Write;
 
 /// Escapes text for an inline position: newlines collapse to spaces, Markdown punctuation is
 /// backslash-escaped, `<`, `>` and `&` become entities, and a leading block marker is escaped.
 pub fn escape(text: &str) -> String {
-    let text = super::visible_controls(&text.split_whitespace().collect::<Vec<_>>().join(" "));
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut out = String::with_capacity(text.len() + 8);
     let chars: Vec<char> = text.chars().collect();
     let leading_digits = chars.iter().take_while(|c| c.is_ascii_digit()).count();
@@ -124,8 +125,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push('\n');
     }
     out.push('\n');
-    let legend: Vec<String> = super::LEGEND
-        .iter()
+    let legend: Vec<String> = super::legend(eval)
         .map(|(v, what)| format!("**{}**: {what}", v.as_str()))
         .collect();
     let _ = writeln!(
@@ -262,8 +262,12 @@ fn evidence(out: &mut String, e: &Evidence) {
     if let Some(s) = &e.section {
         let _ = write!(out, " §{}", escape(s));
     }
-    let _ = write!(out, " · {}", escape(&e.authority.replace('_', " ")));
-    if e.role == "conflicts" {
+    let _ = write!(
+        out,
+        " · {}",
+        escape(&e.authority.as_str().replace('_', " "))
+    );
+    if e.role == crate::model::resolve::Role::Conflicts {
         out.push_str(" · *conflicting*");
     }
     out.push('\n');
@@ -291,7 +295,11 @@ mod tests {
         assert_eq!(escape("2.3.3"), "2.3.3");
         assert_eq!(escape("line\nbreak"), "line break");
         assert_eq!(escape("$x$ ~y~"), "\\$x\\$ \\~y\\~");
-        assert_eq!(escape("\u{1b}[2J"), "␛\\[2J");
+        // Escape sequences are cleaned by the sanitizer every human output passes through.
+        assert_eq!(
+            crate::report::sanitize::clean(&escape("\u{1b}[2J")),
+            "␛\\[2J"
+        );
     }
 
     #[test]

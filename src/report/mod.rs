@@ -6,14 +6,19 @@
 //! non-go cell; the helpers they share live here so that they cannot drift apart.
 
 pub mod csv;
+pub mod diff;
+pub mod explain;
 pub mod html;
 pub mod json;
 pub mod markdown;
+pub mod sanitize;
 pub mod table;
+pub mod testrun;
 pub mod xlsx;
 
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Evidence, Finding, OfferingResult, Verdict};
+use crate::model::resolved::Evidence;
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 
 /// Options shared by the human formats.
 #[derive(Debug, Clone, Default)]
@@ -31,10 +36,7 @@ pub struct Style {
 /// The claims that decide (or conflict on) the facts a finding cites: its citations. Outvoted,
 /// agreeing and unverified claims are kept in the JSON and in the xlsx Evidence sheet.
 pub fn deciding(f: &Finding) -> impl Iterator<Item = &Evidence> {
-    f.evidence
-        .iter()
-        .map(|e| &**e)
-        .filter(|e| matches!(e.role.as_str(), "decides" | "conflicts"))
+    f.evidence.iter().map(|e| &**e).filter(|e| e.is_deciding())
 }
 
 /// The document a claim quotes: its title, else the source id, else "unsupported value".
@@ -266,24 +268,6 @@ pub fn applies_to(classes: &[&str], all: &[String]) -> String {
     classes.join(", ")
 }
 
-/// Control characters other than newline made visible (U+2400 pictures), so that a profile or
-/// rule cannot send escape sequences to a terminal (clear the screen, recolour, retitle the
-/// window) through the table or a Markdown file shown with `cat`.
-pub fn visible_controls(text: &str) -> String {
-    if !text.chars().any(|c| c.is_control() && c != '\n') {
-        return text.to_string();
-    }
-    text.chars()
-        .map(|c| match c {
-            '\n' => c,
-            '\u{0}'..='\u{1f}' => char::from_u32(0x2400 + c as u32).unwrap_or('?'),
-            '\u{7f}' => '␡',
-            c if c.is_control() => '?',
-            c => c,
-        })
-        .collect()
-}
-
 /// Whether a url may become a link: only http(s), so that a profile cannot smuggle a
 /// `javascript:` or `data:` link into a report.
 pub fn linkable(url: &str) -> bool {
@@ -304,12 +288,24 @@ pub fn scope_line(eval: &Evaluation) -> String {
 }
 
 /// What each verdict means, for the legend under the matrix.
-pub const LEGEND: [(Verdict, &str); 4] = [
+const LEGEND: [(Verdict, &str); 5] = [
+    (
+        Verdict::Error,
+        "a rule failed: the cell cannot be trusted (see the errors)",
+    ),
     (Verdict::NoGo, "a requirement is not met"),
     (Verdict::Hold, "questions outstanding"),
     (Verdict::Conditional, "go once the actions are done"),
     (Verdict::Go, "no requirement stands in the way"),
 ];
+
+/// The legend under the matrix: what each verdict means (`error` only when a cell has it).
+pub fn legend(eval: &Evaluation) -> impl Iterator<Item = (Verdict, &'static str)> + '_ {
+    let has_error = eval.results.iter().any(|r| r.verdict == Verdict::Error);
+    LEGEND
+        .into_iter()
+        .filter(move |(v, _)| *v != Verdict::Error || has_error)
+}
 
 #[cfg(test)]
 mod tests {

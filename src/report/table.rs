@@ -4,8 +4,8 @@
 //! Colour only when asked ([`Style::color`]); the width is the terminal's, or 120 when piped.
 
 use super::{Style, applies_to, drivers, merged, offerings, scope_line, tags, waiver_text};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Finding, Verdict};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, Verdict};
 use comfy_table::{
     Attribute, Cell, Color, ColumnConstraint, ContentArrangement, Table, Width, presets,
 };
@@ -21,7 +21,7 @@ pub fn verdict_color(v: Verdict) -> Color {
         Verdict::Go => Color::Green,
         Verdict::Conditional => Color::Yellow,
         Verdict::Hold => Color::Magenta,
-        Verdict::NoGo => Color::Red,
+        Verdict::NoGo | Verdict::Error => Color::Red,
     }
 }
 
@@ -37,7 +37,7 @@ fn level_color(l: Level) -> Color {
 
 fn verdict_cell(text: String, v: Verdict) -> Cell {
     let cell = Cell::new(text).fg(verdict_color(v));
-    if v == Verdict::NoGo {
+    if v >= Verdict::NoGo {
         cell.add_attribute(Attribute::Bold)
     } else {
         cell
@@ -132,10 +132,9 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     }
     out.push_str(&matrix.trim_fmt());
     out.push('\n');
-    let legend: Vec<String> = super::LEGEND
-        .iter()
+    let legend: Vec<String> = super::legend(eval)
         .filter(|(v, _)| *v != Verdict::Go)
-        .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(*v), style)))
+        .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(v), style)))
         .collect();
     let mut legend = legend;
     legend.push("(waiver) = a waived finding".to_string());
@@ -329,13 +328,14 @@ fn wrap_items(items: &[String], sep: &str, width: u16) -> String {
     out
 }
 
-/// The evaluation with every text cleaned of control characters.
+/// The evaluation with every text cleaned by the sanitizer. The table cleans its content
+/// rather than its output, which carries the colours it adds itself.
 fn printable(eval: &Evaluation) -> Evaluation {
     let mut e = eval.clone();
-    let fix = |s: &mut String| *s = super::visible_controls(s);
+    let fix = |s: &mut String| *s = super::sanitize::clean(s).into_owned();
     let fix_opt = |s: &mut Option<String>| {
         if let Some(s) = s {
-            *s = super::visible_controls(s);
+            *s = super::sanitize::clean(s).into_owned();
         }
     };
     fix(&mut e.policy);
@@ -366,7 +366,9 @@ fn printable(eval: &Evaluation) -> Evaluation {
             for ev in &mut f.evidence {
                 let ev = std::sync::Arc::make_mut(ev);
                 fix_opt(&mut ev.source);
+                fix_opt(&mut ev.title);
                 fix_opt(&mut ev.section);
+                fix_opt(&mut ev.quote);
             }
         }
     }

@@ -11,8 +11,8 @@
 //! stays text. Only http(s) urls become hyperlinks.
 
 use super::{applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
-use crate::engine::Level;
-use crate::evaluation::{Evaluation, Verdict};
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Verdict};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
     Worksheet, XlsxError,
@@ -70,7 +70,7 @@ fn verdict_colors(v: Verdict) -> (u32, u32) {
         Verdict::Go => (0xC6EFCE, 0x006100),
         Verdict::Conditional => (0xFFEB9C, 0x9C5700),
         Verdict::Hold => (0xE4DFEC, 0x5B2C6F),
-        Verdict::NoGo => (0xFFC7CE, 0x9C0006),
+        Verdict::NoGo | Verdict::Error => (0xFFC7CE, 0x9C0006),
     }
 }
 
@@ -120,7 +120,7 @@ impl Formats {
             .clone()
             .set_background_color(Color::RGB(fill))
             .set_font_color(Color::RGB(font));
-        if v == Verdict::NoGo { f.set_bold() } else { f }
+        if v >= Verdict::NoGo { f.set_bold() } else { f }
     }
 }
 
@@ -266,7 +266,7 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
 
     // Legend.
     row += 1;
-    for (v, what) in super::LEGEND {
+    for (v, what) in super::legend(eval) {
         put(ws, row, 0, v.as_str(), &fm.verdict(v))?;
         ws.write_string(row, 1, what)?;
         row += 1;
@@ -338,9 +338,9 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
                     &r.classification,
                     &f.rule,
                     &e.fact,
-                    &e.role,
+                    e.role.as_str(),
                     &value,
-                    &e.authority,
+                    e.authority.as_str(),
                     e.title.as_deref().or(e.source.as_deref()).unwrap_or(""),
                     e.section.as_deref().unwrap_or(""),
                     e.quote.as_deref().unwrap_or(""),

@@ -1,0 +1,306 @@
+//! `diligence extract VENDOR SOURCE`: candidate claims cut from a source's snapshot.
+
+use super::{Global, Outcome, write_stdout};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::intake::extract::{self, Candidate};
+use crate::model::profile::{self, Verification};
+use crate::model::profile_edit::{self, scalar};
+use crate::model::vocabulary::{self, fact_spec};
+use crate::model::yaml;
+use clap::{Args, ValueEnum};
+use std::fmt::Write as _;
+use std::process::ExitCode;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Yaml,
+    Json,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// The vendor id
+    pub vendor: String,
+    /// The source id whose snapshot is searched
+    pub source: String,
+    /// The offering the drafts go to with --write (default: the profile's only offering)
+    #[arg(long, value_name = "O")]
+    pub offering: Option<String>,
+    /// Only these facts (default: every fact of the vocabulary)
+    #[arg(long = "fact", value_name = "F")]
+    pub facts: Vec<String>,
+    /// Output format
+    #[arg(long, value_enum, default_value_t = ExtractFormat::Yaml)]
+    pub format: ExtractFormat,
+    /// Add the best candidate of each fact with a value to the profile, marked `draft: true`
+    #[arg(long)]
+    pub write: bool,
+}
+
+pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
+    let root = &global.dir;
+    super::snapshot::check_workspace(root)?;
+    crate::intake::check_id("vendor", &args.vendor)?;
+    let shown = format!("vendors/{}/profile.yaml", args.vendor);
+    if !root.join(&shown).is_file() {
+        return Err(Diagnostic::error(format!("vendor `{}` has no profile", args.vendor))
+            .hint(format!(
+                "archive its documents first: `diligence snapshot {} SOURCE FILE --authority A`",
+                args.vendor
+            ))
+            .into());
+    }
+    let (profile, problems) = crate::model::evidence::load(root, &args.vendor);
+    let Some(profile) = profile else {
+        return Err(super::Failure(problems));
+    };
+    let Some(source) = profile.source(&args.source) else {
+        let ids: Vec<&str> = profile.sources.iter().map(|s| s.id.as_str()).collect();
+        return Err(Diagnostic::error(format!(
+            "vendor `{}` has no source `{}`",
+            args.vendor, args.source
+        ))
+        .in_file(shown)
+        .hint(
+            did_you_mean(&args.source, ids.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "sources: {}",
+                    if ids.is_empty() {
+                        "none".to_string()
+                    } else {
+                        ids.join(", ")
+                    }
+                )
+            }),
+        )
+        .into());
+    };
+    let Some(snapshot) = &source.snapshot else {
+        return Err(
+            Diagnostic::error(format!("source `{}` has no snapshot to read", args.source))
+                .in_file(shown)
+                .at(source.at)
+                .hint("archive the document with `diligence snapshot`")
+                .into(),
+        );
+    };
+    let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
+    let text = yaml::read_text(
+        &root.join("vendors").join(&args.vendor).join(snapshot),
+        &snap_shown,
+        crate::model::evidence::MAX_SNAPSHOT_BYTES,
+    )?;
+    let facts: Vec<&str> =
+        if args.facts.is_empty() {
+            extract::all_facts()
+        } else {
+            let mut out = Vec::new();
+            for f in &args.facts {
+                match fact_spec(f) {
+                    Some(spec) => out.push(spec.name),
+                    None => {
+                        return Err(
+                            Diagnostic::error(format!("--fact `{f}` is not a fact name"))
+                                .hint(did_you_mean(f, vocabulary::fact_names()).unwrap_or_else(
+                                    || "see `diligence schema profile` for the fact names".into(),
+                                ))
+                                .into(),
+                        );
+                    }
+                }
+            }
+            out
+        };
+    let candidates = extract::find(&text, &facts);
+
+    if args.write {
+        return write(root, &profile, &shown, &args, &candidates);
+    }
+    let out = match args.format {
+        ExtractFormat::Json => {
+            let mut s = serde_json::to_string_pretty(&candidates).unwrap_or_default();
+            s.push('\n');
+            s
+        }
+        ExtractFormat::Yaml => yaml_list(&candidates, &args.source),
+    };
+    write_stdout(out.as_bytes())?;
+    let missing: Vec<&str> = facts
+        .iter()
+        .filter(|f| !candidates.iter().any(|c| c.fact == **f))
+        .copied()
+        .collect();
+    if !missing.is_empty() {
+        eprintln!("no clause found for: {}", missing.join(", "));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn yaml_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => scalar(s),
+        serde_json::Value::Array(items) => {
+            format!(
+                "[{}]",
+                items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")
+            )
+        }
+        other => other.to_string(),
+    }
+}
+
+/// Candidates as YAML claims, grouped by fact, ready to review and paste.
+fn yaml_list(candidates: &[Candidate], source: &str) -> String {
+    let mut out = String::from(
+        "# Candidate claims, best first. Confirm each against the document before use.\n",
+    );
+    let mut last = "";
+    for c in candidates {
+        if c.fact != last {
+            let _ = writeln!(out, "{}:", c.fact);
+            last = &c.fact;
+        }
+        let _ = writeln!(
+            out,
+            "  - value: {}   # score {}",
+            yaml_value(&c.value),
+            c.score
+        );
+        let _ = writeln!(out, "    source: {source}");
+        if let Some(s) = &c.section {
+            let _ = writeln!(out, "    section: {}", serde_json::Value::from(s.as_str()));
+        }
+        let _ = writeln!(
+            out,
+            "    quote: {}",
+            serde_json::Value::from(c.quote.as_str())
+        );
+        if let Some(q) = &c.question {
+            let _ = writeln!(out, "    # no value stated unambiguously; ask: {q}");
+        }
+    }
+    out
+}
+
+fn write(
+    root: &std::path::Path,
+    profile: &profile::Profile,
+    shown: &str,
+    args: &ExtractArgs,
+    candidates: &[Candidate],
+) -> Outcome {
+    let offering = match &args.offering {
+        Some(o) => profile.offering(o).ok_or_else(|| {
+            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", args.vendor))
+                .in_file(shown.to_string())
+                .hint(format!(
+                    "offerings: {}",
+                    profile
+                        .offerings
+                        .iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+        })?,
+        None => match profile.offerings.as_slice() {
+            [only] => only,
+            many => {
+                return Err(Diagnostic::error(
+                    "say which offering the drafts are for with --offering",
+                )
+                .hint(format!(
+                    "offerings: {}",
+                    many.iter()
+                        .map(|o| o.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .into());
+            }
+        },
+    };
+    let path = root.join(shown);
+    let old = yaml::read_text(&path, shown, yaml::MAX_YAML_BYTES)?;
+    let mut text = old.clone();
+    let mut added = Vec::new();
+    let mut skipped = Vec::new();
+    // In vocabulary order, as `find` returns them.
+    let mut facts: Vec<&str> = candidates.iter().map(|c| c.fact.as_str()).collect();
+    facts.dedup();
+    for fact in facts {
+        let Some(best) = candidates
+            .iter()
+            .find(|c| c.fact == fact && !c.value.is_null())
+        else {
+            skipped.push(format!("{fact} (no value stated unambiguously)"));
+            continue;
+        };
+        if let Some(existing) = offering.facts.get(fact)
+            && existing
+                .claims
+                .iter()
+                .any(|c| c.source.as_deref() == Some(args.source.as_str()) || c.source.is_none())
+        {
+            skipped.push(format!(
+                "{fact} (already has a claim from this source, or a bare value)"
+            ));
+            continue;
+        }
+        let mut claim = vec![
+            ("value", yaml_value(&best.value)),
+            ("source", scalar(&args.source)),
+        ];
+        if let Some(s) = &best.section {
+            claim.push(("section", serde_json::Value::from(s.as_str()).to_string()));
+        }
+        claim.push((
+            "quote",
+            serde_json::Value::from(best.quote.as_str()).to_string(),
+        ));
+        claim.push(("draft", "true".to_string()));
+        text = profile_edit::add_claim(&text, shown, &offering.id, fact, &claim)?;
+        added.push(fact.to_string());
+    }
+    if added.is_empty() {
+        eprintln!("nothing to add; skipped: {}", skipped.join(", "));
+        return Ok(ExitCode::SUCCESS);
+    }
+    // The drafts must load and verify like any claim before the file is replaced.
+    let (after, _) = crate::model::evidence::from_text(&text, root, &args.vendor);
+    let failed = after.as_ref().is_none_or(|p| {
+        p.offering(&offering.id).is_none_or(|o| {
+            added.iter().any(|f| {
+                o.facts.get(f).is_none_or(|fact| {
+                    fact.claims
+                        .iter()
+                        .any(|c| c.draft && matches!(c.verification, Verification::Failed { .. }))
+                })
+            })
+        })
+    });
+    if failed {
+        return Err(Diagnostic::error(
+            "the drafted claims did not load or verify; profile.yaml was left untouched",
+        )
+        .in_file(shown.to_string())
+        .hint("run without --write and add the claims by hand")
+        .into());
+    }
+    crate::intake::write_atomically(&path, &text)?;
+    eprintln!(
+        "added {} draft claim{} to {}/{}: {}",
+        added.len(),
+        if added.len() == 1 { "" } else { "s" },
+        args.vendor,
+        offering.id,
+        added.join(", ")
+    );
+    if !skipped.is_empty() {
+        eprintln!("skipped: {}", skipped.join(", "));
+    }
+    eprintln!(
+        "drafts never count: read each quote, then delete its `draft: true` line or the claim (`diligence check` lists them)"
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,183 @@
+//! `diligence import ota`: archive versions of a document from an Open Terms Archive clone.
+
+use super::snapshot::{check_authority, check_workspace};
+use super::{Global, Outcome};
+use crate::diag::Diagnostic;
+use crate::intake::ota::{self, Repo};
+use crate::intake::{self, Record};
+use crate::model::profile_edit;
+use clap::{Args, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct ImportArgs {
+    #[command(subcommand)]
+    pub from: ImportFrom,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportFrom {
+    /// From a local clone of an Open Terms Archive versions repository
+    #[command(after_help = "Examples:
+  git clone https://github.com/OpenTermsArchive/genai-eu-versions /tmp/ota
+  diligence import ota --repo /tmp/ota --service 'Le Chat' --document 'Commercial Terms' mistral commercial-terms
+  diligence import ota --repo /tmp/ota --service 'Le Chat' --document 'Commercial Terms' mistral commercial-terms --at 2026-01-05
+  diligence import ota --repo /tmp/ota --service Perplexity --document 'Terms of Service' perplexity terms --all")]
+    Ota(OtaArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct OtaArgs {
+    /// The versions repository (a local git clone)
+    #[arg(long, value_name = "PATH")]
+    pub repo: PathBuf,
+    /// The service: a top-level folder of the repository (e.g. "Le Chat")
+    #[arg(long, value_name = "NAME")]
+    pub service: String,
+    /// The terms type: a file of that folder without `.md` (e.g. "Commercial Terms")
+    #[arg(long, value_name = "TYPE")]
+    pub document: String,
+    /// The vendor id (its profile is created when it has none)
+    pub vendor: String,
+    /// The source id in the profile's `sources:`
+    pub source: String,
+    /// Archive the version in force on this day: YYYY-MM-DD (default: the latest)
+    #[arg(long, value_name = "YYYY-MM-DD", conflicts_with = "all")]
+    pub at: Option<String>,
+    /// Archive every recorded version (for history and `diff`); the profile cites the latest
+    #[arg(long)]
+    pub all: bool,
+    /// The source's authority (default: from the terms type, e.g. contract for terms)
+    #[arg(long, value_name = "A")]
+    pub authority: Option<String>,
+    /// The source's title (default for a new source: "<service> <terms type>")
+    #[arg(long, value_name = "T")]
+    pub title: Option<String>,
+}
+
+pub fn run(global: &Global, args: ImportArgs) -> Outcome {
+    match args.from {
+        ImportFrom::Ota(a) => ota_import(global, a),
+    }
+}
+
+fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
+    let root = &global.dir;
+    check_workspace(root)?;
+    intake::check_id("vendor", &args.vendor)?;
+    intake::check_id("source", &args.source)?;
+    if let Some(a) = &args.authority {
+        check_authority(a)?;
+    }
+    let at = args
+        .at
+        .as_deref()
+        .map(|d| intake::parse_date_arg("--at", d))
+        .transpose()?;
+    let repo = Repo::open(&args.repo)?;
+    let path = repo.document_path(&args.service, &args.document)?;
+    let versions = repo.versions(&path)?;
+    let cited = match at {
+        Some(date) => ota::version_at(&versions, date, &path)?,
+        None => versions.last().ok_or_else(|| {
+            Diagnostic::error(format!("{path} has no recorded version in the history"))
+        })?,
+    };
+    let chosen: Vec<&ota::Version> = if args.all {
+        versions.iter().collect()
+    } else {
+        vec![cited]
+    };
+
+    let vendor_dir = root.join("vendors").join(&args.vendor);
+    let shown = format!("vendors/{}/profile.yaml", args.vendor);
+    let existing = std::fs::read_to_string(vendor_dir.join("profile.yaml")).ok();
+    let is_new_source = existing
+        .as_deref()
+        .and_then(|t| profile_edit::source_field(t, &shown, &args.source, "authority"))
+        .is_none();
+    let repository = repo.name();
+
+    let (archived, written) =
+        ota::archive_versions(&repo, &path, &chosen, &vendor_dir, &args.source)?;
+    let Some((_, stored)) = archived.iter().find(|(v, _)| v.commit == cited.commit) else {
+        ota::undo(&written);
+        return Err(Diagnostic::error("internal: the cited version was not archived").into());
+    };
+
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    if let Some(t) = args.title.clone().or_else(|| {
+        is_new_source.then(|| format!("{} {} (Open Terms Archive)", args.service, args.document))
+    }) {
+        fields.push(("title", t));
+    }
+    if let Some(a) = args
+        .authority
+        .clone()
+        .or_else(|| is_new_source.then(|| ota::default_authority(&args.document).to_string()))
+    {
+        fields.push(("authority", a));
+    }
+    fields.extend([
+        ("retrieved", cited.date.to_string()),
+        ("snapshot", stored.rel.clone()),
+        ("sha256", stored.sha256.clone()),
+        ("archive_repository", repository.clone()),
+        ("archive_path", path.clone()),
+        ("archive_commit", cited.commit.clone()),
+        ("archive_recorded", cited.date.to_string()),
+    ]);
+    let record = Record {
+        vendor: &args.vendor,
+        source: &args.source,
+        fields,
+        remove: Vec::new(),
+    };
+    let profile = match intake::plan_profile(root, &record, || {
+        super::author::vendor_skeleton(&args.vendor)
+    }) {
+        Ok(p) => p,
+        Err(e) => {
+            ota::undo(&written);
+            return Err(e.into());
+        }
+    };
+    let lines: Vec<String> = archived
+        .iter()
+        .map(|(v, s)| ota::notice_line(&s.rel, &path, v, &repository))
+        .collect();
+    let notice = match ota::write_notice(&vendor_dir, &lines) {
+        Ok(n) => n,
+        Err(e) => {
+            ota::undo(&written);
+            return Err(e.into());
+        }
+    };
+    if let Err(e) = intake::commit(&vendor_dir, &[], Some(&profile)) {
+        ota::undo(&written);
+        ota::restore_notice(&vendor_dir, notice);
+        return Err(e.into());
+    }
+
+    for (v, s) in &archived {
+        eprintln!(
+            "{} vendors/{}/{}  ({}, recorded {}, commit {})",
+            if s.new {
+                "archived"
+            } else {
+                "already archived"
+            },
+            args.vendor,
+            s.rel,
+            v.kind(),
+            v.date,
+            v.short()
+        );
+    }
+    eprintln!(
+        "source `{}` in {} cites {} (recorded {}); attribution in vendors/{}/NOTICE.md",
+        args.source, profile.shown, stored.rel, cited.date, args.vendor
+    );
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,525 @@
+//! The one evaluation path: an offering at a classification, against the rules. `evaluate`,
+//! `explain`, `test` and `diff` all call [`evaluate_cell`] (through [`evaluate`] for many
+//! offerings), so a verdict is the same wherever it is shown.
+
+pub mod checks;
+
+use crate::diag::{Diagnostic, Pos};
+use crate::engine::facts::FactTable;
+use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
+use crate::model::checks::Check;
+use crate::model::policy::{Policy, Requirements};
+use crate::model::profile::{Offering, Profile};
+use crate::model::resolve::Freshness;
+use crate::model::resolved::ResolvedOffering;
+use crate::outcome::{Evaluation, Finding, Level, OfferingResult, RuleError, Verdict, WaiverInfo};
+use jiff::civil::Date;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+/// What every cell of a run shares: the rules, the policy, the data tags and the date.
+pub struct Context<'a> {
+    pub rules: &'a RuleSet,
+    pub policy: &'a Policy,
+    pub tags: &'a [String],
+    pub today: Date,
+    /// The rule scripts and the policy's evidence checks, in id order: the order of findings.
+    steps: Vec<Step<'a>>,
+}
+
+/// One rule of a run: a script, or a built-in evidence check the policy turned on.
+#[derive(Clone, Copy)]
+enum Step<'a> {
+    Script(&'a Rule),
+    Check(&'static Check, Pos),
+}
+
+impl Step<'_> {
+    fn id(&self) -> &str {
+        match self {
+            Step::Script(r) => &r.id,
+            Step::Check(c, _) => c.id,
+        }
+    }
+}
+
+impl<'a> Context<'a> {
+    pub fn new(rules: &'a RuleSet, policy: &'a Policy, tags: &'a [String], today: Date) -> Self {
+        let mut steps: Vec<Step> = rules.rules.iter().map(Step::Script).collect();
+        steps.extend(
+            policy
+                .evidence_checks
+                .iter()
+                .map(|(c, at)| Step::Check(c, *at)),
+        );
+        steps.sort_by(|a, b| a.id().cmp(b.id()));
+        Context {
+            rules,
+            policy,
+            tags,
+            today,
+            steps,
+        }
+    }
+
+    /// The ids of every rule this run applies, in order (scripts and evidence checks).
+    pub fn rule_ids(&self) -> Vec<String> {
+        self.steps.iter().map(|s| s.id().to_string()).collect()
+    }
+
+    /// Whether a rule (script or check) of this id runs.
+    pub fn has_rule(&self, id: &str) -> bool {
+        self.steps.iter().any(|s| s.id() == id)
+    }
+
+    /// A rule's title and rationale (the `//!` header of a script).
+    pub fn rule_text(&self, id: &str) -> (String, String) {
+        match self.steps.iter().find(|s| s.id() == id) {
+            Some(Step::Script(r)) => (r.title.clone(), r.rationale.clone()),
+            Some(Step::Check(c, _)) => (c.title.to_string(), c.rationale.to_string()),
+            None => Default::default(),
+        }
+    }
+}
+
+/// One offering, ready to be evaluated at any classification: its facts resolved once.
+pub struct Prepared<'a> {
+    pub profile: &'a Profile,
+    pub offering: &'a Offering,
+    pub resolved: Arc<ResolvedOffering>,
+    /// The Rhai view of the facts, or why it could not be built.
+    table: Result<Arc<FactTable>, String>,
+}
+
+impl<'a> Prepared<'a> {
+    pub fn new(ctx: &Context, profile: &'a Profile, offering: &'a Offering) -> Prepared<'a> {
+        let resolved = Arc::new(ResolvedOffering::build(
+            profile,
+            offering,
+            freshness(ctx.policy, ctx.today),
+        ));
+        let table = FactTable::build(Arc::clone(&resolved)).map(Arc::new);
+        Prepared {
+            profile,
+            offering,
+            resolved,
+            table,
+        }
+    }
+}
+
+/// What one rule did in one cell: for `explain`.
+#[derive(Debug, Clone)]
+pub struct RuleOutcome {
+    pub rule: String,
+    /// The facts the rule read, in order.
+    pub reads: Vec<String>,
+    /// Its findings (with evidence attached and waivers applied): this range of the cell's
+    /// `result.findings`.
+    pub findings: std::ops::Range<usize>,
+    /// What it printed (print/debug).
+    pub trace: Vec<String>,
+    pub error: Option<Diagnostic>,
+}
+
+/// One offering at one classification: the result that reports show, and each rule's part.
+#[derive(Debug, Clone)]
+pub struct Cell {
+    pub result: OfferingResult,
+    pub rules: Vec<RuleOutcome>,
+}
+
+/// Rules that failed during this run, with their first failure. A failed rule is not run
+/// again (a runaway rule would otherwise cost its deadline in every cell); the cells it then
+/// skips show `error` too.
+#[derive(Default)]
+pub struct Stopped(Mutex<BTreeMap<String, Diagnostic>>);
+
+impl Stopped {
+    fn get(&self, rule: &str) -> Option<Diagnostic> {
+        self.0.lock().ok().and_then(|m| m.get(rule).cloned())
+    }
+    fn record(&self, rule: &str, error: &Diagnostic) {
+        if let Ok(mut m) = self.0.lock() {
+            m.entry(rule.to_string()).or_insert_with(|| error.clone());
+        }
+    }
+    /// Each failed rule's first error.
+    pub fn errors(self) -> Vec<Diagnostic> {
+        self.0
+            .into_inner()
+            .map(|m| m.into_values().collect())
+            .unwrap_or_default()
+    }
+}
+
+/// Evaluates one offering at one classification with the rules `only` selects (all when None).
+pub fn evaluate_cell(
+    ctx: &Context,
+    prepared: &Prepared,
+    classification: &str,
+    requirements: &Requirements,
+    only: Option<&str>,
+    stopped: &Stopped,
+) -> Cell {
+    let (profile, offering) = (prepared.profile, prepared.offering);
+    let mut outcomes = Vec::new();
+    let mut findings = Vec::new();
+    let mut errors = Vec::new();
+    match &prepared.table {
+        Err(message) => errors.push(RuleError {
+            rule: "engine".into(),
+            message: message.clone(),
+            at: profile.file.clone(),
+        }),
+        Ok(table) => {
+            let bindings = Bindings {
+                profile,
+                offering,
+                policy: ctx.policy,
+                classification,
+                tags: ctx.tags,
+                requirements,
+                today: ctx.today,
+            };
+            let mut run = CellRun {
+                ctx,
+                prepared,
+                table,
+                requirements,
+                scope: bindings.scope(),
+                decisive: requirements.decisive_facts(),
+                stopped,
+                classification,
+            };
+            let selected = ctx
+                .steps
+                .iter()
+                .filter(|s| only.is_none_or(|o| o == s.id()));
+            for step in selected {
+                let (mut raised, outcome) = match *step {
+                    Step::Check(check, at) => run.check(check, at),
+                    Step::Script(rule) => run.script(rule),
+                };
+                apply_waivers(&mut raised, ctx, profile, offering, classification);
+                let start = findings.len();
+                findings.append(&mut raised);
+                if let Some(d) = &outcome.error {
+                    errors.push(RuleError {
+                        rule: outcome.rule.clone(),
+                        message: d.message.clone(),
+                        at: d.location(),
+                    });
+                }
+                outcomes.push(RuleOutcome {
+                    findings: start..findings.len(),
+                    ..outcome
+                });
+            }
+        }
+    }
+    let verdict = if errors.is_empty() {
+        Verdict::of(&findings)
+    } else {
+        Verdict::Error
+    };
+    Cell {
+        result: OfferingResult {
+            vendor: profile.id.clone(),
+            vendor_name: profile.name.clone(),
+            offering: offering.id.clone(),
+            offering_name: offering.name.clone(),
+            tier: offering.tier.clone(),
+            classification: classification.to_string(),
+            tags: ctx.tags.to_vec(),
+            verdict,
+            findings,
+            errors,
+        },
+        rules: outcomes,
+    }
+}
+
+/// One cell in progress: what its rules share (the Rhai scope is built once per cell).
+struct CellRun<'a> {
+    ctx: &'a Context<'a>,
+    prepared: &'a Prepared<'a>,
+    table: &'a Arc<FactTable>,
+    requirements: &'a Requirements,
+    scope: rhai::Scope<'static>,
+    decisive: Arc<[&'static str]>,
+    stopped: &'a Stopped,
+    classification: &'a str,
+}
+
+impl CellRun<'_> {
+    /// A built-in evidence check: its findings are located at the policy line naming it.
+    fn check(&mut self, check: &'static Check, at: Pos) -> (Vec<Finding>, RuleOutcome) {
+        let raised_at = format!("{}:{}", self.ctx.policy.file, at.line);
+        let raw = checks::run(
+            check,
+            &self.prepared.resolved,
+            self.ctx.policy,
+            self.requirements,
+        );
+        let reads = raw.iter().flat_map(|f| f.facts.iter().cloned()).collect();
+        let findings = raw
+            .into_iter()
+            .map(|f| finding(check.id, &raised_at, f, self.table))
+            .collect();
+        (findings, outcome(check.id, reads, Vec::new(), None))
+    }
+
+    /// A rule script; a failure stops it for the rest of the run.
+    fn script(&mut self, rule: &Rule) -> (Vec<Finding>, RuleOutcome) {
+        if let Some(first) = self.stopped.get(&rule.id) {
+            let d = Diagnostic {
+                message: format!(
+                    "not run: the rule failed earlier in this run: {}",
+                    first.message
+                ),
+                ..first
+            };
+            return (
+                Vec::new(),
+                outcome(&rule.id, Vec::new(), Vec::new(), Some(d)),
+            );
+        }
+        let ctx = self.ctx;
+        match ctx
+            .rules
+            .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today)
+        {
+            Ok(record) => {
+                let findings = record
+                    .findings
+                    .into_iter()
+                    .map(|raw| {
+                        let at = format!("{}:{}", rule.file, raw.line);
+                        finding(&rule.id, &at, raw, self.table)
+                    })
+                    .collect();
+                (
+                    findings,
+                    outcome(&rule.id, record.reads, record.trace, None),
+                )
+            }
+            Err(d) => {
+                let (p, o) = (self.prepared.profile, self.prepared.offering);
+                let d = Diagnostic {
+                    message: format!(
+                        "{} (evaluating {}/{} at {})",
+                        d.message, p.id, o.id, self.classification
+                    ),
+                    ..d
+                };
+                self.stopped.record(&rule.id, &d);
+                (
+                    Vec::new(),
+                    outcome(&rule.id, Vec::new(), Vec::new(), Some(d)),
+                )
+            }
+        }
+    }
+}
+
+fn outcome(
+    rule: &str,
+    reads: Vec<String>,
+    trace: Vec<String>,
+    error: Option<Diagnostic>,
+) -> RuleOutcome {
+    RuleOutcome {
+        rule: rule.to_string(),
+        reads,
+        findings: 0..0,
+        trace,
+        error,
+    }
+}
+
+/// What to evaluate.
+pub struct Request<'a> {
+    pub policy: &'a Policy,
+    /// (profile, offering) pairs, in output order.
+    pub offerings: Vec<(&'a Profile, &'a Offering)>,
+    pub classes: Vec<String>,
+    pub tags: Vec<String>,
+    pub today: Date,
+    /// The timestamp written into the output.
+    pub generated: String,
+}
+
+/// Offerings are evaluated in fixed-size batches, in order: a rule that fails in one batch is
+/// stopped for the batches after it. The size is fixed (not the thread count), so which cells a
+/// stopped rule skips, and so the report, is the same on any machine.
+const BATCH: usize = 16;
+
+/// Evaluates every requested offering at every requested classification. A rule that fails
+/// makes its cells `error`; the rest of the report is complete. The second value lists each
+/// failed rule's first error once.
+pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
+    let ctx = Context::new(rules, req.policy, &req.tags, req.today);
+    let requirements: Vec<(&String, Requirements)> = req
+        .classes
+        .iter()
+        .map(|c| (c, req.policy.requirements(c, &req.tags)))
+        .collect();
+    let stopped = Stopped::default();
+    let mut results = Vec::with_capacity(req.offerings.len() * requirements.len());
+    for batch in req.offerings.chunks(BATCH) {
+        let cells: Vec<Vec<OfferingResult>> = batch
+            .par_iter()
+            .map(|(profile, offering)| {
+                let prepared = Prepared::new(&ctx, profile, offering);
+                requirements
+                    .iter()
+                    .map(|(class, reqs)| {
+                        evaluate_cell(&ctx, &prepared, class, reqs, None, &stopped).result
+                    })
+                    .collect()
+            })
+            .collect();
+        results.extend(cells.into_iter().flatten());
+    }
+    let evaluation = Evaluation {
+        policy: req.policy.name.clone(),
+        organization: req.policy.organization.clone(),
+        generated: req.generated.clone(),
+        today: req.today.to_string(),
+        classifications: req.classes.clone(),
+        rules: ctx.rule_ids(),
+        results,
+        warnings: expired_waivers(req.policy, req.today),
+    };
+    (evaluation, stopped.errors())
+}
+
+/// The date before which evidence is stale under the policy.
+pub fn freshness(policy: &Policy, today: Date) -> Freshness {
+    Freshness {
+        oldest_fresh: policy
+            .evidence_max_age_days
+            .and_then(|days| today.checked_sub(jiff::Span::new().days(days)).ok()),
+    }
+}
+
+/// A raised finding with the evidence of the facts it cites attached. `raised_at` is the
+/// script line (or the policy line that turns a check on).
+fn finding(rule: &str, raised_at: &str, raw: RawFinding, table: &FactTable) -> Finding {
+    let resolved = &table.resolved;
+    let mut facts = Vec::with_capacity(raw.facts.len());
+    // Exactly as many entries as the cited facts have claims: findings are kept until the report
+    // is written, and a growing Vec would leave unused slots in each.
+    let claims = raw
+        .facts
+        .iter()
+        .filter_map(|name| resolved.get(name))
+        .map(|f| f.evidence.len())
+        .sum();
+    let mut evidence = Vec::with_capacity(claims);
+    for name in &raw.facts {
+        facts.push((
+            name.clone(),
+            resolved.value(name).cloned().unwrap_or(Value::Null),
+        ));
+        if let Some(fact) = resolved.get(name) {
+            evidence.extend(fact.evidence.iter().cloned());
+        }
+    }
+    facts.sort_by(|a, b| a.0.cmp(&b.0));
+    facts.dedup_by(|a, b| a.0 == b.0);
+    let (level, message, action) = if raw.level == Level::Block
+        && rests_on_leads(&raw.facts, resolved)
+    {
+        (
+                Level::Hold,
+                format!(
+                    "{} (only a third-party analysis or an unsupported value says so: a lead, not a decision)",
+                    raw.message
+                ),
+                Some(
+                    format!(
+                        "Confirm it in the vendor's own terms, DPA or documentation before deciding. {}",
+                        raw.action.unwrap_or_default()
+                    )
+                    .trim_end()
+                    .to_string(),
+                ),
+            )
+    } else {
+        (raw.level, raw.message, raw.action)
+    };
+    Finding {
+        rule: rule.to_string(),
+        level,
+        message,
+        action,
+        waived: None,
+        facts,
+        evidence,
+        raised_at: raised_at.to_string(),
+    }
+}
+
+/// Whether every cited fact that has a value rests only on third-party or unsupported claims.
+/// Such evidence is a lead: a block on it alone is reported as a hold.
+fn rests_on_leads(facts: &[String], resolved: &ResolvedOffering) -> bool {
+    let mut authorities = facts
+        .iter()
+        .filter(|f| resolved.value(f).is_some())
+        .filter_map(|f| resolved.authority(f))
+        .peekable();
+    authorities.peek().is_some() && authorities.all(|a| !a.is_first_party())
+}
+
+fn apply_waivers(
+    findings: &mut [Finding],
+    ctx: &Context,
+    profile: &Profile,
+    offering: &Offering,
+    class: &str,
+) {
+    for f in findings.iter_mut() {
+        if f.level < Level::Condition {
+            continue; // nothing to waive
+        }
+        if let Some(w) = ctx
+            .policy
+            .waivers
+            .iter()
+            .find(|w| w.live(ctx.today) && w.matches(&f.rule, &profile.id, &offering.id, class))
+        {
+            f.waived = Some(WaiverInfo {
+                reason: w.reason.clone(),
+                approved_by: w.approved_by.clone(),
+                expires: w.expires.to_string(),
+            });
+        }
+    }
+}
+
+fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
+    policy
+        .waivers
+        .iter()
+        .filter(|w| !w.live(today))
+        .map(|w| {
+            format!(
+                "{}:{}:{}: waiver of rule `{}` for {}{} expired on {} and is ignored",
+                policy.file,
+                w.at.line,
+                w.at.column,
+                w.rule,
+                w.vendor,
+                w.offering
+                    .as_deref()
+                    .map(|o| format!("/{o}"))
+                    .unwrap_or_default(),
+                w.expires
+            )
+        })
+        .collect()
+}

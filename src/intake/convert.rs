@@ -1,0 +1,484 @@
+//! Documents to Markdown: HTML through htmd, PDF through pdf-extract, Markdown and plain text as
+//! they are. The result is what quotes are checked against, so it keeps headings and clause
+//! numbers and drops what is not the document (scripts, styles, navigation, running headers).
+
+use crate::diag::Diagnostic;
+use std::collections::HashMap;
+
+/// What a document was, as far as conversion is concerned.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    Html,
+    Pdf,
+    Text,
+}
+
+impl Kind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Html => "HTML",
+            Kind::Pdf => "PDF",
+            Kind::Text => "text",
+        }
+    }
+}
+
+/// A converted document.
+#[derive(Debug)]
+pub struct Converted {
+    pub kind: Kind,
+    pub markdown: String,
+    /// The document's own title (HTML `<title>`, else the first heading), for a new source.
+    pub title: Option<String>,
+}
+
+/// Elements that are never part of the terms themselves.
+const SKIPPED_TAGS: [&str; 13] = [
+    "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "svg", "iframe",
+    "template", "head", "select",
+];
+
+/// Converts a document. `name` is the file name or URL shown in messages; `content_type` is the
+/// HTTP Content-Type when the document was fetched.
+pub fn convert(
+    bytes: &[u8],
+    name: &str,
+    content_type: Option<&str>,
+) -> Result<Converted, Diagnostic> {
+    let err = |msg: String, hint: &str| Diagnostic::error(msg).in_file(name.to_string()).hint(hint);
+    if bytes.starts_with(b"%PDF-") {
+        let markdown = pdf_to_text(bytes, name)?;
+        let title = first_heading(&markdown);
+        return Ok(Converted {
+            kind: Kind::Pdf,
+            markdown,
+            title,
+        });
+    }
+    if let Some(what) = binary_kind(bytes) {
+        return Err(err(
+            format!("{what}, not a document diligence can archive"),
+            "give an HTML page, a PDF with a text layer, a Markdown or a plain-text file",
+        ));
+    }
+    let mime = content_type
+        .and_then(|c| c.split(';').next())
+        .map(|m| m.trim().to_ascii_lowercase());
+    let lower = name.to_ascii_lowercase();
+    let by_name = [".html", ".htm", ".xhtml"]
+        .iter()
+        .any(|e| lower.ends_with(e));
+    let by_type = mime.as_deref().is_some_and(|m| m.contains("html"));
+    if by_type || by_name || looks_like_html(bytes) {
+        let html = decode_html(bytes, content_type, name)?;
+        let title = html_title(&html);
+        let converter = htmd::HtmlToMarkdown::builder()
+            .skip_tags(SKIPPED_TAGS.to_vec())
+            .build();
+        let markdown = converter.convert(&html).map_err(|e| {
+            err(
+                format!("cannot convert the HTML to Markdown: {e}"),
+                "save the page as Markdown or plain text and snapshot that",
+            )
+        })?;
+        let markdown = tidy(&markdown);
+        let title = title.or_else(|| first_heading(&markdown));
+        return Ok(Converted {
+            kind: Kind::Html,
+            markdown,
+            title,
+        });
+    }
+    let text =
+        std::str::from_utf8(bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes)).map_err(|e| {
+            err(
+                format!(
+                    "the text is not UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ),
+                "convert the file to UTF-8 first (e.g. `iconv -f latin1 -t utf-8`)",
+            )
+        })?;
+    let markdown = tidy(text);
+    Ok(Converted {
+        kind: Kind::Text,
+        title: first_heading(&markdown),
+        markdown,
+    })
+}
+
+/// Recognizes binary files by their magic numbers or by NUL bytes.
+fn binary_kind(bytes: &[u8]) -> Option<&'static str> {
+    const MAGIC: [(&[u8], &str); 9] = [
+        (b"\x89PNG", "a PNG image"),
+        (b"GIF8", "a GIF image"),
+        (b"\xFF\xD8\xFF", "a JPEG image"),
+        (b"PK\x03\x04", "a ZIP archive (or an Office document)"),
+        (b"\x7FELF", "an executable"),
+        (b"\xD0\xCF\x11\xE0", "an old Office document"),
+        (b"\x1F\x8B", "a gzip archive"),
+        (b"RIFF", "a RIFF (image or audio) file"),
+        (b"MZ", "an executable"),
+    ];
+    if let Some((_, what)) = MAGIC.iter().find(|(m, _)| bytes.starts_with(m)) {
+        return Some(what);
+    }
+    let head = &bytes[..bytes.len().min(8192)];
+    // UTF-16 text has NUL bytes too but starts with a byte-order mark.
+    let utf16 = head.starts_with(b"\xFF\xFE") || head.starts_with(b"\xFE\xFF");
+    (head.contains(&0) && !utf16).then_some("a binary file")
+}
+
+fn looks_like_html(bytes: &[u8]) -> bool {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(1024)]).to_ascii_lowercase();
+    let head = head.trim_start_matches('\u{feff}').trim_start();
+    ["<!doctype html", "<html", "<head", "<body", "<?xml"]
+        .iter()
+        .any(|p| head.starts_with(p))
+}
+
+/// Decodes HTML: a byte-order mark, the HTTP charset or a `<meta>` charset decide; without one
+/// the page must be UTF-8 (guessing a legacy charset could silently change a quote).
+fn decode_html(bytes: &[u8], content_type: Option<&str>, name: &str) -> Result<String, Diagnostic> {
+    if let Some((encoding, bom)) = encoding_rs::Encoding::for_bom(bytes) {
+        return decode_with(encoding, &bytes[bom..], name);
+    }
+    let declared = content_type
+        .and_then(charset_param)
+        .or_else(|| meta_charset(bytes));
+    match declared {
+        Some(label) => {
+            let encoding = encoding_rs::Encoding::for_label(label.as_bytes()).ok_or_else(|| {
+                Diagnostic::error(format!("the page declares an unknown charset `{label}`"))
+                    .in_file(name.to_string())
+                    .hint("save the page as UTF-8 and snapshot the saved file")
+            })?;
+            decode_with(encoding, bytes, name)
+        }
+        None => String::from_utf8(bytes.to_vec()).map_err(|e| {
+            Diagnostic::error(format!(
+                "the HTML declares no charset and is not UTF-8 (invalid byte at offset {})",
+                e.utf8_error().valid_up_to()
+            ))
+            .in_file(name.to_string())
+            .hint("add `<meta charset=\"...\">` with the page's real encoding, or convert it to UTF-8 first (e.g. `iconv -f windows-1252 -t utf-8`)")
+        }),
+    }
+}
+
+fn decode_with(
+    encoding: &'static encoding_rs::Encoding,
+    bytes: &[u8],
+    name: &str,
+) -> Result<String, Diagnostic> {
+    encoding
+        .decode_without_bom_handling_and_without_replacement(bytes)
+        .map(|s| s.into_owned())
+        .ok_or_else(|| {
+            Diagnostic::error(format!(
+                "the page is not valid {} (the charset it declares)",
+                encoding.name()
+            ))
+            .in_file(name.to_string())
+            .hint("correct the declared charset, or convert the page to UTF-8 first")
+        })
+}
+
+fn charset_param(content_type: &str) -> Option<String> {
+    content_type.split(';').skip(1).find_map(|p| {
+        let (k, v) = p.split_once('=')?;
+        (k.trim().eq_ignore_ascii_case("charset"))
+            .then(|| v.trim().trim_matches(['"', '\'']).to_string())
+    })
+}
+
+/// `<meta charset="x">` or `<meta http-equiv="Content-Type" content="...; charset=x">` in the
+/// first 4 KiB, as browsers look for it.
+fn meta_charset(bytes: &[u8]) -> Option<String> {
+    let head = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]).to_ascii_lowercase();
+    let mut rest = head.as_str();
+    while let Some(i) = rest.find("<meta") {
+        let tag_end = rest[i..].find('>').map_or(rest.len(), |e| i + e);
+        let tag = &rest[i..tag_end];
+        if let Some(c) = tag.find("charset=") {
+            let label: String = tag[c + 8..]
+                .trim_start_matches(['"', '\''])
+                .chars()
+                .take_while(|ch| ch.is_ascii_alphanumeric() || "-_:.".contains(*ch))
+                .collect();
+            if !label.is_empty() {
+                return Some(label);
+            }
+        }
+        rest = &rest[tag_end..];
+    }
+    None
+}
+
+fn html_title(html: &str) -> Option<String> {
+    let lower = html.to_ascii_lowercase();
+    let start = lower.find("<title")?;
+    let open_end = start + lower[start..].find('>')? + 1;
+    let close = open_end + lower[open_end..].find("</title")?;
+    let title = html
+        .get(open_end..close)?
+        .split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ");
+    let title = title
+        .replace("&amp;", "&")
+        .replace("&#39;", "'")
+        .replace("&quot;", "\"");
+    (!title.is_empty()).then_some(title)
+}
+
+fn first_heading(markdown: &str) -> Option<String> {
+    markdown.lines().find_map(|l| {
+        let t = l.trim_start_matches('#');
+        (l.starts_with('#') && t.starts_with(' ') && !t.trim().is_empty())
+            .then(|| t.trim().trim_matches('*').trim().to_string())
+    })
+}
+
+/// Trailing spaces removed, at most one blank line in a row, one final newline.
+pub fn tidy(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut blank = true;
+    for line in text.lines() {
+        let line = line.trim_end();
+        if line.is_empty() {
+            if !blank {
+                out.push('\n');
+            }
+            blank = true;
+        } else {
+            out.push_str(line);
+            out.push('\n');
+            blank = false;
+        }
+    }
+    while out.ends_with("\n\n") {
+        out.pop();
+    }
+    out
+}
+
+/// Text of a PDF, page by page, cleaned: ligatures spelled out, words hyphenated at line ends
+/// joined, running headers and footers and page numbers removed.
+fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
+    let err = |msg: String, hint: &str| Diagnostic::error(msg).in_file(name.to_string()).hint(hint);
+    let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| {
+        err(
+            format!("not a readable PDF: {e}"),
+            "open it in a PDF viewer; if it opens, print it to a new PDF and snapshot that",
+        )
+    })?;
+    if doc.is_encrypted() && doc.decrypt("").is_err() {
+        return Err(err(
+            "the PDF is encrypted (password-protected); its text cannot be read".into(),
+            "ask the vendor for an unprotected copy, or open it with the password and save an unprotected copy",
+        ));
+    }
+    // pdf-extract can panic on unusual PDFs: a panic there is a bad document, not a crash.
+    let previous = std::panic::take_hook();
+    std::panic::set_hook(Box::new(|_| {}));
+    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
+    std::panic::set_hook(previous);
+    let pages = match pages {
+        Ok(Ok(pages)) => pages,
+        Ok(Err(e)) => {
+            return Err(err(
+                format!("cannot extract the PDF's text: {e}"),
+                "print it to a new PDF, or save it as text, and snapshot that",
+            ));
+        }
+        Err(_) => {
+            return Err(err(
+                "cannot extract the PDF's text (the extractor failed on this file)".into(),
+                "print it to a new PDF, or save it as text, and snapshot that",
+            ));
+        }
+    };
+    let text = clean_pdf_pages(&pages);
+    if text.trim().is_empty() {
+        return Err(err(
+            format!(
+                "the PDF has no text layer ({} page(s) of images only): quotes could not be checked against it",
+                pages.len()
+            ),
+            "run OCR on it first (e.g. `ocrmypdf in.pdf out.pdf`), check the result, and snapshot that",
+        ));
+    }
+    Ok(text)
+}
+
+/// A line with its digits folded, so that "Page 3 of 12" and "Page 4 of 12" compare equal.
+fn fold_digits(line: &str) -> String {
+    line.split_whitespace()
+        .collect::<Vec<_>>()
+        .join(" ")
+        .chars()
+        .map(|c| if c.is_ascii_digit() { '#' } else { c })
+        .collect()
+}
+
+fn is_page_number(line: &str) -> bool {
+    let l = line.trim().to_ascii_lowercase();
+    let l = l.strip_prefix("page").unwrap_or(&l).trim();
+    !l.is_empty()
+        && l.split(|c: char| c == '/' || c.is_whitespace() || c == '-')
+            .filter(|w| !w.is_empty() && *w != "of")
+            .all(|w| w.chars().all(|c| c.is_ascii_digit()))
+}
+
+/// How many lines at the top and at the bottom of a page may be running headers or footers.
+const EDGE_LINES: usize = 3;
+
+pub fn clean_pdf_pages(pages: &[String]) -> String {
+    let pages: Vec<Vec<String>> = pages
+        .iter()
+        .map(|p| {
+            p.lines()
+                .map(|l| spell_ligatures(l).trim().to_string())
+                .filter(|l| !l.is_empty())
+                .collect()
+        })
+        .collect();
+    // A line that recurs at the edge of most pages is a running header or footer.
+    let mut seen: HashMap<String, usize> = HashMap::new();
+    for lines in &pages {
+        let mut edge: Vec<String> = lines
+            .iter()
+            .take(EDGE_LINES)
+            .chain(lines.iter().rev().take(EDGE_LINES))
+            .map(|l| fold_digits(l))
+            .collect();
+        edge.sort();
+        edge.dedup();
+        for l in edge {
+            *seen.entry(l).or_default() += 1;
+        }
+    }
+    let threshold = (pages.len() * 3).div_ceil(5).max(2);
+    let mut out: Vec<String> = Vec::new();
+    for lines in &pages {
+        let n = lines.len();
+        for (i, line) in lines.iter().enumerate() {
+            let at_edge = i < EDGE_LINES || i + EDGE_LINES >= n;
+            let running = seen
+                .get(&fold_digits(line))
+                .is_some_and(|&c| c >= threshold);
+            if at_edge && (running || is_page_number(line)) {
+                continue;
+            }
+            out.push(line.clone());
+        }
+    }
+    // Join words hyphenated at a line end ("obliga-" + "tions"): the next line goes on in
+    // lowercase. Real compound words split there ("well-" + "known") lose their hyphen: rare,
+    // and `check` shows the closest passage if a quote needs it.
+    let mut joined: Vec<String> = Vec::new();
+    for line in out {
+        if let Some(prev) = joined.last_mut() {
+            let hyphenated = prev.ends_with('-')
+                && prev[..prev.len() - 1]
+                    .chars()
+                    .last()
+                    .is_some_and(char::is_alphabetic)
+                && line.starts_with(|c: char| c.is_lowercase());
+            if hyphenated {
+                prev.pop();
+                let (word, rest) = line.split_once(' ').unwrap_or((&line, ""));
+                prev.push_str(word);
+                if !rest.is_empty() {
+                    joined.push(rest.to_string());
+                }
+                continue;
+            }
+        }
+        joined.push(line);
+    }
+    tidy(&joined.join("\n"))
+}
+
+fn spell_ligatures(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\u{FB00}' => out.push_str("ff"),
+            '\u{FB01}' => out.push_str("fi"),
+            '\u{FB02}' => out.push_str("fl"),
+            '\u{FB03}' => out.push_str("ffi"),
+            '\u{FB04}' => out.push_str("ffl"),
+            '\u{FB05}' | '\u{FB06}' => out.push_str("st"),
+            '\u{00AD}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn html_keeps_headings_and_numbers_and_drops_scripts_and_navigation() {
+        let html = "<html><head><title>Acme Terms</title><style>p{}</style></head><body>\
+            <nav><a href='/'>Home</a></nav><h1>Acme Terms</h1><h2>2. Data</h2>\
+            <p>2.1 Acme shall not use Customer Content to train models.</p>\
+            <script>alert(1)</script><footer>Cookie settings</footer></body></html>";
+        let c = convert(html.as_bytes(), "t.html", None).unwrap();
+        assert_eq!(c.kind, Kind::Html);
+        assert_eq!(c.title.as_deref(), Some("Acme Terms"));
+        assert!(c.markdown.contains("# Acme Terms"), "{}", c.markdown);
+        // Markdown escapes a number that would start a list; quotes compare without the escape.
+        assert!(c.markdown.contains("## 2\\. Data"), "{}", c.markdown);
+        assert!(
+            c.markdown
+                .contains("2.1 Acme shall not use Customer Content")
+        );
+        for gone in ["alert", "Home", "Cookie", "p{}"] {
+            assert!(!c.markdown.contains(gone), "{gone} in {}", c.markdown);
+        }
+    }
+
+    #[test]
+    fn declared_legacy_charsets_are_decoded_and_undeclared_ones_refused() {
+        let mut html = b"<html><head><meta charset=\"windows-1252\"></head><body><p>Caf".to_vec();
+        html.extend_from_slice(b"\xE9 \x93quoted\x94</p></body></html>");
+        let c = convert(&html, "t.html", None).unwrap();
+        assert!(
+            c.markdown.contains("Caf\u{e9} \u{201c}quoted\u{201d}"),
+            "{}",
+            c.markdown
+        );
+        let undeclared = b"<html><body><p>Caf\xE9</p></body></html>";
+        let e = convert(undeclared, "t.html", None).unwrap_err();
+        assert!(e.message.contains("declares no charset"), "{}", e.message);
+        let c = convert(undeclared, "t.html", Some("text/html; charset=ISO-8859-1")).unwrap();
+        assert!(c.markdown.contains("Caf\u{e9}"));
+    }
+
+    #[test]
+    fn binary_files_are_refused() {
+        let e = convert(b"\x89PNG\r\n\x1a\n\0\0", "x.png", None).unwrap_err();
+        assert!(e.message.contains("PNG image"), "{}", e.message);
+        let e = convert(b"abc\0def", "x.bin", None).unwrap_err();
+        assert!(e.message.contains("binary"), "{}", e.message);
+    }
+
+    #[test]
+    fn pdf_text_is_cleaned() {
+        let pages = vec![
+            "ACME CONFIDENTIAL\n1. Scope\nThe Service is of\u{FB01}cial and the obliga-\ntions apply.\nPage 1 of 3".to_string(),
+            "ACME CONFIDENTIAL\n2. Data\nAcme deletes Customer Content within 30 days.\nPage 2 of 3".to_string(),
+            "ACME CONFIDENTIAL\n3. Law\nFrench law applies.\nPage 3 of 3".to_string(),
+        ];
+        let text = clean_pdf_pages(&pages);
+        assert_eq!(
+            text,
+            "1. Scope\nThe Service is official and the obligations\napply.\n2. Data\nAcme deletes Customer Content within 30 days.\n3. Law\nFrench law applies.\n"
+        );
+    }
+}

@@ -1,0 +1,410 @@
+//! The clause finder behind `diligence extract`: each clause of a snapshot is scored for each
+//! fact by the cues of the vocabulary's `CLAUSE_CUES` table (topic words, value phrases such as
+//! negations and opt-outs, durations, modal verbs). A value is proposed only when the wording
+//! is unambiguous. Quotes are cut from the snapshot and re-checked by the same code as `check`.
+
+use crate::intake::clauses::{self, Clause};
+use crate::model::profile::Authority;
+use crate::model::quotes::{Snapshot, normalize};
+use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
+use crate::workspace::Workspace;
+use serde::Serialize;
+use serde_json::Value;
+
+/// Most candidates shown per fact.
+pub const PER_FACT: usize = 3;
+/// Below this a clause is not a candidate (the required topic in the clause scores 2).
+const MIN_SCORE: f64 = 2.0;
+/// Quotes are anchored sentences: at least this many words.
+const MIN_WORDS: usize = 6;
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Candidate {
+    pub fact: String,
+    /// The value the wording states, or null when it does not settle it.
+    pub value: Value,
+    pub section: Option<String>,
+    pub quote: String,
+    pub score: f64,
+    /// The question to ask when no value is proposed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub question: Option<String>,
+}
+
+/// Whether `phrase` occurs in `hay` starting at a word boundary (so "train" matches
+/// "training" but "rain" does not match "train").
+fn has(hay: &str, phrase: &str) -> bool {
+    let mut from = 0;
+    while let Some(i) = hay[from..].find(phrase) {
+        let at = from + i;
+        let before = hay[..at].chars().next_back();
+        if before.is_none_or(|c| !c.is_alphanumeric()) {
+            return true;
+        }
+        from = at + phrase.len().max(1);
+        while !hay.is_char_boundary(from) {
+            from += 1;
+        }
+    }
+    false
+}
+
+const ONES: [&str; 19] = [
+    "one",
+    "two",
+    "three",
+    "four",
+    "five",
+    "six",
+    "seven",
+    "eight",
+    "nine",
+    "ten",
+    "eleven",
+    "twelve",
+    "thirteen",
+    "fourteen",
+    "fifteen",
+    "sixteen",
+    "seventeen",
+    "eighteen",
+    "nineteen",
+];
+const TENS: [&str; 8] = [
+    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+];
+/// Words that may stand between a number and its unit ("30 calendar days").
+const UNIT_ADJECTIVES: [&str; 5] = ["calendar", "business", "working", "consecutive", "full"];
+
+fn word_value(w: &str) -> Option<u64> {
+    if let Some(i) = ONES.iter().position(|o| *o == w) {
+        return Some(i as u64 + 1);
+    }
+    TENS.iter()
+        .position(|t| *t == w)
+        .map(|i| (i as u64 + 2) * 10)
+}
+
+/// The numbers written right before a unit: "thirty (30) days", "72 hours", "a 30-day period",
+/// "seventy-two hours".
+pub fn durations(text: &str, units: &[&str]) -> Vec<u64> {
+    let lower = text.to_lowercase();
+    let tokens: Vec<&str> = lower
+        .split(|c: char| !c.is_alphanumeric())
+        .filter(|t| !t.is_empty())
+        .collect();
+    let mut found = Vec::new();
+    for (i, t) in tokens.iter().enumerate() {
+        if !units.contains(t) {
+            continue;
+        }
+        let mut j = i;
+        while j > 0 && UNIT_ADJECTIVES.contains(&tokens[j - 1]) {
+            j -= 1;
+        }
+        if j == 0 {
+            continue;
+        }
+        let prev = tokens[j - 1];
+        let n = if let Ok(n) = prev.parse::<u64>() {
+            Some(n)
+        } else if let Some(ones) = ONES.iter().position(|o| *o == prev).map(|p| p as u64 + 1) {
+            match j.checked_sub(2).and_then(|k| word_value(tokens[k])) {
+                Some(tens) if tens >= 20 && ones < 10 => Some(tens + ones),
+                _ => Some(ones),
+            }
+        } else {
+            word_value(prev)
+        };
+        if let Some(n) = n
+            && !found.contains(&n)
+        {
+            found.push(n);
+        }
+    }
+    found
+}
+
+/// The value a clause states for a fact, if its wording settles it.
+fn value_of(cues: &ClauseCues, ty: ValueType, lower: &str, text: &str) -> Value {
+    if let Some(units) = cues.unit {
+        let numbers = durations(text, units);
+        return match numbers.as_slice() {
+            [n] => Value::from(*n),
+            _ => Value::Null,
+        };
+    }
+    let matched: Vec<&str> = cues
+        .values
+        .iter()
+        .filter(|(_, phrases)| phrases.iter().any(|p| has(lower, p)))
+        .map(|(v, _)| *v)
+        .collect();
+    match ty {
+        ValueType::EnumList(_) if !matched.is_empty() => {
+            Value::Array(matched.iter().map(|v| Value::from(*v)).collect())
+        }
+        ValueType::Enum(_) => match (matched.as_slice(), cues.first_wins) {
+            ([one], _) => Value::from(*one),
+            ([first, ..], true) => Value::from(*first),
+            _ => Value::Null,
+        },
+        _ => Value::Null,
+    }
+}
+
+fn score(cues: &ClauseCues, clause: &Clause, lower: &str) -> f64 {
+    let heading = clause.heading.as_deref().unwrap_or("").to_lowercase();
+    let mut score = 0.0;
+    for (i, group) in cues.topic.iter().enumerate() {
+        let in_clause = group.iter().filter(|p| has(lower, p)).count();
+        let in_heading = group.iter().any(|p| has(&heading, p));
+        if in_clause > 0 {
+            score += 2.0 + 0.5 * (in_clause - 1).min(2) as f64;
+        } else if i == 0 {
+            // The fact's main concept must be in the clause itself.
+            return 0.0;
+        } else if in_heading {
+            score += 1.0;
+        } else {
+            // A concept missing: other cues (a value's wording, a duration) must make up for it.
+            score -= 1.0;
+        }
+    }
+    // Wording that is about something else (e.g. the customer's own indemnity).
+    if cues.against.iter().any(|p| has(lower, p)) {
+        return 0.0;
+    }
+    let value_cues = cues
+        .values
+        .iter()
+        .flat_map(|(_, phrases)| phrases.iter())
+        .filter(|p| has(lower, p))
+        .count();
+    score += value_cues.min(3) as f64;
+    if let Some(units) = cues.unit
+        && !durations(&clause.text, units).is_empty()
+    {
+        score += 2.0;
+    }
+    if [" will ", " shall ", " must ", " may ", " agree", " not "]
+        .iter()
+        .any(|m| lower.contains(m))
+    {
+        score += 0.5;
+    }
+    // A definition names a term; the commitment is stated elsewhere.
+    if lower.contains(" means ") || lower.contains(" shall mean ") {
+        score -= 1.5;
+    }
+    let words = clause.text.split_whitespace().count();
+    if words > 90 {
+        score -= 1.5;
+    }
+    score
+}
+
+/// A clause as a quote: without a leading clause number, trimmed of unbalanced emphasis.
+fn quote_of(text: &str) -> String {
+    let mut q = text.trim();
+    if let Some(n) = clauses::clause_number(q) {
+        let t = q.trim_start_matches(['#', '*', '_', ' ']);
+        if let Some(rest) = t.strip_prefix(n.as_str()) {
+            q = rest.trim_start_matches(['.', ' ']);
+        }
+    }
+    let q = q.trim();
+    // `**` left open or closed alone by the sentence split.
+    if q.matches("**").count() % 2 == 1 {
+        return q.replacen("**", "", 1).trim().to_string();
+    }
+    q.to_string()
+}
+
+/// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
+pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
+    let snapshot = Snapshot::new(markdown);
+    let clauses = clauses::split(markdown);
+    let lowered: Vec<String> = clauses.iter().map(|c| c.text.to_lowercase()).collect();
+    let mut out = Vec::new();
+    for fact in facts {
+        let (Some(cues), Some(spec)) = (clause_cues(fact), fact_spec(fact)) else {
+            continue;
+        };
+        let mut scored: Vec<(f64, usize)> = clauses
+            .iter()
+            .zip(&lowered)
+            .enumerate()
+            .filter(|(_, (c, _))| c.text.split_whitespace().count() >= MIN_WORDS)
+            .map(|(i, (c, l))| (score(cues, c, l), i))
+            .filter(|(s, _)| *s >= MIN_SCORE)
+            .collect();
+        scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+        let mut taken: Vec<String> = Vec::new();
+        for (s, i) in scored {
+            if taken.len() == PER_FACT {
+                break;
+            }
+            let clause = &clauses[i];
+            let quote = quote_of(&clause.text);
+            // The same check as `check`: a candidate whose quote does not verify is dropped.
+            if quote.split_whitespace().count() < MIN_WORDS
+                || !snapshot.contains(&quote)
+                || taken.contains(&quote)
+            {
+                continue;
+            }
+            let value = value_of(cues, spec.ty, &lowered[i], &clause.text);
+            taken.push(quote.clone());
+            out.push(Candidate {
+                fact: fact.to_string(),
+                question: value.is_null().then(|| spec.question.to_string()),
+                value,
+                section: clause.section.clone(),
+                quote,
+                score: (s * 10.0).round() / 10.0,
+            });
+        }
+    }
+    out
+}
+
+/// All fact names, in vocabulary order.
+pub fn all_facts() -> Vec<&'static str> {
+    FACTS.iter().map(|f| f.name).collect()
+}
+
+/// How well the finder recovers what reviewers quoted.
+#[derive(Debug, Default, Clone, Serialize)]
+pub struct Measure {
+    /// First-party claims with a verified quote in an archived snapshot.
+    pub claims: usize,
+    /// The best candidate overlaps the quoted passage.
+    pub top1: usize,
+    /// One of the first three overlaps it.
+    pub top3: usize,
+    /// The best candidate proposes a value.
+    pub proposed: usize,
+    /// ... and it is the claim's value.
+    pub agree: usize,
+}
+
+impl Measure {
+    pub fn rate(n: usize, of: usize) -> f64 {
+        if of == 0 { 0.0 } else { n as f64 / of as f64 }
+    }
+}
+
+/// Whether two passages of a document overlap (positions in its normalized text).
+fn overlaps(doc: &str, a: &str, b: &str) -> bool {
+    let (a, b) = (normalize(a), normalize(b));
+    match (doc.find(&a), doc.find(&b)) {
+        (Some(x), Some(y)) => x < y + b.len() && y < x + a.len(),
+        _ => false,
+    }
+}
+
+/// Runs the finder on every source quoted by a first-party claim of the workspace.
+pub fn measure(ws: &Workspace) -> Measure {
+    let mut m = Measure::default();
+    for p in &ws.profiles {
+        for o in &p.offerings {
+            for (name, fact) in &o.facts {
+                if clause_cues(name).is_none() {
+                    continue;
+                }
+                for c in &fact.claims {
+                    let first_party = c.authority < Authority::ThirdParty;
+                    let verified = c.verification == crate::model::profile::Verification::Verified;
+                    let (Some(src), Some(quote)) = (c.source.as_deref(), c.quote.as_deref()) else {
+                        continue;
+                    };
+                    let Some(snap) = p.source(src).and_then(|s| s.snapshot.clone()) else {
+                        continue;
+                    };
+                    if !first_party || !verified || c.draft {
+                        continue;
+                    }
+                    let path = ws.root.join("vendors").join(&p.id).join(&snap);
+                    let Ok(text) = std::fs::read_to_string(path) else {
+                        continue;
+                    };
+                    let doc = normalize(&text);
+                    let found = find(&text, &[name.as_str()]);
+                    m.claims += 1;
+                    if found
+                        .first()
+                        .is_some_and(|f| overlaps(&doc, &f.quote, quote))
+                    {
+                        m.top1 += 1;
+                    }
+                    if found.iter().any(|f| overlaps(&doc, &f.quote, quote)) {
+                        m.top3 += 1;
+                    }
+                    if let Some(best) = found.first()
+                        && !best.value.is_null()
+                    {
+                        m.proposed += 1;
+                        if best.value == c.value {
+                            m.agree += 1;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    m
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_read_words_digits_and_compounds() {
+        assert_eq!(durations("thirty (30) days after notice", &["days"]), [30]);
+        assert_eq!(durations("within seventy-two hours", &["hours"]), [72]);
+        assert_eq!(
+            durations("a 30-day period, then 90 calendar days", &["day", "days"]),
+            [30, 90]
+        );
+        assert!(durations("in 2026 we", &["days"]).is_empty());
+    }
+
+    #[test]
+    fn words_match_at_their_start_only() {
+        assert!(has("model training data", "train"));
+        assert!(!has("a constraint", "train"));
+    }
+
+    #[test]
+    fn clauses_are_ranked_and_values_proposed_only_when_unambiguous() {
+        let doc = "# Terms\n\n## 4. Data\n\n4.1 Acme provides the Service to Customer under these terms and the order form.\n\n\
+            4.2 Acme will not use Customer Content to train its models.\n\n\
+            ## 9. Security\n\n9.1 Acme will notify Customer of a Security Incident within seventy-two (72) hours of becoming aware of it.\n\n\
+            ## 13. Changes\n\n13.1 Acme may change these terms and will give notice of material changes, which take effect when posted.\n";
+        let c = find(
+            doc,
+            &[
+                "training_on_inputs",
+                "breach_notification_hours",
+                "terms_change_notice_days",
+            ],
+        );
+        let best = |f: &str| c.iter().find(|x| x.fact == f).unwrap();
+        let t = best("training_on_inputs");
+        assert_eq!(
+            (t.value.as_str(), t.section.as_deref()),
+            (Some("never"), Some("4.2"))
+        );
+        assert_eq!(
+            t.quote,
+            "Acme will not use Customer Content to train its models."
+        );
+        let b = best("breach_notification_hours");
+        assert_eq!(b.value, Value::from(72));
+        // No number of days: no value, and the question to ask instead.
+        let n = best("terms_change_notice_days");
+        assert!(n.value.is_null() && n.question.is_some(), "{n:?}");
+    }
+}

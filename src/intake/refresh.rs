@@ -1,0 +1,486 @@
+//! `refresh`: for every source that came from an Open Terms Archive repository, the versions
+//! recorded after the one the profile cites are archived, and each fact quoting that source is
+//! checked against the latest: still verifies, broken (with the closest passage and a word
+//! diff), or found in another section. Then the verdicts that change if the profile cited the
+//! latest version. The profile itself is not changed: a reviewer decides.
+
+use crate::diag::Diagnostic;
+use crate::diff::{self, VerdictChange};
+use crate::evaluation::{self, Request};
+use crate::intake::clauses::clause_number;
+use crate::intake::ota::{self, Repo};
+use crate::intake::{Stored, plan_profile};
+use crate::model::profile_edit;
+use crate::model::quotes::{Snapshot, normalize};
+use crate::model::yaml::{self, Node};
+use crate::outcome::Evaluation;
+use crate::workspace::Workspace;
+use jiff::civil::Date;
+use serde::Serialize;
+use serde_saphyr::Spanned;
+use std::path::Path;
+
+/// A source whose snapshot came from the archive.
+#[derive(Debug, Clone)]
+pub struct ArchivedSource {
+    pub vendor: String,
+    pub source: String,
+    pub path: String,
+    pub commit: String,
+    pub snapshot: Option<String>,
+}
+
+/// The sources of `vendors` (all vendors when empty) that record an archive path and commit.
+pub fn archived_sources(
+    root: &Path,
+    vendors: &[String],
+) -> Result<Vec<ArchivedSource>, Diagnostic> {
+    let all = crate::workspace::vendor_dirs(root);
+    for v in vendors {
+        if !all.contains(v) {
+            return Err(Diagnostic::error(format!("no vendor `{v}` in vendors/"))
+                .maybe_hint(crate::diag::did_you_mean(v, all.iter().map(String::as_str))));
+        }
+    }
+    let mut out = Vec::new();
+    for vendor in all
+        .iter()
+        .filter(|v| vendors.is_empty() || vendors.contains(v))
+    {
+        let shown = format!("vendors/{vendor}/profile.yaml");
+        let text = yaml::read_text(&root.join(&shown), &shown, yaml::MAX_YAML_BYTES)?;
+        let tree: Spanned<Node> = yaml::parse(&text, &shown)?;
+        let Some(Node::Map(sources)) = tree.value.get("sources").map(|s| &s.value) else {
+            continue;
+        };
+        for (id, _) in sources {
+            let field = |f: &str| profile_edit::source_field(&text, &shown, &id.value, f);
+            if let (Some(path), Some(commit)) = (field("archive_path"), field("archive_commit")) {
+                out.push(ArchivedSource {
+                    vendor: vendor.clone(),
+                    source: id.value.clone(),
+                    path,
+                    commit,
+                    snapshot: field("snapshot"),
+                });
+            }
+        }
+    }
+    Ok(out)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NewVersion {
+    pub commit: String,
+    pub recorded: String,
+    pub kind: String,
+    pub snapshot: String,
+    pub archived_now: bool,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Verifies,
+    Moved,
+    Broken,
+}
+
+impl Status {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Status::Verifies => "still verifies",
+            Status::Moved => "found in another section",
+            Status::Broken => "broken",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FactReport {
+    pub offering: String,
+    pub fact: String,
+    pub value: serde_json::Value,
+    pub section: Option<String>,
+    pub status: Status,
+    pub quote: String,
+    /// Where the quote is in the cited version and in the latest (section numbers as found).
+    pub was_in: Option<String>,
+    pub now_in: Option<String>,
+    pub closest: Option<String>,
+    pub similarity: Option<f64>,
+    /// Word diff from the quote to the closest passage: `[-removed-]` and `{+added+}`.
+    pub diff: Option<String>,
+    /// profile.yaml:line:col of the claim.
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceReport {
+    pub vendor: String,
+    pub source: String,
+    pub path: String,
+    pub cited_commit: String,
+    pub newer: Vec<NewVersion>,
+    pub facts: Vec<FactReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Report {
+    pub repository: String,
+    pub sources: Vec<SourceReport>,
+    pub verdicts: Vec<VerdictChange>,
+}
+
+impl Report {
+    /// A fact needs review (or a verdict changes): exit 1.
+    pub fn needs_review(&self) -> bool {
+        !self.verdicts.is_empty()
+            || self
+                .sources
+                .iter()
+                .flat_map(|s| &s.facts)
+                .any(|f| f.status != Status::Verifies)
+    }
+}
+
+/// Runs the refresh: archives newer versions (and their NOTICE lines), then compares.
+pub fn refresh(
+    root: &Path,
+    repo: &Repo,
+    vendors: &[String],
+    policy: &str,
+    today: Date,
+) -> Result<Report, Vec<Diagnostic>> {
+    let sources = archived_sources(root, vendors).map_err(|d| vec![d])?;
+    let repository = repo.name();
+    let mut reports = Vec::new();
+    // (vendor, source, latest snapshot) to cite in the "what if" workspace.
+    let mut latest: Vec<(String, String, Stored)> = Vec::new();
+    for s in &sources {
+        let versions = repo.versions(&s.path).map_err(|d| vec![d])?;
+        let Some(i) = versions.iter().position(|v| v.commit == s.commit) else {
+            return Err(vec![Diagnostic::error(format!(
+                "vendors/{}/profile.yaml: source `{}` cites commit {} of \"{}\", which is not in the history of {}",
+                s.vendor,
+                s.source,
+                s.commit,
+                s.path,
+                repo.path.display()
+            ))
+            .in_file(format!("vendors/{}/profile.yaml", s.vendor))
+            .hint("pass with --repo the versions repository the source was imported from (see its `archive_repository:`), updated with `git pull`")]);
+        };
+        let newer: Vec<&ota::Version> = versions[i + 1..].iter().collect();
+        let vendor_dir = root.join("vendors").join(&s.vendor);
+        let mut report = SourceReport {
+            vendor: s.vendor.clone(),
+            source: s.source.clone(),
+            path: s.path.clone(),
+            cited_commit: s.commit.clone(),
+            newer: Vec::new(),
+            facts: Vec::new(),
+        };
+        if newer.is_empty() {
+            reports.push(report);
+            continue;
+        }
+        let (archived, written) =
+            ota::archive_versions(repo, &s.path, &newer, &vendor_dir, &s.source)
+                .map_err(|d| vec![d])?;
+        let lines: Vec<String> = archived
+            .iter()
+            .map(|(v, st)| ota::notice_line(&st.rel, &s.path, v, &repository))
+            .collect();
+        if let Err(d) = ota::write_notice(&vendor_dir, &lines) {
+            ota::undo(&written);
+            return Err(vec![d]);
+        }
+        for (v, st) in &archived {
+            report.newer.push(NewVersion {
+                commit: v.commit.clone(),
+                recorded: v.recorded_at.clone(),
+                kind: v.kind().to_string(),
+                snapshot: st.rel.clone(),
+                archived_now: st.new,
+            });
+        }
+        if let Some((_, st)) = archived.last() {
+            latest.push((s.vendor.clone(), s.source.clone(), st.clone()));
+        }
+        reports.push(report);
+    }
+
+    let current = Workspace::load(root).map_err(|d| vec![d])?;
+    for report in &mut reports {
+        let Some((_, _, st)) = latest
+            .iter()
+            .find(|(v, s, _)| *v == report.vendor && *s == report.source)
+        else {
+            continue;
+        };
+        let vendor_dir = root.join("vendors").join(&report.vendor);
+        let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
+        let old_text = sources
+            .iter()
+            .find(|s| s.vendor == report.vendor && s.source == report.source)
+            .and_then(|s| s.snapshot.as_ref())
+            .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
+            .unwrap_or_default();
+        if let Some(profile) = current.profile(&report.vendor) {
+            report.facts = compare_facts(profile, &report.source, &old_text, &new_text);
+        }
+    }
+
+    let verdicts = if latest.is_empty() {
+        Vec::new()
+    } else {
+        what_if(root, &current, &latest, policy, today)?
+    };
+    Ok(Report {
+        repository,
+        sources: reports,
+        verdicts,
+    })
+}
+
+fn compare_facts(
+    profile: &crate::model::profile::Profile,
+    source: &str,
+    old_text: &str,
+    new_text: &str,
+) -> Vec<FactReport> {
+    let new_snap = Snapshot::new(new_text);
+    let old_sections = Sections::new(old_text);
+    let new_sections = Sections::new(new_text);
+    let mut out = Vec::new();
+    for offering in &profile.offerings {
+        for (name, fact) in &offering.facts {
+            for claim in &fact.claims {
+                if claim.source.as_deref() != Some(source) {
+                    continue;
+                }
+                let Some(quote) = &claim.quote else { continue };
+                let at = format!("{}:{}:{}", profile.file, claim.at.line, claim.at.column);
+                let mut r = FactReport {
+                    offering: offering.id.clone(),
+                    fact: name.clone(),
+                    value: claim.value.clone(),
+                    section: claim.section.clone(),
+                    status: Status::Verifies,
+                    quote: quote.clone(),
+                    was_in: old_sections.locate(quote),
+                    now_in: None,
+                    closest: None,
+                    similarity: None,
+                    diff: None,
+                    at,
+                };
+                if new_snap.contains(quote) {
+                    r.now_in = new_sections.locate(quote);
+                    if let (Some(a), Some(b)) = (&r.was_in, &r.now_in)
+                        && a != b
+                    {
+                        r.status = Status::Moved;
+                    }
+                } else {
+                    r.status = Status::Broken;
+                    if let Some(closest) = new_snap.closest(quote) {
+                        let (passage, similarity) = (closest.text, closest.similarity);
+                        r.diff = Some(word_diff(&normalize(quote), &passage));
+                        r.now_in = new_sections.locate(&passage);
+                        r.closest = Some(passage);
+                        r.similarity = Some((similarity * 100.0).round() / 100.0);
+                    }
+                }
+                out.push(r);
+            }
+        }
+    }
+    out
+}
+
+/// `[-removed-]` and `{+added+}` words, the rest as is.
+pub fn word_diff(old: &str, new: &str) -> String {
+    use similar::{ChangeTag, TextDiff};
+    let diff = TextDiff::from_words(old, new);
+    let mut out = String::new();
+    let mut last: Option<ChangeTag> = None;
+    for change in diff.iter_all_changes() {
+        let tag = change.tag();
+        let word = change.value();
+        if last != Some(tag) {
+            match last {
+                Some(ChangeTag::Delete) => out.push_str("-]"),
+                Some(ChangeTag::Insert) => out.push_str("+}"),
+                _ => {}
+            }
+            match tag {
+                ChangeTag::Delete => out.push_str("[-"),
+                ChangeTag::Insert => out.push_str("{+"),
+                ChangeTag::Equal => {}
+            }
+        }
+        out.push_str(word);
+        last = Some(tag);
+    }
+    match last {
+        Some(ChangeTag::Delete) => out.push_str("-]"),
+        Some(ChangeTag::Insert) => out.push_str("+}"),
+        _ => {}
+    }
+    out
+}
+
+/// A document's normalized text with the clause number in force at each position: the last
+/// number that starts a heading or a line ("4.2", "12.3.1").
+struct Sections {
+    text: String,
+    /// (byte offset in `text`, clause number) in order.
+    marks: Vec<(usize, String)>,
+}
+
+impl Sections {
+    fn new(markdown: &str) -> Sections {
+        let mut text = String::new();
+        let mut marks = Vec::new();
+        for line in markdown.lines() {
+            let n = normalize(line);
+            if n.is_empty() {
+                continue;
+            }
+            if !text.is_empty() {
+                text.push(' ');
+            }
+            if let Some(num) = clause_number(line) {
+                marks.push((text.len(), num));
+            }
+            text.push_str(&n);
+        }
+        Sections { text, marks }
+    }
+
+    fn locate(&self, quote: &str) -> Option<String> {
+        let q = normalize(quote);
+        let at = self.text.find(&q)?;
+        self.marks
+            .iter()
+            .take_while(|(o, _)| *o <= at)
+            .last()
+            .map(|(_, n)| n.clone())
+    }
+}
+
+/// Evaluates the vendors involved twice: as the profiles stand, and with the refreshed sources
+/// citing their latest version (in a temporary copy of the workspace).
+fn what_if(
+    root: &Path,
+    current: &Workspace,
+    latest: &[(String, String, Stored)],
+    policy: &str,
+    today: Date,
+) -> Result<Vec<VerdictChange>, Vec<Diagnostic>> {
+    let tmp = tempfile::tempdir().map_err(|e| {
+        vec![Diagnostic::error(format!(
+            "cannot create a temporary folder to compare verdicts: {e}"
+        ))]
+    })?;
+    for dir in ["policies", "scripts", "vendors"] {
+        copy_tree(&root.join(dir), &tmp.path().join(dir)).map_err(|e| {
+            vec![Diagnostic::error(format!(
+                "cannot copy {dir}/ to compare verdicts: {e}"
+            ))]
+        })?;
+    }
+    for (vendor, source, st) in latest {
+        let record = crate::intake::Record {
+            vendor,
+            source,
+            fields: vec![("snapshot", st.rel.clone()), ("sha256", st.sha256.clone())],
+            remove: Vec::new(),
+        };
+        let change = plan_profile(tmp.path(), &record, String::new).map_err(|d| vec![d])?;
+        crate::intake::write_atomically(&change.path, &change.new).map_err(|d| vec![d])?;
+    }
+    let new = Workspace::load(tmp.path()).map_err(|d| vec![d])?;
+    let vendors: Vec<&str> = latest.iter().map(|(v, _, _)| v.as_str()).collect();
+    let old_eval = evaluate(current, &vendors, policy, today)?;
+    let new_eval = evaluate(&new, &vendors, policy, today)?;
+    Ok(diff::verdict_changes(&old_eval, &new_eval))
+}
+
+fn evaluate(
+    ws: &Workspace,
+    vendors: &[&str],
+    policy: &str,
+    today: Date,
+) -> Result<Evaluation, Vec<Diagnostic>> {
+    let errors = diff::errors_of(ws);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let policy = ws.policy(policy).map_err(|d| vec![d])?;
+    let request = Request {
+        policy,
+        offerings: ws
+            .profiles
+            .iter()
+            .filter(|p| vendors.contains(&p.id.as_str()))
+            .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
+            .collect(),
+        classes: policy.classes.iter().map(|c| c.name.clone()).collect(),
+        tags: Vec::new(),
+        today,
+        generated: String::new(),
+    };
+    let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
+    if errors.is_empty() {
+        Ok(eval)
+    } else {
+        Err(errors)
+    }
+}
+
+/// Copies regular files and folders (links and special files are left out).
+fn copy_tree(from: &Path, to: &Path) -> std::io::Result<()> {
+    if !from.is_dir() {
+        return Ok(());
+    }
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let ty = entry.file_type()?;
+        let target = to.join(entry.file_name());
+        if ty.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else if ty.is_file() {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn word_diff_marks_removed_and_added_words() {
+        assert_eq!(
+            word_diff(
+                "within thirty days of notice",
+                "within sixty days of notice"
+            ),
+            "within [-thirty-]{+sixty+} days of notice"
+        );
+    }
+
+    #[test]
+    fn sections_locate_a_quote() {
+        let s = Sections::new(
+            "# Terms\n\n## 4. Data\n\n4.1 Scope. Text one here.\n\n4.2 Training. Acme will not train.\n",
+        );
+        assert_eq!(s.locate("Acme will not train."), Some("4.2".into()));
+        assert_eq!(s.locate("Text one here."), Some("4.1".into()));
+    }
+}

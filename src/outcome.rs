@@ -1,0 +1,189 @@
+//! What an evaluation concludes, format-neutral: finding levels, verdicts, findings and results.
+//! These types are the JSON contract of DESIGN.md; every report renders them and nothing else.
+
+use crate::model::resolved::Evidence;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use std::sync::Arc;
+
+/// A finding's level, weakest first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Pass,
+    Info,
+    Warn,
+    Condition,
+    Hold,
+    Block,
+}
+
+impl Level {
+    pub const ALL: [Level; 6] = [
+        Level::Pass,
+        Level::Info,
+        Level::Warn,
+        Level::Condition,
+        Level::Hold,
+        Level::Block,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Pass => "pass",
+            Level::Info => "info",
+            Level::Warn => "warn",
+            Level::Condition => "condition",
+            Level::Hold => "hold",
+            Level::Block => "block",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == text)
+    }
+}
+
+/// The verdict of one offering at one classification, best first. `Error` (a rule failed, so
+/// the cell cannot be trusted) is worse than no-go for `--fail-on`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub enum Verdict {
+    #[serde(rename = "go")]
+    Go,
+    #[serde(rename = "conditional")]
+    Conditional,
+    #[serde(rename = "hold")]
+    Hold,
+    #[serde(rename = "no-go")]
+    NoGo,
+    #[serde(rename = "error")]
+    Error,
+}
+
+impl Verdict {
+    /// The verdicts a rule's findings can produce (not `Error`), best first.
+    pub const DECIDED: [Verdict; 4] = [
+        Verdict::Go,
+        Verdict::Conditional,
+        Verdict::Hold,
+        Verdict::NoGo,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Go => "go",
+            Verdict::Conditional => "conditional",
+            Verdict::Hold => "hold",
+            Verdict::NoGo => "no-go",
+            Verdict::Error => "error",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Verdict> {
+        [
+            Verdict::Go,
+            Verdict::Conditional,
+            Verdict::Hold,
+            Verdict::NoGo,
+            Verdict::Error,
+        ]
+        .into_iter()
+        .find(|v| v.as_str() == text)
+    }
+
+    /// The verdict a finding level drives (warn, info and pass never change it).
+    pub fn from_level(level: Level) -> Verdict {
+        match level {
+            Level::Block => Verdict::NoGo,
+            Level::Hold => Verdict::Hold,
+            Level::Condition => Verdict::Conditional,
+            Level::Warn | Level::Info | Level::Pass => Verdict::Go,
+        }
+    }
+
+    /// The verdict of a set of findings: the worst that is not waived.
+    pub fn of(findings: &[Finding]) -> Verdict {
+        findings
+            .iter()
+            .filter(|f| f.waived.is_none())
+            .map(|f| Verdict::from_level(f.level))
+            .max()
+            .unwrap_or(Verdict::Go)
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct WaiverInfo {
+    pub reason: String,
+    pub approved_by: String,
+    pub expires: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Finding {
+    pub rule: String,
+    pub level: Level,
+    pub message: String,
+    pub action: Option<String>,
+    pub waived: Option<WaiverInfo>,
+    /// The resolved value of each fact cited (null when unknown or conflicting), sorted by fact
+    /// name, serialized as a JSON object. A list rather than a map: a finding cites one or two
+    /// facts, and a BTreeMap node costs about 600 bytes in every one of them.
+    #[serde(serialize_with = "cited_facts_as_map")]
+    pub facts: Vec<(String, Value)>,
+    /// Shared with every other finding that cites the same facts of the same offering.
+    pub evidence: Vec<Arc<Evidence>>,
+    /// `scripts/<rule>.rhai:LINE` of the call that raised it (`engine` for engine checks).
+    pub raised_at: String,
+}
+
+fn cited_facts_as_map<S: serde::Serializer>(
+    facts: &[(String, Value)],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_map(facts.iter().map(|(name, value)| (name, value)))
+}
+
+/// A rule that failed (a runtime error or a limit) while evaluating a cell: the cell's verdict
+/// is `error`, and the rule's findings there are missing.
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleError {
+    pub rule: String,
+    pub message: String,
+    /// `scripts/<rule>.rhai:LINE:COL`
+    pub at: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OfferingResult {
+    pub vendor: String,
+    pub vendor_name: String,
+    pub offering: String,
+    pub offering_name: String,
+    pub tier: String,
+    pub classification: String,
+    pub tags: Vec<String>,
+    pub verdict: Verdict,
+    pub findings: Vec<Finding>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub errors: Vec<RuleError>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Evaluation {
+    pub policy: String,
+    pub organization: String,
+    pub generated: String,
+    pub today: String,
+    pub classifications: Vec<String>,
+    pub rules: Vec<String>,
+    pub results: Vec<OfferingResult>,
+    /// Problems that did not stop the evaluation (expired waivers, unverified quotes).
+    pub warnings: Vec<String>,
+}
+
+impl Evaluation {
+    pub fn worst(&self) -> Option<Verdict> {
+        self.results.iter().map(|r| r.verdict).max()
+    }
+}

@@ -1,0 +1,146 @@
+//! The one sanitizer every human-readable output passes through (tables, Markdown, HTML,
+//! `explain`, `diff`, `test` and the diagnostics on stderr): a profile, policy or rule must not
+//! be able to send escape sequences to a terminal (clear the screen, recolour, retitle the
+//! window, hide text) or reorder what a reader sees with bidirectional overrides.
+//!
+//! Control characters other than newline and tab become their visible Unicode pictures
+//! (ESC -> ␛), other C1 controls become `?`, and bidi embedding, override and isolate marks
+//! become `<U+202E>`-style text. Machine formats (JSON, CSV, XLSX, SARIF) carry data as it is.
+
+use std::io::{self, Write};
+
+/// Bidirectional formatting characters: embeddings, overrides and isolates (and the Arabic
+/// letter mark), the "Trojan Source" characters.
+fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+}
+
+/// Whether `text` needs no cleaning.
+fn is_clean(text: &str) -> bool {
+    !text
+        .chars()
+        .any(|c| (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c))
+}
+
+/// `text` with control and bidi characters made visible.
+pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    if is_clean(text) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        match c {
+            '\n' | '\t' => out.push(c),
+            '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
+            '\u{7f}' => out.push('␡'),
+            c if c.is_control() => out.push('?'),
+            c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// A writer that cleans what passes through it. Bytes that are not UTF-8 become U+FFFD; a
+/// character split across two writes is held back until it is complete.
+pub struct Sanitizer<W: Write> {
+    inner: W,
+    pending: Vec<u8>,
+}
+
+impl<W: Write> Sanitizer<W> {
+    pub fn new(inner: W) -> Self {
+        Sanitizer {
+            inner,
+            pending: Vec::new(),
+        }
+    }
+
+    /// Flushes what is held back (an incomplete character becomes U+FFFD) and returns the
+    /// inner writer.
+    pub fn finish(mut self) -> io::Result<W> {
+        if !self.pending.is_empty() {
+            let rest = String::from_utf8_lossy(&self.pending).into_owned();
+            self.pending.clear();
+            self.inner.write_all(clean(&rest).as_bytes())?;
+        }
+        self.inner.flush()?;
+        Ok(self.inner)
+    }
+}
+
+impl<W: Write> Write for Sanitizer<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        self.pending.extend_from_slice(buf);
+        let mut text = String::new();
+        let mut rest: &[u8] = &self.pending;
+        loop {
+            match std::str::from_utf8(rest) {
+                Ok(valid) => {
+                    text.push_str(valid);
+                    rest = &[];
+                    break;
+                }
+                Err(e) => {
+                    let (valid, after) = rest.split_at(e.valid_up_to());
+                    text.push_str(std::str::from_utf8(valid).unwrap_or_default());
+                    match e.error_len() {
+                        // Invalid bytes: replace them and go on.
+                        Some(n) => {
+                            text.push('\u{FFFD}');
+                            rest = &after[n..];
+                        }
+                        // An incomplete character at the end: keep it for the next write.
+                        None => {
+                            rest = after;
+                            break;
+                        }
+                    }
+                }
+            }
+        }
+        let held = rest.to_vec();
+        self.inner.write_all(clean(&text).as_bytes())?;
+        self.pending = held;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// `bytes` cleaned, for outputs built whole before they are written.
+pub fn clean_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut s = Sanitizer::new(Vec::with_capacity(bytes.len()));
+    // Writing into a Vec cannot fail.
+    let _ = s.write_all(bytes);
+    s.finish().unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_controls_and_bidi_but_keeps_text() {
+        assert_eq!(clean("plain — text\n\tok"), "plain — text\n\tok");
+        assert_eq!(clean("\u{1b}[2Jboom"), "␛[2Jboom");
+        assert_eq!(clean("a\u{202E}gnp.exe"), "a<U+202E>gnp.exe");
+        assert_eq!(clean("bell\u{7}\u{9b}"), "bell␇?");
+    }
+
+    #[test]
+    fn a_character_split_across_writes_survives() {
+        let mut s = Sanitizer::new(Vec::new());
+        let bytes = "é\u{1b}".as_bytes();
+        s.write_all(&bytes[..1]).unwrap();
+        s.write_all(&bytes[1..]).unwrap();
+        assert_eq!(String::from_utf8(s.finish().unwrap()).unwrap(), "é␛");
+    }
+
+    #[test]
+    fn invalid_utf8_becomes_replacement() {
+        assert_eq!(clean_bytes(b"a\xffb"), "a\u{FFFD}b".as_bytes());
+    }
+}
