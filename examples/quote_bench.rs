@@ -116,5 +116,9 @@ fn main() {
             q.join(" ")
         })
         .collect();
-    run("2,000 broken quotes vs 8 MB snapshot", &doc.join(" "), &quotes);
+    run(
+        "2,000 broken quotes vs 8 MB snapshot",
+        &doc.join(" "),
+        &quotes,
+    );
 }

@@ -43,7 +43,8 @@ fn fact_schema(value: Value, description: &str) -> Value {
 }
 
 fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
-    let mut silent_required: Vec<&str> = required.iter().copied().filter(|r| *r != "quote").collect();
+    let mut silent_required: Vec<&str> =
+        required.iter().copied().filter(|r| *r != "quote").collect();
     silent_required.push("searched");
     let stated = json!({
         "type": "object",

@@ -4,8 +4,8 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::engine::{MAX_RULE_BYTES, RuleSet, RuleSource};
-use crate::model::policy::{self, Policy};
 use crate::model::evidence;
+use crate::model::policy::{self, Policy};
 use crate::model::profile::{Profile, valid_id};
 use crate::model::yaml;
 use rayon::prelude::*;

@@ -349,7 +349,10 @@ fn a_changed_document_makes_its_quotes_unverified() {
     let err = fails(ws.cmd().arg("check"));
     assert!(err.contains("vendors/acme/profile.yaml:19:18: error: acme/api: fact `training_on_inputs`: quote not found in sources/terms.md; closest passage"), "{err}");
     // The diff shows the words that differ.
-    assert!(err.contains("Acme [-shall not-] {+may+} use Customer Content"), "{err}");
+    assert!(
+        err.contains("Acme [-shall not-] {+may+} use Customer Content"),
+        "{err}"
+    );
     // evaluate still runs; the fact is unknown and the rule holds.
     let out = ws
         .cmd()

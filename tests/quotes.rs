@@ -85,13 +85,19 @@ fn a_quote_of_one_character_proves_nothing() {
             "at least 6 words",
         ],
     );
-    let ws = workspace("sources/terms.md", &claim("training_on_outputs", "never", "e"));
+    let ws = workspace(
+        "sources/terms.md",
+        &claim("training_on_outputs", "never", "e"),
+    );
     fails_with(&ws, &["the quote has 1 word and proves nothing"]);
 }
 
 #[test]
 fn thirty_days_does_not_match_inside_730_days() {
-    let ws = workspace("sources/terms.md", &claim("retention_days", "30", "30 days"));
+    let ws = workspace(
+        "sources/terms.md",
+        &claim("retention_days", "30", "30 days"),
+    );
     fails_with(&ws, &["the quote has 2 words"]);
     // A long enough quote that holds 730 does not state 30.
     let ws = workspace(
@@ -104,7 +110,9 @@ fn thirty_days_does_not_match_inside_730_days() {
     );
     fails_with(
         &ws,
-        &["the quote does not support `30`: the number 30 is not in the quote (as digits or words); it states 730"],
+        &[
+            "the quote does not support `30`: the number 30 is not in the quote (as digits or words); it states 730",
+        ],
     );
     // Nor does a quote that ends inside a number.
     let ws = workspace(
@@ -124,7 +132,10 @@ fn a_link_lookalike_never_deletes_the_quotes_words() {
             "Acme will ](not) use Customer Data to improve and train its models.",
         ),
     );
-    let err = fails_with(&ws, &["quote not found in sources/terms.md; closest passage"]);
+    let err = fails_with(
+        &ws,
+        &["quote not found in sources/terms.md; closest passage"],
+    );
     // The diff shows what the quote has that the document does not.
     assert!(err.contains("[-](not)-]"), "{err}");
 }
@@ -132,16 +143,24 @@ fn a_link_lookalike_never_deletes_the_quotes_words() {
 #[test]
 fn the_value_must_rest_on_the_quotes_words() {
     let quote = "Acme will use Customer Data to improve and train its models.";
-    let ws = workspace("sources/terms.md", &claim("training_on_inputs", "never", quote));
+    let ws = workspace(
+        "sources/terms.md",
+        &claim("training_on_inputs", "never", quote),
+    );
     fails_with(
         &ws,
-        &["the quote does not support `never`: `never` rests on a negation (not, no, never, without, nor)"],
+        &[
+            "the quote does not support `never`: `never` rests on a negation (not, no, never, without, nor)",
+        ],
     );
     let ws = workspace(
         "sources/terms.md",
         &claim("training_on_inputs", "opt_out", quote),
     );
-    fails_with(&ws, &["the quote does not support `opt_out`", "\"opt out\""]);
+    fails_with(
+        &ws,
+        &["the quote does not support `opt_out`", "\"opt out\""],
+    );
     // The same quote supports what it says.
     let ws = workspace(
         "sources/terms.md",
@@ -155,7 +174,11 @@ fn the_value_must_rest_on_the_quotes_words() {
 fn the_profile_itself_is_not_a_snapshot() {
     let ws = workspace(
         "profile.yaml",
-        &claim("dpa", "signed", "Acme signs every data processing agreement we send."),
+        &claim(
+            "dpa",
+            "signed",
+            "Acme signs every data processing agreement we send.",
+        ),
     );
     let err = fails_with(
         &ws,
@@ -168,15 +191,29 @@ fn the_profile_itself_is_not_a_snapshot() {
     assert!(err.contains("fact `dpa`"), "{err}");
     let ws = workspace(
         "sources/../profile.yaml",
-        &claim("dpa", "signed", "Acme signs every data processing agreement we send."),
+        &claim(
+            "dpa",
+            "signed",
+            "Acme signs every data processing agreement we send.",
+        ),
     );
     fails_with(&ws, &["is outside the vendor's folder"]);
     let ws = workspace(
         "sources/rules.rhai",
-        &claim("dpa", "signed", "Acme signs every data processing agreement we send."),
+        &claim(
+            "dpa",
+            "signed",
+            "Acme signs every data processing agreement we send.",
+        ),
     );
-    ws.write("vendors/acme/sources/rules.rhai", "Acme signs every data processing agreement we send.");
-    fails_with(&ws, &["is a workspace file (profile, policy, rule or test), not a document"]);
+    ws.write(
+        "vendors/acme/sources/rules.rhai",
+        "Acme signs every data processing agreement we send.",
+    );
+    fails_with(
+        &ws,
+        &["is a workspace file (profile, policy, rule or test), not a document"],
+    );
 }
 
 #[cfg(unix)]
@@ -184,7 +221,11 @@ fn the_profile_itself_is_not_a_snapshot() {
 fn a_fifo_snapshot_is_refused_without_waiting() {
     let ws = workspace(
         "sources/pipe.md",
-        &claim("dpa", "none", "Acme does not offer a data processing agreement."),
+        &claim(
+            "dpa",
+            "none",
+            "Acme does not offer a data processing agreement.",
+        ),
     );
     let path = ws.path().join("vendors/acme/sources/pipe.md");
     let c_path = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
@@ -192,7 +233,9 @@ fn a_fifo_snapshot_is_refused_without_waiting() {
     assert_eq!(unsafe { libc::mkfifo(c_path.as_ptr(), 0o644) }, 0);
     fails_with(
         &ws,
-        &["vendors/acme/profile.yaml:9:15: error: snapshot `sources/pipe.md` is a FIFO (named pipe), not a regular file"],
+        &[
+            "vendors/acme/profile.yaml:9:15: error: snapshot `sources/pipe.md` is a FIFO (named pipe), not a regular file",
+        ],
     );
 }
 
@@ -201,7 +244,11 @@ fn a_fifo_snapshot_is_refused_without_waiting() {
 fn a_link_out_of_sources_is_refused() {
     let ws = workspace(
         "sources/copy.md",
-        &claim("dpa", "none", "Acme does not offer a data processing agreement."),
+        &claim(
+            "dpa",
+            "none",
+            "Acme does not offer a data processing agreement.",
+        ),
     );
     std::os::unix::fs::symlink(
         ws.path().join("vendors/acme/profile.yaml"),
@@ -215,10 +262,17 @@ fn a_link_out_of_sources_is_refused() {
     // A link that stays inside sources/ is an ordinary snapshot.
     let ws = workspace(
         "sources/current.md",
-        &claim("dpa", "none", "Acme does not offer a data processing agreement."),
+        &claim(
+            "dpa",
+            "none",
+            "Acme does not offer a data processing agreement.",
+        ),
     );
-    std::os::unix::fs::symlink("terms.md", ws.path().join("vendors/acme/sources/current.md"))
-        .unwrap();
+    std::os::unix::fs::symlink(
+        "terms.md",
+        ws.path().join("vendors/acme/sources/current.md"),
+    )
+    .unwrap();
     let (code, err) = check(&ws);
     assert_eq!(code, Some(0), "{err}");
 }
@@ -241,12 +295,18 @@ fn a_failure_points_at_the_quote_line() {
             "word diff ([-quote-] {+document+}): Acme retains Customer Data for [-73-] {+730+} days.",
         ],
     );
-    assert!(err.contains("18 |           quote:"), "the snippet shows the quote line:\n{err}");
+    assert!(
+        err.contains("18 |           quote:"),
+        "the snippet shows the quote line:\n{err}"
+    );
 }
 
 #[test]
 fn short_quotes_may_be_a_whole_heading() {
-    let ws = workspace("sources/terms.md", &claim("dpa", "online", "Data Processing"));
+    let ws = workspace(
+        "sources/terms.md",
+        &claim("dpa", "online", "Data Processing"),
+    );
     let (code, err) = check(&ws);
     assert_eq!(code, Some(0), "{err}");
 }
@@ -321,8 +381,14 @@ fn not_stated_needs_the_words_searched() {
             "hint: add e.g. `searched: [breach, incident, notify]`",
         ],
     );
-    let ws = workspace("sources/terms.md", "      breach_notification_hours: not_stated\n");
-    fails_with(&ws, &["`not_stated` records that a source was read and is silent"]);
+    let ws = workspace(
+        "sources/terms.md",
+        "      breach_notification_hours: not_stated\n",
+    );
+    fails_with(
+        &ws,
+        &["`not_stated` records that a source was read and is silent"],
+    );
 }
 
 #[test]

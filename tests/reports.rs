@@ -362,12 +362,8 @@ fn hostile_vendor_name_is_text_in_every_format() {
     let findings_sheet = sheet(&mut book, "Findings");
     assert!(findings_sheet.iter().any(|r| r[1] == HOSTILE));
     let evidence_sheet = sheet(&mut book, "Evidence");
-    assert!(
-        evidence_sheet
-            .iter()
-            .any(|r| r[10]
-                == "=HYPERLINK(\"https://evil.example\",\"click\") says logs are kept for 90 days.")
-    );
+    assert!(evidence_sheet.iter().any(|r| r[10]
+        == "=HYPERLINK(\"https://evil.example\",\"click\") says logs are kept for 90 days."));
     let summary = sheet(&mut book, "Summary");
     assert!(
         summary

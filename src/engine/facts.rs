@@ -85,7 +85,10 @@ impl FactTable {
                     m.insert(
                         "searched".into(),
                         Dynamic::from_array(
-                            e.searched.iter().map(|w| Dynamic::from(w.clone())).collect(),
+                            e.searched
+                                .iter()
+                                .map(|w| Dynamic::from(w.clone()))
+                                .collect(),
                         ),
                     );
                     m.insert("role".into(), Dynamic::from(e.role.as_str()));

@@ -283,12 +283,7 @@ pub fn parse(text: &str, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
     (Some(profile), problems)
 }
 
-fn build(
-    raw: RawProfile,
-    dir_name: &str,
-    file: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Profile {
+fn build(raw: RawProfile, dir_name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Profile {
     if raw.vendor.value != dir_name {
         problems.push(
             Diagnostic::error(format!(
@@ -735,7 +730,9 @@ fn searched_words(node: &Spanned<Node>, what: &str) -> Result<Vec<String>, Diagn
     let mut words = Vec::new();
     for item in items {
         match &item.value {
-            Node::Str(s) if s.chars().any(char::is_alphanumeric) => words.push(s.trim().to_string()),
+            Node::Str(s) if s.chars().any(char::is_alphanumeric) => {
+                words.push(s.trim().to_string())
+            }
             _ => return Err(wrong(span_pos(item))),
         }
     }
@@ -743,5 +740,4 @@ fn searched_words(node: &Spanned<Node>, what: &str) -> Result<Vec<String>, Diagn
         return Err(wrong(span_pos(node)));
     }
     Ok(words)
-
 }

@@ -60,11 +60,11 @@ fn fold_links(text: &str) -> Cow<'_, str> {
         let after = &rest[open + 1..];
         // The link text ends at the first `]` on the same line with no nested `[`.
         let folded = after
-            .find(|c| c == ']' || c == '[' || c == '\n')
+            .find([']', '[', '\n'])
             .filter(|&close| after[close..].starts_with("]("))
             .and_then(|close| {
                 let target_start = close + 2;
-                let target_len = after[target_start..].find(|c| c == ')' || c == '\n')?;
+                let target_len = after[target_start..].find([')', '\n'])?;
                 let target = &after[target_start..target_start + target_len];
                 (after[target_start + target_len..].starts_with(')') && is_link_target(target))
                     .then_some((close, target_start + target_len + 1))
@@ -238,8 +238,7 @@ pub fn numbers(text: &str) -> Vec<u64> {
     while let Some(c) = chars.next() {
         if c.is_ascii_digit() {
             run.push(c);
-        } else if c == ',' && !run.is_empty() && chars.peek().is_some_and(|d| d.is_ascii_digit())
-        {
+        } else if c == ',' && !run.is_empty() && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
             continue;
         } else if !run.is_empty() {
             out.extend(run.parse::<u64>().ok());
@@ -617,7 +616,7 @@ impl Snapshot {
         let mut text =
             self.normalized[self.words[from].0 as usize..self.words[to - 1].1 as usize].to_string();
         if from > 0 {
-            text.insert_str(0, "…");
+            text.insert(0, '…');
         }
         if to < self.words.len() {
             text.push('…');
@@ -792,7 +791,9 @@ mod tests {
         let doc = Snapshot::new(
             "Terms &amp; Conditions: the con\u{fb01}dential infor-\nmation is pro\u{ad}tected by Acme at all times.",
         );
-        assert!(doc.contains("Terms & Conditions: the confidential information is protected by Acme"));
+        assert!(
+            doc.contains("Terms & Conditions: the confidential information is protected by Acme")
+        );
         assert!(doc.contains("Terms &amp; Conditions"));
     }
 
@@ -816,7 +817,10 @@ mod tests {
             doc.verify("etains Customer Data for 730 days"),
             Err(Mismatch::NotFound)
         );
-        assert_eq!(doc.verify("Acme retains Customer Data for 730 days."), Ok(()));
+        assert_eq!(
+            doc.verify("Acme retains Customer Data for 730 days."),
+            Ok(())
+        );
     }
 
     #[test]
@@ -842,7 +846,10 @@ mod tests {
             doc.verify("[Acme will ](not) use Customer Data to improve and train its models."),
             Err(Mismatch::NotFound)
         );
-        assert_eq!(normalize("see [the DPA](https://x.test) now"), "see the DPA now");
+        assert_eq!(
+            normalize("see [the DPA](https://x.test) now"),
+            "see the DPA now"
+        );
         assert_eq!(normalize("a [b](not) c"), "a [b](not) c");
     }
 
@@ -851,7 +858,10 @@ mod tests {
         assert_eq!(numbers("within thirty (30) days"), vec![30, 30]);
         assert_eq!(numbers("for 730 days"), vec![730]);
         assert_eq!(numbers("seventy-two hours"), vec![72]);
-        assert_eq!(numbers("one hundred and twenty days, 1,000 users"), vec![120, 1000]);
+        assert_eq!(
+            numbers("one hundred and twenty days, 1,000 users"),
+            vec![120, 1000]
+        );
     }
 
     #[test]

@@ -360,9 +360,8 @@ mod tests {
 
     #[test]
     fn silence_decides_only_when_no_claim_states_a_value() {
-        let silent = |src: &str, authority| {
-            claim("not_stated", src, authority, Verification::Verified)
-        };
+        let silent =
+            |src: &str, authority| claim("not_stated", src, authority, Verification::Verified);
         let f = fact(vec![silent("terms", Authority::Contract)]);
         let r = resolve(&f, &profile(), FRESH);
         assert_eq!(r.status, Status::NotStated);
@@ -373,7 +372,12 @@ mod tests {
         // A weaker source that states a value is not outvoted by the contract's silence.
         let f = fact(vec![
             silent("terms", Authority::Contract),
-            claim("opt_out", "analysis", Authority::ThirdParty, Verification::Unarchived),
+            claim(
+                "opt_out",
+                "analysis",
+                Authority::ThirdParty,
+                Verification::Unarchived,
+            ),
         ]);
         let r = resolve(&f, &profile(), FRESH);
         assert_eq!(r.status, Status::Known);
@@ -383,7 +387,12 @@ mod tests {
         // Silence next to a value of equal authority is no conflict.
         let f = fact(vec![
             silent("terms2", Authority::Contract),
-            claim("never", "terms", Authority::Contract, Verification::Verified),
+            claim(
+                "never",
+                "terms",
+                Authority::Contract,
+                Verification::Verified,
+            ),
         ]);
         let r = resolve(&f, &profile(), FRESH);
         assert_eq!(r.status, Status::Known);

@@ -200,57 +200,107 @@ impl ValueCue {
 }
 
 const TRAINING_SUPPORT: &[ValueCue] = &[
-        ValueCue::negation("never"),
-        ValueCue::words(
-            "opt_in",
-            &[
-                "opt in", "opted in", "consent", "consents", "explicitly", "agree", "agrees",
-                "elect", "elects", "choose to", "permission", "authorize", "authorizes",
-            ],
-        ),
-        ValueCue::words(
-            "opt_out",
-            &[
-                "opt out", "opted out", "opts out", "unless", "object", "turn off", "disable",
-                "settings", "choose not",
-            ],
-        ),
-        ValueCue::words(
-            "default_on",
-            &[
-                "train", "training", "trained", "improve", "improving", "develop", "by default",
-            ],
-        ),
-        ValueCue::words(
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "opt_in",
+        &[
+            "opt in",
+            "opted in",
+            "consent",
+            "consents",
+            "explicitly",
+            "agree",
+            "agrees",
+            "elect",
+            "elects",
+            "choose to",
+            "permission",
+            "authorize",
+            "authorizes",
+        ],
+    ),
+    ValueCue::words(
+        "opt_out",
+        &[
+            "opt out",
+            "opted out",
+            "opts out",
+            "unless",
+            "object",
+            "turn off",
+            "disable",
+            "settings",
+            "choose not",
+        ],
+    ),
+    ValueCue::words(
+        "default_on",
+        &[
+            "train",
+            "training",
+            "trained",
+            "improve",
+            "improving",
+            "develop",
+            "by default",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
             "negotiable",
-            &[
-                "negotiate", "negotiated", "negotiable", "otherwise agreed", "agreed in writing",
-                "separate agreement", "order form",
-            ],
-        ),
-    ];
+            "otherwise agreed",
+            "agreed in writing",
+            "separate agreement",
+            "order form",
+        ],
+    ),
+];
 
 const LICENCE_SUPPORT: &[ValueCue] = &[
-        ValueCue::words(
-            "service_only",
-            &["provide", "providing", "perform", "solely", "only", "maintain"],
-        ),
-        ValueCue::words(
-            "service_improvement",
-            &[
-                "improve", "improving", "improvement", "develop", "enhance", "optimize",
-                "optimizing", "optimise", "optimising",
-            ],
-        ),
-        ValueCue::words("model_improvement", &["train", "training", "model", "models"]),
-        ValueCue::words(
-            "broad",
-            &[
-                "any purpose", "perpetual", "irrevocable", "sublicense", "sublicensable",
-                "unrestricted",
-            ],
-        ),
-    ];
+    ValueCue::words(
+        "service_only",
+        &[
+            "provide",
+            "providing",
+            "perform",
+            "solely",
+            "only",
+            "maintain",
+        ],
+    ),
+    ValueCue::words(
+        "service_improvement",
+        &[
+            "improve",
+            "improving",
+            "improvement",
+            "develop",
+            "enhance",
+            "optimize",
+            "optimizing",
+            "optimise",
+            "optimising",
+        ],
+    ),
+    ValueCue::words(
+        "model_improvement",
+        &["train", "training", "model", "models"],
+    ),
+    ValueCue::words(
+        "broad",
+        &[
+            "any purpose",
+            "perpetual",
+            "irrevocable",
+            "sublicense",
+            "sublicensable",
+            "unrestricted",
+        ],
+    ),
+];
 
 const RETENTION_SUPPORT: &[ValueCue] = &[];
 
@@ -259,120 +309,180 @@ const DELETION_SUPPORT: &[ValueCue] = &[];
 const ABUSE_RETENTION_SUPPORT: &[ValueCue] = &[];
 
 const ZDR_SUPPORT: &[ValueCue] = &[
-        ValueCue::words(
+    ValueCue::words(
+        "default",
+        &[
+            "by default",
             "default",
-            &["by default", "default", "does not retain", "not retain", "not stored"],
-        ),
-        ValueCue::words(
+            "does not retain",
+            "not retain",
+            "not stored",
+        ],
+    ),
+    ValueCue::words(
+        "available",
+        &[
+            "zero data retention",
+            "zero retention",
+            "zdr",
             "available",
-            &[
-                "zero data retention", "zero retention", "zdr", "available", "activated",
-                "enable", "enabled",
-            ],
-        ),
-        ValueCue::words(
-            "on_request",
-            &["request", "contact", "approval", "approved", "eligible"],
-        ),
-        ValueCue::negation("unavailable"),
-    ];
+            "activated",
+            "enable",
+            "enabled",
+        ],
+    ),
+    ValueCue::words(
+        "on_request",
+        &["request", "contact", "approval", "approved", "eligible"],
+    ),
+    ValueCue::negation("unavailable"),
+];
 
 const HUMAN_REVIEW_SUPPORT: &[ValueCue] = &[
-        ValueCue::negation("never"),
-        ValueCue::words(
-            "safety_only",
-            &[
-                "safety", "abuse", "misuse", "violation", "violations", "security", "fraud",
-            ],
-        ),
-        ValueCue::words(
-            "may_review",
-            &[
-                "review", "reviewed", "reviewers", "access", "human", "personnel", "employees",
-                "contractors",
-            ],
-        ),
-    ];
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "safety_only",
+        &[
+            "safety",
+            "abuse",
+            "misuse",
+            "violation",
+            "violations",
+            "security",
+            "fraud",
+        ],
+    ),
+    ValueCue::words(
+        "may_review",
+        &[
+            "review",
+            "reviewed",
+            "reviewers",
+            "access",
+            "human",
+            "personnel",
+            "employees",
+            "contractors",
+        ],
+    ),
+];
 
 const DPA_SUPPORT: &[ValueCue] = &[
-        ValueCue::negation("none"),
-        ValueCue::words(
-            "online",
-            &["data processing", "dpa", "incorporated", "available at", "addendum"],
-        ),
-        ValueCue::words(
+    ValueCue::negation("none"),
+    ValueCue::words(
+        "online",
+        &[
+            "data processing",
+            "dpa",
+            "incorporated",
+            "available at",
+            "addendum",
+        ],
+    ),
+    ValueCue::words(
+        "signed",
+        &[
             "signed",
-            &["signed", "sign", "executed", "execute", "countersigned", "signature"],
-        ),
-        ValueCue::words(
+            "sign",
+            "executed",
+            "execute",
+            "countersigned",
+            "signature",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
             "negotiable",
-            &["negotiate", "negotiated", "negotiable", "request", "contact"],
-        ),
-    ];
+            "request",
+            "contact",
+        ],
+    ),
+];
 
 const BAA_SUPPORT: &[ValueCue] = &[
-        ValueCue::words("available", &["business associate", "baa", "hipaa"]),
-        // "unless a BAA has been executed": available, but only under a signed agreement.
-        ValueCue::words(
-            "on_request",
-            &[
-                "request", "contact", "sales", "enter into", "executed", "signed", "unless",
-            ],
-        ),
-        ValueCue::negation("unavailable"),
-    ];
+    ValueCue::words("available", &["business associate", "baa", "hipaa"]),
+    // "unless a BAA has been executed": available, but only under a signed agreement.
+    ValueCue::words(
+        "on_request",
+        &[
+            "request",
+            "contact",
+            "sales",
+            "enter into",
+            "executed",
+            "signed",
+            "unless",
+        ],
+    ),
+    ValueCue::negation("unavailable"),
+];
 
 const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
 
 const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
-        ValueCue::words(
+    ValueCue::words(
+        "published",
+        &[
+            "list",
+            "available at",
+            "website",
             "published",
-            &["list", "available at", "website", "published", "http", "https"],
-        ),
-        ValueCue::words("on_request", &["request", "upon request"]),
-        ValueCue::negation("none"),
-    ];
+            "http",
+            "https",
+        ],
+    ),
+    ValueCue::words("on_request", &["request", "upon request"]),
+    ValueCue::negation("none"),
+];
 
 const RESIDENCY_SUPPORT: &[ValueCue] = &[];
 
 const TRANSFER_SUPPORT: &[ValueCue] = &[
-        ValueCue::words(
+    ValueCue::words(
+        "scc",
+        &[
+            "standard contractual clauses",
             "scc",
-            &[
-                "standard contractual clauses",
-                "scc",
-                "sccs",
-                "model clauses",
-                // The SCC modules, as DPAs name them.
-                "controller to processor clauses",
-                "processor to processor clauses",
-                "module two",
-                "module three",
-            ],
-        ),
-        ValueCue::words("adequacy", &["adequacy", "adequate"]),
-        ValueCue::words("dpf", &["data privacy framework", "dpf"]),
-        ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
-        ValueCue::negation("none"),
-    ];
+            "sccs",
+            "model clauses",
+            // The SCC modules, as DPAs name them.
+            "controller to processor clauses",
+            "processor to processor clauses",
+            "module two",
+            "module three",
+        ],
+    ),
+    ValueCue::words("adequacy", &["adequacy", "adequate"]),
+    ValueCue::words("dpf", &["data privacy framework", "dpf"]),
+    ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
+    ValueCue::negation("none"),
+];
 
 const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
 
 const OWNERSHIP_SUPPORT: &[ValueCue] = &[
-        ValueCue::words("customer", OWNERSHIP_WORDS),
-        ValueCue::words("vendor", OWNERSHIP_WORDS),
-        ValueCue::words("shared", &["jointly", "joint", "shared"]),
-    ];
+    ValueCue::words("customer", OWNERSHIP_WORDS),
+    ValueCue::words("vendor", OWNERSHIP_WORDS),
+    ValueCue::words("shared", &["jointly", "joint", "shared"]),
+];
 
 const INDEMNITY_WORDS: &[&str] = &[
-    "indemnify", "indemnifies", "indemnification", "indemnity", "defend", "hold harmless",
+    "indemnify",
+    "indemnifies",
+    "indemnification",
+    "indemnity",
+    "defend",
+    "hold harmless",
 ];
 
 const INDEMNITY_SUPPORT: &[ValueCue] = &[
-        ValueCue::words("yes", INDEMNITY_WORDS),
-        ValueCue::words("limited", INDEMNITY_WORDS),
-        ValueCue::negation("no"),
-    ];
+    ValueCue::words("yes", INDEMNITY_WORDS),
+    ValueCue::words("limited", INDEMNITY_WORDS),
+    ValueCue::negation("no"),
+];
 
 const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[];
 
