@@ -112,6 +112,7 @@ pub fn profile() -> Value {
             "vendor": {"type": "string", "pattern": ID, "description": "must equal the folder name"},
             "name": {"type": "string"},
             "reviewed": {"type": "string", "pattern": DATE, "description": "when a person last checked these facts"},
+            "reviewers": {"type": "array", "items": {"type": "string"}, "description": "who reviewed these facts (shown on the decision brief)"},
             "notes": {"type": "string"},
             "sources": {
                 "type": "object",

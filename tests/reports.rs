@@ -201,17 +201,29 @@ fn same_findings_in_every_format(dir: &Path) {
         assert_eq!(row[11].is_empty(), f["waived"].is_null());
     }
 
-    // XLSX: one Findings row per finding, one Evidence row per evidence entry.
+    // XLSX: one Findings row per finding that is not a pass, one Passed row per pass, one
+    // Evidence row per evidence entry.
     let mut book = xlsx(dir, &[]);
-    let sheet_rows = sheet(&mut book, "Findings");
-    assert_eq!(
-        sheet_rows.len() - 1,
-        all.len(),
-        "xlsx Findings rows = json findings"
-    );
-    for (row, (_, f)) in sheet_rows[1..].iter().zip(&all) {
-        assert_eq!(row[7], f["rule"].as_str().unwrap());
-        assert_eq!(row[9], f["message"].as_str().unwrap());
+    let (passes, others): (Vec<_>, Vec<_>) = all.iter().partition(|(_, f)| f["level"] == "pass");
+    for (name, expected) in [("Findings", &others), ("Passed", &passes)] {
+        let sheet_rows = sheet(&mut book, name);
+        assert_eq!(
+            sheet_rows.len() - 1,
+            expected.len(),
+            "xlsx {name} rows = json findings"
+        );
+        for (row, (r, f)) in sheet_rows[1..].iter().zip(expected.iter()) {
+            let id = format!(
+                "{}/{}",
+                r["vendor"].as_str().unwrap(),
+                r["offering"].as_str().unwrap()
+            );
+            assert_eq!(row[0], id);
+            assert_eq!(row[1], r["classification"].as_str().unwrap());
+            assert_eq!(row[3], f["level"].as_str().unwrap());
+            assert_eq!(row[4], f["rule"].as_str().unwrap());
+            assert_eq!(row[5], f["message"].as_str().unwrap());
+        }
     }
     let evidence: usize = all
         .iter()
@@ -265,7 +277,10 @@ fn bundled_formats_have_the_findings_of_json() {
 fn xlsx_has_summary_findings_and_evidence_sheets() {
     let v = json(&bundled(), &[]);
     let mut book = xlsx(&bundled(), &[]);
-    assert_eq!(book.sheet_names(), ["Summary", "Findings", "Evidence"]);
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Findings", "Passed", "Evidence"]
+    );
 
     let findings_sheet = sheet(&mut book, "Findings");
     assert_eq!(
@@ -359,8 +374,6 @@ fn hostile_vendor_name_is_text_in_every_format() {
 
     // XLSX: literal text in string cells (never a formula).
     let mut book = xlsx(&dir, &[]);
-    let findings_sheet = sheet(&mut book, "Findings");
-    assert!(findings_sheet.iter().any(|r| r[1] == HOSTILE));
     let evidence_sheet = sheet(&mut book, "Evidence");
     assert!(evidence_sheet.iter().any(|r| r[10]
         == "=HYPERLINK(\"https://evil.example\",\"click\") says logs are kept for 90 days."));
@@ -713,4 +726,100 @@ fn a_terminal_gets_colour_unless_no_color() {
     never.extend(["--color", "never"]);
     let plain = on_terminal(&never, false).unwrap();
     assert!(!String::from_utf8_lossy(&plain.stdout).contains("\u{1b}[3"));
+}
+
+// ---------------------------------------------------------------------------------------------
+// On paper: printed through headless Chromium, page 1 shows the verdicts.
+
+/// The text of page 1 of a PDF (poppler's pdftotext; CI installs poppler-utils).
+fn page_one_text(pdf: &Path) -> String {
+    let out = std::process::Command::new("pdftotext")
+        .args(["-f", "1", "-l", "1", "-layout"])
+        .arg(pdf)
+        .arg("-")
+        .output();
+    match out {
+        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
+        _ => panic!("pdftotext is needed to read the printed page (apt-get install poppler-utils)"),
+    }
+}
+
+/// Prints `page` to PDF on `paper` (A4 or Letter, set through an @page rule added to a copy).
+fn print_page_one(chromium: &Path, page: &Path, paper: &str) -> String {
+    let html = std::fs::read_to_string(page).unwrap().replacen(
+        "</style>",
+        &format!("@page {{ size: {paper}; }}</style>"),
+        1,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let copy = dir.path().join("page.html");
+    std::fs::write(&copy, html).unwrap();
+    let pdf = dir.path().join("page.pdf");
+    chromium_run(
+        chromium,
+        &[
+            &format!("--print-to-pdf={}", pdf.display()),
+            "--no-pdf-header-footer",
+        ],
+        &copy,
+    );
+    page_one_text(&pdf)
+}
+
+#[test]
+fn printed_report_and_brief_show_the_verdicts_on_page_one() {
+    let Some(chromium) = chromium() else {
+        return;
+    };
+    let tmp = tempfile::tempdir().unwrap();
+    let report = tmp.path().join("review.html");
+    run(
+        &bundled(),
+        &["--format", "html", "--output", report.to_str().unwrap()],
+    );
+    let v = json(&bundled(), &[]);
+    let first = &v["results"][0];
+    let brief = tmp.path().join("brief.html");
+    let out = Command::cargo_bin("diligence")
+        .unwrap()
+        .env_remove("DILIGENCE_DIR")
+        .arg("-C")
+        .arg(bundled())
+        .args([
+            "brief",
+            "perplexity/sonar-api",
+            "--class",
+            "confidential",
+            "--today",
+            TODAY,
+            "-o",
+            brief.to_str().unwrap(),
+        ])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let verdict = json(
+        &bundled(),
+        &["perplexity/sonar-api", "--class", "confidential"],
+    )["results"][0]["verdict"]
+        .as_str()
+        .unwrap()
+        .to_uppercase();
+    for paper in ["A4", "letter"] {
+        let page = print_page_one(&chromium, &report, paper);
+        assert!(
+            page.contains("Verdicts"),
+            "{paper}: no matrix on page 1:\n{page}"
+        );
+        assert!(
+            page.contains(first["vendor"].as_str().unwrap()),
+            "{paper}: the first offering is not on page 1:\n{page}"
+        );
+        let page = print_page_one(&chromium, &brief, paper);
+        assert!(
+            page.contains(&verdict),
+            "{paper}: brief verdict not on page 1:\n{page}"
+        );
+        assert!(page.contains("Questions still open"), "{paper}:\n{page}");
+    }
 }

@@ -10,7 +10,7 @@ use crate::outcome::Verdict;
 use crate::report::{self, Style, sanitize};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
-use std::io::IsTerminal;
+use std::io::{IsTerminal, Write};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -26,8 +26,14 @@ pub enum Format {
     Html,
     /// One row per finding (RFC 4180)
     Csv,
-    /// A workbook: Summary, Findings, Evidence (needs --output or a redirect)
+    /// A workbook: Summary, Findings, Passed, Evidence (needs --output or a redirect)
     Xlsx,
+    /// SARIF 2.1.0, for code scanning (one result per finding that is not a pass)
+    Sarif,
+    /// JUnit XML: a test case per offering, classification and rule
+    Junit,
+    /// GitHub Actions workflow annotations (::error file=...,line=...::message)
+    Github,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -83,6 +89,12 @@ pub struct EvaluateArgs {
     /// Also show passed checks (table, markdown, html)
     #[arg(long, short = 'v')]
     pub verbose: bool,
+    /// Only the verdict matrix and what stands in the way (table, markdown)
+    #[arg(long, conflicts_with = "verbose")]
+    pub summary: bool,
+    /// Start CSV with a UTF-8 byte order mark (for spreadsheet programs that need it)
+    #[arg(long)]
+    pub bom: bool,
     /// Colour the table's verdicts
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
@@ -152,45 +164,89 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         },
         width: terminal_width(to_terminal),
         verbose: args.verbose,
-        workspace: Some(
-            ws.root
-                .canonicalize()
-                .unwrap_or_else(|_| ws.root.clone())
-                .display()
-                .to_string(),
-        ),
+        summary: args.summary,
+        // The folder's name and git commit, never the absolute path: reports are shared.
+        workspace: Some(super::provenance::describe(&ws.root)),
     };
-    let bytes = match args.format {
-        Format::Json => report::json::render(&eval)?,
-        Format::Table => report::table::render(&eval, &style),
-        Format::Markdown => sanitize::clean_bytes(&report::markdown::render(&eval, &style)),
-        Format::Html => sanitize::clean_bytes(&report::html::render(&eval, &style)),
-        Format::Csv => report::csv::render(&eval),
-        Format::Xlsx => report::xlsx::render(&eval).map_err(|e| {
-            Failure::from(
-                Diagnostic::error(format!("cannot build the workbook: {e}"))
-                    .hint("this is a bug in diligence: please report it with the workspace"),
-            )
-        })?,
-    };
-    match &args.output {
-        Some(path) => output::write_atomically(path, &bytes)?,
-        None => write_stdout(&bytes)?,
+    if args.bom && args.format != Format::Csv {
+        eprintln!("warning: --bom applies to --format csv only; ignored");
+    }
+    let dest = args.output.as_deref();
+    match args.format {
+        Format::Json => emit_bytes(dest, &report::json::render(&eval)?)?,
+        Format::Table => emit_bytes(dest, &report::table::render(&eval, &style))?,
+        Format::Markdown => emit_bytes(
+            dest,
+            &sanitize::clean_bytes(&report::markdown::render(&eval, &style)),
+        )?,
+        Format::Html => emit_bytes(
+            dest,
+            &sanitize::clean_bytes(&report::html::render(&eval, &style)),
+        )?,
+        Format::Csv => output::emit(dest, |w| report::csv::render(&eval, args.bom, w))?,
+        Format::Xlsx => {
+            let bytes = report::xlsx::render(&eval).map_err(|e| {
+                Failure::from(match e {
+                    report::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
+                        "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
+                        report::xlsx::MAX_ROWS
+                    ))
+                    .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
+                    report::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
+                        .hint("this is a bug in diligence: please report it with the workspace"),
+                })
+            })?;
+            emit_bytes(dest, &bytes)?
+        }
+        Format::Sarif => output::emit(dest, |w| report::sarif::render(&eval, w))?,
+        Format::Junit => output::emit(dest, |w| report::junit::render(&eval, w))?,
+        Format::Github => output::emit(dest, |w| report::github::render(&eval, w))?,
     }
 
     if !rule_errors.is_empty() {
         // The report is written; the cells of failed rules show `error`.
         return Err(Failure(rule_errors));
     }
-    let failed = args
-        .fail_on
-        .threshold()
-        .is_some_and(|t| eval.worst().is_some_and(|w| w >= t));
+    let threshold = args.fail_on.threshold();
+    let failed = threshold.is_some_and(|t| eval.worst().is_some_and(|w| w >= t));
+    if let Some(t) = threshold.filter(|_| failed) {
+        // CI logs show why the step failed: one line per offending offering and classification.
+        let stderr = std::io::stderr();
+        let mut err = stderr.lock();
+        for r in eval.results.iter().filter(|r| r.verdict >= t) {
+            let mut rules: Vec<&str> = Vec::new();
+            for f in report::driving(r) {
+                if !rules.contains(&f.rule.as_str()) {
+                    rules.push(&f.rule);
+                }
+            }
+            let _ = writeln!(
+                err,
+                "{}",
+                sanitize::clean(&format!(
+                    "fail-on {}: {}/{} at {} is {} ({})",
+                    t.as_str(),
+                    r.vendor,
+                    r.offering,
+                    r.classification,
+                    r.verdict.as_str(),
+                    rules.join(", ")
+                ))
+            );
+        }
+    }
     Ok(if failed {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn emit_bytes(dest: Option<&std::path::Path>, bytes: &[u8]) -> Result<(), Failure> {
+    match dest {
+        Some(path) => output::write_atomically(path, bytes),
+        None => write_stdout(bytes),
+    }
 }
 
 /// The table's width: COLUMNS when set, else the terminal's, else (piped) the fixed default.

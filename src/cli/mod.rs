@@ -3,6 +3,7 @@
 
 mod args;
 mod author;
+mod brief;
 mod check;
 mod diff;
 mod evaluate;
@@ -10,6 +11,7 @@ mod explain;
 mod extract;
 mod import;
 mod output;
+mod provenance;
 mod refresh;
 mod snapshot;
 mod test;
@@ -106,6 +108,11 @@ Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 i
   diligence extract acme terms --fact training_on_inputs --format json
   diligence extract acme terms --offering api --write   # claims marked `draft: true`")]
     Extract(extract::ExtractArgs),
+    /// A one-offering decision brief: verdict, blockers, conditions, questions, sign-off
+    #[command(after_help = "Examples:
+  diligence brief perplexity/sonar-api --class confidential -o brief.html
+  diligence brief openai/api --class restricted --tag phi --format markdown")]
+    Brief(brief::BriefArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -171,6 +178,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Import(args) => import::run(&cli.global, args),
         Command::Refresh(args) => refresh::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
+        Command::Brief(args) => brief::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -29,6 +29,34 @@ pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure>
 }
 
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    write_atomically_with(path, |w| w.write_all(bytes))
+}
+
+/// Streams output to `path` (atomically) or, without a path, to stdout (a closed pipe is not an
+/// error): formats that write row by row never hold the whole output in memory.
+pub fn emit(
+    path: Option<&Path>,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
+    match path {
+        Some(p) => write_atomically_with(p, write),
+        None => {
+            let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+            match write(&mut out).and_then(|()| out.flush()) {
+                Ok(()) => Ok(()),
+                Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+                Err(e) => {
+                    Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into())
+                }
+            }
+        }
+    }
+}
+
+pub fn write_atomically_with(
+    path: &Path,
+    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+) -> Result<(), Failure> {
     let fail = |what: &str, e: std::io::Error| -> Failure {
         Diagnostic::error(format!("cannot {what} {}: {e}", path.display()))
             .hint("check that the folder exists and is writable")
@@ -57,7 +85,11 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     let mut tmp = builder
         .tempfile_in(dir)
         .map_err(|e| fail("create a temporary file next to", e))?;
-    tmp.write_all(bytes)
+    let written = {
+        let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
+        write(&mut buffered).and_then(|()| buffered.flush())
+    };
+    written
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| fail("write", e))?;
     tmp.persist(path).map_err(|e| fail("replace", e.error))?;

@@ -55,6 +55,22 @@ pub struct FactTable {
     pub resolved: Arc<ResolvedOffering>,
 }
 
+/// The keys of each claim map rules get from `claims(name)`, in the order they are built.
+pub const CLAIM_KEYS: [&str; 12] = [
+    "value",
+    "source",
+    "authority",
+    "title",
+    "section",
+    "quote",
+    "note",
+    "searched",
+    "role",
+    "verified",
+    "retrieved",
+    "stale",
+];
+
 /// A JSON value as a Rhai value. Every value in a profile is a string, number, boolean, list
 /// or map, which always convert; a failure is a bug, reported as an error rather than hidden.
 pub fn to_dynamic(value: &serde_json::Value) -> Result<Dynamic, String> {
@@ -150,5 +166,40 @@ impl FactTable {
     /// The names of the facts the offering states, sorted, as a Rhai array.
     pub fn names_array(&self) -> &rhai::Array {
         &self.names
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::resolve::Freshness;
+
+    #[test]
+    fn claim_maps_have_exactly_the_documented_keys() {
+        let (profile, problems) = crate::model::profile::from_text(
+            "vendor: v\nname: V\nofferings:\n  o:\n    name: O\n    tier: api\n    facts:\n      dpa: online\n",
+            std::path::Path::new("."),
+            "v",
+        );
+        let profile = profile.unwrap_or_else(|| panic!("{problems:?}"));
+        let resolved = ResolvedOffering::build(
+            &profile,
+            &profile.offerings[0],
+            Freshness { oldest_fresh: None },
+        );
+        let table = FactTable::build(Arc::new(resolved)).unwrap();
+        let claims = table
+            .view("dpa")
+            .unwrap()
+            .claims
+            .clone()
+            .into_array()
+            .unwrap();
+        let map = claims[0].clone().cast::<Map>();
+        let mut keys: Vec<String> = map.keys().map(|k| k.to_string()).collect();
+        keys.sort();
+        let mut expected: Vec<String> = CLAIM_KEYS.iter().map(|k| k.to_string()).collect();
+        expected.sort();
+        assert_eq!(keys, expected);
     }
 }

@@ -49,7 +49,20 @@ pub struct Rule {
 pub struct RuleSet {
     engine: Engine,
     pub rules: Vec<Rule>,
+    /// The functions rules may call (read from the engine), for hints.
+    api: Vec<String>,
 }
+
+/// The keys of the maps rules see as `vendor`, `offering` and `policy` (a test ties them to
+/// [`Bindings::scope`]); a misspelt property is answered with the closest of these.
+const VENDOR_KEYS: [&str; 3] = ["id", "name", "reviewed"];
+const OFFERING_KEYS: [&str; 3] = ["id", "name", "tier"];
+const POLICY_KEYS: [&str; 4] = [
+    "name",
+    "organization",
+    "evidence_max_age_days",
+    "review_interval_days",
+];
 
 /// The names rules find in scope. Compiling with them declared lets strict-variables mode
 /// reject any other undeclared name at compile time.
@@ -106,7 +119,8 @@ impl RuleSet {
                 }
             }
         }
-        (RuleSet { engine, rules }, problems)
+        let api = rhai_setup::api_functions(&engine);
+        (RuleSet { engine, rules, api }, problems)
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {
@@ -136,7 +150,7 @@ impl RuleSet {
         match (outcome, record) {
             (Err(e), _) => {
                 let (message, pos) = describe(&e);
-                Err(fail(message, pos).maybe_hint(runtime_hint(&e)))
+                Err(fail(message, pos).maybe_hint(runtime_hint(&e, &self.api)))
             }
             (Ok(()), Err(message)) => Err(fail(message, Position::NONE)),
             (Ok(()), Ok(record)) => Ok(record),
@@ -255,26 +269,20 @@ fn describe(e: &EvalAltResult) -> (String, Position) {
     }
 }
 
-fn runtime_hint(e: &EvalAltResult) -> Option<String> {
+fn runtime_hint(e: &EvalAltResult, api: &[String]) -> Option<String> {
     let inner = match e {
         EvalAltResult::ErrorInFunctionCall(_, _, inner, _) => inner.as_ref(),
         other => other,
     };
     match inner {
         EvalAltResult::ErrorPropertyNotFound(name, _) => {
-            let known = REQUIREMENTS.iter().map(|r| r.name).chain([
-                "id",
-                "name",
-                "tier",
-                "reviewed",
-                "value",
-                "source",
-                "authority",
-                "section",
-                "quote",
-                "searched",
-                "role",
-            ]);
+            let known = REQUIREMENTS
+                .iter()
+                .map(|r| r.name)
+                .chain(VENDOR_KEYS)
+                .chain(OFFERING_KEYS)
+                .chain(POLICY_KEYS)
+                .chain(facts::CLAIM_KEYS);
             crate::diag::did_you_mean(name, known).or_else(|| {
                 Some(
                     "check the property name; `require` lists every requirement, unset ones as ()"
@@ -282,13 +290,22 @@ fn runtime_hint(e: &EvalAltResult) -> Option<String> {
                 )
             })
         }
-        EvalAltResult::ErrorFunctionNotFound(sig, _) => Some(format!(
-            "no function `{sig}`: findings are block/hold/condition(message, action), warn/info(message[, action]), pass(message); facts are read with fact/known/claims/conflicting/not_stated/stale/authority(name)"
-        )),
-        EvalAltResult::ErrorAssignmentToConstant(..) => Some(
-            "vendor, offering, classification, tags, require, policy and today are read-only"
-                .into(),
-        ),
+        EvalAltResult::ErrorFunctionNotFound(sig, _) => {
+            let name = sig.split(['(', ' ']).next().unwrap_or(sig);
+            Some(
+                crate::diag::did_you_mean(name, api.iter().map(String::as_str)).unwrap_or_else(
+                    || {
+                        format!(
+                            "no function `{sig}`; rules can call: {} (and Rhai's string, array and map functions)",
+                            api.join(", ")
+                        )
+                    },
+                ),
+            )
+        }
+        EvalAltResult::ErrorAssignmentToConstant(..) => {
+            Some(format!("{} are read-only", SCOPE_NAMES.join(", ")))
+        }
         _ => None,
     }
 }
@@ -385,6 +402,48 @@ fn strip_comment_and_strings(line: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn scope_maps_have_exactly_the_keys_hints_name() {
+        let profile: crate::model::profile::Profile = crate::model::profile::from_text(
+            "vendor: v\nname: V\nofferings:\n  o: {name: O, tier: api}\n",
+            std::path::Path::new("."),
+            "v",
+        )
+        .0
+        .expect("a profile");
+        let policy = crate::model::policy::from_text(
+            "organization: X\nclassifications: {public: {}}\n",
+            "default",
+        )
+        .0
+        .expect("a policy");
+        let requirements = policy.requirements("public", &[]);
+        let bindings = Bindings {
+            profile: &profile,
+            offering: &profile.offerings[0],
+            policy: &policy,
+            classification: "public",
+            tags: &[],
+            requirements: &requirements,
+            today: "2026-11-24".parse().unwrap(),
+        };
+        let scope = bindings.scope();
+        let keys = |name: &str| -> Vec<String> {
+            let map = scope.get_value::<Map>(name).expect(name);
+            let mut k: Vec<String> = map.keys().map(|k| k.to_string()).collect();
+            k.sort();
+            k
+        };
+        let sorted = |a: &[&str]| -> Vec<String> {
+            let mut v: Vec<String> = a.iter().map(|s| s.to_string()).collect();
+            v.sort();
+            v
+        };
+        assert_eq!(keys("vendor"), sorted(&VENDOR_KEYS));
+        assert_eq!(keys("offering"), sorted(&OFFERING_KEYS));
+        assert_eq!(keys("policy"), sorted(&POLICY_KEYS));
+    }
 
     #[test]
     fn header_reads_title_and_rationale() {

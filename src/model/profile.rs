@@ -192,6 +192,10 @@ struct RawProfile {
     name: Spanned<String>,
     #[serde(default)]
     reviewed: Option<Spanned<String>>,
+    /// Read by the decision brief through [`reviewers`]; checked here so that a typo is an error.
+    #[serde(default)]
+    #[allow(dead_code)]
+    reviewers: Vec<Spanned<String>>,
     #[serde(default)]
     #[allow(dead_code)]
     notes: Option<String>,
@@ -740,4 +744,19 @@ fn searched_words(node: &Spanned<Node>, what: &str) -> Result<Vec<String>, Diagn
         return Err(wrong(span_pos(node)));
     }
     Ok(words)
+}
+
+/// The `reviewers:` of a profile (who checked its facts), for the decision brief. Read apart
+/// from [`Profile`] so that code building profiles in memory (rule tests) needs no change; the
+/// field itself is validated when the profile is loaded. Empty when absent or unreadable.
+pub fn reviewers(profile_text: &str) -> Vec<String> {
+    // Every other key is ignored (serde's default without deny_unknown_fields).
+    #[derive(Deserialize)]
+    struct Only {
+        #[serde(default)]
+        reviewers: Vec<String>,
+    }
+    serde_saphyr::from_str::<Only>(profile_text)
+        .map(|o| o.reviewers)
+        .unwrap_or_default()
 }

@@ -6,12 +6,45 @@
 //! (or conflict on) the facts the finding cites, joined with a line break in the same order in
 //! every column, so that line N of `source` belongs to line N of `quote`. `source` is the
 //! document's title (its id when untitled, "unsupported value" for a bare value). Outvoted and
-//! unverified claims are in the JSON and the xlsx Evidence sheet. Text is written as it is:
-//! escaping belongs to whatever displays it.
+//! unverified claims are in the JSON and the xlsx Evidence sheet.
+//!
+//! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before one) as
+//! a formula: such a cell is written with a leading `'`, as OWASP recommends for CSV injection,
+//! so that `=HYPERLINK(...)` in a profile stays text. A cell is cut at 32,767 characters
+//! (Excel's limit) with an ellipsis, and rows are written one at a time to the output: a huge
+//! vendor name is not copied into every row in memory. `--bom` starts the file with a UTF-8
+//! byte order mark, for spreadsheet programs that otherwise guess another encoding.
 
 use super::{deciding, document, waiver_text};
 use crate::model::resolved::Evidence;
 use crate::outcome::{Evaluation, Finding, OfferingResult};
+use std::borrow::Cow;
+use std::io::{self, Write};
+
+/// The most characters a cell holds (Excel's limit); longer text ends with "…".
+pub const MAX_CELL_CHARS: usize = 32_767;
+
+/// Text cut to [`MAX_CELL_CHARS`], with an ellipsis when cut.
+pub fn cap(text: &str) -> String {
+    match text.char_indices().nth(MAX_CELL_CHARS - 1) {
+        None => text.to_string(),
+        Some((end, _)) if text[end..].chars().nth(1).is_none() => text.to_string(),
+        Some((end, _)) => {
+            let mut t = text[..end].to_string();
+            t.push('…');
+            t
+        }
+    }
+}
+
+/// A cell a spreadsheet would read as a formula, prefixed with `'` (OWASP, CSV injection).
+pub fn neutralise(cell: &str) -> Cow<'_, str> {
+    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        Cow::Owned(format!("'{cell}"))
+    } else {
+        Cow::Borrowed(cell)
+    }
+}
 
 pub const HEADER: [&str; 17] = [
     "vendor",
@@ -33,25 +66,25 @@ pub const HEADER: [&str; 17] = [
     "url",
 ];
 
-/// The values of one finding's row, in [`HEADER`] order.
+/// The values of one finding's row, in [`HEADER`] order, each cut to [`MAX_CELL_CHARS`].
 pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
     let cites: Vec<&Evidence> = deciding(f).collect();
     let join = |get: &dyn Fn(&Evidence) -> String| -> String {
-        cites.iter().map(|e| get(e)).collect::<Vec<_>>().join("\n")
+        cap(&cites.iter().map(|e| get(e)).collect::<Vec<_>>().join("\n"))
     };
     [
-        r.vendor.clone(),
-        r.vendor_name.clone(),
-        r.offering.clone(),
-        r.offering_name.clone(),
-        r.classification.clone(),
-        r.tags.join(", "),
+        cap(&r.vendor),
+        cap(&r.vendor_name),
+        cap(&r.offering),
+        cap(&r.offering_name),
+        cap(&r.classification),
+        cap(&r.tags.join(", ")),
         r.verdict.as_str().to_string(),
-        f.rule.clone(),
+        cap(&f.rule),
         f.level.as_str().to_string(),
-        f.message.clone(),
-        f.action.clone().unwrap_or_default(),
-        waiver_text(f).unwrap_or_default(),
+        cap(&f.message),
+        cap(f.action.as_deref().unwrap_or_default()),
+        cap(&waiver_text(f).unwrap_or_default()),
         join(&document),
         join(&|e| e.authority.as_str().to_string()),
         join(&|e| e.section.clone().unwrap_or_default()),
@@ -60,16 +93,44 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
     ]
 }
 
-pub fn render(eval: &Evaluation) -> Vec<u8> {
+/// Writes the CSV to `out`, one row at a time.
+pub fn render(eval: &Evaluation, bom: bool, out: &mut dyn Write) -> io::Result<()> {
+    if bom {
+        out.write_all("\u{feff}".as_bytes())?;
+    }
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
-        .from_writer(Vec::new());
-    // Writing into memory cannot fail.
-    let _ = w.write_record(HEADER);
+        .from_writer(out);
+    w.write_record(HEADER)?;
     for r in &eval.results {
         for f in &r.findings {
-            let _ = w.write_record(row(r, f));
+            let cells = row(r, f);
+            w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
         }
     }
-    w.into_inner().unwrap_or_default()
+    w.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn formulas_are_neutralised() {
+        for bad in ["=1+1", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"] {
+            assert_eq!(neutralise(bad), format!("'{bad}"));
+        }
+        assert_eq!(neutralise("a=1"), "a=1");
+        assert_eq!(neutralise(""), "");
+    }
+
+    #[test]
+    fn long_cells_are_cut() {
+        let exact = "x".repeat(MAX_CELL_CHARS);
+        assert_eq!(cap(&exact), exact);
+        let long = "é".repeat(MAX_CELL_CHARS + 5);
+        let cut = cap(&long);
+        assert_eq!(cut.chars().count(), MAX_CELL_CHARS);
+        assert!(cut.ends_with('…'));
+    }
 }

@@ -1,7 +1,12 @@
 //! `--format html`: one self-contained page (inline CSS, no network, no script) to read on
-//! screen or print as a handout: a header (policy, organization, date, workspace), the verdict
-//! matrix with the rules that drive each non-go cell, then per offering the findings with their
-//! evidence quotes and links, waivers with reason, approver and expiry.
+//! screen or print as a handout: a header (policy, organization, date, workspace name and git
+//! commit), the verdict matrix with the rules that drive each non-go cell, then per offering the
+//! findings as cards (waivers with reason, approver and expiry; citations pointing into the
+//! evidence), then the evidence: each claim once, with its quote and link.
+//!
+//! In print the matrix starts on page 1 (its rows never split, its header repeats), a card
+//! never splits, values read as prose ("SOC 2 Type II, expires 2027-03-31") and Markdown in
+//! quotes as text.
 //!
 //! Built with maud: markup is checked at compile time and every spliced value is HTML-escaped
 //! unless explicitly marked otherwise (only the constant stylesheet is), so nothing from a
@@ -45,6 +50,7 @@ table.matrix tbody th a { color: inherit; text-decoration: none; }
 table.matrix tbody th a:hover { text-decoration: underline; }
 table.matrix tbody th small { display: block; font-weight: normal; color: var(--muted); }
 td.v { font-weight: 600; }
+td.v .ndrivers { display: none; }
 td.v .drivers { display: block; font-weight: normal; font-size: 12px; margin-top: 2px; opacity: .9; }
 .v-go { background: var(--go-bg); color: var(--go); }
 .v-conditional { background: var(--conditional-bg); color: var(--conditional); }
@@ -75,6 +81,10 @@ li.waived { border-left-style: dashed; }
 blockquote { margin: 6px 0 0; padding: 4px 12px; border-left: 3px solid #b9c2cc; color: #30363d;
   background: var(--soft); font-style: italic; }
 .cite { margin: 2px 0 6px 15px; font-size: 13px; color: var(--muted); }
+.cited { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
+.cited a { color: inherit; }
+div.claim { margin: 0 0 12px; break-inside: avoid; page-break-inside: avoid; }
+div.claim .head { font-size: 13px; }
 .cite.weak { opacity: .85; }
 .role { font-variant: small-caps; }
 details { margin: 6px 0 0; }
@@ -88,7 +98,12 @@ a { color: #0b5cad; }
   main { max-width: none; padding: 0; }
   h2 { break-after: avoid; page-break-after: avoid; }
   section.offering { break-before: auto; }
-  table.matrix { break-inside: avoid; }
+  table.matrix tr { break-inside: avoid; page-break-inside: avoid; }
+  /* On paper the matrix stays compact (page 1): a count per cell; the rules are in the cards. */
+  td.v .drivers { display: none; }
+  td.v .ndrivers { display: block; font-weight: normal; font-size: 8.5pt; }
+  table.matrix thead { display: table-header-group; }
+  section.evidence-all { break-before: page; page-break-before: always; }
   .v-go, .v-conditional, .v-hold, .v-no-go, .badge, li.finding {
     -webkit-print-color-adjust: exact; print-color-adjust: exact; }
   a { color: inherit; text-decoration: none; }
@@ -128,6 +143,19 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         "Vendor review: policy {} ({})",
         eval.policy, eval.organization
     );
+    // Number the claims in the order the cards cite them.
+    let mut claims = Claims { list: Vec::new() };
+    for o in &rows {
+        // Passed checks are on the page too (folded away unless -v).
+        for m in merged(&o.results, true) {
+            for e in super::deciding(m.finding) {
+                claims.add(e);
+            }
+            for e in &m.finding.evidence {
+                claims.add(e);
+            }
+        }
+    }
     let page = html! {
         (DOCTYPE)
         html lang="en" {
@@ -186,6 +214,9 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                                                 @let rules = driving_rules(r);
                                                 @if !rules.is_empty() {
                                                     span.drivers { (rules.join(", ")) }
+                                                    span.ndrivers {
+                                                        (rules.len()) " rule" @if rules.len() != 1 { "s" }
+                                                    }
                                                 }
                                             },
                                             None => td { "–" },
@@ -199,7 +230,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                         @for (v, what) in super::legend(eval) {
                             (badge(v, v.as_str())) (what) ". "
                         }
-                        "(waiver): a waived finding. Under a non-go verdict: the rules that drive it."
+                        "(waiver): a waived finding. Under a non-go verdict: the rules that drive it (on paper, how many)."
                     }
                 }
                 @for (i, o) in rows.iter().enumerate() {
@@ -221,7 +252,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                         } @else {
                             ol.findings {
                                 @for m in &shown {
-                                    (finding(m.finding, &applies_to(&m.classes, &eval.classifications)))
+                                    (finding(m.finding, &applies_to(&m.classes, &eval.classifications), &claims))
                                 }
                             }
                         }
@@ -230,11 +261,17 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                                 summary { (passed.len()) " passed check" @if passed.len() != 1 { "s" } }
                                 ol.findings {
                                     @for m in &passed {
-                                        (finding(m.finding, &applies_to(&m.classes, &eval.classifications)))
+                                        (finding(m.finding, &applies_to(&m.classes, &eval.classifications), &claims))
                                     }
                                 }
                             }
                         }
+                    }
+                }
+                @if !claims.list.is_empty() {
+                    section.evidence-all #evidence {
+                        h2 { "Evidence" small { " · each claim once, as cited above" } }
+                        @for (i, e) in claims.list.iter().enumerate() { (claim(e, i + 1)) }
                     }
                 }
                 @if !eval.warnings.is_empty() {
@@ -265,7 +302,7 @@ fn driving_rules(r: &crate::outcome::OfferingResult) -> Vec<&str> {
     rules
 }
 
-fn finding(f: &Finding, at: &str) -> Markup {
+fn finding(f: &Finding, at: &str, claims: &Claims) -> Markup {
     let level_class = format!(
         "finding l-{}{}",
         f.level.as_str(),
@@ -275,15 +312,6 @@ fn finding(f: &Finding, at: &str) -> Markup {
         Verdict::Go => "badge".to_string(),
         v => format!("badge {}", vclass(v)),
     };
-    // Each claim once (two facts may rest on the same clause).
-    let mut evidence: Vec<&Evidence> = Vec::new();
-    for e in &f.evidence {
-        if !evidence.iter().any(|x| {
-            x.source == e.source && x.section == e.section && x.quote == e.quote && x.role == e.role
-        }) {
-            evidence.push(e);
-        }
-    }
     html! {
         li class=(level_class) {
             div.head {
@@ -302,37 +330,92 @@ fn finding(f: &Finding, at: &str) -> Markup {
                     "Approved by " (w.approved_by) " · expires " (w.expires)
                 }
             }
-            @if !evidence.is_empty() {
-                div.evidence {
-                    @for e in evidence { (claim(e)) }
+            @let cited = citations(f, claims);
+            @if !cited.is_empty() {
+                p.cited {
+                    "Cited: "
+                    @for (i, (text, n)) in cited.iter().enumerate() {
+                        @if i > 0 { "; " }
+                        (text) " " a href={ "#e" (n) } { "[E" (n) "]" }
+                    }
                 }
             }
         }
     }
 }
 
-fn claim(e: &Evidence) -> Markup {
+/// Every claim the shown findings cite, each once, numbered in order of first citation.
+struct Claims<'a> {
+    list: Vec<&'a Evidence>,
+}
+
+impl<'a> Claims<'a> {
+    fn key(e: &Evidence) -> (&str, &str) {
+        (e.at.as_str(), e.fact.as_str())
+    }
+
+    fn add(&mut self, e: &'a Evidence) {
+        if self.number(e).is_none() {
+            self.list.push(e);
+        }
+    }
+
+    /// The claim's number (1-based).
+    fn number(&self, e: &Evidence) -> Option<usize> {
+        self.list
+            .iter()
+            .position(|x| Self::key(x) == Self::key(e))
+            .map(|i| i + 1)
+    }
+}
+
+/// "Document §section" with the evidence number, for each claim a finding cites (deciding
+/// claims first, then the others: outvoted, agreeing, unverified), each document once.
+fn citations(f: &Finding, claims: &Claims) -> Vec<(String, usize)> {
+    let mut out: Vec<(String, usize)> = Vec::new();
+    let deciding: Vec<&Evidence> = super::deciding(f).collect();
+    let others = f
+        .evidence
+        .iter()
+        .map(|e| &**e)
+        .filter(|e| !deciding.iter().any(|d| std::ptr::eq(*d, *e)));
+    for e in deciding.iter().copied().chain(others) {
+        let Some(n) = claims.number(e) else { continue };
+        let mut text = super::document(e);
+        if let Some(s) = &e.section {
+            text.push_str(&format!(" §{s}"));
+        }
+        if !e.is_deciding() {
+            text.push_str(&format!(" ({})", e.role.as_str()));
+        }
+        if !out.iter().any(|(_, m)| *m == n) {
+            out.push((text, n));
+        }
+    }
+    out
+}
+
+fn claim(e: &Evidence, n: usize) -> Markup {
     let weak = !e.is_deciding();
-    let value = match &e.value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
     let doc = super::document(e);
     html! {
-        @if let Some(q) = &e.quote { blockquote { (q) } }
-        p.cite.weak[weak] {
-            "— "
-            @match e.url.as_deref().filter(|u| linkable(u)) {
-                Some(url) => a href=(url) rel="noopener noreferrer" { (doc) },
-                None => (doc),
+        div.claim id={ "e" (n) } {
+            div.head {
+                strong { "[E" (n) "] " } code { (e.fact) } " = " (super::human_value(&e.value))
+                " · " (e.authority.as_str().replace('_', " ")) " · " span.role { (e.role.as_str()) }
             }
-            @if let Some(s) = &e.section { " §" (s) }
-            " · " (e.authority.as_str().replace('_', " "))
-            " · " span.role { (e.role.as_str()) } " "
-            code { (e.fact) } " = " (value)
-            @if let Some(n) = &e.note { br; "Note: " (n) }
-            br;
-            span.mono { (e.at) }
+            @if let Some(q) = &e.quote { blockquote { (super::markdown_as_text(q)) } }
+            p.cite.weak[weak] {
+                "— "
+                @match e.url.as_deref().filter(|u| linkable(u)) {
+                    Some(url) => a href=(url) rel="noopener noreferrer" { (doc) },
+                    None => (doc),
+                }
+                @if let Some(s) = &e.section { " §" (s) }
+                @if let Some(n) = &e.note { br; "Note: " (n) }
+                br;
+                span.mono { (e.at) }
+            }
         }
     }
 }

@@ -51,7 +51,7 @@ pub fn escape(text: &str) -> String {
 
 /// A url as a link destination: only http(s), with the characters that could end or break the
 /// destination percent-encoded.
-fn destination(url: &str) -> Option<String> {
+pub fn destination(url: &str) -> Option<String> {
     if !linkable(url) {
         return None;
     }
@@ -156,8 +156,8 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push('\n');
     }
 
-    // Per offering.
-    for row in &rows {
+    // Per offering (not in a summary).
+    for row in rows.iter().filter(|_| !style.summary) {
         let _ = writeln!(
             out,
             "## {} — {}\n",

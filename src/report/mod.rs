@@ -5,13 +5,17 @@
 //! matrix (rows vendor/offering, columns classifications) and the findings that drive each
 //! non-go cell; the helpers they share live here so that they cannot drift apart.
 
+pub mod brief;
 pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod github;
 pub mod html;
 pub mod json;
+pub mod junit;
 pub mod markdown;
 pub mod sanitize;
+pub mod sarif;
 pub mod table;
 pub mod testrun;
 pub mod xlsx;
@@ -29,7 +33,10 @@ pub struct Style {
     pub width: Option<u16>,
     /// Show `pass` findings too.
     pub verbose: bool,
-    /// The workspace the review was made from, as shown in the html header.
+    /// Only the verdict matrix and what stands in the way (table, markdown).
+    pub summary: bool,
+    /// The workspace the review was made from (folder name and git commit), as shown in the
+    /// html header.
     pub workspace: Option<String>,
 }
 
@@ -268,6 +275,76 @@ pub fn applies_to(classes: &[&str], all: &[String]) -> String {
     classes.join(", ")
 }
 
+/// A fact value as a person reads it: "never", "30", "yes", "eu, us", "SOC 2 Type II, scope:
+/// security, expires 2027-03-31"; never raw JSON.
+pub fn human_value(v: &serde_json::Value) -> String {
+    use serde_json::Value;
+    match v {
+        Value::Null => "unknown".to_string(),
+        Value::Bool(b) => if *b { "yes" } else { "no" }.to_string(),
+        Value::Number(n) => n.to_string(),
+        Value::String(s) => s.clone(),
+        Value::Array(items) => {
+            let parts: Vec<String> = items.iter().map(human_value).collect();
+            // Items that contain commas themselves are kept apart with semicolons.
+            let sep = if parts.iter().any(|p| p.contains(',')) {
+                "; "
+            } else {
+                ", "
+            };
+            parts.join(sep)
+        }
+        Value::Object(map) => {
+            let mut out = map.get("name").map(human_value).unwrap_or_default();
+            let mut rest: Vec<String> = Vec::new();
+            for (k, val) in map.iter().filter(|(k, _)| k.as_str() != "name") {
+                let shown = human_value(val);
+                match k.as_str() {
+                    "expires" => rest.push(format!("expires {shown}")),
+                    "scope" => rest.push(format!("scope: {shown}")),
+                    _ => rest.push(format!("{}: {shown}", k.replace('_', " "))),
+                }
+            }
+            if !rest.is_empty() {
+                if out.is_empty() {
+                    out = rest.join(", ");
+                } else {
+                    out = format!("{out}, {}", rest.join(", "));
+                }
+            }
+            out
+        }
+    }
+}
+
+/// Markdown inline links `[text](url)` as their text, and `**`/`__` emphasis markers dropped,
+/// so that a quote copied from a Markdown snapshot reads as prose.
+pub fn markdown_as_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(open) = rest.find('[') {
+        let after = &rest[open + 1..];
+        let link = after.find("](").and_then(|close| {
+            let target = &after[close + 2..];
+            target.find(')').map(|end| (close, close + 2 + end + 1))
+        });
+        match link {
+            // The link text must not hold another `[` (then it is not one link).
+            Some((close, consumed)) if !after[..close].contains('[') => {
+                out.push_str(&rest[..open]);
+                out.push_str(&after[..close]);
+                rest = &after[consumed..];
+            }
+            _ => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.replace("**", "").replace("__", "")
+}
+
 /// Whether a url may become a link: only http(s), so that a profile cannot smuggle a
 /// `javascript:` or `data:` link into a report.
 pub fn linkable(url: &str) -> bool {
@@ -341,6 +418,26 @@ mod tests {
             "public, confidential, restricted"
         );
         assert_eq!(applies_to(&["public"], &all[..1]), "public");
+    }
+
+    #[test]
+    fn values_read_as_prose() {
+        let v: serde_json::Value =
+            serde_json::json!([{"name": "SOC 2 Type II", "expires": "2027-03-31"}]);
+        assert_eq!(human_value(&v), "SOC 2 Type II, expires 2027-03-31");
+        assert_eq!(human_value(&serde_json::json!(["eu", "us"])), "eu, us");
+        assert_eq!(human_value(&serde_json::json!(true)), "yes");
+        assert_eq!(human_value(&serde_json::json!(30)), "30");
+    }
+
+    #[test]
+    fn markdown_links_become_text() {
+        assert_eq!(
+            markdown_as_text("see [our DPA](https://x.example/dpa) and **this**"),
+            "see our DPA and this"
+        );
+        assert_eq!(markdown_as_text("a [b] c"), "a [b] c");
+        assert_eq!(markdown_as_text("[x]("), "[x](");
     }
 
     #[test]

@@ -106,32 +106,53 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     }
     out.push('\n');
 
-    // The matrix.
-    let mut matrix = new_table(style);
-    let first = if tags.is_empty() {
-        "Vendor / offering".to_string()
-    } else {
-        format!("Vendor / offering\n+ {}", tags.join(", "))
-    };
-    let mut head = vec![Cell::new(first).add_attribute(Attribute::Bold)];
-    head.extend(
-        eval.classifications
-            .iter()
-            .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
-    );
-    matrix.set_header(head);
-    for row in &rows {
-        let mut cells = vec![Cell::new(row.id())];
-        for class in &eval.classifications {
-            cells.push(match row.at(class) {
-                Some(r) => verdict_cell(super::cell_text(r), r.verdict),
-                None => Cell::new("–"),
-            });
+    // The matrix. An id goes on two lines, after its `/`, when it would not fit whole.
+    let width = style.width.unwrap_or(DEFAULT_WIDTH);
+    // Split, the first column is as wide as the longest `vendor/` or offering: ids that fit
+    // in that stay on one line.
+    let split_width = rows
+        .iter()
+        .map(|r| (r.vendor.chars().count() + 1).max(r.offering.chars().count()))
+        .max()
+        .unwrap_or(0);
+    let matrix = |split: bool| {
+        let mut matrix = new_table(style);
+        let first = if tags.is_empty() {
+            "Vendor / offering".to_string()
+        } else {
+            format!("Vendor / offering\n+ {}", tags.join(", "))
+        };
+        let mut head = vec![Cell::new(first).add_attribute(Attribute::Bold)];
+        head.extend(
+            eval.classifications
+                .iter()
+                .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
+        );
+        matrix.set_header(head);
+        for row in &rows {
+            let id = if split && row.id().chars().count() > split_width {
+                format!("{}/\n{}", row.vendor, row.offering)
+            } else {
+                row.id()
+            };
+            let mut cells = vec![Cell::new(id)];
+            for class in &eval.classifications {
+                cells.push(match row.at(class) {
+                    Some(r) => verdict_cell(super::cell_text(r), r.verdict),
+                    None => Cell::new("–"),
+                });
+            }
+            matrix.add_row(cells);
         }
-        matrix.add_row(cells);
-    }
-    out.push_str(&matrix.trim_fmt());
+        keep_words_whole(&mut matrix);
+        matrix.trim_fmt()
+    };
+    let whole = matrix(false);
+    let fits = |text: &str| text.lines().all(|l| visible_len(l) <= width as usize);
+    let split_ids = !fits(&whole);
+    out.push_str(&if split_ids { matrix(true) } else { whole });
     out.push('\n');
+    let id_cell = |row: &super::OfferingRow| Cell::new(row.id());
     let legend: Vec<String> = super::legend(eval)
         .filter(|(v, _)| *v != Verdict::Go)
         .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(v), style)))
@@ -145,25 +166,44 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     ));
 
     // What stands in the way: the rules behind each non-go cell.
-    let mut why = new_table(style);
-    why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
-    let mut any = false;
-    for row in &rows {
-        for d in drivers(row) {
-            any = true;
-            why.add_row(vec![
-                Cell::new(row.id()),
-                Cell::new(applies_to(&d.classes, &eval.classifications)),
-                verdict_cell(d.verdict.as_str().to_string(), d.verdict),
-                Cell::new(d.rules.join(", ")),
-            ]);
+    // Four columns when they fit; else offering and classifications share the first.
+    let why = |narrow: bool| {
+        let mut why = new_table(style);
+        if narrow {
+            why.set_header(header(&["Offering · at", "Verdict", "Driven by"]));
+        } else {
+            why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
         }
-    }
+        for row in &rows {
+            for d in drivers(row) {
+                let at = applies_to(&d.classes, &eval.classifications);
+                let verdict = verdict_cell(d.verdict.as_str().to_string(), d.verdict);
+                let rules = Cell::new(d.rules.join(", "));
+                if narrow {
+                    let id = if row.id().chars().count() > split_width {
+                        format!("{}/\n{}", row.vendor, row.offering)
+                    } else {
+                        row.id()
+                    };
+                    why.add_row(vec![Cell::new(format!("{id}\nat {at}")), verdict, rules]);
+                } else {
+                    why.add_row(vec![id_cell(row), Cell::new(at), verdict, rules]);
+                }
+            }
+        }
+        keep_words_whole(&mut why);
+        why.trim_fmt()
+    };
+    let any = rows.iter().any(|r| !drivers(r).is_empty());
+    let why = {
+        let wide = why(false);
+        if fits(&wide) { wide } else { why(true) }
+    };
     out.push('\n');
     if any {
         out.push_str(&bold("What stands in the way", style));
         out.push('\n');
-        out.push_str(&why.trim_fmt());
+        out.push_str(&why);
         out.push('\n');
     } else if !rows.is_empty() {
         out.push_str("Every offering is go at every classification evaluated.\n");
@@ -171,7 +211,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
 
     // Per offering: the findings, in tables of one layout so that their columns line up.
     let columns = finding_columns(eval, style);
-    for row in &rows {
+    for row in rows.iter().filter(|_| !style.summary) {
         out.push('\n');
         let heading = format!(
             "▌ {} — {} ({}), {}",
@@ -259,6 +299,39 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// Gives every column at least the width of its longest word, so that comfy-table never
+/// breaks an identifier (a rule id, a vendor/offering id, a classification) mid-word; the
+/// table may then be a little wider than the terminal, which reads better than `ret-\nention`.
+fn keep_words_whole(table: &mut Table) {
+    let longest_word = |text: &str| {
+        text.split(|c: char| c.is_whitespace())
+            .map(|w| w.chars().count())
+            .max()
+            .unwrap_or(0)
+    };
+    let mut widths: Vec<usize> = Vec::new();
+    let header = table
+        .header()
+        .map(|h| h.cell_iter().map(|c| c.content()).collect::<Vec<_>>());
+    let rows = table
+        .row_iter()
+        .map(|r| r.cell_iter().map(|c| c.content()).collect::<Vec<_>>());
+    for cells in header.into_iter().chain(rows) {
+        for (i, text) in cells.iter().enumerate() {
+            let w = longest_word(text);
+            match widths.get_mut(i) {
+                Some(x) => *x = (*x).max(w),
+                None => widths.push(w),
+            }
+        }
+    }
+    for (i, w) in widths.into_iter().enumerate() {
+        if let Some(col) = table.column_mut(i) {
+            col.set_constraint(ColumnConstraint::LowerBoundary(Width::Fixed(w as u16 + 2)));
+        }
+    }
+}
+
 /// "message\n→ action", and the waiver when one applies.
 fn finding_text(f: &Finding) -> String {
     let mut text = f.message.clone();
@@ -292,22 +365,25 @@ fn short_citation(f: &Finding) -> String {
     cites.join("\n")
 }
 
+/// The columns a line takes on screen (colour codes are not counted).
+fn visible_len(s: &str) -> usize {
+    let mut n = 0;
+    let mut in_escape = false;
+    for c in s.chars() {
+        match (in_escape, c) {
+            (false, '\x1b') => in_escape = true,
+            (true, 'm') => in_escape = false,
+            (false, _) => n += 1,
+            _ => {}
+        }
+    }
+    n
+}
+
 /// Joins items with `sep`, breaking the line before an item that would pass `width` columns
 /// (colour codes are not counted).
 fn wrap_items(items: &[String], sep: &str, width: u16) -> String {
-    let visible = |s: &str| {
-        let mut n = 0;
-        let mut in_escape = false;
-        for c in s.chars() {
-            match (in_escape, c) {
-                (false, '\x1b') => in_escape = true,
-                (true, 'm') => in_escape = false,
-                (false, _) => n += 1,
-                _ => {}
-            }
-        }
-        n
-    };
+    let visible = visible_len;
     let mut out = String::new();
     let mut line = 0usize;
     for (i, item) in items.iter().enumerate() {
@@ -391,7 +467,7 @@ fn finding_columns(eval: &Evaluation, style: &Style) -> Vec<u16> {
             .map(|f| f.rule.chars().count())
             .chain(eval.classifications.iter().map(|c| c.chars().count() + 7)),
         9,
-        28,
+        40,
     );
     if width < NARROW {
         let first = rule.max(14);

@@ -2,48 +2,135 @@
 //!
 //! - **Summary**: the verdict matrix with verdict-coloured cells, then what drives each non-go
 //!   cell, then the legend;
-//! - **Findings**: one row a finding (the columns of `--format csv`, pass findings included),
-//!   frozen header, autofilter, wrapped text;
+//! - **Findings**: one row a finding that is not a pass (offering, classification, verdict,
+//!   level, rule, finding, action, waiver, citations; `--format csv` has every column);
+//! - **Passed**: the pass findings, the same columns;
 //! - **Evidence**: one row per evidence entry of every finding (every claim of every fact it
 //!   read, with its role: decides, conflicts, agrees, outvoted, unverified).
+//!
+//! Made to be read and printed: wrapped text with row heights that show it (a spreadsheet does
+//! not grow rows by itself when the file sets none), frozen header row, autofilter, landscape,
+//! fit to one page wide with the header row repeated on every page. A sheet holds at most
+//! 1,048,576 rows: a review that needs more is refused with an error that says what to do.
 //!
 //! Every text is written as a string cell, never as a formula: a vendor named `=HYPERLINK(...)`
 //! stays text. Only http(s) urls become hyperlinks.
 
 use super::{applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
 use crate::outcome::Level;
-use crate::outcome::{Evaluation, Verdict};
+use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use rust_xlsxwriter::{
     Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
     Worksheet, XlsxError,
 };
 
 /// Excel's limit for the text of one cell.
-const MAX_CELL_CHARS: usize = 32_767;
+use super::csv::MAX_CELL_CHARS;
 
-pub const FINDINGS_HEADER: [&str; 17] = [
-    "Vendor",
-    "Vendor name",
+/// The most rows a sheet holds (Excel's limit), header included.
+pub const MAX_ROWS: usize = 1_048_576;
+/// The height of one line of 11-point text, in points; Excel's highest row is 409 points.
+const LINE_HEIGHT: f64 = 15.0;
+const MAX_ROW_HEIGHT: f64 = 409.0;
+
+#[derive(Debug)]
+pub enum Error {
+    /// A sheet would need more rows than a workbook allows.
+    TooManyRows {
+        sheet: &'static str,
+        rows: usize,
+    },
+    Xlsx(XlsxError),
+}
+
+impl From<XlsxError> for Error {
+    fn from(e: XlsxError) -> Self {
+        Error::Xlsx(e)
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::TooManyRows { sheet, rows } => {
+                write!(
+                    f,
+                    "the {sheet} sheet would need {rows} rows (at most {MAX_ROWS})"
+                )
+            }
+            Error::Xlsx(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+/// Refuses a sheet of `rows` rows (header included) past [`MAX_ROWS`].
+pub fn check_rows(sheet: &'static str, rows: usize) -> Result<(), Error> {
+    if rows > MAX_ROWS {
+        Err(Error::TooManyRows { sheet, rows })
+    } else {
+        Ok(())
+    }
+}
+
+/// The lines `text` takes in a column `width` characters wide, wrapped at words (an estimate
+/// on the generous side: a row a little too high reads well, one too low hides text).
+pub fn lines_in(text: &str, width: f64) -> usize {
+    // Proportional fonts fit a few more characters than the width (in '0's) says; stay
+    // conservative so that no text is hidden.
+    let per_line = (width * 1.05).floor().max(1.0) as usize;
+    text.split('\n')
+        .map(|line| {
+            let mut lines = 1;
+            let mut used = 0usize;
+            for word in line.split(' ') {
+                let n = word.chars().count();
+                if used == 0 {
+                    used = n;
+                } else if used + 1 + n <= per_line {
+                    used += 1 + n;
+                } else {
+                    lines += 1;
+                    used = n;
+                }
+                // A word longer than the line wraps by characters.
+                while used > per_line {
+                    lines += 1;
+                    used -= per_line;
+                }
+            }
+            lines
+        })
+        .sum()
+}
+
+/// Sets a row's height to show the tallest of its wrapped cells.
+fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), XlsxError> {
+    let lines = cells
+        .iter()
+        .map(|(text, width)| lines_in(text, *width))
+        .max()
+        .unwrap_or(1)
+        .max(1);
+    if lines > 1 {
+        ws.set_row_height(row, (lines as f64 * LINE_HEIGHT).min(MAX_ROW_HEIGHT))?;
+    }
+    Ok(())
+}
+
+/// The Findings and Passed sheets: what a reader of the printed sheet needs. The quote, url
+/// and vendor names are on the Evidence and Summary sheets; `--format csv` has every column.
+pub const FINDINGS_HEADER: [&str; 9] = [
     "Offering",
-    "Offering name",
     "Classification",
-    "Tags",
     "Verdict",
-    "Rule",
     "Level",
-    "Message",
+    "Rule",
+    "Finding",
     "Action",
-    "Waived",
-    "Source",
-    "Authority",
-    "Section",
-    "Quote",
-    "URL",
+    "Waiver",
+    "Cited",
 ];
-const FINDINGS_WIDTHS: [f64; 17] = [
-    12.0, 18.0, 16.0, 22.0, 13.0, 10.0, 11.0, 22.0, 10.0, 50.0, 50.0, 30.0, 30.0, 12.0, 12.0, 60.0,
-    30.0,
-];
+const FINDINGS_WIDTHS: [f64; 9] = [22.0, 13.0, 11.0, 10.0, 22.0, 48.0, 44.0, 26.0, 34.0];
 
 pub const EVIDENCE_HEADER: [&str; 13] = [
     "Vendor",
@@ -61,7 +148,7 @@ pub const EVIDENCE_HEADER: [&str; 13] = [
     "At",
 ];
 const EVIDENCE_WIDTHS: [f64; 13] = [
-    12.0, 16.0, 13.0, 22.0, 22.0, 11.0, 16.0, 12.0, 36.0, 14.0, 70.0, 30.0, 34.0,
+    11.0, 14.0, 13.0, 20.0, 18.0, 10.0, 16.0, 11.0, 28.0, 10.0, 56.0, 26.0, 26.0,
 ];
 
 /// (fill, font) per verdict: Excel's Good / Neutral / Bad styles, and purple for hold.
@@ -163,7 +250,15 @@ fn put_url(
     put(ws, row, col, url, &fm.text)
 }
 
-pub fn render(eval: &Evaluation) -> Result<Vec<u8>, XlsxError> {
+pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
+    let all = || eval.results.iter().flat_map(|r| &r.findings);
+    let passed = all().filter(|f| f.level == Level::Pass).count();
+    check_rows("Findings", all().count() - passed + 1)?;
+    check_rows("Passed", passed + 1)?;
+    check_rows(
+        "Evidence",
+        all().map(|f| f.evidence.len()).sum::<usize>() + 1,
+    )?;
     let mut wb = Workbook::new();
     let mut props = DocProperties::new()
         .set_title(format!("Vendor review: policy {}", eval.policy))
@@ -178,9 +273,23 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, XlsxError> {
     wb.set_properties(&props);
     let fm = Formats::new();
     summary(wb.add_worksheet(), eval, &fm)?;
-    findings(wb.add_worksheet(), eval, &fm)?;
+    findings(wb.add_worksheet(), "Findings", eval, &fm, |f| {
+        f.level != Level::Pass
+    })?;
+    findings(wb.add_worksheet(), "Passed", eval, &fm, |f| {
+        f.level == Level::Pass
+    })?;
     evidence(wb.add_worksheet(), eval, &fm)?;
-    wb.save_to_buffer()
+    Ok(wb.save_to_buffer()?)
+}
+
+/// Landscape, one page wide, the header row on every page, frozen, with an autofilter.
+fn table_setup(ws: &mut Worksheet, last_row: u32, last_col: u16) -> Result<(), XlsxError> {
+    ws.set_landscape().set_print_fit_to_pages(1, 0);
+    ws.set_repeat_rows(0, 0)?;
+    ws.set_freeze_panes(1, 0)?;
+    ws.autofilter(0, 0, last_row.max(1), last_col)?;
+    Ok(())
 }
 
 fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
@@ -234,18 +343,32 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
                 None => put(ws, row, 3 + i as u16, "–", &fm.text)?,
             }
         }
+        fit_row(
+            ws,
+            row,
+            &[
+                (&o.id(), 30.0),
+                (o.vendor_name, 24.0),
+                (o.offering_name, 30.0),
+            ],
+        )?;
         row += 1;
     }
+    // "Driven by" spans the classification columns: rule lists are long.
+    let classes = eval.classifications.len().max(1) as u16;
+    let driven_width = 18.0 * classes as f64;
 
     // What stands in the way.
     row += 1;
     put(ws, row, 0, "What stands in the way", &fm.bold)?;
     row += 1;
-    for (i, h) in ["Offering", "At", "Verdict", "Driven by"]
-        .iter()
-        .enumerate()
-    {
+    for (i, h) in ["Offering", "At", "Verdict"].iter().enumerate() {
         put(ws, row, i as u16, h, &fm.header)?;
+    }
+    if classes > 1 {
+        ws.merge_range(row, 3, row, 2 + classes, "Driven by", &fm.header)?;
+    } else {
+        put(ws, row, 3, "Driven by", &fm.header)?;
     }
     row += 1;
     for o in &rows {
@@ -259,7 +382,13 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
                 &fm.text,
             )?;
             put(ws, row, 2, d.verdict.as_str(), &fm.verdict(d.verdict))?;
-            put(ws, row, 3, &d.rules.join(", "), &fm.text)?;
+            let rules = fit(&d.rules.join(", "));
+            if classes > 1 {
+                ws.merge_range(row, 3, row, 2 + classes, &rules, &fm.text)?;
+            } else {
+                put(ws, row, 3, &rules, &fm.text)?;
+            }
+            fit_row(ws, row, &[(&rules, driven_width), (&o.id(), 30.0)])?;
             row += 1;
         }
     }
@@ -280,45 +409,83 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
     Ok(())
 }
 
-fn findings(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
-    ws.set_name("Findings")?;
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
+fn findings(
+    ws: &mut Worksheet,
+    name: &str,
+    eval: &Evaluation,
+    fm: &Formats,
+    keep: impl Fn(&Finding) -> bool,
+) -> Result<(), XlsxError> {
+    ws.set_name(name)?;
     for (i, (h, w)) in FINDINGS_HEADER.iter().zip(FINDINGS_WIDTHS).enumerate() {
         put(ws, 0, i as u16, h, &fm.header)?;
         ws.set_column_width(i as u16, w)?;
     }
     let mut row = 0u32;
     for r in &eval.results {
-        for f in &r.findings {
+        for f in r.findings.iter().filter(|f| keep(f)) {
             row += 1;
-            let values = super::csv::row(r, f);
-            for (col, value) in values.iter().enumerate() {
-                let col = col as u16;
-                match FINDINGS_HEADER[col as usize] {
-                    "Verdict" => put(ws, row, col, value, &fm.verdict(r.verdict))?,
-                    "Level" => match level_verdict(f.level).filter(|_| f.waived.is_none()) {
-                        Some(v) => put(ws, row, col, value, &fm.verdict(v))?,
-                        None => put(ws, row, col, value, &fm.text)?,
-                    },
-                    // One link per cell: only when the finding cites one url.
-                    "URL" if !value.is_empty() && !value.contains('\n') => {
-                        put_url(ws, row, col, value, fm)?
-                    }
-                    _ => put(ws, row, col, value, &fm.text)?,
-                }
-            }
+            finding_row(ws, row, r, f, fm)?;
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row, FINDINGS_HEADER.len() as u16 - 1)?;
-    Ok(())
+    table_setup(ws, row, FINDINGS_HEADER.len() as u16 - 1)
+}
+
+fn finding_row(
+    ws: &mut Worksheet,
+    row: u32,
+    r: &OfferingResult,
+    f: &Finding,
+    fm: &Formats,
+) -> Result<(), XlsxError> {
+    let cap = super::csv::cap;
+    let values: [String; 9] = [
+        cap(&format!("{}/{}", r.vendor, r.offering)),
+        cap(&r.classification),
+        r.verdict.as_str().to_string(),
+        f.level.as_str().to_string(),
+        cap(&f.rule),
+        cap(&f.message),
+        cap(f.action.as_deref().unwrap_or_default()),
+        cap(&super::waiver_text(f).unwrap_or_default()),
+        cap(&citations(f)),
+    ];
+    for (col, value) in values.iter().enumerate() {
+        let col = col as u16;
+        match FINDINGS_HEADER[col as usize] {
+            "Verdict" => put(ws, row, col, value, &fm.verdict(r.verdict))?,
+            "Level" => match level_verdict(f.level).filter(|_| f.waived.is_none()) {
+                Some(v) => put(ws, row, col, value, &fm.verdict(v))?,
+                None => put(ws, row, col, value, &fm.text)?,
+            },
+            _ => put(ws, row, col, value, &fm.text)?,
+        }
+    }
+    let cells: Vec<(&str, f64)> = values
+        .iter()
+        .map(String::as_str)
+        .zip(FINDINGS_WIDTHS)
+        .collect();
+    fit_row(ws, row, &cells)
+}
+
+/// "Document §section", one a line, for the claims that decide the facts a finding cites.
+fn citations(f: &Finding) -> String {
+    let mut lines: Vec<String> = Vec::new();
+    for e in super::deciding(f) {
+        let mut c = super::document(e);
+        if let Some(s) = &e.section {
+            c.push_str(&format!(" §{s}"));
+        }
+        if !lines.contains(&c) {
+            lines.push(c);
+        }
+    }
+    lines.join("\n")
 }
 
 fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Evidence")?;
-    ws.set_landscape().set_print_fit_to_pages(1, 0);
-    ws.set_repeat_rows(0, 0)?;
     for (i, (h, w)) in EVIDENCE_HEADER.iter().zip(EVIDENCE_WIDTHS).enumerate() {
         put(ws, 0, i as u16, h, &fm.header)?;
         ws.set_column_width(i as u16, w)?;
@@ -328,10 +495,7 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
         for f in &r.findings {
             for e in &f.evidence {
                 row += 1;
-                let value = match &e.value {
-                    serde_json::Value::String(s) => s.clone(),
-                    other => other.to_string(),
-                };
+                let value = super::human_value(&e.value);
                 let cells = [
                     r.vendor.as_str(),
                     &r.offering,
@@ -353,10 +517,43 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
                     None => put(ws, row, 11, "", &fm.text)?,
                 }
                 put(ws, row, 12, &e.at, &fm.text)?;
+                let mut sized: Vec<(&str, f64)> =
+                    cells.iter().copied().zip(EVIDENCE_WIDTHS).collect();
+                sized.push((e.url.as_deref().unwrap_or(""), EVIDENCE_WIDTHS[11]));
+                sized.push((&e.at, EVIDENCE_WIDTHS[12]));
+                fit_row(ws, row, &sized)?;
             }
         }
     }
-    ws.set_freeze_panes(1, 0)?;
-    ws.autofilter(0, 0, row.max(1), EVIDENCE_HEADER.len() as u16 - 1)?;
-    Ok(())
+    table_setup(ws, row, EVIDENCE_HEADER.len() as u16 - 1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sheet_past_the_row_limit_is_refused_with_what_to_do() {
+        assert!(check_rows("Findings", MAX_ROWS).is_ok());
+        let err = check_rows("Findings", MAX_ROWS + 1).unwrap_err();
+        assert!(matches!(
+            err,
+            Error::TooManyRows {
+                sheet: "Findings",
+                rows
+            } if rows == MAX_ROWS + 1
+        ));
+        assert!(err.to_string().contains("1048577 rows"));
+    }
+
+    #[test]
+    fn row_heights_count_wrapped_lines() {
+        assert_eq!(lines_in("short", 20.0), 1);
+        assert_eq!(lines_in("one\ntwo\nthree", 20.0), 3);
+        // 30 words of 9 characters in a 21-wide column: two words a line.
+        let words = vec!["abcdefghi"; 30].join(" ");
+        assert_eq!(lines_in(&words, 20.0), 15);
+        // A word longer than the column wraps by characters.
+        assert_eq!(lines_in(&"x".repeat(100), 20.0), 5);
+    }
 }

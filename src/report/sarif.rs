@@ -1,0 +1,249 @@
+//! `--format sarif`: SARIF 2.1.0 (serde-sarif) for code scanning (GitHub, GitLab, Azure DevOps).
+//!
+//! One result per finding that is not a pass, at each classification evaluated: its level, the
+//! message (and action), the rule id, and where to look: the claim that decides the fact the
+//! finding cites (`vendors/<id>/profile.yaml`, line and column), or the line of the rule that
+//! raised it when no claim decides (an unknown fact). Waived findings carry an external
+//! suppression with the waiver's reason, so that code scanning shows them as dismissed.
+
+use super::deciding;
+use crate::outcome::Level;
+use crate::outcome::{Evaluation, Finding, OfferingResult};
+use serde_sarif::sarif::{
+    ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
+    ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
+    ToolComponent,
+};
+use std::collections::BTreeMap;
+use std::io::{self, Write};
+
+const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
+
+/// SARIF's level for a finding level: a block is an error, what holds or conditions a verdict
+/// a warning, the rest a note.
+pub fn level(l: Level) -> ResultLevel {
+    match l {
+        Level::Block => ResultLevel::Error,
+        Level::Hold | Level::Condition | Level::Warn => ResultLevel::Warning,
+        Level::Info | Level::Pass => ResultLevel::Note,
+    }
+}
+
+/// A place in a workspace file: `file`, line, column (1-based).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub line: u64,
+    pub column: Option<u64>,
+}
+
+/// Parses `path:LINE:COL` or `path:LINE`.
+pub fn parse_place(at: &str) -> Option<Place> {
+    let mut parts = at.rsplitn(3, ':');
+    let last: u64 = parts.next()?.parse().ok()?;
+    let middle = parts.next()?;
+    match (middle.parse::<u64>(), parts.next()) {
+        (Ok(line), Some(file)) => Some(Place {
+            file: file.to_string(),
+            line,
+            column: Some(last),
+        }),
+        // `path:LINE`: the middle part was the path (or its end, when it held a colon).
+        _ => {
+            let file = at.rsplit_once(':')?.0.to_string();
+            Some(Place {
+                file,
+                line: last,
+                column: None,
+            })
+        }
+    }
+}
+
+/// Where a finding points: the deciding claim of a fact it cites, else the rule's line.
+pub fn place(f: &Finding) -> Option<Place> {
+    deciding(f)
+        .find_map(|e| parse_place(&e.at))
+        .or_else(|| parse_place(&f.raised_at))
+}
+
+/// The finding's text: message, then the action.
+pub fn text(r: &OfferingResult, f: &Finding) -> String {
+    let mut t = format!(
+        "{}/{} at {}: {}",
+        r.vendor, r.offering, r.classification, f.message
+    );
+    if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
+        t.push_str(" → ");
+        t.push_str(a);
+    }
+    t
+}
+
+fn location(p: Place) -> Vec<Location> {
+    let region = match p.column {
+        Some(c) => Region::builder()
+            .start_line(p.line as i64)
+            .start_column(c as i64)
+            .build(),
+        None => Region::builder().start_line(p.line as i64).build(),
+    };
+    vec![
+        Location::builder()
+            .physical_location(
+                PhysicalLocation::builder()
+                    .artifact_location(ArtifactLocation::builder().uri(p.file).build())
+                    .region(region)
+                    .build(),
+            )
+            .build(),
+    ]
+}
+
+/// A whole file, when no line is known.
+fn file_location(file: &str) -> Location {
+    Location::builder()
+        .physical_location(
+            PhysicalLocation::builder()
+                .artifact_location(ArtifactLocation::builder().uri(file.to_string()).build())
+                .build(),
+        )
+        .build()
+}
+
+pub fn build(eval: &Evaluation) -> Sarif {
+    let index: BTreeMap<&str, usize> = eval
+        .rules
+        .iter()
+        .enumerate()
+        .map(|(i, r)| (r.as_str(), i))
+        .collect();
+    let rules: Vec<ReportingDescriptor> = eval
+        .rules
+        .iter()
+        .map(|id| {
+            ReportingDescriptor::builder()
+                .id(id.clone())
+                .short_description(
+                    MultiformatMessageString::builder()
+                        .text(format!("diligence rule {id} (scripts/{id}.rhai)"))
+                        .build(),
+                )
+                .build()
+        })
+        .collect();
+
+    let mut results = Vec::new();
+    for r in &eval.results {
+        for f in r.findings.iter().filter(|f| f.level != Level::Pass) {
+            let location = place(f).map(location).unwrap_or_default();
+            let mut properties = BTreeMap::new();
+            for (k, v) in [
+                ("vendor", &r.vendor),
+                ("offering", &r.offering),
+                ("classification", &r.classification),
+                ("verdict", &r.verdict.as_str().to_string()),
+                ("diligenceLevel", &f.level.as_str().to_string()),
+            ] {
+                properties.insert(k.to_string(), serde_json::Value::String(v.clone()));
+            }
+            let result = SarifResult::builder()
+                .rule_id(f.rule.clone())
+                .level(level(f.level))
+                .message(Message::builder().text(text(r, f)).build())
+                .locations(location)
+                .properties(
+                    serde_sarif::sarif::PropertyBag::builder()
+                        .additional_properties(properties)
+                        .build(),
+                );
+            let result = match index.get(f.rule.as_str()) {
+                Some(i) => result.rule_index(*i as i64),
+                None => result.rule_index(-1),
+            };
+            let result = match &f.waived {
+                Some(w) => result
+                    .suppressions(vec![
+                        Suppression::builder()
+                            .kind(serde_json::json!("external"))
+                            .justification(format!(
+                                "waived until {} by {}: {}",
+                                w.expires, w.approved_by, w.reason
+                            ))
+                            .build(),
+                    ])
+                    .build(),
+                None => result.build(),
+            };
+            results.push(result);
+        }
+        // A rule that failed: the cell's verdict is `error`, the rule's findings are missing.
+        for e in &r.errors {
+            let location = parse_place(&e.at)
+                .map(location)
+                .unwrap_or_else(|| vec![file_location(&e.at)]);
+            let result = SarifResult::builder()
+                .rule_id(e.rule.clone())
+                .level(ResultLevel::Error)
+                .message(
+                    Message::builder()
+                        .text(format!(
+                            "{}/{} at {}: rule `{}` failed, so this cell cannot be trusted: {}",
+                            r.vendor, r.offering, r.classification, e.rule, e.message
+                        ))
+                        .build(),
+                )
+                .locations(location)
+                .rule_index(index.get(e.rule.as_str()).map_or(-1, |i| *i as i64))
+                .build();
+            results.push(result);
+        }
+    }
+
+    let driver = ToolComponent::builder()
+        .name("diligence".to_string())
+        .version(env!("CARGO_PKG_VERSION").to_string())
+        .rules(rules)
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA.to_string())
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![
+            Run::builder()
+                .tool(Tool::builder().driver(driver).build())
+                .results(results)
+                .build(),
+        ])
+        .build()
+}
+
+pub fn render(eval: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
+    serde_json::to_writer_pretty(&mut *out, &build(eval))?;
+    out.write_all(b"\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn places_parse() {
+        assert_eq!(
+            parse_place("vendors/p/profile.yaml:17:11"),
+            Some(Place {
+                file: "vendors/p/profile.yaml".into(),
+                line: 17,
+                column: Some(11)
+            })
+        );
+        assert_eq!(
+            parse_place("scripts/r.rhai:4"),
+            Some(Place {
+                file: "scripts/r.rhai".into(),
+                line: 4,
+                column: None
+            })
+        );
+        assert_eq!(parse_place("nowhere"), None);
+    }
+}
