@@ -16,6 +16,7 @@ pub mod evaluation;
 pub mod intake;
 pub mod model;
 pub mod outcome;
+pub mod questionnaire;
 pub mod report;
 pub mod schema;
 pub mod testing;

@@ -399,3 +399,47 @@ fn bundled_verdicts_follow_the_evidence() {
     let openai = result(&phi, "openai", "api", "restricted");
     assert_eq!(levels(&openai, "baa-required"), ["condition"]);
 }
+
+#[test]
+fn junit_output_counts_the_same_cases_as_the_text_output() {
+    let text = diligence(&bundled()).arg("test").output().unwrap();
+    let (passed, failed) = summary(&stdout(&text));
+    let out = diligence(&bundled())
+        .args(["test", "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
+    let root = doc.root_element();
+    assert_eq!(
+        root.attribute("tests"),
+        Some((passed + failed).to_string().as_str())
+    );
+    assert_eq!(root.attribute("failures"), Some("0"));
+
+    // A failing case is a failure in JUnit too, with where it is and why, and exit 1.
+    let ws = one_rule_workspace(
+        "consumer-tier",
+        Some(
+            "- name: wrong on purpose\n  tier: consumer\n  require: {no_consumer_tier: true}\n  expect: {verdict: go}\n",
+        ),
+    );
+    let out = diligence(ws.path())
+        .args(["test", "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let xml = stdout(&out);
+    let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
+    assert_eq!(doc.root_element().attribute("failures"), Some("1"));
+    let case = doc
+        .descendants()
+        .find(|n| n.has_tag_name("testcase"))
+        .expect("a test case");
+    assert_eq!(
+        case.attribute("file"),
+        Some("scripts/consumer-tier.test.yaml:1:3")
+    );
+    assert!(xml.contains("expected verdict go, got no-go"), "{xml}");
+}

@@ -3,6 +3,7 @@
 use super::Failure;
 use crate::diag::Diagnostic;
 use clap::Args;
+use std::path::PathBuf;
 
 /// `--policy NAME`: policies/NAME.yaml.
 #[derive(Args, Debug, Clone)]
@@ -59,4 +60,23 @@ pub fn parse_today(text: Option<&str>) -> Result<jiff::civil::Date, Failure> {
                 .into()
         }),
     }
+}
+
+/// Which offerings at which classifications: positional `VENDOR[/OFFERING]...` and `--class`.
+#[derive(Args, Debug, Clone)]
+pub struct Selection {
+    /// Vendors or offerings: VENDOR or VENDOR/OFFERING (default: all)
+    #[arg(value_name = "VENDOR[/OFFERING]")]
+    pub targets: Vec<String>,
+    /// Classifications (repeatable; default: every one in the policy)
+    #[arg(long = "class", value_name = "LEVEL")]
+    pub classes: Vec<String>,
+}
+
+/// `-o FILE`: where a report goes instead of standard output.
+#[derive(Args, Debug, Clone)]
+pub struct OutputArg {
+    /// Write to FILE (atomically) instead of standard output
+    #[arg(long = "output", short = 'o', value_name = "FILE")]
+    pub path: Option<PathBuf>,
 }

@@ -154,9 +154,9 @@ pub fn init(args: InitArgs) -> Outcome {
         &mut kept,
     )?;
     for k in &kept {
-        eprintln!("kept existing {}", k.display());
+        status!("kept existing {}", k.display());
     }
-    eprintln!(
+    status!(
         "created a diligence workspace in {} ({} files). Next: cd {} && diligence check && diligence evaluate",
         dir.display(),
         written.len(),
@@ -228,7 +228,7 @@ pub fn new(global: &Global, args: NewArgs) -> Outcome {
         std::fs::create_dir_all(&sources).map_err(|e| io_error("create", &sources, e))?;
     }
     for w in &written {
-        eprintln!("created {}", w.display());
+        status!("created {}", w.display());
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -335,7 +335,8 @@ pub fn schema(args: SchemaArgs) -> Outcome {
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Tests => crate::schema::tests(),
     };
-    let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+    let mut text = serde_json::to_string_pretty(&value)
+        .map_err(|e| crate::diag::Diagnostic::error(format!("cannot serialize the schema: {e}")))?;
     text.push('\n');
     write_stdout(text.as_bytes())?;
     Ok(ExitCode::SUCCESS)

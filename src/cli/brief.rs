@@ -1,6 +1,6 @@
 //! `diligence brief VENDOR/OFFERING --class C`: the decision brief for one offering.
 
-use super::args::Scope;
+use super::args::{OutputArg, Scope};
 use super::evaluate::{select_classes, select_offerings, select_tags};
 use super::{Failure, Global, Outcome, output, provenance};
 use crate::diag::Diagnostic;
@@ -9,7 +9,6 @@ use crate::report::brief::{self, Context};
 use crate::report::sanitize;
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -33,9 +32,8 @@ pub struct BriefArgs {
     /// Output format
     #[arg(long, value_enum, default_value_t = BriefFormat::Html)]
     pub format: BriefFormat,
-    /// Write to FILE (atomically) instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArg,
 }
 
 pub fn run(global: &Global, args: BriefArgs) -> Outcome {
@@ -56,7 +54,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     let Some((profile, _)) = offerings.first().copied() else {
         return Err(Diagnostic::error(format!("no offering `{}`", args.target)).into());
     };
-    if let Some(path) = &args.output {
+    if let Some(path) = &args.output.path {
         output::refuse_input_file(path, &ws.root)?;
     }
     let request = Request {
@@ -69,7 +67,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     };
     let (eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
     for w in &eval.warnings {
-        eprintln!("warning: {w}");
+        status!("warning: {w}");
     }
     let Some(result) = eval.results.first() else {
         return Err(Diagnostic::error("the evaluation gave no result").into());
@@ -88,7 +86,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         workspace: provenance::describe(&ws.root),
     };
     // A brief is read by people: through the one sanitizer of human-readable output.
-    output::emit(args.output.as_deref(), |w| {
+    output::emit(args.output.path.as_deref(), |w| {
         let mut clean = sanitize::Sanitizer::new(w);
         match args.format {
             BriefFormat::Html => brief::render_html(result, &ctx, &mut clean)?,

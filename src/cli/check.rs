@@ -70,7 +70,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         .map(|w| Diagnostic::warning(w.clone()))
         .collect();
     print_diagnostics(&expired_diags, &ws.root);
-    eprintln!("{}", summary(&ws, errors, warnings));
+    status!("{}", summary(&ws, errors, warnings));
     if errors > 0 {
         return Err(Failure(Vec::new()));
     }

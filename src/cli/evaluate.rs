@@ -1,6 +1,6 @@
 //! `diligence evaluate`
 
-use super::args::Scope;
+use super::args::{OutputArg, Scope, Selection};
 use super::{Failure, Global, Outcome, output, print_diagnostics, write_stdout};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::{self, Request};
@@ -11,7 +11,6 @@ use crate::report::{self, Style, sanitize};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
-use std::path::PathBuf;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -69,20 +68,15 @@ impl FailOn {
 
 #[derive(Args, Debug)]
 pub struct EvaluateArgs {
-    /// Vendors or offerings to evaluate: VENDOR or VENDOR/OFFERING (default: all)
-    #[arg(value_name = "VENDOR[/OFFERING]")]
-    pub targets: Vec<String>,
-    /// Classifications to evaluate at (repeatable; default: every one in the policy)
-    #[arg(long = "class", value_name = "LEVEL")]
-    pub classes: Vec<String>,
+    #[command(flatten)]
+    pub selection: Selection,
     #[command(flatten)]
     pub scope: Scope,
     /// Output format
     #[arg(long, value_enum, default_value_t = Format::Table)]
     pub format: Format,
-    /// Write to FILE (atomically) instead of standard output
-    #[arg(long, short = 'o', value_name = "FILE")]
-    pub output: Option<PathBuf>,
+    #[command(flatten)]
+    pub output: OutputArg,
     /// Exit 1 when any verdict is at or above this level
     #[arg(long, value_enum, default_value_t = FailOn::Never)]
     pub fail_on: FailOn,
@@ -104,8 +98,8 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;
-    let offerings = select_offerings(&ws, &args.targets)?;
-    let classes = select_classes(policy, &args.classes)?;
+    let offerings = select_offerings(&ws, &args.selection.targets)?;
+    let classes = select_classes(policy, &args.selection.classes)?;
     let tags = select_tags(policy, &args.scope.tags)?;
 
     // Unverified quotes do not stop the review; the claims count for nothing and the reviewer
@@ -131,7 +125,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         today,
         generated,
     };
-    let to_terminal = args.output.is_none() && std::io::stdout().is_terminal();
+    let to_terminal = args.output.path.is_none() && std::io::stdout().is_terminal();
     if args.format == Format::Xlsx && to_terminal {
         return Err(Diagnostic::error(
             "--format xlsx is a binary workbook and standard output is a terminal",
@@ -139,7 +133,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         .hint("write it to a file: --output review.xlsx (or redirect: > review.xlsx)")
         .into());
     }
-    if let Some(path) = &args.output {
+    if let Some(path) = &args.output.path {
         output::refuse_input_file(path, &ws.root)?;
     }
 
@@ -169,9 +163,9 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         workspace: Some(super::provenance::describe(&ws.root)),
     };
     if args.bom && args.format != Format::Csv {
-        eprintln!("warning: --bom applies to --format csv only; ignored");
+        status!("warning: --bom applies to --format csv only; ignored");
     }
-    let dest = args.output.as_deref();
+    let dest = args.output.path.as_deref();
     match args.format {
         Format::Json => emit_bytes(dest, &report::json::render(&eval)?)?,
         Format::Table => emit_bytes(dest, &report::table::render(&eval, &style))?,
@@ -200,7 +194,12 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         }
         Format::Sarif => output::emit(dest, |w| report::sarif::render(&eval, w))?,
         Format::Junit => output::emit(dest, |w| report::junit::render(&eval, w))?,
-        Format::Github => output::emit(dest, |w| report::github::render(&eval, w))?,
+        // Annotations are shown in CI logs, which interpret escape sequences: sanitized.
+        Format::Github => output::emit(dest, |w| {
+            let mut clean = sanitize::Sanitizer::new(w);
+            report::github::render(&eval, &mut clean)?;
+            clean.finish().map(|_| ())
+        })?,
     }
 
     if !rule_errors.is_empty() {

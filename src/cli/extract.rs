@@ -118,20 +118,26 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
     }
     let out = match args.format {
         ExtractFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&candidates).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&candidates).map_err(|e| {
+                crate::diag::Diagnostic::error(format!("cannot serialize the candidates: {e}"))
+            })?;
             s.push('\n');
             s
         }
         ExtractFormat::Yaml => yaml_list(&candidates, &args.source),
     };
-    write_stdout(out.as_bytes())?;
+    // Quotes come from documents: the YAML a reviewer reads goes through the sanitizer.
+    match args.format {
+        ExtractFormat::Json => write_stdout(out.as_bytes())?,
+        ExtractFormat::Yaml => super::write_human(out.as_bytes())?,
+    }
     let missing: Vec<&str> = facts
         .iter()
         .filter(|f| !candidates.iter().any(|c| c.fact == **f))
         .copied()
         .collect();
     if !missing.is_empty() {
-        eprintln!("no clause found for: {}", missing.join(", "));
+        status!("no clause found for: {}", missing.join(", "));
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -263,7 +269,7 @@ fn write(
         added.push(fact.to_string());
     }
     if added.is_empty() {
-        eprintln!("nothing to add; skipped: {}", skipped.join(", "));
+        status!("nothing to add; skipped: {}", skipped.join(", "));
         return Ok(ExitCode::SUCCESS);
     }
     // The drafts must load and verify like any claim before the file is replaced.
@@ -288,7 +294,7 @@ fn write(
         .into());
     }
     crate::intake::write_atomically(&path, &text)?;
-    eprintln!(
+    status!(
         "added {} draft claim{} to {}/{}: {}",
         added.len(),
         if added.len() == 1 { "" } else { "s" },
@@ -297,9 +303,9 @@ fn write(
         added.join(", ")
     );
     if !skipped.is_empty() {
-        eprintln!("skipped: {}", skipped.join(", "));
+        status!("skipped: {}", skipped.join(", "));
     }
-    eprintln!(
+    status!(
         "drafts never count: read each quote, then delete its `draft: true` line or the claim (`diligence check` lists them)"
     );
     Ok(ExitCode::SUCCESS)

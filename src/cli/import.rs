@@ -161,7 +161,7 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
     }
 
     for (v, s) in &archived {
-        eprintln!(
+        status!(
             "{} vendors/{}/{}  ({}, recorded {}, commit {})",
             if s.new {
                 "archived"
@@ -175,9 +175,13 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
             v.short()
         );
     }
-    eprintln!(
+    status!(
         "source `{}` in {} cites {} (recorded {}); attribution in vendors/{}/NOTICE.md",
-        args.source, profile.shown, stored.rel, cited.date, args.vendor
+        args.source,
+        profile.shown,
+        stored.rel,
+        cited.date,
+        args.vendor
     );
     Ok(ExitCode::SUCCESS)
 }

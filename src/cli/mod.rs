@@ -1,6 +1,14 @@
 //! The command line: argument parsing, dispatch, and the mapping of outcomes to exit codes
 //! (0 done, 1 a verdict at or above `--fail-on`, 2 invalid input or usage).
 
+/// A status line on stderr, through the sanitizer: it may name user files, titles and ids.
+macro_rules! status {
+    ($($arg:tt)*) => {
+        $crate::cli::print_status(&format!($($arg)*))
+    };
+}
+
+mod answers;
 mod args;
 mod author;
 mod brief;
@@ -12,6 +20,7 @@ mod extract;
 mod import;
 mod output;
 mod provenance;
+mod questions;
 mod refresh;
 mod snapshot;
 mod test;
@@ -88,6 +97,19 @@ Exit code 1 when any verdict got worse.")]
   diligence explain perplexity/sonar-api training-on-inputs --class confidential
   diligence explain openai/api --class restricted --tag phi")]
     Explain(explain::ExplainArgs),
+    /// What to ask each vendor: one deduplicated questionnaire of what holds the review
+    #[command(after_help = "Examples:
+  diligence questions perplexity --class confidential
+  diligence questions perplexity --format xlsx -o perplexity-questions.xlsx
+  diligence questions --format json
+Questions no answer could move are left out; the footer says how many.")]
+    Questions(questions::QuestionsArgs),
+    /// Import a filled questionnaire (xlsx or csv) as `questionnaire` claims
+    #[command(after_help = "Examples:
+  diligence answers perplexity perplexity-questions.xlsx --received 2026-12-01 --dry-run
+  diligence answers perplexity answers.csv --offering sonar-api
+Any invalid answer is reported by cell and nothing is imported (exit 2).")]
+    Answers(answers::AnswersArgs),
     /// Archive a document (HTML, PDF, Markdown, text; file or URL) as a vendor source
     #[command(after_help = "Examples:
   diligence snapshot acme terms ~/Downloads/terms.html --authority contract
@@ -174,6 +196,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Test(args) => test::run(&cli.global, args),
         Command::Diff(args) => diff::run(&cli.global, args),
         Command::Explain(args) => explain::run(&cli.global, args),
+        Command::Questions(args) => questions::run(&cli.global, args),
+        Command::Answers(args) => answers::run(&cli.global, args),
         Command::Snapshot(args) => snapshot::run(&cli.global, args),
         Command::Import(args) => import::run(&cli.global, args),
         Command::Refresh(args) => refresh::run(&cli.global, args),
@@ -190,7 +214,7 @@ pub fn run(cli: Cli) -> ExitCode {
             print_diagnostics(&problems, &root);
             let errors = problems.iter().filter(|d| d.is_error()).count();
             if errors > 1 {
-                eprintln!("error: {errors} problems");
+                status!("error: {errors} problems");
             }
             ExitCode::from(2)
         }
@@ -203,6 +227,13 @@ pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
     for d in diags {
         let _ = writeln!(err, "{}", d.render(Some(root)));
     }
+    let _ = err.finish();
+}
+
+/// Prints one line to stderr through the sanitizer (see `status!`).
+pub(crate) fn print_status(text: &str) {
+    let mut err = Sanitizer::new(std::io::stderr().lock());
+    let _ = writeln!(err, "{text}");
     let _ = err.finish();
 }
 

@@ -43,7 +43,9 @@ pub fn run(global: &Global, args: RefreshArgs) -> Outcome {
         .map_err(Failure)?;
     match args.format {
         RefreshFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report).unwrap_or_default();
+            let mut s = serde_json::to_string_pretty(&report).map_err(|e| {
+                crate::diag::Diagnostic::error(format!("cannot serialize the report: {e}"))
+            })?;
             s.push('\n');
             write_stdout(s.as_bytes())?;
         }

@@ -162,7 +162,7 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
         && args.url.is_none()
         && args.authority.is_none();
     if unchanged {
-        eprintln!(
+        status!(
             "unchanged: vendors/{}/{} already holds this content (sha256 {}); nothing written",
             args.vendor,
             stored.rel,
@@ -190,19 +190,20 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
         Some(&profile),
     )?;
     if stored.new {
-        eprintln!(
+        status!(
             "archived vendors/{}/{} ({}, {words} words)",
             args.vendor,
             stored.rel,
             doc.kind.as_str()
         );
     } else {
-        eprintln!(
+        status!(
             "vendors/{}/{} already holds this content: reused",
-            args.vendor, stored.rel
+            args.vendor,
+            stored.rel
         );
     }
-    eprintln!(
+    status!(
         "{} source `{}` in {}",
         if profile.old.is_none() {
             "created the profile with"
@@ -214,7 +215,7 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
         args.source,
         profile.shown
     );
-    eprintln!(
+    status!(
         "next: `diligence check` shows which quotes still verify; `diligence diff` compares with the previous version"
     );
     Ok(ExitCode::SUCCESS)

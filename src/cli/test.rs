@@ -13,7 +13,7 @@ use crate::engine::RuleSet;
 use crate::model::checks;
 use crate::model::policy::{self, Policy};
 use crate::report::sanitize::Sanitizer;
-use crate::report::testrun;
+use crate::report::{junit, testrun};
 use crate::testing::{self, Case, CaseResult, RuleCoverage};
 use crate::workspace;
 use clap::Args;
@@ -34,6 +34,15 @@ pub struct TestArgs {
     pub min_coverage: Option<f64>,
     #[command(flatten)]
     pub policy: PolicyArg,
+    /// Output format: text as `cargo test` prints it, or JUnit XML for CI test reports
+    #[arg(long, value_enum, default_value_t = TestFormat::Text)]
+    pub format: TestFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum TestFormat {
+    Text,
+    Junit,
 }
 
 /// The rules under test, compiled, and their cases.
@@ -66,6 +75,9 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
     let policy = load_policy(root, &args.policy.policy)?;
     let selected = select_rules(root, &policy, &args.rules)?;
     let suite = load_suite(root, &policy, &selected, args.min_coverage.is_some())?;
+    if args.format == TestFormat::Junit {
+        return junit(&suite, &policy, root);
+    }
     let mut out = Sanitizer::new(std::io::stdout().lock());
     let ok = run_suite(&suite, &args, &policy, root, &mut out);
     let _ = out.finish();
@@ -251,6 +263,35 @@ fn run_suite(
     text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
     let _ = out.write_all(text.as_bytes());
     failed == 0 && coverage_ok
+}
+
+/// Every case as a JUnit test case (one suite per rule); exit 1 when any fails.
+fn junit(suite: &Suite, policy: &Policy, root: &Path) -> Outcome {
+    let mut outcomes = Vec::new();
+    for case in &suite.cases {
+        let result = testing::run_case(&suite.rules, case, policy);
+        let message = (!result.passed()).then(|| {
+            let mut text = String::new();
+            testrun::failure(&mut text, case, &result, root);
+            text.trim().to_string()
+        });
+        outcomes.push(junit::CaseOutcome {
+            rule: case.rule.clone(),
+            case: case.name.clone(),
+            passed: result.passed(),
+            message,
+            file: format!("{}:{}:{}", case.file, case.at.line, case.at.column),
+        });
+    }
+    let mut out = Vec::new();
+    junit::render_cases(&outcomes, &mut out)
+        .map_err(|e| Diagnostic::error(format!("cannot write the JUnit report: {e}")))?;
+    super::write_stdout(&out)?;
+    Ok(if outcomes.iter().all(|o| o.passed) {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    })
 }
 
 /// Coverage of each rule script by the findings its cases produced.

@@ -12,7 +12,7 @@ use super::{
 use crate::model::resolved::Evidence;
 use crate::outcome::Level;
 use crate::outcome::{Finding, OfferingResult, Verdict};
-use maud::{DOCTYPE, Markup, PreEscaped, html};
+use maud::{DOCTYPE, Markup, html};
 use std::io::{self, Write};
 
 /// What the brief says about where the review comes from.
@@ -234,15 +234,7 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
     let page = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy"
-                    content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
+            (super::html::head(&title, CSS))
             body { main {
                 header {
                     h1 { (r.vendor_name) " — " (r.offering_name) }

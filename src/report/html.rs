@@ -116,6 +116,22 @@ fn vclass(v: Verdict) -> String {
     format!("v-{}", v.as_str())
 }
 
+/// The `<head>` of every page diligence writes: self-contained (a CSP that forbids scripts
+/// and remote loads), with its title and styles.
+pub fn head(title: &str, css: &str) -> Markup {
+    html! {
+        head {
+            meta charset="utf-8";
+            meta http-equiv="Content-Security-Policy"
+                content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+            meta name="viewport" content="width=device-width, initial-scale=1";
+            meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
+            title { (title) }
+            style { (PreEscaped(css)) }
+        }
+    }
+}
+
 /// A verdict badge.
 fn badge(v: Verdict, text: &str) -> Markup {
     html! { span class={ "badge " (vclass(v)) } { (text) } }
@@ -159,15 +175,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     let page = html! {
         (DOCTYPE)
         html lang="en" {
-            head {
-                meta charset="utf-8";
-                meta http-equiv="Content-Security-Policy"
-                    content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-                meta name="viewport" content="width=device-width, initial-scale=1";
-                meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
-                title { (title) }
-                style { (PreEscaped(CSS)) }
-            }
+            (head(&title, CSS))
             body { main {
                 header {
                     h1 { "Vendor review" }

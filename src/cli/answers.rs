@@ -1,0 +1,162 @@
+//! `diligence answers VENDOR FILE`: imports a filled questionnaire as `questionnaire` claims.
+//! Every row is checked first; any problem (by cell) stops the import with nothing written.
+//! The snapshot is written before the profile, and the new profile is loaded and its new quotes
+//! verified before it replaces the old one (atomically), so a failure leaves the profile as it was.
+
+use super::{Global, Outcome, output, write_human};
+use crate::diag::{Diagnostic, did_you_mean};
+use crate::model::profile::{self, Verification};
+use crate::model::vocabulary::parse_date;
+use crate::questionnaire::answers;
+use crate::workspace::Workspace;
+use clap::Args;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Args, Debug)]
+pub struct AnswersArgs {
+    /// The vendor the questionnaire is from
+    #[arg(value_name = "VENDOR")]
+    pub vendor: String,
+    /// The filled questionnaire: .xlsx or .csv as `diligence questions` wrote it
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Import only the answers for this offering
+    #[arg(long, value_name = "OFFERING")]
+    pub offering: Option<String>,
+    /// The day the vendor sent the file (default: today): YYYY-MM-DD
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub received: Option<String>,
+    /// Show what would change; write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+}
+
+pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
+    let received = match &args.received {
+        Some(d) => parse_date(d, Default::default(), "--received")?,
+        None => super::args::parse_today(None)?,
+    };
+    let ws = Workspace::load_clean(&global.dir)?;
+    let profile = ws.profile(&args.vendor).ok_or_else(|| {
+        Diagnostic::error(format!("unknown vendor `{}`", args.vendor)).maybe_hint(did_you_mean(
+            &args.vendor,
+            ws.profiles.iter().map(|p| p.id.as_str()),
+        ))
+    })?;
+    if let Some(o) = &args.offering
+        && profile.offering(o).is_none()
+    {
+        let ids: Vec<&str> = profile.offerings.iter().map(|o| o.id.as_str()).collect();
+        return Err(
+            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", profile.id))
+                .hint(
+                    did_you_mean(o, ids.iter().copied())
+                        .unwrap_or_else(|| format!("offerings: {}", ids.join(", "))),
+                )
+                .into(),
+        );
+    }
+    let (rows, bytes) = answers::read(&args.file)?;
+    let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
+    let file_name = args.file.file_name().map_or_else(
+        || "questionnaire".into(),
+        |n| n.to_string_lossy().into_owned(),
+    );
+    let sha = {
+        use sha2::Digest;
+        sha2::Sha256::digest(&bytes)
+            .iter()
+            .map(|b| format!("{b:02x}"))
+            .collect::<String>()
+    };
+    let profile_path = ws.root.join(&profile.file);
+    let text = std::fs::read_to_string(&profile_path)
+        .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
+    let snapshot = answers::snapshot_text(profile, &answers, received, &file_name, &sha);
+    let plan = answers::plan(&text, profile, &answers, received, &file_name, snapshot)?;
+    let vendor_dir = ws.root.join("vendors").join(&profile.id);
+    let snapshot_file = vendor_dir.join(&plan.snapshot_path);
+    let old_snapshot = std::fs::read_to_string(&snapshot_file).ok();
+    let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
+
+    let mut report = String::new();
+    if answers.is_empty() {
+        report.push_str("no answered rows: nothing to import\n");
+    } else if plan.profile_unchanged && (snapshot_same || old_snapshot.is_none()) {
+        report.push_str(&format!(
+            "{}: nothing to change ({} answers already imported)\n",
+            args.file.display(),
+            answers.len()
+        ));
+    } else {
+        for c in &plan.changes {
+            report.push_str(c);
+            report.push('\n');
+        }
+    }
+    if args.dry_run || answers.is_empty() || (plan.profile_unchanged && snapshot_same) {
+        if args.dry_run {
+            report.push_str("dry run: nothing written\n");
+        }
+        write_human(report.as_bytes())?;
+        return Ok(ExitCode::SUCCESS);
+    }
+
+    // Snapshot first: the new profile's quotes are verified against it before it is written.
+    if let Some(dir) = snapshot_file.parent() {
+        std::fs::create_dir_all(dir)
+            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
+    }
+    output::write_atomically(&snapshot_file, plan.snapshot.as_bytes())?;
+    let restore = || match &old_snapshot {
+        Some(old) => {
+            let _ = output::write_atomically(&snapshot_file, old.as_bytes());
+        }
+        None => {
+            let _ = std::fs::remove_file(&snapshot_file);
+        }
+    };
+    let (loaded, problems) = profile::from_text(&plan.profile, &ws.root, &profile.id);
+    let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
+    if let Some(p) = &loaded {
+        for o in &p.offerings {
+            for f in o.facts.values() {
+                for c in &f.claims {
+                    if c.source.as_deref() == Some(plan.source_id.as_str())
+                        && c.verification != Verification::Verified
+                    {
+                        errors.push(Diagnostic::error(format!(
+                            "{}/{}: the imported answer does not verify against its snapshot",
+                            o.id, f.name
+                        )));
+                    }
+                }
+            }
+        }
+    }
+    if !errors.is_empty() {
+        restore();
+        errors.push(
+            Diagnostic::error(format!(
+                "the answers were not imported: the edited {} would not load; it is unchanged",
+                profile.file
+            ))
+            .hint("this is a bug in diligence: please report it with the profile"),
+        );
+        return Err(errors.into());
+    }
+    if let Err(e) = output::write_atomically(&profile_path, plan.profile.as_bytes()) {
+        restore();
+        return Err(e);
+    }
+    report.push_str(&format!(
+        "imported {} answers into {} (snapshot vendors/{}/{})\n",
+        answers.len(),
+        profile.file,
+        profile.id,
+        plan.snapshot_path
+    ));
+    write_human(report.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}

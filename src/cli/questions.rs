@@ -1,0 +1,80 @@
+//! `diligence questions`: what to ask each vendor, deduplicated, with what each answer would
+//! move. The computation is `questionnaire::ask`; this file selects and writes.
+
+use super::args::{OutputArg, Scope, Selection};
+use super::evaluate::{select_classes, select_offerings, select_tags};
+use super::{Global, Outcome, output, write_human, write_stdout};
+use crate::diag::Diagnostic;
+use crate::evaluation::Context;
+use crate::questionnaire::{self, markdown::footer};
+use crate::workspace::Workspace;
+use clap::{Args, ValueEnum};
+use std::io::IsTerminal;
+use std::process::ExitCode;
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+    Json,
+    Csv,
+    Xlsx,
+}
+
+#[derive(Args, Debug)]
+pub struct QuestionsArgs {
+    #[command(flatten)]
+    pub selection: Selection,
+    #[command(flatten)]
+    pub scope: Scope,
+    /// Output format (xlsx is the one to send to a vendor)
+    #[arg(long, value_enum, default_value_t = Format::Markdown)]
+    pub format: Format,
+    #[command(flatten)]
+    pub output: OutputArg,
+}
+
+pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
+    let today = args.scope.today()?;
+    let ws = Workspace::load_clean(&global.dir)?;
+    let policy = ws.policy(args.scope.policy())?;
+    let offerings = select_offerings(&ws, &args.selection.targets)?;
+    let classes = select_classes(policy, &args.selection.classes)?;
+    let tags = select_tags(policy, &args.scope.tags)?;
+    if args.format == Format::Xlsx && args.output.path.is_none() && std::io::stdout().is_terminal()
+    {
+        return Err(Diagnostic::error(
+            "--format xlsx is a binary workbook and standard output is a terminal",
+        )
+        .hint("write it to a file: -o questions.xlsx")
+        .into());
+    }
+    if let Some(path) = &args.output.path {
+        output::refuse_input_file(path, &ws.root)?;
+    }
+    let ctx = Context::new(&ws.rules, policy, &tags, today);
+    let asked = questionnaire::ask(&ctx, policy, &offerings, &classes);
+    let bytes = match args.format {
+        Format::Markdown => questionnaire::markdown::render(&asked).into_bytes(),
+        Format::Json => {
+            let mut b = serde_json::to_vec_pretty(&asked.questions)
+                .map_err(|e| Diagnostic::error(format!("cannot write JSON: {e}")))?;
+            b.push(b'\n');
+            b
+        }
+        Format::Csv => questionnaire::csv::render(&asked),
+        Format::Xlsx => questionnaire::xlsx::render(&asked).map_err(|e| {
+            Diagnostic::error(format!("cannot build the workbook: {e}"))
+                .hint("this is a bug in diligence: please report it with the workspace")
+        })?,
+    };
+    match (&args.output.path, args.format) {
+        (Some(path), _) => output::write_atomically(path, &bytes)?,
+        (None, Format::Markdown) => write_human(&bytes)?,
+        (None, _) => write_stdout(&bytes)?,
+    }
+    if args.format != Format::Markdown {
+        // The footer of the machine formats goes to stderr, never into the data.
+        status!("{}", footer(&asked));
+    }
+    Ok(ExitCode::SUCCESS)
+}

@@ -1,0 +1,117 @@
+//! `questions --format csv`: one row per question and offering, with empty `answer`, `document`
+//! and `section` columns for the vendor; and reading a filled file back. Cells are kept on one
+//! line (lists joined with ` | `), so that a record's line in the file is its row in a
+//! spreadsheet, and `answers.csv:12` names both.
+
+use super::Asked;
+use super::answers::Row;
+use crate::diag::Diagnostic;
+
+pub const HEADER: [&str; 14] = [
+    "id", "vendor", "offering", "fact", "question", "allowed", "unit", "why", "moves", "have",
+    "refs", "answer", "document", "section",
+];
+
+/// A cell that a spreadsheet would read as a formula gets a leading `'`.
+fn cell(text: &str) -> String {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        format!("'{text}")
+    } else {
+        text.to_string()
+    }
+}
+
+pub fn render(asked: &Asked) -> Vec<u8> {
+    let mut w = ::csv::WriterBuilder::new()
+        .terminator(::csv::Terminator::CRLF)
+        .from_writer(Vec::new());
+    let _ = w.write_record(HEADER);
+    for q in &asked.questions {
+        for o in &q.offerings {
+            let have: Vec<&str> = q
+                .have
+                .iter()
+                .filter(|h| h.starts_with(&format!("{o}: ")))
+                .map(String::as_str)
+                .collect();
+            let row = [
+                q.id.clone(),
+                q.vendor.clone(),
+                o.clone(),
+                q.fact.clone(),
+                q.question.clone(),
+                q.form.describe(),
+                q.form.unit.unwrap_or("").to_string(),
+                q.why.join(" | "),
+                q.moves.join(" | "),
+                have.join(" | "),
+                q.refs.join(", "),
+                String::new(),
+                String::new(),
+                String::new(),
+            ];
+            let _ = w.write_record(row.iter().map(|c| cell(c)));
+        }
+    }
+    w.into_inner().unwrap_or_default()
+}
+
+/// Reads a filled CSV questionnaire. `shown` names the file in messages (`answers.csv:12`).
+pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
+    let mut r = ::csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes);
+    let headers = r
+        .headers()
+        .map_err(|e| Diagnostic::error(format!("{shown}:1: cannot read the header row: {e}")))?
+        .clone();
+    let col = |name: &str| {
+        headers
+            .iter()
+            .position(|h| h.trim().eq_ignore_ascii_case(name))
+    };
+    let (Some(fact), Some(answer)) = (col("fact"), col("answer")) else {
+        return Err(Diagnostic::error(format!(
+            "{shown}:1: the header row needs the columns `fact` and `answer`"
+        ))
+        .hint("start from the file `diligence questions --format csv` writes"));
+    };
+    let (vendor, offering, document, section) = (
+        col("vendor"),
+        col("offering"),
+        col("document"),
+        col("section"),
+    );
+    let mut rows = Vec::new();
+    for record in r.records() {
+        let record = record.map_err(|e| {
+            let line = e.position().map_or(0, |p| p.line());
+            Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
+        })?;
+        let line = record.position().map_or(0, |p| p.line());
+        let get = |i: Option<usize>| {
+            i.and_then(|i| record.get(i))
+                .unwrap_or("")
+                .trim()
+                .to_string()
+        };
+        let at = format!("{shown}:{line}");
+        rows.push(Row {
+            vendor: get(vendor),
+            offerings: get(offering)
+                .split(',')
+                .map(|s| s.trim().to_string())
+                .filter(|s| !s.is_empty())
+                .collect(),
+            fact: get(Some(fact)),
+            answer: get(Some(answer)),
+            document: get(document),
+            section: get(section),
+            at_answer: at.clone(),
+            at_fact: at.clone(),
+            at_offering: at.clone(),
+            at_vendor: at,
+        });
+    }
+    Ok(rows)
+}

@@ -1,0 +1,583 @@
+//! The vendor questionnaire round trip, as a reviewer runs it on the bundled workspace:
+//! `evaluate` holds; `questions` writes the questionnaire; the vendor fills it in (XLSX or CSV);
+//! `answers` imports it; `check` passes; `evaluate` moves where the answers satisfy the policy and
+//! stays hold where they do not. Bad answers are refused by cell with the profile untouched.
+
+mod common;
+
+use calamine::{Data, Reader};
+use common::{bundled, copy_dir, diligence, stdout_json};
+use predicates::prelude::*;
+use std::path::{Path, PathBuf};
+
+const TODAY: &str = "2026-11-30";
+const PROFILE: &str = "vendors/perplexity/profile.yaml";
+
+/// A copy of the bundled workspace in a temporary folder.
+fn workspace() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for d in ["policies", "vendors", "scripts"] {
+        copy_dir(&bundled().join(d), &dir.path().join(d));
+    }
+    dir
+}
+
+/// The verdict of perplexity/sonar-api at each class, in policy order.
+fn verdicts(ws: &Path) -> Vec<(String, String)> {
+    let json = stdout_json(diligence(ws).args([
+        "evaluate",
+        "perplexity/sonar-api",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]));
+    json["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|r| {
+            (
+                r["classification"].as_str().unwrap_or("").to_string(),
+                r["verdict"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect()
+}
+
+fn verdict(ws: &Path, class: &str) -> String {
+    verdicts(ws)
+        .into_iter()
+        .find(|(c, _)| c == class)
+        .map(|(_, v)| v)
+        .expect("class evaluated")
+}
+
+/// Reads the Questions sheet as text cells.
+fn read_sheet(path: &Path) -> Vec<Vec<String>> {
+    let mut wb = calamine::open_workbook_auto(path).expect("a readable workbook");
+    let range = wb.worksheet_range("Questions").expect("Questions sheet");
+    range
+        .rows()
+        .map(|r| {
+            r.iter()
+                .map(|d| match d {
+                    Data::Empty => String::new(),
+                    other => other.to_string(),
+                })
+                .collect()
+        })
+        .collect()
+}
+
+/// Fills the answer columns of a questionnaire as a vendor does in a spreadsheet: the same rows
+/// and columns, a number typed as a number, text as text. `answers`: (fact, answer, document,
+/// section); a row whose fact is not listed stays empty.
+fn fill_xlsx(from: &Path, to: &Path, answers: &[(&str, &str, &str, &str)]) {
+    let rows = read_sheet(from);
+    let header = &rows[0];
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column") as u16;
+    let (fact, answer, document, section) =
+        (col("fact"), col("answer"), col("document"), col("section"));
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let ws = wb.add_worksheet();
+    ws.set_name("Questions").expect("name");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            ws.write_string(r as u32, c as u16, text).expect("write");
+        }
+        if let Some((_, a, d, s)) = answers.iter().find(|(f, ..)| row[fact as usize] == *f) {
+            match a.parse::<f64>() {
+                Ok(n) => ws.write_number(r as u32, answer, n),
+                Err(_) => ws.write_string(r as u32, answer, *a),
+            }
+            .expect("answer");
+            ws.write_string(r as u32, document, *d).expect("document");
+            ws.write_string(r as u32, section, *s).expect("section");
+        }
+    }
+    wb.save(to).expect("save");
+}
+
+/// Fills the CSV questionnaire: `answers` as for [`fill_xlsx`].
+fn fill_csv(from: &Path, to: &Path, answers: &[(&str, &str, &str, &str)]) {
+    let mut r = csv::Reader::from_path(from).expect("csv");
+    let header = r.headers().expect("header").clone();
+    let col = |name: &str| header.iter().position(|h| h == name).expect("column");
+    let mut w = csv::Writer::from_path(to).expect("csv out");
+    w.write_record(&header).expect("header");
+    for rec in r.records() {
+        let mut rec: Vec<String> = rec.expect("record").iter().map(str::to_string).collect();
+        if let Some((_, a, d, s)) = answers.iter().find(|(f, ..)| rec[col("fact")] == *f) {
+            rec[col("answer")] = a.to_string();
+            rec[col("document")] = d.to_string();
+            rec[col("section")] = s.to_string();
+        }
+        w.write_record(&rec).expect("row");
+    }
+    w.flush().expect("flush");
+}
+
+/// Answers that satisfy the confidential requirements, and one that fails restricted's.
+const GOOD: &[(&str, &str, &str, &str)] = &[
+    (
+        "breach_notification_hours",
+        "48",
+        "Data Processing Addendum",
+        "7.2",
+    ),
+    (
+        "terms_change_notice_days",
+        "30",
+        "API Terms of Service",
+        "12",
+    ),
+    ("human_review", "may_review", "", ""),
+];
+
+fn questions(ws: &Path, format: &str, out: &Path) {
+    diligence(ws)
+        .args([
+            "questions",
+            "perplexity",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+            "-o",
+        ])
+        .arg(out)
+        .assert()
+        .success();
+}
+
+fn answers(ws: &Path, file: &Path, received: &str) -> assert_cmd::assert::Assert {
+    diligence(ws)
+        .args(["answers", "perplexity"])
+        .arg(file)
+        .args(["--received", received])
+        .assert()
+}
+
+#[test]
+fn xlsx_round_trip_moves_what_the_answers_settle() {
+    let ws = workspace();
+    let ws = ws.path();
+    assert_eq!(verdict(ws, "confidential"), "hold");
+    assert_eq!(verdict(ws, "restricted"), "hold");
+
+    let q = ws.join("q.xlsx");
+    questions(ws, "xlsx", &q);
+    let rows = read_sheet(&q);
+    assert_eq!(
+        &rows[0][..7],
+        [
+            "id",
+            "fact",
+            "offerings",
+            "question",
+            "answer",
+            "document",
+            "section"
+        ]
+    );
+    let facts: Vec<&str> = rows[1..].iter().map(|r| r[1].as_str()).collect();
+    assert!(facts.contains(&"breach_notification_hours"), "{facts:?}");
+    let breach = rows
+        .iter()
+        .find(|r| r[1] == "breach_notification_hours")
+        .expect("row");
+    assert!(
+        breach[9].contains("72 hours or less moves confidential from hold to go"),
+        "{breach:?}"
+    );
+    assert!(breach[11].contains("SEF-07.2"), "{breach:?}");
+
+    let filled = ws.join("answers.xlsx");
+    fill_xlsx(&q, &filled, GOOD);
+    let before = std::fs::read_to_string(ws.join(PROFILE)).expect("profile");
+    answers(ws, &filled, "2026-12-01").success();
+    let after = std::fs::read_to_string(ws.join(PROFILE)).expect("profile");
+    assert!(after.contains("source: questionnaire-2026-12-01"));
+    assert!(after.contains("note: \"The vendor cites: Data Processing Addendum, section 7.2.\""));
+    // Nothing of the profile as written is lost: its lines are all there, in order.
+    let mut new_lines = after.lines();
+    for line in before.lines() {
+        assert!(new_lines.any(|l| l == line), "lost or moved: {line}");
+    }
+    assert!(
+        ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md")
+            .is_file()
+    );
+
+    diligence(ws).arg("check").assert().success();
+    assert_eq!(verdict(ws, "confidential"), "go");
+    // Restricted still needs ISO 27001 (a document, not an answer) and now blocks on review.
+    assert_ne!(verdict(ws, "restricted"), "go");
+    assert_eq!(verdict(ws, "public"), "go");
+}
+
+#[test]
+fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
+    let ws = workspace();
+    let ws = ws.path();
+    let q = ws.join("q.csv");
+    questions(ws, "csv", &q);
+    let header = std::fs::read_to_string(&q).expect("csv");
+    for col in [
+        "vendor", "offering", "fact", "question", "allowed", "answer", "document", "section",
+    ] {
+        assert!(
+            header
+                .lines()
+                .next()
+                .expect("header")
+                .split(',')
+                .any(|c| c == col),
+            "{col}"
+        );
+    }
+    let json = stdout_json(diligence(ws).args([
+        "questions",
+        "perplexity",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ]));
+    let breach = json
+        .as_array()
+        .expect("a list")
+        .iter()
+        .find(|q| q["fact"] == "breach_notification_hours")
+        .expect("asked");
+    assert_eq!(breach["vendor"], "perplexity");
+    assert_eq!(breach["offerings"], serde_json::json!(["sonar-api"]));
+    assert_eq!(breach["refs"], serde_json::json!(["SEF-07.2"]));
+    assert!(
+        breach["question"]
+            .as_str()
+            .expect("text")
+            .contains("personal data breach")
+    );
+    // ISO 27001 cannot come from an answer that the documentation's list outranks: left out.
+    diligence(ws)
+        .args([
+            "questions",
+            "perplexity",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .stderr(
+            predicates::str::contains("1 left out")
+                .and(predicates::str::contains("perplexity.certifications")),
+        );
+
+    // Only the confidential questions answered; restricted's stay open.
+    let filled = ws.join("answers.csv");
+    fill_csv(&q, &filled, &GOOD[..2]);
+    answers(ws, &filled, "2026-12-01").success();
+    diligence(ws).arg("check").assert().success();
+    assert_eq!(verdict(ws, "confidential"), "go");
+    assert_eq!(verdict(ws, "restricted"), "hold");
+
+    // The same file again: nothing changes.
+    let once = std::fs::read(ws.join(PROFILE)).expect("profile");
+    answers(ws, &filled, "2026-12-01")
+        .success()
+        .stdout(predicates::str::contains("nothing to change"));
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), once);
+
+    // A newer file: its answer replaces the older one, which no longer counts.
+    let newer = ws.join("answers-2.csv");
+    fill_csv(
+        &q,
+        &newer,
+        &[("breach_notification_hours", "96", "DPA", "7")],
+    );
+    answers(ws, &newer, "2026-12-15").success();
+    let text = std::fs::read_to_string(ws.join(PROFILE)).expect("profile");
+    assert!(text.contains("quote: \"breach_notification_hours (sonar-api): 96\""));
+    assert!(!text.contains("quote: \"breach_notification_hours (sonar-api): 48\""));
+    assert!(text.contains("quote: \"terms_change_notice_days (sonar-api): 30\""));
+    diligence(ws).arg("check").assert().success();
+    // 96 hours is more than the 72 allowed: a condition to negotiate, no longer a question.
+    assert_eq!(verdict(ws, "confidential"), "conditional");
+
+    // An older file after a newer one does not bring the old answer back.
+    answers(ws, &filled, "2026-12-01").success();
+    assert!(
+        std::fs::read_to_string(ws.join(PROFILE))
+            .expect("profile")
+            .contains("(sonar-api): 96\"")
+    );
+}
+
+#[test]
+fn bad_answers_are_refused_by_cell_and_nothing_is_imported() {
+    let ws = workspace();
+    let ws = ws.path();
+    let before = std::fs::read(ws.join(PROFILE)).expect("profile");
+
+    let q = ws.join("q.csv");
+    questions(ws, "csv", &q);
+    let mut rows: Vec<Vec<String>> = csv::Reader::from_path(&q)
+        .expect("csv")
+        .records()
+        .map(|r| r.expect("row").iter().map(str::to_string).collect())
+        .collect();
+    // Columns: id, vendor, offering, fact, ..., answer (11), document, section.
+    rows[0][11] = "about 48".into(); // a number with words
+    rows[1][11] = "sometimes".into(); // outside the list
+    rows[2][3] = "breach_notification_hourz".into(); // unknown fact
+    rows[2][11] = "24".into();
+    let mut extra = rows[0].clone();
+    extra[2] = "sonar-pro".into(); // no such offering
+    extra[11] = "24".into();
+    rows.push(extra);
+    let bad = ws.join("answers.csv");
+    let mut w = csv::Writer::from_path(&bad).expect("csv");
+    w.write_record(&common_header(&q)).expect("header");
+    for r in &rows {
+        w.write_record(r).expect("row");
+    }
+    w.flush().expect("flush");
+    let out = answers(ws, &bad, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(err.contains("answers.csv:2: error: breach_notification_hours: `about 48` is not a whole number of hours"), "{err}");
+    assert!(
+        err.contains(
+            "answers.csv:3: error: terms_change_notice_days: `sometimes` is not a whole number"
+        ),
+        "{err}"
+    );
+    assert!(
+        err.contains("answers.csv:4: error: unknown fact `breach_notification_hourz`"),
+        "{err}"
+    );
+    assert!(
+        err.contains("answers.csv:5: error: vendor `perplexity` has no offering `sonar-pro`"),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
+    assert!(
+        !ws.join("vendors/perplexity/sources/questionnaire-2026-12-01.md")
+            .exists()
+    );
+
+    // The same in a workbook: the cell is named.
+    let qx = ws.join("q.xlsx");
+    questions(ws, "xlsx", &qx);
+    let filled = ws.join("answers.xlsx");
+    fill_xlsx(
+        &qx,
+        &filled,
+        &[
+            ("human_review", "sometimes", "", ""),
+            ("breach_notification_hours", "about 48", "", ""),
+        ],
+    );
+    let out = answers(ws, &filled, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    let row_of = |fact: &str| {
+        read_sheet(&qx)
+            .iter()
+            .position(|r| r[1] == fact)
+            .expect("row")
+            + 1
+    };
+    assert!(err.contains(&format!("answers.xlsx!Questions!E{}: error: human_review: `sometimes` is not one of: never, safety_only, may_review", row_of("human_review"))), "{err}");
+    assert!(
+        err.contains(&format!(
+            "answers.xlsx!Questions!E{}: error: breach_notification_hours: `about 48`",
+            row_of("breach_notification_hours")
+        )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
+
+    // --dry-run on a good file writes nothing either.
+    fill_xlsx(&qx, &filled, GOOD);
+    diligence(ws)
+        .args(["answers", "perplexity"])
+        .arg(&filled)
+        .args(["--received", "2026-12-01", "--dry-run"])
+        .assert()
+        .success()
+        .stdout(predicates::str::contains(
+            "+ sonar-api/breach_notification_hours: 48",
+        ));
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
+}
+
+fn common_header(q: &Path) -> csv::StringRecord {
+    csv::Reader::from_path(q)
+        .expect("csv")
+        .headers()
+        .expect("header")
+        .clone()
+}
+
+#[test]
+fn bare_values_absent_facts_and_comments() {
+    let ws = common::Ws::new();
+    // A bare value with a comment, and a fact the profile does not state.
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "      retention_days:",
+        "      human_review: never   # from a sales call\n      retention_days:",
+    );
+    let before = ws.read("vendors/acme/profile.yaml");
+    let file = ws.path().join("a.csv");
+    std::fs::write(
+        &file,
+        "vendor,offering,fact,answer,document,section\nacme,api,human_review,safety_only,Terms,4\nacme,api,breach_notification_hours,24,DPA,9\n",
+    )
+    .expect("write");
+    ws.cmd()
+        .args(["answers", "acme"])
+        .arg(&file)
+        .args(["--received", "2026-11-20"])
+        .assert()
+        .success();
+    let after = ws.read("vendors/acme/profile.yaml");
+    assert!(after.contains("      human_review:\n        # was the bare value (no evidence): never   # from a sales call\n        - value: \"safety_only\""), "{after}");
+    assert!(
+        after.contains("      breach_notification_hours:\n        - value: 24\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  questionnaire-2026-11-20:\n    title:"),
+        "{after}"
+    );
+    assert!(
+        before
+            .lines()
+            .filter(|l| !l.contains("human_review"))
+            .all(|l| after.contains(l))
+    );
+    ws.cmd().arg("check").assert().success();
+}
+
+/// The workbook as LibreOffice and openpyxl see it (tools: python3 with openpyxl, soffice).
+#[test]
+fn xlsx_opens_in_libreoffice_and_its_validations_are_readable() {
+    let python = which("python3");
+    let soffice = which("soffice");
+    let (Some(python), Some(soffice)) = (python, soffice) else {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "python3 and soffice are needed in CI"
+        );
+        eprintln!("skipped: python3 or soffice missing");
+        return;
+    };
+    let ws = workspace();
+    let ws = ws.path();
+    let q = ws.join("q.xlsx");
+    questions(ws, "xlsx", &q);
+    let script = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Questions"]
+assert ws.protection.sheet, "sheet not protected"
+for dv in ws.data_validations.dataValidation:
+    print(dv.type, dv.operator or "", dv.formula1, dv.sqref)
+rows = {r[1].value: r[0].row for r in ws.iter_rows(min_row=2)}
+print("locked", ws.cell(row=2, column=4).protection.locked, "answer", ws.cell(row=2, column=5).protection.locked)
+"#;
+    let out = std::process::Command::new(&python)
+        .args(["-c", script])
+        .arg(&q)
+        .output()
+        .expect("python3 runs");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("list  \"never,safety_only,may_review\""),
+        "{text}"
+    );
+    assert!(text.contains("whole greaterThanOrEqual 0"), "{text}");
+    assert!(text.contains("locked True answer False"), "{text}");
+
+    // A vendor fills the workbook in a spreadsheet program (here openpyxl, which keeps the
+    // validations and protection), and the answers import.
+    let fill = r#"
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+ws = wb["Questions"]
+for row in ws.iter_rows(min_row=2):
+    if row[1].value == "breach_notification_hours":
+        row[4].value = 24
+        row[5].value = "Data Processing Addendum"
+        row[6].value = "9.1"
+wb.save(sys.argv[2])
+"#;
+    let filled = ws.join("filled.xlsx");
+    let out = std::process::Command::new(&python)
+        .args(["-c", fill])
+        .arg(&q)
+        .arg(&filled)
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    answers(ws, &filled, "2026-12-01").success();
+    assert!(
+        std::fs::read_to_string(ws.join(PROFILE))
+            .expect("profile")
+            .contains("(sonar-api): 24\"")
+    );
+    diligence(ws).arg("check").assert().success();
+
+    let pdf_dir = ws.join("pdf");
+    let status = std::process::Command::new(&soffice)
+        .arg(format!(
+            "-env:UserInstallation=file://{}",
+            ws.join("lo-profile").display()
+        ))
+        .args([
+            "--headless",
+            "--norestore",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+        ])
+        .arg(&pdf_dir)
+        .arg(&q)
+        .output()
+        .expect("soffice runs");
+    assert!(
+        status.status.success(),
+        "{}",
+        String::from_utf8_lossy(&status.stderr)
+    );
+    let pdf = std::fs::read(pdf_dir.join("q.pdf")).expect("a PDF");
+    assert!(pdf.starts_with(b"%PDF"));
+}
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH")?
+        .to_str()?
+        .split(':')
+        .map(|d| Path::new(d).join(tool))
+        .find(|p| p.is_file())
+}
