@@ -117,7 +117,8 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
             let _ = std::fs::remove_file(&snapshot_file);
         }
     };
-    let (loaded, problems) = crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
+    let (loaded, problems) =
+        crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
     let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if let Some(p) = &loaded {
         for o in &p.offerings {
