@@ -71,12 +71,13 @@ fn resolved_facts(
         let value = match fact.resolved.status {
             Status::Known => fact.resolved.value.clone(),
             Status::Conflicting => Some(Value::from("(conflicting)")),
+            Status::NotStated => Some(Value::from("(not stated)")),
             Status::Unknown => None,
         };
         let sources = fact
             .evidence
             .iter()
-            .filter(|e| e.is_deciding())
+            .filter(|e| e.is_deciding() || e.role == crate::model::resolve::Role::Silent)
             .map(|e| {
                 let title = e.title.clone().unwrap_or_else(|| "bare value".to_string());
                 let section = e
@@ -150,12 +151,12 @@ pub fn broken_quotes(new: &Workspace) -> Vec<BrokenQuote> {
         for o in &p.offerings {
             for f in o.facts.values() {
                 for c in &f.claims {
-                    if let Verification::Failed { reason } = &c.verification {
+                    if let Verification::Failed { reason, at, .. } = &c.verification {
                         out.push(BrokenQuote {
                             vendor: p.id.clone(),
                             offering: o.id.clone(),
                             fact: f.name.clone(),
-                            at: format!("{}:{}:{}", p.file, c.at.line, c.at.column),
+                            at: format!("{}:{}:{}", p.file, at.line, at.column),
                             reason: reason.clone(),
                         });
                     }

@@ -2,7 +2,7 @@
 //! (via `# yaml-language-server: $schema=...`) validate and complete profiles and policies as
 //! you type, with the same names and values `diligence check` accepts.
 
-use crate::model::profile::Authority;
+use crate::model::profile::{Authority, NOT_STATED};
 use crate::model::vocabulary::{FACTS, REQUIREMENTS, TIERS, ValueType};
 use serde_json::{Map, Value, json};
 
@@ -43,26 +43,47 @@ fn fact_schema(value: Value, description: &str) -> Value {
 }
 
 fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
+    let mut silent_required: Vec<&str> =
+        required.iter().copied().filter(|r| *r != "quote").collect();
+    silent_required.push("searched");
+    let stated = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": required,
+        "properties": {
+            "value": value,
+            "source": {"type": "string", "description": "a source id from `sources:`"},
+            "section": {"type": ["string", "number"]},
+            "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
+            "note": {"type": "string"},
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+        }
+    });
+    // Verified silence: the source was read and says nothing of the fact.
+    let silent = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": silent_required,
+        "properties": {
+            "value": {"const": NOT_STATED, "description": "the source says nothing of this fact"},
+            "source": {"type": "string", "description": "a source id from `sources:`"},
+            "section": {"type": ["string", "number"]},
+            "quote": {"type": "string"},
+            "searched": {
+                "type": "array",
+                "minItems": 1,
+                "items": {"type": "string", "minLength": 1},
+                "description": "the words looked for and not found; check verifies that none occurs in the snapshot"
+            },
+            "note": {"type": "string"},
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+        }
+    });
     json!({
         "description": description,
         "anyOf": [
-            value.clone(),
-            {
-                "type": "array",
-                "items": {
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": required,
-                        "properties": {
-                        "value": value,
-                        "source": {"type": "string", "description": "a source id from `sources:`"},
-                        "section": {"type": ["string", "number"]},
-                        "quote": {"type": "string", "description": "verbatim text of the source's snapshot"},
-                        "note": {"type": "string"},
-                        "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
-                    }
-                }
-            }
+            value,
+            {"type": "array", "items": {"anyOf": [stated, silent]}}
         ]
     })
 }
@@ -106,7 +127,7 @@ pub fn profile() -> Value {
                         "authority": {"enum": authorities},
                         "last_updated": {"type": "string", "pattern": DATE},
                         "retrieved": {"type": "string", "pattern": DATE},
-                        "snapshot": {"type": "string", "description": "archived copy, relative to the vendor folder"},
+                        "snapshot": {"type": "string", "pattern": "^(\\./)?sources/.+", "description": "archived copy of the document: a regular file under the vendor's sources/ folder"},
                         "sha256": {"type": "string", "pattern": "^[0-9a-fA-F]{64}$"},
                         "archive_repository": {"type": "string", "description": "the Open Terms Archive versions repository the snapshot came from"},
                         "archive_path": {"type": "string", "description": "the document's path in that repository"},

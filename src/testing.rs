@@ -527,6 +527,7 @@ fn builtin_sources() -> Vec<Source> {
             last_updated: None,
             retrieved: None,
             snapshot: None,
+            snapshot_at: Pos::default(),
             sha256: None,
             actual_sha256: None,
             at: Pos::default(),
@@ -828,6 +829,7 @@ fn parse_source(
         last_updated,
         retrieved,
         snapshot: None,
+        snapshot_at: span_pos(id),
         sha256: None,
         actual_sha256: None,
         at: span_pos(id),
@@ -851,7 +853,12 @@ fn add_quotes(node: &mut Spanned<Node>, top: bool) {
             let loc = item.referenced;
             if let Node::Map(claim) = &mut item.value {
                 let has = |k: &str| claim.iter().any(|(x, _)| x.value == k);
-                if has("value") && !has("quote") {
+                // A `not_stated` claim quotes nothing: it records silence.
+                let silent = claim.iter().any(|(x, v)| {
+                    x.value == "value"
+                        && v.value == Node::Str(crate::model::profile::NOT_STATED.into())
+                });
+                if has("value") && !has("quote") && !silent {
                     claim.push((
                         Spanned::new("quote".to_string(), loc, loc),
                         Spanned::new(Node::Str(TEST_QUOTE.to_string()), loc, loc),

@@ -4,8 +4,9 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::engine::{MAX_RULE_BYTES, RuleSet, RuleSource};
+use crate::model::evidence;
 use crate::model::policy::{self, Policy};
-use crate::model::profile::{self, Profile, Verification, valid_id};
+use crate::model::profile::{Profile, valid_id};
 use crate::model::yaml;
 use rayon::prelude::*;
 use std::path::{Path, PathBuf};
@@ -197,14 +198,14 @@ impl Workspace {
 
         let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = vendor_dirs(root)
             .par_iter()
-            .map(|dir| profile::load(root, dir))
+            .map(|dir| evidence::load(root, dir))
             .collect();
         let mut profiles = Vec::new();
         let mut unverified = Vec::new();
         for (p, diags) in loaded {
             problems.extend(diags);
             if let Some(p) = p {
-                unverified.extend(quote_failures(&p));
+                unverified.extend(evidence::diagnostics(&p));
                 profiles.push(p);
             }
         }
@@ -329,80 +330,4 @@ impl Workspace {
         }
         out
     }
-}
-
-/// One diagnostic per claim whose quote is not in its snapshot, and one per snapshot whose
-/// content changed since the hash recorded at review (naming the facts that cite it).
-fn quote_failures(p: &Profile) -> Vec<Diagnostic> {
-    let mut out = snapshot_changes(p);
-    for o in &p.offerings {
-        for f in o.facts.values() {
-            for c in &f.claims {
-                if c.draft {
-                    out.push(
-                        Diagnostic::warning(format!(
-                            "{}/{}: fact `{}`: {DRAFT_WARNING}",
-                            p.id, o.id, f.name
-                        ))
-                        .in_file(p.file.clone())
-                        .at(c.at)
-                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
-                    );
-                }
-                if let Verification::Failed { reason } = &c.verification {
-                    out.push(
-                        Diagnostic::error(format!(
-                            "{}/{}: fact `{}`: {reason}",
-                            p.id, o.id, f.name
-                        ))
-                        .in_file(p.file.clone())
-                        .at(c.at)
-                        .hint(
-                            "re-read the source: fix the quote, or update the fact if the document changed; until then the claim counts for nothing",
-                        ),
-                    );
-                }
-            }
-        }
-    }
-    out
-}
-
-/// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
-/// the facts that cite it. An error for `check`; a warning in `evaluate`'s report.
-pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {
-    let mut out = Vec::new();
-    for s in &p.sources {
-        let (Some(recorded), Some(actual)) = (&s.sha256, &s.actual_sha256) else {
-            continue;
-        };
-        if recorded != actual {
-            let citing: Vec<String> = p
-                .offerings
-                .iter()
-                .flat_map(|o| {
-                    o.facts
-                        .values()
-                        .filter(|f| {
-                            f.claims
-                                .iter()
-                                .any(|c| c.source.as_deref() == Some(s.id.as_str()))
-                        })
-                        .map(move |f| format!("{}/{}", o.id, f.name))
-                })
-                .collect();
-            out.push(
-                Diagnostic::error(format!(
-                    "source `{}`: snapshot {} changed since review (sha256 {actual}, profile records {recorded}); facts citing it: {}",
-                    s.id,
-                    s.snapshot.as_deref().unwrap_or("?"),
-                    if citing.is_empty() { "none".to_string() } else { citing.join(", ") }
-                ))
-                .in_file(p.file.clone())
-                .at(s.at)
-                .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
-            );
-        }
-    }
-    out
 }

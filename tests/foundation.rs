@@ -352,7 +352,12 @@ fn a_changed_document_makes_its_quotes_unverified() {
         "**2.1 Training.** Acme may use Customer Content to train models.\n",
     );
     let err = fails(ws.cmd().arg("check"));
-    assert!(err.contains("vendors/acme/profile.yaml:16:11: error: acme/api: fact `training_on_inputs`: quote not found in sources/terms.md; closest passage"), "{err}");
+    assert!(err.contains("vendors/acme/profile.yaml:19:18: error: acme/api: fact `training_on_inputs`: quote not found in sources/terms.md; closest passage"), "{err}");
+    // The diff shows the words that differ.
+    assert!(
+        err.contains("Acme [-shall not-] {+may+} use Customer Content"),
+        "{err}"
+    );
     // evaluate still runs; the fact is unknown and the rule holds.
     let out = ws
         .cmd()

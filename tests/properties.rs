@@ -4,7 +4,7 @@
 use diligence::engine::{RuleSet, RuleSource};
 use diligence::evaluation::{Request, evaluate};
 use diligence::model::vocabulary::{FACTS, REQUIREMENTS};
-use diligence::model::{policy, profile};
+use diligence::model::{evidence, policy};
 use proptest::prelude::*;
 use std::path::Path;
 
@@ -143,12 +143,12 @@ proptest! {
 
     #[test]
     fn profiles_never_panic(text in profile_text()) {
-        let _ = profile::from_text(&text, Path::new("/nonexistent"), "acme");
+        let _ = evidence::from_text(&text, Path::new("/nonexistent"), "acme");
     }
 
     #[test]
     fn arbitrary_text_as_a_profile_never_panics(text in "\\PC{0,200}") {
-        let _ = profile::from_text(&text, Path::new("/nonexistent"), "acme");
+        let _ = evidence::from_text(&text, Path::new("/nonexistent"), "acme");
         let _ = policy::from_text(&text, "p");
     }
 
@@ -167,7 +167,7 @@ proptest! {
         let (rules, _) = RuleSet::compile(&[RuleSource { id: "r".into(), file: "scripts/r.rhai".into(), text: rule }]);
         let (pol, _) = policy::from_text("organization: X\nevidence_max_age_days: 30\nclassifications:\n  public: {}\n  confidential: {require: {no_training: true, dpa: true}}\n", "p");
         let pol = pol.expect("fixed policy parses");
-        let (prof, _) = profile::from_text(&profile_yaml, Path::new("/nonexistent"), "acme");
+        let (prof, _) = evidence::from_text(&profile_yaml, Path::new("/nonexistent"), "acme");
         if let Some(prof) = prof {
             let request = Request {
                 policy: &pol,

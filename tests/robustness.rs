@@ -283,7 +283,7 @@ fn a_snapshot_symlink_out_of_the_workspace_is_refused() {
     assert_eq!(out.code, Some(2));
     assert!(
         out.stderr
-            .contains("snapshot `sources/terms.md` leads outside the vendor's folder"),
+            .contains("snapshot `sources/terms.md` leads outside the vendor's sources/ folder"),
         "{}",
         out.stderr
     );

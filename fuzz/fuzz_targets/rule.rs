@@ -3,7 +3,7 @@
 #![no_main]
 use diligence::engine::{RuleSet, RuleSource};
 use diligence::evaluation::{Request, evaluate};
-use diligence::model::{policy, profile};
+use diligence::model::{evidence, policy};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 
@@ -39,7 +39,7 @@ fuzz_target!(|data: &[u8]| {
         text: text.to_string(),
     }]);
     let (Some(pol), _) = policy::from_text(POLICY, "p") else { return };
-    let (Some(prof), _) = profile::from_text(PROFILE, Path::new("/nonexistent"), "acme") else { return };
+    let (Some(prof), _) = evidence::from_text(PROFILE, Path::new("/nonexistent"), "acme") else { return };
     let request = Request {
         policy: &pol,
         offerings: prof.offerings.iter().map(|o| (&prof, o)).collect(),

@@ -5,7 +5,7 @@
 
 use super::{Global, Outcome, output, write_human};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::model::profile::{self, Verification};
+use crate::model::profile::Verification;
 use crate::model::vocabulary::parse_date;
 use crate::questionnaire::answers;
 use crate::workspace::Workspace;
@@ -117,7 +117,8 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
             let _ = std::fs::remove_file(&snapshot_file);
         }
     };
-    let (loaded, problems) = profile::from_text(&plan.profile, &ws.root, &profile.id);
+    let (loaded, problems) =
+        crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
     let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     if let Some(p) = &loaded {
         for o in &p.offerings {

@@ -309,7 +309,8 @@ pub fn rule_skeleton(id: &str) -> String {
 //! Why the organization cares, in a sentence or two: this is shown in `explain`.
 
 // In scope: vendor, offering, classification, tags, require, policy, today.
-// Read facts with fact(name), known(name), claims(name), conflicting(name), stale(name).
+// Read facts with fact(name), known(name), claims(name), conflicting(name), not_stated(name),
+// stale(name).
 // Raise findings with block/hold/condition(message, action), warn/info(message), pass(message).
 
 if require.no_training != true {{

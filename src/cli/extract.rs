@@ -50,7 +50,7 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
             ))
             .into());
     }
-    let (profile, problems) = profile::load(root, &args.vendor);
+    let (profile, problems) = crate::model::evidence::load(root, &args.vendor);
     let Some(profile) = profile else {
         return Err(super::Failure(problems));
     };
@@ -85,7 +85,11 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
         );
     };
     let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
-    let text = yaml::read_confined(root, &snap_shown, profile::MAX_SNAPSHOT_BYTES)?;
+    let text = yaml::read_confined(
+        root,
+        &snap_shown,
+        crate::model::evidence::MAX_SNAPSHOT_BYTES,
+    )?;
     let facts: Vec<&str> =
         if args.facts.is_empty() {
             extract::all_facts()
@@ -269,7 +273,7 @@ fn write(
         return Ok(ExitCode::SUCCESS);
     }
     // The drafts must load and verify like any claim before the file is replaced.
-    let (after, _) = profile::from_text(&text, root, &args.vendor);
+    let (after, _) = crate::model::evidence::from_text(&text, root, &args.vendor);
     let failed = after.as_ref().is_none_or(|p| {
         p.offering(&offering.id).is_none_or(|o| {
             added.iter().any(|f| {

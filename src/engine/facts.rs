@@ -13,11 +13,13 @@ use std::sync::Arc;
 /// What a rule sees of one fact.
 #[derive(Debug, Clone)]
 pub struct FactView {
-    /// The resolved value, or `()` when unknown or conflicting.
+    /// The resolved value, or `()` when unknown, conflicting or not stated.
     pub value: Dynamic,
     /// Every claim, as maps.
     pub claims: Dynamic,
     pub conflicting: bool,
+    /// The documents searched say nothing of the fact (verified `not_stated`).
+    pub not_stated: bool,
     pub stale: bool,
     /// The deciding authority, or `()`.
     pub authority: Dynamic,
@@ -33,6 +35,7 @@ impl FactView {
             value: Dynamic::UNIT,
             claims: Dynamic::from_array(Vec::new()),
             conflicting: false,
+            not_stated: false,
             stale: false,
             authority: Dynamic::UNIT,
             contractual: false,
@@ -53,7 +56,7 @@ pub struct FactTable {
 }
 
 /// The keys of each claim map rules get from `claims(name)`, in the order they are built.
-pub const CLAIM_KEYS: [&str; 11] = [
+pub const CLAIM_KEYS: [&str; 12] = [
     "value",
     "source",
     "authority",
@@ -61,6 +64,7 @@ pub const CLAIM_KEYS: [&str; 11] = [
     "section",
     "quote",
     "note",
+    "searched",
     "role",
     "verified",
     "retrieved",
@@ -94,6 +98,15 @@ impl FactTable {
                     m.insert("section".into(), opt(e.section.as_deref()));
                     m.insert("quote".into(), opt(e.quote.as_deref()));
                     m.insert("note".into(), opt(e.note.as_deref()));
+                    m.insert(
+                        "searched".into(),
+                        Dynamic::from_array(
+                            e.searched
+                                .iter()
+                                .map(|w| Dynamic::from(w.clone()))
+                                .collect(),
+                        ),
+                    );
                     m.insert("role".into(), Dynamic::from(e.role.as_str()));
                     m.insert(
                         "verified".into(),
@@ -109,6 +122,7 @@ impl FactTable {
                 value: r.value.as_ref().map_or(Ok(Dynamic::UNIT), to_dynamic)?,
                 claims: Dynamic::from_array(claims),
                 conflicting: r.status == Status::Conflicting,
+                not_stated: r.status == Status::NotStated,
                 stale: r.stale,
                 authority: r
                     .authority
@@ -162,7 +176,7 @@ mod tests {
 
     #[test]
     fn claim_maps_have_exactly_the_documented_keys() {
-        let (profile, problems) = crate::model::profile::from_text(
+        let (profile, problems) = crate::model::evidence::from_text(
             "vendor: v\nname: V\nofferings:\n  o:\n    name: O\n    tier: api\n    facts:\n      dpa: online\n",
             std::path::Path::new("."),
             "v",

@@ -228,6 +228,12 @@ fn register_fact_api(engine: &mut Engine) {
             state::read(name, |f| f.conflicting).map_err(|e| runtime_error(e, ctx.call_position()))
         },
     );
+    engine.register_fn(
+        "not_stated",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.not_stated).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
     engine.register_fn("stale", |ctx: NativeCallContext, name: &str| -> Res<bool> {
         state::read(name, |f| f.stale).map_err(|e| runtime_error(e, ctx.call_position()))
     });

@@ -516,7 +516,7 @@ fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
         }
         seen.push(&profile.id);
         out.extend(
-            crate::workspace::snapshot_changes(profile)
+            crate::model::evidence::snapshot_changes(profile)
                 .iter()
                 .map(warning_text),
         );

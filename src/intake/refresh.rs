@@ -285,7 +285,8 @@ fn compare_facts(
                     }
                 } else {
                     r.status = Status::Broken;
-                    if let Some((passage, similarity)) = new_snap.closest(quote) {
+                    if let Some(closest) = new_snap.closest(quote) {
+                        let (passage, similarity) = (closest.text, closest.similarity);
                         r.diff = Some(word_diff(&normalize(quote), &passage));
                         r.now_in = new_sections.locate(&passage);
                         r.closest = Some(passage);

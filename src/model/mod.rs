@@ -1,6 +1,8 @@
-//! The workspace's data: vendor profiles, policies and the typed vocabulary they share.
+//! The workspace's data: vendor profiles, policies, the typed vocabulary they share, and the
+//! evidence that backs each claim.
 
 pub mod checks;
+pub mod evidence;
 pub mod policy;
 pub mod profile;
 pub mod profile_edit;

@@ -1,19 +1,16 @@
 //! Vendor profiles: facts per offering, each backed by claims that quote a source.
+//!
+//! This module only turns the text of `profile.yaml` into a [`Profile`]; reading the archived
+//! snapshots and verifying quotes against them is `model::evidence`.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::model::quotes::Snapshot;
 use crate::model::vocabulary::{self, TIERS, check_value, fact_spec, parse_date};
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
 use jiff::civil::Date;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use serde_saphyr::Spanned;
-use std::collections::{BTreeMap, HashMap};
-use std::path::{Component, Path};
-use std::sync::Arc;
-
-/// Largest archived snapshot we read.
-pub const MAX_SNAPSHOT_BYTES: u64 = 8 * 1024 * 1024;
+use std::collections::BTreeMap;
 
 /// How much a source can be trusted, strongest first. The derived order is the authority order.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -83,8 +80,10 @@ pub struct Source {
     pub authority: Authority,
     pub last_updated: Option<Date>,
     pub retrieved: Option<Date>,
-    /// Path of the archived copy, relative to the workspace (as shown to users).
+    /// Path of the archived copy, relative to the vendor's folder (as written in the profile).
     pub snapshot: Option<String>,
+    /// Where `snapshot:` is written.
+    pub snapshot_at: Pos,
     /// The hash the profile records for the snapshot (as reviewed).
     pub sha256: Option<String>,
     /// The hash of the snapshot as it is now on disk.
@@ -101,10 +100,20 @@ pub enum Verification {
     Bare,
     /// A third-party source with no snapshot: a lead, taken at third-party authority.
     Unarchived,
-    /// The quote is not in the snapshot (or the snapshot could not be read): the claim has no
+    /// The quote is not in the snapshot, does not support the value, the document is not
+    /// silent where the claim says it is, or the snapshot could not be read: the claim has no
     /// authority until a reviewer looks again.
-    Failed { reason: String },
+    Failed {
+        reason: String,
+        /// Where the problem is written (the `quote:` or `searched:` line).
+        at: Pos,
+        /// What to do about it.
+        hint: String,
+    },
 }
+
+/// The value of a claim that records a document's verified silence on a fact.
+pub const NOT_STATED: &str = "not_stated";
 
 #[derive(Debug, Clone)]
 pub struct Claim {
@@ -115,7 +124,14 @@ pub struct Claim {
     pub section: Option<String>,
     pub quote: Option<String>,
     pub note: Option<String>,
+    /// For a `not_stated` claim: the words a reviewer searched the source for, none of which
+    /// it contains.
+    pub searched: Vec<String>,
     pub at: Pos,
+    /// Where `quote:` is written (the claim's position when it has none).
+    pub quote_at: Pos,
+    /// Where `searched:` is written (the claim's position when it has none).
+    pub searched_at: Pos,
     pub verification: Verification,
     /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
     pub draft: bool,
@@ -125,6 +141,11 @@ impl Claim {
     /// Whether the claim takes part in resolving its fact.
     pub fn counts(&self) -> bool {
         !self.draft && !matches!(self.verification, Verification::Failed { .. })
+    }
+
+    /// Whether the claim records that its source says nothing of the fact.
+    pub fn is_not_stated(&self) -> bool {
+        self.value.as_str() == Some(NOT_STATED)
     }
 }
 
@@ -246,29 +267,18 @@ fn id_error(kind: &str, id: &str, at: Pos) -> Diagnostic {
         )
 }
 
-/// Loads `vendors/<dir>/profile.yaml`. Errors that concern one fact or claim do not stop the
-/// rest of the profile from loading: all are returned.
-pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
-    let file = format!("vendors/{dir_name}/profile.yaml");
-    match yaml::read_confined(workspace, &file, yaml::MAX_YAML_BYTES) {
-        Ok(text) => from_text(&text, workspace, dir_name),
-        Err(d) => (None, vec![d]),
-    }
-}
-
-/// Parses the text of `vendors/<dir_name>/profile.yaml`; snapshots are read from `workspace`.
-pub fn from_text(
-    text: &str,
-    workspace: &Path,
-    dir_name: &str,
-) -> (Option<Profile>, Vec<Diagnostic>) {
+/// Parses the text of `vendors/<dir_name>/profile.yaml`. Nothing is read from disk: claims that
+/// cite a source are left `Unarchived` until `model::evidence::verify` checks them against the
+/// snapshots. Errors that concern one fact or claim do not stop the rest of the profile from
+/// loading: all are returned.
+pub fn parse(text: &str, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
     let file = format!("vendors/{dir_name}/profile.yaml");
     let raw: RawProfile = match yaml::parse(text, &file) {
         Ok(raw) => raw,
         Err(d) => return (None, vec![d]),
     };
     let mut problems = Vec::new();
-    let profile = build(raw, workspace, dir_name, &file, &mut problems);
+    let profile = build(raw, dir_name, &file, &mut problems);
     for d in &mut problems {
         if d.file.is_none() {
             d.file = Some(file.clone());
@@ -277,13 +287,7 @@ pub fn from_text(
     (Some(profile), problems)
 }
 
-fn build(
-    raw: RawProfile,
-    workspace: &Path,
-    dir_name: &str,
-    file: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Profile {
+fn build(raw: RawProfile, dir_name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Profile {
     if raw.vendor.value != dir_name {
         problems.push(
             Diagnostic::error(format!(
@@ -303,21 +307,12 @@ fn build(
             .ok()
     });
 
-    let vendor_dir = workspace.join("vendors").join(dir_name);
-    let mut sources = Vec::new();
-    let mut snapshots: HashMap<String, Result<Arc<Snapshot>, String>> = HashMap::new();
-    for (id, src) in &raw.sources.0 {
-        if let Some(mut source) = build_source(id, src, problems) {
-            if let Some(snap) = &source.snapshot {
-                let loaded = load_snapshot(workspace, &vendor_dir, dir_name, snap, src, problems);
-                if let Ok(s) = &loaded {
-                    source.actual_sha256 = Some(s.sha256.clone());
-                }
-                snapshots.insert(source.id.clone(), loaded);
-            }
-            sources.push(source);
-        }
-    }
+    let sources: Vec<Source> = raw
+        .sources
+        .0
+        .iter()
+        .filter_map(|(id, src)| build_source(id, src, problems))
+        .collect();
 
     let mut offerings = Vec::new();
     for (id, off) in &raw.offerings.0 {
@@ -338,10 +333,7 @@ fn build(
         }
         let mut facts = BTreeMap::new();
         if let Some(node) = &off.value.facts {
-            let ctx = FactContext {
-                sources: &sources,
-                snapshots: &snapshots,
-            };
+            let ctx = FactContext { sources: &sources };
             build_facts(node, &ctx, "", &mut facts, problems);
         }
         offerings.push(Offering {
@@ -426,63 +418,11 @@ fn build_source(
         last_updated,
         retrieved,
         snapshot: raw.snapshot.as_ref().map(|s| s.value.clone()),
+        snapshot_at: raw.snapshot.as_ref().map_or(span_pos(id), span_pos),
         sha256: raw.sha256.as_ref().map(|s| s.value.trim().to_lowercase()),
         actual_sha256: None,
         at: span_pos(id),
     })
-}
-
-/// Reads a snapshot, refusing paths that leave the vendor's folder.
-fn load_snapshot(
-    workspace: &Path,
-    vendor_dir: &Path,
-    dir_name: &str,
-    rel: &str,
-    src: &Spanned<RawSource>,
-    problems: &mut Vec<Diagnostic>,
-) -> Result<Arc<Snapshot>, String> {
-    let at = src.value.snapshot.as_ref().map_or(span_pos(src), span_pos);
-    let refuse = |why: &str| {
-        Diagnostic::error(format!("snapshot `{rel}` {why}"))
-            .at(at)
-            .hint(format!(
-                "keep archived copies inside vendors/{dir_name}/ and give a relative path such as `sources/terms.md`"
-            ))
-    };
-    let relative = Path::new(rel);
-    if relative.is_absolute()
-        || relative
-            .components()
-            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
-    {
-        let d = refuse("is outside the vendor's folder");
-        problems.push(d);
-        return Err("the snapshot path is refused".into());
-    }
-    let path = vendor_dir.join(relative);
-    // Symlinks could still lead out of the workspace: compare the real paths.
-    let inside = match (path.canonicalize(), vendor_dir.canonicalize()) {
-        (Ok(real), Ok(base)) => real.starts_with(base),
-        (Err(e), _) => {
-            problems.push(refuse(&format!("cannot be read: {e}")));
-            return Err(format!("the snapshot cannot be read: {e}"));
-        }
-        (_, Err(_)) => false,
-    };
-    if !inside {
-        problems.push(refuse("leads outside the vendor's folder (through a link)"));
-        return Err("the snapshot path is refused".into());
-    }
-    let shown = format!("vendors/{dir_name}/{rel}");
-    let _ = workspace;
-    match yaml::read_text(&path, &shown, MAX_SNAPSHOT_BYTES) {
-        Ok(text) => Ok(Arc::new(Snapshot::new(&text))),
-        Err(d) => {
-            let why = d.message.clone();
-            problems.push(d.at(at));
-            Err(why)
-        }
-    }
 }
 
 /// Parses an offering's `facts:` mapping exactly as a profile's (fact names, value types,
@@ -494,11 +434,7 @@ pub fn parse_facts(
     sources: &[Source],
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Fact> {
-    let snapshots = HashMap::new();
-    let ctx = FactContext {
-        sources,
-        snapshots: &snapshots,
-    };
+    let ctx = FactContext { sources };
     let mut facts = BTreeMap::new();
     build_facts(node, &ctx, "", &mut facts, problems);
     facts
@@ -506,7 +442,6 @@ pub fn parse_facts(
 
 struct FactContext<'a> {
     sources: &'a [Source],
-    snapshots: &'a HashMap<String, Result<Arc<Snapshot>, String>>,
 }
 
 fn build_facts(
@@ -568,7 +503,9 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 6] = ["value", "source", "section", "quote", "note", "draft"];
+const CLAIM_FIELDS: [&str; 7] = [
+    "value", "source", "section", "quote", "searched", "note", "draft",
+];
 
 fn is_claim_list(node: &Node) -> bool {
     match node {
@@ -597,6 +534,18 @@ fn build_claims(
         if node.value == Node::Null {
             return Vec::new();
         }
+        if node.value == Node::Str(NOT_STATED.into()) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{what}: `not_stated` records that a source was read and is silent, so it needs the source and the words searched"
+                ))
+                .at(span_pos(node))
+                .hint(format!(
+                    "write it as a claim:\n  {name}:\n    - value: not_stated\n      source: <source id>\n      searched: [word, other words]"
+                )),
+            );
+            return Vec::new();
+        }
         return match check(node) {
             Ok(value) => vec![Claim {
                 value,
@@ -605,7 +554,10 @@ fn build_claims(
                 section: None,
                 quote: None,
                 note: None,
+                searched: Vec::new(),
                 at: span_pos(node),
+                quote_at: span_pos(node),
+                searched_at: span_pos(node),
                 verification: Verification::Bare,
                 draft: false,
             }],
@@ -672,7 +624,12 @@ fn build_claim(
         .value
         .get("value")
         .ok_or_else(|| Diagnostic::error(format!("{what}: claim has no `value`")).at(at))?;
-    let value = check(value_node)?;
+    let not_stated = value_node.value == Node::Str(NOT_STATED.into());
+    let value = if not_stated {
+        Value::String(NOT_STATED.into())
+    } else {
+        check(value_node)?
+    };
     let source_node = item.value.get("source").ok_or_else(|| {
         Diagnostic::error(format!("{what}: claim has no `source`"))
             .at(at)
@@ -694,13 +651,34 @@ fn build_claim(
                 ),
             )
         })?;
-    let quote = match item.value.get("quote") {
-        Some(q) => text_field("quote", q, what)?,
+    let quote_node = item.value.get("quote");
+    let quote = match quote_node {
+        Some(q) => Some(text_field("quote", q, what)?),
+        None if not_stated => None,
         None => {
             return Err(Diagnostic::error(format!("{what}: claim has no `quote`"))
                 .at(at)
                 .hint("copy the sentence that states the fact, verbatim, from the source"));
         }
+    };
+    let searched_node = item.value.get("searched");
+    let searched = match (searched_node, not_stated) {
+        (Some(node), true) => searched_words(node, what)?,
+        (None, true) => {
+            return Err(Diagnostic::error(format!(
+                "{what}: a `not_stated` claim needs `searched:`, the words you looked for in the source and did not find"
+            ))
+            .at(span_pos(value_node))
+            .hint("add e.g. `searched: [breach, incident, notify]`: check verifies that the snapshot contains none of them"));
+        }
+        (Some(node), false) => {
+            return Err(Diagnostic::error(format!(
+                "{what}: `searched:` only goes with `value: not_stated`"
+            ))
+            .at(span_pos(node))
+            .hint("remove `searched:`, or write `value: not_stated` if the source says nothing of this fact"));
+        }
+        (None, false) => Vec::new(),
     };
     let section = item
         .value
@@ -726,46 +704,46 @@ fn build_claim(
             }
         },
     };
-    let verification = match ctx.snapshots.get(&source.id) {
-        Some(Ok(snapshot)) => {
-            if snapshot.contains(&quote) {
-                Verification::Verified
-            } else {
-                Verification::Failed {
-                    reason: quote_failure(snapshot, &quote, source),
-                }
-            }
-        }
-        Some(Err(why)) => Verification::Failed {
-            reason: why.clone(),
-        },
-        None => Verification::Unarchived,
-    };
     Ok(Claim {
         value,
         source: Some(source.id.clone()),
         authority: source.authority,
         section,
-        quote: Some(quote),
+        quote,
         note,
+        searched,
         at,
-        verification,
+        quote_at: quote_node.map_or(at, span_pos),
+        searched_at: searched_node.map_or(at, span_pos),
+        verification: Verification::Unarchived,
         draft,
     })
 }
 
-fn quote_failure(snapshot: &Snapshot, quote: &str, source: &Source) -> String {
-    let snap = source.snapshot.as_deref().unwrap_or("the snapshot");
-    match snapshot.closest(quote) {
-        Some((passage, similarity)) => {
-            let passage: String = passage.chars().take(300).collect();
-            format!(
-                "quote not found in {snap}; closest passage ({:.0}% similar): \"{passage}\"",
-                similarity * 100.0
-            )
+/// The words of `searched:`: a non-empty list of non-empty words or phrases.
+fn searched_words(node: &Spanned<Node>, what: &str) -> Result<Vec<String>, Diagnostic> {
+    let wrong = |at| {
+        Diagnostic::error(format!(
+            "{what}: `searched:` must be a list of the words you looked for, e.g. [breach, notify]"
+        ))
+        .at(at)
+    };
+    let Node::Seq(items) = &node.value else {
+        return Err(wrong(span_pos(node)));
+    };
+    let mut words = Vec::new();
+    for item in items {
+        match &item.value {
+            Node::Str(s) if s.chars().any(char::is_alphanumeric) => {
+                words.push(s.trim().to_string())
+            }
+            _ => return Err(wrong(span_pos(item))),
         }
-        None => format!("quote not found in {snap}"),
     }
+    if words.is_empty() {
+        return Err(wrong(span_pos(node)));
+    }
+    Ok(words)
 }
 
 /// The `reviewers:` of a profile (who checked its facts), for the decision brief. Read apart

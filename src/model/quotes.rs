@@ -1,148 +1,778 @@
-//! Quote verification: a claim's quote must occur in its source's archived snapshot.
+//! Quote matching: a claim's quote must occur in its source's archived snapshot, anchored on
+//! whole words, long enough to say something, and compared after folding only what cannot
+//! change meaning.
 //!
-//! Both sides are normalized first so that harmless differences do not count: whitespace and line
-//! breaks, markdown emphasis and links, backslash escapes, typographic quotes and dashes.
+//! Normalisation (the same for quotes and documents) folds: whitespace and line breaks,
+//! typographic quotes and dashes, markdown emphasis (`*`, `_` outside words) and backslash
+//! escapes, markdown links whose target is a URL or path (`[text](https://…)` reads as `text`),
+//! HTML entities (`&amp;`), Unicode compatibility forms (NFKC: ligatures such as "ﬁ", full-width
+//! letters, non-breaking spaces), soft hyphens and zero-width characters, and a hyphen that
+//! breaks a word at the end of a line (PDF text). It never removes a word or a digit: negations
+//! and numbers match exactly, and a bracket that is not part of a whole link stays as written.
+//!
+//! A snapshot is indexed once by word (lowercased, punctuation trimmed): exact matches are found
+//! from the quote's rarest inner word, and the closest passage of a quote that does not match is
+//! found by voting from rare-word anchors, so both stay near-linear in the size of the texts.
 
-use std::collections::HashMap;
+use std::borrow::Cow;
+use std::collections::{HashMap, HashSet};
+use unicode_normalization::UnicodeNormalization;
 
-/// Normalizes text for comparison.
+/// Fewest words a quote may have, unless it is a whole heading, list item or table cell.
+pub const MIN_QUOTE_WORDS: usize = 6;
+
+/// Words that negate what follows; a quote that has one must match a passage that has it.
+pub const NEGATIONS: &[&str] = &[
+    "not", "no", "never", "without", "nor", "none", "neither", "cannot", "nothing", "nobody",
+];
+
+/// Normalises text for comparison (see the module documentation for what is folded).
 pub fn normalize(text: &str) -> String {
+    let text = html_escape::decode_html_entities(text);
+    let text = fold_links(&text);
+    let text = nfkc_keeping_numerals(&text);
+    fold_chars(&text)
+}
+
+/// A link target that reads as an address, not as words: only such links are folded, so a
+/// bracket pair around words (`](not)`) is never taken for a link.
+fn is_link_target(target: &str) -> bool {
+    !target.is_empty()
+        && !target.chars().any(char::is_whitespace)
+        && (target.contains("://")
+            || target.starts_with("mailto:")
+            || target.starts_with('/')
+            || target.starts_with('#')
+            || target.starts_with("./")
+            || target.starts_with("../")
+            || target.starts_with("www."))
+}
+
+/// `[text](target)` -> `text`, only where that whole form occurs on one line.
+fn fold_links(text: &str) -> Cow<'_, str> {
+    if !text.contains("](") {
+        return Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(open) = rest.find('[') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        // The link text ends at the first `]` on the same line with no nested `[`.
+        let folded = after
+            .find([']', '[', '\n'])
+            .filter(|&close| after[close..].starts_with("]("))
+            .and_then(|close| {
+                let target_start = close + 2;
+                let target_len = after[target_start..].find([')', '\n'])?;
+                let target = &after[target_start..target_start + target_len];
+                (after[target_start + target_len..].starts_with(')') && is_link_target(target))
+                    .then_some((close, target_start + target_len + 1))
+            });
+        match folded {
+            Some((close, end)) => {
+                out.push_str(&after[..close]);
+                rest = &after[end..];
+            }
+            None => {
+                out.push('[');
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(out)
+}
+
+/// NFKC, except for numerals other than ASCII and full-width digits: "10²" must not read as
+/// "102", nor "①" as "1".
+fn nfkc_keeping_numerals(text: &str) -> String {
+    let keep = |c: char| c.is_numeric() && !c.is_ascii_digit() && !('０'..='９').contains(&c);
+    if text.is_ascii() {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut run = String::new();
+    for c in text.chars() {
+        if keep(c) {
+            out.extend(run.nfkc());
+            run.clear();
+            out.push(c);
+        } else {
+            run.push(c);
+        }
+    }
+    out.extend(run.nfkc());
+    out
+}
+
+fn fold_chars(text: &str) -> String {
     let chars: Vec<char> = text.chars().collect();
     let mut out = String::with_capacity(text.len());
-    let mut i = 0;
     let mut pending_space = false;
+    let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         let prev = if i > 0 { chars[i - 1] } else { ' ' };
         let next = chars.get(i + 1).copied().unwrap_or(' ');
-        let mapped: Option<char> = match c {
+        let mapped = match c {
             '\\' if next.is_ascii_punctuation() => None,
             '*' => None,
             '_' if !(prev.is_alphanumeric() && next.is_alphanumeric()) => None,
-            // A markdown link `[text](target)` compares as its text.
-            '[' => None,
-            ']' if next == '(' => {
-                if let Some(close) = chars[i + 1..].iter().position(|&c| c == ')') {
-                    i += close + 2;
-                    continue;
+            '-' | '\u{2010}' | '\u{2011}' if prev.is_alphabetic() => {
+                // A word broken at the end of a line ("infor-\nmation") is one word.
+                let mut j = i + 1;
+                while chars.get(j).is_some_and(|c| *c == ' ' || *c == '\t') {
+                    j += 1;
                 }
-                None
+                if chars.get(j) == Some(&'\n') || chars.get(j) == Some(&'\r') {
+                    while chars.get(j).is_some_and(|c| c.is_whitespace()) {
+                        j += 1;
+                    }
+                    if chars.get(j).is_some_and(|c| c.is_lowercase()) {
+                        i = j;
+                        continue;
+                    }
+                }
+                Some('-')
             }
-            ']' => None,
             '\u{2018}' | '\u{2019}' | '\u{201a}' | '\u{201b}' | '\u{2032}' | '`' => Some('\''),
-            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' => Some('"'),
-            '\u{2010}'..='\u{2015}' | '\u{2212}' => Some('-'),
-            '\u{2026}' => {
-                push(&mut out, &mut pending_space, '.');
-                push(&mut out, &mut pending_space, '.');
-                Some('.')
-            }
-            c if c.is_whitespace() || c == '\u{200b}' => {
+            '\u{201c}' | '\u{201d}' | '\u{201e}' | '\u{201f}' | '\u{2033}' | '\u{00ab}'
+            | '\u{00bb}' => Some('"'),
+            '\u{2012}'..='\u{2015}' | '\u{2212}' => Some('-'),
+            '\u{00ad}' | '\u{200b}' | '\u{200c}' | '\u{200d}' | '\u{2060}' | '\u{feff}' => None,
+            c if c.is_whitespace() => {
                 pending_space = !out.is_empty();
                 None
             }
             c => Some(c),
         };
         if let Some(m) = mapped {
-            push(&mut out, &mut pending_space, m);
+            if pending_space {
+                out.push(' ');
+                pending_space = false;
+            }
+            out.push(m);
         }
         i += 1;
     }
     out
 }
 
-fn push(out: &mut String, pending_space: &mut bool, c: char) {
-    if *pending_space {
-        out.push(' ');
-        *pending_space = false;
-    }
-    out.push(c);
+/// The form of a word used to index and compare words loosely: lowercase, without the
+/// punctuation around it ("Data.)" -> "data").
+pub fn word_key(token: &str) -> String {
+    token
+        .trim_matches(|c: char| !c.is_alphanumeric())
+        .to_lowercase()
 }
 
-/// An archived document, normalized once and searched many times.
+/// Words of normalised text, for counting: tokens with at least one letter or digit.
+pub fn word_count(normalized: &str) -> usize {
+    normalized
+        .split(' ')
+        .filter(|t| t.chars().any(char::is_alphanumeric))
+        .count()
+}
+
+/// Lowercase words for cue matching: split on everything but letters, digits and apostrophes,
+/// so "opt-out" reads as "opt out" and "won't" stays one word.
+pub fn cue_words(text: &str) -> Vec<String> {
+    normalize(text)
+        .to_lowercase()
+        .split(|c: char| !(c.is_alphanumeric() || c == '\''))
+        .map(|w| w.trim_matches('\''))
+        .filter(|w| !w.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Whether `words` (from [`cue_words`]) contain `phrase` as consecutive whole words.
+pub fn has_phrase(words: &[String], phrase: &str) -> bool {
+    let wanted = cue_words(phrase);
+    !wanted.is_empty() && words.windows(wanted.len()).any(|w| w == wanted.as_slice())
+}
+
+/// Whether `words` contain a negation ("not", "never", "won't", ...).
+pub fn has_negation(words: &[String]) -> bool {
+    words
+        .iter()
+        .any(|w| NEGATIONS.contains(&w.as_str()) || w.ends_with("n't"))
+}
+
+/// The numbers a text states, as digits ("30", "1,000") or words ("thirty", "seventy-two").
+/// Digits are whole runs: "730" is 730, never 30.
+pub fn numbers(text: &str) -> Vec<u64> {
+    let mut out = Vec::new();
+    let words = cue_words(text);
+    let mut spelled: Option<u64> = None;
+    let mut current: u64 = 0;
+    let flush = |spelled: &mut Option<u64>, current: &mut u64, out: &mut Vec<u64>| {
+        if let Some(total) = spelled.take() {
+            out.push(total + *current);
+        }
+        *current = 0;
+    };
+    for w in &words {
+        if let Some(v) = number_word(w) {
+            let total = spelled.get_or_insert(0);
+            match v {
+                100 => current = current.max(1) * 100,
+                1000 | 1_000_000 => {
+                    *total += current.max(1) * v;
+                    current = 0;
+                }
+                _ => current += v,
+            }
+        } else if w == "and" && spelled.is_some() {
+            continue;
+        } else {
+            flush(&mut spelled, &mut current, &mut out);
+        }
+    }
+    flush(&mut spelled, &mut current, &mut out);
+    // Digit runs, with thousands separators ("1,000").
+    let normalized = normalize(text);
+    let mut run = String::new();
+    let mut chars = normalized.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_ascii_digit() {
+            run.push(c);
+        } else if c == ',' && !run.is_empty() && chars.peek().is_some_and(|d| d.is_ascii_digit()) {
+            continue;
+        } else if !run.is_empty() {
+            out.extend(run.parse::<u64>().ok());
+            run.clear();
+        }
+    }
+    out.extend(run.parse::<u64>().ok());
+    out
+}
+
+fn number_word(w: &str) -> Option<u64> {
+    const UNITS: [&str; 20] = [
+        "zero",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "six",
+        "seven",
+        "eight",
+        "nine",
+        "ten",
+        "eleven",
+        "twelve",
+        "thirteen",
+        "fourteen",
+        "fifteen",
+        "sixteen",
+        "seventeen",
+        "eighteen",
+        "nineteen",
+    ];
+    const TENS: [&str; 8] = [
+        "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
+    ];
+    if let Some(i) = UNITS.iter().position(|u| *u == w) {
+        return Some(i as u64);
+    }
+    if let Some(i) = TENS.iter().position(|t| *t == w) {
+        return Some(20 + 10 * i as u64);
+    }
+    match w {
+        "hundred" => Some(100),
+        "thousand" => Some(1000),
+        "million" => Some(1_000_000),
+        _ => None,
+    }
+}
+
+/// Why a quote does not verify.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Mismatch {
+    /// The quote is empty once normalised.
+    Empty,
+    /// Too few words to prove anything, and not a whole heading, list item or table cell.
+    TooShort { words: usize },
+    /// The text is not in the snapshot on word boundaries.
+    NotFound,
+}
+
+/// The passage of a snapshot most like a quote that did not match.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Passage {
+    pub text: String,
+    /// Share of words the quote and the passage have in common (0.0 to 1.0).
+    pub similarity: f64,
+    /// A word diff: `[-quote word-]` where the quote differs, `{+document word+}` where the
+    /// document has something else; long equal stretches shortened to `…`.
+    pub diff: String,
+}
+
+/// An archived document, normalised and indexed once, searched by every quote that cites it.
 #[derive(Debug)]
 pub struct Snapshot {
     pub normalized: String,
     /// Hex SHA-256 of the file as read (to detect a document changed since review).
     pub sha256: String,
+    /// Byte range of each word of `normalized` (words are separated by single spaces).
+    words: Vec<(u32, u32)>,
+    /// The key id of each word.
+    word_keys: Vec<u32>,
+    keys: HashMap<String, u32>,
+    /// Word positions of each key id.
+    postings: Vec<Vec<u32>>,
+    /// Whole headings, list items and table cells, normalised (short quotes may be one).
+    units: HashSet<String>,
 }
 
 impl Snapshot {
     pub fn new(text: &str) -> Self {
         use sha2::Digest;
         let digest = sha2::Sha256::digest(text.as_bytes());
+        let normalized = normalize(text);
+        let mut words = Vec::new();
+        let mut word_keys = Vec::new();
+        let mut keys: HashMap<String, u32> = HashMap::new();
+        let mut postings: Vec<Vec<u32>> = Vec::new();
+        let mut start = 0usize;
+        for token in normalized.split(' ') {
+            let end = start + token.len();
+            let key = word_key(token);
+            let next_id = keys.len() as u32;
+            let id = *keys.entry(key).or_insert(next_id);
+            if id == next_id {
+                postings.push(Vec::new());
+            }
+            postings[id as usize].push(words.len() as u32);
+            words.push((start as u32, end as u32));
+            word_keys.push(id);
+            start = end + 1;
+        }
         Snapshot {
-            normalized: normalize(text),
+            units: units(text),
             sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+            normalized,
+            words,
+            word_keys,
+            keys,
+            postings,
         }
     }
 
+    fn postings_of(&self, key: &str) -> &[u32] {
+        self.keys
+            .get(key)
+            .map_or(&[], |id| self.postings[*id as usize].as_slice())
+    }
+
+    /// Checks that the quote is in the document, anchored and long enough.
+    pub fn verify(&self, quote: &str) -> Result<(), Mismatch> {
+        let q = normalize(quote);
+        if q.is_empty() {
+            return Err(Mismatch::Empty);
+        }
+        let words = word_count(&q);
+        if words < MIN_QUOTE_WORDS && !self.is_unit(&q) {
+            return Err(Mismatch::TooShort { words });
+        }
+        if self.find(&q).is_some() {
+            Ok(())
+        } else {
+            Err(Mismatch::NotFound)
+        }
+    }
+
+    /// Whether the quote occurs on word boundaries (whatever its length).
     pub fn contains(&self, quote: &str) -> bool {
         let q = normalize(quote);
-        !q.is_empty() && self.normalized.contains(&q)
+        !q.is_empty() && self.find(&q).is_some()
     }
 
-    /// The passage of the snapshot most like `quote`, with its similarity (0.0 to 1.0).
-    ///
-    /// Windows of the quote's length in words are scored by how many of the quote's words they
-    /// share (linear in the document); the best window is then compared character by character.
-    pub fn closest(&self, quote: &str) -> Option<(String, f64)> {
+    fn is_unit(&self, q: &str) -> bool {
+        self.units.contains(trim_unit(q))
+    }
+
+    /// Byte offset in `normalized` of an anchored occurrence of the normalised quote `q`.
+    fn find(&self, q: &str) -> Option<usize> {
+        let tokens: Vec<&str> = q.split(' ').collect();
+        let doc = self.normalized.as_str();
+        let anchored = |start: usize| -> bool {
+            let end = start + q.len();
+            doc.get(start..end) == Some(q)
+                && boundary(doc[..start].chars().next_back(), q.chars().next())
+                && boundary(doc[end..].chars().next(), q.chars().next_back())
+        };
+        // An inner word is a whole word of the document too: look it up instead of scanning.
+        let mut offset = 0usize;
+        let mut best: Option<(usize, usize, &str)> = None;
+        for (i, t) in tokens.iter().enumerate() {
+            if i > 0 && i + 1 < tokens.len() && !word_key(t).is_empty() {
+                let n = self.postings_of(&word_key(t)).len();
+                if best.is_none_or(|(b, _, _)| n < b) {
+                    best = Some((n, offset, t));
+                }
+            }
+            offset += t.len() + 1;
+        }
+        if let Some((_, q_offset, token)) = best {
+            return self.postings_of(&word_key(token)).iter().find_map(|&p| {
+                let (start, end) = self.words[p as usize];
+                let start = start as usize;
+                (doc.get(start..end as usize) == Some(token))
+                    .then(|| start.checked_sub(q_offset))
+                    .flatten()
+                    .filter(|&s| anchored(s))
+            });
+        }
+        doc.match_indices(q).map(|(i, _)| i).find(|&i| anchored(i))
+    }
+
+    /// The passage most like `quote`, with its similarity and a word diff; `None` when no word
+    /// of the quote occurs in the document.
+    pub fn closest(&self, quote: &str) -> Option<Passage> {
         let q = normalize(quote);
-        let q_words: Vec<&str> = q.split(' ').filter(|w| !w.is_empty()).collect();
-        let doc: Vec<&str> = self.normalized.split(' ').collect();
-        if q_words.is_empty() || doc.is_empty() {
+        let q_tokens: Vec<&str> = q.split(' ').filter(|t| !t.is_empty()).collect();
+        let q_keys: Vec<String> = q_tokens.iter().map(|t| word_key(t)).collect();
+        let n = q_tokens.len();
+        if n == 0 || self.words.is_empty() {
             return None;
         }
-        let width = q_words.len().min(doc.len());
-        let mut wanted: HashMap<&str, i32> = HashMap::new();
-        for w in &q_words {
-            *wanted.entry(w).or_default() += 1;
+        // Rare words of the quote vote for where the quote would start in the document.
+        let mut anchors: HashMap<&str, Vec<usize>> = HashMap::new();
+        for (i, k) in q_keys.iter().enumerate() {
+            if !k.is_empty() {
+                anchors.entry(k.as_str()).or_default().push(i);
+            }
         }
-        // Sliding window: `have` counts the window's words that match a still-wanted quote word.
-        let mut counts: HashMap<&str, i32> = HashMap::new();
-        let mut have = 0i32;
-        fn add<'a>(
-            w: &'a str,
-            wanted: &HashMap<&str, i32>,
-            counts: &mut HashMap<&'a str, i32>,
-            have: &mut i32,
-        ) {
-            if let Some(&need) = wanted.get(w) {
-                let c = counts.entry(w).or_insert(0);
+        let mut anchors: Vec<(&[u32], Vec<usize>)> = anchors
+            .into_iter()
+            .map(|(k, at)| (self.postings_of(k), at))
+            .filter(|(p, _)| !p.is_empty())
+            .collect();
+        if anchors.is_empty() {
+            return None;
+        }
+        anchors.sort_by_key(|(p, at)| (p.len(), at[0]));
+        // A few rare words place a quote as well as many common ones, at a fraction of the cost:
+        // the votes are bounded per quote, whatever the size of the document.
+        const MAX_ANCHORS: usize = 24;
+        const MAX_VOTES: usize = 8_000;
+        let mut votes: Vec<i64> = Vec::new();
+        for (postings, at) in anchors.iter().take(MAX_ANCHORS) {
+            if !votes.is_empty() && votes.len() + postings.len() * at.len().min(4) > MAX_VOTES {
+                break;
+            }
+            for &p in postings.iter() {
+                for &i in at.iter().take(4) {
+                    votes.push(p as i64 - i as i64);
+                }
+            }
+        }
+        votes.sort_unstable();
+        // The densest clusters of votes (starts within a tolerance) are the candidates.
+        let tolerance = (n as i64 / 8).max(2);
+        let mut clusters: Vec<(usize, i64)> = Vec::new();
+        let mut lo = 0;
+        for hi in 0..votes.len() {
+            while votes[hi] - votes[lo] > tolerance {
+                lo += 1;
+            }
+            clusters.push((hi - lo + 1, votes[(lo + hi) / 2]));
+        }
+        // Only the densest few matter: select them rather than sort every vote's cluster.
+        const CANDIDATES: usize = 24;
+        let by_density = |a: &(usize, i64), b: &(usize, i64)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if clusters.len() > CANDIDATES {
+            clusters.select_nth_unstable_by(CANDIDATES, by_density);
+            clusters.truncate(CANDIDATES);
+        }
+        clusters.sort_unstable_by(by_density);
+        let q_counts = counts(q_keys.iter().map(String::as_str));
+        let mut best: Option<(f64, usize, usize)> = None;
+        let mut tried = HashSet::new();
+        for &(_, start) in &clusters {
+            let start = start.clamp(0, self.words.len() as i64 - 1) as usize;
+            if !tried.insert(start) {
+                continue;
+            }
+            let end = (start + n).min(self.words.len());
+            let sim = self.dice(&q_counts, n, start, end);
+            if best.is_none_or(|(b, _, _)| sim > b) {
+                best = Some((sim, start, end));
+            }
+            if tried.len() >= 5 {
+                break;
+            }
+        }
+        let (_, start, _) = best?;
+        // Votes place the window roughly; slide it to where the most words are shared.
+        let (similarity, start, end) = self.refine(&q_counts, n, start);
+        let text = self.normalized[self.words[start].0 as usize..self.words[end - 1].1 as usize]
+            .to_string();
+        let p_tokens: Vec<&str> = text.split(' ').collect();
+        Some(Passage {
+            diff: word_diff(&q_tokens, &p_tokens),
+            text,
+            similarity,
+        })
+    }
+
+    /// The window of `n` words within `n / 2` of `around` that shares the most words with the
+    /// quote (of equals, the nearest to `around`): `(similarity, start, end)`. Linear: the shared count is
+    /// updated as the window slides.
+    fn refine(
+        &self,
+        q_counts: &HashMap<&str, usize>,
+        n: usize,
+        around: usize,
+    ) -> (f64, usize, usize) {
+        let len = self.words.len();
+        let width = n.min(len);
+        let wanted: HashMap<u32, usize> = q_counts
+            .iter()
+            .filter_map(|(k, &c)| self.keys.get(*k).map(|id| (*id, c)))
+            .collect();
+        let lo = around.saturating_sub(n / 2).min(len - width);
+        let hi = (around + n / 2).min(len - width);
+        let mut window: HashMap<u32, usize> = HashMap::new();
+        let mut have = 0usize;
+        let add = |k: u32, window: &mut HashMap<u32, usize>, have: &mut usize| {
+            if let Some(&need) = wanted.get(&k) {
+                let c = window.entry(k).or_default();
                 *c += 1;
                 if *c <= need {
                     *have += 1;
                 }
             }
+        };
+        for &k in &self.word_keys[lo..lo + width] {
+            add(k, &mut window, &mut have);
         }
-        for w in &doc[..width] {
-            add(w, &wanted, &mut counts, &mut have);
-        }
-        let (mut best, mut best_start) = (have, 0usize);
-        for start in 1..=doc.len() - width {
-            let out_w = doc[start - 1];
-            if let Some(&need) = wanted.get(out_w) {
-                let c = counts.entry(out_w).or_insert(0);
+        let (mut best, mut best_start) = (have, lo);
+        for start in lo + 1..=hi {
+            let out = self.word_keys[start - 1];
+            if let Some(&need) = wanted.get(&out) {
+                let c = window.entry(out).or_default();
                 if *c <= need {
                     have -= 1;
                 }
                 *c -= 1;
             }
-            add(doc[start + width - 1], &wanted, &mut counts, &mut have);
-            if have > best {
+            add(self.word_keys[start + width - 1], &mut window, &mut have);
+            if have > best || (have == best && start.abs_diff(around) < best_start.abs_diff(around))
+            {
                 best = have;
                 best_start = start;
             }
         }
-        let passage = doc[best_start..best_start + width].join(" ");
-        let similarity = strsim::normalized_levenshtein(&q, &passage);
-        Some((passage, similarity))
+        let similarity = 2.0 * best as f64 / (n + width) as f64;
+        (similarity, best_start, best_start + width)
+    }
+
+    /// Share of words in common between the quote and the document's words `start..end`.
+    fn dice(&self, q_counts: &HashMap<&str, usize>, n: usize, start: usize, end: usize) -> f64 {
+        let mut window: HashMap<u32, usize> = HashMap::new();
+        for &k in &self.word_keys[start..end] {
+            *window.entry(k).or_default() += 1;
+        }
+        let common: usize = q_counts
+            .iter()
+            .map(|(k, &c)| {
+                self.keys
+                    .get(*k)
+                    .and_then(|id| window.get(id))
+                    .map_or(0, |&w| w.min(c))
+            })
+            .sum();
+        2.0 * common as f64 / (n + end - start) as f64
+    }
+
+    /// The first passage where one of `words` (or phrases) occurs as whole words, ignoring
+    /// case and punctuation: `(the word, the passage around it)`.
+    pub fn mentions(&self, phrase: &str) -> Option<String> {
+        let keys: Vec<String> = normalize(phrase)
+            .split(' ')
+            .map(word_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        let first = keys.first()?;
+        let ids: Option<Vec<u32>> = keys.iter().map(|k| self.keys.get(k).copied()).collect();
+        let ids = ids?;
+        let len = ids.len();
+        self.postings_of(first).iter().find_map(|&p| {
+            let p = p as usize;
+            let at = self.word_keys.get(p..p + len)?;
+            (at == ids.as_slice()).then(|| self.context(p, p + len, 12))
+        })
+    }
+
+    /// Words `start..end` with `around` words of context each side.
+    fn context(&self, start: usize, end: usize, around: usize) -> String {
+        let from = start.saturating_sub(around);
+        let to = (end + around).min(self.words.len());
+        let mut text =
+            self.normalized[self.words[from].0 as usize..self.words[to - 1].1 as usize].to_string();
+        if from > 0 {
+            text.insert(0, '…');
+        }
+        if to < self.words.len() {
+            text.push('…');
+        }
+        text
+    }
+}
+
+fn counts<'a>(keys: impl Iterator<Item = &'a str>) -> HashMap<&'a str, usize> {
+    let mut out = HashMap::new();
+    for k in keys.filter(|k| !k.is_empty()) {
+        *out.entry(k).or_default() += 1;
+    }
+    out
+}
+
+/// Word boundary between a neighbouring character and the quote's edge character.
+fn boundary(outside: Option<char>, edge: Option<char>) -> bool {
+    !(outside.is_some_and(char::is_alphanumeric) && edge.is_some_and(char::is_alphanumeric))
+}
+
+/// A unit as compared with short quotes: without trailing punctuation.
+fn trim_unit(text: &str) -> &str {
+    text.trim()
+        .trim_end_matches(['.', ':', ';', ','])
+        .trim_end()
+}
+
+/// Whole headings, list items and table cells of a markdown or text document, normalised, each
+/// also without its leading number ("4.1", "(a)") so a short quote may be the bare title.
+fn units(text: &str) -> HashSet<String> {
+    let mut out = HashSet::new();
+    let mut add = |raw: &str| {
+        let n = normalize(raw);
+        let t = trim_unit(&n);
+        if t.is_empty() {
+            return;
+        }
+        out.insert(t.to_string());
+        if let Some((first, rest)) = t.split_once(' ')
+            && first
+                .trim_matches(|c: char| c == '(' || c == ')' || c == '.')
+                .chars()
+                .all(|c| c.is_ascii_digit() || c == '.' || c.is_ascii_lowercase())
+            && first.chars().any(|c| c.is_ascii_digit() || c == '(')
+        {
+            out.insert(trim_unit(rest).to_string());
+        }
+    };
+    for line in text.lines() {
+        let t = line.trim();
+        if let Some(h) = t.strip_prefix('#') {
+            add(h.trim_start_matches('#').trim_end_matches('#'));
+        } else if t.starts_with('|') {
+            for cell in t.trim_matches('|').split('|') {
+                if !cell.trim().chars().all(|c| matches!(c, '-' | ':' | ' ')) {
+                    add(cell);
+                }
+            }
+        } else if let Some(item) = list_item(t) {
+            add(item);
+        } else if t.len() > 4 && t.starts_with("**") && t.ends_with("**") {
+            add(t);
+        }
+    }
+    out
+}
+
+fn list_item(line: &str) -> Option<&str> {
+    for marker in ["- ", "* ", "+ "] {
+        if let Some(rest) = line.strip_prefix(marker) {
+            return Some(rest);
+        }
+    }
+    let digits = line.find(|c: char| !c.is_ascii_digit())?;
+    let rest = &line[digits..];
+    (digits > 0 && (rest.starts_with(". ") || rest.starts_with(") "))).then(|| &rest[2..])
+}
+
+/// Most words a diff shows of a long changed stretch before shortening it.
+const DIFF_SPAN: usize = 400;
+
+/// A word-level diff of the quote against the passage (`[-quote-]{+document+}`), with long
+/// equal stretches shortened to their first and last few words.
+pub fn word_diff(quote: &[&str], passage: &[&str]) -> String {
+    use similar::{Algorithm, DiffTag, capture_diff_slices};
+    // Equal ends are cheap to find; only the middle goes through the diff algorithm, and only
+    // a bounded part of it, so a huge quote costs no more than a small one.
+    let prefix = quote
+        .iter()
+        .zip(passage)
+        .take_while(|(a, b)| a == b)
+        .count();
+    let suffix = quote[prefix..]
+        .iter()
+        .rev()
+        .zip(passage[prefix..].iter().rev())
+        .take_while(|(a, b)| a == b)
+        .count();
+    let (q_mid, p_mid) = (
+        &quote[prefix..quote.len() - suffix],
+        &passage[prefix..passage.len() - suffix],
+    );
+    let shortened = q_mid.len() > DIFF_SPAN || p_mid.len() > DIFF_SPAN;
+    let (q_mid, p_mid) = (
+        &q_mid[..q_mid.len().min(DIFF_SPAN)],
+        &p_mid[..p_mid.len().min(DIFF_SPAN)],
+    );
+    let mut parts: Vec<String> = Vec::new();
+    let equal = |words: &[&str], parts: &mut Vec<String>, lead: bool, trail: bool| {
+        const KEEP: usize = 4;
+        if words.len() <= 2 * KEEP {
+            parts.extend(words.iter().map(|w| w.to_string()));
+        } else {
+            if lead {
+                parts.extend(words[..KEEP].iter().map(|w| w.to_string()));
+            }
+            parts.push("…".into());
+            if trail {
+                parts.extend(words[words.len() - KEEP..].iter().map(|w| w.to_string()));
+            }
+        }
+    };
+    equal(&quote[..prefix], &mut parts, false, true);
+    for op in capture_diff_slices(Algorithm::Myers, q_mid, p_mid) {
+        let (q_range, p_range) = (op.old_range(), op.new_range());
+        match op.tag() {
+            DiffTag::Equal => equal(&q_mid[q_range], &mut parts, true, true),
+            DiffTag::Delete => parts.push(format!("[-{}-]", q_mid[q_range].join(" "))),
+            DiffTag::Insert => parts.push(format!("{{+{}+}}", p_mid[p_range].join(" "))),
+            DiffTag::Replace => {
+                parts.push(format!("[-{}-]", q_mid[q_range].join(" ")));
+                parts.push(format!("{{+{}+}}", p_mid[p_range].join(" ")));
+            }
+        }
+    }
+    if shortened {
+        parts.push("… (diff shortened)".into());
+    }
+    equal(&quote[quote.len() - suffix..], &mut parts, true, false);
+    let text = parts.join(" ");
+    if text.chars().count() > 600 {
+        let cut: String = text.chars().take(600).collect();
+        format!("{cut} …")
+    } else {
+        text
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const ACME: &str = "# Acme Terms\n\n## Data Processing\n\nAcme does not offer a data processing agreement.\n\n\
+        Acme retains Customer Data for 730 days.\n\nAcme will use Customer Data to improve and train its models.\n\n\
+        - SOC 2 Type II\n\n| Region | Mechanism |\n|---|---|\n| EU | Standard Contractual Clauses |\n";
 
     #[test]
     fn markdown_and_typography_do_not_matter() {
@@ -157,22 +787,113 @@ mod tests {
     }
 
     #[test]
+    fn entities_ligatures_soft_hyphens_and_line_end_hyphens_fold() {
+        let doc = Snapshot::new(
+            "Terms &amp; Conditions: the con\u{fb01}dential infor-\nmation is pro\u{ad}tected by Acme at all times.",
+        );
+        assert!(
+            doc.contains("Terms & Conditions: the confidential information is protected by Acme")
+        );
+        assert!(doc.contains("Terms &amp; Conditions"));
+    }
+
+    #[test]
     fn snake_case_words_keep_their_underscores() {
         assert_eq!(normalize("a_b _em_ c"), "a_b em c");
     }
 
     #[test]
-    fn closest_passage_is_found_with_its_similarity() {
+    fn short_or_partial_quotes_do_not_verify() {
+        let doc = Snapshot::new(ACME);
+        assert_eq!(doc.verify("."), Err(Mismatch::TooShort { words: 0 }));
+        assert_eq!(doc.verify("e"), Err(Mismatch::TooShort { words: 1 }));
+        assert_eq!(doc.verify("30 days"), Err(Mismatch::TooShort { words: 2 }));
+        assert!(!doc.contains("30 days"), "30 must not match inside 730");
+        assert_eq!(
+            doc.verify("Acme retains Customer Data for 30 days."),
+            Err(Mismatch::NotFound)
+        );
+        assert_eq!(
+            doc.verify("etains Customer Data for 730 days"),
+            Err(Mismatch::NotFound)
+        );
+        assert_eq!(
+            doc.verify("Acme retains Customer Data for 730 days."),
+            Ok(())
+        );
+    }
+
+    #[test]
+    fn whole_headings_list_items_and_cells_may_be_short() {
+        let doc = Snapshot::new(ACME);
+        assert_eq!(doc.verify("Data Processing"), Ok(()));
+        assert_eq!(doc.verify("SOC 2 Type II"), Ok(()));
+        assert_eq!(doc.verify("Standard Contractual Clauses"), Ok(()));
+        assert_eq!(
+            doc.verify("Contractual Clauses"),
+            Err(Mismatch::TooShort { words: 2 })
+        );
+    }
+
+    #[test]
+    fn only_whole_links_fold_and_never_delete_the_quotes_words() {
+        let doc = Snapshot::new(ACME);
+        assert_eq!(
+            doc.verify("Acme will ](not) use Customer Data to improve and train its models."),
+            Err(Mismatch::NotFound)
+        );
+        assert_eq!(
+            doc.verify("[Acme will ](not) use Customer Data to improve and train its models."),
+            Err(Mismatch::NotFound)
+        );
+        assert_eq!(
+            normalize("see [the DPA](https://x.test) now"),
+            "see the DPA now"
+        );
+        assert_eq!(normalize("a [b](not) c"), "a [b](not) c");
+    }
+
+    #[test]
+    fn numbers_are_whole_and_spelled_numbers_count() {
+        assert_eq!(numbers("within thirty (30) days"), vec![30, 30]);
+        assert_eq!(numbers("for 730 days"), vec![730]);
+        assert_eq!(numbers("seventy-two hours"), vec![72]);
+        assert_eq!(
+            numbers("one hundred and twenty days, 1,000 users"),
+            vec![120, 1000]
+        );
+    }
+
+    #[test]
+    fn negations_are_words() {
+        assert!(has_negation(&cue_words("Acme won't train")));
+        assert!(has_negation(&cue_words("Acme shall not train")));
+        assert!(!has_negation(&cue_words("Acme notes that it trains")));
+        assert!(has_phrase(&cue_words("unless you opt-out."), "opt out"));
+    }
+
+    #[test]
+    fn closest_passage_is_found_with_its_similarity_and_diff() {
         let doc = Snapshot::new(
             "Intro text here. Customer may terminate this Agreement upon thirty days notice. Other text follows.",
         );
-        let (passage, sim) = doc
+        let p = doc
             .closest("Customer may terminate this Agreement upon sixty days notice.")
             .unwrap();
         assert_eq!(
-            passage,
+            p.text,
             "Customer may terminate this Agreement upon thirty days notice."
         );
-        assert!(sim > 0.8 && sim < 1.0, "{sim}");
+        assert!(p.similarity > 0.8 && p.similarity < 1.0, "{}", p.similarity);
+        assert!(p.diff.contains("[-sixty-] {+thirty+}"), "{}", p.diff);
+    }
+
+    #[test]
+    fn mentions_are_whole_words_in_any_case() {
+        let doc = Snapshot::new(ACME);
+        assert!(doc.mentions("retains").is_some());
+        assert!(doc.mentions("RETAINS customer data").is_some());
+        assert!(doc.mentions("retain").is_none());
+        assert!(doc.mentions("breach").is_none());
     }
 }

@@ -1,5 +1,9 @@
 //! Fact resolution by authority: the strongest claims decide; weaker claims that disagree are
 //! kept as outvoted notes; equal top-authority claims that disagree make the fact conflicting.
+//!
+//! A verified `not_stated` claim (the document was read and is silent) never outvotes or
+//! conflicts with a value: it only decides when no counting claim states a value, and then the
+//! fact is `NotStated` (unknown to rules, but known to have been searched for).
 
 use crate::model::profile::{Authority, Fact, Profile};
 use jiff::civil::Date;
@@ -15,6 +19,8 @@ pub enum Status {
     Unknown,
     /// Claims of equal top authority disagree.
     Conflicting,
+    /// The only counting claims are verified silence: the documents searched say nothing.
+    NotStated,
 }
 
 /// What a claim contributes to its resolved fact.
@@ -31,6 +37,8 @@ pub enum Role {
     Outvoted,
     /// Its quote did not verify: no authority.
     Unverified,
+    /// Verified silence (`not_stated`): records that its source says nothing, never a value.
+    Silent,
 }
 
 impl Role {
@@ -41,6 +49,7 @@ impl Role {
             Role::Agrees => "agrees",
             Role::Outvoted => "outvoted",
             Role::Unverified => "unverified",
+            Role::Silent => "silent",
         }
     }
 }
@@ -54,6 +63,8 @@ pub struct Resolved {
     pub roles: Vec<Role>,
     /// Every deciding claim's source was retrieved longer ago than the policy allows.
     pub stale: bool,
+    /// For a `NotStated` fact: the sources searched and found silent, strongest first.
+    pub searched: Vec<String>,
 }
 
 impl Resolved {
@@ -64,6 +75,7 @@ impl Resolved {
             authority: None,
             roles: Vec::new(),
             stale: false,
+            searched: Vec::new(),
         }
     }
 }
@@ -75,10 +87,44 @@ pub struct Freshness {
 }
 
 pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
-    let counting = fact.claims.iter().filter(|c| c.counts());
+    let counting = fact
+        .claims
+        .iter()
+        .filter(|c| c.counts() && !c.is_not_stated());
+    let silent_role = |c: &crate::model::profile::Claim| {
+        if c.counts() {
+            Role::Silent
+        } else {
+            Role::Unverified
+        }
+    };
     let Some(top) = counting.clone().map(|c| c.authority).min() else {
+        let mut silent: Vec<_> = fact
+            .claims
+            .iter()
+            .filter(|c| c.counts() && c.is_not_stated())
+            .collect();
+        silent.sort_by_key(|c| c.authority);
+        let roles = fact.claims.iter().map(silent_role).collect();
+        let Some(strongest) = silent.first() else {
+            return Resolved {
+                roles,
+                ..Resolved::unknown()
+            };
+        };
+        let mut searched: Vec<String> = Vec::new();
+        for c in &silent {
+            if let Some(s) = &c.source
+                && !searched.contains(s)
+            {
+                searched.push(s.clone());
+            }
+        }
         return Resolved {
-            roles: vec![Role::Unverified; fact.claims.len()],
+            status: Status::NotStated,
+            authority: Some(strongest.authority),
+            roles,
+            searched,
             ..Resolved::unknown()
         };
     };
@@ -93,6 +139,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         .claims
         .iter()
         .map(|c| match (c.counts(), c.authority == top, &value) {
+            _ if c.is_not_stated() => silent_role(c),
             (false, _, _) => Role::Unverified,
             (true, true, Some(_)) => Role::Decides,
             (true, true, None) => Role::Conflicts,
@@ -129,6 +176,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         authority: Some(top),
         roles,
         stale,
+        searched: Vec::new(),
     }
 }
 
@@ -147,6 +195,7 @@ mod tests {
             last_updated: None,
             retrieved: Some(retrieved.parse().unwrap()),
             snapshot: None,
+            snapshot_at: Pos::default(),
             sha256: None,
             actual_sha256: None,
             at: Pos::default(),
@@ -161,7 +210,10 @@ mod tests {
             section: None,
             quote: Some("q".into()),
             note: None,
+            searched: Vec::new(),
             at: Pos::default(),
+            quote_at: Pos::default(),
+            searched_at: Pos::default(),
             verification,
             draft: false,
         }
@@ -250,6 +302,8 @@ mod tests {
     fn an_unverified_quote_has_no_authority() {
         let failed = Verification::Failed {
             reason: "not found".into(),
+            at: Pos::default(),
+            hint: String::new(),
         };
         let f = fact(vec![claim(
             "never",
@@ -302,5 +356,46 @@ mod tests {
             ),
         ]);
         assert!(!resolve(&both, &profile(), cutoff).stale);
+    }
+
+    #[test]
+    fn silence_decides_only_when_no_claim_states_a_value() {
+        let silent =
+            |src: &str, authority| claim("not_stated", src, authority, Verification::Verified);
+        let f = fact(vec![silent("terms", Authority::Contract)]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::NotStated);
+        assert_eq!(r.value, None);
+        assert_eq!(r.searched, vec!["terms".to_string()]);
+        assert_eq!(r.roles, vec![Role::Silent]);
+
+        // A weaker source that states a value is not outvoted by the contract's silence.
+        let f = fact(vec![
+            silent("terms", Authority::Contract),
+            claim(
+                "opt_out",
+                "analysis",
+                Authority::ThirdParty,
+                Verification::Unarchived,
+            ),
+        ]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::Known);
+        assert_eq!(r.value, Some(Value::from("opt_out")));
+        assert_eq!(r.roles, vec![Role::Silent, Role::Decides]);
+
+        // Silence next to a value of equal authority is no conflict.
+        let f = fact(vec![
+            silent("terms2", Authority::Contract),
+            claim(
+                "never",
+                "terms",
+                Authority::Contract,
+                Verification::Verified,
+            ),
+        ]);
+        let r = resolve(&f, &profile(), FRESH);
+        assert_eq!(r.status, Status::Known);
+        assert_eq!(r.value, Some(Value::from("never")));
     }
 }

@@ -163,6 +163,331 @@ pub const FACTS: &[FactSpec] = &[
     },
 ];
 
+/// What a quote must contain to support one value of a fact: the `support` column of the
+/// per-fact cue table ([`ClauseCues`]), read by `check`, which refuses a quote that cannot
+/// support its claim's value (a `never` with no negation, a `default_on` that never speaks of
+/// training). The clause finder of `diligence extract` reads the other columns of the same row.
+/// The words are the generic wording of terms of service, never one vendor's sentences.
+///
+/// Matching is on lowercase whole words (consecutive words for a phrase); hyphens and other
+/// punctuation split words, so `opt out` matches "opt-out". A value with no cue needs nothing
+/// beyond being quoted. Number facts need no cue: the quote must state the number itself, as
+/// digits or words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
+#[derive(Debug, Clone, Copy)]
+pub struct ValueCue {
+    pub value: &'static str,
+    /// A negation ("not", "no", "never", "without", "nor", "won't", ...) supports the value.
+    pub negation: bool,
+    /// Words or phrases, any one of which supports the value.
+    pub words: &'static [&'static str],
+}
+
+impl ValueCue {
+    const fn negation(value: &'static str) -> ValueCue {
+        ValueCue {
+            value,
+            negation: true,
+            words: &[],
+        }
+    }
+    const fn words(value: &'static str, words: &'static [&'static str]) -> ValueCue {
+        ValueCue {
+            value,
+            negation: false,
+            words,
+        }
+    }
+}
+
+const TRAINING_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "opt_in",
+        &[
+            "opt in",
+            "opted in",
+            "consent",
+            "consents",
+            "explicitly",
+            "agree",
+            "agrees",
+            "elect",
+            "elects",
+            "choose to",
+            "permission",
+            "authorize",
+            "authorizes",
+        ],
+    ),
+    ValueCue::words(
+        "opt_out",
+        &[
+            "opt out",
+            "opted out",
+            "opts out",
+            "unless",
+            "object",
+            "turn off",
+            "disable",
+            "settings",
+            "choose not",
+        ],
+    ),
+    ValueCue::words(
+        "default_on",
+        &[
+            "train",
+            "training",
+            "trained",
+            "improve",
+            "improving",
+            "develop",
+            "by default",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
+            "negotiable",
+            "otherwise agreed",
+            "agreed in writing",
+            "separate agreement",
+            "order form",
+        ],
+    ),
+];
+
+const LICENCE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "service_only",
+        &[
+            "provide",
+            "providing",
+            "perform",
+            "solely",
+            "only",
+            "maintain",
+        ],
+    ),
+    ValueCue::words(
+        "service_improvement",
+        &[
+            "improve",
+            "improving",
+            "improvement",
+            "develop",
+            "enhance",
+            "optimize",
+            "optimizing",
+            "optimise",
+            "optimising",
+        ],
+    ),
+    ValueCue::words(
+        "model_improvement",
+        &["train", "training", "model", "models"],
+    ),
+    ValueCue::words(
+        "broad",
+        &[
+            "any purpose",
+            "perpetual",
+            "irrevocable",
+            "sublicense",
+            "sublicensable",
+            "unrestricted",
+        ],
+    ),
+];
+
+const RETENTION_SUPPORT: &[ValueCue] = &[];
+
+const DELETION_SUPPORT: &[ValueCue] = &[];
+
+const ABUSE_RETENTION_SUPPORT: &[ValueCue] = &[];
+
+const ZDR_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "default",
+        &[
+            "by default",
+            "default",
+            "does not retain",
+            "not retain",
+            "not stored",
+        ],
+    ),
+    ValueCue::words(
+        "available",
+        &[
+            "zero data retention",
+            "zero retention",
+            "zdr",
+            "available",
+            "activated",
+            "enable",
+            "enabled",
+        ],
+    ),
+    ValueCue::words(
+        "on_request",
+        &["request", "contact", "approval", "approved", "eligible"],
+    ),
+    ValueCue::negation("unavailable"),
+];
+
+const HUMAN_REVIEW_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "safety_only",
+        &[
+            "safety",
+            "abuse",
+            "misuse",
+            "violation",
+            "violations",
+            "security",
+            "fraud",
+        ],
+    ),
+    ValueCue::words(
+        "may_review",
+        &[
+            "review",
+            "reviewed",
+            "reviewers",
+            "access",
+            "human",
+            "personnel",
+            "employees",
+            "contractors",
+        ],
+    ),
+];
+
+const DPA_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("none"),
+    ValueCue::words(
+        "online",
+        &[
+            "data processing",
+            "dpa",
+            "incorporated",
+            "available at",
+            "addendum",
+        ],
+    ),
+    ValueCue::words(
+        "signed",
+        &[
+            "signed",
+            "sign",
+            "executed",
+            "execute",
+            "countersigned",
+            "signature",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
+            "negotiable",
+            "request",
+            "contact",
+        ],
+    ),
+];
+
+const BAA_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("available", &["business associate", "baa", "hipaa"]),
+    // "unless a BAA has been executed": available, but only under a signed agreement.
+    ValueCue::words(
+        "on_request",
+        &[
+            "request",
+            "contact",
+            "sales",
+            "enter into",
+            "executed",
+            "signed",
+            "unless",
+        ],
+    ),
+    ValueCue::negation("unavailable"),
+];
+
+const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
+
+const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "published",
+        &[
+            "list",
+            "available at",
+            "website",
+            "published",
+            "http",
+            "https",
+        ],
+    ),
+    ValueCue::words("on_request", &["request", "upon request"]),
+    ValueCue::negation("none"),
+];
+
+const RESIDENCY_SUPPORT: &[ValueCue] = &[];
+
+const TRANSFER_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "scc",
+        &[
+            "standard contractual clauses",
+            "scc",
+            "sccs",
+            "model clauses",
+            // The SCC modules, as DPAs name them.
+            "controller to processor clauses",
+            "processor to processor clauses",
+            "module two",
+            "module three",
+        ],
+    ),
+    ValueCue::words("adequacy", &["adequacy", "adequate"]),
+    ValueCue::words("dpf", &["data privacy framework", "dpf"]),
+    ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
+    ValueCue::negation("none"),
+];
+
+const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
+
+const OWNERSHIP_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("customer", OWNERSHIP_WORDS),
+    ValueCue::words("vendor", OWNERSHIP_WORDS),
+    ValueCue::words("shared", &["jointly", "joint", "shared"]),
+];
+
+const INDEMNITY_WORDS: &[&str] = &[
+    "indemnify",
+    "indemnifies",
+    "indemnification",
+    "indemnity",
+    "defend",
+    "hold harmless",
+];
+
+const INDEMNITY_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", INDEMNITY_WORDS),
+    ValueCue::words("limited", INDEMNITY_WORDS),
+    ValueCue::negation("no"),
+];
+
+const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[];
+
+const BREACH_SUPPORT: &[ValueCue] = &[];
+
 /// The requirements under which a fact decides something (derived from each requirement's
 /// `governs`).
 pub fn governing_requirements(fact: &str) -> impl Iterator<Item = &'static str> + '_ {
@@ -534,6 +859,8 @@ pub struct ClauseCues {
     pub against: &'static [&'static str],
     /// For a count: the unit that follows the number ("thirty (30) days", "within 72 hours").
     pub unit: Option<&'static [&'static str]>,
+    /// What a quote must contain to support each value (read by `check`, see [`ValueCue`]).
+    pub support: &'static [ValueCue],
 }
 
 const TRAIN: &[&str] = &[
@@ -611,6 +938,7 @@ const CUSTOMER_DATA: &[&str] = &[
 pub const CLAUSE_CUES: &[ClauseCues] = &[
     ClauseCues {
         fact: "training_on_inputs",
+        support: TRAINING_SUPPORT,
         topic: &[
             TRAIN,
             &[
@@ -633,6 +961,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "training_on_outputs",
+        support: TRAINING_SUPPORT,
         topic: &[
             TRAIN,
             &[
@@ -652,6 +981,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "licence_scope",
+        support: LICENCE_SUPPORT,
         topic: &[
             &["license", "licence", "grants", "grant ", "right to use"],
             &[
@@ -707,6 +1037,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "retention_days",
+        support: RETENTION_SUPPORT,
         topic: &[RETAIN, CUSTOMER_DATA],
         values: &[],
         first_wins: false,
@@ -719,6 +1050,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "deletion_after_termination_days",
+        support: DELETION_SUPPORT,
         topic: &[
             &[
                 "terminat",
@@ -736,6 +1068,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "abuse_monitoring_retention_days",
+        support: ABUSE_RETENTION_SUPPORT,
         topic: &[
             &[
                 "abuse",
@@ -754,6 +1087,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "zero_data_retention",
+        support: ZDR_SUPPORT,
         topic: &[&[
             "zero data retention",
             "zero-data-retention",
@@ -801,6 +1135,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "human_review",
+        support: HUMAN_REVIEW_SUPPORT,
         topic: &[
             &[
                 "human",
@@ -854,6 +1189,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "dpa",
+        support: DPA_SUPPORT,
         topic: &[&[
             "data processing addendum",
             "data processing agreement",
@@ -886,6 +1222,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "baa",
+        support: BAA_SUPPORT,
         topic: &[&[
             "business associate",
             "baa",
@@ -925,6 +1262,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "certifications",
+        support: CERTIFICATION_SUPPORT,
         topic: &[&[
             "iso 27001",
             "iso/iec 27001",
@@ -947,6 +1285,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "subprocessors_list",
+        support: SUBPROCESSOR_SUPPORT,
         topic: &[&["subprocessor", "sub-processor"]],
         values: &[
             (
@@ -981,6 +1320,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "data_residency",
+        support: RESIDENCY_SUPPORT,
         topic: &[&[
             "data residency",
             "stored in",
@@ -1001,6 +1341,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "transfer_mechanism",
+        support: TRANSFER_SUPPORT,
         topic: &[
             &["transfer"],
             &[
@@ -1025,6 +1366,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "output_ownership",
+        support: OWNERSHIP_SUPPORT,
         topic: &[
             &["output", "generated", "completion"],
             &["own", "ownership", "title", "assign", "belong"],
@@ -1059,6 +1401,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "ip_indemnity",
+        support: INDEMNITY_SUPPORT,
         topic: &[
             &[
                 "indemnif",
@@ -1122,6 +1465,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "terms_change_notice_days",
+        support: TERMS_CHANGE_SUPPORT,
         topic: &[
             &["change", "modif", "update", "amend", "revise", "revision"],
             &["terms", "agreement"],
@@ -1134,6 +1478,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "breach_notification_hours",
+        support: BREACH_SUPPORT,
         topic: &[
             &["breach", "security incident", "incident"],
             &["notify", "notification", "inform", "notice"],

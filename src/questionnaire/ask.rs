@@ -273,7 +273,10 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         section: None,
         quote: None,
         note: None,
+        searched: Vec::new(),
         at: offering.at,
+        quote_at: offering.at,
+        searched_at: offering.at,
         verification: Verification::Verified,
         draft: false,
     };
@@ -381,6 +384,7 @@ fn have(prepared: &Prepared, offering: &Offering, fact: &str) -> (String, String
                 Status::Known => "known",
                 Status::Unknown => "unknown",
                 Status::Conflicting => "conflicting",
+                Status::NotStated => "not stated (the documents searched are silent)",
             };
             let claims: Vec<String> = r
                 .evidence

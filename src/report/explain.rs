@@ -136,6 +136,7 @@ fn fact(out: &mut dyn Write, name: &str, resolved: &ResolvedOffering) -> io::Res
     let value = match (&r.value, r.status) {
         (Some(v), _) => v.to_string(),
         (None, Status::Conflicting) => "conflicting".into(),
+        (None, Status::NotStated) => format!("not stated (searched: {})", r.searched.join(", ")),
         (None, _) => "unknown".into(),
     };
     let by = r
@@ -171,7 +172,7 @@ fn fact(out: &mut dyn Write, name: &str, resolved: &ResolvedOffering) -> io::Res
         if let Some(q) = &e.quote {
             writeln!(out, "                 \"{q}\"")?;
         }
-        if let Verification::Failed { reason } = verification {
+        if let Verification::Failed { reason, .. } = verification {
             writeln!(out, "                 NOT VERIFIED: {reason}")?;
         }
         if let Some(n) = &e.note {

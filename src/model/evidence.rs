@@ -1,0 +1,418 @@
+//! Evidence: the archived snapshots a profile cites, and whether each claim's quote is really in
+//! its snapshot and really supports the claim's value.
+//!
+//! `profile::parse` turns text into a profile without touching the disk; this module reads the
+//! snapshots (regular files under the vendor's `sources/` folder, nothing else), records their
+//! SHA-256, and sets each claim's [`Verification`]:
+//! - a quote must occur in its snapshot, anchored on whole words and long enough
+//!   (`model::quotes`);
+//! - it must support the value: a number fact's number is in the quote, a `never`/`none` has a
+//!   negation, an `opt_out` says the words an opt-out rests on (the cues of `model::vocabulary`);
+//! - a `not_stated` claim's `searched` words occur nowhere in the snapshot.
+//!
+//! A failure names the claim's `quote:` (or `searched:`) line, the closest passage with a word
+//! diff, and what to do.
+
+use crate::diag::{Diagnostic, Pos};
+use crate::model::profile::{self, Claim, Profile, Source, Verification};
+use crate::model::quotes::{self, Mismatch, Snapshot};
+use crate::model::vocabulary::{self, ValueType};
+use crate::model::yaml;
+use rayon::prelude::*;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::path::{Component, Path};
+use std::sync::Arc;
+
+/// Largest archived snapshot we read.
+pub const MAX_SNAPSHOT_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Loads `vendors/<dir>/profile.yaml` and verifies its evidence against the snapshots.
+pub fn load(workspace: &Path, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {
+    let file = format!("vendors/{dir_name}/profile.yaml");
+    match yaml::read_confined(workspace, &file, yaml::MAX_YAML_BYTES) {
+        Ok(text) => from_text(&text, workspace, dir_name),
+        Err(d) => (None, vec![d]),
+    }
+}
+
+/// Parses a profile's text and verifies its evidence; snapshots are read from `workspace`.
+pub fn from_text(
+    text: &str,
+    workspace: &Path,
+    dir_name: &str,
+) -> (Option<Profile>, Vec<Diagnostic>) {
+    let (mut profile, mut problems) = profile::parse(text, dir_name);
+    if let Some(p) = &mut profile {
+        let file = p.file.clone();
+        problems.extend(verify(p, workspace).into_iter().map(|d| d.in_file(&file)));
+    }
+    (profile, problems)
+}
+
+/// Reads every snapshot of the profile and verifies every claim that cites one. Returns the
+/// problems with the snapshots themselves; claims that fail carry their reason in
+/// `Verification::Failed` (reported by `check`, shown by `evaluate`).
+pub fn verify(profile: &mut Profile, workspace: &Path) -> Vec<Diagnostic> {
+    let vendor_dir = workspace.join("vendors").join(&profile.id);
+    let mut problems = Vec::new();
+    let mut snapshots: HashMap<String, Result<Arc<Snapshot>, String>> = HashMap::new();
+    for source in &mut profile.sources {
+        let Some(rel) = source.snapshot.clone() else {
+            continue;
+        };
+        let loaded = load_snapshot(&vendor_dir, &profile.id, &rel, source.snapshot_at);
+        let loaded = match loaded {
+            Ok(s) => {
+                source.actual_sha256 = Some(s.sha256.clone());
+                Ok(s)
+            }
+            Err(d) => {
+                let why = d.message.clone();
+                problems.push(d);
+                Err(why)
+            }
+        };
+        snapshots.insert(source.id.clone(), loaded);
+    }
+    let sources = profile.sources.clone();
+    // Offerings are verified in parallel: every claim reads the same shared snapshot index.
+    profile.offerings.par_iter_mut().for_each(|offering| {
+        for fact in offering.facts.values_mut() {
+            for claim in &mut fact.claims {
+                let Some(source) = claim
+                    .source
+                    .as_deref()
+                    .and_then(|id| sources.iter().find(|s| s.id == id))
+                else {
+                    continue;
+                };
+                claim.verification = match snapshots.get(&source.id) {
+                    Some(Ok(snapshot)) => verify_claim(&fact.name, claim, snapshot, source),
+                    Some(Err(why)) => Verification::Failed {
+                        reason: why.clone(),
+                        at: claim.quote_at,
+                        hint: "fix the source's `snapshot:` first".into(),
+                    },
+                    None if claim.is_not_stated() => Verification::Failed {
+                        reason: format!(
+                            "`not_stated` needs a document to search, and source `{}` has no snapshot",
+                            source.id
+                        ),
+                        at: claim.at,
+                        hint: "archive the document under sources/ and add `snapshot:` to the source".into(),
+                    },
+                    None => Verification::Unarchived,
+                };
+            }
+        }
+    });
+    problems
+}
+
+/// Reads a snapshot: a regular file under the vendor's `sources/` folder, and nothing else (not
+/// the profile, a policy or a rule, not a FIFO or device, not a link that leads out).
+fn load_snapshot(
+    vendor_dir: &Path,
+    vendor: &str,
+    rel: &str,
+    at: Pos,
+) -> Result<Arc<Snapshot>, Diagnostic> {
+    let refuse = |why: &str| {
+        Diagnostic::error(format!("snapshot `{rel}` {why}"))
+            .at(at)
+            .hint(format!(
+                "a snapshot is an archived copy of the vendor's document, kept as a regular file under vendors/{vendor}/sources/ (e.g. `snapshot: sources/terms.2026-08-15.md`)"
+            ))
+    };
+    let relative = Path::new(rel);
+    if relative.is_absolute()
+        || relative
+            .components()
+            .any(|c| !matches!(c, Component::Normal(_) | Component::CurDir))
+    {
+        return Err(refuse("is outside the vendor's folder"));
+    }
+    let mut parts = relative
+        .components()
+        .filter(|c| matches!(c, Component::Normal(_)));
+    if parts.next().map(|c| c.as_os_str()) != Some("sources".as_ref()) || parts.next().is_none() {
+        return Err(refuse("is not under the vendor's sources/ folder"));
+    }
+    let extension = relative
+        .extension()
+        .and_then(|e| e.to_str())
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    if matches!(extension.as_str(), "yaml" | "yml" | "rhai") {
+        return Err(refuse(
+            "is a workspace file (profile, policy, rule or test), not a document",
+        ));
+    }
+    let path = vendor_dir.join(relative);
+    // Links are followed only within sources/: compare the real paths before opening anything.
+    let real = path
+        .canonicalize()
+        .map_err(|e| refuse(&format!("cannot be read: {e}")))?;
+    let inside = vendor_dir
+        .join("sources")
+        .canonicalize()
+        .is_ok_and(|base| real.starts_with(base));
+    if !inside {
+        return Err(refuse(
+            "leads outside the vendor's sources/ folder (through a link)",
+        ));
+    }
+    // The file type comes from metadata, never from opening: opening a FIFO would wait forever.
+    let meta = std::fs::metadata(&real).map_err(|e| refuse(&format!("cannot be read: {e}")))?;
+    if !meta.is_file() {
+        let kind = file_kind(&meta);
+        return Err(refuse(&format!("is {kind}, not a regular file")));
+    }
+    let shown = format!("vendors/{vendor}/{rel}");
+    yaml::read_text(&real, &shown, MAX_SNAPSHOT_BYTES)
+        .map(|text| Arc::new(Snapshot::new(&text)))
+        .map_err(|d| d.at(at))
+}
+
+fn file_kind(meta: &std::fs::Metadata) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        let t = meta.file_type();
+        if t.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if t.is_char_device() || t.is_block_device() {
+            return "a device";
+        }
+        if t.is_socket() {
+            return "a socket";
+        }
+    }
+    if meta.is_dir() {
+        "a folder"
+    } else {
+        "not a document"
+    }
+}
+
+fn verify_claim(fact: &str, claim: &Claim, snapshot: &Snapshot, source: &Source) -> Verification {
+    let snap = source.snapshot.as_deref().unwrap_or("the snapshot");
+    if claim.is_not_stated() {
+        return verify_silence(claim, snapshot, snap);
+    }
+    let Some(quote) = claim.quote.as_deref() else {
+        return Verification::Verified;
+    };
+    let failed = |reason: String, hint: &str| Verification::Failed {
+        reason,
+        at: claim.quote_at,
+        hint: hint.to_string(),
+    };
+    match snapshot.verify(quote) {
+        Ok(()) => {}
+        Err(Mismatch::Empty) => {
+            return failed(
+                "the quote is empty".into(),
+                "copy the sentence that states the fact, verbatim, from the source",
+            );
+        }
+        Err(Mismatch::TooShort { words }) => {
+            return failed(
+                format!(
+                    "the quote has {words} word{} and proves nothing on its own: a quote needs at least {} words, unless it is a whole heading, list item or table cell of {snap}",
+                    if words == 1 { "" } else { "s" },
+                    quotes::MIN_QUOTE_WORDS
+                ),
+                "quote the whole sentence that states the fact, verbatim",
+            );
+        }
+        Err(Mismatch::NotFound) => {
+            let reason = match snapshot.closest(quote) {
+                Some(p) => format!(
+                    "quote not found in {snap}; closest passage ({:.0}% of words alike): \"{}\"\n  word diff ([-quote-] {{+document+}}): {}",
+                    p.similarity * 100.0,
+                    shorten(&p.text, 300),
+                    p.diff
+                ),
+                None => format!("quote not found in {snap}; none of its words occur there"),
+            };
+            return failed(
+                reason,
+                "re-read the source: fix the quote (whole words, verbatim), or update the fact if the document changed; until then the claim counts for nothing",
+            );
+        }
+    }
+    match unsupported(fact, &claim.value, quote) {
+        Some(why) => failed(
+            format!("the quote does not support `{}`: {why}", show(&claim.value)),
+            "quote the sentence that states this value (extend the quote verbatim), or correct the value",
+        ),
+        None => Verification::Verified,
+    }
+}
+
+/// A `not_stated` claim holds when none of the searched words occurs in the snapshot.
+fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verification {
+    for word in &claim.searched {
+        if let Some(passage) = snapshot.mentions(word) {
+            return Verification::Failed {
+                reason: format!(
+                    "`not_stated`, but {snap} mentions \"{word}\": \"{}\"",
+                    shorten(&passage, 300)
+                ),
+                at: claim.searched_at,
+                hint: "read that passage: quote it as the fact's value if it states one, or drop the word from `searched:` if it is about something else".into(),
+            };
+        }
+    }
+    Verification::Verified
+}
+
+/// Why `quote` cannot support `value` for `fact`, if it cannot.
+pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
+    let spec = vocabulary::fact_spec(fact)?;
+    let support = vocabulary::clause_cues(fact).map_or(&[][..], |c| c.support);
+    let words = quotes::cue_words(quote);
+    let cue_missing = |v: &str| -> Option<String> {
+        let cue = support.iter().find(|c| c.value == v)?;
+        let ok = (cue.negation && quotes::has_negation(&words))
+            || cue.words.iter().any(|w| quotes::has_phrase(&words, w));
+        if ok {
+            return None;
+        }
+        let mut wanted: Vec<String> = Vec::new();
+        if cue.negation {
+            wanted.push("a negation (not, no, never, without, nor)".into());
+        }
+        if !cue.words.is_empty() {
+            let list: Vec<String> = cue.words.iter().map(|w| format!("\"{w}\"")).collect();
+            wanted.push(format!("one of {}", list.join(", ")));
+        }
+        Some(format!("`{v}` rests on {}", wanted.join(" or ")))
+    };
+    match (spec.ty, value) {
+        (ValueType::Count, Value::Number(n)) => {
+            let n = n.as_u64()?;
+            let stated = quotes::numbers(quote);
+            if stated.contains(&n) || (n == 0 && quotes::has_negation(&words)) {
+                return None;
+            }
+            let mentions = if stated.is_empty() {
+                "it states no number".to_string()
+            } else {
+                let list: Vec<String> = stated.iter().map(u64::to_string).collect();
+                format!("it states {}", list.join(", "))
+            };
+            Some(format!(
+                "the number {n} is not in the quote (as digits or words); {mentions}"
+            ))
+        }
+        (ValueType::Enum(_), Value::String(v)) => cue_missing(v),
+        (ValueType::EnumList(_), Value::Array(items)) => {
+            let missing: Vec<String> = items
+                .iter()
+                .filter_map(Value::as_str)
+                .filter_map(cue_missing)
+                .collect();
+            (!missing.is_empty()).then(|| missing.join("; "))
+        }
+        _ => None,
+    }
+}
+
+fn show(value: &Value) -> String {
+    match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+fn shorten(text: &str, max: usize) -> String {
+    if text.chars().count() <= max {
+        text.to_string()
+    } else {
+        let cut: String = text.chars().take(max).collect();
+        format!("{cut}…")
+    }
+}
+
+/// One diagnostic per claim whose quote is not in its snapshot, and one per snapshot whose
+/// content changed since the hash recorded at review (naming the facts that cite it).
+pub fn diagnostics(p: &Profile) -> Vec<Diagnostic> {
+    let mut out = snapshot_changes(p);
+    claim_diagnostics(p, &mut out);
+    out
+}
+
+/// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
+/// the facts that cite it. An error for `check`; a warning in `evaluate`'s report.
+pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for s in &p.sources {
+        let (Some(recorded), Some(actual)) = (&s.sha256, &s.actual_sha256) else {
+            continue;
+        };
+        if recorded != actual {
+            let citing: Vec<String> = p
+                .offerings
+                .iter()
+                .flat_map(|o| {
+                    o.facts
+                        .values()
+                        .filter(|f| {
+                            f.claims
+                                .iter()
+                                .any(|c| c.source.as_deref() == Some(s.id.as_str()))
+                        })
+                        .map(move |f| format!("{}/{}", o.id, f.name))
+                })
+                .collect();
+            out.push(
+                Diagnostic::error(format!(
+                    "source `{}`: snapshot {} changed since review (sha256 {actual}, profile records {recorded}); facts citing it: {}",
+                    s.id,
+                    s.snapshot.as_deref().unwrap_or("?"),
+                    if citing.is_empty() { "none".to_string() } else { citing.join(", ") }
+                ))
+                .in_file(p.file.clone())
+                .at(s.at)
+                .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
+            );
+        }
+    }
+    out
+}
+
+/// Drafts to confirm, and claims whose quote, value support or silence did not verify.
+fn claim_diagnostics(p: &Profile, out: &mut Vec<Diagnostic>) {
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                if c.draft {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}`: {}",
+                            p.id, o.id, f.name, crate::workspace::DRAFT_WARNING
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
+                    );
+                }
+                if let Verification::Failed { reason, at, hint } = &c.verification {
+                    out.push(
+                        Diagnostic::error(format!(
+                            "{}/{}: fact `{}`: {reason}",
+                            p.id, o.id, f.name
+                        ))
+                        .in_file(p.file.clone())
+                        .at(*at)
+                        .hint(hint.clone()),
+                    );
+                }
+            }
+        }
+    }
+}
