@@ -20,6 +20,9 @@ pub struct FactView {
     pub conflicting: bool,
     /// The documents searched say nothing of the fact (verified `not_stated`).
     pub not_stated: bool,
+    /// For a not-stated fact: the titles of the documents found silent ("Acme DPA and Acme
+    /// Terms"), for the hold that says so.
+    pub silent_in: Option<String>,
     pub stale: bool,
     /// The deciding authority, or `()`.
     pub authority: Dynamic,
@@ -36,6 +39,7 @@ impl FactView {
             claims: Dynamic::from_array(Vec::new()),
             conflicting: false,
             not_stated: false,
+            silent_in: None,
             stale: false,
             authority: Dynamic::UNIT,
             contractual: false,
@@ -70,6 +74,27 @@ pub const CLAIM_KEYS: [&str; 12] = [
     "retrieved",
     "stale",
 ];
+
+/// The titles of the documents a not-stated fact was searched in, joined for a sentence.
+fn silent_in(fact: &crate::model::resolved::ResolvedFact) -> Option<String> {
+    let mut titles: Vec<&str> = Vec::new();
+    for id in &fact.resolved.searched {
+        let title = fact
+            .evidence
+            .iter()
+            .find(|e| e.source.as_deref() == Some(id.as_str()))
+            .and_then(|e| e.title.as_deref())
+            .unwrap_or(id.as_str());
+        if !titles.contains(&title) {
+            titles.push(title);
+        }
+    }
+    match titles.as_slice() {
+        [] => None,
+        [one] => Some(one.to_string()),
+        [init @ .., last] => Some(format!("{} and {last}", init.join(", "))),
+    }
+}
 
 /// A JSON value as a Rhai value. Every value in a profile is a string, number, boolean, list
 /// or map, which always convert; a failure is a bug, reported as an error rather than hidden.
@@ -123,6 +148,7 @@ impl FactTable {
                 claims: Dynamic::from_array(claims),
                 conflicting: r.status == Status::Conflicting,
                 not_stated: r.status == Status::NotStated,
+                silent_in: silent_in(fact),
                 stale: r.stale,
                 authority: r
                     .authority

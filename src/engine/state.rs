@@ -202,7 +202,9 @@ pub fn unresolved(
     context: Option<&str>,
     pos: Position,
 ) -> Result<bool, String> {
-    let (known, conflicting) = read(name, |f| (!f.value.is_unit(), f.conflicting))?;
+    let (known, conflicting, silent_in) = read(name, |f| {
+        (!f.value.is_unit(), f.conflicting, f.silent_in.clone())
+    })?;
     if known {
         return Ok(false);
     }
@@ -210,7 +212,13 @@ pub fn unresolved(
         .map(|f| f.question)
         .unwrap_or("what applies to this offering?");
     let context = context.map(|c| format!(" ({c})")).unwrap_or_default();
-    let (message, action) = if conflicting {
+    let (message, action) = if let Some(documents) = silent_in {
+        // Verified silence: the documents were read and say nothing; ask for a commitment.
+        (
+            format!("{documents} does not state {topic}{context}."),
+            format!("The reviewed documents are silent: ask the vendor to commit in writing: {question}"),
+        )
+    } else if conflicting {
         (
             format!("Sources of equal authority disagree on {topic}{context}."),
             format!(
