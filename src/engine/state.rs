@@ -216,7 +216,9 @@ pub fn unresolved(
         // Verified silence: the documents were read and say nothing; ask for a commitment.
         (
             format!("{documents} does not state {topic}{context}."),
-            format!("The reviewed documents are silent: ask the vendor to commit in writing: {question}"),
+            format!(
+                "The reviewed documents are silent: ask the vendor to commit in writing: {question}"
+            ),
         )
     } else if conflicting {
         (
