@@ -67,8 +67,6 @@ pub const DEFAULT_TODAY: &str = "2026-11-24";
 pub const DEFAULT_TIER: &str = "api";
 /// The authority of a bare value in a test case unless the case says otherwise.
 pub const DEFAULT_AUTHORITY: Authority = Authority::Contract;
-/// The quote given to claims that do not write one.
-const TEST_QUOTE: &str = "(quote not given in the test case)";
 
 const CASE_FIELDS: &[&str] = &[
     "name",
@@ -697,9 +695,7 @@ fn parse_case(
 
     let mut facts = Default::default();
     if let Some(n) = get(entries, "facts") {
-        let mut node = n.clone();
-        add_quotes(&mut node, true);
-        facts = profile::parse_facts(&node, &sources, problems);
+        facts = profile::parse_facts(n, &sources, problems);
     }
 
     let expect = match get(entries, "expect") {
@@ -834,39 +830,6 @@ fn parse_source(
         actual_sha256: None,
         at: span_pos(id),
     })
-}
-
-/// Gives every claim without a `quote` a placeholder one (test cases need not quote).
-fn add_quotes(node: &mut Spanned<Node>, top: bool) {
-    let Node::Map(entries) = &mut node.value else {
-        return;
-    };
-    for (key, value) in entries.iter_mut() {
-        if top && key.value == "custom" {
-            add_quotes(value, false);
-            continue;
-        }
-        let Node::Seq(items) = &mut value.value else {
-            continue;
-        };
-        for item in items.iter_mut() {
-            let loc = item.referenced;
-            if let Node::Map(claim) = &mut item.value {
-                let has = |k: &str| claim.iter().any(|(x, _)| x.value == k);
-                // A `not_stated` claim quotes nothing: it records silence.
-                let silent = claim.iter().any(|(x, v)| {
-                    x.value == "value"
-                        && v.value == Node::Str(crate::model::profile::NOT_STATED.into())
-                });
-                if has("value") && !has("quote") && !silent {
-                    claim.push((
-                        Spanned::new("quote".to_string(), loc, loc),
-                        Spanned::new(Node::Str(TEST_QUOTE.to_string()), loc, loc),
-                    ));
-                }
-            }
-        }
-    }
 }
 
 fn parse_expect(

@@ -333,7 +333,10 @@ fn build(raw: RawProfile, dir_name: &str, file: &str, problems: &mut Vec<Diagnos
         }
         let mut facts = BTreeMap::new();
         if let Some(node) = &off.value.facts {
-            let ctx = FactContext { sources: &sources };
+            let ctx = FactContext {
+                sources: &sources,
+                quotes_required: true,
+            };
             build_facts(node, &ctx, "", &mut facts, problems);
         }
         offerings.push(Offering {
@@ -434,7 +437,10 @@ pub fn parse_facts(
     sources: &[Source],
     problems: &mut Vec<Diagnostic>,
 ) -> BTreeMap<String, Fact> {
-    let ctx = FactContext { sources };
+    let ctx = FactContext {
+        sources,
+        quotes_required: false,
+    };
     let mut facts = BTreeMap::new();
     build_facts(node, &ctx, "", &mut facts, problems);
     facts
@@ -442,6 +448,8 @@ pub fn parse_facts(
 
 struct FactContext<'a> {
     sources: &'a [Source],
+    /// Profiles quote their sources; rule test cases have no snapshots and need not.
+    quotes_required: bool,
 }
 
 fn build_facts(
@@ -654,7 +662,7 @@ fn build_claim(
     let quote_node = item.value.get("quote");
     let quote = match quote_node {
         Some(q) => Some(text_field("quote", q, what)?),
-        None if not_stated => None,
+        None if not_stated || !ctx.quotes_required => None,
         None => {
             return Err(Diagnostic::error(format!("{what}: claim has no `quote`"))
                 .at(at)
