@@ -9,7 +9,7 @@
 //!
 //! The text is generated from a fixed seed, so runs compare.
 
-use diligence::workspace::Workspace;
+use diligence::Workspace;
 use std::fmt::Write as _;
 use std::path::Path;
 use std::time::Instant;

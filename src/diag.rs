@@ -160,31 +160,6 @@ where
         .map(|(_, c)| format!("did you mean `{c}`?"))
 }
 
-/// A list of problems that stops the command: exit code 2.
-#[derive(Debug, Default)]
-pub struct Problems(pub Vec<Diagnostic>);
-
-impl Problems {
-    pub fn push(&mut self, d: Diagnostic) {
-        self.0.push(d);
-    }
-    pub fn has_errors(&self) -> bool {
-        self.0.iter().any(Diagnostic::is_error)
-    }
-    pub fn errors(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| d.is_error())
-    }
-    pub fn warnings(&self) -> impl Iterator<Item = &Diagnostic> {
-        self.0.iter().filter(|d| !d.is_error())
-    }
-}
-
-impl From<Diagnostic> for Problems {
-    fn from(d: Diagnostic) -> Self {
-        Problems(vec![d])
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

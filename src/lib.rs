@@ -1,23 +1,44 @@
 //! diligence: a rules engine for procurement due diligence of AI vendors.
 //!
-//! - [`model`]: vendor profiles, policies, the fact and requirement vocabulary, evidence
-//!   resolution by authority, quote verification;
-//! - [`engine`]: the hardened Rhai engine and compiled rule set;
-//! - [`evaluation`]: verdicts and findings, format-neutral;
-//! - [`report`]: output formats;
-//! - [`intake`]: getting evidence in: document conversion, fetching, Open Terms Archive import;
-//! - [`cli`]: the command line.
+//! Data flows one way: load (`workspace`, `model`) -> resolve evidence (`model::resolved`) ->
+//! evaluate (`evaluation`, running the `engine`) -> report (`outcome`, rendered by `report`);
+//! `intake` and `questionnaire` bring evidence in, `cli` is the command line.
+//!
+//! The modules are private to the crate. This facade exports only what the binary, the tests,
+//! the benchmark and the fuzz targets use, so that the compiler sees (and refuses) dead code.
 
-pub mod cli;
-pub mod diag;
-pub mod diff;
-pub mod engine;
-pub mod evaluation;
-pub mod intake;
-pub mod model;
-pub mod outcome;
-pub mod questionnaire;
-pub mod report;
-pub mod schema;
-pub mod testing;
-pub mod workspace;
+mod cli;
+mod diag;
+mod diff;
+mod engine;
+mod evaluation;
+mod intake;
+mod model;
+mod outcome;
+mod questionnaire;
+mod report;
+mod schema;
+mod testing;
+mod workspace;
+
+/// The command line (the binary is only this call).
+pub use cli::main;
+/// Compiling rules and evaluating offerings (benchmark, property tests, fuzzing).
+pub use engine::{RuleSet, RuleSource};
+pub use evaluation::{Request, evaluate, freshness};
+/// The clause finder's measurement over the bundled profiles (a test asserts its floor).
+pub use intake::extract::{Measure, measure};
+/// Facts, claims and their resolution by authority (the benchmark's native and Rego mirrors).
+pub use model::profile::{Authority, Offering, Profile};
+pub use model::resolve::{Freshness, Status, resolve};
+pub use model::vocabulary::{FACTS, REQUIREMENTS};
+/// Loading profiles (with their evidence) and policies, and the quote matcher.
+pub use model::{evidence, policy, quotes};
+/// The JSON contract.
+pub use outcome::{Evaluation, Finding, Level, Verdict};
+/// What report tests compare against.
+pub use report::markdown::escape as markdown_escape;
+pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER};
+/// Rule tests, for the mirrors that follow the rules' own cases.
+pub use testing::{Case, load_cases, run_case};
+pub use workspace::{Workspace, read_rules};

@@ -1,3 +1,3 @@
 fn main() -> std::process::ExitCode {
-    diligence::cli::main()
+    diligence::main()
 }

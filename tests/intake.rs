@@ -849,9 +849,9 @@ fn refresh_refuses_an_archive_that_does_not_hold_the_cited_version() {
 /// the value it proposes is the reviewer's. Run with `--nocapture` to see the rates.
 #[test]
 fn extract_finds_the_clauses_reviewers_quoted() {
-    let ws = diligence::workspace::Workspace::load(&common::bundled()).unwrap();
-    let m = diligence::intake::extract::measure(&ws);
-    let rate = diligence::intake::extract::Measure::rate;
+    let ws = diligence::Workspace::load(&common::bundled()).unwrap();
+    let m = diligence::measure(&ws);
+    let rate = diligence::Measure::rate;
     println!(
         "claims {}: top-1 overlap {:.0}%, top-3 overlap {:.0}%, value proposed {:.0}%, agreeing {:.0}% of proposed ({:.0}% of all)",
         m.claims,

@@ -428,7 +428,7 @@ fn brief_has_verdict_blockers_conditions_questions_waivers_and_sign_off() {
                 let action = f["action"].as_str().unwrap();
                 let action = action.strip_prefix("Ask the vendor: ").unwrap_or(action);
                 let shown = if format == "markdown" {
-                    diligence::report::markdown::escape(action)
+                    diligence::markdown_escape(action)
                 } else {
                     action
                         .replace('&', "&amp;")

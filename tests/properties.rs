@@ -1,10 +1,10 @@
 //! Property tests: no input makes diligence panic. Generated profiles, policies and rules, valid
 //! and broken, go through the real parsers, the engine and the evaluation.
 
-use diligence::engine::{RuleSet, RuleSource};
-use diligence::evaluation::{Request, evaluate};
-use diligence::model::vocabulary::{FACTS, REQUIREMENTS};
-use diligence::model::{evidence, policy};
+use diligence::{FACTS, REQUIREMENTS};
+use diligence::{Request, evaluate};
+use diligence::{RuleSet, RuleSource};
+use diligence::{evidence, policy};
 use proptest::prelude::*;
 use std::path::Path;
 

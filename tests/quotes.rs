@@ -4,7 +4,7 @@
 mod common;
 
 use common::{TODAY, Ws, bundled, diligence};
-use diligence::model::quotes::{Mismatch, Snapshot};
+use diligence::quotes::{Mismatch, Snapshot};
 use proptest::prelude::*;
 use std::time::Duration;
 

@@ -239,10 +239,10 @@ fn same_findings_in_every_format(dir: &Path) {
     for (r, f) in &all {
         let message = f["message"].as_str().unwrap();
         let rule = f["rule"].as_str().unwrap();
-        let md_message = diligence::report::markdown::escape(message);
+        let md_message = diligence::markdown_escape(message);
         assert!(md.contains(&md_message), "markdown lacks {md_message}");
         assert!(
-            md.contains(&diligence::report::markdown::escape(rule)),
+            md.contains(&diligence::markdown_escape(rule)),
             "markdown lacks rule {rule}"
         );
         assert!(html.contains(&html_escape(message)), "html lacks {message}");
@@ -285,12 +285,12 @@ fn xlsx_has_summary_findings_and_evidence_sheets() {
     let findings_sheet = sheet(&mut book, "Findings");
     assert_eq!(
         findings_sheet[0],
-        diligence::report::xlsx::FINDINGS_HEADER.map(String::from)
+        diligence::FINDINGS_HEADER.map(String::from)
     );
     let evidence_sheet = sheet(&mut book, "Evidence");
     assert_eq!(
         evidence_sheet[0],
-        diligence::report::xlsx::EVIDENCE_HEADER.map(String::from)
+        diligence::EVIDENCE_HEADER.map(String::from)
     );
 
     // Summary: the matrix, one row per offering with its verdict per classification.

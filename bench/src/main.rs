@@ -50,11 +50,11 @@ fn live_mb() -> f64 {
 
 use diligence_bench::{generate, native, rego};
 
-use diligence::engine::{RuleSet, RuleSource};
-use diligence::evaluation::{self, Request};
-use diligence::model::resolve::Freshness;
-use diligence::outcome::{Evaluation, Level};
-use diligence::workspace::Workspace;
+use diligence::Freshness;
+use diligence::Workspace;
+use diligence::{Evaluation, Level};
+use diligence::{Request, evaluate, freshness};
+use diligence::{RuleSet, RuleSource};
 use jiff::civil::Date;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -359,7 +359,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         let mut levels = None;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let ev = pool.install(|| evaluation::evaluate(rules, &req));
+            let ev = pool.install(|| evaluate(rules, &req));
             let elapsed = t.elapsed();
             let ev = match ev {
                 (ev, errors) if errors.is_empty() => ev,
@@ -422,7 +422,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         {
             COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
             let before = live_mb();
-            let (mut ev, errors) = pool_all.install(|| evaluation::evaluate(&ws.rules, &req));
+            let (mut ev, errors) = pool_all.install(|| evaluate(&ws.rules, &req));
             if !errors.is_empty() {
                 return Err("evaluation failed".to_string());
             }
@@ -432,7 +432,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 "results' live heap: {all:.1} MB for {findings} findings ({:.0} bytes per finding):",
                 all * 1e6 / findings as f64
             );
-            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::outcome::Finding)| {
+            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::Finding)| {
                 let at = live_mb();
                 ev.results
                     .iter_mut()
@@ -533,7 +533,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let (d_shared, levels_shared) =
         diligence_run(&shared_rules, &pool_1, "diligence (shared rules)", 1)?;
 
-    let freshness: Freshness = evaluation::freshness(policy, today);
+    let freshness: Freshness = freshness(policy, today);
     let requirements: Vec<_> = classes
         .iter()
         .map(|c| policy.requirements(c, &[]))
@@ -717,10 +717,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
             let worst = (0..shared.len())
                 .filter_map(|k| levels_all.get(o, c, k))
                 .max()
-                .map_or(
-                    diligence::outcome::Verdict::Go,
-                    diligence::outcome::Verdict::from_level,
-                );
+                .map_or(diligence::Verdict::Go, diligence::Verdict::from_level);
             verdicts[worst as usize] += 1;
         }
     }

@@ -6,10 +6,10 @@
 //! rule that a block resting only on third-party or unsupported evidence is reported as a hold
 //! (`evaluation::finding`). The benchmark checks every level against diligence's.
 
-use diligence::model::policy::Requirements;
-use diligence::model::profile::{Authority, Offering, Profile};
-use diligence::model::resolve::{Freshness, Status, resolve};
-use diligence::outcome::Level;
+use diligence::Level;
+use diligence::policy::Requirements;
+use diligence::{Authority, Offering, Profile};
+use diligence::{Freshness, Status, resolve};
 use jiff::civil::Date;
 use serde_json::Value;
 use std::borrow::Cow;

@@ -6,11 +6,11 @@
 //! Each package mirrors its `scripts/<rule>.rhai` branch for branch, including the engine's
 //! rule that a block resting only on third-party or unsupported evidence is reported as a hold.
 
-use diligence::model::policy::Requirements;
-use diligence::model::profile::{Offering, Profile};
-use diligence::model::resolve::{Freshness, resolve};
-use diligence::model::vocabulary::REQUIREMENTS;
-use diligence::outcome::Level;
+use diligence::Level;
+use diligence::REQUIREMENTS;
+use diligence::policy::Requirements;
+use diligence::{Freshness, resolve};
+use diligence::{Offering, Profile};
 use regorus::Value;
 use serde_json::json;
 
@@ -355,7 +355,7 @@ pub fn facts_value(profile: &Profile, offering: &Offering, freshness: Freshness)
         // An unknown or conflicting fact has no `value` key: undefined in Rego, so that
         // `not fact.value` holds (a null would count as defined).
         let mut f = json!({
-            "conflicting": r.status == diligence::model::resolve::Status::Conflicting,
+            "conflicting": r.status == diligence::Status::Conflicting,
         });
         if let Some(v) = r.value {
             f["value"] = v;

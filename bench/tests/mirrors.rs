@@ -4,11 +4,11 @@
 //! Cheap (a few hundred evaluations), so drift fails `cargo test --workspace` rather than the
 //! next benchmark run.
 
-use diligence::engine::RuleSet;
-use diligence::model::policy;
-use diligence::outcome::Level;
-use diligence::testing::{self, Case};
-use diligence::workspace::read_rules;
+use diligence::Level;
+use diligence::RuleSet;
+use diligence::policy;
+use diligence::read_rules;
+use diligence::{Case, load_cases, run_case};
 use diligence_bench::{native, rego};
 use std::path::{Path, PathBuf};
 
@@ -28,11 +28,11 @@ fn cases() -> Vec<(Case, Option<Level>)> {
     assert!(problems.iter().all(|d| !d.is_error()), "{problems:?}");
     let mut out = Vec::new();
     for id in &ids {
-        let (cases, problems) = testing::load_cases(&root, id, &policy);
+        let (cases, problems) = load_cases(&root, id, &policy);
         assert!(problems.is_empty(), "{id}: {problems:?}");
         assert!(!cases.is_empty(), "{id} has test cases");
         for case in cases {
-            let result = testing::run_case(&rules, &case, &policy);
+            let result = run_case(&rules, &case, &policy);
             assert!(
                 result.errors.is_empty(),
                 "{}: {:?}",
@@ -46,8 +46,8 @@ fn cases() -> Vec<(Case, Option<Level>)> {
     out
 }
 
-fn freshness(case: &Case) -> diligence::model::resolve::Freshness {
-    diligence::model::resolve::Freshness {
+fn freshness(case: &Case) -> diligence::Freshness {
+    diligence::Freshness {
         oldest_fresh: case
             .evidence_max_age_days
             .and_then(|d| case.today.checked_sub(jiff::Span::new().days(d)).ok()),

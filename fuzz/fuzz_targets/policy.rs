@@ -4,7 +4,7 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let (policy, _) = diligence::model::policy::from_text(text, "fuzz");
+        let (policy, _) = diligence::policy::from_text(text, "fuzz");
         if let Some(p) = policy {
             let tags: Vec<String> = p.tags.iter().map(|t| t.name.clone()).collect();
             for c in &p.classes {

@@ -4,6 +4,6 @@ use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
     if let Ok(text) = std::str::from_utf8(data) {
-        let _ = diligence::model::evidence::from_text(text, std::path::Path::new("/nonexistent"), "acme");
+        let _ = diligence::evidence::from_text(text, std::path::Path::new("/nonexistent"), "acme");
     }
 });

@@ -1,9 +1,9 @@
 //! Any bytes as a rule: compiled, then evaluated against a fixed profile at two classes.
 //! Errors are expected; a panic, a hang or unbounded memory is a bug.
 #![no_main]
-use diligence::engine::{RuleSet, RuleSource};
-use diligence::evaluation::{Request, evaluate};
-use diligence::model::{evidence, policy};
+use diligence::{RuleSet, RuleSource};
+use diligence::{Request, evaluate};
+use diligence::{evidence, policy};
 use libfuzzer_sys::fuzz_target;
 use std::path::Path;
 

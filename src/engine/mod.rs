@@ -5,10 +5,7 @@ mod lint;
 mod rhai_setup;
 pub mod state;
 
-pub use rhai_setup::{
-    DEADLINE_MS, MAX_CALL_LEVELS, MAX_EXPR_DEPTH, MAX_FINDINGS, MAX_OPERATIONS, MAX_STRING_SIZE,
-    MAX_TRACE_BYTES, MIN_RUN_TEXT_BYTES, RUN_TEXT_BYTES_PER_CELL,
-};
+use rhai_setup::{MAX_CALL_LEVELS, MAX_OPERATIONS};
 pub use state::{RawFinding, RunRecord};
 
 use crate::outcome::Level;

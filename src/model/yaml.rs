@@ -44,12 +44,6 @@ fn options() -> Options {
     options
 }
 
-/// Reads a YAML file (size-limited, BOM and CRLF tolerated) and deserializes it.
-pub fn load<T: DeserializeOwned>(path: &Path, shown: &str) -> Result<T, Diagnostic> {
-    let text = read_text(path, shown, MAX_YAML_BYTES)?;
-    parse(&text, shown)
-}
-
 /// Deserializes YAML text; `shown` is the file name used in diagnostics.
 pub fn parse<T: DeserializeOwned>(text: &str, shown: &str) -> Result<T, Diagnostic> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);

@@ -32,7 +32,6 @@ pub struct Context {
 
 /// The brief's content, sorted out once for both formats.
 pub struct Brief<'a> {
-    pub result: &'a OfferingResult,
     pub blocks: Vec<&'a Finding>,
     pub conditions: Vec<&'a Finding>,
     pub holds: Vec<&'a Finding>,
@@ -80,7 +79,6 @@ impl<'a> Brief<'a> {
             }
         }
         Brief {
-            result,
             blocks,
             conditions,
             holds,

@@ -54,23 +54,6 @@ pub fn document(e: &Evidence) -> String {
         .unwrap_or_else(|| "unsupported value".to_string())
 }
 
-/// "Perplexity API Terms of Service §2.3.3; ..." for the claims that decide the facts a finding
-/// cites, each document and section once.
-pub fn citation(f: &Finding) -> String {
-    let mut cites: Vec<String> = Vec::new();
-    for e in deciding(f) {
-        let doc = document(e);
-        let cite = match &e.section {
-            Some(s) => format!("{doc} §{s}"),
-            None => doc,
-        };
-        if !cites.contains(&cite) {
-            cites.push(cite);
-        }
-    }
-    cites.join("; ")
-}
-
 /// "until 2027-03-31, approved by ciso@example.com: 30-day abuse logs accepted for pilot".
 pub fn waiver_text(f: &Finding) -> Option<String> {
     f.waived.as_ref().map(|w| {
@@ -125,15 +108,6 @@ impl OfferingRow<'_> {
             .copied()
             .find(|r| r.classification == class)
     }
-
-    /// The worst verdict over the classifications evaluated.
-    pub fn worst(&self) -> Verdict {
-        self.results
-            .iter()
-            .map(|r| r.verdict)
-            .max()
-            .unwrap_or(Verdict::Go)
-    }
 }
 
 /// Offerings in output order, each with its results (one per classification).
@@ -155,14 +129,6 @@ pub fn offerings(eval: &Evaluation) -> Vec<OfferingRow<'_>> {
         }
     }
     out
-}
-
-/// Offerings in output order, each with its results (one per classification).
-pub fn by_offering(eval: &Evaluation) -> Vec<(&str, &str, Vec<&OfferingResult>)> {
-    offerings(eval)
-        .into_iter()
-        .map(|o| (o.vendor, o.offering, o.results))
-        .collect()
 }
 
 /// The findings that drive a verdict: the unwaived ones at the verdict's own level (a hold
