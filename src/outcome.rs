@@ -38,10 +38,6 @@ impl Level {
             Level::Block => "block",
         }
     }
-
-    pub fn parse(text: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == text)
-    }
 }
 
 /// The verdict of one offering at one classification, best first. `Error` (a rule failed, so
@@ -61,14 +57,6 @@ pub enum Verdict {
 }
 
 impl Verdict {
-    /// The verdicts a rule's findings can produce (not `Error`), best first.
-    pub const DECIDED: [Verdict; 4] = [
-        Verdict::Go,
-        Verdict::Conditional,
-        Verdict::Hold,
-        Verdict::NoGo,
-    ];
-
     pub fn as_str(self) -> &'static str {
         match self {
             Verdict::Go => "go",
@@ -77,18 +65,6 @@ impl Verdict {
             Verdict::NoGo => "no-go",
             Verdict::Error => "error",
         }
-    }
-
-    pub fn parse(text: &str) -> Option<Verdict> {
-        [
-            Verdict::Go,
-            Verdict::Conditional,
-            Verdict::Hold,
-            Verdict::NoGo,
-            Verdict::Error,
-        ]
-        .into_iter()
-        .find(|v| v.as_str() == text)
     }
 
     /// The verdict a finding level drives (warn, info and pass never change it).
@@ -185,5 +161,54 @@ pub struct Evaluation {
 impl Evaluation {
     pub fn worst(&self) -> Option<Verdict> {
         self.results.iter().map(|r| r.verdict).max()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn f(level: Level, waived: bool) -> Finding {
+        Finding {
+            rule: "r".into(),
+            level,
+            message: String::new(),
+            action: None,
+            waived: waived.then(|| WaiverInfo {
+                reason: "r".into(),
+                approved_by: "a".into(),
+                expires: "2027-01-01".into(),
+            }),
+            facts: Vec::new(),
+            evidence: vec![],
+            raised_at: String::new(),
+        }
+    }
+
+    #[test]
+    fn verdict_is_the_worst_unwaived_finding() {
+        assert_eq!(Verdict::of(&[]), Verdict::Go);
+        assert_eq!(
+            Verdict::of(&[f(Level::Warn, false), f(Level::Info, false)]),
+            Verdict::Go
+        );
+        assert_eq!(
+            Verdict::of(&[f(Level::Condition, false), f(Level::Pass, false)]),
+            Verdict::Conditional
+        );
+        assert_eq!(
+            Verdict::of(&[f(Level::Condition, false), f(Level::Hold, false)]),
+            Verdict::Hold
+        );
+        assert_eq!(
+            Verdict::of(&[f(Level::Block, false), f(Level::Hold, false)]),
+            Verdict::NoGo
+        );
+        assert_eq!(
+            Verdict::of(&[f(Level::Block, true), f(Level::Condition, false)]),
+            Verdict::Conditional
+        );
+        // A failed rule is worse than any decision, for --fail-on.
+        assert!(Verdict::Error > Verdict::NoGo);
     }
 }

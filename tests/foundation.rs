@@ -331,3 +331,63 @@ fn scope_variables_hold_their_values_in_every_expression() {
         .expect("the scope rule saw its variables");
     assert_eq!(info["message"], "confidential 2026-11-24 api acme");
 }
+
+#[test]
+fn a_rule_failing_on_some_vendors_gives_the_same_report_on_any_thread_count() {
+    let ws = Ws::new();
+    // 40 more vendors (three batches); the rule fails only for ids containing "7".
+    let profile = ws.read("vendors/acme/profile.yaml");
+    for n in 0..40 {
+        let id = format!("v{n:02}");
+        ws.write(
+            &format!("vendors/{id}/profile.yaml"),
+            &profile.replace("vendor: acme", &format!("vendor: {id}")),
+        );
+        ws.write(&format!("vendors/{id}/sources/terms.md"), common::SNAPSHOT);
+    }
+    ws.write(
+        "scripts/picky.rhai",
+        "//! Picky\nif vendor.id.contains(\"7\") { let x = 1 / 0; }\npass(\"fine\");\n",
+    );
+    let run = |threads: &str| {
+        let out = ws
+            .cmd()
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["evaluate", "--format", "json", "--today", TODAY])
+            .output()
+            .unwrap();
+        assert_eq!(out.status.code(), Some(2));
+        (out.stdout, String::from_utf8(out.stderr).unwrap())
+    };
+    let (one, err_one) = run("1");
+    let (two, err_two) = run("2");
+    assert_eq!(one, two, "the report does not depend on the thread count");
+    assert_eq!(err_one, err_two);
+    let v = json_of(&one);
+    let verdict = |id: &str| {
+        v["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["vendor"] == id)
+            .map(|r| r["verdict"].clone())
+            .unwrap()
+    };
+    // v07 fails in the first batch; from the second batch on, the rule is stopped everywhere.
+    assert_eq!(verdict("v07"), "error");
+    assert_ne!(
+        verdict("v01"),
+        "error",
+        "same batch, the rule ran and passed"
+    );
+    assert_eq!(
+        verdict("v20"),
+        "error",
+        "a later batch: the rule is stopped"
+    );
+    assert_eq!(
+        err_one.matches("scripts/picky.rhai:").count(),
+        1,
+        "{err_one}"
+    );
+}

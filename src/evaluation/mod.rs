@@ -131,27 +131,45 @@ pub struct Cell {
     pub rules: Vec<RuleOutcome>,
 }
 
-/// Rules that failed during this run, with their first failure. A failed rule is not run
-/// again (a runaway rule would otherwise cost its deadline in every cell); the cells it then
-/// skips show `error` too.
+/// Rules that failed during this run. A failed rule is not run again in later batches (a
+/// runaway rule would otherwise cost its deadline in every cell); the cells it then skips show
+/// `error` too. Failures are recorded during a batch and take effect only when the batch is
+/// over ([`Stopped::freeze`]), so which cells run never depends on thread timing; of several
+/// failures of one rule, the one kept is the same on every run.
 #[derive(Default)]
-pub struct Stopped(Mutex<BTreeMap<String, Diagnostic>>);
+pub struct Stopped {
+    /// Rules stopped before the current batch, with the failure shown for them.
+    frozen: BTreeMap<String, Diagnostic>,
+    /// Failures during the current batch.
+    failed: Mutex<BTreeMap<String, Diagnostic>>,
+}
 
 impl Stopped {
     fn get(&self, rule: &str) -> Option<Diagnostic> {
-        self.0.lock().ok().and_then(|m| m.get(rule).cloned())
+        self.frozen.get(rule).cloned()
     }
+
     fn record(&self, rule: &str, error: &Diagnostic) {
-        if let Ok(mut m) = self.0.lock() {
-            m.entry(rule.to_string()).or_insert_with(|| error.clone());
+        if let Ok(mut m) = self.failed.lock() {
+            let keep = m.get(rule).is_none_or(|kept| error.message < kept.message);
+            if keep {
+                m.insert(rule.to_string(), error.clone());
+            }
         }
     }
-    /// Each failed rule's first error.
-    pub fn errors(self) -> Vec<Diagnostic> {
-        self.0
-            .into_inner()
-            .map(|m| m.into_values().collect())
-            .unwrap_or_default()
+
+    /// Ends a batch: the rules that failed in it are stopped from now on.
+    fn freeze(&mut self) {
+        let failed = std::mem::take(self.failed.get_mut().unwrap_or_else(|e| e.into_inner()));
+        for (rule, error) in failed {
+            self.frozen.entry(rule).or_insert(error);
+        }
+    }
+
+    /// Each failed rule's error, once.
+    pub fn errors(mut self) -> Vec<Diagnostic> {
+        self.freeze();
+        self.frozen.into_values().collect()
     }
 }
 
@@ -368,7 +386,7 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
         .iter()
         .map(|c| (c, req.policy.requirements(c, &req.tags)))
         .collect();
-    let stopped = Stopped::default();
+    let mut stopped = Stopped::default();
     let mut results = Vec::with_capacity(req.offerings.len() * requirements.len());
     for batch in req.offerings.chunks(BATCH) {
         let cells: Vec<Vec<OfferingResult>> = batch
@@ -384,6 +402,7 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
             })
             .collect();
         results.extend(cells.into_iter().flatten());
+        stopped.freeze();
     }
     let evaluation = Evaluation {
         policy: req.policy.name.clone(),
@@ -398,7 +417,18 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
             .chain(changed_snapshots(&req.offerings))
             .collect(),
     };
-    (evaluation, stopped.errors())
+    let mut errors = stopped.errors();
+    // An offering whose facts could not be given to the rules fails every one of its cells.
+    for r in &evaluation.results {
+        for e in r.errors.iter().filter(|e| e.rule == "engine") {
+            let d = Diagnostic::error(format!("{}/{}: {}", r.vendor, r.offering, e.message))
+                .in_file(e.at.clone());
+            if !errors.contains(&d) {
+                errors.push(d);
+            }
+        }
+    }
+    (evaluation, errors)
 }
 
 /// The date before which evidence is stale under the policy.
