@@ -45,14 +45,15 @@ fn finding(level: Level, message: String, action: Option<String>, fact: &str) ->
     }
 }
 
-/// Runs one check on one offering at one classification.
+/// Runs one check on one offering at one classification. `decisive` lists the facts a
+/// requirement in force depends on (computed once per cell by the caller).
 pub fn run(
     check: &Check,
     resolved: &ResolvedOffering,
     policy: &Policy,
     requirements: &Requirements,
+    decisive: &[&str],
 ) -> Vec<RawFinding> {
-    let decisive = requirements.decisive_facts();
     let decisive = |name: &str| decisive.contains(&name);
     let on = |key: &str| requirements.get(key) == Some(&serde_json::Value::Bool(true));
     match check.id {

@@ -281,6 +281,7 @@ impl CellRun<'_> {
             &self.prepared.resolved,
             self.ctx.policy,
             self.requirements,
+            &self.decisive,
         );
         let reads = raw.iter().flat_map(|f| f.facts.iter().cloned()).collect();
         let findings = raw

@@ -49,40 +49,12 @@ fn has(hay: &str, phrase: &str) -> bool {
     false
 }
 
-const ONES: [&str; 19] = [
-    "one",
-    "two",
-    "three",
-    "four",
-    "five",
-    "six",
-    "seven",
-    "eight",
-    "nine",
-    "ten",
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-];
-const TENS: [&str; 8] = [
-    "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety",
-];
 /// Words that may stand between a number and its unit ("30 calendar days").
 const UNIT_ADJECTIVES: [&str; 5] = ["calendar", "business", "working", "consecutive", "full"];
 
+/// A number word from one to ninety-nine ("thirty"), read by the quote checker's table.
 fn word_value(w: &str) -> Option<u64> {
-    if let Some(i) = ONES.iter().position(|o| *o == w) {
-        return Some(i as u64 + 1);
-    }
-    TENS.iter()
-        .position(|t| *t == w)
-        .map(|i| (i as u64 + 2) * 10)
+    crate::model::quotes::number_word(w).filter(|n| (1..100).contains(n))
 }
 
 /// The numbers written right before a unit: "thirty (30) days", "72 hours", "a 30-day period",
@@ -108,7 +80,7 @@ pub fn durations(text: &str, units: &[&str]) -> Vec<u64> {
         let prev = tokens[j - 1];
         let n = if let Ok(n) = prev.parse::<u64>() {
             Some(n)
-        } else if let Some(ones) = ONES.iter().position(|o| *o == prev).map(|p| p as u64 + 1) {
+        } else if let Some(ones) = word_value(prev).filter(|n| *n < 20) {
             match j.checked_sub(2).and_then(|k| word_value(tokens[k])) {
                 Some(tens) if tens >= 20 && ones < 10 => Some(tens + ones),
                 _ => Some(ones),

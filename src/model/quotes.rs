@@ -249,7 +249,8 @@ pub fn numbers(text: &str) -> Vec<u64> {
     out
 }
 
-fn number_word(w: &str) -> Option<u64> {
+/// The value of a number word ("zero" ... "ninety", "hundred", "thousand", "million").
+pub(crate) fn number_word(w: &str) -> Option<u64> {
     const UNITS: [&str; 20] = [
         "zero",
         "one",
