@@ -329,9 +329,23 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         today,
         generated: "2026-11-24T00:00:00Z".into(),
     };
+    // The same request without the policy's evidence checks: for a set of scripts timed alone
+    // (the shared rules, or one rule), so that no uncounted check runs inside their clock.
+    let scripts_only = diligence::policy::Policy {
+        evidence_checks: Vec::new(),
+        ..policy.clone()
+    };
+    let req_scripts = Request {
+        policy: &scripts_only,
+        offerings: offerings.clone(),
+        classes: classes.clone(),
+        tags: Vec::new(),
+        today,
+        generated: req.generated.clone(),
+    };
     let n_off = offerings.len();
     let n_cls = classes.len();
-    let all_rules = ws.rules.rules.len();
+    let all_rules = ws.rules.rules.len() + policy.evidence_checks.len();
 
     // The rules the three engines share, in the order of native::RULES.
     let shared: Vec<&str> = native::RULES.iter().map(|(id, _)| *id).collect();
@@ -350,16 +364,20 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         ws.unverified.len()
     );
 
+    // An eval is one rule (a script or an evidence check the policy turns on) on one offering
+    // at one classification: every step of the run is counted, the native checks included.
     let diligence_run = |rules: &RuleSet,
+                         req: &Request,
                          pool: &rayon::ThreadPool,
                          name: &str,
                          threads: usize|
      -> Result<(Timing, Levels), String> {
+        let steps = rules.rules.len() + req.policy.evidence_checks.len();
         let mut best = Duration::MAX;
         let mut levels = None;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let ev = pool.install(|| evaluate(rules, &req));
+            let ev = pool.install(|| evaluate(rules, req));
             let elapsed = t.elapsed();
             let ev = match ev {
                 (ev, errors) if errors.is_empty() => ev,
@@ -393,9 +411,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         Ok((
             Timing {
                 name: name.into(),
-                rules: rules.rules.len(),
+                rules: steps,
                 threads,
-                evals: (n_off * n_cls * rules.rules.len()) as u64,
+                evals: (n_off * n_cls * steps) as u64,
                 best,
             },
             levels.expect("at least one run"),
@@ -405,6 +423,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if args.profile {
         let (t, _) = diligence_run(
             &ws.rules,
+            &req,
             &pool_all,
             "diligence (all bundled rules)",
             args.threads,
@@ -473,7 +492,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 file: rule.file.clone(),
                 text,
             }]);
-            let (t, _) = diligence_run(&one, &pool_all, &rule.id, args.threads)?;
+            let (t, _) = diligence_run(&one, &req_scripts, &pool_all, &rule.id, args.threads)?;
             costs.push((t.best, t.name.clone(), t.per_s()));
         }
         costs.sort_by_key(|c| std::cmp::Reverse(c.0));
@@ -510,7 +529,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     // The peak of what `diligence evaluate` does (generate aside): load, then evaluate. Later
     // engines and the one-thread runs only add allocator arenas, not diligence's own needs.
     let peak_diligence = peak_rss_mb();
-    let (d_one, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
+    let (d_one, _) = diligence_run(&ws.rules, &req, &pool_1, "diligence (all bundled rules)", 1)?;
 
     // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
     let sources: Vec<RuleSource> = shared
@@ -531,7 +550,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return Err(d.message.clone());
     }
     let (d_shared, levels_shared) =
-        diligence_run(&shared_rules, &pool_1, "diligence (shared rules)", 1)?;
+        diligence_run(&shared_rules, &req_scripts, &pool_1, "diligence (shared rules)", 1)?;
 
     let freshness: Freshness = freshness(policy, today);
     let requirements: Vec<_> = classes
