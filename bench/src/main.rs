@@ -48,7 +48,7 @@ fn live_mb() -> f64 {
     LIVE.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
 }
 
-use diligence_bench::{generate, native, rego};
+use diligence_bench::{e2e, generate, native, rego};
 
 use diligence::Freshness;
 use diligence::Workspace;
@@ -71,9 +71,11 @@ struct Args {
     profile: bool,
     /// With `profile`: then each rule alone.
     profile_each: bool,
+    /// Vendors of the end-to-end workspace (0: no end-to-end run).
+    e2e: usize,
 }
 
-const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR]
+const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR] [--e2e N]
 
   --vendors N   synthetic vendors to generate (2 offerings each)            [1000]
   --threads T   threads for the parallel diligence run                      [all cores]
@@ -83,6 +85,9 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
                 `diligence -C DIR evaluate` on it); default: a temporary folder
   --repo DIR    the repository whose policies/default.yaml and scripts/ are used
                                                                             [this checkout]
+  --e2e N       vendors of the end-to-end run: `diligence evaluate --format jsonl
+                -o FILE` and `diligence check` on a generated workspace of N
+                vendors, wall time and peak RSS of each (0: skip)        [10000]
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
   --profile-each  the same, then each rule alone: the cost of each rule";
 
@@ -99,6 +104,7 @@ fn parse_args() -> Result<Args, String> {
             .to_path_buf(),
         profile: false,
         profile_each: false,
+        e2e: 10_000,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -126,6 +132,7 @@ fn parse_args() -> Result<Args, String> {
             "--runs" => args.runs = (number(&value)? as usize).max(1),
             "--keep" => args.keep = Some(PathBuf::from(value)),
             "--repo" => args.repo = PathBuf::from(value),
+            "--e2e" => args.e2e = number(&value)? as usize,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -243,6 +250,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Re-run by `e2e` as the `diligence` command itself.
+    if std::env::var_os(e2e::AS_CLI).is_some() {
+        return diligence::main();
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => return fail(e),
@@ -331,10 +342,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     };
     // The same request without the policy's evidence checks: for a set of scripts timed alone
     // (the shared rules, or one rule), so that no uncounted check runs inside their clock.
-    let scripts_only = diligence::policy::Policy {
-        evidence_checks: Vec::new(),
-        ..policy.clone()
-    };
+    let mut scripts_only = policy.clone();
+    scripts_only.evidence_checks.clear();
     let req_scripts = Request {
         policy: &scripts_only,
         offerings: offerings.clone(),
@@ -522,6 +531,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     // 3. diligence, every bundled rule, all threads and one thread.
     let (d_all, levels_all) = diligence_run(
         &ws.rules,
+        &req,
         &pool_all,
         "diligence (all bundled rules)",
         args.threads,
@@ -742,7 +752,15 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let checked = n_off * n_cls * shared.len();
 
-    // 8. Report.
+    // 8. End to end: the command itself on a workspace of `--e2e` vendors (the one above when
+    // the counts match), one run each: it is seconds, not milliseconds.
+    let end_to_end = if args.e2e == 0 {
+        None
+    } else {
+        Some(end_to_end(args, &root)?)
+    };
+
+    // 9. Report.
     let timings = [
         &d_all,
         &d_one,
@@ -807,7 +825,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if let Some(dir) = &args.keep {
         println!("workspace kept at {}", dir.display());
     }
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "evals_per_s": d_all.per_s().round(),
         "evals_per_s_1thread": d_one.per_s().round(),
         "regorus_evals_per_s": regorus.per_s().round(),
@@ -824,6 +842,37 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "peak_rss_mb": (peak_diligence * 10.0).round() / 10.0,
         "disagreements": disagreements,
     });
+    if let Some((n, evaluate, check, bytes)) = &end_to_end {
+        let label = e2e::label(*n);
+        println!(
+            "end to end, {n} vendors (`diligence evaluate --format jsonl -o FILE`, {:.1} MB written): {:.2} s, peak {:.1} MB; `diligence check`: {:.2} s, peak {:.1} MB",
+            *bytes as f64 / 1e6,
+            evaluate.wall.as_secs_f64(),
+            evaluate.peak_rss_mb,
+            check.wall.as_secs_f64(),
+            check.peak_rss_mb
+        );
+        let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
+        if let Some(map) = json.as_object_mut() {
+            map.insert(format!("e2e_{label}_vendors"), (*n).into());
+            map.insert(
+                format!("e2e_{label}_s"),
+                round(evaluate.wall.as_secs_f64(), 2).into(),
+            );
+            map.insert(
+                format!("e2e_{label}_rss_mb"),
+                round(evaluate.peak_rss_mb, 1).into(),
+            );
+            map.insert(
+                format!("check_{label}_s"),
+                round(check.wall.as_secs_f64(), 2).into(),
+            );
+            map.insert(
+                format!("check_{label}_rss_mb"),
+                round(check.peak_rss_mb, 1).into(),
+            );
+        }
+    }
     if disagreements > 0 {
         eprintln!(
             "error: the engines disagree on {disagreements} levels (first 20 above): a mirror in bench/src/native.rs or bench/src/rego.rs no longer matches its scripts/<rule>.rhai"
@@ -833,4 +882,38 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     println!("{json}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Generates (or reuses) the end-to-end workspace and runs the command on it: (vendors,
+/// evaluate, check, bytes of jsonl written).
+fn end_to_end(
+    args: &Args,
+    root: &Path,
+) -> Result<(usize, e2e::Measured, e2e::Measured, u64), String> {
+    let n = args.e2e;
+    let temp;
+    let ws_root = if n == args.vendors {
+        root.to_path_buf()
+    } else {
+        temp = tempfile::Builder::new()
+            .prefix("diligence-bench-e2e-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let t = Instant::now();
+        generate::write_workspace(temp.path(), &args.repo, n, args.seed)
+            .map_err(|e| format!("writing the end-to-end workspace: {e}"))?;
+        eprintln!(
+            "generated {n} vendors for the end-to-end run in {:.0} ms",
+            ms(t.elapsed())
+        );
+        temp.path().to_path_buf()
+    };
+    let out = tempfile::Builder::new()
+        .prefix("diligence-bench-e2e-")
+        .suffix(".jsonl")
+        .tempfile()
+        .map_err(|e| e.to_string())?
+        .into_temp_path();
+    let (evaluate, check, bytes) = e2e::evaluate_and_check(&ws_root, &out)?;
+    Ok((n, evaluate, check, bytes))
 }
