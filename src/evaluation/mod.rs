@@ -6,7 +6,7 @@ pub mod checks;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
-use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
+use crate::engine::{Bindings, Depends, RawFinding, Rule, RuleSet, RunRecord};
 use crate::model::checks::Check;
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
@@ -16,7 +16,7 @@ use crate::outcome::{Evaluation, Finding, Level, OfferingResult, RuleError, Verd
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// What every cell of a run shares: the rules, the policy, the data tags and the date.
@@ -84,13 +84,70 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One offering, ready to be evaluated at any classification: its facts resolved once.
+/// One offering, ready to be evaluated at any classification of one [`Context`]: its facts
+/// resolved once, and what each rule did at the classifications evaluated so far.
 pub struct Prepared<'a> {
     pub profile: &'a Profile,
     pub offering: &'a Offering,
     pub resolved: Arc<ResolvedOffering>,
     /// The Rhai view of the facts, or why it could not be built.
     table: Result<Arc<FactTable>, String>,
+    /// Rule id -> what the rule read of the classification and what it did then. A rule that
+    /// reads the same requirement values at another classification (public and internal, or
+    /// confidential and restricted, often ask a rule the same question) does the same there:
+    /// its run is reused. (A Mutex, not a RefCell: a Prepared may be shared between threads.)
+    memo: Mutex<HashMap<String, Vec<Memo>>>,
+}
+
+/// One run of a rule on an offering: the values it read that may differ between
+/// classifications, and its record.
+struct Memo {
+    seen: Vec<(Depends, Option<Value>)>,
+    record: RunRecord,
+}
+
+/// The value of what a rule read, at the classification with these requirements.
+fn value_at(d: &Depends, requirements: &Requirements, decisive: &[&str]) -> Option<Value> {
+    match d {
+        Depends::Requirement(key) => requirements.get(key).cloned(),
+        Depends::Decisive(fact) => Some(Value::Bool(decisive.contains(&fact.as_str()))),
+    }
+}
+
+impl Prepared<'_> {
+    /// The record of an earlier run of `rule` that read the same values as these requirements
+    /// hold.
+    fn recall(&self, rule: &Rule, requirements: &Requirements, decisive: &[&str]) -> Option<RunRecord> {
+        if rule.reads_classification {
+            return None;
+        }
+        let memo = self.memo.lock().ok()?;
+        memo.get(&rule.id)?
+            .iter()
+            .find(|m| {
+                m.seen
+                    .iter()
+                    .all(|(d, v)| value_at(d, requirements, decisive) == *v)
+            })
+            .map(|m| m.record.clone())
+    }
+
+    fn remember(&self, rule: &Rule, record: &RunRecord, requirements: &Requirements, decisive: &[&str]) {
+        if rule.reads_classification {
+            return;
+        }
+        let seen = record
+            .depends
+            .iter()
+            .map(|d| (d.clone(), value_at(d, requirements, decisive)))
+            .collect();
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.entry(rule.id.clone()).or_default().push(Memo {
+                seen,
+                record: record.clone(),
+            });
+        }
+    }
 }
 
 impl<'a> Prepared<'a> {
@@ -106,6 +163,7 @@ impl<'a> Prepared<'a> {
             offering,
             resolved,
             table,
+            memo: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -319,10 +377,20 @@ impl CellRun<'_> {
             );
         }
         let ctx = self.ctx;
-        match ctx
-            .rules
-            .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today)
-        {
+        let run = match self.prepared.recall(rule, self.requirements, &self.decisive) {
+            Some(record) => Ok(record),
+            None => {
+                let run = ctx
+                    .rules
+                    .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today);
+                if let Ok(record) = &run {
+                    self.prepared
+                        .remember(rule, record, self.requirements, &self.decisive);
+                }
+                run
+            }
+        };
+        match run {
             Ok(record) => {
                 let findings = record
                     .findings
