@@ -14,7 +14,12 @@ fn jsonl(dir: &Path, extra: &[&str], threads: &str) -> String {
         .args(extra)
         .output()
         .expect("runs");
-    assert_eq!(out.status.code(), Some(0), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     String::from_utf8(out.stdout).expect("utf-8")
 }
 
@@ -137,7 +142,11 @@ fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
     }
     assert!(!by_name.is_empty());
     for (class, level) in &by_name {
-        let expected = if class == "restricted" { "block" } else { "pass" };
+        let expected = if class == "restricted" {
+            "block"
+        } else {
+            "pass"
+        };
         assert_eq!(level, expected, "{class}");
     }
     for (class, message) in &reads_dpa {

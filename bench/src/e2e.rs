@@ -47,7 +47,10 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
     let code = if libc::WIFEXITED(status) {
         libc::WEXITSTATUS(status)
     } else {
-        return Err(format!("diligence {} was killed (status {status})", args.join(" ")));
+        return Err(format!(
+            "diligence {} was killed (status {status})",
+            args.join(" ")
+        ));
     };
     Ok(Measured {
         wall,
@@ -63,7 +66,15 @@ pub fn evaluate_and_check(root: &Path, out: &Path) -> Result<(Measured, Measured
     let root = root.to_str().ok_or("the workspace path is not UTF-8")?;
     let file = out.to_str().ok_or("the output path is not UTF-8")?;
     let evaluate = run(&[
-        "-C", root, "evaluate", "--format", "jsonl", "-o", file, "--today", "2026-11-24",
+        "-C",
+        root,
+        "evaluate",
+        "--format",
+        "jsonl",
+        "-o",
+        file,
+        "--today",
+        "2026-11-24",
     ])?;
     // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
     if evaluate.code == 2 {

@@ -559,8 +559,13 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if let Some(d) = problems.iter().find(|d| d.is_error()) {
         return Err(d.message.clone());
     }
-    let (d_shared, levels_shared) =
-        diligence_run(&shared_rules, &req_scripts, &pool_1, "diligence (shared rules)", 1)?;
+    let (d_shared, levels_shared) = diligence_run(
+        &shared_rules,
+        &req_scripts,
+        &pool_1,
+        "diligence (shared rules)",
+        1,
+    )?;
 
     let freshness: Freshness = freshness(policy, today);
     let requirements: Vec<_> = classes

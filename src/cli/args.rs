@@ -105,7 +105,9 @@ impl std::str::FromStr for Partition {
 
     fn from_str(text: &str) -> Result<Partition, String> {
         let usage = || {
-            format!("`{text}` is not K/N with 1 <= K <= N, e.g. --partition 1/4 (the first of four)")
+            format!(
+                "`{text}` is not K/N with 1 <= K <= N, e.g. --partition 1/4 (the first of four)"
+            )
         };
         let (k, n) = text.split_once('/').ok_or_else(usage)?;
         let (k, n) = (

@@ -162,7 +162,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         let style = style(&args, to_terminal, &ws);
         render(&args, &eval, &style, destination)?;
         let failing = threshold.map_or_else(Vec::new, |t| {
-            eval.results.iter().filter_map(|r| failing_line(r, t)).collect()
+            eval.results
+                .iter()
+                .filter_map(|r| failing_line(r, t))
+                .collect()
         });
         (rule_errors, failing)
     };
@@ -302,7 +305,11 @@ fn failing_line(r: &OfferingResult, t: Verdict) -> Option<String> {
 
 /// The exit code, once the report is written: 2 when a rule failed (its cells show `error`),
 /// else 1 when a cell is at or above `--fail-on` (each one said on stderr), else 0.
-fn finish(rule_errors: Vec<Diagnostic>, threshold: Option<Verdict>, failing: Vec<String>) -> Outcome {
+fn finish(
+    rule_errors: Vec<Diagnostic>,
+    threshold: Option<Verdict>,
+    failing: Vec<String>,
+) -> Outcome {
     if !rule_errors.is_empty() {
         return Err(Failure(rule_errors));
     }

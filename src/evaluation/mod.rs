@@ -117,7 +117,12 @@ fn value_at(d: &Depends, requirements: &Requirements, decisive: &[&str]) -> Opti
 impl Prepared<'_> {
     /// The record of an earlier run of `rule` that read the same values as these requirements
     /// hold.
-    fn recall(&self, rule: &Rule, requirements: &Requirements, decisive: &[&str]) -> Option<RunRecord> {
+    fn recall(
+        &self,
+        rule: &Rule,
+        requirements: &Requirements,
+        decisive: &[&str],
+    ) -> Option<RunRecord> {
         if rule.reads_classification {
             return None;
         }
@@ -132,7 +137,13 @@ impl Prepared<'_> {
             .map(|m| m.record.clone())
     }
 
-    fn remember(&self, rule: &Rule, record: &RunRecord, requirements: &Requirements, decisive: &[&str]) {
+    fn remember(
+        &self,
+        rule: &Rule,
+        record: &RunRecord,
+        requirements: &Requirements,
+        decisive: &[&str],
+    ) {
         if rule.reads_classification {
             return;
         }
@@ -377,12 +388,15 @@ impl CellRun<'_> {
             );
         }
         let ctx = self.ctx;
-        let run = match self.prepared.recall(rule, self.requirements, &self.decisive) {
+        let run = match self
+            .prepared
+            .recall(rule, self.requirements, &self.decisive)
+        {
             Some(record) => Ok(record),
             None => {
-                let run = ctx
-                    .rules
-                    .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today);
+                let run =
+                    ctx.rules
+                        .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today);
                 if let Ok(record) = &run {
                     self.prepared
                         .remember(rule, record, self.requirements, &self.decisive);
