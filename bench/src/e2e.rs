@@ -89,7 +89,7 @@ pub fn evaluate_and_check(root: &Path, out: &Path) -> Result<(Measured, Measured
 
 /// The key suffix for N vendors: `10k` for 10,000, else the number.
 pub fn label(vendors: usize) -> String {
-    if vendors % 1000 == 0 {
+    if vendors.is_multiple_of(1000) {
         format!("{}k", vendors / 1000)
     } else {
         vendors.to_string()
