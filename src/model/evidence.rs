@@ -293,7 +293,7 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
         Some(format!("`{v}` rests on {}", wanted.join(" or ")))
     };
     match (spec.ty, value) {
-        (ValueType::Count, Value::Number(n)) => {
+        (ValueType::Count | ValueType::CountOr(_), Value::Number(n)) => {
             let n = n.as_u64()?;
             let stated = quotes::numbers(quote);
             if stated.contains(&n) || (n == 0 && quotes::has_negation(&words)) {
@@ -309,7 +309,7 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
                 "the number {n} is not in the quote (as digits or words); {mentions}"
             ))
         }
-        (ValueType::Enum(_), Value::String(v)) => cue_missing(v),
+        (ValueType::Enum(_) | ValueType::CountOr(_), Value::String(v)) => cue_missing(v),
         (ValueType::EnumList(_), Value::Array(items)) => {
             let missing: Vec<String> = items
                 .iter()

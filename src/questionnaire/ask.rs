@@ -328,7 +328,7 @@ fn candidates(fact: &str, requirements: &[(&String, Requirements)]) -> Vec<Candi
                 push(json!([v]), format!("the answer \"{v}\""));
             }
         }
-        ValueType::Count => {
+        ValueType::Count | ValueType::CountOr(_) => {
             let unit = unit(fact);
             for (name, v) in &required {
                 let Some(n) = v.as_u64() else { continue };
