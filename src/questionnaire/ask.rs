@@ -279,6 +279,7 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         searched_at: offering.at,
         verification: Verification::Verified,
         draft: false,
+        exceptions: Vec::new(),
     };
     changed
         .facts
