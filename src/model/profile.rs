@@ -152,6 +152,8 @@ pub struct Claim {
     pub draft: bool,
     /// Quoted carve-outs from the promise (`exceptions:`).
     pub exceptions: Vec<Exception>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    pub allowed_if: Option<String>,
 }
 
 impl Claim {
@@ -528,7 +530,7 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 8] = [
+const CLAIM_FIELDS: [&str; 9] = [
     "value",
     "source",
     "section",
@@ -537,6 +539,7 @@ const CLAIM_FIELDS: [&str; 8] = [
     "note",
     "draft",
     "exceptions",
+    "allowed_if",
 ];
 
 fn is_claim_list(node: &Node) -> bool {
@@ -593,6 +596,7 @@ fn build_claims(
                 verification: Verification::Bare,
                 draft: false,
                 exceptions: Vec::new(),
+                allowed_if: None,
             }],
             Err(d) => {
                 problems.push(d);
@@ -605,7 +609,7 @@ fn build_claims(
     };
     let mut claims = Vec::new();
     for item in items {
-        match build_claim(&what, item, &check, ctx) {
+        match build_claim(name, &what, item, &check, ctx) {
             Ok(c) => claims.push(c),
             Err(d) => problems.push(d),
         }
@@ -627,6 +631,7 @@ fn text_field(field: &str, node: &Spanned<Node>, what: &str) -> Result<String, D
 }
 
 fn build_claim(
+    fact: &str,
     what: &str,
     item: &Spanned<Node>,
     check: &dyn Fn(&Spanned<Node>) -> Result<Value, Diagnostic>,
@@ -682,7 +687,25 @@ fn build_claim(
             .map(|n| exceptions(n, what))
             .transpose()?
             .unwrap_or_default(),
+        allowed_if: claim_allowed_if(fact, what, item)?,
     })
+}
+
+/// The fact whose claims may say under what condition the data is allowed.
+const ALLOWED_IF_FACT: &str = "prohibited_data";
+
+fn claim_allowed_if(fact: &str, what: &str, item: &Spanned<Node>) -> Result<Option<String>, Diagnostic> {
+    let Some(node) = item.value.get("allowed_if") else {
+        return Ok(None);
+    };
+    if fact != ALLOWED_IF_FACT {
+        return Err(Diagnostic::error(format!(
+            "{what}: `allowed_if:` only goes with `{ALLOWED_IF_FACT}`"
+        ))
+        .at(span_pos(node))
+        .hint("to record a carve-out from a promise, use `exceptions:` with a quote"));
+    }
+    text_field("allowed_if", node, what).map(Some)
 }
 
 fn check_claim_fields(what: &str, item: &Spanned<Node>) -> Result<(), Diagnostic> {

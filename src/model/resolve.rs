@@ -217,6 +217,7 @@ mod tests {
             verification,
             draft: false,
             exceptions: Vec::new(),
+            allowed_if: None,
         }
     }
 

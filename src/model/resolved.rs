@@ -33,6 +33,9 @@ pub struct Evidence {
     /// Quoted carve-outs from what this claim promises.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_if: Option<String>,
 }
 
 impl Evidence {
@@ -133,6 +136,7 @@ fn evidence_of(profile: &Profile, fact: &Fact, resolved: &Resolved) -> Vec<Arc<E
                 note: claim.note.clone(),
                 searched: claim.searched.clone(),
                 exceptions: claim.exceptions.clone(),
+                allowed_if: claim.allowed_if.clone(),
             })
         })
         .collect()

@@ -364,3 +364,21 @@ pub(super) const BREACH_SUPPORT: &[ValueCue] = &[ValueCue::words(
         "as soon as",
     ],
 )];
+
+pub(super) const PROHIBITED_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "personal_data",
+        &["personal data", "personal information", "personally identifiable"],
+    ),
+    ValueCue::words("confidential", &["confidential", "sensitive"]),
+    ValueCue::words("phi", &["protected health information", "phi", "health"]),
+    ValueCue::words(
+        "special_category",
+        &["special category", "special categories", "sensitive"],
+    ),
+    ValueCue::words("children", &["children", "child", "minors", "under 13"]),
+    ValueCue::words(
+        "payment_card",
+        &["payment card", "cardholder", "credit card", "pci"],
+    ),
+];
