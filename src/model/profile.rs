@@ -694,7 +694,11 @@ fn build_claim(
 /// The fact whose claims may say under what condition the data is allowed.
 const ALLOWED_IF_FACT: &str = "prohibited_data";
 
-fn claim_allowed_if(fact: &str, what: &str, item: &Spanned<Node>) -> Result<Option<String>, Diagnostic> {
+fn claim_allowed_if(
+    fact: &str,
+    what: &str,
+    item: &Spanned<Node>,
+) -> Result<Option<String>, Diagnostic> {
     let Some(node) = item.value.get("allowed_if") else {
         return Ok(None);
     };
@@ -829,9 +833,11 @@ fn exceptions(node: &Spanned<Node>, what: &str) -> Result<Vec<Exception>, Diagno
                     key.value
                 ))
                 .at(span_pos(key))
-                .hint(did_you_mean(&key.value, EXCEPTION_FIELDS).unwrap_or_else(|| {
-                    format!("allowed fields: {}", EXCEPTION_FIELDS.join(", "))
-                })));
+                .hint(
+                    did_you_mean(&key.value, EXCEPTION_FIELDS).unwrap_or_else(|| {
+                        format!("allowed fields: {}", EXCEPTION_FIELDS.join(", "))
+                    }),
+                ));
             }
         }
         let Some(quote_node) = item.value.get("quote") else {

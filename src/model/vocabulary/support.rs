@@ -338,7 +338,10 @@ pub(super) const INDEMNITY_SUPPORT: &[ValueCue] = &[
 ];
 
 pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
-    ValueCue::words("reasonable", &["reasonable", "reasonably", "advance notice"]),
+    ValueCue::words(
+        "reasonable",
+        &["reasonable", "reasonably", "advance notice"],
+    ),
     // Changes only by an amendment both parties sign.
     ValueCue::words(
         "mutual_only",
@@ -368,7 +371,11 @@ pub(super) const BREACH_SUPPORT: &[ValueCue] = &[ValueCue::words(
 pub(super) const PROHIBITED_SUPPORT: &[ValueCue] = &[
     ValueCue::words(
         "personal_data",
-        &["personal data", "personal information", "personally identifiable"],
+        &[
+            "personal data",
+            "personal information",
+            "personally identifiable",
+        ],
     ),
     ValueCue::words("confidential", &["confidential", "sensitive"]),
     ValueCue::words("phi", &["protected health information", "phi", "health"]),
