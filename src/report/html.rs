@@ -14,7 +14,8 @@
 //! network loads as a second line of defence.
 
 use super::{
-    Merged, OfferingRow, Style, applies_to, cell_text, linkable, merged, offerings, scope_line, tags,
+    Merged, OfferingRow, Style, applies_to, cell_text, linkable, merged, offerings, scope_line,
+    tags,
 };
 use crate::model::resolved::Evidence;
 use crate::outcome::Level;

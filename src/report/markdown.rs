@@ -8,8 +8,8 @@
 //! (`[`, `]`) or inject HTML (`<`, `>`, `&` become entities).
 
 use super::{
-    OfferingRow, Style, applies_to, cell_text, deciding, document, drivers, linkable, merged, offerings,
-    scope_line, tags, waiver_text,
+    OfferingRow, Style, applies_to, cell_text, deciding, document, drivers, linkable, merged,
+    offerings, scope_line, tags, waiver_text,
 };
 use crate::model::resolved::Evidence;
 use crate::outcome::{Evaluation, Finding, Verdict};
@@ -220,7 +220,11 @@ fn offering_section(out: &mut String, eval: &Evaluation, row: &OfferingRow, styl
         return;
     }
     for m in findings {
-        finding(out, m.finding, &applies_to(&m.classes, &eval.classifications));
+        finding(
+            out,
+            m.finding,
+            &applies_to(&m.classes, &eval.classifications),
+        );
     }
 }
 

@@ -162,11 +162,7 @@ fn rule_descriptors(eval: &Evaluation) -> Vec<ReportingDescriptor> {
 }
 
 /// A finding at its claim's line, with the cell in its properties; a waiver is a suppression.
-fn finding_result(
-    r: &OfferingResult,
-    f: &Finding,
-    index: &BTreeMap<&str, usize>,
-) -> SarifResult {
+fn finding_result(r: &OfferingResult, f: &Finding, index: &BTreeMap<&str, usize>) -> SarifResult {
     let location = place(f).map(location).unwrap_or_default();
     let mut properties = BTreeMap::new();
     for (k, v) in [

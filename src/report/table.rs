@@ -4,7 +4,8 @@
 //! Colour only when asked ([`Style::color`]); the width is the terminal's, or 120 when piped.
 
 use super::{
-    Merged, OfferingRow, Style, applies_to, drivers, merged, offerings, scope_line, tags, waiver_text,
+    Merged, OfferingRow, Style, applies_to, drivers, merged, offerings, scope_line, tags,
+    waiver_text,
 };
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, Verdict};

@@ -16,9 +16,7 @@
 //! Every text is written as a string cell, never as a formula: a vendor named `=HYPERLINK(...)`
 //! stays text. Only http(s) urls become hyperlinks.
 
-use super::{
-    OfferingRow, applies_to, cell_text, drivers, linkable, offerings, scope_line, tags,
-};
+use super::{OfferingRow, applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use rust_xlsxwriter::{
