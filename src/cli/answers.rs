@@ -7,7 +7,7 @@ use super::{Failure, Global, Outcome, output, write_human};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::profile::{Profile, Verification};
 use crate::model::vocabulary::parse_date;
-use crate::questionnaire::answers;
+use crate::questionnaire::{answers, plan};
 use crate::workspace::Workspace;
 use clap::Args;
 use std::path::{Path, PathBuf};
@@ -49,8 +49,8 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let profile_path = ws.root.join(&profile.file);
     let text = std::fs::read_to_string(&profile_path)
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
-    let snapshot = answers::snapshot_text(profile, &answers, received, &file_name, &sha);
-    let plan = answers::plan(&text, profile, &answers, received, &file_name, snapshot)?;
+    let snapshot = plan::snapshot_text(profile, &answers, received, &file_name, &sha);
+    let plan = plan::plan(&text, profile, &answers, received, &file_name, snapshot)?;
     let snapshot_file = ws
         .root
         .join("vendors")
@@ -121,7 +121,7 @@ fn find_profile<'w>(ws: &'w Workspace, args: &AnswersArgs) -> Result<&'w Profile
 fn write_import(
     ws: &Workspace,
     profile: &Profile,
-    plan: &answers::Plan,
+    plan: &plan::Plan,
     snapshot_file: &Path,
     old_snapshot: Option<&str>,
 ) -> Result<(), Failure> {
@@ -160,7 +160,7 @@ fn write_import(
 
 /// The errors of the edited profile: load errors, and any imported answer that does not
 /// verify against the snapshot just written.
-fn unverified_answers(ws: &Workspace, profile: &Profile, plan: &answers::Plan) -> Vec<Diagnostic> {
+fn unverified_answers(ws: &Workspace, profile: &Profile, plan: &plan::Plan) -> Vec<Diagnostic> {
     let (loaded, problems) =
         crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
     let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
