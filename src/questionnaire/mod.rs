@@ -1,7 +1,7 @@
 //! The vendor questionnaire round trip: `diligence questions` turns what holds the review into one
 //! deduplicated list of questions per vendor ([`ask`]), rendered for the vendor as XLSX, CSV,
 //! Markdown or JSON; `diligence answers` reads the filled file back ([`answers`]) and adds the
-//! answers to the profile as `questionnaire` claims ([`edit`]).
+//! answers to the profile as `questionnaire` claims ([`plan`]).
 //!
 //! Why a question is asked is computed, not guessed: [`ask`] re-evaluates each held cell with the
 //! candidate answers through the same evaluation function as `evaluate`, and keeps a question only
@@ -10,8 +10,8 @@
 pub mod answers;
 pub mod ask;
 pub mod csv;
-pub mod edit;
 pub mod markdown;
+pub mod plan;
 pub mod xlsx;
 
 use crate::model::vocabulary::{ValueType, fact_spec};
@@ -86,6 +86,12 @@ impl AnswerForm {
             ValueType::Count => AnswerForm {
                 kind: "number",
                 allowed: Vec::new(),
+                unit: Some(unit(fact)),
+            },
+            // A number, or a word for terms that give none ("without undue delay").
+            ValueType::CountOr(words) => AnswerForm {
+                kind: "number",
+                allowed: allowed(words),
                 unit: Some(unit(fact)),
             },
             ValueType::Certifications => AnswerForm {
@@ -171,6 +177,11 @@ fn meaning(value: &str) -> &'static str {
         "yes" => "yes",
         "limited" => "limited (capped or with exclusions)",
         "no" => "no",
+        "indefinite" => "no end (as long as needed, or while the account exists)",
+        "until_deleted" => "until the customer deletes it",
+        "without_undue_delay" => "without undue delay, no number of hours",
+        "reasonable" => "reasonable notice, no number of days",
+        "mutual_only" => "changes only by an amendment both parties sign",
         _ => "",
     }
 }
