@@ -576,6 +576,15 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         1,
     )?;
 
+    // End to end: the command itself on a workspace of `--e2e` vendors (the one above when
+    // the counts match), one run each: it is seconds, not milliseconds. Before the mirrors, whose
+    // failure would stop the run.
+    let end_to_end = if args.e2e == 0 {
+        None
+    } else {
+        Some(end_to_end(args, &root)?)
+    };
+
     let freshness: Freshness = freshness(policy, today);
     let requirements: Vec<_> = classes
         .iter()
@@ -766,14 +775,6 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let checked = n_off * n_cls * shared.len();
 
-    // 8. End to end: the command itself on a workspace of `--e2e` vendors (the one above when
-    // the counts match), one run each: it is seconds, not milliseconds.
-    let end_to_end = if args.e2e == 0 {
-        None
-    } else {
-        Some(end_to_end(args, &root)?)
-    };
-
     // 9. Report.
     let timings = [
         &d_all,
@@ -936,5 +937,11 @@ fn end_to_end(
         .map_err(|e| e.to_string())?
         .into_temp_path();
     let (evaluate, check, bytes) = e2e::evaluate_and_check(&ws_root, &out, args.e2e_check)?;
+    eprintln!(
+        "end to end, {n} vendors: evaluate --format jsonl {:.2} s, peak {:.1} MB ({:.1} MB written)",
+        evaluate.wall.as_secs_f64(),
+        evaluate.peak_rss_mb,
+        bytes as f64 / 1e6
+    );
     Ok((n, evaluate, check, bytes))
 }
