@@ -42,7 +42,11 @@ pub const SUBPROCESSORS: &[&str] = &["published", "on_request", "none"];
 pub const TRANSFER: &[&str] = &["scc", "adequacy", "dpf", "bcr", "none"];
 pub const OWNERSHIP: &[&str] = &["customer", "vendor", "shared"];
 pub const INDEMNITY: &[&str] = &["yes", "limited", "no"];
-pub const TIERS: &[&str] = &["consumer", "api", "enterprise"];
+/// `unknown`: the documents do not say which tier the offering is (a rule asks instead of
+/// guessing from the offering's name).
+pub const TIERS: &[&str] = &["consumer", "api", "enterprise", "unknown"];
+/// Account linkage and terms that rest on consumer terms: stated or denied by a document.
+pub const YES_NO: &[&str] = &["yes", "no"];
 
 pub struct FactSpec {
     pub name: &'static str,
@@ -160,6 +164,18 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::Count,
         description: "Hours within which the vendor notifies a personal data breach.",
         question: "Within how many hours do you notify us of a personal data breach?",
+    },
+    FactSpec {
+        name: "consumer_account_linked",
+        ty: ValueType::Enum(YES_NO),
+        description: "Whether the offering is used through the same account (and account terms) as the vendor's consumer service.",
+        question: "Is this offering used through the same account as your consumer service, and which terms govern that account?",
+    },
+    FactSpec {
+        name: "rests_on_consumer_terms",
+        ty: ValueType::Enum(YES_NO),
+        description: "Whether the business terms of the offering incorporate or fall back on the vendor's consumer terms.",
+        question: "Do your consumer terms apply to our use of this offering, in whole or in part?",
     },
 ];
 
@@ -488,6 +504,36 @@ const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[];
 
 const BREACH_SUPPORT: &[ValueCue] = &[];
 
+const ACCOUNT_WORDS: &[&str] = &[
+    "account",
+    "accounts",
+    "same account",
+    "log in",
+    "login",
+    "sign in",
+    "credentials",
+];
+
+const CONSUMER_ACCOUNT_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", ACCOUNT_WORDS),
+    ValueCue::negation("no"),
+];
+
+const CONSUMER_TERMS_WORDS: &[&str] = &[
+    "consumer",
+    "consumers",
+    "terms of use",
+    "terms of service",
+    "individuals",
+    "personal use",
+];
+
+const CONSUMER_TERMS_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", CONSUMER_TERMS_WORDS),
+    // "not for consumer use", "does not apply to ... consumers".
+    ValueCue::negation("no"),
+];
+
 /// The requirements under which a fact decides something (derived from each requirement's
 /// `governs`).
 pub fn governing_requirements(fact: &str) -> impl Iterator<Item = &'static str> + '_ {
@@ -671,7 +717,7 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "no_consumer_tier",
         ty: ValueType::Bool,
         merge: Merge::Any,
-        governs: &[],
+        governs: &["consumer_account_linked", "rests_on_consumer_terms"],
         description: "Consumer-tier offerings are not acceptable.",
     },
     RequirementSpec {
@@ -1496,6 +1542,45 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             "breach any",
         ],
         unit: Some(&["hours", "hour"]),
+    },
+    ClauseCues {
+        fact: "consumer_account_linked",
+        support: CONSUMER_ACCOUNT_SUPPORT,
+        topic: &[
+            &["account", "log in", "login", "sign in", "credentials"],
+            &["consumer", "personal", "individual", "app"],
+        ],
+        values: &[
+            ("yes", &["same account", "existing account", "your account"]),
+            ("no", &["separate account", "not linked", "distinct account"]),
+        ],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "rests_on_consumer_terms",
+        support: CONSUMER_TERMS_SUPPORT,
+        topic: &[&["consumer", "individuals", "personal use"]],
+        values: &[
+            (
+                "no",
+                &["not for consumer", "does not apply", "do not apply", "not apply"],
+            ),
+            (
+                "yes",
+                &[
+                    "incorporate",
+                    "incorporated",
+                    "in addition to",
+                    "also apply",
+                    "supplement",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
     },
 ];
 

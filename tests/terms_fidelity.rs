@@ -1,0 +1,111 @@
+//! What the documents say about whose terms apply: account linkage and consumer terms, each
+//! changing a verdict the way a careful reviewer would. The vendor "Acme" and its terms are
+//! fictional test text.
+
+mod common;
+
+use common::{TODAY, Ws, bundled, stdout_json};
+use serde_json::Value;
+
+const POLICY: &str = "organization: Test Org
+evidence_max_age_days: 365
+classifications:
+  public: {}
+  confidential: {require: {no_consumer_tier: true}}
+";
+
+const TERMS: &str = "# Acme API Terms\n\n**1. Scope.** These API Terms supplement the Acme Consumer Terms of Use, which also apply to your use of the API.\n\n**2. Accounts.** You access the API with the same account you use for the Acme chat app.\n";
+
+fn ws(facts: &str, tier: &str) -> Ws {
+    let ws = Ws::new();
+    ws.write("policies/default.yaml", POLICY);
+    ws.write("vendors/acme/sources/terms.md", TERMS);
+    let rule = std::fs::read_to_string(bundled().join("scripts/consumer-tier.rhai")).unwrap();
+    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
+    ws.write("scripts/consumer-tier.rhai", &rule);
+    ws.write(
+        "vendors/acme/profile.yaml",
+        &format!(
+            "vendor: acme
+name: Acme AI
+reviewed: 2026-11-01
+sources:
+  terms:
+    title: Acme API Terms
+    authority: contract
+    retrieved: 2026-10-01
+    snapshot: sources/terms.md
+offerings:
+  api:
+    name: Acme API
+    tier: {tier}
+    facts:
+{facts}"
+        ),
+    );
+    ws
+}
+
+fn confidential(ws: &Ws) -> Value {
+    let out = stdout_json(ws.cmd().args([
+        "evaluate", "acme/api", "--class", "confidential", "--format", "json", "--today", TODAY,
+    ]));
+    out["results"][0].clone()
+}
+
+const RESTS: &str = "      rests_on_consumer_terms:
+        - value: \"yes\"
+          source: terms
+          section: \"1\"
+          quote: \"These API Terms supplement the Acme Consumer Terms of Use, which also apply to your use of the API.\"
+";
+
+const LINKED: &str = "      consumer_account_linked:
+        - value: \"yes\"
+          source: terms
+          section: \"2\"
+          quote: \"You access the API with the same account you use for the Acme chat app.\"
+";
+
+#[test]
+fn an_api_label_alone_passes_but_says_it_is_only_a_label() {
+    let r = confidential(&ws("      {}\n", "api"));
+    assert_eq!(r["verdict"], "go", "{r}");
+    let msg = r["findings"][0]["message"].as_str().unwrap();
+    assert!(msg.contains("no quoted claim says"), "{msg}");
+    assert!(!msg.contains("business terms"), "{msg}");
+}
+
+#[test]
+fn business_terms_that_rest_on_consumer_terms_turn_an_api_into_no_go() {
+    let ws = ws(RESTS, "api");
+    ws.cmd().arg("check").assert().success();
+    let r = confidential(&ws);
+    assert_eq!(r["verdict"], "no-go", "{r}");
+    let f = &r["findings"][0];
+    assert_eq!(f["level"], "block");
+    assert!(f["message"].as_str().unwrap().contains("consumer terms apply"), "{f}");
+    assert_eq!(f["evidence"][0]["section"], "1", "{f}");
+}
+
+#[test]
+fn a_shared_consumer_account_makes_an_api_conditional() {
+    let ws = ws(LINKED, "api");
+    ws.cmd().arg("check").assert().success();
+    let r = confidential(&ws);
+    assert_eq!(r["verdict"], "conditional", "{r}");
+    assert!(
+        r["findings"][0]["action"].as_str().unwrap().contains("account the organization creates"),
+        "{r}"
+    );
+}
+
+#[test]
+fn an_unknown_tier_holds_and_asks_which_terms_apply() {
+    let r = confidential(&ws("      {}\n", "unknown"));
+    assert_eq!(r["verdict"], "hold", "{r}");
+    assert!(
+        r["findings"][0]["action"].as_str().unwrap().contains("consumer terms apply"),
+        "{r}"
+    );
+}
