@@ -14,6 +14,9 @@ fn value_schema(ty: ValueType) -> Value {
     match ty {
         ValueType::Enum(values) => json!({"enum": values}),
         ValueType::Count => json!({"type": "integer", "minimum": 0}),
+        ValueType::CountOr(words) => {
+            json!({"oneOf": [{"type": "integer", "minimum": 0}, {"enum": words}]})
+        }
         ValueType::Bool => json!({"type": "boolean"}),
         ValueType::EnumList(values) => {
             json!({"type": "array", "items": {"enum": values}, "uniqueItems": true})

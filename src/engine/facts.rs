@@ -30,6 +30,8 @@ pub struct FactView {
     pub contractual: bool,
     /// Decided by the vendor's own documents (not a third party, not a bare value).
     pub first_party: bool,
+    /// The carve-outs of the deciding claims, as maps (see `helpers_fidelity`).
+    pub exceptions: Dynamic,
 }
 
 impl FactView {
@@ -44,6 +46,7 @@ impl FactView {
             authority: Dynamic::UNIT,
             contractual: false,
             first_party: false,
+            exceptions: Dynamic::from_array(Vec::new()),
         }
     }
 }
@@ -157,6 +160,7 @@ impl FactTable {
                     && r.authority.is_some_and(Authority::is_contractual),
                 first_party: r.value.is_some()
                     && r.authority.is_some_and(Authority::is_first_party),
+                exceptions: super::helpers_fidelity::exceptions_of(fact),
             };
             views.insert(name.clone(), view);
         }

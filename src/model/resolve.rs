@@ -216,6 +216,7 @@ mod tests {
             searched_at: Pos::default(),
             verification,
             draft: false,
+            exceptions: Vec::new(),
         }
     }
 
