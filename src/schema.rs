@@ -49,6 +49,13 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
     let mut silent_required: Vec<&str> =
         required.iter().copied().filter(|r| *r != "quote").collect();
     silent_required.push("searched");
+    // Whom a claim applies to: checked against the policy's `audience:` when both are loaded.
+    let applies_to = json!({
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "pattern": ID},
+        "description": "whom the claim applies to: business or consumer and/or regions the policy's `audience:` lists (e.g. [consumer, eu]); only claims that apply to the organization decide"
+    });
     let stated = json!({
         "type": "object",
         "additionalProperties": false,
@@ -59,7 +66,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
             "section": {"type": ["string", "number"]},
             "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
             "note": {"type": "string"},
-            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
+            "applies_to": applies_to.clone()
         }
     });
     // Verified silence: the source was read and says nothing of the fact.
@@ -79,7 +87,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
                 "description": "the words looked for and not found; check verifies that none occurs in the snapshot"
             },
             "note": {"type": "string"},
-            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
+            "applies_to": applies_to
         }
     });
     json!({
@@ -188,6 +197,17 @@ pub fn policy() -> Value {
         "required": ["organization", "classifications"],
         "properties": {
             "organization": {"type": "string"},
+            "audience": {
+                "type": "object",
+                "description": "who the organization is, for claims with `applies_to:`",
+                "additionalProperties": false,
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"enum": ["business", "consumer"]},
+                    "regions": {"type": "array", "items": {"type": "string", "pattern": ID}, "description": "regions the organization is in"},
+                    "other_regions": {"type": "array", "items": {"type": "string", "pattern": ID}, "description": "other regions claims may name"}
+                }
+            },
             "description": {"type": "string"},
             "evidence_max_age_days": {"type": "integer", "minimum": 1},
             "review_interval_days": {"type": "integer", "minimum": 1},

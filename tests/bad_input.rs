@@ -183,6 +183,55 @@ const CASES: &[Case] = &[
             "did you mean `stale-evidence`?",
         ],
     },
+    Case {
+        name: "audience the policy does not define",
+        edits: &[
+            (
+                PROFILE,
+                "          section: \"2.2\"\n",
+                "          section: \"2.2\"\n          applies_to: [business, eea]\n",
+            ),
+            (
+                POLICY,
+                "organization: Test Org\n",
+                "organization: Test Org\naudience: {kind: business, regions: [eu]}\n",
+            ),
+        ],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:24:34: error: fact `retention_days`: audience `eea` is not defined by policies/default.yaml",
+            "add `eea` to `audience: other_regions:` in policies/default.yaml",
+        ],
+    },
+    Case {
+        name: "audience with no audience in the policy",
+        edits: &[(
+            PROFILE,
+            "          section: \"2.2\"\n",
+            "          section: \"2.2\"\n          applies_to: [consumer]\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:24:24: error: fact `retention_days`: the claim applies to `consumer`, but policies/default.yaml does not say who the organization is",
+            "audience: {kind: business",
+        ],
+    },
+    Case {
+        name: "unknown audience kind in the policy",
+        edits: &[(
+            POLICY,
+            "organization: Test Org\n",
+            "organization: Test Org\naudience: {kind: busines}\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "policies/default.yaml:2:18: error: audience: kind `busines` is not one of: business, consumer",
+            "did you mean `business`?",
+        ],
+    },
 ];
 
 #[test]

@@ -48,7 +48,14 @@ offerings:
 
 fn confidential(ws: &Ws) -> Value {
     let out = stdout_json(ws.cmd().args([
-        "evaluate", "acme/api", "--class", "confidential", "--format", "json", "--today", TODAY,
+        "evaluate",
+        "acme/api",
+        "--class",
+        "confidential",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
     ]));
     out["results"][0].clone()
 }
@@ -84,7 +91,13 @@ fn business_terms_that_rest_on_consumer_terms_turn_an_api_into_no_go() {
     assert_eq!(r["verdict"], "no-go", "{r}");
     let f = &r["findings"][0];
     assert_eq!(f["level"], "block");
-    assert!(f["message"].as_str().unwrap().contains("consumer terms apply"), "{f}");
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("consumer terms apply"),
+        "{f}"
+    );
     assert_eq!(f["evidence"][0]["section"], "1", "{f}");
 }
 
@@ -95,7 +108,10 @@ fn a_shared_consumer_account_makes_an_api_conditional() {
     let r = confidential(&ws);
     assert_eq!(r["verdict"], "conditional", "{r}");
     assert!(
-        r["findings"][0]["action"].as_str().unwrap().contains("account the organization creates"),
+        r["findings"][0]["action"]
+            .as_str()
+            .unwrap()
+            .contains("account the organization creates"),
         "{r}"
     );
 }
@@ -105,7 +121,108 @@ fn an_unknown_tier_holds_and_asks_which_terms_apply() {
     let r = confidential(&ws("      {}\n", "unknown"));
     assert_eq!(r["verdict"], "hold", "{r}");
     assert!(
-        r["findings"][0]["action"].as_str().unwrap().contains("consumer terms apply"),
+        r["findings"][0]["action"]
+            .as_str()
+            .unwrap()
+            .contains("consumer terms apply"),
         "{r}"
     );
+}
+
+// Part of the audience: the same document gives EU consumers 30 days' notice and business
+// customers none. Which claim decides depends on who the organization is.
+
+const NOTICE_TERMS: &str = "# Acme Terms\n\n**9. Changes.** We will give consumers in the EU thirty (30) days' notice of changes to these Terms. Changes to these Terms take effect for business customers when posted, without notice.\n";
+
+const NOTICE_PROFILE: &str = "vendor: acme
+name: Acme AI
+reviewed: 2026-11-01
+sources:
+  terms:
+    title: Acme Terms
+    authority: contract
+    retrieved: 2026-10-01
+    snapshot: sources/terms.md
+offerings:
+  api:
+    name: Acme API
+    tier: api
+    facts:
+      terms_change_notice_days:
+        - value: 30
+          source: terms
+          section: \"9\"
+          quote: \"We will give consumers in the EU thirty (30) days' notice of changes to these Terms.\"
+          applies_to: [consumer, eu]
+        - value: 0
+          source: terms
+          section: \"9\"
+          quote: \"Changes to these Terms take effect for business customers when posted, without notice.\"
+          applies_to: [business]
+";
+
+fn notice_ws(audience: &str) -> Ws {
+    let ws = Ws::new();
+    ws.write(
+        "policies/default.yaml",
+        &format!(
+            "organization: Test Org
+{audience}classifications:
+  confidential: {{require: {{min_terms_change_notice_days: 30}}}}
+"
+        ),
+    );
+    ws.write("vendors/acme/sources/terms.md", NOTICE_TERMS);
+    ws.write("vendors/acme/profile.yaml", NOTICE_PROFILE);
+    let rule = std::fs::read_to_string(bundled().join("scripts/terms-change-notice.rhai")).unwrap();
+    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
+    ws.write("scripts/terms-change-notice.rhai", &rule);
+    ws
+}
+
+#[test]
+fn a_business_gets_the_notice_its_terms_give_business_customers() {
+    let ws = notice_ws("audience: {kind: business, regions: [eu]}\n");
+    ws.cmd().arg("check").assert().success();
+    let r = confidential(&ws);
+    assert_eq!(r["verdict"], "conditional", "{r}");
+    let f = &r["findings"][0];
+    assert!(
+        f["message"]
+            .as_str()
+            .unwrap()
+            .contains("after 0 days' notice"),
+        "{f}"
+    );
+    let roles: Vec<&str> = f["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["not_applicable", "decides"], "{f}");
+}
+
+#[test]
+fn an_eu_consumer_gets_the_thirty_days() {
+    let r = confidential(&notice_ws("audience: {kind: consumer, regions: [eu]}\n"));
+    assert_eq!(r["verdict"], "go", "{r}");
+}
+
+#[test]
+fn a_claim_for_an_audience_the_policy_does_not_define_stops_every_command() {
+    let ws = notice_ws("audience: {kind: business, regions: [uk]}\n");
+    let out = ws
+        .cmd()
+        .args(["evaluate", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains("vendors/acme/profile.yaml:20:34: error: fact `terms_change_notice_days`: audience `eu` is not defined by policies/default.yaml"),
+        "{err}"
+    );
+    assert!(err.contains("other_regions"), "{err}");
 }

@@ -152,6 +152,9 @@ pub struct Claim {
     pub draft: bool,
     /// Quoted carve-outs from the promise (`exceptions:`).
     pub exceptions: Vec<Exception>,
+    /// Whom the claim applies to (`applies_to: [business, eu]`), each with where it is
+    /// written; empty: everyone. Checked against the policy's `audience:` when both are loaded.
+    pub applies_to: Vec<(String, Pos)>,
 }
 
 impl Claim {
@@ -528,7 +531,7 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 8] = [
+const CLAIM_FIELDS: [&str; 9] = [
     "value",
     "source",
     "section",
@@ -537,6 +540,7 @@ const CLAIM_FIELDS: [&str; 8] = [
     "note",
     "draft",
     "exceptions",
+    "applies_to",
 ];
 
 fn is_claim_list(node: &Node) -> bool {
@@ -593,6 +597,7 @@ fn build_claims(
                 verification: Verification::Bare,
                 draft: false,
                 exceptions: Vec::new(),
+                applies_to: Vec::new(),
             }],
             Err(d) => {
                 problems.push(d);
@@ -682,7 +687,39 @@ fn build_claim(
             .map(|n| exceptions(n, what))
             .transpose()?
             .unwrap_or_default(),
+        applies_to: item
+            .value
+            .get("applies_to")
+            .map(|n| applies_to(n, what))
+            .transpose()?
+            .unwrap_or_default(),
     })
+}
+
+/// `applies_to:`: a non-empty list of audience names (`business`, `consumer`, regions). Whether
+/// the policy defines them is checked once both are loaded (`Workspace::load`).
+fn applies_to(node: &Spanned<Node>, what: &str) -> Result<Vec<(String, Pos)>, Diagnostic> {
+    let wrong = |at| {
+        Diagnostic::error(format!(
+            "{what}: `applies_to:` must be a list of audiences, e.g. [business, eu] or [consumer]"
+        ))
+        .at(at)
+        .hint("name a kind of customer (business, consumer) and/or regions the policy's `audience:` lists")
+    };
+    let Node::Seq(items) = &node.value else {
+        return Err(wrong(span_pos(node)));
+    };
+    let mut out = Vec::new();
+    for item in items {
+        match &item.value {
+            Node::Str(s) if valid_id(s) => out.push((s.clone(), span_pos(item))),
+            _ => return Err(wrong(span_pos(item))),
+        }
+    }
+    if out.is_empty() {
+        return Err(wrong(span_pos(node)));
+    }
+    Ok(out)
 }
 
 fn check_claim_fields(what: &str, item: &Spanned<Node>) -> Result<(), Diagnostic> {
@@ -806,9 +843,11 @@ fn exceptions(node: &Spanned<Node>, what: &str) -> Result<Vec<Exception>, Diagno
                     key.value
                 ))
                 .at(span_pos(key))
-                .hint(did_you_mean(&key.value, EXCEPTION_FIELDS).unwrap_or_else(|| {
-                    format!("allowed fields: {}", EXCEPTION_FIELDS.join(", "))
-                })));
+                .hint(
+                    did_you_mean(&key.value, EXCEPTION_FIELDS).unwrap_or_else(|| {
+                        format!("allowed fields: {}", EXCEPTION_FIELDS.join(", "))
+                    }),
+                ));
             }
         }
         let Some(quote_node) = item.value.get("quote") else {

@@ -5,7 +5,8 @@
 //! conflicts with a value: it only decides when no counting claim states a value, and then the
 //! fact is `NotStated` (unknown to rules, but known to have been searched for).
 
-use crate::model::profile::{Authority, Fact, Profile};
+use crate::model::policy::Audience;
+use crate::model::profile::{Authority, Claim, Fact, Profile};
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
@@ -39,6 +40,8 @@ pub enum Role {
     Unverified,
     /// Verified silence (`not_stated`): records that its source says nothing, never a value.
     Silent,
+    /// Applies to other customers than the organization (`applies_to:`): shown, never deciding.
+    NotApplicable,
 }
 
 impl Role {
@@ -50,6 +53,7 @@ impl Role {
             Role::Outvoted => "outvoted",
             Role::Unverified => "unverified",
             Role::Silent => "silent",
+            Role::NotApplicable => "not_applicable",
         }
     }
 }
@@ -80,19 +84,36 @@ impl Resolved {
     }
 }
 
-/// The freshness rule: a source retrieved before `oldest_fresh` is stale.
-#[derive(Debug, Clone, Copy)]
-pub struct Freshness {
+/// What resolution takes from the policy: the freshness rule (a source retrieved before
+/// `oldest_fresh` is stale) and who the organization is (only claims that apply to it count).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Freshness<'a> {
     pub oldest_fresh: Option<Date>,
+    /// None: every claim applies (no policy, e.g. `diff`).
+    pub audience: Option<&'a Audience>,
+}
+
+impl Freshness<'_> {
+    /// Whether the claim applies to the organization (a claim without `applies_to` always
+    /// does; with one, only under a policy whose `audience:` it describes).
+    pub fn applies(&self, claim: &Claim) -> bool {
+        match self.audience {
+            None => true,
+            Some(a) => a.includes_all(claim.applies_to.iter().map(|(n, _)| n.as_str())),
+        }
+    }
 }
 
 pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
+    let applies = |c: &Claim| freshness.applies(c);
     let counting = fact
         .claims
         .iter()
-        .filter(|c| c.counts() && !c.is_not_stated());
-    let silent_role = |c: &crate::model::profile::Claim| {
-        if c.counts() {
+        .filter(|c| c.counts() && !c.is_not_stated() && applies(c));
+    let silent_role = |c: &Claim| {
+        if !applies(c) {
+            Role::NotApplicable
+        } else if c.counts() {
             Role::Silent
         } else {
             Role::Unverified
@@ -102,7 +123,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         let mut silent: Vec<_> = fact
             .claims
             .iter()
-            .filter(|c| c.counts() && c.is_not_stated())
+            .filter(|c| c.counts() && c.is_not_stated() && applies(c))
             .collect();
         silent.sort_by_key(|c| c.authority);
         let roles = fact.claims.iter().map(silent_role).collect();
@@ -139,7 +160,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         .claims
         .iter()
         .map(|c| match (c.counts(), c.authority == top, &value) {
-            _ if c.is_not_stated() => silent_role(c),
+            _ if c.is_not_stated() || !applies(c) => silent_role(c),
             (false, _, _) => Role::Unverified,
             (true, true, Some(_)) => Role::Decides,
             (true, true, None) => Role::Conflicts,
@@ -217,6 +238,7 @@ mod tests {
             verification,
             draft: false,
             exceptions: Vec::new(),
+            applies_to: Vec::new(),
         }
     }
 
@@ -243,7 +265,10 @@ mod tests {
         }
     }
 
-    const FRESH: Freshness = Freshness { oldest_fresh: None };
+    const FRESH: Freshness = Freshness {
+        oldest_fresh: None,
+        audience: None,
+    };
 
     #[test]
     fn the_contract_beats_a_third_party_analysis() {
@@ -334,6 +359,7 @@ mod tests {
     fn stale_only_when_every_deciding_source_is_old() {
         let cutoff = Freshness {
             oldest_fresh: Some("2025-11-24".parse().unwrap()),
+            audience: None,
         };
         let old = fact(vec![claim(
             "never",

@@ -199,7 +199,6 @@ pub mod support;
 pub use caiq::{CAIQ_VERSION, caiq_refs};
 pub use clauses::{ClauseCues, clause_cues};
 
-
 /// The requirements under which a fact decides something (derived from each requirement's
 /// `governs`).
 pub fn governing_requirements(fact: &str) -> impl Iterator<Item = &'static str> + '_ {
@@ -415,7 +414,9 @@ pub fn expected(ty: ValueType) -> String {
     match ty {
         ValueType::Enum(values) => format!("one of: {}", values.join(", ")),
         ValueType::Count => "a whole number (0 or more)".to_string(),
-        ValueType::CountOr(words) => format!("a whole number (0 or more) or one of: {}", words.join(", ")),
+        ValueType::CountOr(words) => {
+            format!("a whole number (0 or more) or one of: {}", words.join(", "))
+        }
         ValueType::Bool => "true or false".to_string(),
         ValueType::EnumList(values) => format!("a list of: {}", values.join(", ")),
         ValueType::TextList => "a list of names, e.g. [eu, us]".to_string(),
@@ -460,13 +461,14 @@ pub fn check_value(node: &Spanned<Node>, ty: ValueType, what: &str) -> Result<Va
         (ValueType::CountOr(words), Node::Str(s)) if words.contains(&s.as_str()) => {
             Ok(Value::String(s.clone()))
         }
-        (ValueType::CountOr(words), Node::Str(s)) => Err(wrong(&format!("the text `{s}`"))
-            .hint(did_you_mean(s, words.iter().copied()).unwrap_or_else(|| {
+        (ValueType::CountOr(words), Node::Str(s)) => Err(wrong(&format!("the text `{s}`")).hint(
+            did_you_mean(s, words.iter().copied()).unwrap_or_else(|| {
                 format!(
                     "write the number in digits, e.g. 30, or one of: {}",
                     words.join(", ")
                 )
-            }))),
+            }),
+        )),
         (ValueType::Bool, Node::Bool(b)) => Ok(Value::Bool(*b)),
         (ValueType::EnumList(values), Node::Seq(items)) => {
             let mut out = Vec::new();

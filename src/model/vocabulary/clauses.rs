@@ -669,7 +669,10 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         ],
         values: &[
             ("yes", &["same account", "existing account", "your account"]),
-            ("no", &["separate account", "not linked", "distinct account"]),
+            (
+                "no",
+                &["separate account", "not linked", "distinct account"],
+            ),
         ],
         first_wins: false,
         against: &[],
@@ -682,7 +685,12 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         values: &[
             (
                 "no",
-                &["not for consumer", "does not apply", "do not apply", "not apply"],
+                &[
+                    "not for consumer",
+                    "does not apply",
+                    "do not apply",
+                    "not apply",
+                ],
             ),
             (
                 "yes",

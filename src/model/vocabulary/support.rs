@@ -338,7 +338,10 @@ pub(super) const INDEMNITY_SUPPORT: &[ValueCue] = &[
 ];
 
 pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
-    ValueCue::words("reasonable", &["reasonable", "reasonably", "advance notice"]),
+    ValueCue::words(
+        "reasonable",
+        &["reasonable", "reasonably", "advance notice"],
+    ),
     // Changes only by an amendment both parties sign.
     ValueCue::words(
         "mutual_only",
