@@ -126,6 +126,7 @@ pub fn profile() -> Value {
             "reviewed": {"type": "string", "pattern": DATE, "description": "when a person last checked these facts"},
             "reviewers": {"type": "array", "items": {"type": "string"}, "description": "who reviewed these facts (shown on the decision brief)"},
             "notes": {"type": "string"},
+            "precedence": {"type": "array", "items": {"type": "string", "pattern": ID}, "uniqueItems": true, "description": "the vendor's own order of precedence between its documents (source ids, the one that prevails first): decides before the authority order"},
             "sources": {
                 "type": "object",
                 "propertyNames": {"pattern": ID},
@@ -145,6 +146,7 @@ pub fn profile() -> Value {
                         "archive_path": {"type": "string", "description": "the document's path in that repository"},
                         "archive_commit": {"type": "string", "description": "the commit that recorded the version"},
                         "archive_recorded": {"type": "string", "pattern": DATE, "description": "the day the archive recorded the version"},
+                        "status": {"enum": crate::model::documents::STATUSES, "description": "current (default); missing: incorporated by reference but not obtained (needs no snapshot, no quote may cite it); superseded: replaced by a newer version (its claims never decide)"},
                         "notes": {"type": "string"}
                     }
                 }

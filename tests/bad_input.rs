@@ -232,6 +232,55 @@ const CASES: &[Case] = &[
             "did you mean `business`?",
         ],
     },
+    Case {
+        name: "quote citing a missing source",
+        edits: &[
+            (
+                PROFILE,
+                "    snapshot: sources/terms.md\n",
+                "    snapshot: sources/terms.md\n  usage:\n    title: Acme Usage Policy\n    url: https://acme.example/usage\n    authority: contract\n    status: missing\n",
+            ),
+            (
+                PROFILE,
+                "source: terms\n          section: \"2.2\"",
+                "source: usage\n          section: \"2.2\"",
+            ),
+        ],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:27:19: error: fact `retention_days`: source `usage` is missing (not obtained): no quote can cite it",
+            "obtain \"Acme Usage Policy\" (https://acme.example/usage)",
+        ],
+    },
+    Case {
+        name: "precedence naming an unknown source",
+        edits: &[(
+            PROFILE,
+            "reviewed: 2026-11-01\n",
+            "reviewed: 2026-11-01\nprecedence: [term]\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:4:14: error: precedence: source `term` is not defined in `sources:`",
+            "did you mean `terms`?",
+        ],
+    },
+    Case {
+        name: "unknown source status",
+        edits: &[(
+            PROFILE,
+            "    snapshot: sources/terms.md\n",
+            "    snapshot: sources/terms.md\n    status: superseeded\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:10:13: error: source `terms`: status `superseeded` is not one of: current, missing, superseded",
+            "did you mean `superseded`?",
+        ],
+    },
 ];
 
 #[test]

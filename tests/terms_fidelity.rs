@@ -226,3 +226,120 @@ fn a_claim_for_an_audience_the_policy_does_not_define_stops_every_command() {
     );
     assert!(err.contains("other_regions"), "{err}");
 }
+
+// Documents: the vendor's own order of precedence, superseded versions, documents not obtained.
+
+const DOCS_TERMS: &str = "# Acme Terms\n\n**5. Retention.** Acme retains Customer Content for 90 days after each request.\n";
+const DOCS_DPA: &str = "# Acme DPA\n\n**3. Retention.** Acme retains Customer Content for 30 days after each request.\n\n**9. Precedence.** In the event of any conflict, this DPA shall prevail over the Terms.\n";
+
+const RETENTION_RULE: &str = "//! Retention
+//! Test rule: at most 30 days.
+let days = fact(\"retention_days\");
+if days == () { hold(\"retention is not known\", \"ask the vendor\"); }
+else if days > 30 { block(`kept ${days} days`, \"do not send data\"); }
+else { pass(`kept ${days} days`); }
+";
+
+fn docs_ws(precedence: &str, terms_status: &str) -> Ws {
+    let ws = Ws::new();
+    ws.write("policies/default.yaml", POLICY);
+    ws.write("vendors/acme/sources/terms.md", DOCS_TERMS);
+    ws.write("vendors/acme/sources/dpa.md", DOCS_DPA);
+    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
+    ws.write("scripts/retention.rhai", RETENTION_RULE);
+    ws.write(
+        "vendors/acme/profile.yaml",
+        &format!(
+            "vendor: acme
+name: Acme AI
+{precedence}sources:
+  terms:
+    title: Acme Terms
+    authority: contract
+    retrieved: 2026-10-01
+    snapshot: sources/terms.md
+{terms_status}  dpa:
+    title: Acme DPA
+    authority: dpa
+    retrieved: 2026-10-01
+    snapshot: sources/dpa.md
+  usage-policy:
+    title: Acme Usage Policy
+    url: https://acme.example/usage
+    authority: contract
+    status: missing
+offerings:
+  api:
+    name: Acme API
+    tier: api
+    facts:
+      retention_days:
+        - value: 90
+          source: terms
+          section: \"5\"
+          quote: \"Acme retains Customer Content for 90 days after each request.\"
+        - value: 30
+          source: dpa
+          section: \"3\"
+          quote: \"Acme retains Customer Content for 30 days after each request.\"
+"
+        ),
+    );
+    ws
+}
+
+#[test]
+fn by_authority_the_terms_decide_retention() {
+    let r = confidential(&docs_ws("", ""));
+    assert_eq!(r["verdict"], "no-go", "{r}");
+}
+
+#[test]
+fn the_vendors_own_precedence_lets_its_dpa_prevail_over_its_terms() {
+    let ws = docs_ws("precedence: [dpa, terms]\n", "");
+    ws.cmd().arg("check").assert().success();
+    let r = confidential(&ws);
+    assert_eq!(r["verdict"], "go", "{r}");
+    let f = &r["findings"][0];
+    assert_eq!(f["message"], "kept 30 days", "{f}");
+}
+
+#[test]
+fn a_superseded_document_no_longer_decides_and_check_says_so() {
+    let ws = docs_ws("", "    status: superseded\n");
+    let out = ws.cmd().arg("check").output().unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("cites `terms`, which is superseded"), "{err}");
+    let r = confidential(&ws);
+    assert_eq!(r["verdict"], "go", "{r}");
+    let roles: Vec<&str> = r["findings"][0]["evidence"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["role"].as_str().unwrap())
+        .collect();
+    assert_eq!(roles, ["superseded", "decides"], "{r}");
+}
+
+#[test]
+fn a_missing_document_is_asked_for_by_title_and_url() {
+    let ws = docs_ws("", "");
+    ws.write(
+        "policies/default.yaml",
+        &format!("{POLICY}evidence_checks: [missing-documents]\n"),
+    );
+    let r = confidential(&ws);
+    let asks: Vec<&Value> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|f| f["rule"] == "missing-documents")
+        .collect();
+    assert_eq!(asks.len(), 1, "{r}");
+    assert_eq!(asks[0]["level"], "warn");
+    let action = asks[0]["action"].as_str().unwrap();
+    assert!(
+        action.contains("\"Acme Usage Policy\" at https://acme.example/usage"),
+        "{action}"
+    );
+}

@@ -365,7 +365,34 @@ fn shorten(text: &str, max: usize) -> String {
 pub fn diagnostics(p: &Profile) -> Vec<Diagnostic> {
     let mut out = snapshot_changes(p);
     claim_diagnostics(p, &mut out);
+    superseded_citations(p, &mut out);
     out
+}
+
+/// A warning per claim that cites a superseded document: it is kept for history but no longer
+/// decides, so the fact may have become unknown.
+fn superseded_citations(p: &Profile, out: &mut Vec<Diagnostic>) {
+    use crate::model::documents::SourceStatus;
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                let Some(s) = c.source.as_deref().and_then(|id| p.source(id)) else {
+                    continue;
+                };
+                if s.status == SourceStatus::Superseded {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}` cites `{}`, which is superseded: the claim is kept but does not decide",
+                            p.id, o.id, f.name, s.id
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("quote the document that replaced it, or remove the claim"),
+                    );
+                }
+            }
+        }
+    }
 }
 
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming

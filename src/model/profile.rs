@@ -4,6 +4,7 @@
 //! snapshots and verifying quotes against them is `model::evidence`.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::documents::{self, SourceStatus};
 use crate::model::vocabulary::{self, TIERS, check_value, fact_spec, parse_date};
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
 use jiff::civil::Date;
@@ -89,6 +90,10 @@ pub struct Source {
     /// The hash of the snapshot as it is now on disk.
     pub actual_sha256: Option<String>,
     pub at: Pos,
+    /// Obtained and in force, missing (cited, not obtained) or superseded.
+    pub status: SourceStatus,
+    /// The reviewer's notes on the document (`notes:`).
+    pub notes: Option<String>,
 }
 
 /// Whether a claim's quote was found in its source's snapshot.
@@ -183,6 +188,8 @@ pub struct Offering {
     pub tier: String,
     pub facts: BTreeMap<String, Fact>,
     pub at: Pos,
+    /// The reviewer's notes on the offering (`notes:`).
+    pub notes: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +201,11 @@ pub struct Profile {
     pub file: String,
     pub sources: Vec<Source>,
     pub offerings: Vec<Offering>,
+    /// The reviewer's notes on the vendor (`notes:`).
+    pub notes: Option<String>,
+    /// The vendor's own order of precedence between its documents (source ids, the one that
+    /// prevails first): decides before the authority order.
+    pub precedence: Vec<String>,
 }
 
 impl Profile {
@@ -217,8 +229,9 @@ struct RawProfile {
     #[allow(dead_code)]
     reviewers: Vec<Spanned<String>>,
     #[serde(default)]
-    #[allow(dead_code)]
     notes: Option<String>,
+    #[serde(default)]
+    precedence: Vec<Spanned<String>>,
     #[serde(default)]
     sources: OrderedMap<Spanned<RawSource>>,
     offerings: OrderedMap<Spanned<RawOffering>>,
@@ -253,7 +266,8 @@ struct RawSource {
     #[serde(default)]
     archive_recorded: Option<Spanned<String>>,
     #[serde(default)]
-    #[allow(dead_code)]
+    status: Option<Spanned<String>>,
+    #[serde(default)]
     notes: Option<String>,
 }
 
@@ -263,7 +277,6 @@ struct RawOffering {
     name: Spanned<String>,
     tier: Spanned<String>,
     #[serde(default)]
-    #[allow(dead_code)]
     notes: Option<String>,
     #[serde(default)]
     facts: Option<Spanned<Node>>,
@@ -365,6 +378,7 @@ fn build(raw: RawProfile, dir_name: &str, file: &str, problems: &mut Vec<Diagnos
             tier,
             facts,
             at: span_pos(id),
+            notes: off.value.notes.clone(),
         });
     }
     if offerings.is_empty() {
@@ -380,8 +394,10 @@ fn build(raw: RawProfile, dir_name: &str, file: &str, problems: &mut Vec<Diagnos
         name: raw.name.value,
         reviewed,
         file: file.to_string(),
+        precedence: documents::precedence(&raw.precedence, &sources, problems),
         sources,
         offerings,
+        notes: raw.notes,
     }
 }
 
@@ -422,7 +438,8 @@ fn build_source(
     let last_updated = date(&raw.last_updated, "last_updated");
     let retrieved = date(&raw.retrieved, "retrieved");
     let _ = date(&raw.archive_recorded, "archive_recorded");
-    if raw.snapshot.is_none() && authority != Authority::ThirdParty {
+    let status = documents::status(&id.value, raw.status.as_ref(), problems);
+    if raw.snapshot.is_none() && documents::needs_snapshot(status, authority) {
         problems.push(
             Diagnostic::error(format!(
                 "source `{}`: a {} source needs a `snapshot:` (an archived copy the quotes are checked against)",
@@ -445,6 +462,8 @@ fn build_source(
         sha256: raw.sha256.as_ref().map(|s| s.value.trim().to_lowercase()),
         actual_sha256: None,
         at: span_pos(id),
+        status,
+        notes: raw.notes.clone(),
     })
 }
 
@@ -758,20 +777,21 @@ fn claim_source<'a>(
             .hint("name one of the profile's `sources:`, or write the fact as a bare value if you have no evidence")
     })?;
     let source_id = text_field("source", source_node, what)?;
-    ctx.sources
-        .iter()
-        .find(|s| s.id == source_id)
-        .ok_or_else(|| {
-            Diagnostic::error(format!(
-                "{what}: source `{source_id}` is not defined in `sources:`"
-            ))
-            .at(span_pos(source_node))
-            .hint(
-                did_you_mean(&source_id, ctx.sources.iter().map(|s| s.id.as_str())).unwrap_or_else(
-                    || "add it under `sources:` with its title, authority and snapshot".into(),
-                ),
-            )
-        })
+    let found = ctx.sources.iter().find(|s| s.id == source_id);
+    if let Some(s) = found.filter(|s| s.status == SourceStatus::Missing) {
+        return Err(documents::cites_missing(what, s).at(span_pos(source_node)));
+    }
+    found.ok_or_else(|| {
+        Diagnostic::error(format!(
+            "{what}: source `{source_id}` is not defined in `sources:`"
+        ))
+        .at(span_pos(source_node))
+        .hint(
+            did_you_mean(&source_id, ctx.sources.iter().map(|s| s.id.as_str())).unwrap_or_else(
+                || "add it under `sources:` with its title, authority and snapshot".into(),
+            ),
+        )
+    })
 }
 
 /// `searched:` goes with `value: not_stated`, and only with it.

@@ -5,6 +5,7 @@
 //! conflicts with a value: it only decides when no counting claim states a value, and then the
 //! fact is `NotStated` (unknown to rules, but known to have been searched for).
 
+use crate::model::documents::SourceStatus;
 use crate::model::policy::Audience;
 use crate::model::profile::{Authority, Claim, Fact, Profile};
 use jiff::civil::Date;
@@ -42,6 +43,8 @@ pub enum Role {
     Silent,
     /// Applies to other customers than the organization (`applies_to:`): shown, never deciding.
     NotApplicable,
+    /// Cites a superseded document: shown, never deciding.
+    Superseded,
 }
 
 impl Role {
@@ -54,6 +57,7 @@ impl Role {
             Role::Unverified => "unverified",
             Role::Silent => "silent",
             Role::NotApplicable => "not_applicable",
+            Role::Superseded => "superseded",
         }
     }
 }
@@ -104,14 +108,36 @@ impl Freshness<'_> {
     }
 }
 
+/// Whether the claim cites a document replaced by a newer one.
+fn superseded(claim: &Claim, profile: &Profile) -> bool {
+    claim
+        .source
+        .as_deref()
+        .and_then(|s| profile.source(s))
+        .is_some_and(|s| s.status == SourceStatus::Superseded)
+}
+
+/// How strongly a claim decides, strongest first: the vendor's own order of precedence between
+/// its documents (`precedence:`), then the authority order. A source the vendor's order does not
+/// list comes after every listed one.
+fn rank(claim: &Claim, profile: &Profile) -> (usize, Authority) {
+    let listed = claim
+        .source
+        .as_deref()
+        .and_then(|s| profile.precedence.iter().position(|p| p == s));
+    (listed.unwrap_or(profile.precedence.len()), claim.authority)
+}
+
 pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
-    let applies = |c: &Claim| freshness.applies(c);
+    let applies = |c: &Claim| freshness.applies(c) && !superseded(c, profile);
     let counting = fact
         .claims
         .iter()
         .filter(|c| c.counts() && !c.is_not_stated() && applies(c));
     let silent_role = |c: &Claim| {
-        if !applies(c) {
+        if superseded(c, profile) {
+            Role::Superseded
+        } else if !applies(c) {
             Role::NotApplicable
         } else if c.counts() {
             Role::Silent
@@ -119,7 +145,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
             Role::Unverified
         }
     };
-    let Some(top) = counting.clone().map(|c| c.authority).min() else {
+    let Some(top_rank) = counting.clone().map(|c| rank(c, profile)).min() else {
         let mut silent: Vec<_> = fact
             .claims
             .iter()
@@ -149,9 +175,10 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
             ..Resolved::unknown()
         };
     };
+    let top = top_rank.1;
     let top_values: Vec<&Value> = counting
         .clone()
-        .filter(|c| c.authority == top)
+        .filter(|c| rank(c, profile) == top_rank)
         .map(|c| &c.value)
         .collect();
     let agree = top_values.windows(2).all(|w| w[0] == w[1]);
@@ -159,14 +186,16 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
     let roles = fact
         .claims
         .iter()
-        .map(|c| match (c.counts(), c.authority == top, &value) {
-            _ if c.is_not_stated() || !applies(c) => silent_role(c),
-            (false, _, _) => Role::Unverified,
-            (true, true, Some(_)) => Role::Decides,
-            (true, true, None) => Role::Conflicts,
-            (true, false, Some(v)) if *v == c.value => Role::Agrees,
-            (true, false, _) => Role::Outvoted,
-        })
+        .map(
+            |c| match (c.counts(), rank(c, profile) == top_rank, &value) {
+                _ if c.is_not_stated() || !applies(c) => silent_role(c),
+                (false, _, _) => Role::Unverified,
+                (true, true, Some(_)) => Role::Decides,
+                (true, true, None) => Role::Conflicts,
+                (true, false, Some(v)) if *v == c.value => Role::Agrees,
+                (true, false, _) => Role::Outvoted,
+            },
+        )
         .collect::<Vec<_>>();
     let stale = match freshness.oldest_fresh {
         None => false,
@@ -220,6 +249,8 @@ mod tests {
             sha256: None,
             actual_sha256: None,
             at: Pos::default(),
+            status: Default::default(),
+            notes: None,
         }
     }
 
@@ -254,6 +285,8 @@ mod tests {
                 source("analysis", Authority::ThirdParty, "2026-08-15"),
             ],
             offerings: vec![],
+            notes: None,
+            precedence: Vec::new(),
         }
     }
 

@@ -59,6 +59,16 @@ pub struct ResolvedFact {
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedOffering {
     pub facts: BTreeMap<String, ResolvedFact>,
+    /// The vendor's documents cited but not obtained (`status: missing`), to ask for.
+    pub missing_documents: Vec<MissingDocument>,
+}
+
+/// A document incorporated by reference but not obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingDocument {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
 }
 
 impl ResolvedOffering {
@@ -94,7 +104,20 @@ impl ResolvedOffering {
                 (name.clone(), entry)
             })
             .collect();
-        ResolvedOffering { facts }
+        let missing_documents = profile
+            .sources
+            .iter()
+            .filter(|s| s.status == crate::model::documents::SourceStatus::Missing)
+            .map(|s| MissingDocument {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                url: s.url.clone(),
+            })
+            .collect();
+        ResolvedOffering {
+            facts,
+            missing_documents,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&ResolvedFact> {
