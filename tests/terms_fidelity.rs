@@ -343,3 +343,87 @@ fn a_missing_document_is_asked_for_by_title_and_url() {
         "{action}"
     );
 }
+
+// Notes everywhere: the reviewer's notes on the vendor, the offering, a source and a claim reach
+// every output.
+
+fn noted_ws() -> Ws {
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "name: Acme AI\n",
+        "name: Acme AI\nnotes: VENDOR-NOTE pilot owner is the data team\n",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "    snapshot: sources/terms.md\n",
+        "    snapshot: sources/terms.md\n    notes: SOURCE-NOTE the version the sales team sent\n",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "    tier: api\n",
+        "    tier: api\n    notes: OFFERING-NOTE only the EU region is in scope\n",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "          section: \"2.1\"\n",
+        "          section: \"2.1\"\n          note: CLAIM-NOTE confirmed on the sales call\n",
+    );
+    ws
+}
+
+const NOTES: [&str; 4] = ["VENDOR-NOTE", "OFFERING-NOTE", "SOURCE-NOTE", "CLAIM-NOTE"];
+
+fn output(ws: &Ws, args: &[&str]) -> String {
+    let out = ws
+        .cmd()
+        .args(args)
+        .args(["--today", TODAY])
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).unwrap()
+}
+
+#[test]
+fn notes_reach_every_output() {
+    let ws = noted_ws();
+    ws.cmd().arg("check").assert().success();
+    for format in ["table", "markdown", "html", "csv", "json"] {
+        let text = output(&ws, &["evaluate", "--format", format, "-v"]);
+        for note in NOTES {
+            assert!(text.contains(note), "{format} lacks {note}:\n{text}");
+        }
+    }
+    let explain = output(&ws, &["explain", "acme/api"]);
+    for note in NOTES {
+        assert!(explain.contains(note), "explain lacks {note}:\n{explain}");
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("review.xlsx");
+    ws.cmd()
+        .args(["evaluate", "--format", "xlsx", "--today", TODAY, "--output"])
+        .arg(&file)
+        .assert()
+        .success();
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook(&file).unwrap();
+    let mut cells = String::new();
+    for name in book.sheet_names() {
+        if let Ok(range) = book.worksheet_range(&name) {
+            for row in range.rows() {
+                for c in row {
+                    cells.push_str(&c.to_string());
+                    cells.push('\n');
+                }
+            }
+        }
+    }
+    for note in NOTES {
+        assert!(cells.contains(note), "xlsx lacks {note}");
+    }
+}

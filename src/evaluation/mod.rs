@@ -250,6 +250,8 @@ pub fn evaluate_cell(
             offering: offering.id.clone(),
             offering_name: offering.name.clone(),
             tier: offering.tier.clone(),
+            vendor_notes: profile.notes.clone(),
+            offering_notes: offering.notes.clone(),
             classification: classification.to_string(),
             tags: ctx.tags.to_vec(),
             verdict,

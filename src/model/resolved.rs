@@ -27,6 +27,9 @@ pub struct Evidence {
     pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The reviewer's notes on the claim's source (`notes:` of the source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_notes: Option<String>,
     /// For a `not_stated` claim: the words searched for and not found in the source.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub searched: Vec<String>,
@@ -154,6 +157,7 @@ fn evidence_of(profile: &Profile, fact: &Fact, resolved: &Resolved) -> Vec<Arc<E
                 value: claim.value.clone(),
                 role: *role,
                 note: claim.note.clone(),
+                source_notes: source.and_then(|s| s.notes.clone()),
                 searched: claim.searched.clone(),
                 exceptions: claim.exceptions.clone(),
             })

@@ -252,6 +252,13 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                                 (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
                             }
                         }
+                        @let notes = super::notes(&o.results);
+                        @if !notes.is_empty() {
+                            div.notes {
+                                "Notes"
+                                ul { @for n in &notes { li { (n) } } }
+                            }
+                        }
                         @let all = merged(&o.results, true);
                         @let (shown, passed): (Vec<_>, Vec<_>) = all.into_iter()
                             .partition(|m| style.verbose || m.finding.level != Level::Pass);

@@ -182,6 +182,14 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
             escape(row.tier),
             verdicts.join(" · ")
         );
+        let notes = super::notes(&row.results);
+        if !notes.is_empty() {
+            out.push_str("Notes:\n\n");
+            for n in &notes {
+                let _ = writeln!(out, "- {}", escape(n));
+            }
+            out.push('\n');
+        }
         let findings = merged(&row.results, style.verbose);
         if findings.is_empty() {
             out.push_str("No findings.\n\n");
