@@ -67,7 +67,22 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
             "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
             "note": {"type": "string"},
             "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
-            "applies_to": applies_to.clone()
+            "applies_to": applies_to.clone(),
+            "allowed_if": {"type": "string", "description": "only on `prohibited_data`: the condition under which the data is allowed after all (e.g. a signed BAA)"},
+            "exceptions": {
+                "type": "array",
+                "description": "carve-outs from the promise, each quoted verbatim from the same source and verified like the claim's quote; rules report them instead of passing",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["quote"],
+                    "properties": {
+                        "quote": {"type": "string"},
+                        "section": {"type": ["string", "number"]},
+                        "note": {"type": "string"}
+                    }
+                }
+            }
         }
     });
     // Verified silence: the source was read and says nothing of the fact.

@@ -32,6 +32,8 @@ pub struct FactView {
     pub first_party: bool,
     /// The carve-outs of the deciding claims, as maps (see `helpers_fidelity`).
     pub exceptions: Dynamic,
+    /// The deciding claims' `allowed_if:` conditions, joined, or `()`.
+    pub allowed_if: Dynamic,
 }
 
 impl FactView {
@@ -47,6 +49,7 @@ impl FactView {
             contractual: false,
             first_party: false,
             exceptions: Dynamic::from_array(Vec::new()),
+            allowed_if: Dynamic::UNIT,
         }
     }
 }
@@ -161,6 +164,7 @@ impl FactTable {
                 first_party: r.value.is_some()
                     && r.authority.is_some_and(Authority::is_first_party),
                 exceptions: super::helpers_fidelity::exceptions_of(fact),
+                allowed_if: super::helpers_fidelity::allowed_if_of(fact),
             };
             views.insert(name.clone(), view);
         }

@@ -2,7 +2,8 @@
 //!
 //! `exceptions(name)` returns the carve-outs of the claims that decide a fact, as maps
 //! `{quote, section, note, source, title}` (`()` for what is not written), so that a rule that
-//! would pass on the promise can report the exception instead, quoting it.
+//! would pass on the promise can report the exception instead, quoting it. `allowed_if(name)`
+//! returns the condition under which data the terms forbid is allowed after all (text, or `()`).
 
 use super::state;
 use crate::model::resolved::ResolvedFact;
@@ -26,11 +27,40 @@ pub fn exceptions_of(fact: &ResolvedFact) -> Dynamic {
     Dynamic::from_array(out)
 }
 
+/// The conditions under which the deciding claims of `prohibited_data` allow the data after
+/// all, joined with "; ", or `()` when none says.
+pub fn allowed_if_of(fact: &ResolvedFact) -> Dynamic {
+    let mut conditions: Vec<&str> = Vec::new();
+    for evidence in fact.evidence.iter().filter(|e| e.is_deciding()) {
+        if let Some(c) = evidence.allowed_if.as_deref()
+            && !conditions.contains(&c)
+        {
+            conditions.push(c);
+        }
+    }
+    if conditions.is_empty() {
+        Dynamic::UNIT
+    } else {
+        Dynamic::from(conditions.join("; "))
+    }
+}
+
 pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "exceptions",
         |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
             state::read(name, |f| f.exceptions.clone()).map_err(|e| {
+                Box::new(EvalAltResult::ErrorRuntime(
+                    Dynamic::from(e),
+                    ctx.call_position(),
+                ))
+            })
+        },
+    );
+    engine.register_fn(
+        "allowed_if",
+        |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
+            state::read(name, |f| f.allowed_if.clone()).map_err(|e| {
                 Box::new(EvalAltResult::ErrorRuntime(
                     Dynamic::from(e),
                     ctx.call_position(),

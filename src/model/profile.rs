@@ -160,6 +160,8 @@ pub struct Claim {
     /// Whom the claim applies to (`applies_to: [business, eu]`), each with where it is
     /// written; empty: everyone. Checked against the policy's `audience:` when both are loaded.
     pub applies_to: Vec<(String, Pos)>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    pub allowed_if: Option<String>,
 }
 
 impl Claim {
@@ -550,7 +552,7 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 9] = [
+const CLAIM_FIELDS: [&str; 10] = [
     "value",
     "source",
     "section",
@@ -560,6 +562,7 @@ const CLAIM_FIELDS: [&str; 9] = [
     "draft",
     "exceptions",
     "applies_to",
+    "allowed_if",
 ];
 
 fn is_claim_list(node: &Node) -> bool {
@@ -617,6 +620,7 @@ fn build_claims(
                 draft: false,
                 exceptions: Vec::new(),
                 applies_to: Vec::new(),
+                allowed_if: None,
             }],
             Err(d) => {
                 problems.push(d);
@@ -629,7 +633,7 @@ fn build_claims(
     };
     let mut claims = Vec::new();
     for item in items {
-        match build_claim(&what, item, &check, ctx) {
+        match build_claim(name, &what, item, &check, ctx) {
             Ok(c) => claims.push(c),
             Err(d) => problems.push(d),
         }
@@ -651,6 +655,7 @@ fn text_field(field: &str, node: &Spanned<Node>, what: &str) -> Result<String, D
 }
 
 fn build_claim(
+    fact: &str,
     what: &str,
     item: &Spanned<Node>,
     check: &dyn Fn(&Spanned<Node>) -> Result<Value, Diagnostic>,
@@ -712,6 +717,7 @@ fn build_claim(
             .map(|n| applies_to(n, what))
             .transpose()?
             .unwrap_or_default(),
+        allowed_if: claim_allowed_if(fact, what, item)?,
     })
 }
 
@@ -739,6 +745,27 @@ fn applies_to(node: &Spanned<Node>, what: &str) -> Result<Vec<(String, Pos)>, Di
         return Err(wrong(span_pos(node)));
     }
     Ok(out)
+}
+
+/// The fact whose claims may say under what condition the data is allowed.
+const ALLOWED_IF_FACT: &str = "prohibited_data";
+
+fn claim_allowed_if(
+    fact: &str,
+    what: &str,
+    item: &Spanned<Node>,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(node) = item.value.get("allowed_if") else {
+        return Ok(None);
+    };
+    if fact != ALLOWED_IF_FACT {
+        return Err(Diagnostic::error(format!(
+            "{what}: `allowed_if:` only goes with `{ALLOWED_IF_FACT}`"
+        ))
+        .at(span_pos(node))
+        .hint("to record a carve-out from a promise, use `exceptions:` with a quote"));
+    }
+    text_field("allowed_if", node, what).map(Some)
 }
 
 fn check_claim_fields(what: &str, item: &Spanned<Node>) -> Result<(), Diagnostic> {

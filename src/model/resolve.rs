@@ -270,6 +270,7 @@ mod tests {
             draft: false,
             exceptions: Vec::new(),
             applies_to: Vec::new(),
+            allowed_if: None,
         }
     }
 

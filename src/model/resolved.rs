@@ -36,6 +36,9 @@ pub struct Evidence {
     /// Quoted carve-outs from what this claim promises.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_if: Option<String>,
 }
 
 impl Evidence {
@@ -160,6 +163,7 @@ fn evidence_of(profile: &Profile, fact: &Fact, resolved: &Resolved) -> Vec<Arc<E
                 source_notes: source.and_then(|s| s.notes.clone()),
                 searched: claim.searched.clone(),
                 exceptions: claim.exceptions.clone(),
+                allowed_if: claim.allowed_if.clone(),
             })
         })
         .collect()

@@ -61,6 +61,17 @@ pub const BREACH_DEADLINE: &[&str] = &["without_undue_delay"];
 /// (`reasonable`), or changes only by an amendment both parties sign (`mutual_only`, which
 /// satisfies any notice minimum).
 pub const CHANGE_NOTICE: &[&str] = &["reasonable", "mutual_only"];
+/// Kinds of data that terms forbid customers to submit ("do not submit personal data", "may
+/// not process Protected Health Information unless ..."), and that a policy's classes and tags
+/// say the data under review contains (`contains_data`).
+pub const DATA_KINDS: &[&str] = &[
+    "personal_data",
+    "confidential",
+    "phi",
+    "special_category",
+    "children",
+    "payment_card",
+];
 
 pub struct FactSpec {
     pub name: &'static str,
@@ -190,6 +201,12 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::Enum(YES_NO),
         description: "Whether the business terms of the offering incorporate or fall back on the vendor's consumer terms.",
         question: "Do your consumer terms apply to our use of this offering, in whole or in part?",
+    },
+    FactSpec {
+        name: "prohibited_data",
+        ty: ValueType::EnumList(DATA_KINDS),
+        description: "Kinds of data the terms forbid customers to submit; a claim's `allowed_if:` says under what condition it is allowed after all (e.g. a signed BAA, the zero-data-retention API).",
+        question: "Do your terms forbid any kind of data (personal data, health information, children's data, confidential information), and under what conditions is it allowed?",
     },
 ];
 
@@ -377,6 +394,13 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         merge: Merge::Min,
         governs: &["breach_notification_hours"],
         description: "Longest acceptable delay to notify a personal data breach, in hours.",
+    },
+    RequirementSpec {
+        name: "contains_data",
+        ty: ValueType::EnumList(DATA_KINDS),
+        merge: Merge::Union,
+        governs: &["prohibited_data"],
+        description: "Kinds of data the classification or tag contains: the vendor's terms must not forbid them.",
     },
     RequirementSpec {
         name: "no_consumer_tier",

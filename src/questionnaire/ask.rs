@@ -281,6 +281,7 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         draft: false,
         exceptions: Vec::new(),
         applies_to: Vec::new(),
+        allowed_if: None,
     };
     changed
         .facts

@@ -661,6 +661,41 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         unit: Some(&["hours", "hour"]),
     },
     ClauseCues {
+        fact: "prohibited_data",
+        support: PROHIBITED_SUPPORT,
+        topic: &[
+            &[
+                "not submit",
+                "not use the services to",
+                "not upload",
+                "not provide",
+                "agrees not",
+                "may not",
+                "must not",
+                "will not",
+                "shall not",
+            ],
+            &[
+                "personal data",
+                "personal information",
+                "health information",
+                "children",
+                "special categor",
+                "confidential",
+                "cardholder",
+            ],
+        ],
+        values: &[
+            ("phi", &["protected health information"]),
+            ("children", &["children"]),
+            ("special_category", &["special categor"]),
+            ("payment_card", &["cardholder", "payment card"]),
+        ],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
         fact: "consumer_account_linked",
         support: CONSUMER_ACCOUNT_SUPPORT,
         topic: &[

@@ -368,6 +368,28 @@ pub(super) const BREACH_SUPPORT: &[ValueCue] = &[ValueCue::words(
     ],
 )];
 
+pub(super) const PROHIBITED_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "personal_data",
+        &[
+            "personal data",
+            "personal information",
+            "personally identifiable",
+        ],
+    ),
+    ValueCue::words("confidential", &["confidential", "sensitive"]),
+    ValueCue::words("phi", &["protected health information", "phi", "health"]),
+    ValueCue::words(
+        "special_category",
+        &["special category", "special categories", "sensitive"],
+    ),
+    ValueCue::words("children", &["children", "child", "minors", "under 13"]),
+    ValueCue::words(
+        "payment_card",
+        &["payment card", "cardholder", "credit card", "pci"],
+    ),
+];
+
 const ACCOUNT_WORDS: &[&str] = &[
     "account",
     "accounts",
