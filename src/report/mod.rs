@@ -162,7 +162,7 @@ pub fn notes(results: &[&OfferingResult]) -> Vec<String> {
     let evidence = results
         .iter()
         .flat_map(|r| &r.findings)
-        .flat_map(|f| deciding(f));
+        .flat_map(deciding);
     for n in evidence_notes(evidence) {
         if !out.contains(&n) {
             out.push(n);

@@ -237,7 +237,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
             .collect();
         out.push_str(&format!("  {}\n", verdicts.join(" · ")));
         for note in super::notes(&row.results) {
-            let width = style.width.unwrap_or(DEFAULT_WIDTH);
+            let width = style.width.unwrap_or(DEFAULT_WIDTH).saturating_sub(2);
             for line in wrap_words(&format!("note: {note}"), width, "    ") {
                 out.push_str(&format!("  {line}\n"));
             }
