@@ -159,10 +159,7 @@ pub fn notes(results: &[&OfferingResult]) -> Vec<String> {
         .first()
         .map(|r| offering_notes(r))
         .unwrap_or_default();
-    let evidence = results
-        .iter()
-        .flat_map(|r| &r.findings)
-        .flat_map(deciding);
+    let evidence = results.iter().flat_map(|r| &r.findings).flat_map(deciding);
     for n in evidence_notes(evidence) {
         if !out.contains(&n) {
             out.push(n);
