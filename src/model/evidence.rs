@@ -365,14 +365,14 @@ fn shorten(text: &str, max: usize) -> String {
 pub fn diagnostics(p: &Profile) -> Vec<Diagnostic> {
     let mut out = snapshot_changes(p);
     claim_diagnostics(p, &mut out);
-    superseded_citations(p, &mut out);
     out
 }
 
 /// A warning per claim that cites a superseded document: it is kept for history but no longer
-/// decides, so the fact may have become unknown.
-fn superseded_citations(p: &Profile, out: &mut Vec<Diagnostic>) {
+/// decides, so the fact may have become unknown. For `check` (reports show the role instead).
+pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
     use crate::model::documents::SourceStatus;
+    let mut out = Vec::new();
     for o in &p.offerings {
         for f in o.facts.values() {
             for c in &f.claims {
@@ -393,6 +393,7 @@ fn superseded_citations(p: &Profile, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+    out
 }
 
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
