@@ -129,55 +129,22 @@ fn rank(claim: &Claim, profile: &Profile) -> (usize, Authority) {
 }
 
 pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
-    let applies = |c: &Claim| freshness.applies(c) && !superseded(c, profile);
+    // In force: applies to the organization and cites no superseded document.
+    let in_force = |c: &Claim| freshness.applies(c) && !superseded(c, profile);
+    let silent_role = |c: &Claim| match (superseded(c, profile), in_force(c)) {
+        (true, _) => Role::Superseded,
+        (false, false) => Role::NotApplicable,
+        (false, true) => silent_role(c),
+    };
     let counting = fact
         .claims
         .iter()
-        .filter(|c| c.counts() && !c.is_not_stated() && applies(c));
-    let silent_role = |c: &Claim| {
-        if superseded(c, profile) {
-            Role::Superseded
-        } else if !applies(c) {
-            Role::NotApplicable
-        } else if c.counts() {
-            Role::Silent
-        } else {
-            Role::Unverified
-        }
-    };
+        .filter(|c| c.counts() && !c.is_not_stated() && in_force(c));
     let Some(top_rank) = counting.clone().map(|c| rank(c, profile)).min() else {
-        let mut silent: Vec<_> = fact
-            .claims
-            .iter()
-            .filter(|c| c.counts() && c.is_not_stated() && applies(c))
-            .collect();
-        silent.sort_by_key(|c| c.authority);
-        let roles = fact.claims.iter().map(silent_role).collect();
-        let Some(strongest) = silent.first() else {
-            return Resolved {
-                roles,
-                ..Resolved::unknown()
-            };
-        };
-        let mut searched: Vec<String> = Vec::new();
-        for c in &silent {
-            if let Some(s) = &c.source
-                && !searched.contains(s)
-            {
-                searched.push(s.clone());
-            }
-        }
-        return Resolved {
-            status: Status::NotStated,
-            authority: Some(strongest.authority),
-            roles,
-            searched,
-            ..Resolved::unknown()
-        };
+        return resolve_silence(fact, &in_force, &silent_role);
     };
     let top = top_rank.1;
     let top_values: Vec<&Value> = counting
-        .clone()
         .filter(|c| rank(c, profile) == top_rank)
         .map(|c| &c.value)
         .collect();
@@ -188,7 +155,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         .iter()
         .map(
             |c| match (c.counts(), rank(c, profile) == top_rank, &value) {
-                _ if c.is_not_stated() || !applies(c) => silent_role(c),
+                _ if c.is_not_stated() || !in_force(c) => silent_role(c),
                 (false, _, _) => Role::Unverified,
                 (true, true, Some(_)) => Role::Decides,
                 (true, true, None) => Role::Conflicts,
@@ -197,25 +164,6 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
             },
         )
         .collect::<Vec<_>>();
-    let stale = match freshness.oldest_fresh {
-        None => false,
-        Some(oldest) => {
-            let mut deciding = fact
-                .claims
-                .iter()
-                .zip(&roles)
-                .filter(|(_, r)| matches!(r, Role::Decides | Role::Conflicts))
-                .peekable();
-            deciding.peek().is_some()
-                && deciding.all(|(c, _)| {
-                    c.source
-                        .as_deref()
-                        .and_then(|s| profile.source(s))
-                        .and_then(|s| s.retrieved)
-                        .is_some_and(|r| r < oldest)
-                })
-        }
-    };
     Resolved {
         status: if agree {
             Status::Known
@@ -224,17 +172,84 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         },
         value,
         authority: Some(top),
+        stale: stale(fact, &roles, profile, freshness),
         roles,
-        stale,
         searched: Vec::new(),
     }
+}
+
+/// The role of a `not_stated` claim: silent when it counts, unverified when its check failed.
+fn silent_role(c: &Claim) -> Role {
+    if c.counts() {
+        Role::Silent
+    } else {
+        Role::Unverified
+    }
+}
+
+/// A fact no counting claim states a value of: not stated when verified silence counts,
+/// otherwise unknown.
+fn resolve_silence(
+    fact: &Fact,
+    in_force: &dyn Fn(&Claim) -> bool,
+    role: &dyn Fn(&Claim) -> Role,
+) -> Resolved {
+    let mut silent: Vec<_> = fact
+        .claims
+        .iter()
+        .filter(|c| c.counts() && c.is_not_stated() && in_force(c))
+        .collect();
+    silent.sort_by_key(|c| c.authority);
+    let roles = fact.claims.iter().map(role).collect();
+    let Some(strongest) = silent.first() else {
+        return Resolved {
+            roles,
+            ..Resolved::unknown()
+        };
+    };
+    let mut searched: Vec<String> = Vec::new();
+    for c in &silent {
+        if let Some(s) = &c.source
+            && !searched.contains(s)
+        {
+            searched.push(s.clone());
+        }
+    }
+    Resolved {
+        status: Status::NotStated,
+        authority: Some(strongest.authority),
+        roles,
+        searched,
+        ..Resolved::unknown()
+    }
+}
+
+/// Whether every deciding claim's source was retrieved before the freshness limit.
+fn stale(fact: &Fact, roles: &[Role], profile: &Profile, freshness: Freshness) -> bool {
+    let Some(oldest) = freshness.oldest_fresh else {
+        return false;
+    };
+    let mut deciding = fact
+        .claims
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| matches!(r, Role::Decides | Role::Conflicts))
+        .peekable();
+    deciding.peek().is_some()
+        && deciding.all(|(c, _)| {
+            c.source
+                .as_deref()
+                .and_then(|s| profile.source(s))
+                .and_then(|s| s.retrieved)
+                .is_some_and(|r| r < oldest)
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diag::Pos;
-    use crate::model::profile::{Claim, Source, Verification};
+    use crate::model::profile::{Source, Verification};
 
     fn source(id: &str, authority: Authority, retrieved: &str) -> Source {
         Source {
@@ -269,8 +284,8 @@ mod tests {
             verification,
             draft: false,
             exceptions: Vec::new(),
-            applies_to: Vec::new(),
             allowed_if: None,
+            applies_to: Vec::new(),
         }
     }
 

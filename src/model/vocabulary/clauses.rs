@@ -1,6 +1,7 @@
 //! How terms usually word each fact: the clause finder of `diligence extract` reads this table,
 //! and `check` reads its `support` column.
 
+use super::phrases::*;
 use super::support::*;
 
 /// How terms usually word a fact, for the clause finder of `diligence extract`. Cues describe
@@ -25,78 +26,6 @@ pub struct ClauseCues {
     /// What a quote must contain to support each value (read by `check`, see [`ValueCue`]).
     pub support: &'static [ValueCue],
 }
-
-const TRAIN: &[&str] = &[
-    "train",
-    "fine-tun",
-    "improve our models",
-    "improve its models",
-    "improve the models",
-    "develop our models",
-    "develop and improve",
-    "develop or improve",
-    "model improvement",
-    "machine learning",
-];
-const NO_USE: &[&str] = &[
-    "will not use",
-    "shall not use",
-    "does not use",
-    "do not use",
-    "won't use",
-    "never use",
-    "will not train",
-    "does not train",
-    "do not train",
-    "not be used to train",
-    "not used to train",
-    "not to use",
-    "may not train",
-    "may not use",
-];
-const OPT_OUT: &[&str] = &[
-    "opt out",
-    "opt-out",
-    "opted out",
-    "opted-out",
-    "unless you opt",
-    "turn off",
-    "disable",
-];
-const OPT_IN: &[&str] = &[
-    "opt in",
-    "opt-in",
-    "opted in",
-    "opted-in",
-    "explicit permission",
-    "explicitly agree",
-    "if you choose to share",
-    "with your consent",
-    "explicitly opt",
-];
-const RETAIN: &[&str] = &[
-    "retain",
-    "retention",
-    "store",
-    "stored",
-    "kept",
-    "keep",
-    "delete",
-    "deletion",
-    "purge",
-];
-const CUSTOMER_DATA: &[&str] = &[
-    "customer content",
-    "customer data",
-    "your content",
-    "your data",
-    "input",
-    "prompt",
-    "api data",
-    "user content",
-    "content",
-    "logs",
-];
 
 pub const CLAUSE_CUES: &[ClauseCues] = &[
     ClauseCues {
