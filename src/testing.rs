@@ -529,6 +529,8 @@ fn builtin_sources() -> Vec<Source> {
             sha256: None,
             actual_sha256: None,
             at: Pos::default(),
+            status: Default::default(),
+            notes: None,
         })
         .collect()
 }
@@ -767,7 +769,10 @@ fn parse_case(
                 tier,
                 facts,
                 at,
+                notes: None,
             }],
+            notes: None,
+            precedence: Vec::new(),
         },
         name,
         expect,
@@ -829,6 +834,8 @@ fn parse_source(
         sha256: None,
         actual_sha256: None,
         at: span_pos(id),
+        status: Default::default(),
+        notes: None,
     })
 }
 

@@ -297,6 +297,8 @@ pub fn evaluate_cell(
             offering: offering.id.clone(),
             offering_name: offering.name.clone(),
             tier: offering.tier.clone(),
+            vendor_notes: profile.notes.clone(),
+            offering_notes: offering.notes.clone(),
             classification: classification.to_string(),
             tags: ctx.tags.to_vec(),
             verdict,
@@ -566,11 +568,12 @@ pub fn evaluate_each<E>(
 }
 
 /// The date before which evidence is stale under the policy.
-pub fn freshness(policy: &Policy, today: Date) -> Freshness {
+pub fn freshness(policy: &Policy, today: Date) -> Freshness<'_> {
     Freshness {
         oldest_fresh: policy
             .evidence_max_age_days
             .and_then(|days| today.checked_sub(jiff::Span::new().days(days)).ok()),
+        audience: policy.audience.as_ref(),
     }
 }
 
