@@ -29,24 +29,41 @@ rests_on_leads(names) if {
 	every a in auths { a in leads }
 }
 
-demote(f) := {
-	"level": "hold",
-	"message": concat("", [f.message, " (only a third-party analysis or an unsupported value says so: a lead, not a decision)"]),
-	"action": concat(" ", ["Confirm it in the vendor's own terms, DPA or documentation before deciding.", f.action]),
-} if {
+# Three exclusive definitions rather than an `else` chain: regorus's RVM mis-evaluates `else`
+# chains when the function is called inside a comprehension (certifications does).
+lead_block(f) if {
 	f.level == "block"
 	rests_on_leads(f.cites)
-} else := {
-	"level": "hold",
-	"message": concat("", [f.message, " But no verified quote backs it (a bare value), and this classification requires verified evidence."]),
-	"action": "Add the clause that states it (source, section and verbatim quote) to the profile.",
-} if {
+}
+
+bare_pass(f) if {
 	f.level == "pass"
 	input.require.verified_evidence == true
 	some n in f.cites
 	input.facts[n].value != null
 	input.facts[n].verified == false
-} else := f
+}
+
+demote(f) := {
+	"level": "hold",
+	"message": concat("", [f.message, " (only a third-party analysis or an unsupported value says so: a lead, not a decision)"]),
+	"action": concat(" ", ["Confirm it in the vendor's own terms, DPA or documentation before deciding.", f.action]),
+} if {
+	lead_block(f)
+}
+
+demote(f) := {
+	"level": "hold",
+	"message": concat("", [f.message, " But no verified quote backs it (a bare value), and this classification requires verified evidence."]),
+	"action": "Add the clause that states it (source, section and verbatim quote) to the profile.",
+} if {
+	bare_pass(f)
+}
+
+demote(f) := f if {
+	not lead_block(f)
+	not bare_pass(f)
+}
 
 contractual := {"signed", "contract", "dpa"}
 "#;
