@@ -1,0 +1,790 @@
+//! The case file format: `scripts/<rule>.test.yaml`, a list of cases (see the module docs).
+//!
+//! The file is parsed once into a located tree; each case is then deserialized on its own into
+//! the serde structs below (`deny_unknown_fields`), and each field that can be wrong alone is a
+//! [`Checked`] one, so a file with three bad cases (or a case with three bad fields) reports all
+//! three. Values are read with the model's own types: `Authority`, `Level`, `Verdict`, dates
+//! with `parse_date`, requirements with the policy's parser, facts with the profile's.
+
+use super::tree::{Checked, from_tree, prefixed};
+use super::{DEFAULT_AUTHORITY, DEFAULT_TIER, DEFAULT_TODAY, test_file};
+use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::policy::{Origin, Policy, Requirements, parse_requirements};
+use crate::model::profile::{self, Authority, Fact, Offering, Profile, Source, Verification};
+use crate::model::vocabulary::{TIERS, parse_date, requirement_spec};
+use crate::model::yaml::{self, Node, OrderedMap, span_pos};
+use crate::outcome::{Level, Verdict};
+use jiff::civil::Date;
+use serde::{Deserialize, Deserializer};
+use serde_saphyr::Spanned;
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::Path;
+
+/// A finding a case expects.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ExpectedFinding {
+    pub level: Level,
+    /// A substring of the message.
+    pub message: Option<String>,
+    /// A substring of the action.
+    pub action: Option<String>,
+    pub at: Pos,
+}
+
+impl fmt::Display for ExpectedFinding {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "a {} finding", self.level.as_str())?;
+        if let Some(m) = &self.message {
+            write!(f, " with message containing {m:?}")?;
+        }
+        if let Some(a) = &self.action {
+            let and = if self.message.is_some() {
+                " and"
+            } else {
+                " with"
+            };
+            write!(f, "{and} action containing {a:?}")?;
+        }
+        Ok(())
+    }
+}
+
+/// What a case expects; every part given must hold.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Expect {
+    pub verdict: Option<Verdict>,
+    pub findings: Vec<ExpectedFinding>,
+    pub absent: Vec<Level>,
+}
+
+/// One test case, validated and ready to run.
+#[derive(Debug, Clone)]
+pub struct Case {
+    pub rule: String,
+    pub name: String,
+    /// The test file, relative to the workspace.
+    pub file: String,
+    pub at: Pos,
+    pub classification: String,
+    pub tags: Vec<String>,
+    pub requirements: Requirements,
+    pub today: Date,
+    pub evidence_max_age_days: Option<i64>,
+    pub review_interval_days: Option<i64>,
+    /// A synthetic vendor with one offering, the case's.
+    pub profile: Profile,
+    pub expect: Expect,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCase {
+    #[serde(default)]
+    name: Option<Checked<String>>,
+    #[serde(default)]
+    classification: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    tags: Option<Checked<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    require: Option<Spanned<Node>>,
+    #[serde(default)]
+    tier: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    today: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    reviewed: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    policy: Option<Checked<RawPolicy>>,
+    #[serde(default)]
+    authority: Option<Checked<Authority>>,
+    #[serde(default)]
+    sources: Option<Checked<OrderedMap<Checked<RawSource>>>>,
+    #[serde(default)]
+    facts: Option<Spanned<Node>>,
+    #[serde(default)]
+    expect: Option<Checked<RawExpect>>,
+}
+
+/// Overrides of the policy's evidence ages; `null` unsets.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawPolicy {
+    #[serde(default, deserialize_with = "present")]
+    evidence_max_age_days: Option<Option<Spanned<i64>>>,
+    #[serde(default, deserialize_with = "present")]
+    review_interval_days: Option<Option<Spanned<i64>>>,
+}
+
+/// A field written (even as `null`): `Some`, so that `null` can mean "unset".
+fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
+    T::deserialize(d).map(Some)
+}
+
+/// An extra source, shaped like a profile's but with no snapshot.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawSource {
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    url: Option<String>,
+    authority: Authority,
+    #[serde(default)]
+    last_updated: Option<Spanned<String>>,
+    #[serde(default)]
+    retrieved: Option<Spanned<String>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawExpect {
+    #[serde(default)]
+    verdict: Option<Checked<Verdict>>,
+    #[serde(default)]
+    findings: Option<Checked<Vec<Checked<RawFinding>>>>,
+    #[serde(default)]
+    absent: Option<Checked<Vec<Checked<Level>>>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFinding {
+    level: Level,
+    #[serde(default)]
+    message: Option<String>,
+    #[serde(default)]
+    action: Option<String>,
+}
+
+/// Loads `scripts/<rule>.test.yaml`, checking every case against the policy. Returns the valid
+/// cases and every problem found (a problem in one case does not hide those of the others).
+pub fn load_cases(root: &Path, rule: &str, policy: &Policy) -> (Vec<Case>, Vec<Diagnostic>) {
+    let file = test_file(rule);
+    match yaml::read_confined(root, &file, yaml::MAX_YAML_BYTES) {
+        Ok(text) => parse_cases(&text, &file, rule, policy),
+        Err(d) => (Vec::new(), vec![d]),
+    }
+}
+
+/// Parses the text of a test file (see [`load_cases`]).
+pub fn parse_cases(
+    text: &str,
+    file: &str,
+    rule: &str,
+    policy: &Policy,
+) -> (Vec<Case>, Vec<Diagnostic>) {
+    let root: Spanned<Node> = match yaml::parse(text, file) {
+        Ok(n) => n,
+        Err(d) => return (Vec::new(), vec![d]),
+    };
+    let mut problems = Vec::new();
+    let mut cases: Vec<Case> = Vec::new();
+    let ctx = FileContext { rule, file, policy };
+    for item in case_items(&root, &mut problems) {
+        let Some(case) = parse_case(item, &ctx, &mut problems) else {
+            continue;
+        };
+        if let Some(first) = cases.iter().find(|c| c.name == case.name) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "test case `{}` is defined twice (first at line {})",
+                    case.name, first.at.line
+                ))
+                .at(case.at)
+                .hint("give every case of a file its own name"),
+            );
+            continue;
+        }
+        cases.push(case);
+    }
+    for d in &mut problems {
+        if d.file.is_none() {
+            d.file = Some(file.to_string());
+        }
+    }
+    (cases, problems)
+}
+
+/// The cases of a file: a non-empty list.
+fn case_items<'n>(root: &'n Spanned<Node>, problems: &mut Vec<Diagnostic>) -> &'n [Spanned<Node>] {
+    match &root.value {
+        Node::Seq(items) if !items.is_empty() => items,
+        Node::Seq(_) | Node::Null => {
+            problems.push(
+                Diagnostic::error("the test file has no cases")
+                    .at(Pos::new(1, 1))
+                    .hint("write a list of cases: `- name: ...`, `facts: {...}`, `expect: {...}`"),
+            );
+            &[]
+        }
+        other => {
+            problems.push(
+                Diagnostic::error(format!(
+                    "a test file is a list of cases, found {}",
+                    other.kind()
+                ))
+                .at(span_pos(root))
+                .hint("start each case with `- name: ...`"),
+            );
+            &[]
+        }
+    }
+}
+
+struct FileContext<'a> {
+    rule: &'a str,
+    file: &'a str,
+    policy: &'a Policy,
+}
+
+/// The case's name as written, for messages ("test case `x`"), read before the case is checked
+/// so that even a case that fails as a whole is named.
+fn label(item: &Spanned<Node>) -> String {
+    match item.value.get("name").map(|n| &n.value) {
+        Some(Node::Str(s)) if !s.trim().is_empty() => format!("test case `{}`", s.trim()),
+        _ => "test case".to_string(),
+    }
+}
+
+fn parse_case(
+    item: &Spanned<Node>,
+    ctx: &FileContext,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Case> {
+    let label = label(item);
+    if !matches!(item.value, Node::Map(_)) {
+        problems.push(
+            Diagnostic::error(format!(
+                "each test case is a mapping (name, facts, expect, ...), found {}",
+                item.value.kind()
+            ))
+            .at(span_pos(item))
+            .hint("start each case with `- name: ...`"),
+        );
+        return None;
+    }
+    match from_tree::<RawCase>(item) {
+        Ok(raw) => build(raw, ctx, &label, span_pos(item), problems),
+        Err(d) => {
+            problems.push(prefixed(d, &label));
+            None
+        }
+    }
+}
+
+/// Everything about the case but its facts and expectations.
+struct Setting {
+    classification: String,
+    tags: Vec<String>,
+    requirements: Requirements,
+    tier: String,
+    today: Date,
+    reviewed: Option<Date>,
+    evidence_max_age_days: Option<i64>,
+    review_interval_days: Option<i64>,
+    bare_authority: Authority,
+}
+
+/// Checks a case field by field, reporting every problem, and builds the case.
+fn build(
+    raw: RawCase,
+    ctx: &FileContext,
+    label: &str,
+    at: Pos,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Case> {
+    let before = problems.len();
+    let name = case_name(raw.name.as_ref(), label, at, problems);
+    let setting = setting(&raw, ctx.policy, label, problems);
+    let mut sources = builtin_sources();
+    if let Some(list) = raw
+        .sources
+        .and_then(|s| s.take(&format!("{label}: sources"), problems))
+    {
+        for s in extra_sources(list, label, problems) {
+            sources.retain(|x| x.id != s.id);
+            sources.push(s);
+        }
+    }
+    let facts = raw
+        .facts
+        .map(|n| profile::parse_facts(&n, &sources, problems))
+        .unwrap_or_default();
+    let expect = match raw.expect {
+        Some(e) => expect(e, label, problems),
+        None => {
+            problems.push(
+                Diagnostic::error(format!("{label} has no `expect`"))
+                    .at(at)
+                    .hint("say what the rule must conclude, e.g. `expect: {verdict: go}`"),
+            );
+            None
+        }
+    };
+    if problems.len() > before {
+        return None;
+    }
+    let (name, setting, expect) = (name?, setting?, expect?);
+    let facts = settle_claims(facts, setting.bare_authority);
+    let profile = Profile {
+        id: "test-vendor".to_string(),
+        name: "Test vendor".to_string(),
+        reviewed: setting.reviewed,
+        file: ctx.file.to_string(),
+        sources,
+        offerings: vec![Offering {
+            id: "test-offering".to_string(),
+            name: name.clone(),
+            tier: setting.tier,
+            facts,
+            at,
+        }],
+    };
+    Some(Case {
+        rule: ctx.rule.to_string(),
+        file: ctx.file.to_string(),
+        at,
+        classification: setting.classification,
+        tags: setting.tags,
+        requirements: setting.requirements,
+        today: setting.today,
+        evidence_max_age_days: setting.evidence_max_age_days,
+        review_interval_days: setting.review_interval_days,
+        profile,
+        name,
+        expect,
+    })
+}
+
+fn case_name(
+    name: Option<&Checked<String>>,
+    label: &str,
+    at: Pos,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let Some(name) = name else {
+        problems.push(
+            Diagnostic::error("test case has no `name`")
+                .at(at)
+                .hint("start each case with `- name: what it checks`"),
+        );
+        return None;
+    };
+    let name_at = name.at;
+    let name = name.get(&format!("{label}: name"), problems)?;
+    if name.trim().is_empty() {
+        problems.push(Diagnostic::error(format!("{label}: name: is empty")).at(name_at));
+        return None;
+    }
+    Some(name.trim().to_string())
+}
+
+/// The class, tags, requirements, dates and evidence settings of a case, with their defaults.
+fn setting(
+    raw: &RawCase,
+    policy: &Policy,
+    label: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Setting> {
+    let before = problems.len();
+    let what = |field: &str| format!("{label}: {field}");
+    let class_names: Vec<&str> = policy.classes.iter().map(|c| c.name.as_str()).collect();
+    let classification = match checked(&raw.classification, &what("classification"), problems) {
+        Some(c) => one_of(c, &what("classification"), &class_names, problems),
+        None => class_names.last().map(|s| s.to_string()),
+    };
+    let tags = tags(raw, policy, label, problems);
+    let tier = match checked(&raw.tier, &what("tier"), problems) {
+        Some(t) => one_of(t, &what("tier"), TIERS, problems),
+        None => Some(DEFAULT_TIER.to_string()),
+    };
+    let today = match checked(&raw.today, &what("today"), problems) {
+        Some(d) => date(d, &what("today"), problems),
+        None => DEFAULT_TODAY.parse().ok(),
+    };
+    let reviewed = checked(&raw.reviewed, &what("reviewed"), problems)
+        .and_then(|d| date(d, &what("reviewed"), problems));
+    let bare_authority = match &raw.authority {
+        Some(a) => a.get(&what("authority"), problems).copied(),
+        None => Some(DEFAULT_AUTHORITY),
+    };
+    let (evidence_max_age_days, review_interval_days) =
+        policy_overrides(raw.policy.as_ref(), policy, label, problems);
+    let requirements = requirements(
+        raw,
+        policy,
+        classification.as_deref(),
+        &tags,
+        label,
+        problems,
+    );
+    if problems.len() > before {
+        return None;
+    }
+    Some(Setting {
+        classification: classification?,
+        tags,
+        requirements,
+        tier: tier?,
+        today: today?,
+        reviewed,
+        evidence_max_age_days,
+        review_interval_days,
+        bare_authority: bare_authority?,
+    })
+}
+
+/// An optional checked field's value, reporting its error.
+fn checked<'a, T>(
+    field: &'a Option<Checked<T>>,
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<&'a T> {
+    field.as_ref().and_then(|c| c.get(what, problems))
+}
+
+/// `value` if it is one of `allowed`, else an error at its place with a suggestion.
+fn one_of(
+    value: &Spanned<String>,
+    what: &str,
+    allowed: &[&str],
+    problems: &mut Vec<Diagnostic>,
+) -> Option<String> {
+    let s = value.value.trim();
+    if allowed.contains(&s) {
+        return Some(s.to_string());
+    }
+    problems.push(
+        Diagnostic::error(format!(
+            "{what}: `{s}` is not one of: {}",
+            allowed.join(", ")
+        ))
+        .at(span_pos(value))
+        .maybe_hint(did_you_mean(s, allowed.iter().copied())),
+    );
+    None
+}
+
+fn date(value: &Spanned<String>, what: &str, problems: &mut Vec<Diagnostic>) -> Option<Date> {
+    parse_date(&value.value, span_pos(value), what)
+        .map_err(|d| problems.push(d))
+        .ok()
+}
+
+/// The policy tags the case applies, each once.
+fn tags(
+    raw: &RawCase,
+    policy: &Policy,
+    label: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<String> {
+    let names: Vec<&str> = policy.tags.iter().map(|t| t.name.as_str()).collect();
+    let what = format!("{label}: tag");
+    let mut tags: Vec<String> = Vec::new();
+    for t in checked(&raw.tags, &format!("{label}: tags"), problems).unwrap_or(&Vec::new()) {
+        if let Some(t) = one_of(t, &what, &names, problems)
+            && !tags.contains(&t)
+        {
+            tags.push(t);
+        }
+    }
+    tags
+}
+
+/// The requirement set of the class and tags, with the case's `require:` on top (`null` unsets).
+fn requirements(
+    raw: &RawCase,
+    policy: &Policy,
+    classification: Option<&str>,
+    tags: &[String],
+    label: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Requirements {
+    let mut requirements = classification
+        .map(|c| policy.requirements(c, tags))
+        .unwrap_or_default();
+    let Some(node) = &raw.require else {
+        return requirements;
+    };
+    for (key, value) in parse_requirements(node, label, problems) {
+        requirements
+            .0
+            .insert(key, (value, Origin::Class("test case".to_string())));
+    }
+    if let Node::Map(entries) = &node.value {
+        for (key, value) in entries {
+            if value.value == Node::Null
+                && let Some(spec) = requirement_spec(&key.value)
+            {
+                requirements.0.remove(spec.name);
+            }
+        }
+    }
+    requirements
+}
+
+/// The policy's evidence ages, as the case overrides them.
+fn policy_overrides(
+    raw: Option<&Checked<RawPolicy>>,
+    policy: &Policy,
+    label: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> (Option<i64>, Option<i64>) {
+    let mut ages = (policy.evidence_max_age_days, policy.review_interval_days);
+    let what = format!("{label}: policy");
+    let Some(raw) = raw else {
+        return ages;
+    };
+    let raw = match &raw.value {
+        Ok(r) => r,
+        Err(d) => {
+            problems.push(
+                prefixed(d.clone(), &what)
+                    .hint("give a positive whole number of days, or null to unset"),
+            );
+            return ages;
+        }
+    };
+    let mut days =
+        |field: &Option<Option<Spanned<i64>>>, name: &str, slot: &mut Option<i64>| match field {
+            None => {}
+            Some(None) => *slot = None,
+            Some(Some(d)) if d.value > 0 => *slot = Some(d.value),
+            Some(Some(d)) => problems.push(
+                Diagnostic::error(format!(
+                    "{what}: {name}: expected a positive whole number of days (or null), found {}",
+                    d.value
+                ))
+                .at(span_pos(d)),
+            ),
+        };
+    days(
+        &raw.evidence_max_age_days,
+        "evidence_max_age_days",
+        &mut ages.0,
+    );
+    days(
+        &raw.review_interval_days,
+        "review_interval_days",
+        &mut ages.1,
+    );
+    ages
+}
+
+/// One built-in source per named authority, named after it.
+fn builtin_sources() -> Vec<Source> {
+    Authority::NAMED
+        .iter()
+        .map(|a| test_source(a.as_str(), *a, Pos::default()))
+        .collect()
+}
+
+/// A source with no snapshot: test cases take every quote as verified.
+fn test_source(id: &str, authority: Authority, at: Pos) -> Source {
+    Source {
+        id: id.to_string(),
+        title: format!("{id} source (test)"),
+        url: None,
+        authority,
+        last_updated: None,
+        retrieved: None,
+        snapshot: None,
+        snapshot_at: at,
+        sha256: None,
+        actual_sha256: None,
+        at,
+    }
+}
+
+/// The case's own sources (`sources:`), checked.
+fn extra_sources(
+    list: OrderedMap<Checked<RawSource>>,
+    label: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<Source> {
+    let mut out = Vec::new();
+    for (id, raw) in list.0 {
+        let what = format!("{label}: sources: `{}`", id.value);
+        let at = span_pos(&id);
+        if !profile::valid_id(&id.value) {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{label}: sources: source id `{}` is not valid",
+                    id.value
+                ))
+                .at(at)
+                .hint("use lowercase letters, digits, `-` and `_`"),
+            );
+        }
+        let Some(raw) = raw.take(&what, problems) else {
+            continue;
+        };
+        if raw.authority == Authority::Unsupported {
+            problems.push(
+                Diagnostic::error(format!(
+                    "{what}: authority: a source cannot be `unsupported`"
+                ))
+                .at(at)
+                .hint("name the kind of document: contract, dpa, policy, docs, third_party, ..."),
+            );
+            continue;
+        }
+        let mut source = test_source(&id.value, raw.authority, at);
+        source.title = raw.title.unwrap_or_else(|| id.value.clone());
+        source.url = raw.url;
+        source.last_updated = raw
+            .last_updated
+            .and_then(|d| date(&d, &format!("{what}: last_updated"), problems));
+        source.retrieved = raw
+            .retrieved
+            .and_then(|d| date(&d, &format!("{what}: retrieved"), problems));
+        out.push(source);
+    }
+    out
+}
+
+/// Test cases have no snapshots: claims that cite a source count as verified, and bare values
+/// take the case's authority (contract unless it says otherwise).
+fn settle_claims(
+    mut facts: BTreeMap<String, Fact>,
+    bare_authority: Authority,
+) -> BTreeMap<String, Fact> {
+    for claim in facts.values_mut().flat_map(|f| f.claims.iter_mut()) {
+        match claim.verification {
+            Verification::Bare if bare_authority != Authority::Unsupported => {
+                claim.authority = bare_authority;
+                claim.verification = Verification::Verified;
+            }
+            Verification::Unarchived => claim.verification = Verification::Verified,
+            _ => {}
+        }
+    }
+    facts
+}
+
+fn expect(raw: Checked<RawExpect>, label: &str, problems: &mut Vec<Diagnostic>) -> Option<Expect> {
+    let what = format!("{label}: expect");
+    let at = raw.at;
+    let raw = raw.take(&what, problems)?;
+    let before = problems.len();
+    let mut expect = Expect::default();
+    if let Some(v) = raw.verdict {
+        expect.verdict = v.take(&format!("{what}: verdict"), problems);
+    }
+    let findings = raw
+        .findings
+        .and_then(|f| f.take(&format!("{what}: findings"), problems));
+    for f in findings.unwrap_or_default() {
+        let at = f.at;
+        if let Some(f) = f.take(&format!("{what}: finding"), problems) {
+            expect.findings.push(ExpectedFinding {
+                level: f.level,
+                message: f.message.filter(|m| !m.is_empty()),
+                action: f.action.filter(|a| !a.is_empty()),
+                at,
+            });
+        }
+    }
+    let absent = raw
+        .absent
+        .and_then(|a| a.take(&format!("{what}: absent"), problems));
+    for level in absent.unwrap_or_default() {
+        expect
+            .absent
+            .extend(level.take(&format!("{what}: absent"), problems));
+    }
+    if problems.len() > before {
+        return None;
+    }
+    if expect == Expect::default() {
+        problems.push(
+            Diagnostic::error(format!("{what}: nothing to check"))
+                .at(at)
+                .hint("give a `verdict`, `findings` or `absent` levels"),
+        );
+        return None;
+    }
+    Some(expect)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn policy() -> Policy {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("policies")).unwrap();
+        std::fs::write(
+            dir.path().join("policies/p.yaml"),
+            "organization: X\nevidence_max_age_days: 365\nclassifications:\n  public: {}\n  confidential: {require: {no_training: true, max_retention_days: 30}}\ntags:\n  phi: {require: {baa: true}}\n",
+        )
+        .unwrap();
+        let (p, problems) = crate::model::policy::load(dir.path(), "p");
+        assert!(problems.is_empty(), "{problems:?}");
+        p.unwrap()
+    }
+
+    #[test]
+    fn cases_default_to_the_most_sensitive_class_and_contract_evidence() {
+        let (cases, problems) = parse_cases(
+            "- name: a\n  tags: [phi]\n  require: {max_retention_days: 7, no_training: null}\n  facts:\n    retention_days: 10\n    training_on_inputs:\n      - {value: never, source: dpa}\n  expect: {verdict: go}\n",
+            "scripts/r.test.yaml",
+            "r",
+            &policy(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let c = &cases[0];
+        assert_eq!(c.classification, "confidential");
+        assert_eq!(c.today.to_string(), DEFAULT_TODAY);
+        assert_eq!(c.requirements.get("max_retention_days"), Some(&7.into()));
+        assert_eq!(c.requirements.get("baa"), Some(&true.into()));
+        assert_eq!(c.requirements.get("no_training"), None);
+        let facts = &c.profile.offerings[0].facts;
+        let bare = &facts["retention_days"].claims[0];
+        assert_eq!(bare.authority, Authority::Contract);
+        let claim = &facts["training_on_inputs"].claims[0];
+        assert_eq!(claim.authority, Authority::Dpa);
+        assert_eq!(claim.verification, Verification::Verified);
+    }
+
+    #[test]
+    fn every_problem_of_a_file_is_reported_with_its_place() {
+        let (cases, problems) = parse_cases(
+            "- name: a\n  clasification: public\n  expect: {verdict: go}\n- name: b\n  classification: secret\n  facts: {retention_dys: 3}\n  expect: {verdict: maybe}\n- name: c\n  expect: {}\n- name: d\n  expect: {verdict: go}\n- name: d\n  expect: {verdict: go}\n",
+            "scripts/r.test.yaml",
+            "r",
+            &policy(),
+        );
+        assert_eq!(cases.len(), 1);
+        let got: Vec<(u32, u32, &str, Option<&str>)> = problems
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str(), d.hint.as_deref()))
+            .collect();
+        assert_eq!((got[0].0, got[0].1), (2, 3), "{got:?}");
+        assert!(got[0].2.contains("unknown field `clasification`"));
+        assert_eq!(got[0].3, Some("did you mean `classification`?"));
+        assert!(
+            got.iter().any(|g| g.0 == 5 && g.2.contains("`secret`")),
+            "{got:?}"
+        );
+        assert!(
+            got.iter()
+                .any(|g| g.0 == 6 && g.2.contains("unknown fact `retention_dys`"))
+        );
+        assert!(got.iter().any(|g| g.0 == 7 && g.2.contains("`maybe`")));
+        assert!(
+            got.iter()
+                .any(|g| g.0 == 9 && g.2.contains("nothing to check"))
+        );
+        assert!(
+            got.iter()
+                .any(|g| g.0 == 12 && g.2.contains("defined twice"))
+        );
+        assert!(
+            problems
+                .iter()
+                .all(|d| d.file.as_deref() == Some("scripts/r.test.yaml"))
+        );
+    }
+}
