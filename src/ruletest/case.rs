@@ -6,57 +6,19 @@
 //! three. Values are read with the model's own types: `Authority`, `Level`, `Verdict`, dates
 //! with `parse_date`, requirements with the policy's parser, facts with the profile's.
 
+use super::evidence::{RawSource, builtin_sources, extra_sources, settle_claims};
+use super::expect::{Expect, RawExpect, expect};
 use super::tree::{Checked, from_tree, prefixed};
 use super::{DEFAULT_AUTHORITY, DEFAULT_TIER, DEFAULT_TODAY, test_file};
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::policy::{Origin, Policy, Requirements, parse_requirements};
-use crate::model::profile::{self, Authority, Fact, Offering, Profile, Source, Verification};
+use crate::model::profile::{self, Authority, Offering, Profile};
 use crate::model::vocabulary::{TIERS, parse_date, requirement_spec};
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
-use crate::outcome::{Level, Verdict};
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
-use std::collections::BTreeMap;
-use std::fmt;
 use std::path::Path;
-
-/// A finding a case expects.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ExpectedFinding {
-    pub level: Level,
-    /// A substring of the message.
-    pub message: Option<String>,
-    /// A substring of the action.
-    pub action: Option<String>,
-    pub at: Pos,
-}
-
-impl fmt::Display for ExpectedFinding {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "a {} finding", self.level.as_str())?;
-        if let Some(m) = &self.message {
-            write!(f, " with message containing {m:?}")?;
-        }
-        if let Some(a) = &self.action {
-            let and = if self.message.is_some() {
-                " and"
-            } else {
-                " with"
-            };
-            write!(f, "{and} action containing {a:?}")?;
-        }
-        Ok(())
-    }
-}
-
-/// What a case expects; every part given must hold.
-#[derive(Debug, Clone, Default, PartialEq)]
-pub struct Expect {
-    pub verdict: Option<Verdict>,
-    pub findings: Vec<ExpectedFinding>,
-    pub absent: Vec<Level>,
-}
 
 /// One test case, validated and ready to run.
 #[derive(Debug, Clone)]
@@ -119,42 +81,6 @@ struct RawPolicy {
 /// A field written (even as `null`): `Some`, so that `null` can mean "unset".
 fn present<'de, D: Deserializer<'de>, T: Deserialize<'de>>(d: D) -> Result<Option<T>, D::Error> {
     T::deserialize(d).map(Some)
-}
-
-/// An extra source, shaped like a profile's but with no snapshot.
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawSource {
-    #[serde(default)]
-    title: Option<String>,
-    #[serde(default)]
-    url: Option<String>,
-    authority: Authority,
-    #[serde(default)]
-    last_updated: Option<Spanned<String>>,
-    #[serde(default)]
-    retrieved: Option<Spanned<String>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawExpect {
-    #[serde(default)]
-    verdict: Option<Checked<Verdict>>,
-    #[serde(default)]
-    findings: Option<Checked<Vec<Checked<RawFinding>>>>,
-    #[serde(default)]
-    absent: Option<Checked<Vec<Checked<Level>>>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawFinding {
-    level: Level,
-    #[serde(default)]
-    message: Option<String>,
-    #[serde(default)]
-    action: Option<String>,
 }
 
 /// Loads `scripts/<rule>.test.yaml`, checking every case against the policy. Returns the valid
@@ -466,7 +392,11 @@ fn one_of(
     None
 }
 
-fn date(value: &Spanned<String>, what: &str, problems: &mut Vec<Diagnostic>) -> Option<Date> {
+pub(super) fn date(
+    value: &Spanned<String>,
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Date> {
     parse_date(&value.value, span_pos(value), what)
         .map_err(|d| problems.push(d))
         .ok()
@@ -572,145 +502,10 @@ fn policy_overrides(
     ages
 }
 
-/// One built-in source per named authority, named after it.
-fn builtin_sources() -> Vec<Source> {
-    Authority::NAMED
-        .iter()
-        .map(|a| test_source(a.as_str(), *a, Pos::default()))
-        .collect()
-}
-
-/// A source with no snapshot: test cases take every quote as verified.
-fn test_source(id: &str, authority: Authority, at: Pos) -> Source {
-    Source {
-        id: id.to_string(),
-        title: format!("{id} source (test)"),
-        url: None,
-        authority,
-        last_updated: None,
-        retrieved: None,
-        snapshot: None,
-        snapshot_at: at,
-        sha256: None,
-        actual_sha256: None,
-        at,
-    }
-}
-
-/// The case's own sources (`sources:`), checked.
-fn extra_sources(
-    list: OrderedMap<Checked<RawSource>>,
-    label: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Vec<Source> {
-    let mut out = Vec::new();
-    for (id, raw) in list.0 {
-        let what = format!("{label}: sources: `{}`", id.value);
-        let at = span_pos(&id);
-        if !profile::valid_id(&id.value) {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{label}: sources: source id `{}` is not valid",
-                    id.value
-                ))
-                .at(at)
-                .hint("use lowercase letters, digits, `-` and `_`"),
-            );
-        }
-        let Some(raw) = raw.take(&what, problems) else {
-            continue;
-        };
-        if raw.authority == Authority::Unsupported {
-            problems.push(
-                Diagnostic::error(format!(
-                    "{what}: authority: a source cannot be `unsupported`"
-                ))
-                .at(at)
-                .hint("name the kind of document: contract, dpa, policy, docs, third_party, ..."),
-            );
-            continue;
-        }
-        let mut source = test_source(&id.value, raw.authority, at);
-        source.title = raw.title.unwrap_or_else(|| id.value.clone());
-        source.url = raw.url;
-        source.last_updated = raw
-            .last_updated
-            .and_then(|d| date(&d, &format!("{what}: last_updated"), problems));
-        source.retrieved = raw
-            .retrieved
-            .and_then(|d| date(&d, &format!("{what}: retrieved"), problems));
-        out.push(source);
-    }
-    out
-}
-
-/// Test cases have no snapshots: claims that cite a source count as verified, and bare values
-/// take the case's authority (contract unless it says otherwise).
-fn settle_claims(
-    mut facts: BTreeMap<String, Fact>,
-    bare_authority: Authority,
-) -> BTreeMap<String, Fact> {
-    for claim in facts.values_mut().flat_map(|f| f.claims.iter_mut()) {
-        match claim.verification {
-            Verification::Bare if bare_authority != Authority::Unsupported => {
-                claim.authority = bare_authority;
-                claim.verification = Verification::Verified;
-            }
-            Verification::Unarchived => claim.verification = Verification::Verified,
-            _ => {}
-        }
-    }
-    facts
-}
-
-fn expect(raw: Checked<RawExpect>, label: &str, problems: &mut Vec<Diagnostic>) -> Option<Expect> {
-    let what = format!("{label}: expect");
-    let at = raw.at;
-    let raw = raw.take(&what, problems)?;
-    let before = problems.len();
-    let mut expect = Expect::default();
-    if let Some(v) = raw.verdict {
-        expect.verdict = v.take(&format!("{what}: verdict"), problems);
-    }
-    let findings = raw
-        .findings
-        .and_then(|f| f.take(&format!("{what}: findings"), problems));
-    for f in findings.unwrap_or_default() {
-        let at = f.at;
-        if let Some(f) = f.take(&format!("{what}: finding"), problems) {
-            expect.findings.push(ExpectedFinding {
-                level: f.level,
-                message: f.message.filter(|m| !m.is_empty()),
-                action: f.action.filter(|a| !a.is_empty()),
-                at,
-            });
-        }
-    }
-    let absent = raw
-        .absent
-        .and_then(|a| a.take(&format!("{what}: absent"), problems));
-    for level in absent.unwrap_or_default() {
-        expect
-            .absent
-            .extend(level.take(&format!("{what}: absent"), problems));
-    }
-    if problems.len() > before {
-        return None;
-    }
-    if expect == Expect::default() {
-        problems.push(
-            Diagnostic::error(format!("{what}: nothing to check"))
-                .at(at)
-                .hint("give a `verdict`, `findings` or `absent` levels"),
-        );
-        return None;
-    }
-    Some(expect)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::profile::Verification;
 
     fn policy() -> Policy {
         let dir = tempfile::tempdir().unwrap();

@@ -50,6 +50,8 @@
 
 mod case;
 mod coverage;
+mod evidence;
+mod expect;
 mod run;
 mod tree;
 

@@ -2,7 +2,8 @@
 //! path (`evaluation::evaluate_cell`, as `evaluate` and `explain` run it), then comparing what
 //! the rule concluded with what the case expects.
 
-use super::case::{Case, Expect, ExpectedFinding};
+use super::case::Case;
+use super::expect::{Expect, ExpectedFinding};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
 use crate::evaluation::{Context, Prepared, Stopped, evaluate_cell};
