@@ -444,3 +444,171 @@ fn junit_output_counts_the_same_cases_as_the_text_output() {
     );
     assert!(xml.contains("expected verdict go, got no-go"), "{xml}");
 }
+
+/// A bad test file, as data: the file's text and the messages (with file:line:col) it must give.
+struct BadFile {
+    name: &'static str,
+    text: &'static str,
+    expect: &'static [&'static str],
+}
+
+const F: &str = "scripts/training-on-inputs.test.yaml";
+
+const BAD_FILES: &[BadFile] = &[
+    BadFile {
+        name: "unknown field in a case",
+        text: "- name: a\n  expect: {verdict: go}\n  facs: {}\n",
+        expect: &[
+            ":3:3: error: test case `a`: unknown field `facs`",
+            "did you mean `facts`?",
+        ],
+    },
+    BadFile {
+        name: "unknown field in expect",
+        text: "- name: a\n  expect: {verdikt: go}\n",
+        expect: &[
+            ":2:12: error: test case `a`: expect: unknown field `verdikt`",
+            "did you mean `verdict`?",
+        ],
+    },
+    BadFile {
+        name: "bad verdict",
+        text: "- name: a\n  expect: {verdict: nogo}\n",
+        expect: &[
+            ":2:21: error: test case `a`: expect: verdict: `nogo` is not one of: go, conditional, hold, no-go",
+            "did you mean `no-go`?",
+        ],
+    },
+    BadFile {
+        name: "a rule failure cannot be expected",
+        text: "- name: a\n  expect: {verdict: error}\n",
+        expect: &[":2:21: error: test case `a`: expect: verdict: `error` is not one of"],
+    },
+    BadFile {
+        name: "bad level",
+        text: "- name: a\n  expect:\n    findings:\n      - {level: blok}\n",
+        expect: &[
+            ":4:17: error: test case `a`: expect: finding: `blok` is not one of: pass, info, warn, condition, hold, block",
+            "did you mean `block`?",
+        ],
+    },
+    BadFile {
+        name: "bad authority",
+        text: "- name: a\n  authority: contrat\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:14: error: test case `a`: authority: `contrat` is not one of: signed, contract,",
+            "did you mean `contract`?",
+        ],
+    },
+    BadFile {
+        name: "a source without an authority",
+        text: "- name: a\n  sources:\n    old: {retrieved: 2024-01-01}\n  expect: {verdict: go}\n",
+        expect: &[":3:10: error: test case `a`: sources: `old`: missing field `authority`"],
+    },
+    BadFile {
+        name: "bad date",
+        text: "- name: a\n  today: 2026-02-30\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:10: error: test case `a`: today: `2026-02-30` is not a date",
+            "write dates as YYYY-MM-DD",
+        ],
+    },
+    BadFile {
+        name: "missing expectation",
+        text: "- name: a\n  facts: {training_on_inputs: never}\n",
+        expect: &[
+            ":1:3: error: test case `a` has no `expect`",
+            "e.g. `expect: {verdict: go}`",
+        ],
+    },
+    BadFile {
+        name: "empty expectation",
+        text: "- name: a\n  expect: {}\n",
+        expect: &[":2:11: error: test case `a`: expect: nothing to check"],
+    },
+    BadFile {
+        name: "missing name",
+        text: "- expect: {verdict: go}\n",
+        expect: &[":1:3: error: test case has no `name`"],
+    },
+    BadFile {
+        name: "wrong shape",
+        text: "- name: a\n  tags: phi\n  expect: {absent: hold}\n",
+        expect: &[
+            ":2:9: error: test case `a`: tags: expected a list, found the text `phi`",
+            ":3:20: error: test case `a`: expect: absent: expected a list, found the text `hold`",
+        ],
+    },
+    BadFile {
+        name: "policy override that is not a number of days",
+        text: "- name: a\n  policy: {evidence_max_age_days: 0}\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:35: error: test case `a`: policy: evidence_max_age_days: expected a positive whole number of days",
+        ],
+    },
+    BadFile {
+        name: "the same name twice",
+        text: "- name: a\n  expect: {verdict: go}\n- name: a\n  expect: {verdict: go}\n",
+        expect: &[":3:3: error: test case `a` is defined twice (first at line 1)"],
+    },
+    BadFile {
+        name: "not a list",
+        text: "name: a\n",
+        expect: &[":1:1: error: a test file is a list of cases, found a mapping"],
+    },
+];
+
+#[test]
+fn every_bad_test_file_exits_2_with_located_messages_and_runs_nothing() {
+    let mut failures = Vec::new();
+    for case in BAD_FILES {
+        let ws = one_rule_workspace("training-on-inputs", Some(case.text));
+        let out = diligence(ws.path()).arg("test").output().unwrap();
+        let err = stderr(&out);
+        if out.status.code() != Some(2) {
+            failures.push(format!(
+                "{}: exit {:?}\n{err}",
+                case.name,
+                out.status.code()
+            ));
+        }
+        if !out.stdout.is_empty() {
+            failures.push(format!("{}: stdout is not empty", case.name));
+        }
+        for expected in case.expect {
+            let expected = if expected.starts_with(':') {
+                format!("{F}{expected}")
+            } else {
+                expected.to_string()
+            };
+            if !err.contains(&expected) {
+                failures.push(format!("{}: no `{expected}` in:\n{err}", case.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Three bad cases in one file: all three are reported, in the file's order.
+#[test]
+fn three_bad_cases_give_three_located_problems() {
+    let ws = one_rule_workspace(
+        "training-on-inputs",
+        Some(
+            "- name: a\n  tier: cosumer\n  expect: {verdict: go}\n- name: b\n  expect: {verdict: maybe}\n- name: c\n  facts: {training_on_input: never}\n  expect: {verdict: go}\n",
+        ),
+    );
+    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let located: Vec<&str> = err.lines().filter(|l| l.starts_with(F)).collect();
+    assert_eq!(located.len(), 3, "{err}");
+    let starts = [
+        ":2:9: error: test case `a`: tier: `cosumer`",
+        ":5:21: error: test case `b`: expect: verdict: `maybe`",
+        ":7:11: error: unknown fact `training_on_input`",
+    ];
+    for (line, start) in located.iter().zip(starts) {
+        assert!(line.starts_with(&format!("{F}{start}")), "{err}");
+    }
+}

@@ -129,6 +129,8 @@ pub fn parse_cases(
             d.file = Some(file.to_string());
         }
     }
+    // In the file's order, whatever order the fields were checked in.
+    problems.sort_by_key(|d| (d.line, d.column));
     (cases, problems)
 }
 

@@ -53,7 +53,15 @@ impl de::Error for TreeError {
     }
 
     fn invalid_type(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
-        Self::custom(format!("expected {exp}, found {unexp}"))
+        Self::custom(format!(
+            "expected {}, found {}",
+            expected_words(&exp.to_string()),
+            found_words(&unexp)
+        ))
+    }
+
+    fn invalid_value(unexp: de::Unexpected, exp: &dyn de::Expected) -> Self {
+        Self::invalid_type(unexp, exp)
     }
 
     fn unknown_variant(variant: &str, expected: &'static [&'static str]) -> Self {
@@ -77,6 +85,34 @@ impl de::Error for TreeError {
 
     fn missing_field(field: &'static str) -> Self {
         Self::custom(format!("missing field `{field}`"))
+    }
+}
+
+/// serde's name for an expected shape, in the words of the rest of diligence's messages.
+fn expected_words(serde_name: &str) -> &str {
+    match serde_name {
+        "a sequence" => "a list",
+        "a string" => "text",
+        "a boolean" => "true or false",
+        "i8" | "i16" | "i32" | "i64" | "u8" | "u16" | "u32" | "u64" => "a whole number",
+        s if s.starts_with("struct ") || s == "a map" => "a mapping",
+        s => s,
+    }
+}
+
+/// What was found instead, as `Node::kind` words it.
+fn found_words(unexp: &de::Unexpected) -> String {
+    use de::Unexpected as U;
+    match unexp {
+        U::Str(s) => format!("the text `{s}`"),
+        U::Signed(n) => format!("the number {n}"),
+        U::Unsigned(n) => format!("the number {n}"),
+        U::Float(n) => format!("the number {n}"),
+        U::Bool(b) => format!("`{b}`"),
+        U::Seq => "a list".into(),
+        U::Map => "a mapping".into(),
+        U::Unit | U::Option => "nothing".into(),
+        other => other.to_string(),
     }
 }
 
@@ -364,7 +400,7 @@ mod tests {
 
         let e = from_tree::<Doc>(&tree("name: [x]\n")).unwrap_err();
         assert_eq!((e.line, e.column), (1, 7));
-        assert!(e.message.starts_with("expected a string, found"), "{e:?}");
+        assert_eq!(e.message, "expected text, found a list");
 
         let e = from_tree::<Doc>(&tree("items: []\n")).unwrap_err();
         assert_eq!(e.message, "missing field `name`");
