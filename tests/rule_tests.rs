@@ -25,6 +25,11 @@ fn break_first_block(ws: &Path, rule: &str) {
     std::fs::write(&path, text.replacen("block(", "info(", 1)).unwrap();
 }
 
+/// Runs diligence in `dir`.
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    diligence(dir).args(args).output().unwrap()
+}
+
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
@@ -43,10 +48,7 @@ fn summary(out: &str) -> (usize, usize) {
 
 #[test]
 fn bundled_rules_pass_their_tests_with_full_coverage() {
-    let out = diligence(&bundled())
-        .args(["test", "--min-coverage", "100"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "--min-coverage", "100"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     let (passed, failed) = summary(&text);
@@ -90,7 +92,7 @@ fn breaking_a_rule_fails_the_case_that_covers_it() {
     for (rule, case) in broken {
         let ws = workspace_copy();
         break_first_block(ws.path(), rule);
-        let out = diligence(ws.path()).arg("test").output().unwrap();
+        let out = run(ws.path(), &["test"]);
         let text = stdout(&out);
         assert_eq!(out.status.code(), Some(1), "{rule}: {text}");
         assert!(
@@ -109,10 +111,7 @@ fn breaking_a_rule_fails_the_case_that_covers_it() {
 
 #[test]
 fn one_rule_can_be_tested_alone() {
-    let out = diligence(&bundled())
-        .args(["test", "consumer-tier", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "consumer-tier", "--coverage"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
@@ -172,7 +171,7 @@ fn invalid_test_file_is_refused_with_every_problem_located() {
 ",
         ),
     );
-    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let out = run(ws.path(), &["test"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(stdout(&out), "", "nothing runs");
@@ -218,10 +217,7 @@ fn yaml_syntax_errors_are_located() {
 #[test]
 fn a_rule_without_tests_is_a_warning_and_fails_a_coverage_gate() {
     let ws = one_rule_workspace("consumer-tier", None);
-    let out = diligence(ws.path())
-        .args(["test", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--coverage"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stderr(&out).contains(
@@ -233,10 +229,7 @@ fn a_rule_without_tests_is_a_warning_and_fails_a_coverage_gate() {
     assert!(stdout(&out).contains("no test file;"), "{}", stdout(&out));
     assert_eq!(summary(&stdout(&out)), (0, 0));
 
-    let out = diligence(ws.path())
-        .args(["test", "--min-coverage", "0"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--min-coverage", "0"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("test consumer-tier ... FAILED (no test file)"));
     assert_eq!(summary(&stdout(&out)), (0, 1));
@@ -254,10 +247,7 @@ fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
 ",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--coverage"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     let row = text
@@ -268,10 +258,7 @@ fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
     assert!(row.contains("info:") && row.contains("pass:"), "{row}");
     assert!(!row.contains("block:"), "{row}");
 
-    let out = diligence(ws.path())
-        .args(["test", "--min-coverage", "90"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--min-coverage", "90"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("coverage 33.3% is below --min-coverage 90%"));
     assert_eq!(summary(&stdout(&out)), (1, 0));
@@ -289,7 +276,7 @@ fn a_failing_rule_fails_its_case_with_the_error() {
         "//! Broken\nlet x = fact(\"retention_\" + \"dys\");\npass(\"never\");\n",
     )
     .unwrap();
-    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let out = run(ws.path(), &["test"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
@@ -316,10 +303,7 @@ fn a_case_must_use_the_policy_vocabulary() {
 ",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--policy", "healthcare"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--policy", "healthcare"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -403,12 +387,9 @@ fn bundled_verdicts_follow_the_evidence() {
 
 #[test]
 fn junit_output_counts_the_same_cases_as_the_text_output() {
-    let text = diligence(&bundled()).arg("test").output().unwrap();
+    let text = run(&bundled(), &["test"]);
     let (passed, failed) = summary(&stdout(&text));
-    let out = diligence(&bundled())
-        .args(["test", "--format", "junit"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(0));
     let xml = stdout(&out);
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
@@ -426,10 +407,7 @@ fn junit_output_counts_the_same_cases_as_the_text_output() {
             "- name: wrong on purpose\n  tier: consumer\n  require: {no_consumer_tier: true}\n  expect: {verdict: go}\n",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--format", "junit"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(1));
     let xml = stdout(&out);
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
@@ -563,7 +541,7 @@ fn every_bad_test_file_exits_2_with_located_messages_and_runs_nothing() {
     let mut failures = Vec::new();
     for case in BAD_FILES {
         let ws = one_rule_workspace("training-on-inputs", Some(case.text));
-        let out = diligence(ws.path()).arg("test").output().unwrap();
+        let out = run(ws.path(), &["test"]);
         let err = stderr(&out);
         if out.status.code() != Some(2) {
             failures.push(format!(
@@ -598,7 +576,7 @@ fn three_bad_cases_give_three_located_problems() {
             "- name: a\n  tier: cosumer\n  expect: {verdict: go}\n- name: b\n  expect: {verdict: maybe}\n- name: c\n  facts: {training_on_input: never}\n  expect: {verdict: go}\n",
         ),
     );
-    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let out = run(ws.path(), &["test"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     let located: Vec<&str> = err.lines().filter(|l| l.starts_with(F)).collect();
