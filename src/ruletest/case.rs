@@ -508,6 +508,7 @@ fn policy_overrides(
 mod tests {
     use super::*;
     use crate::model::profile::Verification;
+    use crate::outcome::Level;
 
     fn policy() -> Policy {
         let dir = tempfile::tempdir().unwrap();
@@ -583,5 +584,48 @@ mod tests {
                 .iter()
                 .all(|d| d.file.as_deref() == Some("scripts/r.test.yaml"))
         );
+    }
+
+    #[test]
+    fn sources_and_policy_overrides_shape_the_synthetic_vendor() {
+        let (cases, problems) = parse_cases(
+            "- name: a\n  tier: consumer\n  reviewed: 2026-01-02\n  authority: unsupported\n  policy: {evidence_max_age_days: null, review_interval_days: 90}\n  sources:\n    contract: {authority: third_party, title: Old terms}\n    old: {authority: dpa, retrieved: 2024-01-01}\n  facts:\n    retention_days: 30\n    training_on_inputs: [{value: never, source: old}]\n  expect: {absent: [block]}\n",
+            "scripts/r.test.yaml",
+            "r",
+            &policy(),
+        );
+        assert!(problems.is_empty(), "{problems:?}");
+        let c = &cases[0];
+        assert_eq!(c.evidence_max_age_days, None);
+        assert_eq!(c.review_interval_days, Some(90));
+        assert_eq!(c.profile.offerings[0].tier, "consumer");
+        assert_eq!(
+            c.profile.reviewed.map(|d| d.to_string()).as_deref(),
+            Some("2026-01-02")
+        );
+        // An extra source replaces the built-in one of the same name.
+        let contract = c.profile.source("contract").unwrap();
+        assert_eq!(
+            (contract.authority, contract.title.as_str()),
+            (Authority::ThirdParty, "Old terms")
+        );
+        let old = c.profile.source("old").unwrap();
+        assert_eq!(
+            old.retrieved.map(|d| d.to_string()).as_deref(),
+            Some("2024-01-01")
+        );
+        assert_eq!(old.at, Pos::new(8, 5));
+        let facts = &c.profile.offerings[0].facts;
+        // `authority: unsupported`: bare values stay unsupported.
+        assert_eq!(
+            facts["retention_days"].claims[0].verification,
+            Verification::Bare
+        );
+        let claim = &facts["training_on_inputs"].claims[0];
+        assert_eq!(
+            (claim.authority, &claim.verification),
+            (Authority::Dpa, &Verification::Verified)
+        );
+        assert_eq!(c.expect.absent, vec![Level::Block]);
     }
 }
