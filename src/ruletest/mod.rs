@@ -53,6 +53,7 @@ mod coverage;
 mod evidence;
 mod expect;
 mod run;
+mod setting;
 mod tree;
 
 pub use case::{Case, load_cases};
