@@ -53,23 +53,8 @@ fn mistral_versions_show_which_quoted_clauses_survive_each_change() {
 
     // evaluate still runs on the changed document: the training fact is now unknown, so the
     // rule holds and says what to ask.
-    let out = diligence(dir.path())
-        .args([
-            "evaluate",
-            "--format",
-            "json",
-            "--class",
-            "confidential",
-            "--today",
-            TODAY,
-        ])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains("quote not found"))
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let (v, stderr) = common::evaluate_json_and_stderr(dir.path(), &["--class", "confidential"]);
+    assert!(stderr.contains("quote not found"), "{stderr}");
     assert_eq!(v["results"][0]["verdict"], "hold");
 }
 
@@ -95,16 +80,10 @@ fn a_changed_snapshot_hash_names_the_facts_to_recheck() {
 
 #[test]
 fn perplexity_conflict_note_names_both_sources() {
-    let v = common::stdout_json(diligence(&bundled()).args([
-        "evaluate",
-        "perplexity/sonar-api",
-        "--class",
-        "confidential",
-        "--format",
-        "json",
-        "--today",
-        TODAY,
-    ]));
+    let v = common::evaluate_json(
+        &bundled(),
+        &["perplexity/sonar-api", "--class", "confidential"],
+    );
     let notes: Vec<&str> = v["results"][0]["findings"]
         .as_array()
         .unwrap()
@@ -147,15 +126,7 @@ fn equal_authority_disagreement_holds_quoting_both_sides() {
         "      retention_days:",
         "        - value: opt_out\n          source: faq\n          quote: \"Acme may use Customer Content to improve models unless you opt out.\"\n      retention_days:",
     );
-    let v = common::stdout_json(ws.cmd().args([
-        "evaluate",
-        "--format",
-        "json",
-        "--class",
-        "confidential",
-        "--today",
-        TODAY,
-    ]));
+    let v = common::evaluate_json(ws.path(), &["--class", "confidential"]);
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "hold");
     let hold = r["findings"]
@@ -216,15 +187,7 @@ fn waived_ws(expires: &str) -> Ws {
 #[test]
 fn a_live_waiver_marks_the_finding_waived_and_lifts_the_verdict() {
     let ws = waived_ws("2027-03-31");
-    let v = common::stdout_json(ws.cmd().args([
-        "evaluate",
-        "--format",
-        "json",
-        "--class",
-        "confidential",
-        "--today",
-        TODAY,
-    ]));
+    let v = common::evaluate_json(ws.path(), &["--class", "confidential"]);
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "go");
     let f = &r["findings"][0];
@@ -244,26 +207,13 @@ fn a_live_waiver_marks_the_finding_waived_and_lifts_the_verdict() {
 #[test]
 fn an_expired_waiver_is_ignored_and_reported() {
     let ws = waived_ws("2026-01-31");
-    let out = ws
-        .cmd()
-        .args([
-            "evaluate",
-            "--format",
-            "json",
-            "--class",
-            "confidential",
-            "--today",
-            TODAY,
-        ])
-        .assert()
-        .success()
-        .stderr(predicate::str::contains(
-            "waiver of rule `training` for acme/api expired on 2026-01-31 and is ignored",
-        ))
-        .get_output()
-        .stdout
-        .clone();
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let (v, stderr) = common::evaluate_json_and_stderr(ws.path(), &["--class", "confidential"]);
+    assert!(
+        stderr.contains(
+            "waiver of rule `training` for acme/api expired on 2026-01-31 and is ignored"
+        ),
+        "{stderr}"
+    );
     assert_eq!(v["results"][0]["verdict"], "no-go");
     ws.cmd()
         .args(["check", "--today", TODAY])
@@ -323,9 +273,7 @@ fn stale_evidence_is_visible_to_rules() {
     );
     // Retrieved 2026-10-01; the policy allows 365 days.
     let verdict = |today: &str| {
-        let v = common::stdout_json(ws.cmd().args([
-            "evaluate", "--format", "json", "--class", "public", "--today", today,
-        ]));
+        let v = common::evaluate_json(ws.path(), &["--class", "public", "--today", today]);
         v["results"][0]["verdict"].as_str().unwrap().to_string()
     };
     assert_eq!(verdict("2027-09-30"), "go");
@@ -431,15 +379,7 @@ fn stale_evidence_check_holds_a_decisive_fact_resting_on_old_documents() {
         "retrieved: 2026-10-01",
         "retrieved: 2024-01-01",
     );
-    let v = common::stdout_json(ws.cmd().args([
-        "evaluate",
-        "--format",
-        "json",
-        "--class",
-        "confidential",
-        "--today",
-        TODAY,
-    ]));
+    let v = common::evaluate_json(ws.path(), &["--class", "confidential"]);
     let r = &v["results"][0];
     assert_eq!(r["verdict"], "hold", "{r}");
     let f = r["findings"]

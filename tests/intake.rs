@@ -666,14 +666,11 @@ fn import_ota_refuses_what_is_not_in_the_archive() {
     );
 }
 
-/// The Mistral workspace citing the terms as the archive recorded them on 2025-12-15, with an
-/// archive that has recorded nothing newer yet.
-fn mistral_citing_the_archive(dir: &Path) -> (tempfile::TempDir, PathBuf) {
-    let repo = ota_repo(dir, Some("2026-01-01"));
-    let ws = mistral_ws();
-    diligence(ws.path())
+/// `import ota` of Le Chat's Commercial Terms (the latest version) as mistral's `terms`.
+fn import_le_chat_terms(ws: &Path, repo: &Path) {
+    diligence(ws)
         .args(["import", "ota", "--repo"])
-        .arg(&repo)
+        .arg(repo)
         .args([
             "--service",
             "Le Chat",
@@ -684,6 +681,14 @@ fn mistral_citing_the_archive(dir: &Path) -> (tempfile::TempDir, PathBuf) {
         ])
         .assert()
         .success();
+}
+
+/// The Mistral workspace citing the terms as the archive recorded them on 2025-12-15, with an
+/// archive that has recorded nothing newer yet.
+fn mistral_citing_the_archive(dir: &Path) -> (tempfile::TempDir, PathBuf) {
+    let repo = ota_repo(dir, Some("2026-01-01"));
+    let ws = mistral_ws();
+    import_le_chat_terms(ws.path(), &repo);
     (ws, repo)
 }
 
@@ -796,19 +801,7 @@ fn refresh_names_exactly_the_facts_a_real_version_change_breaks() {
         ));
 
     // Citing the latest version (a reviewer's decision) makes the refresh quiet again.
-    diligence(ws.path())
-        .args(["import", "ota", "--repo"])
-        .arg(&repo)
-        .args([
-            "--service",
-            "Le Chat",
-            "--document",
-            "Commercial Terms",
-            "mistral",
-            "terms",
-        ])
-        .assert()
-        .success();
+    import_le_chat_terms(ws.path(), &repo);
     refresh("table").assert().code(0);
 }
 
@@ -926,16 +919,7 @@ fn extract_proposes_claims_with_quotes_cut_from_the_snapshot() {
 fn extract_write_adds_drafts_that_never_count_until_confirmed() {
     let ws = newco();
     let verdict = |ws: &Ws| {
-        let v = common::stdout_json(ws.cmd().args([
-            "evaluate",
-            "newco",
-            "--class",
-            "confidential",
-            "--format",
-            "json",
-            "--today",
-            common::TODAY,
-        ]));
+        let v = common::evaluate_json(ws.path(), &["newco", "--class", "confidential"]);
         v["results"][0]["verdict"].as_str().unwrap().to_string()
     };
     assert_eq!(verdict(&ws), "hold");

@@ -5,16 +5,9 @@
 
 mod common;
 
-use common::{TODAY, Ws, bundled, copy_dir, diligence, stdout_json};
+use common::{TODAY, Ws, bundled, copy_dir, diligence, evaluate_json, findings};
 use serde_json::Value;
 use std::path::Path;
-
-fn evaluate_json(dir: &Path, args: &[&str]) -> Value {
-    let mut cmd = diligence(dir);
-    cmd.args(["evaluate", "--today", TODAY, "--format", "json"])
-        .args(args);
-    stdout_json(&mut cmd)
-}
 
 fn evaluate_out(dir: &Path, args: &[&str]) -> std::process::Output {
     let mut cmd = diligence(dir);
@@ -30,21 +23,6 @@ fn stdout_of(dir: &Path, args: &[&str]) -> String {
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout).expect("utf-8")
-}
-
-fn findings(v: &Value) -> Vec<(&Value, &Value)> {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| {
-            r["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(move |f| (r, f))
-        })
-        .collect()
 }
 
 const LEVELS: [&str; 6] = ["pass", "info", "warn", "condition", "hold", "block"];

@@ -6,7 +6,7 @@
 mod common;
 
 use calamine::{Data, Reader};
-use common::{bundled, copy_dir, diligence, stdout_json};
+use common::{bundled, copy_dir, diligence, evaluate_json, stdout_json};
 use predicates::prelude::*;
 use std::path::{Path, PathBuf};
 
@@ -24,14 +24,7 @@ fn workspace() -> tempfile::TempDir {
 
 /// The verdict of perplexity/sonar-api at each class, in policy order.
 fn verdicts(ws: &Path) -> Vec<(String, String)> {
-    let json = stdout_json(diligence(ws).args([
-        "evaluate",
-        "perplexity/sonar-api",
-        "--format",
-        "json",
-        "--today",
-        TODAY,
-    ]));
+    let json = evaluate_json(ws, &["perplexity/sonar-api", "--today", TODAY]);
     json["results"]
         .as_array()
         .expect("results")
@@ -497,16 +490,10 @@ for dv in ws.data_validations.dataValidation:
 rows = {r[1].value: r[0].row for r in ws.iter_rows(min_row=2)}
 print("locked", ws.cell(row=2, column=4).protection.locked, "answer", ws.cell(row=2, column=5).protection.locked)
 "#;
-    let out = std::process::Command::new(&python)
-        .args(["-c", script])
-        .arg(&q)
-        .output()
-        .expect("python3 runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    let text = succeeded(
+        std::process::Command::new(&python)
+            .args(["-c", script])
+            .arg(&q),
     );
     assert!(
         text.contains("list  \"never,safety_only,may_review\""),
@@ -529,16 +516,11 @@ for row in ws.iter_rows(min_row=2):
 wb.save(sys.argv[2])
 "#;
     let filled = ws.join("filled.xlsx");
-    let out = std::process::Command::new(&python)
-        .args(["-c", fill])
-        .arg(&q)
-        .arg(&filled)
-        .output()
-        .expect("python3 runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
+    succeeded(
+        std::process::Command::new(&python)
+            .args(["-c", fill])
+            .arg(&q)
+            .arg(&filled),
     );
     answers(ws, &filled, "2026-12-01").success();
     assert!(
@@ -549,29 +531,35 @@ wb.save(sys.argv[2])
     diligence(ws).arg("check").assert().success();
 
     let pdf_dir = ws.join("pdf");
-    let status = std::process::Command::new(&soffice)
-        .arg(format!(
-            "-env:UserInstallation=file://{}",
-            ws.join("lo-profile").display()
-        ))
-        .args([
-            "--headless",
-            "--norestore",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-        ])
-        .arg(&pdf_dir)
-        .arg(&q)
-        .output()
-        .expect("soffice runs");
-    assert!(
-        status.status.success(),
-        "{}",
-        String::from_utf8_lossy(&status.stderr)
+    succeeded(
+        std::process::Command::new(&soffice)
+            .arg(format!(
+                "-env:UserInstallation=file://{}",
+                ws.join("lo-profile").display()
+            ))
+            .args([
+                "--headless",
+                "--norestore",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+            ])
+            .arg(&pdf_dir)
+            .arg(&q),
     );
     let pdf = std::fs::read(pdf_dir.join("q.pdf")).expect("a PDF");
     assert!(pdf.starts_with(b"%PDF"));
+}
+
+/// Runs an external tool that must succeed (its stderr shown if not); returns its stdout.
+fn succeeded(cmd: &mut std::process::Command) -> String {
+    let out = cmd.output().expect("the tool runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 fn which(tool: &str) -> Option<PathBuf> {

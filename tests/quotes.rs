@@ -327,9 +327,7 @@ fn verified_silence_passes_when_the_document_is_silent() {
         "scripts/breach.rhai",
         "//! Breach notice\n//! Test rule.\nif not_stated(\"breach_notification_hours\") && fact(\"breach_notification_hours\") == () {\n    hold(\"The Acme Terms do not state breach-notification hours.\", \"Ask for a breach-notification deadline in hours.\");\n} else {\n    pass(\"stated\");\n}\n",
     );
-    let v = common::stdout_json(ws.cmd().args([
-        "evaluate", "--format", "json", "--class", "internal", "--today", TODAY,
-    ]));
+    let v = common::evaluate_json(ws.path(), &["--class", "internal"]);
     let finding = v["results"][0]["findings"]
         .as_array()
         .unwrap()
@@ -407,9 +405,7 @@ fn silence_never_outvotes_a_stated_value() {
         "scripts/dpa.rhai",
         "//! DPA\n//! Test rule.\nif not_stated(\"dpa\") { hold(\"silent\", \"ask\"); }\nelse if fact(\"dpa\") == \"none\" { block(\"no DPA\", \"do not send personal data\"); }\nelse { pass(\"DPA\"); }\n",
     );
-    let v = common::stdout_json(ws.cmd().args([
-        "evaluate", "--format", "json", "--class", "internal", "--today", TODAY,
-    ]));
+    let v = common::evaluate_json(ws.path(), &["--class", "internal"]);
     let finding = v["results"][0]["findings"]
         .as_array()
         .unwrap()

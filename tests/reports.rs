@@ -9,18 +9,16 @@
 //! - a vendor named `<script>alert(1)</script> & Co` is text in every format;
 //! - a failed run leaves an existing --output file untouched.
 
+mod common;
+
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx};
+use common::{TODAY, bundled, diligence, evaluate_json, findings};
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
 
-const TODAY: &str = "2026-11-24";
 const HOSTILE: &str = "<script>alert(1)</script> & Co";
-
-fn bundled() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn fixture() -> PathBuf {
     bundled().join("tests/fixtures/xss")
@@ -28,14 +26,8 @@ fn fixture() -> PathBuf {
 
 /// `diligence -C DIR evaluate --today TODAY`, colour off, default width.
 fn evaluate(dir: &Path) -> Command {
-    let mut cmd = Command::cargo_bin("diligence").expect("binary built");
-    cmd.env("NO_COLOR", "1")
-        .env_remove("DILIGENCE_DIR")
-        .env_remove("COLUMNS")
-        .env_remove("CLICOLOR_FORCE")
-        .arg("-C")
-        .arg(dir)
-        .args(["evaluate", "--today", TODAY]);
+    let mut cmd = diligence(dir);
+    cmd.args(["evaluate", "--today", TODAY]);
     cmd
 }
 
@@ -52,28 +44,6 @@ fn run(dir: &Path, args: &[&str]) -> Vec<u8> {
 
 fn text(dir: &Path, args: &[&str]) -> String {
     String::from_utf8(run(dir, args)).expect("utf-8 output")
-}
-
-fn json(dir: &Path, args: &[&str]) -> Value {
-    let mut all = vec!["--format", "json"];
-    all.extend_from_slice(args);
-    serde_json::from_slice(&run(dir, &all)).expect("json")
-}
-
-/// Every finding of the JSON: (result, finding).
-fn findings(v: &Value) -> Vec<(&Value, &Value)> {
-    v["results"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .flat_map(|r| {
-            r["findings"]
-                .as_array()
-                .unwrap()
-                .iter()
-                .map(move |f| (r, f))
-        })
-        .collect()
 }
 
 fn xlsx(dir: &Path, args: &[&str]) -> Xlsx<Cursor<Vec<u8>>> {
@@ -182,7 +152,7 @@ fn snapshot_bundled_csv() {
 // Every format carries the findings of the JSON.
 
 fn same_findings_in_every_format(dir: &Path) {
-    let v = json(dir, &[]);
+    let v = evaluate_json(dir, &[]);
     let all = findings(&v);
     assert!(!all.is_empty());
 
@@ -275,7 +245,7 @@ fn bundled_formats_have_the_findings_of_json() {
 
 #[test]
 fn xlsx_has_summary_findings_and_evidence_sheets() {
-    let v = json(&bundled(), &[]);
+    let v = evaluate_json(&bundled(), &[]);
     let mut book = xlsx(&bundled(), &[]);
     assert_eq!(
         book.sheet_names(),
@@ -340,7 +310,7 @@ fn hostile_vendor_name_is_text_in_every_format() {
     let dir = fixture();
 
     // JSON: the literal name.
-    let v = json(&dir, &[]);
+    let v = evaluate_json(&dir, &[]);
     let hostile: Vec<&Value> = v["results"]
         .as_array()
         .unwrap()
@@ -611,7 +581,7 @@ fn html_renders_in_headless_chromium() {
         dom.contains(r#"<table class="matrix">"#),
         "the matrix renders"
     );
-    let v = json(&bundled(), &[]);
+    let v = evaluate_json(&bundled(), &[]);
     let classes = v["classifications"].as_array().unwrap();
     for c in classes {
         assert!(dom.contains(&format!("<th>{}</th>", c.as_str().unwrap())));
@@ -777,7 +747,7 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         &bundled(),
         &["--format", "html", "--output", report.to_str().unwrap()],
     );
-    let v = json(&bundled(), &[]);
+    let v = evaluate_json(&bundled(), &[]);
     let first = &v["results"][0];
     let brief = tmp.path().join("brief.html");
     let out = Command::cargo_bin("diligence")
@@ -798,7 +768,7 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let verdict = json(
+    let verdict = evaluate_json(
         &bundled(),
         &["perplexity/sonar-api", "--class", "confidential"],
     )["results"][0]["verdict"]

@@ -3,14 +3,14 @@
 //! The snapshot is written before the profile, and the new profile is loaded and its new quotes
 //! verified before it replaces the old one (atomically), so a failure leaves the profile as it was.
 
-use super::{Global, Outcome, output, write_human};
+use super::{Failure, Global, Outcome, output, write_human};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::model::profile::Verification;
+use crate::model::profile::{Profile, Verification};
 use crate::model::vocabulary::parse_date;
-use crate::questionnaire::answers;
+use crate::questionnaire::{answers, plan};
 use crate::workspace::Workspace;
 use clap::Args;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -38,45 +38,24 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
         None => super::args::parse_today(None)?,
     };
     let ws = Workspace::load_clean(&global.dir)?;
-    let profile = ws.profile(&args.vendor).ok_or_else(|| {
-        Diagnostic::error(format!("unknown vendor `{}`", args.vendor)).maybe_hint(did_you_mean(
-            &args.vendor,
-            ws.profiles.iter().map(|p| p.id.as_str()),
-        ))
-    })?;
-    if let Some(o) = &args.offering
-        && profile.offering(o).is_none()
-    {
-        let ids: Vec<&str> = profile.offerings.iter().map(|o| o.id.as_str()).collect();
-        return Err(
-            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", profile.id))
-                .hint(
-                    did_you_mean(o, ids.iter().copied())
-                        .unwrap_or_else(|| format!("offerings: {}", ids.join(", "))),
-                )
-                .into(),
-        );
-    }
+    let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
     let file_name = args.file.file_name().map_or_else(
         || "questionnaire".into(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let sha = {
-        use sha2::Digest;
-        sha2::Sha256::digest(&bytes)
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    };
+    let sha = crate::intake::sha256_hex(&bytes);
     let profile_path = ws.root.join(&profile.file);
     let text = std::fs::read_to_string(&profile_path)
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
-    let snapshot = answers::snapshot_text(profile, &answers, received, &file_name, &sha);
-    let plan = answers::plan(&text, profile, &answers, received, &file_name, snapshot)?;
-    let vendor_dir = ws.root.join("vendors").join(&profile.id);
-    let snapshot_file = vendor_dir.join(&plan.snapshot_path);
+    let snapshot = plan::snapshot_text(profile, &answers, received, &file_name, &sha);
+    let plan = plan::plan(&text, profile, &answers, received, &file_name, snapshot)?;
+    let snapshot_file = ws
+        .root
+        .join("vendors")
+        .join(&profile.id)
+        .join(&plan.snapshot_path);
     let old_snapshot = std::fs::read_to_string(&snapshot_file).ok();
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 
@@ -102,40 +81,64 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
         write_human(report.as_bytes())?;
         return Ok(ExitCode::SUCCESS);
     }
+    write_import(&ws, profile, &plan, &snapshot_file, old_snapshot.as_deref())?;
+    report.push_str(&format!(
+        "imported {} answers into {} (snapshot vendors/{}/{})\n",
+        answers.len(),
+        profile.file,
+        profile.id,
+        plan.snapshot_path
+    ));
+    write_human(report.as_bytes())?;
+    Ok(ExitCode::SUCCESS)
+}
 
-    // Snapshot first: the new profile's quotes are verified against it before it is written.
+/// The vendor's profile, and the offering checked when one is named.
+fn find_profile<'w>(ws: &'w Workspace, args: &AnswersArgs) -> Result<&'w Profile, Diagnostic> {
+    let profile = ws.profile(&args.vendor).ok_or_else(|| {
+        Diagnostic::error(format!("unknown vendor `{}`", args.vendor)).maybe_hint(did_you_mean(
+            &args.vendor,
+            ws.profiles.iter().map(|p| p.id.as_str()),
+        ))
+    })?;
+    if let Some(o) = &args.offering
+        && profile.offering(o).is_none()
+    {
+        let ids: Vec<&str> = profile.offerings.iter().map(|o| o.id.as_str()).collect();
+        return Err(
+            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", profile.id)).hint(
+                did_you_mean(o, ids.iter().copied())
+                    .unwrap_or_else(|| format!("offerings: {}", ids.join(", "))),
+            ),
+        );
+    }
+    Ok(profile)
+}
+
+/// Writes the snapshot, then the profile once it loads and its new quotes verify against
+/// that snapshot; on any failure the snapshot goes back to `old_snapshot` and the profile
+/// is untouched.
+fn write_import(
+    ws: &Workspace,
+    profile: &Profile,
+    plan: &plan::Plan,
+    snapshot_file: &Path,
+    old_snapshot: Option<&str>,
+) -> Result<(), Failure> {
     if let Some(dir) = snapshot_file.parent() {
         std::fs::create_dir_all(dir)
             .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
     }
-    output::write_atomically(&snapshot_file, plan.snapshot.as_bytes())?;
-    let restore = || match &old_snapshot {
+    output::write_atomically(snapshot_file, plan.snapshot.as_bytes())?;
+    let restore = || match old_snapshot {
         Some(old) => {
-            let _ = output::write_atomically(&snapshot_file, old.as_bytes());
+            let _ = output::write_atomically(snapshot_file, old.as_bytes());
         }
         None => {
-            let _ = std::fs::remove_file(&snapshot_file);
+            let _ = std::fs::remove_file(snapshot_file);
         }
     };
-    let (loaded, problems) =
-        crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
-    let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
-    if let Some(p) = &loaded {
-        for o in &p.offerings {
-            for f in o.facts.values() {
-                for c in &f.claims {
-                    if c.source.as_deref() == Some(plan.source_id.as_str())
-                        && c.verification != Verification::Verified
-                    {
-                        errors.push(Diagnostic::error(format!(
-                            "{}/{}: the imported answer does not verify against its snapshot",
-                            o.id, f.name
-                        )));
-                    }
-                }
-            }
-        }
-    }
+    let mut errors = unverified_answers(ws, profile, plan);
     if !errors.is_empty() {
         restore();
         errors.push(
@@ -147,17 +150,33 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
         );
         return Err(errors.into());
     }
-    if let Err(e) = output::write_atomically(&profile_path, plan.profile.as_bytes()) {
+    if let Err(e) = output::write_atomically(&ws.root.join(&profile.file), plan.profile.as_bytes())
+    {
         restore();
         return Err(e);
     }
-    report.push_str(&format!(
-        "imported {} answers into {} (snapshot vendors/{}/{})\n",
-        answers.len(),
-        profile.file,
-        profile.id,
-        plan.snapshot_path
-    ));
-    write_human(report.as_bytes())?;
-    Ok(ExitCode::SUCCESS)
+    Ok(())
+}
+
+/// The errors of the edited profile: load errors, and any imported answer that does not
+/// verify against the snapshot just written.
+fn unverified_answers(ws: &Workspace, profile: &Profile, plan: &plan::Plan) -> Vec<Diagnostic> {
+    let (loaded, problems) =
+        crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
+    let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
+    for o in loaded.iter().flat_map(|p| &p.offerings) {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                if c.source.as_deref() == Some(plan.source_id.as_str())
+                    && c.verification != Verification::Verified
+                {
+                    errors.push(Diagnostic::error(format!(
+                        "{}/{}: the imported answer does not verify against its snapshot",
+                        o.id, f.name
+                    )));
+                }
+            }
+        }
+    }
+    errors
 }

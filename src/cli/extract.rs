@@ -1,14 +1,15 @@
 //! `diligence extract VENDOR SOURCE`: candidate claims cut from a source's snapshot.
 
-use super::{Global, Outcome, write_stdout};
+use super::{Failure, Global, Outcome, write_stdout};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::intake::extract::{self, Candidate};
-use crate::model::profile::{self, Verification};
+use crate::model::profile::{Offering, Profile, Verification};
 use crate::model::profile_edit::{self, scalar};
 use crate::model::vocabulary::{self, fact_spec};
 use crate::model::yaml;
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
+use std::path::Path;
 use std::process::ExitCode;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -42,95 +43,14 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
     super::snapshot::check_workspace(root)?;
     crate::intake::check_id("vendor", &args.vendor)?;
     let shown = format!("vendors/{}/profile.yaml", args.vendor);
-    if !root.join(&shown).is_file() {
-        return Err(Diagnostic::error(format!("vendor `{}` has no profile", args.vendor))
-            .hint(format!(
-                "archive its documents first: `diligence snapshot {} SOURCE FILE --authority A`",
-                args.vendor
-            ))
-            .into());
-    }
-    let (profile, problems) = crate::model::evidence::load(root, &args.vendor);
-    let Some(profile) = profile else {
-        return Err(super::Failure(problems));
-    };
-    let Some(source) = profile.source(&args.source) else {
-        let ids: Vec<&str> = profile.sources.iter().map(|s| s.id.as_str()).collect();
-        return Err(Diagnostic::error(format!(
-            "vendor `{}` has no source `{}`",
-            args.vendor, args.source
-        ))
-        .in_file(shown)
-        .hint(
-            did_you_mean(&args.source, ids.iter().copied()).unwrap_or_else(|| {
-                format!(
-                    "sources: {}",
-                    if ids.is_empty() {
-                        "none".to_string()
-                    } else {
-                        ids.join(", ")
-                    }
-                )
-            }),
-        )
-        .into());
-    };
-    let Some(snapshot) = &source.snapshot else {
-        return Err(
-            Diagnostic::error(format!("source `{}` has no snapshot to read", args.source))
-                .in_file(shown)
-                .at(source.at)
-                .hint("archive the document with `diligence snapshot`")
-                .into(),
-        );
-    };
-    let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
-    let text = yaml::read_confined(
-        root,
-        &snap_shown,
-        crate::model::evidence::MAX_SNAPSHOT_BYTES,
-    )?;
-    let facts: Vec<&str> =
-        if args.facts.is_empty() {
-            extract::all_facts()
-        } else {
-            let mut out = Vec::new();
-            for f in &args.facts {
-                match fact_spec(f) {
-                    Some(spec) => out.push(spec.name),
-                    None => {
-                        return Err(
-                            Diagnostic::error(format!("--fact `{f}` is not a fact name"))
-                                .hint(did_you_mean(f, vocabulary::fact_names()).unwrap_or_else(
-                                    || "see `diligence schema profile` for the fact names".into(),
-                                ))
-                                .into(),
-                        );
-                    }
-                }
-            }
-            out
-        };
+    let profile = load_profile(root, &args, &shown)?;
+    let text = snapshot_text(root, &profile, &args, &shown)?;
+    let facts = chosen_facts(&args)?;
     let candidates = extract::find(&text, &facts);
-
     if args.write {
         return write(root, &profile, &shown, &args, &candidates);
     }
-    let out = match args.format {
-        ExtractFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&candidates).map_err(|e| {
-                crate::diag::Diagnostic::error(format!("cannot serialize the candidates: {e}"))
-            })?;
-            s.push('\n');
-            s
-        }
-        ExtractFormat::Yaml => yaml_list(&candidates, &args.source),
-    };
-    // Quotes come from documents: the YAML a reviewer reads goes through the sanitizer.
-    match args.format {
-        ExtractFormat::Json => write_stdout(out.as_bytes())?,
-        ExtractFormat::Yaml => super::write_human(out.as_bytes())?,
-    }
+    print_candidates(&args, &candidates)?;
     let missing: Vec<&str> = facts
         .iter()
         .filter(|f| !candidates.iter().any(|c| c.fact == **f))
@@ -140,6 +60,92 @@ pub fn run(global: &Global, args: ExtractArgs) -> Outcome {
         status!("no clause found for: {}", missing.join(", "));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The vendor's profile, loaded with its evidence.
+fn load_profile(root: &Path, args: &ExtractArgs, shown: &str) -> Result<Profile, Failure> {
+    if !root.join(shown).is_file() {
+        return Err(Diagnostic::error(format!("vendor `{}` has no profile", args.vendor))
+            .hint(format!(
+                "archive its documents first: `diligence snapshot {} SOURCE FILE --authority A`",
+                args.vendor
+            ))
+            .into());
+    }
+    let (profile, problems) = crate::model::evidence::load(root, &args.vendor);
+    profile.ok_or(Failure(problems))
+}
+
+/// The text of the source's archived snapshot.
+fn snapshot_text(
+    root: &Path,
+    profile: &Profile,
+    args: &ExtractArgs,
+    shown: &str,
+) -> Result<String, Diagnostic> {
+    let Some(source) = profile.source(&args.source) else {
+        let ids: Vec<&str> = profile.sources.iter().map(|s| s.id.as_str()).collect();
+        let known = if ids.is_empty() {
+            "none".to_string()
+        } else {
+            ids.join(", ")
+        };
+        return Err(Diagnostic::error(format!(
+            "vendor `{}` has no source `{}`",
+            args.vendor, args.source
+        ))
+        .in_file(shown.to_string())
+        .hint(
+            did_you_mean(&args.source, ids.iter().copied())
+                .unwrap_or_else(|| format!("sources: {known}")),
+        ));
+    };
+    let Some(snapshot) = &source.snapshot else {
+        return Err(
+            Diagnostic::error(format!("source `{}` has no snapshot to read", args.source))
+                .in_file(shown.to_string())
+                .at(source.at)
+                .hint("archive the document with `diligence snapshot`"),
+        );
+    };
+    let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
+    yaml::read_confined(
+        root,
+        &snap_shown,
+        crate::model::evidence::MAX_SNAPSHOT_BYTES,
+    )
+}
+
+/// The facts named with --fact (each checked), or every fact of the vocabulary.
+fn chosen_facts(args: &ExtractArgs) -> Result<Vec<&'static str>, Diagnostic> {
+    if args.facts.is_empty() {
+        return Ok(extract::all_facts());
+    }
+    args.facts
+        .iter()
+        .map(|f| {
+            fact_spec(f).map(|spec| spec.name).ok_or_else(|| {
+                Diagnostic::error(format!("--fact `{f}` is not a fact name")).hint(
+                    did_you_mean(f, vocabulary::fact_names()).unwrap_or_else(|| {
+                        "see `diligence schema profile` for the fact names".into()
+                    }),
+                )
+            })
+        })
+        .collect()
+}
+
+fn print_candidates(args: &ExtractArgs, candidates: &[Candidate]) -> Result<(), Failure> {
+    match args.format {
+        ExtractFormat::Json => {
+            let mut s = serde_json::to_string_pretty(candidates)
+                .map_err(|e| Diagnostic::error(format!("cannot serialize the candidates: {e}")))?;
+            s.push('\n');
+            write_stdout(s.as_bytes())
+        }
+        // Quotes come from documents: the YAML a reviewer reads goes through the sanitizer.
+        ExtractFormat::Yaml => super::write_human(yaml_list(candidates, &args.source).as_bytes()),
+    }
 }
 
 fn yaml_value(v: &serde_json::Value) -> String {
@@ -189,85 +195,16 @@ fn yaml_list(candidates: &[Candidate], source: &str) -> String {
 }
 
 fn write(
-    root: &std::path::Path,
-    profile: &profile::Profile,
+    root: &Path,
+    profile: &Profile,
     shown: &str,
     args: &ExtractArgs,
     candidates: &[Candidate],
 ) -> Outcome {
-    let offering = match &args.offering {
-        Some(o) => profile.offering(o).ok_or_else(|| {
-            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", args.vendor))
-                .in_file(shown.to_string())
-                .hint(format!(
-                    "offerings: {}",
-                    profile
-                        .offerings
-                        .iter()
-                        .map(|o| o.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-        })?,
-        None => match profile.offerings.as_slice() {
-            [only] => only,
-            many => {
-                return Err(Diagnostic::error(
-                    "say which offering the drafts are for with --offering",
-                )
-                .hint(format!(
-                    "offerings: {}",
-                    many.iter()
-                        .map(|o| o.id.as_str())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ))
-                .into());
-            }
-        },
-    };
+    let offering = target_offering(profile, args, shown)?;
     let path = root.join(shown);
     let old = yaml::read_confined(root, shown, yaml::MAX_YAML_BYTES)?;
-    let mut text = old.clone();
-    let mut added = Vec::new();
-    let mut skipped = Vec::new();
-    // In vocabulary order, as `find` returns them.
-    let mut facts: Vec<&str> = candidates.iter().map(|c| c.fact.as_str()).collect();
-    facts.dedup();
-    for fact in facts {
-        let Some(best) = candidates
-            .iter()
-            .find(|c| c.fact == fact && !c.value.is_null())
-        else {
-            skipped.push(format!("{fact} (no value stated unambiguously)"));
-            continue;
-        };
-        if let Some(existing) = offering.facts.get(fact)
-            && existing
-                .claims
-                .iter()
-                .any(|c| c.source.as_deref() == Some(args.source.as_str()) || c.source.is_none())
-        {
-            skipped.push(format!(
-                "{fact} (already has a claim from this source, or a bare value)"
-            ));
-            continue;
-        }
-        let mut claim = vec![
-            ("value", yaml_value(&best.value)),
-            ("source", scalar(&args.source)),
-        ];
-        if let Some(s) = &best.section {
-            claim.push(("section", serde_json::Value::from(s.as_str()).to_string()));
-        }
-        claim.push((
-            "quote",
-            serde_json::Value::from(best.quote.as_str()).to_string(),
-        ));
-        claim.push(("draft", "true".to_string()));
-        text = profile_edit::add_claim(&text, shown, &offering.id, fact, &claim)?;
-        added.push(fact.to_string());
-    }
+    let (text, added, skipped) = add_drafts(old, shown, offering, &args.source, candidates)?;
     if added.is_empty() {
         status!("nothing to add; skipped: {}", skipped.join(", "));
         return Ok(ExitCode::SUCCESS);
@@ -309,4 +246,85 @@ fn write(
         "drafts never count: read each quote, then delete its `draft: true` line or the claim (`diligence check` lists them)"
     );
     Ok(ExitCode::SUCCESS)
+}
+
+/// The offering named with --offering, or the profile's only one.
+fn target_offering<'p>(
+    profile: &'p Profile,
+    args: &ExtractArgs,
+    shown: &str,
+) -> Result<&'p Offering, Diagnostic> {
+    let ids = || {
+        profile
+            .offerings
+            .iter()
+            .map(|o| o.id.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match &args.offering {
+        Some(o) => profile.offering(o).ok_or_else(|| {
+            Diagnostic::error(format!("vendor `{}` has no offering `{o}`", args.vendor))
+                .in_file(shown.to_string())
+                .hint(format!("offerings: {}", ids()))
+        }),
+        None => match profile.offerings.as_slice() {
+            [only] => Ok(only),
+            _ => Err(
+                Diagnostic::error("say which offering the drafts are for with --offering")
+                    .hint(format!("offerings: {}", ids())),
+            ),
+        },
+    }
+}
+
+/// Adds the best candidate with a value of each fact as a `draft: true` claim, in vocabulary
+/// order; a fact that already has a claim from this source (or a bare value) is skipped.
+/// Returns the new text, the facts added and the facts skipped with why.
+fn add_drafts(
+    mut text: String,
+    shown: &str,
+    offering: &Offering,
+    source: &str,
+    candidates: &[Candidate],
+) -> Result<(String, Vec<String>, Vec<String>), Diagnostic> {
+    let mut added = Vec::new();
+    let mut skipped = Vec::new();
+    let mut facts: Vec<&str> = candidates.iter().map(|c| c.fact.as_str()).collect();
+    facts.dedup();
+    for fact in facts {
+        let Some(best) = candidates
+            .iter()
+            .find(|c| c.fact == fact && !c.value.is_null())
+        else {
+            skipped.push(format!("{fact} (no value stated unambiguously)"));
+            continue;
+        };
+        if let Some(existing) = offering.facts.get(fact)
+            && existing
+                .claims
+                .iter()
+                .any(|c| c.source.as_deref() == Some(source) || c.source.is_none())
+        {
+            skipped.push(format!(
+                "{fact} (already has a claim from this source, or a bare value)"
+            ));
+            continue;
+        }
+        let mut claim = vec![
+            ("value", yaml_value(&best.value)),
+            ("source", scalar(source)),
+        ];
+        if let Some(s) = &best.section {
+            claim.push(("section", serde_json::Value::from(s.as_str()).to_string()));
+        }
+        claim.push((
+            "quote",
+            serde_json::Value::from(best.quote.as_str()).to_string(),
+        ));
+        claim.push(("draft", "true".to_string()));
+        text = profile_edit::add_claim(&text, shown, &offering.id, fact, &claim)?;
+        added.push(fact.to_string());
+    }
+    Ok((text, added, skipped))
 }

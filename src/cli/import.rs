@@ -4,10 +4,10 @@ use super::snapshot::{check_authority, check_workspace};
 use super::{Global, Outcome};
 use crate::diag::Diagnostic;
 use crate::intake::ota::{self, Repo};
-use crate::intake::{self, Record};
+use crate::intake::{self, ProfileChange, Record, Stored};
 use crate::model::profile_edit;
 use clap::{Args, Subcommand};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Args, Debug)]
@@ -105,62 +105,34 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
         ota::undo(&written);
         return Err(Diagnostic::error("internal: the cited version was not archived").into());
     };
-
-    let mut fields: Vec<(&'static str, String)> = Vec::new();
-    if let Some(t) = args.title.clone().or_else(|| {
-        is_new_source.then(|| format!("{} {} (Open Terms Archive)", args.service, args.document))
-    }) {
-        fields.push(("title", t));
-    }
-    if let Some(a) = args
-        .authority
-        .clone()
-        .or_else(|| is_new_source.then(|| ota::default_authority(&args.document).to_string()))
-    {
-        fields.push(("authority", a));
-    }
-    fields.extend([
-        ("retrieved", cited.date.to_string()),
-        ("snapshot", stored.rel.clone()),
-        ("sha256", stored.sha256.clone()),
-        ("archive_repository", repository.clone()),
-        ("archive_path", path.clone()),
-        ("archive_commit", cited.commit.clone()),
-        ("archive_recorded", cited.date.to_string()),
-    ]);
+    let provenance = Provenance {
+        repository: &repository,
+        path: &path,
+        cited,
+        stored,
+    };
     let record = Record {
         vendor: &args.vendor,
         source: &args.source,
-        fields,
+        fields: source_fields(&args, is_new_source, &provenance),
         remove: Vec::new(),
     };
-    let profile = match intake::plan_profile(root, &record, || {
-        super::author::vendor_skeleton(&args.vendor)
-    }) {
-        Ok(p) => p,
-        Err(e) => {
-            ota::undo(&written);
-            return Err(e.into());
-        }
-    };
-    let lines: Vec<String> = archived
-        .iter()
-        .map(|(v, s)| ota::notice_line(&s.rel, &path, v, &repository))
-        .collect();
-    let notice = match ota::write_notice(&vendor_dir, &lines) {
-        Ok(n) => n,
-        Err(e) => {
-            ota::undo(&written);
-            return Err(e.into());
-        }
-    };
-    if let Err(e) = intake::commit(&vendor_dir, &[], Some(&profile)) {
-        ota::undo(&written);
-        ota::restore_notice(&vendor_dir, notice);
-        return Err(e.into());
-    }
+    // The snapshots are written: undo them if the profile or the notice cannot be.
+    let profile = record_source(root, &vendor_dir, &record, &archived, &provenance)
+        .inspect_err(|_| ota::undo(&written))?;
 
-    for (v, s) in &archived {
+    report(&args, &archived, &profile, &provenance);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Each version archived (or found already archived), and the version the source now cites.
+fn report(
+    args: &OtaArgs,
+    archived: &[(ota::Version, Stored)],
+    profile: &ProfileChange,
+    p: &Provenance,
+) {
+    for (v, s) in archived {
         status!(
             "{} vendors/{}/{}  ({}, recorded {}, commit {})",
             if s.new {
@@ -179,9 +151,73 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
         "source `{}` in {} cites {} (recorded {}); attribution in vendors/{}/NOTICE.md",
         args.source,
         profile.shown,
-        stored.rel,
-        cited.date,
+        p.stored.rel,
+        p.cited.date,
         args.vendor
     );
-    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the cited version comes from: the archive, the document's path in it, the version,
+/// and its archived copy.
+struct Provenance<'a> {
+    repository: &'a str,
+    path: &'a str,
+    cited: &'a ota::Version,
+    stored: &'a Stored,
+}
+
+/// The source's fields: title and authority (from the options, or defaults for a new source),
+/// the cited copy, and its provenance in the archive.
+fn source_fields(
+    args: &OtaArgs,
+    is_new_source: bool,
+    p: &Provenance,
+) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    if let Some(t) = args.title.clone().or_else(|| {
+        is_new_source.then(|| format!("{} {} (Open Terms Archive)", args.service, args.document))
+    }) {
+        fields.push(("title", t));
+    }
+    if let Some(a) = args
+        .authority
+        .clone()
+        .or_else(|| is_new_source.then(|| ota::default_authority(&args.document).to_string()))
+    {
+        fields.push(("authority", a));
+    }
+    fields.extend([
+        ("retrieved", p.cited.date.to_string()),
+        ("snapshot", p.stored.rel.clone()),
+        ("sha256", p.stored.sha256.clone()),
+        ("archive_repository", p.repository.to_string()),
+        ("archive_path", p.path.to_string()),
+        ("archive_commit", p.cited.commit.clone()),
+        ("archive_recorded", p.cited.date.to_string()),
+    ]);
+    fields
+}
+
+/// Writes the attribution notice, then the profile; the notice is restored if the profile
+/// cannot be written.
+fn record_source(
+    root: &Path,
+    vendor_dir: &Path,
+    record: &Record,
+    archived: &[(ota::Version, Stored)],
+    p: &Provenance,
+) -> Result<ProfileChange, Diagnostic> {
+    let profile = intake::plan_profile(root, record, || {
+        super::author::vendor_skeleton(record.vendor)
+    })?;
+    let lines: Vec<String> = archived
+        .iter()
+        .map(|(v, s)| ota::notice_line(&s.rel, p.path, v, p.repository))
+        .collect();
+    let notice = ota::write_notice(vendor_dir, &lines)?;
+    if let Err(e) = intake::commit(vendor_dir, &[], Some(&profile)) {
+        ota::restore_notice(vendor_dir, notice);
+        return Err(e);
+    }
+    Ok(profile)
 }

@@ -3,7 +3,7 @@
 use super::args::parse_today;
 use super::{Failure, Global, Outcome, write_human, write_stdout};
 use crate::intake::ota::Repo;
-use crate::intake::refresh::{self, Report, Status};
+use crate::intake::refresh::{self, FactReport, Report, Status};
 use crate::report::sanitize::clean;
 use clap::{Args, ValueEnum};
 use std::fmt::Write as _;
@@ -102,33 +102,7 @@ fn table(r: &Report) -> String {
             );
         }
         for f in &s.facts {
-            let where_ = match (&f.was_in, &f.now_in, &f.status) {
-                (Some(a), Some(b), Status::Moved) => format!(" (§{a} -> §{b})"),
-                (_, Some(b), Status::Broken) => format!(" (closest in §{b})"),
-                (_, Some(b), _) => format!(" (§{b})"),
-                _ => String::new(),
-            };
-            let _ = writeln!(
-                out,
-                "  {:<28} {:<16} {}{where_}",
-                c(&f.fact),
-                c(&f.offering),
-                f.status.as_str()
-            );
-            if f.status == Status::Broken {
-                if let (Some(p), Some(sim)) = (&f.closest, f.similarity) {
-                    let _ = writeln!(
-                        out,
-                        "      closest passage ({:.0}% similar): \"{}\"",
-                        sim * 100.0,
-                        c(p)
-                    );
-                }
-                if let Some(d) = &f.diff {
-                    let _ = writeln!(out, "      word diff: {}", c(d));
-                }
-                let _ = writeln!(out, "      claim at {}", c(&f.at));
-            }
+            fact_lines(&mut out, f);
         }
     }
     if !r.verdicts.is_empty() {
@@ -149,6 +123,40 @@ fn table(r: &Report) -> String {
         out.push_str("\nreview the facts above; to cite a newer version: `diligence import ota ... VENDOR SOURCE` (then `diligence check`)\n");
     }
     out
+}
+
+/// One fact of a source: its status and where it now stands; for a broken quote, the closest
+/// passage, the word diff and where the claim is.
+fn fact_lines(out: &mut String, f: &FactReport) {
+    let c = |s: &str| clean(s).into_owned();
+    let where_ = match (&f.was_in, &f.now_in, &f.status) {
+        (Some(a), Some(b), Status::Moved) => format!(" (§{a} -> §{b})"),
+        (_, Some(b), Status::Broken) => format!(" (closest in §{b})"),
+        (_, Some(b), _) => format!(" (§{b})"),
+        _ => String::new(),
+    };
+    let _ = writeln!(
+        out,
+        "  {:<28} {:<16} {}{where_}",
+        c(&f.fact),
+        c(&f.offering),
+        f.status.as_str()
+    );
+    if f.status != Status::Broken {
+        return;
+    }
+    if let (Some(p), Some(sim)) = (&f.closest, f.similarity) {
+        let _ = writeln!(
+            out,
+            "      closest passage ({:.0}% similar): \"{}\"",
+            sim * 100.0,
+            c(p)
+        );
+    }
+    if let Some(d) = &f.diff {
+        let _ = writeln!(out, "      word diff: {}", c(d));
+    }
+    let _ = writeln!(out, "      claim at {}", c(&f.at));
 }
 
 fn md(s: &str) -> String {

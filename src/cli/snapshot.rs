@@ -2,10 +2,12 @@
 
 use super::{Global, Outcome};
 use crate::diag::{Diagnostic, did_you_mean};
-use crate::intake::{self, Record, convert, fetch};
+use crate::intake::convert::Converted;
+use crate::intake::{self, ProfileChange, Record, Stored, convert, fetch};
 use crate::model::profile::Authority;
 use crate::model::profile_edit;
 use clap::Args;
+use jiff::civil::Date;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Duration;
@@ -94,25 +96,7 @@ fn read_document(args: &SnapshotArgs) -> Result<(Vec<u8>, Option<String>), Diagn
 
 pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
     let root = &global.dir;
-    check_workspace(root)?;
-    intake::check_id("vendor", &args.vendor)?;
-    intake::check_id("source", &args.source)?;
-    if let Some(a) = &args.authority {
-        check_authority(a)?;
-    }
-    let date = match &args.retrieved {
-        Some(d) => intake::parse_date_arg("--retrieved", d)?,
-        None => intake::today(),
-    };
-    let (bytes, content_type) = read_document(&args)?;
-    let doc = convert::convert(&bytes, &args.document, content_type.as_deref())?;
-    let words = doc.markdown.split_whitespace().count();
-    if words == 0 {
-        return Err(Diagnostic::error("the document has no text")
-            .in_file(args.document.clone())
-            .hint("check that this is the right file; a page that needs JavaScript must be saved from a browser")
-            .into());
-    }
+    let (date, doc) = checked_document(root, &args)?;
 
     let vendor_dir = root.join("vendors").join(&args.vendor);
     let shown = format!("vendors/{}/profile.yaml", args.vendor);
@@ -133,28 +117,6 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
     }
 
     let stored = intake::plan_snapshot(&vendor_dir, &args.source, date, &doc.markdown);
-    let mut fields: Vec<(&'static str, String)> = Vec::new();
-    let title = args.title.clone().or_else(|| {
-        is_new_source.then(|| doc.title.clone().unwrap_or_else(|| args.source.clone()))
-    });
-    if let Some(t) = title {
-        fields.push(("title", t));
-    }
-    let url = args
-        .url
-        .clone()
-        .or_else(|| fetch::is_url(&args.document).then(|| args.document.clone()));
-    if let Some(u) = url {
-        fields.push(("url", u));
-    }
-    if let Some(a) = &args.authority {
-        fields.push(("authority", a.clone()));
-    }
-    if stored.new {
-        fields.push(("retrieved", date.to_string()));
-    }
-    fields.push(("snapshot", stored.rel.clone()));
-    fields.push(("sha256", stored.sha256.clone()));
     let unchanged = !stored.new
         && field("snapshot").as_deref() == Some(stored.rel.as_str())
         && field("sha256").as_deref() == Some(stored.sha256.as_str())
@@ -173,7 +135,7 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
     let record = Record {
         vendor: &args.vendor,
         source: &args.source,
-        fields,
+        fields: source_fields(&args, is_new_source, &doc, &stored, date),
         // A copy taken by hand is no longer the archive's version.
         remove: if stored.new {
             crate::intake::ota::PROVENANCE_FIELDS.to_vec()
@@ -189,12 +151,48 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
         &[(stored.clone(), doc.markdown.clone())],
         Some(&profile),
     )?;
+    report(&args, &stored, &doc, &profile, is_new_source);
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Checks the arguments, then reads the document and converts it to Markdown; returns the
+/// day of the copy and the document, which has some text.
+fn checked_document(root: &Path, args: &SnapshotArgs) -> Result<(Date, Converted), Diagnostic> {
+    check_workspace(root)?;
+    intake::check_id("vendor", &args.vendor)?;
+    intake::check_id("source", &args.source)?;
+    if let Some(a) = &args.authority {
+        check_authority(a)?;
+    }
+    let date = match &args.retrieved {
+        Some(d) => intake::parse_date_arg("--retrieved", d)?,
+        None => intake::today(),
+    };
+    let (bytes, content_type) = read_document(args)?;
+    let doc = convert::convert(&bytes, &args.document, content_type.as_deref())?;
+    if doc.markdown.split_whitespace().next().is_none() {
+        return Err(Diagnostic::error("the document has no text")
+            .in_file(args.document.clone())
+            .hint("check that this is the right file; a page that needs JavaScript must be saved from a browser"));
+    }
+    Ok((date, doc))
+}
+
+/// What was archived and recorded, and what to run next.
+fn report(
+    args: &SnapshotArgs,
+    stored: &Stored,
+    doc: &Converted,
+    profile: &ProfileChange,
+    is_new_source: bool,
+) {
     if stored.new {
         status!(
-            "archived vendors/{}/{} ({}, {words} words)",
+            "archived vendors/{}/{} ({}, {} words)",
             args.vendor,
             stored.rel,
-            doc.kind.as_str()
+            doc.kind.as_str(),
+            doc.markdown.split_whitespace().count()
         );
     } else {
         status!(
@@ -218,5 +216,38 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
     status!(
         "next: `diligence check` shows which quotes still verify; `diligence diff` compares with the previous version"
     );
-    Ok(ExitCode::SUCCESS)
+}
+
+/// The source's fields to write: what the options give, the document's own title for a new
+/// source, the URL fetched, and the snapshot with its digest (`retrieved` only for a new copy).
+fn source_fields(
+    args: &SnapshotArgs,
+    is_new_source: bool,
+    doc: &Converted,
+    stored: &Stored,
+    date: Date,
+) -> Vec<(&'static str, String)> {
+    let mut fields: Vec<(&'static str, String)> = Vec::new();
+    let title = args.title.clone().or_else(|| {
+        is_new_source.then(|| doc.title.clone().unwrap_or_else(|| args.source.clone()))
+    });
+    if let Some(t) = title {
+        fields.push(("title", t));
+    }
+    let url = args
+        .url
+        .clone()
+        .or_else(|| fetch::is_url(&args.document).then(|| args.document.clone()));
+    if let Some(u) = url {
+        fields.push(("url", u));
+    }
+    if let Some(a) = &args.authority {
+        fields.push(("authority", a.clone()));
+    }
+    if stored.new {
+        fields.push(("retrieved", date.to_string()));
+    }
+    fields.push(("snapshot", stored.rel.clone()));
+    fields.push(("sha256", stored.sha256.clone()));
+    fields
 }

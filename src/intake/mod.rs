@@ -20,9 +20,9 @@ use jiff::civil::Date;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-pub fn sha256_hex(text: &str) -> String {
+pub fn sha256_hex(bytes: impl AsRef<[u8]>) -> String {
     use sha2::Digest;
-    sha2::Sha256::digest(text.as_bytes())
+    sha2::Sha256::digest(bytes.as_ref())
         .iter()
         .map(|b| format!("{b:02x}"))
         .collect()

@@ -158,80 +158,16 @@ pub fn refresh(
     // (vendor, source, latest snapshot) to cite in the "what if" workspace.
     let mut latest: Vec<(String, String, Stored)> = Vec::new();
     for s in &sources {
-        let versions = repo.versions(&s.path).map_err(|d| vec![d])?;
-        let Some(i) = versions.iter().position(|v| v.commit == s.commit) else {
-            return Err(vec![Diagnostic::error(format!(
-                "vendors/{}/profile.yaml: source `{}` cites commit {} of \"{}\", which is not in the history of {}",
-                s.vendor,
-                s.source,
-                s.commit,
-                s.path,
-                repo.path.display()
-            ))
-            .in_file(format!("vendors/{}/profile.yaml", s.vendor))
-            .hint("pass with --repo the versions repository the source was imported from (see its `archive_repository:`), updated with `git pull`")]);
-        };
-        let newer: Vec<&ota::Version> = versions[i + 1..].iter().collect();
-        let vendor_dir = root.join("vendors").join(&s.vendor);
-        let mut report = SourceReport {
-            vendor: s.vendor.clone(),
-            source: s.source.clone(),
-            path: s.path.clone(),
-            cited_commit: s.commit.clone(),
-            newer: Vec::new(),
-            facts: Vec::new(),
-        };
-        if newer.is_empty() {
-            reports.push(report);
-            continue;
-        }
-        let (archived, written) =
-            ota::archive_versions(repo, &s.path, &newer, &vendor_dir, &s.source)
-                .map_err(|d| vec![d])?;
-        let lines: Vec<String> = archived
-            .iter()
-            .map(|(v, st)| ota::notice_line(&st.rel, &s.path, v, &repository))
-            .collect();
-        if let Err(d) = ota::write_notice(&vendor_dir, &lines) {
-            ota::undo(&written);
-            return Err(vec![d]);
-        }
-        for (v, st) in &archived {
-            report.newer.push(NewVersion {
-                commit: v.commit.clone(),
-                recorded: v.recorded_at.clone(),
-                kind: v.kind().to_string(),
-                snapshot: st.rel.clone(),
-                archived_now: st.new,
-            });
-        }
-        if let Some((_, st)) = archived.last() {
-            latest.push((s.vendor.clone(), s.source.clone(), st.clone()));
+        let (report, newest) = archive_newer(root, repo, &repository, s)?;
+        if let Some(st) = newest {
+            latest.push((s.vendor.clone(), s.source.clone(), st));
         }
         reports.push(report);
     }
-
     let current = Workspace::load(root).map_err(|d| vec![d])?;
     for report in &mut reports {
-        let Some((_, _, st)) = latest
-            .iter()
-            .find(|(v, s, _)| *v == report.vendor && *s == report.source)
-        else {
-            continue;
-        };
-        let vendor_dir = root.join("vendors").join(&report.vendor);
-        let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
-        let old_text = sources
-            .iter()
-            .find(|s| s.vendor == report.vendor && s.source == report.source)
-            .and_then(|s| s.snapshot.as_ref())
-            .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
-            .unwrap_or_default();
-        if let Some(profile) = current.profile(&report.vendor) {
-            report.facts = compare_facts(profile, &report.source, &old_text, &new_text);
-        }
+        compare_with_latest(root, &current, &sources, &latest, report);
     }
-
     let verdicts = if latest.is_empty() {
         Vec::new()
     } else {
@@ -242,6 +178,91 @@ pub fn refresh(
         sources: reports,
         verdicts,
     })
+}
+
+/// Archives the versions of a source recorded after the one it cites (with their NOTICE
+/// lines); returns its report (facts not yet compared) and the newest copy, if any.
+fn archive_newer(
+    root: &Path,
+    repo: &Repo,
+    repository: &str,
+    s: &ArchivedSource,
+) -> Result<(SourceReport, Option<Stored>), Vec<Diagnostic>> {
+    let versions = repo.versions(&s.path).map_err(|d| vec![d])?;
+    let Some(i) = versions.iter().position(|v| v.commit == s.commit) else {
+        return Err(vec![Diagnostic::error(format!(
+            "vendors/{}/profile.yaml: source `{}` cites commit {} of \"{}\", which is not in the history of {}",
+            s.vendor,
+            s.source,
+            s.commit,
+            s.path,
+            repo.path.display()
+        ))
+        .in_file(format!("vendors/{}/profile.yaml", s.vendor))
+        .hint("pass with --repo the versions repository the source was imported from (see its `archive_repository:`), updated with `git pull`")]);
+    };
+    let newer: Vec<&ota::Version> = versions[i + 1..].iter().collect();
+    let mut report = SourceReport {
+        vendor: s.vendor.clone(),
+        source: s.source.clone(),
+        path: s.path.clone(),
+        cited_commit: s.commit.clone(),
+        newer: Vec::new(),
+        facts: Vec::new(),
+    };
+    if newer.is_empty() {
+        return Ok((report, None));
+    }
+    let vendor_dir = root.join("vendors").join(&s.vendor);
+    let (archived, written) = ota::archive_versions(repo, &s.path, &newer, &vendor_dir, &s.source)
+        .map_err(|d| vec![d])?;
+    let lines: Vec<String> = archived
+        .iter()
+        .map(|(v, st)| ota::notice_line(&st.rel, &s.path, v, repository))
+        .collect();
+    if let Err(d) = ota::write_notice(&vendor_dir, &lines) {
+        ota::undo(&written);
+        return Err(vec![d]);
+    }
+    for (v, st) in &archived {
+        report.newer.push(NewVersion {
+            commit: v.commit.clone(),
+            recorded: v.recorded_at.clone(),
+            kind: v.kind().to_string(),
+            snapshot: st.rel.clone(),
+            archived_now: st.new,
+        });
+    }
+    let newest = archived.last().map(|(_, st)| st.clone());
+    Ok((report, newest))
+}
+
+/// Fills a source's facts: each claim citing it checked against the newest copy, compared
+/// with the copy it cites. A source with no newer copy is left as it is.
+fn compare_with_latest(
+    root: &Path,
+    current: &Workspace,
+    sources: &[ArchivedSource],
+    latest: &[(String, String, Stored)],
+    report: &mut SourceReport,
+) {
+    let Some((_, _, st)) = latest
+        .iter()
+        .find(|(v, s, _)| *v == report.vendor && *s == report.source)
+    else {
+        return;
+    };
+    let vendor_dir = root.join("vendors").join(&report.vendor);
+    let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
+    let old_text = sources
+        .iter()
+        .find(|s| s.vendor == report.vendor && s.source == report.source)
+        .and_then(|s| s.snapshot.as_ref())
+        .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
+        .unwrap_or_default();
+    if let Some(profile) = current.profile(&report.vendor) {
+        report.facts = compare_facts(profile, &report.source, &old_text, &new_text);
+    }
 }
 
 fn compare_facts(

@@ -46,6 +46,9 @@ struct Effect {
     rules: Vec<String>,
 }
 
+/// A cell that holds: its classification, the requirements there, and the evaluated cell.
+type Held<'a> = (&'a String, &'a Requirements, Cell);
+
 /// Builds the questions for the selected offerings at the selected classes.
 pub fn ask(
     ctx: &Context,
@@ -62,28 +65,10 @@ pub fn ask(
     let mut order: Vec<(String, String)> = Vec::new();
     for (profile, offering) in offerings {
         let prepared = Prepared::new(ctx, profile, offering);
-        let mut held: Vec<(&String, &Requirements, Cell)> = Vec::new();
-        for (class, reqs) in &requirements {
-            let cell = evaluate_cell(ctx, &prepared, class, reqs, None, &Stopped::default());
-            if cell.result.verdict == Verdict::Hold {
-                held.push((class, reqs, cell));
-            }
-        }
-        // Facts cited by the holds, in first-cited order.
-        let mut facts: Vec<String> = Vec::new();
-        for (_, _, cell) in &held {
-            for f in holds(cell) {
-                for (name, _) in &f.facts {
-                    if fact_spec(name).is_some() && !facts.contains(name) {
-                        facts.push(name.clone());
-                    }
-                }
-            }
-        }
+        let held = held_cells(ctx, &prepared, &requirements);
         // This offering's effects: (fact, answer, effect), distributed to the questions below.
         let mut local: Vec<(String, Value, Effect)> = Vec::new();
-        for fact in &facts {
-            let fact = fact.clone();
+        for fact in held_facts(&held) {
             let key = (profile.id.clone(), fact.clone());
             if !by_fact.contains_key(&key) {
                 order.push(key.clone());
@@ -92,16 +77,7 @@ pub fn ask(
                 vendor_name: profile.name.clone(),
                 ..Gathered::default()
             });
-            let answerable = match prepared.resolved.get(&fact) {
-                None => true,
-                Some(r) => {
-                    r.resolved.status != Status::Known
-                        || r.resolved
-                            .authority
-                            .is_none_or(|a| a > Authority::Questionnaire)
-                }
-            };
-            if !answerable {
+            if !answerable(&prepared, &fact) {
                 continue;
             }
             let holding: Vec<(&String, Vec<String>)> = held
@@ -114,37 +90,20 @@ pub fn ask(
                     .push((offering.id.clone(), (*class).clone(), rules.clone()));
             }
             g.have.push(have(&prepared, offering, &fact));
+            let trial = Trial {
+                ctx,
+                profile,
+                offering,
+                held: &held,
+                holding: &holding,
+            };
             for cand in candidates(&fact, &requirements) {
-                let changed = with_answer(offering, &fact, &cand.value);
-                let trial = Prepared::new(ctx, profile, &changed);
-                for (class, reqs, cell) in &held {
-                    let Some((_, before)) = holding.iter().find(|(c, _)| c == class) else {
-                        continue;
-                    };
-                    let after = evaluate_cell(ctx, &trial, class, reqs, None, &Stopped::default());
-                    let still = rules_holding_on(&after, &fact);
-                    let cleared: Vec<String> = before
-                        .iter()
-                        .filter(|r| !still.contains(r))
-                        .cloned()
-                        .collect();
-                    if cleared.is_empty() {
-                        continue;
-                    }
-                    local.push((
-                        fact.clone(),
-                        cand.value.clone(),
-                        Effect {
-                            offering: offering.id.clone(),
-                            class: (*class).clone(),
-                            label: cand.label.clone(),
-                            to: after.result.verdict,
-                            moved: after.result.verdict != cell.result.verdict,
-                            with_others: None,
-                            rules: cleared,
-                        },
-                    ));
-                }
+                local.extend(
+                    trial
+                        .effects(&fact, &cand)
+                        .into_iter()
+                        .map(|e| (fact.clone(), cand.value.clone(), e)),
+                );
             }
         }
         with_others(ctx, profile, offering, &held, &mut local);
@@ -162,36 +121,130 @@ pub fn ask(
         let (vendor, fact) = key;
         if g.effects.is_empty() {
             asked.left_out.push(format!("{vendor}.{fact}"));
-            continue;
+        } else {
+            asked.questions.push(question(vendor, fact, &g));
         }
-        let mut offerings: Vec<String> = Vec::new();
-        for e in &g.effects {
-            if !offerings.contains(&e.offering) {
-                offerings.push(e.offering.clone());
-            }
-        }
-        let many = offerings.len() > 1;
-        let spec = fact_spec(&fact);
-        asked.questions.push(Question {
-            id: format!("{vendor}.{fact}"),
-            vendor: vendor.clone(),
-            vendor_name: g.vendor_name.clone(),
-            question: spec.map_or_else(String::new, |s| s.question.to_string()),
-            why: why_lines(&g.why, &offerings),
-            moves: move_lines(&g.effects, many),
-            have: g
-                .have
-                .iter()
-                .filter(|(o, _)| offerings.contains(o))
-                .map(|(o, text)| format!("{o}: {text}"))
-                .collect(),
-            form: AnswerForm::of(&fact),
-            refs: caiq_refs(&fact).iter().map(|r| r.to_string()).collect(),
-            offerings,
-            fact,
-        });
     }
     asked
+}
+
+/// The offering's cells that hold, in class order.
+fn held_cells<'a>(
+    ctx: &Context,
+    prepared: &Prepared,
+    requirements: &'a [(&'a String, Requirements)],
+) -> Vec<Held<'a>> {
+    requirements
+        .iter()
+        .map(|(class, reqs)| {
+            let cell = evaluate_cell(ctx, prepared, class, reqs, None, &Stopped::default());
+            (*class, reqs, cell)
+        })
+        .filter(|(_, _, cell)| cell.result.verdict == Verdict::Hold)
+        .collect()
+}
+
+/// The facts the holds of the held cells cite, in first-cited order.
+fn held_facts(held: &[Held]) -> Vec<String> {
+    let mut facts: Vec<String> = Vec::new();
+    for (_, _, cell) in held {
+        for f in holds(cell) {
+            for (name, _) in &f.facts {
+                if fact_spec(name).is_some() && !facts.contains(name) {
+                    facts.push(name.clone());
+                }
+            }
+        }
+    }
+    facts
+}
+
+/// Whether a questionnaire answer could change the fact: not when evidence at least as strong
+/// already settles it (answers never override stronger evidence).
+fn answerable(prepared: &Prepared, fact: &str) -> bool {
+    match prepared.resolved.get(fact) {
+        None => true,
+        Some(r) => {
+            r.resolved.status != Status::Known
+                || r.resolved
+                    .authority
+                    .is_none_or(|a| a > Authority::Questionnaire)
+        }
+    }
+}
+
+/// One offering's held cells, and per class the rules that hold on the fact being tried.
+struct Trial<'a> {
+    ctx: &'a Context<'a>,
+    profile: &'a Profile,
+    offering: &'a Offering,
+    held: &'a [Held<'a>],
+    holding: &'a [(&'a String, Vec<String>)],
+}
+
+impl Trial<'_> {
+    /// What answering `fact` with `cand` does in each held cell where rules hold on the fact:
+    /// the cell evaluated again with the answer, kept when it clears some of those rules.
+    fn effects(&self, fact: &str, cand: &Candidate) -> Vec<Effect> {
+        let changed = with_answer(self.offering, fact, &cand.value);
+        let trial = Prepared::new(self.ctx, self.profile, &changed);
+        let mut out = Vec::new();
+        for (class, reqs, cell) in self.held {
+            let Some((_, before)) = self.holding.iter().find(|(c, _)| c == class) else {
+                continue;
+            };
+            let after = evaluate_cell(self.ctx, &trial, class, reqs, None, &Stopped::default());
+            let still = rules_holding_on(&after, fact);
+            let cleared: Vec<String> = before
+                .iter()
+                .filter(|r| !still.contains(r))
+                .cloned()
+                .collect();
+            if cleared.is_empty() {
+                continue;
+            }
+            out.push(Effect {
+                offering: self.offering.id.clone(),
+                class: (*class).clone(),
+                label: cand.label.clone(),
+                to: after.result.verdict,
+                moved: after.result.verdict != cell.result.verdict,
+                with_others: None,
+                rules: cleared,
+            });
+        }
+        out
+    }
+}
+
+/// The question for one vendor's fact, from what was gathered (which has effects).
+fn question(vendor: String, fact: String, g: &Gathered) -> Question {
+    let mut offerings: Vec<String> = Vec::new();
+    for e in &g.effects {
+        if !offerings.contains(&e.offering) {
+            offerings.push(e.offering.clone());
+        }
+    }
+    let many = offerings.len() > 1;
+    let spec = fact_spec(&fact);
+    Question {
+        id: format!("{vendor}.{fact}"),
+        vendor,
+        vendor_name: g.vendor_name.clone(),
+        question: spec.map_or_else(String::new, |s| s.question.to_string()),
+        why: why_lines(&g.why, &offerings),
+        moves: move_lines(&g.effects, many),
+        have: g
+            .have
+            .iter()
+            .filter(|(o, _)| offerings.contains(o))
+            .map(|(o, text)| format!("{o}: {text}"))
+            .collect(),
+        form: AnswerForm::of(&fact),
+        refs: caiq_refs(&fact).iter().map(|r| r.to_string()).collect(),
+        offerings,
+        fact,
+    }
 }
 
 #[derive(Default)]

@@ -4,7 +4,7 @@
 //! spreadsheet, and `answers.csv:12` names both.
 
 use super::Asked;
-use super::answers::Row;
+use super::answers::{Columns, Row};
 use crate::diag::Diagnostic;
 
 pub const HEADER: [&str; 14] = [
@@ -70,18 +70,12 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             .iter()
             .position(|h| h.trim().eq_ignore_ascii_case(name))
     };
-    let (Some(fact), Some(answer)) = (col("fact"), col("answer")) else {
+    let Some(columns) = Columns::find(col, "offering") else {
         return Err(Diagnostic::error(format!(
             "{shown}:1: the header row needs the columns `fact` and `answer`"
         ))
         .hint("start from the file `diligence questions --format csv` writes"));
     };
-    let (vendor, offering, document, section) = (
-        col("vendor"),
-        col("offering"),
-        col("document"),
-        col("section"),
-    );
     let mut rows = Vec::new();
     for record in r.records() {
         let record = record.map_err(|e| {
@@ -89,29 +83,18 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
-        let get = |i: Option<usize>| {
-            i.and_then(|i| record.get(i))
-                .unwrap_or("")
-                .trim()
-                .to_string()
-        };
         let at = format!("{shown}:{line}");
-        rows.push(Row {
-            vendor: get(vendor),
-            offerings: get(offering)
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            fact: get(Some(fact)),
-            answer: get(Some(answer)),
-            document: get(document),
-            section: get(section),
-            at_answer: at.clone(),
-            at_fact: at.clone(),
-            at_offering: at.clone(),
-            at_vendor: at,
-        });
+        rows.push(Row::from_cells(
+            |c| {
+                columns
+                    .index(c)
+                    .and_then(|i| record.get(i))
+                    .unwrap_or("")
+                    .trim()
+                    .to_string()
+            },
+            |_| at.clone(),
+        ));
     }
     Ok(rows)
 }

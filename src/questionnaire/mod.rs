@@ -1,7 +1,7 @@
 //! The vendor questionnaire round trip: `diligence questions` turns what holds the review into one
 //! deduplicated list of questions per vendor ([`ask`]), rendered for the vendor as XLSX, CSV,
 //! Markdown or JSON; `diligence answers` reads the filled file back ([`answers`]) and adds the
-//! answers to the profile as `questionnaire` claims ([`edit`]).
+//! answers to the profile as `questionnaire` claims ([`plan`]).
 //!
 //! Why a question is asked is computed, not guessed: [`ask`] re-evaluates each held cell with the
 //! candidate answers through the same evaluation function as `evaluate`, and keeps a question only
@@ -10,8 +10,8 @@
 pub mod answers;
 pub mod ask;
 pub mod csv;
-pub mod edit;
 pub mod markdown;
+pub mod plan;
 pub mod xlsx;
 
 use crate::model::vocabulary::{ValueType, fact_spec};

@@ -9,7 +9,7 @@
 //!
 //! Every text is written as a string cell, never as a formula.
 
-use super::answers::Row;
+use super::answers::{Columns, Row};
 use super::markdown::footer;
 use super::{Asked, Question};
 use crate::diag::Diagnostic;
@@ -214,46 +214,28 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         .map(|r| r.iter().map(|d| text(d).to_lowercase()).collect())
         .unwrap_or_default();
     let col = |name: &str| header.iter().position(|h| h == name);
-    let (Some(fact), Some(answer)) = (col("fact"), col("answer")) else {
+    let Some(columns) = Columns::find(col, "offerings") else {
         return Err(Diagnostic::error(format!(
             "{shown}!{SHEET}!A{}: the header row needs the columns `fact` and `answer`",
             top + 1
         )));
     };
-    let (vendor, offerings, document, section) = (
-        col("vendor"),
-        col("offerings"),
-        col("document"),
-        col("section"),
-    );
-    let cell_name = |row: usize, c: Option<usize>| {
-        let c = c.unwrap_or(0) as u32 + left;
-        format!(
-            "{shown}!{SHEET}!{}{}",
-            column_letter(c),
-            row as u32 + top + 1
-        )
-    };
     let mut rows = Vec::new();
     for (i, r) in rows_iter.enumerate() {
-        let row = i + 1;
-        let get = |c: Option<usize>| c.and_then(|c| r.get(c)).map(&text).unwrap_or_default();
-        rows.push(Row {
-            vendor: get(vendor),
-            offerings: get(offerings)
-                .split(',')
-                .map(|s| s.trim().to_string())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            fact: get(Some(fact)),
-            answer: get(Some(answer)),
-            document: get(document),
-            section: get(section),
-            at_answer: cell_name(row, Some(answer)),
-            at_fact: cell_name(row, Some(fact)),
-            at_offering: cell_name(row, offerings),
-            at_vendor: cell_name(row, vendor),
-        });
+        let row = i as u32 + top + 2;
+        rows.push(Row::from_cells(
+            |c| {
+                columns
+                    .index(c)
+                    .and_then(|c| r.get(c))
+                    .map(&text)
+                    .unwrap_or_default()
+            },
+            |c| {
+                let column = columns.index(c).unwrap_or(0) as u32 + left;
+                format!("{shown}!{SHEET}!{}{row}", column_letter(column))
+            },
+        ));
     }
     Ok(rows)
 }

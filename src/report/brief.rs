@@ -222,7 +222,6 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
     let b = Brief::new(result);
     let r = result;
     let v = r.verdict;
-    let questions = b.questions();
     let title = format!(
         "Decision brief: {} — {} at {}",
         r.vendor_name,
@@ -234,19 +233,7 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
         html lang="en" {
             (super::html::head(&title, CSS))
             body { main {
-                header {
-                    h1 { (r.vendor_name) " — " (r.offering_name) }
-                    p.sub { "Decision brief · " (r.vendor) "/" (r.offering) " (" (r.tier) ") at " strong { (scope_text(r)) } }
-                    dl.meta {
-                        dt { "Policy" } dd { (ctx.policy) " (" (ctx.organization) ")" }
-                        dt { "Evaluated as of" } dd { (ctx.today) }
-                        dt { "Facts reviewed" } dd {
-                            (ctx.reviewed.as_deref().unwrap_or("no review date in the profile"))
-                        }
-                        dt { "Reviewers" } dd { (reviewers_text(ctx)) }
-                        dt { "Workspace" } dd { (ctx.workspace) }
-                    }
-                }
+                (header_html(r, ctx))
                 div class={ "verdict v-" (v.as_str()) } {
                     span.big { (v.as_str()) }
                     span.what { "at " (scope_text(r)) ": " (meaning(v)) "." }
@@ -258,42 +245,12 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
                 }
                 (section("What blocks", &b.blocks, "Nothing blocks.", true))
                 (section("Conditions to write into the contract", &b.conditions, "No conditions.", true))
-                h2 { "Questions still open" }
-                @if questions.is_empty() {
-                    p.none { "No open questions." }
-                } @else {
-                    ol { @for q in &questions { li { (q) } } }
-                }
-                h2 { "Waivers in force" }
-                @if b.waived.is_empty() {
-                    p.none { "No waivers." }
-                } @else {
-                    ul {
-                        @for f in &b.waived {
-                            @if let Some(w) = &f.waived {
-                                li {
-                                    (f.message) " " span.rule { "(" (f.rule) ", " (f.level.as_str()) ")" }
-                                    br; "Waived until " (w.expires) ", approved by " (w.approved_by) ": " (w.reason)
-                                }
-                            }
-                        }
-                    }
-                }
+                (questions_html(&b.questions()))
+                (waivers_html(&b.waived))
                 @if !b.notes.is_empty() {
                     (section("Notes", &b.notes, "", true))
                 }
-                div.signoff {
-                    strong { "Sign-off" }
-                    table {
-                        tr { td.label { "Decision" } td {
-                            @for x in ["go", "conditional", "hold", "no-go"] { span.box {} (x) }
-                        } }
-                        tr { td.label { "Approver" } td.line {} }
-                        tr { td.label { "Date" } td.line {} }
-                        tr { td.label { "Conditions accepted" } td.line {} }
-                        tr { td.label {} td.line {} }
-                    }
-                }
+                (signoff_html())
                 @if !b.evidence.is_empty() {
                     section.appendix {
                         h2 { "Appendix: evidence" }
@@ -309,6 +266,74 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
     };
     out.write_all(page.into_string().as_bytes())?;
     out.write_all(b"\n")
+}
+
+/// Who and what: the offering, the policy, the dates, the reviewers and the workspace.
+fn header_html(r: &OfferingResult, ctx: &Context) -> Markup {
+    html! {
+        header {
+            h1 { (r.vendor_name) " — " (r.offering_name) }
+            p.sub { "Decision brief · " (r.vendor) "/" (r.offering) " (" (r.tier) ") at " strong { (scope_text(r)) } }
+            dl.meta {
+                dt { "Policy" } dd { (ctx.policy) " (" (ctx.organization) ")" }
+                dt { "Evaluated as of" } dd { (ctx.today) }
+                dt { "Facts reviewed" } dd {
+                    (ctx.reviewed.as_deref().unwrap_or("no review date in the profile"))
+                }
+                dt { "Reviewers" } dd { (reviewers_text(ctx)) }
+                dt { "Workspace" } dd { (ctx.workspace) }
+            }
+        }
+    }
+}
+
+fn questions_html(questions: &[String]) -> Markup {
+    html! {
+        h2 { "Questions still open" }
+        @if questions.is_empty() {
+            p.none { "No open questions." }
+        } @else {
+            ol { @for q in questions { li { (q) } } }
+        }
+    }
+}
+
+fn waivers_html(waived: &[&Finding]) -> Markup {
+    html! {
+        h2 { "Waivers in force" }
+        @if waived.is_empty() {
+            p.none { "No waivers." }
+        } @else {
+            ul {
+                @for f in waived {
+                    @if let Some(w) = &f.waived {
+                        li {
+                            (f.message) " " span.rule { "(" (f.rule) ", " (f.level.as_str()) ")" }
+                            br; "Waived until " (w.expires) ", approved by " (w.approved_by) ": " (w.reason)
+                        }
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// Boxes to tick and lines to sign on paper.
+fn signoff_html() -> Markup {
+    html! {
+        div.signoff {
+            strong { "Sign-off" }
+            table {
+                tr { td.label { "Decision" } td {
+                    @for x in ["go", "conditional", "hold", "no-go"] { span.box {} (x) }
+                } }
+                tr { td.label { "Approver" } td.line {} }
+                tr { td.label { "Date" } td.line {} }
+                tr { td.label { "Conditions accepted" } td.line {} }
+                tr { td.label {} td.line {} }
+            }
+        }
+    }
 }
 
 fn claim_html(e: &Evidence) -> Markup {
@@ -336,66 +361,7 @@ pub fn render_markdown(
 ) -> io::Result<()> {
     let b = Brief::new(result);
     let r = result;
-    let v = r.verdict;
-    let mut s = String::new();
-    let mut line = |text: String| {
-        s.push_str(&text);
-        s.push('\n');
-    };
-    line(format!(
-        "# Decision brief: {} — {}",
-        escape(&r.vendor_name),
-        escape(&r.offering_name)
-    ));
-    line(String::new());
-    line(format!(
-        "`{}/{}` ({}) at **{}**  ",
-        r.vendor.replace('`', "'"),
-        r.offering.replace('`', "'"),
-        escape(&r.tier),
-        escape(&scope_text(r))
-    ));
-    line(format!(
-        "Policy: {} ({}) · evaluated as of {}  ",
-        escape(&ctx.policy),
-        escape(&ctx.organization),
-        escape(&ctx.today)
-    ));
-    line(format!(
-        "Facts reviewed: {} · reviewers: {}  ",
-        escape(
-            ctx.reviewed
-                .as_deref()
-                .unwrap_or("no review date in the profile")
-        ),
-        escape(&reviewers_text(ctx))
-    ));
-    line(format!("Workspace: {}", escape(&ctx.workspace)));
-    line(String::new());
-    line(format!(
-        "## Verdict: **{}**",
-        escape(&v.as_str().to_uppercase())
-    ));
-    line(String::new());
-    line(format!("At {}: {}.", escape(&scope_text(r)), meaning(v)));
-    let list = |title: &str, items: &[&Finding], empty: &str| -> String {
-        let mut t = format!("\n## {title}\n\n");
-        if items.is_empty() {
-            t.push_str(&format!("_{empty}_\n"));
-        }
-        for (i, f) in items.iter().enumerate() {
-            t.push_str(&format!("{}. {} (`{}`)", i + 1, escape(&f.message), f.rule));
-            if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
-                t.push_str(&format!("  \n   → {}", escape(a)));
-            }
-            let c = cites(f);
-            if !c.is_empty() {
-                t.push_str(&format!("  \n   Cited: {}", escape(&c.join("; "))));
-            }
-            t.push('\n');
-        }
-        t
-    };
+    let mut s = header_markdown(r, ctx);
     if !r.errors.is_empty() {
         s.push_str(
             "\n## Rules that failed\n\nThe verdict cannot be trusted until they are fixed.\n\n",
@@ -409,8 +375,8 @@ pub fn render_markdown(
             ));
         }
     }
-    s.push_str(&list("What blocks", &b.blocks, "Nothing blocks."));
-    s.push_str(&list(
+    s.push_str(&list_markdown("What blocks", &b.blocks, "Nothing blocks."));
+    s.push_str(&list_markdown(
         "Conditions to write into the contract",
         &b.conditions,
         "No conditions.",
@@ -423,11 +389,94 @@ pub fn render_markdown(
     for (i, q) in questions.iter().enumerate() {
         s.push_str(&format!("{}. {}\n", i + 1, escape(q)));
     }
-    s.push_str("\n## Waivers in force\n\n");
-    if b.waived.is_empty() {
+    s.push_str(&waivers_markdown(&b.waived));
+    if !b.notes.is_empty() {
+        s.push_str(&list_markdown("Notes", &b.notes, ""));
+    }
+    s.push_str(
+        "\n## Sign-off\n\n| | |\n|---|---|\n| Decision | ☐ go ☐ conditional ☐ hold ☐ no-go |\n| Approver | |\n| Date | |\n| Conditions accepted | |\n",
+    );
+    if !b.evidence.is_empty() {
+        s.push_str("\n## Appendix: evidence\n");
+        for e in &b.evidence {
+            s.push_str(&claim_markdown(e));
+        }
+    }
+    out.write_all(s.as_bytes())
+}
+
+/// The title, who and what, and the verdict with its meaning.
+fn header_markdown(r: &OfferingResult, ctx: &Context) -> String {
+    let v = r.verdict;
+    let lines = [
+        format!(
+            "# Decision brief: {} — {}",
+            escape(&r.vendor_name),
+            escape(&r.offering_name)
+        ),
+        String::new(),
+        format!(
+            "`{}/{}` ({}) at **{}**  ",
+            r.vendor.replace('`', "'"),
+            r.offering.replace('`', "'"),
+            escape(&r.tier),
+            escape(&scope_text(r))
+        ),
+        format!(
+            "Policy: {} ({}) · evaluated as of {}  ",
+            escape(&ctx.policy),
+            escape(&ctx.organization),
+            escape(&ctx.today)
+        ),
+        format!(
+            "Facts reviewed: {} · reviewers: {}  ",
+            escape(
+                ctx.reviewed
+                    .as_deref()
+                    .unwrap_or("no review date in the profile")
+            ),
+            escape(&reviewers_text(ctx))
+        ),
+        format!("Workspace: {}", escape(&ctx.workspace)),
+        String::new(),
+        format!("## Verdict: **{}**", escape(&v.as_str().to_uppercase())),
+        String::new(),
+        format!("At {}: {}.", escape(&scope_text(r)), meaning(v)),
+    ];
+    let mut s = String::new();
+    for line in lines {
+        s.push_str(&line);
+        s.push('\n');
+    }
+    s
+}
+
+/// A numbered list of findings, each with its action and citations; `empty` when none.
+fn list_markdown(title: &str, items: &[&Finding], empty: &str) -> String {
+    let mut t = format!("\n## {title}\n\n");
+    if items.is_empty() {
+        t.push_str(&format!("_{empty}_\n"));
+    }
+    for (i, f) in items.iter().enumerate() {
+        t.push_str(&format!("{}. {} (`{}`)", i + 1, escape(&f.message), f.rule));
+        if let Some(a) = f.action.as_deref().filter(|a| !a.is_empty()) {
+            t.push_str(&format!("  \n   → {}", escape(a)));
+        }
+        let c = cites(f);
+        if !c.is_empty() {
+            t.push_str(&format!("  \n   Cited: {}", escape(&c.join("; "))));
+        }
+        t.push('\n');
+    }
+    t
+}
+
+fn waivers_markdown(waived: &[&Finding]) -> String {
+    let mut s = String::from("\n## Waivers in force\n\n");
+    if waived.is_empty() {
         s.push_str("_No waivers._\n");
     }
-    for f in &b.waived {
+    for f in waived {
         if let Some(w) = &f.waived {
             s.push_str(&format!(
                 "- {} (`{}`): waived until {}, approved by {}: {}\n",
@@ -439,35 +488,29 @@ pub fn render_markdown(
             ));
         }
     }
-    if !b.notes.is_empty() {
-        s.push_str(&list("Notes", &b.notes, ""));
+    s
+}
+
+/// One claim of the appendix: the value, its authority and role, where it is from, its quote.
+fn claim_markdown(e: &Evidence) -> String {
+    let mut cite = escape(&document(e));
+    if let Some(sec) = &e.section {
+        cite.push_str(&format!(" §{}", escape(sec)));
     }
-    s.push_str(
-        "\n## Sign-off\n\n| | |\n|---|---|\n| Decision | ☐ go ☐ conditional ☐ hold ☐ no-go |\n| Approver | |\n| Date | |\n| Conditions accepted | |\n",
+    if let Some(u) = e.url.as_deref().and_then(super::markdown::destination) {
+        cite = format!("[{cite}]({u})");
+    }
+    let mut s = format!(
+        "\n**{}** = {} · {} · {} · {} · `{}`\n",
+        escape(&e.fact),
+        escape(&human_value(&e.value)),
+        escape(&e.authority.as_str().replace('_', " ")),
+        escape(e.role.as_str()),
+        cite,
+        e.at.replace('`', "'")
     );
-    if !b.evidence.is_empty() {
-        s.push_str("\n## Appendix: evidence\n");
-        for e in &b.evidence {
-            let mut cite = escape(&document(e));
-            if let Some(sec) = &e.section {
-                cite.push_str(&format!(" §{}", escape(sec)));
-            }
-            if let Some(u) = e.url.as_deref().and_then(super::markdown::destination) {
-                cite = format!("[{cite}]({u})");
-            }
-            s.push_str(&format!(
-                "\n**{}** = {} · {} · {} · {} · `{}`\n",
-                escape(&e.fact),
-                escape(&human_value(&e.value)),
-                escape(&e.authority.as_str().replace('_', " ")),
-                escape(e.role.as_str()),
-                cite,
-                e.at.replace('`', "'")
-            ));
-            if let Some(q) = &e.quote {
-                s.push_str(&format!("\n> {}\n", escape(&markdown_as_text(q))));
-            }
-        }
+    if let Some(q) = &e.quote {
+        s.push_str(&format!("\n> {}\n", escape(&markdown_as_text(q))));
     }
-    out.write_all(s.as_bytes())
+    s
 }

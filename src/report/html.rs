@@ -13,10 +13,13 @@
 //! profile, policy or rule can inject markup. A Content-Security-Policy forbids scripts and
 //! network loads as a second line of defence.
 
-use super::{Style, applies_to, cell_text, linkable, merged, offerings, scope_line, tags};
+use super::{
+    Merged, OfferingRow, Style, applies_to, cell_text, linkable, merged, offerings, scope_line,
+    tags,
+};
 use crate::model::resolved::Evidence;
 use crate::outcome::Level;
-use crate::outcome::{Evaluation, Finding, Verdict};
+use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
 const CSS: &str = r#"
@@ -154,127 +157,20 @@ fn anchor(index: usize, vendor: &str, offering: &str) -> String {
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     let rows = offerings(eval);
-    let tags = tags(eval);
     let title = format!(
         "Vendor review: policy {} ({})",
         eval.policy, eval.organization
     );
-    // Number the claims in the order the cards cite them.
-    let mut claims = Claims { list: Vec::new() };
-    for o in &rows {
-        // Passed checks are on the page too (folded away unless -v).
-        for m in merged(&o.results, true) {
-            for e in super::deciding(m.finding) {
-                claims.add(e);
-            }
-            for e in &m.finding.evidence {
-                claims.add(e);
-            }
-        }
-    }
+    let claims = cited_claims(&rows);
     let page = html! {
         (DOCTYPE)
         html lang="en" {
             (head(&title, CSS))
             body { main {
-                header {
-                    h1 { "Vendor review" }
-                    p.subtitle { (eval.organization) " · policy " strong { (eval.policy) } }
-                    dl.meta {
-                        dt { "Policy" } dd { (eval.policy) }
-                        dt { "Organization" } dd { (eval.organization) }
-                        dt { "Evaluated as of" } dd { (eval.today) }
-                        @if let Some(ws) = &style.workspace {
-                            dt { "Workspace" } dd.mono { (ws) }
-                        }
-                        dt { "Scope" } dd {
-                            (scope_line(eval)) ": " (eval.classifications.join(", "))
-                        }
-                        @if !tags.is_empty() {
-                            dt { "Data tags" } dd { (tags.join(", ")) }
-                        }
-                        dt { "Generated" } dd { (eval.generated) }
-                    }
-                }
-                section #matrix {
-                    h2 { "Verdicts" }
-                    table.matrix {
-                        thead { tr {
-                            th {
-                                "Vendor / offering"
-                                @if !tags.is_empty() { br; "+ " (tags.join(", ")) }
-                            }
-                            @for c in &eval.classifications { th { (c) } }
-                        } }
-                        tbody {
-                            @for (i, o) in rows.iter().enumerate() {
-                                tr {
-                                    th {
-                                        a href={ "#" (anchor(i, o.vendor, o.offering)) } {
-                                            (o.offering_name)
-                                        }
-                                        small { (o.id()) }
-                                    }
-                                    @for class in &eval.classifications {
-                                        @match o.at(class) {
-                                            Some(r) => td class={ "v " (vclass(r.verdict)) } {
-                                                (cell_text(r))
-                                                @let rules = driving_rules(r);
-                                                @if !rules.is_empty() {
-                                                    span.drivers { (rules.join(", ")) }
-                                                    span.ndrivers {
-                                                        (rules.len()) " rule" @if rules.len() != 1 { "s" }
-                                                    }
-                                                }
-                                            },
-                                            None => td { "–" },
-                                        }
-                                    }
-                                }
-                            }
-                        }
-                    }
-                    p.legend {
-                        @for (v, what) in super::legend(eval) {
-                            (badge(v, v.as_str())) (what) ". "
-                        }
-                        "(waiver): a waived finding. Under a non-go verdict: the rules that drive it (on paper, how many)."
-                    }
-                }
+                (page_header(eval, style))
+                (matrix_section(eval, &rows))
                 @for (i, o) in rows.iter().enumerate() {
-                    section.offering id=(anchor(i, o.vendor, o.offering)) {
-                        h2 {
-                            (o.vendor_name) " — " (o.offering_name) " "
-                            small { (o.id()) " · " (o.tier) }
-                        }
-                        p.verdicts {
-                            @for r in &o.results {
-                                (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
-                            }
-                        }
-                        @let all = merged(&o.results, true);
-                        @let (shown, passed): (Vec<_>, Vec<_>) = all.into_iter()
-                            .partition(|m| style.verbose || m.finding.level != Level::Pass);
-                        @if shown.is_empty() {
-                            p { "No findings." }
-                        } @else {
-                            ol.findings {
-                                @for m in &shown {
-                                    (finding(m.finding, &applies_to(&m.classes, &eval.classifications), &claims))
-                                }
-                            }
-                        }
-                        @if !passed.is_empty() {
-                            details {
-                                summary { (passed.len()) " passed check" @if passed.len() != 1 { "s" } }
-                                ol.findings {
-                                    @for m in &passed {
-                                        (finding(m.finding, &applies_to(&m.classes, &eval.classifications), &claims))
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    (offering_section(eval, i, o, style, &claims))
                 }
                 @if !claims.list.is_empty() {
                     section.evidence-all #evidence {
@@ -300,7 +196,158 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     out
 }
 
-fn driving_rules(r: &crate::outcome::OfferingResult) -> Vec<&str> {
+/// The claims the cards cite, numbered in the order the cards cite them. Passed checks count
+/// too: they are on the page (folded away unless -v).
+fn cited_claims<'a>(rows: &[OfferingRow<'a>]) -> Claims<'a> {
+    let mut claims = Claims { list: Vec::new() };
+    for o in rows {
+        for m in merged(&o.results, true) {
+            for e in super::deciding(m.finding) {
+                claims.add(e);
+            }
+            for e in &m.finding.evidence {
+                claims.add(e);
+            }
+        }
+    }
+    claims
+}
+
+/// Title, policy, organization, date, workspace and scope.
+fn page_header(eval: &Evaluation, style: &Style) -> Markup {
+    let tags = tags(eval);
+    html! {
+        header {
+            h1 { "Vendor review" }
+            p.subtitle { (eval.organization) " · policy " strong { (eval.policy) } }
+            dl.meta {
+                dt { "Policy" } dd { (eval.policy) }
+                dt { "Organization" } dd { (eval.organization) }
+                dt { "Evaluated as of" } dd { (eval.today) }
+                @if let Some(ws) = &style.workspace {
+                    dt { "Workspace" } dd.mono { (ws) }
+                }
+                dt { "Scope" } dd {
+                    (scope_line(eval)) ": " (eval.classifications.join(", "))
+                }
+                @if !tags.is_empty() {
+                    dt { "Data tags" } dd { (tags.join(", ")) }
+                }
+                dt { "Generated" } dd { (eval.generated) }
+            }
+        }
+    }
+}
+
+/// The verdict matrix (each non-go cell with the rules that drive it) and its legend.
+fn matrix_section(eval: &Evaluation, rows: &[OfferingRow]) -> Markup {
+    let tags = tags(eval);
+    html! {
+        section #matrix {
+            h2 { "Verdicts" }
+            table.matrix {
+                thead { tr {
+                    th {
+                        "Vendor / offering"
+                        @if !tags.is_empty() { br; "+ " (tags.join(", ")) }
+                    }
+                    @for c in &eval.classifications { th { (c) } }
+                } }
+                tbody {
+                    @for (i, o) in rows.iter().enumerate() {
+                        tr {
+                            th {
+                                a href={ "#" (anchor(i, o.vendor, o.offering)) } {
+                                    (o.offering_name)
+                                }
+                                small { (o.id()) }
+                            }
+                            @for class in &eval.classifications {
+                                @match o.at(class) {
+                                    Some(r) => (verdict_cell(r)),
+                                    None => td { "–" },
+                                }
+                            }
+                        }
+                    }
+                }
+            }
+            p.legend {
+                @for (v, what) in super::legend(eval) {
+                    (badge(v, v.as_str())) (what) ". "
+                }
+                "(waiver): a waived finding. Under a non-go verdict: the rules that drive it (on paper, how many)."
+            }
+        }
+    }
+}
+
+/// A matrix cell: the verdict, the rules that drive it on screen, and their count on paper.
+fn verdict_cell(r: &OfferingResult) -> Markup {
+    let rules = driving_rules(r);
+    html! {
+        td class={ "v " (vclass(r.verdict)) } {
+            (cell_text(r))
+            @if !rules.is_empty() {
+                span.drivers { (rules.join(", ")) }
+                span.ndrivers {
+                    (rules.len()) " rule" @if rules.len() != 1 { "s" }
+                }
+            }
+        }
+    }
+}
+
+/// One offering: its verdicts, its findings as cards, and its passed checks folded away
+/// (shown as cards with -v).
+fn offering_section(
+    eval: &Evaluation,
+    index: usize,
+    o: &OfferingRow,
+    style: &Style,
+    claims: &Claims,
+) -> Markup {
+    let (shown, passed): (Vec<_>, Vec<_>) = merged(&o.results, true)
+        .into_iter()
+        .partition(|m| style.verbose || m.finding.level != Level::Pass);
+    let card = |m: &Merged| {
+        finding(
+            m.finding,
+            &applies_to(&m.classes, &eval.classifications),
+            claims,
+        )
+    };
+    html! {
+        section.offering id=(anchor(index, o.vendor, o.offering)) {
+            h2 {
+                (o.vendor_name) " — " (o.offering_name) " "
+                small { (o.id()) " · " (o.tier) }
+            }
+            p.verdicts {
+                @for r in &o.results {
+                    (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
+                }
+            }
+            @if shown.is_empty() {
+                p { "No findings." }
+            } @else {
+                ol.findings {
+                    @for m in &shown { (card(m)) }
+                }
+            }
+            @if !passed.is_empty() {
+                details {
+                    summary { (passed.len()) " passed check" @if passed.len() != 1 { "s" } }
+                    ol.findings {
+                        @for m in &passed { (card(m)) }
+                    }
+                }
+            }
+        }
+    }
+}
+
+fn driving_rules(r: &OfferingResult) -> Vec<&str> {
     let mut rules: Vec<&str> = Vec::new();
     for f in super::driving(r) {
         if !rules.contains(&f.rule.as_str()) {

@@ -8,8 +8,8 @@
 //! (`[`, `]`) or inject HTML (`<`, `>`, `&` become entities).
 
 use super::{
-    Style, applies_to, cell_text, deciding, document, drivers, linkable, merged, offerings,
-    scope_line, tags, waiver_text,
+    OfferingRow, Style, applies_to, cell_text, deciding, document, drivers, linkable, merged,
+    offerings, scope_line, tags, waiver_text,
 };
 use crate::model::resolved::Evidence;
 use crate::outcome::{Evaluation, Finding, Verdict};
@@ -75,9 +75,35 @@ fn verdict_md(v: Verdict, text: &str) -> String {
 }
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
-    let mut out = String::new();
     let rows = offerings(eval);
-    let tags = tags(eval);
+    let mut out = title(eval);
+    matrix(&mut out, eval, &rows);
+    stands_in_the_way(&mut out, eval, &rows);
+    if !style.summary {
+        for row in &rows {
+            offering_section(&mut out, eval, row, style);
+        }
+    }
+    if !eval.warnings.is_empty() {
+        out.push_str("## Warnings\n\n");
+        for w in &eval.warnings {
+            let _ = writeln!(out, "- {}", escape(w));
+        }
+        out.push('\n');
+    }
+    let mut bytes = out.trim_end().to_string().into_bytes();
+    bytes.push(b'\n');
+    bytes
+}
+
+/// The tags, escaped, for the title and the matrix's first column.
+fn escaped_tags(eval: &Evaluation) -> Vec<String> {
+    tags(eval).iter().map(|t| escape(t)).collect()
+}
+
+/// The heading and the scope line.
+fn title(eval: &Evaluation) -> String {
+    let mut out = String::new();
     let _ = writeln!(
         out,
         "# Vendor review: policy {} ({})\n",
@@ -90,18 +116,21 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         escape(&eval.today),
         scope_line(eval)
     );
+    let tags = escaped_tags(eval);
     if !tags.is_empty() {
-        let t: Vec<String> = tags.iter().map(|t| escape(t)).collect();
-        let _ = write!(out, " · with tags: {}", t.join(", "));
+        let _ = write!(out, " · with tags: {}", tags.join(", "));
     }
     out.push_str("\n\n");
+    out
+}
 
-    // The matrix.
+/// The verdict matrix, one row an offering, and its legend.
+fn matrix(out: &mut String, eval: &Evaluation, rows: &[OfferingRow]) {
+    let tags = escaped_tags(eval);
     let first = if tags.is_empty() {
         "Vendor / offering".to_string()
     } else {
-        let t: Vec<String> = tags.iter().map(|t| escape(t)).collect();
-        format!("Vendor / offering (+ {})", t.join(", "))
+        format!("Vendor / offering (+ {})", tags.join(", "))
     };
     let _ = write!(out, "| {first} |");
     for c in &eval.classifications {
@@ -112,7 +141,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push_str(" :-- |");
     }
     out.push('\n');
-    for row in &rows {
+    for row in rows {
         let _ = write!(out, "| {} |", escape(&row.id()));
         for class in &eval.classifications {
             match row.at(class) {
@@ -133,10 +162,12 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         "{} · *(waiver)*: a waived finding\n",
         legend.join(" · ")
     );
+}
 
-    // What stands in the way.
+/// The rules behind each non-go cell; nothing when every cell is go.
+fn stands_in_the_way(out: &mut String, eval: &Evaluation, rows: &[OfferingRow]) {
     let mut why = String::new();
-    for row in &rows {
+    for row in rows {
         for d in drivers(row) {
             let rules: Vec<String> = d.rules.iter().map(|r| escape(r)).collect();
             let _ = writeln!(
@@ -155,57 +186,46 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         out.push_str(&why);
         out.push('\n');
     }
+}
 
-    // Per offering (not in a summary).
-    for row in rows.iter().filter(|_| !style.summary) {
-        let _ = writeln!(
-            out,
-            "## {} — {}\n",
-            escape(&row.id()),
-            escape(row.offering_name)
-        );
-        let verdicts: Vec<String> = row
-            .results
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    escape(&r.classification),
-                    verdict_md(r.verdict, &cell_text(r))
-                )
-            })
-            .collect();
-        let _ = writeln!(
-            out,
-            "{} · {} · {}\n",
-            escape(row.vendor_name),
-            escape(row.tier),
-            verdicts.join(" · ")
-        );
-        let findings = merged(&row.results, style.verbose);
-        if findings.is_empty() {
-            out.push_str("No findings.\n\n");
-            continue;
-        }
-        for m in findings {
-            finding(
-                &mut out,
-                m.finding,
-                &applies_to(&m.classes, &eval.classifications),
-            );
-        }
+/// One offering: its heading, its verdicts, and its findings.
+fn offering_section(out: &mut String, eval: &Evaluation, row: &OfferingRow, style: &Style) {
+    let _ = writeln!(
+        out,
+        "## {} — {}\n",
+        escape(&row.id()),
+        escape(row.offering_name)
+    );
+    let verdicts: Vec<String> = row
+        .results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                escape(&r.classification),
+                verdict_md(r.verdict, &cell_text(r))
+            )
+        })
+        .collect();
+    let _ = writeln!(
+        out,
+        "{} · {} · {}\n",
+        escape(row.vendor_name),
+        escape(row.tier),
+        verdicts.join(" · ")
+    );
+    let findings = merged(&row.results, style.verbose);
+    if findings.is_empty() {
+        out.push_str("No findings.\n\n");
+        return;
     }
-
-    if !eval.warnings.is_empty() {
-        out.push_str("## Warnings\n\n");
-        for w in &eval.warnings {
-            let _ = writeln!(out, "- {}", escape(w));
-        }
-        out.push('\n');
+    for m in findings {
+        finding(
+            out,
+            m.finding,
+            &applies_to(&m.classes, &eval.classifications),
+        );
     }
-    let mut bytes = out.trim_end().to_string().into_bytes();
-    bytes.push(b'\n');
-    bytes
 }
 
 fn finding(out: &mut String, f: &Finding, at: &str) {

@@ -8,7 +8,7 @@
 
 use super::deciding;
 use crate::outcome::Level;
-use crate::outcome::{Evaluation, Finding, OfferingResult};
+use crate::outcome::{Evaluation, Finding, OfferingResult, RuleError};
 use serde_sarif::sarif::{
     ArtifactLocation, Location, Message, MultiformatMessageString, PhysicalLocation, Region,
     ReportingDescriptor, Result as SarifResult, ResultLevel, Run, Sarif, Suppression, Tool,
@@ -112,14 +112,41 @@ fn file_location(file: &str) -> Location {
 }
 
 pub fn build(eval: &Evaluation) -> Sarif {
+    // A result points at its rule by position in the driver's rule list.
     let index: BTreeMap<&str, usize> = eval
         .rules
         .iter()
         .enumerate()
         .map(|(i, r)| (r.as_str(), i))
         .collect();
-    let rules: Vec<ReportingDescriptor> = eval
-        .rules
+    let mut results = Vec::new();
+    for r in &eval.results {
+        for f in r.findings.iter().filter(|f| f.level != Level::Pass) {
+            results.push(finding_result(r, f, &index));
+        }
+        for e in &r.errors {
+            results.push(failed_rule_result(r, e, &index));
+        }
+    }
+    let driver = ToolComponent::builder()
+        .name("diligence".to_string())
+        .version(env!("CARGO_PKG_VERSION").to_string())
+        .rules(rule_descriptors(eval))
+        .build();
+    Sarif::builder()
+        .schema(SCHEMA.to_string())
+        .version(serde_json::json!("2.1.0"))
+        .runs(vec![
+            Run::builder()
+                .tool(Tool::builder().driver(driver).build())
+                .results(results)
+                .build(),
+        ])
+        .build()
+}
+
+fn rule_descriptors(eval: &Evaluation) -> Vec<ReportingDescriptor> {
+    eval.rules
         .iter()
         .map(|id| {
             ReportingDescriptor::builder()
@@ -131,89 +158,74 @@ pub fn build(eval: &Evaluation) -> Sarif {
                 )
                 .build()
         })
-        .collect();
+        .collect()
+}
 
-    let mut results = Vec::new();
-    for r in &eval.results {
-        for f in r.findings.iter().filter(|f| f.level != Level::Pass) {
-            let location = place(f).map(location).unwrap_or_default();
-            let mut properties = BTreeMap::new();
-            for (k, v) in [
-                ("vendor", &r.vendor),
-                ("offering", &r.offering),
-                ("classification", &r.classification),
-                ("verdict", &r.verdict.as_str().to_string()),
-                ("diligenceLevel", &f.level.as_str().to_string()),
-            ] {
-                properties.insert(k.to_string(), serde_json::Value::String(v.clone()));
-            }
-            let result = SarifResult::builder()
-                .rule_id(f.rule.clone())
-                .level(level(f.level))
-                .message(Message::builder().text(text(r, f)).build())
-                .locations(location)
-                .properties(
-                    serde_sarif::sarif::PropertyBag::builder()
-                        .additional_properties(properties)
-                        .build(),
-                );
-            let result = match index.get(f.rule.as_str()) {
-                Some(i) => result.rule_index(*i as i64),
-                None => result.rule_index(-1),
-            };
-            let result = match &f.waived {
-                Some(w) => result
-                    .suppressions(vec![
-                        Suppression::builder()
-                            .kind(serde_json::json!("external"))
-                            .justification(format!(
-                                "waived until {} by {}: {}",
-                                w.expires, w.approved_by, w.reason
-                            ))
-                            .build(),
-                    ])
-                    .build(),
-                None => result.build(),
-            };
-            results.push(result);
-        }
-        // A rule that failed: the cell's verdict is `error`, the rule's findings are missing.
-        for e in &r.errors {
-            let location = parse_place(&e.at)
-                .map(location)
-                .unwrap_or_else(|| vec![file_location(&e.at)]);
-            let result = SarifResult::builder()
-                .rule_id(e.rule.clone())
-                .level(ResultLevel::Error)
-                .message(
-                    Message::builder()
-                        .text(format!(
-                            "{}/{} at {}: rule `{}` failed, so this cell cannot be trusted: {}",
-                            r.vendor, r.offering, r.classification, e.rule, e.message
-                        ))
-                        .build(),
-                )
-                .locations(location)
-                .rule_index(index.get(e.rule.as_str()).map_or(-1, |i| *i as i64))
-                .build();
-            results.push(result);
-        }
+/// A finding at its claim's line, with the cell in its properties; a waiver is a suppression.
+fn finding_result(r: &OfferingResult, f: &Finding, index: &BTreeMap<&str, usize>) -> SarifResult {
+    let location = place(f).map(location).unwrap_or_default();
+    let mut properties = BTreeMap::new();
+    for (k, v) in [
+        ("vendor", &r.vendor),
+        ("offering", &r.offering),
+        ("classification", &r.classification),
+        ("verdict", &r.verdict.as_str().to_string()),
+        ("diligenceLevel", &f.level.as_str().to_string()),
+    ] {
+        properties.insert(k.to_string(), serde_json::Value::String(v.clone()));
     }
-
-    let driver = ToolComponent::builder()
-        .name("diligence".to_string())
-        .version(env!("CARGO_PKG_VERSION").to_string())
-        .rules(rules)
-        .build();
-    Sarif::builder()
-        .schema(SCHEMA.to_string())
-        .version(serde_json::json!("2.1.0"))
-        .runs(vec![
-            Run::builder()
-                .tool(Tool::builder().driver(driver).build())
-                .results(results)
+    let result = SarifResult::builder()
+        .rule_id(f.rule.clone())
+        .level(level(f.level))
+        .message(Message::builder().text(text(r, f)).build())
+        .locations(location)
+        .properties(
+            serde_sarif::sarif::PropertyBag::builder()
+                .additional_properties(properties)
                 .build(),
-        ])
+        );
+    let result = match index.get(f.rule.as_str()) {
+        Some(i) => result.rule_index(*i as i64),
+        None => result.rule_index(-1),
+    };
+    match &f.waived {
+        Some(w) => result
+            .suppressions(vec![
+                Suppression::builder()
+                    .kind(serde_json::json!("external"))
+                    .justification(format!(
+                        "waived until {} by {}: {}",
+                        w.expires, w.approved_by, w.reason
+                    ))
+                    .build(),
+            ])
+            .build(),
+        None => result.build(),
+    }
+}
+
+/// A rule that failed: the cell's verdict is `error`, the rule's findings are missing.
+fn failed_rule_result(
+    r: &OfferingResult,
+    e: &RuleError,
+    index: &BTreeMap<&str, usize>,
+) -> SarifResult {
+    let location = parse_place(&e.at)
+        .map(location)
+        .unwrap_or_else(|| vec![file_location(&e.at)]);
+    SarifResult::builder()
+        .rule_id(e.rule.clone())
+        .level(ResultLevel::Error)
+        .message(
+            Message::builder()
+                .text(format!(
+                    "{}/{} at {}: rule `{}` failed, so this cell cannot be trusted: {}",
+                    r.vendor, r.offering, r.classification, e.rule, e.message
+                ))
+                .build(),
+        )
+        .locations(location)
+        .rule_index(index.get(e.rule.as_str()).map_or(-1, |i| *i as i64))
         .build()
 }
 

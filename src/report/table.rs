@@ -3,7 +3,10 @@
 //!
 //! Colour only when asked ([`Style::color`]); the width is the terminal's, or 120 when piped.
 
-use super::{Style, applies_to, drivers, merged, offerings, scope_line, tags, waiver_text};
+use super::{
+    Merged, OfferingRow, Style, applies_to, drivers, merged, offerings, scope_line, tags,
+    waiver_text,
+};
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, Verdict};
 use comfy_table::{
@@ -89,214 +92,264 @@ fn paint(text: &str, color: Color, style: &Style) -> String {
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     let eval = &printable(eval);
-    let mut out = String::new();
     let rows = offerings(eval);
-    let tags = tags(eval);
-    out.push_str(&bold(
-        &format!(
-            "Vendor review · policy {} ({}) · {}",
-            eval.policy, eval.organization, eval.today
-        ),
-        style,
-    ));
-    out.push('\n');
-    out.push_str(&scope_line(eval));
-    if !tags.is_empty() {
-        out.push_str(&format!(" · with tags: {}", tags.join(", ")));
-    }
-    out.push('\n');
-
-    // The matrix. An id goes on two lines, after its `/`, when it would not fit whole.
-    let width = style.width.unwrap_or(DEFAULT_WIDTH);
-    // Split, the first column is as wide as the longest `vendor/` or offering: ids that fit
-    // in that stay on one line.
-    let split_width = rows
-        .iter()
-        .map(|r| (r.vendor.chars().count() + 1).max(r.offering.chars().count()))
-        .max()
-        .unwrap_or(0);
-    let matrix = |split: bool| {
-        let mut matrix = new_table(style);
-        let first = if tags.is_empty() {
-            "Vendor / offering".to_string()
-        } else {
-            format!("Vendor / offering\n+ {}", tags.join(", "))
-        };
-        let mut head = vec![Cell::new(first).add_attribute(Attribute::Bold)];
-        head.extend(
-            eval.classifications
-                .iter()
-                .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
-        );
-        matrix.set_header(head);
+    let mut out = title(eval, style);
+    out.push_str(&matrix_section(eval, &rows, style));
+    out.push_str(&stands_in_the_way(eval, &rows, style));
+    if !style.summary {
+        // One layout for every offering's findings table, so that their columns line up.
+        let columns = finding_columns(eval, style);
         for row in &rows {
-            let id = if split && row.id().chars().count() > split_width {
-                format!("{}/\n{}", row.vendor, row.offering)
-            } else {
-                row.id()
-            };
-            let mut cells = vec![Cell::new(id)];
-            for class in &eval.classifications {
-                cells.push(match row.at(class) {
-                    Some(r) => verdict_cell(super::cell_text(r), r.verdict),
-                    None => Cell::new("–"),
-                });
-            }
-            matrix.add_row(cells);
+            out.push_str(&offering_findings(eval, row, &columns, style));
         }
-        keep_words_whole(&mut matrix);
-        matrix.trim_fmt()
-    };
-    let whole = matrix(false);
-    let fits = |text: &str| text.lines().all(|l| visible_len(l) <= width as usize);
-    let split_ids = !fits(&whole);
-    out.push_str(&if split_ids { matrix(true) } else { whole });
-    out.push('\n');
-    let id_cell = |row: &super::OfferingRow| Cell::new(row.id());
-    let legend: Vec<String> = super::legend(eval)
-        .filter(|(v, _)| *v != Verdict::Go)
-        .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(v), style)))
-        .collect();
-    let mut legend = legend;
-    legend.push("(waiver) = a waived finding".to_string());
-    out.push_str(&wrap_items(
-        &legend,
-        " · ",
-        style.width.unwrap_or(DEFAULT_WIDTH),
-    ));
-
-    // What stands in the way: the rules behind each non-go cell.
-    // Four columns when they fit; else offering and classifications share the first.
-    let why = |narrow: bool| {
-        let mut why = new_table(style);
-        if narrow {
-            why.set_header(header(&["Offering · at", "Verdict", "Driven by"]));
-        } else {
-            why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
-        }
-        for row in &rows {
-            for d in drivers(row) {
-                let at = applies_to(&d.classes, &eval.classifications);
-                let verdict = verdict_cell(d.verdict.as_str().to_string(), d.verdict);
-                let rules = Cell::new(d.rules.join(", "));
-                if narrow {
-                    let id = if row.id().chars().count() > split_width {
-                        format!("{}/\n{}", row.vendor, row.offering)
-                    } else {
-                        row.id()
-                    };
-                    why.add_row(vec![Cell::new(format!("{id}\nat {at}")), verdict, rules]);
-                } else {
-                    why.add_row(vec![id_cell(row), Cell::new(at), verdict, rules]);
-                }
-            }
-        }
-        keep_words_whole(&mut why);
-        why.trim_fmt()
-    };
-    let any = rows.iter().any(|r| !drivers(r).is_empty());
-    let why = {
-        let wide = why(false);
-        if fits(&wide) { wide } else { why(true) }
-    };
-    out.push('\n');
-    if any {
-        out.push_str(&bold("What stands in the way", style));
-        out.push('\n');
-        out.push_str(&why);
-        out.push('\n');
-    } else if !rows.is_empty() {
-        out.push_str("Every offering is go at every classification evaluated.\n");
-    }
-
-    // Per offering: the findings, in tables of one layout so that their columns line up.
-    let columns = finding_columns(eval, style);
-    for row in rows.iter().filter(|_| !style.summary) {
-        out.push('\n');
-        let heading = format!(
-            "▌ {} — {} ({}), {}",
-            row.id(),
-            row.offering_name,
-            row.tier,
-            row.vendor_name
-        );
-        for line in wrap_words(&heading, style.width.unwrap_or(DEFAULT_WIDTH), "  ") {
-            out.push_str(&bold(&line, style));
-            out.push('\n');
-        }
-        let verdicts: Vec<String> = row
-            .results
-            .iter()
-            .map(|r| {
-                format!(
-                    "{} {}",
-                    r.classification,
-                    paint(&super::cell_text(r), verdict_color(r.verdict), style)
-                )
-            })
-            .collect();
-        out.push_str(&format!("  {}\n", verdicts.join(" · ")));
-
-        let findings = merged(&row.results, style.verbose);
-        if findings.is_empty() {
-            out.push_str(if style.verbose {
-                "  no findings\n"
-            } else {
-                "  no findings (passed checks are shown with -v)\n"
-            });
-            continue;
-        }
-        let width = style.width.unwrap_or(DEFAULT_WIDTH);
-        let mut t = new_table(style);
-        if width >= NARROW {
-            t.set_header(header(&["Level", "Rule · at", "Finding → action", "Cited"]));
-        } else {
-            t.set_header(header(&["Level · rule · at", "Finding → action · cited"]));
-        }
-        for m in findings {
-            let f = m.finding;
-            let mut level = f.level.as_str().to_string();
-            if f.waived.is_some() {
-                level.push_str("\nwaived");
-            }
-            let color = if f.waived.is_some() {
-                Color::Reset
-            } else {
-                level_color(f.level)
-            };
-            let at = applies_to(&m.classes, &eval.classifications);
-            let cited = short_citation(f);
-            if width >= NARROW {
-                t.add_row(vec![
-                    Cell::new(level).fg(color),
-                    Cell::new(format!("{}\n{at}", f.rule)),
-                    Cell::new(finding_text(f)),
-                    Cell::new(cited),
-                ]);
-            } else {
-                let mut text = finding_text(f);
-                if !cited.is_empty() {
-                    text.push_str("\nCited: ");
-                    text.push_str(&cited.replace('\n', "; "));
-                }
-                t.add_row(vec![
-                    Cell::new(format!("{level}\n{}\n{at}", f.rule)).fg(color),
-                    Cell::new(text),
-                ]);
-            }
-        }
-        t.set_constraints(
-            columns
-                .iter()
-                .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w))),
-        );
-        out.push_str(&t.trim_fmt());
-        out.push('\n');
     }
     for w in &eval.warnings {
         out.push_str(&format!("\nwarning: {w}\n"));
     }
     out.into_bytes()
+}
+
+/// The title line and the scope line (with the tags, when any).
+fn title(eval: &Evaluation, style: &Style) -> String {
+    let mut out = bold(
+        &format!(
+            "Vendor review · policy {} ({}) · {}",
+            eval.policy, eval.organization, eval.today
+        ),
+        style,
+    );
+    out.push('\n');
+    out.push_str(&scope_line(eval));
+    let tags = tags(eval);
+    if !tags.is_empty() {
+        out.push_str(&format!(" · with tags: {}", tags.join(", ")));
+    }
+    out.push('\n');
+    out
+}
+
+/// Whether every line of `text` fits in `width` columns (colour codes are not counted).
+fn fits(text: &str, width: u16) -> bool {
+    text.lines().all(|l| visible_len(l) <= width as usize)
+}
+
+/// The width of the first column when ids go on two lines: the longest `vendor/` or offering.
+/// Ids that fit in that stay on one line.
+fn split_width(rows: &[OfferingRow]) -> usize {
+    rows.iter()
+        .map(|r| (r.vendor.chars().count() + 1).max(r.offering.chars().count()))
+        .max()
+        .unwrap_or(0)
+}
+
+/// The id, on two lines after its `/` when it is longer than `split_width`.
+fn split_id(row: &OfferingRow, split_width: usize) -> String {
+    if row.id().chars().count() > split_width {
+        format!("{}/\n{}", row.vendor, row.offering)
+    } else {
+        row.id()
+    }
+}
+
+/// The verdict matrix and its legend. An id goes on two lines, after its `/`, only when the
+/// matrix would not fit whole.
+fn matrix_section(eval: &Evaluation, rows: &[OfferingRow], style: &Style) -> String {
+    let width = style.width.unwrap_or(DEFAULT_WIDTH);
+    let whole = verdict_matrix(eval, rows, None, style);
+    let mut out = if fits(&whole, width) {
+        whole
+    } else {
+        verdict_matrix(eval, rows, Some(split_width(rows)), style)
+    };
+    out.push('\n');
+    let mut legend: Vec<String> = super::legend(eval)
+        .filter(|(v, _)| *v != Verdict::Go)
+        .map(|(v, what)| format!("{} = {what}", paint(v.as_str(), verdict_color(v), style)))
+        .collect();
+    legend.push("(waiver) = a waived finding".to_string());
+    out.push_str(&wrap_items(&legend, " · ", width));
+    out
+}
+
+/// One row an offering, one column a classification; ids split at `split` when given.
+fn verdict_matrix(
+    eval: &Evaluation,
+    rows: &[OfferingRow],
+    split: Option<usize>,
+    style: &Style,
+) -> String {
+    let mut matrix = new_table(style);
+    let tags = tags(eval);
+    let first = if tags.is_empty() {
+        "Vendor / offering".to_string()
+    } else {
+        format!("Vendor / offering\n+ {}", tags.join(", "))
+    };
+    let mut head = vec![Cell::new(first).add_attribute(Attribute::Bold)];
+    head.extend(
+        eval.classifications
+            .iter()
+            .map(|c| Cell::new(c).add_attribute(Attribute::Bold)),
+    );
+    matrix.set_header(head);
+    for row in rows {
+        let id = match split {
+            Some(w) => split_id(row, w),
+            None => row.id(),
+        };
+        let mut cells = vec![Cell::new(id)];
+        for class in &eval.classifications {
+            cells.push(match row.at(class) {
+                Some(r) => verdict_cell(super::cell_text(r), r.verdict),
+                None => Cell::new("–"),
+            });
+        }
+        matrix.add_row(cells);
+    }
+    keep_words_whole(&mut matrix);
+    matrix.trim_fmt()
+}
+
+/// "What stands in the way": the rules behind each non-go cell, or a line saying every cell
+/// is go. Four columns when they fit; else offering and classifications share the first.
+fn stands_in_the_way(eval: &Evaluation, rows: &[OfferingRow], style: &Style) -> String {
+    let mut out = String::from("\n");
+    if rows.iter().any(|r| !drivers(r).is_empty()) {
+        let wide = drivers_table(eval, rows, false, style);
+        let table = if fits(&wide, style.width.unwrap_or(DEFAULT_WIDTH)) {
+            wide
+        } else {
+            drivers_table(eval, rows, true, style)
+        };
+        out.push_str(&bold("What stands in the way", style));
+        out.push('\n');
+        out.push_str(&table);
+        out.push('\n');
+    } else if !rows.is_empty() {
+        out.push_str("Every offering is go at every classification evaluated.\n");
+    }
+    out
+}
+
+fn drivers_table(eval: &Evaluation, rows: &[OfferingRow], narrow: bool, style: &Style) -> String {
+    let mut why = new_table(style);
+    if narrow {
+        why.set_header(header(&["Offering · at", "Verdict", "Driven by"]));
+    } else {
+        why.set_header(header(&["Offering", "At", "Verdict", "Driven by"]));
+    }
+    let split_width = split_width(rows);
+    for row in rows {
+        for d in drivers(row) {
+            let at = applies_to(&d.classes, &eval.classifications);
+            let verdict = verdict_cell(d.verdict.as_str().to_string(), d.verdict);
+            let rules = Cell::new(d.rules.join(", "));
+            if narrow {
+                let id = split_id(row, split_width);
+                why.add_row(vec![Cell::new(format!("{id}\nat {at}")), verdict, rules]);
+            } else {
+                why.add_row(vec![Cell::new(row.id()), Cell::new(at), verdict, rules]);
+            }
+        }
+    }
+    keep_words_whole(&mut why);
+    why.trim_fmt()
+}
+
+/// One offering: its heading, its verdict at each classification, and its findings table
+/// laid out in `columns`.
+fn offering_findings(
+    eval: &Evaluation,
+    row: &OfferingRow,
+    columns: &[u16],
+    style: &Style,
+) -> String {
+    let width = style.width.unwrap_or(DEFAULT_WIDTH);
+    let mut out = String::from("\n");
+    let heading = format!(
+        "▌ {} — {} ({}), {}",
+        row.id(),
+        row.offering_name,
+        row.tier,
+        row.vendor_name
+    );
+    for line in wrap_words(&heading, width, "  ") {
+        out.push_str(&bold(&line, style));
+        out.push('\n');
+    }
+    let verdicts: Vec<String> = row
+        .results
+        .iter()
+        .map(|r| {
+            format!(
+                "{} {}",
+                r.classification,
+                paint(&super::cell_text(r), verdict_color(r.verdict), style)
+            )
+        })
+        .collect();
+    out.push_str(&format!("  {}\n", verdicts.join(" · ")));
+
+    let findings = merged(&row.results, style.verbose);
+    if findings.is_empty() {
+        out.push_str(if style.verbose {
+            "  no findings\n"
+        } else {
+            "  no findings (passed checks are shown with -v)\n"
+        });
+        return out;
+    }
+    let mut t = new_table(style);
+    if width >= NARROW {
+        t.set_header(header(&["Level", "Rule · at", "Finding → action", "Cited"]));
+    } else {
+        t.set_header(header(&["Level · rule · at", "Finding → action · cited"]));
+    }
+    for m in findings {
+        t.add_row(finding_row(&m, eval, width));
+    }
+    t.set_constraints(
+        columns
+            .iter()
+            .map(|w| ColumnConstraint::Absolute(Width::Fixed(*w))),
+    );
+    out.push_str(&t.trim_fmt());
+    out.push('\n');
+    out
+}
+
+/// A finding's cells: four columns, or two below [`NARROW`] with the citation in the text.
+fn finding_row(m: &Merged, eval: &Evaluation, width: u16) -> Vec<Cell> {
+    let f = m.finding;
+    let mut level = f.level.as_str().to_string();
+    if f.waived.is_some() {
+        level.push_str("\nwaived");
+    }
+    // A waived finding no longer decides anything: no colour.
+    let color = if f.waived.is_some() {
+        Color::Reset
+    } else {
+        level_color(f.level)
+    };
+    let at = applies_to(&m.classes, &eval.classifications);
+    let cited = short_citation(f);
+    if width >= NARROW {
+        return vec![
+            Cell::new(level).fg(color),
+            Cell::new(format!("{}\n{at}", f.rule)),
+            Cell::new(finding_text(f)),
+            Cell::new(cited),
+        ];
+    }
+    let mut text = finding_text(f);
+    if !cited.is_empty() {
+        text.push_str("\nCited: ");
+        text.push_str(&cited.replace('\n', "; "));
+    }
+    vec![
+        Cell::new(format!("{level}\n{}\n{at}", f.rule)).fg(color),
+        Cell::new(text),
+    ]
 }
 
 /// Gives every column at least the width of its longest word, so that comfy-table never

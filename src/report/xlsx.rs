@@ -16,7 +16,7 @@
 //! Every text is written as a string cell, never as a formula: a vendor named `=HYPERLINK(...)`
 //! stays text. Only http(s) urls become hyperlinks.
 
-use super::{applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
+use super::{OfferingRow, applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use rust_xlsxwriter::{
@@ -295,7 +295,15 @@ fn table_setup(ws: &mut Worksheet, last_row: u32, last_col: u16) -> Result<(), X
 fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
     ws.set_name("Summary")?;
     ws.set_landscape().set_print_fit_to_pages(1, 0);
-    let tags = tags(eval);
+    summary_title(ws, eval, fm)?;
+    let rows = offerings(eval);
+    let row = summary_matrix(ws, eval, &rows, fm, 3)?;
+    let row = summary_drivers(ws, eval, &rows, fm, row + 1)?;
+    summary_legend(ws, eval, fm, row + 1)
+}
+
+/// Rows 0 and 1: the title and the scope.
+fn summary_title(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
     put(
         ws,
         0,
@@ -306,14 +314,24 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
         ),
         &fm.title,
     )?;
+    let tags = tags(eval);
     let mut sub = format!("Evaluated as of {} · {}", eval.today, scope_line(eval));
     if !tags.is_empty() {
         sub.push_str(&format!(" · with tags: {}", tags.join(", ")));
     }
     ws.write_string(1, 0, fit(&sub))?;
+    Ok(())
+}
 
-    // The matrix.
-    let top = 3;
+/// The verdict matrix from row `top`, one row an offering; returns the row after it.
+fn summary_matrix(
+    ws: &mut Worksheet,
+    eval: &Evaluation,
+    rows: &[OfferingRow],
+    fm: &Formats,
+    top: u32,
+) -> Result<u32, XlsxError> {
+    let tags = tags(eval);
     let first = if tags.is_empty() {
         "Vendor / offering".to_string()
     } else {
@@ -331,9 +349,8 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
     for i in 0..eval.classifications.len() {
         ws.set_column_width(3 + i as u16, 18)?;
     }
-    let rows = offerings(eval);
     let mut row = top + 1;
-    for o in &rows {
+    for o in rows {
         put(ws, row, 0, &o.id(), &fm.text)?;
         put(ws, row, 1, o.vendor_name, &fm.text)?;
         put(ws, row, 2, o.offering_name, &fm.text)?;
@@ -354,12 +371,22 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
         )?;
         row += 1;
     }
+    Ok(row)
+}
+
+/// "What stands in the way" from row `top`: the rules behind each non-go cell; returns the
+/// row after it.
+fn summary_drivers(
+    ws: &mut Worksheet,
+    eval: &Evaluation,
+    rows: &[OfferingRow],
+    fm: &Formats,
+    top: u32,
+) -> Result<u32, XlsxError> {
     // "Driven by" spans the classification columns: rule lists are long.
     let classes = eval.classifications.len().max(1) as u16;
     let driven_width = 18.0 * classes as f64;
-
-    // What stands in the way.
-    row += 1;
+    let mut row = top;
     put(ws, row, 0, "What stands in the way", &fm.bold)?;
     row += 1;
     for (i, h) in ["Offering", "At", "Verdict"].iter().enumerate() {
@@ -371,7 +398,7 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
         put(ws, row, 3, "Driven by", &fm.header)?;
     }
     row += 1;
-    for o in &rows {
+    for o in rows {
         for d in drivers(o) {
             put(ws, row, 0, &o.id(), &fm.text)?;
             put(
@@ -392,9 +419,17 @@ fn summary(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), Xl
             row += 1;
         }
     }
+    Ok(row)
+}
 
-    // Legend.
-    row += 1;
+/// The legend from row `top`, then the warnings.
+fn summary_legend(
+    ws: &mut Worksheet,
+    eval: &Evaluation,
+    fm: &Formats,
+    top: u32,
+) -> Result<(), XlsxError> {
+    let mut row = top;
     for (v, what) in super::legend(eval) {
         put(ws, row, 0, v.as_str(), &fm.verdict(v))?;
         ws.write_string(row, 1, what)?;

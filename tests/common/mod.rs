@@ -17,6 +17,7 @@ pub fn diligence(dir: &Path) -> Command {
     cmd.env("NO_COLOR", "1")
         .env_remove("DILIGENCE_DIR")
         .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE")
         .arg("-C")
         .arg(dir);
     cmd
@@ -111,6 +112,46 @@ impl Ws {
     pub fn cmd(&self) -> Command {
         diligence(self.path())
     }
+}
+
+/// `diligence -C DIR evaluate --format json ARGS` as of [`TODAY`] (unless `args` give
+/// `--today`); the run must succeed. Returns the parsed output.
+pub fn evaluate_json(dir: &Path, args: &[&str]) -> serde_json::Value {
+    stdout_json(&mut evaluate_json_cmd(dir, args))
+}
+
+/// As [`evaluate_json`], also returning what the run printed on stderr.
+pub fn evaluate_json_and_stderr(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
+    let assert = evaluate_json_cmd(dir, args).assert().success();
+    let out = assert.get_output();
+    let v = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
+    (v, String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+fn evaluate_json_cmd(dir: &Path, args: &[&str]) -> Command {
+    let mut cmd = diligence(dir);
+    cmd.args(["evaluate", "--format", "json"]);
+    if !args.contains(&"--today") {
+        cmd.args(["--today", TODAY]);
+    }
+    cmd.args(args);
+    cmd
+}
+
+/// Every finding of an evaluation's JSON with its result: `(result, finding)`.
+pub fn findings(v: &serde_json::Value) -> Vec<(&serde_json::Value, &serde_json::Value)> {
+    v["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .flat_map(|r| {
+            r["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .map(move |f| (r, f))
+        })
+        .collect()
 }
 
 /// Runs a command that must succeed and parses its standard output as JSON.
