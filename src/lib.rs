@@ -29,7 +29,7 @@ pub use evaluation::{Request, evaluate, freshness};
 /// The clause finder's measurement over the bundled profiles (a test asserts its floor).
 pub use intake::extract::{Measure, measure};
 /// Facts, claims and their resolution by authority (the benchmark's native and Rego mirrors).
-pub use model::profile::{Authority, Offering, Profile};
+pub use model::profile::{Authority, Offering, Profile, Verification};
 pub use model::resolve::{Freshness, Status, resolve};
 pub use model::vocabulary::{FACTS, REQUIREMENTS};
 /// Loading profiles (with their evidence) and policies, and the quote matcher.

@@ -14,6 +14,9 @@ fn value_schema(ty: ValueType) -> Value {
     match ty {
         ValueType::Enum(values) => json!({"enum": values}),
         ValueType::Count => json!({"type": "integer", "minimum": 0}),
+        ValueType::CountOr(words) => {
+            json!({"oneOf": [{"type": "integer", "minimum": 0}, {"enum": words}]})
+        }
         ValueType::Bool => json!({"type": "boolean"}),
         ValueType::EnumList(values) => {
             json!({"type": "array", "items": {"enum": values}, "uniqueItems": true})
@@ -56,7 +59,22 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
             "section": {"type": ["string", "number"]},
             "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
             "note": {"type": "string"},
-            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
+            "allowed_if": {"type": "string", "description": "only on `prohibited_data`: the condition under which the data is allowed after all (e.g. a signed BAA)"},
+            "exceptions": {
+                "type": "array",
+                "description": "carve-outs from the promise, each quoted verbatim from the same source and verified like the claim's quote; rules report them instead of passing",
+                "items": {
+                    "type": "object",
+                    "additionalProperties": false,
+                    "required": ["quote"],
+                    "properties": {
+                        "quote": {"type": "string"},
+                        "section": {"type": ["string", "number"]},
+                        "note": {"type": "string"}
+                    }
+                }
+            }
         }
     });
     // Verified silence: the source was read and says nothing of the fact.

@@ -183,6 +183,30 @@ const CASES: &[Case] = &[
             "did you mean `stale-evidence`?",
         ],
     },
+    Case {
+        name: "unknown qualitative value",
+        edits: &[(PROFILE, "- value: 14", "- value: untill_deleted")],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:21:18: error: fact `retention_days`: expected a whole number (0 or more) or one of: indefinite, until_deleted, found the text `untill_deleted`",
+            "did you mean `until_deleted`?",
+        ],
+    },
+    Case {
+        name: "exception without a quote",
+        edits: &[(
+            PROFILE,
+            "quote: \"Acme deletes Customer Content within 14 days.\"",
+            "quote: \"Acme deletes Customer Content within 14 days.\"\n          exceptions:\n            - section: \"2.3\"",
+        )],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:26:15: error: fact `retention_days`: an exception has no `quote`",
+            "copy the carve-out verbatim",
+        ],
+    },
 ];
 
 #[test]

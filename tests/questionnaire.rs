@@ -181,7 +181,9 @@ fn xlsx_round_trip_moves_what_the_answers_settle() {
         .find(|r| r[1] == "breach_notification_hours")
         .expect("row");
     assert!(
-        breach[9].contains("72 hours or less moves confidential from hold to go"),
+        // Not to go: the DPA keeps personal information in Input until the customer deletes it
+        // (retention-limit's condition), which no questionnaire answer outranks.
+        breach[9].contains("72 hours or less moves confidential from hold to conditional"),
         "{breach:?}"
     );
     assert!(breach[11].contains("SEF-07.2"), "{breach:?}");
@@ -204,7 +206,8 @@ fn xlsx_round_trip_moves_what_the_answers_settle() {
     );
 
     diligence(ws).arg("check").assert().success();
-    assert_eq!(verdict(ws, "confidential"), "go");
+    // Conditional, not go: the DPA's "stored until ... deleted by Customer" remains.
+    assert_eq!(verdict(ws, "confidential"), "conditional");
     // Restricted still needs ISO 27001 (a document, not an answer) and now blocks on review.
     assert_ne!(verdict(ws, "restricted"), "go");
     assert_eq!(verdict(ws, "public"), "go");
@@ -274,7 +277,8 @@ fn csv_round_trip_is_idempotent_and_a_newer_file_supersedes() {
     fill_csv(&q, &filled, &GOOD[..2]);
     answers(ws, &filled, "2026-12-01").success();
     diligence(ws).arg("check").assert().success();
-    assert_eq!(verdict(ws, "confidential"), "go");
+    // Conditional, not go: the DPA's "stored until ... deleted by Customer" remains.
+    assert_eq!(verdict(ws, "confidential"), "conditional");
     assert_eq!(verdict(ws, "restricted"), "hold");
 
     // The same file again: nothing changes.

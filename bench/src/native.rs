@@ -8,7 +8,7 @@
 
 use diligence::Level;
 use diligence::policy::Requirements;
-use diligence::{Authority, Offering, Profile};
+use diligence::{Authority, Offering, Profile, Verification};
 use diligence::{Freshness, Status, resolve};
 use jiff::civil::Date;
 use serde_json::Value;
@@ -75,12 +75,15 @@ pub struct Cert {
 }
 
 /// A resolved fact: its value (None when unknown or conflicting), whether equal-authority
-/// claims disagree, and the deciding authority.
+/// claims disagree, the deciding authority, the deciding claims' quoted carve-outs, and
+/// whether a deciding claim's quote is verified (a pass on a fact none backs says so).
 #[derive(Debug, Clone)]
 pub struct Fact<T> {
     pub value: Option<T>,
     pub conflicting: bool,
     pub authority: Option<Authority>,
+    pub exceptions: Vec<String>,
+    pub verified: bool,
 }
 
 impl<T> Default for Fact<T> {
@@ -89,8 +92,18 @@ impl<T> Default for Fact<T> {
             value: None,
             conflicting: false,
             authority: None,
+            exceptions: Vec::new(),
+            verified: true,
         }
     }
+}
+
+/// A duration: a number of days, or open-ended (`until_deleted`, `indefinite`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Duration {
+    Days(i64),
+    UntilDeleted,
+    Indefinite,
 }
 
 impl<T> Fact<T> {
@@ -104,7 +117,7 @@ impl<T> Fact<T> {
 #[derive(Debug, Default, Clone)]
 pub struct Facts {
     pub training_on_inputs: Fact<Training>,
-    pub retention_days: Fact<i64>,
+    pub retention_days: Fact<Duration>,
     pub zero_data_retention: Fact<Zdr>,
     pub dpa: Fact<Dpa>,
     pub licence_scope: Fact<LicenceScope>,
@@ -122,10 +135,24 @@ fn typed<T>(
         return Fact::default();
     };
     let r = resolve(fact, profile, freshness);
+    let deciding: Vec<_> = fact
+        .claims
+        .iter()
+        .zip(&r.roles)
+        .filter(|(_, role)| matches!(role.as_str(), "decides" | "conflicts"))
+        .map(|(c, _)| c)
+        .collect();
     Fact {
         value: r.value.as_ref().and_then(conv),
         conflicting: r.status == Status::Conflicting,
         authority: r.authority,
+        exceptions: deciding
+            .iter()
+            .flat_map(|c| c.exceptions.iter().map(|e| e.quote.clone()))
+            .collect(),
+        verified: deciding
+            .iter()
+            .any(|c| c.verification == Verification::Verified),
     }
 }
 
@@ -144,13 +171,14 @@ impl Facts {
         };
         Facts {
             training_on_inputs: typed(profile, offering, "training_on_inputs", freshness, training),
-            retention_days: typed(
-                profile,
-                offering,
-                "retention_days",
-                freshness,
-                Value::as_i64,
-            ),
+            retention_days: typed(profile, offering, "retention_days", freshness, |v| {
+                Some(match v.as_str() {
+                    Some("until_deleted") => Duration::UntilDeleted,
+                    Some("indefinite") => Duration::Indefinite,
+                    Some(_) => return None,
+                    None => Duration::Days(v.as_i64()?),
+                })
+            }),
             zero_data_retention: typed(profile, offering, "zero_data_retention", freshness, |v| {
                 Some(match v.as_str()? {
                     "default" => Zdr::Default,
@@ -200,6 +228,7 @@ pub struct Require {
     pub zero_data_retention: bool,
     pub max_licence_scope: Option<LicenceScope>,
     pub certifications: Vec<String>,
+    pub verified_evidence: bool,
 }
 
 impl Require {
@@ -224,6 +253,7 @@ impl Require {
                         .collect()
                 })
                 .unwrap_or_default(),
+            verified_evidence: flag("verified_evidence"),
         }
     }
 }
@@ -282,6 +312,24 @@ impl Out<'_> {
     }
 }
 
+impl Out<'_> {
+    /// A pass, reported as a hold when a cited fact with a value rests on no verified quote
+    /// and the policy requires verified evidence (`evaluation::bare_pass`).
+    fn pass<T>(&mut self, c: &Ctx, cites: &[&Fact<T>], message: impl Into<Cow<'static, str>>) {
+        let unbacked = cites.iter().any(|f| f.value.is_some() && !f.verified);
+        if unbacked && c.require.verified_evidence {
+            let message: Cow<'static, str> = message.into();
+            self.raise(
+                Level::Hold,
+                format!("{message} But no verified quote backs it (a bare value), and this classification requires verified evidence."),
+                "Add the clause that states it (source, section and verbatim quote) to the profile.",
+            );
+        } else {
+            self.raise(Level::Pass, message, "");
+        }
+    }
+}
+
 pub type RuleFn = fn(&Ctx, &mut Out);
 
 /// The native rules, by rule id.
@@ -328,7 +376,18 @@ fn training_on_inputs(c: &Ctx, out: &mut Out) {
             "Unknown whether the vendor trains on inputs.",
             format!("Ask the vendor: {Q_TRAINING}"),
         ),
-        Some(Training::Never) => out.raise(Level::Pass, "The vendor does not train on inputs.", ""),
+        Some(Training::Never) if f.exceptions.is_empty() => {
+            out.pass(c, &[f], "The vendor does not train on inputs.")
+        }
+        Some(Training::Never) => {
+            for e in &f.exceptions {
+                out.raise(
+                    Level::Condition,
+                    format!("The vendor does not train on inputs, except: \"{e}\""),
+                    "Read the carve-out: get written confirmation of what it lets the vendor use our inputs for, or negotiate it out in the order form.",
+                );
+            }
+        }
         Some(Training::OptIn) => {
             out.raise(
                 Level::Pass,
@@ -407,21 +466,44 @@ fn retention_limit(c: &Ctx, out: &mut Out) {
             format!("How long the vendor keeps content is not known (the limit is {max} days)."),
             format!("Ask the vendor: {Q}"),
         ),
-        Some(d) if d <= max => out.raise(
-            Level::Pass,
-            format!("Content is kept {d} days, within the {max}-day limit."),
-            "",
-        ),
-        Some(d) if matches!(zdr.value, Some(Zdr::Available | Zdr::OnRequest)) => out.raise(
+        Some(Duration::UntilDeleted) => out.raise(
             Level::Condition,
-            format!("Content is kept {d} days, more than the {max}-day limit, unless zero data retention is enabled."),
-            "Enable zero data retention for the account (request it in writing if needed) before sending data.",
+            format!("Content is kept until the customer deletes it: no end, where the limit is {max} days."),
+            format!("Delete content yourself within {max} days (by API or setting, and check it covers backups), or negotiate retention of at most {max} days in a signed amendment."),
         ),
-        Some(d) => out.block(
-            &[days.deciding(), zdr.deciding()],
-            format!("Content is kept {d} days, more than the {max}-day limit."),
-            format!("Negotiate retention of at most {max} days in a signed amendment, or do not send data of this classification."),
+        Some(Duration::Days(d)) if d <= max && days.exceptions.is_empty() => out.pass(
+            c,
+            &[days],
+            format!("Content is kept {d} days, within the {max}-day limit."),
         ),
+        Some(Duration::Days(d)) if d <= max => {
+            for e in &days.exceptions {
+                out.raise(
+                    Level::Warn,
+                    format!("Content is kept {d} days, within the {max}-day limit, except: \"{e}\""),
+                    "Check whether the carve-out can keep content longer than the limit, and ask the vendor to notify you when it applies.",
+                );
+            }
+        }
+        Some(kept) => {
+            let kept = match kept {
+                Duration::Days(d) => format!("{d} days, more than the {max}-day limit"),
+                _ => format!("with no end stated (as long as the vendor needs it), where the limit is {max} days"),
+            };
+            if matches!(zdr.value, Some(Zdr::Available | Zdr::OnRequest)) {
+                out.raise(
+                    Level::Condition,
+                    format!("Content is kept {kept}, unless zero data retention is enabled."),
+                    "Enable zero data retention for the account (request it in writing if needed) before sending data.",
+                );
+            } else {
+                out.block(
+                    &[days.deciding(), zdr.deciding()],
+                    format!("Content is kept {kept}."),
+                    format!("Negotiate retention of at most {max} days in a signed amendment, or do not send data of this classification."),
+                );
+            }
+        }
     }
 }
 

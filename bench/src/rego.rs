@@ -36,6 +36,16 @@ demote(f) := {
 } if {
 	f.level == "block"
 	rests_on_leads(f.cites)
+} else := {
+	"level": "hold",
+	"message": concat("", [f.message, " But no verified quote backs it (a bare value), and this classification requires verified evidence."]),
+	"action": "Add the clause that states it (source, section and verbatim quote) to the profile.",
+} if {
+	f.level == "pass"
+	input.require.verified_evidence == true
+	some n in f.cites
+	input.facts[n].value != null
+	input.facts[n].verified == false
 } else := f
 
 contractual := {"signed", "contract", "dpa"}
@@ -64,7 +74,10 @@ finding := {"level": "info", "message": sprintf("Training on inputs: %v (not res
 	fact.conflicting
 } else := {"level": "hold", "message": "Unknown whether the vendor trains on inputs.", "action": concat("", ["Ask the vendor: ", question])} if {
 	not t
-} else := {"level": "pass", "message": "The vendor does not train on inputs."} if {
+} else := {"level": "condition", "message": sprintf("The vendor does not train on inputs, except: %v", [fact.exceptions[0]]), "action": "Read the carve-out: get written confirmation of what it lets the vendor use our inputs for, or negotiate it out in the order form."} if {
+	t == "never"
+	count(fact.exceptions) > 0
+} else := {"level": "pass", "cites": [name], "message": "The vendor does not train on inputs."} if {
 	t == "never"
 } else := {"level": "info", "message": "Training on inputs is opt-in.", "action": "Make sure nobody opts in on the organization's behalf."} if {
 	t == "opt_in"
@@ -106,11 +119,22 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	zdr.value == "default"
 } else := {"level": "hold", "message": sprintf("How long the vendor keeps content is not known (the limit is %v days).", [limit]), "action": concat("", ["Ask the vendor: ", question])} if {
 	not days
-} else := {"level": "pass", "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
+} else := {"level": "condition", "message": sprintf("Content is kept until the customer deletes it: no end, where the limit is %v days.", [limit]), "action": sprintf("Delete content yourself within %v days (by API or setting, and check it covers backups), or negotiate retention of at most %v days in a signed amendment.", [limit, limit])} if {
+	days == "until_deleted"
+} else := {"level": "warn", "message": sprintf("Content is kept %v days, within the %v-day limit, except: %v", [days, limit, fact.exceptions[0]]), "action": "Check whether the carve-out can keep content longer than the limit, and ask the vendor to notify you when it applies."} if {
+	is_number(days)
 	days <= limit
-} else := {"level": "condition", "message": sprintf("Content is kept %v days, more than the %v-day limit, unless zero data retention is enabled.", [days, limit]), "action": "Enable zero data retention for the account (request it in writing if needed) before sending data."} if {
+	count(fact.exceptions) > 0
+} else := {"level": "pass", "cites": [name], "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
+	is_number(days)
+	days <= limit
+} else := {"level": "condition", "message": sprintf("Content is kept %v, unless zero data retention is enabled.", [kept]), "action": "Enable zero data retention for the account (request it in writing if needed) before sending data."} if {
 	zdr.value in {"available", "on_request"}
-} else := {"level": "block", "cites": [name, "zero_data_retention"], "message": sprintf("Content is kept %v days, more than the %v-day limit.", [days, limit]), "action": sprintf("Negotiate retention of at most %v days in a signed amendment, or do not send data of this classification.", [limit])}
+} else := {"level": "block", "cites": [name, "zero_data_retention"], "message": sprintf("Content is kept %v.", [kept]), "action": sprintf("Negotiate retention of at most %v days in a signed amendment, or do not send data of this classification.", [limit])}
+
+kept := sprintf("with no end stated (as long as the vendor needs it), where the limit is %v days", [limit]) if {
+	days == "indefinite"
+} else := sprintf("%v days, more than the %v-day limit", [days, limit])
 
 default findings := []
 
@@ -363,6 +387,24 @@ pub fn facts_value(profile: &Profile, offering: &Offering, freshness: Freshness)
         if let Some(a) = r.authority {
             f["authority"] = json!(a.as_str());
         }
+        // The deciding claims' carve-outs, and whether one of them has a verified quote.
+        let deciding: Vec<_> = fact
+            .claims
+            .iter()
+            .zip(&r.roles)
+            .filter(|(_, role)| matches!(role.as_str(), "decides" | "conflicts"))
+            .map(|(c, _)| c)
+            .collect();
+        let exceptions: Vec<&str> = deciding
+            .iter()
+            .flat_map(|c| c.exceptions.iter().map(|e| e.quote.as_str()))
+            .collect();
+        f["exceptions"] = json!(exceptions);
+        f["verified"] = json!(
+            deciding
+                .iter()
+                .any(|c| c.verification == diligence::Verification::Verified)
+        );
         facts.insert(name.clone(), f);
     }
     Value::from(serde_json::Value::Object(facts))

@@ -30,6 +30,10 @@ pub struct FactView {
     pub contractual: bool,
     /// Decided by the vendor's own documents (not a third party, not a bare value).
     pub first_party: bool,
+    /// The carve-outs of the deciding claims, as maps (see `helpers_fidelity`).
+    pub exceptions: Dynamic,
+    /// The deciding claims' `allowed_if:` conditions, joined, or `()`.
+    pub allowed_if: Dynamic,
 }
 
 impl FactView {
@@ -44,6 +48,8 @@ impl FactView {
             authority: Dynamic::UNIT,
             contractual: false,
             first_party: false,
+            exceptions: Dynamic::from_array(Vec::new()),
+            allowed_if: Dynamic::UNIT,
         }
     }
 }
@@ -157,6 +163,8 @@ impl FactTable {
                     && r.authority.is_some_and(Authority::is_contractual),
                 first_party: r.value.is_some()
                     && r.authority.is_some_and(Authority::is_first_party),
+                exceptions: super::helpers_fidelity::exceptions_of(fact),
+                allowed_if: super::helpers_fidelity::allowed_if_of(fact),
             };
             views.insert(name.clone(), view);
         }

@@ -330,7 +330,9 @@ impl Lint<'_> {
     /// The words a fact's value can be, for facts with a closed set of words.
     fn words(fact: &str) -> Option<&'static [&'static str]> {
         match vocabulary::fact_spec(fact)?.ty {
-            ValueType::Enum(words) | ValueType::EnumList(words) => Some(words),
+            ValueType::Enum(words) | ValueType::EnumList(words) | ValueType::CountOr(words) => {
+                Some(words)
+            }
             _ => None,
         }
     }

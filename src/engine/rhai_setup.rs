@@ -128,6 +128,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
     });
 
     register_fact_api(&mut engine);
+    super::helpers_fidelity::register(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
@@ -392,6 +393,7 @@ mod tests {
             "unresolved",
             "contractual",
             "first_party",
+            "exceptions",
             "block",
             "hold",
             "condition",

@@ -2,6 +2,7 @@
 //! `explain`, `test` and `diff` all call [`evaluate_cell`] (through [`evaluate`] for many
 //! offerings), so a verdict is the same wherever it is shown.
 
+mod bare_pass;
 pub mod checks;
 
 use crate::diag::{Diagnostic, Pos};
@@ -317,7 +318,8 @@ impl CellRun<'_> {
                     .into_iter()
                     .map(|raw| {
                         let at = format!("{}:{}", rule.file, raw.line);
-                        finding(&rule.id, &at, raw, self.table)
+                        let f = finding(&rule.id, &at, raw, self.table);
+                        bare_pass::qualify(f, self.table, self.requirements)
                     })
                     .collect();
                 (

@@ -202,54 +202,76 @@ fn verify_claim(fact: &str, claim: &Claim, snapshot: &Snapshot, source: &Source)
     if claim.is_not_stated() {
         return verify_silence(claim, snapshot, snap);
     }
-    let Some(quote) = claim.quote.as_deref() else {
-        return Verification::Verified;
-    };
+    if let Some(quote) = claim.quote.as_deref() {
+        if let Err(failed) = verify_quote(snapshot, quote, snap, claim.quote_at, "quote") {
+            return failed;
+        }
+        if let Some(why) = unsupported(fact, &claim.value, quote) {
+            return Verification::Failed {
+                reason: format!("the quote does not support `{}`: {why}", show(&claim.value)),
+                at: claim.quote_at,
+                hint: "quote the sentence that states this value (extend the quote verbatim), or correct the value".into(),
+            };
+        }
+    }
+    // A carve-out is verified like the promise it qualifies: an invented exception would
+    // change a verdict as surely as an invented promise.
+    for exception in &claim.exceptions {
+        if let Err(failed) = verify_quote(
+            snapshot,
+            &exception.quote,
+            snap,
+            exception.quote_at,
+            "exception quote",
+        ) {
+            return failed;
+        }
+    }
+    Verification::Verified
+}
+
+/// Whether `quote` occurs, anchored, in the snapshot; the failure to report when it does not.
+fn verify_quote(
+    snapshot: &Snapshot,
+    quote: &str,
+    snap: &str,
+    at: crate::diag::Pos,
+    what: &str,
+) -> Result<(), Verification> {
     let failed = |reason: String, hint: &str| Verification::Failed {
         reason,
-        at: claim.quote_at,
+        at,
         hint: hint.to_string(),
     };
     match snapshot.verify(quote) {
-        Ok(()) => {}
-        Err(Mismatch::Empty) => {
-            return failed(
-                "the quote is empty".into(),
-                "copy the sentence that states the fact, verbatim, from the source",
-            );
-        }
-        Err(Mismatch::TooShort { words }) => {
-            return failed(
-                format!(
-                    "the quote has {words} word{} and proves nothing on its own: a quote needs at least {} words, unless it is a whole heading, list item or table cell of {snap}",
-                    if words == 1 { "" } else { "s" },
-                    quotes::MIN_QUOTE_WORDS
-                ),
-                "quote the whole sentence that states the fact, verbatim",
-            );
-        }
+        Ok(()) => Ok(()),
+        Err(Mismatch::Empty) => Err(failed(
+            format!("the {what} is empty"),
+            "copy the sentence that states the fact, verbatim, from the source",
+        )),
+        Err(Mismatch::TooShort { words }) => Err(failed(
+            format!(
+                "the {what} has {words} word{} and proves nothing on its own: a quote needs at least {} words, unless it is a whole heading, list item or table cell of {snap}",
+                if words == 1 { "" } else { "s" },
+                quotes::MIN_QUOTE_WORDS
+            ),
+            "quote the whole sentence that states the fact, verbatim",
+        )),
         Err(Mismatch::NotFound) => {
             let reason = match snapshot.closest(quote) {
                 Some(p) => format!(
-                    "quote not found in {snap}; closest passage ({:.0}% of words alike): \"{}\"\n  word diff ([-quote-] {{+document+}}): {}",
+                    "{what} not found in {snap}; closest passage ({:.0}% of words alike): \"{}\"\n  word diff ([-quote-] {{+document+}}): {}",
                     p.similarity * 100.0,
                     shorten(&p.text, 300),
                     p.diff
                 ),
-                None => format!("quote not found in {snap}; none of its words occur there"),
+                None => format!("{what} not found in {snap}; none of its words occur there"),
             };
-            return failed(
+            Err(failed(
                 reason,
                 "re-read the source: fix the quote (whole words, verbatim), or update the fact if the document changed; until then the claim counts for nothing",
-            );
+            ))
         }
-    }
-    match unsupported(fact, &claim.value, quote) {
-        Some(why) => failed(
-            format!("the quote does not support `{}`: {why}", show(&claim.value)),
-            "quote the sentence that states this value (extend the quote verbatim), or correct the value",
-        ),
-        None => Verification::Verified,
     }
 }
 
@@ -293,7 +315,7 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
         Some(format!("`{v}` rests on {}", wanted.join(" or ")))
     };
     match (spec.ty, value) {
-        (ValueType::Count, Value::Number(n)) => {
+        (ValueType::Count | ValueType::CountOr(_), Value::Number(n)) => {
             let n = n.as_u64()?;
             let stated = quotes::numbers(quote);
             if stated.contains(&n) || (n == 0 && quotes::has_negation(&words)) {
@@ -309,7 +331,7 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
                 "the number {n} is not in the quote (as digits or words); {mentions}"
             ))
         }
-        (ValueType::Enum(_), Value::String(v)) => cue_missing(v),
+        (ValueType::Enum(_) | ValueType::CountOr(_), Value::String(v)) => cue_missing(v),
         (ValueType::EnumList(_), Value::Array(items)) => {
             let missing: Vec<String> = items
                 .iter()

@@ -115,6 +115,21 @@ pub enum Verification {
 /// The value of a claim that records a document's verified silence on a fact.
 pub const NOT_STATED: &str = "not_stated";
 
+/// A carve-out from a claim's promise ("will not train ... except to improve safety systems"),
+/// quoted from the same source and verified like the claim's own quote. Rules that would pass
+/// on the promise report the carve-out instead.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Exception {
+    pub quote: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub section: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    /// Where its `quote:` is written.
+    #[serde(skip)]
+    pub quote_at: Pos,
+}
+
 #[derive(Debug, Clone)]
 pub struct Claim {
     pub value: Value,
@@ -135,6 +150,10 @@ pub struct Claim {
     pub verification: Verification,
     /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
     pub draft: bool,
+    /// Quoted carve-outs from the promise (`exceptions:`).
+    pub exceptions: Vec<Exception>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    pub allowed_if: Option<String>,
 }
 
 impl Claim {
@@ -511,8 +530,16 @@ fn build_facts(
     }
 }
 
-const CLAIM_FIELDS: [&str; 7] = [
-    "value", "source", "section", "quote", "searched", "note", "draft",
+const CLAIM_FIELDS: [&str; 9] = [
+    "value",
+    "source",
+    "section",
+    "quote",
+    "searched",
+    "note",
+    "draft",
+    "exceptions",
+    "allowed_if",
 ];
 
 fn is_claim_list(node: &Node) -> bool {
@@ -568,6 +595,8 @@ fn build_claims(
                 searched_at: span_pos(node),
                 verification: Verification::Bare,
                 draft: false,
+                exceptions: Vec::new(),
+                allowed_if: None,
             }],
             Err(d) => {
                 problems.push(d);
@@ -580,7 +609,7 @@ fn build_claims(
     };
     let mut claims = Vec::new();
     for item in items {
-        match build_claim(&what, item, &check, ctx) {
+        match build_claim(name, &what, item, &check, ctx) {
             Ok(c) => claims.push(c),
             Err(d) => problems.push(d),
         }
@@ -602,18 +631,94 @@ fn text_field(field: &str, node: &Spanned<Node>, what: &str) -> Result<String, D
 }
 
 fn build_claim(
+    fact: &str,
     what: &str,
     item: &Spanned<Node>,
     check: &dyn Fn(&Spanned<Node>) -> Result<Value, Diagnostic>,
     ctx: &FactContext,
 ) -> Result<Claim, Diagnostic> {
     let at = span_pos(item);
+    check_claim_fields(what, item)?;
+    let value_node = item
+        .value
+        .get("value")
+        .ok_or_else(|| Diagnostic::error(format!("{what}: claim has no `value`")).at(at))?;
+    let not_stated = value_node.value == Node::Str(NOT_STATED.into());
+    let value = if not_stated {
+        Value::String(NOT_STATED.into())
+    } else {
+        check(value_node)?
+    };
+    let source = claim_source(what, item, ctx)?;
+    let quote_node = item.value.get("quote");
+    let quote = match quote_node {
+        Some(q) => Some(text_field("quote", q, what)?),
+        None if not_stated || !ctx.quotes_required => None,
+        None => {
+            return Err(Diagnostic::error(format!("{what}: claim has no `quote`"))
+                .at(at)
+                .hint("copy the sentence that states the fact, verbatim, from the source"));
+        }
+    };
+    let searched_node = item.value.get("searched");
+    let searched = claim_searched(what, searched_node, value_node, not_stated)?;
+    let optional_text = |field: &str| {
+        item.value
+            .get(field)
+            .map(|s| text_field(field, s, what))
+            .transpose()
+    };
+    Ok(Claim {
+        value,
+        source: Some(source.id.clone()),
+        authority: source.authority,
+        section: optional_text("section")?,
+        quote,
+        note: optional_text("note")?,
+        searched,
+        at,
+        quote_at: quote_node.map_or(at, span_pos),
+        searched_at: searched_node.map_or(at, span_pos),
+        verification: Verification::Unarchived,
+        draft: claim_draft(what, item)?,
+        exceptions: item
+            .value
+            .get("exceptions")
+            .map(|n| exceptions(n, what))
+            .transpose()?
+            .unwrap_or_default(),
+        allowed_if: claim_allowed_if(fact, what, item)?,
+    })
+}
+
+/// The fact whose claims may say under what condition the data is allowed.
+const ALLOWED_IF_FACT: &str = "prohibited_data";
+
+fn claim_allowed_if(
+    fact: &str,
+    what: &str,
+    item: &Spanned<Node>,
+) -> Result<Option<String>, Diagnostic> {
+    let Some(node) = item.value.get("allowed_if") else {
+        return Ok(None);
+    };
+    if fact != ALLOWED_IF_FACT {
+        return Err(Diagnostic::error(format!(
+            "{what}: `allowed_if:` only goes with `{ALLOWED_IF_FACT}`"
+        ))
+        .at(span_pos(node))
+        .hint("to record a carve-out from a promise, use `exceptions:` with a quote"));
+    }
+    text_field("allowed_if", node, what).map(Some)
+}
+
+fn check_claim_fields(what: &str, item: &Spanned<Node>) -> Result<(), Diagnostic> {
     let Node::Map(entries) = &item.value else {
         return Err(Diagnostic::error(format!(
             "{what}: each claim is a mapping with value, source, section and quote; found {}",
             item.value.kind()
         ))
-        .at(at));
+        .at(span_pos(item)));
     };
     for (key, _) in entries {
         if !CLAIM_FIELDS.contains(&key.value.as_str()) {
@@ -628,24 +733,22 @@ fn build_claim(
             );
         }
     }
-    let value_node = item
-        .value
-        .get("value")
-        .ok_or_else(|| Diagnostic::error(format!("{what}: claim has no `value`")).at(at))?;
-    let not_stated = value_node.value == Node::Str(NOT_STATED.into());
-    let value = if not_stated {
-        Value::String(NOT_STATED.into())
-    } else {
-        check(value_node)?
-    };
+    Ok(())
+}
+
+/// The source a claim cites, which must be one of the profile's `sources:`.
+fn claim_source<'a>(
+    what: &str,
+    item: &Spanned<Node>,
+    ctx: &FactContext<'a>,
+) -> Result<&'a Source, Diagnostic> {
     let source_node = item.value.get("source").ok_or_else(|| {
         Diagnostic::error(format!("{what}: claim has no `source`"))
-            .at(at)
+            .at(span_pos(item))
             .hint("name one of the profile's `sources:`, or write the fact as a bare value if you have no evidence")
     })?;
     let source_id = text_field("source", source_node, what)?;
-    let source = ctx
-        .sources
+    ctx.sources
         .iter()
         .find(|s| s.id == source_id)
         .ok_or_else(|| {
@@ -658,74 +761,106 @@ fn build_claim(
                     || "add it under `sources:` with its title, authority and snapshot".into(),
                 ),
             )
-        })?;
-    let quote_node = item.value.get("quote");
-    let quote = match quote_node {
-        Some(q) => Some(text_field("quote", q, what)?),
-        None if not_stated || !ctx.quotes_required => None,
-        None => {
-            return Err(Diagnostic::error(format!("{what}: claim has no `quote`"))
-                .at(at)
-                .hint("copy the sentence that states the fact, verbatim, from the source"));
-        }
-    };
-    let searched_node = item.value.get("searched");
-    let searched = match (searched_node, not_stated) {
-        (Some(node), true) => searched_words(node, what)?,
-        (None, true) => {
-            return Err(Diagnostic::error(format!(
-                "{what}: a `not_stated` claim needs `searched:`, the words you looked for in the source and did not find"
-            ))
-            .at(span_pos(value_node))
-            .hint("add e.g. `searched: [breach, incident, notify]`: check verifies that the snapshot contains none of them"));
-        }
-        (Some(node), false) => {
-            return Err(Diagnostic::error(format!(
-                "{what}: `searched:` only goes with `value: not_stated`"
-            ))
-            .at(span_pos(node))
-            .hint("remove `searched:`, or write `value: not_stated` if the source says nothing of this fact"));
-        }
-        (None, false) => Vec::new(),
-    };
-    let section = item
-        .value
-        .get("section")
-        .map(|s| text_field("section", s, what))
-        .transpose()?;
-    let note = item
-        .value
-        .get("note")
-        .map(|s| text_field("note", s, what))
-        .transpose()?;
-    let draft = match item.value.get("draft") {
-        None => false,
+        })
+}
+
+/// `searched:` goes with `value: not_stated`, and only with it.
+fn claim_searched(
+    what: &str,
+    searched_node: Option<&Spanned<Node>>,
+    value_node: &Spanned<Node>,
+    not_stated: bool,
+) -> Result<Vec<String>, Diagnostic> {
+    match (searched_node, not_stated) {
+        (Some(node), true) => searched_words(node, what),
+        (None, true) => Err(Diagnostic::error(format!(
+            "{what}: a `not_stated` claim needs `searched:`, the words you looked for in the source and did not find"
+        ))
+        .at(span_pos(value_node))
+        .hint("add e.g. `searched: [breach, incident, notify]`: check verifies that the snapshot contains none of them")),
+        (Some(node), false) => Err(Diagnostic::error(format!(
+            "{what}: `searched:` only goes with `value: not_stated`"
+        ))
+        .at(span_pos(node))
+        .hint("remove `searched:`, or write `value: not_stated` if the source says nothing of this fact")),
+        (None, false) => Ok(Vec::new()),
+    }
+}
+
+fn claim_draft(what: &str, item: &Spanned<Node>) -> Result<bool, Diagnostic> {
+    match item.value.get("draft") {
+        None => Ok(false),
         Some(d) => match &d.value {
-            Node::Bool(b) => *b,
-            other => {
-                return Err(Diagnostic::error(format!(
-                    "{what}: `draft` must be true or false, found {}",
-                    other.kind()
-                ))
-                .at(span_pos(d))
-                .hint("`draft: true` marks a claim proposed by `diligence extract`; delete the line once you have confirmed the claim"));
-            }
+            Node::Bool(b) => Ok(*b),
+            other => Err(Diagnostic::error(format!(
+                "{what}: `draft` must be true or false, found {}",
+                other.kind()
+            ))
+            .at(span_pos(d))
+            .hint("`draft: true` marks a claim proposed by `diligence extract`; delete the line once you have confirmed the claim")),
         },
+    }
+}
+
+const EXCEPTION_FIELDS: [&str; 3] = ["quote", "section", "note"];
+
+/// `exceptions:`: a list of carve-outs, each `{quote, section?, note?}`. A carve-out must be
+/// quoted: an unquoted one could not be verified, and rules quote it to the reviewer.
+fn exceptions(node: &Spanned<Node>, what: &str) -> Result<Vec<Exception>, Diagnostic> {
+    let example = "e.g. `exceptions: [{quote: \"...except to improve safety systems...\", section: \"4.2\"}]`";
+    let Node::Seq(items) = &node.value else {
+        return Err(Diagnostic::error(format!(
+            "{what}: `exceptions:` must be a list of quoted carve-outs, found {}",
+            node.value.kind()
+        ))
+        .at(span_pos(node))
+        .hint(example));
     };
-    Ok(Claim {
-        value,
-        source: Some(source.id.clone()),
-        authority: source.authority,
-        section,
-        quote,
-        note,
-        searched,
-        at,
-        quote_at: quote_node.map_or(at, span_pos),
-        searched_at: searched_node.map_or(at, span_pos),
-        verification: Verification::Unarchived,
-        draft,
-    })
+    let mut out = Vec::new();
+    for item in items {
+        let Node::Map(entries) = &item.value else {
+            return Err(Diagnostic::error(format!(
+                "{what}: each exception is a mapping with `quote:` (and optional `section:`, `note:`), found {}",
+                item.value.kind()
+            ))
+            .at(span_pos(item))
+            .hint(example));
+        };
+        for (key, _) in entries {
+            if !EXCEPTION_FIELDS.contains(&key.value.as_str()) {
+                return Err(Diagnostic::error(format!(
+                    "{what}: unknown exception field `{}`",
+                    key.value
+                ))
+                .at(span_pos(key))
+                .hint(
+                    did_you_mean(&key.value, EXCEPTION_FIELDS).unwrap_or_else(|| {
+                        format!("allowed fields: {}", EXCEPTION_FIELDS.join(", "))
+                    }),
+                ));
+            }
+        }
+        let Some(quote_node) = item.value.get("quote") else {
+            return Err(Diagnostic::error(format!(
+                "{what}: an exception has no `quote`"
+            ))
+            .at(span_pos(item))
+            .hint("copy the carve-out verbatim from the claim's source (e.g. \"except to improve safety systems\"): check verifies it like any quote"));
+        };
+        let optional = |field: &str| {
+            item.value
+                .get(field)
+                .map(|n| text_field(field, n, what))
+                .transpose()
+        };
+        out.push(Exception {
+            quote: text_field("quote", quote_node, what)?,
+            section: optional("section")?,
+            note: optional("note")?,
+            quote_at: span_pos(quote_node),
+        });
+    }
+    Ok(out)
 }
 
 /// The words of `searched:`: a non-empty list of non-empty words or phrases.

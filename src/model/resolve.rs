@@ -5,7 +5,7 @@
 //! conflicts with a value: it only decides when no counting claim states a value, and then the
 //! fact is `NotStated` (unknown to rules, but known to have been searched for).
 
-use crate::model::profile::{Authority, Fact, Profile};
+use crate::model::profile::{Authority, Claim, Fact, Profile};
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
@@ -91,45 +91,10 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         .claims
         .iter()
         .filter(|c| c.counts() && !c.is_not_stated());
-    let silent_role = |c: &crate::model::profile::Claim| {
-        if c.counts() {
-            Role::Silent
-        } else {
-            Role::Unverified
-        }
-    };
     let Some(top) = counting.clone().map(|c| c.authority).min() else {
-        let mut silent: Vec<_> = fact
-            .claims
-            .iter()
-            .filter(|c| c.counts() && c.is_not_stated())
-            .collect();
-        silent.sort_by_key(|c| c.authority);
-        let roles = fact.claims.iter().map(silent_role).collect();
-        let Some(strongest) = silent.first() else {
-            return Resolved {
-                roles,
-                ..Resolved::unknown()
-            };
-        };
-        let mut searched: Vec<String> = Vec::new();
-        for c in &silent {
-            if let Some(s) = &c.source
-                && !searched.contains(s)
-            {
-                searched.push(s.clone());
-            }
-        }
-        return Resolved {
-            status: Status::NotStated,
-            authority: Some(strongest.authority),
-            roles,
-            searched,
-            ..Resolved::unknown()
-        };
+        return resolve_silence(fact);
     };
     let top_values: Vec<&Value> = counting
-        .clone()
         .filter(|c| c.authority == top)
         .map(|c| &c.value)
         .collect();
@@ -147,25 +112,6 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
             (true, false, _) => Role::Outvoted,
         })
         .collect::<Vec<_>>();
-    let stale = match freshness.oldest_fresh {
-        None => false,
-        Some(oldest) => {
-            let mut deciding = fact
-                .claims
-                .iter()
-                .zip(&roles)
-                .filter(|(_, r)| matches!(r, Role::Decides | Role::Conflicts))
-                .peekable();
-            deciding.peek().is_some()
-                && deciding.all(|(c, _)| {
-                    c.source
-                        .as_deref()
-                        .and_then(|s| profile.source(s))
-                        .and_then(|s| s.retrieved)
-                        .is_some_and(|r| r < oldest)
-                })
-        }
-    };
     Resolved {
         status: if agree {
             Status::Known
@@ -174,17 +120,80 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         },
         value,
         authority: Some(top),
+        stale: stale(fact, &roles, profile, freshness),
         roles,
-        stale,
         searched: Vec::new(),
     }
+}
+
+/// The role of a `not_stated` claim: silent when it counts, unverified when its check failed.
+fn silent_role(c: &Claim) -> Role {
+    if c.counts() {
+        Role::Silent
+    } else {
+        Role::Unverified
+    }
+}
+
+/// A fact no counting claim states a value of: not stated when verified silence counts,
+/// otherwise unknown.
+fn resolve_silence(fact: &Fact) -> Resolved {
+    let mut silent: Vec<_> = fact
+        .claims
+        .iter()
+        .filter(|c| c.counts() && c.is_not_stated())
+        .collect();
+    silent.sort_by_key(|c| c.authority);
+    let roles = fact.claims.iter().map(silent_role).collect();
+    let Some(strongest) = silent.first() else {
+        return Resolved {
+            roles,
+            ..Resolved::unknown()
+        };
+    };
+    let mut searched: Vec<String> = Vec::new();
+    for c in &silent {
+        if let Some(s) = &c.source
+            && !searched.contains(s)
+        {
+            searched.push(s.clone());
+        }
+    }
+    Resolved {
+        status: Status::NotStated,
+        authority: Some(strongest.authority),
+        roles,
+        searched,
+        ..Resolved::unknown()
+    }
+}
+
+/// Whether every deciding claim's source was retrieved before the freshness limit.
+fn stale(fact: &Fact, roles: &[Role], profile: &Profile, freshness: Freshness) -> bool {
+    let Some(oldest) = freshness.oldest_fresh else {
+        return false;
+    };
+    let mut deciding = fact
+        .claims
+        .iter()
+        .zip(roles)
+        .filter(|(_, r)| matches!(r, Role::Decides | Role::Conflicts))
+        .peekable();
+    deciding.peek().is_some()
+        && deciding.all(|(c, _)| {
+            c.source
+                .as_deref()
+                .and_then(|s| profile.source(s))
+                .and_then(|s| s.retrieved)
+                .is_some_and(|r| r < oldest)
+        })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::diag::Pos;
-    use crate::model::profile::{Claim, Source, Verification};
+    use crate::model::profile::{Source, Verification};
 
     fn source(id: &str, authority: Authority, retrieved: &str) -> Source {
         Source {
@@ -216,6 +225,8 @@ mod tests {
             searched_at: Pos::default(),
             verification,
             draft: false,
+            exceptions: Vec::new(),
+            allowed_if: None,
         }
     }
 

@@ -2,7 +2,7 @@
 //! that findings cite. Built once per offering; rules, reports, `explain` and `diff` read it.
 //! Rhai-free: the engine only converts it into script values.
 
-use crate::model::profile::{Authority, Fact, Offering, Profile, Verification};
+use crate::model::profile::{Authority, Exception, Fact, Offering, Profile, Verification};
 use crate::model::resolve::{Freshness, Resolved, Role, resolve};
 use serde::Serialize;
 use serde_json::Value;
@@ -30,6 +30,12 @@ pub struct Evidence {
     /// For a `not_stated` claim: the words searched for and not found in the source.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub searched: Vec<String>,
+    /// Quoted carve-outs from what this claim promises.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<Exception>,
+    /// For `prohibited_data`: the condition under which the data is allowed after all.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub allowed_if: Option<String>,
 }
 
 impl Evidence {
@@ -129,6 +135,8 @@ fn evidence_of(profile: &Profile, fact: &Fact, resolved: &Resolved) -> Vec<Arc<E
                 role: *role,
                 note: claim.note.clone(),
                 searched: claim.searched.clone(),
+                exceptions: claim.exceptions.clone(),
+                allowed_if: claim.allowed_if.clone(),
             })
         })
         .collect()

@@ -16,6 +16,10 @@ pub enum ValueType {
     Enum(&'static [&'static str]),
     /// A whole number of days or hours (never negative).
     Count,
+    /// A whole number of days or hours, or one of these words, for what terms say without a
+    /// number: an open-ended duration ("until the customer deletes it") or a qualitative
+    /// deadline ("without undue delay"). A word is a stated value, never an unknown.
+    CountOr(&'static [&'static str]),
     /// true or false.
     Bool,
     /// A list of words from a closed set.
@@ -43,6 +47,27 @@ pub const TRANSFER: &[&str] = &["scc", "adequacy", "dpf", "bcr", "none"];
 pub const OWNERSHIP: &[&str] = &["customer", "vendor", "shared"];
 pub const INDEMNITY: &[&str] = &["yes", "limited", "no"];
 pub const TIERS: &[&str] = &["consumer", "api", "enterprise"];
+/// Durations with no end: kept "as long as needed" / "for as long as you have an account"
+/// (`indefinite`), or until the customer deletes it (`until_deleted`). Neither is within any
+/// maximum.
+pub const OPEN_DURATION: &[&str] = &["indefinite", "until_deleted"];
+/// Breach notification promised "without undue delay" or "promptly", with no hours.
+pub const BREACH_DEADLINE: &[&str] = &["without_undue_delay"];
+/// Notice of changed terms with no number of days: "reasonable advance notice"
+/// (`reasonable`), or changes only by an amendment both parties sign (`mutual_only`, which
+/// satisfies any notice minimum).
+pub const CHANGE_NOTICE: &[&str] = &["reasonable", "mutual_only"];
+/// Kinds of data that terms forbid customers to submit ("do not submit personal data", "may
+/// not process Protected Health Information unless ..."), and that a policy's classes and tags
+/// say the data under review contains (`contains_data`).
+pub const DATA_KINDS: &[&str] = &[
+    "personal_data",
+    "confidential",
+    "phi",
+    "special_category",
+    "children",
+    "payment_card",
+];
 
 pub struct FactSpec {
     pub name: &'static str,
@@ -73,20 +98,20 @@ pub const FACTS: &[FactSpec] = &[
     },
     FactSpec {
         name: "retention_days",
-        ty: ValueType::Count,
-        description: "Days customer content (inputs, outputs) is kept after a request is processed, while the contract runs.",
+        ty: ValueType::CountOr(OPEN_DURATION),
+        description: "Days customer content (inputs, outputs) is kept after a request is processed, while the contract runs; `indefinite` or `until_deleted` when the terms set no end.",
         question: "How many days do you keep our inputs and outputs, and when are they deleted?",
     },
     FactSpec {
         name: "deletion_after_termination_days",
-        ty: ValueType::Count,
-        description: "Days after the contract ends within which customer content is deleted.",
+        ty: ValueType::CountOr(OPEN_DURATION),
+        description: "Days after the contract ends within which customer content is deleted; `indefinite` or `until_deleted` when the terms set no end.",
         question: "Within how many days after the contract ends do you delete our content, including backups?",
     },
     FactSpec {
         name: "abuse_monitoring_retention_days",
-        ty: ValueType::Count,
-        description: "Days content is kept for abuse and misuse monitoring.",
+        ty: ValueType::CountOr(OPEN_DURATION),
+        description: "Days content is kept for abuse and misuse monitoring; `indefinite` or `until_deleted` when the terms set no end.",
         question: "How long do you keep content for abuse monitoring, and who can access it?",
     },
     FactSpec {
@@ -151,342 +176,30 @@ pub const FACTS: &[FactSpec] = &[
     },
     FactSpec {
         name: "terms_change_notice_days",
-        ty: ValueType::Count,
-        description: "Days of notice before changed terms take effect.",
+        ty: ValueType::CountOr(CHANGE_NOTICE),
+        description: "Days of notice before changed terms take effect; `reasonable` (no number of days) or `mutual_only` (changes only by a signed amendment).",
         question: "How many days' notice do you give before changed terms take effect?",
     },
     FactSpec {
         name: "breach_notification_hours",
-        ty: ValueType::Count,
-        description: "Hours within which the vendor notifies a personal data breach.",
+        ty: ValueType::CountOr(BREACH_DEADLINE),
+        description: "Hours within which the vendor notifies a personal data breach; `without_undue_delay` when the terms give no hours (\"without undue delay\", \"promptly\").",
         question: "Within how many hours do you notify us of a personal data breach?",
+    },
+    FactSpec {
+        name: "prohibited_data",
+        ty: ValueType::EnumList(DATA_KINDS),
+        description: "Kinds of data the terms forbid customers to submit; a claim's `allowed_if:` says under what condition it is allowed after all (e.g. a signed BAA, the zero-data-retention API).",
+        question: "Do your terms forbid any kind of data (personal data, health information, children's data, confidential information), and under what conditions is it allowed?",
     },
 ];
 
-/// What a quote must contain to support one value of a fact: the `support` column of the
-/// per-fact cue table ([`ClauseCues`]), read by `check`, which refuses a quote that cannot
-/// support its claim's value (a `never` with no negation, a `default_on` that never speaks of
-/// training). The clause finder of `diligence extract` reads the other columns of the same row.
-/// The words are the generic wording of terms of service, never one vendor's sentences.
-///
-/// Matching is on lowercase whole words (consecutive words for a phrase); hyphens and other
-/// punctuation split words, so `opt out` matches "opt-out". A value with no cue needs nothing
-/// beyond being quoted. Number facts need no cue: the quote must state the number itself, as
-/// digits or words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
-#[derive(Debug, Clone, Copy)]
-pub struct ValueCue {
-    pub value: &'static str,
-    /// A negation ("not", "no", "never", "without", "nor", "won't", ...) supports the value.
-    pub negation: bool,
-    /// Words or phrases, any one of which supports the value.
-    pub words: &'static [&'static str],
-}
-
-impl ValueCue {
-    const fn negation(value: &'static str) -> ValueCue {
-        ValueCue {
-            value,
-            negation: true,
-            words: &[],
-        }
-    }
-    const fn words(value: &'static str, words: &'static [&'static str]) -> ValueCue {
-        ValueCue {
-            value,
-            negation: false,
-            words,
-        }
-    }
-}
-
-const TRAINING_SUPPORT: &[ValueCue] = &[
-    ValueCue::negation("never"),
-    ValueCue::words(
-        "opt_in",
-        &[
-            "opt in",
-            "opted in",
-            "consent",
-            "consents",
-            "explicitly",
-            "agree",
-            "agrees",
-            "elect",
-            "elects",
-            "choose to",
-            "permission",
-            "authorize",
-            "authorizes",
-        ],
-    ),
-    ValueCue::words(
-        "opt_out",
-        &[
-            "opt out",
-            "opted out",
-            "opts out",
-            "unless",
-            "object",
-            "turn off",
-            "disable",
-            "settings",
-            "choose not",
-        ],
-    ),
-    ValueCue::words(
-        "default_on",
-        &[
-            "train",
-            "training",
-            "trained",
-            "improve",
-            "improving",
-            "develop",
-            "by default",
-        ],
-    ),
-    ValueCue::words(
-        "negotiable",
-        &[
-            "negotiate",
-            "negotiated",
-            "negotiable",
-            "otherwise agreed",
-            "agreed in writing",
-            "separate agreement",
-            "order form",
-        ],
-    ),
-];
-
-const LICENCE_SUPPORT: &[ValueCue] = &[
-    ValueCue::words(
-        "service_only",
-        &[
-            "provide",
-            "providing",
-            "perform",
-            "solely",
-            "only",
-            "maintain",
-        ],
-    ),
-    ValueCue::words(
-        "service_improvement",
-        &[
-            "improve",
-            "improving",
-            "improvement",
-            "develop",
-            "enhance",
-            "optimize",
-            "optimizing",
-            "optimise",
-            "optimising",
-        ],
-    ),
-    ValueCue::words(
-        "model_improvement",
-        &["train", "training", "model", "models"],
-    ),
-    ValueCue::words(
-        "broad",
-        &[
-            "any purpose",
-            "perpetual",
-            "irrevocable",
-            "sublicense",
-            "sublicensable",
-            "unrestricted",
-        ],
-    ),
-];
-
-const RETENTION_SUPPORT: &[ValueCue] = &[];
-
-const DELETION_SUPPORT: &[ValueCue] = &[];
-
-const ABUSE_RETENTION_SUPPORT: &[ValueCue] = &[];
-
-const ZDR_SUPPORT: &[ValueCue] = &[
-    ValueCue::words(
-        "default",
-        &[
-            "by default",
-            "default",
-            "does not retain",
-            "not retain",
-            "not stored",
-        ],
-    ),
-    ValueCue::words(
-        "available",
-        &[
-            "zero data retention",
-            "zero retention",
-            "zdr",
-            "available",
-            "activated",
-            "enable",
-            "enabled",
-        ],
-    ),
-    ValueCue::words(
-        "on_request",
-        &["request", "contact", "approval", "approved", "eligible"],
-    ),
-    ValueCue::negation("unavailable"),
-];
-
-const HUMAN_REVIEW_SUPPORT: &[ValueCue] = &[
-    ValueCue::negation("never"),
-    ValueCue::words(
-        "safety_only",
-        &[
-            "safety",
-            "abuse",
-            "misuse",
-            "violation",
-            "violations",
-            "security",
-            "fraud",
-        ],
-    ),
-    ValueCue::words(
-        "may_review",
-        &[
-            "review",
-            "reviewed",
-            "reviewers",
-            "access",
-            "human",
-            "personnel",
-            "employees",
-            "contractors",
-        ],
-    ),
-];
-
-const DPA_SUPPORT: &[ValueCue] = &[
-    ValueCue::negation("none"),
-    ValueCue::words(
-        "online",
-        &[
-            "data processing",
-            "dpa",
-            "incorporated",
-            "available at",
-            "addendum",
-        ],
-    ),
-    ValueCue::words(
-        "signed",
-        &[
-            "signed",
-            "sign",
-            "executed",
-            "execute",
-            "countersigned",
-            "signature",
-        ],
-    ),
-    ValueCue::words(
-        "negotiable",
-        &[
-            "negotiate",
-            "negotiated",
-            "negotiable",
-            "request",
-            "contact",
-        ],
-    ),
-];
-
-const BAA_SUPPORT: &[ValueCue] = &[
-    ValueCue::words("available", &["business associate", "baa", "hipaa"]),
-    // "unless a BAA has been executed": available, but only under a signed agreement.
-    ValueCue::words(
-        "on_request",
-        &[
-            "request",
-            "contact",
-            "sales",
-            "enter into",
-            "executed",
-            "signed",
-            "unless",
-        ],
-    ),
-    ValueCue::negation("unavailable"),
-];
-
-const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
-
-const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
-    ValueCue::words(
-        "published",
-        &[
-            "list",
-            "available at",
-            "website",
-            "published",
-            "http",
-            "https",
-        ],
-    ),
-    ValueCue::words("on_request", &["request", "upon request"]),
-    ValueCue::negation("none"),
-];
-
-const RESIDENCY_SUPPORT: &[ValueCue] = &[];
-
-const TRANSFER_SUPPORT: &[ValueCue] = &[
-    ValueCue::words(
-        "scc",
-        &[
-            "standard contractual clauses",
-            "scc",
-            "sccs",
-            "model clauses",
-            // The SCC modules, as DPAs name them.
-            "controller to processor clauses",
-            "processor to processor clauses",
-            "module two",
-            "module three",
-        ],
-    ),
-    ValueCue::words("adequacy", &["adequacy", "adequate"]),
-    ValueCue::words("dpf", &["data privacy framework", "dpf"]),
-    ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
-    ValueCue::negation("none"),
-];
-
-const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
-
-const OWNERSHIP_SUPPORT: &[ValueCue] = &[
-    ValueCue::words("customer", OWNERSHIP_WORDS),
-    ValueCue::words("vendor", OWNERSHIP_WORDS),
-    ValueCue::words("shared", &["jointly", "joint", "shared"]),
-];
-
-const INDEMNITY_WORDS: &[&str] = &[
-    "indemnify",
-    "indemnifies",
-    "indemnification",
-    "indemnity",
-    "defend",
-    "hold harmless",
-];
-
-const INDEMNITY_SUPPORT: &[ValueCue] = &[
-    ValueCue::words("yes", INDEMNITY_WORDS),
-    ValueCue::words("limited", INDEMNITY_WORDS),
-    ValueCue::negation("no"),
-];
-
-const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[];
-
-const BREACH_SUPPORT: &[ValueCue] = &[];
+pub mod caiq;
+pub mod clauses;
+mod phrases;
+pub mod support;
+pub use caiq::{CAIQ_VERSION, caiq_refs};
+pub use clauses::{ClauseCues, clause_cues};
 
 /// The requirements under which a fact decides something (derived from each requirement's
 /// `governs`).
@@ -668,6 +381,13 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         description: "Longest acceptable delay to notify a personal data breach, in hours.",
     },
     RequirementSpec {
+        name: "contains_data",
+        ty: ValueType::EnumList(DATA_KINDS),
+        merge: Merge::Union,
+        governs: &["prohibited_data"],
+        description: "Kinds of data the classification or tag contains: the vendor's terms must not forbid them.",
+    },
+    RequirementSpec {
         name: "no_consumer_tier",
         ty: ValueType::Bool,
         merge: Merge::Any,
@@ -703,6 +423,9 @@ pub fn expected(ty: ValueType) -> String {
     match ty {
         ValueType::Enum(values) => format!("one of: {}", values.join(", ")),
         ValueType::Count => "a whole number (0 or more)".to_string(),
+        ValueType::CountOr(words) => {
+            format!("a whole number (0 or more) or one of: {}", words.join(", "))
+        }
         ValueType::Bool => "true or false".to_string(),
         ValueType::EnumList(values) => format!("a list of: {}", values.join(", ")),
         ValueType::TextList => "a list of names, e.g. [eu, us]".to_string(),
@@ -737,11 +460,7 @@ pub fn check_value(node: &Spanned<Node>, ty: ValueType, what: &str) -> Result<Va
             // `yes`/`no` are kept as text by the parser; a literal true/false is a likely slip.
             Err(wrong(&format!("`{b}`")).hint(format!("write one of: {}", values.join(", "))))
         }
-        (ValueType::Count, Node::Int(i)) if *i >= 0 => Ok(Value::from(*i)),
-        (ValueType::Count, Node::Int(i)) => Err(wrong(&format!("the negative number {i}"))),
-        (ValueType::Count, Node::Str(s)) => {
-            Err(wrong(&format!("the text `{s}`")).hint("write the number in digits, e.g. 30"))
-        }
+        (ValueType::Count | ValueType::CountOr(_), _) => check_count(node, ty, what),
         (ValueType::Bool, Node::Bool(b)) => Ok(Value::Bool(*b)),
         (ValueType::EnumList(values), Node::Seq(items)) => {
             let mut out = Vec::new();
@@ -783,6 +502,35 @@ pub fn check_value(node: &Spanned<Node>, ty: ValueType, what: &str) -> Result<Va
             Err(wrong("a single word").hint("write a list, e.g. [scc]"))
         }
         (_, other) => Err(wrong(other.kind())),
+    }
+}
+
+/// A whole number, or (for `CountOr`) one of its words.
+fn check_count(node: &Spanned<Node>, ty: ValueType, what: &str) -> Result<Value, Diagnostic> {
+    let wrong = |found: &str| {
+        Diagnostic::error(format!("{what}: expected {}, found {found}", expected(ty)))
+            .at(span_pos(node))
+    };
+    let words = match ty {
+        ValueType::CountOr(words) => words,
+        _ => &[],
+    };
+    match &node.value {
+        Node::Int(i) if *i >= 0 => Ok(Value::from(*i)),
+        Node::Int(i) => Err(wrong(&format!("the negative number {i}"))),
+        Node::Str(s) if words.contains(&s.as_str()) => Ok(Value::String(s.clone())),
+        Node::Str(s) if words.is_empty() => {
+            Err(wrong(&format!("the text `{s}`")).hint("write the number in digits, e.g. 30"))
+        }
+        Node::Str(s) => Err(wrong(&format!("the text `{s}`")).hint(
+            did_you_mean(s, words.iter().copied()).unwrap_or_else(|| {
+                format!(
+                    "write the number in digits, e.g. 30, or one of: {}",
+                    words.join(", ")
+                )
+            }),
+        )),
+        other => Err(wrong(other.kind())),
     }
 }
 
@@ -840,818 +588,5 @@ pub fn parse_date(text: &str, at: Pos, what: &str) -> Result<jiff::civil::Date, 
     })
 }
 
-/// How terms usually word a fact, for the clause finder of `diligence extract`. Cues describe
-/// legal drafting in general (topic words, negations, durations, modal verbs), never one
-/// vendor's sentences. Phrases are lowercase and match at the start of a word ("train" matches
-/// "training").
-pub struct ClauseCues {
-    pub fact: &'static str,
-    /// Concepts a clause about the fact mentions: each group is one concept (any of its
-    /// phrases). The first group is required; the clause's heading counts too.
-    pub topic: &'static [&'static [&'static str]],
-    /// For each value, phrases that state it. A value is proposed only when the wording is
-    /// unambiguous: exactly one value's phrases occur, or, with `first_wins`, the first value
-    /// listed whose phrases occur (for values that qualify another, e.g. `limited` over `yes`).
-    pub values: &'static [(&'static str, &'static [&'static str])],
-    pub first_wins: bool,
-    /// Phrases that show the clause is about something else (the customer's own obligation,
-    /// a payment processor): such a clause is never a candidate.
-    pub against: &'static [&'static str],
-    /// For a count: the unit that follows the number ("thirty (30) days", "within 72 hours").
-    pub unit: Option<&'static [&'static str]>,
-    /// What a quote must contain to support each value (read by `check`, see [`ValueCue`]).
-    pub support: &'static [ValueCue],
-}
-
-const TRAIN: &[&str] = &[
-    "train",
-    "fine-tun",
-    "improve our models",
-    "improve its models",
-    "improve the models",
-    "develop our models",
-    "develop and improve",
-    "develop or improve",
-    "model improvement",
-    "machine learning",
-];
-const NO_USE: &[&str] = &[
-    "will not use",
-    "shall not use",
-    "does not use",
-    "do not use",
-    "won't use",
-    "never use",
-    "will not train",
-    "does not train",
-    "do not train",
-    "not be used to train",
-    "not used to train",
-    "not to use",
-    "may not train",
-    "may not use",
-];
-const OPT_OUT: &[&str] = &[
-    "opt out",
-    "opt-out",
-    "opted out",
-    "opted-out",
-    "unless you opt",
-    "turn off",
-    "disable",
-];
-const OPT_IN: &[&str] = &[
-    "opt in",
-    "opt-in",
-    "opted in",
-    "opted-in",
-    "explicit permission",
-    "explicitly agree",
-    "if you choose to share",
-    "with your consent",
-    "explicitly opt",
-];
-const RETAIN: &[&str] = &[
-    "retain",
-    "retention",
-    "store",
-    "stored",
-    "kept",
-    "keep",
-    "delete",
-    "deletion",
-    "purge",
-];
-const CUSTOMER_DATA: &[&str] = &[
-    "customer content",
-    "customer data",
-    "your content",
-    "your data",
-    "input",
-    "prompt",
-    "api data",
-    "user content",
-    "content",
-    "logs",
-];
-
-pub const CLAUSE_CUES: &[ClauseCues] = &[
-    ClauseCues {
-        fact: "training_on_inputs",
-        support: TRAINING_SUPPORT,
-        topic: &[
-            TRAIN,
-            &[
-                "customer content",
-                "customer data",
-                "your content",
-                "your data",
-                "input",
-                "prompt",
-                "api data",
-                "user content",
-                "content",
-            ],
-        ],
-        // An opt-out or opt-in qualifies a refusal ("will not use ... unless you opt in").
-        values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "training_on_outputs",
-        support: TRAINING_SUPPORT,
-        topic: &[
-            TRAIN,
-            &[
-                "output",
-                "completion",
-                "generated",
-                "response",
-                "customer content",
-                "customer data",
-                "your content",
-            ],
-        ],
-        values: &[("opt_out", OPT_OUT), ("opt_in", OPT_IN), ("never", NO_USE)],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "licence_scope",
-        support: LICENCE_SUPPORT,
-        topic: &[
-            &["license", "licence", "grants", "grant ", "right to use"],
-            &[
-                "customer content",
-                "customer data",
-                "your content",
-                "input",
-                "content",
-                "data",
-            ],
-        ],
-        values: &[
-            (
-                "model_improvement",
-                &[
-                    "to train",
-                    "training",
-                    "improve our models",
-                    "improve its models",
-                    "artificial intelligence models",
-                ],
-            ),
-            (
-                "service_improvement",
-                &[
-                    "improve the services",
-                    "improving the services",
-                    "improve our services",
-                    "optimizing",
-                    "optimising",
-                    "develop and improve",
-                    "improve the products",
-                ],
-            ),
-            (
-                "service_only",
-                &[
-                    "solely to provide",
-                    "only to provide",
-                    "solely for the purpose of providing",
-                    "sole purpose of providing",
-                    "necessary to provide",
-                    "necessary for",
-                    "as necessary to",
-                    "only the limited rights",
-                    "only to the extent necessary",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "retention_days",
-        support: RETENTION_SUPPORT,
-        topic: &[RETAIN, CUSTOMER_DATA],
-        values: &[],
-        first_wins: false,
-        against: &[
-            "terminat",
-            "expiration of the agreement",
-            "end of the agreement",
-        ],
-        unit: Some(&["days", "day"]),
-    },
-    ClauseCues {
-        fact: "deletion_after_termination_days",
-        support: DELETION_SUPPORT,
-        topic: &[
-            &[
-                "terminat",
-                "expiration",
-                "expiry",
-                "end of the agreement",
-                "end of the provision",
-            ],
-            &["delete", "deletion", "destroy", "return"],
-        ],
-        values: &[],
-        first_wins: false,
-        against: &[],
-        unit: Some(&["days", "day"]),
-    },
-    ClauseCues {
-        fact: "abuse_monitoring_retention_days",
-        support: ABUSE_RETENTION_SUPPORT,
-        topic: &[
-            &[
-                "abuse",
-                "misuse",
-                "trust and safety",
-                "safety monitoring",
-                "policy violation",
-                "moderation",
-            ],
-            RETAIN,
-        ],
-        values: &[],
-        first_wins: false,
-        against: &[],
-        unit: Some(&["days", "day"]),
-    },
-    ClauseCues {
-        fact: "zero_data_retention",
-        support: ZDR_SUPPORT,
-        topic: &[&[
-            "zero data retention",
-            "zero-data-retention",
-            "zero retention",
-            "zdr",
-            "no data retention",
-        ]],
-        values: &[
-            (
-                "unavailable",
-                &[
-                    "not available",
-                    "does not offer",
-                    "not offer",
-                    "unavailable",
-                ],
-            ),
-            (
-                "on_request",
-                &[
-                    "on request",
-                    "upon request",
-                    "request",
-                    "approval",
-                    "approved",
-                    "contact",
-                ],
-            ),
-            ("default", &["by default"]),
-            (
-                "available",
-                &[
-                    "available",
-                    "can enable",
-                    "may enable",
-                    "activated",
-                    "enabled",
-                    "eligible",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "human_review",
-        support: HUMAN_REVIEW_SUPPORT,
-        topic: &[
-            &[
-                "human",
-                "personnel",
-                "employee",
-                "reviewer",
-                "staff",
-                "authorized person",
-            ],
-            &["review", "access", "read", "view", "look at"],
-        ],
-        values: &[
-            (
-                "never",
-                &[
-                    "will not review",
-                    "no human",
-                    "not be reviewed",
-                    "never access",
-                    "do not access",
-                    "will not access",
-                ],
-            ),
-            (
-                "safety_only",
-                &[
-                    "abuse",
-                    "misuse",
-                    "safety",
-                    "security",
-                    "investigat",
-                    "violation",
-                    "comply with law",
-                    "legal obligation",
-                ],
-            ),
-            (
-                "may_review",
-                &[
-                    "may review",
-                    "may access",
-                    "may be reviewed",
-                    "may read",
-                    "may view",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "dpa",
-        support: DPA_SUPPORT,
-        topic: &[&[
-            "data processing addendum",
-            "data processing agreement",
-            "data protection addendum",
-            "dpa",
-            "data processor",
-            "processes personal data",
-            "process personal data",
-            "processing of personal data",
-        ]],
-        values: &[
-            ("signed", &["executed", "signed", "countersign"]),
-            (
-                "online",
-                &[
-                    "incorporated",
-                    "available at",
-                    "located at",
-                    "forms part of",
-                    "as a data processor",
-                    "data processor",
-                    "governed by",
-                    "apply to",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "baa",
-        support: BAA_SUPPORT,
-        topic: &[&[
-            "business associate",
-            "baa",
-            "hipaa",
-            "protected health information",
-            "phi",
-        ]],
-        values: &[
-            (
-                "on_request",
-                &[
-                    "request", "contact", "sales", "unless", "signed", "executed",
-                ],
-            ),
-            (
-                "unavailable",
-                &[
-                    "not enter",
-                    "does not",
-                    "not intended",
-                    "must not",
-                    "not permitted",
-                    "do not",
-                    "prohibited",
-                    "shall not",
-                    "may not",
-                ],
-            ),
-            (
-                "available",
-                &["will enter", "offers", "available", "may enter", "provides"],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "certifications",
-        support: CERTIFICATION_SUPPORT,
-        topic: &[&[
-            "iso 27001",
-            "iso/iec 27001",
-            "iso 27701",
-            "iso 42001",
-            "soc 2",
-            "soc2",
-            "soc 1",
-            "certified",
-            "certification",
-            "attestation",
-            "audit report",
-            "csa star",
-            "pci",
-        ]],
-        values: &[],
-        first_wins: false,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "subprocessors_list",
-        support: SUBPROCESSOR_SUPPORT,
-        topic: &[&["subprocessor", "sub-processor"]],
-        values: &[
-            (
-                "none",
-                &["does not use any", "no subprocessor", "no sub-processor"],
-            ),
-            (
-                "on_request",
-                &[
-                    "upon request",
-                    "on request",
-                    "request a list",
-                    "request a copy",
-                ],
-            ),
-            (
-                "published",
-                &[
-                    "list",
-                    "available at",
-                    "published",
-                    "website",
-                    "http",
-                    "located at",
-                    "web page",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "data_residency",
-        support: RESIDENCY_SUPPORT,
-        topic: &[&[
-            "data residency",
-            "stored in",
-            "located in",
-            "region",
-            "processed in",
-            "hosted in",
-            "data center",
-            "datacenter",
-            "data centre",
-            "european economic area",
-            "european union",
-        ]],
-        values: &[],
-        first_wins: false,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "transfer_mechanism",
-        support: TRANSFER_SUPPORT,
-        topic: &[
-            &["transfer"],
-            &[
-                "standard contractual clauses",
-                "sccs",
-                "adequacy",
-                "data privacy framework",
-                "binding corporate rules",
-                "third countr",
-                "outside the",
-            ],
-        ],
-        values: &[
-            ("scc", &["standard contractual clauses", "sccs"]),
-            ("adequacy", &["adequacy"]),
-            ("dpf", &["data privacy framework"]),
-            ("bcr", &["binding corporate rules"]),
-        ],
-        first_wins: false,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "output_ownership",
-        support: OWNERSHIP_SUPPORT,
-        topic: &[
-            &["output", "generated", "completion"],
-            &["own", "ownership", "title", "assign", "belong"],
-        ],
-        values: &[
-            ("shared", &["jointly"]),
-            (
-                "customer",
-                &[
-                    "you own",
-                    "customer owns",
-                    "customer retains",
-                    "you retain",
-                    "assigns to you",
-                    "assigns to customer",
-                    "hereby assign",
-                    "as between",
-                    "belong to you",
-                    "belongs to customer",
-                    "owned by customer",
-                    "owned by you",
-                ],
-            ),
-            (
-                "vendor",
-                &["we own", "retain all right", "retains all right"],
-            ),
-        ],
-        first_wins: true,
-        against: &[],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "ip_indemnity",
-        support: INDEMNITY_SUPPORT,
-        topic: &[
-            &[
-                "indemnif",
-                "defend",
-                "hold harmless",
-                "hold customer harmless",
-            ],
-            &[
-                "intellectual property",
-                "infring",
-                "misappropriat",
-                "third-party claim",
-                "third party claim",
-            ],
-        ],
-        values: &[
-            (
-                "no",
-                &["does not indemnify", "no indemni", "will not indemnify"],
-            ),
-            (
-                "limited",
-                &[
-                    "subject to",
-                    "except",
-                    "exclusion",
-                    "to the extent",
-                    "shall not apply",
-                    "does not apply",
-                    "will not apply",
-                    "cap",
-                ],
-            ),
-            (
-                "yes",
-                &[
-                    "will defend",
-                    "will indemnify",
-                    "shall indemnify",
-                    "shall defend",
-                    "agrees to indemnify",
-                ],
-            ),
-        ],
-        first_wins: true,
-        against: &[
-            "you shall defend",
-            "you shall indemnify",
-            "you agree to defend",
-            "you agree to indemnify",
-            "you will defend",
-            "you will indemnify",
-            "customer shall defend",
-            "customer shall indemnify",
-            "customer will defend",
-            "customer will indemnify",
-            "customer agrees to defend",
-            "customer agrees to indemnify",
-        ],
-        unit: None,
-    },
-    ClauseCues {
-        fact: "terms_change_notice_days",
-        support: TERMS_CHANGE_SUPPORT,
-        topic: &[
-            &["change", "modif", "update", "amend", "revise", "revision"],
-            &["terms", "agreement"],
-            &["notice", "notify", "effective", "notif"],
-        ],
-        values: &[],
-        first_wins: false,
-        against: &[],
-        unit: Some(&["days", "day"]),
-    },
-    ClauseCues {
-        fact: "breach_notification_hours",
-        support: BREACH_SUPPORT,
-        topic: &[
-            &["breach", "security incident", "incident"],
-            &["notify", "notification", "inform", "notice"],
-        ],
-        values: &[],
-        first_wins: false,
-        against: &[
-            "materially breach",
-            "material breach",
-            "breach of this agreement",
-            "breach of these terms",
-            "breaches this agreement",
-            "breaches these terms",
-            "in breach",
-            "breach any",
-        ],
-        unit: Some(&["hours", "hour"]),
-    },
-];
-
-pub fn clause_cues(fact: &str) -> Option<&'static ClauseCues> {
-    CLAUSE_CUES.iter().find(|c| c.fact == fact)
-}
-
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::yaml::parse;
-
-    fn node(yaml: &str) -> Spanned<Node> {
-        parse(yaml, "t.yaml").unwrap()
-    }
-
-    #[test]
-    fn every_name_is_unique_snake_case() {
-        let mut names: Vec<&str> = fact_names().chain(requirement_names()).collect();
-        for n in &names {
-            assert!(n.chars().all(|c| c.is_ascii_lowercase() || c == '_'), "{n}");
-        }
-        let facts: Vec<&str> = fact_names().collect();
-        let mut dedup = facts.clone();
-        dedup.sort();
-        dedup.dedup();
-        assert_eq!(dedup.len(), facts.len());
-        names.sort();
-    }
-
-    #[test]
-    fn typed_values_are_checked() {
-        let ty = fact_spec("retention_days").unwrap().ty;
-        assert_eq!(check_value(&node("30"), ty, "f").unwrap(), Value::from(30));
-        let e = check_value(&node("thirty"), ty, "fact `retention_days`").unwrap_err();
-        assert!(
-            e.message.contains("expected a whole number"),
-            "{}",
-            e.message
-        );
-        let ty = fact_spec("training_on_inputs").unwrap().ty;
-        let e = check_value(&node("nevr"), ty, "f").unwrap_err();
-        assert_eq!(e.hint.as_deref(), Some("did you mean `never`?"));
-    }
-
-    #[test]
-    fn certifications_need_a_name_and_a_real_date() {
-        let ty = ValueType::Certifications;
-        let ok = check_value(
-            &node("[{name: SOC 2 Type II, expires: 2027-01-31}]"),
-            ty,
-            "f",
-        );
-        assert_eq!(
-            ok.unwrap(),
-            serde_json::json!([{"name": "SOC 2 Type II", "expires": "2027-01-31"}])
-        );
-        assert!(check_value(&node("[{scope: all}]"), ty, "f").is_err());
-        assert!(check_value(&node("[{name: x, expires: 2027-02-30}]"), ty, "f").is_err());
-    }
-
-    #[test]
-    fn every_fact_has_clause_cues_with_allowed_values() {
-        for f in FACTS {
-            let cues =
-                clause_cues(f.name).unwrap_or_else(|| panic!("no clause cues for {}", f.name));
-            assert!(
-                !cues.topic.is_empty() && !cues.topic[0].is_empty(),
-                "{}",
-                f.name
-            );
-            for (value, phrases) in cues.values {
-                assert!(!phrases.is_empty(), "{}: {value}", f.name);
-                let allowed = match f.ty {
-                    ValueType::Enum(v) | ValueType::EnumList(v) => v.contains(value),
-                    _ => false,
-                };
-                assert!(allowed, "{}: `{value}` is not an allowed value", f.name);
-            }
-            assert_eq!(cues.unit.is_some(), f.ty == ValueType::Count, "{}", f.name);
-        }
-        assert_eq!(CLAUSE_CUES.len(), FACTS.len());
-    }
-}
-
-#[cfg(test)]
-mod governs_tests {
-    use super::*;
-
-    #[test]
-    fn every_governed_name_is_a_fact_and_every_fact_is_governed() {
-        for r in REQUIREMENTS {
-            for f in r.governs {
-                assert!(
-                    fact_spec(f).is_some(),
-                    "{} governs unknown fact {f}",
-                    r.name
-                );
-            }
-        }
-        for f in FACTS {
-            assert!(
-                governing_requirements(f.name).next().is_some(),
-                "no requirement governs {}",
-                f.name
-            );
-        }
-    }
-}
-
-/// Standard questionnaire references per fact: the CSA Consensus Assessments Initiative
-/// Questionnaire (CAIQ) **version 4.0** (question ids of the Cloud Controls Matrix v4.0).
-///
-/// Kept apart from [`FACTS`] so that each table can change on its own. Only questions that truly
-/// ask the same thing are listed; a fact with no CAIQ question that matches has no entry (a
-/// wrong reference misleads a vendor more than a missing one).
-pub const CAIQ_VERSION: &str = "CSA CAIQ v4.0";
-
-pub const CAIQ_REFS: &[(&str, &[&str])] = &[
-    // DSP-16: data retention and deletion.
-    ("retention_days", &["DSP-16.1"]),
-    ("deletion_after_termination_days", &["DSP-16.1"]),
-    // DSP-14: disclosure of data sub-processors.
-    ("subprocessors_list", &["DSP-14.1"]),
-    // DSP-19: data location.
-    ("data_residency", &["DSP-19.1"]),
-    // SEF-07: security breach notification.
-    ("breach_notification_hours", &["SEF-07.2"]),
-    // STA-09: primary service and contractual agreement (includes notice of changes).
-    ("terms_change_notice_days", &["STA-09"]),
-];
-
-/// The CAIQ references of a fact (empty when none matches).
-pub fn caiq_refs(fact: &str) -> &'static [&'static str] {
-    CAIQ_REFS
-        .iter()
-        .find(|(f, _)| *f == fact)
-        .map_or(&[], |(_, refs)| refs)
-}
-
-#[cfg(test)]
-mod caiq_tests {
-    use super::*;
-
-    #[test]
-    fn every_caiq_key_is_a_fact_and_listed_once() {
-        for (i, (fact, refs)) in CAIQ_REFS.iter().enumerate() {
-            assert!(
-                fact_spec(fact).is_some(),
-                "CAIQ_REFS names unknown fact {fact}"
-            );
-            assert!(!refs.is_empty(), "{fact} has an empty reference list");
-            assert!(
-                CAIQ_REFS[i + 1..].iter().all(|(f, _)| f != fact),
-                "{fact} is listed twice"
-            );
-        }
-    }
-}
+mod tests;

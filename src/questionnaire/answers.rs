@@ -317,7 +317,8 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
             .map(|w| one_of(w, values))
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
-        ValueType::Count => match text.parse::<u64>() {
+        ValueType::CountOr(words) if words.contains(&word(text).as_str()) => Ok(json!(word(text))),
+        ValueType::Count | ValueType::CountOr(_) => match text.parse::<u64>() {
             Ok(n) if text.chars().all(|c| c.is_ascii_digit()) => Ok(json!(n)),
             _ => Err(Diagnostic::error(format!(
                 "{fact}: `{text}` is not a whole number of {}",

@@ -332,6 +332,8 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         searched_at: offering.at,
         verification: Verification::Verified,
         draft: false,
+        exceptions: Vec::new(),
+        allowed_if: None,
     };
     changed
         .facts
@@ -381,7 +383,7 @@ fn candidates(fact: &str, requirements: &[(&String, Requirements)]) -> Vec<Candi
                 push(json!([v]), format!("the answer \"{v}\""));
             }
         }
-        ValueType::Count => {
+        ValueType::Count | ValueType::CountOr(_) => {
             let unit = unit(fact);
             for (name, v) in &required {
                 let Some(n) = v.as_u64() else { continue };

@@ -88,6 +88,12 @@ impl AnswerForm {
                 allowed: Vec::new(),
                 unit: Some(unit(fact)),
             },
+            // A number, or a word for terms that give none ("without undue delay").
+            ValueType::CountOr(words) => AnswerForm {
+                kind: "number",
+                allowed: allowed(words),
+                unit: Some(unit(fact)),
+            },
             ValueType::Certifications => AnswerForm {
                 kind: "certifications",
                 allowed: Vec::new(),
@@ -171,6 +177,11 @@ fn meaning(value: &str) -> &'static str {
         "yes" => "yes",
         "limited" => "limited (capped or with exclusions)",
         "no" => "no",
+        "indefinite" => "no end (as long as needed, or while the account exists)",
+        "until_deleted" => "until the customer deletes it",
+        "without_undue_delay" => "without undue delay, no number of hours",
+        "reasonable" => "reasonable notice, no number of days",
+        "mutual_only" => "changes only by an amendment both parties sign",
         _ => "",
     }
 }

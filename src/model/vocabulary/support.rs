@@ -1,0 +1,391 @@
+//! What a quote must contain to support each value of a fact (read by `check`).
+
+/// What a quote must contain to support one value of a fact: the `support` column of the
+/// per-fact cue table ([`ClauseCues`]), read by `check`, which refuses a quote that cannot
+/// support its claim's value (a `never` with no negation, a `default_on` that never speaks of
+/// training). The clause finder of `diligence extract` reads the other columns of the same row.
+/// The words are the generic wording of terms of service, never one vendor's sentences.
+///
+/// Matching is on lowercase whole words (consecutive words for a phrase); hyphens and other
+/// punctuation split words, so `opt out` matches "opt-out". A value with no cue needs nothing
+/// beyond being quoted. Number facts need no cue: the quote must state the number itself, as
+/// digits or words ("thirty (30) days"), and `0` may also rest on a negation ("does not retain").
+#[derive(Debug, Clone, Copy)]
+pub struct ValueCue {
+    pub value: &'static str,
+    /// A negation ("not", "no", "never", "without", "nor", "won't", ...) supports the value.
+    pub negation: bool,
+    /// Words or phrases, any one of which supports the value.
+    pub words: &'static [&'static str],
+}
+
+impl ValueCue {
+    const fn negation(value: &'static str) -> ValueCue {
+        ValueCue {
+            value,
+            negation: true,
+            words: &[],
+        }
+    }
+    const fn words(value: &'static str, words: &'static [&'static str]) -> ValueCue {
+        ValueCue {
+            value,
+            negation: false,
+            words,
+        }
+    }
+}
+
+pub(super) const TRAINING_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "opt_in",
+        &[
+            "opt in",
+            "opted in",
+            "consent",
+            "consents",
+            "explicitly",
+            "agree",
+            "agrees",
+            "elect",
+            "elects",
+            "choose to",
+            "permission",
+            "authorize",
+            "authorizes",
+        ],
+    ),
+    ValueCue::words(
+        "opt_out",
+        &[
+            "opt out",
+            "opted out",
+            "opts out",
+            "unless",
+            "object",
+            "turn off",
+            "disable",
+            "settings",
+            "choose not",
+        ],
+    ),
+    ValueCue::words(
+        "default_on",
+        &[
+            "train",
+            "training",
+            "trained",
+            "improve",
+            "improving",
+            "develop",
+            "by default",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
+            "negotiable",
+            "otherwise agreed",
+            "agreed in writing",
+            "separate agreement",
+            "order form",
+        ],
+    ),
+];
+
+pub(super) const LICENCE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "service_only",
+        &[
+            "provide",
+            "providing",
+            "perform",
+            "solely",
+            "only",
+            "maintain",
+        ],
+    ),
+    ValueCue::words(
+        "service_improvement",
+        &[
+            "improve",
+            "improving",
+            "improvement",
+            "develop",
+            "enhance",
+            "optimize",
+            "optimizing",
+            "optimise",
+            "optimising",
+        ],
+    ),
+    ValueCue::words(
+        "model_improvement",
+        &["train", "training", "model", "models"],
+    ),
+    ValueCue::words(
+        "broad",
+        &[
+            "any purpose",
+            "perpetual",
+            "irrevocable",
+            "sublicense",
+            "sublicensable",
+            "unrestricted",
+        ],
+    ),
+];
+
+pub(super) const RETENTION_SUPPORT: &[ValueCue] = &[
+    // "for as long as you have an account", "as long as necessary", "indefinitely".
+    ValueCue::words(
+        "indefinite",
+        &[
+            "as long as",
+            "indefinitely",
+            "indefinite",
+            "necessary",
+            "needed",
+            "no longer",
+            "until",
+        ],
+    ),
+    // "until you delete it", "until the customer deletes".
+    ValueCue::words("until_deleted", &["until", "delete", "deletes", "deleted"]),
+];
+
+pub(super) const DELETION_SUPPORT: &[ValueCue] = RETENTION_SUPPORT;
+
+pub(super) const ABUSE_RETENTION_SUPPORT: &[ValueCue] = RETENTION_SUPPORT;
+
+pub(super) const ZDR_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "default",
+        &[
+            "by default",
+            "default",
+            "does not retain",
+            "not retain",
+            "not stored",
+        ],
+    ),
+    ValueCue::words(
+        "available",
+        &[
+            "zero data retention",
+            "zero retention",
+            "zdr",
+            "available",
+            "activated",
+            "enable",
+            "enabled",
+        ],
+    ),
+    ValueCue::words(
+        "on_request",
+        &["request", "contact", "approval", "approved", "eligible"],
+    ),
+    ValueCue::negation("unavailable"),
+];
+
+pub(super) const HUMAN_REVIEW_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("never"),
+    ValueCue::words(
+        "safety_only",
+        &[
+            "safety",
+            "abuse",
+            "misuse",
+            "violation",
+            "violations",
+            "security",
+            "fraud",
+        ],
+    ),
+    ValueCue::words(
+        "may_review",
+        &[
+            "review",
+            "reviewed",
+            "reviewers",
+            "access",
+            "human",
+            "personnel",
+            "employees",
+            "contractors",
+        ],
+    ),
+];
+
+pub(super) const DPA_SUPPORT: &[ValueCue] = &[
+    ValueCue::negation("none"),
+    ValueCue::words(
+        "online",
+        &[
+            "data processing",
+            "dpa",
+            "incorporated",
+            "available at",
+            "addendum",
+        ],
+    ),
+    ValueCue::words(
+        "signed",
+        &[
+            "signed",
+            "sign",
+            "executed",
+            "execute",
+            "countersigned",
+            "signature",
+        ],
+    ),
+    ValueCue::words(
+        "negotiable",
+        &[
+            "negotiate",
+            "negotiated",
+            "negotiable",
+            "request",
+            "contact",
+        ],
+    ),
+];
+
+pub(super) const BAA_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("available", &["business associate", "baa", "hipaa"]),
+    // "unless a BAA has been executed": available, but only under a signed agreement.
+    ValueCue::words(
+        "on_request",
+        &[
+            "request",
+            "contact",
+            "sales",
+            "enter into",
+            "executed",
+            "signed",
+            "unless",
+        ],
+    ),
+    ValueCue::negation("unavailable"),
+];
+
+pub(super) const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
+
+pub(super) const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "published",
+        &[
+            "list",
+            "available at",
+            "website",
+            "published",
+            "http",
+            "https",
+        ],
+    ),
+    ValueCue::words("on_request", &["request", "upon request"]),
+    ValueCue::negation("none"),
+];
+
+pub(super) const RESIDENCY_SUPPORT: &[ValueCue] = &[];
+
+pub(super) const TRANSFER_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "scc",
+        &[
+            "standard contractual clauses",
+            "scc",
+            "sccs",
+            "model clauses",
+            // The SCC modules, as DPAs name them.
+            "controller to processor clauses",
+            "processor to processor clauses",
+            "module two",
+            "module three",
+        ],
+    ),
+    ValueCue::words("adequacy", &["adequacy", "adequate"]),
+    ValueCue::words("dpf", &["data privacy framework", "dpf"]),
+    ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
+    ValueCue::negation("none"),
+];
+
+const OWNERSHIP_WORDS: &[&str] = &["own", "owns", "ownership", "assign", "assigns", "title"];
+
+pub(super) const OWNERSHIP_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("customer", OWNERSHIP_WORDS),
+    ValueCue::words("vendor", OWNERSHIP_WORDS),
+    ValueCue::words("shared", &["jointly", "joint", "shared"]),
+];
+
+const INDEMNITY_WORDS: &[&str] = &[
+    "indemnify",
+    "indemnifies",
+    "indemnification",
+    "indemnity",
+    "defend",
+    "hold harmless",
+];
+
+pub(super) const INDEMNITY_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", INDEMNITY_WORDS),
+    ValueCue::words("limited", INDEMNITY_WORDS),
+    ValueCue::negation("no"),
+];
+
+pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "reasonable",
+        &["reasonable", "reasonably", "advance notice"],
+    ),
+    // Changes only by an amendment both parties sign.
+    ValueCue::words(
+        "mutual_only",
+        &[
+            "signed",
+            "both parties",
+            "mutual",
+            "mutually",
+            "executed",
+            "amendment",
+            "amended",
+        ],
+    ),
+];
+
+pub(super) const BREACH_SUPPORT: &[ValueCue] = &[ValueCue::words(
+    "without_undue_delay",
+    &[
+        "without undue delay",
+        "undue delay",
+        "promptly",
+        "prompt",
+        "as soon as",
+    ],
+)];
+
+pub(super) const PROHIBITED_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "personal_data",
+        &[
+            "personal data",
+            "personal information",
+            "personally identifiable",
+        ],
+    ),
+    ValueCue::words("confidential", &["confidential", "sensitive"]),
+    ValueCue::words("phi", &["protected health information", "phi", "health"]),
+    ValueCue::words(
+        "special_category",
+        &["special category", "special categories", "sensitive"],
+    ),
+    ValueCue::words("children", &["children", "child", "minors", "under 13"]),
+    ValueCue::words(
+        "payment_card",
+        &["payment card", "cardholder", "credit card", "pci"],
+    ),
+];
