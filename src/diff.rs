@@ -65,7 +65,7 @@ fn resolved_facts(
     offering: &Offering,
 ) -> BTreeMap<String, (Option<Value>, Vec<String>)> {
     // Staleness does not change values: resolve without a freshness cut-off.
-    let resolved = ResolvedOffering::build(profile, offering, Freshness { oldest_fresh: None });
+    let resolved = ResolvedOffering::build(profile, offering, Freshness::default());
     let mut out = BTreeMap::new();
     for (name, fact) in &resolved.facts {
         let value = match fact.resolved.status {

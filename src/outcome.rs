@@ -138,6 +138,11 @@ pub struct OfferingResult {
     pub offering: String,
     pub offering_name: String,
     pub tier: String,
+    /// The reviewer's notes on the vendor and the offering (`notes:` in the profile).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor_notes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub offering_notes: Option<String>,
     pub classification: String,
     pub tags: Vec<String>,
     pub verdict: Verdict,

@@ -49,6 +49,13 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
     let mut silent_required: Vec<&str> =
         required.iter().copied().filter(|r| *r != "quote").collect();
     silent_required.push("searched");
+    // Whom a claim applies to: checked against the policy's `audience:` when both are loaded.
+    let applies_to = json!({
+        "type": "array",
+        "minItems": 1,
+        "items": {"type": "string", "pattern": ID},
+        "description": "whom the claim applies to: business or consumer and/or regions the policy's `audience:` lists (e.g. [consumer, eu]); only claims that apply to the organization decide"
+    });
     let stated = json!({
         "type": "object",
         "additionalProperties": false,
@@ -60,6 +67,7 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
             "quote": {"type": "string", "description": "verbatim text of the source's snapshot: whole words, at least 6 of them (unless a whole heading, list item or table cell), and stating the value"},
             "note": {"type": "string"},
             "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
+            "applies_to": applies_to.clone(),
             "allowed_if": {"type": "string", "description": "only on `prohibited_data`: the condition under which the data is allowed after all (e.g. a signed BAA)"},
             "exceptions": {
                 "type": "array",
@@ -94,7 +102,8 @@ fn claims_schema(value: Value, description: &str, required: &[&str]) -> Value {
                 "description": "the words looked for and not found; check verifies that none occurs in the snapshot"
             },
             "note": {"type": "string"},
-            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"}
+            "draft": {"type": "boolean", "description": "proposed by `diligence extract`; never counts until a reviewer removes it"},
+            "applies_to": applies_to
         }
     });
     json!({
@@ -132,6 +141,7 @@ pub fn profile() -> Value {
             "reviewed": {"type": "string", "pattern": DATE, "description": "when a person last checked these facts"},
             "reviewers": {"type": "array", "items": {"type": "string"}, "description": "who reviewed these facts (shown on the decision brief)"},
             "notes": {"type": "string"},
+            "precedence": {"type": "array", "items": {"type": "string", "pattern": ID}, "uniqueItems": true, "description": "the vendor's own order of precedence between its documents (source ids, the one that prevails first): decides before the authority order"},
             "sources": {
                 "type": "object",
                 "propertyNames": {"pattern": ID},
@@ -151,6 +161,7 @@ pub fn profile() -> Value {
                         "archive_path": {"type": "string", "description": "the document's path in that repository"},
                         "archive_commit": {"type": "string", "description": "the commit that recorded the version"},
                         "archive_recorded": {"type": "string", "pattern": DATE, "description": "the day the archive recorded the version"},
+                        "status": {"enum": crate::model::documents::STATUSES, "description": "current (default); missing: incorporated by reference but not obtained (needs no snapshot, no quote may cite it); superseded: replaced by a newer version (its claims never decide)"},
                         "notes": {"type": "string"}
                     }
                 }
@@ -203,6 +214,17 @@ pub fn policy() -> Value {
         "required": ["organization", "classifications"],
         "properties": {
             "organization": {"type": "string"},
+            "audience": {
+                "type": "object",
+                "description": "who the organization is, for claims with `applies_to:`",
+                "additionalProperties": false,
+                "required": ["kind"],
+                "properties": {
+                    "kind": {"enum": ["business", "consumer"]},
+                    "regions": {"type": "array", "items": {"type": "string", "pattern": ID}, "description": "regions the organization is in"},
+                    "other_regions": {"type": "array", "items": {"type": "string", "pattern": ID}, "description": "other regions claims may name"}
+                }
+            },
             "description": {"type": "string"},
             "evidence_max_age_days": {"type": "integer", "minimum": 1},
             "review_interval_days": {"type": "integer", "minimum": 1},

@@ -234,8 +234,15 @@ impl Workspace {
             unverified,
         };
         let waiver_problems = ws.check_waiver_targets();
+        let audience_problems = ws.check_audiences();
         Ok(Workspace {
-            problems: ws.problems.iter().cloned().chain(waiver_problems).collect(),
+            problems: ws
+                .problems
+                .iter()
+                .cloned()
+                .chain(waiver_problems)
+                .chain(audience_problems)
+                .collect(),
             ..ws
         })
     }
@@ -273,6 +280,49 @@ impl Workspace {
 
     pub fn profile(&self, id: &str) -> Option<&Profile> {
         self.profiles.iter().find(|p| p.id == id)
+    }
+
+    /// Every audience a claim names in `applies_to:` must be one each policy defines in its
+    /// `audience:`: otherwise whether the claim counts would be a guess.
+    fn check_audiences(&self) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        for profile in &self.profiles {
+            let claims = profile
+                .offerings
+                .iter()
+                .flat_map(|o| o.facts.values())
+                .flat_map(|f| f.claims.iter().map(move |c| (f, c)));
+            for (fact, claim) in claims {
+                for (name, at) in &claim.applies_to {
+                    for policy in &self.policies {
+                        let problem = match &policy.audience {
+                            Some(a) if a.defines(name) => continue,
+                            Some(a) => Diagnostic::error(format!(
+                                "fact `{}`: audience `{name}` is not defined by {}",
+                                fact.name, policy.file
+                            ))
+                            .hint(did_you_mean(name, a.names()).unwrap_or_else(|| {
+                                format!(
+                                    "use one of: {}; or add `{name}` to `audience: other_regions:` in {}",
+                                    a.names().join(", "),
+                                    policy.file
+                                )
+                            })),
+                            None => Diagnostic::error(format!(
+                                "fact `{}`: the claim applies to `{name}`, but {} does not say who the organization is",
+                                fact.name, policy.file
+                            ))
+                            .hint(format!(
+                                "add to {} e.g. `audience: {{kind: business, regions: [eu], other_regions: [us]}}`",
+                                policy.file
+                            )),
+                        };
+                        out.push(problem.in_file(profile.file.clone()).at(*at));
+                    }
+                }
+            }
+        }
+        out
     }
 
     /// Waivers must name a rule, vendor and offering that exist; a script must not take the

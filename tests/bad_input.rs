@@ -184,6 +184,104 @@ const CASES: &[Case] = &[
         ],
     },
     Case {
+        name: "audience the policy does not define",
+        edits: &[
+            (
+                PROFILE,
+                "          section: \"2.2\"\n",
+                "          section: \"2.2\"\n          applies_to: [business, eea]\n",
+            ),
+            (
+                POLICY,
+                "organization: Test Org\n",
+                "organization: Test Org\naudience: {kind: business, regions: [eu]}\n",
+            ),
+        ],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:24:34: error: fact `retention_days`: audience `eea` is not defined by policies/default.yaml",
+            "add `eea` to `audience: other_regions:` in policies/default.yaml",
+        ],
+    },
+    Case {
+        name: "audience with no audience in the policy",
+        edits: &[(
+            PROFILE,
+            "          section: \"2.2\"\n",
+            "          section: \"2.2\"\n          applies_to: [consumer]\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:24:24: error: fact `retention_days`: the claim applies to `consumer`, but policies/default.yaml does not say who the organization is",
+            "audience: {kind: business",
+        ],
+    },
+    Case {
+        name: "unknown audience kind in the policy",
+        edits: &[(
+            POLICY,
+            "organization: Test Org\n",
+            "organization: Test Org\naudience: {kind: busines}\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "policies/default.yaml:2:18: error: audience: kind `busines` is not one of: business, consumer",
+            "did you mean `business`?",
+        ],
+    },
+    Case {
+        name: "quote citing a missing source",
+        edits: &[
+            (
+                PROFILE,
+                "    snapshot: sources/terms.md\n",
+                "    snapshot: sources/terms.md\n  usage:\n    title: Acme Usage Policy\n    url: https://acme.example/usage\n    authority: contract\n    status: missing\n",
+            ),
+            (
+                PROFILE,
+                "source: terms\n          section: \"2.2\"",
+                "source: usage\n          section: \"2.2\"",
+            ),
+        ],
+        writes: &[],
+        args: &["evaluate"],
+        expect: &[
+            "vendors/acme/profile.yaml:27:19: error: fact `retention_days`: source `usage` is missing (not obtained): no quote can cite it",
+            "obtain \"Acme Usage Policy\" (https://acme.example/usage)",
+        ],
+    },
+    Case {
+        name: "precedence naming an unknown source",
+        edits: &[(
+            PROFILE,
+            "reviewed: 2026-11-01\n",
+            "reviewed: 2026-11-01\nprecedence: [term]\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:4:14: error: precedence: source `term` is not defined in `sources:`",
+            "did you mean `terms`?",
+        ],
+    },
+    Case {
+        name: "unknown source status",
+        edits: &[(
+            PROFILE,
+            "    snapshot: sources/terms.md\n",
+            "    snapshot: sources/terms.md\n    status: superseeded\n",
+        )],
+        writes: &[],
+        args: &["check"],
+        expect: &[
+            "vendors/acme/profile.yaml:10:13: error: source `terms`: status `superseeded` is not one of: current, missing, superseded",
+            "did you mean `superseded`?",
+        ],
+    },
+    Case {
         name: "unknown qualitative value",
         edits: &[(PROFILE, "- value: 14", "- value: untill_deleted")],
         writes: &[],

@@ -46,11 +46,12 @@ fn cases() -> Vec<(Case, Option<Level>)> {
     out
 }
 
-fn freshness(case: &Case) -> diligence::Freshness {
+fn freshness(case: &Case) -> diligence::Freshness<'static> {
     diligence::Freshness {
         oldest_fresh: case
             .evidence_max_age_days
             .and_then(|d| case.today.checked_sub(jiff::Span::new().days(d)).ok()),
+        audience: None,
     }
 }
 

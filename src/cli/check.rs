@@ -42,6 +42,9 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             d
         }
     }));
+    for p in &ws.profiles {
+        diags.extend(crate::model::evidence::superseded_citations(p));
+    }
     let expired = evaluate_every_policy(&ws, today, &mut diags);
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
 

@@ -216,11 +216,8 @@ mod tests {
             "v",
         );
         let profile = profile.unwrap_or_else(|| panic!("{problems:?}"));
-        let resolved = ResolvedOffering::build(
-            &profile,
-            &profile.offerings[0],
-            Freshness { oldest_fresh: None },
-        );
+        let resolved =
+            ResolvedOffering::build(&profile, &profile.offerings[0], Freshness::default());
         let table = FactTable::build(Arc::new(resolved)).unwrap();
         let claims = table
             .view("dpa")

@@ -68,8 +68,33 @@ pub fn run(
             weak(resolved, Authority::Unsupported, &decisive)
         }
         "evidence-disagreement" => disagreement(resolved, &decisive),
+        "missing-documents" => missing_documents(resolved),
         _ => Vec::new(),
     }
+}
+
+/// One warning per document cited but not obtained, asking for it by title and URL.
+fn missing_documents(resolved: &ResolvedOffering) -> Vec<RawFinding> {
+    resolved
+        .missing_documents
+        .iter()
+        .map(|d| {
+            let at = d.url.as_deref().map(|u| format!(" at {u}")).unwrap_or_default();
+            RawFinding {
+                level: Level::Warn,
+                message: format!(
+                    "\"{}\" is incorporated by reference but has not been obtained: what it says is not known.",
+                    d.title
+                ),
+                action: Some(format!(
+                    "Ask the vendor for \"{}\"{at}, archive it with `diligence snapshot`, and review the facts it states.",
+                    d.title
+                )),
+                facts: Vec::new(),
+                line: 0,
+            }
+        })
+        .collect()
 }
 
 fn stale(

@@ -251,6 +251,8 @@ pub fn evaluate_cell(
             offering: offering.id.clone(),
             offering_name: offering.name.clone(),
             tier: offering.tier.clone(),
+            vendor_notes: profile.notes.clone(),
+            offering_notes: offering.notes.clone(),
             classification: classification.to_string(),
             tags: ctx.tags.to_vec(),
             verdict,
@@ -435,11 +437,12 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
 }
 
 /// The date before which evidence is stale under the policy.
-pub fn freshness(policy: &Policy, today: Date) -> Freshness {
+pub fn freshness(policy: &Policy, today: Date) -> Freshness<'_> {
     Freshness {
         oldest_fresh: policy
             .evidence_max_age_days
             .and_then(|days| today.checked_sub(jiff::Span::new().days(days)).ok()),
+        audience: policy.audience.as_ref(),
     }
 }
 

@@ -10,7 +10,7 @@ pub struct Check {
     pub rationale: &'static str,
 }
 
-pub const CHECKS: [Check; 4] = [
+pub const CHECKS: [Check; 5] = [
     Check {
         id: "evidence-disagreement",
         title: "Disagreeing evidence",
@@ -30,6 +30,11 @@ pub const CHECKS: [Check; 4] = [
         id: "unsupported-values",
         title: "Unsupported values",
         rationale: "A bare value is someone's recollection, not evidence. Where the policy requires verified (or first-party) evidence, a fact the classification relies on that has no quoted source holds the review.",
+    },
+    Check {
+        id: "missing-documents",
+        title: "Documents cited but not obtained",
+        rationale: "Terms incorporate other documents by reference (a DPA, service-specific terms, a usage policy). A document the profile marks `status: missing` may state facts nobody has read: each offering of the vendor asks for it by title and URL.",
     },
 ];
 

@@ -368,6 +368,34 @@ pub fn diagnostics(p: &Profile) -> Vec<Diagnostic> {
     out
 }
 
+/// A warning per claim that cites a superseded document: it is kept for history but no longer
+/// decides, so the fact may have become unknown. For `check` (reports show the role instead).
+pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
+    use crate::model::documents::SourceStatus;
+    let mut out = Vec::new();
+    for o in &p.offerings {
+        for f in o.facts.values() {
+            for c in &f.claims {
+                let Some(s) = c.source.as_deref().and_then(|id| p.source(id)) else {
+                    continue;
+                };
+                if s.status == SourceStatus::Superseded {
+                    out.push(
+                        Diagnostic::warning(format!(
+                            "{}/{}: fact `{}` cites `{}`, which is superseded: the claim is kept but does not decide",
+                            p.id, o.id, f.name, s.id
+                        ))
+                        .in_file(p.file.clone())
+                        .at(c.at)
+                        .hint("quote the document that replaced it, or remove the claim"),
+                    );
+                }
+            }
+        }
+    }
+    out
+}
+
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming
 /// the facts that cite it. An error for `check`; a warning in `evaluate`'s report.
 pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {

@@ -2,6 +2,7 @@
 //! evidence that backs each claim.
 
 pub mod checks;
+pub mod documents;
 pub mod evidence;
 pub mod policy;
 pub mod profile;

@@ -3,16 +3,23 @@
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::checks::{CHECKS, Check, check};
 use crate::model::vocabulary::{
-    FACTS, LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, governing_requirements, parse_date,
+    FACTS, LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, governing_requirements,
     requirement_names, requirement_spec,
 };
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
-use jiff::civil::Date;
 use serde::Deserialize;
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+
+pub mod audience;
+mod classes;
+mod waivers;
+
+pub use audience::Audience;
+use waivers::RawWaiver;
+pub use waivers::Waiver;
 
 /// Where a requirement in force comes from, for `explain`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -116,41 +123,15 @@ pub struct Tag {
     pub at: Pos,
 }
 
-#[derive(Debug, Clone, serde::Serialize)]
-pub struct Waiver {
-    pub rule: String,
-    pub vendor: String,
-    pub offering: Option<String>,
-    pub classification: Option<String>,
-    pub reason: String,
-    pub approved_by: String,
-    pub expires: Date,
-    #[serde(skip)]
-    pub at: Pos,
-}
-
-impl Waiver {
-    pub fn matches(&self, rule: &str, vendor: &str, offering: &str, classification: &str) -> bool {
-        self.rule == rule
-            && self.vendor == vendor
-            && self.offering.as_deref().is_none_or(|o| o == offering)
-            && self
-                .classification
-                .as_deref()
-                .is_none_or(|c| c == classification)
-    }
-
-    pub fn live(&self, today: Date) -> bool {
-        today <= self.expires
-    }
-}
-
 #[derive(Debug, Clone)]
 pub struct Policy {
     pub name: String,
     /// The policy file, relative to the workspace.
     pub file: String,
     pub organization: String,
+    /// Who the organization is (`audience:`), for claims that apply to part of a vendor's
+    /// customers; None when the policy does not say.
+    pub audience: Option<Audience>,
     pub evidence_max_age_days: Option<i64>,
     pub review_interval_days: Option<i64>,
     /// Ordered, least sensitive first.
@@ -200,6 +181,8 @@ impl Policy {
 struct RawPolicy {
     organization: Spanned<String>,
     #[serde(default)]
+    audience: Option<audience::RawAudience>,
+    #[serde(default)]
     #[allow(dead_code)]
     description: Option<String>,
     #[serde(default)]
@@ -217,7 +200,7 @@ struct RawPolicy {
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
-struct RawClass {
+pub(super) struct RawClass {
     #[serde(default)]
     description: Option<String>,
     #[serde(default)]
@@ -233,20 +216,6 @@ struct RawTag {
     description: Option<String>,
     #[serde(default)]
     require: Option<Spanned<Node>>,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RawWaiver {
-    rule: Spanned<String>,
-    vendor: Spanned<String>,
-    #[serde(default)]
-    offering: Option<Spanned<String>>,
-    #[serde(default)]
-    classification: Option<Spanned<String>>,
-    reason: Spanned<String>,
-    approved_by: Spanned<String>,
-    expires: Spanned<String>,
 }
 
 /// Parses a `require:` mapping against the requirement vocabulary.
@@ -354,28 +323,7 @@ pub fn from_text(text: &str, name: &str) -> (Option<Policy>, Vec<Diagnostic>) {
 }
 
 fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>) -> Policy {
-    let mut classes: Vec<Class> = Vec::new();
-    let mut index: HashMap<String, usize> = HashMap::new();
-    for (cname, c) in &raw.classifications.0 {
-        if index.contains_key(&cname.value) {
-            continue; // repeated keys are refused by the parser
-        }
-        let owner = format!("classification `{}`", cname.value);
-        let own = c
-            .value
-            .require
-            .as_ref()
-            .map(|r| parse_requirements(r, &owner, problems))
-            .unwrap_or_default();
-        index.insert(cname.value.clone(), classes.len());
-        classes.push(Class {
-            name: cname.value.clone(),
-            description: c.value.description.clone(),
-            inherits: c.value.inherits.as_ref().map(|i| i.value.clone()),
-            own,
-            at: span_pos(cname),
-        });
-    }
+    let (classes, index) = classes::build(&raw.classifications, problems);
     if classes.is_empty() {
         problems.push(
             Diagnostic::error("classifications: a policy needs at least one classification")
@@ -383,53 +331,7 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
                 .hint("e.g. `classifications: {public: {}, internal: {require: {dpa: true}}}`"),
         );
     }
-    // Inheritance: the parent must exist, and following parents must never come back.
-    let mut parent_of: Vec<Option<usize>> = vec![None; classes.len()];
-    for (cname, c) in &raw.classifications.0 {
-        let (Some(parent), Some(&child)) = (&c.value.inherits, index.get(&cname.value)) else {
-            continue;
-        };
-        match index.get(&parent.value) {
-            Some(&p) => parent_of[child] = Some(p),
-            None => problems.push(
-                Diagnostic::error(format!(
-                    "classification `{}` inherits unknown classification `{}`",
-                    cname.value, parent.value
-                ))
-                .at(span_pos(parent))
-                .hint(
-                    did_you_mean(&parent.value, classes.iter().map(|x| x.name.as_str()))
-                        .unwrap_or_else(|| {
-                            format!("classifications are: {}", class_list(&classes))
-                        }),
-                ),
-            ),
-        }
-    }
-    let cycles = find_cycles(&mut parent_of);
-    for cycle in cycles {
-        let names: Vec<&str> = cycle.iter().map(|&i| classes[i].name.as_str()).collect();
-        for (k, &i) in cycle.iter().enumerate() {
-            let path: Vec<&str> = names[k..].iter().chain(&names[..=k]).copied().collect();
-            let at = raw
-                .classifications
-                .0
-                .iter()
-                .find(|(n, _)| n.value == classes[i].name)
-                .and_then(|(_, c)| c.value.inherits.as_ref())
-                .map_or(classes[i].at, span_pos);
-            problems.push(
-                Diagnostic::error(format!(
-                    "classification `{}` inherits from itself ({})",
-                    classes[i].name,
-                    path.join(" -> ")
-                ))
-                .at(at)
-                .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
-            );
-        }
-    }
-    let inherited = inherit(&classes, &parent_of);
+    let inherited = classes::inherit_all(&raw.classifications, &classes, &index, problems);
     let tags = raw
         .tags
         .0
@@ -446,77 +348,12 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
             at: span_pos(tname),
         })
         .collect();
-    let mut waivers = Vec::new();
-    for w in &raw.waivers {
-        let raw_w = &w.value;
-        if let Some(c) = &raw_w.classification
-            && classes.iter().all(|x| x.name != c.value)
-        {
-            problems.push(
-                Diagnostic::error(format!("waiver: unknown classification `{}`", c.value))
-                    .at(span_pos(c))
-                    .maybe_hint(did_you_mean(
-                        &c.value,
-                        classes.iter().map(|x| x.name.as_str()),
-                    )),
-            );
-        }
-        for (field, text) in [
-            ("reason", &raw_w.reason),
-            ("approved_by", &raw_w.approved_by),
-        ] {
-            if text.value.trim().is_empty() {
-                problems.push(
-                    Diagnostic::error(format!(
-                        "waiver for rule `{}`: `{field}` is empty",
-                        raw_w.rule.value
-                    ))
-                    .at(span_pos(text))
-                    .hint("a waiver needs a reason and the person who approved it"),
-                );
-            }
-        }
-        let Ok(expires) = parse_date(
-            &raw_w.expires.value,
-            span_pos(&raw_w.expires),
-            "waiver: expires",
-        )
-        .map_err(|d| problems.push(d)) else {
-            continue;
-        };
-        // Fields are compared as text: `offering: 1` and `offering: "1"` name the same thing.
-        if let Some(first) = waivers.iter().find(|x: &&Waiver| {
-            x.rule == raw_w.rule.value
-                && x.vendor == raw_w.vendor.value
-                && x.offering.as_deref() == raw_w.offering.as_ref().map(|o| o.value.as_str())
-                && x.classification.as_deref()
-                    == raw_w.classification.as_ref().map(|c| c.value.as_str())
-        }) {
-            problems.push(
-                Diagnostic::error(format!(
-                    "waiver for rule `{}`, vendor `{}` repeats the waiver on line {}",
-                    raw_w.rule.value, raw_w.vendor.value, first.at.line
-                ))
-                .at(span_pos(w))
-                .hint("keep one waiver per rule, vendor, offering and classification: remove or merge the other"),
-            );
-            continue;
-        }
-        waivers.push(Waiver {
-            rule: raw_w.rule.value.clone(),
-            vendor: raw_w.vendor.value.clone(),
-            offering: raw_w.offering.as_ref().map(|o| o.value.clone()),
-            classification: raw_w.classification.as_ref().map(|c| c.value.clone()),
-            reason: raw_w.reason.value.clone(),
-            approved_by: raw_w.approved_by.value.clone(),
-            expires,
-            at: span_pos(w),
-        });
-    }
+    let waivers = waivers::build(&raw.waivers, &classes, problems);
     Policy {
         name: name.to_string(),
         file: file.to_string(),
         organization: raw.organization.value.clone(),
+        audience: raw.audience.as_ref().map(|a| audience::build(a, problems)),
         evidence_max_age_days: count(
             &raw.evidence_max_age_days,
             "evidence_max_age_days",
@@ -530,93 +367,6 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         index,
         inherited,
     }
-}
-
-/// Finds the inheritance cycles (each once, in inheritance order) and cuts them, so that every
-/// walk up `parent_of` ends. Linear: each class is visited once.
-fn find_cycles(parent_of: &mut [Option<usize>]) -> Vec<Vec<usize>> {
-    #[derive(Clone, Copy, PartialEq)]
-    enum Mark {
-        New,
-        OnPath,
-        Done,
-    }
-    let mut mark = vec![Mark::New; parent_of.len()];
-    let mut cycles = Vec::new();
-    for start in 0..parent_of.len() {
-        let mut path = Vec::new();
-        let mut at = Some(start);
-        while let Some(i) = at {
-            match mark[i] {
-                Mark::Done => break,
-                Mark::OnPath => {
-                    let from = path.iter().position(|&x| x == i).unwrap_or(0);
-                    cycles.push(path[from..].to_vec());
-                    break;
-                }
-                Mark::New => {
-                    mark[i] = Mark::OnPath;
-                    path.push(i);
-                    at = parent_of[i];
-                }
-            }
-        }
-        for &i in &path {
-            mark[i] = Mark::Done;
-        }
-    }
-    for cycle in &cycles {
-        if let Some(&last) = cycle.last() {
-            parent_of[last] = None;
-        }
-    }
-    cycles
-}
-
-/// Each class's requirements: what its parent has (marked inherited), overridden by its own.
-/// `parent_of` must be free of cycles. Linear in the number of classes.
-fn inherit(
-    classes: &[Class],
-    parent_of: &[Option<usize>],
-) -> Vec<BTreeMap<&'static str, (Value, Origin)>> {
-    let mut done: Vec<Option<BTreeMap<&'static str, (Value, Origin)>>> = vec![None; classes.len()];
-    for start in 0..classes.len() {
-        // Walk up to the nearest class already done (or the root), then fill in downwards.
-        let mut path = Vec::new();
-        let mut at = Some(start);
-        while let Some(i) = at {
-            if done[i].is_some() {
-                break;
-            }
-            path.push(i);
-            at = parent_of[i];
-        }
-        for &i in path.iter().rev() {
-            let mut req: BTreeMap<&'static str, (Value, Origin)> = parent_of[i]
-                .and_then(|p| done[p].as_ref())
-                .map(|parent| {
-                    parent
-                        .iter()
-                        .map(|(k, (v, o))| {
-                            let o = match o {
-                                Origin::Class(c) => Origin::Inherited(c.clone()),
-                                other => other.clone(),
-                            };
-                            (*k, (v.clone(), o))
-                        })
-                        .collect()
-                })
-                .unwrap_or_default();
-            for (name, value) in &classes[i].own {
-                req.insert(
-                    name,
-                    (value.clone(), Origin::Class(classes[i].name.clone())),
-                );
-            }
-            done[i] = Some(req);
-        }
-    }
-    done.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 /// The `evidence_checks:` list: each a known check, once.
@@ -646,14 +396,6 @@ fn evidence_checks(
         }
     }
     out
-}
-
-fn class_list(classes: &[Class]) -> String {
-    classes
-        .iter()
-        .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 #[cfg(test)]

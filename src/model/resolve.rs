@@ -5,6 +5,8 @@
 //! conflicts with a value: it only decides when no counting claim states a value, and then the
 //! fact is `NotStated` (unknown to rules, but known to have been searched for).
 
+use crate::model::documents::SourceStatus;
+use crate::model::policy::Audience;
 use crate::model::profile::{Authority, Claim, Fact, Profile};
 use jiff::civil::Date;
 use serde::Serialize;
@@ -39,6 +41,10 @@ pub enum Role {
     Unverified,
     /// Verified silence (`not_stated`): records that its source says nothing, never a value.
     Silent,
+    /// Applies to other customers than the organization (`applies_to:`): shown, never deciding.
+    NotApplicable,
+    /// Cites a superseded document: shown, never deciding.
+    Superseded,
 }
 
 impl Role {
@@ -50,6 +56,8 @@ impl Role {
             Role::Outvoted => "outvoted",
             Role::Unverified => "unverified",
             Role::Silent => "silent",
+            Role::NotApplicable => "not_applicable",
+            Role::Superseded => "superseded",
         }
     }
 }
@@ -80,22 +88,64 @@ impl Resolved {
     }
 }
 
-/// The freshness rule: a source retrieved before `oldest_fresh` is stale.
-#[derive(Debug, Clone, Copy)]
-pub struct Freshness {
+/// What resolution takes from the policy: the freshness rule (a source retrieved before
+/// `oldest_fresh` is stale) and who the organization is (only claims that apply to it count).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Freshness<'a> {
     pub oldest_fresh: Option<Date>,
+    /// None: every claim applies (no policy, e.g. `diff`).
+    pub audience: Option<&'a Audience>,
+}
+
+impl Freshness<'_> {
+    /// Whether the claim applies to the organization (a claim without `applies_to` always
+    /// does; with one, only under a policy whose `audience:` it describes).
+    pub fn applies(&self, claim: &Claim) -> bool {
+        match self.audience {
+            None => true,
+            Some(a) => a.includes_all(claim.applies_to.iter().map(|(n, _)| n.as_str())),
+        }
+    }
+}
+
+/// Whether the claim cites a document replaced by a newer one.
+fn superseded(claim: &Claim, profile: &Profile) -> bool {
+    claim
+        .source
+        .as_deref()
+        .and_then(|s| profile.source(s))
+        .is_some_and(|s| s.status == SourceStatus::Superseded)
+}
+
+/// How strongly a claim decides, strongest first: the vendor's own order of precedence between
+/// its documents (`precedence:`), then the authority order. A source the vendor's order does not
+/// list comes after every listed one.
+fn rank(claim: &Claim, profile: &Profile) -> (usize, Authority) {
+    let listed = claim
+        .source
+        .as_deref()
+        .and_then(|s| profile.precedence.iter().position(|p| p == s));
+    (listed.unwrap_or(profile.precedence.len()), claim.authority)
 }
 
 pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved {
+    // In force: applies to the organization and cites no superseded document.
+    let in_force = |c: &Claim| freshness.applies(c) && !superseded(c, profile);
+    let silent_role = |c: &Claim| match (superseded(c, profile), in_force(c)) {
+        (true, _) => Role::Superseded,
+        (false, false) => Role::NotApplicable,
+        (false, true) => silent_role(c),
+    };
     let counting = fact
         .claims
         .iter()
-        .filter(|c| c.counts() && !c.is_not_stated());
-    let Some(top) = counting.clone().map(|c| c.authority).min() else {
-        return resolve_silence(fact);
+        .filter(|c| c.counts() && !c.is_not_stated() && in_force(c));
+    let Some(top_rank) = counting.clone().map(|c| rank(c, profile)).min() else {
+        return resolve_silence(fact, &in_force, &silent_role);
     };
+    let top = top_rank.1;
     let top_values: Vec<&Value> = counting
-        .filter(|c| c.authority == top)
+        .filter(|c| rank(c, profile) == top_rank)
         .map(|c| &c.value)
         .collect();
     let agree = top_values.windows(2).all(|w| w[0] == w[1]);
@@ -103,14 +153,16 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
     let roles = fact
         .claims
         .iter()
-        .map(|c| match (c.counts(), c.authority == top, &value) {
-            _ if c.is_not_stated() => silent_role(c),
-            (false, _, _) => Role::Unverified,
-            (true, true, Some(_)) => Role::Decides,
-            (true, true, None) => Role::Conflicts,
-            (true, false, Some(v)) if *v == c.value => Role::Agrees,
-            (true, false, _) => Role::Outvoted,
-        })
+        .map(
+            |c| match (c.counts(), rank(c, profile) == top_rank, &value) {
+                _ if c.is_not_stated() || !in_force(c) => silent_role(c),
+                (false, _, _) => Role::Unverified,
+                (true, true, Some(_)) => Role::Decides,
+                (true, true, None) => Role::Conflicts,
+                (true, false, Some(v)) if *v == c.value => Role::Agrees,
+                (true, false, _) => Role::Outvoted,
+            },
+        )
         .collect::<Vec<_>>();
     Resolved {
         status: if agree {
@@ -137,14 +189,18 @@ fn silent_role(c: &Claim) -> Role {
 
 /// A fact no counting claim states a value of: not stated when verified silence counts,
 /// otherwise unknown.
-fn resolve_silence(fact: &Fact) -> Resolved {
+fn resolve_silence(
+    fact: &Fact,
+    in_force: &dyn Fn(&Claim) -> bool,
+    role: &dyn Fn(&Claim) -> Role,
+) -> Resolved {
     let mut silent: Vec<_> = fact
         .claims
         .iter()
-        .filter(|c| c.counts() && c.is_not_stated())
+        .filter(|c| c.counts() && c.is_not_stated() && in_force(c))
         .collect();
     silent.sort_by_key(|c| c.authority);
-    let roles = fact.claims.iter().map(silent_role).collect();
+    let roles = fact.claims.iter().map(role).collect();
     let Some(strongest) = silent.first() else {
         return Resolved {
             roles,
@@ -208,6 +264,8 @@ mod tests {
             sha256: None,
             actual_sha256: None,
             at: Pos::default(),
+            status: Default::default(),
+            notes: None,
         }
     }
 
@@ -227,6 +285,7 @@ mod tests {
             draft: false,
             exceptions: Vec::new(),
             allowed_if: None,
+            applies_to: Vec::new(),
         }
     }
 
@@ -242,6 +301,8 @@ mod tests {
                 source("analysis", Authority::ThirdParty, "2026-08-15"),
             ],
             offerings: vec![],
+            notes: None,
+            precedence: Vec::new(),
         }
     }
 
@@ -253,7 +314,10 @@ mod tests {
         }
     }
 
-    const FRESH: Freshness = Freshness { oldest_fresh: None };
+    const FRESH: Freshness = Freshness {
+        oldest_fresh: None,
+        audience: None,
+    };
 
     #[test]
     fn the_contract_beats_a_third_party_analysis() {
@@ -344,6 +408,7 @@ mod tests {
     fn stale_only_when_every_deciding_source_is_old() {
         let cutoff = Freshness {
             oldest_fresh: Some("2025-11-24".parse().unwrap()),
+            audience: None,
         };
         let old = fact(vec![claim(
             "never",

@@ -27,6 +27,9 @@ pub struct Evidence {
     pub role: Role,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
+    /// The reviewer's notes on the claim's source (`notes:` of the source).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_notes: Option<String>,
     /// For a `not_stated` claim: the words searched for and not found in the source.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub searched: Vec<String>,
@@ -62,6 +65,16 @@ pub struct ResolvedFact {
 #[derive(Debug, Clone, Default)]
 pub struct ResolvedOffering {
     pub facts: BTreeMap<String, ResolvedFact>,
+    /// The vendor's documents cited but not obtained (`status: missing`), to ask for.
+    pub missing_documents: Vec<MissingDocument>,
+}
+
+/// A document incorporated by reference but not obtained.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MissingDocument {
+    pub id: String,
+    pub title: String,
+    pub url: Option<String>,
 }
 
 impl ResolvedOffering {
@@ -97,7 +110,20 @@ impl ResolvedOffering {
                 (name.clone(), entry)
             })
             .collect();
-        ResolvedOffering { facts }
+        let missing_documents = profile
+            .sources
+            .iter()
+            .filter(|s| s.status == crate::model::documents::SourceStatus::Missing)
+            .map(|s| MissingDocument {
+                id: s.id.clone(),
+                title: s.title.clone(),
+                url: s.url.clone(),
+            })
+            .collect();
+        ResolvedOffering {
+            facts,
+            missing_documents,
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&ResolvedFact> {
@@ -134,6 +160,7 @@ fn evidence_of(profile: &Profile, fact: &Fact, resolved: &Resolved) -> Vec<Arc<E
                 value: claim.value.clone(),
                 role: *role,
                 note: claim.note.clone(),
+                source_notes: source.and_then(|s| s.notes.clone()),
                 searched: claim.searched.clone(),
                 exceptions: claim.exceptions.clone(),
                 allowed_if: claim.allowed_if.clone(),

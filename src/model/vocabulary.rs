@@ -46,7 +46,11 @@ pub const SUBPROCESSORS: &[&str] = &["published", "on_request", "none"];
 pub const TRANSFER: &[&str] = &["scc", "adequacy", "dpf", "bcr", "none"];
 pub const OWNERSHIP: &[&str] = &["customer", "vendor", "shared"];
 pub const INDEMNITY: &[&str] = &["yes", "limited", "no"];
-pub const TIERS: &[&str] = &["consumer", "api", "enterprise"];
+/// `unknown`: the documents do not say which tier the offering is (a rule asks instead of
+/// guessing from the offering's name).
+pub const TIERS: &[&str] = &["consumer", "api", "enterprise", "unknown"];
+/// Account linkage and terms that rest on consumer terms: stated or denied by a document.
+pub const YES_NO: &[&str] = &["yes", "no"];
 /// Durations with no end: kept "as long as needed" / "for as long as you have an account"
 /// (`indefinite`), or until the customer deletes it (`until_deleted`). Neither is within any
 /// maximum.
@@ -185,6 +189,18 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::CountOr(BREACH_DEADLINE),
         description: "Hours within which the vendor notifies a personal data breach; `without_undue_delay` when the terms give no hours (\"without undue delay\", \"promptly\").",
         question: "Within how many hours do you notify us of a personal data breach?",
+    },
+    FactSpec {
+        name: "consumer_account_linked",
+        ty: ValueType::Enum(YES_NO),
+        description: "Whether the offering is used through the same account (and account terms) as the vendor's consumer service.",
+        question: "Is this offering used through the same account as your consumer service, and which terms govern that account?",
+    },
+    FactSpec {
+        name: "rests_on_consumer_terms",
+        ty: ValueType::Enum(YES_NO),
+        description: "Whether the business terms of the offering incorporate or fall back on the vendor's consumer terms.",
+        question: "Do your consumer terms apply to our use of this offering, in whole or in part?",
     },
     FactSpec {
         name: "prohibited_data",
@@ -391,7 +407,7 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "no_consumer_tier",
         ty: ValueType::Bool,
         merge: Merge::Any,
-        governs: &[],
+        governs: &["consumer_account_linked", "rests_on_consumer_terms"],
         description: "Consumer-tier offerings are not acceptable.",
     },
     RequirementSpec {

@@ -333,6 +333,7 @@ fn with_answer(offering: &Offering, fact: &str, value: &Value) -> Offering {
         verification: Verification::Verified,
         draft: false,
         exceptions: Vec::new(),
+        applies_to: Vec::new(),
         allowed_if: None,
     };
     changed

@@ -46,7 +46,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-pub const HEADER: [&str; 17] = [
+pub const HEADER: [&str; 18] = [
     "vendor",
     "vendor_name",
     "offering",
@@ -64,10 +64,11 @@ pub const HEADER: [&str; 17] = [
     "section",
     "quote",
     "url",
+    "notes",
 ];
 
 /// The values of one finding's row, in [`HEADER`] order, each cut to [`MAX_CELL_CHARS`].
-pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
+pub fn row(r: &OfferingResult, f: &Finding) -> [String; 18] {
     let cites: Vec<&Evidence> = deciding(f).collect();
     let join = |get: &dyn Fn(&Evidence) -> String| -> String {
         cap(&cites.iter().map(|e| get(e)).collect::<Vec<_>>().join("\n"))
@@ -90,6 +91,11 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 17] {
         join(&|e| e.section.clone().unwrap_or_default()),
         join(&|e| e.quote.clone().unwrap_or_default()),
         join(&|e| e.url.clone().unwrap_or_default()),
+        cap(&super::offering_notes(r)
+            .into_iter()
+            .chain(super::evidence_notes(deciding(f)))
+            .collect::<Vec<_>>()
+            .join("\n")),
     ]
 }
 

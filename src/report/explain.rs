@@ -31,6 +31,9 @@ pub fn render(out: &mut dyn Write, e: &Explained) -> io::Result<()> {
         "{}/{} — {} ({}), {}",
         r.vendor, r.offering, r.offering_name, r.tier, r.vendor_name
     )?;
+    for note in super::offering_notes(r) {
+        writeln!(out, "note: {note}")?;
+    }
     writeln!(
         out,
         "policy {} · class {}{} · {} · as of {}",
@@ -177,6 +180,9 @@ fn fact(out: &mut dyn Write, name: &str, resolved: &ResolvedOffering) -> io::Res
         }
         if let Some(n) = &e.note {
             writeln!(out, "                 note: {n}")?;
+        }
+        if let Some(n) = &e.source_notes {
+            writeln!(out, "                 source note: {n}")?;
         }
     }
     Ok(())

@@ -328,6 +328,13 @@ fn offering_section(
                     (badge(r.verdict, &format!("{}: {}", r.classification, cell_text(r))))
                 }
             }
+            @let notes = super::notes(&o.results);
+            @if !notes.is_empty() {
+                div.notes {
+                    "Notes"
+                    ul { @for n in &notes { li { (n) } } }
+                }
+            }
             @if shown.is_empty() {
                 p { "No findings." }
             } @else {

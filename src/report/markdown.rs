@@ -214,6 +214,14 @@ fn offering_section(out: &mut String, eval: &Evaluation, row: &OfferingRow, styl
         escape(row.tier),
         verdicts.join(" · ")
     );
+    let notes = super::notes(&row.results);
+    if !notes.is_empty() {
+        out.push_str("Notes:\n\n");
+        for n in &notes {
+            let _ = writeln!(out, "- {}", escape(n));
+        }
+        out.push('\n');
+    }
     let findings = merged(&row.results, style.verbose);
     if findings.is_empty() {
         out.push_str("No findings.\n\n");

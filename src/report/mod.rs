@@ -110,6 +110,64 @@ impl OfferingRow<'_> {
     }
 }
 
+/// The reviewer's notes on one result's vendor and offering, labelled and sanitized.
+pub fn offering_notes(r: &OfferingResult) -> Vec<String> {
+    let mut out = Vec::new();
+    if let Some(n) = &r.vendor_notes {
+        out.push(format!("Vendor {}: {}", r.vendor_name, n.trim()));
+    }
+    if let Some(n) = &r.offering_notes {
+        out.push(format!("Offering {}: {}", r.offering_name, n.trim()));
+    }
+    out.iter()
+        .map(|s| sanitize::clean(s).into_owned())
+        .collect()
+}
+
+/// The reviewer's notes on the sources and claims of some evidence, each once, labelled and
+/// sanitized.
+pub fn evidence_notes<'a>(evidence: impl Iterator<Item = &'a Evidence>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    for e in evidence {
+        let source = e
+            .title
+            .as_deref()
+            .or(e.source.as_deref())
+            .unwrap_or("source");
+        let notes = [
+            e.source_notes
+                .as_ref()
+                .map(|n| format!("Source {source}: {}", n.trim())),
+            e.note
+                .as_ref()
+                .map(|n| format!("Claim `{}` ({}): {}", e.fact, document(e), n.trim())),
+        ];
+        for n in notes.into_iter().flatten() {
+            let n = sanitize::clean(&n).into_owned();
+            if !out.contains(&n) {
+                out.push(n);
+            }
+        }
+    }
+    out
+}
+
+/// Every note that bears on an offering's results: its vendor and offering, then the sources
+/// and claims that decide its findings.
+pub fn notes(results: &[&OfferingResult]) -> Vec<String> {
+    let mut out = results
+        .first()
+        .map(|r| offering_notes(r))
+        .unwrap_or_default();
+    let evidence = results.iter().flat_map(|r| &r.findings).flat_map(deciding);
+    for n in evidence_notes(evidence) {
+        if !out.contains(&n) {
+            out.push(n);
+        }
+    }
+    out
+}
+
 /// Offerings in output order, each with its results (one per classification).
 pub fn offerings(eval: &Evaluation) -> Vec<OfferingRow<'_>> {
     let mut out: Vec<OfferingRow> = Vec::new();

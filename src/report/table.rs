@@ -289,6 +289,11 @@ fn offering_findings(
         })
         .collect();
     out.push_str(&format!("  {}\n", verdicts.join(" · ")));
+    for note in super::notes(&row.results) {
+        for line in wrap_words(&format!("note: {note}"), width.saturating_sub(2), "    ") {
+            out.push_str(&format!("  {line}\n"));
+        }
+    }
 
     let findings = merged(&row.results, style.verbose);
     if findings.is_empty() {

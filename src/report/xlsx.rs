@@ -119,7 +119,7 @@ fn fit_row(ws: &mut Worksheet, row: u32, cells: &[(&str, f64)]) -> Result<(), Xl
 
 /// The Findings and Passed sheets: what a reader of the printed sheet needs. The quote, url
 /// and vendor names are on the Evidence and Summary sheets; `--format csv` has every column.
-pub const FINDINGS_HEADER: [&str; 9] = [
+pub const FINDINGS_HEADER: [&str; 10] = [
     "Offering",
     "Classification",
     "Verdict",
@@ -129,8 +129,9 @@ pub const FINDINGS_HEADER: [&str; 9] = [
     "Action",
     "Waiver",
     "Cited",
+    "Notes",
 ];
-const FINDINGS_WIDTHS: [f64; 9] = [22.0, 13.0, 11.0, 10.0, 22.0, 48.0, 44.0, 26.0, 34.0];
+const FINDINGS_WIDTHS: [f64; 10] = [22.0, 13.0, 11.0, 10.0, 22.0, 48.0, 44.0, 26.0, 34.0, 40.0];
 
 pub const EVIDENCE_HEADER: [&str; 13] = [
     "Vendor",
@@ -474,7 +475,7 @@ fn finding_row(
     fm: &Formats,
 ) -> Result<(), XlsxError> {
     let cap = super::csv::cap;
-    let values: [String; 9] = [
+    let values: [String; 10] = [
         cap(&format!("{}/{}", r.vendor, r.offering)),
         cap(&r.classification),
         r.verdict.as_str().to_string(),
@@ -484,6 +485,11 @@ fn finding_row(
         cap(f.action.as_deref().unwrap_or_default()),
         cap(&super::waiver_text(f).unwrap_or_default()),
         cap(&citations(f)),
+        cap(&super::offering_notes(r)
+            .into_iter()
+            .chain(super::evidence_notes(super::deciding(f)))
+            .collect::<Vec<_>>()
+            .join("\n")),
     ];
     for (col, value) in values.iter().enumerate() {
         let col = col as u16;

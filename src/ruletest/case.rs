@@ -239,7 +239,10 @@ fn build(
             tier: setting.tier,
             facts,
             at,
+            notes: None,
         }],
+        notes: None,
+        precedence: Vec::new(),
     };
     Some(Case {
         rule: ctx.rule.to_string(),

@@ -47,6 +47,8 @@ fn test_source(id: &str, authority: Authority, at: Pos) -> Source {
         sha256: None,
         actual_sha256: None,
         at,
+        status: Default::default(),
+        notes: None,
     }
 }
 

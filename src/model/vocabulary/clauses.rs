@@ -624,6 +624,53 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         against: &[],
         unit: None,
     },
+    ClauseCues {
+        fact: "consumer_account_linked",
+        support: CONSUMER_ACCOUNT_SUPPORT,
+        topic: &[
+            &["account", "log in", "login", "sign in", "credentials"],
+            &["consumer", "personal", "individual", "app"],
+        ],
+        values: &[
+            ("yes", &["same account", "existing account", "your account"]),
+            (
+                "no",
+                &["separate account", "not linked", "distinct account"],
+            ),
+        ],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "rests_on_consumer_terms",
+        support: CONSUMER_TERMS_SUPPORT,
+        topic: &[&["consumer", "individuals", "personal use"]],
+        values: &[
+            (
+                "no",
+                &[
+                    "not for consumer",
+                    "does not apply",
+                    "do not apply",
+                    "not apply",
+                ],
+            ),
+            (
+                "yes",
+                &[
+                    "incorporate",
+                    "incorporated",
+                    "in addition to",
+                    "also apply",
+                    "supplement",
+                ],
+            ),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
 ];
 
 pub fn clause_cues(fact: &str) -> Option<&'static ClauseCues> {

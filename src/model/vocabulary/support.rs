@@ -389,3 +389,33 @@ pub(super) const PROHIBITED_SUPPORT: &[ValueCue] = &[
         &["payment card", "cardholder", "credit card", "pci"],
     ),
 ];
+
+const ACCOUNT_WORDS: &[&str] = &[
+    "account",
+    "accounts",
+    "same account",
+    "log in",
+    "login",
+    "sign in",
+    "credentials",
+];
+
+pub(super) const CONSUMER_ACCOUNT_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", ACCOUNT_WORDS),
+    ValueCue::negation("no"),
+];
+
+const CONSUMER_TERMS_WORDS: &[&str] = &[
+    "consumer",
+    "consumers",
+    "terms of use",
+    "terms of service",
+    "individuals",
+    "personal use",
+];
+
+pub(super) const CONSUMER_TERMS_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("yes", CONSUMER_TERMS_WORDS),
+    // "not for consumer use", "does not apply to ... consumers".
+    ValueCue::negation("no"),
+];
