@@ -48,7 +48,7 @@ fn live_mb() -> f64 {
     LIVE.load(std::sync::atomic::Ordering::Relaxed) as f64 / 1e6
 }
 
-use diligence_bench::{generate, native, rego};
+use diligence_bench::{e2e, generate, native, rego};
 
 use diligence::Freshness;
 use diligence::Workspace;
@@ -71,9 +71,14 @@ struct Args {
     profile: bool,
     /// With `profile`: then each rule alone.
     profile_each: bool,
+    /// Vendors of the end-to-end workspace (0: no end-to-end run).
+    e2e: usize,
+    /// Also time `check` end to end (`--e2e-no-check` turns it off: at 100,000 vendors it needs
+    /// about 20 GB).
+    e2e_check: bool,
 }
 
-const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR]
+const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR] [--e2e N]
 
   --vendors N   synthetic vendors to generate (2 offerings each)            [1000]
   --threads T   threads for the parallel diligence run                      [all cores]
@@ -83,6 +88,10 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
                 `diligence -C DIR evaluate` on it); default: a temporary folder
   --repo DIR    the repository whose policies/default.yaml and scripts/ are used
                                                                             [this checkout]
+  --e2e N       vendors of the end-to-end run: `diligence evaluate --format jsonl
+                -o FILE` and `diligence check` on a generated workspace of N
+                vendors, wall time and peak RSS of each (0: skip)        [10000]
+  --e2e-no-check  the end-to-end run without `check`
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
   --profile-each  the same, then each rule alone: the cost of each rule";
 
@@ -99,12 +108,18 @@ fn parse_args() -> Result<Args, String> {
             .to_path_buf(),
         profile: false,
         profile_each: false,
+        e2e: 10_000,
+        e2e_check: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
         if flag == "-h" || flag == "--help" {
             println!("{USAGE}");
             std::process::exit(0);
+        }
+        if flag == "--e2e-no-check" {
+            args.e2e_check = false;
+            continue;
         }
         if flag == "--profile" || flag == "--profile-each" {
             args.profile = true;
@@ -126,6 +141,7 @@ fn parse_args() -> Result<Args, String> {
             "--runs" => args.runs = (number(&value)? as usize).max(1),
             "--keep" => args.keep = Some(PathBuf::from(value)),
             "--repo" => args.repo = PathBuf::from(value),
+            "--e2e" => args.e2e = number(&value)? as usize,
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -243,6 +259,10 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 }
 
 fn main() -> ExitCode {
+    // Re-run by `e2e` as the `diligence` command itself.
+    if std::env::var_os(e2e::AS_CLI).is_some() {
+        return diligence::main();
+    }
     let args = match parse_args() {
         Ok(a) => a,
         Err(e) => return fail(e),
@@ -329,9 +349,21 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         today,
         generated: "2026-11-24T00:00:00Z".into(),
     };
+    // The same request without the policy's evidence checks: for a set of scripts timed alone
+    // (the shared rules, or one rule), so that no uncounted check runs inside their clock.
+    let mut scripts_only = policy.clone();
+    scripts_only.evidence_checks.clear();
+    let req_scripts = Request {
+        policy: &scripts_only,
+        offerings: offerings.clone(),
+        classes: classes.clone(),
+        tags: Vec::new(),
+        today,
+        generated: req.generated.clone(),
+    };
     let n_off = offerings.len();
     let n_cls = classes.len();
-    let all_rules = ws.rules.rules.len();
+    let all_rules = ws.rules.rules.len() + policy.evidence_checks.len();
 
     // The rules the three engines share, in the order of native::RULES.
     let shared: Vec<&str> = native::RULES.iter().map(|(id, _)| *id).collect();
@@ -350,16 +382,20 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         ws.unverified.len()
     );
 
+    // An eval is one rule (a script or an evidence check the policy turns on) on one offering
+    // at one classification: every step of the run is counted, the native checks included.
     let diligence_run = |rules: &RuleSet,
+                         req: &Request,
                          pool: &rayon::ThreadPool,
                          name: &str,
                          threads: usize|
      -> Result<(Timing, Levels), String> {
+        let steps = rules.rules.len() + req.policy.evidence_checks.len();
         let mut best = Duration::MAX;
         let mut levels = None;
         for _ in 0..args.runs {
             let t = Instant::now();
-            let ev = pool.install(|| evaluate(rules, &req));
+            let ev = pool.install(|| evaluate(rules, req));
             let elapsed = t.elapsed();
             let ev = match ev {
                 (ev, errors) if errors.is_empty() => ev,
@@ -393,9 +429,9 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         Ok((
             Timing {
                 name: name.into(),
-                rules: rules.rules.len(),
+                rules: steps,
                 threads,
-                evals: (n_off * n_cls * rules.rules.len()) as u64,
+                evals: (n_off * n_cls * steps) as u64,
                 best,
             },
             levels.expect("at least one run"),
@@ -405,6 +441,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if args.profile {
         let (t, _) = diligence_run(
             &ws.rules,
+            &req,
             &pool_all,
             "diligence (all bundled rules)",
             args.threads,
@@ -473,7 +510,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
                 file: rule.file.clone(),
                 text,
             }]);
-            let (t, _) = diligence_run(&one, &pool_all, &rule.id, args.threads)?;
+            let (t, _) = diligence_run(&one, &req_scripts, &pool_all, &rule.id, args.threads)?;
             costs.push((t.best, t.name.clone(), t.per_s()));
         }
         costs.sort_by_key(|c| std::cmp::Reverse(c.0));
@@ -503,6 +540,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     // 3. diligence, every bundled rule, all threads and one thread.
     let (d_all, levels_all) = diligence_run(
         &ws.rules,
+        &req,
         &pool_all,
         "diligence (all bundled rules)",
         args.threads,
@@ -510,7 +548,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     // The peak of what `diligence evaluate` does (generate aside): load, then evaluate. Later
     // engines and the one-thread runs only add allocator arenas, not diligence's own needs.
     let peak_diligence = peak_rss_mb();
-    let (d_one, _) = diligence_run(&ws.rules, &pool_1, "diligence (all bundled rules)", 1)?;
+    let (d_one, _) = diligence_run(&ws.rules, &req, &pool_1, "diligence (all bundled rules)", 1)?;
 
     // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
     let sources: Vec<RuleSource> = shared
@@ -530,8 +568,22 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if let Some(d) = problems.iter().find(|d| d.is_error()) {
         return Err(d.message.clone());
     }
-    let (d_shared, levels_shared) =
-        diligence_run(&shared_rules, &pool_1, "diligence (shared rules)", 1)?;
+    let (d_shared, levels_shared) = diligence_run(
+        &shared_rules,
+        &req_scripts,
+        &pool_1,
+        "diligence (shared rules)",
+        1,
+    )?;
+
+    // End to end: the command itself on a workspace of `--e2e` vendors (the one above when
+    // the counts match), one run each: it is seconds, not milliseconds. Before the mirrors, whose
+    // failure would stop the run.
+    let end_to_end = if args.e2e == 0 {
+        None
+    } else {
+        Some(end_to_end(args, &root)?)
+    };
 
     let freshness: Freshness = freshness(policy, today);
     let requirements: Vec<_> = classes
@@ -723,7 +775,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     let checked = n_off * n_cls * shared.len();
 
-    // 8. Report.
+    // 9. Report.
     let timings = [
         &d_all,
         &d_one,
@@ -788,7 +840,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     if let Some(dir) = &args.keep {
         println!("workspace kept at {}", dir.display());
     }
-    let json = serde_json::json!({
+    let mut json = serde_json::json!({
         "evals_per_s": d_all.per_s().round(),
         "evals_per_s_1thread": d_one.per_s().round(),
         "regorus_evals_per_s": regorus.per_s().round(),
@@ -805,6 +857,44 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "peak_rss_mb": (peak_diligence * 10.0).round() / 10.0,
         "disagreements": disagreements,
     });
+    if let Some((n, evaluate, check, bytes)) = &end_to_end {
+        let label = e2e::label(*n);
+        println!(
+            "end to end, {n} vendors (`diligence evaluate --format jsonl -o FILE`, {:.1} MB written): {:.2} s, peak {:.1} MB",
+            *bytes as f64 / 1e6,
+            evaluate.wall.as_secs_f64(),
+            evaluate.peak_rss_mb,
+        );
+        if let Some(check) = check {
+            println!(
+                "end to end, {n} vendors, `diligence check`: {:.2} s, peak {:.1} MB",
+                check.wall.as_secs_f64(),
+                check.peak_rss_mb
+            );
+        }
+        let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
+        if let Some(map) = json.as_object_mut() {
+            map.insert(format!("e2e_{label}_vendors"), (*n).into());
+            map.insert(
+                format!("e2e_{label}_s"),
+                round(evaluate.wall.as_secs_f64(), 2).into(),
+            );
+            map.insert(
+                format!("e2e_{label}_rss_mb"),
+                round(evaluate.peak_rss_mb, 1).into(),
+            );
+            if let Some(check) = check {
+                map.insert(
+                    format!("check_{label}_s"),
+                    round(check.wall.as_secs_f64(), 2).into(),
+                );
+                map.insert(
+                    format!("check_{label}_rss_mb"),
+                    round(check.peak_rss_mb, 1).into(),
+                );
+            }
+        }
+    }
     if disagreements > 0 {
         eprintln!(
             "error: the engines disagree on {disagreements} levels (first 20 above): a mirror in bench/src/native.rs or bench/src/rego.rs no longer matches its scripts/<rule>.rhai"
@@ -814,4 +904,44 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     println!("{json}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// Generates (or reuses) the end-to-end workspace and runs the command on it: (vendors,
+/// evaluate, check, bytes of jsonl written).
+fn end_to_end(
+    args: &Args,
+    root: &Path,
+) -> Result<(usize, e2e::Measured, Option<e2e::Measured>, u64), String> {
+    let n = args.e2e;
+    let temp;
+    let ws_root = if n == args.vendors {
+        root.to_path_buf()
+    } else {
+        temp = tempfile::Builder::new()
+            .prefix("diligence-bench-e2e-")
+            .tempdir()
+            .map_err(|e| e.to_string())?;
+        let t = Instant::now();
+        generate::write_workspace(temp.path(), &args.repo, n, args.seed)
+            .map_err(|e| format!("writing the end-to-end workspace: {e}"))?;
+        eprintln!(
+            "generated {n} vendors for the end-to-end run in {:.0} ms",
+            ms(t.elapsed())
+        );
+        temp.path().to_path_buf()
+    };
+    let out = tempfile::Builder::new()
+        .prefix("diligence-bench-e2e-")
+        .suffix(".jsonl")
+        .tempfile()
+        .map_err(|e| e.to_string())?
+        .into_temp_path();
+    let (evaluate, check, bytes) = e2e::evaluate_and_check(&ws_root, &out, args.e2e_check)?;
+    eprintln!(
+        "end to end, {n} vendors: evaluate --format jsonl {:.2} s, peak {:.1} MB ({:.1} MB written)",
+        evaluate.wall.as_secs_f64(),
+        evaluate.peak_rss_mb,
+        bytes as f64 / 1e6
+    );
+    Ok((n, evaluate, check, bytes))
 }

@@ -80,3 +80,66 @@ pub struct OutputArg {
     #[arg(long = "output", short = 'o', value_name = "FILE")]
     pub path: Option<PathBuf>,
 }
+
+/// `--partition K/N`: the vendors whose stable hash falls in part K (1-based) of N. A vendor
+/// is never split across partitions, and its partition depends only on its id (the first 8
+/// bytes of the SHA-256 of the id, modulo N), so it is the same on every machine and run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Partition {
+    pub k: u64,
+    pub n: u64,
+}
+
+impl Partition {
+    pub fn contains(&self, vendor: &str) -> bool {
+        use sha2::{Digest, Sha256};
+        let digest = Sha256::digest(vendor.as_bytes());
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        u64::from_be_bytes(first) % self.n == self.k - 1
+    }
+}
+
+impl std::str::FromStr for Partition {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<Partition, String> {
+        let usage = || {
+            format!(
+                "`{text}` is not K/N with 1 <= K <= N, e.g. --partition 1/4 (the first of four)"
+            )
+        };
+        let (k, n) = text.split_once('/').ok_or_else(usage)?;
+        let (k, n) = (
+            k.trim().parse::<u64>().map_err(|_| usage())?,
+            n.trim().parse::<u64>().map_err(|_| usage())?,
+        );
+        if k == 0 || n == 0 || k > n {
+            return Err(usage());
+        }
+        Ok(Partition { k, n })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Partition;
+
+    #[test]
+    fn partition_parses_k_of_n_and_refuses_the_rest() {
+        assert_eq!("2/3".parse(), Ok(Partition { k: 2, n: 3 }));
+        for bad in ["0/3", "4/3", "1/0", "1", "a/b", "1/2/3"] {
+            assert!(bad.parse::<Partition>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn every_vendor_is_in_exactly_one_partition() {
+        for id in ["openai", "anthropic", "perplexity", "v00042", ""] {
+            let parts = (1..=5)
+                .filter(|k| Partition { k: *k, n: 5 }.contains(id))
+                .count();
+            assert_eq!(parts, 1, "{id}");
+        }
+    }
+}

@@ -1,12 +1,12 @@
 //! `diligence evaluate`
 
-use super::args::{OutputArg, Scope, Selection};
+use super::args::{OutputArg, Partition, Scope, Selection};
 use super::{Failure, Global, Outcome, output, print_diagnostics, write_stdout};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::{self, Request};
 use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile};
-use crate::outcome::Verdict;
+use crate::outcome::{Evaluation, OfferingResult, Verdict};
 use crate::report::{self, Style, sanitize};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
@@ -19,6 +19,8 @@ pub enum Format {
     Table,
     /// The stable machine contract
     Json,
+    /// One result object of the JSON contract per line, written as each offering is evaluated
+    Jsonl,
     /// GitHub-flavoured Markdown, for a ticket or a wiki
     Markdown,
     /// One self-contained page to read or print
@@ -92,15 +94,33 @@ pub struct EvaluateArgs {
     /// Colour the table's verdicts
     #[arg(long, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
+    /// Only the vendors of partition K of N (by a stable hash of the vendor id), to split a
+    /// portfolio over CI jobs or hosts
+    #[arg(long, value_name = "K/N")]
+    pub partition: Option<Partition>,
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;
-    let offerings = select_offerings(&ws, &args.selection.targets)?;
-    let classes = select_classes(policy, &args.selection.classes)?;
-    let tags = select_tags(policy, &args.scope.tags)?;
+    let mut offerings = select_offerings(&ws, &args.selection.targets)?;
+    if let Some(part) = &args.partition {
+        offerings.retain(|(profile, _)| part.contains(&profile.id));
+    }
+    let request = Request {
+        policy,
+        offerings,
+        classes: select_classes(policy, &args.selection.classes)?,
+        tags: select_tags(policy, &args.scope.tags)?,
+        today,
+        generated: match &args.scope.today.today {
+            Some(_) => format!("{today}T00:00:00Z"),
+            None => jiff::Timestamp::now()
+                .strftime("%Y-%m-%dT%H:%M:%SZ")
+                .to_string(),
+        },
+    };
 
     // Unverified quotes do not stop the review; the claims count for nothing and the reviewer
     // is told which facts need a new look.
@@ -111,20 +131,6 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     }));
     print_diagnostics(&notes, &ws.root);
 
-    let generated = match &args.scope.today.today {
-        Some(_) => format!("{today}T00:00:00Z"),
-        None => jiff::Timestamp::now()
-            .strftime("%Y-%m-%dT%H:%M:%SZ")
-            .to_string(),
-    };
-    let request = Request {
-        policy,
-        offerings,
-        classes,
-        tags,
-        today,
-        generated,
-    };
     let to_terminal = args.output.path.is_none() && std::io::stdout().is_terminal();
     if args.format == Format::Xlsx && to_terminal {
         return Err(Diagnostic::error(
@@ -140,21 +146,74 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         .as_deref()
         .map(|path| output::Output::open(path, &ws.root))
         .transpose()?;
+    if args.bom && args.format != Format::Csv {
+        status!("warning: --bom applies to --format csv only; ignored");
+    }
 
-    let (eval, rule_errors) =
-        with_progress(request.offerings.len() * request.classes.len(), || {
-            evaluation::evaluate(&ws.rules, &request)
+    let threshold = args.fail_on.threshold();
+    let (summary, failing) = if args.format == Format::Jsonl {
+        stream_jsonl(&ws, &request, &notes, destination, threshold)?
+    } else {
+        let (eval, rule_errors) =
+            with_progress(request.offerings.len() * request.classes.len(), || {
+                evaluation::evaluate(&ws.rules, &request)
+            });
+        print_report_warnings(&eval.warnings, &notes, &ws.root);
+        let style = style(&args, to_terminal, &ws);
+        render(&args, &eval, &style, destination)?;
+        let failing = threshold.map_or_else(Vec::new, |t| {
+            eval.results
+                .iter()
+                .filter_map(|r| failing_line(r, t))
+                .collect()
         });
-    // Changed snapshots were printed above with their hint; the report carries them too.
-    let warnings: Vec<Diagnostic> = eval
-        .warnings
+        (rule_errors, failing)
+    };
+    finish(summary, threshold, failing)
+}
+
+/// `--format jsonl`: each result is written as soon as its batch is evaluated, and dropped.
+/// Returns the failed rules' errors and the `--fail-on` lines of the cells at or above it.
+fn stream_jsonl(
+    ws: &Workspace,
+    request: &Request,
+    notes: &[Diagnostic],
+    destination: Option<output::Output>,
+    threshold: Option<Verdict>,
+) -> Result<(Vec<Diagnostic>, Vec<String>), Failure> {
+    let mut failing = Vec::new();
+    let mut summary = None;
+    output::emit_to(destination, |w| {
+        let done = evaluation::evaluate_each(&ws.rules, request, |result| {
+            if let Some(line) = threshold.and_then(|t| failing_line(&result, t)) {
+                failing.push(line);
+            }
+            report::jsonl::write_result(w, &result)
+        })?;
+        summary = Some(done);
+        Ok(())
+    })?;
+    let Some(summary) = summary else {
+        return Ok((Vec::new(), failing));
+    };
+    // Expired waivers and changed snapshots go to stderr only: jsonl lines are results.
+    print_report_warnings(&summary.warnings, notes, &ws.root);
+    Ok((summary.errors, failing))
+}
+
+/// Prints the report's warnings that were not already printed as a loading note.
+fn print_report_warnings(warnings: &[String], notes: &[Diagnostic], root: &std::path::Path) {
+    // Changed snapshots were printed with their hint while loading; the report carries them too.
+    let fresh: Vec<Diagnostic> = warnings
         .iter()
         .filter(|w| !notes.iter().any(|n| evaluation::warning_text(n) == **w))
         .map(|w| Diagnostic::warning(w.clone()))
         .collect();
-    print_diagnostics(&warnings, &ws.root);
+    print_diagnostics(&fresh, root);
+}
 
-    let style = Style {
+fn style(args: &EvaluateArgs, to_terminal: bool, ws: &Workspace) -> Style {
+    Style {
         color: match args.color {
             ColorChoice::Always => true,
             ColorChoice::Never => false,
@@ -167,78 +226,98 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         summary: args.summary,
         // The folder's name and git commit, never the absolute path: reports are shared.
         workspace: Some(super::provenance::describe(&ws.root)),
-    };
-    if args.bom && args.format != Format::Csv {
-        status!("warning: --bom applies to --format csv only; ignored");
     }
-    let dest = destination;
+}
+
+/// Renders a whole-document format (every format but jsonl) to the destination.
+fn render(
+    args: &EvaluateArgs,
+    eval: &Evaluation,
+    style: &Style,
+    dest: Option<output::Output>,
+) -> Result<(), Failure> {
     match args.format {
-        Format::Json => emit_bytes(dest, &report::json::render(&eval)?)?,
-        Format::Table => emit_bytes(dest, &report::table::render(&eval, &style))?,
+        Format::Json => emit_bytes(dest, &report::json::render(eval)?),
+        Format::Jsonl => output::emit_to(dest, |w| {
+            eval.results
+                .iter()
+                .try_for_each(|r| report::jsonl::write_result(w, r))
+        }),
+        Format::Table => emit_bytes(dest, &report::table::render(eval, style)),
         Format::Markdown => emit_bytes(
             dest,
-            &sanitize::clean_bytes(&report::markdown::render(&eval, &style)),
-        )?,
+            &sanitize::clean_bytes(&report::markdown::render(eval, style)),
+        ),
         Format::Html => emit_bytes(
             dest,
-            &sanitize::clean_bytes(&report::html::render(&eval, &style)),
-        )?,
-        Format::Csv => output::emit_to(dest, |w| report::csv::render(&eval, args.bom, w))?,
-        Format::Xlsx => {
-            let bytes = report::xlsx::render(&eval).map_err(|e| {
-                Failure::from(match e {
-                    report::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
-                        "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
-                        report::xlsx::MAX_ROWS
-                    ))
-                    .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
-                    report::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
-                        .hint("this is a bug in diligence: please report it with the workspace"),
-                })
-            })?;
-            emit_bytes(dest, &bytes)?
-        }
-        Format::Sarif => output::emit_to(dest, |w| report::sarif::render(&eval, w))?,
-        Format::Junit => output::emit_to(dest, |w| report::junit::render(&eval, w))?,
+            &sanitize::clean_bytes(&report::html::render(eval, style)),
+        ),
+        Format::Csv => output::emit_to(dest, |w| report::csv::render(eval, args.bom, w)),
+        Format::Xlsx => emit_bytes(dest, &xlsx(eval)?),
+        Format::Sarif => output::emit_to(dest, |w| report::sarif::render(eval, w)),
+        Format::Junit => output::emit_to(dest, |w| report::junit::render(eval, w)),
         // Annotations are shown in CI logs, which interpret escape sequences: sanitized.
         Format::Github => output::emit_to(dest, |w| {
             let mut clean = sanitize::Sanitizer::new(w);
-            report::github::render(&eval, &mut clean)?;
+            report::github::render(eval, &mut clean)?;
             clean.finish().map(|_| ())
-        })?,
+        }),
     }
+}
 
+fn xlsx(eval: &Evaluation) -> Result<Vec<u8>, Failure> {
+    report::xlsx::render(eval).map_err(|e| {
+        Failure::from(match e {
+            report::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
+                "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
+                report::xlsx::MAX_ROWS
+            ))
+            .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
+            report::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
+                .hint("this is a bug in diligence: please report it with the workspace"),
+        })
+    })
+}
+
+/// Why a cell at or above `--fail-on` fails the run, for CI logs: `fail-on T: v/o at c is V
+/// (rules)`; None for a cell below it.
+fn failing_line(r: &OfferingResult, t: Verdict) -> Option<String> {
+    if r.verdict < t {
+        return None;
+    }
+    let mut rules: Vec<&str> = Vec::new();
+    for f in report::driving(r) {
+        if !rules.contains(&f.rule.as_str()) {
+            rules.push(&f.rule);
+        }
+    }
+    let line = format!(
+        "fail-on {}: {}/{} at {} is {} ({})",
+        t.as_str(),
+        r.vendor,
+        r.offering,
+        r.classification,
+        r.verdict.as_str(),
+        rules.join(", ")
+    );
+    Some(sanitize::clean(&line).into_owned())
+}
+
+/// The exit code, once the report is written: 2 when a rule failed (its cells show `error`),
+/// else 1 when a cell is at or above `--fail-on` (each one said on stderr), else 0.
+fn finish(
+    rule_errors: Vec<Diagnostic>,
+    threshold: Option<Verdict>,
+    failing: Vec<String>,
+) -> Outcome {
     if !rule_errors.is_empty() {
-        // The report is written; the cells of failed rules show `error`.
         return Err(Failure(rule_errors));
     }
-    let threshold = args.fail_on.threshold();
-    let failed = threshold.is_some_and(|t| eval.worst().is_some_and(|w| w >= t));
-    if let Some(t) = threshold.filter(|_| failed) {
-        // CI logs show why the step failed: one line per offending offering and classification.
-        let stderr = std::io::stderr();
-        let mut err = stderr.lock();
-        for r in eval.results.iter().filter(|r| r.verdict >= t) {
-            let mut rules: Vec<&str> = Vec::new();
-            for f in report::driving(r) {
-                if !rules.contains(&f.rule.as_str()) {
-                    rules.push(&f.rule);
-                }
-            }
-            let _ = writeln!(
-                err,
-                "{}",
-                sanitize::clean(&format!(
-                    "fail-on {}: {}/{} at {} is {} ({})",
-                    t.as_str(),
-                    r.vendor,
-                    r.offering,
-                    r.classification,
-                    r.verdict.as_str(),
-                    rules.join(", ")
-                ))
-            );
-        }
+    let failed = threshold.is_some() && !failing.is_empty();
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    for line in &failing {
+        let _ = writeln!(err, "{line}");
     }
     Ok(if failed {
         ExitCode::from(1)

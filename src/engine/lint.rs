@@ -96,6 +96,18 @@ pub fn check(file: &str, text: &str, declared: &Scope) -> Vec<Diagnostic> {
     lint.problems
 }
 
+/// Whether the compiled rule reads the variable `name` anywhere (interpolations included).
+pub fn reads_variable(ast: &AST, name: &str) -> bool {
+    let mut found = false;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(e)) = path.last() {
+            found |= variable_name(e) == Some(name);
+        }
+        !found
+    });
+    found
+}
+
 struct Lint<'a> {
     file: &'a str,
     script_functions: HashSet<String>,

@@ -7,7 +7,7 @@ mod rhai_setup;
 pub mod state;
 
 use rhai_setup::{MAX_CALL_LEVELS, MAX_OPERATIONS};
-pub use state::{RawFinding, RunRecord};
+pub use state::{Depends, RawFinding, RunRecord};
 
 use crate::outcome::Level;
 
@@ -41,6 +41,9 @@ pub struct Rule {
     pub rationale: String,
     /// Every call to a finding function in the script: (level, line), for test coverage.
     pub finding_calls: Vec<(Level, u32)>,
+    /// Whether the rule reads `classification` itself: it then cannot be assumed to do the
+    /// same at two classifications whose requirements it reads alike.
+    pub reads_classification: bool,
     ast: AST,
 }
 
@@ -106,6 +109,7 @@ impl RuleSet {
                         title,
                         rationale,
                         finding_calls: finding_calls(&src.text),
+                        reads_classification: lint::reads_variable(&ast, "classification"),
                         ast,
                     });
                 }
@@ -201,13 +205,17 @@ impl Bindings<'_> {
         offering.insert("id".into(), text(&self.offering.id));
         offering.insert("name".into(), text(&self.offering.name));
         offering.insert("tier".into(), text(&self.offering.tier));
-        let mut require = Map::new();
-        for spec in REQUIREMENTS {
-            let value = self.requirements.get(spec.name).map_or(Dynamic::UNIT, |v| {
-                rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
-            });
-            require.insert(spec.name.into(), value);
-        }
+        let require = rhai_setup::Require(Arc::new(
+            REQUIREMENTS
+                .iter()
+                .map(|spec| {
+                    let value = self.requirements.get(spec.name).map_or(Dynamic::UNIT, |v| {
+                        rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
+                    });
+                    (spec.name, value)
+                })
+                .collect(),
+        ));
         let mut policy = Map::new();
         policy.insert("name".into(), text(&self.policy.name));
         policy.insert("organization".into(), text(&self.policy.organization));

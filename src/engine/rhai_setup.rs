@@ -12,6 +12,7 @@ use rhai::packages::Package;
 use rhai::{
     Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel, Position,
 };
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -127,6 +128,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
         })
     });
 
+    register_require(&mut engine);
     register_fact_api(&mut engine);
     super::helpers_fidelity::register(&mut engine);
     register_finding_api(&mut engine, &spent);
@@ -205,7 +207,42 @@ fn runtime_error(message: String, pos: Position) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(message), pos))
 }
 
+/// `require`: the requirements of the classification under review, read through an indexer so
+/// that the engine knows which ones a rule read (see [`state::Depends`]). `require.KEY` falls
+/// back to the indexer; a key outside the vocabulary is an error, as a misspelt map property
+/// was when `require` was a map.
+#[derive(Clone)]
+pub struct Require(pub std::sync::Arc<BTreeMap<&'static str, Dynamic>>);
+
+fn register_require(engine: &mut Engine) {
+    engine.register_type_with_name::<Require>("Requirements");
+    engine.register_indexer_get(|r: &mut Require, key: &str| -> Res<Dynamic> {
+        match r.0.get_key_value(key) {
+            Some((name, value)) => {
+                state::read_requirement(name);
+                Ok(value.clone())
+            }
+            None => Err(Box::new(EvalAltResult::ErrorPropertyNotFound(
+                key.to_string(),
+                Position::NONE,
+            ))),
+        }
+    });
+    let show = |r: &mut Require| -> String {
+        let map: rhai::Map = r.0.iter().map(|(k, v)| ((*k).into(), v.clone())).collect();
+        Dynamic::from_map(map).to_string()
+    };
+    engine.register_fn("to_string", show);
+    engine.register_fn("to_debug", show);
+}
+
 fn register_fact_api(engine: &mut Engine) {
+    register_fact_reads(engine);
+    register_fact_helpers(engine);
+}
+
+/// The functions that read a fact's resolved value and state (each read is recorded).
+fn register_fact_reads(engine: &mut Engine) {
     engine.register_fn(
         "fact",
         |ctx: NativeCallContext, name: &str| -> Res<Dynamic> {
@@ -246,6 +283,22 @@ fn register_fact_api(engine: &mut Engine) {
         },
     );
     engine.register_fn(
+        "contractual",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.contractual).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "first_party",
+        |ctx: NativeCallContext, name: &str| -> Res<bool> {
+            state::read(name, |f| f.first_party).map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+}
+
+/// Questions, decisiveness, citing, unresolved facts, dates and licence ranks.
+fn register_fact_helpers(engine: &mut Engine) {
+    engine.register_fn(
         "question",
         |ctx: NativeCallContext, name: &str| -> Res<String> {
             crate::model::vocabulary::fact_spec(name)
@@ -275,18 +328,6 @@ fn register_fact_api(engine: &mut Engine) {
         |ctx: NativeCallContext, name: &str, topic: &str, context: &str| -> Res<bool> {
             state::unresolved(name, topic, Some(context), ctx.call_position())
                 .map_err(|e| runtime_error(e, ctx.call_position()))
-        },
-    );
-    engine.register_fn(
-        "contractual",
-        |ctx: NativeCallContext, name: &str| -> Res<bool> {
-            state::read(name, |f| f.contractual).map_err(|e| runtime_error(e, ctx.call_position()))
-        },
-    );
-    engine.register_fn(
-        "first_party",
-        |ctx: NativeCallContext, name: &str| -> Res<bool> {
-            state::read(name, |f| f.first_party).map_err(|e| runtime_error(e, ctx.call_position()))
         },
     );
     engine.register_fn(

@@ -26,11 +26,33 @@ pub struct RawFinding {
 }
 
 /// What one rule evaluation produced.
-#[derive(Debug, Default)]
+#[derive(Debug, Default, Clone)]
 pub struct RunRecord {
     pub findings: Vec<RawFinding>,
     pub reads: Vec<String>,
     pub trace: Vec<String>,
+    /// What of the classification under review the rule looked at, in first-read order: a
+    /// rule that read the same values at another classification does the same there.
+    pub depends: Vec<Depends>,
+}
+
+/// Something a rule read that may differ from one classification to the next.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Depends {
+    /// `require.KEY`
+    Requirement(&'static str),
+    /// `decisive(FACT)`
+    Decisive(String),
+}
+
+/// Records that the rule in progress read `key` of `require`.
+pub fn read_requirement(key: &'static str) {
+    with_run(|run| {
+        let d = Depends::Requirement(key);
+        if !run.record.depends.contains(&d) {
+            run.record.depends.push(d);
+        }
+    });
 }
 
 struct Run {
@@ -130,6 +152,10 @@ pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, Strin
 pub fn decisive(name: &str) -> Result<bool, String> {
     with_run(|run| {
         run.table.view(name)?;
+        let d = Depends::Decisive(name.to_string());
+        if !run.record.depends.contains(&d) {
+            run.record.depends.push(d);
+        }
         Ok(run.decisive.contains(&name))
     })
     .unwrap_or_else(|| Err("no evaluation in progress".into()))

@@ -7,7 +7,7 @@ pub mod checks;
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
-use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
+use crate::engine::{Bindings, Depends, RawFinding, Rule, RuleSet, RunRecord};
 use crate::model::checks::Check;
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
@@ -17,7 +17,7 @@ use crate::outcome::{Evaluation, Finding, Level, OfferingResult, RuleError, Verd
 use jiff::civil::Date;
 use rayon::prelude::*;
 use serde_json::Value;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// What every cell of a run shares: the rules, the policy, the data tags and the date.
@@ -85,13 +85,81 @@ impl<'a> Context<'a> {
     }
 }
 
-/// One offering, ready to be evaluated at any classification: its facts resolved once.
+/// One offering, ready to be evaluated at any classification of one [`Context`]: its facts
+/// resolved once, and what each rule did at the classifications evaluated so far.
 pub struct Prepared<'a> {
     pub profile: &'a Profile,
     pub offering: &'a Offering,
     pub resolved: Arc<ResolvedOffering>,
     /// The Rhai view of the facts, or why it could not be built.
     table: Result<Arc<FactTable>, String>,
+    /// Rule id -> what the rule read of the classification and what it did then. A rule that
+    /// reads the same requirement values at another classification (public and internal, or
+    /// confidential and restricted, often ask a rule the same question) does the same there:
+    /// its run is reused. (A Mutex, not a RefCell: a Prepared may be shared between threads.)
+    memo: Mutex<HashMap<String, Vec<Memo>>>,
+}
+
+/// One run of a rule on an offering: the values it read that may differ between
+/// classifications, and its record.
+struct Memo {
+    seen: Vec<(Depends, Option<Value>)>,
+    record: RunRecord,
+}
+
+/// The value of what a rule read, at the classification with these requirements.
+fn value_at(d: &Depends, requirements: &Requirements, decisive: &[&str]) -> Option<Value> {
+    match d {
+        Depends::Requirement(key) => requirements.get(key).cloned(),
+        Depends::Decisive(fact) => Some(Value::Bool(decisive.contains(&fact.as_str()))),
+    }
+}
+
+impl Prepared<'_> {
+    /// The record of an earlier run of `rule` that read the same values as these requirements
+    /// hold.
+    fn recall(
+        &self,
+        rule: &Rule,
+        requirements: &Requirements,
+        decisive: &[&str],
+    ) -> Option<RunRecord> {
+        if rule.reads_classification {
+            return None;
+        }
+        let memo = self.memo.lock().ok()?;
+        memo.get(&rule.id)?
+            .iter()
+            .find(|m| {
+                m.seen
+                    .iter()
+                    .all(|(d, v)| value_at(d, requirements, decisive) == *v)
+            })
+            .map(|m| m.record.clone())
+    }
+
+    fn remember(
+        &self,
+        rule: &Rule,
+        record: &RunRecord,
+        requirements: &Requirements,
+        decisive: &[&str],
+    ) {
+        if rule.reads_classification {
+            return;
+        }
+        let seen = record
+            .depends
+            .iter()
+            .map(|d| (d.clone(), value_at(d, requirements, decisive)))
+            .collect();
+        if let Ok(mut memo) = self.memo.lock() {
+            memo.entry(rule.id.clone()).or_default().push(Memo {
+                seen,
+                record: record.clone(),
+            });
+        }
+    }
 }
 
 impl<'a> Prepared<'a> {
@@ -107,6 +175,7 @@ impl<'a> Prepared<'a> {
             offering,
             resolved,
             table,
+            memo: Mutex::new(HashMap::new()),
         }
     }
 }
@@ -184,15 +253,15 @@ pub fn evaluate_cell(
     stopped: &Stopped,
 ) -> Cell {
     let (profile, offering) = (prepared.profile, prepared.offering);
-    let mut outcomes = Vec::new();
-    let mut findings = Vec::new();
-    let mut errors = Vec::new();
-    match &prepared.table {
-        Err(message) => errors.push(RuleError {
-            rule: "engine".into(),
-            message: message.clone(),
-            at: profile.file.clone(),
-        }),
+    let (findings, errors, outcomes) = match &prepared.table {
+        Err(message) => {
+            let error = RuleError {
+                rule: "engine".into(),
+                message: message.clone(),
+                at: profile.file.clone(),
+            };
+            (Vec::new(), vec![error], Vec::new())
+        }
         Ok(table) => {
             let bindings = Bindings {
                 profile,
@@ -213,32 +282,9 @@ pub fn evaluate_cell(
                 stopped,
                 classification,
             };
-            let selected = ctx
-                .steps
-                .iter()
-                .filter(|s| only.is_none_or(|o| o == s.id()));
-            for step in selected {
-                let (mut raised, outcome) = match *step {
-                    Step::Check(check, at) => run.check(check, at),
-                    Step::Script(rule) => run.script(rule),
-                };
-                apply_waivers(&mut raised, ctx, profile, offering, classification);
-                let start = findings.len();
-                findings.append(&mut raised);
-                if let Some(d) = &outcome.error {
-                    errors.push(RuleError {
-                        rule: outcome.rule.clone(),
-                        message: d.message.clone(),
-                        at: d.location(),
-                    });
-                }
-                outcomes.push(RuleOutcome {
-                    findings: start..findings.len(),
-                    ..outcome
-                });
-            }
+            run.steps(only)
         }
-    }
+    };
     let verdict = if errors.is_empty() {
         Verdict::of(&findings)
     } else {
@@ -276,6 +322,41 @@ struct CellRun<'a> {
 }
 
 impl CellRun<'_> {
+    /// Runs the steps `only` selects (all when None), in order: the cell's findings (waivers
+    /// applied), its rule errors and each rule's part.
+    fn steps(&mut self, only: Option<&str>) -> (Vec<Finding>, Vec<RuleError>, Vec<RuleOutcome>) {
+        let ctx = self.ctx;
+        let (p, o) = (self.prepared.profile, self.prepared.offering);
+        let mut findings = Vec::new();
+        let mut errors = Vec::new();
+        let mut outcomes = Vec::new();
+        let selected = ctx
+            .steps
+            .iter()
+            .filter(|s| only.is_none_or(|o| o == s.id()));
+        for step in selected {
+            let (mut raised, outcome) = match *step {
+                Step::Check(check, at) => self.check(check, at),
+                Step::Script(rule) => self.script(rule),
+            };
+            apply_waivers(&mut raised, ctx, p, o, self.classification);
+            let start = findings.len();
+            findings.append(&mut raised);
+            if let Some(d) = &outcome.error {
+                errors.push(RuleError {
+                    rule: outcome.rule.clone(),
+                    message: d.message.clone(),
+                    at: d.location(),
+                });
+            }
+            outcomes.push(RuleOutcome {
+                findings: start..findings.len(),
+                ..outcome
+            });
+        }
+        (findings, errors, outcomes)
+    }
+
     /// A built-in evidence check: its findings are located at the policy line naming it.
     fn check(&mut self, check: &'static Check, at: Pos) -> (Vec<Finding>, RuleOutcome) {
         let raised_at = format!("{}:{}", self.ctx.policy.file, at.line);
@@ -310,10 +391,23 @@ impl CellRun<'_> {
             );
         }
         let ctx = self.ctx;
-        match ctx
-            .rules
-            .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today)
+        let run = match self
+            .prepared
+            .recall(rule, self.requirements, &self.decisive)
         {
+            Some(record) => Ok(record),
+            None => {
+                let run =
+                    ctx.rules
+                        .run(rule, self.table, &mut self.scope, &self.decisive, ctx.today);
+                if let Ok(record) = &run {
+                    self.prepared
+                        .remember(rule, record, self.requirements, &self.decisive);
+                }
+                run
+            }
+        };
+        match run {
             Ok(record) => {
                 let findings = record
                     .findings
@@ -380,10 +474,48 @@ pub struct Request<'a> {
 /// stopped rule skips, and so the report, is the same on any machine.
 const BATCH: usize = 16;
 
-/// Evaluates every requested offering at every requested classification. A rule that fails
-/// makes its cells `error`; the rest of the report is complete. The second value lists each
-/// failed rule's first error once.
+/// What a run concludes besides its results (which [`evaluate_each`] hands over one by one).
+pub struct Summary {
+    /// The ids of every rule the run applied, in order.
+    pub rules: Vec<String>,
+    /// Problems that did not stop the evaluation (expired waivers, changed snapshots).
+    pub warnings: Vec<String>,
+    /// Each failed rule's first error once, then each offering whose facts could not be given
+    /// to the rules.
+    pub errors: Vec<Diagnostic>,
+}
+
+/// Evaluates every requested offering at every requested classification, and evaluates them all
+/// into one [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report
+/// is complete. The second value lists each failed rule's first error once.
 pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
+    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
+    let summary = evaluate_each(rules, req, |r| {
+        results.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    let Ok(summary) = summary;
+    let evaluation = Evaluation {
+        policy: req.policy.name.clone(),
+        organization: req.policy.organization.clone(),
+        generated: req.generated.clone(),
+        today: req.today.to_string(),
+        classifications: req.classes.clone(),
+        rules: summary.rules,
+        results,
+        warnings: summary.warnings,
+    };
+    (evaluation, summary.errors)
+}
+
+/// Evaluates as [`evaluate`] does, handing each result to `each` in output order as soon as its
+/// batch is done and keeping none: memory does not grow with the portfolio (`--format jsonl`).
+/// The first error `each` returns stops the run and is returned.
+pub fn evaluate_each<E>(
+    rules: &RuleSet,
+    req: &Request,
+    mut each: impl FnMut(OfferingResult) -> Result<(), E>,
+) -> Result<Summary, E> {
     rules.begin_run(req.offerings.len() * req.classes.len());
     let ctx = Context::new(rules, req.policy, &req.tags, req.today);
     let requirements: Vec<(&String, Requirements)> = req
@@ -392,7 +524,7 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
         .map(|c| (c, req.policy.requirements(c, &req.tags)))
         .collect();
     let mut stopped = Stopped::default();
-    let mut results = Vec::with_capacity(req.offerings.len() * requirements.len());
+    let mut engine_errors: Vec<Diagnostic> = Vec::new();
     for batch in req.offerings.chunks(BATCH) {
         let cells: Vec<Vec<OfferingResult>> = batch
             .par_iter()
@@ -406,34 +538,33 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
                     .collect()
             })
             .collect();
-        results.extend(cells.into_iter().flatten());
         stopped.freeze();
+        for result in cells.into_iter().flatten() {
+            // An offering whose facts could not be given to the rules fails every one of its
+            // cells: said once.
+            for e in result.errors.iter().filter(|e| e.rule == "engine") {
+                let d = Diagnostic::error(format!(
+                    "{}/{}: {}",
+                    result.vendor, result.offering, e.message
+                ))
+                .in_file(e.at.clone());
+                if !engine_errors.contains(&d) {
+                    engine_errors.push(d);
+                }
+            }
+            each(result)?;
+        }
     }
-    let evaluation = Evaluation {
-        policy: req.policy.name.clone(),
-        organization: req.policy.organization.clone(),
-        generated: req.generated.clone(),
-        today: req.today.to_string(),
-        classifications: req.classes.clone(),
+    let mut errors = stopped.errors();
+    errors.extend(engine_errors);
+    Ok(Summary {
         rules: ctx.rule_ids(),
-        results,
         warnings: expired_waivers(req.policy, req.today)
             .into_iter()
             .chain(changed_snapshots(&req.offerings))
             .collect(),
-    };
-    let mut errors = stopped.errors();
-    // An offering whose facts could not be given to the rules fails every one of its cells.
-    for r in &evaluation.results {
-        for e in r.errors.iter().filter(|e| e.rule == "engine") {
-            let d = Diagnostic::error(format!("{}/{}: {}", r.vendor, r.offering, e.message))
-                .in_file(e.at.clone());
-            if !errors.contains(&d) {
-                errors.push(d);
-            }
-        }
-    }
-    (evaluation, errors)
+        errors,
+    })
 }
 
 /// The date before which evidence is stale under the policy.
@@ -544,13 +675,13 @@ fn apply_waivers(
 /// Snapshots of the evaluated vendors whose content changed since review: the facts citing
 /// them may no longer hold, and the report must say so (not only stderr).
 fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
-    let mut seen: Vec<&str> = Vec::new();
+    // A set: at 100,000 vendors a list searched for each one costs minutes.
+    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut out = Vec::new();
     for (profile, _) in offerings {
-        if seen.contains(&profile.id.as_str()) {
+        if !seen.insert(profile.id.as_str()) {
             continue;
         }
-        seen.push(&profile.id);
         out.extend(
             crate::model::evidence::snapshot_changes(profile)
                 .iter()

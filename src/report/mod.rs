@@ -12,6 +12,7 @@ pub mod explain;
 pub mod github;
 pub mod html;
 pub mod json;
+pub mod jsonl;
 pub mod junit;
 pub mod markdown;
 pub mod sanitize;

@@ -1,0 +1,108 @@
+//! End to end: the `diligence` command itself on a generated workspace, as a user runs it,
+//! timed by the wall clock, with the child's peak resident memory (`wait4`'s `ru_maxrss`).
+//!
+//! The child is this same executable re-run with [`AS_CLI`] set: it then is exactly
+//! `diligence` (its `main` is `diligence::main()`), built with the same release profile, so the
+//! bench needs no separately built binary.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Set in a child's environment: the bench executable then runs as `diligence`.
+pub const AS_CLI: &str = "DILIGENCE_BENCH_AS_CLI";
+
+/// One command's cost.
+pub struct Measured {
+    pub wall: Duration,
+    pub peak_rss_mb: f64,
+    /// The exit code (0: no verdict at or above --fail-on; the bench passes none).
+    pub code: i32,
+}
+
+/// Runs `diligence ARGS` (in the child) and waits for it, reading its own peak RSS.
+pub fn run(args: &[&str]) -> Result<Measured, String> {
+    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let start = Instant::now();
+    let child = Command::new(exe)
+        .args(args)
+        .env(AS_CLI, "1")
+        .env_remove("CI")
+        .stdout(std::process::Stdio::null())
+        // The generated workspace's broken quotes are reported one by one (with snippets):
+        // hundreds of thousands of lines, not the bench's output. They are still written.
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start diligence: {e}"))?;
+    let pid = child.id() as libc::pid_t;
+    let mut status: libc::c_int = 0;
+    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child, not yet
+    // waited for (`child` is dropped without waiting).
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = start.elapsed();
+    if waited != pid {
+        return Err(format!(
+            "waiting for diligence: {}",
+            std::io::Error::last_os_error()
+        ));
+    }
+    let code = if libc::WIFEXITED(status) {
+        libc::WEXITSTATUS(status)
+    } else {
+        return Err(format!(
+            "diligence {} was killed (status {status})",
+            args.join(" ")
+        ));
+    };
+    Ok(Measured {
+        wall,
+        // Linux reports ru_maxrss in KiB.
+        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+        code,
+    })
+}
+
+/// `evaluate --format jsonl -o FILE` and `check` on the workspace at `root`; the jsonl goes
+/// to `out` (its size is returned, then it is deleted).
+pub fn evaluate_and_check(
+    root: &Path,
+    out: &Path,
+    with_check: bool,
+) -> Result<(Measured, Option<Measured>, u64), String> {
+    let root = root.to_str().ok_or("the workspace path is not UTF-8")?;
+    let file = out.to_str().ok_or("the output path is not UTF-8")?;
+    let evaluate = run(&[
+        "-C",
+        root,
+        "evaluate",
+        "--format",
+        "jsonl",
+        "-o",
+        file,
+        "--today",
+        "2026-11-24",
+    ])?;
+    // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
+    if evaluate.code == 2 {
+        return Err(format!("diligence -C {root} evaluate exited 2"));
+    }
+    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+    let _ = std::fs::remove_file(out);
+    // `check` exits 2 on the generated workspace: its broken quotes are errors (by design).
+    let check = if with_check {
+        Some(run(&["-C", root, "check", "--today", "2026-11-24"])?)
+    } else {
+        None
+    };
+    Ok((evaluate, check, bytes))
+}
+
+/// The key suffix for N vendors: `10k` for 10,000, else the number.
+pub fn label(vendors: usize) -> String {
+    if vendors.is_multiple_of(1000) {
+        format!("{}k", vendors / 1000)
+    } else {
+        vendors.to_string()
+    }
+}

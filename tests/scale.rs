@@ -1,0 +1,160 @@
+//! Streaming, partitions and threads: `--format jsonl` carries exactly the JSON contract's
+//! results, split portfolios add up to one run, and the thread count never changes a byte.
+
+mod common;
+
+use common::{TODAY, bundled, diligence};
+use serde_json::Value;
+use std::path::Path;
+
+fn jsonl(dir: &Path, extra: &[&str], threads: &str) -> String {
+    let out = diligence(dir)
+        .env("RAYON_NUM_THREADS", threads)
+        .args(["evaluate", "--format", "jsonl", "--today", TODAY])
+        .args(extra)
+        .output()
+        .expect("runs");
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+fn sorted_lines(text: &str) -> Vec<&str> {
+    let mut lines: Vec<&str> = text.lines().collect();
+    lines.sort();
+    lines
+}
+
+#[test]
+fn jsonl_lines_are_the_results_of_the_json_contract() {
+    let out = diligence(&bundled())
+        .args(["evaluate", "--format", "json", "--today", TODAY])
+        .output()
+        .expect("runs");
+    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    let results = json["results"].as_array().expect("results");
+    let text = jsonl(&bundled(), &[], "2");
+    let lines: Vec<Value> = text
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .collect();
+    assert!(!lines.is_empty());
+    assert_eq!(&lines, results);
+}
+
+#[test]
+fn jsonl_goes_to_the_output_file() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("review.jsonl");
+    let file_arg = file.to_str().expect("utf-8 path");
+    let stdout = jsonl(&bundled(), &["-o", file_arg], "2");
+    assert!(stdout.is_empty(), "nothing on stdout with -o");
+    let written = std::fs::read_to_string(&file).expect("file written");
+    assert_eq!(written, jsonl(&bundled(), &[], "2"));
+}
+
+#[test]
+fn partitions_concatenated_and_sorted_equal_one_run() {
+    let whole = jsonl(&bundled(), &[], "2");
+    for n in [1, 2, 3, 7] {
+        let mut parts = String::new();
+        let mut vendors_seen: Vec<String> = Vec::new();
+        for k in 1..=n {
+            let part = jsonl(&bundled(), &["--partition", &format!("{k}/{n}")], "2");
+            // A vendor is never split between partitions.
+            let mut vendors: Vec<String> = part
+                .lines()
+                .map(|l| serde_json::from_str::<Value>(l).expect("json")["vendor"].to_string())
+                .collect();
+            vendors.dedup();
+            for v in &vendors {
+                assert!(!vendors_seen.contains(v), "{v} in two partitions of {n}");
+            }
+            vendors_seen.extend(vendors);
+            parts.push_str(&part);
+        }
+        assert_eq!(sorted_lines(&parts), sorted_lines(&whole), "{n} partitions");
+    }
+}
+
+#[test]
+fn outputs_are_byte_identical_on_one_and_two_threads() {
+    assert_eq!(jsonl(&bundled(), &[], "1"), jsonl(&bundled(), &[], "2"));
+    let json = |threads: &str| {
+        diligence(&bundled())
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["evaluate", "--format", "json", "--today", TODAY])
+            .output()
+            .expect("runs")
+            .stdout
+    };
+    assert_eq!(json("1"), json("2"));
+}
+
+#[test]
+fn a_bad_partition_is_a_usage_error() {
+    let out = diligence(&bundled())
+        .args(["evaluate", "--format", "jsonl", "--partition", "4/3"])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("1 <= K <= N"));
+}
+
+/// A rule that reads `classification` itself is run at every classification, even where the
+/// requirements it reads are the same (the engine reuses a rule's run only across
+/// classifications it cannot tell apart).
+#[test]
+fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let ws = tmp.path().join("ws");
+    diligence(tmp.path())
+        .args(["init", ws.to_str().expect("utf-8")])
+        .assert()
+        .success();
+    std::fs::write(
+        ws.join("scripts/by-name.rhai"),
+        "//! By name\n//! Blocks restricted data by the classification's name.\nif classification == \"restricted\" { block(\"restricted by name\", \"do not\"); } else { pass(\"ok\"); }\n",
+    )
+    .expect("rule written");
+    std::fs::write(
+        ws.join("scripts/reads-dpa.rhai"),
+        "//! Reads dpa\n//! Says what the dpa requirement is.\nlet d = require.dpa;\ninfo(`dpa required: ${d}`);\n",
+    )
+    .expect("rule written");
+    let text = jsonl(&ws, &[], "2");
+    let mut by_name = Vec::new();
+    let mut reads_dpa = Vec::new();
+    for line in text.lines() {
+        let r: Value = serde_json::from_str(line).expect("json");
+        for f in r["findings"].as_array().expect("findings") {
+            let class = r["classification"].as_str().unwrap_or_default().to_string();
+            match f["rule"].as_str() {
+                Some("by-name") => by_name.push((class, f["level"].clone())),
+                Some("reads-dpa") => reads_dpa.push((class, f["message"].clone())),
+                _ => {}
+            }
+        }
+    }
+    assert!(!by_name.is_empty());
+    for (class, level) in &by_name {
+        let expected = if class == "restricted" {
+            "block"
+        } else {
+            "pass"
+        };
+        assert_eq!(level, expected, "{class}");
+    }
+    for (class, message) in &reads_dpa {
+        let expected = if class == "public" {
+            "dpa required: "
+        } else {
+            "dpa required: true"
+        };
+        assert_eq!(message, expected, "{class}");
+    }
+}
