@@ -17,8 +17,8 @@ mod model;
 mod outcome;
 mod questionnaire;
 mod report;
+mod ruletest;
 mod schema;
-mod testing;
 mod workspace;
 
 /// The command line (the binary is only this call).
@@ -40,5 +40,5 @@ pub use outcome::{Evaluation, Finding, Level, Verdict};
 pub use report::markdown::escape as markdown_escape;
 pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER};
 /// Rule tests, for the mirrors that follow the rules' own cases.
-pub use testing::{Case, load_cases, run_case};
+pub use ruletest::{Case, load_cases, run_case};
 pub use workspace::{Workspace, read_rules};

@@ -52,7 +52,8 @@ pub enum Verdict {
     Hold,
     #[serde(rename = "no-go")]
     NoGo,
-    #[serde(rename = "error")]
+    /// Never written by a user (a test case cannot expect a rule to fail).
+    #[serde(rename = "error", skip_deserializing)]
     Error,
 }
 

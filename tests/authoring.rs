@@ -12,6 +12,11 @@ fn run_in(dir: &Path, args: &[&str]) -> assert_cmd::assert::Assert {
     diligence(dir).args(args).assert()
 }
 
+/// The standard output of a command that must succeed.
+fn stdout_of(dir: &Path, args: &[&str]) -> Vec<u8> {
+    run_in(dir, args).success().get_output().stdout.clone()
+}
+
 #[test]
 fn a_new_user_walks_from_init_to_explain() {
     let tmp = tempfile::tempdir().unwrap();
@@ -75,23 +80,17 @@ fn a_new_user_walks_from_init_to_explain() {
         .success()
         .stdout(predicate::str::contains("3 passed, 0 failed"));
 
-    let out = run_in(
-        &ws,
-        &[
-            "evaluate",
-            "acme",
-            "--class",
-            "confidential",
-            "--format",
-            "json",
-            "--today",
-            TODAY,
-        ],
-    )
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    let args = [
+        "evaluate",
+        "acme",
+        "--class",
+        "confidential",
+        "--format",
+        "json",
+        "--today",
+        TODAY,
+    ];
+    let out = stdout_of(&ws, &args);
     let v: Value = serde_json::from_slice(&out).unwrap();
     let mine = v["results"][0]["findings"]
         .as_array()
@@ -124,22 +123,16 @@ fn a_new_user_walks_from_init_to_explain() {
 
 #[test]
 fn explain_shows_section_quote_requirements_and_print_output() {
-    let out = run_in(
-        &bundled(),
-        &[
-            "explain",
-            "perplexity/sonar-api",
-            "training-on-inputs",
-            "--class",
-            "confidential",
-            "--today",
-            TODAY,
-        ],
-    )
-    .success()
-    .get_output()
-    .stdout
-    .clone();
+    let args = [
+        "explain",
+        "perplexity/sonar-api",
+        "training-on-inputs",
+        "--class",
+        "confidential",
+        "--today",
+        TODAY,
+    ];
+    let out = stdout_of(&bundled(), &args);
     let text = String::from_utf8(out).unwrap();
     assert!(text.contains("no_training"), "{text}");
     assert!(text.contains("(class confidential)"), "{text}");
@@ -193,11 +186,7 @@ fn yaml_as_json(path: &Path) -> Value {
 }
 
 fn schema(kind: &str) -> jsonschema::Validator {
-    let out = run_in(&bundled(), &["schema", kind])
-        .success()
-        .get_output()
-        .stdout
-        .clone();
+    let out = stdout_of(&bundled(), &["schema", kind]);
     let schema: Value = serde_json::from_slice(&out).unwrap();
     jsonschema::validator_for(&schema).unwrap()
 }

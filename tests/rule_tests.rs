@@ -25,6 +25,11 @@ fn break_first_block(ws: &Path, rule: &str) {
     std::fs::write(&path, text.replacen("block(", "info(", 1)).unwrap();
 }
 
+/// Runs diligence in `dir`.
+fn run(dir: &Path, args: &[&str]) -> std::process::Output {
+    diligence(dir).args(args).output().unwrap()
+}
+
 fn stdout(out: &std::process::Output) -> String {
     String::from_utf8(out.stdout.clone()).unwrap()
 }
@@ -43,10 +48,7 @@ fn summary(out: &str) -> (usize, usize) {
 
 #[test]
 fn bundled_rules_pass_their_tests_with_full_coverage() {
-    let out = diligence(&bundled())
-        .args(["test", "--min-coverage", "100"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "--min-coverage", "100"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}\n{}", stderr(&out));
     let (passed, failed) = summary(&text);
@@ -90,7 +92,7 @@ fn breaking_a_rule_fails_the_case_that_covers_it() {
     for (rule, case) in broken {
         let ws = workspace_copy();
         break_first_block(ws.path(), rule);
-        let out = diligence(ws.path()).arg("test").output().unwrap();
+        let out = run(ws.path(), &["test"]);
         let text = stdout(&out);
         assert_eq!(out.status.code(), Some(1), "{rule}: {text}");
         assert!(
@@ -109,10 +111,7 @@ fn breaking_a_rule_fails_the_case_that_covers_it() {
 
 #[test]
 fn one_rule_can_be_tested_alone() {
-    let out = diligence(&bundled())
-        .args(["test", "consumer-tier", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "consumer-tier", "--coverage"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     assert!(
@@ -172,7 +171,7 @@ fn invalid_test_file_is_refused_with_every_problem_located() {
 ",
         ),
     );
-    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let out = run(ws.path(), &["test"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert_eq!(stdout(&out), "", "nothing runs");
@@ -218,10 +217,7 @@ fn yaml_syntax_errors_are_located() {
 #[test]
 fn a_rule_without_tests_is_a_warning_and_fails_a_coverage_gate() {
     let ws = one_rule_workspace("consumer-tier", None);
-    let out = diligence(ws.path())
-        .args(["test", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--coverage"]);
     assert_eq!(out.status.code(), Some(0));
     assert!(
         stderr(&out).contains(
@@ -233,10 +229,7 @@ fn a_rule_without_tests_is_a_warning_and_fails_a_coverage_gate() {
     assert!(stdout(&out).contains("no test file;"), "{}", stdout(&out));
     assert_eq!(summary(&stdout(&out)), (0, 0));
 
-    let out = diligence(ws.path())
-        .args(["test", "--min-coverage", "0"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--min-coverage", "0"]);
     assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
     assert!(stdout(&out).contains("test consumer-tier ... FAILED (no test file)"));
     assert_eq!(summary(&stdout(&out)), (0, 1));
@@ -254,10 +247,7 @@ fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
 ",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--coverage"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--coverage"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(0), "{text}");
     let row = text
@@ -270,10 +260,7 @@ fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
     assert!(!row.contains("block:18,"), "{row}");
     assert!(row.contains("block:34"), "{row}");
 
-    let out = diligence(ws.path())
-        .args(["test", "--min-coverage", "90"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--min-coverage", "90"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stdout(&out).contains("coverage 11.1% is below --min-coverage 90%"));
     assert_eq!(summary(&stdout(&out)), (1, 0));
@@ -291,7 +278,7 @@ fn a_failing_rule_fails_its_case_with_the_error() {
         "//! Broken\nlet x = fact(\"retention_\" + \"dys\");\npass(\"never\");\n",
     )
     .unwrap();
-    let out = diligence(ws.path()).arg("test").output().unwrap();
+    let out = run(ws.path(), &["test"]);
     let text = stdout(&out);
     assert_eq!(out.status.code(), Some(1), "{text}");
     assert!(
@@ -318,10 +305,7 @@ fn a_case_must_use_the_policy_vocabulary() {
 ",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--policy", "healthcare"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--policy", "healthcare"]);
     let err = stderr(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(
@@ -405,12 +389,9 @@ fn bundled_verdicts_follow_the_evidence() {
 
 #[test]
 fn junit_output_counts_the_same_cases_as_the_text_output() {
-    let text = diligence(&bundled()).arg("test").output().unwrap();
+    let text = run(&bundled(), &["test"]);
     let (passed, failed) = summary(&stdout(&text));
-    let out = diligence(&bundled())
-        .args(["test", "--format", "junit"])
-        .output()
-        .unwrap();
+    let out = run(&bundled(), &["test", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(0));
     let xml = stdout(&out);
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
@@ -428,10 +409,7 @@ fn junit_output_counts_the_same_cases_as_the_text_output() {
             "- name: wrong on purpose\n  tier: consumer\n  require: {no_consumer_tier: true}\n  expect: {verdict: go}\n",
         ),
     );
-    let out = diligence(ws.path())
-        .args(["test", "--format", "junit"])
-        .output()
-        .unwrap();
+    let out = run(ws.path(), &["test", "--format", "junit"]);
     assert_eq!(out.status.code(), Some(1));
     let xml = stdout(&out);
     let doc = roxmltree::Document::parse(&xml).expect("JUnit XML");
@@ -445,4 +423,172 @@ fn junit_output_counts_the_same_cases_as_the_text_output() {
         Some("scripts/consumer-tier.test.yaml:1:3")
     );
     assert!(xml.contains("expected verdict go, got no-go"), "{xml}");
+}
+
+/// A bad test file, as data: the file's text and the messages (with file:line:col) it must give.
+struct BadFile {
+    name: &'static str,
+    text: &'static str,
+    expect: &'static [&'static str],
+}
+
+const F: &str = "scripts/training-on-inputs.test.yaml";
+
+const BAD_FILES: &[BadFile] = &[
+    BadFile {
+        name: "unknown field in a case",
+        text: "- name: a\n  expect: {verdict: go}\n  facs: {}\n",
+        expect: &[
+            ":3:3: error: test case `a`: unknown field `facs`",
+            "did you mean `facts`?",
+        ],
+    },
+    BadFile {
+        name: "unknown field in expect",
+        text: "- name: a\n  expect: {verdikt: go}\n",
+        expect: &[
+            ":2:12: error: test case `a`: expect: unknown field `verdikt`",
+            "did you mean `verdict`?",
+        ],
+    },
+    BadFile {
+        name: "bad verdict",
+        text: "- name: a\n  expect: {verdict: nogo}\n",
+        expect: &[
+            ":2:21: error: test case `a`: expect: verdict: `nogo` is not one of: go, conditional, hold, no-go",
+            "did you mean `no-go`?",
+        ],
+    },
+    BadFile {
+        name: "a rule failure cannot be expected",
+        text: "- name: a\n  expect: {verdict: error}\n",
+        expect: &[":2:21: error: test case `a`: expect: verdict: `error` is not one of"],
+    },
+    BadFile {
+        name: "bad level",
+        text: "- name: a\n  expect:\n    findings:\n      - {level: blok}\n",
+        expect: &[
+            ":4:17: error: test case `a`: expect: finding: `blok` is not one of: pass, info, warn, condition, hold, block",
+            "did you mean `block`?",
+        ],
+    },
+    BadFile {
+        name: "bad authority",
+        text: "- name: a\n  authority: contrat\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:14: error: test case `a`: authority: `contrat` is not one of: signed, contract,",
+            "did you mean `contract`?",
+        ],
+    },
+    BadFile {
+        name: "a source without an authority",
+        text: "- name: a\n  sources:\n    old: {retrieved: 2024-01-01}\n  expect: {verdict: go}\n",
+        expect: &[":3:10: error: test case `a`: sources: `old`: missing field `authority`"],
+    },
+    BadFile {
+        name: "bad date",
+        text: "- name: a\n  today: 2026-02-30\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:10: error: test case `a`: today: `2026-02-30` is not a date",
+            "write dates as YYYY-MM-DD",
+        ],
+    },
+    BadFile {
+        name: "missing expectation",
+        text: "- name: a\n  facts: {training_on_inputs: never}\n",
+        expect: &[
+            ":1:3: error: test case `a` has no `expect`",
+            "e.g. `expect: {verdict: go}`",
+        ],
+    },
+    BadFile {
+        name: "empty expectation",
+        text: "- name: a\n  expect: {}\n",
+        expect: &[":2:11: error: test case `a`: expect: nothing to check"],
+    },
+    BadFile {
+        name: "missing name",
+        text: "- expect: {verdict: go}\n",
+        expect: &[":1:3: error: test case has no `name`"],
+    },
+    BadFile {
+        name: "wrong shape",
+        text: "- name: a\n  tags: phi\n  expect: {absent: hold}\n",
+        expect: &[
+            ":2:9: error: test case `a`: tags: expected a list, found the text `phi`",
+            ":3:20: error: test case `a`: expect: absent: expected a list, found the text `hold`",
+        ],
+    },
+    BadFile {
+        name: "policy override that is not a number of days",
+        text: "- name: a\n  policy: {evidence_max_age_days: 0}\n  expect: {verdict: go}\n",
+        expect: &[
+            ":2:35: error: test case `a`: policy: evidence_max_age_days: expected a positive whole number of days",
+        ],
+    },
+    BadFile {
+        name: "the same name twice",
+        text: "- name: a\n  expect: {verdict: go}\n- name: a\n  expect: {verdict: go}\n",
+        expect: &[":3:3: error: test case `a` is defined twice (first at line 1)"],
+    },
+    BadFile {
+        name: "not a list",
+        text: "name: a\n",
+        expect: &[":1:1: error: a test file is a list of cases, found a mapping"],
+    },
+];
+
+#[test]
+fn every_bad_test_file_exits_2_with_located_messages_and_runs_nothing() {
+    let mut failures = Vec::new();
+    for case in BAD_FILES {
+        let ws = one_rule_workspace("training-on-inputs", Some(case.text));
+        let out = run(ws.path(), &["test"]);
+        let err = stderr(&out);
+        if out.status.code() != Some(2) {
+            failures.push(format!(
+                "{}: exit {:?}\n{err}",
+                case.name,
+                out.status.code()
+            ));
+        }
+        if !out.stdout.is_empty() {
+            failures.push(format!("{}: stdout is not empty", case.name));
+        }
+        for expected in case.expect {
+            let expected = if expected.starts_with(':') {
+                format!("{F}{expected}")
+            } else {
+                expected.to_string()
+            };
+            if !err.contains(&expected) {
+                failures.push(format!("{}: no `{expected}` in:\n{err}", case.name));
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n\n"));
+}
+
+/// Three bad cases in one file: all three are reported, in the file's order.
+#[test]
+fn three_bad_cases_give_three_located_problems() {
+    let ws = one_rule_workspace(
+        "training-on-inputs",
+        Some(
+            "- name: a\n  tier: cosumer\n  expect: {verdict: go}\n- name: b\n  expect: {verdict: maybe}\n- name: c\n  facts: {training_on_input: never}\n  expect: {verdict: go}\n",
+        ),
+    );
+    let out = run(ws.path(), &["test"]);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    let located: Vec<&str> = err.lines().filter(|l| l.starts_with(F)).collect();
+    assert_eq!(located.len(), 3, "{err}");
+    let starts = [
+        ":2:9: error: test case `a`: tier: `cosumer`",
+        ":5:21: error: test case `b`: expect: verdict: `maybe`",
+        ":7:11: error: unknown fact `training_on_input`",
+    ];
+    for (line, start) in located.iter().zip(starts) {
+        assert!(line.starts_with(&format!("{F}{start}")), "{err}");
+    }
 }

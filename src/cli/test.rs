@@ -14,7 +14,7 @@ use crate::model::checks;
 use crate::model::policy::{self, Policy};
 use crate::report::sanitize::Sanitizer;
 use crate::report::{junit, testrun};
-use crate::testing::{self, Case, CaseResult, RuleCoverage};
+use crate::ruletest::{self, Case, CaseResult, RuleCoverage};
 use crate::workspace;
 use clap::Args;
 use std::io::Write;
@@ -120,7 +120,7 @@ fn select_rules(root: &Path, policy: &Policy, wanted: &[String]) -> Result<Vec<S
                 Diagnostic::warning(format!(
                     "test file for a rule that does not exist (no scripts/{orphan}.rhai)"
                 ))
-                .in_file(testing::test_file(&orphan))
+                .in_file(ruletest::test_file(&orphan))
                 .maybe_hint(did_you_mean(&orphan, all.iter().map(String::as_str)))
             })
             .collect();
@@ -170,8 +170,8 @@ fn load_suite(
     let mut cases: Vec<Case> = Vec::new();
     let mut untested: Vec<String> = Vec::new();
     for id in selected {
-        if root.join(testing::test_file(id)).is_file() {
-            let (c, p) = testing::load_cases(root, id, policy);
+        if root.join(ruletest::test_file(id)).is_file() {
+            let (c, p) = ruletest::load_cases(root, id, policy);
             cases.extend(c);
             problems.extend(p);
         } else if checks::check(id).is_none() {
@@ -187,7 +187,7 @@ fn load_suite(
     let untested_diags: Vec<Diagnostic> = untested
         .iter()
         .map(|id| {
-            let d = format!("rule `{id}` has no test file {}", testing::test_file(id));
+            let d = format!("rule `{id}` has no test file {}", ruletest::test_file(id));
             let d = if enforce {
                 Diagnostic::error(format!("{d} (required by --min-coverage)"))
             } else {
@@ -195,7 +195,7 @@ fn load_suite(
             };
             d.in_file(format!("scripts/{id}.rhai")).hint(format!(
                 "write test cases in {} (`diligence new rule {id}` shows the shape)",
-                testing::test_file(id)
+                ruletest::test_file(id)
             ))
         })
         .collect();
@@ -225,7 +225,7 @@ fn run_suite(
     );
     let mut results: Vec<(&Case, CaseResult)> = Vec::new();
     for case in &suite.cases {
-        let result = testing::run_case(&suite.rules, case, policy);
+        let result = ruletest::run_case(&suite.rules, case, policy);
         let _ = out.write_all(testrun::case_line(case, &result).as_bytes());
         let _ = out.flush();
         results.push((case, result));
@@ -247,7 +247,7 @@ fn run_suite(
     let mut coverage_ok = true;
     if args.coverage || enforce {
         let covs = coverage(suite, &results);
-        let (_, _, pct) = testing::total_coverage(&covs);
+        let (_, _, pct) = ruletest::total_coverage(&covs);
         testrun::coverage_table(&mut text, &covs);
         if let Some(min) = args.min_coverage
             && pct + 1e-9 < min
@@ -269,7 +269,7 @@ fn run_suite(
 fn junit(suite: &Suite, policy: &Policy, root: &Path) -> Outcome {
     let mut outcomes = Vec::new();
     for case in &suite.cases {
-        let result = testing::run_case(&suite.rules, case, policy);
+        let result = ruletest::run_case(&suite.rules, case, policy);
         let message = (!result.passed()).then(|| {
             let mut text = String::new();
             testrun::failure(&mut text, case, &result, root);
@@ -305,7 +305,7 @@ fn coverage(suite: &Suite, results: &[(&Case, CaseResult)]) -> Vec<RuleCoverage>
                 .iter()
                 .filter(|(c, _)| c.rule == rule.id)
                 .flat_map(|(_, r)| r.findings.iter());
-            testing::coverage(rule, !suite.untested.contains(&rule.id), findings)
+            ruletest::coverage(rule, !suite.untested.contains(&rule.id), findings)
         })
         .collect()
 }

@@ -3,7 +3,7 @@
 //! `N passed, N failed` line that CI runners read.
 
 use crate::outcome::Level;
-use crate::testing::{Case, CaseResult, RuleCoverage};
+use crate::ruletest::{Case, CaseResult, RuleCoverage};
 use std::fmt::Write as _;
 
 /// The line printed when a case finishes.
@@ -94,7 +94,7 @@ pub fn coverage_table(out: &mut String, covs: &[RuleCoverage]) {
         );
         let _ = writeln!(out, "{}", line.trim_end());
     }
-    let (reached, total, p) = crate::testing::total_coverage(covs);
+    let (reached, total, p) = crate::ruletest::total_coverage(covs);
     let _ = writeln!(
         out,
         "  {:<width$}  {:>5}  {:>7}  {:>7.1}%",
