@@ -4,18 +4,22 @@
 
 mod bare_pass;
 pub mod checks;
+mod memo;
+mod portfolio;
+
+use memo::Memo;
+pub use portfolio::{Request, evaluate, evaluate_each, expired_waivers, warning_text};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
-use crate::engine::{Bindings, Depends, RawFinding, Rule, RuleSet, RunRecord};
+use crate::engine::{Bindings, RawFinding, Rule, RuleSet};
 use crate::model::checks::Check;
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
 use crate::model::resolve::Freshness;
 use crate::model::resolved::ResolvedOffering;
-use crate::outcome::{Evaluation, Finding, Level, OfferingResult, RuleError, Verdict, WaiverInfo};
+use crate::outcome::{Finding, Level, OfferingResult, RuleError, Verdict, WaiverInfo};
 use jiff::civil::Date;
-use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -98,68 +102,6 @@ pub struct Prepared<'a> {
     /// confidential and restricted, often ask a rule the same question) does the same there:
     /// its run is reused. (A Mutex, not a RefCell: a Prepared may be shared between threads.)
     memo: Mutex<HashMap<String, Vec<Memo>>>,
-}
-
-/// One run of a rule on an offering: the values it read that may differ between
-/// classifications, and its record.
-struct Memo {
-    seen: Vec<(Depends, Option<Value>)>,
-    record: RunRecord,
-}
-
-/// The value of what a rule read, at the classification with these requirements.
-fn value_at(d: &Depends, requirements: &Requirements, decisive: &[&str]) -> Option<Value> {
-    match d {
-        Depends::Requirement(key) => requirements.get(key).cloned(),
-        Depends::Decisive(fact) => Some(Value::Bool(decisive.contains(&fact.as_str()))),
-    }
-}
-
-impl Prepared<'_> {
-    /// The record of an earlier run of `rule` that read the same values as these requirements
-    /// hold.
-    fn recall(
-        &self,
-        rule: &Rule,
-        requirements: &Requirements,
-        decisive: &[&str],
-    ) -> Option<RunRecord> {
-        if rule.reads_classification {
-            return None;
-        }
-        let memo = self.memo.lock().ok()?;
-        memo.get(&rule.id)?
-            .iter()
-            .find(|m| {
-                m.seen
-                    .iter()
-                    .all(|(d, v)| value_at(d, requirements, decisive) == *v)
-            })
-            .map(|m| m.record.clone())
-    }
-
-    fn remember(
-        &self,
-        rule: &Rule,
-        record: &RunRecord,
-        requirements: &Requirements,
-        decisive: &[&str],
-    ) {
-        if rule.reads_classification {
-            return;
-        }
-        let seen = record
-            .depends
-            .iter()
-            .map(|d| (d.clone(), value_at(d, requirements, decisive)))
-            .collect();
-        if let Ok(mut memo) = self.memo.lock() {
-            memo.entry(rule.id.clone()).or_default().push(Memo {
-                seen,
-                record: record.clone(),
-            });
-        }
-    }
 }
 
 impl<'a> Prepared<'a> {
@@ -457,116 +399,6 @@ fn outcome(
     }
 }
 
-/// What to evaluate.
-pub struct Request<'a> {
-    pub policy: &'a Policy,
-    /// (profile, offering) pairs, in output order.
-    pub offerings: Vec<(&'a Profile, &'a Offering)>,
-    pub classes: Vec<String>,
-    pub tags: Vec<String>,
-    pub today: Date,
-    /// The timestamp written into the output.
-    pub generated: String,
-}
-
-/// Offerings are evaluated in fixed-size batches, in order: a rule that fails in one batch is
-/// stopped for the batches after it. The size is fixed (not the thread count), so which cells a
-/// stopped rule skips, and so the report, is the same on any machine.
-const BATCH: usize = 16;
-
-/// What a run concludes besides its results (which [`evaluate_each`] hands over one by one).
-pub struct Summary {
-    /// The ids of every rule the run applied, in order.
-    pub rules: Vec<String>,
-    /// Problems that did not stop the evaluation (expired waivers, changed snapshots).
-    pub warnings: Vec<String>,
-    /// Each failed rule's first error once, then each offering whose facts could not be given
-    /// to the rules.
-    pub errors: Vec<Diagnostic>,
-}
-
-/// Evaluates every requested offering at every requested classification, and evaluates them all
-/// into one [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report
-/// is complete. The second value lists each failed rule's first error once.
-pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
-    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
-    let summary = evaluate_each(rules, req, |r| {
-        results.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    let Ok(summary) = summary;
-    let evaluation = Evaluation {
-        policy: req.policy.name.clone(),
-        organization: req.policy.organization.clone(),
-        generated: req.generated.clone(),
-        today: req.today.to_string(),
-        classifications: req.classes.clone(),
-        rules: summary.rules,
-        results,
-        warnings: summary.warnings,
-    };
-    (evaluation, summary.errors)
-}
-
-/// Evaluates as [`evaluate`] does, handing each result to `each` in output order as soon as its
-/// batch is done and keeping none: memory does not grow with the portfolio (`--format jsonl`).
-/// The first error `each` returns stops the run and is returned.
-pub fn evaluate_each<E>(
-    rules: &RuleSet,
-    req: &Request,
-    mut each: impl FnMut(OfferingResult) -> Result<(), E>,
-) -> Result<Summary, E> {
-    rules.begin_run(req.offerings.len() * req.classes.len());
-    let ctx = Context::new(rules, req.policy, &req.tags, req.today);
-    let requirements: Vec<(&String, Requirements)> = req
-        .classes
-        .iter()
-        .map(|c| (c, req.policy.requirements(c, &req.tags)))
-        .collect();
-    let mut stopped = Stopped::default();
-    let mut engine_errors: Vec<Diagnostic> = Vec::new();
-    for batch in req.offerings.chunks(BATCH) {
-        let cells: Vec<Vec<OfferingResult>> = batch
-            .par_iter()
-            .map(|(profile, offering)| {
-                let prepared = Prepared::new(&ctx, profile, offering);
-                requirements
-                    .iter()
-                    .map(|(class, reqs)| {
-                        evaluate_cell(&ctx, &prepared, class, reqs, None, &stopped).result
-                    })
-                    .collect()
-            })
-            .collect();
-        stopped.freeze();
-        for result in cells.into_iter().flatten() {
-            // An offering whose facts could not be given to the rules fails every one of its
-            // cells: said once.
-            for e in result.errors.iter().filter(|e| e.rule == "engine") {
-                let d = Diagnostic::error(format!(
-                    "{}/{}: {}",
-                    result.vendor, result.offering, e.message
-                ))
-                .in_file(e.at.clone());
-                if !engine_errors.contains(&d) {
-                    engine_errors.push(d);
-                }
-            }
-            each(result)?;
-        }
-    }
-    let mut errors = stopped.errors();
-    errors.extend(engine_errors);
-    Ok(Summary {
-        rules: ctx.rule_ids(),
-        warnings: expired_waivers(req.policy, req.today)
-            .into_iter()
-            .chain(changed_snapshots(&req.offerings))
-            .collect(),
-        errors,
-    })
-}
-
 /// The date before which evidence is stale under the policy.
 pub fn freshness(policy: &Policy, today: Date) -> Freshness<'_> {
     Freshness {
@@ -670,51 +502,4 @@ fn apply_waivers(
             });
         }
     }
-}
-
-/// Snapshots of the evaluated vendors whose content changed since review: the facts citing
-/// them may no longer hold, and the report must say so (not only stderr).
-fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
-    // A set: at 100,000 vendors a list searched for each one costs minutes.
-    let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
-    let mut out = Vec::new();
-    for (profile, _) in offerings {
-        if !seen.insert(profile.id.as_str()) {
-            continue;
-        }
-        out.extend(
-            crate::model::evidence::snapshot_changes(profile)
-                .iter()
-                .map(warning_text),
-        );
-    }
-    out
-}
-
-/// A diagnostic as one line of the report's warnings: `file:line:col: message`.
-pub fn warning_text(d: &Diagnostic) -> String {
-    format!("{}: {}", d.location(), d.message)
-}
-
-pub fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
-    policy
-        .waivers
-        .iter()
-        .filter(|w| !w.live(today))
-        .map(|w| {
-            format!(
-                "{}:{}:{}: waiver of rule `{}` for {}{} expired on {} and is ignored",
-                policy.file,
-                w.at.line,
-                w.at.column,
-                w.rule,
-                w.vendor,
-                w.offering
-                    .as_deref()
-                    .map(|o| format!("/{o}"))
-                    .unwrap_or_default(),
-                w.expires
-            )
-        })
-        .collect()
 }
