@@ -4,7 +4,10 @@
 //!
 //! Each function mirrors its `scripts/<rule>.rhai` branch for branch, including the engine's
 //! rule that a block resting only on third-party or unsupported evidence is reported as a hold
-//! (`evaluation::finding`). The benchmark checks every level against diligence's.
+//! (`evaluation::finding`), and that a pass citing a fact with a value but no verified quote is
+//! a hold where the class requires `verified_evidence` (`evaluation::bare_pass`). A finding
+//! cites what the script read since its previous finding, or everything it read if nothing
+//! since (`engine::state::raise`). The benchmark checks every level against diligence's.
 
 use diligence::Level;
 use diligence::policy::Requirements;
@@ -110,6 +113,11 @@ impl<T> Fact<T> {
     /// The authority that decided the value, if there is a value (what "rests on leads" checks).
     fn deciding(&self) -> Option<Authority> {
         self.value.as_ref().and(self.authority)
+    }
+    /// Whether the fact has a value that no verified quote backs (what `bare_pass` checks of
+    /// each fact a pass cites).
+    fn bare(&self) -> bool {
+        self.value.is_some() && !self.verified
     }
 }
 
@@ -314,9 +322,11 @@ impl Out<'_> {
 
 impl Out<'_> {
     /// A pass, reported as a hold when a cited fact with a value rests on no verified quote
-    /// and the policy requires verified evidence (`evaluation::bare_pass`).
-    fn pass<T>(&mut self, c: &Ctx, cites: &[&Fact<T>], message: impl Into<Cow<'static, str>>) {
-        let unbacked = cites.iter().any(|f| f.value.is_some() && !f.verified);
+    /// and the policy requires verified evidence (`evaluation::bare_pass`). `bare` holds
+    /// [`Fact::bare`] of every fact the pass cites: as in the engine (`state::raise`), the
+    /// facts the script read since its previous finding, or all it read if none.
+    fn pass(&mut self, c: &Ctx, bare: &[bool], message: impl Into<Cow<'static, str>>) {
+        let unbacked = bare.iter().any(|b| *b);
         if unbacked && c.require.verified_evidence {
             let message: Cow<'static, str> = message.into();
             self.raise(
@@ -377,7 +387,7 @@ fn training_on_inputs(c: &Ctx, out: &mut Out) {
             format!("Ask the vendor: {Q_TRAINING}"),
         ),
         Some(Training::Never) if f.exceptions.is_empty() => {
-            out.pass(c, &[f], "The vendor does not train on inputs.")
+            out.pass(c, &[f.bare()], "The vendor does not train on inputs.")
         }
         Some(Training::Never) => {
             for e in &f.exceptions {
@@ -389,10 +399,10 @@ fn training_on_inputs(c: &Ctx, out: &mut Out) {
             }
         }
         Some(Training::OptIn) => {
-            out.raise(
-                Level::Pass,
+            out.pass(
+                c,
+                &[f.bare()],
                 "The vendor trains on inputs only if the customer opts in.",
-                "",
             );
             out.raise(
                 Level::Info,
@@ -444,11 +454,12 @@ fn retention_limit(c: &Ctx, out: &mut Out) {
         return;
     }
     match days.value {
+        // The script read zero_data_retention then retention_days (unknown here) before it.
         None if zdr.value == Some(Zdr::Default) => {
-            out.raise(
-                Level::Pass,
+            out.pass(
+                c,
+                &[zdr.bare(), days.bare()],
                 "Zero data retention applies by default: content is not kept.",
-                "",
             );
             if !contractual(zdr.authority) {
                 out.raise(
@@ -471,9 +482,10 @@ fn retention_limit(c: &Ctx, out: &mut Out) {
             format!("Content is kept until the customer deletes it: no end, where the limit is {max} days."),
             format!("Delete content yourself within {max} days (by API or setting, and check it covers backups), or negotiate retention of at most {max} days in a signed amendment."),
         ),
+        // Cites zero_data_retention too: the script read it first, and nothing since was raised.
         Some(Duration::Days(d)) if d <= max && days.exceptions.is_empty() => out.pass(
             c,
-            &[days],
+            &[zdr.bare(), days.bare()],
             format!("Content is kept {d} days, within the {max}-day limit."),
         ),
         Some(Duration::Days(d)) if d <= max => {
@@ -531,10 +543,10 @@ fn dpa_required(c: &Ctx, out: &mut Out) {
             "The vendor offers no data processing agreement.",
             "Do not send personal or classified data until a DPA is signed.",
         ),
-        Some(Dpa::Signed) => out.raise(
-            Level::Pass,
+        Some(Dpa::Signed) => out.pass(
+            c,
+            &[dpa.bare()],
             "A signed data processing agreement is in place.",
-            "",
         ),
         Some(Dpa::Negotiable) => out.raise(
             Level::Condition,
@@ -546,10 +558,10 @@ fn dpa_required(c: &Ctx, out: &mut Out) {
             "The DPA is published online but this classification needs it signed.",
             "Have the vendor's DPA countersigned (or executed as an order-form exhibit) and file the signed copy.",
         ),
-        Some(Dpa::Online) => out.raise(
-            Level::Pass,
+        Some(Dpa::Online) => out.pass(
+            c,
+            &[dpa.bare()],
             "The vendor's data processing agreement is incorporated into its terms.",
-            "",
         ),
     }
 }
@@ -574,7 +586,7 @@ fn zero_data_retention(c: &Ctx, out: &mut Out) {
             "Ask the vendor: Can you contractually commit to zero data retention for our account?",
         ),
         Some(Zdr::Default) if contractual(zdr.authority) => {
-            out.raise(Level::Pass, "Zero data retention applies by default.", "")
+            out.pass(c, &[zdr.bare()], "Zero data retention applies by default.")
         }
         Some(Zdr::Default) => out.raise(
             Level::Condition,
@@ -622,14 +634,14 @@ fn licence_scope(c: &Ctx, out: &mut Out) {
             "The licence the vendor takes over customer content is not known.",
             format!("Ask the vendor: {Q}"),
         ),
-        Some(s) if s <= max => out.raise(
-            Level::Pass,
+        Some(s) if s <= max => out.pass(
+            c,
+            &[scope.bare()],
             format!(
                 "The licence over customer content ({}) is within {}.",
                 s.as_str(),
                 max.as_str()
             ),
-            "",
         ),
         Some(s) => {
             let training = &c.facts.training_on_inputs;
@@ -727,10 +739,11 @@ fn certifications(c: &Ctx, out: &mut Out) {
                     format!("Ask the vendor for its current {w} report or certificate covering this offering; do not send data of this classification until it is on file."),
                 );
             }
-            Some(Cert { expires: None, .. }) => out.raise(
-                Level::Pass,
+            // Every finding after the first cites all the script read: certifications.
+            Some(Cert { expires: None, .. }) => out.pass(
+                c,
+                &[f.bare()],
                 format!("{w} is held (no expiry date recorded)."),
-                "",
             ),
             Some(Cert {
                 expires: Some(e), ..
@@ -749,7 +762,7 @@ fn certifications(c: &Ctx, out: &mut Out) {
                         format!("Ask the vendor for the renewed {w} certificate before {e}."),
                     );
                 } else {
-                    out.raise(Level::Pass, format!("{w} is held until {e}."), "");
+                    out.pass(c, &[f.bare()], format!("{w} is held until {e}."));
                 }
             }
         }

@@ -1,10 +1,14 @@
 //! The shared rules in Rego (OPA's policy language), evaluated with regorus, OPA's engine in
 //! Rust. Written as an OPA user would: the input document holds the offering's resolved facts
-//! (`{value, authority, conflicting}` per stated fact) and the requirements of the
-//! classification; each rule is a package whose `findings` rule returns the findings it raises.
+//! (`{value, authority, conflicting, exceptions, verified}` per stated fact) and the requirements
+//! of the classification; each rule is a package whose `findings` rule returns the findings it
+//! raises.
 //!
 //! Each package mirrors its `scripts/<rule>.rhai` branch for branch, including the engine's
-//! rule that a block resting only on third-party or unsupported evidence is reported as a hold.
+//! rule that a block resting only on third-party or unsupported evidence is reported as a hold,
+//! and that a pass citing a fact with a value but no verified quote is a hold where the class
+//! requires `verified_evidence`. A finding's `cites` are the facts the script read since its
+//! previous finding, or everything it read if nothing since (`engine::state::raise`).
 
 use diligence::Level;
 use diligence::REQUIREMENTS;
@@ -96,7 +100,7 @@ finding := {"level": "info", "message": sprintf("Training on inputs: %v (not res
 	count(fact.exceptions) > 0
 } else := {"level": "pass", "cites": [name], "message": "The vendor does not train on inputs."} if {
 	t == "never"
-} else := {"level": "info", "message": "Training on inputs is opt-in.", "action": "Make sure nobody opts in on the organization's behalf."} if {
+} else := {"level": "pass", "cites": [name], "message": "The vendor trains on inputs only if the customer opts in."} if {
 	t == "opt_in"
 } else := {"level": "condition", "message": "The vendor trains on inputs unless the customer opts out.", "action": "Opt out of training for every account before any data is sent, and keep the confirmation."} if {
 	t == "opt_out"
@@ -104,7 +108,16 @@ finding := {"level": "info", "message": sprintf("Training on inputs: %v (not res
 	t == "negotiable"
 } else := {"level": "block", "cites": [name], "message": "The vendor trains on inputs by default.", "action": "Do not send data of this classification; negotiate a signed no-training commitment or choose another offering."}
 
-findings := [lib.demote(finding)]
+# The script raises this info after the opt-in pass.
+default opt_in := []
+
+opt_in := [{"level": "info", "message": "Training on inputs is opt-in.", "action": "Make sure nobody opts in on the organization's behalf."}] if {
+	input.require.no_training == true
+	not fact.conflicting
+	t == "opt_in"
+}
+
+findings := array.concat([lib.demote(finding)], opt_in)
 "#;
 
 pub const RETENTION_LIMIT: &str = r#"
@@ -127,11 +140,7 @@ question := "How many days do you keep our inputs and outputs, and when are they
 
 finding := {"level": "hold", "message": "Sources of equal authority disagree on how long content is kept.", "action": concat("", ["Ask the vendor which retention period applies to this offering: ", question])} if {
 	fact.conflicting
-} else := {"level": "pass", "message": "Zero data retention applies by default: content is not kept."} if {
-	not days
-	zdr.value == "default"
-	zdr.authority in lib.contractual
-} else := {"level": "warn", "message": sprintf("Zero data retention is stated only in a %v source, not the contract or DPA: the vendor can change it without notice.", [zdr.authority]), "action": "Ask for zero data retention to be written into the order form or DPA."} if {
+} else := {"level": "pass", "cites": ["zero_data_retention", name], "message": "Zero data retention applies by default: content is not kept."} if {
 	not days
 	zdr.value == "default"
 } else := {"level": "hold", "message": sprintf("How long the vendor keeps content is not known (the limit is %v days).", [limit]), "action": concat("", ["Ask the vendor: ", question])} if {
@@ -142,7 +151,7 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	is_number(days)
 	days <= limit
 	count(fact.exceptions) > 0
-} else := {"level": "pass", "cites": [name], "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
+} else := {"level": "pass", "cites": ["zero_data_retention", name], "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
 	is_number(days)
 	days <= limit
 } else := {"level": "condition", "message": sprintf("Content is kept %v, unless zero data retention is enabled.", [kept]), "action": "Enable zero data retention for the account (request it in writing if needed) before sending data."} if {
@@ -153,9 +162,22 @@ kept := sprintf("with no end stated (as long as the vendor needs it), where the 
 	days == "indefinite"
 } else := sprintf("%v days, more than the %v-day limit", [days, limit])
 
+zdr_contractual if zdr.authority in lib.contractual
+
+# The script raises this warn after the zero-data-retention pass (a pass the bare-value check
+# may turn into a hold: both are findings).
+default zdr_warn := []
+
+zdr_warn := [{"level": "warn", "message": sprintf("Zero data retention is stated only in a %v source, not the contract or DPA: the vendor can change it without notice.", [zdr.authority]), "action": "Ask for zero data retention to be written into the order form or DPA."}] if {
+	not fact.conflicting
+	not days
+	zdr.value == "default"
+	not zdr_contractual
+}
+
 default findings := []
 
-findings := [lib.demote(finding)] if limit != null
+findings := array.concat([lib.demote(finding)], zdr_warn) if limit != null
 "#;
 
 pub const DPA_REQUIRED: &str = r#"
@@ -178,13 +200,13 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	not dpa
 } else := {"level": "block", "cites": ["dpa"], "message": "The vendor offers no data processing agreement.", "action": "Do not send personal or classified data until a DPA is signed."} if {
 	dpa == "none"
-} else := {"level": "pass", "message": "A signed data processing agreement is in place."} if {
+} else := {"level": "pass", "cites": ["dpa"], "message": "A signed data processing agreement is in place."} if {
 	dpa == "signed"
 } else := {"level": "condition", "message": "A data processing agreement is available by negotiation.", "action": "Negotiate and sign the DPA before sending data."} if {
 	dpa == "negotiable"
 } else := {"level": "condition", "message": "The DPA is published online but this classification needs it signed.", "action": "Have the vendor's DPA countersigned (or executed as an order-form exhibit) and file the signed copy."} if {
 	input.require.signed_dpa == true
-} else := {"level": "pass", "message": "The vendor's data processing agreement is incorporated into its terms."}
+} else := {"level": "pass", "cites": ["dpa"], "message": "The vendor's data processing agreement is incorporated into its terms."}
 
 default findings := []
 
@@ -207,7 +229,7 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	fact.conflicting
 } else := {"level": "hold", "message": "Whether zero data retention is available is not known.", "action": "Ask the vendor: Can you contractually commit to zero data retention for our account?"} if {
 	not zdr
-} else := {"level": "pass", "message": "Zero data retention applies by default."} if {
+} else := {"level": "pass", "cites": [name], "message": "Zero data retention applies by default."} if {
 	zdr == "default"
 	fact.authority in lib.contractual
 } else := {"level": "condition", "message": sprintf("Zero data retention applies by default according to a %v source, which is not part of the contract.", [fact.authority]), "action": "Have zero data retention written into the order form or DPA before sending restricted data."} if {
@@ -247,7 +269,7 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	fact.conflicting
 } else := {"level": "hold", "message": "The licence the vendor takes over customer content is not known.", "action": concat("", ["Ask the vendor: ", question])} if {
 	not scope
-} else := {"level": "pass", "message": sprintf("The licence over customer content (%v) is within %v.", [scope, limit])} if {
+} else := {"level": "pass", "cites": [name], "message": sprintf("The licence over customer content (%v) is within %v.", [scope, limit])} if {
 	rank[scope] <= rank[limit]
 } else := {"level": "condition", "message": sprintf("The licence over customer content extends to model training (%v), which the vendor exercises only when training is on (training on inputs: %v).", [scope, training]), "action": sprintf("Keep training off for every account (opt out, never opt in) and have the order form state that the licence is then limited to %v.", [limit])} if {
 	scope == "model_improvement"
@@ -302,7 +324,8 @@ cert(w, certs) := {"level": "hold", "message": sprintf("%v is not among the cert
 	count(certs) == 0
 }
 
-cert(w, certs) := {"level": "pass", "message": sprintf("%v is held (no expiry date recorded).", [w])} if {
+# Every finding after the first cites all the script read: certifications.
+cert(w, certs) := {"level": "pass", "cites": [name], "message": sprintf("%v is held (no expiry date recorded).", [w])} if {
 	undated(certs)
 }
 
@@ -323,7 +346,7 @@ dated(w, date, left) := {"level": "warn", "message": sprintf("%v expires on %v, 
 	left <= 90
 }
 
-dated(w, date, left) := {"level": "pass", "message": sprintf("%v is held until %v.", [w, date])} if {
+dated(w, date, left) := {"level": "pass", "cites": [name], "message": sprintf("%v is held until %v.", [w, date])} if {
 	left > 90
 }
 
