@@ -482,10 +482,10 @@ fn retention_limit(c: &Ctx, out: &mut Out) {
             format!("Content is kept until the customer deletes it: no end, where the limit is {max} days."),
             format!("Delete content yourself within {max} days (by API or setting, and check it covers backups), or negotiate retention of at most {max} days in a signed amendment."),
         ),
-        // Cites zero_data_retention too: the script read it first, and nothing since was raised.
+        // The script cites retention_days alone before this pass.
         Some(Duration::Days(d)) if d <= max && days.exceptions.is_empty() => out.pass(
             c,
-            &[zdr.bare(), days.bare()],
+            &[days.bare()],
             format!("Content is kept {d} days, within the {max}-day limit."),
         ),
         Some(Duration::Days(d)) if d <= max => {

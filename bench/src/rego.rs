@@ -151,7 +151,7 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	is_number(days)
 	days <= limit
 	count(fact.exceptions) > 0
-} else := {"level": "pass", "cites": ["zero_data_retention", name], "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
+} else := {"level": "pass", "cites": [name], "message": sprintf("Content is kept %v days, within the %v-day limit.", [days, limit])} if {
 	is_number(days)
 	days <= limit
 } else := {"level": "condition", "message": sprintf("Content is kept %v, unless zero data retention is enabled.", [kept]), "action": "Enable zero data retention for the account (request it in writing if needed) before sending data."} if {

@@ -30,7 +30,7 @@ pub struct FactView {
     pub contractual: bool,
     /// Decided by the vendor's own documents (not a third party, not a bare value).
     pub first_party: bool,
-    /// The carve-outs of the deciding claims, as maps (see `helpers_fidelity`).
+    /// The carve-outs of the deciding claims, as maps (see `carve_outs`).
     pub exceptions: Dynamic,
     /// The deciding claims' `allowed_if:` conditions, joined, or `()`.
     pub allowed_if: Dynamic,
@@ -163,8 +163,8 @@ impl FactTable {
                     && r.authority.is_some_and(Authority::is_contractual),
                 first_party: r.value.is_some()
                     && r.authority.is_some_and(Authority::is_first_party),
-                exceptions: super::helpers_fidelity::exceptions_of(fact),
-                allowed_if: super::helpers_fidelity::allowed_if_of(fact),
+                exceptions: super::carve_outs::exceptions_of(fact),
+                allowed_if: super::carve_outs::allowed_if_of(fact),
             };
             views.insert(name.clone(), view);
         }

@@ -1,7 +1,7 @@
 //! Rules: compiled once to Rhai ASTs, run against an offering's facts at a classification.
 
+mod carve_outs;
 pub mod facts;
-mod helpers_fidelity;
 mod lint;
 mod rhai_setup;
 pub mod state;

@@ -130,7 +130,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
 
     register_require(&mut engine);
     register_fact_api(&mut engine);
-    super::helpers_fidelity::register(&mut engine);
+    super::carve_outs::register(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
