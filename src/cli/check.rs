@@ -103,10 +103,20 @@ fn evaluate_every_policy(
             today,
             generated: String::new(),
         };
-        let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
+        // Streamed: only which waivers matched a finding is kept, not the results, so `check`
+        // does not hold the whole portfolio's findings in memory.
+        let mut used = vec![false; policy.waivers.len()];
+        let Ok(summary) = evaluation::evaluate_each(&ws.rules, &request, |r| {
+            for f in r.findings.iter().filter(|f| f.waived.is_some()) {
+                for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
+                    *used |= w.matches(&f.rule, &r.vendor, &r.offering, &r.classification);
+                }
+            }
+            Ok::<(), std::convert::Infallible>(())
+        });
         expired.extend(evaluation::expired_waivers(policy, today));
-        diags.extend(unused_waivers(policy, &eval, today));
-        for e in errors {
+        diags.extend(unused_waivers(policy, &used, today));
+        for e in summary.errors {
             if !diags.contains(&e) {
                 diags.push(e);
             }
@@ -146,21 +156,15 @@ fn summary(ws: &Workspace, errors: usize, warnings: usize) -> String {
 /// vendor or class (or the problem they waived is gone and the waiver can be removed).
 fn unused_waivers(
     policy: &crate::model::policy::Policy,
-    eval: &crate::outcome::Evaluation,
+    used: &[bool],
     today: jiff::civil::Date,
 ) -> Vec<Diagnostic> {
     policy
         .waivers
         .iter()
-        .filter(|w| w.live(today))
-        .filter(|w| {
-            !eval.results.iter().any(|r| {
-                r.findings.iter().any(|f| {
-                    f.waived.is_some() && w.matches(&f.rule, &r.vendor, &r.offering, &r.classification)
-                })
-            })
-        })
-        .map(|w| {
+        .zip(used)
+        .filter(|(w, used)| w.live(today) && !**used)
+        .map(|(w, _)| {
             Diagnostic::warning(format!(
                 "waiver of rule `{}` for {}{} matches no finding (unused)",
                 w.rule,
