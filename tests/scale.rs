@@ -158,3 +158,75 @@ fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
         assert_eq!(message, expected, "{class}");
     }
 }
+
+/// `--format csv` is streamed too: a row per finding of the JSON contract, in its order, the
+/// same bytes on any thread count, and the `--bom` and `-o` it always had.
+#[test]
+fn csv_streams_a_row_per_finding_in_the_json_order() {
+    let run = |extra: &[&str], threads: &str| {
+        let out = diligence(&bundled())
+            .env("RAYON_NUM_THREADS", threads)
+            .args(["evaluate", "--format", "csv", "--today", TODAY])
+            .args(extra)
+            .output()
+            .expect("runs");
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        out.stdout
+    };
+    let one = run(&[], "1");
+    assert_eq!(one, run(&[], "2"), "the thread count never changes a byte");
+
+    let json = jsonl(&bundled(), &[], "2");
+    let expected: Vec<(String, String, String, String)> = json
+        .lines()
+        .flat_map(|l| {
+            let r: Value = serde_json::from_str(l).expect("json");
+            let key = |k: &str| r[k].as_str().unwrap_or_default().to_string();
+            let (v, o, c) = (key("vendor"), key("offering"), key("classification"));
+            r["findings"]
+                .as_array()
+                .expect("findings")
+                .iter()
+                .map(|f| {
+                    let rule = f["rule"].as_str().unwrap_or_default().to_string();
+                    (v.clone(), o.clone(), c.clone(), rule)
+                })
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    let mut reader = csv::Reader::from_reader(one.as_slice());
+    let rows: Vec<(String, String, String, String)> = reader
+        .records()
+        .map(|r| {
+            let r = r.expect("a CSV record");
+            (
+                r[0].to_string(),
+                r[2].to_string(),
+                r[4].to_string(),
+                r[7].to_string(),
+            )
+        })
+        .collect();
+    assert!(!rows.is_empty());
+    assert_eq!(rows, expected);
+
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let file = tmp.path().join("review.csv");
+    let file_arg = file.to_str().expect("utf-8 path");
+    assert!(
+        run(&["--bom", "-o", file_arg], "2").is_empty(),
+        "nothing on stdout with -o"
+    );
+    let written = std::fs::read(&file).expect("file written");
+    assert_eq!(
+        &written[..3],
+        "\u{feff}".as_bytes(),
+        "--bom starts the file"
+    );
+    assert_eq!(&written[3..], one.as_slice());
+}

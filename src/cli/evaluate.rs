@@ -151,8 +151,8 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     }
 
     let threshold = args.fail_on.threshold();
-    let (summary, failing) = if args.format == Format::Jsonl {
-        stream_jsonl(&ws, &request, &notes, destination, threshold)?
+    let (summary, failing) = if let Some(kind) = Streamed::of(&args) {
+        stream(&ws, &request, &notes, destination, threshold, kind)?
     } else {
         let (eval, rule_errors) =
             with_progress(request.offerings.len() * request.classes.len(), || {
@@ -172,31 +172,82 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     finish(summary, threshold, failing)
 }
 
-/// `--format jsonl`: each result is written as soon as its batch is evaluated, and dropped.
-/// Returns the failed rules' errors and the `--fail-on` lines of the cells at or above it.
-fn stream_jsonl(
+/// The formats written result by result as the evaluation goes (nothing in them depends on
+/// the results still to come), so that memory does not grow with the portfolio.
+#[derive(Clone, Copy)]
+enum Streamed {
+    Jsonl,
+    Csv { bom: bool },
+}
+
+impl Streamed {
+    fn of(args: &EvaluateArgs) -> Option<Streamed> {
+        match args.format {
+            Format::Jsonl => Some(Streamed::Jsonl),
+            Format::Csv => Some(Streamed::Csv { bom: args.bom }),
+            _ => None,
+        }
+    }
+}
+
+/// A streamed format's writer, open for the length of the run.
+enum Sink<'w> {
+    Jsonl(&'w mut dyn Write),
+    Csv(report::csv::Writer<'w>),
+}
+
+impl<'w> Sink<'w> {
+    fn start(kind: Streamed, w: &'w mut dyn Write) -> std::io::Result<Sink<'w>> {
+        Ok(match kind {
+            Streamed::Jsonl => Sink::Jsonl(w),
+            Streamed::Csv { bom } => Sink::Csv(report::csv::Writer::start(w, bom)?),
+        })
+    }
+
+    fn write(&mut self, result: &OfferingResult) -> std::io::Result<()> {
+        match self {
+            Sink::Jsonl(w) => report::jsonl::write_result(*w, result),
+            Sink::Csv(csv) => csv.write_result(result),
+        }
+    }
+
+    fn finish(self) -> std::io::Result<()> {
+        match self {
+            Sink::Jsonl(_) => Ok(()),
+            Sink::Csv(csv) => csv.finish(),
+        }
+    }
+}
+
+/// `--format jsonl` and `--format csv`: each result is written as soon as its batch is
+/// evaluated, and dropped. Returns the failed rules' errors and the `--fail-on` lines of the
+/// cells at or above it.
+fn stream(
     ws: &Workspace,
     request: &Request,
     notes: &[Diagnostic],
     destination: Option<output::Output>,
     threshold: Option<Verdict>,
+    kind: Streamed,
 ) -> Result<(Vec<Diagnostic>, Vec<String>), Failure> {
     let mut failing = Vec::new();
     let mut summary = None;
     output::emit_to(destination, |w| {
+        let mut sink = Sink::start(kind, w)?;
         let done = evaluation::evaluate_each(&ws.rules, request, |result| {
             if let Some(line) = threshold.and_then(|t| failing_line(&result, t)) {
                 failing.push(line);
             }
-            report::jsonl::write_result(w, &result)
+            sink.write(&result)
         })?;
+        sink.finish()?;
         summary = Some(done);
         Ok(())
     })?;
     let Some(summary) = summary else {
         return Ok((Vec::new(), failing));
     };
-    // Expired waivers and changed snapshots go to stderr only: jsonl lines are results.
+    // Expired waivers and changed snapshots go to stderr only: these formats hold results.
     print_report_warnings(&summary.warnings, notes, &ws.root);
     Ok((summary.errors, failing))
 }

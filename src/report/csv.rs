@@ -99,22 +99,47 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 18] {
     ]
 }
 
-/// Writes the CSV to `out`, one row at a time.
-pub fn render(eval: &Evaluation, bom: bool, out: &mut dyn Write) -> io::Result<()> {
-    if bom {
-        out.write_all("\u{feff}".as_bytes())?;
+/// A CSV being written: the header first, then each result's rows as the result comes, so
+/// that `evaluate` can stream it (nothing in a row depends on the results after it).
+pub struct Writer<'w> {
+    csv: ::csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> Writer<'w> {
+    /// Starts the file: the byte order mark if asked for, then the header.
+    pub fn start(out: &'w mut dyn Write, bom: bool) -> io::Result<Writer<'w>> {
+        if bom {
+            out.write_all("\u{feff}".as_bytes())?;
+        }
+        let mut csv = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
+        csv.write_record(HEADER)?;
+        Ok(Writer { csv })
     }
-    let mut w = ::csv::WriterBuilder::new()
-        .terminator(::csv::Terminator::CRLF)
-        .from_writer(out);
-    w.write_record(HEADER)?;
-    for r in &eval.results {
+
+    /// Writes one row per finding of the result.
+    pub fn write_result(&mut self, r: &OfferingResult) -> io::Result<()> {
         for f in &r.findings {
             let cells = row(r, f);
-            w.write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
+            self.csv
+                .write_record(cells.iter().map(|c| neutralise(c).into_owned()))?;
         }
+        Ok(())
     }
-    w.flush()
+
+    pub fn finish(mut self) -> io::Result<()> {
+        self.csv.flush()
+    }
+}
+
+/// Writes the CSV of a whole evaluation to `out`, one row at a time.
+pub fn render(eval: &Evaluation, bom: bool, out: &mut dyn Write) -> io::Result<()> {
+    let mut w = Writer::start(out, bom)?;
+    for r in &eval.results {
+        w.write_result(r)?;
+    }
+    w.finish()
 }
 
 #[cfg(test)]
