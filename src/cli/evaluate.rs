@@ -190,17 +190,18 @@ impl Streamed {
     }
 }
 
-/// A streamed format's writer, open for the length of the run.
+/// A streamed format's writer, open for the length of the run (one per run: the CSV writer's
+/// buffer is boxed rather than sized into the enum).
 enum Sink<'w> {
     Jsonl(&'w mut dyn Write),
-    Csv(report::csv::Writer<'w>),
+    Csv(Box<report::csv::Writer<'w>>),
 }
 
 impl<'w> Sink<'w> {
     fn start(kind: Streamed, w: &'w mut dyn Write) -> std::io::Result<Sink<'w>> {
         Ok(match kind {
             Streamed::Jsonl => Sink::Jsonl(w),
-            Streamed::Csv { bom } => Sink::Csv(report::csv::Writer::start(w, bom)?),
+            Streamed::Csv { bom } => Sink::Csv(Box::new(report::csv::Writer::start(w, bom)?)),
         })
     }
 
