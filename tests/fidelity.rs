@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TODAY, Ws, bundled, stdout_json};
+use common::{TODAY, Ws, profile_with_facts, stdout_json};
 use serde_json::Value;
 
 const POLICY: &str = "organization: Test Org
@@ -21,36 +21,14 @@ tags:
   phi: {require: {contains_data: [phi]}}
 ";
 
-const PROFILE_HEAD: &str = "vendor: acme
-name: Acme AI
-reviewed: 2026-11-01
-sources:
-  terms:
-    title: Acme Terms
-    authority: contract
-    retrieved: 2026-10-01
-    snapshot: sources/terms.md
-offerings:
-  api:
-    name: Acme API
-    tier: api
-    facts:
-";
-
 /// A workspace with one vendor whose terms are `terms` and whose facts are `facts` (YAML
 /// indented under `facts:`), the test policy, and the bundled rule `rule`.
 fn workspace(rule: &str, terms: &str, facts: &str) -> Ws {
     let ws = Ws::new();
-    std::fs::remove_file(ws.path().join("scripts/training.rhai")).expect("remove sample rule");
-    let script = std::fs::read_to_string(bundled().join(format!("scripts/{rule}.rhai")))
-        .expect("bundled rule");
-    ws.write(&format!("scripts/{rule}.rhai"), &script);
+    ws.only_bundled_rule(rule);
     ws.write("policies/default.yaml", POLICY);
     ws.write("vendors/acme/sources/terms.md", terms);
-    ws.write(
-        "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string() + facts),
-    );
+    ws.write("vendors/acme/profile.yaml", &profile_with_facts(facts));
     ws
 }
 
@@ -105,12 +83,11 @@ fn content_kept_until_the_customer_deletes_it_has_no_end_and_is_within_no_maximu
     // The document the reviewer trusts says "until the Customer deletes it": no end.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &claim(
-                "retention_days",
-                "until_deleted",
-                "Acme stores Customer Content until the Customer deletes it.",
-            )),
+        &profile_with_facts(&claim(
+            "retention_days",
+            "until_deleted",
+            "Acme stores Customer Content until the Customer deletes it.",
+        )),
     );
     ws.cmd()
         .args(["check", "--today", TODAY])
@@ -132,12 +109,11 @@ fn content_kept_until_the_customer_deletes_it_has_no_end_and_is_within_no_maximu
     // "As long as necessary" has no end either, and nothing limits it: no-go, never unknown.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &claim(
-                "retention_days",
-                "indefinite",
-                "Acme keeps request logs for as long as necessary to operate the service.",
-            )),
+        &profile_with_facts(&claim(
+            "retention_days",
+            "indefinite",
+            "Acme keeps request logs for as long as necessary to operate the service.",
+        )),
     );
     let result = evaluate(&ws, &[]);
     assert_eq!(result["verdict"], "no-go");
@@ -160,8 +136,7 @@ fn without_undue_delay_asks_for_a_commitment_in_hours() {
 
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &claim(
+        &profile_with_facts(&claim(
                 "breach_notification_hours",
                 "without_undue_delay",
                 "Acme will notify Customer without undue delay after becoming aware of a Personal Data Breach.",
@@ -183,12 +158,11 @@ fn without_undue_delay_asks_for_a_commitment_in_hours() {
     // A quote that says nothing of the kind cannot support the value: check says why.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &claim(
-                "breach_notification_hours",
-                "without_undue_delay",
-                "Acme will answer audit questions within 72 hours of a request.",
-            )),
+        &profile_with_facts(&claim(
+            "breach_notification_hours",
+            "without_undue_delay",
+            "Acme will answer audit questions within 72 hours of a request.",
+        )),
     );
     let out = ws.cmd().args(["check", "--today", TODAY]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
@@ -216,12 +190,11 @@ fn changes_only_by_signed_amendment_satisfy_a_notice_minimum_and_reasonable_noti
 
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &claim(
-                "terms_change_notice_days",
-                "reasonable",
-                "Acme will give reasonable advance notice of changes to these Terms.",
-            )),
+        &profile_with_facts(&claim(
+            "terms_change_notice_days",
+            "reasonable",
+            "Acme will give reasonable advance notice of changes to these Terms.",
+        )),
     );
     let result = evaluate(&ws, &[]);
     assert_eq!(result["verdict"], "conditional");
@@ -248,7 +221,7 @@ fn a_carve_out_turns_a_no_training_pass_into_a_condition_that_quotes_it() {
     let carve_out = "          exceptions:\n            - quote: \"except to improve the safety systems that detect abuse of the Services\"\n              section: \"4.2\"\n";
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string() + NO_TRAINING + carve_out),
+        &profile_with_facts(&(NO_TRAINING.to_string() + carve_out)),
     );
     ws.cmd()
         .args(["check", "--today", TODAY])
@@ -271,9 +244,8 @@ fn a_carve_out_turns_a_no_training_pass_into_a_condition_that_quotes_it() {
     // An invented carve-out fails check like any invented quote, at its own line.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + NO_TRAINING
-            + "          exceptions:\n            - quote: \"except to train models for research purposes of any kind\"\n"),
+        &profile_with_facts(&(NO_TRAINING.to_string()
+            + "          exceptions:\n            - quote: \"except to train models for research purposes of any kind\"\n")),
     );
     let out = ws.cmd().args(["check", "--today", TODAY]).assert().code(2);
     let err = String::from_utf8_lossy(&out.get_output().stderr).to_string();
@@ -304,9 +276,8 @@ fn data_the_terms_forbid_is_no_go_for_a_review_of_that_data() {
     // The condition under which it is allowed after all makes it a condition to meet.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string()
-            + &facts
-            + "          allowed_if: \"Customer and Acme have executed a Business Associate Agreement (5.5)\"\n"),
+        &profile_with_facts(&(facts
+            + "          allowed_if: \"Customer and Acme have executed a Business Associate Agreement (5.5)\"\n")),
     );
     let result = evaluate(&ws, &["--tag", "phi"]);
     assert_eq!(result["verdict"], "conditional");
@@ -345,7 +316,7 @@ fn a_pass_on_a_bare_value_holds_where_the_policy_requires_verified_evidence() {
     // The quoted clause settles it.
     ws.write(
         "vendors/acme/profile.yaml",
-        &(PROFILE_HEAD.to_string() + NO_TRAINING),
+        &profile_with_facts(NO_TRAINING),
     );
     assert_eq!(evaluate(&ws, &[])["verdict"], "go");
 }

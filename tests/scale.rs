@@ -7,10 +7,11 @@ use common::{TODAY, bundled, diligence};
 use serde_json::Value;
 use std::path::Path;
 
-fn jsonl(dir: &Path, extra: &[&str], threads: &str) -> String {
+/// `evaluate --format FORMAT` on `threads` threads; the run must succeed. Returns stdout.
+fn evaluate(dir: &Path, format: &str, extra: &[&str], threads: &str) -> Vec<u8> {
     let out = diligence(dir)
         .env("RAYON_NUM_THREADS", threads)
-        .args(["evaluate", "--format", "jsonl", "--today", TODAY])
+        .args(["evaluate", "--format", format, "--today", TODAY])
         .args(extra)
         .output()
         .expect("runs");
@@ -20,7 +21,11 @@ fn jsonl(dir: &Path, extra: &[&str], threads: &str) -> String {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    String::from_utf8(out.stdout).expect("utf-8")
+    out.stdout
+}
+
+fn jsonl(dir: &Path, extra: &[&str], threads: &str) -> String {
+    String::from_utf8(evaluate(dir, "jsonl", extra, threads)).expect("utf-8")
 }
 
 fn sorted_lines(text: &str) -> Vec<&str> {
@@ -163,21 +168,7 @@ fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
 /// same bytes on any thread count, and the `--bom` and `-o` it always had.
 #[test]
 fn csv_streams_a_row_per_finding_in_the_json_order() {
-    let run = |extra: &[&str], threads: &str| {
-        let out = diligence(&bundled())
-            .env("RAYON_NUM_THREADS", threads)
-            .args(["evaluate", "--format", "csv", "--today", TODAY])
-            .args(extra)
-            .output()
-            .expect("runs");
-        assert_eq!(
-            out.status.code(),
-            Some(0),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        out.stdout
-    };
+    let run = |extra: &[&str], threads: &str| evaluate(&bundled(), "csv", extra, threads);
     let one = run(&[], "1");
     assert_eq!(one, run(&[], "2"), "the thread count never changes a byte");
 

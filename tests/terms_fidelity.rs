@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::{TODAY, Ws, bundled, stdout_json};
+use common::{TODAY, Ws, profile_with_facts, stdout_json};
 use serde_json::Value;
 
 const POLICY: &str = "organization: Test Org
@@ -20,9 +20,7 @@ fn ws(facts: &str, tier: &str) -> Ws {
     let ws = Ws::new();
     ws.write("policies/default.yaml", POLICY);
     ws.write("vendors/acme/sources/terms.md", TERMS);
-    let rule = std::fs::read_to_string(bundled().join("scripts/consumer-tier.rhai")).unwrap();
-    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
-    ws.write("scripts/consumer-tier.rhai", &rule);
+    ws.only_bundled_rule("consumer-tier");
     ws.write(
         "vendors/acme/profile.yaml",
         &format!(
@@ -134,21 +132,7 @@ fn an_unknown_tier_holds_and_asks_which_terms_apply() {
 
 const NOTICE_TERMS: &str = "# Acme Terms\n\n**9. Changes.** We will give consumers in the EU thirty (30) days' notice of changes to these Terms. Changes to these Terms take effect for business customers when posted, without notice.\n";
 
-const NOTICE_PROFILE: &str = "vendor: acme
-name: Acme AI
-reviewed: 2026-11-01
-sources:
-  terms:
-    title: Acme Terms
-    authority: contract
-    retrieved: 2026-10-01
-    snapshot: sources/terms.md
-offerings:
-  api:
-    name: Acme API
-    tier: api
-    facts:
-      terms_change_notice_days:
+const NOTICE_FACTS: &str = "      terms_change_notice_days:
         - value: 30
           source: terms
           section: \"9\"
@@ -173,10 +157,11 @@ fn notice_ws(audience: &str) -> Ws {
         ),
     );
     ws.write("vendors/acme/sources/terms.md", NOTICE_TERMS);
-    ws.write("vendors/acme/profile.yaml", NOTICE_PROFILE);
-    let rule = std::fs::read_to_string(bundled().join("scripts/terms-change-notice.rhai")).unwrap();
-    std::fs::remove_file(ws.path().join("scripts/training.rhai")).unwrap();
-    ws.write("scripts/terms-change-notice.rhai", &rule);
+    ws.write(
+        "vendors/acme/profile.yaml",
+        &profile_with_facts(NOTICE_FACTS),
+    );
+    ws.only_bundled_rule("terms-change-notice");
     ws
 }
 

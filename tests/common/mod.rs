@@ -35,7 +35,11 @@ tags:
 
 pub const SNAPSHOT: &str = "# Acme Terms\n\n**2.1 Training.** Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
 
-pub const PROFILE: &str = "vendor: acme
+/// The sample vendor's profile up to its offering's `facts:` (a macro so that [`PROFILE`] can
+/// be built from it with `concat!`).
+macro_rules! profile_head {
+    () => {
+        "vendor: acme
 name: Acme AI
 reviewed: 2026-11-01
 sources:
@@ -49,7 +53,21 @@ offerings:
     name: Acme API
     tier: api
     facts:
-      training_on_inputs:
+"
+    };
+}
+
+/// The sample vendor's profile up to its offering's `facts:`, for tests that write their own.
+pub const PROFILE_HEAD: &str = profile_head!();
+
+/// The sample vendor's profile with these facts (YAML indented under `facts:`).
+pub fn profile_with_facts(facts: &str) -> String {
+    format!("{PROFILE_HEAD}{facts}")
+}
+
+pub const PROFILE: &str = concat!(
+    profile_head!(),
+    "      training_on_inputs:
         - value: never
           source: terms
           section: \"2.1\"
@@ -59,7 +77,8 @@ offerings:
           source: terms
           section: \"2.2\"
           quote: \"Acme deletes Customer Content within 14 days.\"
-";
+"
+);
 
 pub const RULE: &str = "//! Training on inputs
 //! Test rule.
@@ -111,6 +130,16 @@ impl Ws {
 
     pub fn cmd(&self) -> Command {
         diligence(self.path())
+    }
+
+    /// Replaces the sample rule with the bundled rule `rule` (`scripts/<rule>.rhai`), so a
+    /// test sees that rule alone.
+    pub fn only_bundled_rule(&self, rule: &str) -> &Ws {
+        std::fs::remove_file(self.path().join("scripts/training.rhai"))
+            .expect("remove sample rule");
+        let path = format!("scripts/{rule}.rhai");
+        let script = std::fs::read_to_string(bundled().join(&path)).expect("bundled rule");
+        self.write(&path, &script)
     }
 }
 
