@@ -774,6 +774,24 @@ fn check_finds_misspellings_in_branches_no_vendor_reaches() {
 }
 
 #[test]
+fn check_finds_a_misspelt_switch_case_on_a_fact() {
+    // `switch` compares its cases with the fact's value as `==` does.
+    let ws = Ws::new();
+    ws.write(
+        "scripts/careless.rhai",
+        "//! Careless\n//! A misspelt case.\nlet t = fact(\"training_on_inputs\");\nswitch t {\n    \"never\" | \"nevr\" => pass(\"no training\"),\n    _ => ()\n}\n",
+    );
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    for needle in [
+        "scripts/careless.rhai:5:15: error: `nevr` is never a value of fact `training_on_inputs`",
+        "did you mean `never`?",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
+    }
+}
+
+#[test]
 fn a_finding_raised_through_a_computed_function_pointer_is_refused() {
     // `--coverage` counts the finding calls written in the rule: a block raised through
     // `Fn("blo" + "ck")` would be invisible to it, so such a rule is refused when compiled.

@@ -6,8 +6,8 @@
 //! - requirement keys read from `require` (`require.no_trainng`);
 //! - called functions (`condtion(...)`), checked against the functions the engine actually has
 //!   and the functions the script defines;
-//! - text compared with a fact's value (`==`, `!=`, `in`), directly or through a variable
-//!   assigned from `fact(...)`, against the fact's allowed values (`t == "nevr"`).
+//! - text compared with a fact's value (`==`, `!=`, `in`, `switch` cases), directly or through a
+//!   variable assigned from `fact(...)`, against the fact's allowed values (`t == "nevr"`).
 //!
 //! Coverage (`diligence test --coverage`) counts the finding calls written in the rule, so a
 //! finding raised through a function pointer would be invisible to it: `Fn(...)` must name a
@@ -20,7 +20,7 @@
 use super::state::Level;
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::vocabulary::{self, ValueType};
-use rhai::{AST, ASTNode, Engine, Expr, OptimizationLevel, Position, Scope, Stmt};
+use rhai::{AST, ASTNode, Engine, Expr, OptimizationLevel, Position, Scope, Stmt, Token};
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
@@ -84,6 +84,7 @@ pub fn check(file: &str, text: &str, declared: &Scope) -> Vec<Diagnostic> {
     };
     let mut lint = Lint {
         file,
+        text,
         script_functions: ast.iter_functions().map(|f| f.name.to_string()).collect(),
         variables: HashSet::new(),
         texts: HashMap::new(),
@@ -110,6 +111,9 @@ pub fn reads_variable(ast: &AST, name: &str) -> bool {
 
 struct Lint<'a> {
     file: &'a str,
+    /// The rule's source: `switch` cases are read from it (the syntax tree keeps only their
+    /// hashes).
+    text: &'a str,
     script_functions: HashSet<String>,
     /// Every variable the script declares (a call through a variable is not a function name).
     variables: HashSet<String>,
@@ -184,6 +188,11 @@ impl Lint<'_> {
             Stmt::Assignment(x) => {
                 if let Some(name) = variable_name(&x.1.lhs) {
                     self.track(name.to_string(), &x.1.rhs);
+                }
+            }
+            Stmt::Switch(x, at) => {
+                if let Some(fact) = self.fact_of(&x.0) {
+                    self.switch_cases(&fact, *at);
                 }
             }
             Stmt::For(x, ..) => {
@@ -386,6 +395,94 @@ impl Lint<'_> {
         }
     }
 
+    /// `switch value { "word" | "other" => ..., }` where `value` is a fact's value: each text
+    /// case is checked. Rhai keeps only a hash of each case, so the cases are read from the
+    /// source, token by token from the `switch` keyword at `at`, up to the end of its block.
+    /// Only text in a case's pattern is checked (not in guards or actions); a template string
+    /// stops the check, since lexing it apart from the parser could misread what follows.
+    fn switch_cases(&mut self, fact: &str, at: Position) {
+        let (Some(line), Some(column)) = (at.line(), at.position()) else {
+            return;
+        };
+        let offset: usize = self
+            .text
+            .split_inclusive('\n')
+            .take(line - 1)
+            .map(str::len)
+            .sum();
+        let Some(start) = self
+            .text
+            .get(offset..)
+            .and_then(|rest| rest.char_indices().nth(column - 1))
+            .map(|(i, _)| offset + i)
+        else {
+            return;
+        };
+        let source = &self.text[start..];
+        // Positions of the lexer are relative to `source`: back to the rule's lines and columns.
+        let place = |p: Position| -> Option<Position> {
+            let (l, c) = (p.line()?, p.position()?);
+            let (l, c) = if l == 1 {
+                (line, column + c - 1)
+            } else {
+                (line + l - 1, c)
+            };
+            Some(Position::new(
+                u16::try_from(l).ok()?,
+                u16::try_from(c).ok()?,
+            ))
+        };
+        let (mut tokens, _) = lint_engine().lex([&source]);
+        // The value switched on (`fact("x")` or a variable) holds no braces: the first `{`
+        // opens the cases.
+        if !tokens.any(|(t, _)| t == Token::LeftBrace) {
+            return;
+        }
+        let mut depth = 1usize;
+        let (mut pattern, mut guard) = (true, false);
+        let mut pending: Vec<(String, Position)> = Vec::new();
+        for (token, p) in tokens {
+            match token {
+                Token::LeftBrace | Token::LeftParen | Token::LeftBracket | Token::MapStart => {
+                    depth += 1;
+                    continue;
+                }
+                Token::RightBrace | Token::RightParen | Token::RightBracket => {
+                    depth -= 1;
+                    if depth == 0 {
+                        break;
+                    }
+                    // A block action needs no comma: the next case starts after it.
+                    if depth == 1 {
+                        pattern = true;
+                    }
+                    continue;
+                }
+                Token::InterpolatedString(_) | Token::LexError(_) | Token::EOF => return,
+                _ => {}
+            }
+            if depth != 1 {
+                continue;
+            }
+            match token {
+                Token::StringConstant(word) if pattern && !guard => {
+                    if let Some(p) = place(p) {
+                        pending.push((word.to_string(), p));
+                    }
+                }
+                Token::If if pattern => guard = true,
+                Token::DoubleArrow => {
+                    for (word, p) in pending.drain(..) {
+                        self.check_word(fact, &word, p);
+                    }
+                    (pattern, guard) = (false, false);
+                }
+                Token::Comma => (pattern, guard) = (true, false),
+                _ => {}
+            }
+        }
+    }
+
     /// `Fn(name)`: only a function of the script, named in literal text.
     fn function_pointer(&mut self, arg: Option<&Expr>, at: Position) {
         let name = arg.and_then(|a| self.text_of(a));
@@ -466,6 +563,30 @@ mod tests {
     fn correct_rules_and_script_functions_pass() {
         let found = lint(
             "fn helper(x) { x + 1 }\nlet t = fact(\"training_on_inputs\");\nlet f = Fn(\"helper\");\nlet n = f.call(1);\nif t == \"never\" && \"scc\" in fact(\"transfer_mechanism\") { pass(\"ok\"); }\nlet s = \"abc\"; s.replace(\"a\", \"b\");\nfor (x, i) in [1] { print(x); }\nlet c = fact(\"custom.anything\");\nif require.no_training == true { hold(\"m\", \"a\"); }\n",
+        );
+        assert!(found.is_empty(), "{found:#?}");
+    }
+
+    #[test]
+    fn switch_cases_on_a_fact_are_checked_and_nothing_else_is() {
+        let found = lint(
+            "let t = fact(\"training_on_inputs\");\nlet x = \"s\";\nswitch t {\n  \"never\" | \"nevr\" => pass(\"opt_ot\"),\n  \"opt_in\" if x == \"zzz\" => { hold(\"m\", \"a\"); }\n  \"opt_ot\" => if x == \"q\" { 1 } else { 2 },\n  _ => ()\n}\nswitch fact(\"training_on_outputs\") { \"never\" => (), \"defalt_on\" => () }\nswitch x { \"anything\" => () }\n",
+        );
+        let expect = [
+            "4:13 `nevr` is never a value of fact `training_on_inputs`",
+            "6:3 `opt_ot` is never a value of fact `training_on_inputs`",
+            "9:53 `defalt_on` is never a value of fact `training_on_outputs`",
+        ];
+        for e in expect {
+            assert!(
+                found.iter().any(|f| f.starts_with(e)),
+                "{e} not in {found:#?}"
+            );
+        }
+        assert_eq!(found.len(), expect.len(), "{found:#?}");
+        // A correct switch, a template string in an action and a switch as an expression.
+        let found = lint(
+            "let t = fact(\"training_on_inputs\");\nlet v = switch t { \"never\" => `${t} x`, \"opt_in\" | \"opt_out\" => \"y\", _ => \"z\" };\nswitch t { \"never\" => { if t == \"never\" { pass(\"ok\"); } } _ => () }\n",
         );
         assert!(found.is_empty(), "{found:#?}");
     }
