@@ -412,6 +412,26 @@ fn a_chain_of_ten_thousand_classes_loads_in_linear_time() {
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
 }
 
+#[test]
+fn a_two_megabyte_vendor_name_is_not_copied_into_every_row() {
+    // Before: CSV copied a 1.9 MB name into every row, a 10 GB allocation and an abort.
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "name: Acme AI",
+        &format!("name: {}", "A".repeat(1_900_000)),
+    );
+    for format in ["csv", "table", "json"] {
+        let out = run(ws
+            .cmd()
+            .args(["evaluate", "--format", format, "--today", TODAY]));
+        assert_eq!(out.code, Some(0), "{format}: {}", out.stderr);
+        eprintln!("1.9 MB vendor name, {format}: {:?}", out.elapsed);
+    }
+    let peak = peak_child_rss_mb();
+    assert!(peak < 200.0, "peak memory {peak:.0} MB");
+}
+
 // ---- Reads outside the workspace ----
 
 #[cfg(unix)]
