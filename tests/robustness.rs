@@ -232,7 +232,10 @@ fn hostile_yaml_is_refused_with_a_location() {
         "error:",
     );
     yaml_fails(b"vendor: &v [*v]\n", "error:");
-    yaml_fails(b"vendor: acme\nvendor: acme\n", "duplicate mapping key");
+    yaml_fails(
+        b"vendor: acme\nvendor: acme\n",
+        "vendors/acme/profile.yaml:2:1: error: duplicate mapping key `vendor`\n",
+    );
 }
 
 #[test]
@@ -355,6 +358,31 @@ fn ids_that_read_as_the_same_text_are_refused_where_they_repeat() {
         "{}",
         out.stderr
     );
+
+    // A source, a class and a tag: the same refusal at the second key's line and column.
+    let ws = Ws::new();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "  terms:\n",
+        "  7:\n    title: Other\n    authority: third_party\n    snapshot: sources/terms.md\n  \"7\":\n    title: Acme Terms\n    authority: contract\n    snapshot: sources/terms.md\n  terms:\n",
+    );
+    ws.write(
+        "policies/default.yaml",
+        &common::POLICY
+            .replace(
+                "  public: {}\n",
+                "  2: {}\n  '2': {require: {dpa: true}}\n  public: {}\n",
+            )
+            .replace("  phi:", "  0x1: {}\n  '1': {}\n  phi:"),
+    );
+    let out = run(ws.cmd().args(["check", "--today", TODAY]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    for needle in [
+        "vendors/acme/profile.yaml:9:3: error: duplicate mapping key `7`: as text it is the same as the key on line 5, column 3",
+        "policies/default.yaml:5:3: error: duplicate mapping key `2`: as text it is the same as the key on line 4, column 3",
+    ] {
+        assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
+    }
 }
 
 #[test]

@@ -147,6 +147,7 @@ fn convert_error(e: &serde_saphyr::Error, shown: &str) -> Diagnostic {
         }
         None => (message, None),
     };
+    let message = plain_duplicate_key(&message).unwrap_or(message);
     let mut d = Diagnostic::error(message.clone()).in_file(shown.to_string());
     if let Some(at) = located {
         d = d.at(at);
@@ -157,6 +158,16 @@ fn convert_error(e: &serde_saphyr::Error, shown: &str) -> Diagnostic {
         d = d.hint(hint);
     }
     d
+}
+
+/// The parser's "duplicate mapping key: K, set DuplicateKeyPolicy in Options if acceptable"
+/// names a setting of the library, not of diligence: said as the repeated-text refusal is.
+fn plain_duplicate_key(message: &str) -> Option<String> {
+    let key = message.strip_prefix("duplicate mapping key: ")?;
+    let key = key
+        .strip_suffix(", set DuplicateKeyPolicy in Options if acceptable")
+        .unwrap_or(key);
+    Some(format!("duplicate mapping key `{key}`"))
 }
 
 fn hint_for(message: &str) -> Option<String> {
@@ -414,6 +425,7 @@ mod tests {
     fn duplicate_keys_and_alias_bombs_are_refused() {
         let e = parse::<Doc>("name: x\nname: y\n", "f.yaml").unwrap_err();
         assert_eq!(e.line, 2);
+        assert_eq!(e.message, "duplicate mapping key `name`");
         let mut bomb = String::from("a: &a [x, x, x, x, x, x, x, x, x, x]\n");
         for i in 1..12 {
             bomb.push_str(&format!(
