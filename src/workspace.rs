@@ -70,25 +70,36 @@ pub fn rule_ids(root: &Path) -> Vec<String> {
 /// are not read: each one a warning, so that a `profile.yml` or a rule named `x.rhia` is never
 /// silently left out of a review. Hidden entries (`.gitkeep`) are not reported.
 pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
-    let entries = |dir: &str| -> Vec<(String, PathBuf)> {
-        let Ok(read) = std::fs::read_dir(root.join(dir)) else {
-            return Vec::new();
-        };
-        let mut out: Vec<(String, PathBuf)> = read
-            .filter_map(Result::ok)
-            .map(|e| (e.file_name().to_string_lossy().into_owned(), e.path()))
-            .filter(|(name, _)| !name.starts_with('.'))
-            .collect();
-        out.sort();
-        out
-    };
     let skipped = |file: String, what: &str, hint: String| {
         Diagnostic::warning(format!("{file} {what}: it is skipped"))
             .in_file(file)
             .hint(hint)
     };
     let mut out = Vec::new();
-    for (name, _) in entries("policies") {
+    // Names that are not UTF-8 cannot be ids: reported here, and left out of the rest.
+    let mut entries = |dir: &str| -> Vec<(String, PathBuf)> {
+        let Ok(read) = std::fs::read_dir(root.join(dir)) else {
+            return Vec::new();
+        };
+        let mut names: Vec<(String, PathBuf)> = Vec::new();
+        for e in read.filter_map(Result::ok) {
+            let name = e.file_name();
+            match name.to_str() {
+                Some(n) if n.starts_with('.') => {}
+                Some(n) => names.push((n.to_string(), e.path())),
+                None => out.push(skipped(
+                    format!("{dir}/{}", name.to_string_lossy()),
+                    "has a name that is not valid UTF-8",
+                    "rename it: names are ids, read as UTF-8 text".into(),
+                )),
+            }
+        }
+        names.sort();
+        names
+    };
+    let (policies, vendors, scripts) =
+        (entries("policies"), entries("vendors"), entries("scripts"));
+    for (name, _) in policies {
         if name.ends_with(".yaml") {
             continue;
         }
@@ -100,7 +111,7 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         };
         out.push(skipped(format!("policies/{name}"), "is not a policy", hint));
     }
-    for (name, path) in entries("vendors") {
+    for (name, path) in vendors {
         if std::fs::symlink_metadata(path.join("profile.yaml")).is_ok() {
             continue;
         }
@@ -125,7 +136,7 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         };
         out.push(skipped(file, "is not a vendor profile", hint));
     }
-    for (name, _) in entries("scripts") {
+    for (name, _) in scripts {
         if name.ends_with(".rhai") || name.ends_with(".test.yaml") {
             continue;
         }

@@ -540,6 +540,10 @@ fn every_entry_that_is_not_read_is_reported() {
         std::ffi::CString::new(ws.path().join("scripts/pipe.rhai").to_str().unwrap()).unwrap();
     // SAFETY: mkfifo reads a valid NUL-terminated path.
     assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    // A name that is not UTF-8 (Linux file names are bytes).
+    use std::os::unix::ffi::OsStrExt;
+    let latin1 = std::ffi::OsStr::from_bytes(b"r\xe9tention.rhai");
+    std::fs::write(ws.path().join("scripts").join(latin1), common::RULE).unwrap();
     let out = run(ws.cmd().args(["check", "--today", TODAY]));
     assert_eq!(out.code, Some(2), "{}", out.stderr);
     for needle in [
@@ -551,6 +555,7 @@ fn every_entry_that_is_not_read_is_reported() {
         "vendors/gamma/profile.yaml: error: vendors/gamma/profile.yaml is a folder: it is not read",
         "vendors/delta/profile.yaml: error: vendors/delta/profile.yaml leads outside the workspace",
         "scripts/pipe.rhai: error: scripts/pipe.rhai is not a regular file (a device, FIFO or socket): it is not read",
+        "scripts/r\u{fffd}tention.rhai: warning: scripts/r\u{fffd}tention.rhai has a name that is not valid UTF-8: it is skipped",
     ] {
         assert!(out.stderr.contains(needle), "{needle}\n{}", out.stderr);
     }
