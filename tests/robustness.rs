@@ -441,6 +441,35 @@ fn a_chain_of_ten_thousand_classes_loads_in_linear_time() {
 }
 
 #[test]
+fn a_cycle_through_ten_thousand_classes_is_one_short_error() {
+    // Before: an error per class of the cycle, each naming every class (quadratic: a
+    // 30,000-class cycle passed 21 GB).
+    let ws = Ws::new();
+    let n = 10_000;
+    let mut policy = String::from("organization: Cycle\nclassifications:\n");
+    for i in 0..n {
+        policy.push_str(&format!("  c{i}: {{inherits: c{}}}\n", (i + 1) % n));
+    }
+    ws.write("policies/default.yaml", &policy);
+    let out = run(ws.cmd().args([
+        "evaluate", "--class", "c0", "--format", "json", "--today", TODAY,
+    ]));
+    assert_eq!(out.code, Some(2), "{}", out.stderr);
+    assert!(out.stdout.is_empty());
+    assert!(
+        out.stderr.contains(
+            "policies/default.yaml:3:18: error: classification `c0` inherits from itself (c0 -> c1 -> c2 -> c3 -> c4 -> c5 -> c6 -> c7 -> … 9992 more -> c0)"
+        ),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert_eq!(out.stderr.matches("inherits from itself").count(), 1);
+    eprintln!("a 10,000-class inheritance cycle: {:?}", out.elapsed);
+    let peak = peak_child_rss_mb();
+    assert!(peak < 200.0, "peak memory {peak:.0} MB");
+}
+
+#[test]
 fn a_two_megabyte_vendor_name_is_not_copied_into_every_row() {
     // Before: CSV copied a 1.9 MB name into every row, a 10 GB allocation and an abort.
     let ws = Ws::new();

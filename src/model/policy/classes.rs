@@ -2,13 +2,16 @@
 //! parents and cycles).
 
 use super::{Class, Origin, RawClass, parse_requirements};
-use crate::diag::{Diagnostic, did_you_mean};
+use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::yaml::{OrderedMap, span_pos};
 use serde_json::Value;
 use serde_saphyr::Spanned;
 use std::collections::{BTreeMap, HashMap};
 
 type Inherited = Vec<BTreeMap<&'static str, (Value, Origin)>>;
+
+/// The most classes an inheritance-cycle error names.
+const CYCLE_SHOWN: usize = 8;
 
 /// Each classification with its own requirements, in file order, and the index by name.
 pub(super) fn build(
@@ -70,26 +73,44 @@ pub(super) fn inherit_all(
         }
     }
     let cycles = find_cycles(&mut parent_of);
+    // Where each `inherits:` is written, looked up once: a cycle may hold every class.
+    let inherits_at: HashMap<&str, Pos> = raw
+        .0
+        .iter()
+        .filter_map(|(n, c)| Some((n.value.as_str(), span_pos(c.value.inherits.as_ref()?))))
+        .collect();
     for cycle in cycles {
-        let names: Vec<&str> = cycle.iter().map(|&i| classes[i].name.as_str()).collect();
-        for (k, &i) in cycle.iter().enumerate() {
-            let path: Vec<&str> = names[k..].iter().chain(&names[..=k]).copied().collect();
-            let at = raw
-                .0
-                .iter()
-                .find(|(n, _)| n.value == classes[i].name)
-                .and_then(|(_, c)| c.value.inherits.as_ref())
-                .map_or(classes[i].at, span_pos);
-            problems.push(
-                Diagnostic::error(format!(
-                    "classification `{}` inherits from itself ({})",
-                    classes[i].name,
-                    path.join(" -> ")
-                ))
-                .at(at)
-                .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
-            );
+        // Said once per cycle, at the class written first, and never longer than a line: a
+        // cycle through 30,000 classes is one error, not 30,000 errors of 30,000 names.
+        let first = (0..cycle.len()).min_by_key(|&k| cycle[k]).unwrap_or(0);
+        let order: Vec<usize> = cycle[first..]
+            .iter()
+            .chain(&cycle[..first])
+            .copied()
+            .collect();
+        let name = |i: usize| classes[i].name.as_str();
+        let mut path: Vec<String> = order
+            .iter()
+            .take(CYCLE_SHOWN)
+            .map(|&i| name(i).to_string())
+            .collect();
+        if order.len() > CYCLE_SHOWN {
+            path.push(format!("… {} more", order.len() - CYCLE_SHOWN));
         }
+        path.push(name(order[0]).to_string());
+        let at = inherits_at
+            .get(name(order[0]))
+            .copied()
+            .unwrap_or(classes[order[0]].at);
+        problems.push(
+            Diagnostic::error(format!(
+                "classification `{}` inherits from itself ({})",
+                name(order[0]),
+                path.join(" -> ")
+            ))
+            .at(at)
+            .hint("inheritance must form a chain from less to more sensitive classes: remove one `inherits`"),
+        );
     }
     inherit(classes, &parent_of)
 }
