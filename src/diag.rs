@@ -120,6 +120,29 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+thread_local! {
+    /// The file the last snippet came from, as lines: the thousands of diagnostics a large file
+    /// can have read it once, not once each (which took quadratic time).
+    static LAST_READ: std::cell::RefCell<Option<(std::path::PathBuf, std::rc::Rc<Vec<String>>)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// The lines of `real` (shown as `file`), read once for consecutive snippets of the same file.
+fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
+    LAST_READ.with(|cell| {
+        let mut cached = cell.borrow_mut();
+        if let Some((path, lines)) = cached.as_ref()
+            && path == real
+        {
+            return Some(lines.clone());
+        }
+        let text = crate::model::yaml::read_text(real, file, 4 * 1024 * 1024).ok()?;
+        let lines = std::rc::Rc::new(text.lines().map(str::to_string).collect::<Vec<_>>());
+        *cached = Some((real.to_path_buf(), lines.clone()));
+        Some(lines)
+    })
+}
+
 /// The offending line of `file`, a file of the workspace at `root`. Only a regular file inside
 /// the workspace is read: a diagnostic never shows content from outside it (a rule that links
 /// to /proc/self/environ must not print the environment).
@@ -129,8 +152,8 @@ fn snippet(root: &Path, file: &str, line: u32, column: u32) -> Option<String> {
     if !real.starts_with(&base) {
         return None;
     }
-    let text = crate::model::yaml::read_text(&real, file, 4 * 1024 * 1024).ok()?;
-    let src = text.lines().nth(line.checked_sub(1)? as usize)?;
+    let lines = file_lines(&real, file)?;
+    let src = lines.get(line.checked_sub(1)? as usize)?;
     let src: String = src.chars().take(200).collect();
     let gutter = line.to_string();
     let pad = " ".repeat(gutter.len());

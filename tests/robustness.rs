@@ -470,6 +470,50 @@ fn a_cycle_through_ten_thousand_classes_is_one_short_error() {
 }
 
 #[test]
+fn twenty_thousand_unknown_parents_cost_linear_time() {
+    // Before: each error searched every class for a near name, listed every class in its hint
+    // and re-read the policy for its snippet (30,000 took 90 s).
+    let ws = Ws::new();
+    let n = 20_000;
+    let mut policy = String::from("organization: Typos\nclassifications:\n");
+    for i in 0..n {
+        policy.push_str(&format!("  c{i}: {{inherits: zz{i}}}\n"));
+    }
+    ws.write("policies/default.yaml", &policy);
+    let out = run(ws.cmd().args([
+        "evaluate", "--class", "c0", "--format", "json", "--today", TODAY,
+    ]));
+    assert_eq!(
+        out.code,
+        Some(2),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    assert_eq!(
+        out.stderr
+            .matches("inherits unknown classification")
+            .count(),
+        n
+    );
+    assert!(
+        out.stderr.contains(
+            "policies/default.yaml:20002:22: error: classification `c19999` inherits unknown classification `zz19999`"
+        ),
+        "the last one is reported too"
+    );
+    assert!(
+        out.stderr.contains(
+            "= hint: classifications are: c0, c1, c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, c12, c13, c14, c15, c16, c17, c18, c19, … (19980 more)\n"
+        ),
+        "{}",
+        &out.stderr[..out.stderr.len().min(2000)]
+    );
+    eprintln!("20,000 unknown parents: {:?}", out.elapsed);
+    let peak = peak_child_rss_mb();
+    assert!(peak < 200.0, "peak memory {peak:.0} MB");
+}
+
+#[test]
 fn a_two_megabyte_vendor_name_is_not_copied_into_every_row() {
     // Before: CSV copied a 1.9 MB name into every row, a 10 GB allocation and an abort.
     let ws = Ws::new();

@@ -53,6 +53,7 @@ pub(super) fn inherit_all(
 ) -> Inherited {
     // Inheritance: the parent must exist, and following parents must never come back.
     let mut parent_of: Vec<Option<usize>> = vec![None; classes.len()];
+    let mut searched = 0;
     for (cname, c) in &raw.0 {
         let (Some(parent), Some(&child)) = (&c.value.inherits, index.get(&cname.value)) else {
             continue;
@@ -66,7 +67,7 @@ pub(super) fn inherit_all(
                 ))
                 .at(span_pos(parent))
                 .hint(
-                    did_you_mean(&parent.value, classes.iter().map(|x| x.name.as_str()))
+                    near_class(&parent.value, classes, &mut searched)
                         .unwrap_or_else(|| format!("classifications are: {}", class_list(classes))),
                 ),
             ),
@@ -199,10 +200,33 @@ fn inherit(classes: &[Class], parent_of: &[Option<usize>]) -> Inherited {
     done.into_iter().map(Option::unwrap_or_default).collect()
 }
 
+/// The most classes a hint lists.
+const LISTED: usize = 20;
+/// The most unknown class names of one policy searched for a near name: each search reads every
+/// class, so thousands of misspelt names in thousands of classes would take quadratic time.
+const NEAR_SEARCHES: usize = 20;
+
+/// "did you mean" among the classes, for the first [`NEAR_SEARCHES`] unknown names (`searched`
+/// counts them).
+pub(super) fn near_class(name: &str, classes: &[Class], searched: &mut usize) -> Option<String> {
+    *searched += 1;
+    if *searched > NEAR_SEARCHES {
+        return None;
+    }
+    did_you_mean(name, classes.iter().map(|x| x.name.as_str()))
+}
+
+/// The classes' names, the first [`LISTED`] of them.
 fn class_list(classes: &[Class]) -> String {
-    classes
+    let mut names: Vec<&str> = classes
         .iter()
+        .take(LISTED)
         .map(|c| c.name.as_str())
-        .collect::<Vec<_>>()
-        .join(", ")
+        .collect();
+    let more = classes.len().saturating_sub(LISTED);
+    let more = format!("… ({more} more)");
+    if classes.len() > LISTED {
+        names.push(&more);
+    }
+    names.join(", ")
 }

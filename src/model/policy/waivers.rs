@@ -1,7 +1,7 @@
 //! Waivers: a finding accepted by a named approver until a date.
 
 use super::Class;
-use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::diag::{Diagnostic, Pos};
 use crate::model::vocabulary::parse_date;
 use crate::model::yaml::span_pos;
 use jiff::civil::Date;
@@ -59,6 +59,7 @@ pub(super) fn build(
     problems: &mut Vec<Diagnostic>,
 ) -> Vec<Waiver> {
     let mut waivers = Vec::new();
+    let mut searched = 0;
     for w in raw {
         let raw_w = &w.value;
         if let Some(c) = &raw_w.classification
@@ -67,10 +68,7 @@ pub(super) fn build(
             problems.push(
                 Diagnostic::error(format!("waiver: unknown classification `{}`", c.value))
                     .at(span_pos(c))
-                    .maybe_hint(did_you_mean(
-                        &c.value,
-                        classes.iter().map(|x| x.name.as_str()),
-                    )),
+                    .maybe_hint(super::classes::near_class(&c.value, classes, &mut searched)),
             );
         }
         for (field, text) in [
