@@ -404,6 +404,43 @@ fn bad_answers_are_refused_by_cell_and_nothing_is_imported() {
     );
     assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
 
+    // A vendor who unprotects the sheet and edits the fact or the offerings of a row.
+    let mut rows = read_sheet(&qx);
+    let (fact_row, offering_row) = (row_of("breach_notification_hours"), row_of("human_review"));
+    rows[fact_row - 1][1] = "breach_notification_hourz".into();
+    rows[fact_row - 1][4] = "24".into();
+    rows[offering_row - 1][2] = "sonar-pro".into();
+    rows[offering_row - 1][4] = "never".into();
+    let edited = ws.join("edited.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Questions").expect("name");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, text).expect("write");
+        }
+    }
+    wb.save(&edited).expect("save");
+    let out = answers(ws, &edited, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains(&format!(
+            "edited.xlsx!Questions!B{fact_row}: error: unknown fact `breach_notification_hourz`"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "edited.xlsx!Questions!C{offering_row}: error: vendor `perplexity` has no offering `sonar-pro`"
+        )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
+
     // --dry-run on a good file writes nothing either.
     fill_xlsx(&qx, &filled, GOOD);
     diligence(ws)
@@ -711,6 +748,23 @@ fn one_question_per_fact_and_only_what_the_selected_classes_can_move() {
         ["breach_notification_hours", "terms_change_notice_days"]
     );
     assert!(facts(&all(&["perplexity", "--class", "restricted"])).contains(&"human_review".into()));
+    // A tag adds its requirements: the BAA is asked only when PHI is in scope.
+    let baa = |args: &[&str]| {
+        all(args)
+            .iter()
+            .any(|q| q["vendor"] == "anthropic" && q["fact"] == "baa")
+    };
+    assert!(!baa(&["anthropic", "--class", "internal"]));
+    assert!(baa(&["anthropic", "--class", "internal", "--tag", "phi"]));
+    // One offering asked alone: the question concerns it only.
+    let le_chat = all(&["mistral/le-chat"]);
+    assert!(!le_chat.is_empty());
+    assert!(
+        le_chat
+            .iter()
+            .all(|q| q["offerings"] == serde_json::json!(["le-chat"])),
+        "{le_chat:?}"
+    );
     // Nothing holds at public: nothing to ask.
     diligence(ws)
         .args([
