@@ -800,4 +800,28 @@ fn one_question_per_fact_and_only_what_the_selected_classes_can_move() {
         .find(|r| &r[fact] == "breach_notification_hours")
         .expect("row");
     assert_eq!(&breach[refs], "CSA CAIQ v4.0: SEF-07.2");
+
+    // CSV: one row per question and offering.
+    let m = ws.join("m.csv");
+    diligence(ws)
+        .args([
+            "questions",
+            "mistral",
+            "--format",
+            "csv",
+            "--today",
+            TODAY,
+            "-o",
+        ])
+        .arg(&m)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&m).expect("csv");
+    let offerings: Vec<String> = r
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| &r[fact] == "retention_days")
+        .map(|r| r[2].to_string())
+        .collect();
+    assert_eq!(offerings, ["ai-studio", "le-chat"]);
 }
