@@ -1288,3 +1288,81 @@ fn the_tutorial_goes_from_documents_to_a_checked_profile() {
         .assert()
         .code(0);
 }
+
+/// A `not_stated` claim (verified silence) is a fact too: a newer version that mentions one of
+/// its searched words breaks it.
+#[test]
+fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
+    let ws = Ws::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], None);
+    let record = |text: &str, subject: &str, date: &str| {
+        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&repo, &["add", "-A"], None);
+        git(&repo, &["commit", "-q", "-m", subject], Some(date));
+    };
+    let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
+    record(
+        v1,
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Acme",
+            "--document",
+            "Terms of Service",
+            "acme",
+            "terms",
+        ])
+        .assert()
+        .success();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "      retention_days:\n",
+        "      breach_notification_hours:\n        - value: not_stated\n          source: terms\n          searched: [breach, security incident]\n      retention_days:\n",
+    );
+    ws.cmd().arg("check").assert().success();
+    record(
+        &format!(
+            "{v1}\n## 3. Security\n\n3.1 Acme notifies Customer of a Security Incident without undue delay.\n"
+        ),
+        "Record new changes of Acme Terms of Service",
+        "2026-02-01T10:00:00Z",
+    );
+    let out = ws
+        .cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let facts = v["sources"][0]["facts"].as_array().unwrap();
+    let silence = facts
+        .iter()
+        .find(|f| f["fact"] == "breach_notification_hours")
+        .unwrap_or_else(|| panic!("breach_notification_hours not reported: {v}"));
+    assert_eq!(silence["status"], "broken", "{silence}");
+    assert_eq!(silence["now_in"], "3.1", "{silence}");
+    assert_eq!(silence["mentions"], "security incident", "{silence}");
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "breach_notification_hours    api              broken (closest in §3.1)",
+        ))
+        .stdout(predicate::str::contains(
+            "now mentions \"security incident\":",
+        ));
+}

@@ -145,6 +145,14 @@ fn fact_lines(out: &mut String, f: &FactReport) {
     if f.status != Status::Broken {
         return;
     }
+    if let (Some(word), Some(p)) = (&f.mentions, &f.closest) {
+        let _ = writeln!(
+            out,
+            "      `not_stated`, but the latest version now mentions \"{}\": \"{}\"",
+            c(word),
+            c(p)
+        );
+    }
     if let (Some(p), Some(sim)) = (&f.closest, f.similarity) {
         let _ = writeln!(
             out,

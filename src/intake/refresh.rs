@@ -111,6 +111,10 @@ pub struct FactReport {
     pub similarity: Option<f64>,
     /// Word diff from the quote to the closest passage: `[-removed-]` and `{+added+}`.
     pub diff: Option<String>,
+    /// For a `not_stated` claim that breaks: the searched word the latest version mentions
+    /// (`closest` is then the passage that mentions it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<String>,
     /// profile.yaml:line:col of the claim.
     pub at: String,
 }
@@ -281,8 +285,12 @@ fn compare_facts(
                 if claim.source.as_deref() != Some(source) {
                     continue;
                 }
-                let Some(quote) = &claim.quote else { continue };
                 let at = format!("{}:{}:{}", profile.file, claim.at.line, claim.at.column);
+                if claim.is_not_stated() {
+                    out.push(silence(offering, name, claim, at, &new_snap, &new_sections));
+                    continue;
+                }
+                let Some(quote) = &claim.quote else { continue };
                 let mut r = FactReport {
                     offering: offering.id.clone(),
                     fact: name.clone(),
@@ -295,6 +303,7 @@ fn compare_facts(
                     closest: None,
                     similarity: None,
                     diff: None,
+                    mentions: None,
                     at,
                 };
                 if new_snap.contains(quote) {
@@ -319,6 +328,44 @@ fn compare_facts(
         }
     }
     out
+}
+
+/// A verified silence (`not_stated` with `searched:` words) against the latest version: it
+/// still holds while none of the words occurs, as `check` verifies it.
+fn silence(
+    offering: &crate::model::profile::Offering,
+    fact: &str,
+    claim: &crate::model::profile::Claim,
+    at: String,
+    new_snap: &Snapshot,
+    new_sections: &Sections,
+) -> FactReport {
+    let found = claim
+        .searched
+        .iter()
+        .find_map(|w| new_snap.mentions(w).map(|passage| (w.clone(), passage)));
+    let mut r = FactReport {
+        offering: offering.id.clone(),
+        fact: fact.to_string(),
+        value: claim.value.clone(),
+        section: claim.section.clone(),
+        status: Status::Verifies,
+        quote: format!("not stated (searched: {})", claim.searched.join(", ")),
+        was_in: None,
+        now_in: None,
+        closest: None,
+        similarity: None,
+        diff: None,
+        mentions: None,
+        at,
+    };
+    if let Some((word, passage)) = found {
+        r.status = Status::Broken;
+        r.now_in = new_sections.locate_word_in(&passage, &word);
+        r.closest = Some(passage);
+        r.mentions = Some(word);
+    }
+    r
 }
 
 /// `[-removed-]` and `{+added+}` words, the rest as is.
@@ -384,6 +431,23 @@ impl Sections {
     fn locate(&self, quote: &str) -> Option<String> {
         let q = normalize(quote);
         let at = self.text.find(&q)?;
+        self.section_at(at)
+    }
+
+    /// The section of `word` inside `passage` (a passage shown with context before the word,
+    /// cut with "…" at its ends).
+    fn locate_word_in(&self, passage: &str, word: &str) -> Option<String> {
+        let p = normalize(passage.trim_matches(|c: char| c == '…' || c.is_whitespace()));
+        let at = self.text.find(&p)?;
+        // ASCII lowercasing keeps byte offsets, so the offset found is one in `p`.
+        let offset = p
+            .to_ascii_lowercase()
+            .find(&normalize(word).to_ascii_lowercase())
+            .unwrap_or(0);
+        self.section_at(at + offset)
+    }
+
+    fn section_at(&self, at: usize) -> Option<String> {
         self.marks
             .iter()
             .take_while(|(o, _)| *o <= at)
