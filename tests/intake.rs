@@ -1366,3 +1366,58 @@ fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
             "now mentions \"security incident\":",
         ));
 }
+
+/// Markdown and plain text are archived as they are; a changed copy taken the same day is a new
+/// file beside the first, never written over it.
+#[test]
+fn snapshot_keeps_markdown_and_plain_text_as_they_are() {
+    let ws = Ws::new();
+    let text = "Acme Security Notes\n\n1. Acme   will notify Customer of a Security Incident within 48 hours.\n";
+    ws.write("inbox/notes.txt", text);
+    ws.cmd()
+        .args(["snapshot", "acme", "notes"])
+        .arg(ws.path().join("inbox/notes.txt"))
+        .args(["--authority", "docs", "--title", "Acme security notes"])
+        .args([
+            "--url",
+            "https://acme.example/notes.txt",
+            "--retrieved",
+            "2026-11-20",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(text,"));
+    assert_eq!(ws.read("vendors/acme/sources/notes.2026-11-20.md"), text);
+    let profile = ws.read("vendors/acme/profile.yaml");
+    for line in [
+        "  notes:\n    title: \"Acme security notes\"\n    url: \"https://acme.example/notes.txt\"\n    authority: docs\n    retrieved: 2026-11-20\n    snapshot: sources/notes.2026-11-20.md\n",
+    ] {
+        assert!(profile.contains(line), "{line:?} missing in\n{profile}");
+    }
+    let markdown = "# Acme DPA\n\n## 3. Breaches\n\n**3.1 Notice.** Acme notifies Customer *without undue delay*.\n\n| Data | Days |\n|---|---|\n| Logs | 30 |\n";
+    ws.write("inbox/dpa.md", markdown);
+    ws.cmd()
+        .args(["snapshot", "acme", "dpa"])
+        .arg(ws.path().join("inbox/dpa.md"))
+        .args(["--authority", "dpa", "--retrieved", "2026-11-20"])
+        .assert()
+        .success();
+    assert_eq!(ws.read("vendors/acme/sources/dpa.2026-11-20.md"), markdown);
+    // The same day, changed: a second file; the first stays as it was.
+    ws.write("inbox/notes.txt", &text.replace("48 hours", "72 hours"));
+    ws.cmd()
+        .args(["snapshot", "acme", "notes"])
+        .arg(ws.path().join("inbox/notes.txt"))
+        .args(["--retrieved", "2026-11-20"])
+        .assert()
+        .success();
+    assert_eq!(ws.read("vendors/acme/sources/notes.2026-11-20.md"), text);
+    assert!(
+        ws.read("vendors/acme/sources/notes.2026-11-20-2.md")
+            .contains("within 72 hours")
+    );
+    assert!(
+        ws.read("vendors/acme/profile.yaml")
+            .contains("    snapshot: sources/notes.2026-11-20-2.md\n")
+    );
+}
