@@ -1389,11 +1389,8 @@ fn snapshot_keeps_markdown_and_plain_text_as_they_are() {
         .stderr(predicate::str::contains("(text,"));
     assert_eq!(ws.read("vendors/acme/sources/notes.2026-11-20.md"), text);
     let profile = ws.read("vendors/acme/profile.yaml");
-    for line in [
-        "  notes:\n    title: \"Acme security notes\"\n    url: \"https://acme.example/notes.txt\"\n    authority: docs\n    retrieved: 2026-11-20\n    snapshot: sources/notes.2026-11-20.md\n",
-    ] {
-        assert!(profile.contains(line), "{line:?} missing in\n{profile}");
-    }
+    let expected = "  notes:\n    title: \"Acme security notes\"\n    url: \"https://acme.example/notes.txt\"\n    authority: docs\n    retrieved: 2026-11-20\n    snapshot: sources/notes.2026-11-20.md\n";
+    assert!(profile.contains(expected), "{profile}");
     let markdown = "# Acme DPA\n\n## 3. Breaches\n\n**3.1 Notice.** Acme notifies Customer *without undue delay*.\n\n| Data | Days |\n|---|---|\n| Logs | 30 |\n";
     ws.write("inbox/dpa.md", markdown);
     ws.cmd()
