@@ -1418,3 +1418,95 @@ fn snapshot_keeps_markdown_and_plain_text_as_they_are() {
             .contains("    snapshot: sources/notes.2026-11-20-2.md\n")
     );
 }
+
+/// A claim's quoted carve-out (`exceptions:`) is verified like its promise: a new version that
+/// rewords the carve-out breaks the fact, even when the promise itself is unchanged.
+#[test]
+fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
+    let ws = Ws::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], None);
+    let record = |text: &str, subject: &str, date: &str| {
+        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&repo, &["add", "-A"], None);
+        git(&repo, &["commit", "-q", "-m", subject], Some(date));
+    };
+    let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models. This does not apply to content that Customer submits as feedback.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
+    record(
+        v1,
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Acme",
+            "--document",
+            "Terms of Service",
+            "acme",
+            "terms",
+        ])
+        .assert()
+        .success();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "          quote: \"Acme shall not use Customer Content to train models.\"\n",
+        "          quote: \"Acme shall not use Customer Content to train models.\"\n          exceptions:\n            - quote: \"This does not apply to content that Customer submits as feedback.\"\n",
+    );
+    ws.cmd().arg("check").assert().success();
+    record(
+        &v1.replace(
+            "submits as feedback",
+            "submits as feedback or that is flagged by our safety systems",
+        ),
+        "Record new changes of Acme Terms of Service",
+        "2026-02-01T10:00:00Z",
+    );
+    let out = ws
+        .cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let facts = v["sources"][0]["facts"].as_array().unwrap();
+    let training = facts
+        .iter()
+        .find(|f| f["fact"] == "training_on_inputs")
+        .unwrap();
+    assert_eq!(training["status"], "broken", "{training}");
+    assert_eq!(
+        training["quote"], "This does not apply to content that Customer submits as feedback.",
+        "{training}"
+    );
+    assert_eq!(training["exception"], true, "{training}");
+    assert!(
+        training["closest"]
+            .as_str()
+            .unwrap()
+            .starts_with("This does not apply to content that Customer submits as feedback"),
+        "{training}"
+    );
+    assert!(training["diff"].is_string(), "{training}");
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "training_on_inputs           api              broken (closest in §2.1)\n      the carve-out (exceptions:) \"This does not apply to content that Customer submits as feedback.\"",
+        ));
+    let retention = facts
+        .iter()
+        .find(|f| f["fact"] == "retention_days")
+        .unwrap();
+    assert_eq!(retention["status"], "verifies");
+}

@@ -145,6 +145,9 @@ fn fact_lines(out: &mut String, f: &FactReport) {
     if f.status != Status::Broken {
         return;
     }
+    if f.exception {
+        let _ = writeln!(out, "      the carve-out (exceptions:) \"{}\"", c(&f.quote));
+    }
     if let (Some(word), Some(p)) = (&f.mentions, &f.closest) {
         let _ = writeln!(
             out,

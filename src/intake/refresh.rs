@@ -115,6 +115,10 @@ pub struct FactReport {
     /// (`closest` is then the passage that mentions it).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub mentions: Option<String>,
+    /// The quote that broke is one of the claim's `exceptions:` (its carve-outs), not the
+    /// promise itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exception: bool,
     /// profile.yaml:line:col of the claim.
     pub at: String,
 }
@@ -304,6 +308,7 @@ fn compare_facts(
                     similarity: None,
                     diff: None,
                     mentions: None,
+                    exception: false,
                     at,
                 };
                 if new_snap.contains(quote) {
@@ -313,21 +318,39 @@ fn compare_facts(
                     {
                         r.status = Status::Moved;
                     }
-                } else {
-                    r.status = Status::Broken;
-                    if let Some(closest) = new_snap.closest(quote) {
-                        let (passage, similarity) = (closest.text, closest.similarity);
-                        r.diff = Some(word_diff(&normalize(quote), &passage));
-                        r.now_in = new_sections.locate(&passage);
-                        r.closest = Some(passage);
-                        r.similarity = Some((similarity * 100.0).round() / 100.0);
+                    // A carve-out is verified like the promise it qualifies (as `check` does).
+                    if let Some(e) = claim
+                        .exceptions
+                        .iter()
+                        .find(|e| !new_snap.contains(&e.quote))
+                    {
+                        r.exception = true;
+                        r.quote = e.quote.clone();
+                        r.was_in = old_sections.locate(&e.quote);
+                        broken(&mut r, &new_snap, &new_sections);
                     }
+                } else {
+                    broken(&mut r, &new_snap, &new_sections);
                 }
                 out.push(r);
             }
         }
     }
     out
+}
+
+/// Marks a fact broken: its quote (`r.quote`) is not in the latest version; finds the closest
+/// passage and the word diff to it.
+fn broken(r: &mut FactReport, new_snap: &Snapshot, new_sections: &Sections) {
+    r.status = Status::Broken;
+    r.now_in = None;
+    if let Some(closest) = new_snap.closest(&r.quote) {
+        let (passage, similarity) = (closest.text, closest.similarity);
+        r.diff = Some(word_diff(&normalize(&r.quote), &passage));
+        r.now_in = new_sections.locate(&passage);
+        r.closest = Some(passage);
+        r.similarity = Some((similarity * 100.0).round() / 100.0);
+    }
 }
 
 /// A verified silence (`not_stated` with `searched:` words) against the latest version: it
@@ -357,6 +380,7 @@ fn silence(
         similarity: None,
         diff: None,
         mentions: None,
+        exception: false,
         at,
     };
     if let Some((word, passage)) = found {
