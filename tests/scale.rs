@@ -311,3 +311,27 @@ fn a_profile_that_does_not_load_stops_a_streamed_run() {
         .collect();
     assert!(vendors.iter().all(|v| v != "\"perplexity\""));
 }
+
+/// Reading the profiles batch by batch (the whole portfolio, streamed formats) or whole (a
+/// selection) gives the same bytes, SARIF included (written result by result too).
+#[test]
+fn streamed_formats_are_the_same_read_batch_by_batch_or_whole() {
+    let vendors: Vec<String> = std::fs::read_dir(bundled().join("vendors"))
+        .expect("vendors")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let selection: Vec<&str> = vendors.iter().map(String::as_str).collect();
+    for format in ["jsonl", "csv", "sarif"] {
+        let streamed = evaluate(&bundled(), format, &[], "2");
+        let whole = evaluate(&bundled(), format, &selection, "2");
+        assert!(!streamed.is_empty(), "{format}");
+        assert!(
+            streamed == whole,
+            "{format}: read batch by batch differs from read whole"
+        );
+        assert!(
+            streamed == evaluate(&bundled(), format, &[], "1"),
+            "{format}: threads"
+        );
+    }
+}

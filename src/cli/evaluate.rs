@@ -205,6 +205,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
 enum Streamed {
     Jsonl,
     Csv { bom: bool },
+    Sarif,
 }
 
 impl Streamed {
@@ -212,23 +213,31 @@ impl Streamed {
         match args.format {
             Format::Jsonl => Some(Streamed::Jsonl),
             Format::Csv => Some(Streamed::Csv { bom: args.bom }),
+            Format::Sarif => Some(Streamed::Sarif),
             _ => None,
         }
     }
 }
 
-/// A streamed format's writer, open for the length of the run (one per run: the CSV writer's
-/// buffer is boxed rather than sized into the enum).
+/// A streamed format's writer, open for the length of the run (one per run: the CSV and SARIF
+/// writers are boxed rather than sized into the enum).
 enum Sink<'w> {
     Jsonl(&'w mut dyn Write),
     Csv(Box<report::csv::Writer<'w>>),
+    Sarif(Box<report::sarif::Writer<'w>>),
 }
 
 impl<'w> Sink<'w> {
-    fn start(kind: Streamed, w: &'w mut dyn Write) -> std::io::Result<Sink<'w>> {
+    /// `rules`: the ids of the rules the run applies (SARIF lists them before any result).
+    fn start(
+        kind: Streamed,
+        w: &'w mut dyn Write,
+        rules: Vec<String>,
+    ) -> std::io::Result<Sink<'w>> {
         Ok(match kind {
             Streamed::Jsonl => Sink::Jsonl(w),
             Streamed::Csv { bom } => Sink::Csv(Box::new(report::csv::Writer::start(w, bom)?)),
+            Streamed::Sarif => Sink::Sarif(Box::new(report::sarif::Writer::start(w, rules)?)),
         })
     }
 
@@ -236,6 +245,7 @@ impl<'w> Sink<'w> {
         match self {
             Sink::Jsonl(w) => report::jsonl::write_result(*w, result),
             Sink::Csv(csv) => csv.write_result(result),
+            Sink::Sarif(sarif) => sarif.write_result(result),
         }
     }
 
@@ -243,6 +253,7 @@ impl<'w> Sink<'w> {
         match self {
             Sink::Jsonl(_) => Ok(()),
             Sink::Csv(csv) => csv.finish(),
+            Sink::Sarif(sarif) => sarif.finish(),
         }
     }
 }
@@ -262,7 +273,7 @@ enum Offerings<'p> {
     Read(Option<&'p Partition>),
 }
 
-/// `--format jsonl` and `--format csv`: each result is written as soon as its batch is
+/// `--format jsonl`, `csv` and `sarif`: each result is written as soon as its batch is
 /// evaluated, and dropped. Returns the failed rules' errors and the `--fail-on` lines of the
 /// cells at or above it.
 fn stream(
@@ -279,8 +290,10 @@ fn stream(
     // A profile that does not load stops a run that reads them as it goes: its errors replace
     // the write error that stops the output (nothing is written with -o).
     let mut load_errors: Option<Vec<Diagnostic>> = None;
+    let rules = evaluation::Context::new(&ws.rules, request.policy, &request.tags, request.today)
+        .rule_ids();
     let written = output::emit_to(destination, |w| {
-        let mut sink = Sink::start(kind, w)?;
+        let mut sink = Sink::start(kind, w, rules)?;
         let mut write = |result: OfferingResult| {
             if let Some(line) = threshold.and_then(|t| failing_line(&result, t)) {
                 failing.push(line);
