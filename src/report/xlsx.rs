@@ -14,14 +14,18 @@
 //! 1,048,576 rows: a review that needs more is refused with an error that says what to do.
 //!
 //! Every text is written as a string cell, never as a formula: a vendor named `=HYPERLINK(...)`
-//! stays text. Only http(s) urls become hyperlinks.
+//! stays text. Urls are wrapped text too, not hyperlinks: LibreOffice never wraps a hyperlink
+//! cell, so a long url was cut at the column's edge on screen and on paper. Quotes read as prose
+//! (Markdown links as their text), as in the HTML report.
 
-use super::{OfferingRow, applies_to, cell_text, drivers, linkable, offerings, scope_line, tags};
+use super::{
+    OfferingRow, applies_to, cell_text, drivers, markdown_as_text, offerings, scope_line, tags,
+};
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use rust_xlsxwriter::{
-    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Url, Workbook,
-    Worksheet, XlsxError,
+    Color, DocProperties, ExcelDateTime, Format, FormatAlign, FormatBorder, Workbook, Worksheet,
+    XlsxError,
 };
 
 /// Excel's limit for the text of one cell.
@@ -176,7 +180,6 @@ struct Formats {
     bold: Format,
     header: Format,
     text: Format,
-    link: Format,
 }
 
 impl Formats {
@@ -196,7 +199,6 @@ impl Formats {
                 .set_background_color(Color::RGB(0xDDE3EA))
                 .set_border(FormatBorder::Thin)
                 .set_border_color(Color::RGB(0xA0A0A0)),
-            link: text.clone().set_hyperlink(),
             text,
         }
     }
@@ -231,24 +233,6 @@ fn put(
 ) -> Result<(), XlsxError> {
     ws.write_string_with_format(row, col, fit(text), format)?;
     Ok(())
-}
-
-/// A url cell: a hyperlink when it is http(s) and Excel accepts it, else plain text.
-fn put_url(
-    ws: &mut Worksheet,
-    row: u32,
-    col: u16,
-    url: &str,
-    fm: &Formats,
-) -> Result<(), XlsxError> {
-    if linkable(url)
-        && ws
-            .write_url_with_format(row, col, Url::new(url), &fm.link)
-            .is_ok()
-    {
-        return Ok(());
-    }
-    put(ws, row, col, url, &fm.text)
 }
 
 pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
@@ -537,6 +521,7 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
             for e in &f.evidence {
                 row += 1;
                 let value = super::human_value(&e.value);
+                let quote = e.quote.as_deref().map(markdown_as_text).unwrap_or_default();
                 let cells = [
                     r.vendor.as_str(),
                     &r.offering,
@@ -548,20 +533,14 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
                     e.authority.as_str(),
                     e.title.as_deref().or(e.source.as_deref()).unwrap_or(""),
                     e.section.as_deref().unwrap_or(""),
-                    e.quote.as_deref().unwrap_or(""),
+                    &quote,
+                    e.url.as_deref().unwrap_or(""),
+                    &e.at,
                 ];
                 for (col, text) in cells.iter().enumerate() {
                     put(ws, row, col as u16, text, &fm.text)?;
                 }
-                match &e.url {
-                    Some(url) => put_url(ws, row, 11, url, fm)?,
-                    None => put(ws, row, 11, "", &fm.text)?,
-                }
-                put(ws, row, 12, &e.at, &fm.text)?;
-                let mut sized: Vec<(&str, f64)> =
-                    cells.iter().copied().zip(EVIDENCE_WIDTHS).collect();
-                sized.push((e.url.as_deref().unwrap_or(""), EVIDENCE_WIDTHS[11]));
-                sized.push((&e.at, EVIDENCE_WIDTHS[12]));
+                let sized: Vec<(&str, f64)> = cells.iter().copied().zip(EVIDENCE_WIDTHS).collect();
                 fit_row(ws, row, &sized)?;
             }
         }
