@@ -564,3 +564,53 @@ fn brief_passes_through_the_sanitizer() {
         );
     }
 }
+
+#[test]
+fn brief_cites_a_document_once_with_its_sections_and_skips_blank_reviewers() {
+    // A finding decided by two sections of one document names the document once.
+    let out = brief(
+        &bundled(),
+        &[
+            "mistral/labs-preview-models",
+            "--class",
+            "confidential",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let cited: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Cited: "))
+        .collect();
+    assert!(!cited.is_empty(), "{text}");
+    for line in &cited {
+        let docs: Vec<&str> = line
+            .split("; ")
+            .map(|c| c.split(" §").next().unwrap())
+            .collect();
+        let mut unique = docs.clone();
+        unique.dedup();
+        assert_eq!(docs, unique, "a document cited twice in one line: {line}");
+    }
+    assert!(
+        cited.iter().any(|l| l.ends_with("§4.2, §4.3")),
+        "{cited:#?}"
+    );
+
+    // `reviewers:` with a blank entry lists the others, without an empty name.
+    let ws = brief_workspace();
+    let profile = ws.path().join("vendors/acme/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap().replace(
+        "reviewers: [Jane Doe, John Roe]",
+        "reviewers: [\" \", Jane Doe, \"\"]",
+    );
+    std::fs::write(&profile, text).unwrap();
+    let out = brief(
+        ws.path(),
+        &["acme/api", "--class", "internal", "--format", "markdown"],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("reviewers: Jane Doe  \n"), "{text}");
+}

@@ -116,24 +116,45 @@ fn meaning(v: Verdict) -> &'static str {
 
 /// "Perplexity API Terms of Service §2.3.3" for each deciding claim of a finding.
 fn cites(f: &Finding) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    // One entry a document, its sections together ("Terms §4.2, §4.3"): a long title is not
+    // repeated for each section it is cited at.
+    let mut docs: Vec<(String, Vec<String>)> = Vec::new();
     for e in deciding(f) {
-        let c = match &e.section {
-            Some(s) => format!("{} §{s}", document(e)),
-            None => document(e),
+        let doc = document(e);
+        let at = match docs.iter().position(|(d, _)| *d == doc) {
+            Some(i) => i,
+            None => {
+                docs.push((doc, Vec::new()));
+                docs.len() - 1
+            }
         };
-        if !out.contains(&c) {
-            out.push(c);
+        if let Some(s) = &e.section {
+            let s = format!("§{s}");
+            if !docs[at].1.contains(&s) {
+                docs[at].1.push(s);
+            }
         }
     }
-    out
+    docs.into_iter()
+        .map(|(doc, sections)| match sections.is_empty() {
+            true => doc,
+            false => format!("{doc} {}", sections.join(", ")),
+        })
+        .collect()
 }
 
 fn reviewers_text(ctx: &Context) -> String {
-    if ctx.reviewers.is_empty() {
+    // A blank entry (`reviewers: [""]`) names no one.
+    let named: Vec<&str> = ctx
+        .reviewers
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if named.is_empty() {
         "not recorded (add reviewers: to the profile)".to_string()
     } else {
-        ctx.reviewers.join(", ")
+        named.join(", ")
     }
 }
 
