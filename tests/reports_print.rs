@@ -1,5 +1,5 @@
-//! The reports as people read them: values and quotes as prose in the HTML report and the
-//! workbook, and the workbook as LibreOffice prints it (print setup, no overlapping text).
+//! The reports as people read them: values and quotes as prose in the HTML and Markdown reports
+//! and the workbook, and the workbook as LibreOffice prints it (print setup, no overlapping text).
 //!
 //! The LibreOffice and openpyxl tests need `soffice`, `pdftotext` (poppler-utils) and python3
 //! with openpyxl: without them they are skipped on a developer's machine and fail in CI.
@@ -79,6 +79,12 @@ fn html_report_and_workbook_show_values_and_quotes_as_prose() {
     assert!(
         !html.contains("{&quot;name&quot;") && !html.contains("[{"),
         "raw JSON"
+    );
+
+    let md = String::from_utf8(evaluate(ws.path(), &["--format", "markdown", "-v"])).unwrap();
+    assert!(
+        md.contains("> Acme maintains a SOC 2 Type II report"),
+        "quote as prose:\n{md}"
     );
 
     let out = tempfile::tempdir().unwrap();
