@@ -274,6 +274,22 @@ fn workbook_prints_in_libreoffice_with_no_overlapping_or_cut_text() {
         crossed.len(),
         &crossed[..crossed.len().min(5)]
     );
+    // Readable on paper: fitted to one page wide, the Findings sheet still prints its text at
+    // about 7 pt (a word's box is about 0.9 of the font size); wider columns shrank it to 5 pt.
+    let findings_pages: Vec<usize> = words
+        .iter()
+        .filter(|w| w.text == "Finding")
+        .map(|w| w.page)
+        .collect();
+    let mut heights: Vec<f64> = words
+        .iter()
+        .filter(|w| findings_pages.contains(&w.page))
+        .map(|w| w.y.1 - w.y.0)
+        .collect();
+    assert!(!heights.is_empty(), "no Findings page");
+    heights.sort_by(f64::total_cmp);
+    let median = heights[heights.len() / 2];
+    assert!(median >= 6.0, "Findings text prints {median:.1} pt high");
     // Every url of the evidence is printed whole (a cell cut at its edge still has the whole
     // word in the PDF, drawn under the next cell: the overlap check above catches that).
     let json = evaluate_json(&bundled(), &[]);
