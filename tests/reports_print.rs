@@ -34,6 +34,7 @@ fn prose_workspace() -> Ws {
           source: terms
           section: \"3\"
           quote: \"Acme maintains a [SOC 2 Type II](https://acme.example/trust) report\"
+          note: Renewed each year.
 ",
         ),
     );
@@ -79,6 +80,11 @@ fn html_report_and_workbook_show_values_and_quotes_as_prose() {
     assert!(
         !html.contains("{&quot;name&quot;") && !html.contains("[{"),
         "raw JSON"
+    );
+    // The claim's note names its fact as code, not between backticks.
+    assert!(
+        html.contains("Claim <code>certifications</code> (Acme Terms): Renewed each year."),
+        "{html}"
     );
 
     let md = String::from_utf8(evaluate(ws.path(), &["--format", "markdown", "-v"])).unwrap();
