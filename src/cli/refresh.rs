@@ -145,6 +145,17 @@ fn fact_lines(out: &mut String, f: &FactReport) {
     if f.status != Status::Broken {
         return;
     }
+    if f.exception {
+        let _ = writeln!(out, "      the carve-out (exceptions:) \"{}\"", c(&f.quote));
+    }
+    if let (Some(word), Some(p)) = (&f.mentions, &f.closest) {
+        let _ = writeln!(
+            out,
+            "      `not_stated`, but the latest version now mentions \"{}\": \"{}\"",
+            c(word),
+            c(p)
+        );
+    }
     if let (Some(p), Some(sim)) = (&f.closest, f.similarity) {
         let _ = writeln!(
             out,
