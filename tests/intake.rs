@@ -1365,6 +1365,15 @@ fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
         .stdout(predicate::str::contains(
             "now mentions \"security incident\":",
         ));
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| breach_notification_hours | api | broken (`not_stated`, now mentions \"security incident\") |",
+        ));
 }
 
 /// Markdown and plain text are archived as they are; a changed copy taken the same day is a new
@@ -1503,6 +1512,15 @@ fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
         .code(1)
         .stdout(predicate::str::contains(
             "training_on_inputs           api              broken (closest in §2.1)\n      the carve-out (exceptions:) \"This does not apply to content that Customer submits as feedback.\"",
+        ));
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| training_on_inputs | api | broken (carve-out) |",
         ));
     let retention = facts
         .iter()

@@ -825,3 +825,37 @@ fn one_question_per_fact_and_only_what_the_selected_classes_can_move() {
         .collect();
     assert_eq!(offerings, ["ai-studio", "le-chat"]);
 }
+
+/// The file that goes to a vendor must not show it the other vendors: a workbook or CSV that
+/// asks several vendors says so (the reviewer makes one per vendor); one vendor's does not.
+#[test]
+fn a_file_asking_several_vendors_says_so() {
+    let ws = workspace();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for format in ["csv", "xlsx"] {
+        let out = tmp.path().join(format!("all.{format}"));
+        diligence(ws.path())
+            .args(["questions", "--today", TODAY, "--format", format, "-o"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("warning: this file asks").and(
+                predicate::str::contains("make one per vendor (`diligence questions"),
+            ));
+        let one = tmp.path().join(format!("one.{format}"));
+        diligence(ws.path())
+            .args([
+                "questions",
+                "perplexity",
+                "--today",
+                TODAY,
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(&one)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("this file asks").not());
+    }
+}

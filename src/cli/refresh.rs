@@ -206,12 +206,24 @@ fn markdown(r: &Report) -> String {
                 (_, Some(b)) => format!("§{b}"),
                 _ => String::new(),
             };
+            // What broke, when it is not the claim's own quote: a carve-out, or a silence.
+            let status = match (f.exception, &f.mentions) {
+                (true, _) => format!("{} (carve-out)", f.status.as_str()),
+                (false, Some(word)) => {
+                    format!(
+                        "{} (`not_stated`, now mentions \"{}\")",
+                        f.status.as_str(),
+                        md(word)
+                    )
+                }
+                (false, None) => f.status.as_str().to_string(),
+            };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
                 md(&f.fact),
                 md(&f.offering),
-                f.status.as_str(),
+                status,
                 md(&where_),
                 f.diff.as_deref().map(md).unwrap_or_default()
             );
