@@ -289,7 +289,7 @@ impl<'w> Writer<'w> {
         for result in results_of(r, &self.index) {
             let text = serde_json::to_string_pretty(&result)?;
             if self.written == 0 {
-                self.out.write_all(self.empty[..self.cut].as_bytes())?;
+                self.out.write_all(&self.empty.as_bytes()[..self.cut])?;
             } else {
                 self.out.write_all(b",")?;
             }
@@ -307,7 +307,7 @@ impl<'w> Writer<'w> {
         // The closing bracket at the array's own indentation, then the rest of the document.
         let outer = &self.indent[..self.indent.len() - 2];
         write!(self.out, "\n{outer}]")?;
-        self.out.write_all(self.empty[self.cut + 1..].as_bytes())
+        self.out.write_all(&self.empty.as_bytes()[self.cut + 1..])
     }
 }
 
