@@ -80,6 +80,14 @@ impl Diagnostic {
         }
     }
 
+    /// The same problem as a warning (it does not stop the command).
+    pub fn into_warning(self) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..self
+        }
+    }
+
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }

@@ -6,10 +6,12 @@ use crate::diag::{Diagnostic, did_you_mean};
 use crate::engine::{MAX_RULE_BYTES, RuleSet, RuleSource};
 use crate::model::evidence;
 use crate::model::policy::{self, Policy};
-use crate::model::profile::{Profile, valid_id};
+use crate::model::profile::{Offering, Profile, valid_id};
 use crate::model::yaml;
 use rayon::prelude::*;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// How `check` names a draft claim (`check --fail-on-drafts` makes it an error).
 pub const DRAFT_WARNING: &str =
@@ -179,9 +181,34 @@ pub fn read_rules(root: &Path, ids: &[String]) -> (Vec<RuleSource>, Vec<Diagnost
     (sources, problems)
 }
 
+/// Which profiles [`Workspace::load_with`] reads.
+#[derive(Clone, Copy)]
+enum Profiles {
+    All,
+    /// Only the vendors some waiver names (that exist): the rest are streamed.
+    WaiverVendors,
+}
+
+/// The vendor folders the policies' waivers name, that exist, sorted and once each.
+fn waiver_vendors(root: &Path, policies: &[Policy]) -> Vec<String> {
+    let all = vendor_dirs(root);
+    let mut named: Vec<String> = policies
+        .iter()
+        .flat_map(|p| p.waivers.iter().map(|w| w.vendor.clone()))
+        .filter(|v| all.binary_search(v).is_ok())
+        .collect();
+    named.sort();
+    named.dedup();
+    named
+}
+
 impl Workspace {
     /// Loads the workspace at `root`. Fails only when `root` is not a workspace at all.
     pub fn load(root: &Path) -> Result<Workspace, Diagnostic> {
+        Workspace::load_with(root, Profiles::All)
+    }
+
+    fn load_with(root: &Path, which: Profiles) -> Result<Workspace, Diagnostic> {
         if !root.is_dir() {
             return Err(Diagnostic::error(format!(
                 "workspace `{}` is not a folder",
@@ -207,17 +234,26 @@ impl Workspace {
             policies.extend(p);
         }
 
-        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = vendor_dirs(root)
+        let dirs = match which {
+            Profiles::All => vendor_dirs(root),
+            Profiles::WaiverVendors => waiver_vendors(root, &policies),
+        };
+        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = dirs
             .par_iter()
             .map(|dir| evidence::load(root, dir))
             .collect();
         let mut profiles = Vec::new();
         let mut unverified = Vec::new();
         for (p, diags) in loaded {
-            problems.extend(diags);
-            if let Some(p) = p {
-                unverified.extend(evidence::diagnostics(&p));
-                profiles.push(p);
+            match (p, which) {
+                (Some(p), Profiles::All) => {
+                    problems.extend(diags);
+                    unverified.extend(evidence::diagnostics(&p));
+                    profiles.push(p);
+                }
+                // Read again, and reported, by the ProfileStream when it reaches them.
+                (Some(p), Profiles::WaiverVendors) => profiles.push(p),
+                (None, _) => problems.extend(diags),
             }
         }
 
@@ -245,7 +281,10 @@ impl Workspace {
             unverified,
         };
         let waiver_problems = ws.check_waiver_targets();
-        let audience_problems = ws.check_audiences();
+        let audience_problems = match which {
+            Profiles::All => ws.check_audiences(),
+            Profiles::WaiverVendors => Vec::new(),
+        };
         Ok(Workspace {
             problems: ws
                 .problems
@@ -261,7 +300,24 @@ impl Workspace {
     /// Loads the workspace for a command that evaluates: any error in it (a profile, policy or
     /// rule that does not load) stops the command; warnings stay in `problems` to be shown.
     pub fn load_clean(root: &Path) -> Result<Workspace, Vec<Diagnostic>> {
-        let mut ws = Workspace::load(root).map_err(|d| vec![d])?;
+        Workspace::clean(Workspace::load(root))
+    }
+
+    /// As [`Workspace::load`], without the profiles: a [`ProfileStream`] reads them batch by
+    /// batch. `profiles` holds only the vendors the policies' waivers name (to check the
+    /// waivers); their problems are the stream's to report.
+    pub fn load_without_profiles(root: &Path) -> Result<Workspace, Diagnostic> {
+        Workspace::load_with(root, Profiles::WaiverVendors)
+    }
+
+    /// As [`Workspace::load_clean`], without the profiles (see
+    /// [`Workspace::load_without_profiles`]).
+    pub fn load_clean_without_profiles(root: &Path) -> Result<Workspace, Vec<Diagnostic>> {
+        Workspace::clean(Workspace::load_without_profiles(root))
+    }
+
+    fn clean(loaded: Result<Workspace, Diagnostic>) -> Result<Workspace, Vec<Diagnostic>> {
+        let mut ws = loaded.map_err(|d| vec![d])?;
         let (errors, warnings): (Vec<_>, Vec<_>) =
             ws.problems.drain(..).partition(Diagnostic::is_error);
         if !errors.is_empty() {
@@ -293,47 +349,11 @@ impl Workspace {
         self.profiles.iter().find(|p| p.id == id)
     }
 
-    /// Every audience a claim names in `applies_to:` must be one each policy defines in its
-    /// `audience:`: otherwise whether the claim counts would be a guess.
     fn check_audiences(&self) -> Vec<Diagnostic> {
-        let mut out = Vec::new();
-        for profile in &self.profiles {
-            let claims = profile
-                .offerings
-                .iter()
-                .flat_map(|o| o.facts.values())
-                .flat_map(|f| f.claims.iter().map(move |c| (f, c)));
-            for (fact, claim) in claims {
-                for (name, at) in &claim.applies_to {
-                    for policy in &self.policies {
-                        let problem = match &policy.audience {
-                            Some(a) if a.defines(name) => continue,
-                            Some(a) => Diagnostic::error(format!(
-                                "fact `{}`: audience `{name}` is not defined by {}",
-                                fact.name, policy.file
-                            ))
-                            .hint(did_you_mean(name, a.names()).unwrap_or_else(|| {
-                                format!(
-                                    "use one of: {}; or add `{name}` to `audience: other_regions:` in {}",
-                                    a.names().join(", "),
-                                    policy.file
-                                )
-                            })),
-                            None => Diagnostic::error(format!(
-                                "fact `{}`: the claim applies to `{name}`, but {} does not say who the organization is",
-                                fact.name, policy.file
-                            ))
-                            .hint(format!(
-                                "add to {} e.g. `audience: {{kind: business, regions: [eu], other_regions: [us]}}`",
-                                policy.file
-                            )),
-                        };
-                        out.push(problem.in_file(profile.file.clone()).at(*at));
-                    }
-                }
-            }
-        }
-        out
+        self.profiles
+            .iter()
+            .flat_map(|p| audience_problems(p, &self.policies))
+            .collect()
     }
 
     /// Waivers must name a rule, vendor and offering that exist; a script must not take the
@@ -374,7 +394,10 @@ impl Workspace {
                 match self.profile(&w.vendor) {
                     None => out.push(at(
                         format!("waiver names unknown vendor `{}`", w.vendor),
-                        did_you_mean(&w.vendor, self.profiles.iter().map(|p| p.id.as_str())),
+                        did_you_mean(
+                            &w.vendor,
+                            vendor_dirs(&self.root).iter().map(String::as_str),
+                        ),
                     )),
                     Some(p) => {
                         if let Some(o) = &w.offering
@@ -390,5 +413,148 @@ impl Workspace {
             }
         }
         out
+    }
+}
+
+/// Every audience a claim names in `applies_to:` must be one each policy defines in its
+/// `audience:`: otherwise whether the claim counts would be a guess.
+fn audience_problems(profile: &Profile, policies: &[Policy]) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let claims = profile
+        .offerings
+        .iter()
+        .flat_map(|o| o.facts.values())
+        .flat_map(|f| f.claims.iter().map(move |c| (f, c)));
+    for (fact, claim) in claims {
+        for (name, at) in &claim.applies_to {
+            for policy in policies {
+                let problem = match &policy.audience {
+                    Some(a) if a.defines(name) => continue,
+                    Some(a) => Diagnostic::error(format!(
+                        "fact `{}`: audience `{name}` is not defined by {}",
+                        fact.name, policy.file
+                    ))
+                    .hint(did_you_mean(name, a.names()).unwrap_or_else(|| {
+                        format!(
+                            "use one of: {}; or add `{name}` to `audience: other_regions:` in {}",
+                            a.names().join(", "),
+                            policy.file
+                        )
+                    })),
+                    None => Diagnostic::error(format!(
+                        "fact `{}`: the claim applies to `{name}`, but {} does not say who the organization is",
+                        fact.name, policy.file
+                    ))
+                    .hint(format!(
+                        "add to {} e.g. `audience: {{kind: business, regions: [eu], other_regions: [us]}}`",
+                        policy.file
+                    )),
+                };
+                out.push(problem.in_file(profile.file.clone()).at(*at));
+            }
+        }
+    }
+    out
+}
+
+/// Vendor folders read together (in parallel) when a [`ProfileStream`] needs more offerings.
+/// Fixed, so that which problems a broken workspace reports never depends on the machine.
+const READ_AHEAD: usize = 32;
+
+/// The profiles of a workspace read a few at a time, in workspace order, for a run that must
+/// not hold the whole portfolio in memory (`evaluate --format jsonl|csv`, `check`): each batch
+/// of offerings is read, evaluated, written and dropped. Each profile gets the checks
+/// [`Workspace::load`] gives it (its evidence, its audiences against every policy).
+pub struct ProfileStream<'w> {
+    ws: &'w Workspace,
+    dirs: std::vec::IntoIter<String>,
+    /// Offerings read and not yet handed out, with the profile each belongs to.
+    pending: VecDeque<(Arc<Profile>, usize)>,
+    /// What was read since the last batch was handed out.
+    read: Read,
+}
+
+/// Profiles read, and what reading them found.
+#[derive(Default)]
+pub struct Read {
+    /// The profiles read, in workspace order.
+    pub profiles: Vec<Arc<Profile>>,
+    /// Problems of the profiles (errors and warnings), as [`Workspace::problems`] has them.
+    pub problems: Vec<Diagnostic>,
+    /// What their evidence checks found, as [`Workspace::unverified`] has it.
+    pub unverified: Vec<Diagnostic>,
+}
+
+/// Offerings handed out by a [`ProfileStream`], with the profiles read for them.
+pub struct StreamBatch {
+    cells: Vec<(Arc<Profile>, usize)>,
+    pub read: Read,
+}
+
+impl StreamBatch {
+    /// The batch's (profile, offering) pairs, in workspace order.
+    pub fn offerings(&self) -> Vec<(&Profile, &Offering)> {
+        self.cells
+            .iter()
+            .map(|(p, i)| (p.as_ref(), &p.offerings[*i]))
+            .collect()
+    }
+}
+
+impl<'w> ProfileStream<'w> {
+    /// The profiles of `ws`'s vendor folders that `keep` accepts (by vendor id).
+    pub fn new(ws: &'w Workspace, keep: impl Fn(&str) -> bool) -> ProfileStream<'w> {
+        let dirs: Vec<String> = vendor_dirs(&ws.root)
+            .into_iter()
+            .filter(|d| keep(d))
+            .collect();
+        ProfileStream {
+            ws,
+            dirs: dirs.into_iter(),
+            pending: VecDeque::new(),
+            read: Read::default(),
+        }
+    }
+
+    /// The next `size` offerings (fewer at the end), with what was read for them; None once
+    /// every profile was read and handed out. A profile that does not load has no offerings,
+    /// only its problems.
+    pub fn next_batch(&mut self, size: usize) -> Option<StreamBatch> {
+        while self.pending.len() < size {
+            let group: Vec<String> = self.dirs.by_ref().take(READ_AHEAD).collect();
+            if group.is_empty() {
+                break;
+            }
+            self.read_group(&group);
+        }
+        let read = std::mem::take(&mut self.read);
+        if self.pending.is_empty() && read.profiles.is_empty() && read.problems.is_empty() {
+            return None;
+        }
+        let take = size.min(self.pending.len());
+        Some(StreamBatch {
+            cells: self.pending.drain(..take).collect(),
+            read,
+        })
+    }
+
+    fn read_group(&mut self, group: &[String]) {
+        let root = &self.ws.root;
+        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = group
+            .par_iter()
+            .map(|dir| evidence::load(root, dir))
+            .collect();
+        for (profile, diags) in loaded {
+            self.read.problems.extend(diags);
+            let Some(p) = profile else { continue };
+            self.read
+                .problems
+                .extend(audience_problems(&p, &self.ws.policies));
+            self.read.unverified.extend(evidence::diagnostics(&p));
+            let p = Arc::new(p);
+            self.pending
+                .extend((0..p.offerings.len()).map(|i| (Arc::clone(&p), i)));
+            self.read.profiles.push(p);
+        }
     }
 }

@@ -128,6 +128,12 @@ fn silent_server() -> String {
 /// A minimal PDF with the standard Helvetica font; each page is a list of text lines (an empty
 /// list draws only a filled rectangle: a page without a text layer, like a scan).
 fn pdf(pages: &[&[&str]]) -> Vec<u8> {
+    pdf_with(pages, None)
+}
+
+/// As [`pdf`], with an extra object referenced from the trailer under `/Encrypt` (and a file
+/// `/ID`, which encryption needs).
+fn pdf_with(pages: &[&[&str]], encrypt: Option<&str>) -> Vec<u8> {
     let mut objs: Vec<String> = Vec::new();
     let kids: Vec<String> = (0..pages.len())
         .map(|i| format!("{} 0 R", 4 + 2 * i))
@@ -161,6 +167,15 @@ fn pdf(pages: &[&[&str]]) -> Vec<u8> {
             content.len()
         ));
     }
+    let mut trailer_extra = String::new();
+    if let Some(dict) = encrypt {
+        objs.push(dict.to_string());
+        trailer_extra = format!(
+            " /Encrypt {} 0 R /ID [<{id}> <{id}>]",
+            objs.len(),
+            id = "01".repeat(16)
+        );
+    }
     let mut out = b"%PDF-1.4\n".to_vec();
     let mut offsets = Vec::new();
     for (i, o) in objs.iter().enumerate() {
@@ -174,7 +189,7 @@ fn pdf(pages: &[&[&str]]) -> Vec<u8> {
     }
     out.extend(
         format!(
-            "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+            "trailer\n<< /Size {} /Root 1 0 R{trailer_extra} >>\nstartxref\n{xref}\n%%EOF\n",
             objs.len() + 1
         )
         .bytes(),
@@ -854,7 +869,8 @@ fn extract_finds_the_clauses_reviewers_quoted() {
         100.0 * rate(m.agree, m.proposed),
         100.0 * rate(m.agree, m.claims),
     );
-    // Measured at 81 claims: top-1 56%, top-3 88%, 84% of proposed values agree.
+    println!("{m:?}");
+    // Measured at 96 claims: top-1 57%, top-3 88%, a value proposed for 76%, 84% of those agree.
     assert!(m.claims >= 60, "{m:?}");
     assert!(rate(m.top1, m.claims) >= 0.45, "{m:?}");
     assert!(rate(m.top3, m.claims) >= 0.80, "{m:?}");
@@ -1098,4 +1114,417 @@ fn refresh_reports_a_quote_found_in_another_section_and_a_changed_number() {
         .stdout(predicate::str::contains(
             "training_on_inputs           api              found in another section (§2.1 -> §3.1)",
         ));
+}
+
+/// A PDF encrypted with the standard security handler and a user password (the `/U` entry
+/// matches no empty password): it cannot be read without that password.
+fn encrypted_pdf() -> Vec<u8> {
+    let dict = format!(
+        "<< /Filter /Standard /V 1 /R 2 /O <{}> /U <{}> /P -44 >>",
+        "00".repeat(32),
+        "ab".repeat(32)
+    );
+    pdf_with(
+        &[&[
+            "1. Scope",
+            "These terms govern the use of the Acme API by Customer.",
+        ]],
+        Some(&dict),
+    )
+}
+
+#[test]
+fn an_encrypted_pdf_is_refused_and_changes_nothing() {
+    let ws = Ws::new();
+    let p = ws.path().join("inbox/locked.pdf");
+    std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+    std::fs::write(&p, encrypted_pdf()).unwrap();
+    refused(
+        ws.path(),
+        ws.cmd().args(["snapshot", "acme", "terms"]).arg(&p),
+        "the PDF is encrypted (password-protected)",
+    );
+}
+
+/// A server that answers every request with a redirect to itself.
+fn redirect_loop() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut s) = stream else { continue };
+            let mut buf = [0u8; 4096];
+            let _ = s.read(&mut buf);
+            let _ = s.write_all(
+                format!("HTTP/1.1 302 Found\r\nLocation: http://{addr}/again\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            );
+        }
+    });
+    format!("http://{addr}/terms")
+}
+
+#[test]
+fn a_url_that_redirects_without_end_or_sends_too_much_is_refused() {
+    let ws = Ws::new();
+    refused(
+        ws.path(),
+        ws.cmd().args([
+            "snapshot",
+            "acme",
+            "terms",
+            &redirect_loop(),
+            "--timeout",
+            "10",
+        ]),
+        "more than 5 redirects",
+    );
+    // 21 MiB of text: past the 20 MiB limit.
+    let big = vec![b'a'; 21 * 1024 * 1024];
+    let url = serve(http_ok("text/plain", &big));
+    refused(
+        ws.path(),
+        ws.cmd()
+            .args(["snapshot", "acme", "terms", &url, "--timeout", "30"]),
+        "the document is larger than 20971520 bytes",
+    );
+}
+
+/// The README's tutorial "a new vendor from its documents", command by command, on a fresh
+/// `diligence init` workspace, with the real Vibe commercial terms from the archive fixture.
+#[test]
+fn the_tutorial_goes_from_documents_to_a_checked_profile() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = ota_repo(dir.path(), None);
+    let ws = dir.path().join("ws");
+    diligence(dir.path())
+        .arg("init")
+        .arg(&ws)
+        .assert()
+        .success();
+    // 1. Archive the documents.
+    diligence(&ws)
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Vibe",
+            "--document",
+            "Commercial Terms",
+            "vibe",
+            "terms",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains(
+            "archived vendors/vibe/sources/terms.2026-08-07.md",
+        ));
+    std::fs::write(dir.path().join("trust-center.html"), TERMS_HTML).unwrap();
+    diligence(&ws)
+        .args(["snapshot", "vibe", "trust"])
+        .arg(dir.path().join("trust-center.html"))
+        .args(["--authority", "trust_center"])
+        .assert()
+        .success();
+    // 2. Draft the claims: every draft written verifies.
+    diligence(&ws)
+        .args([
+            "extract",
+            "vibe",
+            "terms",
+            "--fact",
+            "terms_change_notice_days",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("  - value: 30   # score"));
+    diligence(&ws)
+        .args(["extract", "vibe", "terms", "--write"])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("draft claims to vibe/api:").and(
+            predicate::str::contains("dpa").and(predicate::str::contains("training_on_inputs")),
+        ));
+    // 3. Confirm: drafts are warnings until a reviewer removes the mark.
+    diligence(&ws).arg("check").assert().success().stderr(
+        predicate::str::contains("vibe/api: fact `dpa`: draft claim")
+            .and(predicate::str::contains(": 0 errors,")),
+    );
+    diligence(&ws)
+        .args(["check", "--fail-on-drafts"])
+        .assert()
+        .code(2);
+    let profile = ws.join("vendors/vibe/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap();
+    std::fs::write(&profile, text.replace("          draft: true\n", "")).unwrap();
+    diligence(&ws).arg("check").assert().success();
+    let v = common::stdout_json(diligence(&ws).args([
+        "evaluate",
+        "vibe",
+        "--format",
+        "json",
+        "--today",
+        common::TODAY,
+    ]));
+    let internal = v["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["classification"] == "internal")
+        .unwrap();
+    // The DPA clause now counts: the internal class no longer holds on it.
+    assert!(
+        !internal["findings"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["rule"] == "dpa-required" && f["level"] == "hold"),
+        "{internal}"
+    );
+    // 4. Watch for changes: the archive has nothing newer.
+    diligence(&ws)
+        .args(["refresh", "vibe", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(0);
+}
+
+/// A `not_stated` claim (verified silence) is a fact too: a newer version that mentions one of
+/// its searched words breaks it.
+#[test]
+fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
+    let ws = Ws::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], None);
+    let record = |text: &str, subject: &str, date: &str| {
+        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&repo, &["add", "-A"], None);
+        git(&repo, &["commit", "-q", "-m", subject], Some(date));
+    };
+    let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
+    record(
+        v1,
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Acme",
+            "--document",
+            "Terms of Service",
+            "acme",
+            "terms",
+        ])
+        .assert()
+        .success();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "      retention_days:\n",
+        "      breach_notification_hours:\n        - value: not_stated\n          source: terms\n          searched: [breach, security incident]\n      retention_days:\n",
+    );
+    ws.cmd().arg("check").assert().success();
+    record(
+        &format!(
+            "{v1}\n## 3. Security\n\n3.1 Acme notifies Customer of a Security Incident without undue delay.\n"
+        ),
+        "Record new changes of Acme Terms of Service",
+        "2026-02-01T10:00:00Z",
+    );
+    let out = ws
+        .cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let facts = v["sources"][0]["facts"].as_array().unwrap();
+    let silence = facts
+        .iter()
+        .find(|f| f["fact"] == "breach_notification_hours")
+        .unwrap_or_else(|| panic!("breach_notification_hours not reported: {v}"));
+    assert_eq!(silence["status"], "broken", "{silence}");
+    assert_eq!(silence["now_in"], "3.1", "{silence}");
+    assert_eq!(silence["mentions"], "security incident", "{silence}");
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "breach_notification_hours    api              broken (closest in §3.1)",
+        ))
+        .stdout(predicate::str::contains(
+            "now mentions \"security incident\":",
+        ));
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| breach_notification_hours | api | broken (`not_stated`, now mentions \"security incident\") |",
+        ));
+}
+
+/// Markdown and plain text are archived as they are; a changed copy taken the same day is a new
+/// file beside the first, never written over it.
+#[test]
+fn snapshot_keeps_markdown_and_plain_text_as_they_are() {
+    let ws = Ws::new();
+    let text = "Acme Security Notes\n\n1. Acme   will notify Customer of a Security Incident within 48 hours.\n";
+    ws.write("inbox/notes.txt", text);
+    ws.cmd()
+        .args(["snapshot", "acme", "notes"])
+        .arg(ws.path().join("inbox/notes.txt"))
+        .args(["--authority", "docs", "--title", "Acme security notes"])
+        .args([
+            "--url",
+            "https://acme.example/notes.txt",
+            "--retrieved",
+            "2026-11-20",
+        ])
+        .assert()
+        .success()
+        .stderr(predicate::str::contains("(text,"));
+    assert_eq!(ws.read("vendors/acme/sources/notes.2026-11-20.md"), text);
+    let profile = ws.read("vendors/acme/profile.yaml");
+    let expected = "  notes:\n    title: \"Acme security notes\"\n    url: \"https://acme.example/notes.txt\"\n    authority: docs\n    retrieved: 2026-11-20\n    snapshot: sources/notes.2026-11-20.md\n";
+    assert!(profile.contains(expected), "{profile}");
+    let markdown = "# Acme DPA\n\n## 3. Breaches\n\n**3.1 Notice.** Acme notifies Customer *without undue delay*.\n\n| Data | Days |\n|---|---|\n| Logs | 30 |\n";
+    ws.write("inbox/dpa.md", markdown);
+    ws.cmd()
+        .args(["snapshot", "acme", "dpa"])
+        .arg(ws.path().join("inbox/dpa.md"))
+        .args(["--authority", "dpa", "--retrieved", "2026-11-20"])
+        .assert()
+        .success();
+    assert_eq!(ws.read("vendors/acme/sources/dpa.2026-11-20.md"), markdown);
+    // The same day, changed: a second file; the first stays as it was.
+    ws.write("inbox/notes.txt", &text.replace("48 hours", "72 hours"));
+    ws.cmd()
+        .args(["snapshot", "acme", "notes"])
+        .arg(ws.path().join("inbox/notes.txt"))
+        .args(["--retrieved", "2026-11-20"])
+        .assert()
+        .success();
+    assert_eq!(ws.read("vendors/acme/sources/notes.2026-11-20.md"), text);
+    assert!(
+        ws.read("vendors/acme/sources/notes.2026-11-20-2.md")
+            .contains("within 72 hours")
+    );
+    assert!(
+        ws.read("vendors/acme/profile.yaml")
+            .contains("    snapshot: sources/notes.2026-11-20-2.md\n")
+    );
+}
+
+/// A claim's quoted carve-out (`exceptions:`) is verified like its promise: a new version that
+/// rewords the carve-out breaks the fact, even when the promise itself is unchanged.
+#[test]
+fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
+    let ws = Ws::new();
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], None);
+    let record = |text: &str, subject: &str, date: &str| {
+        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&repo, &["add", "-A"], None);
+        git(&repo, &["commit", "-q", "-m", subject], Some(date));
+    };
+    let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models. This does not apply to content that Customer submits as feedback.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
+    record(
+        v1,
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args([
+            "--service",
+            "Acme",
+            "--document",
+            "Terms of Service",
+            "acme",
+            "terms",
+        ])
+        .assert()
+        .success();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "          quote: \"Acme shall not use Customer Content to train models.\"\n",
+        "          quote: \"Acme shall not use Customer Content to train models.\"\n          exceptions:\n            - quote: \"This does not apply to content that Customer submits as feedback.\"\n",
+    );
+    ws.cmd().arg("check").assert().success();
+    record(
+        &v1.replace(
+            "submits as feedback",
+            "submits as feedback or that is flagged by our safety systems",
+        ),
+        "Record new changes of Acme Terms of Service",
+        "2026-02-01T10:00:00Z",
+    );
+    let out = ws
+        .cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json"])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let facts = v["sources"][0]["facts"].as_array().unwrap();
+    let training = facts
+        .iter()
+        .find(|f| f["fact"] == "training_on_inputs")
+        .unwrap();
+    assert_eq!(training["status"], "broken", "{training}");
+    assert_eq!(
+        training["quote"], "This does not apply to content that Customer submits as feedback.",
+        "{training}"
+    );
+    assert_eq!(training["exception"], true, "{training}");
+    assert!(
+        training["closest"]
+            .as_str()
+            .unwrap()
+            .starts_with("This does not apply to content that Customer submits as feedback"),
+        "{training}"
+    );
+    assert!(training["diff"].is_string(), "{training}");
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "training_on_inputs           api              broken (closest in §2.1)\n      the carve-out (exceptions:) \"This does not apply to content that Customer submits as feedback.\"",
+        ));
+    ws.cmd()
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "markdown"])
+        .assert()
+        .code(1)
+        .stdout(predicate::str::contains(
+            "| training_on_inputs | api | broken (carve-out) |",
+        ));
+    let retention = facts
+        .iter()
+        .find(|f| f["fact"] == "retention_days")
+        .unwrap();
+    assert_eq!(retention["status"], "verifies");
 }

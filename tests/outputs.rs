@@ -564,3 +564,146 @@ fn brief_passes_through_the_sanitizer() {
         );
     }
 }
+
+#[test]
+fn brief_cites_a_document_once_with_its_sections_and_skips_blank_reviewers() {
+    // A finding decided by two sections of one document names the document once.
+    let out = brief(
+        &bundled(),
+        &[
+            "mistral/labs-preview-models",
+            "--class",
+            "confidential",
+            "--format",
+            "markdown",
+        ],
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    let cited: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.trim().strip_prefix("Cited: "))
+        .collect();
+    assert!(!cited.is_empty(), "{text}");
+    for line in &cited {
+        let docs: Vec<&str> = line
+            .split("; ")
+            .map(|c| c.split(" §").next().unwrap())
+            .collect();
+        let mut unique = docs.clone();
+        unique.dedup();
+        assert_eq!(docs, unique, "a document cited twice in one line: {line}");
+    }
+    assert!(
+        cited.iter().any(|l| l.ends_with("§4.2, §4.3")),
+        "{cited:#?}"
+    );
+
+    // `reviewers:` with a blank entry lists the others, without an empty name.
+    let ws = brief_workspace();
+    let profile = ws.path().join("vendors/acme/profile.yaml");
+    let text = std::fs::read_to_string(&profile).unwrap().replace(
+        "reviewers: [Jane Doe, John Roe]",
+        "reviewers: [\" \", Jane Doe, \"\"]",
+    );
+    std::fs::write(&profile, text).unwrap();
+    let out = brief(
+        ws.path(),
+        &["acme/api", "--class", "internal", "--format", "markdown"],
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("reviewers: Jane Doe  \n"), "{text}");
+}
+
+#[test]
+fn full_report_names_the_workspace_and_its_commit_not_its_path() {
+    let ws = brief_workspace();
+    let html = |ws: &Path| stdout_of(ws, &["--format", "html"]);
+    let plain = html(ws.path());
+    assert!(plain.contains("not a git repository"), "{plain}");
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .arg("-C")
+            .arg(ws.path())
+            .args(args)
+            .env("GIT_AUTHOR_NAME", "t")
+            .env("GIT_AUTHOR_EMAIL", "t@example.com")
+            .env("GIT_COMMITTER_NAME", "t")
+            .env("GIT_COMMITTER_EMAIL", "t@example.com")
+            .output()
+            .expect("git runs")
+    };
+    git(&["init", "-q"]);
+    git(&["add", "-A"]);
+    git(&["commit", "-q", "-m", "review"]);
+    let commit = String::from_utf8(git(&["rev-parse", "--short", "HEAD"]).stdout).unwrap();
+    let name = ws.path().file_name().unwrap().to_str().unwrap();
+    let report = html(ws.path());
+    assert!(
+        report.contains(&format!("{name} · commit {}", commit.trim())),
+        "{report}"
+    );
+    assert!(
+        !report.contains(&ws.path().display().to_string()),
+        "absolute path"
+    );
+}
+
+#[test]
+fn brief_with_a_tag_judges_the_tag_requirements_too() {
+    let scope = ["openai/api", "--class", "restricted", "--tag", "phi"];
+    let json = evaluate_json(&bundled(), &scope);
+    let result = &json["results"][0];
+    let out = brief(
+        &bundled(),
+        &[&scope[..], &["--format", "markdown"]].concat(),
+    );
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("at **restricted + phi**"), "{text}");
+    let verdict = result["verdict"].as_str().unwrap().to_uppercase();
+    assert!(
+        text.contains(&format!("## Verdict: **{verdict}**")),
+        "{text}"
+    );
+    // Each unwaived block, hold or condition is there: by its rule id, or (a question to the
+    // vendor) by its question in the consolidated list.
+    let mut rules = Vec::new();
+    for f in result["findings"].as_array().unwrap() {
+        if rank(f["level"].as_str().unwrap()) < 3 || !f["waived"].is_null() {
+            continue;
+        }
+        let rule = f["rule"].as_str().unwrap();
+        let shown = match f["action"]
+            .as_str()
+            .and_then(|a| a.strip_prefix("Ask the vendor: "))
+        {
+            Some(question) => text.contains(&diligence::markdown_escape(question)),
+            None => text.contains(&format!("(`{rule}`)")),
+        };
+        assert!(shown, "{rule} missing:\n{text}");
+        rules.push(rule);
+    }
+    assert!(rules.contains(&"baa-required"), "{rules:?}");
+}
+
+#[test]
+fn brief_lists_the_waivers_in_force_with_approver_expiry_and_reason() {
+    let ws = brief_workspace();
+    for format in ["markdown", "html"] {
+        let out = brief(
+            ws.path(),
+            &["acme/api", "--class", "confidential", "--format", format],
+        );
+        let text = String::from_utf8(out.stdout).unwrap();
+        let waivers = &text[text.find("Waivers in force").expect("section")..];
+        let waivers = &waivers[..waivers.find("Sign-off").expect("sign-off after")];
+        for part in [
+            "2027-03-31",
+            "ciso@example.com",
+            "90-day logs accepted for the pilot",
+        ] {
+            assert!(waivers.contains(part), "{format}: {part} not in\n{waivers}");
+        }
+    }
+}

@@ -404,6 +404,43 @@ fn bad_answers_are_refused_by_cell_and_nothing_is_imported() {
     );
     assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
 
+    // A vendor who unprotects the sheet and edits the fact or the offerings of a row.
+    let mut rows = read_sheet(&qx);
+    let (fact_row, offering_row) = (row_of("breach_notification_hours"), row_of("human_review"));
+    rows[fact_row - 1][1] = "breach_notification_hourz".into();
+    rows[fact_row - 1][4] = "24".into();
+    rows[offering_row - 1][2] = "sonar-pro".into();
+    rows[offering_row - 1][4] = "never".into();
+    let edited = ws.join("edited.xlsx");
+    let mut wb = rust_xlsxwriter::Workbook::new();
+    let sheet = wb.add_worksheet();
+    sheet.set_name("Questions").expect("name");
+    for (r, row) in rows.iter().enumerate() {
+        for (c, text) in row.iter().enumerate() {
+            sheet.write_string(r as u32, c as u16, text).expect("write");
+        }
+    }
+    wb.save(&edited).expect("save");
+    let out = answers(ws, &edited, "2026-12-01")
+        .code(2)
+        .get_output()
+        .stderr
+        .clone();
+    let err = String::from_utf8_lossy(&out);
+    assert!(
+        err.contains(&format!(
+            "edited.xlsx!Questions!B{fact_row}: error: unknown fact `breach_notification_hourz`"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "edited.xlsx!Questions!C{offering_row}: error: vendor `perplexity` has no offering `sonar-pro`"
+        )),
+        "{err}"
+    );
+    assert_eq!(std::fs::read(ws.join(PROFILE)).expect("profile"), before);
+
     // --dry-run on a good file writes nothing either.
     fill_xlsx(&qx, &filled, GOOD);
     diligence(ws)
@@ -487,6 +524,8 @@ fn xlsx_opens_in_libreoffice_and_its_validations_are_readable() {
     let script = r#"
 import sys, openpyxl
 wb = openpyxl.load_workbook(sys.argv[1])
+print("sheets", wb.sheetnames)
+print("instructions", " ".join(str(c.value) for c in wb["Instructions"]["A"] if c.value))
 ws = wb["Questions"]
 assert ws.protection.sheet, "sheet not protected"
 for dv in ws.data_validations.dataValidation:
@@ -505,6 +544,15 @@ print("locked", ws.cell(row=2, column=4).protection.locked, "answer", ws.cell(ro
     );
     assert!(text.contains("whole greaterThanOrEqual 0"), "{text}");
     assert!(text.contains("locked True answer False"), "{text}");
+    assert!(
+        text.contains("sheets ['Instructions', 'Questions']"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Only the columns answer (E), document (F) and section (G) can be edited")
+            && text.contains("CSA CAIQ v4.0"),
+        "{text}"
+    );
 
     // A vendor fills the workbook in a spreadsheet program (here openpyxl, which keeps the
     // validations and protection), and the answers import.
@@ -572,4 +620,242 @@ fn which(tool: &str) -> Option<PathBuf> {
         .split(':')
         .map(|d| Path::new(d).join(tool))
         .find(|p| p.is_file())
+}
+
+/// A questionnaire answer is the vendor's own word: where a contract says otherwise, the contract
+/// decides, the answer shows as outvoted, and the verdict does not move.
+#[test]
+fn an_answer_never_overrides_the_contract() {
+    let ws = workspace();
+    let ws = ws.path();
+    let before = verdicts(ws);
+    let file = ws.join("answers.csv");
+    // The API terms (a contract) say Perplexity does not train on Customer Content.
+    std::fs::write(
+        &file,
+        "vendor,offering,fact,answer,document,section\nperplexity,sonar-api,training_on_inputs,default_on,,\n",
+    )
+    .expect("write");
+    answers(ws, &file, "2026-12-01").success();
+    diligence(ws).arg("check").assert().success();
+    assert_eq!(verdicts(ws), before);
+    let json = evaluate_json(
+        ws,
+        &[
+            "perplexity/sonar-api",
+            "--class",
+            "confidential",
+            "--today",
+            TODAY,
+        ],
+    );
+    let roles: Vec<(String, String)> = json["results"][0]["findings"]
+        .as_array()
+        .expect("findings")
+        .iter()
+        .filter(|f| f["rule"] == "training-on-inputs")
+        .flat_map(|f| f["evidence"].as_array().cloned().unwrap_or_default())
+        .map(|e| {
+            (
+                e["authority"].as_str().unwrap_or("").to_string(),
+                e["role"].as_str().unwrap_or("").to_string(),
+            )
+        })
+        .collect();
+    assert!(
+        roles.contains(&("contract".into(), "decides".into())),
+        "{roles:?}"
+    );
+    assert!(
+        roles.contains(&("questionnaire".into(), "outvoted".into())),
+        "{roles:?}"
+    );
+}
+
+/// One question per vendor and fact, however many rules, classes and offerings ask it; only
+/// what the selected classes could move; CAIQ references as pinned question ids.
+#[test]
+fn one_question_per_fact_and_only_what_the_selected_classes_can_move() {
+    let ws = workspace();
+    let ws = ws.path();
+    let all = |args: &[&str]| {
+        let mut cmd = diligence(ws);
+        cmd.args(["questions", "--format", "json", "--today", TODAY])
+            .args(args);
+        stdout_json(&mut cmd).as_array().expect("a list").clone()
+    };
+    let every = all(&[]);
+    let mut keys: Vec<(&str, &str)> = every
+        .iter()
+        .map(|q| {
+            (
+                q["vendor"].as_str().unwrap_or(""),
+                q["fact"].as_str().unwrap_or(""),
+            )
+        })
+        .collect();
+    let n = keys.len();
+    keys.sort();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "a fact asked twice of one vendor");
+    // Three rules at two classes hold on AI21's training on inputs: one question.
+    let training = every
+        .iter()
+        .find(|q| q["id"] == "ai21.training_on_inputs")
+        .expect("asked");
+    let why = training["why"].as_array().expect("why");
+    assert_eq!(why.len(), 3, "{why:?}");
+    assert!(
+        why.iter().all(|w| w
+            .as_str()
+            .is_some_and(|w| w.ends_with("at confidential, restricted"))),
+        "{why:?}"
+    );
+    // What we already have: the claim, its source and its role.
+    assert!(
+        training["have"][0].as_str().is_some_and(
+            |h| h.starts_with("studio-api: known: default_on (third_party: ConductAtlas")
+        ),
+        "{training}"
+    );
+    // A fact asked of two offerings is one question listing both.
+    let mistral = every
+        .iter()
+        .find(|q| q["id"] == "mistral.retention_days")
+        .expect("asked");
+    assert_eq!(
+        mistral["offerings"],
+        serde_json::json!(["ai-studio", "le-chat"])
+    );
+    assert_eq!(mistral["refs"], serde_json::json!(["DSP-16.1"]));
+    assert_eq!(mistral["refs_standard"], "CSA CAIQ v4.0");
+    let terms = every
+        .iter()
+        .find(|q| q["fact"] == "terms_change_notice_days")
+        .expect("asked");
+    assert_eq!(terms["refs"], serde_json::json!(["STA-09.1"]));
+
+    // Only restricted holds on Perplexity's human review: not asked for confidential alone.
+    let facts = |qs: &[serde_json::Value]| -> Vec<String> {
+        qs.iter()
+            .filter(|q| q["vendor"] == "perplexity")
+            .map(|q| q["fact"].as_str().unwrap_or("").to_string())
+            .collect()
+    };
+    let confidential = all(&["perplexity", "--class", "confidential"]);
+    assert_eq!(
+        facts(&confidential),
+        ["breach_notification_hours", "terms_change_notice_days"]
+    );
+    assert!(facts(&all(&["perplexity", "--class", "restricted"])).contains(&"human_review".into()));
+    // A tag adds its requirements: the BAA is asked only when PHI is in scope.
+    let baa = |args: &[&str]| {
+        all(args)
+            .iter()
+            .any(|q| q["vendor"] == "anthropic" && q["fact"] == "baa")
+    };
+    assert!(!baa(&["anthropic", "--class", "internal"]));
+    assert!(baa(&["anthropic", "--class", "internal", "--tag", "phi"]));
+    // One offering asked alone: the question concerns it only.
+    let le_chat = all(&["mistral/le-chat"]);
+    assert!(!le_chat.is_empty());
+    assert!(
+        le_chat
+            .iter()
+            .all(|q| q["offerings"] == serde_json::json!(["le-chat"])),
+        "{le_chat:?}"
+    );
+    // Nothing holds at public: nothing to ask.
+    diligence(ws)
+        .args([
+            "questions",
+            "--class",
+            "public",
+            "--format",
+            "json",
+            "--today",
+            TODAY,
+        ])
+        .assert()
+        .success()
+        .stdout(predicates::str::starts_with("[]"))
+        .stderr(predicates::str::contains("0 questions"));
+
+    // The version goes with the ids wherever a vendor reads them.
+    let q = ws.join("q.csv");
+    questions(ws, "csv", &q);
+    let mut r = csv::Reader::from_path(&q).expect("csv");
+    let header = r.headers().expect("header").clone();
+    let refs = header
+        .iter()
+        .position(|h| h == "refs")
+        .expect("refs column");
+    let fact = header
+        .iter()
+        .position(|h| h == "fact")
+        .expect("fact column");
+    let breach = r
+        .records()
+        .map(|r| r.expect("row"))
+        .find(|r| &r[fact] == "breach_notification_hours")
+        .expect("row");
+    assert_eq!(&breach[refs], "CSA CAIQ v4.0: SEF-07.2");
+
+    // CSV: one row per question and offering.
+    let m = ws.join("m.csv");
+    diligence(ws)
+        .args([
+            "questions",
+            "mistral",
+            "--format",
+            "csv",
+            "--today",
+            TODAY,
+            "-o",
+        ])
+        .arg(&m)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&m).expect("csv");
+    let offerings: Vec<String> = r
+        .records()
+        .map(|r| r.expect("row"))
+        .filter(|r| &r[fact] == "retention_days")
+        .map(|r| r[2].to_string())
+        .collect();
+    assert_eq!(offerings, ["ai-studio", "le-chat"]);
+}
+
+/// The file that goes to a vendor must not show it the other vendors: a workbook or CSV that
+/// asks several vendors says so (the reviewer makes one per vendor); one vendor's does not.
+#[test]
+fn a_file_asking_several_vendors_says_so() {
+    let ws = workspace();
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for format in ["csv", "xlsx"] {
+        let out = tmp.path().join(format!("all.{format}"));
+        diligence(ws.path())
+            .args(["questions", "--today", TODAY, "--format", format, "-o"])
+            .arg(&out)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("warning: this file asks").and(
+                predicate::str::contains("make one per vendor (`diligence questions"),
+            ));
+        let one = tmp.path().join(format!("one.{format}"));
+        diligence(ws.path())
+            .args([
+                "questions",
+                "perplexity",
+                "--today",
+                TODAY,
+                "--format",
+                format,
+                "-o",
+            ])
+            .arg(&one)
+            .assert()
+            .success()
+            .stderr(predicate::str::contains("this file asks").not());
+    }
 }

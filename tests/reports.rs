@@ -791,5 +791,13 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
             "{paper}: brief verdict not on page 1:\n{page}"
         );
         assert!(page.contains("Questions still open"), "{paper}:\n{page}");
+        // One page where possible: this brief (a hold with a condition, two questions and two
+        // notes) fits on one A4 page with its sign-off block; Letter is 19 mm shorter.
+        if paper == "A4" {
+            assert!(
+                page.contains("Sign-off"),
+                "{paper}: sign-off not on page 1:\n{page}"
+            );
+        }
     }
 }

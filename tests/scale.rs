@@ -221,3 +221,117 @@ fn csv_streams_a_row_per_finding_in_the_json_order() {
     );
     assert_eq!(&written[3..], one.as_slice());
 }
+
+/// A copy of the bundled workspace to edit.
+fn bundled_copy() -> tempfile::TempDir {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    for dir in ["policies", "vendors", "scripts"] {
+        common::copy_dir(&bundled().join(dir), &tmp.path().join(dir));
+    }
+    tmp
+}
+
+/// The streamed formats read the profiles batch by batch rather than the whole workspace
+/// first: waivers (checked against the profiles they name) and unverified quotes (a warning,
+/// printed as the profile is read) come out as in the JSON contract's run.
+#[test]
+fn streamed_runs_read_profiles_as_they_go_with_waivers_and_warnings() {
+    let ws = bundled_copy();
+    let policy = ws.path().join("policies/default.yaml");
+    let mut text = std::fs::read_to_string(&policy).expect("policy");
+    text.push_str("waivers:\n  - rule: breach-notification\n    vendor: perplexity\n    offering: sonar-api\n    reason: \"72-hour commitment in the pilot order form\"\n    approved_by: ciso@example.com\n    expires: 2027-03-31\n");
+    std::fs::write(&policy, text).expect("policy written");
+    let profile = ws.path().join("vendors/anthropic/profile.yaml");
+    let text = std::fs::read_to_string(&profile).expect("profile");
+    let quote = "quote: \"";
+    let at = text.find(quote).expect("a quote") + quote.len();
+    // A word no snapshot has, at the start of the first quote: it no longer verifies.
+    std::fs::write(&profile, format!("{}Zyxwv {}", &text[..at], &text[at..])).expect("edited");
+
+    let run = |format: &str| {
+        diligence(ws.path())
+            .args(["evaluate", "--format", format, "--today", TODAY])
+            .output()
+            .expect("runs")
+    };
+    let (json, lines) = (run("json"), run("jsonl"));
+    assert_eq!(json.status.code(), Some(0));
+    assert_eq!(lines.status.code(), Some(0));
+    let json: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let lines: Vec<Value> = String::from_utf8(lines.stdout.clone())
+        .expect("utf-8")
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("json line"))
+        .collect();
+    assert_eq!(&lines, json["results"].as_array().expect("results"));
+    let waived = lines
+        .iter()
+        .flat_map(|r| r["findings"].as_array().expect("findings"))
+        .filter(|f| f["rule"] == "breach-notification" && !f["waived"].is_null())
+        .count();
+    assert!(waived > 0, "the waiver applies in the streamed run");
+    let stderr = String::from_utf8_lossy(&run("jsonl").stderr).into_owned();
+    assert!(
+        stderr.contains("warning") && stderr.contains("vendors/anthropic/profile.yaml:"),
+        "the unverified quote is a located warning: {stderr}"
+    );
+}
+
+/// A profile that does not load stops a streamed run with its located error and exit 2; with
+/// -o nothing is written, and no result of that vendor is ever written.
+#[test]
+fn a_profile_that_does_not_load_stops_a_streamed_run() {
+    let ws = bundled_copy();
+    let profile = ws.path().join("vendors/perplexity/profile.yaml");
+    let text = std::fs::read_to_string(&profile).expect("profile");
+    std::fs::write(&profile, format!("{text}colour: blue\n")).expect("edited");
+    let out_file = ws.path().join("review.jsonl");
+    for format in ["jsonl", "csv"] {
+        let out = diligence(ws.path())
+            .args(["evaluate", "--format", format, "--today", TODAY, "-o"])
+            .arg(&out_file)
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("vendors/perplexity/profile.yaml:") && stderr.contains("colour"),
+            "{format}: {stderr}"
+        );
+        assert!(!out_file.exists(), "{format}: nothing written with -o");
+    }
+    let out = diligence(ws.path())
+        .args(["evaluate", "--format", "jsonl", "--today", TODAY])
+        .output()
+        .expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    let vendors: Vec<String> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str::<Value>(l).expect("json")["vendor"].to_string())
+        .collect();
+    assert!(vendors.iter().all(|v| v != "\"perplexity\""));
+}
+
+/// Reading the profiles batch by batch (the whole portfolio, streamed formats) or whole (a
+/// selection) gives the same bytes, SARIF included (written result by result too).
+#[test]
+fn streamed_formats_are_the_same_read_batch_by_batch_or_whole() {
+    let vendors: Vec<String> = std::fs::read_dir(bundled().join("vendors"))
+        .expect("vendors")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    let selection: Vec<&str> = vendors.iter().map(String::as_str).collect();
+    for format in ["jsonl", "csv", "sarif"] {
+        let streamed = evaluate(&bundled(), format, &[], "2");
+        let whole = evaluate(&bundled(), format, &selection, "2");
+        assert!(!streamed.is_empty(), "{format}");
+        assert!(
+            streamed == whole,
+            "{format}: read batch by batch differs from read whole"
+        );
+        assert!(
+            streamed == evaluate(&bundled(), format, &[], "1"),
+            "{format}: threads"
+        );
+    }
+}

@@ -3,8 +3,8 @@
 use super::{Failure, Global, Outcome, print_diagnostics};
 use crate::diag::Diagnostic;
 use crate::evaluation::{self, Request};
-use crate::model::profile::Verification;
-use crate::workspace::Workspace;
+use crate::model::profile::{Profile, Verification};
+use crate::workspace::{ProfileStream, Workspace};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -30,23 +30,14 @@ pub struct CheckArgs {
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let today = args.today.date()?;
-    let ws = Workspace::load(&global.dir)?;
+    // The profiles are read batch by batch as every policy evaluates them: memory does not grow
+    // with the portfolio.
+    let ws = Workspace::load_without_profiles(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    diags.extend(ws.unverified.iter().cloned().map(|d| {
-        if args.fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
-            Diagnostic {
-                severity: crate::diag::Severity::Error,
-                ..d
-            }
-        } else {
-            d
-        }
-    }));
-    for p in &ws.profiles {
-        diags.extend(crate::model::evidence::superseded_citations(p));
-    }
-    let expired = evaluate_every_policy(&ws, today, &mut diags);
+    let (expired, counts) = check_profiles(&ws, today, args.fail_on_drafts, &mut diags);
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+    // A profile a waiver names is read for the waiver checks and by the stream.
+    diags.dedup();
 
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors + expired.len();
@@ -73,79 +64,130 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         .map(|w| Diagnostic::warning(w.clone()))
         .collect();
     print_diagnostics(&expired_diags, &ws.root);
-    status!("{}", summary(&ws, errors, warnings));
+    status!("{}", summary(&ws, &counts, errors, warnings));
     if errors > 0 {
         return Err(Failure(Vec::new()));
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// Runs every rule on every offering at every classification of every policy: a rule that
-/// fails at run time (an unknown fact, a limit) is a problem of the workspace too, and so is a
-/// waiver that matches nothing. Returns the expired waivers.
-fn evaluate_every_policy(
+/// What the profiles hold, for the closing line.
+#[derive(Default)]
+struct Counts {
+    vendors: usize,
+    offerings: usize,
+    claims: usize,
+    verified: usize,
+}
+
+impl Counts {
+    fn add(&mut self, p: &Profile) {
+        self.vendors += 1;
+        self.offerings += p.offerings.len();
+        for claim in p
+            .offerings
+            .iter()
+            .flat_map(|o| o.facts.values())
+            .flat_map(|f| f.claims.iter())
+        {
+            self.claims += 1;
+            self.verified += usize::from(claim.verification == Verification::Verified);
+        }
+    }
+}
+
+/// Reads every profile, batch by batch, with its problems, and runs every rule on its
+/// offerings at every classification of every policy: a rule that fails at run time (an
+/// unknown fact, a limit) is a problem of the workspace too, and so is a waiver that matches
+/// nothing. Returns the expired waivers and what the profiles hold.
+fn check_profiles(
     ws: &Workspace,
     today: jiff::civil::Date,
+    fail_on_drafts: bool,
     diags: &mut Vec<Diagnostic>,
-) -> Vec<String> {
-    let offerings: Vec<_> = ws
-        .profiles
+) -> (Vec<String>, Counts) {
+    let requests: Vec<Request> = ws
+        .policies
         .iter()
-        .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
-        .collect();
-    let mut expired = Vec::new();
-    for policy in &ws.policies {
-        let request = Request {
+        .map(|policy| Request {
             policy,
-            offerings: offerings.clone(),
+            offerings: Vec::new(),
             classes: policy.classes.iter().map(|c| c.name.clone()).collect(),
             tags: Vec::new(),
             today,
             generated: String::new(),
-        };
-        // Streamed: only which waivers matched a finding is kept, not the results, so `check`
-        // does not hold the whole portfolio's findings in memory.
-        let mut used = vec![false; policy.waivers.len()];
-        let Ok(summary) = evaluation::evaluate_each(&ws.rules, &request, |r| {
-            for f in r.findings.iter().filter(|f| f.waived.is_some()) {
-                for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
-                    *used |= w.matches(&f.rule, &r.vendor, &r.offering, &r.classification);
+        })
+        .collect();
+    let mut runs: Vec<evaluation::Run> = requests
+        .iter()
+        .map(|r| evaluation::Run::new(&ws.rules, r))
+        .collect();
+    // Only which waivers matched a finding is kept, not the results.
+    let mut used: Vec<Vec<bool>> = ws
+        .policies
+        .iter()
+        .map(|p| vec![false; p.waivers.len()])
+        .collect();
+    let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
+    let mut counts = Counts::default();
+    let mut profiles = ProfileStream::new(ws, |_| true);
+    ws.rules.begin_run(0);
+    let mut cells = 0;
+    while let Some(batch) = profiles.next_batch(evaluation::BATCH) {
+        diags.extend(batch.read.problems.iter().cloned());
+        diags.extend(batch.read.unverified.iter().cloned().map(|d| {
+            if fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
+                Diagnostic {
+                    severity: crate::diag::Severity::Error,
+                    ..d
                 }
+            } else {
+                d
             }
-            Ok::<(), std::convert::Infallible>(())
-        });
+        }));
+        for p in &batch.read.profiles {
+            diags.extend(crate::model::evidence::superseded_citations(p));
+            counts.add(p);
+        }
+        let offerings = batch.offerings();
+        cells += offerings.len() * classes;
+        ws.rules.grow_run(cells);
+        for ((run, policy), used) in runs.iter_mut().zip(&ws.policies).zip(used.iter_mut()) {
+            let Ok(()) = run.batch(&offerings, &mut |r| {
+                for f in r.findings.iter().filter(|f| f.waived.is_some()) {
+                    for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
+                        *used |= w.matches(&f.rule, &r.vendor, &r.offering, &r.classification);
+                    }
+                }
+                Ok::<(), std::convert::Infallible>(())
+            });
+        }
+    }
+    let mut expired = Vec::new();
+    for ((run, policy), used) in runs.into_iter().zip(&ws.policies).zip(&used) {
+        let summary = run.finish(Vec::new());
         expired.extend(evaluation::expired_waivers(policy, today));
-        diags.extend(unused_waivers(policy, &used, today));
+        diags.extend(unused_waivers(policy, used, today));
         for e in summary.errors {
             if !diags.contains(&e) {
                 diags.push(e);
             }
         }
     }
-    expired
+    (expired, counts)
 }
 
 /// "checked 2 policies, 5 vendors (8 offerings, 87 claims, 87 quotes verified), ...".
-fn summary(ws: &Workspace, errors: usize, warnings: usize) -> String {
+fn summary(ws: &Workspace, counts: &Counts, errors: usize, warnings: usize) -> String {
     let plural =
         |n: usize, one: &str, many: &str| format!("{n} {}", if n == 1 { one } else { many });
-    let offerings: usize = ws.profiles.iter().map(|p| p.offerings.len()).sum();
-    let claims: Vec<_> = ws
-        .profiles
-        .iter()
-        .flat_map(|p| p.offerings.iter())
-        .flat_map(|o| o.facts.values())
-        .flat_map(|f| f.claims.iter())
-        .collect();
-    let verified = claims
-        .iter()
-        .filter(|c| c.verification == Verification::Verified)
-        .count();
     format!(
-        "checked {}, {} ({offerings} offerings, {} claims, {verified} quotes verified), {}: {}, {}",
+        "checked {}, {} ({} offerings, {} claims, {} quotes verified), {}: {}, {}",
         plural(ws.policies.len(), "policy", "policies"),
-        plural(ws.profiles.len(), "vendor", "vendors"),
-        claims.len(),
+        plural(counts.vendors, "vendor", "vendors"),
+        counts.offerings,
+        counts.claims,
+        counts.verified,
         plural(ws.rules.rules.len(), "rule script", "rule scripts"),
         plural(errors, "error", "errors"),
         plural(warnings, "warning", "warnings"),

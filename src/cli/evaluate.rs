@@ -8,7 +8,7 @@ use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile};
 use crate::outcome::{Evaluation, OfferingResult, Verdict};
 use crate::report::{self, Style, sanitize};
-use crate::workspace::Workspace;
+use crate::workspace::{ProfileStream, Workspace};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -102,12 +102,27 @@ pub struct EvaluateArgs {
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
-    let ws = Workspace::load_clean(&global.dir)?;
+    // A streamed format over the whole portfolio reads the profiles batch by batch, so that
+    // memory does not grow with the portfolio; a selection is read whole (to check its names).
+    let read = match Streamed::of(&args) {
+        Some(_) if args.selection.targets.is_empty() => Read::Streamed,
+        _ => Read::Whole,
+    };
+    let ws = match read {
+        Read::Whole => Workspace::load_clean(&global.dir)?,
+        Read::Streamed => Workspace::load_clean_without_profiles(&global.dir)?,
+    };
     let policy = ws.policy(args.scope.policy())?;
-    let mut offerings = select_offerings(&ws, &args.selection.targets)?;
-    if let Some(part) = &args.partition {
-        offerings.retain(|(profile, _)| part.contains(&profile.id));
-    }
+    let offerings = match read {
+        Read::Whole => {
+            let mut offerings = select_offerings(&ws, &args.selection.targets)?;
+            if let Some(part) = &args.partition {
+                offerings.retain(|(profile, _)| part.contains(&profile.id));
+            }
+            offerings
+        }
+        Read::Streamed => Vec::new(),
+    };
     let request = Request {
         policy,
         offerings,
@@ -152,7 +167,19 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
 
     let threshold = args.fail_on.threshold();
     let (summary, failing) = if let Some(kind) = Streamed::of(&args) {
-        stream(&ws, &request, &notes, destination, threshold, kind)?
+        let offerings = match read {
+            Read::Whole => Offerings::Request,
+            Read::Streamed => Offerings::Read(args.partition.as_ref()),
+        };
+        stream(
+            &ws,
+            &request,
+            offerings,
+            &notes,
+            destination,
+            threshold,
+            kind,
+        )?
     } else {
         let (eval, rule_errors) =
             with_progress(request.offerings.len() * request.classes.len(), || {
@@ -178,6 +205,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
 enum Streamed {
     Jsonl,
     Csv { bom: bool },
+    Sarif,
 }
 
 impl Streamed {
@@ -185,23 +213,31 @@ impl Streamed {
         match args.format {
             Format::Jsonl => Some(Streamed::Jsonl),
             Format::Csv => Some(Streamed::Csv { bom: args.bom }),
+            Format::Sarif => Some(Streamed::Sarif),
             _ => None,
         }
     }
 }
 
-/// A streamed format's writer, open for the length of the run (one per run: the CSV writer's
-/// buffer is boxed rather than sized into the enum).
+/// A streamed format's writer, open for the length of the run (one per run: the CSV and SARIF
+/// writers are boxed rather than sized into the enum).
 enum Sink<'w> {
     Jsonl(&'w mut dyn Write),
     Csv(Box<report::csv::Writer<'w>>),
+    Sarif(Box<report::sarif::Writer<'w>>),
 }
 
 impl<'w> Sink<'w> {
-    fn start(kind: Streamed, w: &'w mut dyn Write) -> std::io::Result<Sink<'w>> {
+    /// `rules`: the ids of the rules the run applies (SARIF lists them before any result).
+    fn start(
+        kind: Streamed,
+        w: &'w mut dyn Write,
+        rules: Vec<String>,
+    ) -> std::io::Result<Sink<'w>> {
         Ok(match kind {
             Streamed::Jsonl => Sink::Jsonl(w),
             Streamed::Csv { bom } => Sink::Csv(Box::new(report::csv::Writer::start(w, bom)?)),
+            Streamed::Sarif => Sink::Sarif(Box::new(report::sarif::Writer::start(w, rules)?)),
         })
     }
 
@@ -209,6 +245,7 @@ impl<'w> Sink<'w> {
         match self {
             Sink::Jsonl(w) => report::jsonl::write_result(*w, result),
             Sink::Csv(csv) => csv.write_result(result),
+            Sink::Sarif(sarif) => sarif.write_result(result),
         }
     }
 
@@ -216,16 +253,33 @@ impl<'w> Sink<'w> {
         match self {
             Sink::Jsonl(_) => Ok(()),
             Sink::Csv(csv) => csv.finish(),
+            Sink::Sarif(sarif) => sarif.finish(),
         }
     }
 }
 
-/// `--format jsonl` and `--format csv`: each result is written as soon as its batch is
+/// How the workspace was read: whole, or without its profiles (read batch by batch).
+#[derive(Clone, Copy)]
+enum Read {
+    Whole,
+    Streamed,
+}
+
+/// Where a streamed run's offerings come from.
+enum Offerings<'p> {
+    /// The request's, from the workspace read whole.
+    Request,
+    /// Read from the vendor folders batch by batch (those of the partition, if any).
+    Read(Option<&'p Partition>),
+}
+
+/// `--format jsonl`, `csv` and `sarif`: each result is written as soon as its batch is
 /// evaluated, and dropped. Returns the failed rules' errors and the `--fail-on` lines of the
 /// cells at or above it.
 fn stream(
     ws: &Workspace,
     request: &Request,
+    offerings: Offerings,
     notes: &[Diagnostic],
     destination: Option<output::Output>,
     threshold: Option<Verdict>,
@@ -233,24 +287,84 @@ fn stream(
 ) -> Result<(Vec<Diagnostic>, Vec<String>), Failure> {
     let mut failing = Vec::new();
     let mut summary = None;
-    output::emit_to(destination, |w| {
-        let mut sink = Sink::start(kind, w)?;
-        let done = evaluation::evaluate_each(&ws.rules, request, |result| {
+    // A profile that does not load stops a run that reads them as it goes: its errors replace
+    // the write error that stops the output (nothing is written with -o).
+    let mut load_errors: Option<Vec<Diagnostic>> = None;
+    let rules = evaluation::Context::new(&ws.rules, request.policy, &request.tags, request.today)
+        .rule_ids();
+    let written = output::emit_to(destination, |w| {
+        let mut sink = Sink::start(kind, w, rules)?;
+        let mut write = |result: OfferingResult| {
             if let Some(line) = threshold.and_then(|t| failing_line(&result, t)) {
                 failing.push(line);
             }
             sink.write(&result)
-        })?;
+        };
+        let done = match offerings {
+            Offerings::Request => evaluation::evaluate_each(&ws.rules, request, write)?,
+            Offerings::Read(partition) => {
+                match read_and_evaluate(ws, request, partition, &mut write)? {
+                    Ok(done) => done,
+                    Err(errors) => {
+                        load_errors = Some(errors);
+                        return Err(std::io::Error::other("a profile does not load"));
+                    }
+                }
+            }
+        };
         sink.finish()?;
         summary = Some(done);
         Ok(())
-    })?;
+    });
+    if let Some(errors) = load_errors {
+        return Err(Failure(errors));
+    }
+    written?;
     let Some(summary) = summary else {
         return Ok((Vec::new(), failing));
     };
     // Expired waivers and changed snapshots go to stderr only: these formats hold results.
     print_report_warnings(&summary.warnings, notes, &ws.root);
     Ok((summary.errors, failing))
+}
+
+/// Reads the profiles a batch at a time, evaluates each batch and hands its results to
+/// `write`: the run holds one batch of profiles, never the portfolio. The outer error is the
+/// output's; the inner one the errors of a profile that does not load (which ends the run).
+fn read_and_evaluate(
+    ws: &Workspace,
+    request: &Request,
+    partition: Option<&Partition>,
+    write: &mut impl FnMut(OfferingResult) -> std::io::Result<()>,
+) -> std::io::Result<Result<evaluation::Summary, Vec<Diagnostic>>> {
+    let mut profiles =
+        ProfileStream::new(ws, |vendor| partition.is_none_or(|p| p.contains(vendor)));
+    let mut run = evaluation::Run::new(&ws.rules, request);
+    ws.rules.begin_run(0);
+    let mut cells = 0;
+    while let Some(mut batch) = profiles.next_batch(evaluation::BATCH) {
+        let (errors, mut notes): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.read.problems)
+            .into_iter()
+            .partition(Diagnostic::is_error);
+        if !errors.is_empty() {
+            return Ok(Err(errors));
+        }
+        // Unverified quotes do not stop the review (as when the workspace is read whole).
+        notes.extend(
+            batch
+                .read
+                .unverified
+                .drain(..)
+                .map(Diagnostic::into_warning),
+        );
+        // Printed as the profiles are read, with their hints (changed snapshots among them).
+        print_diagnostics(&notes, &ws.root);
+        let offerings = batch.offerings();
+        cells += offerings.len() * request.classes.len();
+        ws.rules.grow_run(cells);
+        run.batch(&offerings, write)?;
+    }
+    Ok(Ok(run.finish(Vec::new())))
 }
 
 /// Prints the report's warnings that were not already printed as a loading note.

@@ -76,5 +76,29 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
         // The footer of the machine formats goes to stderr, never into the data.
         status!("{}", footer(&asked));
     }
+    if let Some(warning) = several_vendors(&asked, args.format) {
+        status!("{warning}");
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+/// A workbook or CSV is what goes to a vendor: one that lists several vendors' questions would
+/// show each vendor the others (and what we ask them). Said, not refused: a reviewer may want
+/// the whole list for themselves.
+fn several_vendors(asked: &questionnaire::Asked, format: Format) -> Option<String> {
+    if !matches!(format, Format::Xlsx | Format::Csv) {
+        return None;
+    }
+    let mut vendors: Vec<&str> = asked.questions.iter().map(|q| q.vendor.as_str()).collect();
+    vendors.dedup();
+    vendors.sort_unstable();
+    vendors.dedup();
+    (vendors.len() > 1).then(|| {
+        format!(
+            "warning: this file asks {} vendors ({}): before sending it, make one per vendor (`diligence questions {} ...`)",
+            vendors.len(),
+            vendors.join(", "),
+            vendors[0]
+        )
+    })
 }

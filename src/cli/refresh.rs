@@ -145,6 +145,17 @@ fn fact_lines(out: &mut String, f: &FactReport) {
     if f.status != Status::Broken {
         return;
     }
+    if f.exception {
+        let _ = writeln!(out, "      the carve-out (exceptions:) \"{}\"", c(&f.quote));
+    }
+    if let (Some(word), Some(p)) = (&f.mentions, &f.closest) {
+        let _ = writeln!(
+            out,
+            "      `not_stated`, but the latest version now mentions \"{}\": \"{}\"",
+            c(word),
+            c(p)
+        );
+    }
     if let (Some(p), Some(sim)) = (&f.closest, f.similarity) {
         let _ = writeln!(
             out,
@@ -195,12 +206,24 @@ fn markdown(r: &Report) -> String {
                 (_, Some(b)) => format!("§{b}"),
                 _ => String::new(),
             };
+            // What broke, when it is not the claim's own quote: a carve-out, or a silence.
+            let status = match (f.exception, &f.mentions) {
+                (true, _) => format!("{} (carve-out)", f.status.as_str()),
+                (false, Some(word)) => {
+                    format!(
+                        "{} (`not_stated`, now mentions \"{}\")",
+                        f.status.as_str(),
+                        md(word)
+                    )
+                }
+                (false, None) => f.status.as_str().to_string(),
+            };
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | {} |",
                 md(&f.fact),
                 md(&f.offering),
-                f.status.as_str(),
+                status,
                 md(&where_),
                 f.diff.as_deref().map(md).unwrap_or_default()
             );

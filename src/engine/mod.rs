@@ -143,6 +143,12 @@ impl RuleSet {
         self.budget.reset(cells);
     }
 
+    /// Grows the current run's budget to that of `cells` evaluations in all (see
+    /// [`RuleSet::begin_run`]), for a run whose size is known only as its offerings are read.
+    pub fn grow_run(&self, cells: usize) {
+        self.budget.grow(cells);
+    }
+
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
     }

@@ -67,6 +67,15 @@ impl TextBudget {
         self.0.0.store(0, Ordering::Relaxed);
     }
 
+    /// Raises the limit to that of a run of `cells` evaluations (never lowers it): a run fed
+    /// batch by batch learns its size as it goes. What was spent stays counted.
+    pub fn grow(&self, cells: usize) {
+        let limit = cells
+            .saturating_mul(RUN_TEXT_BYTES_PER_CELL)
+            .max(MIN_RUN_TEXT_BYTES);
+        self.0.1.fetch_max(limit, Ordering::Relaxed);
+    }
+
     /// Counts `bytes`; false once the run is over its budget.
     fn spend(&self, bytes: usize) -> bool {
         self.0.0.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.0.1.load(Ordering::Relaxed)

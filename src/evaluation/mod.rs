@@ -8,7 +8,9 @@ mod memo;
 mod portfolio;
 
 use memo::Memo;
-pub use portfolio::{Request, evaluate, evaluate_each, expired_waivers, warning_text};
+pub use portfolio::{
+    BATCH, Request, Run, Summary, evaluate, evaluate_each, expired_waivers, warning_text,
+};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;

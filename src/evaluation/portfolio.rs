@@ -26,7 +26,7 @@ pub struct Request<'a> {
 /// Offerings are evaluated in fixed-size batches, in order: a rule that fails in one batch is
 /// stopped for the batches after it. The size is fixed (not the thread count), so which cells a
 /// stopped rule skips, and so the report, is the same on any machine.
-const BATCH: usize = 16;
+pub const BATCH: usize = 16;
 
 /// What a run concludes besides its results (which [`evaluate_each`] hands over one by one).
 pub struct Summary {
@@ -63,36 +63,71 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
 }
 
 /// Evaluates as [`evaluate`] does, handing each result to `each` in output order as soon as its
-/// batch is done and keeping none: memory does not grow with the portfolio (`--format jsonl`).
-/// The first error `each` returns stops the run and is returned.
+/// batch is done and keeping none: memory does not grow with the portfolio's results
+/// (`--format jsonl`). The first error `each` returns stops the run and is returned.
 pub fn evaluate_each<E>(
     rules: &RuleSet,
     req: &Request,
     mut each: impl FnMut(OfferingResult) -> Result<(), E>,
 ) -> Result<Summary, E> {
     rules.begin_run(req.offerings.len() * req.classes.len());
-    let ctx = Context::new(rules, req.policy, &req.tags, req.today);
-    let requirements: Vec<(&String, Requirements)> = req
-        .classes
-        .iter()
-        .map(|c| (c, req.policy.requirements(c, &req.tags)))
-        .collect();
-    let mut stopped = Stopped::default();
-    let mut engine_errors: Vec<Diagnostic> = Vec::new();
+    let mut run = Run::new(rules, req);
     for batch in req.offerings.chunks(BATCH) {
+        run.batch(batch, &mut each)?;
+    }
+    Ok(run.finish(changed_snapshots(&req.offerings)))
+}
+
+/// A run fed batch by batch: [`evaluate_each`] cuts the request's offerings into batches; a
+/// caller that reads profiles as it goes (the streamed formats and `check`, so that memory
+/// does not grow with the portfolio's profiles either) hands over each batch of [`BATCH`]
+/// offerings as it is read, and the results are the same. Such a caller starts the rules'
+/// text budget ([`RuleSet::begin_run`]) and grows it with the cells it hands over
+/// ([`RuleSet::grow_run`]).
+pub struct Run<'a> {
+    ctx: Context<'a>,
+    requirements: Vec<(&'a String, Requirements)>,
+    stopped: Stopped,
+    engine_errors: Vec<Diagnostic>,
+}
+
+impl<'a> Run<'a> {
+    /// A run of the request's policy, classifications, tags and date (its offerings are the
+    /// batches handed over).
+    pub fn new(rules: &'a RuleSet, req: &'a Request) -> Run<'a> {
+        Run {
+            ctx: Context::new(rules, req.policy, &req.tags, req.today),
+            requirements: req
+                .classes
+                .iter()
+                .map(|c| (c, req.policy.requirements(c, &req.tags)))
+                .collect(),
+            stopped: Stopped::default(),
+            engine_errors: Vec::new(),
+        }
+    }
+
+    /// Evaluates one batch of at most [`BATCH`] offerings (in parallel) and hands its results
+    /// to `each` in order. A rule that failed in it is stopped for the batches after it.
+    pub fn batch<E>(
+        &mut self,
+        batch: &[(&Profile, &Offering)],
+        each: &mut impl FnMut(OfferingResult) -> Result<(), E>,
+    ) -> Result<(), E> {
+        let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
         let cells: Vec<Vec<OfferingResult>> = batch
             .par_iter()
             .map(|(profile, offering)| {
-                let prepared = Prepared::new(&ctx, profile, offering);
+                let prepared = Prepared::new(ctx, profile, offering);
                 requirements
                     .iter()
                     .map(|(class, reqs)| {
-                        evaluate_cell(&ctx, &prepared, class, reqs, None, &stopped).result
+                        evaluate_cell(ctx, &prepared, class, reqs, None, stopped).result
                     })
                     .collect()
             })
             .collect();
-        stopped.freeze();
+        self.stopped.freeze();
         for result in cells.into_iter().flatten() {
             // An offering whose facts could not be given to the rules fails every one of its
             // cells: said once.
@@ -102,28 +137,33 @@ pub fn evaluate_each<E>(
                     result.vendor, result.offering, e.message
                 ))
                 .in_file(e.at.clone());
-                if !engine_errors.contains(&d) {
-                    engine_errors.push(d);
+                if !self.engine_errors.contains(&d) {
+                    self.engine_errors.push(d);
                 }
             }
             each(result)?;
         }
+        Ok(())
     }
-    let mut errors = stopped.errors();
-    errors.extend(engine_errors);
-    Ok(Summary {
-        rules: ctx.rule_ids(),
-        warnings: expired_waivers(req.policy, req.today)
-            .into_iter()
-            .chain(changed_snapshots(&req.offerings))
-            .collect(),
-        errors,
-    })
+
+    /// Ends the run: its rules, the expired waivers then `snapshot_warnings`, and its errors.
+    pub fn finish(self, snapshot_warnings: Vec<String>) -> Summary {
+        let mut errors = self.stopped.errors();
+        errors.extend(self.engine_errors);
+        Summary {
+            rules: self.ctx.rule_ids(),
+            warnings: expired_waivers(self.ctx.policy, self.ctx.today)
+                .into_iter()
+                .chain(snapshot_warnings)
+                .collect(),
+            errors,
+        }
+    }
 }
 
 /// Snapshots of the evaluated vendors whose content changed since review: the facts citing
 /// them may no longer hold, and the report must say so (not only stderr).
-fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
+pub fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
     // A set: at 100,000 vendors a list searched for each one costs minutes.
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut out = Vec::new();

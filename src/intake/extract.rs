@@ -4,6 +4,7 @@
 //! is unambiguous. Quotes are cut from the snapshot and re-checked by the same code as `check`.
 
 use crate::intake::clauses::{self, Clause};
+use crate::model::evidence::unsupported;
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
@@ -226,7 +227,12 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
             {
                 continue;
             }
-            let value = value_of(cues, spec.ty, &lowered[i], &clause.text);
+            let mut value = value_of(cues, spec.ty, &lowered[i], &clause.text);
+            // A value the quote does not support by `check`'s rule would be a draft that never
+            // verifies: ask the question instead.
+            if !value.is_null() && unsupported(fact, &value, &quote).is_some() {
+                value = Value::Null;
+            }
             taken.push(quote.clone());
             out.push(Candidate {
                 fact: fact.to_string(),
@@ -378,5 +384,15 @@ mod tests {
         // No number of days: no value, and the question to ask instead.
         let n = best("terms_change_notice_days");
         assert!(n.value.is_null() && n.question.is_some(), "{n:?}");
+    }
+
+    #[test]
+    fn a_value_the_quote_does_not_support_is_not_proposed() {
+        // "Data Processor" makes this a DPA clause, but it does not say a DPA is offered: a
+        // draft `dpa: online` on it would fail `check`.
+        let doc = "# Terms\n\n## 12. Data Protection\n\n12.3 If Customer uses the Service, Acme may Process Personal Data on behalf of Customer as a Data Processor.\n";
+        let c = find(doc, &["dpa"]);
+        let best = c.first().expect("a candidate");
+        assert!(best.value.is_null() && best.question.is_some(), "{best:?}");
     }
 }

@@ -20,7 +20,7 @@ pub const PROVENANCE_FIELDS: [&str; 4] = [
 ];
 
 /// The licence notice every snapshot from the archive keeps.
-pub const ATTRIBUTION: &str = "These documents are archived versions from Open Terms Archive, © Open Terms Archive contributors, licensed under the Open Database License ODC-BY 1.0 (https://opendatacommons.org/licenses/by/1-0/).";
+pub const ATTRIBUTION: &str = "These documents are archived versions from Open Terms Archive, © Open Terms Archive contributors, licensed under the Open Data Commons Attribution License ODC-BY 1.0 (https://opendatacommons.org/licenses/by/1-0/).";
 
 /// One recorded version of a document.
 #[derive(Debug, Clone)]

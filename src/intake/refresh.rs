@@ -111,6 +111,14 @@ pub struct FactReport {
     pub similarity: Option<f64>,
     /// Word diff from the quote to the closest passage: `[-removed-]` and `{+added+}`.
     pub diff: Option<String>,
+    /// For a `not_stated` claim that breaks: the searched word the latest version mentions
+    /// (`closest` is then the passage that mentions it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub mentions: Option<String>,
+    /// The quote that broke is one of the claim's `exceptions:` (its carve-outs), not the
+    /// promise itself.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub exception: bool,
     /// profile.yaml:line:col of the claim.
     pub at: String,
 }
@@ -281,8 +289,12 @@ fn compare_facts(
                 if claim.source.as_deref() != Some(source) {
                     continue;
                 }
-                let Some(quote) = &claim.quote else { continue };
                 let at = format!("{}:{}:{}", profile.file, claim.at.line, claim.at.column);
+                if claim.is_not_stated() {
+                    out.push(silence(offering, name, claim, at, &new_snap, &new_sections));
+                    continue;
+                }
+                let Some(quote) = &claim.quote else { continue };
                 let mut r = FactReport {
                     offering: offering.id.clone(),
                     fact: name.clone(),
@@ -295,6 +307,8 @@ fn compare_facts(
                     closest: None,
                     similarity: None,
                     diff: None,
+                    mentions: None,
+                    exception: false,
                     at,
                 };
                 if new_snap.contains(quote) {
@@ -304,21 +318,78 @@ fn compare_facts(
                     {
                         r.status = Status::Moved;
                     }
-                } else {
-                    r.status = Status::Broken;
-                    if let Some(closest) = new_snap.closest(quote) {
-                        let (passage, similarity) = (closest.text, closest.similarity);
-                        r.diff = Some(word_diff(&normalize(quote), &passage));
-                        r.now_in = new_sections.locate(&passage);
-                        r.closest = Some(passage);
-                        r.similarity = Some((similarity * 100.0).round() / 100.0);
+                    // A carve-out is verified like the promise it qualifies (as `check` does).
+                    if let Some(e) = claim
+                        .exceptions
+                        .iter()
+                        .find(|e| !new_snap.contains(&e.quote))
+                    {
+                        r.exception = true;
+                        r.quote = e.quote.clone();
+                        r.was_in = old_sections.locate(&e.quote);
+                        broken(&mut r, &new_snap, &new_sections);
                     }
+                } else {
+                    broken(&mut r, &new_snap, &new_sections);
                 }
                 out.push(r);
             }
         }
     }
     out
+}
+
+/// Marks a fact broken: its quote (`r.quote`) is not in the latest version; finds the closest
+/// passage and the word diff to it.
+fn broken(r: &mut FactReport, new_snap: &Snapshot, new_sections: &Sections) {
+    r.status = Status::Broken;
+    r.now_in = None;
+    if let Some(closest) = new_snap.closest(&r.quote) {
+        let (passage, similarity) = (closest.text, closest.similarity);
+        r.diff = Some(word_diff(&normalize(&r.quote), &passage));
+        r.now_in = new_sections.locate(&passage);
+        r.closest = Some(passage);
+        r.similarity = Some((similarity * 100.0).round() / 100.0);
+    }
+}
+
+/// A verified silence (`not_stated` with `searched:` words) against the latest version: it
+/// still holds while none of the words occurs, as `check` verifies it.
+fn silence(
+    offering: &crate::model::profile::Offering,
+    fact: &str,
+    claim: &crate::model::profile::Claim,
+    at: String,
+    new_snap: &Snapshot,
+    new_sections: &Sections,
+) -> FactReport {
+    let found = claim
+        .searched
+        .iter()
+        .find_map(|w| new_snap.mentions(w).map(|passage| (w.clone(), passage)));
+    let mut r = FactReport {
+        offering: offering.id.clone(),
+        fact: fact.to_string(),
+        value: claim.value.clone(),
+        section: claim.section.clone(),
+        status: Status::Verifies,
+        quote: format!("not stated (searched: {})", claim.searched.join(", ")),
+        was_in: None,
+        now_in: None,
+        closest: None,
+        similarity: None,
+        diff: None,
+        mentions: None,
+        exception: false,
+        at,
+    };
+    if let Some((word, passage)) = found {
+        r.status = Status::Broken;
+        r.now_in = new_sections.locate_word_in(&passage, &word);
+        r.closest = Some(passage);
+        r.mentions = Some(word);
+    }
+    r
 }
 
 /// `[-removed-]` and `{+added+}` words, the rest as is.
@@ -384,6 +455,23 @@ impl Sections {
     fn locate(&self, quote: &str) -> Option<String> {
         let q = normalize(quote);
         let at = self.text.find(&q)?;
+        self.section_at(at)
+    }
+
+    /// The section of `word` inside `passage` (a passage shown with context before the word,
+    /// cut with "…" at its ends).
+    fn locate_word_in(&self, passage: &str, word: &str) -> Option<String> {
+        let p = normalize(passage.trim_matches(|c: char| c == '…' || c.is_whitespace()));
+        let at = self.text.find(&p)?;
+        // ASCII lowercasing keeps byte offsets, so the offset found is one in `p`.
+        let offset = p
+            .to_ascii_lowercase()
+            .find(&normalize(word).to_ascii_lowercase())
+            .unwrap_or(0);
+        self.section_at(at + offset)
+    }
+
+    fn section_at(&self, at: usize) -> Option<String> {
         self.marks
             .iter()
             .take_while(|(o, _)| *o <= at)

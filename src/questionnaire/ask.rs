@@ -13,7 +13,9 @@ use crate::evaluation::{Cell, Context, Prepared, Stopped, evaluate_cell};
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Authority, Claim, Offering, Profile, Verification};
 use crate::model::resolve::Status;
-use crate::model::vocabulary::{ValueType, caiq_refs, fact_spec, governing_requirements};
+use crate::model::vocabulary::{
+    CAIQ_VERSION, ValueType, caiq_refs, fact_spec, governing_requirements,
+};
 use crate::outcome::{Level, Verdict};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -242,6 +244,7 @@ fn question(vendor: String, fact: String, g: &Gathered) -> Question {
             .collect(),
         form: AnswerForm::of(&fact),
         refs: caiq_refs(&fact).iter().map(|r| r.to_string()).collect(),
+        refs_standard: CAIQ_VERSION,
         offerings,
         fact,
     }

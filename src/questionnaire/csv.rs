@@ -45,7 +45,7 @@ pub fn render(asked: &Asked) -> Vec<u8> {
                 q.why.join(" | "),
                 q.moves.join(" | "),
                 have.join(" | "),
-                q.refs.join(", "),
+                q.refs_text(),
                 String::new(),
                 String::new(),
                 String::new(),

@@ -2,7 +2,6 @@
 //! to read or paste into an email.
 
 use super::Asked;
-use crate::model::vocabulary::CAIQ_VERSION;
 use crate::report::markdown::escape;
 use std::fmt::Write;
 
@@ -38,7 +37,7 @@ pub fn render(asked: &Asked) -> String {
             let _ = writeln!(out, "- We have: {}", escape(h));
         }
         if !q.refs.is_empty() {
-            let _ = writeln!(out, "- {CAIQ_VERSION}: {}", q.refs.join(", "));
+            let _ = writeln!(out, "- {}", q.refs_text());
         }
     }
     if asked.questions.is_empty() {

@@ -36,8 +36,22 @@ pub struct Question {
     /// What the profile already says, per offering.
     pub have: Vec<String>,
     pub form: AnswerForm,
-    /// Standard questionnaire references (CSA CAIQ v4.0 question ids).
+    /// Standard questionnaire references (question ids of [`Question::refs_standard`]).
     pub refs: Vec<String>,
+    /// The standard and version `refs` cite (`CSA CAIQ v4.0`): the ids change between versions.
+    pub refs_standard: &'static str,
+}
+
+impl Question {
+    /// The references as a vendor reads them, version included (`CSA CAIQ v4.0: SEF-07.2`);
+    /// empty when none matches.
+    pub fn refs_text(&self) -> String {
+        if self.refs.is_empty() {
+            String::new()
+        } else {
+            format!("{}: {}", self.refs_standard, self.refs.join(", "))
+        }
+    }
 }
 
 /// How an answer is written.

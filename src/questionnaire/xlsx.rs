@@ -38,7 +38,7 @@ pub const COLUMNS: [&str; 13] = [
     "vendor",
 ];
 const WIDTHS: [f64; 13] = [
-    30.0, 24.0, 18.0, 50.0, 22.0, 28.0, 14.0, 50.0, 40.0, 50.0, 50.0, 12.0, 12.0,
+    30.0, 24.0, 18.0, 50.0, 22.0, 28.0, 14.0, 50.0, 40.0, 50.0, 50.0, 24.0, 12.0,
 ];
 /// The answer, document and section columns (E, F, G): the only unlocked cells.
 const ANSWER: u16 = 4;
@@ -124,7 +124,7 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
             q.why.join("\n"),
             q.moves.join("\n"),
             q.have.join("\n"),
-            q.refs.join(", "),
+            q.refs_text(),
             q.vendor.clone(),
         ];
         for (c, text) in texts.iter().enumerate() {

@@ -116,24 +116,45 @@ fn meaning(v: Verdict) -> &'static str {
 
 /// "Perplexity API Terms of Service §2.3.3" for each deciding claim of a finding.
 fn cites(f: &Finding) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
+    // One entry a document, its sections together ("Terms §4.2, §4.3"): a long title is not
+    // repeated for each section it is cited at.
+    let mut docs: Vec<(String, Vec<String>)> = Vec::new();
     for e in deciding(f) {
-        let c = match &e.section {
-            Some(s) => format!("{} §{s}", document(e)),
-            None => document(e),
+        let doc = document(e);
+        let at = match docs.iter().position(|(d, _)| *d == doc) {
+            Some(i) => i,
+            None => {
+                docs.push((doc, Vec::new()));
+                docs.len() - 1
+            }
         };
-        if !out.contains(&c) {
-            out.push(c);
+        if let Some(s) = &e.section {
+            let s = format!("§{s}");
+            if !docs[at].1.contains(&s) {
+                docs[at].1.push(s);
+            }
         }
     }
-    out
+    docs.into_iter()
+        .map(|(doc, sections)| match sections.is_empty() {
+            true => doc,
+            false => format!("{doc} {}", sections.join(", ")),
+        })
+        .collect()
 }
 
 fn reviewers_text(ctx: &Context) -> String {
-    if ctx.reviewers.is_empty() {
+    // A blank entry (`reviewers: [""]`) names no one.
+    let named: Vec<&str> = ctx
+        .reviewers
+        .iter()
+        .map(|r| r.trim())
+        .filter(|r| !r.is_empty())
+        .collect();
+    if named.is_empty() {
         "not recorded (add reviewers: to the profile)".to_string()
     } else {
-        ctx.reviewers.join(", ")
+        named.join(", ")
     }
 }
 
@@ -154,7 +175,7 @@ body { margin: 0; color: var(--ink);
   font: 10.5pt/1.4 system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif; }
 main { max-width: 180mm; margin: 0 auto; padding: 16px; }
 h1 { font-size: 17pt; margin: 0 0 2px; }
-h2 { font-size: 12.5pt; margin: 14px 0 4px; break-after: avoid; page-break-after: avoid; }
+h2 { font-size: 12.5pt; margin: 10px 0 4px; break-after: avoid; page-break-after: avoid; }
 .sub { color: var(--muted); margin: 0 0 8px; }
 dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: 1px 12px; margin: 0 0 10px;
   font-size: 9.5pt; }
@@ -172,13 +193,15 @@ li { margin: 0 0 4px; break-inside: avoid; page-break-inside: avoid; }
 .rule { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 8.5pt;
   color: var(--muted); }
 .cite { color: var(--muted); font-size: 9pt; }
-.none { color: var(--muted); font-style: italic; }
+.none { color: var(--muted); font-style: italic; margin: 2px 0 6px; }
 .signoff { border: 1px solid var(--ink); border-radius: 4px; padding: 8px 12px; margin-top: 12px;
   break-inside: avoid; page-break-inside: avoid; }
 .signoff table { width: 100%; border-collapse: collapse; }
-.signoff td { padding: 8px 4px 2px; vertical-align: bottom; }
-.signoff td.label { width: 28%; color: var(--muted); }
+.signoff td { padding: 6px 4px 2px; vertical-align: bottom; }
+.signoff td.label { width: 22%; color: var(--muted); white-space: nowrap; }
+.signoff td.label.date { width: 8%; padding-left: 12px; }
 .signoff td.line { border-bottom: 1px solid var(--ink); height: 22px; }
+.signoff td.line.date { width: 22%; }
 .box { display: inline-block; width: 10px; height: 10px; border: 1px solid var(--ink); margin: 0 4px 0 10px; }
 section.appendix { break-before: page; page-break-before: always; }
 .claim { margin: 0 0 8px; break-inside: avoid; page-break-inside: avoid; }
@@ -323,14 +346,17 @@ fn signoff_html() -> Markup {
     html! {
         div.signoff {
             strong { "Sign-off" }
+            // Three rows (approver and date side by side), so that the block fits under a
+            // short brief on page 1.
             table {
-                tr { td.label { "Decision" } td {
+                tr { td.label { "Decision" } td colspan="3" {
                     @for x in ["go", "conditional", "hold", "no-go"] { span.box {} (x) }
                 } }
-                tr { td.label { "Approver" } td.line {} }
-                tr { td.label { "Date" } td.line {} }
-                tr { td.label { "Conditions accepted" } td.line {} }
-                tr { td.label {} td.line {} }
+                tr {
+                    td.label { "Approver" } td.line {}
+                    td.label.date { "Date" } td.line.date {}
+                }
+                tr { td.label { "Conditions accepted" } td.line colspan="3" {} }
             }
         }
     }

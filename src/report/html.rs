@@ -332,7 +332,7 @@ fn offering_section(
             @if !notes.is_empty() {
                 div.notes {
                     "Notes"
-                    ul { @for n in &notes { li { (n) } } }
+                    ul { @for n in &notes { li { (code_spans(n)) } } }
                 }
             }
             @if shown.is_empty() {
@@ -478,6 +478,20 @@ fn claim(e: &Evidence, n: usize) -> Markup {
                 br;
                 span.mono { (e.at) }
             }
+        }
+    }
+}
+
+/// A note with its `fact` names (the label the notes carry in every format) shown as code, not
+/// as backticks.
+fn code_spans(text: &str) -> Markup {
+    html! {
+        @for (i, part) in text.split('`').enumerate() {
+            // Odd parts are between backticks; an unpaired backtick leaves a last odd part,
+            // which is shown as it was written.
+            @if i % 2 == 1 && text.split('`').count() > i + 1 { code { (part) } }
+            @else if i % 2 == 1 { "`" (part) }
+            @else { (part) }
         }
     }
 }

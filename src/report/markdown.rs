@@ -278,7 +278,8 @@ fn evidence(out: &mut String, e: &Evidence) {
         return;
     }
     if let Some(q) = &e.quote {
-        let _ = writeln!(out, "  > {}", escape(q));
+        // Markdown links of the snapshot read as their text, as in the HTML report and brief.
+        let _ = writeln!(out, "  > {}", escape(&super::markdown_as_text(q)));
         out.push_str("  >\n");
     }
     let doc = escape(&document(e));

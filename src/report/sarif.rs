@@ -112,26 +112,40 @@ fn file_location(file: &str) -> Location {
 }
 
 pub fn build(eval: &Evaluation) -> Sarif {
-    // A result points at its rule by position in the driver's rule list.
-    let index: BTreeMap<&str, usize> = eval
-        .rules
+    let index = rule_index(&eval.rules);
+    let results = eval
+        .results
+        .iter()
+        .flat_map(|r| results_of(r, &index))
+        .collect();
+    document(&eval.rules, results)
+}
+
+/// A result points at its rule by position in the driver's rule list.
+fn rule_index(rules: &[String]) -> BTreeMap<String, usize> {
+    rules
         .iter()
         .enumerate()
-        .map(|(i, r)| (r.as_str(), i))
-        .collect();
-    let mut results = Vec::new();
-    for r in &eval.results {
-        for f in r.findings.iter().filter(|f| f.level != Level::Pass) {
-            results.push(finding_result(r, f, &index));
-        }
-        for e in &r.errors {
-            results.push(failed_rule_result(r, e, &index));
-        }
-    }
+        .map(|(i, r)| (r.clone(), i))
+        .collect()
+}
+
+/// The SARIF results of one offering at one classification: its findings that are not a pass,
+/// then its failed rules.
+fn results_of(r: &OfferingResult, index: &BTreeMap<String, usize>) -> Vec<SarifResult> {
+    r.findings
+        .iter()
+        .filter(|f| f.level != Level::Pass)
+        .map(|f| finding_result(r, f, index))
+        .chain(r.errors.iter().map(|e| failed_rule_result(r, e, index)))
+        .collect()
+}
+
+fn document(rules: &[String], results: Vec<SarifResult>) -> Sarif {
     let driver = ToolComponent::builder()
         .name("diligence".to_string())
         .version(env!("CARGO_PKG_VERSION").to_string())
-        .rules(rule_descriptors(eval))
+        .rules(rule_descriptors(rules))
         .build();
     Sarif::builder()
         .schema(SCHEMA.to_string())
@@ -145,8 +159,8 @@ pub fn build(eval: &Evaluation) -> Sarif {
         .build()
 }
 
-fn rule_descriptors(eval: &Evaluation) -> Vec<ReportingDescriptor> {
-    eval.rules
+fn rule_descriptors(rules: &[String]) -> Vec<ReportingDescriptor> {
+    rules
         .iter()
         .map(|id| {
             ReportingDescriptor::builder()
@@ -162,7 +176,7 @@ fn rule_descriptors(eval: &Evaluation) -> Vec<ReportingDescriptor> {
 }
 
 /// A finding at its claim's line, with the cell in its properties; a waiver is a suppression.
-fn finding_result(r: &OfferingResult, f: &Finding, index: &BTreeMap<&str, usize>) -> SarifResult {
+fn finding_result(r: &OfferingResult, f: &Finding, index: &BTreeMap<String, usize>) -> SarifResult {
     let location = place(f).map(location).unwrap_or_default();
     let mut properties = BTreeMap::new();
     for (k, v) in [
@@ -208,7 +222,7 @@ fn finding_result(r: &OfferingResult, f: &Finding, index: &BTreeMap<&str, usize>
 fn failed_rule_result(
     r: &OfferingResult,
     e: &RuleError,
-    index: &BTreeMap<&str, usize>,
+    index: &BTreeMap<String, usize>,
 ) -> SarifResult {
     let location = parse_place(&e.at)
         .map(location)
@@ -234,9 +248,174 @@ pub fn render(eval: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
     out.write_all(b"\n")
 }
 
+/// The SARIF document written result by result, as the evaluation goes (`evaluate --format
+/// sarif` streams): the same bytes as [`render`] of the whole evaluation, without holding its
+/// results. The document around the results (the tool and its rules) is known before the first
+/// result: it is serde-sarif's own text of the document with no results, cut where the results
+/// go; each result is serde-sarif's text too, indented to its depth.
+pub struct Writer<'w> {
+    out: &'w mut dyn Write,
+    index: BTreeMap<String, usize>,
+    /// The document with no results, and the byte just after its empty results array's `[`.
+    empty: String,
+    cut: usize,
+    /// Indentation of a result in the document.
+    indent: String,
+    written: usize,
+}
+
+impl<'w> Writer<'w> {
+    /// Starts the document of a run of `rules` (in the order the evaluation reports them).
+    pub fn start(out: &'w mut dyn Write, rules: Vec<String>) -> io::Result<Writer<'w>> {
+        let mut empty = serde_json::to_string_pretty(&document(&rules, Vec::new()))?;
+        empty.push('\n');
+        let key = "\"results\": []";
+        let at = empty
+            .find(key)
+            .ok_or_else(|| io::Error::other("serde-sarif wrote no results array"))?;
+        let line_start = empty[..at].rfind('\n').map_or(0, |i| i + 1);
+        let indent = format!("{}  ", &empty[line_start..at]);
+        Ok(Writer {
+            out,
+            index: rule_index(&rules),
+            cut: at + key.len() - 1,
+            empty,
+            indent,
+            written: 0,
+        })
+    }
+
+    pub fn write_result(&mut self, r: &OfferingResult) -> io::Result<()> {
+        for result in results_of(r, &self.index) {
+            let text = serde_json::to_string_pretty(&result)?;
+            if self.written == 0 {
+                self.out.write_all(&self.empty.as_bytes()[..self.cut])?;
+            } else {
+                self.out.write_all(b",")?;
+            }
+            let indented = text.replace('\n', &format!("\n{}", self.indent));
+            write!(self.out, "\n{}{indented}", self.indent)?;
+            self.written += 1;
+        }
+        Ok(())
+    }
+
+    pub fn finish(self) -> io::Result<()> {
+        if self.written == 0 {
+            return self.out.write_all(self.empty.as_bytes());
+        }
+        // The closing bracket at the array's own indentation, then the rest of the document.
+        let outer = &self.indent[..self.indent.len() - 2];
+        write!(self.out, "\n{outer}]")?;
+        self.out.write_all(&self.empty.as_bytes()[self.cut + 1..])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::outcome::{Verdict, WaiverInfo};
+
+    fn result(vendor: &str, findings: Vec<Finding>, errors: Vec<RuleError>) -> OfferingResult {
+        OfferingResult {
+            vendor: vendor.into(),
+            vendor_name: vendor.into(),
+            offering: "api".into(),
+            offering_name: "API".into(),
+            tier: "business".into(),
+            vendor_notes: None,
+            offering_notes: None,
+            classification: "confidential".into(),
+            tags: Vec::new(),
+            verdict: Verdict::of(&findings),
+            findings,
+            errors,
+        }
+    }
+
+    fn finding(rule: &str, level: Level, waived: bool) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level,
+            message: "a \"quoted\" line\nand a second".into(),
+            action: Some("ask".into()),
+            waived: waived.then(|| WaiverInfo {
+                reason: "pilot".into(),
+                approved_by: "ciso@example.com".into(),
+                expires: "2027-03-31".into(),
+            }),
+            facts: Vec::new(),
+            evidence: Vec::new(),
+            raised_at: format!("scripts/{rule}.rhai:4"),
+        }
+    }
+
+    fn streamed(eval: &Evaluation) -> String {
+        let mut out = Vec::new();
+        let mut w = Writer::start(&mut out, eval.rules.clone()).unwrap();
+        for r in &eval.results {
+            w.write_result(r).unwrap();
+        }
+        w.finish().unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn whole(eval: &Evaluation) -> String {
+        let mut out = Vec::new();
+        render(eval, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    /// Streamed SARIF is byte for byte the document serde-sarif writes for the whole run:
+    /// with results (passes left out, waivers, failed rules), and with none.
+    #[test]
+    fn streamed_sarif_is_the_whole_document() {
+        let mut eval = Evaluation {
+            policy: "default".into(),
+            organization: "Org".into(),
+            generated: String::new(),
+            today: "2026-11-24".into(),
+            classifications: vec!["confidential".into()],
+            rules: vec!["a-rule".into(), "b-rule".into()],
+            results: vec![
+                result(
+                    "acme",
+                    vec![
+                        finding("a-rule", Level::Pass, false),
+                        finding("a-rule", Level::Hold, false),
+                        finding("b-rule", Level::Block, true),
+                    ],
+                    Vec::new(),
+                ),
+                result(
+                    "beta",
+                    vec![finding("a-rule", Level::Pass, false)],
+                    Vec::new(),
+                ),
+                result(
+                    "gamma",
+                    vec![finding("b-rule", Level::Condition, false)],
+                    vec![RuleError {
+                        rule: "a-rule".into(),
+                        message: "limit".into(),
+                        at: "scripts/a-rule.rhai:3:1".into(),
+                    }],
+                ),
+            ],
+            warnings: Vec::new(),
+        };
+        let text = whole(&eval);
+        assert!(text.contains("\"results\": [\n"), "{text}");
+        assert_eq!(streamed(&eval), text);
+        eval.results.truncate(2);
+        eval.results.remove(0);
+        let text = whole(&eval);
+        assert!(
+            text.contains("\"results\": []"),
+            "only passes: no results: {text}"
+        );
+        assert_eq!(streamed(&eval), text);
+    }
 
     #[test]
     fn places_parse() {

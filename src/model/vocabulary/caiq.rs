@@ -21,8 +21,10 @@ pub const CAIQ_REFS: &[(&str, &[&str])] = &[
     ("data_residency", &["DSP-19.1"]),
     // SEF-07: security breach notification.
     ("breach_notification_hours", &["SEF-07.2"]),
-    // STA-09: primary service and contractual agreement (includes notice of changes).
-    ("terms_change_notice_days", &["STA-09"]),
+    // STA-09.1 (the only question of control STA-09, primary service and contractual
+    // agreement): do service agreements include the mutually agreed provisions, among them the
+    // change management process. A question id, not the control id.
+    ("terms_change_notice_days", &["STA-09.1"]),
 ];
 
 /// The CAIQ references of a fact (empty when none matches).
@@ -45,6 +47,17 @@ mod caiq_tests {
                 "CAIQ_REFS names unknown fact {fact}"
             );
             assert!(!refs.is_empty(), "{fact} has an empty reference list");
+            // CAIQ cites questions (`DSP-16.1`), not controls (`DSP-16`).
+            for r in *refs {
+                let (control, question) = r.split_once('.').unwrap_or((r, ""));
+                assert!(
+                    control.len() == 6
+                        && control.as_bytes()[3] == b'-'
+                        && !question.is_empty()
+                        && question.bytes().all(|b| b.is_ascii_digit()),
+                    "{fact}: `{r}` is not a CAIQ question id like DSP-16.1"
+                );
+            }
             assert!(
                 CAIQ_REFS[i + 1..].iter().all(|(f, _)| f != fact),
                 "{fact} is listed twice"
