@@ -935,3 +935,51 @@ fn a_finding_raised_through_a_computed_function_pointer_is_refused() {
         out.stderr
     );
 }
+
+/// Intake writes only inside the workspace: a vendor's `sources/` (or the vendor folder) that
+/// is a link to a folder outside it is refused, nothing is written there, and the profile is
+/// unchanged.
+#[cfg(unix)]
+#[test]
+fn intake_never_writes_through_a_link_out_of_the_workspace() {
+    let ws = Ws::new();
+    let outside = tempfile::tempdir().expect("temp dir");
+    ws.write(
+        "inbox/notes.md",
+        "# Notes\n\nAcme keeps logs for 30 days.\n",
+    );
+    let profile = ws.read("vendors/acme/profile.yaml");
+    std::fs::rename(
+        ws.path().join("vendors/acme/sources"),
+        outside.path().join("moved"),
+    )
+    .expect("sources moved out");
+    std::os::unix::fs::symlink(outside.path(), ws.path().join("vendors/acme/sources"))
+        .expect("link");
+    std::os::unix::fs::symlink(outside.path(), ws.path().join("vendors/newco")).expect("link");
+    for vendor in ["acme", "newco"] {
+        let out = ws
+            .cmd()
+            .args(["snapshot", vendor, "notes"])
+            .arg(ws.path().join("inbox/notes.md"))
+            .args(["--authority", "docs", "--title", "Notes"])
+            .output()
+            .expect("runs");
+        assert_eq!(out.status.code(), Some(2), "{vendor}");
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(
+            stderr.contains("leads outside the workspace (through a link)"),
+            "{vendor}: {stderr}"
+        );
+        let written: Vec<String> = std::fs::read_dir(outside.path())
+            .expect("outside folder")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        assert_eq!(
+            written,
+            vec!["moved".to_string()],
+            "{vendor}: nothing written outside"
+        );
+    }
+    assert_eq!(ws.read("vendors/acme/profile.yaml"), profile);
+}

@@ -51,11 +51,7 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
     let snapshot = plan::snapshot_text(profile, &answers, received, &file_name, &sha);
     let plan = plan::plan(&text, profile, &answers, received, &file_name, snapshot)?;
-    let snapshot_file = ws
-        .root
-        .join("vendors")
-        .join(&profile.id)
-        .join(&plan.snapshot_path);
+    let snapshot_file = crate::intake::vendor_dir(&ws.root, &profile.id)?.join(&plan.snapshot_path);
     let old_snapshot = std::fs::read_to_string(&snapshot_file).ok();
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 

@@ -90,7 +90,7 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
         vec![cited]
     };
 
-    let vendor_dir = root.join("vendors").join(&args.vendor);
+    let vendor_dir = intake::vendor_dir(root, &args.vendor)?;
     let shown = format!("vendors/{}/profile.yaml", args.vendor);
     let existing = std::fs::read_to_string(vendor_dir.join("profile.yaml")).ok();
     let is_new_source = existing

@@ -98,7 +98,7 @@ pub fn run(global: &Global, args: SnapshotArgs) -> Outcome {
     let root = &global.dir;
     let (date, doc) = checked_document(root, &args)?;
 
-    let vendor_dir = root.join("vendors").join(&args.vendor);
+    let vendor_dir = intake::vendor_dir(root, &args.vendor)?;
     let shown = format!("vendors/{}/profile.yaml", args.vendor);
     let existing = std::fs::read_to_string(vendor_dir.join("profile.yaml")).ok();
     let field = |name: &str| {

@@ -99,6 +99,35 @@ pub fn plan_snapshot(vendor_dir: &Path, source: &str, date: Date, text: &str) ->
     }
 }
 
+/// `vendors/<vendor>` of the workspace at `root`, where intake writes (snapshots, the profile,
+/// NOTICE.md): refused when `vendors/`, the vendor's folder or its `sources/` is a link that
+/// leads out of the workspace, so that no command writes outside it (reads are confined the
+/// same way, by `yaml::read_confined`).
+pub fn vendor_dir(root: &Path, vendor: &str) -> Result<PathBuf, Diagnostic> {
+    let dir = root.join("vendors").join(vendor);
+    let base = root.canonicalize().map_err(|e| {
+        Diagnostic::error(format!("cannot read the workspace {}: {e}", root.display()))
+    })?;
+    for rel in [
+        "vendors".to_string(),
+        format!("vendors/{vendor}"),
+        format!("vendors/{vendor}/sources"),
+    ] {
+        // A folder that does not exist yet is created inside the workspace.
+        let Ok(real) = root.join(&rel).canonicalize() else {
+            continue;
+        };
+        if !real.starts_with(&base) {
+            return Err(Diagnostic::error(format!(
+                "{rel} leads outside the workspace (through a link): nothing is written there"
+            ))
+            .in_file(rel)
+            .hint("replace the link by a folder inside the workspace"));
+        }
+    }
+    Ok(dir)
+}
+
 /// Writes a planned new snapshot; refuses to replace any file.
 pub fn write_snapshot(vendor_dir: &Path, stored: &Stored, text: &str) -> Result<(), Diagnostic> {
     if !stored.new {

@@ -221,7 +221,7 @@ fn archive_newer(
     if newer.is_empty() {
         return Ok((report, None));
     }
-    let vendor_dir = root.join("vendors").join(&s.vendor);
+    let vendor_dir = crate::intake::vendor_dir(root, &s.vendor).map_err(|d| vec![d])?;
     let (archived, written) = ota::archive_versions(repo, &s.path, &newer, &vendor_dir, &s.source)
         .map_err(|d| vec![d])?;
     let lines: Vec<String> = archived
