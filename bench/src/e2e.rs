@@ -1,5 +1,8 @@
 //! End to end: the `diligence` command itself on a generated workspace, as a user runs it,
-//! timed by the wall clock, with the child's peak resident memory (`wait4`'s `ru_maxrss`).
+//! timed by the wall clock, with the child's peak resident memory: its own `VmHWM`, which the
+//! child writes to a file as it exits. (`wait4`'s `ru_maxrss` would not do: Linux counts in it
+//! the resident memory of the process before its `exec`, a copy of the bench, hundreds of MB
+//! once the bench has loaded its own workspace.)
 //!
 //! The child is this same executable re-run with [`AS_CLI`] set: it then is exactly
 //! `diligence` (its `main` is `diligence::main()`), built with the same release profile, so the
@@ -12,6 +15,24 @@ use std::time::{Duration, Instant};
 /// Set in a child's environment: the bench executable then runs as `diligence`.
 pub const AS_CLI: &str = "DILIGENCE_BENCH_AS_CLI";
 
+/// Set in a child's environment: the file the child writes its peak resident memory to (kB).
+const RSS_FILE: &str = "DILIGENCE_BENCH_RSS_FILE";
+
+/// In the child, as it exits: writes its peak resident memory (`VmHWM` of /proc/self/status,
+/// in kB: the high-water mark of this process image alone) to the file the bench named.
+pub fn record_peak_rss() {
+    let Some(file) = std::env::var_os(RSS_FILE) else {
+        return;
+    };
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let kb = status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmHWM:"))
+        .map(|v| v.trim().trim_end_matches("kB").trim().to_string())
+        .unwrap_or_default();
+    let _ = std::fs::write(file, kb);
+}
+
 /// One command's cost.
 pub struct Measured {
     pub wall: Duration,
@@ -23,10 +44,12 @@ pub struct Measured {
 /// Runs `diligence ARGS` (in the child) and waits for it, reading its own peak RSS.
 pub fn run(args: &[&str]) -> Result<Measured, String> {
     let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    let rss = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let child = Command::new(exe)
+    let mut child = Command::new(exe)
         .args(args)
         .env(AS_CLI, "1")
+        .env(RSS_FILE, rss.path())
         .env_remove("CI")
         .stdout(std::process::Stdio::null())
         // The generated workspace's broken quotes are reported one by one (with snippets):
@@ -34,31 +57,23 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
         .stderr(std::process::Stdio::null())
         .spawn()
         .map_err(|e| format!("cannot start diligence: {e}"))?;
-    let pid = child.id() as libc::pid_t;
-    let mut status: libc::c_int = 0;
-    // SAFETY: `rusage` is plain data that wait4 fills in; the pid is our own child, not yet
-    // waited for (`child` is dropped without waiting).
-    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let status = child
+        .wait()
+        .map_err(|e| format!("waiting for diligence: {e}"))?;
     let wall = start.elapsed();
-    if waited != pid {
+    let Some(code) = status.code() else {
         return Err(format!(
-            "waiting for diligence: {}",
-            std::io::Error::last_os_error()
-        ));
-    }
-    let code = if libc::WIFEXITED(status) {
-        libc::WEXITSTATUS(status)
-    } else {
-        return Err(format!(
-            "diligence {} was killed (status {status})",
+            "diligence {} was killed ({status})",
             args.join(" ")
         ));
     };
+    let kb: f64 = std::fs::read_to_string(rss.path())
+        .ok()
+        .and_then(|t| t.trim().parse().ok())
+        .ok_or("the child did not record its peak memory (no /proc/self/status?)")?;
     Ok(Measured {
         wall,
-        // Linux reports ru_maxrss in KiB.
-        peak_rss_mb: usage.ru_maxrss as f64 / 1024.0,
+        peak_rss_mb: kb / 1024.0,
         code,
     })
 }

@@ -261,7 +261,9 @@ fn fail(message: impl std::fmt::Display) -> ExitCode {
 fn main() -> ExitCode {
     // Re-run by `e2e` as the `diligence` command itself.
     if std::env::var_os(e2e::AS_CLI).is_some() {
-        return diligence::main();
+        let code = diligence::main();
+        e2e::record_peak_rss();
+        return code;
     }
     let args = match parse_args() {
         Ok(a) => a,
