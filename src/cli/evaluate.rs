@@ -105,23 +105,23 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     // A streamed format over the whole portfolio reads the profiles batch by batch, so that
     // memory does not grow with the portfolio; a selection is read whole (to check its names).
     let read = match Streamed::of(&args) {
-        Some(_) if args.selection.targets.is_empty() => Read::Streamed,
-        _ => Read::Whole,
+        Some(_) if args.selection.targets.is_empty() => Reading::Streamed,
+        _ => Reading::Whole,
     };
     let ws = match read {
-        Read::Whole => Workspace::load_clean(&global.dir)?,
-        Read::Streamed => Workspace::load_clean_without_profiles(&global.dir)?,
+        Reading::Whole => Workspace::load_clean(&global.dir)?,
+        Reading::Streamed => Workspace::load_clean_without_profiles(&global.dir)?,
     };
     let policy = ws.policy(args.scope.policy())?;
     let offerings = match read {
-        Read::Whole => {
+        Reading::Whole => {
             let mut offerings = select_offerings(&ws, &args.selection.targets)?;
             if let Some(part) = &args.partition {
                 offerings.retain(|(profile, _)| part.contains(&profile.id));
             }
             offerings
         }
-        Read::Streamed => Vec::new(),
+        Reading::Streamed => Vec::new(),
     };
     let request = Request {
         policy,
@@ -168,8 +168,8 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let threshold = args.fail_on.threshold();
     let (summary, failing) = if let Some(kind) = Streamed::of(&args) {
         let offerings = match read {
-            Read::Whole => Offerings::Request,
-            Read::Streamed => Offerings::Read(args.partition.as_ref()),
+            Reading::Whole => Offerings::Request,
+            Reading::Streamed => Offerings::Read(args.partition.as_ref()),
         };
         stream(
             &ws,
@@ -260,7 +260,7 @@ impl<'w> Sink<'w> {
 
 /// How the workspace was read: whole, or without its profiles (read batch by batch).
 #[derive(Clone, Copy)]
-enum Read {
+enum Reading {
     Whole,
     Streamed,
 }
