@@ -128,25 +128,32 @@ impl fmt::Display for Diagnostic {
     }
 }
 
+/// Which version of a file a snippet was read from: its path, size and modification time (a
+/// command that rewrites a file, e.g. `extract --write`, may report on it before and after).
+type FileVersion = (std::path::PathBuf, u64, Option<std::time::SystemTime>);
+
 thread_local! {
     /// The file the last snippet came from, as lines: the thousands of diagnostics a large file
     /// can have read it once, not once each (which took quadratic time).
-    static LAST_READ: std::cell::RefCell<Option<(std::path::PathBuf, std::rc::Rc<Vec<String>>)>> =
+    static LAST_READ: std::cell::RefCell<Option<(FileVersion, std::rc::Rc<Vec<String>>)>> =
         const { std::cell::RefCell::new(None) };
 }
 
-/// The lines of `real` (shown as `file`), read once for consecutive snippets of the same file.
+/// The lines of `real` (shown as `file`), read once for consecutive snippets of the same file
+/// as long as it is unchanged.
 fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
+    let meta = std::fs::metadata(real).ok()?;
+    let version: FileVersion = (real.to_path_buf(), meta.len(), meta.modified().ok());
     LAST_READ.with(|cell| {
         let mut cached = cell.borrow_mut();
-        if let Some((path, lines)) = cached.as_ref()
-            && path == real
+        if let Some((seen, lines)) = cached.as_ref()
+            && *seen == version
         {
             return Some(lines.clone());
         }
         let text = crate::model::yaml::read_text(real, file, 4 * 1024 * 1024).ok()?;
         let lines = std::rc::Rc::new(text.lines().map(str::to_string).collect::<Vec<_>>());
-        *cached = Some((real.to_path_buf(), lines.clone()));
+        *cached = Some((version, lines.clone()));
         Some(lines)
     })
 }
