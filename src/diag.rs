@@ -202,6 +202,18 @@ where
 mod tests {
     use super::*;
 
+    /// A file rewritten between two diagnostics shows its new line, not the one read before.
+    #[test]
+    fn a_snippet_follows_a_rewritten_file() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("p.yaml"), "vendor: acme\n").unwrap();
+        let before = snippet(dir.path(), "p.yaml", 1, 1).unwrap();
+        assert!(before.contains("vendor: acme"), "{before}");
+        std::fs::write(dir.path().join("p.yaml"), "vendor: acme-two\n").unwrap();
+        let after = snippet(dir.path(), "p.yaml", 1, 1).unwrap();
+        assert!(after.contains("vendor: acme-two"), "{after}");
+    }
+
     #[test]
     fn suggests_close_names_only() {
         assert_eq!(
