@@ -462,7 +462,7 @@ fn audience_problems(profile: &Profile, policies: &[Policy]) -> Vec<Diagnostic> 
 const READ_AHEAD: usize = 32;
 
 /// The profiles of a workspace read a few at a time, in workspace order, for a run that must
-/// not hold the whole portfolio in memory (`evaluate --format jsonl|csv`, `check`): each batch
+/// not hold the whole portfolio in memory (`evaluate --format jsonl|csv|sarif`, `check`): each batch
 /// of offerings is read, evaluated, written and dropped. Each profile gets the checks
 /// [`Workspace::load`] gives it (its evidence, its audiences against every policy).
 pub struct ProfileStream<'w> {
