@@ -202,6 +202,57 @@ fn waiver_vendors(root: &Path, policies: &[Policy]) -> Vec<String> {
     named
 }
 
+/// Reads the profiles `which` names (in parallel): the profiles, and what their evidence checks
+/// found; their problems go to `problems`.
+fn read_profiles(
+    root: &Path,
+    policies: &[Policy],
+    which: Profiles,
+    problems: &mut Vec<Diagnostic>,
+) -> (Vec<Profile>, Vec<Diagnostic>) {
+    let dirs = match which {
+        Profiles::All => vendor_dirs(root),
+        Profiles::WaiverVendors => waiver_vendors(root, policies),
+    };
+    let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = dirs
+        .par_iter()
+        .map(|dir| evidence::load(root, dir))
+        .collect();
+    let mut profiles = Vec::new();
+    let mut unverified = Vec::new();
+    for (p, diags) in loaded {
+        match (p, which) {
+            (Some(p), Profiles::All) => {
+                problems.extend(diags);
+                unverified.extend(evidence::diagnostics(&p));
+                profiles.push(p);
+            }
+            // Read again, and reported, by the ProfileStream when it reaches them.
+            (Some(p), Profiles::WaiverVendors) => profiles.push(p),
+            (None, _) => problems.extend(diags),
+        }
+    }
+    (profiles, unverified)
+}
+
+/// Reads and compiles `scripts/*.rhai`; their problems (and having none) go to `problems`.
+fn read_rule_set(root: &Path, problems: &mut Vec<Diagnostic>) -> RuleSet {
+    let ids = rule_ids(root);
+    if ids.is_empty() {
+        // With no rules every offering would be `go`: never a review to trust.
+        problems.push(
+            Diagnostic::error("no rules in scripts/: every offering would be `go`")
+                .in_file("scripts")
+                .hint("add rules with `diligence new rule ID`, or start from the bundled ones with `diligence init DIR`"),
+        );
+    }
+    let (sources, diags) = read_rules(root, &ids);
+    problems.extend(diags);
+    let (rules, diags) = RuleSet::compile(&sources);
+    problems.extend(diags);
+    rules
+}
+
 impl Workspace {
     /// Loads the workspace at `root`. Fails only when `root` is not a workspace at all.
     pub fn load(root: &Path) -> Result<Workspace, Diagnostic> {
@@ -234,45 +285,11 @@ impl Workspace {
             policies.extend(p);
         }
 
-        let dirs = match which {
-            Profiles::All => vendor_dirs(root),
-            Profiles::WaiverVendors => waiver_vendors(root, &policies),
-        };
-        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = dirs
-            .par_iter()
-            .map(|dir| evidence::load(root, dir))
-            .collect();
-        let mut profiles = Vec::new();
-        let mut unverified = Vec::new();
-        for (p, diags) in loaded {
-            match (p, which) {
-                (Some(p), Profiles::All) => {
-                    problems.extend(diags);
-                    unverified.extend(evidence::diagnostics(&p));
-                    profiles.push(p);
-                }
-                // Read again, and reported, by the ProfileStream when it reaches them.
-                (Some(p), Profiles::WaiverVendors) => profiles.push(p),
-                (None, _) => problems.extend(diags),
-            }
-        }
-
+        let (profiles, unverified) = read_profiles(root, &policies, which, &mut problems);
         problems.extend(skipped_entries(root));
-        let ids = rule_ids(root);
-        if ids.is_empty() {
-            // With no rules every offering would be `go`: never a review to trust.
-            problems.push(
-                Diagnostic::error("no rules in scripts/: every offering would be `go`")
-                    .in_file("scripts")
-                    .hint("add rules with `diligence new rule ID`, or start from the bundled ones with `diligence init DIR`"),
-            );
-        }
-        let (sources, diags) = read_rules(root, &ids);
-        problems.extend(diags);
-        let (rules, diags) = RuleSet::compile(&sources);
-        problems.extend(diags);
+        let rules = read_rule_set(root, &mut problems);
 
-        let ws = Workspace {
+        let mut ws = Workspace {
             root: root.to_path_buf(),
             policies,
             profiles,
@@ -281,20 +298,12 @@ impl Workspace {
             unverified,
         };
         let waiver_problems = ws.check_waiver_targets();
-        let audience_problems = match which {
-            Profiles::All => ws.check_audiences(),
-            Profiles::WaiverVendors => Vec::new(),
-        };
-        Ok(Workspace {
-            problems: ws
-                .problems
-                .iter()
-                .cloned()
-                .chain(waiver_problems)
-                .chain(audience_problems)
-                .collect(),
-            ..ws
-        })
+        ws.problems.extend(waiver_problems);
+        if let Profiles::All = which {
+            let audience_problems = ws.check_audiences();
+            ws.problems.extend(audience_problems);
+        }
+        Ok(ws)
     }
 
     /// Loads the workspace for a command that evaluates: any error in it (a profile, policy or

@@ -36,6 +36,54 @@ fn git(dir: &Path, args: &[&str], date: Option<&str>) {
     );
 }
 
+/// A versions repository holding one document, `Acme/Terms of Service.md`, in a temp dir.
+struct AcmeArchive {
+    _dir: tempfile::TempDir,
+    repo: PathBuf,
+}
+
+impl AcmeArchive {
+    /// The archive with `first` recorded on 2026-01-01, imported into `ws` as vendor `acme`'s
+    /// source `terms`.
+    fn imported(ws: &Ws, first: &str) -> AcmeArchive {
+        let dir = tempfile::tempdir().unwrap();
+        let repo = dir.path().join("versions");
+        std::fs::create_dir_all(repo.join("Acme")).unwrap();
+        git(&repo, &["init", "-q"], None);
+        let archive = AcmeArchive { _dir: dir, repo };
+        archive.record(
+            first,
+            "First record of Acme Terms of Service",
+            "2026-01-01T10:00:00Z",
+        );
+        ws.cmd()
+            .args(["import", "ota", "--repo"])
+            .arg(&archive.repo)
+            .args([
+                "--service",
+                "Acme",
+                "--document",
+                "Terms of Service",
+                "acme",
+                "terms",
+            ])
+            .assert()
+            .success();
+        archive
+    }
+
+    /// Records a newer version of the terms, as the archive does when they change.
+    fn record_change(&self, text: &str, date: &str) {
+        self.record(text, "Record new changes of Acme Terms of Service", date);
+    }
+
+    fn record(&self, text: &str, subject: &str, date: &str) {
+        std::fs::write(self.repo.join("Acme/Terms of Service.md"), text).unwrap();
+        git(&self.repo, &["add", "-A"], None);
+        git(&self.repo, &["commit", "-q", "-m", subject], Some(date));
+    }
+}
+
 /// Rebuilds the recorded history of `manifest.tsv` as a versions repository; `upto` limits it
 /// to the versions recorded before that date (to simulate the archive at an earlier time).
 fn ota_repo(dir: &Path, upto: Option<&str>) -> PathBuf {
@@ -1040,43 +1088,16 @@ fn extract_refuses_unknown_sources_facts_and_offerings() {
 #[test]
 fn refresh_reports_a_quote_found_in_another_section_and_a_changed_number() {
     let ws = Ws::new();
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("versions");
-    std::fs::create_dir_all(repo.join("Acme")).unwrap();
-    git(&repo, &["init", "-q"], None);
-    let record = |text: &str, subject: &str, date: &str| {
-        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
-        git(&repo, &["add", "-A"], None);
-        git(&repo, &["commit", "-q", "-m", subject], Some(date));
-    };
-    record(
+    let archive = AcmeArchive::imported(
+        &ws,
         "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n",
-        "First record of Acme Terms of Service",
-        "2026-01-01T10:00:00Z",
     );
-    ws.cmd()
-        .args(["import", "ota", "--repo"])
-        .arg(&repo)
-        .args([
-            "--service",
-            "Acme",
-            "--document",
-            "Terms of Service",
-            "acme",
-            "terms",
-        ])
-        .assert()
-        .success();
     ws.cmd().arg("check").assert().success();
-    record(
-        "# Acme Terms\n\n## 2. Data\n\n2.1 Retention. Acme deletes Customer Content within 30 days.\n\n## 3. Models\n\n3.1 Training. Acme shall not use Customer Content to train models.\n",
-        "Record new changes of Acme Terms of Service",
-        "2026-02-01T10:00:00Z",
-    );
+    archive.record_change("# Acme Terms\n\n## 2. Data\n\n2.1 Retention. Acme deletes Customer Content within 30 days.\n\n## 3. Models\n\n3.1 Training. Acme shall not use Customer Content to train models.\n", "2026-02-01T10:00:00Z");
     let out = ws
         .cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .args(["--format", "json"])
         .assert()
         .code(1)
@@ -1108,7 +1129,7 @@ fn refresh_reports_a_quote_found_in_another_section_and_a_changed_number() {
     assert_eq!(v["verdicts"], serde_json::json!([]));
     ws.cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
@@ -1294,51 +1315,21 @@ fn the_tutorial_goes_from_documents_to_a_checked_profile() {
 #[test]
 fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
     let ws = Ws::new();
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("versions");
-    std::fs::create_dir_all(repo.join("Acme")).unwrap();
-    git(&repo, &["init", "-q"], None);
-    let record = |text: &str, subject: &str, date: &str| {
-        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
-        git(&repo, &["add", "-A"], None);
-        git(&repo, &["commit", "-q", "-m", subject], Some(date));
-    };
     let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
-    record(
-        v1,
-        "First record of Acme Terms of Service",
-        "2026-01-01T10:00:00Z",
-    );
-    ws.cmd()
-        .args(["import", "ota", "--repo"])
-        .arg(&repo)
-        .args([
-            "--service",
-            "Acme",
-            "--document",
-            "Terms of Service",
-            "acme",
-            "terms",
-        ])
-        .assert()
-        .success();
+    let archive = AcmeArchive::imported(&ws, v1);
     ws.edit(
         "vendors/acme/profile.yaml",
         "      retention_days:\n",
         "      breach_notification_hours:\n        - value: not_stated\n          source: terms\n          searched: [breach, security incident]\n      retention_days:\n",
     );
     ws.cmd().arg("check").assert().success();
-    record(
-        &format!(
+    archive.record_change(&format!(
             "{v1}\n## 3. Security\n\n3.1 Acme notifies Customer of a Security Incident without undue delay.\n"
-        ),
-        "Record new changes of Acme Terms of Service",
-        "2026-02-01T10:00:00Z",
-    );
+        ), "2026-02-01T10:00:00Z");
     let out = ws
         .cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .args(["--format", "json"])
         .assert()
         .code(1)
@@ -1356,7 +1347,7 @@ fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
     assert_eq!(silence["mentions"], "security incident", "{silence}");
     ws.cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
@@ -1367,7 +1358,7 @@ fn refresh_reports_a_verified_silence_that_a_new_version_breaks() {
         ));
     ws.cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .args(["--format", "markdown"])
         .assert()
         .code(1)
@@ -1433,52 +1424,25 @@ fn snapshot_keeps_markdown_and_plain_text_as_they_are() {
 #[test]
 fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
     let ws = Ws::new();
-    let dir = tempfile::tempdir().unwrap();
-    let repo = dir.path().join("versions");
-    std::fs::create_dir_all(repo.join("Acme")).unwrap();
-    git(&repo, &["init", "-q"], None);
-    let record = |text: &str, subject: &str, date: &str| {
-        std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
-        git(&repo, &["add", "-A"], None);
-        git(&repo, &["commit", "-q", "-m", subject], Some(date));
-    };
     let v1 = "# Acme Terms\n\n## 2. Data\n\n2.1 Training. Acme shall not use Customer Content to train models. This does not apply to content that Customer submits as feedback.\n\n2.2 Retention. Acme deletes Customer Content within 14 days.\n";
-    record(
-        v1,
-        "First record of Acme Terms of Service",
-        "2026-01-01T10:00:00Z",
-    );
-    ws.cmd()
-        .args(["import", "ota", "--repo"])
-        .arg(&repo)
-        .args([
-            "--service",
-            "Acme",
-            "--document",
-            "Terms of Service",
-            "acme",
-            "terms",
-        ])
-        .assert()
-        .success();
+    let archive = AcmeArchive::imported(&ws, v1);
     ws.edit(
         "vendors/acme/profile.yaml",
         "          quote: \"Acme shall not use Customer Content to train models.\"\n",
         "          quote: \"Acme shall not use Customer Content to train models.\"\n          exceptions:\n            - quote: \"This does not apply to content that Customer submits as feedback.\"\n",
     );
     ws.cmd().arg("check").assert().success();
-    record(
+    archive.record_change(
         &v1.replace(
             "submits as feedback",
             "submits as feedback or that is flagged by our safety systems",
         ),
-        "Record new changes of Acme Terms of Service",
         "2026-02-01T10:00:00Z",
     );
     let out = ws
         .cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .args(["--format", "json"])
         .assert()
         .code(1)
@@ -1507,7 +1471,7 @@ fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
     assert!(training["diff"].is_string(), "{training}");
     ws.cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .assert()
         .code(1)
         .stdout(predicate::str::contains(
@@ -1515,7 +1479,7 @@ fn refresh_reports_a_carve_out_that_a_new_version_rewords() {
         ));
     ws.cmd()
         .args(["refresh", "--repo"])
-        .arg(&repo)
+        .arg(&archive.repo)
         .args(["--format", "markdown"])
         .assert()
         .code(1)

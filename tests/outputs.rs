@@ -420,13 +420,13 @@ fn brief_has_verdict_blockers_conditions_questions_waivers_and_sign_off() {
     }
 }
 
-#[test]
-fn brief_names_the_commit_of_a_git_workspace() {
-    let ws = brief_workspace();
+/// Makes the workspace at `dir` a git repository with everything committed; returns the
+/// commit's short id (with its newline).
+fn commit_all(dir: &Path) -> String {
     let git = |args: &[&str]| {
         std::process::Command::new("git")
             .arg("-C")
-            .arg(ws.path())
+            .arg(dir)
             .args(args)
             .env("GIT_AUTHOR_NAME", "t")
             .env("GIT_AUTHOR_EMAIL", "t@example.com")
@@ -438,7 +438,13 @@ fn brief_names_the_commit_of_a_git_workspace() {
     git(&["init", "-q"]);
     git(&["add", "-A"]);
     git(&["commit", "-q", "-m", "review"]);
-    let commit = String::from_utf8(git(&["rev-parse", "--short", "HEAD"]).stdout).unwrap();
+    String::from_utf8(git(&["rev-parse", "--short", "HEAD"]).stdout).unwrap()
+}
+
+#[test]
+fn brief_names_the_commit_of_a_git_workspace() {
+    let ws = brief_workspace();
+    let commit = commit_all(ws.path());
     let commit = commit.trim();
     let text = |ws: &Path| {
         String::from_utf8(
@@ -621,22 +627,7 @@ fn full_report_names_the_workspace_and_its_commit_not_its_path() {
     let html = |ws: &Path| stdout_of(ws, &["--format", "html"]);
     let plain = html(ws.path());
     assert!(plain.contains("not a git repository"), "{plain}");
-    let git = |args: &[&str]| {
-        std::process::Command::new("git")
-            .arg("-C")
-            .arg(ws.path())
-            .args(args)
-            .env("GIT_AUTHOR_NAME", "t")
-            .env("GIT_AUTHOR_EMAIL", "t@example.com")
-            .env("GIT_COMMITTER_NAME", "t")
-            .env("GIT_COMMITTER_EMAIL", "t@example.com")
-            .output()
-            .expect("git runs")
-    };
-    git(&["init", "-q"]);
-    git(&["add", "-A"]);
-    git(&["commit", "-q", "-m", "review"]);
-    let commit = String::from_utf8(git(&["rev-parse", "--short", "HEAD"]).stdout).unwrap();
+    let commit = commit_all(ws.path());
     let name = ws.path().file_name().unwrap().to_str().unwrap();
     let report = html(ws.path());
     assert!(

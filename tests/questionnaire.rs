@@ -128,7 +128,8 @@ const GOOD: &[(&str, &str, &str, &str)] = &[
     ("human_review", "may_review", "", ""),
 ];
 
-fn questions(ws: &Path, format: &str, out: &Path) {
+/// `questions perplexity` to `out`; the run must succeed (its stderr can be checked).
+fn questions(ws: &Path, format: &str, out: &Path) -> assert_cmd::assert::Assert {
     diligence(ws)
         .args([
             "questions",
@@ -141,7 +142,7 @@ fn questions(ws: &Path, format: &str, out: &Path) {
         ])
         .arg(out)
         .assert()
-        .success();
+        .success()
 }
 
 fn answers(ws: &Path, file: &Path, received: &str) -> assert_cmd::assert::Assert {
@@ -843,19 +844,6 @@ fn a_file_asking_several_vendors_says_so() {
                 predicate::str::contains("make one per vendor (`diligence questions"),
             ));
         let one = tmp.path().join(format!("one.{format}"));
-        diligence(ws.path())
-            .args([
-                "questions",
-                "perplexity",
-                "--today",
-                TODAY,
-                "--format",
-                format,
-                "-o",
-            ])
-            .arg(&one)
-            .assert()
-            .success()
-            .stderr(predicate::str::contains("this file asks").not());
+        questions(ws.path(), format, &one).stderr(predicate::str::contains("this file asks").not());
     }
 }

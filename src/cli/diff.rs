@@ -82,10 +82,8 @@ pub fn run(global: &super::Global, args: DiffArgs) -> Outcome {
         let warn: Vec<Diagnostic> = new_ws
             .unverified
             .iter()
-            .map(|x| Diagnostic {
-                severity: crate::diag::Severity::Warning,
-                ..x.clone()
-            })
+            .cloned()
+            .map(Diagnostic::into_warning)
             .collect();
         print_diagnostics(&warn, &new_ws.root);
     }

@@ -102,30 +102,11 @@ pub struct EvaluateArgs {
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
-    // A streamed format over the whole portfolio reads the profiles batch by batch, so that
-    // memory does not grow with the portfolio; a selection is read whole (to check its names).
-    let read = match Streamed::of(&args) {
-        Some(_) if args.selection.targets.is_empty() => Reading::Streamed,
-        _ => Reading::Whole,
-    };
-    let ws = match read {
-        Reading::Whole => Workspace::load_clean(&global.dir)?,
-        Reading::Streamed => Workspace::load_clean_without_profiles(&global.dir)?,
-    };
+    let (ws, read) = read_workspace(global, &args)?;
     let policy = ws.policy(args.scope.policy())?;
-    let offerings = match read {
-        Reading::Whole => {
-            let mut offerings = select_offerings(&ws, &args.selection.targets)?;
-            if let Some(part) = &args.partition {
-                offerings.retain(|(profile, _)| part.contains(&profile.id));
-            }
-            offerings
-        }
-        Reading::Streamed => Vec::new(),
-    };
     let request = Request {
         policy,
-        offerings,
+        offerings: requested_offerings(&ws, &args, read)?,
         classes: select_classes(policy, &args.selection.classes)?,
         tags: select_tags(policy, &args.scope.tags)?,
         today,
@@ -140,10 +121,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     // Unverified quotes do not stop the review; the claims count for nothing and the reviewer
     // is told which facts need a new look.
     let mut notes: Vec<Diagnostic> = ws.problems.clone();
-    notes.extend(ws.unverified.iter().cloned().map(|d| Diagnostic {
-        severity: crate::diag::Severity::Warning,
-        ..d
-    }));
+    notes.extend(ws.unverified.iter().cloned().map(Diagnostic::into_warning));
     print_diagnostics(&notes, &ws.root);
 
     let to_terminal = args.output.path.is_none() && std::io::stdout().is_terminal();
@@ -197,6 +175,38 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         (rule_errors, failing)
     };
     finish(summary, threshold, failing)
+}
+
+/// Reads the workspace. A streamed format over the whole portfolio reads the profiles batch by
+/// batch later, so that memory does not grow with the portfolio; a selection is read whole
+/// (to check its names).
+fn read_workspace(global: &Global, args: &EvaluateArgs) -> Result<(Workspace, Reading), Failure> {
+    let read = match Streamed::of(args) {
+        Some(_) if args.selection.targets.is_empty() => Reading::Streamed,
+        _ => Reading::Whole,
+    };
+    let ws = match read {
+        Reading::Whole => Workspace::load_clean(&global.dir)?,
+        Reading::Streamed => Workspace::load_clean_without_profiles(&global.dir)?,
+    };
+    Ok((ws, read))
+}
+
+/// The offerings selected (and in the partition), from a workspace read whole; none when the
+/// profiles are read batch by batch (the stream selects them).
+fn requested_offerings<'w>(
+    ws: &'w Workspace,
+    args: &EvaluateArgs,
+    read: Reading,
+) -> Result<Vec<(&'w Profile, &'w Offering)>, Failure> {
+    if let Reading::Streamed = read {
+        return Ok(Vec::new());
+    }
+    let mut offerings = select_offerings(ws, &args.selection.targets)?;
+    if let Some(part) = &args.partition {
+        offerings.retain(|(profile, _)| part.contains(&profile.id));
+    }
+    Ok(offerings)
 }
 
 /// The formats written result by result as the evaluation goes (nothing in them depends on

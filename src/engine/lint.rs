@@ -401,24 +401,9 @@ impl Lint<'_> {
     /// Only text in a case's pattern is checked (not in guards or actions); a template string
     /// stops the check, since lexing it apart from the parser could misread what follows.
     fn switch_cases(&mut self, fact: &str, at: Position) {
-        let (Some(line), Some(column)) = (at.line(), at.position()) else {
+        let Some((source, line, column)) = source_from(self.text, at) else {
             return;
         };
-        let offset: usize = self
-            .text
-            .split_inclusive('\n')
-            .take(line - 1)
-            .map(str::len)
-            .sum();
-        let Some(start) = self
-            .text
-            .get(offset..)
-            .and_then(|rest| rest.char_indices().nth(column - 1))
-            .map(|(i, _)| offset + i)
-        else {
-            return;
-        };
-        let source = &self.text[start..];
         // Positions of the lexer are relative to `source`: back to the rule's lines and columns.
         let place = |p: Position| -> Option<Position> {
             let (l, c) = (p.line()?, p.position()?);
@@ -506,6 +491,22 @@ impl Lint<'_> {
             ),
         }
     }
+}
+
+/// `text` (a rule's source) from `at` to its end, with `at`'s line and column.
+fn source_from(text: &str, at: Position) -> Option<(&str, usize, usize)> {
+    let (line, column) = (at.line()?, at.position()?);
+    let offset: usize = text
+        .split_inclusive('\n')
+        .take(line - 1)
+        .map(str::len)
+        .sum();
+    let start = text
+        .get(offset..)?
+        .char_indices()
+        .nth(column - 1)
+        .map(|(i, _)| offset + i)?;
+    Some((&text[start..], line, column))
 }
 
 #[cfg(test)]

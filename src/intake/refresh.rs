@@ -123,6 +123,35 @@ pub struct FactReport {
     pub at: String,
 }
 
+impl FactReport {
+    /// A claim of `offering`'s `fact` that still verifies, its `quote` as shown: the
+    /// comparison with the latest version then says otherwise where it must.
+    fn verifies(
+        offering: &crate::model::profile::Offering,
+        fact: &str,
+        claim: &crate::model::profile::Claim,
+        quote: String,
+        at: String,
+    ) -> FactReport {
+        FactReport {
+            offering: offering.id.clone(),
+            fact: fact.to_string(),
+            value: claim.value.clone(),
+            section: claim.section.clone(),
+            status: Status::Verifies,
+            quote,
+            was_in: None,
+            now_in: None,
+            closest: None,
+            similarity: None,
+            diff: None,
+            mentions: None,
+            exception: false,
+            at,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct SourceReport {
     pub vendor: String,
@@ -295,22 +324,8 @@ fn compare_facts(
                     continue;
                 }
                 let Some(quote) = &claim.quote else { continue };
-                let mut r = FactReport {
-                    offering: offering.id.clone(),
-                    fact: name.clone(),
-                    value: claim.value.clone(),
-                    section: claim.section.clone(),
-                    status: Status::Verifies,
-                    quote: quote.clone(),
-                    was_in: old_sections.locate(quote),
-                    now_in: None,
-                    closest: None,
-                    similarity: None,
-                    diff: None,
-                    mentions: None,
-                    exception: false,
-                    at,
-                };
+                let mut r = FactReport::verifies(offering, name, claim, quote.clone(), at);
+                r.was_in = old_sections.locate(quote);
                 if new_snap.contains(quote) {
                     r.now_in = new_sections.locate(quote);
                     if let (Some(a), Some(b)) = (&r.was_in, &r.now_in)
@@ -367,22 +382,8 @@ fn silence(
         .searched
         .iter()
         .find_map(|w| new_snap.mentions(w).map(|passage| (w.clone(), passage)));
-    let mut r = FactReport {
-        offering: offering.id.clone(),
-        fact: fact.to_string(),
-        value: claim.value.clone(),
-        section: claim.section.clone(),
-        status: Status::Verifies,
-        quote: format!("not stated (searched: {})", claim.searched.join(", ")),
-        was_in: None,
-        now_in: None,
-        closest: None,
-        similarity: None,
-        diff: None,
-        mentions: None,
-        exception: false,
-        at,
-    };
+    let quote = format!("not stated (searched: {})", claim.searched.join(", "));
+    let mut r = FactReport::verifies(offering, fact, claim, quote, at);
     if let Some((word, passage)) = found {
         r.status = Status::Broken;
         r.now_in = new_sections.locate_word_in(&passage, &word);
