@@ -98,6 +98,7 @@ impl RuleSet {
                     if title.is_empty() {
                         problems.push(
                             Diagnostic::warning("rule has no `//!` title")
+                                .code(crate::diag::Code::UntitledRule)
                                 .in_file(src.file.clone())
                                 .at(Pos::new(1, 1))
                                 .hint("start the rule with `//! Title` and a line or two of rationale"),

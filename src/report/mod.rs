@@ -19,6 +19,7 @@ pub mod sanitize;
 pub mod sarif;
 pub mod table;
 pub mod testrun;
+pub mod writer;
 pub mod xlsx;
 
 use crate::model::resolved::Evidence;

@@ -104,7 +104,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         }
     }
     for w in &eval.warnings {
-        out.push_str(&format!("\nwarning: {w}\n"));
+        out.push_str(&format!("\nwarning: {}\n", w.report_line()));
     }
     out.into_bytes()
 }
@@ -475,7 +475,10 @@ fn printable(eval: &Evaluation) -> Evaluation {
     fix(&mut e.policy);
     fix(&mut e.organization);
     e.classifications.iter_mut().for_each(fix);
-    e.warnings.iter_mut().for_each(fix);
+    for w in &mut e.warnings {
+        w.message = super::sanitize::clean(&w.message).into_owned();
+        fix_opt(&mut w.file);
+    }
     for r in &mut e.results {
         for s in [
             &mut r.vendor,
