@@ -140,6 +140,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_require(&mut engine);
     register_fact_api(&mut engine);
     super::carve_outs::register(&mut engine);
+    super::helpers::register(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
@@ -439,6 +440,10 @@ mod tests {
             "cite",
             "fact_names",
             "days_until",
+            "add_days",
+            "join",
+            "open_ended",
+            "within_days",
             "licence_rank",
             "unresolved",
             "contractual",
