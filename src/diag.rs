@@ -6,7 +6,9 @@ use std::fmt;
 use std::path::Path;
 
 mod codes;
+mod read;
 pub use codes::Code;
+pub use read::read_text;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -191,7 +193,7 @@ fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
         {
             return Some(lines.clone());
         }
-        let text = crate::model::yaml::read_text(real, file, 4 * 1024 * 1024).ok()?;
+        let text = read_text(real, file, 4 * 1024 * 1024).ok()?;
         let lines = std::rc::Rc::new(text.lines().map(str::to_string).collect::<Vec<_>>());
         *cached = Some((version, lines.clone()));
         Some(lines)

@@ -29,12 +29,6 @@ pub const MAX_ARRAY_SIZE: usize = 4 * 1024;
 pub const MAX_MAP_SIZE: usize = 1024;
 pub const MAX_VARIABLES: usize = 256;
 pub const MAX_FUNCTIONS: usize = 64;
-/// Wall-clock time one rule evaluation may take.
-pub const DEADLINE_MS: u64 = 250;
-/// Findings one rule evaluation may raise.
-pub const MAX_FINDINGS: usize = 256;
-/// Bytes of print/debug output one rule evaluation may produce.
-pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 /// Bytes of finding text (message and action) and print/debug output all the evaluations of
 /// one run may produce together, on average per offering and classification: the
 /// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB

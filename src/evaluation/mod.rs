@@ -9,7 +9,8 @@ mod portfolio;
 mod stream;
 
 use memo::Memo;
-pub use portfolio::{Request, Summary, evaluate, expired_waivers};
+pub use portfolio::{Request, Summary, expired_waivers};
+pub use stream::evaluate;
 pub(crate) use stream::{Handler, Offerings, Stop, stream};
 
 use crate::diag::{Diagnostic, Pos};

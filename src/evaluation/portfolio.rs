@@ -1,14 +1,13 @@
-//! Evaluating a portfolio: every requested offering at every requested classification, in
-//! fixed batches (so a failed rule stops at the same cells on any machine), handed over result by
-//! result (`--format jsonl`) or collected into one [`Evaluation`].
+//! Evaluating a portfolio: what to evaluate (a [`Request`]), a run of it fed in fixed batches
+//! (so a failed rule stops at the same cells on any machine), and what the run concludes
+//! besides its results (its rules, warnings and errors).
 
-use super::stream::{Each, Offerings, Stop, stream};
 use super::{Context, Prepared, Stopped, evaluate_cell};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::RuleSet;
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
-use crate::outcome::{Evaluation, OfferingResult};
+use crate::outcome::OfferingResult;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -29,7 +28,7 @@ pub struct Request<'a> {
 /// stopped rule skips, and so the report, is the same on any machine.
 pub const BATCH: usize = 16;
 
-/// What a run concludes besides its results (which [`stream`] hands over one by one).
+/// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
 #[derive(Default)]
 pub struct Summary {
     /// The ids of every rule the run applied, in order.
@@ -41,44 +40,8 @@ pub struct Summary {
     pub errors: Vec<Diagnostic>,
 }
 
-/// Evaluates every requested offering at every requested classification into one
-/// [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report is
-/// complete. The second value lists each failed rule's first error once.
-pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
-    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
-    let mut collect = Each(|_, r| {
-        results.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    // The request's own offerings are given, never read: nothing can stop the stream.
-    let summary = match stream(
-        rules,
-        std::slice::from_ref(req),
-        Offerings::Given,
-        &mut collect,
-    ) {
-        Ok(summaries) => summaries.into_iter().next().unwrap_or_default(),
-        Err(Stop::Load(errors)) => Summary {
-            errors,
-            ..Summary::default()
-        },
-        Err(Stop::Handler(never)) => match never {},
-    };
-    let evaluation = Evaluation {
-        policy: req.policy.name.clone(),
-        organization: req.policy.organization.clone(),
-        generated: req.generated.clone(),
-        today: req.today.to_string(),
-        classifications: req.classes.clone(),
-        rules: summary.rules,
-        results,
-        warnings: summary.warnings,
-    };
-    (evaluation, summary.errors)
-}
-
-/// A run of one request, fed batch by batch by [`stream`], the one function that cuts
-/// batches and keeps the rules' text budget.
+/// A run of one request, fed batch by batch by `evaluation::stream`, the one function that
+/// cuts batches and keeps the rules' text budget.
 pub(crate) struct Run<'a> {
     ctx: Context<'a>,
     requirements: Vec<(&'a String, Requirements)>,

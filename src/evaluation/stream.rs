@@ -7,8 +7,44 @@
 use super::portfolio::{BATCH, Request, Run, Summary, changed_snapshots};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
-use crate::outcome::OfferingResult;
+use crate::outcome::{Evaluation, OfferingResult};
 use crate::workspace::{ProfileStream, Read};
+
+/// Evaluates every requested offering at every requested classification into one
+/// [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report is
+/// complete. The second value lists each failed rule's first error once.
+pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
+    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
+    let mut collect = Each(|_, r| {
+        results.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    // The request's own offerings are given, never read: nothing can stop the stream.
+    let summary = match stream(
+        rules,
+        std::slice::from_ref(req),
+        Offerings::Given,
+        &mut collect,
+    ) {
+        Ok(summaries) => summaries.into_iter().next().unwrap_or_default(),
+        Err(Stop::Load(errors)) => Summary {
+            errors,
+            ..Summary::default()
+        },
+        Err(Stop::Handler(never)) => match never {},
+    };
+    let evaluation = Evaluation {
+        policy: req.policy.name.clone(),
+        organization: req.policy.organization.clone(),
+        generated: req.generated.clone(),
+        today: req.today.to_string(),
+        classifications: req.classes.clone(),
+        rules: summary.rules,
+        results,
+        warnings: summary.warnings,
+    };
+    (evaluation, summary.errors)
+}
 
 /// Where the offerings of a stream come from.
 pub(crate) enum Offerings<'w> {
