@@ -121,7 +121,9 @@ impl ReportWriter for Jsonl<'_> {
 struct Csv<'w>(super::csv::Writer<'w>);
 
 impl ReportWriter for Csv<'_> {
-    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
+    /// A CSV is read in a spreadsheet or a terminal: its cells are cleaned.
+    fn result(&mut self, mut result: OfferingResult) -> io::Result<()> {
+        sanitize::clean_result(&mut result);
         self.0.write_result(&result)
     }
 
@@ -199,7 +201,8 @@ fn write_whole(
         )))?,
         Format::Html => out.write_all(&sanitize::clean_bytes(&super::html::render(eval, style)))?,
         Format::Xlsx => out.write_all(&xlsx(eval)?)?,
-        Format::Junit => super::junit::render(eval, out)?,
+        // Test reports are shown in CI pages: cleaned before the XML escapes.
+        Format::Junit => super::junit::render(&sanitize::clean_evaluation(eval), out)?,
         // Annotations are shown in CI logs, which interpret escape sequences.
         Format::Github => {
             let mut clean = sanitize::Sanitizer::new(out);
@@ -211,7 +214,7 @@ fn write_whole(
                 super::jsonl::write_result(out, r)?;
             }
         }
-        Format::Csv => super::csv::render(eval, options.bom, out)?,
+        Format::Csv => super::csv::render(&sanitize::clean_evaluation(eval), options.bom, out)?,
         Format::Sarif => super::sarif::render(eval, out)?,
     }
     Ok(())
