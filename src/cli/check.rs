@@ -50,12 +50,14 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors + expired.len();
     if args.format == CheckFormat::Json {
-        let expired: Vec<String> = expired.iter().map(Diagnostic::report_line).collect();
+        // Expired waivers are diagnostics too (with their code), and keep their own list.
+        let lines: Vec<String> = expired.iter().map(Diagnostic::report_line).collect();
+        let all: Vec<&Diagnostic> = diags.iter().chain(&expired).collect();
         let doc = serde_json::json!({
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": diags,
-            "expired_waivers": expired,
+            "diagnostics": all,
+            "expired_waivers": lines,
         });
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Diagnostic::error(format!("cannot serialize the check report: {e}")))?;
