@@ -10,7 +10,12 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Diagnostic> {
         Diagnostic::error(format!("cannot serialize the evaluation as JSON: {e}"))
             .hint("this is a bug in diligence: please report it with the workspace")
     })?;
-    let mut out = super::sanitize::json_text(&text).into_owned().into_bytes();
+    // Without a bidi control (nearly always) the text is kept, not copied: a large portfolio's
+    // JSON is held once.
+    let mut out = match super::sanitize::json_text(&text) {
+        std::borrow::Cow::Borrowed(_) => text.into_bytes(),
+        std::borrow::Cow::Owned(escaped) => escaped.into_bytes(),
+    };
     out.push(b'\n');
     Ok(out)
 }

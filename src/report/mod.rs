@@ -15,6 +15,7 @@ pub mod json;
 pub mod jsonl;
 pub mod junit;
 pub mod markdown;
+pub mod refresh;
 pub mod sanitize;
 pub mod sarif;
 pub mod table;
