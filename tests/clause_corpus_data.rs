@@ -82,13 +82,22 @@ struct Reading {
     value: Value,
 }
 
-/// A labelled value: a number of days or hours, a word, or a list of words.
+/// A labelled value: a number of days or hours, a word, a list of words, or certifications.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 #[serde(untagged)]
 enum Value {
     Count(u64),
     Word(String),
     List(Vec<String>),
+    Certifications(Vec<Certification>),
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Certification {
+    name: String,
+    scope: Option<String>,
+    expires: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -200,6 +209,9 @@ fn value_is_allowed(fact: &str, value: &Value) -> Result<(), String> {
         }
         ("TextList", Value::List(items)) => {
             !items.is_empty() && items.iter().all(|i| !i.trim().is_empty())
+        }
+        ("Certifications", Value::Certifications(certs)) => {
+            !certs.is_empty() && certs.iter().all(|c| !c.name.trim().is_empty())
         }
         _ => false,
     };
