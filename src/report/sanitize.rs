@@ -1,11 +1,14 @@
-//! The one sanitizer every human-readable output passes through (tables, Markdown, HTML,
-//! `explain`, `diff`, `test` and the diagnostics on stderr): a profile, policy or rule must not
+//! The one sanitizer every human-readable output passes through (tables, Markdown, HTML, CSV,
+//! JUnit, GitHub annotations, briefs, questionnaires, `explain`, `diff`, `test`, `refresh` and
+//! the diagnostics on stderr), applied inside each format's writer: a profile, policy or rule must not
 //! be able to send escape sequences to a terminal (clear the screen, recolour, retitle the
 //! window, hide text) or reorder what a reader sees with bidirectional overrides.
 //!
 //! Control characters other than newline and tab become their visible Unicode pictures
 //! (ESC -> ␛), other C1 controls become `?`, and bidi embedding, override and isolate marks
-//! become `<U+202E>`-style text. Machine formats (JSON, CSV, XLSX, SARIF) carry data as it is.
+//! become `<U+202E>`-style text. The JSON formats (JSON, JSONL, SARIF) carry data as it is, with
+//! bidi marks written as `\u202e`-style escapes ([`json_text`]; serializers escape control
+//! characters); workbooks escape control characters themselves.
 
 use crate::outcome::{Evaluation, OfferingResult};
 use std::io::{self, Write};
