@@ -241,7 +241,17 @@ fn pages() -> Vec<PathBuf> {
 
 #[test]
 fn every_runnable_example_of_the_manual_runs() {
-    let ran: usize = pages().iter().map(|p| run_page(p)).sum();
+    // Pages are independent (a workspace each): run them side by side.
+    let pages = pages();
+    let ran: usize = std::thread::scope(|scope| {
+        let runs: Vec<_> = pages
+            .iter()
+            .map(|p| scope.spawn(move || run_page(p)))
+            .collect();
+        runs.into_iter()
+            .map(|run| run.join().unwrap_or_else(|e| std::panic::resume_unwind(e)))
+            .sum()
+    });
     assert!(ran >= 20, "only {ran} examples are marked runnable");
 }
 
