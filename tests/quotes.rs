@@ -1,4 +1,4 @@
-//! Quotes that prove their claim: each attack of issue 14 fails `check` with exit 2 and says
+//! Quotes that prove their claim: each known attack on a quote fails `check` with exit 2 and says
 //! why; verified silence (`not_stated` with `searched`); snapshots that are documents.
 
 mod common;
