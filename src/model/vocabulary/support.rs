@@ -357,6 +357,23 @@ pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
     ),
 ];
 
+/// The scope of a change notice: "material" for a notice limited to material changes, and the
+/// vendor's own judgment ("sole judgment", "determines") for materiality the vendor decides.
+pub(super) const TERMS_CHANGE_SCOPE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("material_only", &["material", "materially"]),
+    ValueCue::words(
+        "vendor_judged_material",
+        &[
+            "sole judgment",
+            "sole discretion",
+            "determines",
+            "determine",
+            "deems",
+            "considers",
+        ],
+    ),
+];
+
 pub(super) const BREACH_SUPPORT: &[ValueCue] = &[ValueCue::words(
     "without_undue_delay",
     &[
