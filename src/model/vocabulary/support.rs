@@ -140,11 +140,23 @@ pub(super) const LICENCE_SUPPORT: &[ValueCue] = &[
 ];
 
 pub(super) const RETENTION_SUPPORT: &[ValueCue] = &[
-    // "for as long as you have an account", "as long as necessary", "indefinitely".
+    // "for as long as you have an account", "as long as necessary", "indefinitely"; "for the
+    // duration of the Agreement" and "the term of the Agreement" set no end while the contract
+    // runs; "in accordance with our deletion policies" leaves the end to the vendor; "may retain"
+    // with no period sets none.
     ValueCue::words(
         "indefinite",
         &[
             "as long as",
+            "duration of",
+            "duration is",
+            "term of",
+            "deletion policies",
+            "deletion policy",
+            "deletion procedures",
+            "retention policies",
+            "retention policy",
+            "may retain",
             "indefinitely",
             "indefinite",
             "necessary",
