@@ -13,13 +13,47 @@ use std::path::Path;
 const TODAY: &str = "2026-11-30";
 const PROFILE: &str = "vendors/perplexity/profile.yaml";
 
-/// A copy of the bundled workspace in a temporary folder.
+/// A copy of the bundled workspace in a temporary folder, with the facts the round trip asks
+/// about forgotten: the bundled profiles state Perplexity's breach notice and change notice and
+/// Mistral's retention, and a questionnaire asks only what is unknown.
 fn workspace() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
     for d in ["policies", "vendors", "scripts"] {
         copy_dir(&bundled().join(d), &dir.path().join(d));
     }
+    for fact in [
+        "breach_notification_hours",
+        "terms_change_notice_days",
+        "terms_change_notice_scope",
+    ] {
+        forget(dir.path(), PROFILE, fact);
+    }
+    forget(dir.path(), "vendors/mistral/profile.yaml", "retention_days");
     dir
+}
+
+/// Removes a fact, with all its claims, from every offering of a profile.
+fn forget(ws: &Path, profile: &str, fact: &str) {
+    let path = ws.join(profile);
+    let text = std::fs::read_to_string(&path).expect("profile");
+    let head = format!("      {fact}:");
+    let mut out = String::new();
+    let mut skipping = false;
+    for line in text.lines() {
+        if line == head {
+            skipping = true;
+            continue;
+        }
+        let indent = line.len() - line.trim_start().len();
+        if skipping && indent > 6 {
+            continue;
+        }
+        skipping = false;
+        out.push_str(line);
+        out.push('\n');
+    }
+    assert_ne!(out, text, "{fact} is not in {profile}");
+    std::fs::write(&path, out).expect("profile written");
 }
 
 /// The verdict of perplexity/sonar-api at each class, in policy order.

@@ -427,7 +427,7 @@ fn every_bundled_claim_verifies() {
         .stderr
         .clone();
     let err = String::from_utf8(out).unwrap();
-    assert!(err.contains("102 claims, 102 quotes verified"), "{err}");
+    assert!(err.contains("121 claims, 121 quotes verified"), "{err}");
 }
 
 proptest! {

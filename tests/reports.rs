@@ -752,21 +752,20 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         .arg(bundled())
         .args([
             "brief",
-            "perplexity/sonar-api",
+            "mistral/le-chat",
             "--class",
-            "confidential",
+            "internal",
+            // The day the bundled profiles were reviewed: no "review date in the future" note.
             "--today",
-            TODAY,
+            "2026-12-06",
             "-o",
             brief.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    let verdict = evaluate_json(
-        &bundled(),
-        &["perplexity/sonar-api", "--class", "confidential"],
-    )["results"][0]["verdict"]
+    let verdict = evaluate_json(&bundled(), &["mistral/le-chat", "--class", "internal"])["results"]
+        [0]["verdict"]
         .as_str()
         .unwrap()
         .to_uppercase();
@@ -786,8 +785,7 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
             "{paper}: brief verdict not on page 1:\n{page}"
         );
         assert!(page.contains("Questions still open"), "{paper}:\n{page}");
-        // One page where possible: this brief (a hold with a condition, two questions and two
-        // notes) fits on one A4 page with its sign-off block; Letter is 19 mm shorter.
+        // One page where possible: this brief (a condition and a note) fits on one A4 page with its sign-off block; Letter is 19 mm shorter.
         if paper == "A4" {
             assert!(
                 page.contains("Sign-off"),

@@ -61,6 +61,11 @@ pub const BREACH_DEADLINE: &[&str] = &["without_undue_delay"];
 /// (`reasonable`), or changes only by an amendment both parties sign (`mutual_only`, which
 /// satisfies any notice minimum).
 pub const CHANGE_NOTICE: &[&str] = &["reasonable", "mutual_only"];
+/// Which changes of terms the notice period covers: every change (`all`), only material ones,
+/// the others taking effect when posted (`material_only`), or only those the vendor itself
+/// judges material ("if we determine in our sole judgment that an update is material"), so
+/// the vendor decides which changes get notice (`vendor_judged_material`).
+pub const CHANGE_NOTICE_SCOPE: &[&str] = &["all", "material_only", "vendor_judged_material"];
 /// Kinds of data that terms forbid customers to submit ("do not submit personal data", "may
 /// not process Protected Health Information unless ..."), and that a policy's classes and tags
 /// say the data under review contains (`contains_data`).
@@ -183,6 +188,18 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::CountOr(CHANGE_NOTICE),
         description: "Days of notice before changed terms take effect; `reasonable` (no number of days) or `mutual_only` (changes only by a signed amendment).",
         question: "How many days' notice do you give before changed terms take effect?",
+    },
+    FactSpec {
+        name: "terms_change_notice_scope",
+        ty: ValueType::Enum(CHANGE_NOTICE_SCOPE),
+        description: "Which changes the notice period of `terms_change_notice_days` covers: `all`, `material_only` (other changes take effect when posted) or `vendor_judged_material` (only changes the vendor itself judges material).",
+        question: "Does your notice period apply to every change of the terms, or only to changes you consider material? How do non-material changes take effect?",
+    },
+    FactSpec {
+        name: "subprocessor_objection_days",
+        ty: ValueType::Count,
+        description: "Days the customer has, after notice of a new subprocessor, to object to it (GDPR art. 28(2)); past them the subprocessor is deemed accepted.",
+        question: "How much notice do you give before a new subprocessor receives our data, and within how many days can we object?",
     },
     FactSpec {
         name: "breach_notification_hours",
@@ -386,8 +403,15 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "min_terms_change_notice_days",
         ty: ValueType::Count,
         merge: Merge::Max,
-        governs: &["terms_change_notice_days"],
+        governs: &["terms_change_notice_days", "terms_change_notice_scope"],
         description: "Shortest acceptable notice before changed terms take effect, in days.",
+    },
+    RequirementSpec {
+        name: "min_subprocessor_objection_days",
+        ty: ValueType::Count,
+        merge: Merge::Max,
+        governs: &["subprocessor_objection_days"],
+        description: "Shortest acceptable period, in days after notice, to object to a new subprocessor.",
     },
     RequirementSpec {
         name: "max_breach_notification_hours",

@@ -569,6 +569,37 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
+        fact: "terms_change_notice_scope",
+        support: TERMS_CHANGE_SCOPE_SUPPORT,
+        topic: &[
+            &["change", "modif", "update", "amend", "revise", "revision"],
+            &["material"],
+        ],
+        // Who judges materiality qualifies "material": the first value found wins.
+        values: &[
+            (
+                "vendor_judged_material",
+                &["sole judgment", "sole discretion", "determines", "deems"],
+            ),
+            ("material_only", &["material"]),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "subprocessor_objection_days",
+        support: &[],
+        topic: &[
+            &["subprocessor", "sub-processor", "subcontractor"],
+            &["object"],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
         fact: "breach_notification_hours",
         support: BREACH_SUPPORT,
         topic: &[

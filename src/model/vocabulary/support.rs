@@ -140,11 +140,23 @@ pub(super) const LICENCE_SUPPORT: &[ValueCue] = &[
 ];
 
 pub(super) const RETENTION_SUPPORT: &[ValueCue] = &[
-    // "for as long as you have an account", "as long as necessary", "indefinitely".
+    // "for as long as you have an account", "as long as necessary", "indefinitely"; "for the
+    // duration of the Agreement" and "the term of the Agreement" set no end while the contract
+    // runs; "in accordance with our deletion policies" leaves the end to the vendor; "may retain"
+    // with no period sets none.
     ValueCue::words(
         "indefinite",
         &[
             "as long as",
+            "duration of",
+            "duration is",
+            "term of",
+            "deletion policies",
+            "deletion policy",
+            "deletion procedures",
+            "retention policies",
+            "retention policy",
+            "may retain",
             "indefinitely",
             "indefinite",
             "necessary",
@@ -353,6 +365,23 @@ pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
             "executed",
             "amendment",
             "amended",
+        ],
+    ),
+];
+
+/// The scope of a change notice: "material" for a notice limited to material changes, and the
+/// vendor's own judgment ("sole judgment", "determines") for materiality the vendor decides.
+pub(super) const TERMS_CHANGE_SCOPE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("material_only", &["material", "materially"]),
+    ValueCue::words(
+        "vendor_judged_material",
+        &[
+            "sole judgment",
+            "sole discretion",
+            "determines",
+            "determine",
+            "deems",
+            "considers",
         ],
     ),
 ];
