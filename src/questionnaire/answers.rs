@@ -301,6 +301,9 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
         let v = word(w);
         if values.contains(&v.as_str()) {
             Ok(json!(v))
+        } else if let Some(named) = crate::model::vocabulary::names::value_named(fact, w) {
+            // "Standard Contractual Clauses", "EU-U.S. DPF": the value as vendors write it.
+            Ok(json!(named))
         } else {
             Err(Diagnostic::error(format!(
                 "{fact}: `{}` is not one of: {}",
