@@ -30,6 +30,10 @@ pub struct AnswersArgs {
     /// Show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also import rows for facts we did not ask about (by default they are listed and
+    /// skipped: a row the vendor added is a fact on the vendor's word that nobody requested)
+    #[arg(long)]
+    pub accept_unasked: bool,
 }
 
 pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
@@ -40,6 +44,8 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let ws = Workspace::load_clean(&global.dir)?;
     let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
+    let today = super::args::parse_today(None)?;
+    let (rows, unasked) = split_unasked(&ws, profile, rows, today, args.accept_unasked);
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
     let file_name = args.file.file_name().map_or_else(
         || "questionnaire".into(),
@@ -56,6 +62,12 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 
     let mut report = String::new();
+    for row in &unasked {
+        report.push_str(&format!(
+            "skipped {}: `{}` was not asked (a row the vendor added); to import it, review it and re-run with --accept-unasked\n",
+            row.at_fact, row.fact
+        ));
+    }
     if answers.is_empty() {
         report.push_str("no answered rows: nothing to import\n");
     } else if plan.profile_unchanged && (snapshot_same || old_snapshot.is_none()) {
@@ -87,6 +99,45 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     ));
     write_human(report.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The answered rows for facts we ask this vendor about, and the others (rows the vendor
+/// added). What we ask is what `questions` would ask now under any policy, class and tag of
+/// the workspace, plus the facts earlier answers already cover (a re-import).
+fn split_unasked(
+    ws: &Workspace,
+    profile: &Profile,
+    rows: Vec<answers::Row>,
+    today: jiff::civil::Date,
+    accept: bool,
+) -> (Vec<answers::Row>, Vec<answers::Row>) {
+    if accept {
+        return (rows, Vec::new());
+    }
+    let mut asked: Vec<String> = Vec::new();
+    for o in &profile.offerings {
+        for (name, fact) in &o.facts {
+            if fact
+                .claims
+                .iter()
+                .any(|c| c.authority == crate::model::profile::Authority::Questionnaire)
+            {
+                asked.push(name.clone());
+            }
+        }
+    }
+    let offerings: Vec<(&Profile, &crate::model::profile::Offering)> =
+        profile.offerings.iter().map(|o| (profile, o)).collect();
+    for policy in &ws.policies {
+        let tags: Vec<String> = policy.tags.iter().map(|t| t.name.clone()).collect();
+        let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
+        let ctx = crate::evaluation::Context::new(&ws.rules, policy, &tags, today);
+        for q in crate::questionnaire::ask(&ctx, policy, &offerings, &classes).questions {
+            asked.push(q.fact);
+        }
+    }
+    rows.into_iter()
+        .partition(|r| r.answer.trim().is_empty() || asked.iter().any(|f| f == r.fact.trim()))
 }
 
 /// The vendor's profile, and the offering checked when one is named.
