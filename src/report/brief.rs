@@ -266,6 +266,11 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
                     p { "These rules failed at run time: the verdict cannot be trusted until they are fixed." }
                     ul { @for e in &r.errors { li { code { (e.rule) } " at " (e.at) ": " (e.message) } } }
                 }
+                @let notes = super::notes(&[r]);
+                @if !notes.is_empty() {
+                    h2 { "Reviewer's notes" }
+                    ul { @for n in &notes { li { (n) } } }
+                }
                 (section("What blocks", &b.blocks, "Nothing blocks.", true))
                 (section("Conditions to write into the contract", &b.conditions, "No conditions.", true))
                 (questions_html(&b.questions()))
@@ -375,6 +380,9 @@ fn claim_html(e: &Evidence) -> Markup {
                 " · " (e.at)
             }
             @if let Some(q) = &e.quote { blockquote { (markdown_as_text(q)) } }
+            @for x in &e.exceptions {
+                p.cite { "Except" @if let Some(sec) = &x.section { " (§" (sec) ")" } ": " q { (markdown_as_text(&x.quote)) } }
+            }
             @if let Some(n) = &e.note { p.cite { "Note: " (n) } }
         }
     }
@@ -399,6 +407,13 @@ pub fn render_markdown(
                 e.at.replace('`', "'"),
                 escape(&e.message)
             ));
+        }
+    }
+    let notes = super::notes(&[r]);
+    if !notes.is_empty() {
+        s.push_str("\n## Reviewer's notes\n\n");
+        for n in &notes {
+            s.push_str(&format!("- {}\n", escape(n)));
         }
     }
     s.push_str(&list_markdown("What blocks", &b.blocks, "Nothing blocks."));
@@ -537,6 +552,20 @@ fn claim_markdown(e: &Evidence) -> String {
     );
     if let Some(q) = &e.quote {
         s.push_str(&format!("\n> {}\n", escape(&markdown_as_text(q))));
+    }
+    for x in &e.exceptions {
+        let at = x
+            .section
+            .as_deref()
+            .map(|sec| format!(" (§{})", escape(sec)))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "\nExcept{at}: \"{}\"\n",
+            escape(&markdown_as_text(&x.quote))
+        ));
+    }
+    if let Some(n) = &e.note {
+        s.push_str(&format!("\nNote: {}\n", escape(n)));
     }
     s
 }
