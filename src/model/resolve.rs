@@ -198,7 +198,11 @@ fn added_up(fact: &str, claims: &[&Claim]) -> Option<Value> {
     }
     let mut items: Vec<Value> = Vec::new();
     for c in claims {
-        for item in c.value.as_array()? {
+        let list = c.value.as_array()?;
+        if list.is_empty() {
+            return None; // "none at all" contradicts a statement naming some
+        }
+        for item in list {
             if !items.contains(item) {
                 items.push(item.clone());
             }
