@@ -176,8 +176,11 @@ fn the_brief_cites_the_clause_and_shows_the_reviewers_notes() {
 #[test]
 fn a_dpa_asserted_only_in_answers_is_a_condition_and_unasked_rows_are_skipped() {
     let ws = review_workspace();
-    // The vendor added a row we did not ask: no question is open on `dpa` for a no-go app.
-    let csv = "id,vendor,offering,fact,question,allowed,unit,refs,answer,document,section\r\nmicrosoft.dpa,microsoft,copilot,dpa,,,,,online,,\r\n";
+    // `dpa` is asked (a hold at internal); the vendor added a row on `permitted_use`, which the
+    // terms settle and nobody asked about.
+    let csv = "id,vendor,offering,fact,question,allowed,unit,refs,answer,document,section\r\n\
+               microsoft.dpa,microsoft,copilot,dpa,,,,,online,,\r\n\
+               microsoft.permitted_use,microsoft,copilot,permitted_use,,,,,commercial,,\r\n";
     let file = ws.path().join("answers.csv");
     std::fs::write(&file, csv).unwrap();
     let file = file.to_str().unwrap();
@@ -186,15 +189,27 @@ fn a_dpa_asserted_only_in_answers_is_a_condition_and_unasked_rows_are_skipped() 
         &["answers", "microsoft", file, "--received", "2026-11-21"],
     );
     assert_eq!(code, 0, "{err}");
-    assert!(out.contains("was not asked"), "{out}");
+    assert!(out.contains("`permitted_use` was not asked"), "{out}");
+    let profile =
+        std::fs::read_to_string(ws.path().join("vendors/microsoft/profile.yaml")).unwrap();
     assert!(
-        !std::fs::read_to_string(ws.path().join("vendors/microsoft/profile.yaml"))
-            .unwrap()
-            .contains("questionnaire"),
+        !profile.contains("permitted_use (copilot): commercial"),
         "an unasked row was imported"
     );
 
-    // Accepted explicitly, the answer is the vendor's word: a condition until the DPA is archived.
+    // The answer is the vendor's word: a condition until the DPA is archived.
+    let v = evaluate_json(ws.path(), &["microsoft/copilot", "--class", "internal"]);
+    let dpa = of_rule(&v, "dpa-required");
+    assert_eq!(dpa[0]["level"], "condition", "{dpa:?}");
+    assert!(
+        dpa[0]["action"]
+            .as_str()
+            .unwrap()
+            .contains("diligence snapshot"),
+        "{dpa:?}"
+    );
+
+    // Accepted explicitly, the added row is imported (and still never outweighs the terms).
     let (code, _, err) = run(
         ws.path(),
         &[
@@ -207,16 +222,14 @@ fn a_dpa_asserted_only_in_answers_is_a_condition_and_unasked_rows_are_skipped() 
         ],
     );
     assert_eq!(code, 0, "{err}");
-    let v = evaluate_json(ws.path(), &["microsoft/copilot", "--class", "internal"]);
-    let dpa = of_rule(&v, "dpa-required");
-    assert_eq!(dpa[0]["level"], "condition", "{dpa:?}");
+    let profile =
+        std::fs::read_to_string(ws.path().join("vendors/microsoft/profile.yaml")).unwrap();
     assert!(
-        dpa[0]["action"]
-            .as_str()
-            .unwrap()
-            .contains("diligence snapshot"),
-        "{dpa:?}"
+        profile.contains("permitted_use (copilot): commercial"),
+        "{profile}"
     );
+    let v = evaluate_json(ws.path(), &["microsoft/copilot", "--class", "internal"]);
+    assert_eq!(v["results"][0]["verdict"], "no-go");
 }
 
 #[test]
@@ -271,4 +284,78 @@ fn the_vendors_workbook_asks_and_the_reviewers_copy_explains() {
     );
     assert_eq!(code, 0, "{err}");
     assert!(reviewer_csv.lines().next().unwrap().contains("moves"));
+}
+
+/// The facts of the brief's "Questions still open" (`N. fact: ...`).
+fn brief_facts(brief: &str) -> Vec<String> {
+    let Some((_, open)) = brief.split_once("## Questions still open") else {
+        return Vec::new();
+    };
+    let open = open.split("\n## ").next().unwrap_or("");
+    open.lines()
+        .filter_map(|l| l.split_once(". ").map(|(_, rest)| rest))
+        .filter_map(|rest| rest.split_once(": ").map(|(f, _)| f.replace("\\_", "_")))
+        .filter(|f| !f.is_empty() && f.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect()
+}
+
+#[test]
+fn the_brief_and_questions_agree_on_what_is_open_for_every_bundled_offering_and_class() {
+    let ws = bundled();
+    let all = evaluate_json(&ws, &[]);
+    let mut checked = 0;
+    for r in all["results"].as_array().unwrap() {
+        let (vendor, offering, class) = (
+            r["vendor"].as_str().unwrap(),
+            r["offering"].as_str().unwrap(),
+            r["classification"].as_str().unwrap(),
+        );
+        let target = format!("{vendor}/{offering}");
+        let (code, brief, err) = run(
+            &ws,
+            &[
+                "brief", &target, "--class", class, "--format", "markdown", "--today", TODAY,
+            ],
+        );
+        assert_eq!(code, 0, "{err}");
+        let mut in_brief = brief_facts(&brief);
+        in_brief.sort();
+        let (code, json, footer) = run(
+            &ws,
+            &[
+                "questions",
+                &target,
+                "--class",
+                class,
+                "--format",
+                "json",
+                "--today",
+                TODAY,
+            ],
+        );
+        assert_eq!(code, 0, "{footer}");
+        let asked: Value = serde_json::from_str(&json).unwrap();
+        let mut in_questions: Vec<String> = asked
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|q| q["fact"].as_str().unwrap().to_string())
+            .collect();
+        // Left out (no answer can move them): `vendor.fact` after "left out because ...: ".
+        if let Some((_, left)) = footer.split_once("decide): ") {
+            let left = left.lines().next().unwrap_or("").trim_end_matches('.');
+            in_questions.extend(
+                left.split(", ")
+                    .filter_map(|id| id.split_once('.').map(|(_, f)| f.to_string())),
+            );
+        }
+        in_questions.sort();
+        in_questions.dedup();
+        assert_eq!(
+            in_brief, in_questions,
+            "{target} at {class}: the brief and `questions` disagree on what is open\n{brief}\n{json}\n{footer}"
+        );
+        checked += 1;
+    }
+    assert!(checked >= 8 * 4, "{checked}");
 }

@@ -34,11 +34,11 @@ pub struct Context {
 pub struct Brief<'a> {
     pub blocks: Vec<&'a Finding>,
     pub conditions: Vec<&'a Finding>,
-    pub holds: Vec<&'a Finding>,
     pub waived: Vec<&'a Finding>,
     pub notes: Vec<&'a Finding>,
     /// Each claim once, in the order the findings above cite them.
     pub evidence: Vec<&'a Evidence>,
+    findings: &'a [Finding],
 }
 
 impl<'a> Brief<'a> {
@@ -81,27 +81,30 @@ impl<'a> Brief<'a> {
         Brief {
             blocks,
             conditions,
-            holds,
             waived,
             notes,
             evidence,
+            findings: &result.findings,
         }
     }
 
-    /// The questions still open: the actions of the holds, each once.
+    /// The questions still open, from the one computation of what is open
+    /// ([`crate::outcome::open`], which `questions` reads too): one line per fact to ask the
+    /// vendor about (`fact: what to ask`), then the reviewer's own tasks.
     pub fn questions(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for f in &self.holds {
-            let q = f
-                .action
-                .as_deref()
-                .filter(|a| !a.is_empty())
-                .map(|a| a.strip_prefix("Ask the vendor: ").unwrap_or(a).to_string())
-                .unwrap_or_else(|| f.message.clone());
-            if !out.contains(&q) {
-                out.push(q);
-            }
-        }
+        use crate::outcome::open::Open;
+        let items = crate::outcome::open::items(&self.findings);
+        let mut out: Vec<String> = items
+            .iter()
+            .filter_map(|o| match o {
+                Open::Question { fact, ask } => Some(format!("{fact}: {ask}")),
+                Open::Task(_) => None,
+            })
+            .collect();
+        out.extend(items.into_iter().filter_map(|o| match o {
+            Open::Task(task) => Some(format!("For the reviewer: {task}")),
+            Open::Question { .. } => None,
+        }));
         out
     }
 }
