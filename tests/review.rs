@@ -359,3 +359,15 @@ fn the_brief_and_questions_agree_on_what_is_open_for_every_bundled_offering_and_
     }
     assert!(checked >= 8 * 4, "{checked}");
 }
+
+#[test]
+fn a_fresh_workspace_checks_clean_or_explains_each_warning_where_it_is_shown() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut init = assert_cmd::Command::cargo_bin("diligence").unwrap();
+    init.arg("init").arg(tmp.path()).assert().success();
+    let (code, _, err) = run(tmp.path(), &["check", "--today", TODAY]);
+    assert_eq!(code, 0, "{err}");
+    let warnings = err.matches(": warning: ").count();
+    let explained = err.matches("hint: kept on purpose, its note says: ").count();
+    assert_eq!(warnings, explained, "{err}");
+}
