@@ -368,6 +368,8 @@ fn a_fresh_workspace_checks_clean_or_explains_each_warning_where_it_is_shown() {
     let (code, _, err) = run(tmp.path(), &["check", "--today", TODAY]);
     assert_eq!(code, 0, "{err}");
     let warnings = err.matches(": warning: ").count();
-    let explained = err.matches("hint: kept on purpose, its note says: ").count();
+    let explained = err
+        .matches("hint: kept on purpose, its note says: ")
+        .count();
     assert_eq!(warnings, explained, "{err}");
 }

@@ -407,7 +407,9 @@ pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
 
 /// The first sentence of a note (up to its first ". "), for a hint line.
 fn first_sentence(note: &str) -> &str {
-    note.split_once(". ").map_or(note, |(first, _)| first).trim_end_matches('.')
+    note.split_once(". ")
+        .map_or(note, |(first, _)| first)
+        .trim_end_matches('.')
 }
 
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming

@@ -93,7 +93,7 @@ impl<'a> Brief<'a> {
     /// vendor about (`fact: what to ask`), then the reviewer's own tasks.
     pub fn questions(&self) -> Vec<String> {
         use crate::outcome::open::Open;
-        let items = crate::outcome::open::items(&self.findings);
+        let items = crate::outcome::open::items(self.findings);
         let mut out: Vec<String> = items
             .iter()
             .filter_map(|o| match o {
