@@ -136,8 +136,13 @@ fn split_unasked(
             asked.push(q.fact);
         }
     }
-    rows.into_iter()
-        .partition(|r| r.answer.trim().is_empty() || asked.iter().any(|f| f == r.fact.trim()))
+    // A fact outside the vocabulary is left to validation, which says what is wrong with it.
+    rows.into_iter().partition(|r| {
+        let fact = r.fact.trim();
+        r.answer.trim().is_empty()
+            || crate::model::vocabulary::fact_spec(fact).is_none()
+            || asked.iter().any(|f| f == fact)
+    })
 }
 
 /// The vendor's profile, and the offering checked when one is named.

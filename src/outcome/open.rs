@@ -19,6 +19,8 @@ pub enum Open {
 /// The open items of a cell's findings, each fact and each task once.
 pub fn items(findings: &[Finding]) -> Vec<Open> {
     let mut out: Vec<Open> = Vec::new();
+    // Per item: whether its text comes from a hold citing its fact alone.
+    let mut exact: Vec<bool> = Vec::new();
     for f in findings
         .iter()
         .filter(|f| f.level == Level::Hold && f.waived.is_none())
@@ -39,18 +41,33 @@ pub fn items(findings: &[Finding]) -> Vec<Open> {
             let task = Open::Task(text);
             if !out.contains(&task) {
                 out.push(task);
+                exact.push(true);
             }
             continue;
         }
+        let only = facts.len() == 1;
         for fact in facts {
-            let asked = out
+            let at = out
                 .iter()
-                .any(|o| matches!(o, Open::Question { fact: f, .. } if f == fact));
-            if !asked {
-                out.push(Open::Question {
-                    fact: fact.to_string(),
-                    ask: text.clone(),
-                });
+                .position(|o| matches!(o, Open::Question { fact: f, .. } if f == fact));
+            match at {
+                None => {
+                    out.push(Open::Question {
+                        fact: fact.to_string(),
+                        ask: text.clone(),
+                    });
+                    exact.push(only);
+                }
+                // The hold of the rule about this fact alone says best what to ask about it
+                // (another rule's hold may cite it beside its own fact).
+                Some(i) if only && !exact[i] => {
+                    out[i] = Open::Question {
+                        fact: fact.to_string(),
+                        ask: text.clone(),
+                    };
+                    exact[i] = true;
+                }
+                Some(_) => {}
             }
         }
     }
