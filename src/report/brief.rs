@@ -269,7 +269,9 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
                     p { "These rules failed at run time: the verdict cannot be trusted until they are fixed." }
                     ul { @for e in &r.errors { li { code { (e.rule) } " at " (e.at) ": " (e.message) } } }
                 }
-                @let notes = super::notes(&[r]);
+                // Vendor and offering notes here; a claim's note is shown with the claim in
+                // the appendix.
+                @let notes = super::offering_notes(r);
                 @if !notes.is_empty() {
                     h2 { "Reviewer's notes" }
                     ul { @for n in &notes { li { (n) } } }
@@ -412,7 +414,8 @@ pub fn render_markdown(
             ));
         }
     }
-    let notes = super::notes(&[r]);
+    // Vendor and offering notes here; a claim's note is shown with the claim in the appendix.
+    let notes = super::offering_notes(r);
     if !notes.is_empty() {
         s.push_str("\n## Reviewer's notes\n\n");
         for n in &notes {
