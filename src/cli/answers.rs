@@ -45,7 +45,11 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
     let today = super::args::parse_today(None)?;
-    let (rows, unasked) = split_unasked(&ws, profile, rows, today, args.accept_unasked);
+    let (rows, unasked) = if args.accept_unasked {
+        (rows, Vec::new())
+    } else {
+        answers::skip_unasked(rows, &asked_facts(&ws, profile, today))
+    };
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
     let file_name = args.file.file_name().map_or_else(
         || "questionnaire".into(),
@@ -62,10 +66,9 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 
     let mut report = String::new();
-    for row in &unasked {
+    for skipped in &unasked {
         report.push_str(&format!(
-            "skipped {}: `{}` was not asked (a row the vendor added); to import it, review it and re-run with --accept-unasked\n",
-            row.at_fact, row.fact
+            "skipped {skipped}: to import it, review it and re-run with --accept-unasked\n"
         ));
     }
     if answers.is_empty() {
@@ -101,19 +104,9 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     Ok(ExitCode::SUCCESS)
 }
 
-/// The answered rows for facts we ask this vendor about, and the others (rows the vendor
-/// added). What we ask is what `questions` would ask now under any policy, class and tag of
-/// the workspace, plus the facts earlier answers already cover (a re-import).
-fn split_unasked(
-    ws: &Workspace,
-    profile: &Profile,
-    rows: Vec<answers::Row>,
-    today: jiff::civil::Date,
-    accept: bool,
-) -> (Vec<answers::Row>, Vec<answers::Row>) {
-    if accept {
-        return (rows, Vec::new());
-    }
+/// The facts we ask this vendor about: what `questions` would ask now under any policy, class
+/// and tag of the workspace, plus the facts earlier answers already cover (a re-import).
+fn asked_facts(ws: &Workspace, profile: &Profile, today: jiff::civil::Date) -> Vec<String> {
     let mut asked: Vec<String> = Vec::new();
     for o in &profile.offerings {
         for (name, fact) in &o.facts {
@@ -136,13 +129,7 @@ fn split_unasked(
             asked.push(q.fact);
         }
     }
-    // A fact outside the vocabulary is left to validation, which says what is wrong with it.
-    rows.into_iter().partition(|r| {
-        let fact = r.fact.trim();
-        r.answer.trim().is_empty()
-            || crate::model::vocabulary::fact_spec(fact).is_none()
-            || asked.iter().any(|f| f == fact)
-    })
+    asked
 }
 
 /// The vendor's profile, and the offering checked when one is named.

@@ -3,7 +3,7 @@
 //! line (lists joined with ` | `), so that a record's line in the file is its row in a
 //! spreadsheet, and `answers.csv:12` names both.
 
-use super::answers::{Columns, Row};
+use super::sheet::{Columns, Row};
 use super::{Asked, Reader};
 use crate::diag::Diagnostic;
 
