@@ -30,6 +30,10 @@ pub struct AnswersArgs {
     /// Show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also import rows for facts we did not ask about (by default they are listed and
+    /// skipped: a row the vendor added is a fact on the vendor's word that nobody requested)
+    #[arg(long)]
+    pub accept_unasked: bool,
 }
 
 pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
@@ -40,6 +44,12 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let ws = Workspace::load_clean(&global.dir)?;
     let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
+    let today = super::args::parse_today(None)?;
+    let (rows, unasked) = if args.accept_unasked {
+        (rows, Vec::new())
+    } else {
+        answers::skip_unasked(rows, &asked_facts(&ws, profile, today))
+    };
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
     let file_name = args.file.file_name().map_or_else(
         || "questionnaire".into(),
@@ -56,6 +66,11 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 
     let mut report = String::new();
+    for skipped in &unasked {
+        report.push_str(&format!(
+            "skipped {skipped}: to import it, review it and re-run with --accept-unasked\n"
+        ));
+    }
     if answers.is_empty() {
         report.push_str("no answered rows: nothing to import\n");
     } else if plan.profile_unchanged && (snapshot_same || old_snapshot.is_none()) {
@@ -87,6 +102,34 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     ));
     write_human(report.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The facts we ask this vendor about: what `questions` would ask now under any policy, class
+/// and tag of the workspace, plus the facts earlier answers already cover (a re-import).
+fn asked_facts(ws: &Workspace, profile: &Profile, today: jiff::civil::Date) -> Vec<String> {
+    let mut asked: Vec<String> = Vec::new();
+    for o in &profile.offerings {
+        for (name, fact) in &o.facts {
+            if fact
+                .claims
+                .iter()
+                .any(|c| c.authority == crate::model::profile::Authority::Questionnaire)
+            {
+                asked.push(name.clone());
+            }
+        }
+    }
+    let offerings: Vec<(&Profile, &crate::model::profile::Offering)> =
+        profile.offerings.iter().map(|o| (profile, o)).collect();
+    for policy in &ws.policies {
+        let tags: Vec<String> = policy.tags.iter().map(|t| t.name.clone()).collect();
+        let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
+        let ctx = crate::evaluation::Context::new(&ws.rules, policy, &tags, today);
+        for q in crate::questionnaire::ask(&ctx, policy, &offerings, &classes).questions {
+            asked.push(q.fact);
+        }
+    }
+    asked
 }
 
 /// The vendor's profile, and the offering checked when one is named.

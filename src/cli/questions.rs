@@ -29,6 +29,10 @@ pub struct QuestionsArgs {
     /// Output format (xlsx is the one to send to a vendor)
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
+    /// Who the xlsx or csv file is for: the vendor's copy asks; the reviewer's copy adds why
+    /// we ask, what each answer would move and what the profile has (never send it)
+    #[arg(long = "for", value_enum, default_value_t = questionnaire::Reader::Vendor)]
+    pub reader: questionnaire::Reader,
     #[command(flatten)]
     pub output: OutputArg,
 }
@@ -61,8 +65,8 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
             b.push(b'\n');
             b
         }
-        Format::Csv => questionnaire::csv::render(&asked),
-        Format::Xlsx => questionnaire::xlsx::render(&asked).map_err(|e| {
+        Format::Csv => questionnaire::csv::render(&asked, args.reader),
+        Format::Xlsx => questionnaire::xlsx::render(&asked, args.reader).map_err(|e| {
             Diagnostic::error(format!("cannot build the workbook: {e}"))
                 .hint("this is a bug in diligence: please report it with the workspace")
         })?,

@@ -392,13 +392,29 @@ pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
                         .code(Code::SupersededCitation)
                         .in_file(p.file.clone())
                         .at(c.at)
-                        .hint("quote the document that replaced it, or remove the claim"),
+                        .hint(match c.note.as_deref() {
+                            // A note on the claim says why it is kept: show it where the
+                            // warning is shown, so a new reviewer knows it is deliberate.
+                            Some(note) => format!(
+                                "kept on purpose, its note says: {}; once the current terms are read, quote them and remove this claim",
+                                first_sentence(note)
+                            ),
+                            None => "quote the document that replaced it, or remove the claim"
+                                .to_string(),
+                        }),
                     );
                 }
             }
         }
     }
     out
+}
+
+/// The first sentence of a note (up to its first ". "), for a hint line.
+fn first_sentence(note: &str) -> &str {
+    note.split_once(". ")
+        .map_or(note, |(first, _)| first)
+        .trim_end_matches('.')
 }
 
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming

@@ -51,6 +51,12 @@ pub const INDEMNITY: &[&str] = &["yes", "limited", "no"];
 pub const TIERS: &[&str] = &["consumer", "api", "enterprise", "unknown"];
 /// Account linkage and terms that rest on consumer terms: stated or denied by a document.
 pub const YES_NO: &[&str] = &["yes", "no"];
+/// The use the terms permit: the person's own use only (`personal`), no commercial use
+/// (`non_commercial`), or use by a business (`commercial`).
+pub const PERMITTED_USE: &[&str] = &["personal", "non_commercial", "commercial"];
+/// Whether the terms cover accounts an organization issues (work, school or organizational
+/// accounts), or exclude them (`excluded`: other terms govern those accounts).
+pub const ORGANIZATIONAL_ACCOUNTS: &[&str] = &["covered", "excluded"];
 /// Durations with no end: kept "as long as needed" / "for as long as you have an account"
 /// (`indefinite`), or until the customer deletes it (`until_deleted`). Neither is within any
 /// maximum.
@@ -220,6 +226,18 @@ pub const FACTS: &[FactSpec] = &[
         question: "Do your consumer terms apply to our use of this offering, in whole or in part?",
     },
     FactSpec {
+        name: "permitted_use",
+        ty: ValueType::Enum(PERMITTED_USE),
+        description: "The use the terms permit: `personal` (the user's own personal use only), `non_commercial` (no commercial or business use), or `commercial` (use by a business).",
+        question: "Do the terms that govern our use of this offering permit use by a business for its work, and which document says so?",
+    },
+    FactSpec {
+        name: "organizational_accounts",
+        ty: ValueType::Enum(ORGANIZATIONAL_ACCOUNTS),
+        description: "Whether the terms cover accounts an organization issues (work, school or organizational accounts: `covered`) or exclude them, other terms governing those accounts (`excluded`).",
+        question: "Do these terms apply to accounts our organization issues (work accounts), or do other terms govern them, and which?",
+    },
+    FactSpec {
         name: "prohibited_data",
         ty: ValueType::EnumList(DATA_KINDS),
         description: "Kinds of data the terms forbid customers to submit; a claim's `allowed_if:` says under what condition it is allowed after all (e.g. a signed BAA, the zero-data-retention API).",
@@ -229,6 +247,7 @@ pub const FACTS: &[FactSpec] = &[
 
 pub mod caiq;
 pub mod clauses;
+pub mod names;
 mod phrases;
 pub mod support;
 pub use caiq::{CAIQ_VERSION, caiq_refs};
@@ -433,6 +452,13 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         merge: Merge::Any,
         governs: &["consumer_account_linked", "rests_on_consumer_terms"],
         description: "Consumer-tier offerings are not acceptable.",
+    },
+    RequirementSpec {
+        name: "business_use",
+        ty: ValueType::Bool,
+        merge: Merge::Any,
+        governs: &["permitted_use", "organizational_accounts"],
+        description: "The terms must permit the organization's use: not personal or non-commercial use only, and not excluding the organization's accounts.",
     },
     RequirementSpec {
         name: "first_party_evidence",

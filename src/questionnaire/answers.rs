@@ -216,6 +216,9 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
         let v = word(w);
         if values.contains(&v.as_str()) {
             Ok(json!(v))
+        } else if let Some(named) = crate::model::vocabulary::names::value_named(fact, w) {
+            // "Standard Contractual Clauses", "EU-U.S. DPF": the value as vendors write it.
+            Ok(json!(named))
         } else {
             Err(Diagnostic::error(format!(
                 "{fact}: `{}` is not one of: {}",
@@ -269,6 +272,27 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
     }
+}
+
+/// The rows to import, and one line per row skipped because it answers a fact we did not ask
+/// (a row the vendor added: a fact on the vendor's word that nobody requested). Empty answers
+/// and facts outside the vocabulary pass through: validation says what is wrong with those.
+pub fn skip_unasked(rows: Vec<Row>, asked: &[String]) -> (Vec<Row>, Vec<String>) {
+    let (keep, skip): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| {
+        let fact = r.fact.trim();
+        r.answer.trim().is_empty() || fact_spec(fact).is_none() || asked.iter().any(|f| f == fact)
+    });
+    let skipped = skip
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: `{}` was not asked (a row the vendor added)",
+                r.at_fact,
+                r.fact.trim()
+            )
+        })
+        .collect();
+    (keep, skipped)
 }
 
 #[cfg(test)]
