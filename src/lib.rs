@@ -12,6 +12,7 @@ mod diag;
 mod diff;
 mod engine;
 mod evaluation;
+mod git;
 mod intake;
 mod model;
 mod outcome;
