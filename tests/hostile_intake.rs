@@ -75,3 +75,118 @@ fn answers_never_write_through_a_link_at_the_profile() {
     assert_eq!(std::fs::read_to_string(&real).unwrap(), before);
     assert!(!ws.path().join(SNAPSHOT_REL).exists());
 }
+
+fn git(dir: &Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .current_dir(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
+        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+        .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
+        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// Largest resident memory of any child process this test binary has waited for, in MB.
+fn peak_child_rss_mb() -> f64 {
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
+    let usage = unsafe {
+        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
+        usage.assume_init()
+    };
+    usage.ru_maxrss as f64 / 1024.0
+}
+
+/// Runs `diligence -C DIR ARGS` with its address space capped at 2 GiB.
+fn capped(dir: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
+    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
+    // SAFETY: setrlimit is async-signal-safe and the closure touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            let cap = libc::rlimit {
+                rlim_cur: 2 << 30,
+                rlim_max: 2 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn refresh_reads_a_cited_snapshot_only_where_check_would() {
+    // An archive with one recorded document, imported; then a newer version is recorded and
+    // the profile's cited snapshot is pointed at an endless device.
+    let archive = tempfile::tempdir().unwrap();
+    let repo = archive.path();
+    git(repo, &["init", "-q"], "2026-01-01T00:00:00Z");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    std::fs::write(repo.join("Acme/Terms of Service.md"), common::SNAPSHOT).unwrap();
+    git(repo, &["add", "-A"], "2026-01-01T00:00:00Z");
+    git(
+        repo,
+        &[
+            "commit",
+            "-q",
+            "-m",
+            "First record of Acme Terms of Service",
+        ],
+        "2026-01-01T00:00:00Z",
+    );
+    let ws = Ws::new();
+    let imported = ws
+        .cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(repo)
+        .args(["--service", "Acme", "--document", "Terms of Service"])
+        .args(["acme", "archived"])
+        .output()
+        .unwrap();
+    assert!(imported.status.success(), "{imported:?}");
+    std::fs::write(
+        repo.join("Acme/Terms of Service.md"),
+        format!(
+            "{}\n3. Changes. Acme may change these terms.\n",
+            common::SNAPSHOT
+        ),
+    )
+    .unwrap();
+    git(
+        repo,
+        &[
+            "commit",
+            "-qam",
+            "Record new changes of Acme Terms of Service",
+        ],
+        "2026-02-01T00:00:00Z",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "snapshot: sources/archived.2026-01-01.md",
+        "snapshot: /dev/zero",
+    );
+    let out = capped(
+        ws.path(),
+        &["refresh".as_ref(), "--repo".as_ref(), repo.as_os_str()],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.code().is_some(), "killed: {stderr}");
+    let peak = peak_child_rss_mb();
+    assert!(peak < 500.0, "refresh read {peak:.0} MB");
+    assert!(
+        stderr.contains("snapshot `/dev/zero`"),
+        "the refused snapshot is named: {stderr}"
+    );
+}
