@@ -190,3 +190,84 @@ fn refresh_reads_a_cited_snapshot_only_where_check_would() {
         "the refused snapshot is named: {stderr}"
     );
 }
+
+/// A workbook with the Questions sheet's header, one answer, and `extra` applied.
+fn workbook(extra: impl FnOnce(&mut rust_xlsxwriter::Worksheet)) -> Vec<u8> {
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("Questions").unwrap();
+    for (i, h) in [
+        "vendor", "offering", "fact", "answer", "document", "section",
+    ]
+    .iter()
+    .enumerate()
+    {
+        sheet.write_string(0, i as u16, *h).unwrap();
+    }
+    for (i, v) in ["acme", "api", "breach_notification_hours", "24", "DPA", "9"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string(1, i as u16, *v).unwrap();
+    }
+    extra(sheet);
+    book.save_to_buffer().unwrap()
+}
+
+/// `answers acme FILE` under a 2 GiB cap: exit 2 with `needle` in the error, nothing written.
+fn refused_answers(name: &str, bytes: &[u8], needle: &str) {
+    let ws = Ws::new();
+    let file = ws.path().join(name);
+    std::fs::write(&file, bytes).unwrap();
+    let profile = ws.read("vendors/acme/profile.yaml");
+    let out = capped(
+        ws.path(),
+        &[
+            "answers".as_ref(),
+            "acme".as_ref(),
+            file.as_os_str(),
+            "--received".as_ref(),
+            "2026-11-20".as_ref(),
+        ],
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
+    assert!(stderr.contains(needle), "{name}: {stderr}");
+    assert_eq!(ws.read("vendors/acme/profile.yaml"), profile, "{name}");
+    assert!(!ws.path().join(SNAPSHOT_REL).exists(), "{name}");
+}
+
+#[test]
+fn hostile_questionnaire_files_are_refused_before_they_cost_memory() {
+    // One cell at the sheet's last row and column: read as a rectangle, 17 billion cells.
+    let far = workbook(|s| {
+        s.write_string(1_048_575, 16_383, "x").unwrap();
+    });
+    refused_answers(
+        "far.xlsx",
+        &far,
+        "far.xlsx!Questions!XFD1048576: outside the questionnaire",
+    );
+    // A workbook with a file that unpacks to 40 MiB of zeros.
+    let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(workbook(|_| {}))).unwrap();
+    for i in 0..source.len() {
+        zip.raw_copy_file(source.by_index(i).unwrap()).unwrap();
+    }
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated);
+    zip.start_file("xl/media/zeros.bin", options).unwrap();
+    let chunk = vec![0u8; 1024 * 1024];
+    for _ in 0..40 {
+        std::io::Write::write_all(&mut zip, &chunk).unwrap();
+    }
+    let bomb = zip.finish().unwrap().into_inner();
+    assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+    refused_answers("bomb.xlsx", &bomb, "unpacks to more than 32 MiB");
+    // Files too large to be a questionnaire, and too many rows.
+    let mut big = ANSWERS.as_bytes().to_vec();
+    big.resize(9 * 1024 * 1024, b'\n');
+    refused_answers("big.csv", &big, "larger than 8 MiB");
+    let many = format!("{ANSWERS}{}", "acme,api,,,,\n".repeat(10_001));
+    refused_answers("many.csv", many.as_bytes(), "more than 10000 rows");
+}

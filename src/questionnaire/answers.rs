@@ -142,10 +142,7 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {e}", path.display()))
-            .hint("give the path of the filled questionnaire (.xlsx or .csv)")
-    })?;
+    let bytes = read_bounded(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
@@ -161,6 +158,45 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
         }
     };
     Ok((rows, bytes))
+}
+
+/// Largest questionnaire file read: a filled one is tens of KB.
+pub const MAX_ANSWERS_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a regular file of at most MAX_ANSWERS_FILE_BYTES, checked before anything is parsed.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot read {}: {e}", path.display()))
+            .hint("give the path of the filled questionnaire (.xlsx or .csv)")
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error(format!("{} is not a regular file", path.display()))
+                .hint("give the path of the filled questionnaire (.xlsx or .csv)"),
+        );
+    }
+    let too_big = || {
+        Diagnostic::error(format!(
+            "{} is larger than {} MiB: a filled questionnaire is far smaller",
+            path.display(),
+            MAX_ANSWERS_FILE_BYTES / (1024 * 1024)
+        ))
+        .hint("check that this is the questionnaire `diligence questions` wrote, filled in")
+    };
+    if meta.len() > MAX_ANSWERS_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_ANSWERS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ANSWERS_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn at(cell: &str, message: String) -> Diagnostic {
