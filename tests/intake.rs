@@ -270,7 +270,10 @@ fn snapshot_archives_html_as_markdown_and_creates_the_profile() {
     assert!(md.contains("4.2 Newco will not use Customer Data to train its models"));
     assert!(!md.contains("track()"), "a script kept in {md}");
     // What a reader sees beside the terms is archived, marked as navigation or footer.
-    assert!(md.contains("_[navigation]_\n\n[Home](/) [Blog](/blog)"), "{md}");
+    assert!(
+        md.contains("_[navigation]_\n\n[Home](/) [Blog](/blog)"),
+        "{md}"
+    );
     assert!(md.contains("_[page footer]_"), "{md}");
     let profile = ws.read("vendors/newco/profile.yaml");
     let sha = format!("{:x}", sha2_digest(&md));

@@ -459,6 +459,7 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
             "ask the vendor for an unprotected copy, or open it with the password and save an unprotected copy",
         ));
     }
+    check_inflated_size(&doc, name)?;
     // pdf-extract can panic on unusual PDFs: a panic there is a bad document, not a crash.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -490,6 +491,45 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
         ));
     }
     Ok(text)
+}
+
+/// What one compressed PDF stream, and all of them together, may inflate to: a page's content
+/// is tens of KB; a 1 MB PDF of zeros inflates to GBs.
+pub const MAX_PDF_STREAM_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_PDF_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Refuses a PDF whose compressed streams inflate past the limits, measured by inflating each
+/// into nothing (bounded), before the extractor inflates them for real.
+fn check_inflated_size(doc: &pdf_extract::Document, name: &str) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    let mut total = 0u64;
+    for (id, object) in &doc.objects {
+        let pdf_extract::Object::Stream(stream) = object else {
+            continue;
+        };
+        let flate = stream
+            .filters()
+            .is_ok_and(|f| f.iter().any(|f| *f == b"FlateDecode" || *f == b"Fl"));
+        if !flate {
+            continue;
+        }
+        let mut inflater =
+            flate2::read::ZlibDecoder::new(&stream.content[..]).take(MAX_PDF_STREAM_BYTES + 1);
+        // A stream that stops inflating early (damaged) counts what it gave.
+        let size = std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
+        total += size;
+        if size > MAX_PDF_STREAM_BYTES || total > MAX_PDF_INFLATED_BYTES {
+            return Err(Diagnostic::error(format!(
+                "the PDF's streams inflate to more than {} MiB (object {} {}): not a document a reader could read",
+                if size > MAX_PDF_STREAM_BYTES { MAX_PDF_STREAM_BYTES } else { MAX_PDF_INFLATED_BYTES } / (1024 * 1024),
+                id.0,
+                id.1
+            ))
+            .in_file(name.to_string())
+            .hint("print it to a new PDF, or save it as text, and snapshot that"));
+        }
+    }
+    Ok(())
 }
 
 /// A line with its digits folded, so that "Page 3 of 12" and "Page 4 of 12" compare equal.
@@ -656,6 +696,60 @@ mod tests {
             "{}",
             c.markdown
         );
+    }
+
+    /// A one-page PDF whose content stream is `content`, compressed.
+    fn pdf_with_flate_content(content: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(content).unwrap();
+        let stream = z.finish().unwrap();
+        let mut objs: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_vec(),
+        ];
+        let mut s = format!(
+            "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            stream.len()
+        )
+        .into_bytes();
+        s.extend(&stream);
+        s.extend(b"\nendstream");
+        objs.push(s);
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).bytes());
+            out.extend(o);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).bytes());
+        for off in offsets {
+            out.extend(format!("{off:010} 00000 n \n").bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_pdf_stream_inflating_past_the_limit_is_refused() {
+        let bomb = pdf_with_flate_content(&vec![b' '; 40 * 1024 * 1024]);
+        assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+        let e = convert(&bomb, "bomb.pdf", None).unwrap_err();
+        assert!(e.to_string().contains("inflate to more than 32 MiB"), "{e}");
+        // A page of ordinary size is read.
+        let ok = pdf_with_flate_content(b"BT /F1 11 Tf 72 740 Td (Clause one.) Tj ET");
+        let e = convert(&ok, "ok.pdf", None).map(|c| c.markdown);
+        assert!(!format!("{e:?}").contains("inflate"), "{e:?}");
     }
 
     #[test]
