@@ -39,6 +39,10 @@ const PINNED: &[&str] = &[
     "log.mailmap=false",
 ];
 
+/// Most a git command may print: a document in the archive is archived only up to the
+/// snapshot limit (8 MiB), and histories of a few thousand versions print a few MiB.
+pub(crate) const MAX_GIT_OUTPUT_BYTES: u64 = 64 * 1024 * 1024;
+
 /// A git repository with a work tree, found through its `.git`.
 pub(crate) struct Repo {
     /// The folder holding `.git`.
@@ -167,17 +171,46 @@ impl Repo {
         if let Some(exclude) = exclude.to_str().filter(|_| exclude.is_file()) {
             cmd.arg("-c").arg(format!("core.excludesFile={exclude}"));
         }
-        let out = cmd
+        let mut child = cmd
             .args(args)
             .stdin(Stdio::null())
-            .output()
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
             .map_err(|e| format!("cannot run git: {e} (is git installed?)"))?;
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
+        // What git prints is read up to a limit: a received clone can hold a blob of GBs.
+        let stderr = child.stderr.take().map(|e| {
+            std::thread::spawn(move || {
+                let mut text = String::new();
+                let _ = std::io::Read::read_to_string(
+                    &mut std::io::Read::take(e, 64 * 1024),
+                    &mut text,
+                );
+                text
+            })
+        });
+        let mut stdout = Vec::new();
+        if let Some(out) = child.stdout.take() {
+            let _ = std::io::Read::read_to_end(
+                &mut std::io::Read::take(out, MAX_GIT_OUTPUT_BYTES + 1),
+                &mut stdout,
+            );
+        }
+        if stdout.len() as u64 > MAX_GIT_OUTPUT_BYTES {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Err(format!(
+                "git printed more than {} MiB (a document or history far larger than a snapshot may be)",
+                MAX_GIT_OUTPUT_BYTES / (1024 * 1024)
+            ));
+        }
+        let status = child.wait().map_err(|e| format!("cannot run git: {e}"))?;
+        let err = stderr.and_then(|t| t.join().ok()).unwrap_or_default();
+        if !status.success() {
             let first = err.lines().next().unwrap_or("git failed").trim();
             return Err(first.trim_start_matches("fatal: ").to_string());
         }
-        String::from_utf8(out.stdout).map_err(|_| "git printed text that is not UTF-8".to_string())
+        String::from_utf8(stdout).map_err(|_| "git printed text that is not UTF-8".to_string())
     }
 
     /// The private GIT_DIR: HEAD (the commit read above, detached), a configuration written

@@ -271,3 +271,30 @@ fn hostile_questionnaire_files_are_refused_before_they_cost_memory() {
     let many = format!("{ANSWERS}{}", "acme,api,,,,\n".repeat(10_001));
     refused_answers("many.csv", many.as_bytes(), "more than 10000 rows");
 }
+
+#[test]
+fn snapshot_refuses_a_document_larger_than_check_reads() {
+    let ws = Ws::new();
+    let big = ws.path().join("big.md");
+    let line = "2.1 Acme shall not use Customer Content to train models.\n";
+    std::fs::write(&big, line.repeat(9 * 1024 * 1024 / line.len() + 1)).unwrap();
+    let out = ws
+        .cmd()
+        .args(["snapshot", "acme", "huge"])
+        .arg(&big)
+        .args(["--authority", "contract", "--retrieved", "2026-11-20"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("more than the 8 MiB a snapshot may hold"),
+        "{stderr}"
+    );
+    let sources: Vec<_> = std::fs::read_dir(ws.path().join("vendors/acme/sources"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(sources, ["terms.md"]);
+    ws.cmd().arg("check").assert().success();
+}

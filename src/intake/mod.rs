@@ -128,12 +128,24 @@ pub fn vendor_dir(root: &Path, vendor: &str) -> Result<PathBuf, Diagnostic> {
     Ok(dir)
 }
 
-/// Writes a planned new snapshot; refuses to replace any file.
+/// Writes a planned new snapshot; refuses to replace any file, and refuses a text larger than
+/// `check` reads (MAX_SNAPSHOT_BYTES), so that no command archives what every later command
+/// would refuse.
 pub fn write_snapshot(vendor_dir: &Path, stored: &Stored, text: &str) -> Result<(), Diagnostic> {
     if !stored.new {
         return Ok(());
     }
     let path = vendor_dir.join(&stored.rel);
+    let limit = crate::model::evidence::MAX_SNAPSHOT_BYTES;
+    if text.len() as u64 > limit {
+        return Err(Diagnostic::error(format!(
+            "{}: the document's text is {} MiB, more than the {} MiB a snapshot may hold: nothing is archived",
+            stored.rel,
+            text.len() / (1024 * 1024),
+            limit / (1024 * 1024)
+        ))
+        .hint("archive the part of the document the review needs (save it as Markdown or text), or split it into several sources"));
+    }
     let fail = |e: std::io::Error| {
         Diagnostic::error(format!("cannot write {}: {e}", path.display()))
             .hint("check that the vendor's sources/ folder is writable")

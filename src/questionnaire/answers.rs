@@ -147,9 +147,15 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let rows = match ext.as_str() {
-        "xlsx" | "xlsm" => super::xlsx::read(&bytes, &shown)?,
-        "csv" => super::csv::read(&bytes, &shown)?,
+    let rows = read_bytes(&bytes, &shown, &ext)?;
+    Ok((rows, bytes))
+}
+
+/// Reads the rows of a questionnaire's bytes, by file extension (`xlsx`, `xlsm` or `csv`).
+pub fn read_bytes(bytes: &[u8], shown: &str, ext: &str) -> Result<Vec<Row>, Diagnostic> {
+    let rows = match ext {
+        "xlsx" | "xlsm" => super::xlsx::read(bytes, shown)?,
+        "csv" => super::csv::read(bytes, shown)?,
         _ => {
             return Err(Diagnostic::error(format!(
                 "{shown}: not a questionnaire file (expected .xlsx or .csv)"
@@ -157,7 +163,7 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
             .hint("write one with `diligence questions --format xlsx` or `--format csv`"));
         }
     };
-    Ok((rows, bytes))
+    Ok(rows)
 }
 
 /// Largest questionnaire file read: a filled one is tens of KB.
