@@ -298,3 +298,63 @@ fn snapshot_refuses_a_document_larger_than_check_reads() {
     assert_eq!(sources, ["terms.md"]);
     ws.cmd().arg("check").assert().success();
 }
+
+#[test]
+fn answers_are_validated_as_they_will_be_read_back() {
+    // A number above the largest a profile holds, and 3 MB of text in one cell.
+    for (text, needle) in [
+        (
+            "vendor,offering,fact,answer,document,section\nacme,api,breach_notification_hours,9223372036854775808,DPA,9\n".to_string(),
+            "is not a whole number",
+        ),
+        (
+            format!(
+                "vendor,offering,fact,answer,document,section\nacme,api,breach_notification_hours,24,{},9\n",
+                "D".repeat(3_000_000)
+            ),
+            "characters in one cell",
+        ),
+    ] {
+        let ws = Ws::new();
+        let before = ws.read("vendors/acme/profile.yaml");
+        let out = answers(&ws, &answers_file(&ws, &text));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(needle), "{stderr}");
+        assert!(!stderr.contains("bug in diligence"), "{stderr}");
+        assert_eq!(ws.read("vendors/acme/profile.yaml"), before);
+    }
+    // A profile with CR-only line endings is refused with its line, not broken.
+    let ws = Ws::new();
+    let cr = ws.read("vendors/acme/profile.yaml").replace('\n', "\r");
+    ws.write("vendors/acme/profile.yaml", &cr);
+    let out = answers(&ws, &answers_file(&ws, ANSWERS));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("lone carriage return"), "{stderr}");
+    assert_eq!(ws.read("vendors/acme/profile.yaml"), cr);
+}
+
+#[test]
+fn line_breaks_in_a_free_text_answer_stay_in_one_item() {
+    let ws = Ws::new();
+    let file = answers_file(
+        &ws,
+        "vendor,offering,fact,answer,document,section\nacme,api,breach_notification_hours,24,\"DPA\n- training_on_inputs (api): never\",\"9\r\n+ fake change\"\n",
+    );
+    let out = ws
+        .cmd()
+        .args(["answers", "acme"])
+        .arg(&file)
+        .args(["--received", "2026-11-20", "--dry-run"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{out:?}");
+    assert!(
+        !stdout
+            .lines()
+            .any(|l| l.starts_with("+ fake") || l.starts_with("- training")),
+        "{stdout}"
+    );
+}

@@ -49,8 +49,31 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let profile_path = ws.root.join(&profile.file);
     let text = std::fs::read_to_string(&profile_path)
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
+    // The profile is edited line by line: a lone CR (old Mac line endings) is not a line end.
+    if let Some(offset) = text
+        .char_indices()
+        .find(|&(i, c)| c == '\r' && !text[i + 1..].starts_with('\n'))
+        .map(|(i, _)| i)
+    {
+        let line = text[..offset].matches('\n').count() + 1;
+        return Err(Diagnostic::error(format!(
+            "{}:{line}: a line ends with a lone carriage return (CR); answers edits profiles with LF or CRLF line endings",
+            profile.file
+        ))
+        .hint("convert the profile's line endings to LF (e.g. `tr '\\r' '\\n'`), then import again")
+        .into());
+    }
     let snapshot = plan::snapshot_text(profile, &answers, received, &file_name, &sha);
     let plan = plan::plan(&text, profile, &answers, received, &file_name, snapshot)?;
+    if plan.profile.len() as u64 > crate::model::yaml::MAX_YAML_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{}: with these answers the profile would be larger than the {} MiB a profile may be; nothing is imported",
+            profile.file,
+            crate::model::yaml::MAX_YAML_BYTES / (1024 * 1024)
+        ))
+        .hint("import fewer answers at a time, or split the vendor's offerings")
+        .into());
+    }
     let vendor_dir = crate::intake::vendor_dir(&ws.root, &profile.id)?;
     let snapshot_file = vendor_dir.join(&plan.snapshot_path);
     // Both written paths are checked before anything is written: neither may be a link.

@@ -209,6 +209,9 @@ fn at(cell: &str, message: String) -> Diagnostic {
     Diagnostic::error(message).in_file(cell.to_string())
 }
 
+/// Characters one answer, document or section cell may hold.
+pub const MAX_CELL_CHARS: usize = 2_000;
+
 /// Checks every answered row; all problems are returned, each naming its cell.
 pub fn validate(
     rows: &[Row],
@@ -220,6 +223,24 @@ pub fn validate(
     for row in rows {
         if row.answer.is_empty() {
             continue; // not answered
+        }
+        // Written into the profile (at most 2 MiB, as it is read back) and the archived
+        // questionnaire: a cell of a few KB is already far more than an answer needs.
+        if let Some(long) = [&row.answer, &row.document, &row.section]
+            .into_iter()
+            .find(|t| t.chars().count() > MAX_CELL_CHARS)
+        {
+            problems.push(
+                at(
+                    &row.at_answer,
+                    format!(
+                        "this row holds {} characters in one cell; an answer, document or section holds at most {MAX_CELL_CHARS}",
+                        long.chars().count()
+                    ),
+                )
+                .hint("answer briefly and cite the document and section where the full text stands"),
+            );
+            continue;
         }
         if !row.vendor.is_empty() && row.vendor != profile.id {
             problems.push(
@@ -337,6 +358,9 @@ fn one_line(text: &str) -> String {
 
 /// Parses an answer as written in a cell into the fact's typed value.
 pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagnostic> {
+    // Line breaks and other control characters would start new lines in the change list and
+    // new items in the archived questionnaire.
+    let text = one_line(text);
     let text = text.trim().trim_start_matches('\'');
     let word = |w: &str| w.trim().to_lowercase().replace([' ', '-'], "_");
     let one_of = |w: &str, values: &[&str]| -> Result<Value, Diagnostic> {
@@ -360,8 +384,9 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         ValueType::CountOr(words) if words.contains(&word(text).as_str()) => Ok(json!(word(text))),
-        ValueType::Count | ValueType::CountOr(_) => match text.parse::<u64>() {
-            Ok(n) if text.chars().all(|c| c.is_ascii_digit()) => Ok(json!(n)),
+        // Read back as a signed 64-bit number, so no larger than that.
+        ValueType::Count | ValueType::CountOr(_) => match text.parse::<i64>() {
+            Ok(n) if n >= 0 && text.chars().all(|c| c.is_ascii_digit()) => Ok(json!(n)),
             _ => Err(Diagnostic::error(format!(
                 "{fact}: `{text}` is not a whole number of {}",
                 super::unit(fact)
