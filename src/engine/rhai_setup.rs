@@ -37,12 +37,6 @@ pub const MAX_CLOSURE_DEPTH: usize = 16;
 /// in all (Rhai's size limits do not look inside function pointers: `f = f.curry(f)` doubles
 /// unseen). Larger than any array (MAX_ARRAY_SIZE) or map a rule may build.
 pub const MAX_CAPTURED_VALUES: usize = 16 * 1024;
-/// Wall-clock time one rule evaluation may take.
-pub const DEADLINE_MS: u64 = 250;
-/// Findings one rule evaluation may raise.
-pub const MAX_FINDINGS: usize = 256;
-/// Bytes of print/debug output one rule evaluation may produce.
-pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 /// Bytes of finding text (message and action) and print/debug output all the evaluations of
 /// one run may produce together, on average per offering and classification: the
 /// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
@@ -155,6 +149,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_require(&mut engine);
     register_fact_api(&mut engine);
     super::carve_outs::register(&mut engine);
+    super::helpers::register(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
@@ -513,6 +508,10 @@ mod tests {
             "cite",
             "fact_names",
             "days_until",
+            "add_days",
+            "join",
+            "open_ended",
+            "within_days",
             "licence_rank",
             "unresolved",
             "contractual",
