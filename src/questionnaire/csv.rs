@@ -91,6 +91,13 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
+        if rows.len() >= super::xlsx::MAX_ROWS as usize {
+            return Err(Diagnostic::error(format!(
+                "{shown}:{line}: more than {} rows; a questionnaire has a few hundred",
+                super::xlsx::MAX_ROWS
+            ))
+            .hint("start from the file `diligence questions --format csv` writes"));
+        }
         let at = format!("{shown}:{line}");
         rows.push(Row::from_cells(
             |c| {

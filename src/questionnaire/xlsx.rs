@@ -205,16 +205,48 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 /// (`answers.xlsx!Questions!E12`).
 pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
     use calamine::{Data, Reader};
-    let mut wb =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
-                .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
-        })?;
-    let range = wb.worksheet_range(SHEET).map_err(|e| {
+    check_unpacked_size(bytes, shown)?;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
+            .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
+    })?;
+    let no_sheet = |e: &dyn std::fmt::Display| {
         Diagnostic::error(format!("{shown}: no sheet `{SHEET}`: {e}"))
             .hint("answer in the workbook `diligence questions --format xlsx` wrote, without renaming its sheets")
-    })?;
-    let (top, left) = range.start().unwrap_or((0, 0));
+    };
+    // Cell by cell, never as one rectangle: a single cell at XFD1048576 would make the
+    // rectangle 17 billion cells.
+    let mut reader = wb.worksheet_cells_reader(SHEET).map_err(|e| no_sheet(&e))?;
+    let mut cells: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, Data>> =
+        Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|e| {
+        Diagnostic::error(format!("{shown}!{SHEET}: not a readable sheet: {e}"))
+            .hint("save the file again from your spreadsheet program as .xlsx")
+    })? {
+        let (row, col) = cell.get_position();
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        count += 1;
+        if row >= MAX_ROWS || col >= MAX_COLUMNS || count > MAX_CELLS {
+            return Err(Diagnostic::error(format!(
+                "{shown}!{SHEET}!{}{}: outside the questionnaire (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and {MAX_CELLS} filled cells are read)",
+                column_letter(col),
+                row + 1
+            ))
+            .hint("answer in the rows and columns the questionnaire has; delete anything far below or to the right"));
+        }
+        cells.entry(row).or_default().insert(col, value);
+    }
+    let top = cells.keys().next().copied().unwrap_or(0);
+    let left = cells
+        .values()
+        .filter_map(|r| r.keys().next().copied())
+        .min()
+        .unwrap_or(0);
+    let bottom = cells.keys().next_back().copied().unwrap_or(0);
     let text = |d: &Data| -> String {
         match d {
             Data::Empty => String::new(),
@@ -227,11 +259,19 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             other => other.to_string(),
         }
     };
-    let mut rows_iter = range.rows();
-    let header: Vec<String> = rows_iter
-        .next()
-        .map(|r| r.iter().map(|d| text(d).to_lowercase()).collect())
-        .unwrap_or_default();
+    let empty = std::collections::BTreeMap::new();
+    let row_cells = |row: u32| cells.get(&row).unwrap_or(&empty);
+    let header_cells = row_cells(top);
+    let width = header_cells.keys().next_back().map_or(0, |c| c + 1 - left);
+    let header: Vec<String> = (left..left + width)
+        .map(|c| {
+            header_cells
+                .get(&c)
+                .map(&text)
+                .unwrap_or_default()
+                .to_lowercase()
+        })
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let Some(columns) = Columns::find(col, "offerings") else {
         return Err(Diagnostic::error(format!(
@@ -240,23 +280,69 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         )));
     };
     let mut rows = Vec::new();
-    for (i, r) in rows_iter.enumerate() {
-        let row = i as u32 + top + 2;
+    for r in top + 1..=bottom {
+        let data = row_cells(r);
         rows.push(Row::from_cells(
             |c| {
                 columns
                     .index(c)
-                    .and_then(|c| r.get(c))
+                    .and_then(|c| data.get(&(c as u32 + left)))
                     .map(&text)
                     .unwrap_or_default()
             },
             |c| {
                 let column = columns.index(c).unwrap_or(0) as u32 + left;
-                format!("{shown}!{SHEET}!{}{row}", column_letter(column))
+                format!("{shown}!{SHEET}!{}{}", column_letter(column), r + 1)
             },
         ));
     }
     Ok(rows)
+}
+
+/// Rows, columns and filled cells of the Questions sheet that are read: a questionnaire has a
+/// few hundred rows and 13 columns.
+pub const MAX_ROWS: u32 = 10_000;
+pub const MAX_COLUMNS: u32 = 64;
+pub const MAX_CELLS: usize = 200_000;
+/// What the workbook's files may unpack to, in all: a filled questionnaire unpacks to well
+/// under 1 MiB; a zip bomb of a few KB unpacks to GBs.
+pub const MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+/// Files in the workbook.
+pub const MAX_ZIP_ENTRIES: usize = 1_000;
+
+/// Refuses a workbook whose files unpack to more than MAX_UNPACKED_BYTES, measured by
+/// unpacking (the sizes a zip declares can lie), before the spreadsheet reader sees it.
+fn check_unpacked_size(bytes: &[u8], shown: &str) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    let refuse = |why: String| {
+        Diagnostic::error(format!("{shown}: {why}"))
+            .hint("save the questionnaire again from your spreadsheet program as .xlsx, or export the Questions sheet as CSV")
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(refuse(format!(
+            "holds {} files; a workbook holds a few dozen (at most {MAX_ZIP_ENTRIES} are read)",
+            zip.len()
+        )));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+        let left = MAX_UNPACKED_BYTES - total;
+        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+        total += read;
+        if total > MAX_UNPACKED_BYTES {
+            return Err(refuse(format!(
+                "unpacks to more than {} MiB; a filled questionnaire is far smaller",
+                MAX_UNPACKED_BYTES / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// 0 -> A, 25 -> Z, 26 -> AA.
