@@ -17,6 +17,8 @@ pub mod junit;
 pub mod markdown;
 pub mod sanitize;
 pub mod sarif;
+pub mod status;
+pub mod status_doc;
 pub mod table;
 pub mod testrun;
 pub mod xlsx;
