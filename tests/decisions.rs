@@ -977,3 +977,85 @@ fn the_register_schema_accepts_what_decide_writes() {
         "a condition without an owner passes"
     );
 }
+
+#[test]
+fn evaluate_and_brief_show_the_decision_beside_the_verdict_and_the_brief_ends_with_the_history() {
+    let ws = sample();
+    approve_internal(&ws);
+    decide(
+        &ws,
+        "2026-12-01",
+        &[
+            "--class",
+            "internal",
+            "--condition",
+            "1",
+            "--met",
+            "DPA signed, contract C-17",
+        ],
+    )
+    .success();
+    let json = common::evaluate_json(ws.path(), &["--today", "2026-12-02"]);
+    let results = json["results"].as_array().unwrap();
+    let internal = results
+        .iter()
+        .find(|r| r["classification"] == "internal")
+        .unwrap();
+    assert_eq!(internal["decision"]["outcome"], "approved_with_conditions");
+    assert_eq!(internal["decision"]["by"], "Jane Doe (CISO)");
+    assert_eq!(internal["decision"]["open_conditions"], 0);
+    let confidential = results
+        .iter()
+        .find(|r| r["classification"] == "confidential")
+        .unwrap();
+    assert!(
+        confidential.get("decision").is_none(),
+        "no decision covers confidential"
+    );
+
+    let table = ws
+        .cmd()
+        .args(["evaluate", "--today", "2026-12-02"])
+        .output()
+        .unwrap();
+    let table = String::from_utf8(table.stdout).unwrap();
+    assert!(
+        table.contains("conditional · approved with conditions 2026-11-24"),
+        "{table}"
+    );
+
+    let html = ws
+        .cmd()
+        .args(["evaluate", "--format", "html", "--today", "2026-12-02"])
+        .output()
+        .unwrap();
+    let html = String::from_utf8(html.stdout).unwrap();
+    assert!(html.contains("conditional · approved with conditions 2026-11-24"));
+
+    let brief = ws
+        .cmd()
+        .args([
+            "brief",
+            "acme/api",
+            "--class",
+            "internal",
+            "--format",
+            "markdown",
+            "--today",
+            "2026-12-02",
+        ])
+        .output()
+        .unwrap();
+    let brief = String::from_utf8(brief.stdout).unwrap();
+    assert!(
+        brief.contains(
+            "**Decision in force:** approved with conditions on 2026-11-24 by Jane Doe (CISO)"
+        ),
+        "{brief}"
+    );
+    let history = &brief[brief.find("## Decision history").expect("a history")..];
+    assert!(
+        history.contains("1. 2026-11-24: approved with conditions by Jane Doe (CISO) (verdict conditional; review by 2027-11-24); ref PROC-7; condition 1: sign the DPA (met, owner Legal, due 2026-12-31, evidence: DPA signed, contract C-17)"),
+        "{history}"
+    );
+}

@@ -221,7 +221,7 @@ pub fn run(global: &Global, args: DecideArgs) -> Outcome {
         policy,
         class: &args.class,
         tags: &tags,
-        rules: &ws.rules,
+        rules: &fingerprint::rule_hashes(&ws.root, &ws.rules),
     });
     let mut decision = Decision {
         date: today,

@@ -159,10 +159,18 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             kind,
         )?
     } else {
-        let (eval, rule_errors) =
+        let (mut eval, rule_errors) =
             with_progress(request.offerings.len() * request.classes.len(), || {
                 evaluation::evaluate(&ws.rules, &request)
             });
+        // The decision in force beside each verdict (the streamed formats leave it out).
+        let checks = crate::decisions::Checks {
+            policies: &ws.policies,
+            today,
+        };
+        for w in crate::decisions::annotate(&ws.root, &checks, &mut eval.results) {
+            status!("warning: {w}");
+        }
         print_report_warnings(&eval.warnings, &notes, &ws.root);
         let style = style(&args, to_terminal, &ws);
         render(&args, &eval, &style, destination)?;

@@ -117,6 +117,7 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
     let scope = Scope {
         root: &ws.root,
         rules: &ws.rules,
+        rule_hashes: crate::decisions::fingerprint::rule_hashes(&ws.root, &ws.rules),
         today,
     };
     let mut tally = Tally::default();

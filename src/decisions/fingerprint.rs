@@ -77,7 +77,20 @@ pub struct Inputs<'a> {
     pub policy: &'a Policy,
     pub class: &'a str,
     pub tags: &'a [String],
-    pub rules: &'a RuleSet,
+    /// [`rule_hashes`] of the run's rules (computed once per run, not per offering).
+    pub rules: &'a BTreeMap<String, String>,
+}
+
+/// Rule id -> the first 16 hex digits of the SHA-256 of its script.
+pub fn rule_hashes(root: &Path, rules: &RuleSet) -> BTreeMap<String, String> {
+    rules
+        .rules
+        .iter()
+        .map(|r| {
+            let text = std::fs::read(root.join(&r.file)).unwrap_or_default();
+            (r.id.clone(), short_bytes(&text))
+        })
+        .collect()
 }
 
 /// The fingerprint of the evidence as it is now.
@@ -126,15 +139,7 @@ pub fn compute(i: &Inputs) -> Fingerprint {
         let sha256 = std::fs::read(&path).map_or_else(|_| "unreadable".to_string(), sha256_hex);
         snapshots.insert(id.to_string(), SnapshotPrint { file, sha256 });
     }
-    let rules = i
-        .rules
-        .rules
-        .iter()
-        .map(|r| {
-            let text = std::fs::read(i.root.join(&r.file)).unwrap_or_default();
-            (r.id.clone(), short_bytes(&text))
-        })
-        .collect();
+    let rules = i.rules.clone();
     let mut requirements: BTreeMap<String, Value> = i
         .policy
         .requirements(i.class, i.tags)

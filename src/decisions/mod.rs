@@ -616,3 +616,94 @@ fn decision(
     }
     Some(decision)
 }
+
+/// Sets on each result the decision in force on its offering at its classification and tags,
+/// for the reports that show it beside the verdict. A register that does not load is left out
+/// with a warning (`status` says what is wrong with it).
+pub fn annotate(
+    root: &Path,
+    checks: &Checks,
+    results: &mut [crate::outcome::OfferingResult],
+) -> Vec<String> {
+    let mut warnings = Vec::new();
+    let mut cache: std::collections::HashMap<(String, String), Option<Register>> =
+        std::collections::HashMap::new();
+    for r in results.iter_mut() {
+        let key = (r.vendor.clone(), r.offering.clone());
+        let register =
+            cache
+                .entry(key)
+                .or_insert_with(|| match load(root, &r.vendor, &r.offering, checks) {
+                    Ok(found) => found.map(|(reg, _)| reg),
+                    Err(_) => {
+                        warnings.push(format!(
+                        "{}: not shown beside the verdicts: it has errors (see `diligence status`)",
+                        file_of(&r.vendor, &r.offering)
+                    ));
+                        None
+                    }
+                });
+        let mut tags = r.tags.clone();
+        tags.sort();
+        r.decision = register
+            .as_ref()
+            .and_then(|reg| reg.current_for(&r.classification, &tags))
+            .map(|d| crate::outcome::DecisionNote {
+                outcome: d.outcome.as_str().to_string(),
+                date: d.date.to_string(),
+                by: d.decided_by(),
+                verdict: d.verdict,
+                review_by: d.review_by.to_string(),
+                open_conditions: d
+                    .conditions
+                    .iter()
+                    .filter(|c| c.status == ConditionStatus::Open)
+                    .count(),
+            });
+    }
+    warnings
+}
+
+/// The decisions on one coverage, oldest first, one line each: for the brief's history.
+pub fn history(register: &Register, class: &str, tags: &[String]) -> Vec<String> {
+    let mut tags = tags.to_vec();
+    tags.sort();
+    register
+        .decisions
+        .iter()
+        .filter(|d| d.covers(class, &tags))
+        .map(|d| {
+            let mut line = format!(
+                "{}: {} by {} (verdict {}; review by {})",
+                d.date,
+                d.outcome.as_str().replace('_', " "),
+                d.decided_by(),
+                d.verdict.as_str(),
+                d.review_by
+            );
+            if let Some(r) = &d.reference {
+                line.push_str(&format!("; ref {r}"));
+            }
+            if let Some(o) = &d.override_reason {
+                line.push_str(&format!("; override: {o}"));
+            }
+            for (i, c) in d.conditions.iter().enumerate() {
+                line.push_str(&format!(
+                    "; condition {}: {} ({}, owner {}, due {}{})",
+                    i + 1,
+                    c.text,
+                    c.status.as_str(),
+                    c.owner,
+                    c.due,
+                    c.evidence
+                        .as_ref()
+                        .map_or(String::new(), |e| format!(", evidence: {e}"))
+                ));
+            }
+            if let Some(n) = &d.note {
+                line.push_str(&format!("; note: {n}"));
+            }
+            line
+        })
+        .collect()
+}

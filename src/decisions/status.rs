@@ -149,6 +149,8 @@ impl Row {
 pub struct Scope<'a> {
     pub root: &'a Path,
     pub rules: &'a RuleSet,
+    /// The rules' hashes, for the fingerprint (see [`fingerprint::rule_hashes`]).
+    pub rule_hashes: std::collections::BTreeMap<String, String>,
     pub today: Date,
 }
 
@@ -214,7 +216,7 @@ pub fn row(
         policy,
         class: &d.classification,
         tags: &d.tags,
-        rules: scope.rules,
+        rules: &scope.rule_hashes,
     });
     changes.extend(drift::evidence(
         &d.fingerprint,

@@ -248,6 +248,7 @@ pub fn evaluate_cell(
             verdict,
             findings,
             errors,
+            decision: None,
         },
         rules: outcomes,
     }

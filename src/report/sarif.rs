@@ -330,6 +330,7 @@ mod tests {
             verdict: Verdict::of(&findings),
             findings,
             errors,
+            decision: None,
         }
     }
 
