@@ -185,29 +185,6 @@ pub fn row(
         &Stopped::default(),
     );
     let now = cell.result.verdict;
-    let mut changes = Vec::new();
-    if now != d.verdict {
-        let (kind, word) = if now > d.verdict {
-            (Kind::VerdictWorse, "worse")
-        } else {
-            (Kind::VerdictBetter, "better")
-        };
-        let advice = match (d.outcome.approves(), kind) {
-            (true, Kind::VerdictWorse) => ": the approval may no longer hold",
-            (false, Kind::VerdictBetter) => ": the rejection could be revisited",
-            _ => "",
-        };
-        changes.push(Change {
-            kind,
-            name: d.coverage(),
-            message: format!(
-                "verdict {word}: {} at the decision, {} now{advice}",
-                d.verdict.as_str(),
-                now.as_str()
-            ),
-            at: None,
-        });
-    }
     let current = fingerprint::compute(&Inputs {
         root: scope.root,
         profile,
@@ -218,11 +195,38 @@ pub fn row(
         tags: &d.tags,
         rules: &scope.rule_hashes,
     });
-    changes.extend(drift::evidence(
-        &d.fingerprint,
-        &current,
-        &prepared.resolved,
-    ));
+    let evidence = drift::evidence(&d.fingerprint, &current, &prepared.resolved);
+    let mut changes = Vec::new();
+    if now != d.verdict {
+        let (kind, word) = if now > d.verdict {
+            (Kind::VerdictWorse, "worse")
+        } else {
+            (Kind::VerdictBetter, "better")
+        };
+        // Without a changed piece of evidence, what moved is the date: evidence grew stale, a
+        // certification or waiver expired.
+        let why = if evidence.is_empty() {
+            " (no evidence changed: findings that depend on the date moved, e.g. stale evidence or an expiry; see `diligence explain`)"
+        } else {
+            ""
+        };
+        let advice = match (d.outcome.approves(), kind) {
+            (true, Kind::VerdictWorse) => ": the approval may no longer hold",
+            (false, Kind::VerdictBetter) => ": the rejection could be revisited",
+            _ => "",
+        };
+        changes.push(Change {
+            kind,
+            name: d.coverage(),
+            message: format!(
+                "verdict {word}: {} at the decision, {} now{advice}{why}",
+                d.verdict.as_str(),
+                now.as_str()
+            ),
+            at: None,
+        });
+    }
+    changes.extend(evidence);
     for n in newer {
         if d.fingerprint.snapshots.contains_key(&n.source) {
             changes.push(Change {
