@@ -109,6 +109,14 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
     };
     if let Some(path) = &args.output.path {
         output::refuse_input_file(path, &ws.root)?;
+    } else if args.format == StatusFormat::Xlsx
+        && std::io::IsTerminal::is_terminal(&std::io::stdout())
+    {
+        return Err(Diagnostic::error(
+            "--format xlsx is a binary workbook and standard output is a terminal",
+        )
+        .hint("write it to a file: --output status.xlsx (or redirect: > status.xlsx)")
+        .into());
     }
     let head = Header {
         today: today.to_string(),
