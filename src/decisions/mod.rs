@@ -707,3 +707,21 @@ pub fn history(register: &Register, class: &str, tags: &[String]) -> Vec<String>
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Person;
+
+    #[test]
+    fn by_reads_a_name_and_an_optional_role() {
+        let p = Person::parse(" Jane Doe (CISO) ").unwrap();
+        assert_eq!(
+            (p.name.as_str(), p.role.as_deref()),
+            ("Jane Doe", Some("CISO"))
+        );
+        assert_eq!(Person::parse("Sam").unwrap().role, None);
+        assert_eq!(Person::parse("Sam ()").unwrap().shown(), "Sam");
+        assert!(Person::parse("  ").is_none());
+        assert!(Person::parse("(CISO)").is_none());
+    }
+}

@@ -297,3 +297,19 @@ pub fn row(
         superseded,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Standing;
+    use jiff::civil::date;
+
+    #[test]
+    fn a_date_is_due_within_the_warning_window_and_overdue_after_it() {
+        let due = date(2027, 1, 31);
+        assert_eq!(Standing::of(due, date(2026, 12, 31), 30), Standing::Ok);
+        assert_eq!(Standing::of(due, date(2027, 1, 1), 30), Standing::Due);
+        assert_eq!(Standing::of(due, date(2027, 1, 31), 30), Standing::Due);
+        assert_eq!(Standing::of(due, date(2027, 2, 1), 30), Standing::Overdue);
+        assert_eq!(Standing::of(due, date(2027, 1, 30), 0), Standing::Ok);
+    }
+}

@@ -130,3 +130,38 @@ impl Cadence {
             .unwrap_or(DEFAULT_MONTHS)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::policy::from_text;
+
+    #[test]
+    fn a_class_takes_its_parents_months_and_the_shortest_tag_wins() {
+        let text = "organization: X
+review_cadence:
+  warn_days: 10
+  classifications: {internal: 24, restricted: 6}
+  tags: {phi: 3, pii: 12}
+classifications:
+  public: {}
+  internal: {}
+  confidential: {inherits: internal}
+  restricted: {inherits: confidential}
+tags:
+  phi: {}
+  pii: {}
+";
+        let (policy, problems) = from_text(text, "p");
+        assert!(problems.is_empty(), "{problems:?}");
+        let p = policy.unwrap();
+        assert_eq!(p.cadence.warn_days, 10);
+        assert_eq!(p.review_months("public", &[]), super::DEFAULT_MONTHS);
+        assert_eq!(p.review_months("confidential", &[]), 24);
+        assert_eq!(p.review_months("restricted", &[]), 6);
+        assert_eq!(p.review_months("confidential", &["pii".into()]), 12);
+        assert_eq!(
+            p.review_months("restricted", &["phi".into(), "pii".into()]),
+            3
+        );
+    }
+}
