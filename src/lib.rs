@@ -8,6 +8,7 @@
 //! the benchmark and the fuzz targets use, so that the compiler sees (and refuses) dead code.
 
 mod cli;
+mod decisions;
 mod diag;
 mod diff;
 mod engine;
