@@ -16,6 +16,7 @@ mod intake;
 mod model;
 mod outcome;
 mod questionnaire;
+mod reading;
 mod report;
 mod ruletest;
 mod schema;

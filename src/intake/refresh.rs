@@ -7,13 +7,13 @@
 use crate::diag::Diagnostic;
 use crate::diff::{self, VerdictChange};
 use crate::evaluation::{self, Request};
-use crate::intake::clauses::clause_number;
 use crate::intake::ota::{self, Repo};
 use crate::intake::{Stored, plan_profile};
 use crate::model::profile_edit;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::yaml::{self, Node};
 use crate::outcome::Evaluation;
+use crate::reading::structure::clause_number;
 use crate::workspace::Workspace;
 use jiff::civil::Date;
 use serde::Serialize;
