@@ -28,7 +28,9 @@ pub use cli::main;
 pub use engine::{RuleSet, RuleSource};
 pub use evaluation::{Request, evaluate, freshness};
 /// The clause finder's measurement over the bundled profiles (a test asserts its floor).
-pub use intake::extract::{Measure, measure};
+pub use intake::extract::{Candidate, Measure, find as extract_candidates, measure};
+/// The clause reader, measured on the labelled clause corpus.
+pub use reading::{VersionChange, compare as compare_versions, read as read_clause, stated as stated_value};
 /// Facts, claims and their resolution by authority (the benchmark's native and Rego mirrors).
 pub use model::profile::{Authority, Offering, Profile, Verification};
 pub use model::resolve::{Freshness, Status, resolve};

@@ -17,6 +17,8 @@ pub(crate) mod lexicon;
 pub(crate) mod read;
 pub(crate) mod structure;
 pub(crate) mod values;
+pub(crate) mod versions;
 
 pub use read::{Reading, read};
 pub use values::{Judgement, judge, stated};
+pub use versions::{FactChange, VersionChange, compare, compare_facts, failed_capture};
