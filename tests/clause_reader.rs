@@ -232,7 +232,8 @@ fn versions() -> (usize, usize, usize, usize) {
     let (mut right, mut failed, mut failed_as_terms) = (0, 0, 0);
     for p in &list.pairs {
         let dir = root.join("versions").join(&p.id);
-        let change = diligence::compare_versions(&read(&dir.join("old.md")), &read(&dir.join("new.md")));
+        let change =
+            diligence::compare_versions(&read(&dir.join("old.md")), &read(&dir.join("new.md")));
         let kind = match change {
             diligence::VersionChange::FailedCapture { .. } => "failed_capture",
             diligence::VersionChange::Cosmetic => "cosmetic",
@@ -263,19 +264,35 @@ fn the_clause_reader_on_the_labelled_corpus() {
         pct(right, pairs)
     );
     // Floors just below the figures measured on the test part (see docs/clause-reader.md).
-    assert!(t.targets >= 40, "too few labelled facts in the test part: {}", t.targets);
+    assert!(
+        t.targets >= 40,
+        "too few labelled facts in the test part: {}",
+        t.targets
+    );
     assert!(pct(t.top1, t.targets) >= FLOOR_TOP1, "top-1 recall fell");
     assert!(pct(t.top3, t.targets) >= FLOOR_TOP3, "top-3 recall fell");
-    assert!(pct(t.right, t.proposed) >= FLOOR_PRECISION, "value precision fell");
+    assert!(
+        pct(t.right, t.proposed) >= FLOOR_PRECISION,
+        "value precision fell"
+    );
     assert!(t.false_support <= MAX_FALSE_SUPPORT, "false supports rose");
-    assert!(pct(t.false_refusal, t.labelled) <= MAX_FALSE_REFUSAL, "false refusals rose");
+    assert!(
+        pct(t.false_refusal, t.labelled) <= MAX_FALSE_REFUSAL,
+        "false refusals rose"
+    );
     assert!(pct(right, pairs) >= FLOOR_PAIRS, "version pairs fell");
-    assert_eq!(failed_as_terms, 0, "a failed capture was taken as the terms");
+    assert_eq!(
+        failed_as_terms, 0,
+        "a failed capture was taken as the terms"
+    );
 }
 
-const FLOOR_TOP1: f64 = 0.0;
-const FLOOR_TOP3: f64 = 0.0;
-const FLOOR_PRECISION: f64 = 0.0;
-const MAX_FALSE_SUPPORT: usize = 1000;
-const MAX_FALSE_REFUSAL: f64 = 100.0;
-const FLOOR_PAIRS: f64 = 0.0;
+// Measured on the test part: top-1 48.8%, top-3 63.4%, value precision 75.0%, 51 false
+// supports of 136 hard negatives, false refusals 32.6%, version pairs 90.2% (no failed capture
+// taken as terms). Far from the targets (75%, 90%, 95%, 0, 5%): the floors keep them from falling.
+const FLOOR_TOP1: f64 = 45.0;
+const FLOOR_TOP3: f64 = 60.0;
+const FLOOR_PRECISION: f64 = 70.0;
+const MAX_FALSE_SUPPORT: usize = 55;
+const MAX_FALSE_REFUSAL: f64 = 35.0;
+const FLOOR_PAIRS: f64 = 87.0;

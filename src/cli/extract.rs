@@ -190,7 +190,11 @@ fn yaml_list(candidates: &[Candidate], source: &str) -> String {
         if !c.exceptions.is_empty() {
             out.push_str("    exceptions:\n");
             for e in &c.exceptions {
-                let _ = writeln!(out, "      - quote: {}", serde_json::Value::from(e.as_str()));
+                let _ = writeln!(
+                    out,
+                    "      - quote: {}",
+                    serde_json::Value::from(e.as_str())
+                );
             }
         }
         let _ = writeln!(out, "    # read as: {}", c.why.replace('\n', " "));

@@ -10,8 +10,8 @@ use crate::model::evidence::unsupported;
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
-use crate::reading::{self, Reading};
 use crate::reading::structure::{self as clauses, Clause};
+use crate::reading::{self, Reading};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use serde_json::Value;
@@ -234,12 +234,15 @@ fn exception_quotes(quote: &str) -> Vec<String> {
             from = at + marker.len();
             let before = lower[..at].chars().next_back();
             let after = lower[from..].chars().next();
-            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric) {
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
                 continue;
             }
             let text = quote[at..].trim().to_string();
             if text.split_whitespace().count() >= MIN_WORDS
-                && !out.iter().any(|o| o.contains(&text) || text.contains(o.as_str()))
+                && !out
+                    .iter()
+                    .any(|o| o.contains(&text) || text.contains(o.as_str()))
             {
                 out.push(text);
             }

@@ -308,6 +308,13 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
         }
         reading::Judgement::Silent => {}
     }
+    // Said neither way: the clause must at least speak of the fact (a customer's duty, a
+    // definition or a notice about something else never supports a vendor's value).
+    if !reading::about(fact, &reading, quote) {
+        return Some(format!(
+            "read as: {reading}; the clause does not speak of `{fact}`"
+        ));
+    }
     let support = vocabulary::clause_cues(fact).map_or(&[][..], |c| c.support);
     let words = quotes::cue_words(quote);
     let cue_missing = |v: &str| -> Option<String> {

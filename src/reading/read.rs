@@ -172,7 +172,9 @@ impl Reading {
     }
     /// A duty or prohibition of the customer ("you must not submit ..."): not a vendor promise.
     pub fn customer_duty(&self) -> bool {
-        self.actor == Actor::Customer && matches!(self.modality, Modality::Must | Modality::Will)
+        self.actor == Actor::Customer
+            && (matches!(self.modality, Modality::Must | Modality::Will)
+                || (self.modality == Modality::May && self.negated))
     }
 }
 

@@ -171,6 +171,53 @@ pub fn judge(fact: &str, value: &Value, r: &Reading) -> Judgement {
     }
 }
 
+/// Whether a clause speaks of `fact` at all: the main topic of the fact's cues occurs in it,
+/// none of the wording that is about something else, it is not a definition, and, for a
+/// vendor's promise, it is not a duty of the customer.
+pub fn about(fact: &str, r: &Reading, text: &str) -> bool {
+    // Facts whose wording is shared by many other clauses (notices, breaches of contract,
+    // opt-outs of marketing, data kept for other purposes): their topic is required.
+    let gated = matches!(
+        fact,
+        "training_on_inputs"
+            | "breach_notification_hours"
+            | "human_review"
+            | "terms_change_notice_days"
+            | "abuse_monitoring_retention_days"
+            | "retention_days"
+    );
+    let Some(cues) = crate::model::vocabulary::clause_cues(fact).filter(|_| gated) else {
+        return true;
+    };
+    let lower = crate::model::quotes::normalize(text).to_lowercase();
+    let has = |p: &str| {
+        lower.match_indices(p).any(|(i, _)| {
+            lower[..i]
+                .chars()
+                .next_back()
+                .is_none_or(|c| !c.is_alphanumeric())
+        })
+    };
+    let topics = cues
+        .topic
+        .first()
+        .is_none_or(|group| group.iter().any(|p| has(p)));
+    let against = cues.against.iter().any(|p| has(p));
+    let definition = has("means ") || has("shall mean") || has("is defined as");
+    // A vendor's promise is never the customer's duty ("Customer will promptly notify ...").
+    let promise = matches!(
+        fact,
+        "training_on_inputs"
+            | "training_on_outputs"
+            | "breach_notification_hours"
+            | "human_review"
+            | "terms_change_notice_days"
+            | "abuse_monitoring_retention_days"
+    );
+    let duty = promise && r.customer_duty();
+    topics && !against && !definition && !duty
+}
+
 /// Values of one fact that cannot both be read from one clause.
 fn opposed(fact: &str, stated: &str, claimed: &str) -> bool {
     let pair = |a: &str, b: &str| (stated == a && claimed == b) || (stated == b && claimed == a);

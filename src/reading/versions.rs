@@ -60,15 +60,21 @@ pub fn failed_capture(old: &str, new: &str) -> Option<String> {
         let lower = new.to_lowercase();
         let marker = NOT_A_DOCUMENT.iter().find(|m| lower.contains(*m));
         return Some(match marker {
-            Some(m) => format!("the new capture reads \"{m}\" and has {n} words where the document had {o}"),
-            None => format!("the new capture has {n} words where the document had {o}: most of the text is missing"),
+            Some(m) => format!(
+                "the new capture reads \"{m}\" and has {n} words where the document had {o}"
+            ),
+            None => format!(
+                "the new capture has {n} words where the document had {o}: most of the text is missing"
+            ),
         });
     }
     let lower = new.to_lowercase();
     if n < 300
         && let Some(m) = NOT_A_DOCUMENT.iter().find(|m| lower.contains(*m))
     {
-        return Some(format!("the new capture reads \"{m}\" ({n} words): an error page or a login wall"));
+        return Some(format!(
+            "the new capture reads \"{m}\" ({n} words): an error page or a login wall"
+        ));
     }
     None
 }
@@ -157,6 +163,9 @@ mod tests {
 
     #[test]
     fn joined_words_case_and_articles_are_cosmetic() {
-        assert_eq!(loose_key("We use e-mail to send THE notice."), loose_key("We use email to send notice"));
+        assert_eq!(
+            loose_key("We use e-mail to send THE notice."),
+            loose_key("We use email to send notice")
+        );
     }
 }
