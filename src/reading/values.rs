@@ -120,7 +120,7 @@ pub fn stated(fact: &str, r: &Reading) -> Option<Value> {
         | "deletion_after_termination_days"
         | "abuse_monitoring_retention_days"
         | "terms_change_notice_days"
-        | "breach_notification_hours" => duration(fact, r).map(|q| Value::from(q)),
+        | "breach_notification_hours" => duration(fact, r).map(Value::from),
         "dpa" => dpa(r).map(Value::from),
         "transfer_mechanism" => {
             let (named, denied) = mechanisms(r);
