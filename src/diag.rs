@@ -5,6 +5,11 @@ use serde::Serialize;
 use std::fmt;
 use std::path::Path;
 
+mod codes;
+mod read;
+pub use codes::Code;
+pub use read::read_text;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -33,6 +38,10 @@ pub struct Diagnostic {
     pub file: Option<String>,
     pub line: u32,
     pub column: u32,
+    /// The stable code of the kind of problem (`draft-claim`): what users filter on
+    /// (`--quiet-warnings`) and tests assert, never the message text.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<Code>,
     pub message: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
@@ -45,8 +54,41 @@ impl Diagnostic {
             file: None,
             line: 0,
             column: 0,
+            code: None,
             message: message.into(),
             hint: None,
+        }
+    }
+
+    /// The problem's kind, by its stable code.
+    pub fn code(mut self, code: Code) -> Self {
+        self.code = Some(code);
+        self
+    }
+
+    /// Whether this is a warning of one of the `quiet` kinds (`--quiet-warnings`).
+    pub fn is_quieted(&self, quiet: &[Code]) -> bool {
+        !self.is_error() && self.code.is_some_and(|c| quiet.contains(&c))
+    }
+
+    /// The diagnostic as one line of a report's warnings: `file:line:col: message`.
+    pub fn report_line(&self) -> String {
+        format!("{}: {}", self.location(), self.message)
+    }
+
+    /// Whether `other` is the same problem at the same place (the one said while loading and
+    /// again in a report's warnings), whatever its severity.
+    pub fn same_problem(&self, other: &Diagnostic) -> bool {
+        self.code.is_some()
+            && (self.code, &self.file, self.line, self.column)
+                == (other.code, &other.file, other.line, other.column)
+    }
+
+    /// The same problem as an error (it stops the command).
+    pub fn into_error(self) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            ..self
         }
     }
 
@@ -151,7 +193,7 @@ fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
         {
             return Some(lines.clone());
         }
-        let text = crate::model::yaml::read_text(real, file, 4 * 1024 * 1024).ok()?;
+        let text = read_text(real, file, 4 * 1024 * 1024).ok()?;
         let lines = std::rc::Rc::new(text.lines().map(str::to_string).collect::<Vec<_>>());
         *cached = Some((version, lines.clone()));
         Some(lines)

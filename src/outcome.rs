@@ -160,8 +160,18 @@ pub struct Evaluation {
     pub classifications: Vec<String>,
     pub rules: Vec<String>,
     pub results: Vec<OfferingResult>,
-    /// Problems that did not stop the evaluation (expired waivers, unverified quotes).
-    pub warnings: Vec<String>,
+    /// Problems that did not stop the evaluation (expired waivers, changed snapshots), each
+    /// shown in reports as one line, `file:line:col: message`.
+    #[serde(serialize_with = "report_lines")]
+    pub warnings: Vec<crate::diag::Diagnostic>,
+}
+
+/// The JSON contract lists warnings as lines of text.
+fn report_lines<S: serde::Serializer>(
+    warnings: &[crate::diag::Diagnostic],
+    s: S,
+) -> Result<S::Ok, S::Error> {
+    s.collect_seq(warnings.iter().map(crate::diag::Diagnostic::report_line))
 }
 
 impl Evaluation {

@@ -13,10 +13,6 @@ use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
-/// How `check` names a draft claim (`check --fail-on-drafts` makes it an error).
-pub const DRAFT_WARNING: &str =
-    "draft claim (proposed by `diligence extract`), not counted: confirm or delete";
-
 pub struct Workspace {
     pub root: PathBuf,
     pub policies: Vec<Policy>,
@@ -74,6 +70,7 @@ pub fn rule_ids(root: &Path) -> Vec<String> {
 pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
     let skipped = |file: String, what: &str, hint: String| {
         Diagnostic::warning(format!("{file} {what}: it is skipped"))
+            .code(crate::diag::Code::SkippedEntry)
             .in_file(file)
             .hint(hint)
     };

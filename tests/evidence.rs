@@ -397,3 +397,78 @@ fn stale_evidence_check_holds_a_decisive_fact_resting_on_old_documents() {
         "{f}"
     );
 }
+
+/// An expired waiver is a warning with the code `expired-waiver`: `check --format json` shows
+/// the code, and `--quiet-warnings expired-waiver` silences it (and only it) in `evaluate` and
+/// `check`, without changing the verdict or the exit code.
+#[test]
+fn warnings_carry_a_code_that_quiet_warnings_silences() {
+    let ws = waived_ws("2026-01-31");
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "quote: \"Acme deletes Customer Content within 14 days.\"",
+        "quote: \"Acme deletes Customer Content within 14 days.\"\n          draft: true",
+    );
+    let v = common::stdout_json(
+        ws.cmd()
+            .args(["check", "--today", TODAY, "--format", "json"]),
+    );
+    let codes: Vec<&str> = v["diagnostics"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert!(codes.contains(&"draft-claim"), "{v}");
+    assert!(codes.contains(&"expired-waiver"), "{v}");
+    let warnings = v["warnings"].as_u64().unwrap();
+
+    let quiet = common::stdout_json(ws.cmd().args([
+        "check",
+        "--today",
+        TODAY,
+        "--format",
+        "json",
+        "--quiet-warnings",
+        "expired-waiver",
+    ]));
+    assert_eq!(quiet["warnings"].as_u64().unwrap(), warnings - 1, "{quiet}");
+    assert!(!quiet.to_string().contains("expired-waiver"), "{quiet}");
+
+    let loud = stderr_of(ws.cmd().args(["evaluate", "--today", TODAY]));
+    assert!(loud.contains("expired on 2026-01-31"), "{loud}");
+    assert!(loud.contains("draft claim"), "{loud}");
+    let out = ws
+        .cmd()
+        .args([
+            "evaluate",
+            "--today",
+            TODAY,
+            "--format",
+            "json",
+            "--quiet-warnings",
+            "expired-waiver",
+            "--quiet-warnings",
+            "draft-claim",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(!stderr.contains("expired on"), "{stderr}");
+    assert!(!stderr.contains("draft claim"), "{stderr}");
+    // The report is still complete: the expired waiver is in its warnings, the verdict stands.
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["results"][2]["verdict"], "no-go", "{v}");
+    assert!(
+        v["warnings"][0].as_str().unwrap().contains("expired on"),
+        "{v}"
+    );
+
+    // A code that does not exist is a usage error that lists the codes.
+    ws.cmd()
+        .args(["check", "--quiet-warnings", "draft"])
+        .assert()
+        .code(2)
+        .stderr(predicate::str::contains("draft-claim"));
+}

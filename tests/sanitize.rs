@@ -94,3 +94,134 @@ fn test_and_diff_output_are_clean() {
     let text = String::from_utf8_lossy(&out.stdout).into_owned();
     assert_clean("diff", &text);
 }
+
+/// A workspace with control and bidi characters in every text a report shows: the vendor,
+/// offering and source names, the notes, the policy's organization, a rule's title, messages
+/// and action, and a rule test's name.
+fn hostile_everywhere() -> Ws {
+    let ws = hostile();
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "reviewed: 2026-11-01",
+        "reviewed: 2026-11-01\nnotes: \"vendor \\e[31m note \\u202Eevil\"",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "name: Acme API",
+        "name: \"Acme \\e]0;api\\a API \\u202Eipa\"\n    notes: \"offering \\e[5m note \\u2066x\"",
+    );
+    ws.edit(
+        "vendors/acme/profile.yaml",
+        "title: Acme Terms",
+        "title: \"Acme \\e[8m Terms \\u202E\"",
+    );
+    ws.edit(
+        "policies/default.yaml",
+        "organization: Test Org",
+        "organization: \"Test \\e[2J Org \\u202E\"",
+    );
+    ws.write(
+        "scripts/noisy.rhai",
+        "//! Noisy \u{1b}[31m title\nprint(\"\\x1b]0;pwned\\x07\");\nwarn(\"\\x1b[2J cleared \\u202Etxt.exe\");\nif unresolved(\"dpa\", \"whether \\x1b[2J a DPA \\u202E is signed\") { return; }\nhold(\"\\x1b[31m held \\u202E\", \"ask \\x1b[2J the vendor \\u202E\");\n",
+    );
+    ws.write(
+        "scripts/noisy.test.yaml",
+        "- name: \"fails \\e[2J loudly \\u202E\"\n  expect: {verdict: no-go}\n",
+    );
+    ws
+}
+
+/// Every byte a command wrote: its stdout and stderr, and the file it wrote with -o.
+fn outputs(ws: &Ws, args: &[&str], file: Option<&str>) -> Vec<(String, Vec<u8>)> {
+    let mut cmd = ws.cmd();
+    cmd.args(args);
+    let path = file.map(|f| ws.path().join(f));
+    if let Some(p) = &path {
+        cmd.arg("-o").arg(p);
+    }
+    let out = cmd.output().unwrap();
+    let what = args.join(" ");
+    assert!(
+        out.status.code().is_some_and(|c| c <= 1),
+        "{what}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let mut all = vec![
+        (format!("{what} (stdout)"), out.stdout),
+        (format!("{what} (stderr)"), out.stderr),
+    ];
+    if let Some(p) = path {
+        let bytes = std::fs::read(&p).unwrap_or_else(|e| panic!("{what}: no -o file: {e}"));
+        all.push((format!("{what} (-o {})", p.display()), bytes));
+    }
+    all
+}
+
+/// Whether the bytes hold a raw control character (other than newline, tab and CR) or a
+/// bidi override, embedding or isolate.
+fn leaks(bytes: &[u8]) -> Option<char> {
+    String::from_utf8_lossy(bytes).chars().find(|&c| {
+        (c.is_control() && !matches!(c, '\n' | '\t' | '\r'))
+            || matches!(c, '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{061C}')
+    })
+}
+
+#[test]
+fn every_command_and_format_keeps_control_and_bidi_characters_out() {
+    let ws = hostile_everywhere();
+    let old = Ws::new();
+    let old_dir = old.path().to_str().unwrap().to_string();
+    let mut runs: Vec<(Vec<&str>, Option<&str>)> = Vec::new();
+    // The workbooks are zipped XML: their text is checked through the XML escapes below.
+    for format in [
+        "table", "json", "jsonl", "markdown", "html", "csv", "sarif", "junit", "github",
+    ] {
+        runs.push((vec!["evaluate", "--today", TODAY, "--format", format], None));
+        runs.push((
+            vec!["evaluate", "--today", TODAY, "--format", format],
+            Some("report.out"),
+        ));
+    }
+    for format in ["markdown", "json", "csv"] {
+        runs.push((
+            vec!["questions", "--today", TODAY, "--format", format],
+            None,
+        ));
+        runs.push((
+            vec!["questions", "--today", TODAY, "--format", format],
+            Some("questions.out"),
+        ));
+    }
+    for format in ["markdown", "html"] {
+        let brief = vec![
+            "brief",
+            "acme/api",
+            "--class",
+            "confidential",
+            "--today",
+            TODAY,
+            "--format",
+            format,
+        ];
+        runs.push((brief.clone(), None));
+        runs.push((brief, Some("brief.out")));
+    }
+    runs.push((vec!["explain", "acme/api", "--today", TODAY], None));
+    runs.push((vec!["check", "--today", TODAY], None));
+    runs.push((vec!["check", "--today", TODAY, "--format", "json"], None));
+    runs.push((vec!["test"], None));
+    runs.push((vec!["diff", &old_dir, "--today", TODAY], None));
+    runs.push((
+        vec!["diff", &old_dir, "--today", TODAY, "--format", "json"],
+        None,
+    ));
+    let mut leaked = Vec::new();
+    for (args, file) in &runs {
+        for (what, bytes) in outputs(&ws, args, *file) {
+            if let Some(c) = leaks(&bytes) {
+                leaked.push(format!("{what}: U+{:04X}", c as u32));
+            }
+        }
+    }
+    assert!(leaked.is_empty(), "leaks:\n{}", leaked.join("\n"));
+}

@@ -28,6 +28,14 @@ impl TodayArg {
     }
 }
 
+/// `--quiet-warnings CODE`: warnings of these kinds are not shown or counted.
+#[derive(Args, Debug, Clone, Default)]
+pub struct QuietWarnings {
+    /// Do not show warnings of this kind, e.g. draft-claim (repeatable; errors are always shown)
+    #[arg(long = "quiet-warnings", value_name = "CODE", value_enum)]
+    pub codes: Vec<crate::diag::Code>,
+}
+
 /// What a review is judged against: the policy, the data tags and the date.
 #[derive(Args, Debug, Clone)]
 pub struct Scope {

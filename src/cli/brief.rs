@@ -67,7 +67,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     };
     let (eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
     for w in &eval.warnings {
-        status!("warning: {w}");
+        status!("warning: {}", w.report_line());
     }
     let Some(result) = eval.results.first() else {
         return Err(Diagnostic::error("the evaluation gave no result").into());

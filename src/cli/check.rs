@@ -1,9 +1,10 @@
 //! `diligence check`: every problem in the workspace, not only the first.
 
 use super::{Failure, Global, Outcome, print_diagnostics};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::evaluation::{self, Request};
 use crate::model::profile::{Profile, Verification};
+use crate::outcome::OfferingResult;
 use crate::workspace::{ProfileStream, Workspace};
 use clap::Args;
 use std::process::ExitCode;
@@ -26,6 +27,8 @@ pub struct CheckArgs {
     /// Treat draft claims (`draft: true`, from `diligence extract`) as errors: for CI
     #[arg(long)]
     pub fail_on_drafts: bool,
+    #[command(flatten)]
+    pub quiet: super::args::QuietWarnings,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
@@ -34,7 +37,12 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // with the portfolio.
     let ws = Workspace::load_without_profiles(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    let (expired, counts) = check_profiles(&ws, today, args.fail_on_drafts, &mut diags);
+    let counts = check_profiles(&ws, today, args.fail_on_drafts, &mut diags);
+    // Expired waivers are said last, and listed apart in the JSON.
+    let (expired, mut diags): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+        .into_iter()
+        .filter(|d| !d.is_quieted(&args.quiet.codes))
+        .partition(|d| d.code == Some(Code::ExpiredWaiver));
     diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
     // A profile a waiver names is read for the waiver checks and by the stream.
     diags.dedup();
@@ -42,11 +50,14 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let errors = diags.iter().filter(|d| d.is_error()).count();
     let warnings = diags.len() - errors + expired.len();
     if args.format == CheckFormat::Json {
+        // Expired waivers are diagnostics too (with their code), and keep their own list.
+        let lines: Vec<String> = expired.iter().map(Diagnostic::report_line).collect();
+        let all: Vec<&Diagnostic> = diags.iter().chain(&expired).collect();
         let doc = serde_json::json!({
             "errors": errors,
             "warnings": warnings,
-            "diagnostics": diags,
-            "expired_waivers": expired,
+            "diagnostics": all,
+            "expired_waivers": lines,
         });
         let mut text = serde_json::to_string_pretty(&doc)
             .map_err(|e| Diagnostic::error(format!("cannot serialize the check report: {e}")))?;
@@ -59,11 +70,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         });
     }
     print_diagnostics(&diags, &ws.root);
-    let expired_diags: Vec<Diagnostic> = expired
-        .iter()
-        .map(|w| Diagnostic::warning(w.clone()))
-        .collect();
-    print_diagnostics(&expired_diags, &ws.root);
+    print_diagnostics(&expired, &ws.root);
     status!("{}", summary(&ws, &counts, errors, warnings));
     if errors > 0 {
         return Err(Failure(Vec::new()));
@@ -99,13 +106,13 @@ impl Counts {
 /// Reads every profile, batch by batch, with its problems, and runs every rule on its
 /// offerings at every classification of every policy: a rule that fails at run time (an
 /// unknown fact, a limit) is a problem of the workspace too, and so is a waiver that matches
-/// nothing. Returns the expired waivers and what the profiles hold.
+/// nothing or has expired. Returns what the profiles hold.
 fn check_profiles(
     ws: &Workspace,
     today: jiff::civil::Date,
     fail_on_drafts: bool,
     diags: &mut Vec<Diagnostic>,
-) -> (Vec<String>, Counts) {
+) -> Counts {
     let requests: Vec<Request> = ws
         .policies
         .iter()
@@ -118,55 +125,37 @@ fn check_profiles(
             generated: String::new(),
         })
         .collect();
-    let mut runs: Vec<evaluation::Run> = requests
-        .iter()
-        .map(|r| evaluation::Run::new(&ws.rules, r))
-        .collect();
-    // Only which waivers matched a finding is kept, not the results.
-    let mut used: Vec<Vec<bool>> = ws
-        .policies
-        .iter()
-        .map(|p| vec![false; p.waivers.len()])
-        .collect();
-    let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
-    let mut counts = Counts::default();
-    let mut profiles = ProfileStream::new(ws, |_| true);
-    ws.rules.begin_run(0);
-    let mut cells = 0;
-    while let Some(batch) = profiles.next_batch(evaluation::BATCH) {
-        diags.extend(batch.read.problems.iter().cloned());
-        diags.extend(batch.read.unverified.iter().cloned().map(|d| {
-            if fail_on_drafts && d.message.contains(crate::workspace::DRAFT_WARNING) {
-                Diagnostic {
-                    severity: crate::diag::Severity::Error,
-                    ..d
-                }
-            } else {
-                d
-            }
-        }));
-        for p in &batch.read.profiles {
-            diags.extend(crate::model::evidence::superseded_citations(p));
-            counts.add(p);
+    let mut checker = Checker {
+        policies: &ws.policies,
+        fail_on_drafts,
+        diags,
+        counts: Counts::default(),
+        // Only which waivers matched a finding is kept, not the results.
+        used: ws
+            .policies
+            .iter()
+            .map(|p| vec![false; p.waivers.len()])
+            .collect(),
+    };
+    let profiles = evaluation::Offerings::Read {
+        profiles: ProfileStream::new(ws, |_| true),
+        stop_on_load_errors: false,
+    };
+    let summaries = match evaluation::stream(&ws.rules, &requests, profiles, &mut checker) {
+        Ok(summaries) => summaries,
+        Err(evaluation::Stop::Load(errors)) => {
+            checker.diags.extend(errors);
+            Vec::new()
         }
-        let offerings = batch.offerings();
-        cells += offerings.len() * classes;
-        ws.rules.grow_run(cells);
-        for ((run, policy), used) in runs.iter_mut().zip(&ws.policies).zip(used.iter_mut()) {
-            let Ok(()) = run.batch(&offerings, &mut |r| {
-                for f in r.findings.iter().filter(|f| f.waived.is_some()) {
-                    for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
-                        *used |= w.matches(&f.rule, &r.vendor, &r.offering, &r.classification);
-                    }
-                }
-                Ok::<(), std::convert::Infallible>(())
-            });
-        }
-    }
-    let mut expired = Vec::new();
-    for ((run, policy), used) in runs.into_iter().zip(&ws.policies).zip(&used) {
-        let summary = run.finish(Vec::new());
-        expired.extend(evaluation::expired_waivers(policy, today));
+        Err(evaluation::Stop::Handler(never)) => match never {},
+    };
+    let Checker {
+        diags,
+        counts,
+        used,
+        ..
+    } = checker;
+    for ((summary, policy), used) in summaries.into_iter().zip(&ws.policies).zip(&used) {
         diags.extend(unused_waivers(policy, used, today));
         for e in summary.errors {
             if !diags.contains(&e) {
@@ -174,7 +163,54 @@ fn check_profiles(
             }
         }
     }
-    (expired, counts)
+    diags.extend(
+        ws.policies
+            .iter()
+            .flat_map(|policy| evaluation::expired_waivers(policy, today)),
+    );
+    counts
+}
+
+/// What `check` keeps of the stream: the profiles' problems and counts, and which waivers
+/// matched a finding.
+struct Checker<'a> {
+    policies: &'a [crate::model::policy::Policy],
+    fail_on_drafts: bool,
+    diags: &'a mut Vec<Diagnostic>,
+    counts: Counts,
+    used: Vec<Vec<bool>>,
+}
+
+impl evaluation::Handler for Checker<'_> {
+    type Error = std::convert::Infallible;
+
+    fn read(&mut self, read: &mut crate::workspace::Read) -> Result<(), Self::Error> {
+        self.diags.extend(read.problems.iter().cloned());
+        let fail_on_drafts = self.fail_on_drafts;
+        self.diags.extend(read.unverified.iter().cloned().map(|d| {
+            if fail_on_drafts && d.code == Some(Code::DraftClaim) {
+                d.into_error()
+            } else {
+                d
+            }
+        }));
+        for p in &read.profiles {
+            self.diags
+                .extend(crate::model::evidence::superseded_citations(p));
+            self.counts.add(p);
+        }
+        Ok(())
+    }
+
+    fn result(&mut self, request: usize, r: OfferingResult) -> Result<(), Self::Error> {
+        let (policy, used) = (&self.policies[request], &mut self.used[request]);
+        for f in r.findings.iter().filter(|f| f.waived.is_some()) {
+            for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
+                *used |= w.matches(&f.rule, &r.vendor, &r.offering, &r.classification);
+            }
+        }
+        Ok(())
+    }
 }
 
 /// "checked 2 policies, 5 vendors (8 offerings, 87 claims, 87 quotes verified), ...".
@@ -215,6 +251,7 @@ fn unused_waivers(
             ))
             .in_file(policy.file.clone())
             .at(w.at)
+            .code(Code::UnusedWaiver)
             .hint("remove the waiver if the problem it covered is gone, or fix its rule, vendor, offering or classification")
         })
         .collect()

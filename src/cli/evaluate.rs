@@ -1,41 +1,18 @@
 //! `diligence evaluate`
 
-use super::args::{OutputArg, Partition, Scope, Selection};
-use super::{Failure, Global, Outcome, output, print_diagnostics, write_stdout};
+use super::args::{OutputArg, Partition, QuietWarnings, Scope, Selection};
+use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::{self, Request};
 use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile};
-use crate::outcome::{Evaluation, OfferingResult, Verdict};
+use crate::outcome::{OfferingResult, Verdict};
+use crate::report::writer::{Error as WriteError, Format, Head, Options};
 use crate::report::{self, Style, sanitize};
 use crate::workspace::{ProfileStream, Workspace};
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Format {
-    /// The verdict matrix and findings, for the terminal
-    Table,
-    /// The stable machine contract
-    Json,
-    /// One result object of the JSON contract per line, written as each offering is evaluated
-    Jsonl,
-    /// GitHub-flavoured Markdown, for a ticket or a wiki
-    Markdown,
-    /// One self-contained page to read or print
-    Html,
-    /// One row per finding (RFC 4180)
-    Csv,
-    /// A workbook: Summary, Findings, Passed, Evidence (needs --output or a redirect)
-    Xlsx,
-    /// SARIF 2.1.0, for code scanning (one result per finding that is not a pass)
-    Sarif,
-    /// JUnit XML: a test case per offering, classification and rule
-    Junit,
-    /// GitHub Actions workflow annotations (::error file=...,line=...::message)
-    Github,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ColorChoice {
@@ -98,6 +75,8 @@ pub struct EvaluateArgs {
     /// portfolio over CI jobs or hosts
     #[arg(long, value_name = "K/N")]
     pub partition: Option<Partition>,
+    #[command(flatten)]
+    pub quiet: QuietWarnings,
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
@@ -122,7 +101,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     // is told which facts need a new look.
     let mut notes: Vec<Diagnostic> = ws.problems.clone();
     notes.extend(ws.unverified.iter().cloned().map(Diagnostic::into_warning));
-    print_diagnostics(&notes, &ws.root);
+    print_warnings(&notes, &args.quiet, &ws.root);
 
     let to_terminal = args.output.path.is_none() && std::io::stdout().is_terminal();
     if args.format == Format::Xlsx && to_terminal {
@@ -143,47 +122,75 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         status!("warning: --bom applies to --format csv only; ignored");
     }
 
-    let threshold = args.fail_on.threshold();
-    let (summary, failing) = if let Some(kind) = Streamed::of(&args) {
-        let offerings = match read {
-            Reading::Whole => Offerings::Request,
-            Reading::Streamed => Offerings::Read(args.partition.as_ref()),
-        };
-        stream(
-            &ws,
-            &request,
-            offerings,
-            &notes,
-            destination,
-            threshold,
-            kind,
-        )?
-    } else {
-        let (eval, rule_errors) =
-            with_progress(request.offerings.len() * request.classes.len(), || {
-                evaluation::evaluate(&ws.rules, &request)
-            });
-        print_report_warnings(&eval.warnings, &notes, &ws.root);
-        let style = style(&args, to_terminal, &ws);
-        render(&args, &eval, &style, destination)?;
-        let failing = threshold.map_or_else(Vec::new, |t| {
-            eval.results
-                .iter()
-                .filter_map(|r| failing_line(r, t))
-                .collect()
-        });
-        (rule_errors, failing)
+    let head = Head {
+        policy: policy.name.clone(),
+        organization: policy.organization.clone(),
+        generated: request.generated.clone(),
+        today: today.to_string(),
+        classifications: request.classes.clone(),
+        rules: evaluation::Context::new(&ws.rules, policy, &request.tags, today).rule_ids(),
     };
-    finish(summary, threshold, failing)
+    let options = Options {
+        style: style(&args, to_terminal, &ws),
+        bom: args.bom,
+    };
+    let offerings = match read {
+        Reading::Whole => evaluation::Offerings::Given,
+        Reading::Streamed => evaluation::Offerings::Read {
+            profiles: ProfileStream::new(&ws, |vendor| {
+                args.partition.as_ref().is_none_or(|p| p.contains(vendor))
+            }),
+            // A profile that does not load stops the run (nothing is written with -o).
+            stop_on_load_errors: true,
+        },
+    };
+    let threshold = args.fail_on.threshold();
+    let mut failing = Vec::new();
+    let mut summary = evaluation::Summary::default();
+    let cells = request.offerings.len() * request.classes.len();
+    output::emit_to(destination, |w| -> Result<(), WriteError> {
+        let mut report = report::writer::begin(args.format, &options, head, w)?;
+        let mut evaluate = Evaluate {
+            report: &mut *report,
+            threshold,
+            failing: &mut failing,
+            quiet: &args.quiet,
+            root: &ws.root,
+        };
+        let run = with_progress(cells, || {
+            evaluation::stream(
+                &ws.rules,
+                std::slice::from_ref(&request),
+                offerings,
+                &mut evaluate,
+            )
+        });
+        summary = match run {
+            Ok(summaries) => summaries.into_iter().next().unwrap_or_default(),
+            Err(evaluation::Stop::Load(errors)) => return Err(WriteError::Invalid(errors)),
+            Err(evaluation::Stop::Handler(e)) => return Err(e.into()),
+        };
+        report.end(summary.warnings.clone())
+    })?;
+    // Expired waivers and changed snapshots: in the report when it has a place for them, and
+    // on stderr unless said while loading.
+    let fresh: Vec<Diagnostic> = summary
+        .warnings
+        .into_iter()
+        .filter(|w| !notes.iter().any(|n| n.same_problem(w)))
+        .collect();
+    print_warnings(&fresh, &args.quiet, &ws.root);
+    finish(summary.errors, threshold, failing)
 }
 
 /// Reads the workspace. A streamed format over the whole portfolio reads the profiles batch by
 /// batch later, so that memory does not grow with the portfolio; a selection is read whole
 /// (to check its names).
 fn read_workspace(global: &Global, args: &EvaluateArgs) -> Result<(Workspace, Reading), Failure> {
-    let read = match Streamed::of(args) {
-        Some(_) if args.selection.targets.is_empty() => Reading::Streamed,
-        _ => Reading::Whole,
+    let read = if args.format.streams() && args.selection.targets.is_empty() {
+        Reading::Streamed
+    } else {
+        Reading::Whole
     };
     let ws = match read {
         Reading::Whole => Workspace::load_clean(&global.dir)?,
@@ -209,62 +216,36 @@ fn requested_offerings<'w>(
     Ok(offerings)
 }
 
-/// The formats written result by result as the evaluation goes (nothing in them depends on
-/// the results still to come), so that memory does not grow with the portfolio.
-#[derive(Clone, Copy)]
-enum Streamed {
-    Jsonl,
-    Csv { bom: bool },
-    Sarif,
+/// What `evaluate` does with the stream: each result to the report (and, at or above
+/// `--fail-on`, a line to say why), and the notes on each batch of profiles read to stderr.
+struct Evaluate<'a, 'w> {
+    report: &'a mut (dyn report::writer::ReportWriter + 'w),
+    threshold: Option<Verdict>,
+    failing: &'a mut Vec<String>,
+    quiet: &'a QuietWarnings,
+    root: &'a std::path::Path,
 }
 
-impl Streamed {
-    fn of(args: &EvaluateArgs) -> Option<Streamed> {
-        match args.format {
-            Format::Jsonl => Some(Streamed::Jsonl),
-            Format::Csv => Some(Streamed::Csv { bom: args.bom }),
-            Format::Sarif => Some(Streamed::Sarif),
-            _ => None,
-        }
-    }
-}
+impl evaluation::Handler for Evaluate<'_, '_> {
+    type Error = std::io::Error;
 
-/// A streamed format's writer, open for the length of the run (one per run: the CSV and SARIF
-/// writers are boxed rather than sized into the enum).
-enum Sink<'w> {
-    Jsonl(&'w mut dyn Write),
-    Csv(Box<report::csv::Writer<'w>>),
-    Sarif(Box<report::sarif::Writer<'w>>),
-}
-
-impl<'w> Sink<'w> {
-    /// `rules`: the ids of the rules the run applies (SARIF lists them before any result).
-    fn start(
-        kind: Streamed,
-        w: &'w mut dyn Write,
-        rules: Vec<String>,
-    ) -> std::io::Result<Sink<'w>> {
-        Ok(match kind {
-            Streamed::Jsonl => Sink::Jsonl(w),
-            Streamed::Csv { bom } => Sink::Csv(Box::new(report::csv::Writer::start(w, bom)?)),
-            Streamed::Sarif => Sink::Sarif(Box::new(report::sarif::Writer::start(w, rules)?)),
-        })
+    fn read(&mut self, read: &mut crate::workspace::Read) -> std::io::Result<()> {
+        // Load errors stopped the stream before this; unverified quotes do not stop the review
+        // (as when the workspace is read whole). Printed as the profiles are read, with their
+        // hints (changed snapshots among them).
+        let notes: Vec<Diagnostic> = std::mem::take(&mut read.problems)
+            .into_iter()
+            .chain(read.unverified.drain(..).map(Diagnostic::into_warning))
+            .collect();
+        print_warnings(&notes, self.quiet, self.root);
+        Ok(())
     }
 
-    fn write(&mut self, result: &OfferingResult) -> std::io::Result<()> {
-        match self {
-            Sink::Jsonl(w) => report::jsonl::write_result(*w, result),
-            Sink::Csv(csv) => csv.write_result(result),
-            Sink::Sarif(sarif) => sarif.write_result(result),
+    fn result(&mut self, _: usize, result: OfferingResult) -> std::io::Result<()> {
+        if let Some(line) = self.threshold.and_then(|t| failing_line(&result, t)) {
+            self.failing.push(line);
         }
-    }
-
-    fn finish(self) -> std::io::Result<()> {
-        match self {
-            Sink::Jsonl(_) => Ok(()),
-            Sink::Csv(csv) => csv.finish(),
-            Sink::Sarif(sarif) => sarif.finish(),
-        }
+        self.report.result(result)
     }
 }
 
@@ -275,117 +256,14 @@ enum Reading {
     Streamed,
 }
 
-/// Where a streamed run's offerings come from.
-enum Offerings<'p> {
-    /// The request's, from the workspace read whole.
-    Request,
-    /// Read from the vendor folders batch by batch (those of the partition, if any).
-    Read(Option<&'p Partition>),
-}
-
-/// `--format jsonl`, `csv` and `sarif`: each result is written as soon as its batch is
-/// evaluated, and dropped. Returns the failed rules' errors and the `--fail-on` lines of the
-/// cells at or above it.
-fn stream(
-    ws: &Workspace,
-    request: &Request,
-    offerings: Offerings,
-    notes: &[Diagnostic],
-    destination: Option<output::Output>,
-    threshold: Option<Verdict>,
-    kind: Streamed,
-) -> Result<(Vec<Diagnostic>, Vec<String>), Failure> {
-    let mut failing = Vec::new();
-    let mut summary = None;
-    // A profile that does not load stops a run that reads them as it goes: its errors replace
-    // the write error that stops the output (nothing is written with -o).
-    let mut load_errors: Option<Vec<Diagnostic>> = None;
-    let rules = evaluation::Context::new(&ws.rules, request.policy, &request.tags, request.today)
-        .rule_ids();
-    let written = output::emit_to(destination, |w| {
-        let mut sink = Sink::start(kind, w, rules)?;
-        let mut write = |result: OfferingResult| {
-            if let Some(line) = threshold.and_then(|t| failing_line(&result, t)) {
-                failing.push(line);
-            }
-            sink.write(&result)
-        };
-        let done = match offerings {
-            Offerings::Request => evaluation::evaluate_each(&ws.rules, request, write)?,
-            Offerings::Read(partition) => {
-                match read_and_evaluate(ws, request, partition, &mut write)? {
-                    Ok(done) => done,
-                    Err(errors) => {
-                        load_errors = Some(errors);
-                        return Err(std::io::Error::other("a profile does not load"));
-                    }
-                }
-            }
-        };
-        sink.finish()?;
-        summary = Some(done);
-        Ok(())
-    });
-    if let Some(errors) = load_errors {
-        return Err(Failure(errors));
-    }
-    written?;
-    let Some(summary) = summary else {
-        return Ok((Vec::new(), failing));
-    };
-    // Expired waivers and changed snapshots go to stderr only: these formats hold results.
-    print_report_warnings(&summary.warnings, notes, &ws.root);
-    Ok((summary.errors, failing))
-}
-
-/// Reads the profiles a batch at a time, evaluates each batch and hands its results to
-/// `write`: the run holds one batch of profiles, never the portfolio. The outer error is the
-/// output's; the inner one the errors of a profile that does not load (which ends the run).
-fn read_and_evaluate(
-    ws: &Workspace,
-    request: &Request,
-    partition: Option<&Partition>,
-    write: &mut impl FnMut(OfferingResult) -> std::io::Result<()>,
-) -> std::io::Result<Result<evaluation::Summary, Vec<Diagnostic>>> {
-    let mut profiles =
-        ProfileStream::new(ws, |vendor| partition.is_none_or(|p| p.contains(vendor)));
-    let mut run = evaluation::Run::new(&ws.rules, request);
-    ws.rules.begin_run(0);
-    let mut cells = 0;
-    while let Some(mut batch) = profiles.next_batch(evaluation::BATCH) {
-        let (errors, mut notes): (Vec<_>, Vec<_>) = std::mem::take(&mut batch.read.problems)
-            .into_iter()
-            .partition(Diagnostic::is_error);
-        if !errors.is_empty() {
-            return Ok(Err(errors));
-        }
-        // Unverified quotes do not stop the review (as when the workspace is read whole).
-        notes.extend(
-            batch
-                .read
-                .unverified
-                .drain(..)
-                .map(Diagnostic::into_warning),
-        );
-        // Printed as the profiles are read, with their hints (changed snapshots among them).
-        print_diagnostics(&notes, &ws.root);
-        let offerings = batch.offerings();
-        cells += offerings.len() * request.classes.len();
-        ws.rules.grow_run(cells);
-        run.batch(&offerings, write)?;
-    }
-    Ok(Ok(run.finish(Vec::new())))
-}
-
-/// Prints the report's warnings that were not already printed as a loading note.
-fn print_report_warnings(warnings: &[String], notes: &[Diagnostic], root: &std::path::Path) {
-    // Changed snapshots were printed with their hint while loading; the report carries them too.
-    let fresh: Vec<Diagnostic> = warnings
+/// Prints the warnings that `--quiet-warnings` does not silence.
+fn print_warnings(warnings: &[Diagnostic], quiet: &QuietWarnings, root: &std::path::Path) {
+    let shown: Vec<Diagnostic> = warnings
         .iter()
-        .filter(|w| !notes.iter().any(|n| evaluation::warning_text(n) == **w))
-        .map(|w| Diagnostic::warning(w.clone()))
+        .filter(|w| !w.is_quieted(&quiet.codes))
+        .cloned()
         .collect();
-    print_diagnostics(&fresh, root);
+    print_diagnostics(&shown, root);
 }
 
 fn style(args: &EvaluateArgs, to_terminal: bool, ws: &Workspace) -> Style {
@@ -403,56 +281,6 @@ fn style(args: &EvaluateArgs, to_terminal: bool, ws: &Workspace) -> Style {
         // The folder's name and git commit, never the absolute path: reports are shared.
         workspace: Some(super::provenance::describe(&ws.root)),
     }
-}
-
-/// Renders a whole-document format (every format but jsonl) to the destination.
-fn render(
-    args: &EvaluateArgs,
-    eval: &Evaluation,
-    style: &Style,
-    dest: Option<output::Output>,
-) -> Result<(), Failure> {
-    match args.format {
-        Format::Json => emit_bytes(dest, &report::json::render(eval)?),
-        Format::Jsonl => output::emit_to(dest, |w| {
-            eval.results
-                .iter()
-                .try_for_each(|r| report::jsonl::write_result(w, r))
-        }),
-        Format::Table => emit_bytes(dest, &report::table::render(eval, style)),
-        Format::Markdown => emit_bytes(
-            dest,
-            &sanitize::clean_bytes(&report::markdown::render(eval, style)),
-        ),
-        Format::Html => emit_bytes(
-            dest,
-            &sanitize::clean_bytes(&report::html::render(eval, style)),
-        ),
-        Format::Csv => output::emit_to(dest, |w| report::csv::render(eval, args.bom, w)),
-        Format::Xlsx => emit_bytes(dest, &xlsx(eval)?),
-        Format::Sarif => output::emit_to(dest, |w| report::sarif::render(eval, w)),
-        Format::Junit => output::emit_to(dest, |w| report::junit::render(eval, w)),
-        // Annotations are shown in CI logs, which interpret escape sequences: sanitized.
-        Format::Github => output::emit_to(dest, |w| {
-            let mut clean = sanitize::Sanitizer::new(w);
-            report::github::render(eval, &mut clean)?;
-            clean.finish().map(|_| ())
-        }),
-    }
-}
-
-fn xlsx(eval: &Evaluation) -> Result<Vec<u8>, Failure> {
-    report::xlsx::render(eval).map_err(|e| {
-        Failure::from(match e {
-            report::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
-                "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
-                report::xlsx::MAX_ROWS
-            ))
-            .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
-            report::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
-                .hint("this is a bug in diligence: please report it with the workspace"),
-        })
-    })
 }
 
 /// Why a cell at or above `--fail-on` fails the run, for CI logs: `fail-on T: v/o at c is V
@@ -500,13 +328,6 @@ fn finish(
     } else {
         ExitCode::SUCCESS
     })
-}
-
-fn emit_bytes(dest: Option<output::Output>, bytes: &[u8]) -> Result<(), Failure> {
-    match dest {
-        Some(out) => out.commit(bytes),
-        None => write_stdout(bytes),
-    }
 }
 
 /// The table's width: COLUMNS when set, else the terminal's, else (piped) the fixed default.

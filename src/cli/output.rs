@@ -13,6 +13,7 @@
 
 use super::Failure;
 use crate::diag::Diagnostic;
+use crate::report::writer::Error as WriteError;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, Once};
@@ -159,24 +160,31 @@ impl Output {
 
     /// Streams the output (formats that write row by row never hold it all in memory): through
     /// to a device or FIFO, or into the temporary file, which then replaces the destination.
-    pub fn commit_with(
+    pub fn commit_with<E: Into<WriteError>>(
         self,
-        write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+        write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
     ) -> Result<(), Failure> {
-        let fail = |what: &str, e: std::io::Error| -> Failure {
-            Diagnostic::error(format!("cannot {what} {}: {e}", self.shown.display()))
-                .hint("check that the destination is writable and has room")
-                .into()
+        let shown = self.shown.clone();
+        let fail = |what: &str, e: WriteError| -> Failure {
+            match e {
+                WriteError::Io(e) => {
+                    Diagnostic::error(format!("cannot {what} {}: {e}", shown.display()))
+                        .hint("check that the destination is writable and has room")
+                        .into()
+                }
+                WriteError::Invalid(diags) => Failure(diags),
+            }
         };
+        let write = |w: &mut dyn Write| write(w).map_err(Into::into);
         match self.target {
             Target::Stream(path) => {
                 let file = std::fs::OpenOptions::new()
                     .write(true)
                     .open(&path)
-                    .map_err(|e| fail("open", e))?;
+                    .map_err(|e| fail("open", e.into()))?;
                 let mut buffered = std::io::BufWriter::new(file);
                 write(&mut buffered)
-                    .and_then(|()| buffered.flush())
+                    .and_then(|()| Ok(buffered.flush()?))
                     .map_err(|e| fail("write to", e))
             }
             Target::File { dest, mut tmp } => {
@@ -186,12 +194,15 @@ impl Output {
                 let tmp_path = tmp.path().to_path_buf();
                 let written = {
                     let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
-                    write(&mut buffered).and_then(|()| buffered.flush())
+                    write(&mut buffered).and_then(|()| Ok(buffered.flush()?))
                 };
                 let result = written
-                    .and_then(|()| tmp.as_file().sync_all())
+                    .and_then(|()| Ok(tmp.as_file().sync_all()?))
                     .map_err(|e| fail("write", e))
-                    .and_then(|()| tmp.persist(&dest).map_err(|e| fail("replace", e.error)));
+                    .and_then(|()| {
+                        tmp.persist(&dest)
+                            .map_err(|e| fail("replace", e.error.into()))
+                    });
                 forget_pending(&tmp_path);
                 result.map(|_| ())
             }
@@ -212,9 +223,9 @@ pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
 
 /// Streams output to `path` (see [`write_atomically`]) or, without a path, to stdout (a closed
 /// pipe is not an error): formats that write row by row never hold the whole output in memory.
-pub fn emit(
+pub fn emit<E: Into<WriteError>>(
     path: Option<&Path>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
 ) -> Result<(), Failure> {
     match path {
         Some(p) => Output::at(p)?.commit_with(write),
@@ -223,9 +234,9 @@ pub fn emit(
 }
 
 /// Like [`emit`], to a destination opened beforehand with [`Output::open`].
-pub fn emit_to(
+pub fn emit_to<E: Into<WriteError>>(
     destination: Option<Output>,
-    write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>,
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
 ) -> Result<(), Failure> {
     match destination {
         Some(out) => out.commit_with(write),
@@ -233,12 +244,20 @@ pub fn emit_to(
     }
 }
 
-fn to_stdout(write: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<(), Failure> {
+fn to_stdout<E: Into<WriteError>>(
+    write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
+) -> Result<(), Failure> {
     let mut out = std::io::BufWriter::new(std::io::stdout().lock());
-    match write(&mut out).and_then(|()| out.flush()) {
+    match write(&mut out)
+        .map_err(Into::into)
+        .and_then(|()| Ok(out.flush()?))
+    {
         Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into()),
+        Err(WriteError::Io(e)) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(WriteError::Io(e)) => {
+            Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into())
+        }
+        Err(WriteError::Invalid(diags)) => Err(Failure(diags)),
     }
 }
 

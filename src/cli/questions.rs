@@ -3,7 +3,7 @@
 
 use super::args::{OutputArg, Scope, Selection};
 use super::evaluate::{select_classes, select_offerings, select_tags};
-use super::{Global, Outcome, output, write_human, write_stdout};
+use super::{Global, Outcome, output, write_stdout};
 use crate::diag::Diagnostic;
 use crate::evaluation::Context;
 use crate::questionnaire::{self, markdown::footer};
@@ -67,10 +67,9 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
                 .hint("this is a bug in diligence: please report it with the workspace")
         })?,
     };
-    match (&args.output.path, args.format) {
-        (Some(path), _) => output::write_atomically(path, &bytes)?,
-        (None, Format::Markdown) => write_human(&bytes)?,
-        (None, _) => write_stdout(&bytes)?,
+    match &args.output.path {
+        Some(path) => output::write_atomically(path, &bytes)?,
+        None => write_stdout(&bytes)?,
     }
     if args.format != Format::Markdown {
         // The footer of the machine formats goes to stderr, never into the data.

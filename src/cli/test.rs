@@ -120,6 +120,7 @@ fn select_rules(root: &Path, policy: &Policy, wanted: &[String]) -> Result<Vec<S
                 Diagnostic::warning(format!(
                     "test file for a rule that does not exist (no scripts/{orphan}.rhai)"
                 ))
+                .code(crate::diag::Code::OrphanTest)
                 .in_file(ruletest::test_file(&orphan))
                 .maybe_hint(did_you_mean(&orphan, all.iter().map(String::as_str)))
             })
@@ -193,10 +194,12 @@ fn load_suite(
             } else {
                 Diagnostic::warning(d)
             };
-            d.in_file(format!("scripts/{id}.rhai")).hint(format!(
-                "write test cases in {} (`diligence new rule {id}` shows the shape)",
-                ruletest::test_file(id)
-            ))
+            d.code(crate::diag::Code::UntestedRule)
+                .in_file(format!("scripts/{id}.rhai"))
+                .hint(format!(
+                    "write test cases in {} (`diligence new rule {id}` shows the shape)",
+                    ruletest::test_file(id)
+                ))
         })
         .collect();
     print_diagnostics(&untested_diags, root);

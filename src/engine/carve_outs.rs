@@ -6,44 +6,7 @@
 //! returns the condition under which data the terms forbid is allowed after all (text, or `()`).
 
 use super::state;
-use crate::model::resolved::ResolvedFact;
-use rhai::{Dynamic, Engine, EvalAltResult, Map, NativeCallContext};
-
-/// The carve-outs of the deciding claims of one fact, as a Rhai array of maps.
-pub fn exceptions_of(fact: &ResolvedFact) -> Dynamic {
-    let text = |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
-    let mut out = rhai::Array::new();
-    for evidence in fact.evidence.iter().filter(|e| e.is_deciding()) {
-        for exception in &evidence.exceptions {
-            let mut m = Map::new();
-            m.insert("quote".into(), Dynamic::from(exception.quote.clone()));
-            m.insert("section".into(), text(exception.section.as_deref()));
-            m.insert("note".into(), text(exception.note.as_deref()));
-            m.insert("source".into(), text(evidence.source.as_deref()));
-            m.insert("title".into(), text(evidence.title.as_deref()));
-            out.push(Dynamic::from_map(m));
-        }
-    }
-    Dynamic::from_array(out)
-}
-
-/// The conditions under which the deciding claims of `prohibited_data` allow the data after
-/// all, joined with "; ", or `()` when none says.
-pub fn allowed_if_of(fact: &ResolvedFact) -> Dynamic {
-    let mut conditions: Vec<&str> = Vec::new();
-    for evidence in fact.evidence.iter().filter(|e| e.is_deciding()) {
-        if let Some(c) = evidence.allowed_if.as_deref()
-            && !conditions.contains(&c)
-        {
-            conditions.push(c);
-        }
-    }
-    if conditions.is_empty() {
-        Dynamic::UNIT
-    } else {
-        Dynamic::from(conditions.join("; "))
-    }
-}
+use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
 pub fn register(engine: &mut Engine) {
     engine.register_fn(

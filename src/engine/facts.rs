@@ -4,7 +4,7 @@
 use crate::diag::did_you_mean;
 use crate::model::profile::{Authority, Verification};
 use crate::model::resolve::Status;
-use crate::model::resolved::ResolvedOffering;
+use crate::model::resolved::{ResolvedFact, ResolvedOffering};
 use crate::model::vocabulary::{fact_names, fact_spec};
 use rhai::{Dynamic, Map};
 use std::collections::HashMap;
@@ -30,7 +30,7 @@ pub struct FactView {
     pub contractual: bool,
     /// Decided by the vendor's own documents (not a third party, not a bare value).
     pub first_party: bool,
-    /// The carve-outs of the deciding claims, as maps (see `carve_outs`).
+    /// The carve-outs of the deciding claims, as maps (see `exceptions_of`).
     pub exceptions: Dynamic,
     /// The deciding claims' `allowed_if:` conditions, joined, or `()`.
     pub allowed_if: Dynamic,
@@ -163,8 +163,8 @@ impl FactTable {
                     && r.authority.is_some_and(Authority::is_contractual),
                 first_party: r.value.is_some()
                     && r.authority.is_some_and(Authority::is_first_party),
-                exceptions: super::carve_outs::exceptions_of(fact),
-                allowed_if: super::carve_outs::allowed_if_of(fact),
+                exceptions: exceptions_of(fact),
+                allowed_if: allowed_if_of(fact),
             };
             views.insert(name.clone(), view);
         }
@@ -200,6 +200,42 @@ impl FactTable {
     /// The names of the facts the offering states, sorted, as a Rhai array.
     pub fn names_array(&self) -> &rhai::Array {
         &self.names
+    }
+}
+
+/// The carve-outs of the deciding claims of one fact, as a Rhai array of maps.
+fn exceptions_of(fact: &ResolvedFact) -> Dynamic {
+    let text = |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
+    let mut out = rhai::Array::new();
+    for evidence in fact.evidence.iter().filter(|e| e.is_deciding()) {
+        for exception in &evidence.exceptions {
+            let mut m = Map::new();
+            m.insert("quote".into(), Dynamic::from(exception.quote.clone()));
+            m.insert("section".into(), text(exception.section.as_deref()));
+            m.insert("note".into(), text(exception.note.as_deref()));
+            m.insert("source".into(), text(evidence.source.as_deref()));
+            m.insert("title".into(), text(evidence.title.as_deref()));
+            out.push(Dynamic::from_map(m));
+        }
+    }
+    Dynamic::from_array(out)
+}
+
+/// The conditions under which the deciding claims of `prohibited_data` allow the data after
+/// all, joined with "; ", or `()` when none says.
+fn allowed_if_of(fact: &ResolvedFact) -> Dynamic {
+    let mut conditions: Vec<&str> = Vec::new();
+    for evidence in fact.evidence.iter().filter(|e| e.is_deciding()) {
+        if let Some(c) = evidence.allowed_if.as_deref()
+            && !conditions.contains(&c)
+        {
+            conditions.push(c);
+        }
+    }
+    if conditions.is_empty() {
+        Dynamic::UNIT
+    } else {
+        Dynamic::from(conditions.join("; "))
     }
 }
 

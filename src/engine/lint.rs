@@ -97,6 +97,44 @@ pub fn check(file: &str, text: &str, declared: &Scope) -> Vec<Diagnostic> {
     lint.problems
 }
 
+/// The calls of a rule that raise a finding (`block`, `hold`, ..., and `unresolved`, which
+/// holds on its line when the fact is unknown or conflicting), as (level, line), read from
+/// the compiled rule: comments, strings and method calls (`x.pass()`) are not calls of the
+/// rule's own. For coverage: which of them some test case reached.
+pub fn finding_calls(text: &str, declared: &Scope) -> Vec<(Level, u32)> {
+    let Ok(ast) = lint_engine().compile_with_scope(declared, text) else {
+        return Vec::new();
+    };
+    // In the order the levels are declared, `unresolved` last, within a line.
+    let rank = |name: &str| -> Option<(usize, Level)> {
+        Level::ALL
+            .iter()
+            .position(|l| l.as_str() == name)
+            .map(|i| (i, Level::ALL[i]))
+            .or((name == "unresolved").then_some((Level::ALL.len(), Level::Hold)))
+    };
+    let mut calls: Vec<(u32, usize, Level)> = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        let call = match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, at))) => Some((call, at)),
+            Some(ASTNode::Stmt(Stmt::FnCall(call, at))) => Some((call, at)),
+            _ => None,
+        };
+        if let Some((call, at)) = call
+            && call.op_token.is_none()
+            && let Some((order, level)) = rank(call.name.as_str())
+        {
+            calls.push((pos(*at).line, order, level));
+        }
+        true
+    });
+    calls.sort_by_key(|(line, order, _)| (*line, *order));
+    calls
+        .into_iter()
+        .map(|(line, _, level)| (level, line))
+        .collect()
+}
+
 /// Whether the compiled rule reads the variable `name` anywhere (interpolations included).
 pub fn reads_variable(ast: &AST, name: &str) -> bool {
     let mut found = false;

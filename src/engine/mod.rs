@@ -2,6 +2,7 @@
 
 mod carve_outs;
 pub mod facts;
+mod helpers;
 mod lint;
 mod rhai_setup;
 pub mod state;
@@ -98,6 +99,7 @@ impl RuleSet {
                     if title.is_empty() {
                         problems.push(
                             Diagnostic::warning("rule has no `//!` title")
+                                .code(crate::diag::Code::UntitledRule)
                                 .in_file(src.file.clone())
                                 .at(Pos::new(1, 1))
                                 .hint("start the rule with `//! Title` and a line or two of rationale"),
@@ -108,7 +110,7 @@ impl RuleSet {
                         file: src.file.clone(),
                         title,
                         rationale,
-                        finding_calls: finding_calls(&src.text),
+                        finding_calls: lint::finding_calls(&src.text, &declared),
                         reads_classification: lint::reads_variable(&ast, "classification"),
                         ast,
                     });
@@ -369,66 +371,6 @@ pub fn header(text: &str) -> (String, String) {
     (title, rationale)
 }
 
-/// Finds the calls to finding functions in a script (outside comments and strings).
-pub fn finding_calls(text: &str) -> Vec<(Level, u32)> {
-    let mut calls = Vec::new();
-    for (n, line) in text.lines().enumerate() {
-        let code = strip_comment_and_strings(line);
-        // `unresolved(...)` raises a hold on its line when the fact is unknown or conflicting.
-        let calls_on_line = Level::ALL
-            .iter()
-            .map(|l| (*l, l.as_str()))
-            .chain([(Level::Hold, "unresolved")]);
-        for (level, name) in calls_on_line {
-            let mut from = 0;
-            while let Some(i) = code[from..].find(name) {
-                let start = from + i;
-                let end = start + name.len();
-                let before_ok = code[..start]
-                    .chars()
-                    .next_back()
-                    .is_none_or(|c| !(c.is_alphanumeric() || c == '_' || c == '.'));
-                let after_ok = code[end..].trim_start().starts_with('(');
-                if before_ok && after_ok {
-                    calls.push((level, n as u32 + 1));
-                }
-                from = end;
-            }
-        }
-    }
-    calls
-}
-
-fn strip_comment_and_strings(line: &str) -> String {
-    let mut out = String::with_capacity(line.len());
-    let mut chars = line.chars().peekable();
-    let mut quote: Option<char> = None;
-    while let Some(c) = chars.next() {
-        match quote {
-            Some(q) => {
-                if c == '\\' {
-                    chars.next();
-                } else if c == q {
-                    quote = None;
-                }
-                out.push(' ');
-            }
-            None => {
-                if c == '/' && chars.peek() == Some(&'/') {
-                    break;
-                }
-                if c == '"' || c == '`' || c == '\'' {
-                    quote = Some(c);
-                    out.push(' ');
-                } else {
-                    out.push(c);
-                }
-            }
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -484,13 +426,22 @@ mod tests {
     }
 
     #[test]
-    fn finding_calls_skip_comments_and_strings() {
-        let calls = finding_calls(
-            "if x { block(\"a\", \"b\"); }\n// hold(\"no\")\ninfo(\"pass(\"); warn (\"w\")\nmy_pass(1); x.pass(2);\n",
+    fn finding_calls_skip_comments_strings_and_method_calls() {
+        let calls = lint::finding_calls(
+            "let x = true;\nfn my_pass(n) { n }\nfn helper() { hold(\"h\", \"a\") }\nif x { block(\"a\", \"b\"); }\n// hold(\"no\")\ninfo(\"pass(\"); warn (\"w\"); unresolved(\"dpa\", \"t\"); info(\"again\");\nmy_pass(1); `${pass(\"i\")}`;\n",
+            &rhai::Scope::new(),
         );
         assert_eq!(
             calls,
-            vec![(Level::Block, 1), (Level::Info, 3), (Level::Warn, 3)]
+            vec![
+                (Level::Hold, 3),
+                (Level::Block, 4),
+                (Level::Info, 6),
+                (Level::Info, 6),
+                (Level::Warn, 6),
+                (Level::Hold, 6),
+                (Level::Pass, 7),
+            ]
         );
     }
 }

@@ -29,12 +29,6 @@ pub const MAX_ARRAY_SIZE: usize = 4 * 1024;
 pub const MAX_MAP_SIZE: usize = 1024;
 pub const MAX_VARIABLES: usize = 256;
 pub const MAX_FUNCTIONS: usize = 64;
-/// Wall-clock time one rule evaluation may take.
-pub const DEADLINE_MS: u64 = 250;
-/// Findings one rule evaluation may raise.
-pub const MAX_FINDINGS: usize = 256;
-/// Bytes of print/debug output one rule evaluation may produce.
-pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 /// Bytes of finding text (message and action) and print/debug output all the evaluations of
 /// one run may produce together, on average per offering and classification: the
 /// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
@@ -140,6 +134,7 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_require(&mut engine);
     register_fact_api(&mut engine);
     super::carve_outs::register(&mut engine);
+    super::helpers::register(&mut engine);
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
@@ -439,6 +434,10 @@ mod tests {
             "cite",
             "fact_names",
             "days_until",
+            "add_days",
+            "join",
+            "open_ended",
+            "within_days",
             "licence_rank",
             "unresolved",
             "contractual",

@@ -5,12 +5,18 @@
 //! here, per thread (evaluations run in parallel on rayon's threads, one at a time per thread).
 
 use super::facts::{FactTable, FactView};
-use super::rhai_setup::{DEADLINE_MS, MAX_FINDINGS, MAX_TRACE_BYTES};
 pub use crate::outcome::Level;
 use rhai::Position;
 use std::cell::RefCell;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
+
+/// Wall-clock time one rule evaluation may take.
+pub const DEADLINE_MS: u64 = 250;
+/// Findings one rule evaluation may raise.
+pub const MAX_FINDINGS: usize = 256;
+/// Bytes of print/debug output one rule evaluation may produce.
+pub const MAX_TRACE_BYTES: usize = 64 * 1024;
 
 /// A finding as the rule raised it, before evidence is attached.
 #[derive(Debug, Clone)]

@@ -6,11 +6,12 @@ mod bare_pass;
 pub mod checks;
 mod memo;
 mod portfolio;
+mod stream;
 
 use memo::Memo;
-pub use portfolio::{
-    BATCH, Request, Run, Summary, evaluate, evaluate_each, expired_waivers, warning_text,
-};
+pub use portfolio::{Request, Summary, expired_waivers};
+pub use stream::evaluate;
+pub(crate) use stream::{Handler, Offerings, Stop, stream};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;

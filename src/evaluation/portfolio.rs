@@ -1,13 +1,13 @@
-//! Evaluating a portfolio: every requested offering at every requested classification, in
-//! fixed batches (so a failed rule stops at the same cells on any machine), handed over result by
-//! result (`--format jsonl`) or collected into one [`Evaluation`].
+//! Evaluating a portfolio: what to evaluate (a [`Request`]), a run of it fed in fixed batches
+//! (so a failed rule stops at the same cells on any machine), and what the run concludes
+//! besides its results (its rules, warnings and errors).
 
 use super::{Context, Prepared, Stopped, evaluate_cell};
-use crate::diag::Diagnostic;
+use crate::diag::{Code, Diagnostic};
 use crate::engine::RuleSet;
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
-use crate::outcome::{Evaluation, OfferingResult};
+use crate::outcome::OfferingResult;
 use jiff::civil::Date;
 use rayon::prelude::*;
 
@@ -28,63 +28,21 @@ pub struct Request<'a> {
 /// stopped rule skips, and so the report, is the same on any machine.
 pub const BATCH: usize = 16;
 
-/// What a run concludes besides its results (which [`evaluate_each`] hands over one by one).
+/// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
+#[derive(Default)]
 pub struct Summary {
     /// The ids of every rule the run applied, in order.
     pub rules: Vec<String>,
     /// Problems that did not stop the evaluation (expired waivers, changed snapshots).
-    pub warnings: Vec<String>,
+    pub warnings: Vec<Diagnostic>,
     /// Each failed rule's first error once, then each offering whose facts could not be given
     /// to the rules.
     pub errors: Vec<Diagnostic>,
 }
 
-/// Evaluates every requested offering at every requested classification, and evaluates them all
-/// into one [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report
-/// is complete. The second value lists each failed rule's first error once.
-pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
-    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
-    let summary = evaluate_each(rules, req, |r| {
-        results.push(r);
-        Ok::<(), std::convert::Infallible>(())
-    });
-    let Ok(summary) = summary;
-    let evaluation = Evaluation {
-        policy: req.policy.name.clone(),
-        organization: req.policy.organization.clone(),
-        generated: req.generated.clone(),
-        today: req.today.to_string(),
-        classifications: req.classes.clone(),
-        rules: summary.rules,
-        results,
-        warnings: summary.warnings,
-    };
-    (evaluation, summary.errors)
-}
-
-/// Evaluates as [`evaluate`] does, handing each result to `each` in output order as soon as its
-/// batch is done and keeping none: memory does not grow with the portfolio's results
-/// (`--format jsonl`). The first error `each` returns stops the run and is returned.
-pub fn evaluate_each<E>(
-    rules: &RuleSet,
-    req: &Request,
-    mut each: impl FnMut(OfferingResult) -> Result<(), E>,
-) -> Result<Summary, E> {
-    rules.begin_run(req.offerings.len() * req.classes.len());
-    let mut run = Run::new(rules, req);
-    for batch in req.offerings.chunks(BATCH) {
-        run.batch(batch, &mut each)?;
-    }
-    Ok(run.finish(changed_snapshots(&req.offerings)))
-}
-
-/// A run fed batch by batch: [`evaluate_each`] cuts the request's offerings into batches; a
-/// caller that reads profiles as it goes (the streamed formats and `check`, so that memory
-/// does not grow with the portfolio's profiles either) hands over each batch of [`BATCH`]
-/// offerings as it is read, and the results are the same. Such a caller starts the rules'
-/// text budget ([`RuleSet::begin_run`]) and grows it with the cells it hands over
-/// ([`RuleSet::grow_run`]).
-pub struct Run<'a> {
+/// A run of one request, fed batch by batch by `evaluation::stream`, the one function that
+/// cuts batches and keeps the rules' text budget.
+pub(crate) struct Run<'a> {
     ctx: Context<'a>,
     requirements: Vec<(&'a String, Requirements)>,
     stopped: Stopped,
@@ -94,7 +52,7 @@ pub struct Run<'a> {
 impl<'a> Run<'a> {
     /// A run of the request's policy, classifications, tags and date (its offerings are the
     /// batches handed over).
-    pub fn new(rules: &'a RuleSet, req: &'a Request) -> Run<'a> {
+    pub(crate) fn new(rules: &'a RuleSet, req: &'a Request) -> Run<'a> {
         Run {
             ctx: Context::new(rules, req.policy, &req.tags, req.today),
             requirements: req
@@ -109,7 +67,7 @@ impl<'a> Run<'a> {
 
     /// Evaluates one batch of at most [`BATCH`] offerings (in parallel) and hands its results
     /// to `each` in order. A rule that failed in it is stopped for the batches after it.
-    pub fn batch<E>(
+    pub(crate) fn batch<E>(
         &mut self,
         batch: &[(&Profile, &Offering)],
         each: &mut impl FnMut(OfferingResult) -> Result<(), E>,
@@ -147,7 +105,7 @@ impl<'a> Run<'a> {
     }
 
     /// Ends the run: its rules, the expired waivers then `snapshot_warnings`, and its errors.
-    pub fn finish(self, snapshot_warnings: Vec<String>) -> Summary {
+    pub(crate) fn finish(self, snapshot_warnings: Vec<Diagnostic>) -> Summary {
         let mut errors = self.stopped.errors();
         errors.extend(self.engine_errors);
         Summary {
@@ -163,7 +121,7 @@ impl<'a> Run<'a> {
 
 /// Snapshots of the evaluated vendors whose content changed since review: the facts citing
 /// them may no longer hold, and the report must say so (not only stderr).
-pub fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
+pub(crate) fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<Diagnostic> {
     // A set: at 100,000 vendors a list searched for each one costs minutes.
     let mut seen: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut out = Vec::new();
@@ -173,29 +131,22 @@ pub fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<String> {
         }
         out.extend(
             crate::model::evidence::snapshot_changes(profile)
-                .iter()
-                .map(warning_text),
+                .into_iter()
+                .map(Diagnostic::into_warning),
         );
     }
     out
 }
 
-/// A diagnostic as one line of the report's warnings: `file:line:col: message`.
-pub fn warning_text(d: &Diagnostic) -> String {
-    format!("{}: {}", d.location(), d.message)
-}
-
-pub fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
+/// The policy's waivers past their expiry date: ignored, and said.
+pub fn expired_waivers(policy: &Policy, today: Date) -> Vec<Diagnostic> {
     policy
         .waivers
         .iter()
         .filter(|w| !w.live(today))
         .map(|w| {
-            format!(
-                "{}:{}:{}: waiver of rule `{}` for {}{} expired on {} and is ignored",
-                policy.file,
-                w.at.line,
-                w.at.column,
+            Diagnostic::warning(format!(
+                "waiver of rule `{}` for {}{} expired on {} and is ignored",
                 w.rule,
                 w.vendor,
                 w.offering
@@ -203,7 +154,10 @@ pub fn expired_waivers(policy: &Policy, today: Date) -> Vec<String> {
                     .map(|o| format!("/{o}"))
                     .unwrap_or_default(),
                 w.expires
-            )
+            ))
+            .code(Code::ExpiredWaiver)
+            .in_file(policy.file.clone())
+            .at(w.at)
         })
         .collect()
 }

@@ -13,7 +13,7 @@
 //! A failure names the claim's `quote:` (or `searched:`) line, the closest passage with a word
 //! diff, and what to do.
 
-use crate::diag::{Diagnostic, Pos};
+use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::profile::{self, Claim, Profile, Source, Verification};
 use crate::model::quotes::{self, Mismatch, Snapshot};
 use crate::model::vocabulary::{self, ValueType};
@@ -24,6 +24,10 @@ use serde_json::Value;
 use std::collections::HashMap;
 use std::path::{Component, Path};
 use std::sync::Arc;
+
+/// How a draft claim is named (`check --fail-on-drafts` makes it an error).
+const DRAFT_WARNING: &str =
+    "draft claim (proposed by `diligence extract`), not counted: confirm or delete";
 
 /// Largest archived snapshot we read.
 pub const MAX_SNAPSHOT_BYTES: u64 = 8 * 1024 * 1024;
@@ -405,6 +409,7 @@ pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
                             "{}/{}: fact `{}` cites `{}`, which is superseded: the claim is kept but does not decide",
                             p.id, o.id, f.name, s.id
                         ))
+                        .code(Code::SupersededCitation)
                         .in_file(p.file.clone())
                         .at(c.at)
                         .hint("quote the document that replaced it, or remove the claim"),
@@ -446,6 +451,7 @@ pub fn snapshot_changes(p: &Profile) -> Vec<Diagnostic> {
                     s.snapshot.as_deref().unwrap_or("?"),
                     if citing.is_empty() { "none".to_string() } else { citing.join(", ") }
                 ))
+                .code(Code::ChangedSnapshot)
                 .in_file(p.file.clone())
                 .at(s.at)
                 .hint(format!("re-read those facts against the new document, then record `sha256: {actual}`")),
@@ -464,8 +470,9 @@ fn claim_diagnostics(p: &Profile, out: &mut Vec<Diagnostic>) {
                     out.push(
                         Diagnostic::warning(format!(
                             "{}/{}: fact `{}`: {}",
-                            p.id, o.id, f.name, crate::workspace::DRAFT_WARNING
+                            p.id, o.id, f.name, DRAFT_WARNING
                         ))
+                        .code(Code::DraftClaim)
                         .in_file(p.file.clone())
                         .at(c.at)
                         .hint("read the quote in its source; if it states the value, delete the `draft: true` line, else delete the claim"),
@@ -477,6 +484,7 @@ fn claim_diagnostics(p: &Profile, out: &mut Vec<Diagnostic>) {
                             "{}/{}: fact `{}`: {reason}",
                             p.id, o.id, f.name
                         ))
+                        .code(Code::UnverifiedQuote)
                         .in_file(p.file.clone())
                         .at(*at)
                         .hint(hint.clone()),

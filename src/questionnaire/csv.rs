@@ -4,7 +4,7 @@
 //! spreadsheet, and `answers.csv:12` names both.
 
 use super::Asked;
-use super::answers::{Columns, Row};
+use super::sheet::{Columns, Row};
 use crate::diag::Diagnostic;
 
 pub const HEADER: [&str; 14] = [

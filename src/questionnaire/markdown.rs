@@ -5,6 +5,8 @@ use super::Asked;
 use crate::report::markdown::escape;
 use std::fmt::Write;
 
+/// The questions as Markdown, cleaned by the sanitizer: vendor names, notes and quotes come
+/// from profiles, and the text goes to a terminal or to a file that one will show.
 pub fn render(asked: &Asked) -> String {
     let mut out = String::from("# Questions for vendors\n");
     let mut vendor = "";
@@ -44,7 +46,7 @@ pub fn render(asked: &Asked) -> String {
         out.push_str("\nNo question would move a verdict.\n");
     }
     let _ = write!(out, "\n{}\n", footer(asked));
-    out
+    crate::report::sanitize::clean(&out).into_owned()
 }
 
 /// The line saying how many questions were left out, and why.

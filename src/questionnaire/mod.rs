@@ -12,6 +12,7 @@ pub mod ask;
 pub mod csv;
 pub mod markdown;
 pub mod plan;
+mod sheet;
 pub mod xlsx;
 
 use crate::model::vocabulary::{ValueType, fact_spec};

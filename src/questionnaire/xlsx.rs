@@ -9,8 +9,8 @@
 //!
 //! Every text is written as a string cell, never as a formula.
 
-use super::answers::{Columns, Row};
 use super::markdown::footer;
+use super::sheet::{Columns, Row};
 use super::{Asked, Question};
 use crate::diag::Diagnostic;
 use crate::model::vocabulary::CAIQ_VERSION;

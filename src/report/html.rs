@@ -181,7 +181,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
                 @if !eval.warnings.is_empty() {
                     section.warnings {
                         h2 { "Warnings" }
-                        ul { @for w in &eval.warnings { li { (w) } } }
+                        ul { @for w in &eval.warnings { li { (w.report_line()) } } }
                     }
                 }
                 footer {

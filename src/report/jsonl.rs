@@ -6,6 +6,7 @@ use std::io::Write;
 
 /// Writes one result as one compact JSON line.
 pub fn write_result(w: &mut dyn Write, result: &OfferingResult) -> std::io::Result<()> {
-    serde_json::to_writer(&mut *w, result)?;
+    let line = serde_json::to_string(result)?;
+    w.write_all(super::sanitize::json_text(&line).as_bytes())?;
     w.write_all(b"\n")
 }

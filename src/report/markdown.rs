@@ -87,7 +87,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
     if !eval.warnings.is_empty() {
         out.push_str("## Warnings\n\n");
         for w in &eval.warnings {
-            let _ = writeln!(out, "- {}", escape(w));
+            let _ = writeln!(out, "- {}", escape(&w.report_line()));
         }
         out.push('\n');
     }

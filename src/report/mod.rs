@@ -15,10 +15,12 @@ pub mod json;
 pub mod jsonl;
 pub mod junit;
 pub mod markdown;
+pub mod refresh;
 pub mod sanitize;
 pub mod sarif;
 pub mod table;
 pub mod testrun;
+pub mod writer;
 pub mod xlsx;
 
 use crate::model::resolved::Evidence;

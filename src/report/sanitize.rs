@@ -1,12 +1,16 @@
-//! The one sanitizer every human-readable output passes through (tables, Markdown, HTML,
-//! `explain`, `diff`, `test` and the diagnostics on stderr): a profile, policy or rule must not
+//! The one sanitizer every human-readable output passes through (tables, Markdown, HTML, CSV,
+//! JUnit, GitHub annotations, briefs, questionnaires, `explain`, `diff`, `test`, `refresh` and
+//! the diagnostics on stderr), applied inside each format's writer: a profile, policy or rule must not
 //! be able to send escape sequences to a terminal (clear the screen, recolour, retitle the
 //! window, hide text) or reorder what a reader sees with bidirectional overrides.
 //!
 //! Control characters other than newline and tab become their visible Unicode pictures
 //! (ESC -> ␛), other C1 controls become `?`, and bidi embedding, override and isolate marks
-//! become `<U+202E>`-style text. Machine formats (JSON, CSV, XLSX, SARIF) carry data as it is.
+//! become `<U+202E>`-style text. The JSON formats (JSON, JSONL, SARIF) carry data as it is, with
+//! bidi marks written as `\u202e`-style escapes ([`json_text`]; serializers escape control
+//! characters); workbooks escape control characters themselves.
 
+use crate::outcome::{Evaluation, OfferingResult};
 use std::io::{self, Write};
 
 /// Bidirectional formatting characters: embeddings, overrides and isolates (and the Arabic
@@ -39,6 +43,84 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// JSON text with each bidi control written as its `\uXXXX` escape: the same data for any
+/// JSON reader, and nothing that reorders what a terminal or an editor shows. (Serializers
+/// already escape control characters.)
+pub fn json_text(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(is_bidi_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if is_bidi_control(c) {
+            out.push_str(&format!("\\u{:04x}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// The evaluation with every text cleaned, for formats that clean their content rather than
+/// their output (the table adds its own colours; XML and CSV have their own escapes).
+pub fn clean_evaluation(eval: &Evaluation) -> Evaluation {
+    let mut e = eval.clone();
+    let fix = |s: &mut String| *s = clean(s).into_owned();
+    fix(&mut e.policy);
+    fix(&mut e.organization);
+    e.classifications.iter_mut().for_each(fix);
+    for w in &mut e.warnings {
+        fix(&mut w.message);
+        fix_opt(&mut w.file);
+    }
+    e.results.iter_mut().for_each(clean_result);
+    e
+}
+
+fn fix_opt(s: &mut Option<String>) {
+    if let Some(s) = s {
+        *s = clean(s).into_owned();
+    }
+}
+
+/// One result with every text cleaned (see [`clean_evaluation`]).
+pub fn clean_result(r: &mut OfferingResult) {
+    let fix = |s: &mut String| *s = clean(s).into_owned();
+    for s in [
+        &mut r.vendor,
+        &mut r.vendor_name,
+        &mut r.offering,
+        &mut r.offering_name,
+        &mut r.tier,
+        &mut r.classification,
+    ] {
+        fix(s);
+    }
+    fix_opt(&mut r.vendor_notes);
+    fix_opt(&mut r.offering_notes);
+    r.tags.iter_mut().for_each(fix);
+    for f in &mut r.findings {
+        fix(&mut f.rule);
+        fix(&mut f.message);
+        fix_opt(&mut f.action);
+        if let Some(w) = &mut f.waived {
+            fix(&mut w.reason);
+            fix(&mut w.approved_by);
+            fix(&mut w.expires);
+        }
+        for ev in &mut f.evidence {
+            let ev = std::sync::Arc::make_mut(ev);
+            fix_opt(&mut ev.source);
+            fix_opt(&mut ev.title);
+            fix_opt(&mut ev.section);
+            fix_opt(&mut ev.quote);
+        }
+    }
+    for e in &mut r.errors {
+        fix(&mut e.message);
+    }
 }
 
 /// A writer that cleans what passes through it. Bytes that are not UTF-8 become U+FFFD; a

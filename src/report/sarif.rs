@@ -244,7 +244,8 @@ fn failed_rule_result(
 }
 
 pub fn render(eval: &Evaluation, out: &mut dyn Write) -> io::Result<()> {
-    serde_json::to_writer_pretty(&mut *out, &build(eval))?;
+    let text = serde_json::to_string_pretty(&build(eval))?;
+    out.write_all(super::sanitize::json_text(&text).as_bytes())?;
     out.write_all(b"\n")
 }
 
@@ -267,7 +268,8 @@ pub struct Writer<'w> {
 impl<'w> Writer<'w> {
     /// Starts the document of a run of `rules` (in the order the evaluation reports them).
     pub fn start(out: &'w mut dyn Write, rules: Vec<String>) -> io::Result<Writer<'w>> {
-        let mut empty = serde_json::to_string_pretty(&document(&rules, Vec::new()))?;
+        let empty = serde_json::to_string_pretty(&document(&rules, Vec::new()))?;
+        let mut empty = super::sanitize::json_text(&empty).into_owned();
         empty.push('\n');
         let key = "\"results\": []";
         let at = empty
@@ -288,6 +290,7 @@ impl<'w> Writer<'w> {
     pub fn write_result(&mut self, r: &OfferingResult) -> io::Result<()> {
         for result in results_of(r, &self.index) {
             let text = serde_json::to_string_pretty(&result)?;
+            let text = super::sanitize::json_text(&text);
             if self.written == 0 {
                 self.out.write_all(&self.empty.as_bytes()[..self.cut])?;
             } else {

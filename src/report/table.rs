@@ -91,7 +91,8 @@ fn paint(text: &str, color: Color, style: &Style) -> String {
 }
 
 pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
-    let eval = &printable(eval);
+    // The table cleans its content rather than its output, which carries its own colours.
+    let eval = &super::sanitize::clean_evaluation(eval);
     let rows = offerings(eval);
     let mut out = title(eval, style);
     out.push_str(&matrix_section(eval, &rows, style));
@@ -104,7 +105,7 @@ pub fn render(eval: &Evaluation, style: &Style) -> Vec<u8> {
         }
     }
     for w in &eval.warnings {
-        out.push_str(&format!("\nwarning: {w}\n"));
+        out.push_str(&format!("\nwarning: {}\n", w.report_line()));
     }
     out.into_bytes()
 }
@@ -460,53 +461,6 @@ fn wrap_items(items: &[String], sep: &str, width: u16) -> String {
     }
     out.push('\n');
     out
-}
-
-/// The evaluation with every text cleaned by the sanitizer. The table cleans its content
-/// rather than its output, which carries the colours it adds itself.
-fn printable(eval: &Evaluation) -> Evaluation {
-    let mut e = eval.clone();
-    let fix = |s: &mut String| *s = super::sanitize::clean(s).into_owned();
-    let fix_opt = |s: &mut Option<String>| {
-        if let Some(s) = s {
-            *s = super::sanitize::clean(s).into_owned();
-        }
-    };
-    fix(&mut e.policy);
-    fix(&mut e.organization);
-    e.classifications.iter_mut().for_each(fix);
-    e.warnings.iter_mut().for_each(fix);
-    for r in &mut e.results {
-        for s in [
-            &mut r.vendor,
-            &mut r.vendor_name,
-            &mut r.offering,
-            &mut r.offering_name,
-            &mut r.tier,
-            &mut r.classification,
-        ] {
-            fix(s);
-        }
-        r.tags.iter_mut().for_each(fix);
-        for f in &mut r.findings {
-            fix(&mut f.rule);
-            fix(&mut f.message);
-            fix_opt(&mut f.action);
-            if let Some(w) = &mut f.waived {
-                fix(&mut w.reason);
-                fix(&mut w.approved_by);
-                fix(&mut w.expires);
-            }
-            for ev in &mut f.evidence {
-                let ev = std::sync::Arc::make_mut(ev);
-                fix_opt(&mut ev.source);
-                fix_opt(&mut ev.title);
-                fix_opt(&mut ev.section);
-                fix_opt(&mut ev.quote);
-            }
-        }
-    }
-    e
 }
 
 /// The widths (padding included) of the findings tables' columns: level fits "condition", rule

@@ -427,7 +427,7 @@ fn summary_legend(
     ws.write_string(row, 1, "a waived finding: see the Findings sheet")?;
     for w in &eval.warnings {
         row += 2;
-        ws.write_string(row, 0, fit(&format!("warning: {w}")))?;
+        ws.write_string(row, 0, fit(&format!("warning: {}", w.report_line())))?;
     }
     Ok(())
 }

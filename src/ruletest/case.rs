@@ -6,17 +6,16 @@
 //! three. Values are read with the model's own types: `Authority`, `Level`, `Verdict`, dates
 //! with `parse_date`, requirements with the policy's parser, facts with the profile's.
 
-use super::evidence::{RawSource, builtin_sources, extra_sources, settle_claims};
-use super::expect::{Expect, RawExpect, expect};
-use super::setting::{RawPolicy, setting};
+use super::evidence::{builtin_sources, extra_sources, settle_claims};
+use super::expect::{Expect, expect};
+use super::setting::{RawCase, setting};
 use super::test_file;
 use super::tree::{Checked, from_tree, prefixed};
 use crate::diag::{Diagnostic, Pos};
 use crate::model::policy::{Policy, Requirements};
-use crate::model::profile::{self, Authority, Offering, Profile};
-use crate::model::yaml::{self, Node, OrderedMap, span_pos};
+use crate::model::profile::{self, Offering, Profile};
+use crate::model::yaml::{self, Node, span_pos};
 use jiff::civil::Date;
-use serde::Deserialize;
 use serde_saphyr::Spanned;
 use std::path::Path;
 
@@ -37,35 +36,6 @@ pub struct Case {
     /// A synthetic vendor with one offering, the case's.
     pub profile: Profile,
     pub expect: Expect,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(super) struct RawCase {
-    #[serde(default)]
-    pub(super) name: Option<Checked<String>>,
-    #[serde(default)]
-    pub(super) classification: Option<Checked<Spanned<String>>>,
-    #[serde(default)]
-    pub(super) tags: Option<Checked<Vec<Spanned<String>>>>,
-    #[serde(default)]
-    pub(super) require: Option<Spanned<Node>>,
-    #[serde(default)]
-    pub(super) tier: Option<Checked<Spanned<String>>>,
-    #[serde(default)]
-    pub(super) today: Option<Checked<Spanned<String>>>,
-    #[serde(default)]
-    pub(super) reviewed: Option<Checked<Spanned<String>>>,
-    #[serde(default)]
-    pub(super) policy: Option<Checked<RawPolicy>>,
-    #[serde(default)]
-    pub(super) authority: Option<Checked<Authority>>,
-    #[serde(default)]
-    pub(super) sources: Option<Checked<OrderedMap<Checked<RawSource>>>>,
-    #[serde(default)]
-    pub(super) facts: Option<Spanned<Node>>,
-    #[serde(default)]
-    pub(super) expect: Option<Checked<RawExpect>>,
 }
 
 /// Loads `scripts/<rule>.test.yaml`, checking every case against the policy. Returns the valid
@@ -286,7 +256,7 @@ fn case_name(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::model::profile::Verification;
+    use crate::model::profile::{Authority, Verification};
     use crate::outcome::Level;
     use crate::ruletest::DEFAULT_TODAY;
 

@@ -1,8 +1,7 @@
 //! The evidence of a case: built-in and extra sources (no snapshots), and claims settled as
 //! verified, since a case tests a rule's logic, not a document.
 
-use super::setting::date;
-use super::tree::Checked;
+use super::tree::{Checked, date};
 use crate::diag::{Diagnostic, Pos};
 use crate::model::profile::{self, Authority, Fact, Source, Verification};
 use crate::model::yaml::{OrderedMap, span_pos};

@@ -1,17 +1,50 @@
 //! The setting of a case: its class, tags, requirements, tier, dates and evidence ages, with
 //! their defaults, checked against the policy.
 
-use super::case::RawCase;
+use super::evidence::RawSource;
+use super::expect::RawExpect;
+use super::tree::date;
 use super::tree::{Checked, prefixed};
 use super::{DEFAULT_AUTHORITY, DEFAULT_TIER, DEFAULT_TODAY};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::policy::{Origin, Policy, Requirements, parse_requirements};
 use crate::model::profile::Authority;
-use crate::model::vocabulary::{TIERS, parse_date, requirement_spec};
+use crate::model::vocabulary::{TIERS, requirement_spec};
+use crate::model::yaml::OrderedMap;
 use crate::model::yaml::{Node, span_pos};
 use jiff::civil::Date;
 use serde::{Deserialize, Deserializer};
 use serde_saphyr::Spanned;
+
+/// A case as written in the test file, before it is checked.
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct RawCase {
+    #[serde(default)]
+    pub(super) name: Option<Checked<String>>,
+    #[serde(default)]
+    pub(super) classification: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) tags: Option<Checked<Vec<Spanned<String>>>>,
+    #[serde(default)]
+    pub(super) require: Option<Spanned<Node>>,
+    #[serde(default)]
+    pub(super) tier: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) today: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) reviewed: Option<Checked<Spanned<String>>>,
+    #[serde(default)]
+    pub(super) policy: Option<Checked<RawPolicy>>,
+    #[serde(default)]
+    pub(super) authority: Option<Checked<Authority>>,
+    #[serde(default)]
+    pub(super) sources: Option<Checked<OrderedMap<Checked<RawSource>>>>,
+    #[serde(default)]
+    pub(super) facts: Option<Spanned<Node>>,
+    #[serde(default)]
+    pub(super) expect: Option<Checked<RawExpect>>,
+}
 
 /// Overrides of the policy's evidence ages; `null` unsets.
 #[derive(Deserialize)]
@@ -125,16 +158,6 @@ fn one_of(
         .maybe_hint(did_you_mean(s, allowed.iter().copied())),
     );
     None
-}
-
-pub(super) fn date(
-    value: &Spanned<String>,
-    what: &str,
-    problems: &mut Vec<Diagnostic>,
-) -> Option<Date> {
-    parse_date(&value.value, span_pos(value), what)
-        .map_err(|d| problems.push(d))
-        .ok()
 }
 
 /// The policy tags the case applies, each once.

@@ -11,7 +11,9 @@
 //! instead of failing the struct around it.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
+use crate::model::vocabulary::parse_date;
 use crate::model::yaml::{Node, span_pos};
+use jiff::civil::Date;
 use serde::de::value::{MapDeserializer, StrDeserializer};
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, IntoDeserializer, Visitor};
 use serde_saphyr::Spanned;
@@ -355,6 +357,17 @@ impl<'de> de::MapAccess<'de> for SpannedMap<'de> {
             )),
         }
     }
+}
+
+/// A date field of a case (YYYY-MM-DD), or its problem.
+pub(super) fn date(
+    value: &Spanned<String>,
+    what: &str,
+    problems: &mut Vec<Diagnostic>,
+) -> Option<Date> {
+    parse_date(&value.value, span_pos(value), what)
+        .map_err(|d| problems.push(d))
+        .ok()
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::documents::{self, SourceStatus};
+pub use crate::model::documents::{Authority, Source};
 use crate::model::vocabulary::{self, TIERS, check_value, fact_spec, parse_date};
 use crate::model::yaml::{self, Node, OrderedMap, span_pos};
 use jiff::civil::Date;
@@ -16,89 +17,6 @@ use std::collections::BTreeMap;
 mod facts;
 pub use facts::parse_facts;
 use facts::{FactContext, build_facts};
-
-/// How much a source can be trusted, strongest first. The derived order is the authority order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Authority {
-    Signed,
-    Contract,
-    Dpa,
-    Policy,
-    Docs,
-    TrustCenter,
-    Questionnaire,
-    ThirdParty,
-    /// A bare value with no evidence.
-    Unsupported,
-}
-
-impl Authority {
-    pub const NAMED: [Authority; 8] = [
-        Authority::Signed,
-        Authority::Contract,
-        Authority::Dpa,
-        Authority::Policy,
-        Authority::Docs,
-        Authority::TrustCenter,
-        Authority::Questionnaire,
-        Authority::ThirdParty,
-    ];
-
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Authority::Signed => "signed",
-            Authority::Contract => "contract",
-            Authority::Dpa => "dpa",
-            Authority::Policy => "policy",
-            Authority::Docs => "docs",
-            Authority::TrustCenter => "trust_center",
-            Authority::Questionnaire => "questionnaire",
-            Authority::ThirdParty => "third_party",
-            Authority::Unsupported => "unsupported",
-        }
-    }
-
-    /// A signed agreement, the contract or the DPA: terms the vendor is bound by.
-    pub fn is_contractual(self) -> bool {
-        matches!(
-            self,
-            Authority::Signed | Authority::Contract | Authority::Dpa
-        )
-    }
-
-    /// The vendor's own word (any document of the vendor's), not a third party or a bare value.
-    pub fn is_first_party(self) -> bool {
-        !matches!(self, Authority::ThirdParty | Authority::Unsupported)
-    }
-
-    pub fn parse(s: &str) -> Option<Authority> {
-        Authority::NAMED.into_iter().find(|a| a.as_str() == s)
-    }
-}
-
-#[derive(Debug, Clone)]
-pub struct Source {
-    pub id: String,
-    pub title: String,
-    pub url: Option<String>,
-    pub authority: Authority,
-    pub last_updated: Option<Date>,
-    pub retrieved: Option<Date>,
-    /// Path of the archived copy, relative to the vendor's folder (as written in the profile).
-    pub snapshot: Option<String>,
-    /// Where `snapshot:` is written.
-    pub snapshot_at: Pos,
-    /// The hash the profile records for the snapshot (as reviewed).
-    pub sha256: Option<String>,
-    /// The hash of the snapshot as it is now on disk.
-    pub actual_sha256: Option<String>,
-    pub at: Pos,
-    /// Obtained and in force, missing (cited, not obtained) or superseded.
-    pub status: SourceStatus,
-    /// The reviewer's notes on the document (`notes:`).
-    pub notes: Option<String>,
-}
 
 /// Whether a claim's quote was found in its source's snapshot.
 #[derive(Debug, Clone, PartialEq)]

@@ -1,0 +1,157 @@
+//! The one evaluation stream: offerings go through the rules batch by batch, whether they were
+//! read with the workspace or are read from the vendor folders as the run goes (so that memory
+//! does not grow with the portfolio). This function alone cuts the batches, keeps the rules'
+//! text budget and decides what a profile that does not load does to the run; the commands
+//! only say what to do with each batch read and each result.
+
+use super::portfolio::{BATCH, Request, Run, Summary, changed_snapshots};
+use crate::diag::Diagnostic;
+use crate::engine::RuleSet;
+use crate::outcome::{Evaluation, OfferingResult};
+use crate::workspace::{ProfileStream, Read};
+
+/// Evaluates every requested offering at every requested classification into one
+/// [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report is
+/// complete. The second value lists each failed rule's first error once.
+pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>) {
+    let mut results = Vec::with_capacity(req.offerings.len() * req.classes.len());
+    let mut collect = Each(|_, r| {
+        results.push(r);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    // The request's own offerings are given, never read: nothing can stop the stream.
+    let summary = match stream(
+        rules,
+        std::slice::from_ref(req),
+        Offerings::Given,
+        &mut collect,
+    ) {
+        Ok(summaries) => summaries.into_iter().next().unwrap_or_default(),
+        Err(Stop::Load(errors)) => Summary {
+            errors,
+            ..Summary::default()
+        },
+        Err(Stop::Handler(never)) => match never {},
+    };
+    let evaluation = Evaluation {
+        policy: req.policy.name.clone(),
+        organization: req.policy.organization.clone(),
+        generated: req.generated.clone(),
+        today: req.today.to_string(),
+        classifications: req.classes.clone(),
+        rules: summary.rules,
+        results,
+        warnings: summary.warnings,
+    };
+    (evaluation, summary.errors)
+}
+
+/// Where the offerings of a stream come from.
+pub(crate) enum Offerings<'w> {
+    /// Each request's own offerings (the workspace was read whole).
+    Given,
+    /// Read from the vendor folders batch by batch, the same for every request.
+    Read {
+        profiles: ProfileStream<'w>,
+        /// A profile that does not load ends the run ([`Stop::Load`]) rather than being
+        /// handed to [`Handler::read`] with the rest.
+        stop_on_load_errors: bool,
+    },
+}
+
+/// What a command does with what the stream produces.
+pub(crate) trait Handler {
+    type Error;
+
+    /// The profiles read for the next batch, with their problems, before it is evaluated.
+    fn read(&mut self, _read: &mut Read) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
+    /// One result of the request at index `request`, in output order.
+    fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), Self::Error>;
+}
+
+/// A handler that only takes results, each to a closure.
+pub(crate) struct Each<F>(pub F);
+
+impl<E, F: FnMut(usize, OfferingResult) -> Result<(), E>> Handler for Each<F> {
+    type Error = E;
+
+    fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), E> {
+        (self.0)(request, result)
+    }
+}
+
+/// Why a stream stopped before its end.
+pub(crate) enum Stop<E> {
+    /// A profile did not load (with [`Offerings::Read`] `stop_on_load_errors`): its errors.
+    Load(Vec<Diagnostic>),
+    /// The handler's error.
+    Handler(E),
+}
+
+/// Evaluates every request's offerings at its classifications, handing each batch's profiles
+/// and then its results to `handler`. Returns each request's [`Summary`], in order.
+pub(crate) fn stream<H: Handler>(
+    rules: &RuleSet,
+    requests: &[Request],
+    offerings: Offerings,
+    handler: &mut H,
+) -> Result<Vec<Summary>, Stop<H::Error>> {
+    let mut runs: Vec<Run> = requests.iter().map(|r| Run::new(rules, r)).collect();
+    match offerings {
+        Offerings::Given => {
+            rules.begin_run(
+                requests
+                    .iter()
+                    .map(|r| r.offerings.len() * r.classes.len())
+                    .sum(),
+            );
+            for (i, (run, req)) in runs.iter_mut().zip(requests).enumerate() {
+                for batch in req.offerings.chunks(BATCH) {
+                    run.batch(batch, &mut |r| handler.result(i, r))
+                        .map_err(Stop::Handler)?;
+                }
+            }
+            Ok(runs
+                .into_iter()
+                .zip(requests)
+                .map(|(run, req)| run.finish(changed_snapshots(&req.offerings)))
+                .collect())
+        }
+        Offerings::Read {
+            mut profiles,
+            stop_on_load_errors,
+        } => {
+            let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
+            // The run's size is known only as its profiles are read: the budget grows with it.
+            rules.begin_run(0);
+            let mut cells = 0;
+            while let Some(mut batch) = profiles.next_batch(BATCH) {
+                if stop_on_load_errors {
+                    let errors: Vec<Diagnostic> = batch
+                        .read
+                        .problems
+                        .iter()
+                        .filter(|d| d.is_error())
+                        .cloned()
+                        .collect();
+                    if !errors.is_empty() {
+                        return Err(Stop::Load(errors));
+                    }
+                }
+                handler.read(&mut batch.read).map_err(Stop::Handler)?;
+                let offerings = batch.offerings();
+                cells += offerings.len() * classes;
+                rules.grow_run(cells);
+                for (i, run) in runs.iter_mut().enumerate() {
+                    run.batch(&offerings, &mut |r| handler.result(i, r))
+                        .map_err(Stop::Handler)?;
+                }
+            }
+            // Changed snapshots were among the profiles' problems, handed over as they were read.
+            Ok(runs.into_iter().map(|run| run.finish(Vec::new())).collect())
+        }
+    }
+}

@@ -1,0 +1,235 @@
+//! The one report writer interface: a report begins, takes each result as the evaluation hands
+//! it over, and ends, over any `io::Write`. Streamed formats (jsonl, csv, sarif) write each
+//! result as it comes; whole-document formats (the table's matrix, markdown, html, xlsx, json,
+//! junit, github) keep the results and write once at the end. Sanitising is the writer's job:
+//! a command never cleans, escapes or sanitises a report itself.
+
+use super::{Style, sanitize};
+use crate::diag::Diagnostic;
+use crate::outcome::{Evaluation, OfferingResult};
+use std::io::{self, Write};
+
+/// The formats of `evaluate`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// The verdict matrix and findings, for the terminal
+    Table,
+    /// The stable machine contract
+    Json,
+    /// One result object of the JSON contract per line, written as each offering is evaluated
+    Jsonl,
+    /// GitHub-flavoured Markdown, for a ticket or a wiki
+    Markdown,
+    /// One self-contained page to read or print
+    Html,
+    /// One row per finding (RFC 4180)
+    Csv,
+    /// A workbook: Summary, Findings, Passed, Evidence (needs --output or a redirect)
+    Xlsx,
+    /// SARIF 2.1.0, for code scanning (one result per finding that is not a pass)
+    Sarif,
+    /// JUnit XML: a test case per offering, classification and rule
+    Junit,
+    /// GitHub Actions workflow annotations (::error file=...,line=...::message)
+    Github,
+}
+
+impl Format {
+    /// Whether the format writes each result as it comes (nothing in it depends on the results
+    /// still to come), so that memory does not grow with the portfolio.
+    pub fn streams(self) -> bool {
+        matches!(self, Format::Jsonl | Format::Csv | Format::Sarif)
+    }
+}
+
+/// What a report knows before its first result.
+pub struct Head {
+    pub policy: String,
+    pub organization: String,
+    pub generated: String,
+    pub today: String,
+    pub classifications: Vec<String>,
+    /// The ids of the rules the run applies, in order (SARIF lists them before any result).
+    pub rules: Vec<String>,
+}
+
+/// How the human formats look, and the CSV's byte order mark.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    pub style: Style,
+    pub bom: bool,
+}
+
+/// Why a report could not be written.
+#[derive(Debug)]
+pub enum Error {
+    /// The destination refused the bytes.
+    Io(io::Error),
+    /// The report cannot be made (a workbook past Excel's row limit, a profile of a streamed
+    /// run that does not load): what to do instead.
+    Invalid(Vec<Diagnostic>),
+}
+
+impl From<io::Error> for Error {
+    fn from(e: io::Error) -> Self {
+        Error::Io(e)
+    }
+}
+
+/// One report being written.
+pub trait ReportWriter {
+    /// One result, in output order.
+    fn result(&mut self, result: OfferingResult) -> io::Result<()>;
+    /// Ends the report with the run's warnings (shown by the formats that have a place for
+    /// them; the streamed formats hold results only).
+    fn end(self: Box<Self>, warnings: Vec<Diagnostic>) -> Result<(), Error>;
+}
+
+/// Begins a report of `format` on `out`.
+pub fn begin<'w>(
+    format: Format,
+    options: &Options,
+    head: Head,
+    out: &'w mut dyn Write,
+) -> io::Result<Box<dyn ReportWriter + 'w>> {
+    Ok(match format {
+        Format::Jsonl => Box::new(Jsonl(out)),
+        Format::Csv => Box::new(Csv(super::csv::Writer::start(out, options.bom)?)),
+        Format::Sarif => Box::new(Sarif(super::sarif::Writer::start(out, head.rules)?)),
+        _ => Box::new(Whole {
+            format,
+            options: options.clone(),
+            head,
+            results: Vec::new(),
+            out,
+        }),
+    })
+}
+
+struct Jsonl<'w>(&'w mut dyn Write);
+
+impl ReportWriter for Jsonl<'_> {
+    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
+        super::jsonl::write_result(self.0, &result)
+    }
+
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        Ok(())
+    }
+}
+
+struct Csv<'w>(super::csv::Writer<'w>);
+
+impl ReportWriter for Csv<'_> {
+    /// A CSV is read in a spreadsheet or a terminal: its cells are cleaned.
+    fn result(&mut self, mut result: OfferingResult) -> io::Result<()> {
+        sanitize::clean_result(&mut result);
+        self.0.write_result(&result)
+    }
+
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        Ok(self.0.finish()?)
+    }
+}
+
+struct Sarif<'w>(super::sarif::Writer<'w>);
+
+impl ReportWriter for Sarif<'_> {
+    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
+        self.0.write_result(&result)
+    }
+
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        Ok(self.0.finish()?)
+    }
+}
+
+/// A format that must see every result before it writes: it keeps them, and renders the whole
+/// evaluation at the end.
+struct Whole<'w> {
+    format: Format,
+    options: Options,
+    head: Head,
+    results: Vec<OfferingResult>,
+    out: &'w mut dyn Write,
+}
+
+impl ReportWriter for Whole<'_> {
+    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
+        self.results.push(result);
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, warnings: Vec<Diagnostic>) -> Result<(), Error> {
+        let Whole {
+            format,
+            options,
+            head,
+            results,
+            out,
+        } = *self;
+        let eval = Evaluation {
+            policy: head.policy,
+            organization: head.organization,
+            generated: head.generated,
+            today: head.today,
+            classifications: head.classifications,
+            rules: head.rules,
+            results,
+            warnings,
+        };
+        write_whole(format, &eval, &options, out)
+    }
+}
+
+/// Writes a whole evaluation in `format`; the human formats through the sanitizer.
+fn write_whole(
+    format: Format,
+    eval: &Evaluation,
+    options: &Options,
+    out: &mut dyn Write,
+) -> Result<(), Error> {
+    let style = &options.style;
+    match format {
+        Format::Json => {
+            out.write_all(&super::json::render(eval).map_err(|d| Error::Invalid(vec![d]))?)?
+        }
+        // The table cleans its content rather than its output, which carries its own colours.
+        Format::Table => out.write_all(&super::table::render(eval, style))?,
+        Format::Markdown => out.write_all(&sanitize::clean_bytes(&super::markdown::render(
+            eval, style,
+        )))?,
+        Format::Html => out.write_all(&sanitize::clean_bytes(&super::html::render(eval, style)))?,
+        Format::Xlsx => out.write_all(&xlsx(eval)?)?,
+        // Test reports are shown in CI pages: cleaned before the XML escapes.
+        Format::Junit => super::junit::render(&sanitize::clean_evaluation(eval), out)?,
+        // Annotations are shown in CI logs, which interpret escape sequences.
+        Format::Github => {
+            let mut clean = sanitize::Sanitizer::new(out);
+            super::github::render(eval, &mut clean)?;
+            clean.finish()?;
+        }
+        Format::Jsonl => {
+            for r in &eval.results {
+                super::jsonl::write_result(out, r)?;
+            }
+        }
+        Format::Csv => super::csv::render(&sanitize::clean_evaluation(eval), options.bom, out)?,
+        Format::Sarif => super::sarif::render(eval, out)?,
+    }
+    Ok(())
+}
+
+fn xlsx(eval: &Evaluation) -> Result<Vec<u8>, Error> {
+    super::xlsx::render(eval).map_err(|e| {
+        Error::Invalid(vec![match e {
+            super::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
+                "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
+                super::xlsx::MAX_ROWS
+            ))
+            .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
+            super::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
+                .hint("this is a bug in diligence: please report it with the workspace"),
+        }])
+    })
+}
