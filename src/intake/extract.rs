@@ -465,9 +465,10 @@ mod tests {
         );
         let b = best("breach_notification_hours");
         assert_eq!(b.value, Value::from(72));
-        // No number of days: no value, and the question to ask instead.
+        // No number of days, but changes take effect when posted: zero days' notice.
         let n = best("terms_change_notice_days");
-        assert!(n.value.is_null() && n.question.is_some(), "{n:?}");
+        assert_eq!(n.value, Value::from(0), "{n:?}");
+        assert!(n.why.contains("at once"), "{n:?}");
     }
 
     #[test]
