@@ -418,6 +418,9 @@ pub(crate) const AT_ONCE: &[&str] = &[
     "effective upon posting",
     "effective when",
     "become effective upon",
+    "becoming effective upon",
+    "effective upon notice",
+    "effective on notice",
     "effective as of the date",
 ];
 
