@@ -2,7 +2,7 @@
 //! phrase of lowercase words; a word ending in `*` matches any word it starts (`delet*` matches
 //! "delete", "deleted", "deletion").
 
-use super::read::{Action, Actor, Event, Object};
+use super::terms::{Action, Actor, Event, Object};
 
 /// Who a subject word names.
 pub(crate) const ACTORS: &[(Actor, &[&str])] = &[

@@ -16,6 +16,7 @@
 pub(crate) mod lexicon;
 pub(crate) mod read;
 pub(crate) mod structure;
+pub(crate) mod terms;
 pub(crate) mod values;
 pub(crate) mod versions;
 

@@ -4,77 +4,9 @@
 //! duration is tied to the action it measures and the event it runs from.
 
 use super::lexicon::{self, any, matches_at};
+pub use super::terms::{Action, Actor, Event, Modality, Object};
 use crate::model::quotes::{normalize, number_word};
 use std::fmt;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Actor {
-    Vendor,
-    Customer,
-    ThirdParty,
-    /// A passive or impersonal clause ("data will be deleted"): the vendor, who holds the data,
-    /// is the one who acts, but the clause does not name it.
-    Unstated,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Modality {
-    /// will, shall: a promise or a duty.
-    Will,
-    /// may, can: a permission or a possibility.
-    May,
-    /// must, need: a duty.
-    Must,
-    /// "is designed / intended for": what something is for.
-    Designed,
-    /// A statement of fact ("we use", "data is stored").
-    States,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Train,
-    Retain,
-    Delete,
-    /// The customer takes its data back: export, retrieve, download, a copy, a return.
-    Retrieve,
-    Request,
-    Notify,
-    Share,
-    License,
-    Review,
-    /// Stored or processed in a place.
-    Store,
-    Own,
-    Indemnify,
-    Change,
-    Submit,
-    Offer,
-    Transfer,
-    Apply,
-    Use,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Object {
-    CustomerContent,
-    Inputs,
-    Outputs,
-    PersonalData,
-    UsageData,
-    Feedback,
-    AccountData,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Event {
-    Termination,
-    Request,
-    Posting,
-    Awareness,
-    Notice,
-    Collection,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QualifierKind {
