@@ -62,7 +62,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
         });
         output::emit(None, |w| {
             writer::write_one(
-                Reader::Program,
+                Reader::Json,
                 w,
                 |w, doc: serde_json::Value| {
                     serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;

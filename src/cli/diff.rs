@@ -107,7 +107,7 @@ pub fn run(global: &super::Global, args: DiffArgs) -> Outcome {
         print_diagnostics(&warn, &new_ws.root);
     }
     let reader = match args.format {
-        DiffFormat::Json => Reader::Program,
+        DiffFormat::Json => Reader::Json,
         DiffFormat::Table | DiffFormat::Markdown => Reader::Person,
     };
     output::emit(None, |w| {

@@ -248,6 +248,11 @@ pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
     write_text(crate::report::writer::Reader::Program, bytes)
 }
 
+/// Writes a JSON document to stdout, through the report writer (bidi marks escaped).
+pub fn write_json(bytes: &[u8]) -> Result<(), Failure> {
+    write_text(crate::report::writer::Reader::Json, bytes)
+}
+
 fn write_text(reader: crate::report::writer::Reader, bytes: &[u8]) -> Result<(), Failure> {
     output::emit(None, |w| {
         crate::report::writer::write_one(reader, w, |w, b: &[u8]| Ok(w.write_all(b)?), bytes)

@@ -57,7 +57,8 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
     // The Markdown is read by people; JSON, the CSV and the workbook by programs.
     let reader = match args.format {
         Format::Markdown => Reader::Person,
-        Format::Json | Format::Csv | Format::Xlsx => Reader::Program,
+        Format::Json => Reader::Json,
+        Format::Csv | Format::Xlsx => Reader::Program,
     };
     output::emit(args.output.path.as_deref(), |w| {
         writer::write_one(reader, w, |w, asked| render(args.format, asked, w), &asked)

@@ -65,7 +65,7 @@ pub fn run(global: &Global, args: RefreshArgs) -> Outcome {
     let report = refresh::refresh(&global.dir, &repo, &args.vendors, &args.policy, today)
         .map_err(Failure)?;
     let reader = match args.format {
-        RefreshFormat::Json => Reader::Program,
+        RefreshFormat::Json => Reader::Json,
         RefreshFormat::Table | RefreshFormat::Markdown => Reader::Person,
     };
     output::emit(None, |w| {

@@ -226,11 +226,13 @@ fn write_whole(
 }
 
 /// Who reads a format: a person (text, Markdown, HTML, JUnit shown in CI pages), whose output
-/// passes through the sanitizer, or a program (JSON, CSV data, a workbook), whose output is
-/// written as rendered (the JSON serializers and the workbook escape control characters).
+/// passes through the sanitizer; a program reading JSON, which gets the data as it is with
+/// bidi marks written as `\uXXXX` escapes (the serializers escape control characters); or a
+/// program reading other data (CSV cells, a workbook), written as rendered.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
     Person,
+    Json,
     Program,
 }
 
@@ -247,6 +249,7 @@ where
 {
     let out = match reader {
         Reader::Person => Dest::Clean(sanitize::Sanitizer::new(out)),
+        Reader::Json => Dest::Json(Vec::new(), out),
         Reader::Program => Dest::Raw(out),
     };
     Box::new(Rendered { out, render })
@@ -270,6 +273,8 @@ where
 enum Dest<'w> {
     Clean(sanitize::Sanitizer<&'w mut dyn Write>),
     Raw(&'w mut dyn Write),
+    /// JSON is kept whole, then written with its bidi marks escaped.
+    Json(Vec<u8>, &'w mut dyn Write),
 }
 
 struct Rendered<'w, F> {
@@ -285,6 +290,7 @@ where
         match &mut self.out {
             Dest::Clean(clean) => (self.render)(clean, result)?,
             Dest::Raw(raw) => (self.render)(*raw, result)?,
+            Dest::Json(kept, _) => (self.render)(kept, result)?,
         }
         Ok(())
     }
@@ -293,6 +299,10 @@ where
         match self.out {
             Dest::Clean(clean) => clean.finish()?.flush()?,
             Dest::Raw(raw) => raw.flush()?,
+            Dest::Json(kept, out) => {
+                out.write_all(sanitize::json_text(&String::from_utf8_lossy(&kept)).as_bytes())?;
+                out.flush()?
+            }
         }
         Ok(())
     }
