@@ -18,6 +18,8 @@ pub enum Level {
     Block,
 }
 
+pub mod open;
+
 impl Level {
     pub const ALL: [Level; 6] = [
         Level::Pass,

@@ -1,4 +1,4 @@
-//! Issue 14 section 2: what real terms say beyond a number or a label. Each test starts from a
+//! What real terms say beyond a number or a label. Each test starts from a
 //! small vendor whose terms say one thing, runs the bundled rule as a user would, then changes
 //! the clause and shows the verdict move the way a careful reviewer would move it.
 

@@ -15,7 +15,7 @@ fn workspace_with_waiver() -> tempfile::TempDir {
     let policy = tmp.path().join("policies/default.yaml");
     let mut text = std::fs::read_to_string(&policy).unwrap();
     text.push_str(
-        "waivers:\n  - rule: breach-notification\n    vendor: perplexity\n    offering: sonar-api\n    reason: \"72-hour commitment in the pilot order form\"\n    approved_by: ciso@example.com\n    expires: 2027-03-31\n",
+        "waivers:\n  - rule: licence-scope\n    vendor: mistral\n    offering: le-chat\n    reason: \"training licence limited to the service in the pilot order form\"\n    approved_by: ciso@example.com\n    expires: 2027-03-31\n",
     );
     std::fs::write(&policy, text).unwrap();
     tmp
@@ -76,19 +76,20 @@ fn explain_agrees_with_evaluate_on_every_cell_with_waivers() {
 #[test]
 fn a_waiver_changes_the_verdict_in_evaluate_and_explain_alike() {
     let ws = workspace_with_waiver();
-    // Without the waiver, breach notification holds perplexity/sonar-api at confidential.
-    let (before, _) = explain_verdict(&bundled(), "perplexity/sonar-api", "confidential");
-    let (after, text) = explain_verdict(ws.path(), "perplexity/sonar-api", "confidential");
+    // Without the waiver, the training licence is the one condition on mistral/le-chat at
+    // internal.
+    let (before, _) = explain_verdict(&bundled(), "mistral/le-chat", "internal");
+    let (after, text) = explain_verdict(ws.path(), "mistral/le-chat", "internal");
     assert!(
-        text.contains("breach-notification") && text.contains("waived until"),
+        text.contains("licence-scope") && text.contains("waived until"),
         "{text}"
     );
     let out = diligence(ws.path())
         .args([
             "evaluate",
-            "perplexity/sonar-api",
+            "mistral/le-chat",
             "--class",
-            "confidential",
+            "internal",
             "--format",
             "json",
             "--today",
@@ -98,7 +99,8 @@ fn a_waiver_changes_the_verdict_in_evaluate_and_explain_alike() {
         .unwrap();
     let eval: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(eval["results"][0]["verdict"], after.as_str());
-    assert_eq!(before, "hold");
+    assert_eq!(before, "conditional");
+    assert_eq!(after, "go");
 }
 
 #[test]

@@ -1,4 +1,4 @@
-//! Quotes that prove their claim: each attack of issue 14 fails `check` with exit 2 and says
+//! Quotes that prove their claim: each known attack on a quote fails `check` with exit 2 and says
 //! why; verified silence (`not_stated` with `searched`); snapshots that are documents.
 
 mod common;
@@ -427,7 +427,7 @@ fn every_bundled_claim_verifies() {
         .stderr
         .clone();
     let err = String::from_utf8(out).unwrap();
-    assert!(err.contains("102 claims, 102 quotes verified"), "{err}");
+    assert!(err.contains("121 claims, 121 quotes verified"), "{err}");
 }
 
 proptest! {

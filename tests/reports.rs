@@ -5,7 +5,8 @@
 //! - snapshots (insta) of table, markdown and csv, for both workspaces;
 //! - every format has the findings of the JSON;
 //! - the xlsx read back with calamine;
-//! - the html rendered in headless Chromium (skipped when it is absent, except in CI);
+//! - the html rendered in headless Chromium (skipped when it is absent, except in CI:
+//!   `common::programs`);
 //! - a vendor named `<script>alert(1)</script> & Co` is text in every format;
 //! - a failed run leaves an existing --output file untouched.
 
@@ -521,22 +522,13 @@ fn every_format_writes_its_output_file() {
 // ---------------------------------------------------------------------------------------------
 // The html in a real browser.
 
-/// Headless Chromium with the flags DESIGN.md lists, or None when it is not installed (a
-/// failure in CI, which must have it).
+/// Headless Chromium, or None (skipped, said on stderr) when it is not installed; in CI, which
+/// installs it, a missing Chromium fails the test.
 fn chromium() -> Option<PathBuf> {
-    let found = ["/usr/bin/chromium", "/usr/bin/chromium-browser"]
-        .iter()
-        .map(PathBuf::from)
-        .find(|p| p.exists());
-    if found.is_none() {
-        if std::env::var_os("CI").is_some() {
-            panic!("chromium is not installed: CI must install it (apt-get install chromium)");
-        }
-        eprintln!("skipped: chromium is not installed (apt-get install chromium)");
-    }
-    found
+    common::programs::need(&common::programs::CHROMIUM)
 }
 
+/// Runs Chromium with the flags DESIGN.md lists.
 fn chromium_run(chromium: &Path, args: &[&str], page: &Path) -> std::process::Output {
     let profile = tempfile::tempdir().unwrap();
     let mut cmd = std::process::Command::new(chromium);
@@ -639,16 +631,13 @@ fn hostile_html_stays_inert_in_chromium() {
 
 /// Runs `diligence ARGS` with stdout on a pseudo-terminal; None when `script` is absent.
 fn on_terminal(args: &[&str], no_color: bool) -> Option<std::process::Output> {
-    if !Path::new("/usr/bin/script").exists() {
-        eprintln!("skipped: util-linux `script` is not installed");
-        return None;
-    }
+    let script = common::programs::need(&common::programs::SCRIPT)?;
     let bin = assert_cmd::cargo::cargo_bin("diligence");
     let mut line = format!("'{}'", bin.display());
     for a in args {
         line.push_str(&format!(" '{a}'"));
     }
-    let mut cmd = std::process::Command::new("/usr/bin/script");
+    let mut cmd = std::process::Command::new(script);
     cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
         .env_remove("DILIGENCE_DIR")
         .env("COLUMNS", "100")
@@ -701,21 +690,25 @@ fn a_terminal_gets_colour_unless_no_color() {
 // ---------------------------------------------------------------------------------------------
 // On paper: printed through headless Chromium, page 1 shows the verdicts.
 
-/// The text of page 1 of a PDF (poppler's pdftotext; CI installs poppler-utils).
-fn page_one_text(pdf: &Path) -> String {
-    let out = std::process::Command::new("pdftotext")
+/// The text of page 1 of a PDF (poppler's pdftotext).
+fn page_one_text(pdftotext: &Path, pdf: &Path) -> String {
+    let out = std::process::Command::new(pdftotext)
         .args(["-f", "1", "-l", "1", "-layout"])
         .arg(pdf)
         .arg("-")
-        .output();
-    match out {
-        Ok(o) if o.status.success() => String::from_utf8_lossy(&o.stdout).into_owned(),
-        _ => panic!("pdftotext is needed to read the printed page (apt-get install poppler-utils)"),
-    }
+        .output()
+        .expect("pdftotext runs");
+    assert!(
+        out.status.success(),
+        "pdftotext: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
 }
 
 /// Prints `page` to PDF on `paper` (A4 or Letter, set through an @page rule added to a copy).
-fn print_page_one(chromium: &Path, page: &Path, paper: &str) -> String {
+fn print_page_one(tools: &[PathBuf], page: &Path, paper: &str) -> String {
+    let (chromium, pdftotext) = (&tools[0], &tools[1]);
     let html = std::fs::read_to_string(page).unwrap().replacen(
         "</style>",
         &format!("@page {{ size: {paper}; }}</style>"),
@@ -733,12 +726,14 @@ fn print_page_one(chromium: &Path, page: &Path, paper: &str) -> String {
         ],
         &copy,
     );
-    page_one_text(&pdf)
+    page_one_text(pdftotext, &pdf)
 }
 
 #[test]
 fn printed_report_and_brief_show_the_verdicts_on_page_one() {
-    let Some(chromium) = chromium() else {
+    let Some(tools) =
+        common::programs::needs(&[&common::programs::CHROMIUM, &common::programs::PDFTOTEXT])
+    else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();
@@ -757,26 +752,25 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         .arg(bundled())
         .args([
             "brief",
-            "perplexity/sonar-api",
+            "mistral/le-chat",
             "--class",
-            "confidential",
+            "internal",
+            // The day the bundled profiles were reviewed: no "review date in the future" note.
             "--today",
-            TODAY,
+            "2026-12-06",
             "-o",
             brief.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    let verdict = evaluate_json(
-        &bundled(),
-        &["perplexity/sonar-api", "--class", "confidential"],
-    )["results"][0]["verdict"]
+    let verdict = evaluate_json(&bundled(), &["mistral/le-chat", "--class", "internal"])["results"]
+        [0]["verdict"]
         .as_str()
         .unwrap()
         .to_uppercase();
     for paper in ["A4", "letter"] {
-        let page = print_page_one(&chromium, &report, paper);
+        let page = print_page_one(&tools, &report, paper);
         assert!(
             page.contains("Verdicts"),
             "{paper}: no matrix on page 1:\n{page}"
@@ -785,14 +779,13 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
             page.contains(first["vendor"].as_str().unwrap()),
             "{paper}: the first offering is not on page 1:\n{page}"
         );
-        let page = print_page_one(&chromium, &brief, paper);
+        let page = print_page_one(&tools, &brief, paper);
         assert!(
             page.contains(&verdict),
             "{paper}: brief verdict not on page 1:\n{page}"
         );
         assert!(page.contains("Questions still open"), "{paper}:\n{page}");
-        // One page where possible: this brief (a hold with a condition, two questions and two
-        // notes) fits on one A4 page with its sign-off block; Letter is 19 mm shorter.
+        // One page where possible: this brief (a condition and a note) fits on one A4 page with its sign-off block; Letter is 19 mm shorter.
         if paper == "A4" {
             assert!(
                 page.contains("Sign-off"),

@@ -1,8 +1,8 @@
 //! The reports as people read them: values and quotes as prose in the HTML and Markdown reports
 //! and the workbook, and the workbook as LibreOffice prints it (print setup, no overlapping text).
 //!
-//! The LibreOffice and openpyxl tests need `soffice`, `pdftotext` (poppler-utils) and python3
-//! with openpyxl: without them they are skipped on a developer's machine and fail in CI.
+//! The print setup is read from the workbook's XML; printing through LibreOffice needs `soffice`
+//! and `pdftotext` (skipped without them, except in CI: see `common::programs`).
 
 mod common;
 
@@ -110,27 +110,6 @@ fn html_report_and_workbook_show_values_and_quotes_as_prose() {
 // ---------------------------------------------------------------------------------------------
 // The workbook in LibreOffice.
 
-fn which(tool: &str) -> Option<PathBuf> {
-    std::env::var_os("PATH").and_then(|paths| {
-        std::env::split_paths(&paths)
-            .map(|p| p.join(tool))
-            .find(|p| p.is_file())
-    })
-}
-
-/// The tools, or None on a developer's machine without them (a failure in CI).
-fn tools(names: &[&str]) -> Option<Vec<PathBuf>> {
-    let found: Option<Vec<PathBuf>> = names.iter().map(|n| which(n)).collect();
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{names:?} are needed in CI (apt-get install libreoffice-calc poppler-utils python3-openpyxl)"
-        );
-        eprintln!("skipped: one of {names:?} is missing");
-    }
-    found
-}
-
 /// The bundled review as a workbook in `dir`.
 fn bundled_xlsx(dir: &Path) -> PathBuf {
     let file = dir.join("review.xlsx");
@@ -143,40 +122,31 @@ fn bundled_xlsx(dir: &Path) -> PathBuf {
 
 #[test]
 fn workbook_sheets_print_landscape_one_page_wide_with_a_frozen_filtered_header() {
-    let Some(tools) = tools(&["python3"]) else {
-        return;
-    };
     let tmp = tempfile::tempdir().unwrap();
-    let file = bundled_xlsx(tmp.path());
-    // openpyxl reads what Excel and LibreOffice read: page setup, print titles, panes, filter,
-    // and the row heights that the file sets.
-    let script = r#"
-import sys, openpyxl
-wb = openpyxl.load_workbook(sys.argv[1])
-for ws in wb.worksheets[1:]:
-    fit = ws.sheet_properties.pageSetUpPr.fitToPage
-    wide = ws.page_setup.fitToWidth in (None, 1)
-    high = ws.page_setup.fitToHeight
-    tall = [r for r in range(2, ws.max_row + 1) if (ws.row_dimensions[r].height or 15) > 15]
-    print(ws.title, ws.page_setup.orientation, fit, wide, high, ws.print_title_rows,
-          ws.freeze_panes, ws.auto_filter.ref is not None, len(tall) > 0)
-"#;
-    let out = std::process::Command::new(&tools[0])
-        .args(["-c", script])
-        .arg(&file)
-        .output()
-        .expect("python3 runs");
-    let text = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "openpyxl: {}",
-        String::from_utf8_lossy(&out.stderr)
+    let book = xlsx::Book::open(&bundled_xlsx(tmp.path()));
+    assert_eq!(
+        book.sheet_names(),
+        ["Summary", "Findings", "Passed", "Evidence"]
     );
+    // What Excel and LibreOffice read: page setup, print titles, panes, filter, and the row
+    // heights that the file sets.
     for sheet in ["Findings", "Passed", "Evidence"] {
-        assert!(
-            text.lines()
-                .any(|l| l == format!("{sheet} landscape True True 0 $1:$1 A2 True True")),
-            "{sheet}: landscape, one page wide, header repeated, frozen, filtered, rows as high as their text:\n{text}"
+        let setup = book.setup(sheet);
+        assert!(setup.tall_rows > 0, "{sheet}: rows as high as their text");
+        assert_eq!(
+            setup,
+            xlsx::Setup {
+                landscape: true,
+                fit_to_page: true,
+                fit_to_width: 1,
+                fit_to_height: 0,
+                print_titles: Some("$1:$1".into()),
+                frozen_at: Some("A2".into()),
+                autofilter: true,
+                tall_rows: setup.tall_rows,
+                protected: false,
+            },
+            "{sheet}: landscape, one page wide, header repeated, frozen, filtered"
         );
     }
 }
@@ -232,7 +202,7 @@ fn overlap(a: &Word, b: &Word) -> bool {
 
 #[test]
 fn workbook_prints_in_libreoffice_with_no_overlapping_or_cut_text() {
-    let Some(tools) = tools(&["soffice", "pdftotext"]) else {
+    let Some(tools) = programs::needs(&[&programs::SOFFICE, &programs::PDFTOTEXT]) else {
         return;
     };
     let tmp = tempfile::tempdir().unwrap();

@@ -108,12 +108,81 @@ fn every_hostile_rule_is_stopped_with_a_located_error() {
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
 }
 
+/// `diligence -C DIR ARGS` with its address space capped at 2 GiB: a rule that reaches for
+/// more fails an allocation (an abort) instead of taking the machine.
+fn capped(dir: &Path, args: &[&str]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
+    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
+    // SAFETY: setrlimit is async-signal-safe; the closure touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            let cap = libc::rlimit {
+                rlim_cur: 2 << 30,
+                rlim_max: 2 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().expect("runs")
+}
+
+#[test]
+fn closure_and_curry_bombs_are_error_cells_under_a_two_gigabyte_cap() {
+    for id in ["curry-doubling", "closure-chain", "closure-chain-uncalled"] {
+        let text = &hostile_corpus()
+            .into_iter()
+            .find(|(i, _)| i == id)
+            .expect(id)
+            .1;
+        let ws = Ws::new();
+        ws.write(&format!("scripts/{id}.rhai"), text);
+        for args in [
+            &["check", "--today", TODAY][..],
+            &["evaluate", "--format", "json", "--today", TODAY],
+            &["test"],
+        ] {
+            let out = capped(ws.path(), args);
+            let stderr = String::from_utf8_lossy(&out.stderr);
+            assert!(
+                out.status.code().is_some(),
+                "{id} {args:?}: killed by a signal: {stderr}"
+            );
+            if args[0] == "test" {
+                continue;
+            }
+            assert_eq!(out.status.code(), Some(2), "{id} {args:?}: {stderr}");
+            assert!(
+                stderr.contains(&format!("scripts/{id}.rhai:")),
+                "{id} {args:?}: {stderr}"
+            );
+            if args[0] == "evaluate" {
+                let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                assert!(
+                    report["results"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .all(|c| c["verdict"] == "error"),
+                    "{id}: {report}"
+                );
+            }
+        }
+    }
+}
+
 #[test]
 fn hostile_rules_name_what_went_wrong() {
     // Under load, the wall-clock deadline may stop a runaway rule before its operation or size
     // limit does: either is a correct stop.
     const STOPPED: &str = "(stopped)";
-    let expect: [(&str, &[&str]); 14] = [
+    let expect: [(&str, &[&str]); 17] = [
+        ("curry-doubling", &["more than 16384 values"]),
+        ("closure-chain", &["nested more than 16 deep"]),
+        ("closure-chain-uncalled", &["nested more than 16 deep"]),
         ("endless-loop", &["operations", STOPPED]),
         ("unbounded-recursion", &["nested deeper than", STOPPED]),
         ("string-doubling", &["grew past its limit", STOPPED]),

@@ -6,8 +6,8 @@
 //!                                           [--keep DIR] [--repo DIR]
 //! ```
 //!
-//! An eval is one rule on one vendor offering at one classification. See README.md
-//! ("Performance") for what is measured and how to read it.
+//! An eval is one rule on one vendor offering at one classification. See bench/README.md for
+//! what is measured and how to read it.
 
 /// The system allocator, counting live heap bytes when asked (`--profile`: where the results'
 /// memory goes). Off, it costs one relaxed load per allocation.
@@ -52,7 +52,9 @@ use diligence_bench::{e2e, generate, native, rego};
 
 use diligence::Freshness;
 use diligence::Workspace;
+use diligence::policy::Policy;
 use diligence::{Evaluation, Level};
+use diligence::{Offering, Profile};
 use diligence::{Request, evaluate, freshness};
 use diligence::{RuleSet, RuleSource};
 use jiff::civil::Date;
@@ -275,100 +277,98 @@ fn main() -> ExitCode {
     }
 }
 
-fn run(args: &Args) -> Result<ExitCode, String> {
-    let pool = |n: usize| {
-        rayon::ThreadPoolBuilder::new()
-            .num_threads(n)
-            .build()
-            .map_err(|e| e.to_string())
-    };
-    let (pool_all, pool_1) = (pool(args.threads)?, pool(1)?);
+/// The thread pools of a run: all threads (`--threads`) and one.
+struct Pools {
+    all: rayon::ThreadPool,
+    one: rayon::ThreadPool,
+}
 
-    // 1. Generate a workspace: the repository's policy and rules, and N synthetic vendors.
-    let temp;
-    let root: PathBuf = match &args.keep {
-        Some(dir) => {
-            if dir.join("vendors").exists() {
-                return Err(format!(
-                    "{} already has a vendors/ folder: give an empty or new folder to --keep",
-                    dir.display()
-                ));
-            }
-            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
-            dir.clone()
-        }
-        None => {
-            temp = tempfile::Builder::new()
-                .prefix("diligence-bench-")
-                .tempdir()
-                .map_err(|e| e.to_string())?;
-            temp.path().to_path_buf()
-        }
-    };
-    let t = Instant::now();
-    let (counts, bytes) = pool_all
-        .install(|| generate::write_workspace(&root, &args.repo, args.vendors, args.seed))
-        .map_err(|e| format!("writing the workspace: {e}"))?;
-    let gen_ms = ms(t.elapsed());
-    eprintln!(
-        "generated {} vendors ({} offerings, {} facts, {} claims, {:.1} MB of YAML and snapshots) in {gen_ms:.0} ms at {}",
-        args.vendors,
-        2 * args.vendors,
-        counts.facts,
-        counts.claims,
-        bytes as f64 / 1e6,
-        root.display()
-    );
-
-    // 2. Load it with the real loader (parallel YAML parsing, snapshots, quote checks).
-    let t = Instant::now();
-    let ws = pool_all
-        .install(|| Workspace::load(&root))
-        .map_err(|d| d.message)?;
-    let parse = t.elapsed();
-    let errors: Vec<_> = ws.problems.iter().filter(|d| d.is_error()).collect();
-    if let Some(d) = errors.first() {
-        return Err(format!(
-            "the generated workspace has {} errors, e.g. {}: {}",
-            errors.len(),
-            d.location(),
-            d.message
-        ));
+impl Pools {
+    fn new(threads: usize) -> Result<Pools, String> {
+        let pool = |n: usize| {
+            rayon::ThreadPoolBuilder::new()
+                .num_threads(n)
+                .build()
+                .map_err(|e| e.to_string())
+        };
+        Ok(Pools {
+            all: pool(threads)?,
+            one: pool(1)?,
+        })
     }
-    let policy = ws.policy("default").map_err(|d| d.message)?;
-    let today: Date = jiff::civil::date(2026, 11, 24);
-    let offerings: Vec<_> = ws
-        .profiles
-        .iter()
-        .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
-        .collect();
-    let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
-    let req = Request {
-        policy,
-        offerings: offerings.clone(),
-        classes: classes.clone(),
-        tags: Vec::new(),
-        today,
-        generated: "2026-11-24T00:00:00Z".into(),
-    };
-    // The same request without the policy's evidence checks: for a set of scripts timed alone
-    // (the shared rules, or one rule), so that no uncounted check runs inside their clock.
-    let mut scripts_only = policy.clone();
-    scripts_only.evidence_checks.clear();
-    let req_scripts = Request {
-        policy: &scripts_only,
-        offerings: offerings.clone(),
-        classes: classes.clone(),
-        tags: Vec::new(),
-        today,
-        generated: req.generated.clone(),
-    };
-    let n_off = offerings.len();
-    let n_cls = classes.len();
-    let all_rules = ws.rules.rules.len() + policy.evidence_checks.len();
+}
 
-    // The rules the three engines share, in the order of native::RULES.
-    let shared: Vec<&str> = native::RULES.iter().map(|(id, _)| *id).collect();
+/// What every engine evaluates: the loaded offerings at every class of the default policy, and
+/// the rules the three engines share.
+struct Setup<'w> {
+    policy: &'w Policy,
+    offerings: Vec<(&'w Profile, &'w Offering)>,
+    classes: Vec<String>,
+    today: Date,
+    /// The rules the three engines share, in the order of native::RULES.
+    shared: Vec<&'static str>,
+    /// Every step of a run: the scripts and the evidence checks the policy turns on.
+    all_rules: usize,
+}
+
+impl<'w> Setup<'w> {
+    fn new(ws: &'w Workspace) -> Result<Setup<'w>, String> {
+        let policy = ws.policy("default").map_err(|d| d.message)?;
+        Ok(Setup {
+            policy,
+            offerings: ws
+                .profiles
+                .iter()
+                .flat_map(|p| p.offerings.iter().map(move |o| (p, o)))
+                .collect(),
+            classes: policy.classes.iter().map(|c| c.name.clone()).collect(),
+            today: jiff::civil::date(2026, 11, 24),
+            shared: native::RULES.iter().map(|(id, _)| *id).collect(),
+            all_rules: ws.rules.rules.len() + policy.evidence_checks.len(),
+        })
+    }
+
+    fn n_off(&self) -> usize {
+        self.offerings.len()
+    }
+
+    fn n_cls(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Every offering at every class under `policy` (the workspace's, or a copy of it).
+    fn request<'a>(&'a self, policy: &'a Policy) -> Request<'a> {
+        Request {
+            policy,
+            offerings: self.offerings.clone(),
+            classes: self.classes.clone(),
+            tags: Vec::new(),
+            today: self.today,
+            generated: "2026-11-24T00:00:00Z".into(),
+        }
+    }
+
+    /// The policy without its evidence checks: for a set of scripts timed alone (the shared
+    /// rules, or one rule), so that no uncounted check runs inside their clock.
+    fn scripts_only(&self) -> Policy {
+        let mut policy = self.policy.clone();
+        policy.evidence_checks.clear();
+        policy
+    }
+
+    fn evals(&self, rules: usize) -> u64 {
+        (self.n_off() * self.n_cls() * rules) as u64
+    }
+}
+
+fn run(args: &Args) -> Result<ExitCode, String> {
+    let pools = Pools::new(args.threads)?;
+    // 1. Generate a workspace: the repository's policy and rules, and N synthetic vendors.
+    let (_temp, root) = workspace_folder(args)?;
+    let counts = generate_workspace(args, &root, &pools.all)?;
+    // 2. Load it with the real loader (parallel YAML parsing, snapshots, quote checks).
+    let (ws, parse) = load(&root, &pools.all)?;
+    let setup = Setup::new(&ws)?;
     eprintln!(
         "resident after loading: {:.1} MB (peak {:.1} MB)",
         rss_mb(),
@@ -377,203 +377,36 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     eprintln!(
         "loaded in {:.0} ms: {} offerings, {} classifications, {} rules ({} shared with native and Rego), {} unverified quotes",
         ms(parse),
-        n_off,
-        n_cls,
-        all_rules,
-        shared.len(),
+        setup.n_off(),
+        setup.n_cls(),
+        setup.all_rules,
+        setup.shared.len(),
         ws.unverified.len()
     );
-
-    // An eval is one rule (a script or an evidence check the policy turns on) on one offering
-    // at one classification: every step of the run is counted, the native checks included.
-    let diligence_run = |rules: &RuleSet,
-                         req: &Request,
-                         pool: &rayon::ThreadPool,
-                         name: &str,
-                         threads: usize|
-     -> Result<(Timing, Levels), String> {
-        let steps = rules.rules.len() + req.policy.evidence_checks.len();
-        let mut best = Duration::MAX;
-        let mut levels = None;
-        for _ in 0..args.runs {
-            let t = Instant::now();
-            let ev = pool.install(|| evaluate(rules, req));
-            let elapsed = t.elapsed();
-            let ev = match ev {
-                (ev, errors) if errors.is_empty() => ev,
-                (_, errors) => {
-                    let d = &errors[0];
-                    return Err(format!("{name}: {}: {}", d.location(), d.message));
-                }
-            };
-            best = best.min(elapsed);
-            if levels.is_none() {
-                levels = Some(Levels::from_evaluation(&ev, n_off, &shared));
-                let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
-                let evidence: usize = ev
-                    .results
-                    .iter()
-                    .flat_map(|r| &r.findings)
-                    .map(|f| f.evidence.len())
-                    .sum();
-                eprintln!(
-                    "{name}: {} results, {findings} findings ({:.1} per result), {evidence} evidence entries; resident {:.1} MB",
-                    ev.results.len(),
-                    findings as f64 / ev.results.len() as f64,
-                    rss_mb()
-                );
-            }
-            // Freeing the results is not part of the evaluation (the CLI renders them, then
-            // exits): drop them outside the clock.
-            drop(ev);
-            release_freed_memory();
-        }
-        Ok((
-            Timing {
-                name: name.into(),
-                rules: steps,
-                threads,
-                evals: (n_off * n_cls * steps) as u64,
-                best,
-            },
-            levels.expect("at least one run"),
-        ))
-    };
-
+    let scripts_only = setup.scripts_only();
     if args.profile {
-        let (t, _) = diligence_run(
-            &ws.rules,
-            &req,
-            &pool_all,
-            "diligence (all bundled rules)",
-            args.threads,
-        )?;
-        println!(
-            "{}: {} evals in {:.1} ms, {:.0} evals/s; peak {:.1} MB",
-            t.name,
-            t.evals,
-            ms(t.best),
-            t.per_s(),
-            peak_rss_mb()
-        );
-        // Where the results' memory goes (live heap bytes, without the allocator's overhead):
-        // free one part of every finding at a time.
-        {
-            COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
-            let before = live_mb();
-            let (mut ev, errors) = pool_all.install(|| evaluate(&ws.rules, &req));
-            if !errors.is_empty() {
-                return Err("evaluation failed".to_string());
-            }
-            let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
-            let all = live_mb() - before;
-            println!(
-                "results' live heap: {all:.1} MB for {findings} findings ({:.0} bytes per finding):",
-                all * 1e6 / findings as f64
-            );
-            let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::Finding)| {
-                let at = live_mb();
-                ev.results
-                    .iter_mut()
-                    .flat_map(|r| &mut r.findings)
-                    .for_each(&mut *f);
-                let freed = at - live_mb();
-                println!(
-                    "  {what:<44} {freed:>8.1} MB {:>6.0} B/finding",
-                    freed * 1e6 / findings as f64
-                );
-            };
-            step("evidence (copies of the cited claims)", &mut |f| {
-                f.evidence = Vec::new()
-            });
-            step("cited facts map", &mut |f| f.facts = Default::default());
-            step("message, action, rule, raised_at", &mut |f| {
-                f.message = String::new();
-                f.action = None;
-                f.rule = String::new();
-                f.raised_at = String::new();
-            });
-            let at = live_mb();
-            drop(ev);
-            let freed = at - live_mb();
-            println!(
-                "  {:<44} {freed:>8.1} MB {:>6.0} B/finding",
-                "finding and result structs",
-                freed * 1e6 / findings as f64
-            );
-            COUNTING.store(false, std::sync::atomic::Ordering::Relaxed);
-        }
-        // Each rule alone: where the time goes, rule by rule.
-        let mut costs = Vec::new();
-        for rule in ws.rules.rules.iter().filter(|_| args.profile_each) {
-            let text = std::fs::read_to_string(root.join(&rule.file)).map_err(|e| e.to_string())?;
-            let (one, _) = RuleSet::compile(&[RuleSource {
-                id: rule.id.clone(),
-                file: rule.file.clone(),
-                text,
-            }]);
-            let (t, _) = diligence_run(&one, &req_scripts, &pool_all, &rule.id, args.threads)?;
-            costs.push((t.best, t.name.clone(), t.per_s()));
-        }
-        costs.sort_by_key(|c| std::cmp::Reverse(c.0));
-        for (best, name, per_s) in costs {
-            println!(
-                "  {name:<32} {:>8.1} ms  {:>10.0} evals/s  {:>6.2} us/eval",
-                ms(best),
-                per_s,
-                1e6 / per_s
-            );
-        }
-        return Ok(ExitCode::SUCCESS);
+        return profile(args, &root, &ws, &setup, &scripts_only, &pools.all);
     }
+    check_shared_rules(args, &ws, &setup)?;
 
-    for id in &shared {
-        if ws.rules.rule(id).is_none() {
-            return Err(format!(
-                "rule `{id}` is not in {}/scripts: the bench mirrors it natively and in Rego",
-                args.repo.display()
-            ));
-        }
-    }
-    assert_eq!(
-        shared,
-        rego::RULES.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()
-    );
     // 3. diligence, every bundled rule, all threads and one thread.
-    let (d_all, levels_all) = diligence_run(
-        &ws.rules,
-        &req,
-        &pool_all,
-        "diligence (all bundled rules)",
-        args.threads,
-    )?;
+    let req = setup.request(setup.policy);
+    let all = "diligence (all bundled rules)";
+    let (d_all, levels_all) =
+        time_diligence(args, &setup, &ws.rules, &req, &pools.all, all, args.threads)?;
     // The peak of what `diligence evaluate` does (generate aside): load, then evaluate. Later
     // engines and the one-thread runs only add allocator arenas, not diligence's own needs.
     let peak_diligence = peak_rss_mb();
-    let (d_one, _) = diligence_run(&ws.rules, &req, &pool_1, "diligence (all bundled rules)", 1)?;
+    let (d_one, _) = time_diligence(args, &setup, &ws.rules, &req, &pools.one, all, 1)?;
 
     // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
-    let sources: Vec<RuleSource> = shared
-        .iter()
-        .map(|id| {
-            let file = format!("scripts/{id}.rhai");
-            std::fs::read_to_string(root.join(&file))
-                .map(|text| RuleSource {
-                    id: id.to_string(),
-                    file,
-                    text,
-                })
-                .map_err(|e| e.to_string())
-        })
-        .collect::<Result<_, _>>()?;
-    let (shared_rules, problems) = RuleSet::compile(&sources);
-    if let Some(d) = problems.iter().find(|d| d.is_error()) {
-        return Err(d.message.clone());
-    }
-    let (d_shared, levels_shared) = diligence_run(
+    let shared_rules = shared_rule_set(&root, &setup.shared)?;
+    let (d_shared, levels_shared) = time_diligence(
+        args,
+        &setup,
         &shared_rules,
-        &req_scripts,
-        &pool_1,
+        &setup.request(&scripts_only),
+        &pools.one,
         "diligence (shared rules)",
         1,
     )?;
@@ -587,195 +420,25 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         Some(end_to_end(args, &root)?)
     };
 
-    let freshness: Freshness = freshness(policy, today);
-    let requirements: Vec<_> = classes
-        .iter()
-        .map(|c| policy.requirements(c, &[]))
-        .collect();
-
     // 5. regorus, the shared rules in Rego, one thread: its interpreter (`Engine::eval_rule`,
     // the documented API) and its bytecode VM (RVM). The faster one is the peer.
-    let rego_run = |rvm: bool| -> Result<(Timing, Levels), String> {
-        let mut engine = rego::engine()?;
-        let mut vm = if rvm { Some(rego::vm()?) } else { None };
-        let mut levels = Levels::new(n_off, n_cls, shared.len());
-        let mut best = Duration::MAX;
-        for run in 0..args.runs {
-            let mut results: Vec<regorus::Value> = Vec::with_capacity(n_off * n_cls * shared.len());
-            let t = Instant::now();
-            let today_v = regorus::Value::from(today.to_string());
-            let require_v: Vec<_> = requirements.iter().map(rego::require_value).collect();
-            for (profile, offering) in &offerings {
-                let facts = rego::facts_value(profile, offering, freshness);
-                for req_v in &require_v {
-                    let input = rego::input(&facts, req_v, &today_v);
-                    match &mut vm {
-                        Some(vm) => {
-                            vm.set_input(input);
-                            for (k, (_, path, _)) in rego::RULES.iter().enumerate() {
-                                results.push(
-                                    vm.execute_entry_point_by_index(k)
-                                        .map_err(|e| format!("regorus RVM: {path}: {e}"))?,
-                                );
-                            }
-                        }
-                        None => {
-                            engine.set_input(input);
-                            for (_, path, _) in rego::RULES {
-                                results.push(
-                                    engine
-                                        .eval_rule(path.to_string())
-                                        .map_err(|e| format!("regorus: {path}: {e}"))?,
-                                );
-                            }
-                        }
-                    }
-                }
-            }
-            best = best.min(t.elapsed());
-            if run == 0 {
-                for (n, v) in results.iter().enumerate() {
-                    let k = n % shared.len();
-                    let c = (n / shared.len()) % n_cls;
-                    let o = n / (shared.len() * n_cls);
-                    *levels.at(o, c, k) = rego::worst(v).map_err(|e| {
-                        format!(
-                            "{e} in {v} (rule {}, offering {o}, class {c})",
-                            rego::RULES[k].0
-                        )
-                    })?;
-                }
-            }
-        }
-        let name = if rvm {
-            "regorus RVM (shared rules, bytecode)"
-        } else {
-            "regorus (shared rules in Rego)"
-        };
-        Ok((
-            Timing {
-                name: name.into(),
-                rules: shared.len(),
-                threads: 1,
-                evals: (n_off * n_cls * shared.len()) as u64,
-                best,
-            },
-            levels,
-        ))
-    };
-    let (regorus_interp, rego_levels) = rego_run(false)?;
-    let (regorus_vm, rvm_levels) = rego_run(true)?;
-    let regorus = if regorus_vm.best < regorus_interp.best {
-        &regorus_vm
-    } else {
-        &regorus_interp
-    };
+    let (regorus_interp, rego_levels) = time_regorus(args, &setup, false)?;
+    let (regorus_vm, rvm_levels) = time_regorus(args, &setup, true)?;
 
     // 6. Native Rust, the shared rules as typed functions, one thread.
-    let mut native_levels = Levels::new(n_off, n_cls, shared.len());
-    let mut native_best = Duration::MAX;
-    for run in 0..args.runs {
-        let mut results: Vec<Vec<native::Finding>> = Vec::with_capacity(n_off * n_cls);
-        let t = Instant::now();
-        let require: Vec<native::Require> = requirements
-            .iter()
-            .map(native::Require::from_policy)
-            .collect();
-        for (profile, offering) in &offerings {
-            let facts = native::Facts::build(profile, offering, freshness);
-            for r in &require {
-                let ctx = native::Ctx {
-                    facts: &facts,
-                    require: r,
-                    today,
-                };
-                let mut findings = Vec::new();
-                for (_, rule) in native::RULES {
-                    rule(&ctx, &mut native::Out(&mut findings));
-                }
-                results.push(findings);
-            }
-        }
-        native_best = native_best.min(t.elapsed());
-        if run == 0 {
-            // Levels per rule: re-run each rule alone (outside the clock) to attribute findings.
-            for (o, (profile, offering)) in offerings.iter().enumerate() {
-                let facts = native::Facts::build(profile, offering, freshness);
-                for (c, r) in require.iter().enumerate() {
-                    let ctx = native::Ctx {
-                        facts: &facts,
-                        require: r,
-                        today,
-                    };
-                    for (k, (_, rule)) in native::RULES.iter().enumerate() {
-                        let mut findings = Vec::new();
-                        rule(&ctx, &mut native::Out(&mut findings));
-                        *native_levels.at(o, c, k) = findings.iter().map(|f| f.level).max();
-                    }
-                }
-            }
-        }
-        // Keep the findings (messages included) observable, as diligence keeps its results.
-        let bytes: usize = results
-            .iter()
-            .flatten()
-            .map(|f| f.message.len() + f.action.len())
-            .sum();
-        std::hint::black_box(bytes);
-    }
-    let native_t = Timing {
-        name: "native Rust (shared rules, typed)".into(),
-        rules: shared.len(),
-        threads: 1,
-        evals: (n_off * n_cls * shared.len()) as u64,
-        best: native_best,
-    };
+    let (native_t, native_levels) = time_native(args, &setup);
 
     // 7. All must agree on every level of every shared rule.
-    let mut disagreements = 0usize;
-    for (o, (p, off)) in offerings.iter().enumerate() {
-        for (c, class) in classes.iter().enumerate() {
-            for (k, id) in shared.iter().enumerate() {
-                let d = levels_all.get(o, c, k);
-                let others = [
-                    (
-                        "diligence with only the shared rules",
-                        levels_shared.get(o, c, k),
-                    ),
-                    ("regorus", rego_levels.get(o, c, k)),
-                    ("regorus RVM", rvm_levels.get(o, c, k)),
-                    ("native", native_levels.get(o, c, k)),
-                ];
-                for (who, level) in others {
-                    if level != d {
-                        disagreements += 1;
-                        if disagreements <= 20 {
-                            eprintln!(
-                                "DISAGREE {}/{} at {} rule {id}: diligence {} but {who} {}",
-                                p.id,
-                                off.id,
-                                class,
-                                show(d),
-                                show(level)
-                            );
-                        }
-                    }
-                }
-            }
-        }
-    }
-    // The verdicts over the shared rules then agree too; count them for the summary.
-    let mut verdicts = [0usize; 4];
-    for o in 0..n_off {
-        for c in 0..n_cls {
-            let worst = (0..shared.len())
-                .filter_map(|k| levels_all.get(o, c, k))
-                .max()
-                .map_or(diligence::Verdict::Go, diligence::Verdict::from_level);
-            verdicts[worst as usize] += 1;
-        }
-    }
-    let checked = n_off * n_cls * shared.len();
+    let disagreements = disagreements(
+        &setup,
+        &levels_all,
+        [
+            ("diligence with only the shared rules", &levels_shared),
+            ("regorus", &rego_levels),
+            ("regorus RVM", &rvm_levels),
+            ("native", &native_levels),
+        ],
+    );
 
     // 9. Report.
     let timings = [
@@ -786,33 +449,12 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         &regorus_vm,
         &native_t,
     ];
-    println!();
-    println!(
-        "diligence-bench: {} vendors, {} offerings x {} classifications; {} bundled rules, {} shared; best of {} runs",
-        args.vendors,
-        n_off,
-        n_cls,
-        all_rules,
-        shared.len(),
-        args.runs
-    );
-    println!(
-        "{:<36} {:>5} {:>7} {:>11} {:>10} {:>13} {:>10} {:>10}",
-        "engine", "rules", "threads", "evals", "ms", "evals/s", "vs native", "vs regorus"
-    );
-    for t in timings {
-        println!(
-            "{:<36} {:>5} {:>7} {:>11} {:>10.1} {:>13.0} {:>9.3}x {:>9.2}x",
-            t.name,
-            t.rules,
-            t.threads,
-            t.evals,
-            ms(t.best),
-            t.per_s(),
-            t.per_s() / native_t.per_s(),
-            t.per_s() / regorus.per_s()
-        );
-    }
+    let regorus = if regorus_vm.best < regorus_interp.best {
+        &regorus_vm
+    } else {
+        &regorus_interp
+    };
+    print_table(args, &setup, &timings, &native_t, regorus);
     println!(
         "parse (load {} profiles with the real loader, {} threads): {:.1} ms; parse + evaluate: {:.1} ms",
         args.vendors,
@@ -825,9 +467,15 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         peak_diligence,
         peak_rss_mb()
     );
+    let verdicts = shared_verdicts(&setup, &levels_all);
     println!(
         "agreement: {} levels compared (offering x class x shared rule), {} disagreements; shared-rule verdicts: {} go, {} conditional, {} hold, {} no-go",
-        checked, disagreements, verdicts[0], verdicts[1], verdicts[2], verdicts[3]
+        setup.evals(setup.shared.len()),
+        disagreements,
+        verdicts[0],
+        verdicts[1],
+        verdicts[2],
+        verdicts[3]
     );
     println!(
         "generated: {} facts ({} unknown, {} bare, {} third-party only, {} conflicting, {} outvoted, {} quotes no longer in their snapshot)",
@@ -851,51 +499,16 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         "native_evals_per_s": native_t.per_s().round(),
         "shared_rules_evals_per_s_1thread": d_shared.per_s().round(),
         "vendors": args.vendors,
-        "rules": all_rules,
-        "shared_rules": shared.len(),
+        "rules": setup.all_rules,
+        "shared_rules": setup.shared.len(),
         "threads": args.threads,
         "parse_ms": (ms(parse) * 10.0).round() / 10.0,
         "evaluate_ms": (ms(d_all.best) * 10.0).round() / 10.0,
         "peak_rss_mb": (peak_diligence * 10.0).round() / 10.0,
         "disagreements": disagreements,
     });
-    if let Some((n, evaluate, check, bytes)) = &end_to_end {
-        let label = e2e::label(*n);
-        println!(
-            "end to end, {n} vendors (`diligence evaluate --format jsonl -o FILE`, {:.1} MB written): {:.2} s, peak {:.1} MB",
-            *bytes as f64 / 1e6,
-            evaluate.wall.as_secs_f64(),
-            evaluate.peak_rss_mb,
-        );
-        if let Some(check) = check {
-            println!(
-                "end to end, {n} vendors, `diligence check`: {:.2} s, peak {:.1} MB",
-                check.wall.as_secs_f64(),
-                check.peak_rss_mb
-            );
-        }
-        let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
-        if let Some(map) = json.as_object_mut() {
-            map.insert(format!("e2e_{label}_vendors"), (*n).into());
-            map.insert(
-                format!("e2e_{label}_s"),
-                round(evaluate.wall.as_secs_f64(), 2).into(),
-            );
-            map.insert(
-                format!("e2e_{label}_rss_mb"),
-                round(evaluate.peak_rss_mb, 1).into(),
-            );
-            if let Some(check) = check {
-                map.insert(
-                    format!("check_{label}_s"),
-                    round(check.wall.as_secs_f64(), 2).into(),
-                );
-                map.insert(
-                    format!("check_{label}_rss_mb"),
-                    round(check.peak_rss_mb, 1).into(),
-                );
-            }
-        }
+    if let Some(measured) = &end_to_end {
+        report_end_to_end(measured, &mut json);
     }
     if disagreements > 0 {
         eprintln!(
@@ -906,6 +519,548 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     println!("{json}");
     Ok(ExitCode::SUCCESS)
+}
+
+/// The folder of the generated workspace: `--keep DIR` (which must not hold vendors yet), or a
+/// temporary folder removed when the returned guard is dropped.
+fn workspace_folder(args: &Args) -> Result<(Option<tempfile::TempDir>, PathBuf), String> {
+    match &args.keep {
+        Some(dir) => {
+            if dir.join("vendors").exists() {
+                return Err(format!(
+                    "{} already has a vendors/ folder: give an empty or new folder to --keep",
+                    dir.display()
+                ));
+            }
+            std::fs::create_dir_all(dir).map_err(|e| e.to_string())?;
+            Ok((None, dir.clone()))
+        }
+        None => {
+            let temp = tempfile::Builder::new()
+                .prefix("diligence-bench-")
+                .tempdir()
+                .map_err(|e| e.to_string())?;
+            let root = temp.path().to_path_buf();
+            Ok((Some(temp), root))
+        }
+    }
+}
+
+/// Step 1: the repository's policy and rules and `--vendors` synthetic vendors, under `root`.
+fn generate_workspace(
+    args: &Args,
+    root: &Path,
+    pool: &rayon::ThreadPool,
+) -> Result<generate::Counts, String> {
+    let t = Instant::now();
+    let (counts, bytes) = pool
+        .install(|| generate::write_workspace(root, &args.repo, args.vendors, args.seed))
+        .map_err(|e| format!("writing the workspace: {e}"))?;
+    let gen_ms = ms(t.elapsed());
+    eprintln!(
+        "generated {} vendors ({} offerings, {} facts, {} claims, {:.1} MB of YAML and snapshots) in {gen_ms:.0} ms at {}",
+        args.vendors,
+        2 * args.vendors,
+        counts.facts,
+        counts.claims,
+        bytes as f64 / 1e6,
+        root.display()
+    );
+    Ok(counts)
+}
+
+/// Step 2: the workspace through the real loader, timed; a generated error stops the run.
+fn load(root: &Path, pool: &rayon::ThreadPool) -> Result<(Workspace, Duration), String> {
+    let t = Instant::now();
+    let ws = pool
+        .install(|| Workspace::load(root))
+        .map_err(|d| d.message)?;
+    let parse = t.elapsed();
+    let errors: Vec<_> = ws.problems.iter().filter(|d| d.is_error()).collect();
+    if let Some(d) = errors.first() {
+        return Err(format!(
+            "the generated workspace has {} errors, e.g. {}: {}",
+            errors.len(),
+            d.location(),
+            d.message
+        ));
+    }
+    Ok((ws, parse))
+}
+
+/// Times diligence evaluating `req` with `rules` (the fastest of `--runs`) and keeps the shared
+/// rules' levels of the first run. An eval is one rule (a script or an evidence check the
+/// policy turns on) on one offering at one classification: every step of the run is counted,
+/// the native checks included.
+fn time_diligence(
+    args: &Args,
+    setup: &Setup,
+    rules: &RuleSet,
+    req: &Request,
+    pool: &rayon::ThreadPool,
+    name: &str,
+    threads: usize,
+) -> Result<(Timing, Levels), String> {
+    let steps = rules.rules.len() + req.policy.evidence_checks.len();
+    let mut best = Duration::MAX;
+    let mut levels = None;
+    for _ in 0..args.runs {
+        let t = Instant::now();
+        let ev = pool.install(|| evaluate(rules, req));
+        let elapsed = t.elapsed();
+        let ev = match ev {
+            (ev, errors) if errors.is_empty() => ev,
+            (_, errors) => {
+                let d = &errors[0];
+                return Err(format!("{name}: {}: {}", d.location(), d.message));
+            }
+        };
+        best = best.min(elapsed);
+        if levels.is_none() {
+            levels = Some(Levels::from_evaluation(&ev, setup.n_off(), &setup.shared));
+            let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
+            let evidence: usize = ev
+                .results
+                .iter()
+                .flat_map(|r| &r.findings)
+                .map(|f| f.evidence.len())
+                .sum();
+            eprintln!(
+                "{name}: {} results, {findings} findings ({:.1} per result), {evidence} evidence entries; resident {:.1} MB",
+                ev.results.len(),
+                findings as f64 / ev.results.len() as f64,
+                rss_mb()
+            );
+        }
+        // Freeing the results is not part of the evaluation (the CLI renders them, then
+        // exits): drop them outside the clock.
+        drop(ev);
+        release_freed_memory();
+    }
+    Ok((
+        Timing {
+            name: name.into(),
+            rules: steps,
+            threads,
+            evals: setup.evals(steps),
+            best,
+        },
+        levels.expect("at least one run"),
+    ))
+}
+
+/// `--profile`: only diligence with every rule, where the results' memory goes, then (with
+/// `--profile-each`) each rule alone.
+fn profile(
+    args: &Args,
+    root: &Path,
+    ws: &Workspace,
+    setup: &Setup,
+    scripts_only: &Policy,
+    pool: &rayon::ThreadPool,
+) -> Result<ExitCode, String> {
+    let req = setup.request(setup.policy);
+    let name = "diligence (all bundled rules)";
+    let (t, _) = time_diligence(args, setup, &ws.rules, &req, pool, name, args.threads)?;
+    println!(
+        "{}: {} evals in {:.1} ms, {:.0} evals/s; peak {:.1} MB",
+        t.name,
+        t.evals,
+        ms(t.best),
+        t.per_s(),
+        peak_rss_mb()
+    );
+    results_memory(ws, &req, pool)?;
+    // Each rule alone: where the time goes, rule by rule.
+    let req_scripts = setup.request(scripts_only);
+    let mut costs = Vec::new();
+    for rule in ws.rules.rules.iter().filter(|_| args.profile_each) {
+        let text = std::fs::read_to_string(root.join(&rule.file)).map_err(|e| e.to_string())?;
+        let (one, _) = RuleSet::compile(&[RuleSource {
+            id: rule.id.clone(),
+            file: rule.file.clone(),
+            text,
+        }]);
+        let (t, _) = time_diligence(
+            args,
+            setup,
+            &one,
+            &req_scripts,
+            pool,
+            &rule.id,
+            args.threads,
+        )?;
+        costs.push((t.best, t.name.clone(), t.per_s()));
+    }
+    costs.sort_by_key(|c| std::cmp::Reverse(c.0));
+    for (best, name, per_s) in costs {
+        println!(
+            "  {name:<32} {:>8.1} ms  {:>10.0} evals/s  {:>6.2} us/eval",
+            ms(best),
+            per_s,
+            1e6 / per_s
+        );
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Where the results' memory goes (live heap bytes, without the allocator's overhead): frees one
+/// part of every finding at a time.
+fn results_memory(ws: &Workspace, req: &Request, pool: &rayon::ThreadPool) -> Result<(), String> {
+    COUNTING.store(true, std::sync::atomic::Ordering::Relaxed);
+    let before = live_mb();
+    let (mut ev, errors) = pool.install(|| evaluate(&ws.rules, req));
+    if !errors.is_empty() {
+        return Err("evaluation failed".to_string());
+    }
+    let findings: usize = ev.results.iter().map(|r| r.findings.len()).sum();
+    let all = live_mb() - before;
+    println!(
+        "results' live heap: {all:.1} MB for {findings} findings ({:.0} bytes per finding):",
+        all * 1e6 / findings as f64
+    );
+    let mut step = |what: &str, f: &mut dyn FnMut(&mut diligence::Finding)| {
+        let at = live_mb();
+        ev.results
+            .iter_mut()
+            .flat_map(|r| &mut r.findings)
+            .for_each(&mut *f);
+        let freed = at - live_mb();
+        println!(
+            "  {what:<44} {freed:>8.1} MB {:>6.0} B/finding",
+            freed * 1e6 / findings as f64
+        );
+    };
+    step("evidence (copies of the cited claims)", &mut |f| {
+        f.evidence = Vec::new()
+    });
+    step("cited facts map", &mut |f| f.facts = Default::default());
+    step("message, action, rule, raised_at", &mut |f| {
+        f.message = String::new();
+        f.action = None;
+        f.rule = String::new();
+        f.raised_at = String::new();
+    });
+    let at = live_mb();
+    drop(ev);
+    let freed = at - live_mb();
+    println!(
+        "  {:<44} {freed:>8.1} MB {:>6.0} B/finding",
+        "finding and result structs",
+        freed * 1e6 / findings as f64
+    );
+    COUNTING.store(false, std::sync::atomic::Ordering::Relaxed);
+    Ok(())
+}
+
+/// The shared rules must be in the workspace's scripts, and the mirrors in the same order.
+fn check_shared_rules(args: &Args, ws: &Workspace, setup: &Setup) -> Result<(), String> {
+    for id in &setup.shared {
+        if ws.rules.rule(id).is_none() {
+            return Err(format!(
+                "rule `{id}` is not in {}/scripts: the bench mirrors it natively and in Rego",
+                args.repo.display()
+            ));
+        }
+    }
+    assert_eq!(
+        setup.shared,
+        rego::RULES.iter().map(|(id, _, _)| *id).collect::<Vec<_>>()
+    );
+    Ok(())
+}
+
+/// The shared rules alone, compiled from the workspace's scripts.
+fn shared_rule_set(root: &Path, shared: &[&str]) -> Result<RuleSet, String> {
+    let sources: Vec<RuleSource> = shared
+        .iter()
+        .map(|id| {
+            let file = format!("scripts/{id}.rhai");
+            std::fs::read_to_string(root.join(&file))
+                .map(|text| RuleSource {
+                    id: id.to_string(),
+                    file,
+                    text,
+                })
+                .map_err(|e| e.to_string())
+        })
+        .collect::<Result<_, _>>()?;
+    let (rules, problems) = RuleSet::compile(&sources);
+    if let Some(d) = problems.iter().find(|d| d.is_error()) {
+        return Err(d.message.clone());
+    }
+    Ok(rules)
+}
+
+/// Step 5: regorus on the shared rules in Rego, one thread, with its interpreter or (`rvm`) its
+/// bytecode VM; levels from the first run.
+fn time_regorus(args: &Args, setup: &Setup, rvm: bool) -> Result<(Timing, Levels), String> {
+    let (n_off, n_cls, n_rules) = (setup.n_off(), setup.n_cls(), setup.shared.len());
+    let freshness: Freshness = freshness(setup.policy, setup.today);
+    let requirements: Vec<_> = setup
+        .classes
+        .iter()
+        .map(|c| setup.policy.requirements(c, &[]))
+        .collect();
+    let mut engine = rego::engine()?;
+    let mut vm = if rvm { Some(rego::vm()?) } else { None };
+    let mut levels = Levels::new(n_off, n_cls, n_rules);
+    let mut best = Duration::MAX;
+    for run in 0..args.runs {
+        let mut results: Vec<regorus::Value> = Vec::with_capacity(n_off * n_cls * n_rules);
+        let t = Instant::now();
+        let today_v = regorus::Value::from(setup.today.to_string());
+        let require_v: Vec<_> = requirements.iter().map(rego::require_value).collect();
+        for (profile, offering) in &setup.offerings {
+            let facts = rego::facts_value(profile, offering, freshness);
+            for req_v in &require_v {
+                let input = rego::input(&facts, req_v, &today_v);
+                match &mut vm {
+                    Some(vm) => {
+                        vm.set_input(input);
+                        for (k, (_, path, _)) in rego::RULES.iter().enumerate() {
+                            results.push(
+                                vm.execute_entry_point_by_index(k)
+                                    .map_err(|e| format!("regorus RVM: {path}: {e}"))?,
+                            );
+                        }
+                    }
+                    None => {
+                        engine.set_input(input);
+                        for (_, path, _) in rego::RULES {
+                            results.push(
+                                engine
+                                    .eval_rule(path.to_string())
+                                    .map_err(|e| format!("regorus: {path}: {e}"))?,
+                            );
+                        }
+                    }
+                }
+            }
+        }
+        best = best.min(t.elapsed());
+        if run == 0 {
+            for (n, v) in results.iter().enumerate() {
+                let k = n % n_rules;
+                let c = (n / n_rules) % n_cls;
+                let o = n / (n_rules * n_cls);
+                *levels.at(o, c, k) = rego::worst(v).map_err(|e| {
+                    format!(
+                        "{e} in {v} (rule {}, offering {o}, class {c})",
+                        rego::RULES[k].0
+                    )
+                })?;
+            }
+        }
+    }
+    let name = if rvm {
+        "regorus RVM (shared rules, bytecode)"
+    } else {
+        "regorus (shared rules in Rego)"
+    };
+    Ok((
+        Timing {
+            name: name.into(),
+            rules: n_rules,
+            threads: 1,
+            evals: setup.evals(n_rules),
+            best,
+        },
+        levels,
+    ))
+}
+
+/// Step 6: the shared rules as typed Rust functions, one thread; levels from the first run.
+fn time_native(args: &Args, setup: &Setup) -> (Timing, Levels) {
+    let (n_off, n_cls, n_rules) = (setup.n_off(), setup.n_cls(), setup.shared.len());
+    let freshness: Freshness = freshness(setup.policy, setup.today);
+    let requirements: Vec<_> = setup
+        .classes
+        .iter()
+        .map(|c| setup.policy.requirements(c, &[]))
+        .collect();
+    let today = setup.today;
+    let mut levels = Levels::new(n_off, n_cls, n_rules);
+    let mut best = Duration::MAX;
+    for run in 0..args.runs {
+        let mut results: Vec<Vec<native::Finding>> = Vec::with_capacity(n_off * n_cls);
+        let t = Instant::now();
+        let require: Vec<native::Require> = requirements
+            .iter()
+            .map(native::Require::from_policy)
+            .collect();
+        for (profile, offering) in &setup.offerings {
+            let facts = native::Facts::build(profile, offering, freshness);
+            for r in &require {
+                let ctx = native::Ctx {
+                    facts: &facts,
+                    require: r,
+                    today,
+                };
+                let mut findings = Vec::new();
+                for (_, rule) in native::RULES {
+                    rule(&ctx, &mut native::Out(&mut findings));
+                }
+                results.push(findings);
+            }
+        }
+        best = best.min(t.elapsed());
+        if run == 0 {
+            // Levels per rule: re-run each rule alone (outside the clock) to attribute findings.
+            for (o, (profile, offering)) in setup.offerings.iter().enumerate() {
+                let facts = native::Facts::build(profile, offering, freshness);
+                for (c, r) in require.iter().enumerate() {
+                    let ctx = native::Ctx {
+                        facts: &facts,
+                        require: r,
+                        today,
+                    };
+                    for (k, (_, rule)) in native::RULES.iter().enumerate() {
+                        let mut findings = Vec::new();
+                        rule(&ctx, &mut native::Out(&mut findings));
+                        *levels.at(o, c, k) = findings.iter().map(|f| f.level).max();
+                    }
+                }
+            }
+        }
+        // Keep the findings (messages included) observable, as diligence keeps its results.
+        let bytes: usize = results
+            .iter()
+            .flatten()
+            .map(|f| f.message.len() + f.action.len())
+            .sum();
+        std::hint::black_box(bytes);
+    }
+    (
+        Timing {
+            name: "native Rust (shared rules, typed)".into(),
+            rules: n_rules,
+            threads: 1,
+            evals: setup.evals(n_rules),
+            best,
+        },
+        levels,
+    )
+}
+
+/// Step 7: the levels where another engine differs from diligence with every rule (the first
+/// 20 printed).
+fn disagreements(setup: &Setup, diligence: &Levels, others: [(&str, &Levels); 4]) -> usize {
+    let mut disagreements = 0usize;
+    for (o, (p, off)) in setup.offerings.iter().enumerate() {
+        for (c, class) in setup.classes.iter().enumerate() {
+            for (k, id) in setup.shared.iter().enumerate() {
+                let d = diligence.get(o, c, k);
+                for (who, levels) in others {
+                    let level = levels.get(o, c, k);
+                    if level != d {
+                        disagreements += 1;
+                        if disagreements <= 20 {
+                            eprintln!(
+                                "DISAGREE {}/{} at {} rule {id}: diligence {} but {who} {}",
+                                p.id,
+                                off.id,
+                                class,
+                                show(d),
+                                show(level)
+                            );
+                        }
+                    }
+                }
+            }
+        }
+    }
+    disagreements
+}
+
+/// The verdicts over the shared rules (they agree when the levels do), counted for the summary:
+/// go, conditional, hold, no-go.
+fn shared_verdicts(setup: &Setup, levels: &Levels) -> [usize; 4] {
+    let mut verdicts = [0usize; 4];
+    for o in 0..setup.n_off() {
+        for c in 0..setup.n_cls() {
+            let worst = (0..setup.shared.len())
+                .filter_map(|k| levels.get(o, c, k))
+                .max()
+                .map_or(diligence::Verdict::Go, diligence::Verdict::from_level);
+            verdicts[worst as usize] += 1;
+        }
+    }
+    verdicts
+}
+
+/// The table of engines, after a blank line and the run's title.
+fn print_table(args: &Args, setup: &Setup, timings: &[&Timing], native: &Timing, regorus: &Timing) {
+    println!();
+    println!(
+        "diligence-bench: {} vendors, {} offerings x {} classifications; {} bundled rules, {} shared; best of {} runs",
+        args.vendors,
+        setup.n_off(),
+        setup.n_cls(),
+        setup.all_rules,
+        setup.shared.len(),
+        args.runs
+    );
+    println!(
+        "{:<36} {:>5} {:>7} {:>11} {:>10} {:>13} {:>10} {:>10}",
+        "engine", "rules", "threads", "evals", "ms", "evals/s", "vs native", "vs regorus"
+    );
+    for t in timings {
+        println!(
+            "{:<36} {:>5} {:>7} {:>11} {:>10.1} {:>13.0} {:>9.3}x {:>9.2}x",
+            t.name,
+            t.rules,
+            t.threads,
+            t.evals,
+            ms(t.best),
+            t.per_s(),
+            t.per_s() / native.per_s(),
+            t.per_s() / regorus.per_s()
+        );
+    }
+}
+
+/// The end-to-end lines of the report, and their keys in the JSON line.
+fn report_end_to_end(
+    (n, evaluate, check, bytes): &(usize, e2e::Measured, Option<e2e::Measured>, u64),
+    json: &mut serde_json::Value,
+) {
+    let label = e2e::label(*n);
+    println!(
+        "end to end, {n} vendors (`diligence evaluate --format jsonl -o FILE`, {:.1} MB written): {:.2} s, peak {:.1} MB",
+        *bytes as f64 / 1e6,
+        evaluate.wall.as_secs_f64(),
+        evaluate.peak_rss_mb,
+    );
+    if let Some(check) = check {
+        println!(
+            "end to end, {n} vendors, `diligence check`: {:.2} s, peak {:.1} MB",
+            check.wall.as_secs_f64(),
+            check.peak_rss_mb
+        );
+    }
+    let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
+    if let Some(map) = json.as_object_mut() {
+        map.insert(format!("e2e_{label}_vendors"), (*n).into());
+        map.insert(
+            format!("e2e_{label}_s"),
+            round(evaluate.wall.as_secs_f64(), 2).into(),
+        );
+        map.insert(
+            format!("e2e_{label}_rss_mb"),
+            round(evaluate.peak_rss_mb, 1).into(),
+        );
+        if let Some(check) = check {
+            map.insert(
+                format!("check_{label}_s"),
+                round(check.wall.as_secs_f64(), 2).into(),
+            );
+            map.insert(
+                format!("check_{label}_rss_mb"),
+                round(check.peak_rss_mb, 1).into(),
+            );
+        }
+    }
 }
 
 /// Generates (or reuses) the end-to-end workspace and runs the command on it: (vendors,

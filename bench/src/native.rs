@@ -645,6 +645,15 @@ fn licence_scope(c: &Ctx, out: &mut Out) {
         ),
         Some(s) => {
             let training = &c.facts.training_on_inputs;
+            // A training licence whose trigger is unknown: a question, not a refusal.
+            if s == LicenceScope::ModelImprovement && training.value.is_none() {
+                out.raise(
+                    Level::Hold,
+                    "Whether the vendor trains on inputs, and so whether its training licence applies, is not known.",
+                    "Ask the vendor: Do you use our inputs to train or improve models, and can we opt out in writing?",
+                );
+                return;
+            }
             if s == LicenceScope::ModelImprovement
                 && matches!(
                     training.value,

@@ -271,6 +271,9 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	not scope
 } else := {"level": "pass", "cites": [name], "message": sprintf("The licence over customer content (%v) is within %v.", [scope, limit])} if {
 	rank[scope] <= rank[limit]
+} else := {"level": "hold", "message": "Whether the vendor trains on inputs, and so whether its training licence applies, is not known.", "action": "Ask the vendor: Do you use our inputs to train or improve models, and can we opt out in writing?"} if {
+	scope == "model_improvement"
+	training == null
 } else := {"level": "condition", "message": sprintf("The licence over customer content extends to model training (%v), which the vendor exercises only when training is on (training on inputs: %v).", [scope, training]), "action": sprintf("Keep training off for every account (opt out, never opt in) and have the order form state that the licence is then limited to %v.", [limit])} if {
 	scope == "model_improvement"
 	training in {"opt_out", "opt_in", "negotiable"}

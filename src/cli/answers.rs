@@ -3,7 +3,7 @@
 //! The snapshot is written before the profile, and the new profile is loaded and its new quotes
 //! verified before it replaces the old one (atomically), so a failure leaves the profile as it was.
 
-use super::{Failure, Global, Outcome, output, write_human};
+use super::{Failure, Global, Outcome, write_human};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::profile::{Profile, Verification};
 use crate::model::vocabulary::parse_date;
@@ -30,6 +30,10 @@ pub struct AnswersArgs {
     /// Show what would change; write nothing
     #[arg(long)]
     pub dry_run: bool,
+    /// Also import rows for facts we did not ask about (by default they are listed and
+    /// skipped: a row the vendor added is a fact on the vendor's word that nobody requested)
+    #[arg(long)]
+    pub accept_unasked: bool,
 }
 
 pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
@@ -40,6 +44,12 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let ws = Workspace::load_clean(&global.dir)?;
     let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
+    let today = super::args::parse_today(None)?;
+    let (rows, unasked) = if args.accept_unasked {
+        (rows, Vec::new())
+    } else {
+        answers::skip_unasked(rows, &asked_facts(&ws, profile, today))
+    };
     let answers = answers::validate(&rows, profile, args.offering.as_deref())?;
     let file_name = args.file.file_name().map_or_else(
         || "questionnaire".into(),
@@ -49,13 +59,44 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let profile_path = ws.root.join(&profile.file);
     let text = std::fs::read_to_string(&profile_path)
         .map_err(|e| Diagnostic::error(format!("cannot read {}: {e}", profile.file)))?;
+    // The profile is edited line by line: a lone CR (old Mac line endings) is not a line end.
+    if let Some(offset) = text
+        .char_indices()
+        .find(|&(i, c)| c == '\r' && !text[i + 1..].starts_with('\n'))
+        .map(|(i, _)| i)
+    {
+        let line = text[..offset].matches('\n').count() + 1;
+        return Err(Diagnostic::error(format!(
+            "{}:{line}: a line ends with a lone carriage return (CR); answers edits profiles with LF or CRLF line endings",
+            profile.file
+        ))
+        .hint("convert the profile's line endings to LF (e.g. `tr '\\r' '\\n'`), then import again")
+        .into());
+    }
     let snapshot = plan::snapshot_text(profile, &answers, received, &file_name, &sha);
     let plan = plan::plan(&text, profile, &answers, received, &file_name, snapshot)?;
-    let snapshot_file = crate::intake::vendor_dir(&ws.root, &profile.id)?.join(&plan.snapshot_path);
-    let old_snapshot = std::fs::read_to_string(&snapshot_file).ok();
+    if plan.profile.len() as u64 > crate::model::yaml::MAX_YAML_BYTES {
+        return Err(Diagnostic::error(format!(
+            "{}: with these answers the profile would be larger than the {} MiB a profile may be; nothing is imported",
+            profile.file,
+            crate::model::yaml::MAX_YAML_BYTES / (1024 * 1024)
+        ))
+        .hint("import fewer answers at a time, or split the vendor's offerings")
+        .into());
+    }
+    let vendor_dir = crate::intake::vendor_dir(&ws.root, &profile.id)?;
+    let snapshot_file = vendor_dir.join(&plan.snapshot_path);
+    // Both written paths are checked before anything is written: neither may be a link.
+    let old_snapshot = crate::intake::read_written(&snapshot_file)?;
+    crate::intake::refuse_link(&ws.root.join(&profile.file))?;
     let snapshot_same = old_snapshot.as_deref() == Some(plan.snapshot.as_str());
 
     let mut report = String::new();
+    for skipped in &unasked {
+        report.push_str(&format!(
+            "skipped {skipped}: to import it, review it and re-run with --accept-unasked\n"
+        ));
+    }
     if answers.is_empty() {
         report.push_str("no answered rows: nothing to import\n");
     } else if plan.profile_unchanged && (snapshot_same || old_snapshot.is_none()) {
@@ -87,6 +128,34 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     ));
     write_human(report.as_bytes())?;
     Ok(ExitCode::SUCCESS)
+}
+
+/// The facts we ask this vendor about: what `questions` would ask now under any policy, class
+/// and tag of the workspace, plus the facts earlier answers already cover (a re-import).
+fn asked_facts(ws: &Workspace, profile: &Profile, today: jiff::civil::Date) -> Vec<String> {
+    let mut asked: Vec<String> = Vec::new();
+    for o in &profile.offerings {
+        for (name, fact) in &o.facts {
+            if fact
+                .claims
+                .iter()
+                .any(|c| c.authority == crate::model::profile::Authority::Questionnaire)
+            {
+                asked.push(name.clone());
+            }
+        }
+    }
+    let offerings: Vec<(&Profile, &crate::model::profile::Offering)> =
+        profile.offerings.iter().map(|o| (profile, o)).collect();
+    for policy in &ws.policies {
+        let tags: Vec<String> = policy.tags.iter().map(|t| t.name.clone()).collect();
+        let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
+        let ctx = crate::evaluation::Context::new(&ws.rules, policy, &tags, today);
+        for q in crate::questionnaire::ask(&ctx, policy, &offerings, &classes).questions {
+            asked.push(q.fact);
+        }
+    }
+    asked
 }
 
 /// The vendor's profile, and the offering checked when one is named.
@@ -121,14 +190,10 @@ fn write_import(
     snapshot_file: &Path,
     old_snapshot: Option<&str>,
 ) -> Result<(), Failure> {
-    if let Some(dir) = snapshot_file.parent() {
-        std::fs::create_dir_all(dir)
-            .map_err(|e| Diagnostic::error(format!("cannot create {}: {e}", dir.display())))?;
-    }
-    output::write_atomically(snapshot_file, plan.snapshot.as_bytes())?;
+    crate::intake::write_atomically(snapshot_file, &plan.snapshot)?;
     let restore = || match old_snapshot {
         Some(old) => {
-            let _ = output::write_atomically(snapshot_file, old.as_bytes());
+            let _ = crate::intake::write_atomically(snapshot_file, old);
         }
         None => {
             let _ = std::fs::remove_file(snapshot_file);
@@ -146,10 +211,9 @@ fn write_import(
         );
         return Err(errors.into());
     }
-    if let Err(e) = output::write_atomically(&ws.root.join(&profile.file), plan.profile.as_bytes())
-    {
+    if let Err(e) = crate::intake::write_atomically(&ws.root.join(&profile.file), &plan.profile) {
         restore();
-        return Err(e);
+        return Err(e.into());
     }
     Ok(())
 }

@@ -282,7 +282,7 @@ sources:
 offerings:
   api:
     name: API
-    tier: api                  # consumer | api | enterprise
+    tier: unknown              # consumer | api | enterprise: set it from what the terms say (unknown holds the review)
     facts:
       # Every fact starts unknown. Fill one in as a list of claims quoting a source:
       #   training_on_inputs:

@@ -122,6 +122,10 @@ fn ota_import(global: &Global, args: OtaArgs) -> Outcome {
         .inspect_err(|_| ota::undo(&written))?;
 
     report(&args, &archived, &profile, &provenance);
+    if is_new_source {
+        let text = std::fs::read_to_string(vendor_dir.join(&stored.rel)).unwrap_or_default();
+        status!("{}", authority_note(&args, &text));
+    }
     Ok(ExitCode::SUCCESS)
 }
 
@@ -155,6 +159,50 @@ fn report(
         p.cited.date,
         args.vendor
     );
+}
+
+/// Which authority the new source got and why, and how to change it. The archive's document
+/// type is a label someone gave the page: when the text calls itself an agreement or terms
+/// while the type says policy, the reviewer is told to look.
+fn authority_note(args: &OtaArgs, text: &str) -> String {
+    let Some(default) = (args.authority.is_none()).then(|| ota::default_authority(&args.document))
+    else {
+        return format!(
+            "authority: {} (as given with --authority)",
+            args.authority.as_deref().unwrap_or("")
+        );
+    };
+    let mut note = format!(
+        "authority: {default}, chosen from the archive's document type \"{}\"; if the document is something else, change `authority:` of source `{}` in vendors/{}/profile.yaml (signed | contract | dpa | policy | docs | trust_center | questionnaire | third_party), or re-import with --authority",
+        args.document, args.source, args.vendor
+    );
+    if matches!(default, "policy" | "docs")
+        && let Some(line) = names_itself_terms(text)
+    {
+        note.push_str(&format!(
+            "\nwarning: the document calls itself \"{line}\": if it is the provider's terms, its authority is contract (re-import with --authority contract, or edit the profile)"
+        ));
+    }
+    note
+}
+
+/// The first heading-like line near the top that names an agreement or terms of service.
+fn names_itself_terms(text: &str) -> Option<String> {
+    text.lines()
+        .map(|l| {
+            l.trim()
+                .trim_start_matches('#')
+                .trim()
+                .trim_matches('*')
+                .trim()
+        })
+        .filter(|l| !l.is_empty() && l.chars().count() <= 120)
+        .take(15)
+        .find(|l| {
+            let l = l.to_lowercase();
+            l.contains("agreement") || l.contains("terms of service") || l.contains("terms of use")
+        })
+        .map(str::to_string)
 }
 
 /// Where the cited version comes from: the archive, the document's path in it, the version,

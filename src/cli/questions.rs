@@ -30,6 +30,10 @@ pub struct QuestionsArgs {
     /// Output format (xlsx is the one to send to a vendor)
     #[arg(long, value_enum, default_value_t = Format::Markdown)]
     pub format: Format,
+    /// Who the xlsx or csv file is for: the vendor's copy asks; the reviewer's copy adds why
+    /// we ask, what each answer would move and what the profile has (never send it)
+    #[arg(long = "for", value_enum, default_value_t = questionnaire::Reader::Vendor)]
+    pub reader: questionnaire::Reader,
     #[command(flatten)]
     pub output: OutputArg,
 }
@@ -61,7 +65,12 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
         Format::Csv | Format::Xlsx => Reader::Program,
     };
     output::emit(args.output.path.as_deref(), |w| {
-        writer::write_one(reader, w, |w, asked| render(args.format, asked, w), &asked)
+        writer::write_one(
+            reader,
+            w,
+            |w, asked| render(args.format, args.reader, asked, w),
+            &asked,
+        )
     })?;
     if args.format != Format::Markdown {
         // The footer of the machine formats goes to stderr, never into the data.
@@ -76,6 +85,7 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
 /// Writes the questions in `format`.
 fn render(
     format: Format,
+    reader: questionnaire::Reader,
     asked: &questionnaire::Asked,
     out: &mut dyn std::io::Write,
 ) -> Result<(), WriteError> {
@@ -88,13 +98,15 @@ fn render(
             b.push(b'\n');
             out.write_all(&b)?;
         }
-        Format::Csv => out.write_all(&questionnaire::csv::render(asked))?,
-        Format::Xlsx => out.write_all(&questionnaire::xlsx::render(asked).map_err(|e| {
-            WriteError::Invalid(vec![
-                Diagnostic::error(format!("cannot build the workbook: {e}"))
-                    .hint("this is a bug in diligence: please report it with the workspace"),
-            ])
-        })?)?,
+        Format::Csv => out.write_all(&questionnaire::csv::render(asked, reader))?,
+        Format::Xlsx => {
+            out.write_all(&questionnaire::xlsx::render(asked, reader).map_err(|e| {
+                WriteError::Invalid(vec![
+                    Diagnostic::error(format!("cannot build the workbook: {e}"))
+                        .hint("this is a bug in diligence: please report it with the workspace"),
+                ])
+            })?)?
+        }
     }
     Ok(())
 }

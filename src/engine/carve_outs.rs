@@ -12,7 +12,7 @@ pub fn register(engine: &mut Engine) {
     engine.register_fn(
         "exceptions",
         |ctx: NativeCallContext, name: &str| -> Result<Dynamic, Box<EvalAltResult>> {
-            state::read(name, |f| f.exceptions.clone()).map_err(|e| {
+            state::read_carve_outs(name).map_err(|e| {
                 Box::new(EvalAltResult::ErrorRuntime(
                     Dynamic::from(e),
                     ctx.call_position(),

@@ -29,6 +29,14 @@ pub const MAX_ARRAY_SIZE: usize = 4 * 1024;
 pub const MAX_MAP_SIZE: usize = 1024;
 pub const MAX_VARIABLES: usize = 256;
 pub const MAX_FUNCTIONS: usize = 64;
+/// Closures nested in closures (a closure capturing a closure, or a function pointer curried
+/// with one): each level is a level of recursion when the chain is called or dropped, and
+/// 50,000 levels overflow the stack.
+pub const MAX_CLOSURE_DEPTH: usize = 16;
+/// Values a closure's captured variables or a function pointer's curried arguments may hold
+/// in all (Rhai's size limits do not look inside function pointers: `f = f.curry(f)` doubles
+/// unseen). Larger than any array (MAX_ARRAY_SIZE) or map a rule may build.
+pub const MAX_CAPTURED_VALUES: usize = 16 * 1024;
 /// Bytes of finding text (message and action) and print/debug output all the evaluations of
 /// one run may produce together, on average per offering and classification: the
 /// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
@@ -131,6 +139,13 @@ pub fn build_engine() -> (Engine, TextBudget) {
         })
     });
 
+    // `on_var` is marked volatile (it may change in a later Rhai), not deprecated.
+    #[allow(deprecated)]
+    engine.on_var(|name, _index, context| match context.scope().get(name) {
+        Some(value) => check_captured(value).map(|()| None),
+        None => Ok(None),
+    });
+
     register_require(&mut engine);
     register_fact_api(&mut engine);
     super::carve_outs::register(&mut engine);
@@ -138,6 +153,65 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_finding_api(&mut engine, &spent);
     register_checked_string_ops(&mut engine);
     (engine, spent)
+}
+
+/// Refuses a value that holds closures nested deeper than MAX_CLOSURE_DEPTH or more than
+/// MAX_CAPTURED_VALUES values inside function pointers. Run on every read of a variable that
+/// is a function pointer or captured by a closure, so a chain is stopped while it is built,
+/// a level at a time, long before it costs memory or stack.
+fn check_captured(value: &Dynamic) -> Result<(), Box<EvalAltResult>> {
+    if !value.is_shared() && !value.is_fnptr() {
+        return Ok(());
+    }
+    let mut seen = 0;
+    walk_captured(value, 0, 0, &mut seen).map_err(|what| {
+        Box::new(EvalAltResult::ErrorRuntime(
+            Dynamic::from(what),
+            Position::NONE,
+        ))
+    })
+}
+
+fn walk_captured(
+    value: &Dynamic,
+    closures: usize,
+    nesting: usize,
+    seen: &mut usize,
+) -> Result<(), String> {
+    *seen += 1;
+    if *seen > MAX_CAPTURED_VALUES {
+        return Err(format!(
+            "closures and curried functions hold more than {MAX_CAPTURED_VALUES} values: a rule needs far fewer"
+        ));
+    }
+    // Nesting of arrays and maps is bounded too, so that this walk itself stays shallow.
+    if closures > MAX_CLOSURE_DEPTH || nesting > 4 * MAX_CLOSURE_DEPTH {
+        return Err(format!(
+            "closures are nested more than {MAX_CLOSURE_DEPTH} deep (a closure capturing a closure capturing ...): a rule needs a few levels at most"
+        ));
+    }
+    if value.is_shared() {
+        // A value another closure is writing right now cannot be read; it was checked when
+        // it was captured.
+        return match value.read_lock::<Dynamic>() {
+            Some(inner) => walk_captured(&inner, closures, nesting + 1, seen),
+            None => Ok(()),
+        };
+    }
+    if let Some(f) = value.read_lock::<rhai::FnPtr>() {
+        for v in f.iter_curry() {
+            walk_captured(v, closures + 1, nesting + 1, seen)?;
+        }
+    } else if let Some(a) = value.read_lock::<rhai::Array>() {
+        for v in a.iter() {
+            walk_captured(v, closures, nesting + 1, seen)?;
+        }
+    } else if let Some(m) = value.read_lock::<rhai::Map>() {
+        for v in m.values() {
+            walk_captured(v, closures, nesting + 1, seen)?;
+        }
+    }
+    Ok(())
 }
 
 /// Rhai's `replace` builds its result before the string size limit is checked: replacing each

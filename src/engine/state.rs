@@ -40,6 +40,9 @@ pub struct RunRecord {
     /// What of the classification under review the rule looked at, in first-read order: a
     /// rule that read the same values at another classification does the same there.
     pub depends: Vec<Depends>,
+    /// The facts whose carve-outs the rule read (`exceptions(name)`): it decided what they
+    /// mean, so its passes on them stand as written.
+    pub carve_outs_read: Vec<String>,
 }
 
 /// Something a rule read that may differ from one classification to the next.
@@ -152,6 +155,17 @@ pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, Strin
         Ok(pick(view))
     })
     .unwrap_or_else(|| Err("no evaluation in progress".into()))
+}
+
+/// Reads a fact's carve-outs (recording that the rule considered them).
+pub fn read_carve_outs(name: &str) -> Result<rhai::Dynamic, String> {
+    let carve_outs = read(name, |f| f.exceptions.clone())?;
+    with_run(|run| {
+        if !run.record.carve_outs_read.iter().any(|r| r == name) {
+            run.record.carve_outs_read.push(name.to_string());
+        }
+    });
+    Ok(carve_outs)
 }
 
 /// Whether a requirement in force depends on this fact (checks the name like `fact`).

@@ -3,6 +3,7 @@
 //! offerings), so a verdict is the same wherever it is shown.
 
 mod bare_pass;
+mod carve_out_pass;
 pub mod checks;
 mod memo;
 mod portfolio;
@@ -360,7 +361,8 @@ impl CellRun<'_> {
                     .map(|raw| {
                         let at = format!("{}:{}", rule.file, raw.line);
                         let f = finding(&rule.id, &at, raw, self.table);
-                        bare_pass::qualify(f, self.table, self.requirements)
+                        let f = bare_pass::qualify(f, self.table, self.requirements);
+                        carve_out_pass::qualify(f, self.table, &record.carve_outs_read)
                     })
                     .collect();
                 (

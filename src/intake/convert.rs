@@ -32,11 +32,186 @@ pub struct Converted {
     pub title: Option<String>,
 }
 
-/// Elements that are never part of the terms themselves.
-const SKIPPED_TAGS: [&str; 13] = [
-    "script", "style", "noscript", "nav", "footer", "aside", "form", "button", "svg", "iframe",
-    "template", "head", "select",
+/// Elements that are never part of the terms themselves. Navigation, asides and footers are
+/// kept (a clause can stand there), marked as such.
+const SKIPPED_TAGS: [&str; 10] = [
+    "script", "style", "noscript", "form", "button", "svg", "iframe", "template", "head", "select",
 ];
+
+/// Marked rather than dropped: what a reader sees beside the terms.
+const MARKED_TAGS: [(&str, &str); 3] = [
+    ("nav", "navigation"),
+    ("aside", "aside"),
+    ("footer", "page footer"),
+];
+
+/// Elements checked for being hidden (`hidden`, `aria-hidden="true"`, an inline style with
+/// `display: none` or `visibility: hidden`): a hidden "not" must not make "will not use" read
+/// as stated.
+const CONTENT_TAGS: [&str; 50] = [
+    "div",
+    "span",
+    "p",
+    "section",
+    "article",
+    "main",
+    "header",
+    "nav",
+    "aside",
+    "footer",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "a",
+    "strong",
+    "b",
+    "em",
+    "i",
+    "u",
+    "s",
+    "small",
+    "sup",
+    "sub",
+    "code",
+    "pre",
+    "blockquote",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "label",
+    "details",
+    "summary",
+    "figure",
+    "figcaption",
+    "font",
+    "mark",
+];
+
+/// How deep elements may nest in an HTML document: real pages nest a few dozen deep; 100,000
+/// nested `<span>`s overflow the converter's stack, and deep `<div>`s make the parser quadratic.
+pub const MAX_HTML_DEPTH: usize = 512;
+
+fn is_hidden<'a>(mut attrs: impl Iterator<Item = (&'a str, &'a str)>) -> bool {
+    attrs.any(|(name, value)| {
+        let value = value.to_ascii_lowercase();
+        match name {
+            "hidden" => true,
+            "aria-hidden" => value.trim() == "true",
+            "style" => {
+                let style: String = value.chars().filter(|c| !c.is_whitespace()).collect();
+                style.contains("display:none") || style.contains("visibility:hidden")
+            }
+            _ => false,
+        }
+    })
+}
+
+/// The HTML converter: hidden elements dropped, navigation, asides and footers marked.
+fn html_converter() -> htmd::HtmlToMarkdown {
+    use htmd::element_handler::{HandlerResult, Handlers};
+    let mut builder = htmd::HtmlToMarkdown::builder().skip_tags(SKIPPED_TAGS.to_vec());
+    for (tag, label) in MARKED_TAGS {
+        builder = builder.add_handler(vec![tag], move |h: &dyn Handlers, e: htmd::Element| {
+            let inner = h.walk_children(e.node).content;
+            let inner = inner.trim();
+            if inner.is_empty() {
+                return None;
+            }
+            Some(HandlerResult::from(format!(
+                "\n\n_[{label}]_\n\n{inner}\n\n_[end of {label}]_\n\n"
+            )))
+        });
+    }
+    // Registered last, so it is asked first; a visible element goes on to the usual handler.
+    builder
+        .add_handler(
+            CONTENT_TAGS.to_vec(),
+            |h: &dyn Handlers, e: htmd::Element| {
+                if is_hidden(e.attrs.iter().map(|a| (&*a.name.local, &*a.value))) {
+                    None
+                } else {
+                    h.fallback(e)
+                }
+            },
+        )
+        .build()
+}
+
+/// The deepest nesting of elements in `html`, counted on its tags (closing tags a browser
+/// would imply are not counted as open), stopping as soon as it passes `limit`.
+fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
+    // Elements that never hold others, or that the parser closes by itself.
+    const NOT_COUNTED: [&str; 27] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "thead", "tbody",
+        "tfoot", "colgroup", "rt", "rp",
+    ];
+    let bytes = html.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
+        i += off + 1;
+        if bytes[i..].starts_with(b"!--") {
+            match html[i..].find("-->") {
+                Some(end) => i += end + 3,
+                None => break,
+            }
+            continue;
+        }
+        let closing = bytes.get(i) == Some(&b'/');
+        let start = if closing { i + 1 } else { i };
+        let end = bytes[start..]
+            .iter()
+            .position(|b| !b.is_ascii_alphanumeric())
+            .map_or(bytes.len(), |e| start + e);
+        if end == start {
+            continue;
+        }
+        let name = html[start..end].to_ascii_lowercase();
+        let tag_end = bytes[end..]
+            .iter()
+            .position(|&b| b == b'>')
+            .map_or(bytes.len(), |e| end + e);
+        let self_closing = tag_end > 0 && bytes.get(tag_end - 1) == Some(&b'/');
+        i = tag_end.min(bytes.len());
+        if NOT_COUNTED.contains(&name.as_str()) || self_closing {
+            continue;
+        }
+        if closing {
+            depth = depth.saturating_sub(1);
+        } else if name == "script" || name == "style" {
+            // Their text is not markup.
+            let closer = format!("</{name}");
+            match bytes[i..]
+                .windows(closer.len())
+                .position(|w| w.eq_ignore_ascii_case(closer.as_bytes()))
+            {
+                Some(e) => i += e,
+                None => break,
+            }
+        } else {
+            depth += 1;
+            if depth > limit {
+                return true;
+            }
+        }
+    }
+    false
+}
 
 /// Converts a document. `name` is the file name or URL shown in messages; `content_type` is the
 /// HTTP Content-Type when the document was fetched.
@@ -71,11 +246,16 @@ pub fn convert(
     let by_type = mime.as_deref().is_some_and(|m| m.contains("html"));
     if by_type || by_name || looks_like_html(bytes) {
         let html = decode_html(bytes, content_type, name)?;
+        if nesting_depth_exceeds(&html, MAX_HTML_DEPTH) {
+            return Err(err(
+                format!(
+                    "the HTML nests elements more than {MAX_HTML_DEPTH} deep: not a page a reader could read"
+                ),
+                "save the page as Markdown or plain text and snapshot that",
+            ));
+        }
         let title = html_title(&html);
-        let converter = htmd::HtmlToMarkdown::builder()
-            .skip_tags(SKIPPED_TAGS.to_vec())
-            .build();
-        let markdown = converter.convert(&html).map_err(|e| {
+        let markdown = html_converter().convert(&html).map_err(|e| {
             err(
                 format!("cannot convert the HTML to Markdown: {e}"),
                 "save the page as Markdown or plain text and snapshot that",
@@ -279,6 +459,7 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
             "ask the vendor for an unprotected copy, or open it with the password and save an unprotected copy",
         ));
     }
+    check_inflated_size(&doc, name)?;
     // pdf-extract can panic on unusual PDFs: a panic there is a bad document, not a crash.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -310,6 +491,45 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
         ));
     }
     Ok(text)
+}
+
+/// What one compressed PDF stream, and all of them together, may inflate to: a page's content
+/// is tens of KB; a 1 MB PDF of zeros inflates to GBs.
+pub const MAX_PDF_STREAM_BYTES: u64 = 32 * 1024 * 1024;
+pub const MAX_PDF_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
+
+/// Refuses a PDF whose compressed streams inflate past the limits, measured by inflating each
+/// into nothing (bounded), before the extractor inflates them for real.
+fn check_inflated_size(doc: &pdf_extract::Document, name: &str) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    let mut total = 0u64;
+    for (id, object) in &doc.objects {
+        let pdf_extract::Object::Stream(stream) = object else {
+            continue;
+        };
+        let flate = stream
+            .filters()
+            .is_ok_and(|f| f.iter().any(|f| *f == b"FlateDecode" || *f == b"Fl"));
+        if !flate {
+            continue;
+        }
+        let mut inflater =
+            flate2::read::ZlibDecoder::new(&stream.content[..]).take(MAX_PDF_STREAM_BYTES + 1);
+        // A stream that stops inflating early (damaged) counts what it gave.
+        let size = std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
+        total += size;
+        if size > MAX_PDF_STREAM_BYTES || total > MAX_PDF_INFLATED_BYTES {
+            return Err(Diagnostic::error(format!(
+                "the PDF's streams inflate to more than {} MiB (object {} {}): not a document a reader could read",
+                if size > MAX_PDF_STREAM_BYTES { MAX_PDF_STREAM_BYTES } else { MAX_PDF_INFLATED_BYTES } / (1024 * 1024),
+                id.0,
+                id.1
+            ))
+            .in_file(name.to_string())
+            .hint("print it to a new PDF, or save it as text, and snapshot that"));
+        }
+    }
+    Ok(())
 }
 
 /// A line with its digits folded, so that "Page 3 of 12" and "Page 4 of 12" compare equal.
@@ -423,7 +643,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn html_keeps_headings_and_numbers_and_drops_scripts_and_navigation() {
+    fn html_keeps_headings_and_numbers_and_drops_scripts_and_marks_navigation() {
         let html = "<html><head><title>Acme Terms</title><style>p{}</style></head><body>\
             <nav><a href='/'>Home</a></nav><h1>Acme Terms</h1><h2>2. Data</h2>\
             <p>2.1 Acme shall not use Customer Content to train models.</p>\
@@ -438,9 +658,125 @@ mod tests {
             c.markdown
                 .contains("2.1 Acme shall not use Customer Content")
         );
-        for gone in ["alert", "Home", "Cookie", "p{}"] {
+        for gone in ["alert", "p{}"] {
             assert!(!c.markdown.contains(gone), "{gone} in {}", c.markdown);
         }
+        // What a reader sees beside the terms is kept, marked as such.
+        assert!(
+            c.markdown
+                .contains("_[page footer]_\n\nCookie settings\n\n_[end of page footer]_"),
+            "{}",
+            c.markdown
+        );
+        assert!(
+            c.markdown.contains("_[navigation]_\n\n[Home](/)"),
+            "{}",
+            c.markdown
+        );
+    }
+
+    #[test]
+    fn html_archives_what_a_reader_sees() {
+        let html = "<html><body><h1>Terms</h1>\
+            <p>We will <span style='display: none'>not </span>use your data.</p>\
+            <p hidden>We sell data.</p><div aria-hidden=\"true\">Hidden clause.</div>\
+            <div style=\"VISIBILITY:hidden\">Invisible.</div>\
+            <aside><p>4.2 We do not train on your content.</p></aside></body></html>";
+        let c = convert(html.as_bytes(), "t.html", None).unwrap();
+        assert!(
+            c.markdown.contains("We will use your data."),
+            "{}",
+            c.markdown
+        );
+        for gone in ["not use", "We sell", "Hidden clause", "Invisible"] {
+            assert!(!c.markdown.contains(gone), "{gone} in {}", c.markdown);
+        }
+        assert!(
+            c.markdown.contains("4.2 We do not train on your content."),
+            "{}",
+            c.markdown
+        );
+    }
+
+    /// A one-page PDF whose content stream is `content`, compressed.
+    fn pdf_with_flate_content(content: &[u8]) -> Vec<u8> {
+        use std::io::Write;
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(content).unwrap();
+        let stream = z.finish().unwrap();
+        let mut objs: Vec<Vec<u8>> = vec![
+            b"<< /Type /Catalog /Pages 2 0 R >>".to_vec(),
+            b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_vec(),
+            b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R >>".to_vec(),
+        ];
+        let mut s = format!(
+            "<< /Length {} /Filter /FlateDecode >>\nstream\n",
+            stream.len()
+        )
+        .into_bytes();
+        s.extend(&stream);
+        s.extend(b"\nendstream");
+        objs.push(s);
+        let mut out = b"%PDF-1.4\n".to_vec();
+        let mut offsets = Vec::new();
+        for (i, o) in objs.iter().enumerate() {
+            offsets.push(out.len());
+            out.extend(format!("{} 0 obj\n", i + 1).bytes());
+            out.extend(o);
+            out.extend(b"\nendobj\n");
+        }
+        let xref = out.len();
+        out.extend(format!("xref\n0 {}\n0000000000 65535 f \n", objs.len() + 1).bytes());
+        for off in offsets {
+            out.extend(format!("{off:010} 00000 n \n").bytes());
+        }
+        out.extend(
+            format!(
+                "trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n",
+                objs.len() + 1
+            )
+            .bytes(),
+        );
+        out
+    }
+
+    #[test]
+    fn a_pdf_stream_inflating_past_the_limit_is_refused() {
+        let bomb = pdf_with_flate_content(&vec![b' '; 40 * 1024 * 1024]);
+        assert!(bomb.len() < 200 * 1024, "{}", bomb.len());
+        let e = convert(&bomb, "bomb.pdf", None).unwrap_err();
+        assert!(e.to_string().contains("inflate to more than 32 MiB"), "{e}");
+        // A page of ordinary size is read.
+        let ok = pdf_with_flate_content(b"BT /F1 11 Tf 72 740 Td (Clause one.) Tj ET");
+        let e = convert(&ok, "ok.pdf", None).map(|c| c.markdown);
+        assert!(!format!("{e:?}").contains("inflate"), "{e:?}");
+    }
+
+    #[test]
+    fn deeply_nested_html_is_refused_quickly() {
+        for tag in ["span", "div"] {
+            let html = format!(
+                "<html><body>{}x{}</body></html>",
+                format!("<{tag}>").repeat(100_000),
+                format!("</{tag}>").repeat(100_000)
+            );
+            let start = std::time::Instant::now();
+            let e = convert(html.as_bytes(), "deep.html", None).unwrap_err();
+            assert!(e.to_string().contains("more than 512 deep"), "{e}");
+            assert!(start.elapsed() < std::time::Duration::from_secs(2));
+        }
+        // As deep as real pages go, converted.
+        let html = format!(
+            "<html><body>{}<p>Clause.</p>{}</body></html>",
+            "<div>".repeat(200),
+            "</div>".repeat(200)
+        );
+        assert!(
+            convert(html.as_bytes(), "ok.html", None)
+                .unwrap()
+                .markdown
+                .contains("Clause.")
+        );
     }
 
     #[test]

@@ -128,12 +128,24 @@ pub fn vendor_dir(root: &Path, vendor: &str) -> Result<PathBuf, Diagnostic> {
     Ok(dir)
 }
 
-/// Writes a planned new snapshot; refuses to replace any file.
+/// Writes a planned new snapshot; refuses to replace any file, and refuses a text larger than
+/// `check` reads (MAX_SNAPSHOT_BYTES), so that no command archives what every later command
+/// would refuse.
 pub fn write_snapshot(vendor_dir: &Path, stored: &Stored, text: &str) -> Result<(), Diagnostic> {
     if !stored.new {
         return Ok(());
     }
     let path = vendor_dir.join(&stored.rel);
+    let limit = crate::model::evidence::MAX_SNAPSHOT_BYTES;
+    if text.len() as u64 > limit {
+        return Err(Diagnostic::error(format!(
+            "{}: the document's text is {} MiB, more than the {} MiB a snapshot may hold: nothing is archived",
+            stored.rel,
+            text.len() / (1024 * 1024),
+            limit / (1024 * 1024)
+        ))
+        .hint("archive the part of the document the review needs (save it as Markdown or text), or split it into several sources"));
+    }
     let fail = |e: std::io::Error| {
         Diagnostic::error(format!("cannot write {}: {e}", path.display()))
             .hint("check that the vendor's sources/ folder is writable")
@@ -151,12 +163,47 @@ pub fn write_snapshot(vendor_dir: &Path, stored: &Stored, text: &str) -> Result<
         .map_err(fail)
 }
 
-/// Replaces a file atomically: a temporary file in the same folder, then a rename.
+/// Refuses a path where something other than a regular file (a link, a folder, a device)
+/// already stands: intake never writes through a link, which could lead out of the workspace
+/// or onto another archived document.
+pub fn refuse_link(path: &Path) -> Result<(), Diagnostic> {
+    match std::fs::symlink_metadata(path) {
+        Ok(m) if !m.file_type().is_file() => Err(Diagnostic::error(format!(
+            "{} is {}: nothing is written through it",
+            path.display(),
+            if m.file_type().is_symlink() {
+                "a link"
+            } else {
+                "not a regular file"
+            }
+        ))
+        .hint("remove it (or replace it by a regular file) and run the command again")),
+        _ => Ok(()),
+    }
+}
+
+/// Reads a regular file written by intake, never through a link; None when there is none.
+pub fn read_written(path: &Path) -> Result<Option<String>, Diagnostic> {
+    refuse_link(path)?;
+    match std::fs::read_to_string(path) {
+        Ok(text) => Ok(Some(text)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Diagnostic::error(format!(
+            "cannot read {}: {e}",
+            path.display()
+        ))),
+    }
+}
+
+/// Replaces a file atomically: a temporary file in the same folder (one checked by
+/// [`vendor_dir`]), then a rename, which replaces the name itself and never follows a link.
+/// A link already at the path is refused rather than replaced.
 pub fn write_atomically(path: &Path, text: &str) -> Result<(), Diagnostic> {
     let fail = |what: &str, e: std::io::Error| {
         Diagnostic::error(format!("cannot {what} {}: {e}", path.display()))
             .hint("check that the folder exists and is writable")
     };
+    refuse_link(path)?;
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir).map_err(|e| fail("create the folder of", e))?;
     let mut builder = tempfile::Builder::new();

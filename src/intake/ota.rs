@@ -4,12 +4,14 @@
 //! declaration upgrade on ..." (a re-extraction, not a change at the source).
 //!
 //! Git is driven through the `git` binary (read-only commands: `log`, `ls-tree`, `show`): it is on
-//! every machine that has a clone, and it reads any repository format the user's git wrote.
+//! every machine that has a clone, and it reads any repository format the user's git wrote. A
+//! clone is received data: [`crate::git`] runs git so that the clone's configuration never
+//! chooses a program (a `gpg.program` with `log.showSignature`, a pager, a diff driver).
 
 use crate::diag::{Diagnostic, did_you_mean};
 use jiff::civil::Date;
+use std::cell::RefCell;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// The source fields that record where an archived version came from.
 pub const PROVENANCE_FIELDS: [&str; 4] = [
@@ -54,6 +56,7 @@ impl Version {
 
 pub struct Repo {
     pub path: PathBuf,
+    git: RefCell<crate::git::Repo>,
 }
 
 fn not_a_repo(path: &Path, why: &str) -> Diagnostic {
@@ -70,11 +73,20 @@ impl Repo {
         if !path.is_dir() {
             return Err(not_a_repo(path, "no such folder"));
         }
+        let git = crate::git::Repo::open(path).map_err(|e| not_a_repo(path, &e))?;
         let repo = Repo {
             path: path.to_path_buf(),
+            git: RefCell::new(git),
         };
         let subjects = repo
-            .git(&["log", "--format=%s", "-n", "500", "HEAD"])
+            .git(&[
+                "log",
+                "--no-show-signature",
+                "--format=%s",
+                "-n",
+                "500",
+                "HEAD",
+            ])
             .map_err(|e| not_a_repo(path, &e))?;
         let records = subjects
             .lines()
@@ -89,26 +101,13 @@ impl Repo {
     }
 
     fn git(&self, args: &[&str]) -> Result<String, String> {
-        let out = Command::new("git")
-            .arg("-C")
-            .arg(&self.path)
-            .args(["-c", "core.quotepath=off"])
-            .args(args)
-            .env("GIT_TERMINAL_PROMPT", "0")
-            .output()
-            .map_err(|e| format!("cannot run git: {e} (is git installed?)"))?;
-        if !out.status.success() {
-            let err = String::from_utf8_lossy(&out.stderr);
-            let first = err.lines().next().unwrap_or("git failed").trim();
-            return Err(first.trim_start_matches("fatal: ").to_string());
-        }
-        String::from_utf8(out.stdout).map_err(|_| "git printed text that is not UTF-8".to_string())
+        self.git.borrow_mut().run(args)
     }
 
     /// Where the repository came from: its `origin` address, else its folder name.
     pub fn name(&self) -> String {
-        match self.git(&["remote", "get-url", "origin"]) {
-            Ok(url) if crate::intake::fetch::is_url(url.trim()) => url.trim().to_string(),
+        match self.git.borrow_mut().config_value("remote.origin.url") {
+            Some(url) if crate::intake::fetch::is_url(&url) => url,
             _ => self
                 .path
                 .canonicalize()
@@ -197,7 +196,16 @@ impl Repo {
     /// Every recorded version of a document, oldest first.
     pub fn versions(&self, path: &str) -> Result<Vec<Version>, Diagnostic> {
         let out = self
-            .git(&["log", "--format=%H%x1f%cI%x1f%s", "HEAD", "--", path])
+            .git(&[
+                "log",
+                "--no-show-signature",
+                "--no-textconv",
+                "--no-ext-diff",
+                "--format=%H%x1f%cI%x1f%s",
+                "HEAD",
+                "--",
+                path,
+            ])
             .map_err(|e| {
                 Diagnostic::error(format!("cannot read the history of {path}: {e}"))
                     .hint("check that --repo is a complete clone (not shallow)")
@@ -226,8 +234,13 @@ impl Repo {
 
     /// The text of a document as one commit recorded it.
     pub fn read(&self, commit: &str, path: &str) -> Result<String, Diagnostic> {
-        self.git(&["show", &format!("{commit}:{path}")])
-            .map_err(|e| Diagnostic::error(format!("cannot read {path} at {commit}: {e}")))
+        self.git(&[
+            "show",
+            "--no-textconv",
+            "--no-ext-diff",
+            &format!("{commit}:{path}"),
+        ])
+        .map_err(|e| Diagnostic::error(format!("cannot read {path} at {commit}: {e}")))
     }
 }
 

@@ -290,12 +290,19 @@ fn compare_with_latest(
         return;
     };
     let vendor_dir = root.join("vendors").join(&report.vendor);
-    let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
+    // Read as `check` reads them: confined to the vendor's sources/ and bounded in size (the
+    // cited path comes from a profile, which may come from a pull request). A refused snapshot
+    // is reported by the workspace's own load; here it compares as empty.
+    let read = |rel: &str| {
+        crate::model::evidence::read_snapshot(&vendor_dir, &report.vendor, rel, Default::default())
+            .unwrap_or_default()
+    };
+    let new_text = read(&st.rel);
     let old_text = sources
         .iter()
         .find(|s| s.vendor == report.vendor && s.source == report.source)
-        .and_then(|s| s.snapshot.as_ref())
-        .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
+        .and_then(|s| s.snapshot.as_deref())
+        .map(read)
         .unwrap_or_default();
     if let Some(profile) = current.profile(&report.vendor) {
         report.facts = compare_facts(profile, &report.source, &old_text, &new_text);

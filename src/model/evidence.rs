@@ -114,14 +114,24 @@ pub fn verify(profile: &mut Profile, workspace: &Path) -> Vec<Diagnostic> {
     problems
 }
 
-/// Reads a snapshot: a regular file under the vendor's `sources/` folder, and nothing else (not
-/// the profile, a policy or a rule, not a FIFO or device, not a link that leads out).
 fn load_snapshot(
     vendor_dir: &Path,
     vendor: &str,
     rel: &str,
     at: Pos,
 ) -> Result<Arc<Snapshot>, Diagnostic> {
+    read_snapshot(vendor_dir, vendor, rel, at).map(|text| Arc::new(Snapshot::new(&text)))
+}
+
+/// Reads a snapshot: a regular file under the vendor's `sources/` folder, and nothing else (not
+/// the profile, a policy or a rule, not a FIFO or device, not a link that leads out), of at
+/// most MAX_SNAPSHOT_BYTES. Every command that reads a snapshot reads it here.
+pub fn read_snapshot(
+    vendor_dir: &Path,
+    vendor: &str,
+    rel: &str,
+    at: Pos,
+) -> Result<String, Diagnostic> {
     let refuse = |why: &str| {
         Diagnostic::error(format!("snapshot `{rel}` {why}"))
             .at(at)
@@ -174,9 +184,7 @@ fn load_snapshot(
         return Err(refuse(&format!("is {kind}, not a regular file")));
     }
     let shown = format!("vendors/{vendor}/{rel}");
-    yaml::read_text(&real, &shown, MAX_SNAPSHOT_BYTES)
-        .map(|text| Arc::new(Snapshot::new(&text)))
-        .map_err(|d| d.at(at))
+    yaml::read_text(&real, &shown, MAX_SNAPSHOT_BYTES).map_err(|d| d.at(at))
 }
 
 fn file_kind(meta: &std::fs::Metadata) -> &'static str {
@@ -392,13 +400,29 @@ pub fn superseded_citations(p: &Profile) -> Vec<Diagnostic> {
                         .code(Code::SupersededCitation)
                         .in_file(p.file.clone())
                         .at(c.at)
-                        .hint("quote the document that replaced it, or remove the claim"),
+                        .hint(match c.note.as_deref() {
+                            // A note on the claim says why it is kept: show it where the
+                            // warning is shown, so a new reviewer knows it is deliberate.
+                            Some(note) => format!(
+                                "kept on purpose, its note says: {}; once the current terms are read, quote them and remove this claim",
+                                first_sentence(note)
+                            ),
+                            None => "quote the document that replaced it, or remove the claim"
+                                .to_string(),
+                        }),
                     );
                 }
             }
         }
     }
     out
+}
+
+/// The first sentence of a note (up to its first ". "), for a hint line.
+fn first_sentence(note: &str) -> &str {
+    note.split_once(". ")
+        .map_or(note, |(first, _)| first)
+        .trim_end_matches('.')
 }
 
 /// One diagnostic per snapshot whose content changed since the hash recorded at review, naming

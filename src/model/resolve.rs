@@ -8,6 +8,7 @@
 use crate::model::documents::SourceStatus;
 use crate::model::policy::Audience;
 use crate::model::profile::{Authority, Claim, Fact, Profile};
+use crate::model::vocabulary::ValueType;
 use jiff::civil::Date;
 use serde::Serialize;
 use serde_json::Value;
@@ -144,12 +145,14 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         return resolve_silence(fact, &in_force, &silent_role);
     };
     let top = top_rank.1;
-    let top_values: Vec<&Value> = counting
-        .filter(|c| rank(c, profile) == top_rank)
-        .map(|c| &c.value)
-        .collect();
-    let agree = top_values.windows(2).all(|w| w[0] == w[1]);
-    let value = agree.then(|| top_values[0].clone());
+    let top_claims: Vec<&Claim> = counting.filter(|c| rank(c, profile) == top_rank).collect();
+    let top_values: Vec<&Value> = top_claims.iter().map(|c| &c.value).collect();
+    let value = if top_values.windows(2).all(|w| w[0] == w[1]) {
+        Some(top_values[0].clone())
+    } else {
+        added_up(&fact.name, &top_claims)
+    };
+    let agree = value.is_some();
     let roles = fact
         .claims
         .iter()
@@ -159,7 +162,7 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
                 (false, _, _) => Role::Unverified,
                 (true, true, Some(_)) => Role::Decides,
                 (true, true, None) => Role::Conflicts,
-                (true, false, Some(v)) if *v == c.value => Role::Agrees,
+                (true, false, Some(v)) if *v == c.value || within(&c.value, v) => Role::Agrees,
                 (true, false, _) => Role::Outvoted,
             },
         )
@@ -175,6 +178,48 @@ pub fn resolve(fact: &Fact, profile: &Profile, freshness: Freshness) -> Resolved
         stale: stale(fact, &roles, profile, freshness),
         roles,
         searched: Vec::new(),
+    }
+}
+
+/// For a list fact, the claims of one source add up: two statements of one document naming
+/// two transfer mechanisms state both, they do not disagree. The values are joined in claim
+/// order. Claims of different sources, and lists that contradict each other (`none` beside a
+/// mechanism), are left to disagree.
+fn added_up(fact: &str, claims: &[&Claim]) -> Option<Value> {
+    let list = crate::model::vocabulary::fact_spec(fact).is_some_and(|f| {
+        matches!(
+            f.ty,
+            ValueType::EnumList(_) | ValueType::TextList | ValueType::Certifications
+        )
+    });
+    let source = claims.first()?.source.as_deref()?;
+    if !list || claims.iter().any(|c| c.source.as_deref() != Some(source)) {
+        return None;
+    }
+    let mut items: Vec<Value> = Vec::new();
+    for c in claims {
+        let list = c.value.as_array()?;
+        if list.is_empty() {
+            return None; // "none at all" contradicts a statement naming some
+        }
+        for item in list {
+            if !items.contains(item) {
+                items.push(item.clone());
+            }
+        }
+    }
+    let none = Value::String("none".into());
+    if items.len() > 1 && items.contains(&none) {
+        return None;
+    }
+    Some(Value::Array(items))
+}
+
+/// A list claim every item of which the resolved list holds (it agrees, saying less).
+fn within(claim: &Value, resolved: &Value) -> bool {
+    match (claim.as_array(), resolved.as_array()) {
+        (Some(items), Some(all)) => !items.is_empty() && items.iter().all(|i| all.contains(i)),
+        _ => false,
     }
 }
 
@@ -370,6 +415,34 @@ mod tests {
         assert_eq!(
             r.roles,
             vec![Role::Conflicts, Role::Conflicts, Role::Outvoted]
+        );
+    }
+
+    #[test]
+    fn list_claims_of_one_source_add_up_and_of_two_sources_disagree() {
+        let listed = |items: &[&str], src: &str| Claim {
+            value: serde_json::json!(items),
+            ..claim("x", src, Authority::Contract, Verification::Verified)
+        };
+        let transfers = |claims: Vec<Claim>| Fact {
+            name: "transfer_mechanism".into(),
+            ..fact(claims)
+        };
+        let one_document = transfers(vec![listed(&["dpf"], "terms"), listed(&["scc"], "terms")]);
+        let r = resolve(&one_document, &profile(), FRESH);
+        assert_eq!(r.status, Status::Known);
+        assert_eq!(r.value, Some(serde_json::json!(["dpf", "scc"])));
+        assert_eq!(r.roles, vec![Role::Decides, Role::Decides]);
+
+        let two_documents = transfers(vec![listed(&["dpf"], "terms"), listed(&["scc"], "terms2")]);
+        assert_eq!(
+            resolve(&two_documents, &profile(), FRESH).status,
+            Status::Conflicting
+        );
+        let contradiction = transfers(vec![listed(&["none"], "terms"), listed(&["scc"], "terms")]);
+        assert_eq!(
+            resolve(&contradiction, &profile(), FRESH).status,
+            Status::Conflicting
         );
     }
 

@@ -51,6 +51,12 @@ pub const INDEMNITY: &[&str] = &["yes", "limited", "no"];
 pub const TIERS: &[&str] = &["consumer", "api", "enterprise", "unknown"];
 /// Account linkage and terms that rest on consumer terms: stated or denied by a document.
 pub const YES_NO: &[&str] = &["yes", "no"];
+/// The use the terms permit: the person's own use only (`personal`), no commercial use
+/// (`non_commercial`), or use by a business (`commercial`).
+pub const PERMITTED_USE: &[&str] = &["personal", "non_commercial", "commercial"];
+/// Whether the terms cover accounts an organization issues (work, school or organizational
+/// accounts), or exclude them (`excluded`: other terms govern those accounts).
+pub const ORGANIZATIONAL_ACCOUNTS: &[&str] = &["covered", "excluded"];
 /// Durations with no end: kept "as long as needed" / "for as long as you have an account"
 /// (`indefinite`), or until the customer deletes it (`until_deleted`). Neither is within any
 /// maximum.
@@ -61,6 +67,11 @@ pub const BREACH_DEADLINE: &[&str] = &["without_undue_delay"];
 /// (`reasonable`), or changes only by an amendment both parties sign (`mutual_only`, which
 /// satisfies any notice minimum).
 pub const CHANGE_NOTICE: &[&str] = &["reasonable", "mutual_only"];
+/// Which changes of terms the notice period covers: every change (`all`), only material ones,
+/// the others taking effect when posted (`material_only`), or only those the vendor itself
+/// judges material ("if we determine in our sole judgment that an update is material"), so
+/// the vendor decides which changes get notice (`vendor_judged_material`).
+pub const CHANGE_NOTICE_SCOPE: &[&str] = &["all", "material_only", "vendor_judged_material"];
 /// Kinds of data that terms forbid customers to submit ("do not submit personal data", "may
 /// not process Protected Health Information unless ..."), and that a policy's classes and tags
 /// say the data under review contains (`contains_data`).
@@ -185,6 +196,18 @@ pub const FACTS: &[FactSpec] = &[
         question: "How many days' notice do you give before changed terms take effect?",
     },
     FactSpec {
+        name: "terms_change_notice_scope",
+        ty: ValueType::Enum(CHANGE_NOTICE_SCOPE),
+        description: "Which changes the notice period of `terms_change_notice_days` covers: `all`, `material_only` (other changes take effect when posted) or `vendor_judged_material` (only changes the vendor itself judges material).",
+        question: "Does your notice period apply to every change of the terms, or only to changes you consider material? How do non-material changes take effect?",
+    },
+    FactSpec {
+        name: "subprocessor_objection_days",
+        ty: ValueType::Count,
+        description: "Days the customer has, after notice of a new subprocessor, to object to it (GDPR art. 28(2)); past them the subprocessor is deemed accepted.",
+        question: "How much notice do you give before a new subprocessor receives our data, and within how many days can we object?",
+    },
+    FactSpec {
         name: "breach_notification_hours",
         ty: ValueType::CountOr(BREACH_DEADLINE),
         description: "Hours within which the vendor notifies a personal data breach; `without_undue_delay` when the terms give no hours (\"without undue delay\", \"promptly\").",
@@ -203,6 +226,18 @@ pub const FACTS: &[FactSpec] = &[
         question: "Do your consumer terms apply to our use of this offering, in whole or in part?",
     },
     FactSpec {
+        name: "permitted_use",
+        ty: ValueType::Enum(PERMITTED_USE),
+        description: "The use the terms permit: `personal` (the user's own personal use only), `non_commercial` (no commercial or business use), or `commercial` (use by a business).",
+        question: "Do the terms that govern our use of this offering permit use by a business for its work, and which document says so?",
+    },
+    FactSpec {
+        name: "organizational_accounts",
+        ty: ValueType::Enum(ORGANIZATIONAL_ACCOUNTS),
+        description: "Whether the terms cover accounts an organization issues (work, school or organizational accounts: `covered`) or exclude them, other terms governing those accounts (`excluded`).",
+        question: "Do these terms apply to accounts our organization issues (work accounts), or do other terms govern them, and which?",
+    },
+    FactSpec {
         name: "prohibited_data",
         ty: ValueType::EnumList(DATA_KINDS),
         description: "Kinds of data the terms forbid customers to submit; a claim's `allowed_if:` says under what condition it is allowed after all (e.g. a signed BAA, the zero-data-retention API).",
@@ -212,6 +247,7 @@ pub const FACTS: &[FactSpec] = &[
 
 pub mod caiq;
 pub mod clauses;
+pub mod names;
 mod phrases;
 pub mod support;
 pub use caiq::{CAIQ_VERSION, caiq_refs};
@@ -386,8 +422,15 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         name: "min_terms_change_notice_days",
         ty: ValueType::Count,
         merge: Merge::Max,
-        governs: &["terms_change_notice_days"],
+        governs: &["terms_change_notice_days", "terms_change_notice_scope"],
         description: "Shortest acceptable notice before changed terms take effect, in days.",
+    },
+    RequirementSpec {
+        name: "min_subprocessor_objection_days",
+        ty: ValueType::Count,
+        merge: Merge::Max,
+        governs: &["subprocessor_objection_days"],
+        description: "Shortest acceptable period, in days after notice, to object to a new subprocessor.",
     },
     RequirementSpec {
         name: "max_breach_notification_hours",
@@ -409,6 +452,13 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         merge: Merge::Any,
         governs: &["consumer_account_linked", "rests_on_consumer_terms"],
         description: "Consumer-tier offerings are not acceptable.",
+    },
+    RequirementSpec {
+        name: "business_use",
+        ty: ValueType::Bool,
+        merge: Merge::Any,
+        governs: &["permitted_use", "organizational_accounts"],
+        description: "The terms must permit the organization's use: not personal or non-commercial use only, and not excluding the organization's accounts.",
     },
     RequirementSpec {
         name: "first_party_evidence",

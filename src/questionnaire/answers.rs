@@ -57,17 +57,20 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
         || path.display().to_string(),
         |n| n.to_string_lossy().into_owned(),
     );
-    let bytes = std::fs::read(path).map_err(|e| {
-        Diagnostic::error(format!("cannot read {}: {e}", path.display()))
-            .hint("give the path of the filled questionnaire (.xlsx or .csv)")
-    })?;
+    let bytes = read_bounded(path)?;
     let ext = path
         .extension()
         .map(|e| e.to_string_lossy().to_lowercase())
         .unwrap_or_default();
-    let rows = match ext.as_str() {
-        "xlsx" | "xlsm" => super::xlsx::read(&bytes, &shown)?,
-        "csv" => super::csv::read(&bytes, &shown)?,
+    let rows = read_bytes(&bytes, &shown, &ext)?;
+    Ok((rows, bytes))
+}
+
+/// Reads the rows of a questionnaire's bytes, by file extension (`xlsx`, `xlsm` or `csv`).
+pub fn read_bytes(bytes: &[u8], shown: &str, ext: &str) -> Result<Vec<Row>, Diagnostic> {
+    let rows = match ext {
+        "xlsx" | "xlsm" => super::xlsx::read(bytes, shown)?,
+        "csv" => super::csv::read(bytes, shown)?,
         _ => {
             return Err(Diagnostic::error(format!(
                 "{shown}: not a questionnaire file (expected .xlsx or .csv)"
@@ -75,12 +78,54 @@ pub fn read(path: &Path) -> Result<(Vec<Row>, Vec<u8>), Diagnostic> {
             .hint("write one with `diligence questions --format xlsx` or `--format csv`"));
         }
     };
-    Ok((rows, bytes))
+    Ok(rows)
+}
+
+/// Largest questionnaire file read: a filled one is tens of KB.
+pub const MAX_ANSWERS_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// Reads a regular file of at most MAX_ANSWERS_FILE_BYTES, checked before anything is parsed.
+fn read_bounded(path: &Path) -> Result<Vec<u8>, Diagnostic> {
+    use std::io::Read;
+    let cannot = |e: std::io::Error| {
+        Diagnostic::error(format!("cannot read {}: {e}", path.display()))
+            .hint("give the path of the filled questionnaire (.xlsx or .csv)")
+    };
+    let file = std::fs::File::open(path).map_err(cannot)?;
+    let meta = file.metadata().map_err(cannot)?;
+    if !meta.is_file() {
+        return Err(
+            Diagnostic::error(format!("{} is not a regular file", path.display()))
+                .hint("give the path of the filled questionnaire (.xlsx or .csv)"),
+        );
+    }
+    let too_big = || {
+        Diagnostic::error(format!(
+            "{} is larger than {} MiB: a filled questionnaire is far smaller",
+            path.display(),
+            MAX_ANSWERS_FILE_BYTES / (1024 * 1024)
+        ))
+        .hint("check that this is the questionnaire `diligence questions` wrote, filled in")
+    };
+    if meta.len() > MAX_ANSWERS_FILE_BYTES {
+        return Err(too_big());
+    }
+    let mut bytes = Vec::new();
+    file.take(MAX_ANSWERS_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(cannot)?;
+    if bytes.len() as u64 > MAX_ANSWERS_FILE_BYTES {
+        return Err(too_big());
+    }
+    Ok(bytes)
 }
 
 fn at(cell: &str, message: String) -> Diagnostic {
     Diagnostic::error(message).in_file(cell.to_string())
 }
+
+/// Characters one answer, document or section cell may hold.
+pub const MAX_CELL_CHARS: usize = 2_000;
 
 /// Checks every answered row; all problems are returned, each naming its cell.
 pub fn validate(
@@ -93,6 +138,24 @@ pub fn validate(
     for row in rows {
         if row.answer.is_empty() {
             continue; // not answered
+        }
+        // Written into the profile (at most 2 MiB, as it is read back) and the archived
+        // questionnaire: a cell of a few KB is already far more than an answer needs.
+        if let Some(long) = [&row.answer, &row.document, &row.section]
+            .into_iter()
+            .find(|t| t.chars().count() > MAX_CELL_CHARS)
+        {
+            problems.push(
+                at(
+                    &row.at_answer,
+                    format!(
+                        "this row holds {} characters in one cell; an answer, document or section holds at most {MAX_CELL_CHARS}",
+                        long.chars().count()
+                    ),
+                )
+                .hint("answer briefly and cite the document and section where the full text stands"),
+            );
+            continue;
         }
         if !row.vendor.is_empty() && row.vendor != profile.id {
             problems.push(
@@ -210,12 +273,18 @@ fn one_line(text: &str) -> String {
 
 /// Parses an answer as written in a cell into the fact's typed value.
 pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagnostic> {
+    // Line breaks and other control characters would start new lines in the change list and
+    // new items in the archived questionnaire.
+    let text = one_line(text);
     let text = text.trim().trim_start_matches('\'');
     let word = |w: &str| w.trim().to_lowercase().replace([' ', '-'], "_");
     let one_of = |w: &str, values: &[&str]| -> Result<Value, Diagnostic> {
         let v = word(w);
         if values.contains(&v.as_str()) {
             Ok(json!(v))
+        } else if let Some(named) = crate::model::vocabulary::names::value_named(fact, w) {
+            // "Standard Contractual Clauses", "EU-U.S. DPF": the value as vendors write it.
+            Ok(json!(named))
         } else {
             Err(Diagnostic::error(format!(
                 "{fact}: `{}` is not one of: {}",
@@ -233,8 +302,9 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
         ValueType::CountOr(words) if words.contains(&word(text).as_str()) => Ok(json!(word(text))),
-        ValueType::Count | ValueType::CountOr(_) => match text.parse::<u64>() {
-            Ok(n) if text.chars().all(|c| c.is_ascii_digit()) => Ok(json!(n)),
+        // Read back as a signed 64-bit number, so no larger than that.
+        ValueType::Count | ValueType::CountOr(_) => match text.parse::<i64>() {
+            Ok(n) if n >= 0 && text.chars().all(|c| c.is_ascii_digit()) => Ok(json!(n)),
             _ => Err(Diagnostic::error(format!(
                 "{fact}: `{text}` is not a whole number of {}",
                 super::unit(fact)
@@ -269,6 +339,27 @@ pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagn
             .collect::<Result<Vec<_>, _>>()
             .map(Value::Array),
     }
+}
+
+/// The rows to import, and one line per row skipped because it answers a fact we did not ask
+/// (a row the vendor added: a fact on the vendor's word that nobody requested). Empty answers
+/// and facts outside the vocabulary pass through: validation says what is wrong with those.
+pub fn skip_unasked(rows: Vec<Row>, asked: &[String]) -> (Vec<Row>, Vec<String>) {
+    let (keep, skip): (Vec<Row>, Vec<Row>) = rows.into_iter().partition(|r| {
+        let fact = r.fact.trim();
+        r.answer.trim().is_empty() || fact_spec(fact).is_none() || asked.iter().any(|f| f == fact)
+    });
+    let skipped = skip
+        .iter()
+        .map(|r| {
+            format!(
+                "{}: `{}` was not asked (a row the vendor added)",
+                r.at_fact,
+                r.fact.trim()
+            )
+        })
+        .collect();
+    (keep, skipped)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! Which questions to ask a vendor, and what each answer would move.
 //!
-//! For every offering and classification that holds, the facts cited by its hold findings are
+//! For every offering and classification with an open hold ([`crate::outcome::open`], the same
+//! computation as the brief's open questions; a no-go cell's holds are open too), the facts are
 //! candidates. A fact already settled by evidence at least as strong as a questionnaire answer
 //! cannot be moved by one (answers never override stronger evidence), so it is not asked. For
 //! the others, the cell is evaluated again with each candidate answer added as a `questionnaire`
@@ -39,6 +40,8 @@ struct Effect {
     offering: String,
     class: String,
     label: String,
+    /// The cell's verdict before the answer (hold, or no-go when something else blocks).
+    from: Verdict,
     to: Verdict,
     /// The cell's verdict changed (not only this fact's holds cleared).
     moved: bool,
@@ -130,7 +133,8 @@ pub fn ask(
     asked
 }
 
-/// The offering's cells that hold, in class order.
+/// The offering's cells with an open hold (whatever their verdict: a no-go cell's holds are
+/// still unanswered, and the brief lists them), in class order.
 fn held_cells<'a>(
     ctx: &Context,
     prepared: &Prepared,
@@ -142,7 +146,7 @@ fn held_cells<'a>(
             let cell = evaluate_cell(ctx, prepared, class, reqs, None, &Stopped::default());
             (*class, reqs, cell)
         })
-        .filter(|(_, _, cell)| cell.result.verdict == Verdict::Hold)
+        .filter(|(_, _, cell)| !crate::outcome::open::facts(&cell.result.findings).is_empty())
         .collect()
 }
 
@@ -150,11 +154,9 @@ fn held_cells<'a>(
 fn held_facts(held: &[Held]) -> Vec<String> {
     let mut facts: Vec<String> = Vec::new();
     for (_, _, cell) in held {
-        for f in holds(cell) {
-            for (name, _) in &f.facts {
-                if fact_spec(name).is_some() && !facts.contains(name) {
-                    facts.push(name.clone());
-                }
+        for name in crate::outcome::open::facts(&cell.result.findings) {
+            if !facts.contains(&name) {
+                facts.push(name);
             }
         }
     }
@@ -209,6 +211,7 @@ impl Trial<'_> {
                 offering: self.offering.id.clone(),
                 class: (*class).clone(),
                 label: cand.label.clone(),
+                from: cell.result.verdict,
                 to: after.result.verdict,
                 moved: after.result.verdict != cell.result.verdict,
                 with_others: None,
@@ -269,7 +272,7 @@ fn with_others(
     held: &[(&String, &Requirements, Cell)],
     local: &mut [(String, Value, Effect)],
 ) {
-    for (class, reqs, _) in held {
+    for (class, reqs, cell) in held {
         // The best answer per fact at this class.
         let mut best: Vec<(String, Value, Verdict)> = Vec::new();
         for (fact, value, e) in local.iter().filter(|(_, _, e)| &e.class == *class) {
@@ -294,7 +297,7 @@ fn with_others(
             }
             let trial = Prepared::new(ctx, profile, &changed);
             let after = evaluate_cell(ctx, &trial, class, reqs, None, &Stopped::default());
-            if after.result.verdict != Verdict::Hold {
+            if after.result.verdict < cell.result.verdict {
                 e.with_others = Some(after.result.verdict);
             }
         }
@@ -538,6 +541,7 @@ fn move_lines(effects: &[Effect], many: bool) -> Vec<String> {
             g.label == e.label
                 && g.offering == e.offering
                 && g.moved == e.moved
+                && g.from == e.from
                 && g.to == e.to
                 && g.with_others == e.with_others
                 && g.rules == e.rules
@@ -557,21 +561,30 @@ fn move_lines(effects: &[Effect], many: bool) -> Vec<String> {
             let classes = classes.join(", ");
             if e.moved {
                 format!(
-                    "{} moves {classes} from hold to {}{on}",
+                    "{} moves {classes} from {} to {}{on}",
                     e.label,
+                    e.from.as_str(),
                     e.to.as_str()
                 )
             } else if let Some(v) = e.with_others {
                 format!(
-                    "{} moves {classes} from hold to {}{on}, once the other questions are answered as required",
+                    "{} moves {classes} from {} to {}{on}, once the other questions are answered as required",
                     e.label,
+                    e.from.as_str(),
                     v.as_str()
                 )
-            } else {
+            } else if e.from == Verdict::Hold {
                 format!(
                     "{} clears the hold of {} at {classes}{on} (other questions still hold it)",
                     e.label,
                     e.rules.join(", ")
+                )
+            } else {
+                format!(
+                    "{} clears the hold of {} at {classes}{on} (the verdict stays {}: other findings decide it)",
+                    e.label,
+                    e.rules.join(", "),
+                    e.from.as_str()
                 )
             }
         })

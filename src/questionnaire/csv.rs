@@ -3,14 +3,17 @@
 //! line (lists joined with ` | `), so that a record's line in the file is its row in a
 //! spreadsheet, and `answers.csv:12` names both.
 
-use super::Asked;
 use super::sheet::{Columns, Row};
+use super::{Asked, Reader};
 use crate::diag::Diagnostic;
 
-pub const HEADER: [&str; 14] = [
-    "id", "vendor", "offering", "fact", "question", "allowed", "unit", "why", "moves", "have",
-    "refs", "answer", "document", "section",
+/// The columns of the vendor's copy; the reviewer's copy adds `why`, `moves` and `have`
+/// (never sent to a vendor: they say which answer gets approval).
+pub const HEADER: [&str; 11] = [
+    "id", "vendor", "offering", "fact", "question", "allowed", "unit", "refs", "answer",
+    "document", "section",
 ];
+const REVIEWER_ONLY: [&str; 3] = ["why", "moves", "have"];
 
 /// A cell that a spreadsheet would read as a formula gets a leading `'`.
 fn cell(text: &str) -> String {
@@ -21,11 +24,15 @@ fn cell(text: &str) -> String {
     }
 }
 
-pub fn render(asked: &Asked) -> Vec<u8> {
+pub fn render(asked: &Asked, reader: Reader) -> Vec<u8> {
     let mut w = ::csv::WriterBuilder::new()
         .terminator(::csv::Terminator::CRLF)
         .from_writer(Vec::new());
-    let _ = w.write_record(HEADER);
+    let mut header: Vec<&str> = HEADER.to_vec();
+    if reader == Reader::Reviewer {
+        header.extend(REVIEWER_ONLY);
+    }
+    let _ = w.write_record(&header);
     for q in &asked.questions {
         for o in &q.offerings {
             let have: Vec<&str> = q
@@ -34,22 +41,23 @@ pub fn render(asked: &Asked) -> Vec<u8> {
                 .filter(|h| h.starts_with(&format!("{o}: ")))
                 .map(String::as_str)
                 .collect();
-            let row = [
-                q.id.clone(),
-                q.vendor.clone(),
-                o.clone(),
-                q.fact.clone(),
-                q.question.clone(),
-                q.form.describe(),
-                q.form.unit.unwrap_or("").to_string(),
-                q.why.join(" | "),
-                q.moves.join(" | "),
-                have.join(" | "),
-                q.refs_text(),
-                String::new(),
-                String::new(),
-                String::new(),
-            ];
+            let row: Vec<String> = header
+                .iter()
+                .map(|name| match *name {
+                    "id" => q.id.clone(),
+                    "vendor" => q.vendor.clone(),
+                    "offering" => o.clone(),
+                    "fact" => q.fact.clone(),
+                    "question" => q.question.clone(),
+                    "allowed" => q.form.describe(),
+                    "unit" => q.form.unit.unwrap_or("").to_string(),
+                    "refs" => q.refs_text(),
+                    "why" => q.why.join(" | "),
+                    "moves" => q.moves.join(" | "),
+                    "have" => have.join(" | "),
+                    _ => String::new(),
+                })
+                .collect();
             let _ = w.write_record(row.iter().map(|c| cell(c)));
         }
     }
@@ -83,6 +91,13 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
         })?;
         let line = record.position().map_or(0, |p| p.line());
+        if rows.len() >= super::xlsx::MAX_ROWS as usize {
+            return Err(Diagnostic::error(format!(
+                "{shown}:{line}: more than {} rows; a questionnaire has a few hundred",
+                super::xlsx::MAX_ROWS
+            ))
+            .hint("start from the file `diligence questions --format csv` writes"));
+        }
         let at = format!("{shown}:{line}");
         rows.push(Row::from_cells(
             |c| {

@@ -51,11 +51,14 @@ pub fn render(asked: &Asked) -> String {
 
 /// The line saying how many questions were left out, and why.
 pub fn footer(asked: &Asked) -> String {
+    let count = match asked.questions.len() {
+        1 => "1 question".to_string(),
+        n => format!("{n} questions"),
+    };
     match asked.left_out.len() {
-        0 => format!("{} questions; none left out.", asked.questions.len()),
+        0 => format!("{count}; none left out."),
         n => format!(
-            "{} questions; {n} left out because no answer could move a verdict under the selected classes (settled by stronger evidence, or other requirements decide): {}.",
-            asked.questions.len(),
+            "{count}; {n} left out because no answer could move a verdict under the selected classes (settled by stronger evidence, or other requirements decide): {}.",
             asked.left_out.join(", ")
         ),
     }

@@ -20,6 +20,15 @@ use serde::Serialize;
 
 pub use ask::{Asked, ask};
 
+/// Who a questionnaire file is for. The vendor's copy asks; the reviewer's copy also says why
+/// we ask and what each answer would move, which would tell a vendor the answer that gets
+/// approval.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Reader {
+    Vendor,
+    Reviewer,
+}
+
 /// One question to one vendor: one fact, for every offering it concerns.
 #[derive(Debug, Clone, Serialize)]
 pub struct Question {

@@ -11,7 +11,7 @@
 
 use super::markdown::footer;
 use super::sheet::{Columns, Row};
-use super::{Asked, Question};
+use super::{Asked, Question, Reader};
 use crate::diag::Diagnostic;
 use crate::model::vocabulary::CAIQ_VERSION;
 use rust_xlsxwriter::{
@@ -21,27 +21,34 @@ use rust_xlsxwriter::{
 /// The sheet `answers` reads.
 pub const SHEET: &str = "Questions";
 
-/// The columns of the Questions sheet, in order (A, B, ...).
-pub const COLUMNS: [&str; 13] = [
-    "id",
-    "fact",
-    "offerings",
-    "question",
-    "answer",
-    "document",
-    "section",
-    "answer form",
-    "why we ask",
-    "what it would move",
-    "what we have",
-    "refs",
-    "vendor",
-];
-const WIDTHS: [f64; 13] = [
-    30.0, 24.0, 18.0, 50.0, 22.0, 28.0, 14.0, 50.0, 40.0, 50.0, 50.0, 24.0, 12.0,
-];
-/// The answer, document and section columns (E, F, G): the only unlocked cells.
-const ANSWER: u16 = 4;
+/// The columns of the Questions sheet, in order (A, B, ...), with their widths: the vendor's
+/// copy asks (question, reference, allowed answers, answer columns); the reviewer's copy also
+/// says why we ask, what each answer would move and what the profile already has, which must
+/// never reach the vendor (it tells them which answer gets approval).
+fn columns(reader: Reader) -> Vec<(&'static str, f64)> {
+    let mut cols = vec![
+        ("id", 22.0),
+        ("question", 48.0),
+        ("answer", 20.0),
+        ("document", 22.0),
+        ("section", 12.0),
+        ("answer form", 36.0),
+        ("refs", 14.0),
+        ("fact", 18.0),
+        ("offerings", 14.0),
+    ];
+    if reader == Reader::Reviewer {
+        cols.extend([
+            ("why we ask", 40.0),
+            ("what it would move", 50.0),
+            ("what we have", 50.0),
+            ("vendor", 12.0),
+        ]);
+    }
+    cols
+}
+/// The answer, document and section columns (C, D, E): the only unlocked cells.
+const ANSWER: u16 = 2;
 
 /// Excel's limit for the text of one cell.
 const MAX_CELL_CHARS: usize = 32_767;
@@ -50,10 +57,10 @@ fn clip(text: &str) -> String {
     text.chars().take(MAX_CELL_CHARS).collect()
 }
 
-pub fn render(asked: &Asked) -> Result<Vec<u8>, XlsxError> {
+pub fn render(asked: &Asked, reader: Reader) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     instructions(wb.add_worksheet(), asked)?;
-    questions(wb.add_worksheet(), &asked.questions)?;
+    questions(wb.add_worksheet(), &asked.questions, reader)?;
     wb.save_to_buffer()
 }
 
@@ -75,7 +82,7 @@ fn instructions(ws: &mut Worksheet, asked: &Asked) -> Result<(), XlsxError> {
     ws.write_string_with_format(0, 0, "Vendor questionnaire", &bold)?;
     let lines = [
         format!("For: {}", vendors.join(", ")),
-        "Please answer each row of the Questions sheet. Only the columns answer (E), document (F) and section (G) can be edited.".to_string(),
+        "Please answer each row of the Questions sheet. Only the columns answer (C), document (D) and section (E) can be edited.".to_string(),
         "answer: pick a value from the dropdown, or type a whole number where a number is asked (digits only, e.g. 72). Lists: separate values with commas; certifications with `;`. The column `answer form` says what each row accepts.".to_string(),
         "document and section: the contract, DPA or other document that commits you to the answer, and its section, so that we can check it.".to_string(),
         "The offerings column says which of your offerings the question concerns; one answer applies to all of them. If they differ, answer for the strictest and tell us in the section column.".to_string(),
@@ -92,7 +99,7 @@ fn instructions(ws: &mut Worksheet, asked: &Asked) -> Result<(), XlsxError> {
     Ok(())
 }
 
-fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError> {
+fn questions(ws: &mut Worksheet, questions: &[Question], reader: Reader) -> Result<(), XlsxError> {
     ws.set_name(SHEET)?;
     let header = Format::new().set_bold().set_text_wrap();
     let locked = Format::new().set_text_wrap().set_align(FormatAlign::Top);
@@ -101,32 +108,40 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
         .set_text_wrap()
         .set_align(FormatAlign::Top)
         .set_background_color(0xFFF2CC);
-    for (c, (name, width)) in COLUMNS.iter().zip(WIDTHS).enumerate() {
+    let columns = columns(reader);
+    for (c, (name, width)) in columns.iter().enumerate() {
         let c = c as u16;
         ws.write_string_with_format(0, c, *name, &header)?;
-        ws.set_column_width(c, width)?;
+        ws.set_column_width(c, *width)?;
     }
     ws.set_freeze_panes(1, 0)?;
+    // Printed: landscape A4, narrow margins, one page wide and as many pages down as needed,
+    // the header on each page (checked in LibreOffice: the vendor's nine columns print at a
+    // readable size).
     ws.set_landscape();
+    ws.set_paper_size(9);
+    ws.set_margins(0.4, 0.4, 0.5, 0.5, 0.3, 0.3);
     ws.set_print_fit_to_pages(1, 0);
     ws.set_repeat_rows(0, 0)?;
+    ws.set_print_gridlines(true);
     for (i, q) in questions.iter().enumerate() {
         let row = i as u32 + 1;
-        let texts = [
-            q.id.clone(),
-            q.fact.clone(),
-            q.offerings.join(", "),
-            q.question.clone(),
-            String::new(),
-            String::new(),
-            String::new(),
-            q.form.describe(),
-            q.why.join("\n"),
-            q.moves.join("\n"),
-            q.have.join("\n"),
-            q.refs_text(),
-            q.vendor.clone(),
-        ];
+        let texts: Vec<String> = columns
+            .iter()
+            .map(|(name, _)| match *name {
+                "id" => q.id.clone(),
+                "question" => q.question.clone(),
+                "answer form" => q.form.describe(),
+                "refs" => q.refs_text(),
+                "fact" => q.fact.clone(),
+                "offerings" => q.offerings.join(", "),
+                "why we ask" => q.why.join("\n"),
+                "what it would move" => q.moves.join("\n"),
+                "what we have" => q.have.join("\n"),
+                "vendor" => q.vendor.clone(),
+                _ => String::new(),
+            })
+            .collect();
         for (c, text) in texts.iter().enumerate() {
             let c = c as u16;
             let format = if (ANSWER..ANSWER + 3).contains(&c) {
@@ -136,7 +151,11 @@ fn questions(ws: &mut Worksheet, questions: &[Question]) -> Result<(), XlsxError
             };
             ws.write_string_with_format(row, c, clip(text), format)?;
         }
-        let cells: Vec<(&str, f64)> = texts.iter().map(String::as_str).zip(WIDTHS).collect();
+        let cells: Vec<(&str, f64)> = texts
+            .iter()
+            .map(String::as_str)
+            .zip(columns.iter().map(|(_, w)| *w))
+            .collect();
         ws.set_row_height(row, row_height(&cells))?;
         let validation = match q.form.kind {
             "choice" => Some(
@@ -186,16 +205,48 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 /// (`answers.xlsx!Questions!E12`).
 pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
     use calamine::{Data, Reader};
-    let mut wb =
-        calamine::open_workbook_auto_from_rs(std::io::Cursor::new(bytes)).map_err(|e| {
-            Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
-                .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
-        })?;
-    let range = wb.worksheet_range(SHEET).map_err(|e| {
+    check_unpacked_size(bytes, shown)?;
+    let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
+        Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
+            .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
+    })?;
+    let no_sheet = |e: &dyn std::fmt::Display| {
         Diagnostic::error(format!("{shown}: no sheet `{SHEET}`: {e}"))
             .hint("answer in the workbook `diligence questions --format xlsx` wrote, without renaming its sheets")
-    })?;
-    let (top, left) = range.start().unwrap_or((0, 0));
+    };
+    // Cell by cell, never as one rectangle: a single cell at XFD1048576 would make the
+    // rectangle 17 billion cells.
+    let mut reader = wb.worksheet_cells_reader(SHEET).map_err(|e| no_sheet(&e))?;
+    let mut cells: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, Data>> =
+        Default::default();
+    let mut count = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(|e| {
+        Diagnostic::error(format!("{shown}!{SHEET}: not a readable sheet: {e}"))
+            .hint("save the file again from your spreadsheet program as .xlsx")
+    })? {
+        let (row, col) = cell.get_position();
+        let value = Data::from(cell.get_value().clone());
+        if value == Data::Empty {
+            continue;
+        }
+        count += 1;
+        if row >= MAX_ROWS || col >= MAX_COLUMNS || count > MAX_CELLS {
+            return Err(Diagnostic::error(format!(
+                "{shown}!{SHEET}!{}{}: outside the questionnaire (at most {MAX_ROWS} rows, {MAX_COLUMNS} columns and {MAX_CELLS} filled cells are read)",
+                column_letter(col),
+                row + 1
+            ))
+            .hint("answer in the rows and columns the questionnaire has; delete anything far below or to the right"));
+        }
+        cells.entry(row).or_default().insert(col, value);
+    }
+    let top = cells.keys().next().copied().unwrap_or(0);
+    let left = cells
+        .values()
+        .filter_map(|r| r.keys().next().copied())
+        .min()
+        .unwrap_or(0);
+    let bottom = cells.keys().next_back().copied().unwrap_or(0);
     let text = |d: &Data| -> String {
         match d {
             Data::Empty => String::new(),
@@ -208,11 +259,19 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             other => other.to_string(),
         }
     };
-    let mut rows_iter = range.rows();
-    let header: Vec<String> = rows_iter
-        .next()
-        .map(|r| r.iter().map(|d| text(d).to_lowercase()).collect())
-        .unwrap_or_default();
+    let empty = std::collections::BTreeMap::new();
+    let row_cells = |row: u32| cells.get(&row).unwrap_or(&empty);
+    let header_cells = row_cells(top);
+    let width = header_cells.keys().next_back().map_or(0, |c| c + 1 - left);
+    let header: Vec<String> = (left..left + width)
+        .map(|c| {
+            header_cells
+                .get(&c)
+                .map(&text)
+                .unwrap_or_default()
+                .to_lowercase()
+        })
+        .collect();
     let col = |name: &str| header.iter().position(|h| h == name);
     let Some(columns) = Columns::find(col, "offerings") else {
         return Err(Diagnostic::error(format!(
@@ -221,23 +280,69 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         )));
     };
     let mut rows = Vec::new();
-    for (i, r) in rows_iter.enumerate() {
-        let row = i as u32 + top + 2;
+    for r in top + 1..=bottom {
+        let data = row_cells(r);
         rows.push(Row::from_cells(
             |c| {
                 columns
                     .index(c)
-                    .and_then(|c| r.get(c))
+                    .and_then(|c| data.get(&(c as u32 + left)))
                     .map(&text)
                     .unwrap_or_default()
             },
             |c| {
                 let column = columns.index(c).unwrap_or(0) as u32 + left;
-                format!("{shown}!{SHEET}!{}{row}", column_letter(column))
+                format!("{shown}!{SHEET}!{}{}", column_letter(column), r + 1)
             },
         ));
     }
     Ok(rows)
+}
+
+/// Rows, columns and filled cells of the Questions sheet that are read: a questionnaire has a
+/// few hundred rows and 13 columns.
+pub const MAX_ROWS: u32 = 10_000;
+pub const MAX_COLUMNS: u32 = 64;
+pub const MAX_CELLS: usize = 200_000;
+/// What the workbook's files may unpack to, in all: a filled questionnaire unpacks to well
+/// under 1 MiB; a zip bomb of a few KB unpacks to GBs.
+pub const MAX_UNPACKED_BYTES: u64 = 32 * 1024 * 1024;
+/// Files in the workbook.
+pub const MAX_ZIP_ENTRIES: usize = 1_000;
+
+/// Refuses a workbook whose files unpack to more than MAX_UNPACKED_BYTES, measured by
+/// unpacking (the sizes a zip declares can lie), before the spreadsheet reader sees it.
+fn check_unpacked_size(bytes: &[u8], shown: &str) -> Result<(), Diagnostic> {
+    use std::io::Read;
+    let refuse = |why: String| {
+        Diagnostic::error(format!("{shown}: {why}"))
+            .hint("save the questionnaire again from your spreadsheet program as .xlsx, or export the Questions sheet as CSV")
+    };
+    let mut zip = zip::ZipArchive::new(std::io::Cursor::new(bytes))
+        .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+    if zip.len() > MAX_ZIP_ENTRIES {
+        return Err(refuse(format!(
+            "holds {} files; a workbook holds a few dozen (at most {MAX_ZIP_ENTRIES} are read)",
+            zip.len()
+        )));
+    }
+    let mut total = 0u64;
+    for i in 0..zip.len() {
+        let entry = zip
+            .by_index(i)
+            .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+        let left = MAX_UNPACKED_BYTES - total;
+        let read = std::io::copy(&mut entry.take(left + 1), &mut std::io::sink())
+            .map_err(|e| refuse(format!("not a readable workbook: {e}")))?;
+        total += read;
+        if total > MAX_UNPACKED_BYTES {
+            return Err(refuse(format!(
+                "unpacks to more than {} MiB; a filled questionnaire is far smaller",
+                MAX_UNPACKED_BYTES / (1024 * 1024)
+            )));
+        }
+    }
+    Ok(())
 }
 
 /// 0 -> A, 25 -> Z, 26 -> AA.

@@ -34,11 +34,11 @@ pub struct Context {
 pub struct Brief<'a> {
     pub blocks: Vec<&'a Finding>,
     pub conditions: Vec<&'a Finding>,
-    pub holds: Vec<&'a Finding>,
     pub waived: Vec<&'a Finding>,
     pub notes: Vec<&'a Finding>,
     /// Each claim once, in the order the findings above cite them.
     pub evidence: Vec<&'a Evidence>,
+    findings: &'a [Finding],
 }
 
 impl<'a> Brief<'a> {
@@ -81,27 +81,30 @@ impl<'a> Brief<'a> {
         Brief {
             blocks,
             conditions,
-            holds,
             waived,
             notes,
             evidence,
+            findings: &result.findings,
         }
     }
 
-    /// The questions still open: the actions of the holds, each once.
+    /// The questions still open, from the one computation of what is open
+    /// ([`crate::outcome::open`], which `questions` reads too): one line per fact to ask the
+    /// vendor about (`fact: what to ask`), then the reviewer's own tasks.
     pub fn questions(&self) -> Vec<String> {
-        let mut out: Vec<String> = Vec::new();
-        for f in &self.holds {
-            let q = f
-                .action
-                .as_deref()
-                .filter(|a| !a.is_empty())
-                .map(|a| a.strip_prefix("Ask the vendor: ").unwrap_or(a).to_string())
-                .unwrap_or_else(|| f.message.clone());
-            if !out.contains(&q) {
-                out.push(q);
-            }
-        }
+        use crate::outcome::open::Open;
+        let items = crate::outcome::open::items(self.findings);
+        let mut out: Vec<String> = items
+            .iter()
+            .filter_map(|o| match o {
+                Open::Question { fact, ask } => Some(format!("{fact}: {ask}")),
+                Open::Task(_) => None,
+            })
+            .collect();
+        out.extend(items.into_iter().filter_map(|o| match o {
+            Open::Task(task) => Some(format!("For the reviewer: {task}")),
+            Open::Question { .. } => None,
+        }));
         out
     }
 }
@@ -266,6 +269,13 @@ pub fn render_html(result: &OfferingResult, ctx: &Context, out: &mut dyn Write) 
                     p { "These rules failed at run time: the verdict cannot be trusted until they are fixed." }
                     ul { @for e in &r.errors { li { code { (e.rule) } " at " (e.at) ": " (e.message) } } }
                 }
+                // Vendor and offering notes here; a claim's note is shown with the claim in
+                // the appendix.
+                @let notes = super::offering_notes(r);
+                @if !notes.is_empty() {
+                    h2 { "Reviewer's notes" }
+                    ul { @for n in &notes { li { (n) } } }
+                }
                 (section("What blocks", &b.blocks, "Nothing blocks.", true))
                 (section("Conditions to write into the contract", &b.conditions, "No conditions.", true))
                 (questions_html(&b.questions()))
@@ -375,6 +385,9 @@ fn claim_html(e: &Evidence) -> Markup {
                 " · " (e.at)
             }
             @if let Some(q) = &e.quote { blockquote { (markdown_as_text(q)) } }
+            @for x in &e.exceptions {
+                p.cite { "Except" @if let Some(sec) = &x.section { " (§" (sec) ")" } ": " q { (markdown_as_text(&x.quote)) } }
+            }
             @if let Some(n) = &e.note { p.cite { "Note: " (n) } }
         }
     }
@@ -399,6 +412,14 @@ pub fn render_markdown(
                 e.at.replace('`', "'"),
                 escape(&e.message)
             ));
+        }
+    }
+    // Vendor and offering notes here; a claim's note is shown with the claim in the appendix.
+    let notes = super::offering_notes(r);
+    if !notes.is_empty() {
+        s.push_str("\n## Reviewer's notes\n\n");
+        for n in &notes {
+            s.push_str(&format!("- {}\n", escape(n)));
         }
     }
     s.push_str(&list_markdown("What blocks", &b.blocks, "Nothing blocks."));
@@ -537,6 +558,20 @@ fn claim_markdown(e: &Evidence) -> String {
     );
     if let Some(q) = &e.quote {
         s.push_str(&format!("\n> {}\n", escape(&markdown_as_text(q))));
+    }
+    for x in &e.exceptions {
+        let at = x
+            .section
+            .as_deref()
+            .map(|sec| format!(" (§{})", escape(sec)))
+            .unwrap_or_default();
+        s.push_str(&format!(
+            "\nExcept{at}: \"{}\"\n",
+            escape(&markdown_as_text(&x.quote))
+        ));
+    }
+    if let Some(n) = &e.note {
+        s.push_str(&format!("\nNote: {}\n", escape(n)));
     }
     s
 }

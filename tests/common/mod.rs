@@ -1,6 +1,9 @@
 //! Helpers for CLI tests: a small workspace written into a temporary folder per test.
 #![allow(dead_code)]
 
+pub mod programs;
+pub mod xlsx;
+
 use assert_cmd::Command;
 use std::path::{Path, PathBuf};
 

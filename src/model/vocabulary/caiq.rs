@@ -25,6 +25,7 @@ pub const CAIQ_REFS: &[(&str, &[&str])] = &[
     // agreement): do service agreements include the mutually agreed provisions, among them the
     // change management process. A question id, not the control id.
     ("terms_change_notice_days", &["STA-09.1"]),
+    ("terms_change_notice_scope", &["STA-09.1"]),
 ];
 
 /// The CAIQ references of a fact (empty when none matches).

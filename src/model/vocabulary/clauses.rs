@@ -449,7 +449,10 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         values: &[
             ("scc", &["standard contractual clauses", "sccs"]),
             ("adequacy", &["adequacy"]),
-            ("dpf", &["data privacy framework"]),
+            (
+                "dpf",
+                &["data privacy framework", "data privacy frameworks", "dpf"],
+            ),
             ("bcr", &["binding corporate rules"]),
         ],
         first_wins: false,
@@ -569,6 +572,37 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         unit: Some(&["days", "day"]),
     },
     ClauseCues {
+        fact: "terms_change_notice_scope",
+        support: TERMS_CHANGE_SCOPE_SUPPORT,
+        topic: &[
+            &["change", "modif", "update", "amend", "revise", "revision"],
+            &["material"],
+        ],
+        // Who judges materiality qualifies "material": the first value found wins.
+        values: &[
+            (
+                "vendor_judged_material",
+                &["sole judgment", "sole discretion", "determines", "deems"],
+            ),
+            ("material_only", &["material"]),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "subprocessor_objection_days",
+        support: &[],
+        topic: &[
+            &["subprocessor", "sub-processor", "subcontractor"],
+            &["object"],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: Some(&["days", "day"]),
+    },
+    ClauseCues {
         fact: "breach_notification_hours",
         support: BREACH_SUPPORT,
         topic: &[
@@ -668,6 +702,45 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
             ),
         ],
         first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "permitted_use",
+        support: PERMITTED_USE_SUPPORT,
+        topic: &[&[
+            "personal use",
+            "own personal",
+            "non-commercial",
+            "noncommercial",
+            "commercial purposes",
+        ]],
+        values: &[
+            (
+                "personal",
+                &["personal use", "own personal", "personal purposes"],
+            ),
+            ("non_commercial", &["non-commercial", "noncommercial"]),
+        ],
+        first_wins: true,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "organizational_accounts",
+        support: ORGANIZATIONAL_ACCOUNTS_SUPPORT,
+        topic: &[
+            &[
+                "work account",
+                "school account",
+                "organizational account",
+                "organization account",
+                "work, school",
+            ],
+            &["apply", "applies", "govern", "governs", "terms"],
+        ],
+        values: &[("excluded", &["not apply", "do not apply", "don't apply"])],
+        first_wins: false,
         against: &[],
         unit: None,
     },

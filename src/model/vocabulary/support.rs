@@ -140,11 +140,23 @@ pub(super) const LICENCE_SUPPORT: &[ValueCue] = &[
 ];
 
 pub(super) const RETENTION_SUPPORT: &[ValueCue] = &[
-    // "for as long as you have an account", "as long as necessary", "indefinitely".
+    // "for as long as you have an account", "as long as necessary", "indefinitely"; "for the
+    // duration of the Agreement" and "the term of the Agreement" set no end while the contract
+    // runs; "in accordance with our deletion policies" leaves the end to the vendor; "may retain"
+    // with no period sets none.
     ValueCue::words(
         "indefinite",
         &[
             "as long as",
+            "duration of",
+            "duration is",
+            "term of",
+            "deletion policies",
+            "deletion policy",
+            "deletion procedures",
+            "retention policies",
+            "retention policy",
+            "may retain",
             "indefinitely",
             "indefinite",
             "necessary",
@@ -309,7 +321,10 @@ pub(super) const TRANSFER_SUPPORT: &[ValueCue] = &[
         ],
     ),
     ValueCue::words("adequacy", &["adequacy", "adequate"]),
-    ValueCue::words("dpf", &["data privacy framework", "dpf"]),
+    ValueCue::words(
+        "dpf",
+        &["data privacy framework", "data privacy frameworks", "dpf"],
+    ),
     ValueCue::words("bcr", &["binding corporate rules", "bcr", "bcrs"]),
     ValueCue::negation("none"),
 ];
@@ -353,6 +368,23 @@ pub(super) const TERMS_CHANGE_SUPPORT: &[ValueCue] = &[
             "executed",
             "amendment",
             "amended",
+        ],
+    ),
+];
+
+/// The scope of a change notice: "material" for a notice limited to material changes, and the
+/// vendor's own judgment ("sole judgment", "determines") for materiality the vendor decides.
+pub(super) const TERMS_CHANGE_SCOPE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("material_only", &["material", "materially"]),
+    ValueCue::words(
+        "vendor_judged_material",
+        &[
+            "sole judgment",
+            "sole discretion",
+            "determines",
+            "determine",
+            "deems",
+            "considers",
         ],
     ),
 ];
@@ -418,4 +450,56 @@ pub(super) const CONSUMER_TERMS_SUPPORT: &[ValueCue] = &[
     ValueCue::words("yes", CONSUMER_TERMS_WORDS),
     // "not for consumer use", "does not apply to ... consumers".
     ValueCue::negation("no"),
+];
+
+/// Use restricted to a person's own use ("for your own personal use", "personal,
+/// non-commercial use"), or open to businesses ("for your business", "commercial purposes").
+pub(super) const PERMITTED_USE_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "personal",
+        &[
+            "personal use",
+            "own personal",
+            "personal purposes",
+            "personal, non-commercial",
+        ],
+    ),
+    ValueCue::words(
+        "non_commercial",
+        &[
+            "non-commercial",
+            "noncommercial",
+            "non commercial",
+            "not for commercial",
+        ],
+    ),
+    ValueCue::words(
+        "commercial",
+        &[
+            "commercial",
+            "business purposes",
+            "your business",
+            "your organization",
+        ],
+    ),
+];
+
+const ORGANIZATION_WORDS: &[&str] = &[
+    "work account",
+    "work accounts",
+    "school account",
+    "organizational account",
+    "organizational accounts",
+    "organisation account",
+    "organization account",
+    "work, school",
+    "entra",
+    "enterprise account",
+];
+
+/// "These terms do not apply to users who sign in with a work, school or organizational
+/// account" (`excluded`, a negation with the accounts named), or terms written for them.
+pub(super) const ORGANIZATIONAL_ACCOUNTS_SUPPORT: &[ValueCue] = &[
+    ValueCue::words("covered", ORGANIZATION_WORDS),
+    ValueCue::words("excluded", ORGANIZATION_WORDS),
 ];
