@@ -8,6 +8,7 @@
 //! the benchmark and the fuzz targets use, so that the compiler sees (and refuses) dead code.
 
 mod cli;
+mod decisions;
 mod diag;
 mod diff;
 mod engine;
@@ -17,6 +18,7 @@ mod intake;
 mod model;
 mod outcome;
 mod questionnaire;
+mod reading;
 mod report;
 mod ruletest;
 mod schema;
@@ -28,7 +30,7 @@ pub use cli::main;
 pub use engine::{RuleSet, RuleSource};
 pub use evaluation::{Request, evaluate, freshness};
 /// The clause finder's measurement over the bundled profiles (a test asserts its floor).
-pub use intake::extract::{Measure, measure};
+pub use intake::extract::{Candidate, Measure, find as extract_candidates, measure};
 /// Facts, claims and their resolution by authority (the benchmark's native and Rego mirrors).
 pub use model::profile::{Authority, Offering, Profile, Verification};
 pub use model::resolve::{Freshness, Status, resolve};
@@ -37,6 +39,10 @@ pub use model::vocabulary::{FACTS, REQUIREMENTS};
 pub use model::{evidence, policy, quotes};
 /// The JSON contract.
 pub use outcome::{Evaluation, Finding, Level, Verdict};
+/// The clause reader, measured on the labelled clause corpus.
+pub use reading::{
+    VersionChange, compare as compare_versions, read as read_clause, stated as stated_value,
+};
 /// What report tests compare against.
 pub use report::markdown::escape as markdown_escape;
 pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER};

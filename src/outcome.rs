@@ -151,6 +151,23 @@ pub struct OfferingResult {
     pub findings: Vec<Finding>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RuleError>,
+    /// The decision in force on this offering at this coverage (`decisions/`), if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decision: Option<DecisionNote>,
+}
+
+/// A decision of the register, as reports show it beside the verdict.
+#[derive(Debug, Clone, Serialize)]
+pub struct DecisionNote {
+    /// approved | approved_with_conditions | rejected
+    pub outcome: String,
+    pub date: String,
+    pub by: String,
+    /// The verdict when the decision was taken.
+    pub verdict: Verdict,
+    pub review_by: String,
+    /// Conditions of the decision still open.
+    pub open_conditions: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]

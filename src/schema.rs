@@ -228,6 +228,16 @@ pub fn policy() -> Value {
             "description": {"type": "string"},
             "evidence_max_age_days": {"type": "integer", "minimum": 1},
             "review_interval_days": {"type": "integer", "minimum": 1},
+            "review_cadence": {
+                "type": "object",
+                "description": "how long a decision holds before its review (`diligence decide`, `diligence status`)",
+                "additionalProperties": false,
+                "properties": {
+                    "warn_days": {"type": "integer", "minimum": 0, "description": "days before a review, condition or waiver date that `status` warns (default 30)"},
+                    "classifications": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}, "description": "months per classification (a class without one takes its parent's; default 12)"},
+                    "tags": {"type": "object", "additionalProperties": {"type": "integer", "minimum": 1}, "description": "months per data tag (the shortest of the class and the tags applies)"}
+                }
+            },
             "classifications": {
                 "type": "object",
                 "description": "ordered, least sensitive first",
@@ -356,5 +366,85 @@ pub fn tests() -> Value {
                 }
             }
         }
+    })
+}
+
+/// A register of decisions (`decisions/<vendor>/<offering>.yaml`), as `decide` writes it.
+pub fn decision() -> Value {
+    json!({
+        "$schema": DRAFT,
+        "title": "diligence decisions (decisions/<vendor>/<offering>.yaml)",
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["vendor", "offering", "decisions"],
+        "properties": {
+            "vendor": {"type": "string", "pattern": ID},
+            "offering": {"type": "string", "pattern": ID},
+            "decisions": {"type": ["array", "null"], "items": decision_entry()}
+        }
+    })
+}
+
+fn fingerprint_schema() -> Value {
+    json!({
+        "type": "object", "additionalProperties": false, "required": ["digest"],
+        "description": "what the verdict rested on; written by `decide`, never by hand",
+        "properties": {
+            "digest": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
+            "facts": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": false, "required": ["value", "claims"],
+                "properties": {"value": {}, "claims": {"type": "string"}}
+            }},
+            "snapshots": {"type": "object", "additionalProperties": {
+                "type": "object", "additionalProperties": false, "required": ["file", "sha256"],
+                "properties": {"file": {"type": "string"}, "sha256": {"type": "string"}}
+            }},
+            "rules": {"type": "object", "additionalProperties": {"type": "string"}},
+            "requirements": {"type": "object"}
+        }
+    })
+}
+
+fn decision_entry() -> Value {
+    let name = json!({"type": "string", "minLength": 1});
+    json!({
+                "type": "object",
+                "additionalProperties": false,
+                "required": ["date", "outcome", "classification", "by", "verdict", "review_by", "fingerprint"],
+                "properties": {
+                    "date": {"type": "string", "pattern": DATE},
+                    "outcome": {"enum": ["approved", "approved_with_conditions", "rejected"]},
+                    "classification": {"type": "string"},
+                    "tags": {"type": "array", "items": {"type": "string"}},
+                    "policy": {"type": "string"},
+                    "by": {"type": "array", "minItems": 1, "items": {
+                        "type": "object", "additionalProperties": false, "required": ["name"],
+                        "properties": {"name": name, "role": {"type": "string"}}
+                    }},
+                    "ref": {"type": "string"},
+                    "note": {"type": "string"},
+                    "override": {"type": "string", "description": "why a hold or no-go verdict was approved"},
+                    "supersedes": {"type": "string", "pattern": DATE},
+                    "verdict": {"enum": ["go", "conditional", "hold", "no-go"]},
+                    "findings": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": false, "required": ["rule", "level", "message"],
+                        "properties": {"rule": {"type": "string"}, "level": {"type": "string"}, "message": {"type": "string"}}
+                    }},
+                    "conditions": {"type": "array", "items": {
+                        "type": "object", "additionalProperties": false,
+                        "required": ["text", "owner", "due", "status"],
+                        "properties": {
+                            "text": {"type": "string"},
+                            "rule": {"type": "string"},
+                            "owner": name,
+                            "due": {"type": "string", "pattern": DATE},
+                            "status": {"enum": ["open", "met", "waived"]},
+                            "evidence": {"type": "string"},
+                            "met": {"type": "string", "pattern": DATE}
+                        }
+                    }},
+                    "review_by": {"type": "string", "pattern": DATE},
+                    "fingerprint": fingerprint_schema()
+                }
     })
 }

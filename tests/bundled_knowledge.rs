@@ -133,13 +133,12 @@ fn perplexity_breach_and_change_notice_are_stated_so_confidential_is_conditional
         "without_undue_delay"
     );
     let notice = finding(r, "terms-change-notice", "condition");
-    assert_eq!(notice["facts"]["terms_change_notice_days"], "reasonable");
-    let (_, exceptions) = quotes(notice, "terms_change_notice_days");
+    // Updates take effect upon notice: no notice period at all, not "reasonable" notice.
+    assert_eq!(notice["facts"]["terms_change_notice_days"], 0);
+    let (quoted, _) = quotes(notice, "terms_change_notice_days");
     assert!(
-        exceptions
-            .iter()
-            .any(|q| q.contains("effective upon notice")),
-        "{exceptions:?}"
+        quoted.iter().any(|q| q.contains("effective upon notice")),
+        "{quoted:?}"
     );
     let scope = finding(r, "terms-change-scope", "warn");
     assert_eq!(scope["facts"]["terms_change_notice_scope"], "material_only");

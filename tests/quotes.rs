@@ -150,7 +150,7 @@ fn the_value_must_rest_on_the_quotes_words() {
     fails_with(
         &ws,
         &[
-            "the quote does not support `never`: `never` rests on a negation (not, no, never, without, nor)",
+            "the quote does not support `never`: read as: the clause states `default_on`, with no refusal to train",
         ],
     );
     let ws = workspace(

@@ -68,6 +68,8 @@ pub enum SchemaKind {
     Profile,
     Policy,
     Tests,
+    /// A register of decisions: decisions/<vendor>/<offering>.yaml
+    Decision,
 }
 
 #[derive(Args, Debug)]
@@ -365,6 +367,7 @@ pub fn schema(args: SchemaArgs) -> Outcome {
         SchemaKind::Profile => crate::schema::profile(),
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Tests => crate::schema::tests(),
+        SchemaKind::Decision => crate::schema::decision(),
     };
     let mut text = serde_json::to_string_pretty(&value)
         .map_err(|e| crate::diag::Diagnostic::error(format!("cannot serialize the schema: {e}")))?;

@@ -3,6 +3,7 @@
 use super::args::{OutputArg, Scope};
 use super::evaluate::{select_classes, select_offerings, select_tags};
 use super::{Failure, Global, Outcome, output, provenance};
+use crate::decisions;
 use crate::diag::Diagnostic;
 use crate::evaluation::{self, Request};
 use crate::report::brief::{self, Context};
@@ -65,7 +66,18 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         today,
         generated: format!("{today}T00:00:00Z"),
     };
-    let (eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
+    let (mut eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
+    let checks = decisions::Checks {
+        policies: &ws.policies,
+        today,
+    };
+    for w in decisions::annotate(&ws.root, &checks, &mut eval.results) {
+        status!("warning: {w}");
+    }
+    let history = match decisions::load(&ws.root, &profile.id, offering_id(&args.target), &checks) {
+        Ok(Some((register, _))) => decisions::history(&register, &args.class, &request.tags),
+        _ => Vec::new(),
+    };
     for w in &eval.warnings {
         status!("warning: {}", w.report_line());
     }
@@ -84,6 +96,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         reviewed: profile.reviewed.map(|d| d.to_string()),
         reviewers,
         workspace: provenance::describe(&ws.root),
+        history,
     };
     // A brief is read by people: the writer cleans it.
     output::emit(args.output.path.as_deref(), |w| {
@@ -105,4 +118,9 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         return Err(Failure(rule_errors));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// The offering of `VENDOR/OFFERING`.
+fn offering_id(target: &str) -> &str {
+    target.split_once('/').map_or(target, |(_, o)| o)
 }

@@ -150,12 +150,19 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let cells = request.offerings.len() * request.classes.len();
     output::emit_to(destination, |w| -> Result<(), WriteError> {
         let mut report = report::writer::begin(args.format, &options, head, w)?;
+        // The decision in force beside each verdict (the streamed formats leave it out).
+        let checks = crate::decisions::Checks {
+            policies: &ws.policies,
+            today,
+        };
         let mut evaluate = Evaluate {
             report: &mut *report,
             threshold,
             failing: &mut failing,
             quiet: &args.quiet,
             root: &ws.root,
+            decisions: (!args.format.streams()).then_some(&checks),
+            warned: std::collections::HashSet::new(),
         };
         let run = with_progress(cells, || {
             evaluation::stream(
@@ -224,6 +231,10 @@ struct Evaluate<'a, 'w> {
     failing: &'a mut Vec<String>,
     quiet: &'a QuietWarnings,
     root: &'a std::path::Path,
+    /// Set when the report shows each offering's decision beside its verdict.
+    decisions: Option<&'a crate::decisions::Checks<'a>>,
+    /// Registers already said to have errors (once each, not once per result).
+    warned: std::collections::HashSet<String>,
 }
 
 impl evaluation::Handler for Evaluate<'_, '_> {
@@ -241,7 +252,16 @@ impl evaluation::Handler for Evaluate<'_, '_> {
         Ok(())
     }
 
-    fn result(&mut self, _: usize, result: OfferingResult) -> Result<(), WriteError> {
+    fn result(&mut self, _: usize, mut result: OfferingResult) -> Result<(), WriteError> {
+        if let Some(checks) = self.decisions {
+            for w in
+                crate::decisions::annotate(self.root, checks, std::slice::from_mut(&mut result))
+            {
+                if self.warned.insert(w.clone()) {
+                    status!("warning: {w}");
+                }
+            }
+        }
         if let Some(line) = self.threshold.and_then(|t| failing_line(&result, t)) {
             self.failing.push(line);
         }

@@ -187,6 +187,17 @@ fn yaml_list(candidates: &[Candidate], source: &str) -> String {
             "    quote: {}",
             serde_json::Value::from(c.quote.as_str())
         );
+        if !c.exceptions.is_empty() {
+            out.push_str("    exceptions:\n");
+            for e in &c.exceptions {
+                let _ = writeln!(
+                    out,
+                    "      - quote: {}",
+                    serde_json::Value::from(e.as_str())
+                );
+            }
+        }
+        let _ = writeln!(out, "    # read as: {}", c.why.replace('\n', " "));
         if let Some(q) = &c.question {
             let _ = writeln!(out, "    # no value stated unambiguously; ask: {q}");
         }

@@ -13,6 +13,7 @@ mod args;
 mod author;
 mod brief;
 mod check;
+mod decide;
 mod diff;
 mod evaluate;
 mod explain;
@@ -23,6 +24,7 @@ mod provenance;
 mod questions;
 mod refresh;
 mod snapshot;
+mod status;
 mod test;
 
 use crate::diag::Diagnostic;
@@ -135,6 +137,22 @@ Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 i
   diligence brief perplexity/sonar-api --class confidential -o brief.html
   diligence brief openai/api --class restricted --tag phi --format markdown")]
     Brief(brief::BriefArgs),
+    /// Record a decision on an offering (the register in decisions/), or meet a condition
+    #[command(after_help = "Examples:
+  diligence decide perplexity/sonar-api --class confidential --approve-with-conditions \\
+      --by \"Jane Doe (CISO)\" --ref PROC-42 --owner \"Legal\" --due 2027-01-31
+  diligence decide perplexity/sonar-api --class confidential --condition 1 --met \"DPA signed, C-17\"
+  diligence decide acme/api --class restricted --reject --by \"Sam Lee (DPO)\"
+Approving a hold or no-go verdict needs --override \"reason\" (recorded).")]
+    Decide(decide::DecideArgs),
+    /// The register against today: decisions, conditions, reviews, waivers, drift
+    #[command(after_help = "Examples:
+  diligence status
+  diligence status perplexity --format markdown
+  diligence status --fail-on drift --fail-on overdue      # for a scheduled CI job
+  diligence status --repo /tmp/ota --today 2027-06-01
+Exit codes: 0 done, 1 something at --fail-on, 2 invalid input (a bad register, a tampered fingerprint).")]
+    Status(status::StatusArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -203,6 +221,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Refresh(args) => refresh::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
         Command::Brief(args) => brief::run(&cli.global, args),
+        Command::Decide(args) => decide::run(&cli.global, args),
+        Command::Status(args) => status::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

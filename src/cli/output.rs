@@ -153,6 +153,11 @@ impl Output {
         Ok(Output { shown, target })
     }
 
+    /// Writes the output: through to a device or FIFO, or atomically to a file.
+    pub fn commit(self, bytes: &[u8]) -> Result<(), Failure> {
+        self.commit_with(|w| w.write_all(bytes))
+    }
+
     /// Streams the output (formats that write row by row never hold it all in memory): through
     /// to a device or FIFO, or into the temporary file, which then replaces the destination.
     pub fn commit_with<E: Into<WriteError>>(
@@ -210,9 +215,14 @@ pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure>
     refuse_workspace_folders(output, workspace)
 }
 
-/// Streams output to `path` as `--output` does (atomically, or through to a device or FIFO;
-/// without the workspace check) or, without a path, to stdout (a closed pipe is not an
-/// error): formats that write row by row never hold the whole output in memory.
+/// Writes `bytes` to `path` as `--output` does (atomically, or through to a device or FIFO),
+/// without the workspace check: for commands whose job is to write into the workspace.
+pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
+    Output::at(path)?.commit(bytes)
+}
+
+/// Streams output to `path` (see [`write_atomically`]) or, without a path, to stdout (a closed
+/// pipe is not an error): formats that write row by row never hold the whole output in memory.
 pub fn emit<E: Into<WriteError>>(
     path: Option<&Path>,
     write: impl FnOnce(&mut dyn Write) -> Result<(), E>,

@@ -10,6 +10,7 @@ mod portfolio;
 mod stream;
 
 use memo::Memo;
+pub(crate) use portfolio::BATCH;
 pub use portfolio::{Request, Summary, expired_waivers};
 pub use stream::evaluate;
 pub(crate) use stream::{Handler, Offerings, Stop, stream};
@@ -250,6 +251,7 @@ pub fn evaluate_cell(
             verdict,
             findings,
             errors,
+            decision: None,
         },
         rules: outcomes,
     }

@@ -1,13 +1,17 @@
-//! The clause finder behind `diligence extract`: each clause of a snapshot is scored for each
-//! fact by the cues of the vocabulary's `CLAUSE_CUES` table (topic words, value phrases such as
-//! negations and opt-outs, durations, modal verbs). A value is proposed only when the wording
-//! is unambiguous. Quotes are cut from the snapshot and re-checked by the same code as `check`.
+//! The clause finder behind `diligence extract`: each clause of a snapshot is read by the clause
+//! reader (`crate::reading`) and scored for each fact: the topic words of the vocabulary's
+//! `CLAUSE_CUES` table find the clauses that speak of a fact, and the reading ranks them (a
+//! clause whose meaning states a value comes first; a duty of the customer or a number that
+//! measures something else goes down). The value proposed is the reading's; the cues' value
+//! phrases only fill in where the reading says nothing. Quotes are cut from the snapshot and
+//! re-checked by the same code as `check`.
 
-use crate::intake::clauses::{self, Clause};
 use crate::model::evidence::unsupported;
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
+use crate::reading::structure::{self as clauses, Clause};
+use crate::reading::{self, Reading};
 use crate::workspace::Workspace;
 use serde::Serialize;
 use serde_json::Value;
@@ -27,6 +31,12 @@ pub struct Candidate {
     pub section: Option<String>,
     pub quote: String,
     pub score: f64,
+    /// What the clause was read as: "vendor / will not / train / customer content; except: ...".
+    pub why: String,
+    /// The clause's own carve-outs, verbatim ("unless ... "), to record as the claim's
+    /// `exceptions:` with the promise.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub exceptions: Vec<String>,
     /// The question to ask when no value is proposed.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub question: Option<String>,
@@ -126,6 +136,23 @@ fn value_of(cues: &ClauseCues, ty: ValueType, lower: &str, text: &str) -> Value 
     }
 }
 
+/// How the reading moves a clause's score for `fact`: up when its meaning states a value, down
+/// when it is a duty of the customer (for a vendor's promise) or its number measures something
+/// else.
+fn reading_score(fact: &str, reading: &Reading) -> f64 {
+    let mut score = 0.0;
+    if reading::stated(fact, reading).is_some() {
+        score += 2.0;
+    }
+    if fact != "prohibited_data" && reading.customer_duty() {
+        score -= 2.0;
+    }
+    if fact == "prohibited_data" && !reading.customer_duty() && reading.negated {
+        score -= 0.5;
+    }
+    score
+}
+
 fn score(cues: &ClauseCues, clause: &Clause, lower: &str) -> f64 {
     let heading = clause.heading.as_deref().unwrap_or("").to_lowercase();
     let mut score = 0.0;
@@ -194,11 +221,46 @@ fn quote_of(text: &str) -> String {
     q.to_string()
 }
 
+/// The carve-outs of a clause, verbatim: from an exception's opening word ("unless",
+/// "except", "subject to", ...) to the end of the clause, when long enough to quote.
+fn exception_quotes(quote: &str) -> Vec<String> {
+    // ASCII lowercasing keeps byte offsets, so a match in `lower` cuts `quote` at the same place.
+    let lower = quote.to_ascii_lowercase();
+    let mut out: Vec<String> = Vec::new();
+    for marker in crate::reading::lexicon::EXCEPTIONS {
+        let mut from = 0;
+        while let Some(i) = lower[from..].find(marker) {
+            let at = from + i;
+            from = at + marker.len();
+            let before = lower[..at].chars().next_back();
+            let after = lower[from..].chars().next();
+            if before.is_some_and(char::is_alphanumeric) || after.is_some_and(char::is_alphanumeric)
+            {
+                continue;
+            }
+            let text = quote[at..].trim().to_string();
+            if text.split_whitespace().count() >= MIN_WORDS
+                && !out
+                    .iter()
+                    .any(|o| o.contains(&text) || text.contains(o.as_str()))
+            {
+                out.push(text);
+            }
+        }
+    }
+    out
+}
+
 /// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
 pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
     let snapshot = Snapshot::new(markdown);
     let clauses = clauses::split(markdown);
     let lowered: Vec<String> = clauses.iter().map(|c| c.text.to_lowercase()).collect();
+    // Each clause long enough to quote is read once, for every fact.
+    let readings: Vec<Option<Reading>> = clauses
+        .iter()
+        .map(|c| (c.text.split_whitespace().count() >= MIN_WORDS).then(|| reading::read(&c.text)))
+        .collect();
     let mut out = Vec::new();
     for fact in facts {
         let (Some(cues), Some(spec)) = (clause_cues(fact), fact_spec(fact)) else {
@@ -208,8 +270,21 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
             .iter()
             .zip(&lowered)
             .enumerate()
-            .filter(|(_, (c, _))| c.text.split_whitespace().count() >= MIN_WORDS)
-            .map(|(i, (c, l))| (score(cues, c, l), i))
+            .filter_map(|(i, (c, l))| {
+                let reading = readings[i].as_ref()?;
+                let cue = score(cues, c, l);
+                // A clause the cues miss but whose meaning states a value ("is not designed
+                // to process health data") is a candidate too.
+                let stated = reading::stated(fact, reading).is_some();
+                let base = if cue > 0.0 {
+                    cue
+                } else if stated {
+                    MIN_SCORE
+                } else {
+                    return None;
+                };
+                Some((base + reading_score(fact, reading), i))
+            })
             .filter(|(s, _)| *s >= MIN_SCORE)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
@@ -227,7 +302,11 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
             {
                 continue;
             }
-            let mut value = value_of(cues, spec.ty, &lowered[i], &clause.text);
+            let Some(reading) = readings[i].as_ref() else {
+                continue;
+            };
+            let mut value = reading::stated(fact, reading)
+                .unwrap_or_else(|| value_of(cues, spec.ty, &lowered[i], &clause.text));
             // A value the quote does not support by `check`'s rule would be a draft that never
             // verifies: ask the question instead.
             if !value.is_null() && unsupported(fact, &value, &quote).is_some() {
@@ -239,8 +318,13 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
                 question: value.is_null().then(|| spec.question.to_string()),
                 value,
                 section: clause.section.clone(),
+                exceptions: exception_quotes(&quote)
+                    .into_iter()
+                    .filter(|e| snapshot.contains(e))
+                    .collect(),
                 quote,
                 score: (s * 10.0).round() / 10.0,
+                why: reading.to_string(),
             });
         }
     }
@@ -381,9 +465,10 @@ mod tests {
         );
         let b = best("breach_notification_hours");
         assert_eq!(b.value, Value::from(72));
-        // No number of days: no value, and the question to ask instead.
+        // No number of days, but changes take effect when posted: zero days' notice.
         let n = best("terms_change_notice_days");
-        assert!(n.value.is_null() && n.question.is_some(), "{n:?}");
+        assert_eq!(n.value, Value::from(0), "{n:?}");
+        assert!(n.why.contains("at once"), "{n:?}");
     }
 
     #[test]

@@ -6,7 +6,6 @@
 //! reused; a changed document is a new dated file. The profile is edited in place (comments and
 //! formatting kept) and written atomically, after the snapshot, so a failure leaves it as it was.
 
-pub mod clauses;
 pub mod convert;
 pub mod extract;
 pub mod fetch;

@@ -7,13 +7,13 @@
 use crate::diag::Diagnostic;
 use crate::diff::{self, VerdictChange};
 use crate::evaluation::{self, Request};
-use crate::intake::clauses::clause_number;
 use crate::intake::ota::{self, Repo};
 use crate::intake::{Stored, plan_profile};
 use crate::model::profile_edit;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::yaml::{self, Node};
 use crate::outcome::Evaluation;
+use crate::reading::structure::clause_number;
 use crate::workspace::Workspace;
 use jiff::civil::Date;
 use serde::Serialize;
@@ -83,6 +83,8 @@ pub struct NewVersion {
 pub enum Status {
     Verifies,
     Moved,
+    /// The quote changed only in case, punctuation, joined words or articles: same reading.
+    Cosmetic,
     Broken,
 }
 
@@ -91,6 +93,7 @@ impl Status {
         match self {
             Status::Verifies => "still verifies",
             Status::Moved => "found in another section",
+            Status::Cosmetic => "changed cosmetically (same reading)",
             Status::Broken => "broken",
         }
     }
@@ -159,7 +162,15 @@ pub struct SourceReport {
     pub path: String,
     pub cited_commit: String,
     pub newer: Vec<NewVersion>,
+    /// Why the newest capture is not the document (it is then not compared).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub failed_capture: Option<String>,
     pub facts: Vec<FactReport>,
+    /// Facts cited from this source whose reading changed between the cited and the latest
+    /// version (clauses added, removed or changed in meaning), even when every quote verifies;
+    /// each new value with the clause that states it, a proposed value to review.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<crate::reading::FactChange>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -173,11 +184,13 @@ impl Report {
     /// A fact needs review (or a verdict changes): exit 1.
     pub fn needs_review(&self) -> bool {
         !self.verdicts.is_empty()
+            || self.sources.iter().any(|s| s.failed_capture.is_some())
             || self
                 .sources
                 .iter()
                 .flat_map(|s| &s.facts)
-                .any(|f| f.status != Status::Verifies)
+                .any(|f| !matches!(f.status, Status::Verifies | Status::Cosmetic))
+            || self.sources.iter().any(|s| !s.changes.is_empty())
     }
 }
 
@@ -195,9 +208,21 @@ pub fn refresh(
     // (vendor, source, latest snapshot) to cite in the "what if" workspace.
     let mut latest: Vec<(String, String, Stored)> = Vec::new();
     for s in &sources {
-        let (report, newest) = archive_newer(root, repo, &repository, s)?;
+        let (mut report, newest) = archive_newer(root, repo, &repository, s)?;
         if let Some(st) = newest {
-            latest.push((s.vendor.clone(), s.source.clone(), st));
+            // A capture that is not the document (an error page, a login wall, a text that
+            // lost most of its length) is reported and never read as the new terms.
+            let vendor_dir = root.join("vendors").join(&s.vendor);
+            let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
+            let old_text = s
+                .snapshot
+                .as_ref()
+                .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
+                .unwrap_or_default();
+            report.failed_capture = crate::reading::failed_capture(&old_text, &new_text);
+            if report.failed_capture.is_none() {
+                latest.push((s.vendor.clone(), s.source.clone(), st));
+            }
         }
         reports.push(report);
     }
@@ -245,7 +270,9 @@ fn archive_newer(
         path: s.path.clone(),
         cited_commit: s.commit.clone(),
         newer: Vec::new(),
+        failed_capture: None,
         facts: Vec::new(),
+        changes: Vec::new(),
     };
     if newer.is_empty() {
         return Ok((report, None));
@@ -306,6 +333,14 @@ fn compare_with_latest(
         .unwrap_or_default();
     if let Some(profile) = current.profile(&report.vendor) {
         report.facts = compare_facts(profile, &report.source, &old_text, &new_text);
+        let mut cited: Vec<&str> = report.facts.iter().map(|f| f.fact.as_str()).collect();
+        cited.sort();
+        cited.dedup();
+        if let crate::reading::VersionChange::Meaning { facts } =
+            crate::reading::compare_facts(&old_text, &new_text, &cited)
+        {
+            report.changes = facts;
+        }
     }
 }
 
@@ -316,6 +351,7 @@ fn compare_facts(
     new_text: &str,
 ) -> Vec<FactReport> {
     let new_snap = Snapshot::new(new_text);
+    let cosmetic = Cosmetic::new(old_text, new_text);
     let old_sections = Sections::new(old_text);
     let new_sections = Sections::new(new_text);
     let mut out = Vec::new();
@@ -350,15 +386,59 @@ fn compare_facts(
                         r.quote = e.quote.clone();
                         r.was_in = old_sections.locate(&e.quote);
                         broken(&mut r, &new_snap, &new_sections);
+                        cosmetic.apply(&mut r);
                     }
                 } else {
                     broken(&mut r, &new_snap, &new_sections);
+                    cosmetic.apply(&mut r);
                 }
                 out.push(r);
             }
         }
     }
     out
+}
+
+/// Whether a quote that no longer matches changed only cosmetically: the whole clause that held
+/// it in the cited version is in the latest one, up to case, punctuation, joined words and
+/// articles (so its reading is the same).
+struct Cosmetic {
+    old: Vec<String>,
+    new_keys: std::collections::HashSet<String>,
+}
+
+impl Cosmetic {
+    fn new(old_text: &str, new_text: &str) -> Cosmetic {
+        use crate::reading::{structure, versions::loose_key};
+        Cosmetic {
+            old: structure::split(old_text)
+                .into_iter()
+                .map(|c| c.text)
+                .collect(),
+            new_keys: structure::split(new_text)
+                .iter()
+                .map(|c| loose_key(&c.text))
+                .collect(),
+        }
+    }
+
+    fn apply(&self, r: &mut FactReport) {
+        use crate::reading::versions::loose_key;
+        let quote = normalize(&r.quote);
+        let holders: Vec<&String> = self
+            .old
+            .iter()
+            .filter(|c| normalize(c).contains(&quote))
+            .collect();
+        if r.status == Status::Broken
+            && !holders.is_empty()
+            && holders
+                .iter()
+                .all(|c| self.new_keys.contains(&loose_key(c)))
+        {
+            r.status = Status::Cosmetic;
+        }
+    }
 }
 
 /// Marks a fact broken: its quote (`r.quote`) is not in the latest version; finds the closest

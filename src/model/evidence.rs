@@ -18,6 +18,7 @@ use crate::model::profile::{self, Claim, Profile, Source, Verification};
 use crate::model::quotes::{self, Mismatch, Snapshot};
 use crate::model::vocabulary::{self, ValueType};
 use crate::model::yaml;
+use crate::reading;
 use rayon::prelude::*;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -305,8 +306,27 @@ fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verificatio
 }
 
 /// Why `quote` cannot support `value` for `fact`, if it cannot.
+///
+/// The clause reader decides first: a reading that states the value supports it, one that
+/// rules it out refuses it, saying what the clause was read as. When the reading says neither,
+/// the anchored cue test decides (a number stated, a negation, the words a value rests on).
 pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
     let spec = vocabulary::fact_spec(fact)?;
+    let reading = reading::read(quote);
+    match reading::judge(fact, value, &reading) {
+        reading::Judgement::Supports => return None,
+        reading::Judgement::Contradicts(why) => {
+            return Some(format!("read as: {why} ({reading})"));
+        }
+        reading::Judgement::Silent => {}
+    }
+    // Said neither way: the clause must at least speak of the fact (a customer's duty, a
+    // definition or a notice about something else never supports a vendor's value).
+    if !reading::about(fact, &reading, quote) {
+        return Some(format!(
+            "read as: {reading}; the clause does not speak of `{fact}`"
+        ));
+    }
     let support = vocabulary::clause_cues(fact).map_or(&[][..], |c| c.support);
     let words = quotes::cue_words(quote);
     let cue_missing = |v: &str| -> Option<String> {

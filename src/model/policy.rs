@@ -14,6 +14,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
 pub mod audience;
+pub mod cadence;
 mod classes;
 mod waivers;
 
@@ -134,6 +135,8 @@ pub struct Policy {
     pub audience: Option<Audience>,
     pub evidence_max_age_days: Option<i64>,
     pub review_interval_days: Option<i64>,
+    /// How long a decision holds before its review (`review_cadence:`).
+    pub cadence: cadence::Cadence,
     /// Ordered, least sensitive first.
     pub classes: Vec<Class>,
     pub tags: Vec<Tag>,
@@ -150,6 +153,11 @@ pub struct Policy {
 impl Policy {
     pub fn class(&self, name: &str) -> Option<&Class> {
         self.index.get(name).map(|&i| &self.classes[i])
+    }
+
+    /// Months a decision at `class` with `tags` holds before its review.
+    pub fn review_months(&self, class: &str, tags: &[String]) -> i64 {
+        self.cadence.months(&self.classes, class, tags)
     }
 
     pub fn tag(&self, name: &str) -> Option<&Tag> {
@@ -189,6 +197,8 @@ struct RawPolicy {
     evidence_max_age_days: Option<Spanned<Node>>,
     #[serde(default)]
     review_interval_days: Option<Spanned<Node>>,
+    #[serde(default)]
+    review_cadence: Option<Spanned<cadence::RawCadence>>,
     classifications: OrderedMap<Spanned<RawClass>>,
     #[serde(default)]
     tags: OrderedMap<Spanned<RawTag>>,
@@ -332,7 +342,7 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         );
     }
     let inherited = classes::inherit_all(&raw.classifications, &classes, &index, problems);
-    let tags = raw
+    let tags: Vec<Tag> = raw
         .tags
         .0
         .iter()
@@ -349,6 +359,13 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         })
         .collect();
     let waivers = waivers::build(&raw.waivers, &classes, problems);
+    let cadence = match &raw.review_cadence {
+        Some(c) => cadence::build(c, &classes, &tags, problems),
+        None => cadence::Cadence {
+            warn_days: cadence::DEFAULT_WARN_DAYS,
+            ..Default::default()
+        },
+    };
     Policy {
         name: name.to_string(),
         file: file.to_string(),
@@ -360,6 +377,7 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
             problems,
         ),
         review_interval_days: count(&raw.review_interval_days, "review_interval_days", problems),
+        cadence,
         classes,
         tags,
         waivers,

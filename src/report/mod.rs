@@ -18,6 +18,8 @@ pub mod markdown;
 pub mod refresh;
 pub mod sanitize;
 pub mod sarif;
+pub mod status;
+pub mod status_doc;
 pub mod table;
 pub mod testrun;
 pub mod writer;
@@ -67,12 +69,18 @@ pub fn waiver_text(f: &Finding) -> Option<String> {
     })
 }
 
-/// The text of a matrix cell: the verdict, and " (waiver)" when a waiver applied to it.
+/// The text of a matrix cell: the verdict, " (waiver)" when a waiver applied to it, and the
+/// decision in force beside it (" · approved 2026-11-24").
 pub fn cell_text(r: &OfferingResult) -> String {
     format!(
-        "{}{}",
+        "{}{}{}",
         r.verdict.as_str(),
-        if waived_any(r) { " (waiver)" } else { "" }
+        if waived_any(r) { " (waiver)" } else { "" },
+        r.decision.as_ref().map_or(String::new(), |d| format!(
+            " · {} {}",
+            d.outcome.replace('_', " "),
+            d.date
+        ))
     )
 }
 

@@ -52,8 +52,35 @@ fn table_text(r: &Report) -> String {
                 }
             );
         }
+        if let Some(why) = &s.failed_capture {
+            let _ = writeln!(
+                out,
+                "  failed capture: {}; not read as the new terms (facts not compared)",
+                c(why)
+            );
+        }
         for f in &s.facts {
             fact_lines(&mut out, f);
+        }
+        for ch in &s.changes {
+            let old: Vec<String> = ch.old.iter().map(|v| v.to_string()).collect();
+            let _ = writeln!(
+                out,
+                "  {:<28} changed in meaning: was [{}]",
+                c(&ch.fact),
+                c(&old.join(", "))
+            );
+            for (v, clause) in &ch.new {
+                let _ = writeln!(
+                    out,
+                    "      proposed value {}: \"{}\"",
+                    c(&v.to_string()),
+                    c(clause)
+                );
+            }
+            if ch.new.is_empty() {
+                out.push_str("      the latest version no longer states a value\n");
+            }
         }
     }
     if !r.verdicts.is_empty() {

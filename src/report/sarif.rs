@@ -333,6 +333,7 @@ mod tests {
             verdict: Verdict::of(&findings),
             findings,
             errors,
+            decision: None,
         }
     }
 

@@ -164,6 +164,7 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         topic: &[
             &[
                 "abuse",
+                "abusive",
                 "misuse",
                 "trust and safety",
                 "safety monitoring",

@@ -54,6 +54,7 @@ pub(super) const RETAIN: &[&str] = &[
     "retention",
     "store",
     "stored",
+    "storage",
     "kept",
     "keep",
     "delete",

@@ -1,0 +1,699 @@
+//! One clause read as who does what: the main clause (its qualifiers set apart) gives the actor
+//! (the head of the subject before the first modal), the modality and the polarity; actions and
+//! objects come from the main clause, exceptions and conditions from the qualifiers, and each
+//! duration is tied to the action it measures and the event it runs from.
+
+use super::lexicon::{self, any, matches_at};
+use crate::model::quotes::{normalize, number_word};
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Actor {
+    Vendor,
+    Customer,
+    ThirdParty,
+    /// A passive or impersonal clause ("data will be deleted"): the vendor, who holds the data,
+    /// is the one who acts, but the clause does not name it.
+    Unstated,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Modality {
+    /// will, shall: a promise or a duty.
+    Will,
+    /// may, can: a permission or a possibility.
+    May,
+    /// must, need: a duty.
+    Must,
+    /// "is designed / intended for": what something is for.
+    Designed,
+    /// A statement of fact ("we use", "data is stored").
+    States,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    Train,
+    Retain,
+    Delete,
+    /// The customer takes its data back: export, retrieve, download, a copy, a return.
+    Retrieve,
+    Request,
+    Notify,
+    Share,
+    License,
+    Review,
+    /// Stored or processed in a place.
+    Store,
+    Own,
+    Indemnify,
+    Change,
+    Submit,
+    Offer,
+    Transfer,
+    Apply,
+    Use,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Object {
+    CustomerContent,
+    Inputs,
+    Outputs,
+    PersonalData,
+    UsageData,
+    Feedback,
+    AccountData,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Termination,
+    Request,
+    Posting,
+    Awareness,
+    Notice,
+    Collection,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QualifierKind {
+    Exception,
+    Condition,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Qualifier {
+    pub kind: QualifierKind,
+    /// The qualifier's words, from its opening word ("unless you opt out").
+    pub text: String,
+}
+
+/// A duration and what it measures: "within 30 days after termination, delete" is a deletion
+/// deadline; "30 days to request a copy" is the customer's window.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Quantity {
+    pub amount: u64,
+    /// "hour", "day", "month" or "year".
+    pub unit: &'static str,
+    /// The action the number belongs to (the nearest one in its part of the sentence).
+    pub action: Option<Action>,
+    /// Who does that action.
+    pub actor: Actor,
+    /// The event it runs from, when the clause says.
+    pub event: Option<Event>,
+    /// A vendor deletion follows the window ("after which we delete it").
+    pub then_deleted: bool,
+}
+
+impl Quantity {
+    /// The number in days (hours for `hour`), as facts count them.
+    pub fn days(&self) -> u64 {
+        match self.unit {
+            "month" => self.amount * 30,
+            "year" => self.amount * 365,
+            _ => self.amount,
+        }
+    }
+}
+
+/// A clause as read.
+#[derive(Debug, Clone)]
+pub struct Reading {
+    pub actor: Actor,
+    pub modality: Modality,
+    /// The main clause is negated ("will not", "never", "no DPA is available").
+    pub negated: bool,
+    /// Actions of the main clause, in order.
+    pub actions: Vec<Action>,
+    pub objects: Vec<Object>,
+    pub qualifiers: Vec<Qualifier>,
+    /// Audience words of the conditions and the main clause ("eu", "enterprise", "business").
+    pub audiences: Vec<String>,
+    pub quantities: Vec<Quantity>,
+    /// Zero in words: "immediately", "upon posting".
+    pub at_once: bool,
+    /// All words, lowercase (punctuation as `,` `;` `:` `(` `)` tokens).
+    pub words: Vec<String>,
+    /// The main clause's words (qualifiers left out).
+    pub main: Vec<String>,
+}
+
+impl Reading {
+    pub fn does(&self, a: Action) -> bool {
+        self.actions.contains(&a)
+    }
+    pub fn about(&self, o: Object) -> bool {
+        self.objects.contains(&o)
+    }
+    /// Whether the whole clause uses any of these patterns.
+    pub fn says(&self, patterns: &[&str]) -> bool {
+        any(&self.words, patterns)
+    }
+    /// Whether the main clause (qualifiers left out) uses any of these patterns.
+    pub fn main_says(&self, patterns: &[&str]) -> bool {
+        any(&self.main, patterns)
+    }
+    /// Whether a qualifier uses any of these patterns.
+    pub fn qualified_by(&self, patterns: &[&str]) -> bool {
+        self.qualifiers.iter().any(|q| {
+            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            any(&w, patterns)
+        })
+    }
+    pub fn exceptions(&self) -> impl Iterator<Item = &Qualifier> {
+        self.qualifiers
+            .iter()
+            .filter(|q| q.kind == QualifierKind::Exception)
+    }
+    /// The vendor (named, or implied by a passive clause) is the one who acts.
+    pub fn vendor_acts(&self) -> bool {
+        matches!(self.actor, Actor::Vendor | Actor::Unstated)
+    }
+    /// A duty or prohibition of the customer ("you must not submit ..."): not a vendor promise.
+    pub fn customer_duty(&self) -> bool {
+        self.actor == Actor::Customer
+            && (matches!(self.modality, Modality::Must | Modality::Will)
+                || (self.modality == Modality::May && self.negated))
+    }
+}
+
+impl fmt::Display for Reading {
+    /// "vendor / will not / train / customer content; except: unless you opt out".
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let actor = match self.actor {
+            Actor::Vendor => "vendor",
+            Actor::Customer => "customer",
+            Actor::ThirdParty => "third party",
+            Actor::Unstated => "(passive)",
+        };
+        let modal = match self.modality {
+            Modality::Will => "will",
+            Modality::May => "may",
+            Modality::Must => "must",
+            Modality::Designed => "is designed to",
+            Modality::States => "does",
+        };
+        let not = if self.negated { " not" } else { "" };
+        let actions: Vec<String> = self
+            .actions
+            .iter()
+            .map(|a| format!("{a:?}").to_lowercase())
+            .collect();
+        let objects: Vec<String> = self.objects.iter().map(object_name).collect();
+        write!(
+            f,
+            "{actor} / {modal}{not} / {} / {}",
+            if actions.is_empty() {
+                "-".to_string()
+            } else {
+                actions.join(", ")
+            },
+            if objects.is_empty() {
+                "-".to_string()
+            } else {
+                objects.join(", ")
+            }
+        )?;
+        for q in &self.quantities {
+            write!(f, "; {} {}s", q.amount, q.unit)?;
+            if let Some(a) = q.action {
+                write!(f, " to {}", format!("{a:?}").to_lowercase())?;
+            }
+            if let Some(e) = q.event {
+                write!(f, " from {}", format!("{e:?}").to_lowercase())?;
+            }
+        }
+        if self.at_once {
+            write!(f, "; at once")?;
+        }
+        for q in &self.qualifiers {
+            let kind = match q.kind {
+                QualifierKind::Exception => "except",
+                QualifierKind::Condition => "if",
+            };
+            write!(f, "; {kind}: {}", q.text)?;
+        }
+        Ok(())
+    }
+}
+
+fn object_name(o: &Object) -> String {
+    match o {
+        Object::CustomerContent => "customer content",
+        Object::Inputs => "inputs",
+        Object::Outputs => "outputs",
+        Object::PersonalData => "personal data",
+        Object::UsageData => "usage data",
+        Object::Feedback => "feedback",
+        Object::AccountData => "account data",
+    }
+    .to_string()
+}
+
+const BOUNDARIES: [&str; 5] = [",", ";", ":", "(", ")"];
+
+fn is_boundary(w: &str) -> bool {
+    BOUNDARIES.contains(&w)
+}
+
+/// Lowercase words and clause punctuation, with whether each word was capitalised.
+fn tokenize(text: &str) -> (Vec<String>, Vec<bool>) {
+    let text = normalize(text);
+    let mut words = Vec::new();
+    let mut caps = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, words: &mut Vec<String>, caps: &mut Vec<bool>| {
+        let w = cur.trim_matches('\'');
+        if !w.is_empty() {
+            caps.push(w.chars().next().is_some_and(char::is_uppercase));
+            words.push(w.to_lowercase());
+        }
+        cur.clear();
+    };
+    for c in text.chars() {
+        if c.is_alphanumeric() || c == '\'' || c == '\u{2019}' {
+            cur.push(if c == '\u{2019}' { '\'' } else { c });
+        } else {
+            flush(&mut cur, &mut words, &mut caps);
+            let mark = match c {
+                ',' | ';' | ':' | '(' | ')' => Some(c),
+                '.' | '!' | '?' => Some(';'),
+                _ => None,
+            };
+            if let Some(m) = mark {
+                words.push(m.to_string());
+                caps.push(false);
+            }
+        }
+    }
+    flush(&mut cur, &mut words, &mut caps);
+    (words, caps)
+}
+
+fn is_negation(w: &str) -> bool {
+    matches!(
+        w,
+        "not" | "never" | "no" | "none" | "neither" | "nor" | "cannot"
+    ) || w.ends_with("n't")
+}
+
+/// Reads one clause.
+pub fn read(text: &str) -> Reading {
+    let (words, caps) = tokenize(text);
+    let n = words.len();
+    // Words of "no later than", "including but not limited to": not negations.
+    let mut neutral = vec![false; n];
+    for i in 0..n {
+        for p in lexicon::NOT_NEGATIONS {
+            if let Some(len) = matches_at(&words, i, p) {
+                neutral[i..i + len].iter_mut().for_each(|x| *x = true);
+            }
+        }
+    }
+    let qualifier_spans = qualifier_spans(&words);
+    let in_qualifier = |i: usize| {
+        qualifier_spans
+            .iter()
+            .any(|(s, e, _)| (*s..*e).contains(&i))
+    };
+    let main_idx: Vec<usize> = (0..n).filter(|&i| !in_qualifier(i)).collect();
+    let main: Vec<String> = main_idx.iter().map(|&i| words[i].clone()).collect();
+    let main_caps: Vec<bool> = main_idx.iter().map(|&i| caps[i]).collect();
+    let (actor, modality, span) = predicate(&main, &main_caps);
+    // The predicate is negated by a negation in its subject ("no DPA is offered") or right
+    // after its modal ("will not", "is not designed"); a "not" in a later part of the sentence
+    // negates that part only.
+    let negated = main_idx[span.0..span.1.min(main_idx.len())]
+        .iter()
+        .any(|&i| !neutral[i] && is_negation(&words[i]));
+    let actions = actions_in(&main);
+    let mut objects = Vec::new();
+    for (o, patterns) in lexicon::OBJECTS {
+        if any(&words, patterns) && !objects.contains(o) {
+            objects.push(*o);
+        }
+    }
+    let qualifiers: Vec<Qualifier> = qualifier_spans
+        .iter()
+        .map(|(s, e, kind)| Qualifier {
+            kind: *kind,
+            text: words[*s..*e].join(" "),
+        })
+        .collect();
+    let audiences: Vec<String> = lexicon::AUDIENCES
+        .iter()
+        .filter(|a| {
+            let w: Vec<String> = a.split(' ').map(str::to_string).collect();
+            words.windows(w.len()).any(|x| x == w.as_slice())
+        })
+        .map(|a| a.to_string())
+        .collect();
+    let quantities = quantities(&words, actor, &actions);
+    let at_once = any(&words, lexicon::AT_ONCE);
+    Reading {
+        actor,
+        modality,
+        negated,
+        actions,
+        objects,
+        qualifiers,
+        audiences,
+        quantities,
+        at_once,
+        words,
+        main,
+    }
+}
+
+/// Exceptions (anywhere) and conditions (at the start or after a comma): each runs from its
+/// opening word to the next comma or semicolon (to the end when none follows), or, when it
+/// opens the sentence, to the first comma.
+fn qualifier_spans(words: &[String]) -> Vec<(usize, usize, QualifierKind)> {
+    let mut spans: Vec<(usize, usize, QualifierKind)> = Vec::new();
+    let mut i = 0;
+    while i < words.len() {
+        let after_boundary = i == 0 || is_boundary(&words[i - 1]);
+        let kind = if lexicon::EXCEPTIONS
+            .iter()
+            .any(|p| matches_at(words, i, p).is_some())
+        {
+            Some(QualifierKind::Exception)
+        } else if after_boundary
+            && lexicon::CONDITIONS
+                .iter()
+                .any(|p| matches_at(words, i, p).is_some())
+        {
+            Some(QualifierKind::Condition)
+        } else {
+            None
+        };
+        let Some(kind) = kind else {
+            i += 1;
+            continue;
+        };
+        let end = (i + 1..words.len())
+            .find(|&j| matches!(words[j].as_str(), "," | ";"))
+            .unwrap_or(words.len());
+        // A qualifier that would swallow the whole rest of a sentence it opens is the whole
+        // sentence: keep the clause readable by ending it at its first comma only.
+        spans.push((i, end, kind));
+        i = end;
+    }
+    spans
+}
+
+/// The actor and modality of the main clause: the head of the subject before the first modal;
+/// and the span of main-clause words (subject to just after the modal) a negation must stand
+/// in to negate it.
+fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)) {
+    let mut m = None;
+    for (i, w) in main.iter().enumerate() {
+        if !lexicon::MODALS.contains(&w.as_str()) {
+            continue;
+        }
+        // "agree" opens a predicate only as "agree to" / "agree not"; "do" as "do not".
+        let next = main.get(i + 1).map(String::as_str).unwrap_or("");
+        if matches!(w.as_str(), "agree" | "agrees") && !matches!(next, "to" | "not") {
+            continue;
+        }
+        if matches!(w.as_str(), "has" | "have") && next != "to" && next != "no" {
+            continue;
+        }
+        m = Some(i);
+        break;
+    }
+    let Some(m) = m else {
+        // No modal: a statement ("We use ...", "Customer owns ...").
+        let actor = main
+            .iter()
+            .take(4)
+            .find_map(|w| actor_of(w))
+            .unwrap_or(Actor::Unstated);
+        // A statement: negated by a negation before its first verb-like word.
+        let end = main
+            .iter()
+            .position(|w| {
+                lexicon::ACTIONS.iter().any(|(_, ps)| {
+                    ps.iter()
+                        .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
+                })
+            })
+            .map_or(main.len(), |i| i + 1);
+        return (actor, Modality::States, (0, end));
+    };
+    let start = (0..m)
+        .rev()
+        .find(|&j| is_boundary(&main[j]))
+        .map_or(0, |j| j + 1);
+    let subject = &main[start..m];
+    let head = subject.last().map(String::as_str).unwrap_or("");
+    let next = main.get(m + 1).map(String::as_str).unwrap_or("");
+    let next2 = main.get(m + 2).map(String::as_str).unwrap_or("");
+    let passive = next == "be"
+        || (next == "not" && next2 == "be")
+        || (matches!(main[m].as_str(), "is" | "are" | "was" | "were")
+            && (participle(next) || (next == "not" && participle(next2))));
+    let mut actor = actor_of(head)
+        .or_else(|| {
+            // A named party ("Acme", "OpenAI") is the vendor; a noun that is data is not an
+            // actor.
+            let named = start < m && caps[m - 1] && !is_data_word(head);
+            named.then_some(Actor::Vendor)
+        })
+        .unwrap_or(Actor::Unstated);
+    if passive {
+        // "... will be deleted by us": the agent after "by", else the vendor implied.
+        actor = main[m..]
+            .windows(2)
+            .find(|w| w[0] == "by")
+            .and_then(|w| actor_of(&w[1]))
+            .unwrap_or(Actor::Unstated);
+    }
+    let modality = match main[m].as_str() {
+        "will" | "shall" | "won't" | "wont" | "agree" | "agrees" => Modality::Will,
+        "may" | "can" | "cannot" | "might" => Modality::May,
+        "must" | "need" | "needs" | "should" => Modality::Must,
+        "has" | "have" => Modality::Must,
+        "is" | "are" | "was" | "were"
+            if matches!(next, "designed" | "intended")
+                || (next == "not" && matches!(next2, "designed" | "intended")) =>
+        {
+            Modality::Designed
+        }
+        _ => Modality::States,
+    };
+    (actor, modality, (start, (m + 4).min(main.len())))
+}
+
+fn actor_of(w: &str) -> Option<Actor> {
+    lexicon::ACTORS
+        .iter()
+        .find(|(_, ws)| ws.contains(&w))
+        .map(|(a, _)| *a)
+}
+
+fn is_data_word(w: &str) -> bool {
+    matches!(
+        w,
+        "content" | "data" | "information" | "inputs" | "outputs" | "input" | "output" | "prompts"
+    )
+}
+
+fn participle(w: &str) -> bool {
+    w.ends_with("ed")
+        || matches!(
+            w,
+            "kept" | "held" | "made" | "given" | "shown" | "sold" | "done" | "taken" | "seen"
+        )
+}
+
+fn actions_in(words: &[String]) -> Vec<Action> {
+    let mut found: Vec<(usize, Action)> = Vec::new();
+    for (a, patterns) in lexicon::ACTIONS {
+        if let Some(&i) = lexicon::find_all(words, patterns).first()
+            && !found.iter().any(|(_, x)| x == a)
+        {
+            found.push((i, *a));
+        }
+    }
+    found.sort_by_key(|(i, _)| *i);
+    found.into_iter().map(|(_, a)| a).collect()
+}
+
+fn unit_of(w: &str) -> Option<&'static str> {
+    match w {
+        "hour" | "hours" => Some("hour"),
+        "day" | "days" => Some("day"),
+        "month" | "months" => Some("month"),
+        "year" | "years" => Some("year"),
+        _ => None,
+    }
+}
+
+const UNIT_ADJECTIVES: [&str; 5] = ["calendar", "business", "working", "consecutive", "full"];
+
+/// The number right before `words[j]` (digits, "thirty", "seventy two"), if any.
+fn number_before(words: &[String], j: usize) -> Option<u64> {
+    let prev = words.get(j.checked_sub(1)?)?;
+    if let Ok(n) = prev.parse::<u64>() {
+        return Some(n);
+    }
+    let v = number_word(prev)?;
+    if (1..10).contains(&v)
+        && let Some(tens) = j
+            .checked_sub(2)
+            .and_then(|k| number_word(&words[k]))
+            .filter(|t| *t >= 20 && *t < 100)
+    {
+        return Some(tens + v);
+    }
+    Some(v)
+}
+
+/// Durations with the action each measures and the event it runs from.
+fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Quantity> {
+    let mut out: Vec<Quantity> = Vec::new();
+    for (i, w) in words.iter().enumerate() {
+        let Some(unit) = unit_of(w) else { continue };
+        let mut j = i;
+        while j > 0 && UNIT_ADJECTIVES.contains(&words[j - 1].as_str()) {
+            j -= 1;
+        }
+        // "thirty (30) days": the digits in brackets.
+        let amount = if j >= 2 && words[j - 1] == ")" {
+            number_before(words, j - 1)
+        } else {
+            number_before(words, j)
+        };
+        let Some(amount) = amount else { continue };
+        if out.iter().any(|q| q.amount == amount && q.unit == unit) {
+            continue;
+        }
+        // The part of the sentence the number stands in.
+        let seg_start = (0..i)
+            .rev()
+            .find(|&k| matches!(words[k].as_str(), ";" | ","))
+            .map_or(0, |k| k + 1);
+        let seg_end = (i..words.len())
+            .find(|&k| matches!(words[k].as_str(), ";" | ","))
+            .unwrap_or(words.len());
+        let segment = &words[seg_start..seg_end];
+        let seg_actions = actions_in(segment);
+        let relevant = |a: &Action| !matches!(a, Action::Use | Action::Offer | Action::Apply);
+        // A request for a copy is about the copy: the more specific action wins.
+        let action = seg_actions
+            .iter()
+            .copied()
+            .find(|a| *a == Action::Retrieve)
+            .or_else(|| seg_actions.iter().copied().find(relevant))
+            .or_else(|| main_actions.iter().copied().find(relevant));
+        let seg_actor = segment.iter().find_map(|w| actor_of(w));
+        let q_actor = seg_actor.unwrap_or(actor);
+        // The event: after "after / following / of / from / upon / before / prior to".
+        let mut event = None;
+        let after = &words[i + 1..(i + 8).min(words.len())];
+        if after.first().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "after"
+                    | "following"
+                    | "of"
+                    | "from"
+                    | "upon"
+                    | "since"
+                    | "before"
+                    | "prior"
+                    | "notice"
+                    | "advance"
+                    | "in"
+            )
+        }) {
+            event = event_in(after);
+        }
+        if event.is_none() {
+            event = event_in(segment);
+        }
+        let then_deleted = words[seg_end..].windows(2).any(|w| {
+            matches!(
+                w[0].as_str(),
+                "which" | "thereafter" | "then" | "we" | "will"
+            ) && (w[1].starts_with("delet") || w[1].starts_with("we"))
+        }) && any(&words[seg_end..], &["delet*", "eras*", "destroy*"]);
+        out.push(Quantity {
+            amount,
+            unit,
+            action,
+            actor: q_actor,
+            event,
+            then_deleted,
+        });
+    }
+    out
+}
+
+fn event_in(words: &[String]) -> Option<Event> {
+    lexicon::EVENTS
+        .iter()
+        .find(|(_, ps)| any(words, ps))
+        .map(|(e, _)| *e)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_vendor_promise_with_its_exception() {
+        let r = read(
+            "We will not use Customer Content to train our models, unless you opt in to share it.",
+        );
+        assert_eq!(
+            (r.actor, r.modality, r.negated),
+            (Actor::Vendor, Modality::Will, true)
+        );
+        assert!(
+            r.does(Action::Train) && r.about(Object::CustomerContent),
+            "{r}"
+        );
+        assert_eq!(r.qualifiers.len(), 1, "{r}");
+        assert!(r.qualifiers[0].text.starts_with("unless you opt in"), "{r}");
+    }
+
+    #[test]
+    fn a_customer_duty_is_not_a_vendor_promise() {
+        let r = read("You must not submit any protected health information to the Services.");
+        assert_eq!(
+            (r.actor, r.modality, r.negated),
+            (Actor::Customer, Modality::Must, true)
+        );
+        assert!(r.customer_duty() && r.does(Action::Submit), "{r}");
+    }
+
+    #[test]
+    fn a_duration_knows_what_it_measures() {
+        let r = read(
+            "Upon termination, you may request a copy of your Customer Data within thirty (30) days.",
+        );
+        let q = &r.quantities[0];
+        assert_eq!(
+            (q.amount, q.action, q.actor),
+            (30, Some(Action::Retrieve), Actor::Customer)
+        );
+        let r = read("Within 30 days after termination, Acme will delete all Customer Data.");
+        let q = &r.quantities[0];
+        assert_eq!(
+            (q.amount, q.action, q.event),
+            (30, Some(Action::Delete), Some(Event::Termination))
+        );
+    }
+
+    #[test]
+    fn passive_clauses_and_neutral_negations() {
+        let r = read("Inputs will not be used to train models.");
+        assert_eq!((r.actor, r.negated), (Actor::Unstated, true));
+        let r = read("We will notify you no later than 72 hours after becoming aware of a breach.");
+        assert!(!r.negated, "{r}");
+        assert_eq!(r.quantities[0].event, Some(Event::Awareness));
+    }
+}

@@ -1,0 +1,357 @@
+//! `status` reports: the register against today, one row per decision in force (and per
+//! offering never decided). Streaming formats (jsonl, json, csv, markdown, github) write each
+//! row as it comes; table, html, xlsx and sarif (in `status_doc`) see every row first.
+
+use super::csv::{cap, neutralise};
+use super::github::{escape_data, escape_property};
+use super::markdown::escape as md;
+use crate::decisions::status::{Row, Standing};
+use std::io::{self, Write};
+
+/// What heads every status report.
+#[derive(Debug, Clone)]
+pub struct Header {
+    pub today: String,
+    pub generated: String,
+}
+
+/// One status format being written.
+pub trait Printer {
+    fn row(&mut self, r: &Row) -> io::Result<()>;
+    fn finish(self: Box<Self>) -> io::Result<()>;
+}
+
+/// The flat columns of CSV and XLSX.
+pub const COLUMNS: [&str; 17] = [
+    "vendor",
+    "offering",
+    "coverage",
+    "outcome",
+    "decided",
+    "by",
+    "ref",
+    "verdict_then",
+    "verdict_now",
+    "review_by",
+    "review",
+    "conditions_open",
+    "conditions_overdue",
+    "waivers",
+    "drift",
+    "status",
+    "at",
+];
+
+pub fn cells(r: &Row) -> [String; 17] {
+    let d = r.decision.as_ref();
+    let open = r
+        .conditions
+        .iter()
+        .filter(|c| c.status == crate::decisions::ConditionStatus::Open)
+        .count();
+    let overdue = r
+        .conditions
+        .iter()
+        .filter(|c| c.state == Standing::Overdue)
+        .count();
+    [
+        r.vendor.clone(),
+        r.offering.clone(),
+        r.coverage(),
+        d.map_or(String::new(), |d| d.outcome.as_str().into()),
+        d.map_or(String::new(), |d| d.date.to_string()),
+        d.map_or(String::new(), |d| d.decided_by()),
+        d.and_then(|d| d.reference.clone()).unwrap_or_default(),
+        d.map_or(String::new(), |d| d.verdict.as_str().into()),
+        r.verdict_now.map_or(String::new(), |v| v.as_str().into()),
+        d.map_or(String::new(), |d| d.review_by.to_string()),
+        r.review.map_or(String::new(), |v| v.as_str().into()),
+        open.to_string(),
+        overdue.to_string(),
+        r.waivers
+            .iter()
+            .map(|w| format!("{} expires {} ({})", w.rule, w.expires, w.state.as_str()))
+            .collect::<Vec<_>>()
+            .join("; "),
+        r.drift
+            .iter()
+            .map(|c| c.message.clone())
+            .collect::<Vec<_>>()
+            .join("; "),
+        r.summary(),
+        r.at.clone().unwrap_or_default(),
+    ]
+    .map(|c| cap(&c))
+}
+
+/// Each line of what a row says, for the human formats: conditions, review, waivers, drift.
+pub fn details(r: &Row) -> Vec<String> {
+    let mut out = Vec::new();
+    let Some(d) = &r.decision else {
+        return out;
+    };
+    if let Some(o) = &d.override_reason {
+        out.push(format!(
+            "approved over a {} verdict: {o}",
+            d.verdict.as_str()
+        ));
+    }
+    for c in &r.conditions {
+        let state = match (c.status, c.state) {
+            (crate::decisions::ConditionStatus::Open, Standing::Overdue) => "OVERDUE".to_string(),
+            (crate::decisions::ConditionStatus::Open, Standing::Due) => "due soon".to_string(),
+            (s, _) => s.as_str().to_string(),
+        };
+        out.push(format!(
+            "condition {}: {} (owner {}, due {}): {state}",
+            c.number, c.text, c.owner, c.due
+        ));
+    }
+    match r.review {
+        Some(Standing::Overdue) => out.push(format!("review OVERDUE since {}", d.review_by)),
+        Some(Standing::Due) => out.push(format!("review due by {}", d.review_by)),
+        _ => {}
+    }
+    for w in &r.waivers {
+        match w.state {
+            Standing::Overdue => out.push(format!("waiver of {} expired on {}", w.rule, w.expires)),
+            Standing::Due => out.push(format!("waiver of {} expires on {}", w.rule, w.expires)),
+            Standing::Ok => {}
+        }
+    }
+    for c in &r.drift {
+        out.push(format!("drift: {}", c.message));
+    }
+    out
+}
+
+pub struct Jsonl<'w> {
+    pub out: &'w mut dyn Write,
+}
+
+impl Printer for Jsonl<'_> {
+    fn row(&mut self, r: &Row) -> io::Result<()> {
+        serde_json::to_writer(&mut *self.out, r)?;
+        self.out.write_all(b"\n")
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// `{"today": ..., "generated": ..., "offerings": [...]}`, written row by row.
+pub struct Json<'w> {
+    out: &'w mut dyn Write,
+    first: bool,
+}
+
+impl<'w> Json<'w> {
+    pub fn start(out: &'w mut dyn Write, h: &Header) -> io::Result<Json<'w>> {
+        write!(
+            out,
+            "{{\"today\": {}, \"generated\": {}, \"offerings\": [",
+            serde_json::Value::from(h.today.as_str()),
+            serde_json::Value::from(h.generated.as_str())
+        )?;
+        Ok(Json { out, first: true })
+    }
+}
+
+impl Printer for Json<'_> {
+    fn row(&mut self, r: &Row) -> io::Result<()> {
+        self.out
+            .write_all(if self.first { b"\n  " } else { b",\n  " })?;
+        self.first = false;
+        serde_json::to_writer(&mut *self.out, r)?;
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        self.out.write_all(b"\n]}\n")
+    }
+}
+
+pub struct Csv<'w> {
+    csv: ::csv::Writer<&'w mut dyn Write>,
+}
+
+impl<'w> Csv<'w> {
+    pub fn start(out: &'w mut dyn Write) -> io::Result<Csv<'w>> {
+        let mut csv = ::csv::WriterBuilder::new()
+            .terminator(::csv::Terminator::CRLF)
+            .from_writer(out);
+        csv.write_record(COLUMNS)?;
+        Ok(Csv { csv })
+    }
+}
+
+impl Printer for Csv<'_> {
+    fn row(&mut self, r: &Row) -> io::Result<()> {
+        let c = cells(r);
+        self.csv
+            .write_record(c.iter().map(|c| neutralise(c).into_owned()))?;
+        Ok(())
+    }
+    fn finish(mut self: Box<Self>) -> io::Result<()> {
+        self.csv.flush()
+    }
+}
+
+/// For an issue or a wiki page: one table, then what needs attention, offering by offering.
+pub struct Markdown<'w> {
+    out: &'w mut dyn Write,
+    /// The attention section, written after the table (rows needing nothing add nothing).
+    attention: Vec<String>,
+}
+
+impl<'w> Markdown<'w> {
+    pub fn start(out: &'w mut dyn Write, h: &Header) -> io::Result<Markdown<'w>> {
+        writeln!(out, "# Decisions: status on {}\n", md(&h.today))?;
+        writeln!(
+            out,
+            "| Offering | Coverage | Decision | By | Verdict then | Verdict now | Review by | Status |"
+        )?;
+        writeln!(out, "|---|---|---|---|---|---|---|---|")?;
+        Ok(Markdown {
+            out,
+            attention: Vec::new(),
+        })
+    }
+}
+
+impl Printer for Markdown<'_> {
+    fn row(&mut self, r: &Row) -> io::Result<()> {
+        let c = cells(r);
+        let decided = if c[3].is_empty() {
+            "undecided".to_string()
+        } else {
+            format!("{} ({})", c[3], c[4])
+        };
+        writeln!(
+            self.out,
+            "| {}/{} | {} | {} | {} | {} | {} | {} | **{}** |",
+            md(&c[0]),
+            md(&c[1]),
+            md(&c[2]),
+            md(&decided),
+            md(&c[5]),
+            md(&c[7]),
+            md(&c[8]),
+            md(&c[9]),
+            md(&c[15])
+        )?;
+        let lines = details(r);
+        if !lines.is_empty() {
+            let mut s = format!(
+                "### {}/{} ({})\n\n",
+                md(&r.vendor),
+                md(&r.offering),
+                md(&c[2])
+            );
+            for l in lines {
+                s.push_str(&format!("- {}\n", md(&l)));
+            }
+            if self.attention.len() < 10_000 {
+                self.attention.push(s);
+            }
+        }
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        if self.attention.is_empty() {
+            return writeln!(self.out, "\nNothing needs attention.");
+        }
+        writeln!(self.out, "\n## What needs attention\n")?;
+        for s in &self.attention {
+            writeln!(self.out, "{s}")?;
+        }
+        Ok(())
+    }
+}
+
+/// GitHub Actions annotations on the decision's line: an error for drift or anything overdue,
+/// a warning for what is due.
+pub struct Github<'w> {
+    pub out: &'w mut dyn Write,
+}
+
+impl Printer for Github<'_> {
+    fn row(&mut self, r: &Row) -> io::Result<()> {
+        let Some(at) = &r.at else { return Ok(()) };
+        let mut parts = at.rsplitn(3, ':');
+        let (col, line, file) = (parts.next(), parts.next(), parts.next());
+        let place = match (file, line, col) {
+            (Some(f), Some(l), Some(c)) => format!("file={},line={l},col={c}", escape_property(f)),
+            _ => format!("file={}", escape_property(at)),
+        };
+        let title = format!("{}/{} {}", r.vendor, r.offering, r.coverage());
+        for line in details(r) {
+            let command = if line.starts_with("drift")
+                || line.contains("OVERDUE")
+                || line.contains("expired")
+            {
+                "error"
+            } else if line.starts_with("approved over") {
+                "notice"
+            } else {
+                "warning"
+            };
+            writeln!(
+                self.out,
+                "::{command} {place},title={}::{}",
+                escape_property(&title),
+                escape_data(&line)
+            )?;
+        }
+        Ok(())
+    }
+    fn finish(self: Box<Self>) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// The terminal table: one line per row, then the details of the rows that need attention.
+pub fn table(rows: &[Row], h: &Header, out: &mut dyn Write) -> io::Result<()> {
+    let mut t = comfy_table::Table::new();
+    t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
+    t.set_header([
+        "offering",
+        "coverage",
+        "decision",
+        "by",
+        "then",
+        "now",
+        "review by",
+        "status",
+    ]);
+    for r in rows {
+        let c = cells(r);
+        let decided = if c[3].is_empty() {
+            "undecided".to_string()
+        } else {
+            format!("{} {}", c[3], c[4])
+        };
+        t.add_row([
+            format!("{}/{}", c[0], c[1]),
+            c[2].clone(),
+            decided,
+            c[5].clone(),
+            c[7].clone(),
+            c[8].clone(),
+            c[9].clone(),
+            c[15].clone(),
+        ]);
+    }
+    writeln!(out, "decisions as of {}", h.today)?;
+    writeln!(out, "{t}")?;
+    for r in rows {
+        let lines = details(r);
+        if lines.is_empty() {
+            continue;
+        }
+        writeln!(out, "\n{}/{} ({}):", r.vendor, r.offering, r.coverage())?;
+        for l in lines {
+            writeln!(out, "  {l}")?;
+        }
+    }
+    Ok(())
+}

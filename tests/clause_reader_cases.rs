@@ -1,0 +1,63 @@
+//! `check`'s support test, read by the clause reader, on sentences of real documents
+//! (`tests/fixtures/reader/`, Open Terms Archive, ODC-BY 1.0: see its NOTICE.md): values
+//! stated in words are supported, and a negation about something else is not an absence.
+
+use diligence::quotes::Snapshot;
+use serde_json::{Value, json};
+use std::path::Path;
+
+fn document(name: &str) -> String {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/reader")
+        .join(name);
+    std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// `check`'s verdict on a claim quoting `sentence` of `doc`: `None` when the quote supports
+/// the value, else why not. The sentence must be in the document as a quote.
+fn check(doc: &str, fact: &str, value: Value, sentence: &str) -> Option<String> {
+    let snapshot = Snapshot::new(&document(doc));
+    assert!(
+        snapshot.verify(sentence).is_ok(),
+        "not in {doc}: {sentence}"
+    );
+    diligence::evidence::unsupported(fact, &value, sentence)
+}
+
+const MISTRAL: &str = "mistral-commercial-terms.2026-08-07.md";
+const PERPLEXITY_PRIVACY: &str = "perplexity-privacy-policy.2026-08-15.md";
+
+#[test]
+fn terms_limited_to_professional_use_support_not_resting_on_consumer_terms() {
+    let why = check(
+        MISTRAL,
+        "rests_on_consumer_terms",
+        json!("no"),
+        "Labs or PreviewModels are exclusively available to Mistral AI’s commercial Customers and are restricted to professional use only.",
+    );
+    assert_eq!(why, None);
+}
+
+#[test]
+fn a_change_effective_when_posted_supports_zero_days_notice() {
+    let sentence = "Any updates that are not material become effective immediately upon being posted at [https://legal.mistral.ai/terms](https://legal.mistral.ai/terms).";
+    assert_eq!(
+        check(MISTRAL, "terms_change_notice_days", json!(0), sentence),
+        None
+    );
+    // Zero is what it says, not thirty.
+    assert!(check(MISTRAL, "terms_change_notice_days", json!(30), sentence).is_some());
+}
+
+#[test]
+fn a_privacy_policy_that_does_not_cover_some_data_is_not_the_absence_of_a_dpa() {
+    let why = check(
+        PERPLEXITY_PRIVACY,
+        "dpa",
+        json!("none"),
+        "This notice does not apply to data collected through Perplexity’s [Enterprise](https://www.perplexity.ai/enterprise/home) and [API](https://docs.perplexity.ai/docs/resources/privacy-security) offerings where we act as a service provider or processor with regard to the data collected through those systems.",
+    )
+    .expect("refused");
+    assert!(why.contains("read as:"), "{why}");
+    assert!(why.contains("data processing agreement"), "{why}");
+}
