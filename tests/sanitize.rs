@@ -210,6 +210,7 @@ fn every_command_and_format_keeps_control_and_bidi_characters_out() {
     runs.push((vec!["check", "--today", TODAY], None));
     runs.push((vec!["check", "--today", TODAY, "--format", "json"], None));
     runs.push((vec!["test"], None));
+    runs.push((vec!["test", "--format", "junit"], None));
     runs.push((vec!["diff", &old_dir, "--today", TODAY], None));
     runs.push((
         vec!["diff", &old_dir, "--today", TODAY, "--format", "json"],
@@ -224,4 +225,137 @@ fn every_command_and_format_keeps_control_and_bidi_characters_out() {
         }
     }
     assert!(leaked.is_empty(), "leaks:\n{}", leaked.join("\n"));
+}
+
+fn git(dir: &std::path::Path, args: &[&str], date: &str) {
+    let out = std::process::Command::new("git")
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_AUTHOR_NAME", "Archive Bot")
+        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
+        .env("GIT_COMMITTER_NAME", "Archive Bot")
+        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
+        .env("GIT_AUTHOR_DATE", date)
+        .env("GIT_COMMITTER_DATE", date)
+        .output()
+        .expect("git must be installed to run these tests");
+    assert!(out.status.success(), "git {args:?}: {out:?}");
+}
+
+/// Records `text` as the archive's version of Acme's terms, with a commit subject as an
+/// Open Terms Archive versions repository writes it.
+fn record(repo: &std::path::Path, text: &str, subject: &str, date: &str) {
+    std::fs::write(repo.join("Acme/Terms of Service.md"), text).unwrap();
+    git(repo, &["add", "-A"], date);
+    git(repo, &["commit", "-q", "-m", subject], date);
+}
+
+#[test]
+fn intake_commands_keep_control_and_bidi_characters_out() {
+    let ws = hostile_everywhere();
+    // An archive of the terms as Open Terms Archive keeps them; the terms are imported from it,
+    // then a newer version with control and bidi characters (and in its commit subject) is
+    // recorded, which `refresh` reports.
+    let archive = tempfile::tempdir().unwrap();
+    let repo = archive.path().join("versions");
+    std::fs::create_dir_all(repo.join("Acme")).unwrap();
+    git(&repo, &["init", "-q"], "2026-01-01T10:00:00Z");
+    record(
+        &repo,
+        &ws.read("vendors/acme/sources/terms.md"),
+        "First record of Acme Terms of Service",
+        "2026-01-01T10:00:00Z",
+    );
+    ws.cmd()
+        .args(["import", "ota", "--repo"])
+        .arg(&repo)
+        .args(["--service", "Acme", "--document", "Terms of Service"])
+        .args(["acme", "terms"])
+        .assert()
+        .success();
+    record(
+        &repo,
+        "# Acme \u{1b}[2J Terms \u{202E}\n\n**2.1 Training.** Acme may use Customer \u{1b}]0;x\u{7} Content \u{2066}to train models.\n\n2.2 Retention. Acme deletes Customer Content within \u{1b}[8m 90 \u{202E} days.\n",
+        "Record new \u{1b}[31m changes \u{202E} of Acme Terms of Service",
+        "2026-06-01T10:00:00Z",
+    );
+    let repo_arg = repo.to_str().unwrap();
+    let answering = answering_workspace();
+    let filled = answering.path().join("filled.csv");
+    let filled_arg = filled.to_str().unwrap();
+    let mut runs: Vec<Vec<&str>> = Vec::new();
+    for format in ["table", "markdown", "json"] {
+        runs.push(vec![
+            "refresh", "--repo", repo_arg, "--today", TODAY, "--format", format,
+        ]);
+    }
+    for format in ["yaml", "json"] {
+        runs.push(vec!["extract", "acme", "terms", "--format", format]);
+    }
+    let answers = [
+        "answers",
+        "acme",
+        filled_arg,
+        "--received",
+        TODAY,
+        "--dry-run",
+    ];
+    let mut leaked = Vec::new();
+    let all = runs.iter().map(|r| (&ws, r.as_slice()));
+    for (ws, args) in all.chain([(&answering, &answers[..])]) {
+        for (what, bytes) in outputs(ws, args, None) {
+            if let Some(c) = leaks(&bytes) {
+                leaked.push(format!("{what}: U+{:04X}", c as u32));
+            }
+        }
+    }
+    assert!(leaked.is_empty(), "leaks:\n{}", leaked.join("\n"));
+}
+
+/// A workspace whose questionnaire asks whether a DPA is signed, filled by a vendor whose
+/// document and section names carry control and bidi characters (in `filled.csv`).
+fn answering_workspace() -> Ws {
+    let ws = Ws::new();
+    ws.write(
+        "scripts/dpa.rhai",
+        "//! DPA signed\nif require.dpa != true { return; }\nlet d = fact(\"dpa\");\nif d == () { hold(\"no DPA known\", \"ask the vendor\"); } else if d != true { block(\"no DPA\", \"do not send data\"); }\n",
+    );
+    let blank = ws.path().join("blank.csv");
+    ws.cmd()
+        .args([
+            "questions",
+            "acme",
+            "--today",
+            TODAY,
+            "--format",
+            "csv",
+            "-o",
+        ])
+        .arg(&blank)
+        .assert()
+        .success();
+    let mut r = csv::Reader::from_path(&blank).unwrap();
+    let header = r.headers().unwrap().clone();
+    let col = |name: &str| header.iter().position(|h| h == name).unwrap();
+    let mut w = csv::Writer::from_path(ws.path().join("filled.csv")).unwrap();
+    w.write_record(&header).unwrap();
+    let mut answered = 0;
+    for rec in r.records() {
+        let mut rec: Vec<String> = rec.unwrap().iter().map(str::to_string).collect();
+        if rec[col("fact")] == "dpa" {
+            rec[col("answer")] = "signed".into();
+            rec[col("document")] = "DPA \u{1b}[2J v2 \u{202E}fdp.exe".into();
+            rec[col("section")] = "4 \u{1b}]0;x\u{7} \u{2066}".into();
+            answered += 1;
+        }
+        w.write_record(&rec).unwrap();
+    }
+    w.flush().unwrap();
+    assert!(
+        answered > 0,
+        "the questionnaire asks about the DPA: {}",
+        std::fs::read_to_string(&blank).unwrap()
+    );
+    ws
 }

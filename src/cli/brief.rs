@@ -7,7 +7,7 @@ use crate::decisions;
 use crate::diag::Diagnostic;
 use crate::evaluation::{self, Request};
 use crate::report::brief::{self, Context};
-use crate::report::sanitize;
+use crate::report::writer::{self, Reader};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::process::ExitCode;
@@ -98,14 +98,20 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         workspace: provenance::describe(&ws.root),
         history,
     };
-    // A brief is read by people: through the one sanitizer of human-readable output.
+    // A brief is read by people: the writer cleans it.
     output::emit(args.output.path.as_deref(), |w| {
-        let mut clean = sanitize::Sanitizer::new(w);
-        match args.format {
-            BriefFormat::Html => brief::render_html(result, &ctx, &mut clean)?,
-            BriefFormat::Markdown => brief::render_markdown(result, &ctx, &mut clean)?,
-        }
-        clean.finish().map(|_| ())
+        writer::write_one(
+            Reader::Person,
+            w,
+            |w, r| {
+                match args.format {
+                    BriefFormat::Html => brief::render_html(r, &ctx, w)?,
+                    BriefFormat::Markdown => brief::render_markdown(r, &ctx, w)?,
+                }
+                Ok(())
+            },
+            result,
+        )
     })?;
     if !rule_errors.is_empty() {
         // The brief is written (its verdict shows `error`); the failed rules are listed.

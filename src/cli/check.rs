@@ -1,10 +1,11 @@
 //! `diligence check`: every problem in the workspace, not only the first.
 
-use super::{Failure, Global, Outcome, print_diagnostics};
+use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Code, Diagnostic};
 use crate::evaluation::{self, Request};
 use crate::model::profile::{Profile, Verification};
 use crate::outcome::OfferingResult;
+use crate::report::writer::{self, Reader};
 use crate::workspace::{ProfileStream, Workspace};
 use clap::Args;
 use std::process::ExitCode;
@@ -59,10 +60,17 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             "diagnostics": all,
             "expired_waivers": lines,
         });
-        let mut text = serde_json::to_string_pretty(&doc)
-            .map_err(|e| Diagnostic::error(format!("cannot serialize the check report: {e}")))?;
-        text.push('\n');
-        super::write_stdout(text.as_bytes())?;
+        output::emit(None, |w| {
+            writer::write_one(
+                Reader::Json,
+                w,
+                |w, doc: serde_json::Value| {
+                    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
+                    Ok(w.write_all(b"\n")?)
+                },
+                doc,
+            )
+        })?;
         return Ok(if errors > 0 {
             ExitCode::from(2)
         } else {

@@ -1,10 +1,11 @@
 //! `diligence diff OLD [NEW]`: fact and verdict changes between two workspaces.
 
-use super::{Failure, Outcome, print_diagnostics, write_human, write_stdout};
+use super::{Failure, Outcome, output, print_diagnostics};
 use crate::diag::Diagnostic;
 use crate::diff::{self, Diff};
 use crate::evaluation::{self, Request};
 use crate::outcome::Evaluation;
+use crate::report::writer::{self, Error as WriteError, Reader};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
@@ -66,6 +67,24 @@ fn load(
     Ok((ws, eval))
 }
 
+/// Writes the diff in `format`.
+fn render(format: DiffFormat, d: &Diff, out: &mut dyn std::io::Write) -> Result<(), WriteError> {
+    let text = match format {
+        DiffFormat::Json => {
+            let mut s = serde_json::to_string_pretty(d).map_err(|e| {
+                WriteError::Invalid(vec![Diagnostic::error(format!(
+                    "cannot serialize the diff as JSON: {e}"
+                ))])
+            })?;
+            s.push('\n');
+            s
+        }
+        DiffFormat::Table => crate::report::diff::render(d, false),
+        DiffFormat::Markdown => crate::report::diff::render(d, true),
+    };
+    Ok(out.write_all(text.as_bytes())?)
+}
+
 pub fn run(global: &super::Global, args: DiffArgs) -> Outcome {
     let today = args.scope.today()?;
     let new_path = args.new.clone().unwrap_or_else(|| global.dir.clone());
@@ -87,22 +106,13 @@ pub fn run(global: &super::Global, args: DiffArgs) -> Outcome {
             .collect();
         print_diagnostics(&warn, &new_ws.root);
     }
-    let text = match args.format {
-        DiffFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&d).map_err(|e| {
-                Diagnostic::error(format!("cannot serialize the diff as JSON: {e}"))
-            })?;
-            s.push('\n');
-            s
-        }
-        DiffFormat::Table => crate::report::diff::render(&d, false),
-        DiffFormat::Markdown => crate::report::diff::render(&d, true),
+    let reader = match args.format {
+        DiffFormat::Json => Reader::Json,
+        DiffFormat::Table | DiffFormat::Markdown => Reader::Person,
     };
-    if args.format == DiffFormat::Json {
-        write_stdout(text.as_bytes())?;
-    } else {
-        write_human(text.as_bytes())?;
-    }
+    output::emit(None, |w| {
+        writer::write_one(reader, w, |w, d| render(args.format, d, w), &d)
+    })?;
     Ok(if d.got_worse() {
         ExitCode::from(1)
     } else {

@@ -175,7 +175,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         summary = match run {
             Ok(summaries) => summaries.into_iter().next().unwrap_or_default(),
             Err(evaluation::Stop::Load(errors)) => return Err(WriteError::Invalid(errors)),
-            Err(evaluation::Stop::Handler(e)) => return Err(e.into()),
+            Err(evaluation::Stop::Handler(e)) => return Err(e),
         };
         report.end(summary.warnings.clone())
     })?;
@@ -238,9 +238,9 @@ struct Evaluate<'a, 'w> {
 }
 
 impl evaluation::Handler for Evaluate<'_, '_> {
-    type Error = std::io::Error;
+    type Error = WriteError;
 
-    fn read(&mut self, read: &mut crate::workspace::Read) -> std::io::Result<()> {
+    fn read(&mut self, read: &mut crate::workspace::Read) -> Result<(), WriteError> {
         // Load errors stopped the stream before this; unverified quotes do not stop the review
         // (as when the workspace is read whole). Printed as the profiles are read, with their
         // hints (changed snapshots among them).
@@ -252,7 +252,7 @@ impl evaluation::Handler for Evaluate<'_, '_> {
         Ok(())
     }
 
-    fn result(&mut self, _: usize, mut result: OfferingResult) -> std::io::Result<()> {
+    fn result(&mut self, _: usize, mut result: OfferingResult) -> Result<(), WriteError> {
         if let Some(checks) = self.decisions {
             for w in
                 crate::decisions::annotate(self.root, checks, std::slice::from_mut(&mut result))

@@ -3,10 +3,11 @@
 
 use super::args::Scope;
 use super::evaluate::{select_offerings, select_tags};
-use super::{Failure, Global, Outcome, write_human};
+use super::{Failure, Global, Outcome, output};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::{Context, Prepared, Stopped, evaluate_cell};
 use crate::report::explain::{Explained, render};
+use crate::report::writer::{self, Reader};
 use crate::workspace::Workspace;
 use clap::Args;
 use std::process::ExitCode;
@@ -89,9 +90,9 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         today,
         rule_text: &rule_text,
     };
-    let mut out = Vec::new();
-    render(&mut out, &explained).map_err(|e| Diagnostic::error(e.to_string()))?;
-    write_human(&out)?;
+    output::emit(None, |w| {
+        writer::write_one(Reader::Person, w, |w, e| Ok(render(w, e)?), &explained)
+    })?;
     let errors = stopped.errors();
     if errors.is_empty() {
         Ok(ExitCode::SUCCESS)

@@ -1,6 +1,6 @@
 //! `diligence extract VENDOR SOURCE`: candidate claims cut from a source's snapshot.
 
-use super::{Failure, Global, Outcome, write_stdout};
+use super::{Failure, Global, Outcome};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::intake::extract::{self, Candidate};
 use crate::model::profile::{Offering, Profile, Verification};
@@ -141,7 +141,7 @@ fn print_candidates(args: &ExtractArgs, candidates: &[Candidate]) -> Result<(), 
             let mut s = serde_json::to_string_pretty(candidates)
                 .map_err(|e| Diagnostic::error(format!("cannot serialize the candidates: {e}")))?;
             s.push('\n');
-            write_stdout(s.as_bytes())
+            super::write_json(s.as_bytes())
         }
         // Quotes come from documents: the YAML a reviewer reads goes through the sanitizer.
         ExtractFormat::Yaml => super::write_human(yaml_list(candidates, &args.source).as_bytes()),

@@ -257,17 +257,24 @@ pub(crate) fn print_status(text: &str) {
     let _ = err.finish();
 }
 
-/// Writes human-readable text to stdout through the sanitizer.
+/// Writes text a person reads to stdout, through the report writer (which cleans it).
 pub fn write_human(bytes: &[u8]) -> Result<(), Failure> {
-    write_stdout(&crate::report::sanitize::clean_bytes(bytes))
+    write_text(crate::report::writer::Reader::Person, bytes)
 }
 
-/// Writes to stdout; a closed pipe (`| head`) is not an error.
+/// Writes data a program reads (JSON, YAML to paste) to stdout, through the report writer;
+/// a closed pipe (`| head`) is not an error.
 pub fn write_stdout(bytes: &[u8]) -> Result<(), Failure> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(bytes).and_then(|()| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Diagnostic::error(format!("cannot write to standard output: {e}")).into()),
-    }
+    write_text(crate::report::writer::Reader::Program, bytes)
+}
+
+/// Writes a JSON document to stdout, through the report writer (bidi marks escaped).
+pub fn write_json(bytes: &[u8]) -> Result<(), Failure> {
+    write_text(crate::report::writer::Reader::Json, bytes)
+}
+
+fn write_text(reader: crate::report::writer::Reader, bytes: &[u8]) -> Result<(), Failure> {
+    output::emit(None, |w| {
+        crate::report::writer::write_one(reader, w, |w, b: &[u8]| Ok(w.write_all(b)?), bytes)
+    })
 }

@@ -3,10 +3,11 @@
 
 use super::args::{OutputArg, Scope, Selection};
 use super::evaluate::{select_classes, select_offerings, select_tags};
-use super::{Global, Outcome, output, write_stdout};
+use super::{Global, Outcome, output};
 use crate::diag::Diagnostic;
 use crate::evaluation::Context;
 use crate::questionnaire::{self, markdown::footer};
+use crate::report::writer::{self, Error as WriteError, Reader};
 use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::io::IsTerminal;
@@ -57,24 +58,20 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
     }
     let ctx = Context::new(&ws.rules, policy, &tags, today);
     let asked = questionnaire::ask(&ctx, policy, &offerings, &classes);
-    let bytes = match args.format {
-        Format::Markdown => questionnaire::markdown::render(&asked).into_bytes(),
-        Format::Json => {
-            let mut b = serde_json::to_vec_pretty(&asked.questions)
-                .map_err(|e| Diagnostic::error(format!("cannot write JSON: {e}")))?;
-            b.push(b'\n');
-            b
-        }
-        Format::Csv => questionnaire::csv::render(&asked, args.reader),
-        Format::Xlsx => questionnaire::xlsx::render(&asked, args.reader).map_err(|e| {
-            Diagnostic::error(format!("cannot build the workbook: {e}"))
-                .hint("this is a bug in diligence: please report it with the workspace")
-        })?,
+    // The Markdown is read by people; JSON, the CSV and the workbook by programs.
+    let reader = match args.format {
+        Format::Markdown => Reader::Person,
+        Format::Json => Reader::Json,
+        Format::Csv | Format::Xlsx => Reader::Program,
     };
-    match &args.output.path {
-        Some(path) => output::write_atomically(path, &bytes)?,
-        None => write_stdout(&bytes)?,
-    }
+    output::emit(args.output.path.as_deref(), |w| {
+        writer::write_one(
+            reader,
+            w,
+            |w, asked| render(args.format, args.reader, asked, w),
+            &asked,
+        )
+    })?;
     if args.format != Format::Markdown {
         // The footer of the machine formats goes to stderr, never into the data.
         status!("{}", footer(&asked));
@@ -83,6 +80,35 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
         status!("{warning}");
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the questions in `format`.
+fn render(
+    format: Format,
+    reader: questionnaire::Reader,
+    asked: &questionnaire::Asked,
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteError> {
+    match format {
+        Format::Markdown => out.write_all(questionnaire::markdown::render(asked).as_bytes())?,
+        Format::Json => {
+            let mut b = serde_json::to_vec_pretty(&asked.questions).map_err(|e| {
+                WriteError::Invalid(vec![Diagnostic::error(format!("cannot write JSON: {e}"))])
+            })?;
+            b.push(b'\n');
+            out.write_all(&b)?;
+        }
+        Format::Csv => out.write_all(&questionnaire::csv::render(asked, reader))?,
+        Format::Xlsx => {
+            out.write_all(&questionnaire::xlsx::render(asked, reader).map_err(|e| {
+                WriteError::Invalid(vec![
+                    Diagnostic::error(format!("cannot build the workbook: {e}"))
+                        .hint("this is a bug in diligence: please report it with the workspace"),
+                ])
+            })?)?
+        }
+    }
+    Ok(())
 }
 
 /// A workbook or CSV is what goes to a vendor: one that lists several vendors' questions would

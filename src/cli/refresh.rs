@@ -1,10 +1,12 @@
 //! `diligence refresh [VENDOR...] --repo PATH`: newer archived versions, fact by fact.
 
 use super::args::parse_today;
-use super::{Failure, Global, Outcome, write_stdout};
+use super::{Failure, Global, Outcome, output};
 use crate::intake::ota::Repo;
 use crate::intake::refresh;
+use crate::intake::refresh::Report;
 use crate::report;
+use crate::report::writer::{self, Error as WriteError, Reader};
 use clap::{Args, ValueEnum};
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -34,23 +36,41 @@ pub struct RefreshArgs {
     pub today: Option<String>,
 }
 
+/// Writes the refresh report in `format`.
+fn render(
+    format: RefreshFormat,
+    r: &Report,
+    out: &mut dyn std::io::Write,
+) -> Result<(), WriteError> {
+    let text = match format {
+        RefreshFormat::Json => {
+            let mut s = serde_json::to_string_pretty(r).map_err(|e| {
+                WriteError::Invalid(vec![crate::diag::Diagnostic::error(format!(
+                    "cannot serialize the report: {e}"
+                ))])
+            })?;
+            s.push('\n');
+            s
+        }
+        RefreshFormat::Table => report::refresh::table(r),
+        RefreshFormat::Markdown => report::refresh::markdown(r),
+    };
+    Ok(out.write_all(text.as_bytes())?)
+}
+
 pub fn run(global: &Global, args: RefreshArgs) -> Outcome {
     super::snapshot::check_workspace(&global.dir)?;
     let today = parse_today(args.today.as_deref())?;
     let repo = Repo::open(&args.repo)?;
     let report = refresh::refresh(&global.dir, &repo, &args.vendors, &args.policy, today)
         .map_err(Failure)?;
-    match args.format {
-        RefreshFormat::Json => {
-            let mut s = serde_json::to_string_pretty(&report).map_err(|e| {
-                crate::diag::Diagnostic::error(format!("cannot serialize the report: {e}"))
-            })?;
-            s.push('\n');
-            write_stdout(s.as_bytes())?;
-        }
-        RefreshFormat::Table => write_stdout(report::refresh::table(&report).as_bytes())?,
-        RefreshFormat::Markdown => write_stdout(report::refresh::markdown(&report).as_bytes())?,
-    }
+    let reader = match args.format {
+        RefreshFormat::Json => Reader::Json,
+        RefreshFormat::Table | RefreshFormat::Markdown => Reader::Person,
+    };
+    output::emit(None, |w| {
+        writer::write_one(reader, w, |w, r| render(args.format, r, w), &report)
+    })?;
     Ok(if report.needs_review() {
         ExitCode::from(1)
     } else {

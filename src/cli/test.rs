@@ -7,17 +7,16 @@
 //! rules or rules that do not compile.
 
 use super::args::PolicyArg;
-use super::{Failure, Global, Outcome, print_diagnostics};
+use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::engine::RuleSet;
 use crate::model::checks;
 use crate::model::policy::{self, Policy};
-use crate::report::sanitize::Sanitizer;
+use crate::report::writer::{self, Reader, ReportWriter};
 use crate::report::{junit, testrun};
 use crate::ruletest::{self, Case, CaseResult, RuleCoverage};
 use crate::workspace;
 use clap::Args;
-use std::io::Write;
 use std::path::Path;
 use std::process::ExitCode;
 
@@ -78,9 +77,15 @@ pub fn run(global: &Global, args: TestArgs) -> Outcome {
     if args.format == TestFormat::Junit {
         return junit(&suite, &policy, root);
     }
-    let mut out = Sanitizer::new(std::io::stdout().lock());
-    let ok = run_suite(&suite, &args, &policy, root, &mut out);
-    let _ = out.finish();
+    // The run is read by people: its lines go through the writer, which cleans them.
+    let mut ok = false;
+    output::emit(None, |w| {
+        let mut report = writer::document(Reader::Person, w, |w, line: String| {
+            Ok(w.write_all(line.as_bytes())?)
+        });
+        ok = run_suite(&suite, &args, &policy, root, &mut *report);
+        report.end(Vec::new())
+    })?;
     Ok(if ok {
         ExitCode::SUCCESS
     } else {
@@ -217,20 +222,18 @@ fn run_suite(
     args: &TestArgs,
     policy: &Policy,
     root: &Path,
-    out: &mut dyn Write,
+    out: &mut dyn ReportWriter<String>,
 ) -> bool {
     let enforce = args.min_coverage.is_some();
     let total = suite.cases.len() + if enforce { suite.untested.len() } else { 0 };
-    let _ = writeln!(
-        out,
-        "running {total} test{}",
+    let _ = out.result(format!(
+        "running {total} test{}\n",
         if total == 1 { "" } else { "s" }
-    );
+    ));
     let mut results: Vec<(&Case, CaseResult)> = Vec::new();
     for case in &suite.cases {
         let result = ruletest::run_case(&suite.rules, case, policy);
-        let _ = out.write_all(testrun::case_line(case, &result).as_bytes());
-        let _ = out.flush();
+        let _ = out.result(testrun::case_line(case, &result));
         results.push((case, result));
     }
     let mut text = String::new();
@@ -264,7 +267,7 @@ fn run_suite(
     let failed = failed_cases.len() + if enforce { suite.untested.len() } else { 0 };
     let passed = results.len() - failed_cases.len();
     text.push_str(&format!("\n{passed} passed, {failed} failed\n"));
-    let _ = out.write_all(text.as_bytes());
+    let _ = out.result(text);
     failed == 0 && coverage_ok
 }
 
@@ -286,10 +289,15 @@ fn junit(suite: &Suite, policy: &Policy, root: &Path) -> Outcome {
             file: format!("{}:{}:{}", case.file, case.at.line, case.at.column),
         });
     }
-    let mut out = Vec::new();
-    junit::render_cases(&outcomes, &mut out)
-        .map_err(|e| Diagnostic::error(format!("cannot write the JUnit report: {e}")))?;
-    super::write_stdout(&out)?;
+    // Test reports are shown in CI pages: the writer cleans them, as `evaluate --format junit`.
+    output::emit(None, |w| {
+        writer::write_one(
+            Reader::Person,
+            w,
+            |w, o: &[junit::CaseOutcome]| Ok(junit::render_cases(o, w)?),
+            outcomes.as_slice(),
+        )
+    })?;
     Ok(if outcomes.iter().all(|o| o.passed) {
         ExitCode::SUCCESS
     } else {

@@ -3,6 +3,11 @@
 //! result as it comes; whole-document formats (the table's matrix, markdown, html, xlsx, json,
 //! junit, github) keep the results and write once at the end. Sanitising is the writer's job:
 //! a command never cleans, escapes or sanitises a report itself.
+//!
+//! The other commands' reports (a brief, questions, a diff, an explanation, a refresh, rule
+//! test runs, `check --format json`) go through the same interface with their own kind of
+//! result: [`document`] renders each result as it comes, through the sanitizer when a person
+//! reads the format.
 
 use super::{Style, sanitize};
 use crate::diag::Diagnostic;
@@ -76,10 +81,10 @@ impl From<io::Error> for Error {
     }
 }
 
-/// One report being written.
-pub trait ReportWriter {
+/// One report being written, of results of type `R` (an evaluation's results by default).
+pub trait ReportWriter<R = OfferingResult> {
     /// One result, in output order.
-    fn result(&mut self, result: OfferingResult) -> io::Result<()>;
+    fn result(&mut self, result: R) -> Result<(), Error>;
     /// Ends the report with the run's warnings (shown by the formats that have a place for
     /// them; the streamed formats hold results only).
     fn end(self: Box<Self>, warnings: Vec<Diagnostic>) -> Result<(), Error>;
@@ -109,8 +114,8 @@ pub fn begin<'w>(
 struct Jsonl<'w>(&'w mut dyn Write);
 
 impl ReportWriter for Jsonl<'_> {
-    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
-        super::jsonl::write_result(self.0, &result)
+    fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
+        Ok(super::jsonl::write_result(self.0, &result)?)
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
@@ -122,9 +127,9 @@ struct Csv<'w>(super::csv::Writer<'w>);
 
 impl ReportWriter for Csv<'_> {
     /// A CSV is read in a spreadsheet or a terminal: its cells are cleaned.
-    fn result(&mut self, mut result: OfferingResult) -> io::Result<()> {
+    fn result(&mut self, mut result: OfferingResult) -> Result<(), Error> {
         sanitize::clean_result(&mut result);
-        self.0.write_result(&result)
+        Ok(self.0.write_result(&result)?)
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
@@ -135,8 +140,8 @@ impl ReportWriter for Csv<'_> {
 struct Sarif<'w>(super::sarif::Writer<'w>);
 
 impl ReportWriter for Sarif<'_> {
-    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
-        self.0.write_result(&result)
+    fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
+        Ok(self.0.write_result(&result)?)
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
@@ -155,7 +160,7 @@ struct Whole<'w> {
 }
 
 impl ReportWriter for Whole<'_> {
-    fn result(&mut self, result: OfferingResult) -> io::Result<()> {
+    fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
         self.results.push(result);
         Ok(())
     }
@@ -218,6 +223,89 @@ fn write_whole(
         Format::Sarif => super::sarif::render(eval, out)?,
     }
     Ok(())
+}
+
+/// Who reads a format: a person (text, Markdown, HTML, JUnit shown in CI pages), whose output
+/// passes through the sanitizer; a program reading JSON, which gets the data as it is with
+/// bidi marks written as `\uXXXX` escapes (the serializers escape control characters); or a
+/// program reading other data (CSV cells, a workbook), written as rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reader {
+    Person,
+    Json,
+    Program,
+}
+
+/// Begins a report whose results `render` writes one by one, as they come: a one-result
+/// report (a brief, a diff) is the whole document; a run (rule tests) streams its lines.
+pub fn document<'w, R, F>(
+    reader: Reader,
+    out: &'w mut dyn Write,
+    render: F,
+) -> Box<dyn ReportWriter<R> + 'w>
+where
+    R: 'w,
+    F: FnMut(&mut dyn Write, R) -> Result<(), Error> + 'w,
+{
+    let out = match reader {
+        Reader::Person => Dest::Clean(sanitize::Sanitizer::new(out)),
+        Reader::Json => Dest::Json(Vec::new(), out),
+        Reader::Program => Dest::Raw(out),
+    };
+    Box::new(Rendered { out, render })
+}
+
+/// Writes a report of one result (see [`document`]).
+pub fn write_one<R, F>(
+    reader: Reader,
+    out: &mut dyn Write,
+    render: F,
+    result: R,
+) -> Result<(), Error>
+where
+    F: FnMut(&mut dyn Write, R) -> Result<(), Error>,
+{
+    let mut report = document(reader, out, render);
+    report.result(result)?;
+    report.end(Vec::new())
+}
+
+enum Dest<'w> {
+    Clean(sanitize::Sanitizer<&'w mut dyn Write>),
+    Raw(&'w mut dyn Write),
+    /// JSON is kept whole, then written with its bidi marks escaped.
+    Json(Vec<u8>, &'w mut dyn Write),
+}
+
+struct Rendered<'w, F> {
+    out: Dest<'w>,
+    render: F,
+}
+
+impl<R, F> ReportWriter<R> for Rendered<'_, F>
+where
+    F: FnMut(&mut dyn Write, R) -> Result<(), Error>,
+{
+    fn result(&mut self, result: R) -> Result<(), Error> {
+        match &mut self.out {
+            Dest::Clean(clean) => (self.render)(clean, result)?,
+            Dest::Raw(raw) => (self.render)(*raw, result)?,
+            Dest::Json(kept, _) => (self.render)(kept, result)?,
+        }
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        match self.out {
+            Dest::Clean(clean) => clean.finish()?.flush()?,
+            Dest::Raw(raw) => raw.flush()?,
+            Dest::Json(kept, out) => {
+                out.write_all(sanitize::json_text(&String::from_utf8_lossy(&kept)).as_bytes())?;
+                out.flush()?
+            }
+        }
+        Ok(())
+    }
 }
 
 fn xlsx(eval: &Evaluation) -> Result<Vec<u8>, Error> {
