@@ -92,13 +92,21 @@ fn examples(page: &str, markdown: &str) -> Vec<Example> {
 
 /// `sh -c TEXT` in the workspace, with the `diligence` under test first on PATH.
 fn shell(ws: &Path, flags: &str, text: &str) -> std::process::Output {
+    shell_with(ws, flags, text, None)
+}
+
+/// As `shell`, with `OTA` set to a versions repository when the page uses one.
+fn shell_with(ws: &Path, flags: &str, text: &str, ota: Option<&Path>) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("diligence");
     let bin_dir = bin.parent().expect("the binary's folder");
     let path = std::env::var_os("PATH").unwrap_or_default();
     let mut dirs = vec![bin_dir.to_path_buf()];
     dirs.extend(std::env::split_paths(&path));
-    Command::new("sh")
-        .arg(flags)
+    let mut sh = Command::new("sh");
+    if let Some(repo) = ota {
+        sh.env("OTA", repo);
+    }
+    sh.arg(flags)
         .arg(text)
         .current_dir(ws)
         .env("PATH", std::env::join_paths(dirs).expect("PATH"))
@@ -164,6 +172,11 @@ fn run_page(page: &Path) -> usize {
         .arg(&ws)
         .assert()
         .success();
+    // A page that imports from an Open Terms Archive clone gets one, recorded from the
+    // fixture's documents (the review walkthrough's Microsoft Copilot terms).
+    let ota = markdown
+        .contains("$OTA")
+        .then(|| copilot_archive(tmp.path()));
     for ex in &examples {
         match &ex.kind {
             Kind::File(path) => {
@@ -172,7 +185,7 @@ fn run_page(page: &Path) -> usize {
                 std::fs::write(target, &ex.text).expect("write the file");
             }
             Kind::Script => {
-                let out = shell(&ws, "-ec", &ex.text);
+                let out = shell_with(&ws, "-ec", &ex.text, ota.as_deref());
                 assert!(
                     out.status.code() == Some(ex.exit),
                     "{}",
@@ -190,7 +203,7 @@ fn run_page(page: &Path) -> usize {
                 let first = &first[2..];
                 for block in std::iter::once(first).chain(blocks) {
                     let (command, shown) = block.split_once('\n').unwrap_or((block, ""));
-                    let out = shell(&ws, "-c", command);
+                    let out = shell_with(&ws, "-c", command, ota.as_deref());
                     assert!(
                         out.status.code() == Some(ex.exit),
                         "{}",
@@ -308,4 +321,47 @@ fn transcript_lines_match_with_gaps() {
     assert!(!matches("a ... c", "a b d"));
     assert!(!matches("abc", "abcd"));
     assert!(matches("...tail", "head and tail"));
+}
+
+/// A versions repository, laid out as Open Terms Archive's, recording the documents of
+/// `tests/fixtures/ota-copilot` one commit each on the dates the archive recorded them.
+fn copilot_archive(dir: &Path) -> std::path::PathBuf {
+    let repo = dir.join("ota");
+    let service = repo.join("Microsoft Copilot");
+    std::fs::create_dir_all(&service).expect("mkdir");
+    let git = |args: &[&str], date: Option<&str>| {
+        let mut cmd = Command::new("git");
+        cmd.arg("-C").arg(&repo).args(args);
+        cmd.env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
+            .env("GIT_AUTHOR_EMAIL", "bot@opentermsarchive.org")
+            .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
+            .env("GIT_COMMITTER_EMAIL", "bot@opentermsarchive.org");
+        if let Some(d) = date {
+            cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+        }
+        let out = cmd
+            .output()
+            .expect("git must be installed to run the docs tests");
+        assert!(
+            out.status.success(),
+            "git {args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    };
+    git(&["init", "-q"], None);
+    let fixture =
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ota-copilot/Microsoft Copilot");
+    for (file, date) in [
+        ("Privacy Policy.md", "2026-08-03T22:34:13Z"),
+        ("Terms of Service.md", "2026-08-17T22:33:48Z"),
+    ] {
+        std::fs::copy(fixture.join(file), service.join(file)).expect("copy the document");
+        git(&["add", "-A"], None);
+        let subject = format!(
+            "First record of Microsoft Copilot {}",
+            file.trim_end_matches(".md")
+        );
+        git(&["commit", "-q", "-m", &subject], Some(date));
+    }
+    repo
 }

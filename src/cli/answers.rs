@@ -45,6 +45,9 @@ pub fn run(global: &Global, args: AnswersArgs) -> Outcome {
     let profile = find_profile(&ws, &args)?;
     let (rows, bytes) = answers::read(&args.file)?;
     let today = super::args::parse_today(None)?;
+    // Every row is checked as it will be read back, asked or not: a malformed file is refused
+    // whole, before the rows the vendor added are set aside.
+    answers::validate(&rows, profile, args.offering.as_deref())?;
     let (rows, unasked) = if args.accept_unasked {
         (rows, Vec::new())
     } else {

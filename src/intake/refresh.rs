@@ -212,13 +212,19 @@ pub fn refresh(
         if let Some(st) = newest {
             // A capture that is not the document (an error page, a login wall, a text that
             // lost most of its length) is reported and never read as the new terms.
+            // Both read as `check` reads them: confined to the vendor's sources/ and bounded.
             let vendor_dir = root.join("vendors").join(&s.vendor);
-            let new_text = std::fs::read_to_string(vendor_dir.join(&st.rel)).unwrap_or_default();
-            let old_text = s
-                .snapshot
-                .as_ref()
-                .and_then(|rel| std::fs::read_to_string(vendor_dir.join(rel)).ok())
-                .unwrap_or_default();
+            let read = |rel: &str| {
+                crate::model::evidence::read_snapshot(
+                    &vendor_dir,
+                    &s.vendor,
+                    rel,
+                    Default::default(),
+                )
+                .unwrap_or_default()
+            };
+            let new_text = read(&st.rel);
+            let old_text = s.snapshot.as_deref().map(read).unwrap_or_default();
             report.failed_capture = crate::reading::failed_capture(&old_text, &new_text);
             if report.failed_capture.is_none() {
                 latest.push((s.vendor.clone(), s.source.clone(), st));
