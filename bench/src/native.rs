@@ -532,6 +532,17 @@ fn dpa_required(c: &Ctx, out: &mut Out) {
         );
         return;
     }
+    // The vendor's word that a DPA exists is not the DPA: a condition until it is archived.
+    if dpa.deciding() == Some(Authority::Questionnaire)
+        && matches!(dpa.value, Some(Dpa::Online | Dpa::Signed))
+    {
+        out.raise(
+            Level::Condition,
+            "The vendor's answer says a data processing agreement exists, but no DPA is archived in the workspace.",
+            "Obtain the DPA and archive it with `diligence snapshot`, then cite its clause for the `dpa` fact.",
+        );
+        return;
+    }
     match dpa.value {
         None => out.raise(
             Level::Hold,

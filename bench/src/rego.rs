@@ -198,6 +198,9 @@ finding := {"level": "hold", "message": "Sources of equal authority disagree on 
 	fact.conflicting
 } else := {"level": "hold", "message": "Whether the vendor offers a data processing agreement is not known.", "action": "Ask the vendor: Do you offer a data processing agreement, and can we sign it?"} if {
 	not dpa
+} else := {"level": "condition", "message": "The vendor's answer says a data processing agreement exists, but no DPA is archived in the workspace.", "action": "Obtain the DPA and archive it with `diligence snapshot`, then cite its clause for the `dpa` fact."} if {
+	fact.authority == "questionnaire"
+	dpa in {"online", "signed"}
 } else := {"level": "block", "cites": ["dpa"], "message": "The vendor offers no data processing agreement.", "action": "Do not send personal or classified data until a DPA is signed."} if {
 	dpa == "none"
 } else := {"level": "pass", "cites": ["dpa"], "message": "A signed data processing agreement is in place."} if {
