@@ -90,12 +90,8 @@ fn examples(page: &str, markdown: &str) -> Vec<Example> {
     found
 }
 
-/// `sh -c TEXT` in the workspace, with the `diligence` under test first on PATH.
-fn shell(ws: &Path, flags: &str, text: &str) -> std::process::Output {
-    shell_with(ws, flags, text, None)
-}
-
-/// As `shell`, with `OTA` set to a versions repository when the page uses one.
+/// `sh -c TEXT` in the workspace, with the `diligence` under test first on PATH, and `OTA` set
+/// to a versions repository when the page uses one.
 fn shell_with(ws: &Path, flags: &str, text: &str, ota: Option<&Path>) -> std::process::Output {
     let bin = assert_cmd::cargo::cargo_bin("diligence");
     let bin_dir = bin.parent().expect("the binary's folder");
