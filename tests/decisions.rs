@@ -9,7 +9,6 @@ mod common;
 use common::{PROFILE, SNAPSHOT, Ws, diligence};
 use serde_json::Value;
 use std::path::Path;
-use std::process::Command;
 
 const REGISTER: &str = "decisions/acme/api.yaml";
 
@@ -392,23 +391,7 @@ fn a_rejection_whose_verdict_got_better_could_be_revisited() {
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let out = Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Archive Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@example.org")
-        .env("GIT_COMMITTER_NAME", "Archive Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@example.org")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git must be installed to run these tests");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::archive_git(dir, args, Some(date));
 }
 
 #[test]

@@ -325,25 +325,7 @@ fn copilot_archive(dir: &Path) -> std::path::PathBuf {
     let repo = dir.join("ota");
     let service = repo.join("Microsoft Copilot");
     std::fs::create_dir_all(&service).expect("mkdir");
-    let git = |args: &[&str], date: Option<&str>| {
-        let mut cmd = Command::new("git");
-        cmd.arg("-C").arg(&repo).args(args);
-        cmd.env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
-            .env("GIT_AUTHOR_EMAIL", "bot@opentermsarchive.org")
-            .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
-            .env("GIT_COMMITTER_EMAIL", "bot@opentermsarchive.org");
-        if let Some(d) = date {
-            cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-        }
-        let out = cmd
-            .output()
-            .expect("git must be installed to run the docs tests");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str], date: Option<&str>| common::archive_git(&repo, args, date);
     git(&["init", "-q"], None);
     let fixture =
         Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/ota-copilot/Microsoft Copilot");

@@ -77,20 +77,7 @@ fn answers_never_write_through_a_link_at_the_profile() {
 }
 
 fn git(dir: &Path, args: &[&str], date: &str) {
-    let out = std::process::Command::new("git")
-        .current_dir(dir)
-        .args(args)
-        .env("GIT_CONFIG_NOSYSTEM", "1")
-        .env("GIT_CONFIG_GLOBAL", "/dev/null")
-        .env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
-        .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git runs");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
+    common::archive_git(dir, args, Some(date));
 }
 
 /// Largest resident memory of any child process this test binary has waited for, in MB.

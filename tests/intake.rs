@@ -17,23 +17,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn git(dir: &Path, args: &[&str], date: Option<&str>) {
-    let mut cmd = Command::new("git");
-    cmd.arg("-C").arg(dir).args(args);
-    cmd.env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@opentermsarchive.org")
-        .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@opentermsarchive.org");
-    if let Some(d) = date {
-        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
-    }
-    let out = cmd
-        .output()
-        .expect("git must be installed to run these tests");
-    assert!(
-        out.status.success(),
-        "git {args:?}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    common::archive_git(dir, args, date);
 }
 
 /// A versions repository holding one document, `Acme/Terms of Service.md`, in a temp dir.

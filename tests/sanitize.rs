@@ -228,19 +228,7 @@ fn every_command_and_format_keeps_control_and_bidi_characters_out() {
 }
 
 fn git(dir: &std::path::Path, args: &[&str], date: &str) {
-    let out = std::process::Command::new("git")
-        .arg("-C")
-        .arg(dir)
-        .args(args)
-        .env("GIT_AUTHOR_NAME", "Archive Bot")
-        .env("GIT_AUTHOR_EMAIL", "bot@example.com")
-        .env("GIT_COMMITTER_NAME", "Archive Bot")
-        .env("GIT_COMMITTER_EMAIL", "bot@example.com")
-        .env("GIT_AUTHOR_DATE", date)
-        .env("GIT_COMMITTER_DATE", date)
-        .output()
-        .expect("git must be installed to run these tests");
-    assert!(out.status.success(), "git {args:?}: {out:?}");
+    common::archive_git(dir, args, Some(date));
 }
 
 /// Records `text` as the archive's version of Acme's terms, with a commit subject as an

@@ -209,3 +209,30 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// Runs git in `dir` as Open Terms Archive's bot records a version (committed at `date` when
+/// given), with the machine's and the user's git configuration left out so that no local
+/// setting (signing, hooks, a default branch) changes what the tests build.
+pub fn archive_git(dir: &Path, args: &[&str], date: Option<&str>) {
+    let mut cmd = std::process::Command::new("git");
+    cmd.arg("-C")
+        .arg(dir)
+        .args(args)
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("GIT_CONFIG_GLOBAL", "/dev/null")
+        .env("GIT_AUTHOR_NAME", "Open Terms Archive Bot")
+        .env("GIT_AUTHOR_EMAIL", "bot@opentermsarchive.org")
+        .env("GIT_COMMITTER_NAME", "Open Terms Archive Bot")
+        .env("GIT_COMMITTER_EMAIL", "bot@opentermsarchive.org");
+    if let Some(d) = date {
+        cmd.env("GIT_AUTHOR_DATE", d).env("GIT_COMMITTER_DATE", d);
+    }
+    let out = cmd
+        .output()
+        .expect("git must be installed to run these tests");
+    assert!(
+        out.status.success(),
+        "git {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
