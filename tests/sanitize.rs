@@ -192,6 +192,19 @@ fn every_command_and_format_keeps_control_and_bidi_characters_out() {
             Some("questions.out"),
         ));
     }
+    // The reviewer's copy quotes what the profile already has (claims, notes).
+    runs.push((
+        vec![
+            "questions",
+            "--today",
+            TODAY,
+            "--format",
+            "csv",
+            "--for",
+            "reviewer",
+        ],
+        None,
+    ));
     for format in ["markdown", "html"] {
         let brief = vec![
             "brief",

@@ -15,13 +15,10 @@ pub const HEADER: [&str; 11] = [
 ];
 const REVIEWER_ONLY: [&str; 3] = ["why", "moves", "have"];
 
-/// A cell that a spreadsheet would read as a formula gets a leading `'`.
+/// A cell as the vendor's spreadsheet will show it: control characters, escape sequences and
+/// bidi overrides made visible, and never a formula (the same cleaning as the review's CSV).
 fn cell(text: &str) -> String {
-    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{text}")
-    } else {
-        text.to_string()
-    }
+    crate::report::csv::neutralise(&crate::report::sanitize::clean(text)).into_owned()
 }
 
 pub fn render(asked: &Asked, reader: Reader) -> Vec<u8> {
