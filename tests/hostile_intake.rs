@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::Ws;
+use common::{Ws, capped};
 use std::path::Path;
 
 const ANSWERS: &str =
@@ -89,27 +89,6 @@ fn peak_child_rss_mb() -> f64 {
         usage.assume_init()
     };
     usage.ru_maxrss as f64 / 1024.0
-}
-
-/// Runs `diligence -C DIR ARGS` with its address space capped at 2 GiB.
-fn capped(dir: &Path, args: &[&std::ffi::OsStr]) -> std::process::Output {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
-    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
-    // SAFETY: setrlimit is async-signal-safe and the closure touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            let cap = libc::rlimit {
-                rlim_cur: 2 << 30,
-                rlim_max: 2 << 30,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    cmd.output().expect("runs")
 }
 
 #[test]

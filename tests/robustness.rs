@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{TODAY, Ws, bundled, diligence};
+use common::{TODAY, Ws, bundled, capped, diligence};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -106,28 +106,6 @@ fn every_hostile_rule_is_stopped_with_a_located_error() {
         report.join("\n  ")
     );
     assert!(peak < 200.0, "peak memory {peak:.0} MB");
-}
-
-/// `diligence -C DIR ARGS` with its address space capped at 2 GiB: a rule that reaches for
-/// more fails an allocation (an abort) instead of taking the machine.
-fn capped(dir: &Path, args: &[&str]) -> std::process::Output {
-    use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
-    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
-    // SAFETY: setrlimit is async-signal-safe; the closure touches no memory of the parent.
-    unsafe {
-        cmd.pre_exec(|| {
-            let cap = libc::rlimit {
-                rlim_cur: 2 << 30,
-                rlim_max: 2 << 30,
-            };
-            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
-                return Err(std::io::Error::last_os_error());
-            }
-            Ok(())
-        });
-    }
-    cmd.output().expect("runs")
 }
 
 #[test]

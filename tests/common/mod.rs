@@ -236,3 +236,25 @@ pub fn archive_git(dir: &Path, args: &[&str], date: Option<&str>) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// `diligence -C DIR ARGS` with its address space capped at 2 GiB: an input that reaches for
+/// more fails an allocation (an abort, or a located error) instead of taking the machine.
+pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
+    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
+    // SAFETY: setrlimit is async-signal-safe; the closure touches no memory of the parent.
+    unsafe {
+        cmd.pre_exec(|| {
+            let cap = libc::rlimit {
+                rlim_cur: 2 << 30,
+                rlim_max: 2 << 30,
+            };
+            if libc::setrlimit(libc::RLIMIT_AS, &cap) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    cmd.output().expect("runs")
+}
