@@ -128,6 +128,45 @@ pub fn run_case(rules: &RuleSet, case: &Case, policy: &Policy) -> CaseResult {
     }
 }
 
+/// The case's providers as an evaluation gets them: each `vendor/offering` its `providers` fact
+/// names with the verdict the case gives it (none given: not known), an external name as such.
+fn given_providers(case: &Case, ctx: &Context) -> std::sync::Arc<ProviderVerdicts> {
+    use crate::evaluation::chain::{LinkState, ProviderCell, ProviderLink};
+    use crate::model::chain::{Target, relied_on};
+    let offering = &case.profile.offerings[0];
+    let resolved = ResolvedOffering::build(
+        &case.profile,
+        offering,
+        crate::evaluation::freshness(ctx.policy, ctx.today),
+    );
+    let links = relied_on(&resolved)
+        .into_iter()
+        .map(|provider| {
+            let state = match (Target::parse(&provider), case.providers.get(&provider)) {
+                (Target::External(_), _) => LinkState::External,
+                (Target::Offering { .. }, Some(verdict)) => LinkState::Evaluated {
+                    classes: std::sync::Arc::new(
+                        [(
+                            case.classification.clone(),
+                            ProviderCell {
+                                verdict: *verdict,
+                                driving: Vec::new(),
+                            },
+                        )]
+                        .into(),
+                    ),
+                },
+                (Target::Offering { .. }, None) => LinkState::Unresolved {
+                    why: "the test case gives no verdict for it (add it under `providers:`)"
+                        .to_string(),
+                },
+            };
+            ProviderLink { provider, state }
+        })
+        .collect();
+    std::sync::Arc::new(ProviderVerdicts { links })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -224,43 +263,4 @@ mod tests {
             "expected no block finding, got: Trains by default."
         );
     }
-}
-
-/// The case's providers as an evaluation gets them: each `vendor/offering` its `providers` fact
-/// names with the verdict the case gives it (none given: not known), an external name as such.
-fn given_providers(case: &Case, ctx: &Context) -> std::sync::Arc<ProviderVerdicts> {
-    use crate::evaluation::chain::{LinkState, ProviderCell, ProviderLink};
-    use crate::model::chain::{Target, relied_on};
-    let offering = &case.profile.offerings[0];
-    let resolved = ResolvedOffering::build(
-        &case.profile,
-        offering,
-        crate::evaluation::freshness(ctx.policy, ctx.today),
-    );
-    let links = relied_on(&resolved)
-        .into_iter()
-        .map(|provider| {
-            let state = match (Target::parse(&provider), case.providers.get(&provider)) {
-                (Target::External(_), _) => LinkState::External,
-                (Target::Offering { .. }, Some(verdict)) => LinkState::Evaluated {
-                    classes: std::sync::Arc::new(
-                        [(
-                            case.classification.clone(),
-                            ProviderCell {
-                                verdict: *verdict,
-                                driving: Vec::new(),
-                            },
-                        )]
-                        .into(),
-                    ),
-                },
-                (Target::Offering { .. }, None) => LinkState::Unresolved {
-                    why: "the test case gives no verdict for it (add it under `providers:`)"
-                        .to_string(),
-                },
-            };
-            ProviderLink { provider, state }
-        })
-        .collect();
-    std::sync::Arc::new(ProviderVerdicts { links })
 }
