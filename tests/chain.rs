@@ -390,3 +390,62 @@ fn a_rule_test_can_give_a_providers_verdict() {
     );
     assert!(stdout.contains("3 passed"), "{stdout}");
 }
+
+#[test]
+fn status_flags_drift_when_a_providers_verdict_changes() {
+    // The writer relies on a fictional provider whose own fixture terms keep nothing: both go
+    // at confidential. The provider then names a provider of its own, outside the workspace,
+    // and holds: the writer's decision drifts, naming the provider.
+    let ws = workspace("[example-models/api]", "");
+    let provider = |providers: &str| {
+        writer(providers, "")
+            .replace("vendor: example-writer", "vendor: example-models")
+            .replace("  assistant:\n", "  api:\n")
+    };
+    add_vendor(ws.path(), "example-models", &provider("[example-base/api]"));
+    let base = provider("[]").replace("vendor: example-models", "vendor: example-base");
+    add_vendor(ws.path(), "example-base", &base);
+    let decided = diligence(ws.path())
+        .args([
+            "decide",
+            "example-writer/assistant",
+            "--class",
+            "confidential",
+            "--approve",
+            "--by",
+            "Jane Doe (CISO)",
+            "--today",
+            TODAY,
+        ])
+        .output()
+        .unwrap();
+    assert!(
+        decided.status.success(),
+        "{}",
+        String::from_utf8_lossy(&decided.stderr)
+    );
+    let register =
+        fs::read_to_string(ws.path().join("decisions/example-writer/assistant.yaml")).unwrap();
+    assert!(
+        register.contains("      providers:\n        \"example-models/api\": \"go\""),
+        "{register}"
+    );
+    fs::write(
+        ws.path().join("vendors/example-models/profile.yaml"),
+        provider("[example-base/api, Example Models Ltd]"),
+    )
+    .unwrap();
+    let out = diligence(ws.path())
+        .args(["status", "--format", "json", "--today", TODAY])
+        .output()
+        .unwrap();
+    let status: Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+        panic!("{}", String::from_utf8_lossy(&out.stderr));
+    });
+    let text = status.to_string();
+    assert!(
+        text.contains("provider example-models/api: go at the decision, hold now"),
+        "{text}"
+    );
+    assert!(text.contains("\"kind\":\"provider\""), "{text}");
+}

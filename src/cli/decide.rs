@@ -233,6 +233,7 @@ pub fn run(global: &Global, args: DecideArgs) -> Outcome {
         class: &args.class,
         tags: &tags,
         rules: &fingerprint::rule_hashes(&ws.root, &ws.rules),
+        providers: &prepared.providers,
     });
     let mut decision = Decision {
         date: today,

@@ -203,6 +203,7 @@ pub fn row(
         class: &d.classification,
         tags: &d.tags,
         rules: &scope.rule_hashes,
+        providers: &prepared.providers,
     });
     let evidence = drift::evidence(&d.fingerprint, &current, &prepared.resolved);
     let mut changes = Vec::new();
