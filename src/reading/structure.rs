@@ -73,6 +73,17 @@ pub fn inline_number(sentence: &str) -> Option<String> {
             return valid.then(|| num.to_string());
         }
     }
+    // "**5\\. Prohibitions**": a bold paragraph number, a single number with its dot.
+    if sentence.trim_start().starts_with("**") {
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        let rest = t[digits..].trim_start_matches('\\');
+        let after = rest.strip_prefix('.');
+        if (1..=2).contains(&digits)
+            && after.is_some_and(|a| a.is_empty() || a.starts_with([' ', '*']))
+        {
+            return Some(t[..digits].to_string());
+        }
+    }
     clause_number(t)
 }
 
@@ -142,9 +153,12 @@ pub fn sentences(text: &str) -> Vec<String> {
         let Some(&(_, next)) = chars.get(n) else {
             continue;
         };
+        // A lettered item ("b. If ...") opens a sentence too: in a document captured as one
+        // line, list items follow each other in running text.
         let opens = next.is_uppercase()
             || next.is_ascii_digit()
-            || matches!(next, '*' | '"' | '\u{201c}' | '(' | '[' | '_');
+            || matches!(next, '*' | '"' | '\u{201c}' | '(' | '[' | '_')
+            || sub_item(&text[chars[n].0..]).is_some();
         if !opens {
             continue;
         }
@@ -159,7 +173,14 @@ pub fn sentences(text: &str) -> Vec<String> {
         let is_number = !word.is_empty()
             && word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
             && text[start..i].trim_matches(|ch: char| ch == '*' || ch.is_whitespace()) == word;
-        if c == '.' && (ABBREVIATIONS.contains(&word.as_str()) || is_number || word.len() == 1) {
+        // "Section 6. b. If ...": a one-digit reference may end a sentence before an item.
+        let item_follows =
+            word.chars().all(|ch| ch.is_ascii_digit()) && sub_item(&text[chars[n].0..]).is_some();
+        if c == '.'
+            && (ABBREVIATIONS.contains(&word.as_str())
+                || is_number
+                || (word.len() == 1 && !item_follows))
+        {
             continue;
         }
         let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
@@ -367,5 +388,47 @@ mod tests {
         );
         assert_eq!(c[1].section.as_deref(), Some("4.1"));
         assert_eq!(c[1].heading.as_deref(), Some("4. Data"));
+    }
+
+    /// Perplexity's DPA numbers its sections in bold ("**5\\. Prohibitions**.") and its
+    /// sub-items as "b. ..." lines, with no Markdown heading or list: the sections come from
+    /// that numbering, in the document as archived and in the same text captured as one line.
+    #[test]
+    fn a_document_numbered_inline_keeps_its_sections_even_on_one_line() {
+        let doc = include_str!("../../tests/data/clauses/documents/perplexity-dpa.md");
+        let one_line = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in [doc, one_line.as_str()] {
+            let c = split(text);
+            let section = |start: &str| {
+                c.iter()
+                    .find(|c| c.text.starts_with(start))
+                    .map(|c| c.section.clone())
+                    .unwrap_or_else(|| panic!("no clause starts with {start:?}"))
+            };
+            assert_eq!(
+                section("For the avoidance of doubt, Personal Data will not be used"),
+                Some("5".into())
+            );
+            assert_eq!(
+                section("b. If Perplexity appoints a new subcontractor"),
+                Some("6.b".into())
+            );
+            assert_eq!(
+                section("Perplexity shall delete (or, at Customer’s option, return) all"),
+                Some("10".into())
+            );
+        }
+        // A list item keeps the sentence that introduces it.
+        let c = split(doc);
+        let item = c
+            .iter()
+            .find(|c| c.text.starts_with("a. only process Personal Data"))
+            .expect("the first duty of section 4");
+        assert!(
+            item.lead
+                .as_deref()
+                .is_some_and(|l| l.ends_with("Perplexity shall:")),
+            "{item:?}"
+        );
     }
 }
