@@ -39,6 +39,8 @@ pub(crate) struct Document {
 /// cites it.
 pub(crate) struct Highlight {
     pub id: String,
+    /// The anchors of other claims that quote the same passage.
+    pub aliases: Vec<String>,
     pub start: usize,
     pub end: usize,
     /// A carve-out (an exception to a promise), marked as such.
@@ -289,6 +291,7 @@ impl<'h> Marks<'h> {
                     @let starting: Vec<&Highlight> =
                         self.starts[*a].iter().map(|h| &self.highlights[*h as usize]).collect();
                     @for extra in starting.iter().skip(1) { span.anchor id=(extra.id) {} }
+                    @for h in &starting { @for alias in &h.aliases { span.anchor id=(alias) {} } }
                     @let carve = covering.iter().any(|h| self.highlights[*h as usize].carve_out);
                     @let keys: Vec<&str> = covering
                         .iter()
@@ -361,6 +364,7 @@ mod tests {
         let page = doc
             .render(&[Highlight {
                 id: "q-1-2".into(),
+                aliases: vec!["q-3-4".into()],
                 start,
                 end,
                 carve_out: false,

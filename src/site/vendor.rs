@@ -127,7 +127,7 @@ impl Vendor {
                     }
                     let key = format!("{}-{}", claim.at.line, claim.at.column);
                     let back = (
-                        format!("{name} · {}", offering.name),
+                        with_offering(name, &profile, offering),
                         format!("{page}#c-{key}"),
                     );
                     let quotes = claim
@@ -148,7 +148,8 @@ impl Vendor {
                         let doc = &mut self.docs[i];
                         let h = *spans.entry((start, end, carve_out)).or_insert_with(|| {
                             doc.highlights.push(Highlight {
-                                id,
+                                id: id.clone(),
+                                aliases: Vec::new(),
                                 start,
                                 end,
                                 carve_out,
@@ -157,6 +158,10 @@ impl Vendor {
                             doc.highlights.len() - 1
                         });
                         let highlight = &mut doc.highlights[h];
+                        // Every claim's quote has its own anchor, on the passage it shares.
+                        if highlight.id != id && !highlight.aliases.contains(&id) {
+                            highlight.aliases.push(id);
+                        }
                         if !highlight.back.contains(&back) {
                             highlight.back.push(back.clone());
                         }
@@ -220,11 +225,10 @@ impl Vendor {
             for e in &m.finding.evidence {
                 if let Some((d, anchor)) = self.located.get(&claim_key(&e.at)) {
                     let back = (
-                        format!(
-                            "{} ({}) · {}",
-                            m.finding.rule,
-                            m.finding.level.as_str(),
-                            offering.name
+                        with_offering(
+                            &format!("{} ({})", m.finding.rule, m.finding.level.as_str()),
+                            &profile,
+                            offering,
                         ),
                         format!("../../{page_path}#{card}"),
                     );
@@ -400,7 +404,7 @@ impl Vendor {
         setup: &'a Setup,
     ) -> History<'a> {
         let mut sorted: Vec<&Doc> = versions.to_vec();
-        sorted.sort_by(|a, b| a.rel.cmp(&b.rel));
+        sorted.sort_by_key(|d| (version_date(d, source), d.rel.clone()));
         let root = &setup.ws.root;
         let vendor_dir = root.join("vendors").join(&profile.id);
         let read = |rel: &str| {
@@ -617,4 +621,23 @@ fn archive_fields(
         }
     }
     out
+}
+
+/// The day a version was archived: the date in its file name (`<source>.<date>.md`), else, for
+/// the version the profile cites, the day the source was retrieved.
+fn version_date(doc: &Doc, source: &Source) -> Option<jiff::civil::Date> {
+    let name = doc.rel.strip_prefix("sources/").unwrap_or(&doc.rel);
+    name.strip_prefix(&format!("{}.", source.id))
+        .and_then(|rest| rest.get(..10))
+        .and_then(|d| d.parse().ok())
+        .or(if doc.cited { source.retrieved } else { None })
+}
+
+/// A link's label, with the offering named when the vendor has more than one.
+fn with_offering(label: &str, profile: &Profile, offering: &Offering) -> String {
+    if profile.offerings.len() > 1 {
+        format!("{label} · {}", offering.name)
+    } else {
+        label.to_string()
+    }
 }
