@@ -32,6 +32,7 @@ form#filters { display: flex; flex-wrap: wrap; gap: 8px 16px; align-items: end; 
   padding: 10px 12px; background: var(--soft); border: 1px solid var(--line); border-radius: 4px; }
 form#filters label { display: flex; flex-direction: column; font-size: 13px; color: var(--muted); }
 form#filters select, form#filters input, input#search { font: inherit; padding: 3px 6px; }
+form#filters select, form#filters input { height: 30px; }
 #shown { font-size: 13px; color: var(--muted); }
 .search { margin: 8px 0 16px; }
 input#search { width: 100%; max-width: 560px; }
@@ -62,7 +63,7 @@ mark.q:target, span.anchor:target + mark.q { background: #ffd54a; outline: 2px s
 mark.q.carve-out { background: #ffe2c4; text-decoration: underline dotted #b35c00; }
 span.anchor { scroll-margin-top: 40vh; }
 .carve-label { font-size: 11px; text-transform: uppercase; color: #b35c00; font-weight: 600; }
-sup.back { font-size: 11px; margin-left: 2px; }
+sup.back { font-size: 10.5px; margin-left: 2px; }
 sup.back a { text-decoration: none; }
 ol.passages { font-size: 14px; padding-left: 22px; }
 .diff { font-family: ui-monospace, SFMono-Regular, Menlo, Consolas, monospace; font-size: 13px;
