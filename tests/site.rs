@@ -7,7 +7,7 @@
 mod common;
 
 use common::cdp::{Browser, png_size};
-use common::programs::{CHROMIUM, needs};
+use common::programs::{CHROMIUM, PDFTOTEXT, needs};
 use common::{TODAY, Ws, bundled, copy_dir, diligence, evaluate_json};
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -721,6 +721,45 @@ fn in_chromium_phone_width_pages_and_a_hostile_site_are_clean() {
     let injected =
         browser.eval("document.querySelectorAll('#results script, #results img').length");
     assert_eq!(injected, 0);
+    let errors = browser.errors();
+    assert!(errors.is_empty(), "console errors: {errors:?}");
+}
+
+#[test]
+fn in_chromium_pages_print_cleanly_on_a4_and_letter() {
+    let Some(tools) = needs(&[&CHROMIUM, &PDFTOTEXT]) else {
+        return;
+    };
+    let out = site(&bundled(), &[]);
+    let root = out.path().join("site");
+    let mut browser = Browser::launch(&tools[0], 1280, 900);
+    for (paper, width, height) in [("A4", 8.27, 11.69), ("Letter", 8.5, 11.0)] {
+        for page in ["index.html", "o/perplexity/sonar-api.html"] {
+            browser.open(&url(&root.join(page)));
+            let pdf = out.path().join(format!("{paper}.pdf"));
+            std::fs::write(&pdf, browser.print_pdf(width, height)).unwrap();
+            let text = std::process::Command::new(&tools[1])
+                .args(["-f", "1", "-l", "1", "-layout"])
+                .arg(&pdf)
+                .arg("-")
+                .output()
+                .expect("pdftotext runs");
+            let text = String::from_utf8_lossy(&text.stdout).into_owned();
+            assert!(text.contains("Verdicts"), "{paper} {page}, page 1:\n{text}");
+            // What only works on screen is left out on paper.
+            for screen_only in ["Search vendors", "All offerings", "offerings shown"] {
+                assert!(
+                    !text.contains(screen_only),
+                    "{paper} {page} prints {screen_only:?}"
+                );
+            }
+            let longest = text.lines().map(|l| l.chars().count()).max().unwrap_or(0);
+            assert!(
+                longest < 200,
+                "{paper} {page}: a line of {longest} characters"
+            );
+        }
+    }
     let errors = browser.errors();
     assert!(errors.is_empty(), "console errors: {errors:?}");
 }

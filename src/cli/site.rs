@@ -78,10 +78,12 @@ pub fn run(global: &Global, args: SiteArgs) -> Outcome {
             stop_on_load_errors: true,
         }
     };
+    let on_read = |read: Vec<Diagnostic>| print_warnings(&read, &args.quiet, &ws);
     let setup = crate::site::Setup {
         ws: &ws,
         request: &request,
         workspace: super::provenance::describe(&ws.root),
+        on_read: &on_read,
     };
     let written = crate::site::write(&setup, &ws.rules, stream, given, dir.path()).map_err(
         |e| -> Failure {

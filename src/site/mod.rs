@@ -35,6 +35,9 @@ pub(crate) struct Setup<'a> {
     pub request: &'a Request<'a>,
     /// The workspace's folder name and git commit, as the HTML report shows it.
     pub workspace: String,
+    /// Told the problems of each batch of profiles as it is read (unverified quotes do not
+    /// stop the review), so that they are said as they come rather than kept.
+    pub on_read: &'a dyn Fn(Vec<Diagnostic>),
 }
 
 /// What a run found besides the pages: rules that failed (their cells show `error`) and the
@@ -162,13 +165,13 @@ impl Handler for Site<'_> {
 
     fn read(&mut self, read: &mut Read) -> Result<(), Error> {
         self.pending.extend(read.profiles.iter().cloned());
-        // Unverified quotes do not stop the review (as with evaluate); they are said once.
-        for d in std::mem::take(&mut read.problems)
-            .into_iter()
-            .chain(read.unverified.drain(..).map(Diagnostic::into_warning))
-        {
-            self.written.warnings.push(d);
-        }
+        // Unverified quotes do not stop the review (as with evaluate).
+        (self.setup.on_read)(
+            std::mem::take(&mut read.problems)
+                .into_iter()
+                .chain(read.unverified.drain(..).map(Diagnostic::into_warning))
+                .collect(),
+        );
         Ok(())
     }
 

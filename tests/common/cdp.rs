@@ -249,6 +249,16 @@ impl Browser {
         self.capture(false)
     }
 
+    /// The page printed to PDF on paper of `width` x `height` inches (its print stylesheet).
+    pub fn print_pdf(&mut self, width: f64, height: f64) -> Vec<u8> {
+        let pdf = self.call(
+            "Page.printToPDF",
+            json!({"paperWidth": width, "paperHeight": height, "printBackground": true,
+                   "displayHeaderFooter": false, "preferCSSPageSize": false}),
+        );
+        base64_decode(pdf["data"].as_str().expect("pdf data"))
+    }
+
     fn capture(&mut self, whole: bool) -> Vec<u8> {
         let shot = self.call(
             "Page.captureScreenshot",
