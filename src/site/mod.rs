@@ -225,7 +225,7 @@ pub(crate) fn worst(s: &Summary) -> Option<Verdict> {
     s.cells.iter().map(|r| r.verdict).max()
 }
 
-/// Creates a file of the site and writes `bytes` through `write`.
+/// Creates a file of the site (and its folder), buffered.
 pub(crate) fn create(path: &Path) -> Result<std::io::BufWriter<std::fs::File>, Error> {
     if let Some(parent) = path.parent() {
         std::fs::create_dir_all(parent)?;

@@ -20,12 +20,13 @@ pub(crate) fn offering_page(vendor: &str, offering: &str) -> String {
     format!("o/{vendor}/{offering}.html")
 }
 
-/// The site's path of a snapshot's page: its file name under sources/, made safe for a URL.
+/// The site's path of a snapshot's page: its file name under sources/ (without `.md`), made
+/// safe for a URL.
 pub(crate) fn snapshot_page(vendor: &str, rel: &str) -> String {
     let name = rel.strip_prefix("sources/").unwrap_or(rel);
     let stem = name
-        .rsplit_once('.')
-        .map_or(name, |(stem, _)| stem)
+        .strip_suffix(".md")
+        .unwrap_or(name)
         .chars()
         .map(|c| {
             if c.is_ascii_alphanumeric() || matches!(c, '.' | '-' | '_') {
