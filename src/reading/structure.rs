@@ -104,7 +104,7 @@ pub fn sub_item(text: &str) -> Option<String> {
     (letters && rest.starts_with(' ')).then(|| inner.to_string())
 }
 
-fn heading_text(line: &str) -> Option<String> {
+pub(crate) fn heading_text(line: &str) -> Option<String> {
     let t = line.trim_start();
     let rest = t.trim_start_matches('#');
     (t.starts_with('#') && (rest.starts_with(' ') || rest.is_empty()))
@@ -112,7 +112,7 @@ fn heading_text(line: &str) -> Option<String> {
 }
 
 /// List markers (`- `, `* `, `1. `, `(a) `) are not part of a list item's text.
-fn strip_list_marker(line: &str) -> &str {
+pub(crate) fn strip_list_marker(line: &str) -> &str {
     let t = line.trim_start();
     for m in ["- ", "* ", "+ "] {
         if let Some(rest) = t.strip_prefix(m) {
