@@ -53,6 +53,13 @@ pub fn run(global: &Global, args: SiteArgs) -> Outcome {
                 .strftime("%Y-%m-%dT%H:%M:%SZ")
                 .to_string(),
         },
+        // The providers an offering relies on are read from the loaded profiles when the
+        // selection was read whole, else from their folders as the chain asks for them.
+        providers: if whole {
+            crate::evaluation::Lookup::Profiles(&ws.profiles)
+        } else {
+            crate::evaluation::Lookup::Folder(&ws.root)
+        },
     };
     let mut notes: Vec<Diagnostic> = ws.problems.clone();
     notes.extend(ws.unverified.iter().cloned().map(Diagnostic::into_warning));
