@@ -32,7 +32,8 @@ The archived vendor documents under `vendors/*/sources/` come from the Open Term
 (ODC-BY 1.0): see each vendor's NOTICE.md.
 ";
 
-const WORKSPACE_GITIGNORE: &str = "# diligence reports\n*.xlsx\n*.html\nreview.*\n";
+const WORKSPACE_GITIGNORE: &str =
+    "# diligence reports\n*.xlsx\n*.html\nreview.*\n# the results cache\n.diligence/\n";
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
