@@ -197,7 +197,11 @@ fn each_input_of_a_result_is_part_of_its_key() {
     // A snapshot: only its vendor is evaluated again, and the results follow the new text.
     let snapshot = s.a_snapshot();
     let before = s.evaluate("jsonl", false, &[]).0;
-    std::fs::write(s.ws.join(&snapshot), "# Emptied\n\nNothing here any more.\n").expect("write");
+    std::fs::write(
+        s.ws.join(&snapshot),
+        "# Emptied\n\nNothing here any more.\n",
+    )
+    .expect("write");
     assert_eq!(s.same_with_and_without(&[]), misses(1), "snapshot edited");
     assert!(
         s.evaluate("jsonl", true, &[]).0 != before,
@@ -206,7 +210,10 @@ fn each_input_of_a_result_is_part_of_its_key() {
 
     // A profile: only its vendor.
     let vendor = snapshot.split('/').nth(1).expect("vendor").to_string();
-    s.append(&format!("vendors/{vendor}/profile.yaml"), "\n# reviewed again\n");
+    s.append(
+        &format!("vendors/{vendor}/profile.yaml"),
+        "\n# reviewed again\n",
+    );
     assert_eq!(s.same_with_and_without(&[]), misses(1), "profile edited");
 
     // A rule, the policy and the date: every vendor.
@@ -218,7 +225,11 @@ fn each_input_of_a_result_is_part_of_its_key() {
     s.append(&format!("scripts/{rule}"), "\n// edited\n");
     assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "rule edited");
     s.append("policies/default.yaml", "\n# edited\n");
-    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "policy edited");
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        misses(VENDORS),
+        "policy edited"
+    );
     assert_eq!(
         s.same_with_and_without(&["--today", "2027-06-01"]),
         misses(VENDORS),
@@ -306,14 +317,22 @@ fn check_reads_the_cache_and_says_the_same() {
     let cold_entries = entries(&s.cache);
     assert_eq!(cold_entries.len(), VENDORS);
     let warm = s.check(true);
-    assert_eq!(entries(&s.cache), cold_entries, "the warm check read every vendor back");
+    assert_eq!(
+        entries(&s.cache),
+        cold_entries,
+        "the warm check read every vendor back"
+    );
     for run in [&cold, &warm] {
         assert_eq!(run.2, uncached.2, "exit code");
         assert_eq!(run.1, uncached.1, "diagnostics and summary");
     }
     // A snapshot that no longer holds its quotes is an error of check, cached or not.
     let snapshot = s.a_snapshot();
-    std::fs::write(s.ws.join(&snapshot), "# Emptied\n\nNothing here any more.\n").expect("write");
+    std::fs::write(
+        s.ws.join(&snapshot),
+        "# Emptied\n\nNothing here any more.\n",
+    )
+    .expect("write");
     let uncached = s.check(false);
     let warm = s.check(true);
     assert_eq!(uncached.2, 2, "the emptied snapshot is an error");
@@ -326,7 +345,10 @@ fn no_cache_writes_nothing_and_the_default_cache_is_in_the_workspace() {
     let s = Setup::new();
     s.evaluate("jsonl", false, &[]);
     assert!(!s.cache.exists());
-    assert!(!s.ws.join(".diligence").exists(), "--no-cache wrote a cache");
+    assert!(
+        !s.ws.join(".diligence").exists(),
+        "--no-cache wrote a cache"
+    );
     let out = diligence(&s.ws)
         .args(["evaluate", "--format", "jsonl", "--today", TODAY])
         .output()

@@ -71,6 +71,8 @@ pub enum SchemaKind {
     Tests,
     /// A register of decisions: decisions/<vendor>/<offering>.yaml
     Decision,
+    /// What `evaluate --format json` writes, and each line of `--format jsonl`
+    Results,
 }
 
 #[derive(Args, Debug)]
@@ -369,6 +371,7 @@ pub fn schema(args: SchemaArgs) -> Outcome {
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Tests => crate::schema::tests(),
         SchemaKind::Decision => crate::schema::decision(),
+        SchemaKind::Results => crate::schema::results(),
     };
     let mut text = serde_json::to_string_pretty(&value)
         .map_err(|e| crate::diag::Diagnostic::error(format!("cannot serialize the schema: {e}")))?;

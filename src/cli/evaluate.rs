@@ -77,6 +77,10 @@ pub struct EvaluateArgs {
     pub partition: Option<Partition>,
     #[command(flatten)]
     pub quiet: QuietWarnings,
+    /// The version of the JSON contract for json and jsonl: 2 lists each result's evidence
+    /// once; 1 (kept for one release) copies it into every finding
+    #[arg(long, value_enum, default_value = "2", value_name = "N")]
+    pub json_schema_version: crate::report::json::SchemaVersion,
     #[command(flatten)]
     pub cache: CacheArgs,
 }
@@ -135,6 +139,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let options = Options {
         style: style(&args, to_terminal, &ws),
         bom: args.bom,
+        json_schema: args.json_schema_version,
     };
     // Only a stream reads through the cache: a workspace read whole was read already.
     let cache = match read {
