@@ -96,7 +96,12 @@ pub struct CacheArgs {
     #[arg(long = "cache", value_name = "DIR", env = "DILIGENCE_CACHE")]
     pub cache_dir: Option<PathBuf>,
     /// Read no cached result and write none: evaluate everything again
-    #[arg(long, env = "DILIGENCE_NO_CACHE", conflicts_with = "cache_dir")]
+    #[arg(
+        long,
+        env = "DILIGENCE_NO_CACHE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        conflicts_with = "cache_dir"
+    )]
     pub no_cache: bool,
     /// Remove the oldest cached results when the cache folder passes this size
     #[arg(long, value_name = "MB", default_value_t = crate::cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
