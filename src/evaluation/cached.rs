@@ -164,6 +164,11 @@ impl Fresh {
         self
     }
 
+    /// The vendor's results depend on other vendors' (its providers'): it is not stored.
+    pub(crate) fn relies_on_providers(&mut self) {
+        self.failed = true;
+    }
+
     /// Keeps a copy of result `result` of offering `offering` for request `request`, which
     /// spent `spent` bytes of the run's text budget.
     pub(crate) fn add(

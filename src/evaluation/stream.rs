@@ -5,6 +5,7 @@
 //! only say what to do with each batch read and each result.
 
 use super::cached::{CacheUse, Fresh};
+use super::chain::ProviderVerdicts;
 use super::portfolio::{BATCH, Item, Request, Run, Summary, changed_snapshots};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
@@ -107,17 +108,28 @@ pub(crate) fn stream<H: Handler>(
     let mut runs: Vec<Run> = requests.iter().map(|r| Run::new(rules, r)).collect();
     match offerings {
         Offerings::Given => {
-            rules.begin_run(
-                requests
-                    .iter()
-                    .map(|r| r.offerings.len() * r.classes.len())
-                    .sum(),
-            );
+            let cells: usize = requests
+                .iter()
+                .map(|r| r.offerings.len() * r.classes.len())
+                .sum();
+            rules.begin_run(cells);
+            // Provider evaluations of the runs before this one.
+            let mut earlier = 0;
             for (i, (run, req)) in runs.iter_mut().zip(requests).enumerate() {
+                let mut extra = 0;
                 for batch in req.offerings.chunks(BATCH) {
-                    run.batch(batch, &mut |r| handler.result(i, r))
+                    let providers = run.resolve(batch);
+                    let problems;
+                    (problems, extra) = run.chain_problems();
+                    if !problems.is_empty() {
+                        return Err(Stop::Load(problems));
+                    }
+                    // The providers' evaluations share the run's text budget.
+                    rules.grow_run(cells + earlier + extra);
+                    run.batch(batch, &providers, &mut |r| handler.result(i, r))
                         .map_err(Stop::Handler)?;
                 }
+                earlier += extra;
             }
             Ok(runs
                 .into_iter()
@@ -137,6 +149,7 @@ pub(crate) fn stream<H: Handler>(
             let mut cells = 0;
             // Vendors read in this run, by folder, until all their results are in the cache.
             let mut fresh: HashMap<String, Fresh> = HashMap::new();
+            let mut extra = vec![0; runs.len()];
             while let Some(mut batch) = profiles.next_batch(BATCH) {
                 if stop_on_load_errors {
                     let errors: Vec<Diagnostic> = batch
@@ -150,7 +163,6 @@ pub(crate) fn stream<H: Handler>(
                         return Err(Stop::Load(errors));
                     }
                 }
-                handler.read(&mut batch.read).map_err(Stop::Handler)?;
                 for f in std::mem::take(&mut batch.fresh) {
                     fresh.insert(f.dir.clone(), f);
                 }
@@ -159,9 +171,44 @@ pub(crate) fn stream<H: Handler>(
                     profiles.stop_using_cache();
                     read_stored(&mut batch.cells, profiles.workspace());
                 }
+                let mut read = std::mem::take(&mut batch.read);
+                // The offerings read with their profiles (those from the cache have results).
+                let offerings = batch.offerings();
+                // Each run resolves the providers its batch names before any is evaluated;
+                // a broken chain is a problem of the profiles read, as a profile that does not
+                // load is.
+                let mut providers = Vec::with_capacity(runs.len());
+                let mut chain_problems = Vec::new();
+                for (run, extra) in runs.iter_mut().zip(extra.iter_mut()) {
+                    providers.push(run.resolve(&offerings));
+                    let problems;
+                    (problems, *extra) = run.chain_problems();
+                    for d in problems {
+                        if !chain_problems.contains(&d) {
+                            chain_problems.push(d);
+                        }
+                    }
+                }
+                if stop_on_load_errors && !chain_problems.is_empty() {
+                    return Err(Stop::Load(chain_problems));
+                }
+                read.problems.extend(chain_problems);
+                handler.read(&mut read).map_err(Stop::Handler)?;
+                // A vendor relying on providers depends on their files too: never stored.
+                for (verdicts, (profile, _)) in providers
+                    .iter()
+                    .flatten()
+                    .zip(std::iter::repeat(&offerings).flat_map(|o| o.iter()))
+                {
+                    if !verdicts.links.is_empty()
+                        && let Some(f) = fresh.get_mut(&profile.id)
+                    {
+                        f.relies_on_providers();
+                    }
+                }
                 cells += batch.cells.len() * classes;
-                rules.grow_run(cells);
-                for (i, run) in runs.iter_mut().enumerate() {
+                rules.grow_run(cells + extra.iter().sum::<usize>());
+                for (i, (run, providers)) in runs.iter_mut().zip(&providers).enumerate() {
                     // The cache's results for this request, taken out of their cells.
                     let mut taken: Vec<Option<(Vec<OfferingResult>, usize)>> = batch
                         .cells
@@ -175,14 +222,20 @@ pub(crate) fn stream<H: Handler>(
                             )),
                         })
                         .collect();
+                    let mut read_providers = providers.iter();
                     let mut items: Vec<Item> = batch
                         .cells
                         .iter()
                         .zip(taken.iter_mut())
                         .map(|(cell, taken)| match (cell, taken.take()) {
-                            (StreamCell::Read(p, o), _) => {
-                                Item::Fresh(p.as_ref(), &p.offerings[*o])
-                            }
+                            (StreamCell::Read(p, o), _) => Item::Fresh(
+                                p.as_ref(),
+                                &p.offerings[*o],
+                                read_providers
+                                    .next()
+                                    .cloned()
+                                    .unwrap_or_else(ProviderVerdicts::none),
+                            ),
                             (StreamCell::Stored { .. }, stored) => {
                                 let (results, spent) = stored.unwrap_or_default();
                                 Item::Stored(results, spent)
