@@ -7,6 +7,7 @@
 //! The modules are private to the crate. This facade exports only what the binary, the tests,
 //! the benchmark and the fuzz targets use, so that the compiler sees (and refuses) dead code.
 
+mod cache;
 mod cli;
 mod decisions;
 mod diag;

@@ -91,14 +91,14 @@ impl Verdict {
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct WaiverInfo {
     pub reason: String,
     pub approved_by: String,
     pub expires: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Finding {
     pub rule: String,
     pub level: Level,
@@ -108,7 +108,10 @@ pub struct Finding {
     /// The resolved value of each fact cited (null when unknown or conflicting), sorted by fact
     /// name, serialized as a JSON object. A list rather than a map: a finding cites one or two
     /// facts, and a BTreeMap node costs about 600 bytes in every one of them.
-    #[serde(serialize_with = "cited_facts_as_map")]
+    #[serde(
+        serialize_with = "cited_facts_as_map",
+        deserialize_with = "cited_facts_from_map"
+    )]
     pub facts: Vec<(String, Value)>,
     /// Shared with every other finding that cites the same facts of the same offering.
     pub evidence: Vec<Arc<Evidence>>,
@@ -123,9 +126,16 @@ fn cited_facts_as_map<S: serde::Serializer>(
     s.collect_map(facts.iter().map(|(name, value)| (name, value)))
 }
 
+fn cited_facts_from_map<'de, D: serde::Deserializer<'de>>(
+    d: D,
+) -> Result<Vec<(String, Value)>, D::Error> {
+    let map = serde_json::Map::<String, Value>::deserialize(d)?;
+    Ok(map.into_iter().collect())
+}
+
 /// A rule that failed (a runtime error or a limit) while evaluating a cell: the cell's verdict
 /// is `error`, and the rule's findings there are missing.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct RuleError {
     pub rule: String,
     pub message: String,
@@ -133,7 +143,7 @@ pub struct RuleError {
     pub at: String,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct OfferingResult {
     pub vendor: String,
     pub vendor_name: String,
@@ -141,23 +151,23 @@ pub struct OfferingResult {
     pub offering_name: String,
     pub tier: String,
     /// The reviewer's notes on the vendor and the offering (`notes:` in the profile).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub vendor_notes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub offering_notes: Option<String>,
     pub classification: String,
     pub tags: Vec<String>,
     pub verdict: Verdict,
     pub findings: Vec<Finding>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub errors: Vec<RuleError>,
     /// The decision in force on this offering at this coverage (`decisions/`), if any.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decision: Option<DecisionNote>,
 }
 
 /// A decision of the register, as reports show it beside the verdict.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct DecisionNote {
     /// approved | approved_with_conditions | rejected
     pub outcome: String,

@@ -453,3 +453,132 @@ fn decision_entry() -> Value {
                 }
     })
 }
+
+/// What `evaluate --format json` writes (version 2 of the contract), and each line of
+/// `--format jsonl` (a result, with its `schema_version`): one schema for both.
+pub fn results() -> Value {
+    let level = json!({"enum": ["pass", "info", "warn", "condition", "hold", "block"]});
+    let verdict = json!({"enum": ["go", "conditional", "hold", "no-go", "error"]});
+    let text_or_null = json!({"type": ["string", "null"]});
+    let mut authorities: Vec<&str> = Authority::NAMED.iter().map(|a| a.as_str()).collect();
+    authorities.push(Authority::Unsupported.as_str());
+    let evidence = json!({
+        "type": "object",
+        "required": ["fact", "source", "authority", "title", "url", "section", "quote", "at", "value", "role"],
+        "properties": {
+            "fact": {"type": "string"},
+            "source": text_or_null,
+            "authority": {"enum": authorities},
+            "title": text_or_null,
+            "url": text_or_null,
+            "section": text_or_null,
+            "quote": text_or_null,
+            "at": {"type": "string", "description": "vendors/<id>/profile.yaml:LINE:COL of the claim"},
+            "value": {},
+            "role": {"enum": ["decides", "conflicts", "agrees", "outvoted", "unverified", "silent", "not_applicable", "superseded"]},
+            "note": {"type": "string"},
+            "source_notes": {"type": "string"},
+            "searched": {"type": "array", "items": {"type": "string"}},
+            "exceptions": {"type": "array", "items": {"type": "object", "required": ["quote"]}},
+            "allowed_if": {"type": "string"}
+        }
+    });
+    let finding = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["rule", "level", "message", "action", "waived", "facts", "evidence", "raised_at"],
+        "properties": {
+            "rule": {"type": "string"},
+            "level": level,
+            "message": {"type": "string"},
+            "action": text_or_null,
+            "waived": {
+                "oneOf": [
+                    {"type": "null"},
+                    {
+                        "type": "object",
+                        "required": ["reason", "approved_by", "expires"],
+                        "properties": {
+                            "reason": {"type": "string"},
+                            "approved_by": {"type": "string"},
+                            "expires": {"type": "string"}
+                        }
+                    }
+                ]
+            },
+            "facts": {"type": "object"},
+            "evidence": {
+                "description": "ids of the result's `evidence` entries",
+                "type": "array",
+                "items": {"type": "string", "pattern": "^e[1-9][0-9]*$"}
+            },
+            "refs": {"type": "array", "items": {"type": "string"}},
+            "raised_at": {"type": "string"}
+        }
+    });
+    let result = json!({
+        "type": "object",
+        "required": ["vendor", "vendor_name", "offering", "offering_name", "tier", "classification", "tags", "verdict", "findings", "evidence"],
+        "properties": {
+            "schema_version": {"const": 2},
+            "vendor": {"type": "string"},
+            "vendor_name": {"type": "string"},
+            "offering": {"type": "string"},
+            "offering_name": {"type": "string"},
+            "tier": {"type": "string"},
+            "vendor_notes": {"type": "string"},
+            "offering_notes": {"type": "string"},
+            "classification": {"type": "string"},
+            "tags": {"type": "array", "items": {"type": "string"}},
+            "verdict": verdict,
+            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "errors": {
+                "type": "array",
+                "items": {
+                    "type": "object",
+                    "required": ["rule", "message", "at"],
+                    "properties": {
+                        "rule": {"type": "string"},
+                        "message": {"type": "string"},
+                        "at": {"type": "string"}
+                    }
+                }
+            },
+            "decision": {"type": "object"},
+            "evidence": {
+                "description": "each claim the result's findings cite, once, by id (e1, e2, ... in order of first citation)",
+                "type": "object",
+                "propertyNames": {"pattern": "^e[1-9][0-9]*$"},
+                "additionalProperties": {"$ref": "#/$defs/evidence"}
+            }
+        }
+    });
+    json!({
+        "$schema": DRAFT,
+        "title": "diligence evaluation results, JSON contract version 2 (`evaluate --format json`, or one line of `--format jsonl`)",
+        "$defs": {"evidence": evidence, "finding": finding, "result": result},
+        "oneOf": [
+            {
+                "description": "the document of `--format json`",
+                "type": "object",
+                "required": ["schema_version", "policy", "organization", "generated", "today", "classifications", "rules", "results", "warnings"],
+                "properties": {
+                    "schema_version": {"const": 2},
+                    "policy": {"type": "string"},
+                    "organization": {"type": "string"},
+                    "generated": {"type": "string"},
+                    "today": {"type": "string"},
+                    "classifications": {"type": "array", "items": {"type": "string"}},
+                    "rules": {"type": "array", "items": {"type": "string"}},
+                    "results": {"type": "array", "items": {"$ref": "#/$defs/result"}},
+                    "warnings": {"type": "array", "items": {"type": "string"}}
+                }
+            },
+            {
+                "description": "one line of `--format jsonl`",
+                "allOf": [{"$ref": "#/$defs/result"}],
+                "required": ["schema_version"]
+            }
+        ]
+    })
+}

@@ -470,39 +470,97 @@ const READ_AHEAD: usize = 32;
 /// The profiles of a workspace read a few at a time, in workspace order, for a run that must
 /// not hold the whole portfolio in memory (`evaluate --format jsonl|csv|sarif`, `check`): each batch
 /// of offerings is read, evaluated, written and dropped. Each profile gets the checks
-/// [`Workspace::load`] gives it (its evidence, its audiences against every policy).
+/// [`Workspace::load`] gives it (its evidence, its audiences against every policy). With a
+/// results cache, a vendor whose files and run are unchanged is not read at all: its problems
+/// and results come from the cache.
 pub struct ProfileStream<'w> {
     ws: &'w Workspace,
     dirs: std::vec::IntoIter<String>,
-    /// Offerings read and not yet handed out, with the profile each belongs to.
-    pending: VecDeque<(Arc<Profile>, usize)>,
+    /// Offerings read and not yet handed out.
+    pending: VecDeque<StreamCell>,
     /// What was read since the last batch was handed out.
     read: Read,
+    cache: Option<&'w crate::evaluation::cached::CacheUse<'w>>,
+    /// Vendors read (not from the cache) since the last batch, to be stored once evaluated.
+    fresh: Vec<crate::evaluation::cached::Fresh>,
 }
 
 /// Profiles read, and what reading them found.
 #[derive(Default)]
 pub struct Read {
-    /// The profiles read, in workspace order.
+    /// The profiles read from their files (not those whose results came from the cache), in
+    /// workspace order.
     pub profiles: Vec<Arc<Profile>>,
+    /// What each profile read holds, in workspace order.
+    pub summaries: Vec<ProfileSummary>,
     /// Problems of the profiles (errors and warnings), as [`Workspace::problems`] has them.
     pub problems: Vec<Diagnostic>,
     /// What their evidence checks found, as [`Workspace::unverified`] has it.
     pub unverified: Vec<Diagnostic>,
 }
 
+/// What `check` says of one profile besides its problems: its counts and the claims that cite
+/// superseded documents.
+#[derive(Clone, Debug, serde::Serialize, serde::Deserialize)]
+pub struct ProfileSummary {
+    pub offerings: usize,
+    pub claims: usize,
+    pub verified: usize,
+    pub superseded: Vec<Diagnostic>,
+}
+
+impl ProfileSummary {
+    pub fn of(p: &Profile) -> ProfileSummary {
+        let claims = p
+            .offerings
+            .iter()
+            .flat_map(|o| o.facts.values())
+            .flat_map(|f| f.claims.iter());
+        let (mut count, mut verified) = (0, 0);
+        for claim in claims {
+            count += 1;
+            verified +=
+                usize::from(claim.verification == crate::model::profile::Verification::Verified);
+        }
+        ProfileSummary {
+            offerings: p.offerings.len(),
+            claims: count,
+            verified,
+            superseded: evidence::superseded_citations(p),
+        }
+    }
+}
+
+/// One offering of a stream: read with its profile, or its results read from the cache.
+pub(crate) enum StreamCell {
+    Read(Arc<Profile>, usize),
+    /// Each request's results of the offering (one per classification), and the vendor
+    /// folder to read should the run need the profile after all.
+    Stored {
+        dir: Arc<str>,
+        offering: usize,
+        results: Vec<Vec<crate::outcome::OfferingResult>>,
+        spent: usize,
+    },
+}
+
 /// Offerings handed out by a [`ProfileStream`], with the profiles read for them.
 pub struct StreamBatch {
-    cells: Vec<(Arc<Profile>, usize)>,
+    pub(crate) cells: Vec<StreamCell>,
     pub read: Read,
+    /// Vendors read for this batch (not from the cache), to be stored once evaluated.
+    pub(crate) fresh: Vec<crate::evaluation::cached::Fresh>,
 }
 
 impl StreamBatch {
-    /// The batch's (profile, offering) pairs, in workspace order.
+    /// The batch's (profile, offering) pairs read with their profiles, in workspace order.
     pub fn offerings(&self) -> Vec<(&Profile, &Offering)> {
         self.cells
             .iter()
-            .map(|(p, i)| (p.as_ref(), &p.offerings[*i]))
+            .filter_map(|c| match c {
+                StreamCell::Read(p, i) => Some((p.as_ref(), &p.offerings[*i])),
+                StreamCell::Stored { .. } => None,
+            })
             .collect()
     }
 }
@@ -519,7 +577,29 @@ impl<'w> ProfileStream<'w> {
             dirs: dirs.into_iter(),
             pending: VecDeque::new(),
             read: Read::default(),
+            cache: None,
+            fresh: Vec::new(),
         }
+    }
+
+    /// Reads through `cache`: a vendor whose entry is there is not read.
+    pub(crate) fn with_cache(
+        mut self,
+        cache: Option<&'w crate::evaluation::cached::CacheUse<'w>>,
+    ) -> ProfileStream<'w> {
+        self.cache = cache;
+        self
+    }
+
+    /// Reads every vendor from now on (the run stopped a rule, which the cached results did
+    /// not know).
+    pub(crate) fn stop_using_cache(&mut self) {
+        self.cache = None;
+    }
+
+    /// The workspace the stream reads.
+    pub(crate) fn workspace(&self) -> &'w Workspace {
+        self.ws
     }
 
     /// The next `size` offerings (fewer at the end), with what was read for them; None once
@@ -534,33 +614,97 @@ impl<'w> ProfileStream<'w> {
             self.read_group(&group);
         }
         let read = std::mem::take(&mut self.read);
-        if self.pending.is_empty() && read.profiles.is_empty() && read.problems.is_empty() {
+        let fresh = std::mem::take(&mut self.fresh);
+        if self.pending.is_empty()
+            && read.summaries.is_empty()
+            && read.problems.is_empty()
+            && fresh.is_empty()
+        {
             return None;
         }
         let take = size.min(self.pending.len());
         Some(StreamBatch {
             cells: self.pending.drain(..take).collect(),
             read,
+            fresh,
         })
     }
 
     fn read_group(&mut self, group: &[String]) {
+        use crate::evaluation::cached::{Fresh, Looked};
         let root = &self.ws.root;
-        let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = group
+        let cache = self.cache;
+        let looked: Vec<Looked> = group
             .par_iter()
-            .map(|dir| evidence::load(root, dir))
+            .map(|dir| match cache {
+                Some(c) => c.look(root, dir, || load_one(root, dir, &self.ws.policies)),
+                None => Looked::Read {
+                    loaded: Box::new(load_one(root, dir, &self.ws.policies)),
+                    key: None,
+                },
+            })
             .collect();
-        for (profile, diags) in loaded {
-            self.read.problems.extend(diags);
-            let Some(p) = profile else { continue };
-            self.read
-                .problems
-                .extend(audience_problems(&p, &self.ws.policies));
-            self.read.unverified.extend(evidence::diagnostics(&p));
-            let p = Arc::new(p);
-            self.pending
-                .extend((0..p.offerings.len()).map(|i| (Arc::clone(&p), i)));
-            self.read.profiles.push(p);
+        for (dir, looked) in group.iter().zip(looked) {
+            match looked {
+                Looked::Read { loaded, key } => {
+                    let (profile, problems, unverified) = *loaded;
+                    self.read.problems.extend(problems.iter().cloned());
+                    self.read.unverified.extend(unverified.iter().cloned());
+                    let summary = profile.as_ref().map(ProfileSummary::of);
+                    if let Some(s) = &summary {
+                        self.read.summaries.push(s.clone());
+                    }
+                    if let Some(key) = key {
+                        self.fresh.push(Fresh::new(
+                            dir,
+                            key,
+                            problems,
+                            unverified,
+                            summary,
+                            profile.as_ref().map_or(0, |p| p.offerings.len()),
+                        ));
+                    }
+                    let Some(p) = profile else { continue };
+                    let p = Arc::new(p);
+                    self.read.profiles.push(Arc::clone(&p));
+                    self.pending.extend(
+                        (0..p.offerings.len()).map(|i| StreamCell::Read(Arc::clone(&p), i)),
+                    );
+                }
+                Looked::Stored(stored) => {
+                    let dir: Arc<str> = Arc::from(dir.as_str());
+                    let stored = *stored;
+                    self.read.problems.extend(stored.problems);
+                    self.read.unverified.extend(stored.unverified);
+                    if let Some(s) = stored.summary {
+                        self.read.summaries.push(s);
+                    }
+                    for (offering, (results, spent)) in stored.offerings.into_iter().enumerate() {
+                        self.pending.push_back(StreamCell::Stored {
+                            dir: Arc::clone(&dir),
+                            offering,
+                            results,
+                            spent,
+                        });
+                    }
+                }
+            }
         }
     }
+}
+
+/// What reading one vendor folder gives: the profile (None when it does not load), its
+/// problems (with its audiences checked against every policy) and what its evidence checks
+/// found.
+pub(crate) type Loaded = (Option<Profile>, Vec<Diagnostic>, Vec<Diagnostic>);
+
+/// Reads vendor folder `dir` as [`Workspace::load`] reads each one.
+pub(crate) fn load_one(root: &Path, dir: &str, policies: &[Policy]) -> Loaded {
+    let (profile, mut problems) = evidence::load(root, dir);
+    let mut unverified = Vec::new();
+    if let Some(p) = &profile {
+        problems.extend(audience_problems(p, policies));
+        unverified.extend(evidence::diagnostics(p));
+    }
+    (profile, problems, unverified)
 }

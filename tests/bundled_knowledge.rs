@@ -21,7 +21,7 @@ fn evaluate(args: &[&str]) -> Value {
         .get_output()
         .stdout
         .clone();
-    serde_json::from_slice(&out).expect("valid JSON on stdout")
+    common::inline_evidence(serde_json::from_slice(&out).expect("valid JSON on stdout"))
 }
 
 /// The one result of an evaluation of one offering at one class.

@@ -124,7 +124,7 @@ fn evaluate_json(dir: &Path, args: &[&str]) -> Value {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    serde_json::from_slice(&out.stdout).unwrap()
+    common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap())
 }
 
 fn result<'a>(eval: &'a Value, offering: &str, class: &str) -> &'a Value {
@@ -285,7 +285,7 @@ fn the_streamed_report_has_the_same_chain_as_the_whole_one() {
     );
     let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
+        .map(|l| common::inline_evidence(serde_json::from_str(l).unwrap()))
         .collect();
     assert_eq!(&lines, whole["results"].as_array().unwrap());
     assert_eq!(

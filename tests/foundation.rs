@@ -7,7 +7,7 @@ use predicates::prelude::*;
 use serde_json::Value;
 
 fn json_of(output: &[u8]) -> Value {
-    serde_json::from_slice(output).expect("valid JSON on stdout")
+    common::inline_evidence(serde_json::from_slice(output).expect("valid JSON on stdout"))
 }
 
 /// Runs a command that must fail with exit 2 and returns its stderr.

@@ -698,3 +698,76 @@ fn brief_lists_the_waivers_in_force_with_approver_expiry_and_reason() {
         }
     }
 }
+
+/// Version 2 of the JSON contract: what `diligence schema results` publishes is what `json` and
+/// `jsonl` write, each result lists each evidence once, and it says the same as version 1.
+#[test]
+fn json_and_jsonl_follow_the_published_results_schema() {
+    let dir = bundled();
+    let schema: Value = serde_json::from_slice(
+        &diligence(&dir)
+            .args(["schema", "results"])
+            .assert()
+            .success()
+            .get_output()
+            .stdout,
+    )
+    .expect("the schema is JSON");
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let run = |args: &[&str]| -> Vec<u8> {
+        diligence(&dir)
+            .args(["evaluate", "--today", TODAY])
+            .args(args)
+            .assert()
+            .success()
+            .get_output()
+            .stdout
+            .clone()
+    };
+    let valid = |v: &Value, what: &str| {
+        let errors: Vec<String> = validator
+            .iter_errors(v)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .take(5)
+            .collect();
+        assert!(
+            errors.is_empty(),
+            "{what} does not follow the schema: {errors:#?}"
+        );
+    };
+    let v2_bytes = run(&["--format", "json"]);
+    let v2: Value = serde_json::from_slice(&v2_bytes).expect("json");
+    valid(&v2, "the JSON document");
+    assert_eq!(v2["schema_version"], 2);
+    for r in v2["results"].as_array().expect("results") {
+        let table: Vec<&Value> = r["evidence"].as_object().expect("table").values().collect();
+        for (i, e) in table.iter().enumerate() {
+            assert!(
+                !table[..i].contains(e),
+                "an evidence listed twice in one result"
+            );
+        }
+    }
+    let lines = String::from_utf8(run(&["--format", "jsonl"])).expect("utf-8");
+    for line in lines.lines() {
+        let v: Value = serde_json::from_str(line).expect("a JSON line");
+        valid(&v, "a jsonl line");
+        assert_eq!(v["schema_version"], 2);
+    }
+    // Version 1, kept behind a flag, copies the evidence into each finding: the same content.
+    let v1_bytes = run(&["--format", "json", "--json-schema-version", "1"]);
+    let v1: Value = serde_json::from_slice(&v1_bytes).expect("json");
+    assert!(v1.get("schema_version").is_none());
+    assert_eq!(common::inline_evidence(v2), v1);
+    assert!(v2_bytes.len() < v1_bytes.len());
+    // A line of version 1 is not one of version 2.
+    let old = run(&["--format", "jsonl", "--json-schema-version", "1"]);
+    let first: Value = serde_json::from_str(
+        String::from_utf8_lossy(&old)
+            .lines()
+            .next()
+            .expect("a line"),
+    )
+    .expect("json");
+    assert!(!validator.is_valid(&first));
+}

@@ -40,12 +40,15 @@ fn jsonl_lines_are_the_results_of_the_json_contract() {
         .args(["evaluate", "--format", "json", "--today", TODAY])
         .output()
         .expect("runs");
-    let json: Value = serde_json::from_slice(&out.stdout).expect("json");
+    // Both read with their evidence inline: lines say their version, the document once.
+    let json: Value = common::inline_evidence(serde_json::from_slice(&out.stdout).expect("json"));
     let results = json["results"].as_array().expect("results");
     let text = jsonl(&bundled(), &[], "2");
     let lines: Vec<Value> = text
         .lines()
-        .map(|l| serde_json::from_str(l).expect("each line is one JSON object"))
+        .map(|l| {
+            common::inline_evidence(serde_json::from_str(l).expect("each line is one JSON object"))
+        })
         .collect();
     assert!(!lines.is_empty());
     assert_eq!(&lines, results);
@@ -257,11 +260,11 @@ fn streamed_runs_read_profiles_as_they_go_with_waivers_and_warnings() {
     let (json, lines) = (run("json"), run("jsonl"));
     assert_eq!(json.status.code(), Some(0));
     assert_eq!(lines.status.code(), Some(0));
-    let json: Value = serde_json::from_slice(&json.stdout).expect("json");
+    let json: Value = common::inline_evidence(serde_json::from_slice(&json.stdout).expect("json"));
     let lines: Vec<Value> = String::from_utf8(lines.stdout.clone())
         .expect("utf-8")
         .lines()
-        .map(|l| serde_json::from_str(l).expect("json line"))
+        .map(|l| common::inline_evidence(serde_json::from_str(l).expect("json line")))
         .collect();
     assert_eq!(&lines, json["results"].as_array().expect("results"));
     let waived = lines

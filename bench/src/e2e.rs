@@ -78,39 +78,115 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
     })
 }
 
-/// `evaluate --format jsonl -o FILE` and `check` on the workspace at `root`; the jsonl goes
-/// to `out` (its size is returned, then it is deleted).
-pub fn evaluate_and_check(
-    root: &Path,
-    out: &Path,
-    with_check: bool,
-) -> Result<(Measured, Option<Measured>, u64), String> {
-    let root = root.to_str().ok_or("the workspace path is not UTF-8")?;
+/// What one end-to-end comparison measured, side by side in one run: the command as it was
+/// (`--no-cache --json-schema-version 1`: every vendor read and evaluated, evidence inline in
+/// every finding), the same with the cache empty (cold: results written once, the cache
+/// filled), and again after one profile changed (warm).
+pub struct EndToEnd {
+    pub before: Measured,
+    pub cold: Measured,
+    pub warm: Measured,
+    /// Bytes of jsonl written before, and now.
+    pub bytes_before: u64,
+    pub bytes: u64,
+    pub check: Option<Checks>,
+}
+
+/// `check` measured the same three ways.
+pub struct Checks {
+    pub before: Measured,
+    pub cold: Measured,
+    pub warm: Measured,
+}
+
+/// `evaluate --format jsonl -o FILE` and `check` on the workspace at `root`, before, cold and
+/// warm (see [`EndToEnd`]); the jsonl goes to `out` (deleted after). One profile of the
+/// workspace is edited for the warm runs (a comment appended) and restored at the end.
+pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<EndToEnd, String> {
+    let root_text = root.to_str().ok_or("the workspace path is not UTF-8")?;
     let file = out.to_str().ok_or("the output path is not UTF-8")?;
-    let evaluate = run(&[
-        "-C",
-        root,
-        "evaluate",
-        "--format",
-        "jsonl",
-        "-o",
-        file,
-        "--today",
-        "2026-11-24",
-    ])?;
-    // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
-    if evaluate.code == 2 {
-        return Err(format!("diligence -C {root} evaluate exited 2"));
-    }
-    let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-    let _ = std::fs::remove_file(out);
+    let cache = tempfile::Builder::new()
+        .prefix("diligence-bench-cache-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let cache_dir = cache.path().to_str().ok_or("the cache path is not UTF-8")?;
+    let evaluate = |extra: &[&str]| -> Result<(Measured, u64), String> {
+        let mut args = vec![
+            "-C",
+            root_text,
+            "evaluate",
+            "--format",
+            "jsonl",
+            "-o",
+            file,
+            "--today",
+            "2026-11-24",
+        ];
+        args.extend_from_slice(extra);
+        let m = run(&args)?;
+        // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
+        if m.code == 2 {
+            return Err(format!("diligence {} exited 2", args.join(" ")));
+        }
+        let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+        let _ = std::fs::remove_file(out);
+        Ok((m, bytes))
+    };
     // `check` exits 2 on the generated workspace: its broken quotes are errors (by design).
-    let check = if with_check {
-        Some(run(&["-C", root, "check", "--today", "2026-11-24"])?)
+    let check = |extra: &[&str]| -> Result<Measured, String> {
+        let mut args = vec!["-C", root_text, "check", "--today", "2026-11-24"];
+        args.extend_from_slice(extra);
+        run(&args)
+    };
+    let cached = ["--cache", cache_dir];
+    let (before, bytes_before) = evaluate(&["--no-cache", "--json-schema-version", "1"])?;
+    let (cold, bytes) = evaluate(&cached)?;
+    let checks_before = if with_check {
+        Some((check(&["--no-cache"])?, check(&cached)?))
     } else {
         None
     };
-    Ok((evaluate, check, bytes))
+    let edited = edit_one_profile(root)?;
+    let warm = evaluate(&cached).map(|(m, _)| m);
+    let warm_check = match &checks_before {
+        Some(_) => Some(check(&cached)),
+        None => None,
+    };
+    std::fs::write(&edited.0, &edited.1)
+        .map_err(|e| format!("restoring {}: {e}", edited.0.display()))?;
+    let warm = warm?;
+    let check = match (checks_before, warm_check) {
+        (Some((before, cold)), Some(warm)) => Some(Checks {
+            before,
+            cold,
+            warm: warm?,
+        }),
+        _ => None,
+    };
+    Ok(EndToEnd {
+        before,
+        cold,
+        warm,
+        bytes_before,
+        bytes,
+        check,
+    })
+}
+
+/// Appends a comment to the first vendor's profile (a change of its bytes: its cached
+/// results no longer apply); returns the file and its text before.
+fn edit_one_profile(root: &Path) -> Result<(std::path::PathBuf, String), String> {
+    let mut vendors: Vec<_> = std::fs::read_dir(root.join("vendors"))
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path().join("profile.yaml"))
+        .filter(|p| p.is_file())
+        .collect();
+    vendors.sort();
+    let path = vendors.into_iter().next().ok_or("no vendor to edit")?;
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(&path, format!("{text}\n# edited by the bench\n")).map_err(|e| e.to_string())?;
+    Ok((path, text))
 }
 
 /// `diligence site -o DIR` on the workspace at `root`: its cost, and the pages and bytes it

@@ -89,6 +89,48 @@ pub struct OutputArg {
     pub path: Option<PathBuf>,
 }
 
+/// `--cache DIR`, `--no-cache`, `--cache-max-mb MB`: the results cache (see `crate::cache`).
+#[derive(Args, Debug, Clone)]
+pub struct CacheArgs {
+    /// Keep and reuse results in DIR [default: .diligence/cache in the workspace]
+    #[arg(long = "cache", value_name = "DIR", env = "DILIGENCE_CACHE")]
+    pub cache_dir: Option<PathBuf>,
+    /// Read no cached result and write none: evaluate everything again
+    #[arg(
+        long,
+        env = "DILIGENCE_NO_CACHE",
+        value_parser = clap::builder::BoolishValueParser::new(),
+        conflicts_with = "cache_dir"
+    )]
+    pub no_cache: bool,
+    /// Remove the oldest cached results when the cache folder passes this size
+    #[arg(long, value_name = "MB", default_value_t = crate::cache::DEFAULT_MAX_BYTES / (1024 * 1024))]
+    pub cache_max_mb: u64,
+}
+
+impl CacheArgs {
+    /// The cache of a run over the workspace at `root`; None with `--no-cache`, or when the
+    /// folder cannot be made (the run is then only slower).
+    pub(crate) fn open(&self, root: &std::path::Path) -> Option<crate::cache::Cache> {
+        if self.no_cache {
+            return None;
+        }
+        let dir = match &self.cache_dir {
+            Some(dir) => dir.clone(),
+            None => {
+                // The workspace's own folder, never through a link: a link committed to a
+                // repository would have the run write wherever it leads.
+                let own = root.join(".diligence");
+                if std::fs::symlink_metadata(&own).is_ok_and(|m| m.file_type().is_symlink()) {
+                    return None;
+                }
+                root.join(crate::cache::WORKSPACE_DIR)
+            }
+        };
+        crate::cache::Cache::open(dir, self.cache_max_mb.saturating_mul(1024 * 1024))
+    }
+}
+
 /// `--partition K/N`: the vendors whose stable hash falls in part K (1-based) of N. A vendor
 /// is never split across partitions, and its partition depends only on its id (the first 8
 /// bytes of the SHA-256 of the id, modulo N), so it is the same on every machine and run.

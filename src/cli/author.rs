@@ -32,7 +32,8 @@ The archived vendor documents under `vendors/*/sources/` come from the Open Term
 (ODC-BY 1.0): see each vendor's NOTICE.md.
 ";
 
-const WORKSPACE_GITIGNORE: &str = "# diligence reports\n*.xlsx\n*.html\nreview.*\n";
+const WORKSPACE_GITIGNORE: &str =
+    "# diligence reports\n*.xlsx\n*.html\nreview.*\n# the results cache\n.diligence/\n";
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
@@ -70,6 +71,8 @@ pub enum SchemaKind {
     Tests,
     /// A register of decisions: decisions/<vendor>/<offering>.yaml
     Decision,
+    /// What `evaluate --format json` writes, and each line of `--format jsonl`
+    Results,
 }
 
 #[derive(Args, Debug)]
@@ -368,6 +371,7 @@ pub fn schema(args: SchemaArgs) -> Outcome {
         SchemaKind::Policy => crate::schema::policy(),
         SchemaKind::Tests => crate::schema::tests(),
         SchemaKind::Decision => crate::schema::decision(),
+        SchemaKind::Results => crate::schema::results(),
     };
     let mut text = serde_json::to_string_pretty(&value)
         .map_err(|e| crate::diag::Diagnostic::error(format!("cannot serialize the schema: {e}")))?;

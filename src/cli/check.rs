@@ -3,10 +3,9 @@
 use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Code, Diagnostic};
 use crate::evaluation::{self, Request};
-use crate::model::profile::{Profile, Verification};
 use crate::outcome::OfferingResult;
 use crate::report::writer::{self, Reader};
-use crate::workspace::{ProfileStream, Workspace};
+use crate::workspace::{ProfileStream, ProfileSummary, Workspace};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -30,6 +29,8 @@ pub struct CheckArgs {
     pub fail_on_drafts: bool,
     #[command(flatten)]
     pub quiet: super::args::QuietWarnings,
+    #[command(flatten)]
+    pub cache: super::args::CacheArgs,
 }
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
@@ -38,7 +39,8 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // with the portfolio.
     let ws = Workspace::load_without_profiles(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    let counts = check_profiles(&ws, today, args.fail_on_drafts, &mut diags);
+    let cache = args.cache.open(&ws.root);
+    let counts = check_profiles(&ws, today, args.fail_on_drafts, cache.as_ref(), &mut diags);
     // Expired waivers are said last, and listed apart in the JSON.
     let (expired, mut diags): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
         .into_iter()
@@ -96,18 +98,11 @@ struct Counts {
 }
 
 impl Counts {
-    fn add(&mut self, p: &Profile) {
+    fn add(&mut self, p: &ProfileSummary) {
         self.vendors += 1;
-        self.offerings += p.offerings.len();
-        for claim in p
-            .offerings
-            .iter()
-            .flat_map(|o| o.facts.values())
-            .flat_map(|f| f.claims.iter())
-        {
-            self.claims += 1;
-            self.verified += usize::from(claim.verification == Verification::Verified);
-        }
+        self.offerings += p.offerings;
+        self.claims += p.claims;
+        self.verified += p.verified;
     }
 }
 
@@ -119,6 +114,7 @@ fn check_profiles(
     ws: &Workspace,
     today: jiff::civil::Date,
     fail_on_drafts: bool,
+    cache: Option<&crate::cache::Cache>,
     diags: &mut Vec<Diagnostic>,
 ) -> Counts {
     let requests: Vec<Request> = ws
@@ -147,9 +143,11 @@ fn check_profiles(
             .map(|p| vec![false; p.waivers.len()])
             .collect(),
     };
+    let cache = cache.and_then(|c| evaluation::cached::CacheUse::new(c, ws, &requests));
     let profiles = evaluation::Offerings::Read {
         profiles: ProfileStream::new(ws, |_| true),
         stop_on_load_errors: false,
+        cache: cache.as_ref(),
     };
     let summaries = match evaluation::stream(&ws.rules, &requests, profiles, &mut checker) {
         Ok(summaries) => summaries,
@@ -159,6 +157,9 @@ fn check_profiles(
         }
         Err(evaluation::Stop::Handler(never)) => match never {},
     };
+    if let Some(c) = &cache {
+        c.finish();
+    }
     let Checker {
         diags,
         counts,
@@ -204,10 +205,9 @@ impl evaluation::Handler for Checker<'_> {
                 d
             }
         }));
-        for p in &read.profiles {
-            self.diags
-                .extend(crate::model::evidence::superseded_citations(p));
-            self.counts.add(p);
+        for s in &read.summaries {
+            self.diags.extend(s.superseded.iter().cloned());
+            self.counts.add(s);
         }
         Ok(())
     }

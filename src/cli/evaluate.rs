@@ -1,6 +1,6 @@
 //! `diligence evaluate`
 
-use super::args::{OutputArg, Partition, QuietWarnings, Scope, Selection};
+use super::args::{CacheArgs, OutputArg, Partition, QuietWarnings, Scope, Selection};
 use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::{self, Request};
@@ -77,6 +77,12 @@ pub struct EvaluateArgs {
     pub partition: Option<Partition>,
     #[command(flatten)]
     pub quiet: QuietWarnings,
+    /// The version of the JSON contract for json and jsonl: 2 lists each result's evidence
+    /// once; 1 (kept for one release) copies it into every finding
+    #[arg(long, value_enum, default_value = "2", value_name = "N")]
+    pub json_schema_version: crate::report::json::SchemaVersion,
+    #[command(flatten)]
+    pub cache: CacheArgs,
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
@@ -137,7 +143,16 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let options = Options {
         style: style(&args, to_terminal, &ws),
         bom: args.bom,
+        json_schema: args.json_schema_version,
     };
+    // Only a stream reads through the cache: a workspace read whole was read already.
+    let cache = match read {
+        Reading::Streamed => args.cache.open(&ws.root),
+        Reading::Whole => None,
+    };
+    let cache = cache
+        .as_ref()
+        .and_then(|c| evaluation::cached::CacheUse::new(c, &ws, std::slice::from_ref(&request)));
     let offerings = match read {
         Reading::Whole => evaluation::Offerings::Given,
         Reading::Streamed => evaluation::Offerings::Read {
@@ -146,6 +161,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             }),
             // A profile that does not load stops the run (nothing is written with -o).
             stop_on_load_errors: true,
+            cache: cache.as_ref(),
         },
     };
     let threshold = args.fail_on.threshold();
@@ -183,6 +199,9 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         };
         report.end(summary.warnings.clone())
     })?;
+    if let Some(c) = &cache {
+        c.finish();
+    }
     // Expired waivers and changed snapshots: in the report when it has a place for them, and
     // on stderr unless said while loading.
     let fresh: Vec<Diagnostic> = summary

@@ -83,6 +83,8 @@ pub fn run(global: &Global, args: SiteArgs) -> Outcome {
         evaluation::Offerings::Read {
             profiles: ProfileStream::new(&ws, |_| true),
             stop_on_load_errors: true,
+            // Pages need every profile, which a cached result does not carry.
+            cache: None,
         }
     };
     let on_read = |read: Vec<Diagnostic>| print_warnings(&read, &args.quiet, &ws);

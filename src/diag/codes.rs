@@ -63,6 +63,18 @@ impl Serialize for Code {
     }
 }
 
+/// Read back from the results cache, by the name written.
+impl<'de> serde::Deserialize<'de> for Code {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let name = String::deserialize(d)?;
+        Code::ALL
+            .iter()
+            .copied()
+            .find(|c| c.as_str() == name)
+            .ok_or_else(|| serde::de::Error::custom(format!("unknown code `{name}`")))
+    }
+}
+
 /// `--quiet-warnings CODE`: the possible values are the codes, each with its explanation.
 impl clap::ValueEnum for Code {
     fn value_variants<'a>() -> &'a [Self] {

@@ -7,6 +7,7 @@ mod lint;
 mod rhai_setup;
 pub mod state;
 
+pub(crate) use rhai_setup::spent_on_this_thread;
 use rhai_setup::{MAX_CALL_LEVELS, MAX_OPERATIONS};
 pub use state::{Depends, RawFinding, RunRecord};
 
@@ -149,6 +150,11 @@ impl RuleSet {
     /// [`RuleSet::begin_run`]), for a run whose size is known only as its offerings are read.
     pub fn grow_run(&self, cells: usize) {
         self.budget.grow(cells);
+    }
+
+    /// Counts `bytes` of text spent by evaluations whose results were read from the cache.
+    pub(crate) fn charge_run(&self, bytes: usize) {
+        self.budget.charge(bytes);
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

@@ -45,6 +45,17 @@ pub const RUN_TEXT_BYTES_PER_CELL: usize = 16 * 1024;
 /// The run's budget is never smaller than this (small runs, `test`, `explain`).
 pub const MIN_RUN_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
+thread_local! {
+    /// Bytes this thread has counted against any run's budget: the difference over one
+    /// evaluation is what that evaluation spent (the cache records it with the result).
+    static SPENT_HERE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
+}
+
+/// Bytes counted against the budget on this thread so far (see `SPENT_HERE`).
+pub fn spent_on_this_thread() -> usize {
+    SPENT_HERE.with(std::cell::Cell::get)
+}
+
 /// The text budget of the current run: bytes spent and the limit (see
 /// RUN_TEXT_BYTES_PER_CELL). Shared by the engine's callbacks and the rule set.
 #[derive(Clone)]
@@ -80,7 +91,14 @@ impl TextBudget {
 
     /// Counts `bytes`; false once the run is over its budget.
     fn spend(&self, bytes: usize) -> bool {
+        SPENT_HERE.with(|s| s.set(s.get().saturating_add(bytes)));
         self.0.0.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.0.1.load(Ordering::Relaxed)
+    }
+
+    /// Counts `bytes` spent by an evaluation whose result was read from the cache: the run's
+    /// budget runs out where it would have without the cache.
+    pub fn charge(&self, bytes: usize) {
+        self.0.0.fetch_add(bytes, Ordering::Relaxed);
     }
 
     fn exhausted(&self) -> bool {

@@ -3,6 +3,7 @@
 //! offerings), so a verdict is the same wherever it is shown.
 
 mod bare_pass;
+pub(crate) mod cached;
 mod carve_out_pass;
 pub mod chain;
 pub mod checks;
@@ -184,6 +185,11 @@ impl Stopped {
                 m.insert(rule.to_string(), error.clone());
             }
         }
+    }
+
+    /// Whether any rule was stopped, or failed in the current batch.
+    fn any(&self) -> bool {
+        !self.frozen.is_empty() || self.failed.lock().map_or(true, |m| !m.is_empty())
     }
 
     /// Ends a batch: the rules that failed in it are stopped from now on.

@@ -32,6 +32,13 @@ pub struct Request<'a> {
 /// stopped rule skips, and so the report, is the same on any machine.
 pub const BATCH: usize = 16;
 
+/// One offering of a batch: to evaluate (with its providers' verdicts), or its results (one
+/// per classification of the run) read from the cache with the text budget they spent.
+pub(crate) enum Item<'a> {
+    Fresh(&'a Profile, &'a Offering, Arc<ProviderVerdicts>),
+    Stored(Vec<OfferingResult>, usize),
+}
+
 /// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
 #[derive(Default)]
 pub struct Summary {
@@ -103,35 +110,76 @@ impl<'a> Run<'a> {
         providers: &[Arc<ProviderVerdicts>],
         each: &mut impl FnMut(OfferingResult) -> Result<(), E>,
     ) -> Result<(), E> {
+        let mut items: Vec<Item> = batch
+            .iter()
+            .zip(providers)
+            .map(|((p, o), v)| Item::Fresh(p, o, Arc::clone(v)))
+            .collect();
+        self.items(&mut items, &mut |_, r, _| each(r))
+    }
+
+    /// Whether a rule was stopped in this run: results read from the cache (computed with
+    /// every rule) no longer stand for what this run computes.
+    pub(crate) fn stopped_any(&self) -> bool {
+        self.stopped.any()
+    }
+
+    /// As [`Run::batch`], for items that may have their results already (read from the
+    /// cache): `each` gets the item's index, the result, and the text budget it spent.
+    pub(crate) fn items<E>(
+        &mut self,
+        batch: &mut [Item],
+        each: &mut impl FnMut(usize, OfferingResult, usize) -> Result<(), E>,
+    ) -> Result<(), E> {
         let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
-        let cells: Vec<Vec<OfferingResult>> = batch
-            .par_iter()
-            .zip(providers.par_iter())
-            .map(|((profile, offering), providers)| {
-                let prepared = Prepared::new(ctx, profile, offering, Arc::clone(providers));
-                requirements
-                    .iter()
-                    .map(|(class, reqs)| {
-                        evaluate_cell(ctx, &prepared, class, reqs, None, stopped).result
-                    })
-                    .collect()
+        let cells: Vec<Vec<(OfferingResult, usize)>> = batch
+            .par_iter_mut()
+            .map(|item| match item {
+                Item::Fresh(profile, offering, providers) => {
+                    let prepared = Prepared::new(ctx, profile, offering, Arc::clone(providers));
+                    requirements
+                        .iter()
+                        .map(|(class, reqs)| {
+                            let before = crate::engine::spent_on_this_thread();
+                            let cell = evaluate_cell(ctx, &prepared, class, reqs, None, stopped);
+                            let spent = crate::engine::spent_on_this_thread() - before;
+                            (cell.result, spent)
+                        })
+                        .collect()
+                }
+                Item::Stored(results, spent) => {
+                    // The offering's budget, counted once, against its first result.
+                    let mut spent = Some(*spent);
+                    std::mem::take(results)
+                        .into_iter()
+                        .map(|r| (r, spent.take().unwrap_or(0)))
+                        .collect()
+                }
             })
             .collect();
-        self.stopped.freeze();
-        for result in cells.into_iter().flatten() {
-            // An offering whose facts could not be given to the rules fails every one of its
-            // cells: said once.
-            for e in result.errors.iter().filter(|e| e.rule == "engine") {
-                let d = Diagnostic::error(format!(
-                    "{}/{}: {}",
-                    result.vendor, result.offering, e.message
-                ))
-                .in_file(e.at.clone());
-                if !self.engine_errors.contains(&d) {
-                    self.engine_errors.push(d);
-                }
+        for (item, stored) in batch.iter().zip(&cells) {
+            if let Item::Stored(..) = item {
+                ctx.rules
+                    .charge_run(stored.iter().map(|(_, spent)| spent).sum());
             }
-            each(result)?;
+        }
+        self.stopped.freeze();
+        for (i, results) in cells.into_iter().enumerate() {
+            for (result, spent) in results {
+                // An offering whose facts could not be given to the rules fails every one of
+                // its cells: said once.
+                for e in result.errors.iter().filter(|e| e.rule == "engine") {
+                    let d = Diagnostic::error(format!(
+                        "{}/{}: {}",
+                        result.vendor, result.offering, e.message
+                    ))
+                    .in_file(e.at.clone());
+                    if !self.engine_errors.contains(&d) {
+                        self.engine_errors.push(d);
+                    }
+                }
+                each(i, result, spent)?;
+            }
         }
         Ok(())
     }

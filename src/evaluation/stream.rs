@@ -4,11 +4,15 @@
 //! text budget and decides what a profile that does not load does to the run; the commands
 //! only say what to do with each batch read and each result.
 
-use super::portfolio::{BATCH, Request, Run, Summary, changed_snapshots};
+use super::cached::{CacheUse, Fresh};
+use super::chain::ProviderVerdicts;
+use super::portfolio::{BATCH, Item, Request, Run, Summary, changed_snapshots};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
 use crate::outcome::{Evaluation, OfferingResult};
-use crate::workspace::{ProfileStream, Read};
+use crate::workspace::{ProfileStream, Read, StreamCell, Workspace};
+use std::collections::HashMap;
+use std::sync::Arc;
 
 /// Evaluates every requested offering at every requested classification into one
 /// [`Evaluation`]. A rule that fails makes its cells `error`; the rest of the report is
@@ -56,6 +60,8 @@ pub(crate) enum Offerings<'w> {
         /// A profile that does not load ends the run ([`Stop::Load`]) rather than being
         /// handed to [`Handler::read`] with the rest.
         stop_on_load_errors: bool,
+        /// The results cache, if the run uses one.
+        cache: Option<&'w CacheUse<'w>>,
     },
 }
 
@@ -132,13 +138,17 @@ pub(crate) fn stream<H: Handler>(
                 .collect())
         }
         Offerings::Read {
-            mut profiles,
+            profiles,
             stop_on_load_errors,
+            cache,
         } => {
+            let mut profiles = profiles.with_cache(cache);
             let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
             // The run's size is known only as its profiles are read: the budget grows with it.
             rules.begin_run(0);
             let mut cells = 0;
+            // Vendors read in this run, by folder, until all their results are in the cache.
+            let mut fresh: HashMap<String, Fresh> = HashMap::new();
             let mut extra = vec![0; runs.len()];
             while let Some(mut batch) = profiles.next_batch(BATCH) {
                 if stop_on_load_errors {
@@ -153,7 +163,16 @@ pub(crate) fn stream<H: Handler>(
                         return Err(Stop::Load(errors));
                     }
                 }
+                for f in std::mem::take(&mut batch.fresh) {
+                    fresh.insert(f.dir.clone(), f);
+                }
+                if runs.iter().any(Run::stopped_any) {
+                    // A stopped rule: cached results (made with every rule) no longer stand.
+                    profiles.stop_using_cache();
+                    read_stored(&mut batch.cells, profiles.workspace());
+                }
                 let mut read = std::mem::take(&mut batch.read);
+                // The offerings read with their profiles (those from the cache have results).
                 let offerings = batch.offerings();
                 // Each run resolves the providers its batch names before any is evaluated;
                 // a broken chain is a problem of the profiles read, as a profile that does not
@@ -175,15 +194,119 @@ pub(crate) fn stream<H: Handler>(
                 }
                 read.problems.extend(chain_problems);
                 handler.read(&mut read).map_err(Stop::Handler)?;
-                cells += offerings.len() * classes;
+                // A vendor relying on providers depends on their files too: never stored.
+                for (verdicts, (profile, _)) in providers
+                    .iter()
+                    .flatten()
+                    .zip(std::iter::repeat(&offerings).flat_map(|o| o.iter()))
+                {
+                    if !verdicts.links.is_empty()
+                        && let Some(f) = fresh.get_mut(&profile.id)
+                    {
+                        f.relies_on_providers();
+                    }
+                }
+                cells += batch.cells.len() * classes;
                 rules.grow_run(cells + extra.iter().sum::<usize>());
                 for (i, (run, providers)) in runs.iter_mut().zip(&providers).enumerate() {
-                    run.batch(&offerings, providers, &mut |r| handler.result(i, r))
-                        .map_err(Stop::Handler)?;
+                    // The cache's results for this request, taken out of their cells.
+                    let mut taken: Vec<Option<(Vec<OfferingResult>, usize)>> = batch
+                        .cells
+                        .iter_mut()
+                        .map(|cell| match cell {
+                            StreamCell::Read(..) => None,
+                            StreamCell::Stored { results, spent, .. } => Some((
+                                results.get_mut(i).map(std::mem::take).unwrap_or_default(),
+                                // Counted once, by the first request's run.
+                                if i == 0 { *spent } else { 0 },
+                            )),
+                        })
+                        .collect();
+                    let mut read_providers = providers.iter();
+                    let mut items: Vec<Item> = batch
+                        .cells
+                        .iter()
+                        .zip(taken.iter_mut())
+                        .map(|(cell, taken)| match (cell, taken.take()) {
+                            (StreamCell::Read(p, o), _) => Item::Fresh(
+                                p.as_ref(),
+                                &p.offerings[*o],
+                                read_providers
+                                    .next()
+                                    .cloned()
+                                    .unwrap_or_else(ProviderVerdicts::none),
+                            ),
+                            (StreamCell::Stored { .. }, stored) => {
+                                let (results, spent) = stored.unwrap_or_default();
+                                Item::Stored(results, spent)
+                            }
+                        })
+                        .collect();
+                    let cells = &batch.cells;
+                    run.items(&mut items, &mut |at, r, spent| {
+                        if let Some(StreamCell::Read(p, o)) = cells.get(at)
+                            && let Some(f) = fresh.get_mut(&p.id)
+                        {
+                            f.add(*o, i, &r, spent);
+                        }
+                        handler.result(i, r)
+                    })
+                    .map_err(Stop::Handler)?;
                 }
+                store_finished(cache, &mut fresh, &batch.cells);
             }
             // Changed snapshots were among the profiles' problems, handed over as they were read.
             Ok(runs.into_iter().map(|run| run.finish(Vec::new())).collect())
+        }
+    }
+}
+
+/// Stores the vendors all of whose offerings this batch finished (and those with none).
+fn store_finished(
+    cache: Option<&CacheUse>,
+    fresh: &mut HashMap<String, Fresh>,
+    cells: &[StreamCell],
+) {
+    for cell in cells {
+        if let StreamCell::Read(p, _) = cell
+            && let Some(f) = fresh.get_mut(&p.id)
+        {
+            f.remaining = f.remaining.saturating_sub(1);
+        }
+    }
+    let done: Vec<String> = fresh
+        .iter()
+        .filter(|(_, f)| f.remaining == 0)
+        .map(|(dir, _)| dir.clone())
+        .collect();
+    for dir in done {
+        if let (Some(f), Some(cache)) = (fresh.remove(&dir), cache) {
+            cache.store(f);
+        }
+    }
+}
+
+/// Reads the profiles of the batch's offerings whose results came from the cache, so that
+/// they are evaluated after all.
+fn read_stored(cells: &mut [StreamCell], ws: &Workspace) {
+    let mut read: HashMap<Arc<str>, Option<Arc<crate::model::profile::Profile>>> = HashMap::new();
+    for cell in cells.iter_mut() {
+        let StreamCell::Stored { dir, offering, .. } = cell else {
+            continue;
+        };
+        let profile = read
+            .entry(Arc::clone(dir))
+            .or_insert_with(|| {
+                crate::workspace::load_one(&ws.root, dir, &ws.policies)
+                    .0
+                    .map(Arc::new)
+            })
+            .clone();
+        // Its files matched the entry a moment ago: it loads as it did then.
+        if let Some(p) = profile
+            && *offering < p.offerings.len()
+        {
+            *cell = StreamCell::Read(p, *offering);
         }
     }
 }

@@ -27,7 +27,7 @@ pub enum Status {
 }
 
 /// What a claim contributes to its resolved fact.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Among the strongest claims, and they agree.

@@ -4,13 +4,13 @@
 
 use crate::model::profile::{Authority, Exception, Fact, Offering, Profile, Verification};
 use crate::model::resolve::{Freshness, Resolved, Role, resolve};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// One claim as a finding cites it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Evidence {
     pub fact: String,
     /// The source id; None for a bare value.
@@ -25,19 +25,19 @@ pub struct Evidence {
     /// What this claim says.
     pub value: Value,
     pub role: Role,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// The reviewer's notes on the claim's source (`notes:` of the source).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source_notes: Option<String>,
     /// For a `not_stated` claim: the words searched for and not found in the source.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub searched: Vec<String>,
     /// Quoted carve-outs from what this claim promises.
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub exceptions: Vec<Exception>,
     /// For `prohibited_data`: the condition under which the data is allowed after all.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub allowed_if: Option<String>,
 }
 

@@ -63,6 +63,8 @@ pub struct Head {
 pub struct Options {
     pub style: Style,
     pub bom: bool,
+    /// The version of the JSON contract `json` and `jsonl` are written in.
+    pub json_schema: super::json::SchemaVersion,
 }
 
 /// Why a report could not be written.
@@ -98,7 +100,7 @@ pub fn begin<'w>(
     out: &'w mut dyn Write,
 ) -> io::Result<Box<dyn ReportWriter + 'w>> {
     Ok(match format {
-        Format::Jsonl => Box::new(Jsonl(out)),
+        Format::Jsonl => Box::new(Jsonl(out, options.json_schema)),
         Format::Csv => Box::new(Csv(super::csv::Writer::start(out, options.bom)?)),
         Format::Sarif => Box::new(Sarif(super::sarif::Writer::start(out, head.rules)?)),
         _ => Box::new(Whole {
@@ -111,11 +113,11 @@ pub fn begin<'w>(
     })
 }
 
-struct Jsonl<'w>(&'w mut dyn Write);
+struct Jsonl<'w>(&'w mut dyn Write, super::json::SchemaVersion);
 
 impl ReportWriter for Jsonl<'_> {
     fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
-        Ok(super::jsonl::write_result(self.0, &result)?)
+        Ok(super::jsonl::write_result(self.0, &result, self.1)?)
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
@@ -196,9 +198,9 @@ fn write_whole(
 ) -> Result<(), Error> {
     let style = &options.style;
     match format {
-        Format::Json => {
-            out.write_all(&super::json::render(eval).map_err(|d| Error::Invalid(vec![d]))?)?
-        }
+        Format::Json => out.write_all(
+            &super::json::render(eval, options.json_schema).map_err(|d| Error::Invalid(vec![d]))?,
+        )?,
         // The table cleans its content rather than its output, which carries its own colours.
         Format::Table => out.write_all(&super::table::render(eval, style))?,
         Format::Markdown => out.write_all(&sanitize::clean_bytes(&super::markdown::render(
@@ -216,7 +218,7 @@ fn write_whole(
         }
         Format::Jsonl => {
             for r in &eval.results {
-                super::jsonl::write_result(out, r)?;
+                super::jsonl::write_result(out, r, options.json_schema)?;
             }
         }
         Format::Csv => super::csv::render(&sanitize::clean_evaluation(eval), options.bom, out)?,

@@ -22,8 +22,14 @@ pub fn diligence(dir: &Path) -> Command {
         .env_remove("DILIGENCE_DIR")
         .env_remove("COLUMNS")
         .env_remove("CLICOLOR_FORCE")
+        .env_remove("DILIGENCE_CACHE")
+        .env_remove("DILIGENCE_NO_CACHE")
         .arg("-C")
         .arg(dir);
+    // Tests write only into temporary folders: never a results cache into the repository.
+    if dir == bundled() {
+        cmd.env("DILIGENCE_NO_CACHE", "1");
+    }
     cmd
 }
 
@@ -153,12 +159,54 @@ pub fn evaluate_json(dir: &Path, args: &[&str]) -> serde_json::Value {
     stdout_json(&mut evaluate_json_cmd(dir, args))
 }
 
+/// The JSON of `evaluate` (a document or one jsonl line) with each finding's evidence written
+/// into the finding, as tests read it: version 2 lists each result's evidence once and findings
+/// refer to it by id; every id must resolve. Other JSON is returned as it is.
+pub fn inline_evidence(mut v: serde_json::Value) -> serde_json::Value {
+    fn result(r: &mut serde_json::Value) {
+        let Some(table) = r.get("evidence").and_then(|t| t.as_object()).cloned() else {
+            return;
+        };
+        if let Some(o) = r.as_object_mut() {
+            o.remove("evidence");
+            o.remove("schema_version");
+        }
+        for f in r["findings"].as_array_mut().into_iter().flatten() {
+            let ids = f["evidence"].as_array().cloned().unwrap_or_default();
+            f["evidence"] = ids
+                .iter()
+                .map(|id| {
+                    let id = id.as_str().expect("an evidence id");
+                    table
+                        .get(id)
+                        .cloned()
+                        .unwrap_or_else(|| panic!("evidence id {id} resolves"))
+                })
+                .collect();
+        }
+    }
+    if v.get("schema_version").is_some() && v.get("results").is_some() {
+        for r in v["results"].as_array_mut().into_iter().flatten() {
+            result(r);
+        }
+        if let Some(o) = v.as_object_mut() {
+            o.remove("schema_version");
+        }
+    } else if v.get("findings").is_some() {
+        result(&mut v);
+    }
+    v
+}
+
 /// As [`evaluate_json`], also returning what the run printed on stderr.
 pub fn evaluate_json_and_stderr(dir: &Path, args: &[&str]) -> (serde_json::Value, String) {
     let assert = evaluate_json_cmd(dir, args).assert().success();
     let out = assert.get_output();
     let v = serde_json::from_slice(&out.stdout).expect("valid JSON on stdout");
-    (v, String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        inline_evidence(v),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 fn evaluate_json_cmd(dir: &Path, args: &[&str]) -> Command {
@@ -190,7 +238,7 @@ pub fn findings(v: &serde_json::Value) -> Vec<(&serde_json::Value, &serde_json::
 /// Runs a command that must succeed and parses its standard output as JSON.
 pub fn stdout_json(cmd: &mut Command) -> serde_json::Value {
     let out = cmd.assert().success().get_output().stdout.clone();
-    serde_json::from_slice(&out).expect("valid JSON on stdout")
+    inline_evidence(serde_json::from_slice(&out).expect("valid JSON on stdout"))
 }
 
 /// Copies a folder recursively; copies are writable even when the originals are read-only.

@@ -45,12 +45,12 @@ pub const NOT_STATED: &str = "not_stated";
 /// A carve-out from a claim's promise ("will not train ... except to improve safety systems"),
 /// quoted from the same source and verified like the claim's own quote. Rules that would pass
 /// on the promise report the carve-out instead.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize)]
 pub struct Exception {
     pub quote: String,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub section: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<String>,
     /// Where its `quote:` is written.
     #[serde(skip)]

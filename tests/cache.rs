@@ -1,0 +1,360 @@
+//! The results cache: a run over an unchanged workspace reads every vendor's results back; a
+//! change to anything a result depends on is a miss for the vendors it touches; a damaged
+//! entry is recomputed; and the output is the same bytes with and without the cache.
+
+mod common;
+
+use common::{TODAY, diligence};
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+
+/// A copy of the bundled workspace (five vendors) and a cache folder beside it.
+struct Setup {
+    _dir: tempfile::TempDir,
+    ws: PathBuf,
+    cache: PathBuf,
+}
+
+impl Setup {
+    fn new() -> Setup {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let ws = dir.path().join("ws");
+        let status = diligence(dir.path())
+            .arg("init")
+            .arg(&ws)
+            .output()
+            .expect("init runs");
+        assert!(status.status.success(), "init: {status:?}");
+        let cache = dir.path().join("cache");
+        Setup {
+            _dir: dir,
+            ws,
+            cache,
+        }
+    }
+
+    /// `evaluate --format FORMAT` (streamed: the whole portfolio) with the cache or without;
+    /// returns (stdout, stderr, exit code).
+    fn evaluate(&self, format: &str, cached: bool, extra: &[&str]) -> (Vec<u8>, String, i32) {
+        let mut cmd = diligence(&self.ws);
+        cmd.args(["evaluate", "--format", format]);
+        if !extra.contains(&"--today") {
+            cmd.args(["--today", TODAY]);
+        }
+        cmd.args(extra);
+        self.cache_args(&mut cmd, cached);
+        let out = cmd.output().expect("evaluate runs");
+        (
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code().unwrap_or(-1),
+        )
+    }
+
+    fn check(&self, cached: bool) -> (Vec<u8>, String, i32) {
+        let mut cmd = diligence(&self.ws);
+        cmd.args(["check", "--today", TODAY]);
+        self.cache_args(&mut cmd, cached);
+        let out = cmd.output().expect("check runs");
+        (
+            out.stdout,
+            String::from_utf8_lossy(&out.stderr).into_owned(),
+            out.status.code().unwrap_or(-1),
+        )
+    }
+
+    fn cache_args(&self, cmd: &mut assert_cmd::Command, cached: bool) {
+        if cached {
+            cmd.arg("--cache").arg(&self.cache);
+        } else {
+            cmd.arg("--no-cache");
+        }
+    }
+
+    /// Runs evaluate with the cache and without and asserts the same output; returns what the
+    /// cached run wrote into the cache.
+    fn same_with_and_without(&self, extra: &[&str]) -> Change {
+        let before = entries(&self.cache);
+        let cached = self.evaluate("jsonl", true, extra);
+        let after = entries(&self.cache);
+        let uncached = self.evaluate("jsonl", false, extra);
+        assert_eq!(cached.2, uncached.2, "exit codes");
+        assert_eq!(cached.1, uncached.1, "stderr");
+        assert!(
+            cached.0 == uncached.0,
+            "the jsonl with the cache differs from the jsonl without it"
+        );
+        assert!(!cached.0.is_empty());
+        Change::between(&before, &after)
+    }
+
+    fn append(&self, rel: &str, text: &str) {
+        let path = self.ws.join(rel);
+        let mut content = std::fs::read_to_string(&path).expect("read");
+        content.push_str(text);
+        std::fs::write(&path, content).expect("write");
+    }
+
+    /// The first vendor's folder name and one of its snapshots (relative to the workspace).
+    fn a_snapshot(&self) -> String {
+        let mut vendors: Vec<String> = std::fs::read_dir(self.ws.join("vendors"))
+            .expect("vendors")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .collect();
+        vendors.sort();
+        for v in vendors {
+            let sources = self.ws.join("vendors").join(&v).join("sources");
+            let Ok(read) = std::fs::read_dir(&sources) else {
+                continue;
+            };
+            let mut files: Vec<String> = read
+                .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+                .filter(|n| n.ends_with(".md"))
+                .collect();
+            files.sort();
+            if let Some(f) = files.first() {
+                return format!("vendors/{v}/sources/{f}");
+            }
+        }
+        panic!("the bundled workspace has a snapshot");
+    }
+}
+
+/// Entries of a cache folder: path -> inode (a rewritten entry gets a new inode: it is renamed
+/// into place).
+fn entries(cache: &Path) -> BTreeMap<PathBuf, u64> {
+    let mut out = BTreeMap::new();
+    let Ok(folders) = std::fs::read_dir(cache) else {
+        return out;
+    };
+    for folder in folders {
+        let folder = folder.expect("entry").path();
+        for file in std::fs::read_dir(&folder).expect("read_dir") {
+            let file = file.expect("entry").path();
+            let ino = std::fs::metadata(&file).expect("metadata").ino();
+            out.insert(file, ino);
+        }
+    }
+    out
+}
+
+/// What a run did to the cache: entries added (misses under a new key) and rewritten (misses
+/// under a key that had an entry: a damaged one).
+#[derive(Debug, PartialEq)]
+struct Change {
+    added: usize,
+    rewritten: usize,
+}
+
+impl Change {
+    fn between(before: &BTreeMap<PathBuf, u64>, after: &BTreeMap<PathBuf, u64>) -> Change {
+        Change {
+            added: after.keys().filter(|k| !before.contains_key(*k)).count(),
+            rewritten: after
+                .iter()
+                .filter(|(k, ino)| before.get(*k).is_some_and(|b| b != *ino))
+                .count(),
+        }
+    }
+}
+
+const VENDORS: usize = 5;
+
+fn hits() -> Change {
+    Change {
+        added: 0,
+        rewritten: 0,
+    }
+}
+
+fn misses(n: usize) -> Change {
+    Change {
+        added: n,
+        rewritten: 0,
+    }
+}
+
+#[test]
+fn an_unchanged_workspace_is_read_from_the_cache_with_the_same_output() {
+    let s = Setup::new();
+    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "cold run");
+    assert_eq!(s.same_with_and_without(&[]), hits(), "warm run");
+    // Every streamed format, read back from the cache, is the same bytes.
+    for format in ["csv", "sarif"] {
+        let cached = s.evaluate(format, true, &[]);
+        let uncached = s.evaluate(format, false, &[]);
+        assert!(cached.0 == uncached.0, "{format} differs with the cache");
+        assert_eq!(cached.1, uncached.1, "{format} stderr");
+    }
+}
+
+#[test]
+fn each_input_of_a_result_is_part_of_its_key() {
+    let s = Setup::new();
+    s.same_with_and_without(&[]);
+
+    // A snapshot: only its vendor is evaluated again, and the results follow the new text.
+    let snapshot = s.a_snapshot();
+    let before = s.evaluate("jsonl", false, &[]).0;
+    std::fs::write(
+        s.ws.join(&snapshot),
+        "# Emptied\n\nNothing here any more.\n",
+    )
+    .expect("write");
+    assert_eq!(s.same_with_and_without(&[]), misses(1), "snapshot edited");
+    assert!(
+        s.evaluate("jsonl", true, &[]).0 != before,
+        "the emptied snapshot changes the results"
+    );
+
+    // A profile: only its vendor.
+    let vendor = snapshot.split('/').nth(1).expect("vendor").to_string();
+    s.append(
+        &format!("vendors/{vendor}/profile.yaml"),
+        "\n# reviewed again\n",
+    );
+    assert_eq!(s.same_with_and_without(&[]), misses(1), "profile edited");
+
+    // A rule, the policy and the date: every vendor.
+    let rule = std::fs::read_dir(s.ws.join("scripts"))
+        .expect("scripts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".rhai"))
+        .expect("a rule");
+    s.append(&format!("scripts/{rule}"), "\n// edited\n");
+    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "rule edited");
+    s.append("policies/default.yaml", "\n# edited\n");
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        misses(VENDORS),
+        "policy edited"
+    );
+    assert_eq!(
+        s.same_with_and_without(&["--today", "2027-06-01"]),
+        misses(VENDORS),
+        "another --today"
+    );
+    assert_eq!(
+        s.same_with_and_without(&["--class", "public"]),
+        misses(VENDORS),
+        "another selection of classifications"
+    );
+    // Each of them is still cached as it was.
+    assert_eq!(s.same_with_and_without(&["--today", "2027-06-01"]), hits());
+    assert_eq!(s.same_with_and_without(&[]), hits());
+}
+
+#[test]
+fn a_corrupted_or_truncated_entry_is_recomputed_never_read() {
+    let s = Setup::new();
+    s.same_with_and_without(&[]);
+    let damage = |how: &dyn Fn(&mut Vec<u8>)| {
+        for path in entries(&s.cache).keys() {
+            let mut bytes = std::fs::read(path).expect("read");
+            how(&mut bytes);
+            std::fs::write(path, bytes).expect("write");
+        }
+    };
+    // One flipped bit in the stored results (the payload is last in the file).
+    damage(&|b| {
+        let last = b.len() - 2;
+        b[last] ^= 0x01;
+    });
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        Change {
+            added: 0,
+            rewritten: VENDORS
+        },
+        "corrupted entries"
+    );
+    damage(&|b| b.truncate(b.len() / 2));
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        Change {
+            added: 0,
+            rewritten: VENDORS
+        },
+        "truncated entries"
+    );
+    damage(&|b| b.clear());
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        Change {
+            added: 0,
+            rewritten: VENDORS
+        },
+        "empty entries"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits(), "repaired");
+}
+
+#[test]
+fn concurrent_runs_share_one_cache_safely() {
+    let s = Setup::new();
+    let expected = s.evaluate("jsonl", false, &[]);
+    let outputs: Vec<(Vec<u8>, String, i32)> = std::thread::scope(|scope| {
+        let runs: Vec<_> = (0..4)
+            .map(|_| scope.spawn(|| s.evaluate("jsonl", true, &[])))
+            .collect();
+        runs.into_iter().map(|r| r.join().expect("run")).collect()
+    });
+    for out in &outputs {
+        assert!(out.0 == expected.0, "a concurrent run's output differs");
+        assert_eq!(out.1, expected.1);
+    }
+    assert_eq!(entries(&s.cache).len(), VENDORS, "one entry per vendor");
+    // No temporary file is left behind, and every entry reads back.
+    assert_eq!(s.same_with_and_without(&[]), hits());
+}
+
+#[test]
+fn check_reads_the_cache_and_says_the_same() {
+    let s = Setup::new();
+    let uncached = s.check(false);
+    let cold = s.check(true);
+    let cold_entries = entries(&s.cache);
+    assert_eq!(cold_entries.len(), VENDORS);
+    let warm = s.check(true);
+    assert_eq!(
+        entries(&s.cache),
+        cold_entries,
+        "the warm check read every vendor back"
+    );
+    for run in [&cold, &warm] {
+        assert_eq!(run.2, uncached.2, "exit code");
+        assert_eq!(run.1, uncached.1, "diagnostics and summary");
+    }
+    // A snapshot that no longer holds its quotes is an error of check, cached or not.
+    let snapshot = s.a_snapshot();
+    std::fs::write(
+        s.ws.join(&snapshot),
+        "# Emptied\n\nNothing here any more.\n",
+    )
+    .expect("write");
+    let uncached = s.check(false);
+    let warm = s.check(true);
+    assert_eq!(uncached.2, 2, "the emptied snapshot is an error");
+    assert_eq!(warm.2, 2);
+    assert_eq!(warm.1, uncached.1);
+}
+
+#[test]
+fn no_cache_writes_nothing_and_the_default_cache_is_in_the_workspace() {
+    let s = Setup::new();
+    s.evaluate("jsonl", false, &[]);
+    assert!(!s.cache.exists());
+    assert!(
+        !s.ws.join(".diligence").exists(),
+        "--no-cache wrote a cache"
+    );
+    let out = diligence(&s.ws)
+        .args(["evaluate", "--format", "jsonl", "--today", TODAY])
+        .output()
+        .expect("runs");
+    assert!(out.status.success());
+    assert_eq!(entries(&s.ws.join(".diligence/cache")).len(), VENDORS);
+    let ignore = std::fs::read_to_string(s.ws.join(".gitignore")).expect(".gitignore");
+    assert!(ignore.lines().any(|l| l == ".diligence/"), "{ignore}");
+}
