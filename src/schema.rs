@@ -281,6 +281,12 @@ pub fn policy() -> Value {
                 "type": "array",
                 "uniqueItems": true,
                 "items": {"enum": crate::model::checks::CHECKS.iter().map(|c| c.id).collect::<Vec<_>>()}
+            },
+            "frameworks": {
+                "description": "The frameworks the organization answers to: `check` warns of a rule that cites none of them.",
+                "type": "array",
+                "uniqueItems": true,
+                "items": {"enum": crate::model::vocabulary::frameworks::FRAMEWORKS.iter().map(|f| f.id).collect::<Vec<_>>()}
             }
         }
     })
