@@ -68,6 +68,8 @@ pub struct Mapped {
     pub reference: String,
     pub clause: String,
     pub title: Option<&'static str>,
+    /// Whether diligence knows the clause (false: only a rule cites it; check its number).
+    pub catalogued: bool,
     /// Rules and evidence checks that cite it.
     pub rules: Vec<String>,
     /// Facts whose question evidences it.
@@ -110,6 +112,7 @@ impl Mapping {
                     reference: format!("{} {}", framework.name, c.clause),
                     clause: c.clause.to_string(),
                     title: c.title,
+                    catalogued: true,
                     rules: Vec::new(),
                     facts: Vec::new(),
                 })
@@ -131,6 +134,7 @@ impl Mapping {
                         reference: text,
                         clause: parsed.clause.clone(),
                         title: None,
+                        catalogued: false,
                         rules: Vec::new(),
                         facts: Vec::new(),
                     });
