@@ -240,10 +240,7 @@ fn why(c: &ClauseState) -> Vec<String> {
 
 /// `training_on_inputs = never: API Terms §2.3.3 "Perplexity shall not use …"`.
 fn claim(e: &Evidence) -> String {
-    let value = match &e.value {
-        serde_json::Value::String(s) => s.clone(),
-        other => other.to_string(),
-    };
+    let value = super::human_value(&e.value);
     let mut text = format!("{} = {value}: {}", e.fact, super::document(e));
     if let Some(section) = &e.section {
         text.push_str(&format!(" §{section}"));
