@@ -68,6 +68,7 @@ pub fn run(global: &Global, args: FrameworksArgs) -> Outcome {
             tags: tags.clone(),
             today,
             generated: format!("{today}T00:00:00Z"),
+            providers: evaluation::Lookup::Profiles(&ws.profiles),
         };
         let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
         rule_errors = errors;

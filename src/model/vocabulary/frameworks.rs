@@ -179,6 +179,10 @@ pub const FACT_REFS: &[(&str, &[&str])] = &[
     ("permitted_use", &["NIST AI RMF GOVERN 6.1", "ISO/IEC 42001 A.10.3"]),
     ("organizational_accounts", &["NIST AI RMF GOVERN 6.1"]),
     ("prohibited_data", &["NIST AI RMF GOVERN 6.1", "ISO/IEC 42001 A.10.3"]),
+    // The model behind the offering: the AI value chain, and the providers among the suppliers.
+    ("providers", &["EU AI Act Art. 25", "GDPR Art. 28(2)", "ISO/IEC 42001 A.10.3", "NIST AI RMF GOVERN 6.1"]),
+    // The same obligations imposed on the other processor by contract.
+    ("provider_pass_down", &["GDPR Art. 28(4)", "EU AI Act Art. 25", "ISO/IEC 42001 A.10.2"]),
 ];
 
 /// Facts whose question evidences no clause of the frameworks, with the reason (a fact is in
