@@ -23,6 +23,7 @@ mod reading;
 mod report;
 mod ruletest;
 mod schema;
+mod site;
 mod workspace;
 
 /// The command line (the binary is only this call).

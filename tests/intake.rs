@@ -856,6 +856,76 @@ fn refresh_names_exactly_the_facts_a_real_version_change_breaks() {
     refresh("table").assert().code(0);
 }
 
+/// A broken claim comes with the latest version's reading of its clause, and `--write` records
+/// it as a draft citing that version: the profile then checks clean, the draft counting for
+/// nothing until a reviewer accepts it.
+#[test]
+fn refresh_write_adds_the_new_clause_as_a_draft_citing_the_latest_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ws, repo) = mistral_citing_the_archive(dir.path());
+    ota_continue(&repo, "2026-01-01");
+    let out = diligence(ws.path())
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--format", "json", "--today", common::TODAY])
+        .assert()
+        .code(1)
+        .get_output()
+        .stdout
+        .clone();
+    let v: serde_json::Value = serde_json::from_slice(&out).unwrap();
+    let training = v["sources"][0]["facts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["fact"] == "training_on_inputs")
+        .unwrap()
+        .clone();
+    assert_eq!(training["status"], "broken");
+    // Section 4.2 now trains on the free and Pro plans "where Customer has not opted-out of
+    // training": the new clause is read as an opt-out, no longer `never`.
+    let proposed = &training["proposed"];
+    assert_eq!(proposed["value"], "opt_out", "{training}");
+    assert!(
+        proposed["quote"]
+            .as_str()
+            .unwrap()
+            .starts_with("Mistral AI will not use Customer Data or Outputs to train"),
+        "{proposed}"
+    );
+    assert!(
+        proposed["why"].as_str().unwrap().contains("will not"),
+        "{proposed}"
+    );
+    let before = std::fs::read_to_string(ws.path().join("vendors/mistral/profile.yaml")).unwrap();
+    diligence(ws.path())
+        .args(["refresh", "--repo"])
+        .arg(&repo)
+        .args(["--write", "--today", common::TODAY])
+        .assert()
+        .code(1)
+        .stderr(
+            predicate::str::contains("draft claim").and(predicate::str::contains(
+                "mistral/le-chat training_on_inputs",
+            )),
+        );
+    let after = std::fs::read_to_string(ws.path().join("vendors/mistral/profile.yaml")).unwrap();
+    assert!(after.len() > before.len());
+    for line in [
+        "  terms-2026-05-28:",
+        "    snapshot: sources/terms.2026-05-28.md",
+        "    archive_path: \"Le Chat/Commercial Terms.md\"",
+        "          source: terms-2026-05-28",
+        "          draft: true",
+    ] {
+        assert!(after.contains(line), "{line:?} missing in\n{after}");
+    }
+    // The old claim is left as the reviewer wrote it.
+    assert!(after.contains("quote: \"Mistral AI will not use Customer Content to train"));
+    // The draft verifies against the new version and never counts: check is clean.
+    diligence(ws.path()).args(["check"]).assert().success();
+}
+
 #[test]
 fn refresh_refuses_an_archive_that_does_not_hold_the_cited_version() {
     let dir = tempfile::tempdir().unwrap();

@@ -113,6 +113,44 @@ pub fn evaluate_and_check(
     Ok((evaluate, check, bytes))
 }
 
+/// `diligence site -o DIR` on the workspace at `root`: its cost, and the pages and bytes it
+/// wrote (the folder is then deleted).
+pub fn site(root: &Path) -> Result<(Measured, usize, u64), String> {
+    let root_text = root.to_str().ok_or("the workspace path is not UTF-8")?;
+    let out = tempfile::Builder::new()
+        .prefix("diligence-bench-site-")
+        .tempdir()
+        .map_err(|e| e.to_string())?;
+    let dir = out.path().join("site");
+    let dir_text = dir.to_str().ok_or("the output path is not UTF-8")?;
+    let site = run(&[
+        "-C",
+        root_text,
+        "site",
+        "-o",
+        dir_text,
+        "--today",
+        "2026-11-24",
+    ])?;
+    if site.code == 2 {
+        return Err(format!("diligence -C {root_text} site exited 2"));
+    }
+    let (mut pages, mut bytes) = (0, 0);
+    let mut stack = vec![dir];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).map_err(|e| e.to_string())?.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                pages += usize::from(path.extension().is_some_and(|e| e == "html"));
+                bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            }
+        }
+    }
+    Ok((site, pages, bytes))
+}
+
 /// The key suffix for N vendors: `10k` for 10,000, else the number.
 pub fn label(vendors: usize) -> String {
     if vendors.is_multiple_of(1000) {

@@ -91,8 +91,9 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
   --repo DIR    the repository whose policies/default.yaml and scripts/ are used
                                                                             [this checkout]
   --e2e N       vendors of the end-to-end run: `diligence evaluate --format jsonl
-                -o FILE` and `diligence check` on a generated workspace of N
-                vendors, wall time and peak RSS of each (0: skip)        [10000]
+                -o FILE`, `diligence check` and `diligence site -o DIR` on a
+                generated workspace of N vendors, wall time and peak RSS of
+                each (0: skip)                                            [10000]
   --e2e-no-check  the end-to-end run without `check`
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
   --profile-each  the same, then each rule alone: the cost of each rule";
@@ -1025,10 +1026,7 @@ fn print_table(args: &Args, setup: &Setup, timings: &[&Timing], native: &Timing,
 }
 
 /// The end-to-end lines of the report, and their keys in the JSON line.
-fn report_end_to_end(
-    (n, evaluate, check, bytes): &(usize, e2e::Measured, Option<e2e::Measured>, u64),
-    json: &mut serde_json::Value,
-) {
+fn report_end_to_end((n, evaluate, check, bytes, site): &EndToEnd, json: &mut serde_json::Value) {
     let label = e2e::label(*n);
     println!(
         "end to end, {n} vendors (`diligence evaluate --format jsonl -o FILE`, {:.1} MB written): {:.2} s, peak {:.1} MB",
@@ -1043,8 +1041,24 @@ fn report_end_to_end(
             check.peak_rss_mb
         );
     }
+    let (site, pages, site_bytes) = site;
+    println!(
+        "end to end, {n} vendors, `diligence site -o DIR` ({pages} pages, {:.1} MB): {:.2} s, peak {:.1} MB",
+        *site_bytes as f64 / 1e6,
+        site.wall.as_secs_f64(),
+        site.peak_rss_mb
+    );
     let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
     if let Some(map) = json.as_object_mut() {
+        map.insert(
+            format!("site_{label}_s"),
+            round(site.wall.as_secs_f64(), 2).into(),
+        );
+        map.insert(
+            format!("site_{label}_rss_mb"),
+            round(site.peak_rss_mb, 1).into(),
+        );
+        map.insert(format!("site_{label}_pages"), (*pages).into());
         map.insert(format!("e2e_{label}_vendors"), (*n).into());
         map.insert(
             format!("e2e_{label}_s"),
@@ -1067,12 +1081,18 @@ fn report_end_to_end(
     }
 }
 
-/// Generates (or reuses) the end-to-end workspace and runs the command on it: (vendors,
-/// evaluate, check, bytes of jsonl written).
-fn end_to_end(
-    args: &Args,
-    root: &Path,
-) -> Result<(usize, e2e::Measured, Option<e2e::Measured>, u64), String> {
+/// What the end-to-end run measured: vendors, evaluate, check, bytes of jsonl written, and the
+/// site (its cost, pages and bytes).
+type EndToEnd = (
+    usize,
+    e2e::Measured,
+    Option<e2e::Measured>,
+    u64,
+    (e2e::Measured, usize, u64),
+);
+
+/// Generates (or reuses) the end-to-end workspace and runs the commands on it.
+fn end_to_end(args: &Args, root: &Path) -> Result<EndToEnd, String> {
     let n = args.e2e;
     let temp;
     let ws_root = if n == args.vendors {
@@ -1104,5 +1124,12 @@ fn end_to_end(
         evaluate.peak_rss_mb,
         bytes as f64 / 1e6
     );
-    Ok((n, evaluate, check, bytes))
+    let site = e2e::site(&ws_root)?;
+    eprintln!(
+        "end to end, {n} vendors: site {:.2} s, peak {:.1} MB ({} pages)",
+        site.0.wall.as_secs_f64(),
+        site.0.peak_rss_mb,
+        site.1
+    );
+    Ok((n, evaluate, check, bytes, site))
 }

@@ -24,6 +24,7 @@ mod output;
 mod provenance;
 mod questions;
 mod refresh;
+mod site;
 mod snapshot;
 mod status;
 mod test;
@@ -164,6 +165,14 @@ Approving a hold or no-go verdict needs --override \"reason\" (recorded).")]
   diligence status --repo /tmp/ota --today 2027-06-01
 Exit codes: 0 done, 1 something at --fail-on, 2 invalid input (a bad register, a tampered fingerprint).")]
     Status(status::StatusArgs),
+    /// Write a static review site: verdict matrix -> offering -> the highlighted clause
+    #[command(after_help = "Examples:
+  diligence site -o site
+  diligence site -o site --class confidential --today 2026-11-24
+  diligence site perplexity -o site-perplexity
+Open site/index.html in a browser (it works from the file system), or publish the folder as is.
+Exit codes: 0 written, 2 invalid input, or a rule that failed (the site is written; its cells show error).")]
+    Site(site::SiteArgs),
     /// Create a workspace with the bundled policies, vendors and rules
     #[command(after_help = "Examples:
   diligence init my-reviews
@@ -235,6 +244,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Frameworks(args) => frameworks::run(&cli.global, args),
         Command::Decide(args) => decide::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),
+        Command::Site(args) => site::run(&cli.global, args),
         Command::Init(args) => author::init(args),
         Command::New(args) => author::new(&cli.global, args),
         Command::Schema(args) => author::schema(args),

@@ -294,3 +294,120 @@ fn temporary_next_to(
     pending.push(tmp.path().to_path_buf());
     Ok(Pending(Some(tmp)))
 }
+
+/// A folder of output (`site -o DIR`), written as a whole: into a temporary folder next to it,
+/// which replaces it once complete, so that a failed run leaves the previous folder as it was.
+/// The folder is refused inside the workspace's own folders, when it is a link (a link could
+/// lead anywhere: give the real folder), and when it exists and holds something other than what
+/// this command wrote before (it would be deleted).
+pub struct OutputDir {
+    shown: PathBuf,
+    dest: PathBuf,
+    tmp: tempfile::TempDir,
+}
+
+/// The file that marks a folder as written by diligence (and so safe to replace).
+const MARK: &str = ".diligence-site";
+
+impl OutputDir {
+    pub fn open(path: &Path, workspace: &Path) -> Result<OutputDir, Failure> {
+        refuse_workspace_folders(path, workspace)?;
+        let shown = path.to_path_buf();
+        if std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink()) {
+            return Err(refuse(
+                format!("--output {} is a link", path.display()),
+                "give the real folder (a site is written into a folder it owns, never through a link)",
+            ));
+        }
+        match std::fs::metadata(path) {
+            Ok(m) if !m.is_dir() => {
+                return Err(refuse(
+                    format!("--output {} is a file, not a folder", path.display()),
+                    "give a folder name, e.g. --output site",
+                ));
+            }
+            Ok(_) => {
+                let empty = std::fs::read_dir(path).is_ok_and(|mut d| d.next().is_none());
+                if !empty && !path.join(MARK).is_file() {
+                    return Err(refuse(
+                        format!(
+                            "--output {} is a folder that diligence did not write: it would be replaced",
+                            path.display()
+                        ),
+                        "give a new or empty folder, or one a previous `diligence site` wrote",
+                    ));
+                }
+            }
+            Err(_) => {}
+        }
+        let parent = match path.parent() {
+            Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
+            _ => PathBuf::from("."),
+        };
+        let name = path.file_name().ok_or_else(|| {
+            refuse(
+                format!("--output {} has no folder name", path.display()),
+                "give a folder name, e.g. --output site",
+            )
+        })?;
+        let tmp = tempfile::Builder::new()
+            .prefix(".diligence-")
+            .tempdir_in(&parent)
+            .map_err(|e| {
+                refuse(
+                    format!(
+                        "cannot create a temporary folder next to {}: {e}",
+                        path.display()
+                    ),
+                    "check that the folder exists and is writable",
+                )
+            })?;
+        Ok(OutputDir {
+            shown,
+            dest: parent.join(name),
+            tmp,
+        })
+    }
+
+    /// Where to write the files (a temporary folder until [`OutputDir::commit`]).
+    pub fn path(&self) -> &Path {
+        self.tmp.path()
+    }
+
+    /// Replaces the destination with what was written.
+    pub fn commit(self) -> Result<(), Failure> {
+        let fail = |what: &str, e: std::io::Error| -> Failure {
+            Diagnostic::error(format!("cannot {what} {}: {e}", self.shown.display()))
+                .hint("check that the destination is writable and has room")
+                .into()
+        };
+        std::fs::write(self.tmp.path().join(MARK), "written by `diligence site`\n")
+            .map_err(|e| fail("write", e))?;
+        // A site is read by others: ordinary folder permissions, not the temporary folder's 0700.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let _ =
+                std::fs::set_permissions(self.tmp.path(), std::fs::Permissions::from_mode(0o755));
+        }
+        let tmp = self.tmp.keep();
+        let old = if self.dest.exists() {
+            let aside = tmp.with_extension("old");
+            std::fs::rename(&self.dest, &aside).map_err(|e| fail("replace", e))?;
+            Some(aside)
+        } else {
+            None
+        };
+        if let Err(e) = std::fs::rename(&tmp, &self.dest) {
+            if let Some(aside) = &old {
+                let _ = std::fs::rename(aside, &self.dest);
+            }
+            let _ = std::fs::remove_dir_all(&tmp);
+            return Err(fail("write", e));
+        }
+        if let Some(aside) = old {
+            let _ = std::fs::remove_dir_all(aside);
+        }
+        Ok(())
+    }
+}

@@ -34,6 +34,10 @@ pub struct RefreshArgs {
     /// Evaluate as of this date: YYYY-MM-DD
     #[arg(long, value_name = "YYYY-MM-DD")]
     pub today: Option<String>,
+    /// Add the latest version's reading of each broken or changed fact to the profile as a
+    /// `draft: true` claim citing a new source for that version (drafts never count)
+    #[arg(long)]
+    pub write: bool,
 }
 
 /// Writes the refresh report in `format`.
@@ -71,6 +75,31 @@ pub fn run(global: &Global, args: RefreshArgs) -> Outcome {
     output::emit(None, |w| {
         writer::write_one(reader, w, |w, r| render(args.format, r, w), &report)
     })?;
+    if args.write {
+        let drafts = refresh::drafts(&report);
+        if drafts.is_empty() {
+            status!("--write: no value to propose; profiles left as they are");
+        } else {
+            let (written, skipped) = refresh::write_drafts(&global.dir, &report, &drafts)?;
+            if !written.is_empty() {
+                status!(
+                    "added {} draft claim{} citing the latest versions: {}",
+                    written.len(),
+                    if written.len() == 1 { "" } else { "s" },
+                    written.join(", ")
+                );
+                status!(
+                    "drafts never count: read each quote, then delete its `draft: true` line or the claim (`diligence check` lists them)"
+                );
+            }
+            if !skipped.is_empty() {
+                status!(
+                    "not written (the draft would not verify): {}",
+                    skipped.join(", ")
+                );
+            }
+        }
+    }
     Ok(if report.needs_review() {
         ExitCode::from(1)
     } else {

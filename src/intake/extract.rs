@@ -144,11 +144,30 @@ fn reading_score(fact: &str, reading: &Reading) -> f64 {
     if reading::stated(fact, reading).is_some() {
         score += 2.0;
     }
-    if fact != "prohibited_data" && reading.customer_duty() {
+    let vendor_promise = !matches!(
+        fact,
+        "prohibited_data" | "rests_on_consumer_terms" | "consumer_account_linked"
+    );
+    if vendor_promise && reading.customer_duty() {
         score -= 2.0;
+    } else if vendor_promise
+        && reading.actor == crate::reading::read::Actor::Customer
+        && reading.modality == crate::reading::read::Modality::May
+    {
+        // What the customer may do (object, export, opt in) is not the vendor's promise.
+        score -= 1.0;
     }
     if fact == "prohibited_data" && !reading.customer_duty() && reading.negated {
         score -= 0.5;
+    }
+    // How long the vendor keeps what it collects about devices or usage is not how long it
+    // keeps the customer's content.
+    if matches!(fact, "retention_days" | "deletion_after_termination_days")
+        && reading.about(crate::reading::read::Object::UsageData)
+        && !reading.about(crate::reading::read::Object::CustomerContent)
+        && !reading.about(crate::reading::read::Object::Inputs)
+    {
+        score -= 1.5;
     }
     score
 }
@@ -195,17 +214,20 @@ fn score(cues: &ClauseCues, clause: &Clause, lower: &str) -> f64 {
     }
     // A definition names a term; the commitment is stated elsewhere.
     if lower.contains(" means ") || lower.contains(" shall mean ") {
-        score -= 1.5;
+        score -= 3.0;
     }
+    // A long passage speaks of many things: its words match many cues by chance.
     let words = clause.text.split_whitespace().count();
     if words > 90 {
-        score -= 1.5;
+        score -= 2.0;
+    } else if words > 55 {
+        score -= 1.0;
     }
     score
 }
 
 /// A clause as a quote: without a leading clause number, trimmed of unbalanced emphasis.
-fn quote_of(text: &str) -> String {
+pub(crate) fn quote_of(text: &str) -> String {
     let mut q = text.trim();
     if let Some(n) = clauses::clause_number(q) {
         let t = q.trim_start_matches(['#', '*', '_', ' ']);
@@ -251,15 +273,434 @@ fn exception_quotes(quote: &str) -> Vec<String> {
     out
 }
 
+/// How terms write a fact that the topic words of the cues miss: each frame is a set of
+/// concepts (any pattern of each, in the reader's word patterns) that a clause stating the fact
+/// holds all of. A negation or absence ("no DPA is offered"), a licence granted without the word
+/// licence ("only use Customer Content as necessary to provide"), an account the service runs
+/// on, a place data is stored, a disclaimer of ownership, a duty of the customer that forbids
+/// some data: all general wording, never one vendor's sentence.
+const FRAMES: &[(&str, &[&[&str]])] = &[
+    (
+        "licence_scope",
+        &[
+            &[
+                "only use",
+                "only process",
+                "use * only",
+                "limited rights",
+                "solely to provide",
+                "only to provide",
+                "other than as necessary",
+                "purposes of delivering",
+                "necessary to provide",
+                "grant us",
+                "grants us",
+                "grant to",
+                "right to use",
+                "rights to use",
+                "permission to use",
+                "sublicensable",
+                "royalty free",
+            ],
+            &[
+                "content",
+                "data",
+                "input*",
+                "information",
+                "materials",
+                "posts",
+            ],
+        ],
+    ),
+    (
+        "retention_days",
+        &[
+            &[
+                "retain*",
+                "keep",
+                "keeps",
+                "kept",
+                "store",
+                "stores",
+                "stored",
+                "retention",
+                "delete*",
+                "deletion",
+            ],
+            &[
+                "as long as",
+                "for the duration",
+                "duration of",
+                "until you",
+                "until such",
+                "until it",
+                "account open",
+                "no longer",
+                "period",
+                "necessary for",
+                "needed",
+                "need it",
+            ],
+        ],
+    ),
+    (
+        "deletion_after_termination_days",
+        &[
+            &["delet*", "eras*", "destroy*", "keep", "retain*", "return"],
+            &[
+                "terminat*",
+                "expir*",
+                "account has been deleted",
+                "close your account",
+                "closed",
+                "end of the",
+                "after the end",
+            ],
+        ],
+    ),
+    (
+        "abuse_monitoring_retention_days",
+        &[
+            &["retain*", "keep", "kept", "store*", "delet*"],
+            &[
+                "abuse",
+                "misuse",
+                "harmful",
+                "illegal",
+                "violat*",
+                "suspend*",
+                "safety",
+                "trust and safety",
+                "flagged",
+                "inappropriate",
+            ],
+        ],
+    ),
+    (
+        "consumer_account_linked",
+        &[
+            &["account", "accounts"],
+            &[
+                "sign in",
+                "signs in",
+                "signed in",
+                "log in",
+                "logged in",
+                "login",
+                "sign up",
+                "need",
+                "must have",
+                "required to",
+                "employer",
+                "organization*",
+                "organisation*",
+                "work",
+                "school",
+                "administrator*",
+                "purchased",
+                "personal",
+            ],
+        ],
+    ),
+    (
+        "rests_on_consumer_terms",
+        &[
+            &[
+                "consumer*",
+                "business*",
+                "on behalf of",
+                "legal entity",
+                "organization",
+                "organisation",
+                "company",
+                "commercial",
+                "personal use",
+                "professional",
+                "individual*",
+                "enterprise",
+            ],
+            &[
+                "these terms",
+                "this agreement",
+                "the terms",
+                "apply",
+                "applies",
+                "accept*",
+                "bind",
+            ],
+        ],
+    ),
+    (
+        "human_review",
+        &[
+            &[
+                "review*",
+                "monitor*",
+                "moderat*",
+                "human*",
+                "manual*",
+                "personnel",
+                "employees",
+                "look at",
+                "access",
+            ],
+            &[
+                "content",
+                "messages",
+                "conversations",
+                "chats",
+                "inputs",
+                "prompts",
+                "activity",
+                "communications",
+                "outputs",
+            ],
+        ],
+    ),
+    (
+        "output_ownership",
+        &[
+            &[
+                "own",
+                "owns",
+                "ownership",
+                "title",
+                "assign*",
+                "belong*",
+                "yours",
+            ],
+            &["output*", "content", "responses", "generated", "creations"],
+        ],
+    ),
+    (
+        "data_residency",
+        &[
+            &[
+                "server*",
+                "data cent*",
+                "store*",
+                "stored",
+                "storage",
+                "hosted",
+                "located",
+                "transfer*",
+                "process* in",
+                "processing and storage",
+            ],
+            &[
+                "united states",
+                "us",
+                "usa",
+                "eu",
+                "europe*",
+                "eea",
+                "uk",
+                "singapore",
+                "country",
+                "countries",
+                "jurisdiction*",
+                "region*",
+            ],
+        ],
+    ),
+    (
+        "dpa",
+        &[&[
+            "data processing",
+            "data protection addendum",
+            "data protection agreement",
+            "dpa",
+            "processing terms",
+            "as a processor",
+            "acts as a processor",
+            "processor of",
+        ]],
+    ),
+    (
+        "prohibited_data",
+        &[
+            &[
+                "not submit",
+                "not upload",
+                "not include",
+                "not provide",
+                "not input",
+                "not designed",
+                "not intended",
+                "not use",
+                "will not",
+                "must not",
+                "may not",
+                "shall not",
+                "do not",
+                "prohibit*",
+            ],
+            &[
+                "health",
+                "medical",
+                "children",
+                "child",
+                "minors",
+                "under 13",
+                "sensitive",
+                "special categor*",
+                "payment card",
+                "credit card",
+                "biometric",
+                "genetic",
+                "personal information of",
+                "protected health",
+            ],
+        ],
+    ),
+];
+
+/// Words of the headings that sections about a fact usually carry ("How long we keep your
+/// data", "Changes to these Terms"): a clause under such a heading is more likely the one.
+const HEADINGS: &[(&str, &[&str])] = &[
+    (
+        "retention_days",
+        &[
+            "retention",
+            "retain*",
+            "how long",
+            "keep",
+            "storage",
+            "delet*",
+        ],
+    ),
+    (
+        "deletion_after_termination_days",
+        &["terminat*", "delet*", "retention", "expir*"],
+    ),
+    (
+        "abuse_monitoring_retention_days",
+        &["retention", "retain*", "safety", "abuse"],
+    ),
+    (
+        "terms_change_notice_days",
+        &["chang*", "modif*", "updat*", "amend*"],
+    ),
+    (
+        "data_residency",
+        &["transfer*", "international", "location", "storage", "where"],
+    ),
+    (
+        "transfer_mechanism",
+        &["transfer*", "international", "cross border"],
+    ),
+    (
+        "licence_scope",
+        &["licen*", "rights", "content", "permission*", "how we use"],
+    ),
+    (
+        "output_ownership",
+        &["ownership", "intellectual property", "output*", "content"],
+    ),
+    (
+        "human_review",
+        &["moderat*", "review*", "safety", "how we use"],
+    ),
+    (
+        "training_on_inputs",
+        &["train*", "model*", "ai", "improv*", "how we use"],
+    ),
+    (
+        "training_on_outputs",
+        &["train*", "model*", "ai", "improv*", "output*"],
+    ),
+    ("dpa", &["data processing", "data protection", "processor"]),
+    (
+        "breach_notification_hours",
+        &["breach*", "incident*", "security"],
+    ),
+    (
+        "prohibited_data",
+        &[
+            "prohibit*",
+            "restrict*",
+            "acceptable use",
+            "sensitive",
+            "children",
+        ],
+    ),
+    (
+        "consumer_account_linked",
+        &["account*", "registration", "eligibility", "organi*"],
+    ),
+    (
+        "rests_on_consumer_terms",
+        &["eligib*", "who", "scope", "applicab*", "acceptance"],
+    ),
+    ("ip_indemnity", &["indemn*"]),
+    (
+        "subprocessors_list",
+        &[
+            "subprocessor*",
+            "sub processor*",
+            "service providers",
+            "shar*",
+        ],
+    ),
+];
+
+/// A clause under a heading that names the fact's topic.
+fn heading_score(fact: &str, clause: &Clause) -> f64 {
+    let (Some(heading), Some((_, words))) = (
+        clause.heading.as_deref(),
+        HEADINGS.iter().find(|(f, _)| *f == fact),
+    ) else {
+        return 0.0;
+    };
+    let heading = crate::reading::read(heading);
+    if heading.says(words) { 1.0 } else { 0.0 }
+}
+
+/// How many of a fact's frame concepts a reading holds: all of them (a candidate), else none.
+fn frame_score(fact: &str, r: &Reading) -> f64 {
+    let Some((_, groups)) = FRAMES.iter().find(|(f, _)| *f == fact) else {
+        return 0.0;
+    };
+    if groups.iter().all(|g| r.says(g)) {
+        groups.len() as f64
+    } else {
+        0.0
+    }
+}
+
+/// What a clause whose proposed value `check` accepts gains over one that only speaks of the fact.
+const VALUE_BONUS: f64 = 3.0;
+
+/// The value proposed for `fact` from a clause: the reading's, else the cues' value phrases;
+/// null when `check` would not accept it on this quote (a draft that never verifies is no help).
+fn proposed(
+    fact: &str,
+    cues: &ClauseCues,
+    ty: ValueType,
+    reading: &Reading,
+    lower: &str,
+    quote: &str,
+) -> Value {
+    let value = reading::stated(fact, reading).unwrap_or_else(|| value_of(cues, ty, lower, quote));
+    if value.is_null() || unsupported(fact, &value, quote).is_some() {
+        Value::Null
+    } else {
+        value
+    }
+}
+
 /// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
 pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
     let snapshot = Snapshot::new(markdown);
     let clauses = clauses::split(markdown);
-    let lowered: Vec<String> = clauses.iter().map(|c| c.text.to_lowercase()).collect();
+    // A list item is read with the sentence that introduces it ("Customer will not: (c) ...").
+    let lowered: Vec<String> = clauses.iter().map(|c| c.in_full().to_lowercase()).collect();
     // Each clause long enough to quote is read once, for every fact.
     let readings: Vec<Option<Reading>> = clauses
         .iter()
-        .map(|c| (c.text.split_whitespace().count() >= MIN_WORDS).then(|| reading::read(&c.text)))
+        .map(|c| {
+            (c.text.split_whitespace().count() >= MIN_WORDS).then(|| reading::read(&c.in_full()))
+        })
         .collect();
     let mut out = Vec::new();
     for fact in facts {
@@ -276,14 +717,18 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
                 // A clause the cues miss but whose meaning states a value ("is not designed
                 // to process health data") is a candidate too.
                 let stated = reading::stated(fact, reading).is_some();
+                let frame = frame_score(fact, reading);
                 let base = if cue > 0.0 {
-                    cue
-                } else if stated {
-                    MIN_SCORE
+                    cue + frame / 2.0
+                } else if stated || frame > 0.0 {
+                    MIN_SCORE + frame
                 } else {
                     return None;
                 };
-                Some((base + reading_score(fact, reading), i))
+                let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &c.text);
+                let bonus = if value.is_null() { 0.0 } else { VALUE_BONUS };
+                let under = heading_score(fact, c);
+                Some((base + bonus + under + reading_score(fact, reading), i))
             })
             .filter(|(s, _)| *s >= MIN_SCORE)
             .collect();
@@ -305,13 +750,7 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
             let Some(reading) = readings[i].as_ref() else {
                 continue;
             };
-            let mut value = reading::stated(fact, reading)
-                .unwrap_or_else(|| value_of(cues, spec.ty, &lowered[i], &clause.text));
-            // A value the quote does not support by `check`'s rule would be a draft that never
-            // verifies: ask the question instead.
-            if !value.is_null() && unsupported(fact, &value, &quote).is_some() {
-                value = Value::Null;
-            }
+            let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &quote);
             taken.push(quote.clone());
             out.push(Candidate {
                 fact: fact.to_string(),

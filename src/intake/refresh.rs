@@ -122,8 +122,44 @@ pub struct FactReport {
     /// promise itself.
     #[serde(skip_serializing_if = "std::ops::Not::not")]
     pub exception: bool,
+    /// For a broken claim: the clause of the latest version that now speaks of the fact, as
+    /// read, with the value it states (a draft for `refresh --write`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub proposed: Option<Proposal>,
     /// profile.yaml:line:col of the claim.
     pub at: String,
+}
+
+/// A value read from a clause of the latest version, to record as a draft claim citing it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Proposal {
+    pub value: serde_json::Value,
+    pub quote: String,
+    pub section: Option<String>,
+    /// What the clause was read as ("vendor / will / delete / customer content; 30 days ...").
+    pub why: String,
+}
+
+/// The clause of `new_text` that states a value for `fact`: the candidate that overlaps the
+/// passage closest to the broken quote, else the best one with a value.
+fn propose(fact: &str, new_text: &str, closest: Option<&str>) -> Option<Proposal> {
+    let found = crate::intake::extract::find(new_text, &[fact]);
+    let with_value = || found.iter().filter(|c| !c.value.is_null());
+    // The closest passage is a window of words, which may start inside a clause and run into
+    // the next: a clause holding its opening words (or held by it) is that clause.
+    let opening = |t: &str| t.chars().take(60).collect::<String>();
+    let near = closest.map(normalize).and_then(|p| {
+        with_value().find(|c| {
+            let q = normalize(&c.quote);
+            q.contains(&opening(&p)) || p.contains(&opening(&q))
+        })
+    });
+    near.or_else(|| with_value().next()).map(|c| Proposal {
+        value: c.value.clone(),
+        quote: c.quote.clone(),
+        section: c.section.clone(),
+        why: c.why.clone(),
+    })
 }
 
 impl FactReport {
@@ -150,6 +186,7 @@ impl FactReport {
             diff: None,
             mentions: None,
             exception: false,
+            proposed: None,
             at,
         }
     }
@@ -171,6 +208,9 @@ pub struct SourceReport {
     /// each new value with the clause that states it, a proposed value to review.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub changes: Vec<crate::reading::FactChange>,
+    /// The newest copy, when it is the document (what `--write` cites).
+    #[serde(skip)]
+    latest: Option<Stored>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -227,6 +267,7 @@ pub fn refresh(
             let old_text = s.snapshot.as_deref().map(read).unwrap_or_default();
             report.failed_capture = crate::reading::failed_capture(&old_text, &new_text);
             if report.failed_capture.is_none() {
+                report.latest = Some(st.clone());
                 latest.push((s.vendor.clone(), s.source.clone(), st));
             }
         }
@@ -246,6 +287,203 @@ pub fn refresh(
         sources: reports,
         verdicts,
     })
+}
+
+/// A draft claim `refresh --write` adds: the latest version's reading of a fact.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Draft {
+    pub vendor: String,
+    pub offering: String,
+    pub fact: String,
+    /// The source the broken or changed claim cites.
+    pub cited: String,
+    /// The source that cites the latest version (`<source>-<recorded day>`).
+    pub source: String,
+    pub proposal: Proposal,
+}
+
+/// The drafts a report proposes: for each fact cited from a refreshed source, the proposed
+/// value of its broken claim, else the value its changed clauses now state (one per offering
+/// and fact; a failed capture proposes nothing).
+pub fn drafts(report: &Report) -> Vec<Draft> {
+    let mut out: Vec<Draft> = Vec::new();
+    for s in &report.sources {
+        let (Some(_), Some(newest)) = (&s.latest, s.newer.last()) else {
+            continue;
+        };
+        let source = format!("{}-{}", s.source, day(&newest.recorded));
+        let mut push = |offering: &str, fact: &str, proposal: Proposal| {
+            if !out
+                .iter()
+                .any(|d| d.vendor == s.vendor && d.offering == offering && d.fact == fact)
+            {
+                out.push(Draft {
+                    vendor: s.vendor.clone(),
+                    offering: offering.to_string(),
+                    fact: fact.to_string(),
+                    cited: s.source.clone(),
+                    source: source.clone(),
+                    proposal,
+                });
+            }
+        };
+        for f in &s.facts {
+            if let Some(p) = &f.proposed {
+                push(&f.offering, &f.fact, p.clone());
+            }
+        }
+        for change in &s.changes {
+            let Some((value, clause)) = change.new.first() else {
+                continue;
+            };
+            let quote = crate::intake::extract::quote_of(clause);
+            let proposal = Proposal {
+                value: value.clone(),
+                why: crate::reading::read(&quote).to_string(),
+                quote,
+                section: None,
+            };
+            let offerings: Vec<&str> = s
+                .facts
+                .iter()
+                .filter(|f| f.fact == change.fact)
+                .map(|f| f.offering.as_str())
+                .collect();
+            for o in offerings {
+                push(o, &change.fact, proposal.clone());
+            }
+        }
+    }
+    out
+}
+
+/// "2026-03-12" of "2026-03-12T10:00:00Z".
+fn day(recorded: &str) -> &str {
+    recorded.get(..10).unwrap_or(recorded)
+}
+
+/// Adds `drafts` to the profiles as `draft: true` claims citing a new source that records the
+/// latest version (its title, authority and archive provenance copied from the cited source).
+/// Each profile is written only when every draft loads and its quote verifies; returns the
+/// drafts written and those left out, with why.
+pub fn write_drafts(
+    root: &Path,
+    report: &Report,
+    drafts: &[Draft],
+) -> Result<(Vec<String>, Vec<String>), Diagnostic> {
+    let mut written = Vec::new();
+    let mut skipped = Vec::new();
+    let mut vendors: Vec<&str> = drafts.iter().map(|d| d.vendor.as_str()).collect();
+    vendors.dedup();
+    for vendor in vendors {
+        let shown = format!("vendors/{vendor}/profile.yaml");
+        let mut text = yaml::read_confined(root, &shown, yaml::MAX_YAML_BYTES)?;
+        let mut added = Vec::new();
+        for d in drafts.iter().filter(|d| d.vendor == vendor) {
+            let Some(s) = report
+                .sources
+                .iter()
+                .find(|s| s.vendor == vendor && s.source == d.cited)
+            else {
+                continue;
+            };
+            let (Some(st), Some(newest)) = (&s.latest, s.newer.last()) else {
+                continue;
+            };
+            if profile_edit::source_field(&text, &shown, &d.source, "snapshot").is_none() {
+                let field = |f: &str| profile_edit::source_field(&text, &shown, &s.source, f);
+                let mut fields: Vec<(&str, String)> = Vec::new();
+                if let Some(t) = field("title") {
+                    fields.push((
+                        "title",
+                        format!("{t} (version recorded {})", day(&newest.recorded)),
+                    ));
+                }
+                if let Some(a) = field("authority") {
+                    fields.push(("authority", a));
+                }
+                if let Some(r) = field("archive_repository") {
+                    fields.push(("archive_repository", r));
+                }
+                fields.extend([
+                    ("retrieved", day(&newest.recorded).to_string()),
+                    ("snapshot", st.rel.clone()),
+                    ("sha256", st.sha256.clone()),
+                    ("archive_path", s.path.clone()),
+                    ("archive_commit", newest.commit.clone()),
+                    ("archive_recorded", day(&newest.recorded).to_string()),
+                ]);
+                let fields: Vec<(&str, String)> = fields
+                    .into_iter()
+                    .map(|(k, v)| (k, profile_edit::scalar(&v)))
+                    .collect();
+                text = profile_edit::set_source(&text, &shown, &d.source, &fields, &[])?;
+            }
+            let mut claim = vec![
+                ("value", yaml_value(&d.proposal.value)),
+                ("source", profile_edit::scalar(&d.source)),
+            ];
+            if let Some(sec) = &d.proposal.section {
+                claim.push(("section", serde_json::Value::from(sec.as_str()).to_string()));
+            }
+            claim.push((
+                "quote",
+                serde_json::Value::from(d.proposal.quote.as_str()).to_string(),
+            ));
+            claim.push(("draft", "true".to_string()));
+            text = profile_edit::add_claim(&text, &shown, &d.offering, &d.fact, &claim)?;
+            added.push(d);
+        }
+        if added.is_empty() {
+            continue;
+        }
+        // Like `extract --write`: the drafts must load and verify before the file is replaced.
+        let (after, _) = crate::model::evidence::from_text(&text, root, vendor);
+        let failed: Vec<&&Draft> = added
+            .iter()
+            .filter(|d| {
+                after.as_ref().is_none_or(|p| {
+                    p.offering(&d.offering).is_none_or(|o| {
+                        o.facts.get(&d.fact).is_none_or(|f| {
+                            f.claims.iter().any(|c| {
+                                c.draft
+                                    && c.source.as_deref() == Some(d.source.as_str())
+                                    && matches!(
+                                        c.verification,
+                                        crate::model::profile::Verification::Failed { .. }
+                                    )
+                            })
+                        })
+                    })
+                })
+            })
+            .collect();
+        if !failed.is_empty() {
+            for d in failed {
+                skipped.push(format!("{vendor}/{} {}", d.offering, d.fact));
+            }
+            continue;
+        }
+        crate::intake::write_atomically(&root.join(&shown), &text)?;
+        written.extend(
+            added
+                .iter()
+                .map(|d| format!("{vendor}/{} {}", d.offering, d.fact)),
+        );
+    }
+    Ok((written, skipped))
+}
+
+/// A value as YAML flow text.
+fn yaml_value(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => profile_edit::scalar(s),
+        serde_json::Value::Array(items) => format!(
+            "[{}]",
+            items.iter().map(yaml_value).collect::<Vec<_>>().join(", ")
+        ),
+        other => other.to_string(),
+    }
 }
 
 /// Archives the versions of a source recorded after the one it cites (with their NOTICE
@@ -279,6 +517,7 @@ fn archive_newer(
         failed_capture: None,
         facts: Vec::new(),
         changes: Vec::new(),
+        latest: None,
     };
     if newer.is_empty() {
         return Ok((report, None));
@@ -397,6 +636,10 @@ fn compare_facts(
                 } else {
                     broken(&mut r, &new_snap, &new_sections);
                     cosmetic.apply(&mut r);
+                    // A broken promise comes with what the latest version now says.
+                    if r.status == Status::Broken {
+                        r.proposed = propose(name, new_text, r.closest.as_deref());
+                    }
                 }
                 out.push(r);
             }

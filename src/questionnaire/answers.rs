@@ -271,8 +271,30 @@ fn one_line(text: &str) -> String {
         .join(" ")
 }
 
-/// Parses an answer as written in a cell into the fact's typed value.
+/// Parses an answer as written in a cell into the fact's typed value: a value of the form, or
+/// a sentence the clause reader reads as one ("We do not use customer prompts to train our
+/// models" is `never`), as it reads a clause of the terms.
 pub fn parse_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagnostic> {
+    parse_form_value(text, ty, fact).or_else(|refused| {
+        let sentence = one_line(text);
+        if sentence.split_whitespace().count() < 3 {
+            return Err(refused);
+        }
+        let reading = crate::reading::read(&sentence);
+        match crate::reading::stated(fact, &reading) {
+            // The value read must be one the form accepts for this fact.
+            Some(v) if parse_form_value(&value_text(&v), ty, fact).ok().as_ref() == Some(&v) => {
+                Ok(v)
+            }
+            _ => Err(refused.hint(format!(
+                "the answer was read as: {reading}; that states no value of `{fact}`: write one of the form's values"
+            ))),
+        }
+    })
+}
+
+/// An answer written as one of the form's values.
+fn parse_form_value(text: &str, ty: ValueType, fact: &str) -> Result<Value, Diagnostic> {
     // Line breaks and other control characters would start new lines in the change list and
     // new items in the archived questionnaire.
     let text = one_line(text);
@@ -387,6 +409,38 @@ mod tests {
                 "SOC 2 Type II until 2027-06-30; ISO 27001"
             ),
             Ok(json!([{"name": "SOC 2 Type II", "expires": "2027-06-30"}, {"name": "ISO 27001"}]))
+        );
+    }
+
+    #[test]
+    fn an_answer_written_as_a_sentence_is_read_like_a_clause() {
+        assert_eq!(
+            parse(
+                "training_on_inputs",
+                "We do not use customer prompts or files to train our models."
+            ),
+            Ok(json!("never"))
+        );
+        assert_eq!(
+            parse(
+                "breach_notification_hours",
+                "We will notify you of a security breach within 48 hours."
+            ),
+            Ok(json!(48))
+        );
+        // A sentence that states no value of the fact is refused, saying how it was read.
+        let ty = fact_spec("training_on_inputs").expect("fact").ty;
+        let d = parse_value(
+            "Please see our security whitepaper for details.",
+            ty,
+            "training_on_inputs",
+        )
+        .expect_err("no value stated");
+        assert!(d.message.contains("is not one of"), "{}", d.message);
+        assert!(
+            d.hint.as_deref().is_some_and(|h| h.contains("read as")),
+            "{:?}",
+            d.hint
         );
     }
 

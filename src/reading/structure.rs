@@ -1,5 +1,11 @@
 //! A Markdown document split into clauses: sentences of paragraphs, list items and table cells,
 //! each with the clause number and heading in force where it stands.
+//!
+//! Numbers come from headings ("## 4. Data"), numbered paragraphs ("4.2 Training."), sentences
+//! that open with a number inside a paragraph ("... ends. 4.4 Acme will ...", "Section 13.10
+//! ..."), which is how a document captured as one long line keeps its sections, and lettered
+//! sub-items ("(c) ...", "b. ...") joined to their paragraph ("16.13.c"). The numbers are this
+//! document's own: nothing is carried over from one document to the next.
 
 /// One clause, its text as it stands in the document (so that it verifies as a quote).
 #[derive(Debug, Clone, PartialEq)]
@@ -11,6 +17,19 @@ pub struct Clause {
     pub heading: Option<String>,
     /// Position in the document (for ties: earlier first).
     pub index: usize,
+    /// For a list item or lettered sub-item: the sentence that introduces the list ("Customer
+    /// will not:"), which a list item needs to be read whole.
+    pub lead: Option<String>,
+}
+
+impl Clause {
+    /// The clause as it reads with its lead-in ("Customer will not: (c) include ...").
+    pub fn in_full(&self) -> String {
+        match &self.lead {
+            Some(lead) => format!("{lead} {}", self.text),
+            None => self.text.clone(),
+        }
+    }
 }
 
 /// The clause number a line starts with, after heading marks and emphasis: "4.2", "12", "3.1.4".
@@ -34,7 +53,58 @@ pub fn clause_number(line: &str) -> Option<String> {
     ok.then(|| num.to_string())
 }
 
-fn heading_text(line: &str) -> Option<String> {
+/// The clause number a sentence opens with inside a paragraph: "4.4 Acme ...", "**13.10.**
+/// ...", "Section 13.10 ...", "Article 5 ..." (a number alone must have a dot unless a word
+/// such as "Section" names it).
+pub fn inline_number(sentence: &str) -> Option<String> {
+    let t = sentence.trim_start_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    for word in [
+        "Section ", "SECTION ", "Article ", "ARTICLE ", "Clause ", "CLAUSE ",
+    ] {
+        if let Some(rest) = t.strip_prefix(word) {
+            let end = rest
+                .char_indices()
+                .find(|(_, c)| !(c.is_ascii_digit() || *c == '.'))
+                .map_or(rest.len(), |(i, _)| i);
+            let num = rest[..end].trim_end_matches('.');
+            let valid = !num.is_empty()
+                && num.split('.').all(|p| !p.is_empty() && p.len() <= 3)
+                && rest[end..].starts_with([' ', '*', ':']);
+            return valid.then(|| num.to_string());
+        }
+    }
+    // "**5\\. Prohibitions**": a bold paragraph number, a single number with its dot.
+    if sentence.trim_start().starts_with("**") {
+        let digits = t.chars().take_while(char::is_ascii_digit).count();
+        let rest = t[digits..].trim_start_matches('\\');
+        let after = rest.strip_prefix('.');
+        if (1..=2).contains(&digits)
+            && after.is_some_and(|a| a.is_empty() || a.starts_with([' ', '*']))
+        {
+            return Some(t[..digits].to_string());
+        }
+    }
+    clause_number(t)
+}
+
+/// The letter or roman numeral a sub-item opens with: "(c) ", "c. ", "c) ", "(iv) ".
+pub fn sub_item(text: &str) -> Option<String> {
+    let t = text.trim_start_matches(|c: char| c == '*' || c == '_' || c.is_whitespace());
+    let (inner, rest) = if let Some(r) = t.strip_prefix('(') {
+        let close = r.find(')')?;
+        (&r[..close], &r[close + 1..])
+    } else {
+        let end = t.find(['.', ')'])?;
+        (&t[..end], &t[end + 1..])
+    };
+    let letters = !inner.is_empty()
+        && inner.len() <= 4
+        && inner.chars().all(|c| c.is_ascii_lowercase())
+        && (inner.len() == 1 || inner.chars().all(|c| matches!(c, 'i' | 'v' | 'x')));
+    (letters && rest.starts_with(' ')).then(|| inner.to_string())
+}
+
+pub(crate) fn heading_text(line: &str) -> Option<String> {
     let t = line.trim_start();
     let rest = t.trim_start_matches('#');
     (t.starts_with('#') && (rest.starts_with(' ') || rest.is_empty()))
@@ -42,7 +112,7 @@ fn heading_text(line: &str) -> Option<String> {
 }
 
 /// List markers (`- `, `* `, `1. `, `(a) `) are not part of a list item's text.
-fn strip_list_marker(line: &str) -> &str {
+pub(crate) fn strip_list_marker(line: &str) -> &str {
     let t = line.trim_start();
     for m in ["- ", "* ", "+ "] {
         if let Some(rest) = t.strip_prefix(m) {
@@ -83,9 +153,12 @@ pub fn sentences(text: &str) -> Vec<String> {
         let Some(&(_, next)) = chars.get(n) else {
             continue;
         };
+        // A lettered item ("b. If ...") opens a sentence too: in a document captured as one
+        // line, list items follow each other in running text.
         let opens = next.is_uppercase()
             || next.is_ascii_digit()
-            || matches!(next, '*' | '"' | '\u{201c}' | '(' | '[' | '_');
+            || matches!(next, '*' | '"' | '\u{201c}' | '(' | '[' | '_')
+            || sub_item(&text[chars[n].0..]).is_some();
         if !opens {
             continue;
         }
@@ -100,7 +173,14 @@ pub fn sentences(text: &str) -> Vec<String> {
         let is_number = !word.is_empty()
             && word.chars().all(|ch| ch.is_ascii_digit() || ch == '.')
             && text[start..i].trim_matches(|ch: char| ch == '*' || ch.is_whitespace()) == word;
-        if c == '.' && (ABBREVIATIONS.contains(&word.as_str()) || is_number || word.len() == 1) {
+        // "Section 6. b. If ...": a one-digit reference may end a sentence before an item.
+        let item_follows =
+            word.chars().all(|ch| ch.is_ascii_digit()) && sub_item(&text[chars[n].0..]).is_some();
+        if c == '.'
+            && (ABBREVIATIONS.contains(&word.as_str())
+                || is_number
+                || (word.len() == 1 && !item_follows))
+        {
             continue;
         }
         let end = chars.get(j).map_or(text.len(), |&(b, _)| b);
@@ -117,72 +197,147 @@ pub fn sentences(text: &str) -> Vec<String> {
     out
 }
 
-/// Splits a Markdown document into clauses.
-pub fn split(markdown: &str) -> Vec<Clause> {
-    let mut clauses = Vec::new();
-    let mut section: Option<String> = None;
-    let mut heading: Option<String> = None;
-    let mut paragraph: Vec<String> = Vec::new();
-    let flush = |paragraph: &mut Vec<String>,
-                 section: &mut Option<String>,
-                 heading: &Option<String>,
-                 clauses: &mut Vec<Clause>| {
-        if paragraph.is_empty() {
+/// The numbering in force while a document is read.
+#[derive(Default)]
+struct Numbering {
+    /// The last clause number ("4.2").
+    base: Option<String>,
+    /// The lettered sub-item under it ("c"), until the next number.
+    sub: Option<String>,
+}
+
+impl Numbering {
+    fn set(&mut self, n: String) {
+        self.base = Some(n);
+        self.sub = None;
+    }
+    fn current(&self) -> Option<String> {
+        match (&self.base, &self.sub) {
+            (Some(b), Some(s)) => Some(format!("{b}.{s}")),
+            (b, _) => b.clone(),
+        }
+    }
+}
+
+/// The paragraph being read and the list it may belong to.
+struct Reader {
+    clauses: Vec<Clause>,
+    numbering: Numbering,
+    heading: Option<String>,
+    paragraph: Vec<String>,
+    /// The paragraph is a list item (a marker or a letter opened it).
+    item: bool,
+    /// The sentence introducing the current list, if the paragraph before ended with ':'.
+    lead: Option<String>,
+}
+
+impl Reader {
+    fn push(&mut self, text: String, lead: Option<String>) {
+        self.clauses.push(Clause {
+            index: self.clauses.len(),
+            text,
+            section: self.numbering.current(),
+            heading: self.heading.clone(),
+            lead,
+        });
+    }
+
+    fn flush(&mut self) {
+        if self.paragraph.is_empty() {
             return;
         }
-        let text = paragraph.join(" ");
-        paragraph.clear();
-        if let Some(n) = clause_number(&text) {
-            *section = Some(n);
+        let text = self.paragraph.join(" ");
+        self.paragraph.clear();
+        let item = std::mem::take(&mut self.item) || sub_item(&text).is_some();
+        if !item {
+            self.lead = None;
         }
-        for s in sentences(&text) {
-            clauses.push(Clause {
-                index: clauses.len(),
-                text: s,
-                section: section.clone(),
-                heading: heading.clone(),
-            });
+        let lead = self.lead.clone();
+        let mut last = String::new();
+        // "Customer will not: (a) ...; (b) ...": the words before the colon lead each item.
+        let mut inline_lead: Option<String> = None;
+        for (k, s) in sentences(&text).into_iter().enumerate() {
+            let letter = sub_item(&s);
+            if let Some(n) = inline_number(&s) {
+                self.numbering.set(n);
+            } else if let Some(l) = letter.clone().filter(|_| k == 0 || !item) {
+                self.numbering.sub = Some(l);
+            }
+            last.clone_from(&s);
+            // Only the item's own sentences need the lead-in; a sentence after it stands alone.
+            let l = if k == 0 {
+                lead.clone()
+            } else if letter.is_some() {
+                inline_lead.clone()
+            } else {
+                inline_lead = None;
+                None
+            };
+            if let Some(colon) = s.find(": ").filter(|&c| sub_item(&s[c + 1..]).is_some()) {
+                inline_lead = Some(s[..=colon].to_string());
+            }
+            self.push(s, l);
         }
+        // A paragraph ending with ':' introduces the list that follows.
+        if last.trim_end_matches(['*', '_', ' ']).ends_with(':') {
+            self.lead = Some(last);
+        }
+    }
+}
+
+/// Splits a Markdown document into clauses.
+pub fn split(markdown: &str) -> Vec<Clause> {
+    let mut r = Reader {
+        clauses: Vec::new(),
+        numbering: Numbering::default(),
+        heading: None,
+        paragraph: Vec::new(),
+        item: false,
+        lead: None,
     };
     for line in markdown.lines() {
         let t = line.trim();
         if t.is_empty() {
-            flush(&mut paragraph, &mut section, &heading, &mut clauses);
+            r.flush();
             continue;
         }
         if let Some(h) = heading_text(t) {
-            flush(&mut paragraph, &mut section, &heading, &mut clauses);
+            r.flush();
+            r.lead = None;
             if let Some(n) = clause_number(t) {
-                section = Some(n);
+                r.numbering.set(n);
             }
-            heading = Some(h);
+            r.heading = Some(h);
             continue;
         }
         if t.starts_with('|') {
-            flush(&mut paragraph, &mut section, &heading, &mut clauses);
+            r.flush();
+            r.lead = None;
             for cell in t.trim_matches('|').split('|') {
                 let cell = cell.trim();
                 if cell.chars().all(|c| matches!(c, '-' | ':' | ' ')) {
                     continue;
                 }
-                clauses.push(Clause {
-                    index: clauses.len(),
-                    text: cell.to_string(),
-                    section: section.clone(),
-                    heading: heading.clone(),
-                });
+                r.push(cell.to_string(), None);
             }
             continue;
         }
         let item = strip_list_marker(t);
-        if item.len() != t.len() {
+        if item.len() != t.len() || sub_item(t).is_some() || numbered_item(t) {
             // A new list item starts a new paragraph.
-            flush(&mut paragraph, &mut section, &heading, &mut clauses);
+            r.flush();
+            r.item = true;
         }
-        paragraph.push(item.to_string());
+        r.paragraph.push(item.to_string());
     }
-    flush(&mut paragraph, &mut section, &heading, &mut clauses);
-    clauses
+    r.flush();
+    r.clauses
+}
+
+/// A list item numbered "1. " (not a clause number: no dot inside, no heading).
+fn numbered_item(line: &str) -> bool {
+    let digits = line.chars().take_while(char::is_ascii_digit).count();
+    digits > 0 && digits <= 2 && line[digits..].starts_with(". ")
 }
 
 #[cfg(test)]
@@ -233,5 +388,47 @@ mod tests {
         );
         assert_eq!(c[1].section.as_deref(), Some("4.1"));
         assert_eq!(c[1].heading.as_deref(), Some("4. Data"));
+    }
+
+    /// Perplexity's DPA numbers its sections in bold ("**5\\. Prohibitions**.") and its
+    /// sub-items as "b. ..." lines, with no Markdown heading or list: the sections come from
+    /// that numbering, in the document as archived and in the same text captured as one line.
+    #[test]
+    fn a_document_numbered_inline_keeps_its_sections_even_on_one_line() {
+        let doc = include_str!("../../tests/data/clauses/documents/perplexity-dpa.md");
+        let one_line = doc.split_whitespace().collect::<Vec<_>>().join(" ");
+        for text in [doc, one_line.as_str()] {
+            let c = split(text);
+            let section = |start: &str| {
+                c.iter()
+                    .find(|c| c.text.starts_with(start))
+                    .map(|c| c.section.clone())
+                    .unwrap_or_else(|| panic!("no clause starts with {start:?}"))
+            };
+            assert_eq!(
+                section("For the avoidance of doubt, Personal Data will not be used"),
+                Some("5".into())
+            );
+            assert_eq!(
+                section("b. If Perplexity appoints a new subcontractor"),
+                Some("6.b".into())
+            );
+            assert_eq!(
+                section("Perplexity shall delete (or, at Customer’s option, return) all"),
+                Some("10".into())
+            );
+        }
+        // A list item keeps the sentence that introduces it.
+        let c = split(doc);
+        let item = c
+            .iter()
+            .find(|c| c.text.starts_with("a. only process Personal Data"))
+            .expect("the first duty of section 4");
+        assert!(
+            item.lead
+                .as_deref()
+                .is_some_and(|l| l.ends_with("Perplexity shall:")),
+            "{item:?}"
+        );
     }
 }

@@ -132,7 +132,17 @@ pub fn compare_facts(old: &str, new: &str, facts: &[&str]) -> VersionChange {
         let mut new_values: Vec<(Value, String)> = added_readings
             .iter()
             .zip(&added)
-            .filter_map(|(r, t)| stated(fact, r).map(|v| (v, t.to_string())))
+            .enumerate()
+            .filter_map(|(i, (r, t))| {
+                let v = stated(fact, r)?;
+                // "We use your data to train ... You can opt out any time": the choice is in
+                // the next sentence added with it, which completes the reading.
+                let completed = (v == "default_on")
+                    .then(|| added.get(i + 1))
+                    .flatten()
+                    .and_then(|next| stated(fact, &read(&format!("{t} {next}"))));
+                Some((completed.unwrap_or(v), t.to_string()))
+            })
             .collect();
         old_values.dedup();
         new_values.dedup_by(|a, b| a.0 == b.0);

@@ -22,7 +22,8 @@ use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 use maud::{DOCTYPE, Markup, PreEscaped, html};
 
-const CSS: &str = r#"
+/// The report's stylesheet: verdict colours, cards, print rules (the review site links it too).
+pub(crate) const CSS: &str = r#"
 :root {
   --go: #1e6b35; --go-bg: #dcf3e3;
   --conditional: #7a5200; --conditional-bg: #fff0c2;
@@ -115,7 +116,7 @@ a { color: #0b5cad; }
 }
 "#;
 
-fn vclass(v: Verdict) -> String {
+pub(crate) fn vclass(v: Verdict) -> String {
     format!("v-{}", v.as_str())
 }
 
@@ -124,19 +125,25 @@ fn vclass(v: Verdict) -> String {
 pub fn head(title: &str, css: &str) -> Markup {
     html! {
         head {
-            meta charset="utf-8";
-            meta http-equiv="Content-Security-Policy"
-                content="default-src 'none'; style-src 'unsafe-inline'; img-src data:";
-            meta name="viewport" content="width=device-width, initial-scale=1";
-            meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
-            title { (title) }
+            (head_meta(title, "default-src 'none'; style-src 'unsafe-inline'; img-src data:"))
             style { (PreEscaped(css)) }
         }
     }
 }
 
+/// The `<meta>` and `<title>` every page starts its `<head>` with, under `csp`.
+pub(crate) fn head_meta(title: &str, csp: &str) -> Markup {
+    html! {
+        meta charset="utf-8";
+        meta http-equiv="Content-Security-Policy" content=(csp);
+        meta name="viewport" content="width=device-width, initial-scale=1";
+        meta name="generator" content={ "diligence " (env!("CARGO_PKG_VERSION")) };
+        title { (title) }
+    }
+}
+
 /// A verdict badge.
-fn badge(v: Verdict, text: &str) -> Markup {
+pub(crate) fn badge(v: Verdict, text: &str) -> Markup {
     html! { span class={ "badge " (vclass(v)) } { (text) } }
 }
 
@@ -283,7 +290,7 @@ fn matrix_section(eval: &Evaluation, rows: &[OfferingRow]) -> Markup {
 }
 
 /// A matrix cell: the verdict, the rules that drive it on screen, and their count on paper.
-fn verdict_cell(r: &OfferingResult) -> Markup {
+pub(crate) fn verdict_cell(r: &OfferingResult) -> Markup {
     let rules = driving_rules(r);
     html! {
         td class={ "v " (vclass(r.verdict)) } {
@@ -354,7 +361,7 @@ fn offering_section(
     }
 }
 
-fn driving_rules(r: &OfferingResult) -> Vec<&str> {
+pub(crate) fn driving_rules(r: &OfferingResult) -> Vec<&str> {
     let mut rules: Vec<&str> = Vec::new();
     for f in super::driving(r) {
         if !rules.contains(&f.rule.as_str()) {
@@ -365,6 +372,27 @@ fn driving_rules(r: &OfferingResult) -> Vec<&str> {
 }
 
 fn finding(f: &Finding, at: &str, claims: &Claims) -> Markup {
+    let cited: Vec<Citation> = citations(f, claims)
+        .into_iter()
+        .map(|(text, n)| Citation {
+            text,
+            href: format!("#e{n}"),
+            label: format!("[E{n}]"),
+        })
+        .collect();
+    finding_card(f, at, None, &cited)
+}
+
+/// A link from a finding to the claim it cites: "Document §2.3" and where the claim is shown.
+pub(crate) struct Citation {
+    pub text: String,
+    pub href: String,
+    pub label: String,
+}
+
+/// A finding as a card: level, rule, where it applies, message, action, waiver, citations.
+/// `id` anchors the card (the review site links to it).
+pub(crate) fn finding_card(f: &Finding, at: &str, id: Option<&str>, cited: &[Citation]) -> Markup {
     let level_class = format!(
         "finding l-{}{}",
         f.level.as_str(),
@@ -375,7 +403,7 @@ fn finding(f: &Finding, at: &str, claims: &Claims) -> Markup {
         v => format!("badge {}", vclass(v)),
     };
     html! {
-        li class=(level_class) {
+        li class=(level_class) id=[id] {
             div.head {
                 span class=(badge_class) { (f.level.as_str()) }
                 @if f.waived.is_some() { " " span.badge { "waived" } }
@@ -395,13 +423,12 @@ fn finding(f: &Finding, at: &str, claims: &Claims) -> Markup {
             @if !f.refs.is_empty() {
                 p.refs { "Evidences: " (f.refs.join("; ")) }
             }
-            @let cited = citations(f, claims);
             @if !cited.is_empty() {
                 p.cited {
                     "Cited: "
-                    @for (i, (text, n)) in cited.iter().enumerate() {
+                    @for (i, c) in cited.iter().enumerate() {
                         @if i > 0 { "; " }
-                        (text) " " a href={ "#e" (n) } { "[E" (n) "]" }
+                        (c.text) " " a href=(c.href) { (c.label) }
                     }
                 }
             }

@@ -145,6 +145,15 @@ fn fact_lines(out: &mut String, f: &FactReport) {
     if let Some(d) = &f.diff {
         let _ = writeln!(out, "      word diff: {}", c(d));
     }
+    if let Some(p) = &f.proposed {
+        let _ = writeln!(
+            out,
+            "      proposed value {}: \"{}\" (read as: {})",
+            c(&p.value.to_string()),
+            c(&p.quote),
+            c(&p.why)
+        );
+    }
     let _ = writeln!(out, "      claim at {}", c(&f.at));
 }
 

@@ -1,6 +1,7 @@
 //! Helpers for CLI tests: a small workspace written into a temporary folder per test.
 #![allow(dead_code)]
 
+pub mod cdp;
 pub mod programs;
 pub mod xlsx;
 

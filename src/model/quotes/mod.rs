@@ -27,6 +27,60 @@ pub use normalize::{
 /// Fewest words a quote may have, unless it is a whole heading, list item or table cell.
 pub const MIN_QUOTE_WORDS: usize = 6;
 
+/// A document's words as a page shows them, searched for quotes: where a quote sits, so that it
+/// can be highlighted. Words are compared as the matcher compares them (normalised, then by
+/// [`word_key`]); a word that is only punctuation has no key and is skipped on both sides.
+#[derive(Debug, Default)]
+pub struct WordIndex {
+    /// The position (among the words given) of each word that has a key.
+    keyed: Vec<u32>,
+    keys: Vec<String>,
+    postings: HashMap<String, Vec<u32>>,
+}
+
+impl WordIndex {
+    pub fn new<'a>(words: impl IntoIterator<Item = &'a str>) -> WordIndex {
+        let mut index = WordIndex::default();
+        for (i, w) in words.into_iter().enumerate() {
+            let key = word_key(&normalize(w));
+            if key.is_empty() {
+                continue;
+            }
+            index
+                .postings
+                .entry(key.clone())
+                .or_default()
+                .push(index.keys.len() as u32);
+            index.keyed.push(i as u32);
+            index.keys.push(key);
+        }
+        index
+    }
+
+    /// The first and last word (positions among the words given) of the first occurrence of
+    /// `quote`; None when it does not occur or has no word.
+    pub fn locate(&self, quote: &str) -> Option<(usize, usize)> {
+        let normalized = normalize(quote);
+        let q: Vec<String> = normalized
+            .split(' ')
+            .map(word_key)
+            .filter(|k| !k.is_empty())
+            .collect();
+        // Anchored on the quote's rarest word: near-linear in the document.
+        let (offset, rarest) = q
+            .iter()
+            .enumerate()
+            .min_by_key(|(_, k)| self.postings.get(*k).map_or(0, Vec::len))?;
+        let starts = self.postings.get(rarest)?;
+        starts.iter().find_map(|&p| {
+            let start = (p as usize).checked_sub(offset)?;
+            let end = start + q.len();
+            (end <= self.keys.len() && self.keys[start..end] == q[..])
+                .then(|| (self.keyed[start] as usize, self.keyed[end - 1] as usize))
+        })
+    }
+}
+
 /// Why a quote does not verify.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Mismatch {
@@ -554,6 +608,30 @@ mod tests {
         );
         assert!(p.similarity > 0.8 && p.similarity < 1.0, "{}", p.similarity);
         assert!(p.diff.contains("[-sixty-] {+thirty+}"), "{}", p.diff);
+    }
+
+    #[test]
+    fn a_quote_is_located_among_the_words_shown() {
+        let shown = [
+            "**4.2",
+            "Training.**",
+            "Acme",
+            "will",
+            "\u{2014}",
+            "not",
+            "train",
+            "on",
+            "Customer",
+            "Data.",
+        ];
+        let index = WordIndex::new(shown);
+        assert_eq!(
+            index.locate("Acme will not train on customer data"),
+            Some((2, 9))
+        );
+        assert_eq!(index.locate("Training. Acme"), Some((1, 2)));
+        assert_eq!(index.locate("Acme will train"), None);
+        assert_eq!(index.locate("..."), None);
     }
 
     #[test]
