@@ -14,6 +14,7 @@ mod diag;
 mod diff;
 mod engine;
 mod evaluation;
+mod frameworks;
 mod git;
 mod intake;
 mod model;
@@ -47,7 +48,7 @@ pub use reading::{
 };
 /// What report tests compare against.
 pub use report::markdown::escape as markdown_escape;
-pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER};
+pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER, FRAMEWORKS_HEADER};
 /// Rule tests, for the mirrors that follow the rules' own cases.
 pub use ruletest::{Case, load_cases, run_case};
 pub use workspace::{Workspace, read_rules};

@@ -4,6 +4,7 @@
 use crate::model::resolved::Evidence;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A finding's level, weakest first.
@@ -105,6 +106,9 @@ pub struct Finding {
     pub message: String,
     pub action: Option<String>,
     pub waived: Option<WaiverInfo>,
+    /// The framework clauses the rule evidences (`GDPR Art. 28(3)(g)`), from its `//! refs:`
+    /// header; shared by every finding of the rule.
+    pub refs: Arc<[String]>,
     /// The resolved value of each fact cited (null when unknown or conflicting), sorted by fact
     /// name, serialized as a JSON object. A list rather than a map: a finding cites one or two
     /// facts, and a BTreeMap node costs about 600 bytes in every one of them.
@@ -188,6 +192,9 @@ pub struct Evaluation {
     pub today: String,
     pub classifications: Vec<String>,
     pub rules: Vec<String>,
+    /// Each rule's framework references (rules that have none are left out).
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub rule_refs: BTreeMap<String, Arc<[String]>>,
     pub results: Vec<OfferingResult>,
     /// Problems that did not stop the evaluation (expired waivers, changed snapshots), each
     /// shown in reports as one line, `file:line:col: message`.
@@ -224,6 +231,7 @@ mod tests {
                 approved_by: "a".into(),
                 expires: "2027-01-01".into(),
             }),
+            refs: Arc::new([]),
             facts: Vec::new(),
             evidence: vec![],
             raised_at: String::new(),

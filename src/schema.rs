@@ -281,6 +281,12 @@ pub fn policy() -> Value {
                 "type": "array",
                 "uniqueItems": true,
                 "items": {"enum": crate::model::checks::CHECKS.iter().map(|c| c.id).collect::<Vec<_>>()}
+            },
+            "frameworks": {
+                "description": "The frameworks the organization answers to: `check` warns of a rule that cites none of them.",
+                "type": "array",
+                "uniqueItems": true,
+                "items": {"enum": crate::model::vocabulary::frameworks::FRAMEWORKS.iter().map(|f| f.id).collect::<Vec<_>>()}
             }
         }
     })
@@ -570,6 +576,11 @@ pub fn results() -> Value {
                     "today": {"type": "string"},
                     "classifications": {"type": "array", "items": {"type": "string"}},
                     "rules": {"type": "array", "items": {"type": "string"}},
+                    "rule_refs": {
+                        "description": "each rule's framework references (rules with none are left out)",
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}}
+                    },
                     "results": {"type": "array", "items": {"$ref": "#/$defs/result"}},
                     "warnings": {"type": "array", "items": {"type": "string"}}
                 }

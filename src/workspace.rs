@@ -296,6 +296,8 @@ impl Workspace {
         };
         let waiver_problems = ws.check_waiver_targets();
         ws.problems.extend(waiver_problems);
+        let framework_problems = ws.check_framework_refs();
+        ws.problems.extend(framework_problems);
         if let Profiles::All = which {
             let audience_problems = ws.check_audiences();
             ws.problems.extend(audience_problems);
@@ -360,6 +362,42 @@ impl Workspace {
             .iter()
             .flat_map(|p| audience_problems(p, &self.policies))
             .collect()
+    }
+
+    /// A policy that names the frameworks it answers to wants every rule to cite one of them:
+    /// a rule that cites none (and does not say why none applies) is a warning.
+    fn check_framework_refs(&self) -> Vec<Diagnostic> {
+        use crate::model::vocabulary::frameworks::cites;
+        let mut out = Vec::new();
+        for policy in self.policies.iter().filter(|p| !p.frameworks.is_empty()) {
+            let names: Vec<&str> = policy.frameworks.iter().map(|(f, _)| f.id).collect();
+            for rule in &self.rules.rules {
+                let cited = rule
+                    .refs
+                    .iter()
+                    .any(|r| policy.frameworks.iter().any(|(f, _)| cites(r, f)));
+                if cited || rule.refs_reason.is_some() {
+                    continue;
+                }
+                let (first, _) = policy.frameworks[0];
+                out.push(
+                    Diagnostic::warning(format!(
+                        "rule `{}` cites no clause of {}, which {} answers to",
+                        rule.id,
+                        names.join(", "),
+                        policy.file
+                    ))
+                    .code(crate::diag::Code::RuleOutsideFrameworks)
+                    .in_file(rule.file.clone())
+                    .at(crate::diag::Pos::new(1, 1))
+                    .hint(format!(
+                        "add to the rule's header the clauses it evidences, e.g. `//! refs: {} ...` (`diligence frameworks --framework {}` lists them), or `//! refs: none, <why none applies>`",
+                        first.name, first.id
+                    )),
+                );
+            }
+        }
+        out
     }
 
     /// Waivers must name a rule, vendor and offering that exist; a script must not take the

@@ -250,7 +250,7 @@ fn xlsx_has_summary_findings_and_evidence_sheets() {
     let mut book = xlsx(&bundled(), &[]);
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Findings", "Passed", "Evidence"]
+        ["Summary", "Findings", "Passed", "Evidence", "Frameworks"]
     );
 
     let findings_sheet = sheet(&mut book, "Findings");

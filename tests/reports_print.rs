@@ -126,11 +126,11 @@ fn workbook_sheets_print_landscape_one_page_wide_with_a_frozen_filtered_header()
     let book = xlsx::Book::open(&bundled_xlsx(tmp.path()));
     assert_eq!(
         book.sheet_names(),
-        ["Summary", "Findings", "Passed", "Evidence"]
+        ["Summary", "Findings", "Passed", "Evidence", "Frameworks"]
     );
     // What Excel and LibreOffice read: page setup, print titles, panes, filter, and the row
     // heights that the file sets.
-    for sheet in ["Findings", "Passed", "Evidence"] {
+    for sheet in ["Findings", "Passed", "Evidence", "Frameworks"] {
         let setup = book.setup(sheet);
         assert!(setup.tall_rows > 0, "{sheet}: rows as high as their text");
         assert_eq!(

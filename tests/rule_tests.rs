@@ -256,9 +256,9 @@ fn coverage_names_the_calls_no_case_reaches_and_gates_on_it() {
         .expect(&text);
     assert!(row.contains("11.1%"), "{row}");
     assert!(row.contains("info:") && row.contains("pass:"), "{row}");
-    // The consumer block (line 26) is reached; the block on consumer terms is not.
-    assert!(!row.contains("block:26,"), "{row}");
-    assert!(row.contains("block:40"), "{row}");
+    // The consumer block (line 27) is reached; the block on consumer terms is not.
+    assert!(!row.contains("block:27,"), "{row}");
+    assert!(row.contains("block:41"), "{row}");
 
     let out = run(ws.path(), &["test", "--min-coverage", "90"]);
     assert_eq!(out.status.code(), Some(1));

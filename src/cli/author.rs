@@ -312,6 +312,7 @@ pub fn rule_skeleton(id: &str) -> String {
     format!(
         "//! {id}: one-line title
 //! Why the organization cares, in a sentence or two: this is shown in `explain`.
+//! refs: GDPR Art. 28(3)(a), ISO/IEC 42001 A.10.3
 
 // In scope: vendor, offering, classification, tags, require, policy, today.
 // Read facts with fact(name), known(name), claims(name), conflicting(name), not_stated(name),

@@ -83,10 +83,19 @@ pub struct EvaluateArgs {
     pub json_schema_version: crate::report::json::SchemaVersion,
     #[command(flatten)]
     pub cache: CacheArgs,
+    /// Only the findings of rules that cite this framework (gdpr, eu-ai-act, iso-42001,
+    /// nist-ai-rmf, caiq); each verdict is then that of those rules
+    #[arg(long, value_name = "NAME")]
+    pub framework: Option<String>,
 }
 
 pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let today = args.scope.today()?;
+    let framework = args
+        .framework
+        .as_deref()
+        .map(crate::frameworks::named)
+        .transpose()?;
     let (ws, read) = read_workspace(global, &args)?;
     let policy = ws.policy(args.scope.policy())?;
     let request = Request {
@@ -132,14 +141,23 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         status!("warning: --bom applies to --format csv only; ignored");
     }
 
-    let head = Head {
+    let ctx = evaluation::Context::new(&ws.rules, policy, &request.tags, today);
+    let mut head = Head {
         policy: policy.name.clone(),
         organization: policy.organization.clone(),
         generated: request.generated.clone(),
         today: today.to_string(),
         classifications: request.classes.clone(),
-        rules: evaluation::Context::new(&ws.rules, policy, &request.tags, today).rule_ids(),
+        rules: ctx.rule_ids(),
+        rule_refs: ctx.rule_refs(),
     };
+    // The rules that cite the framework asked for: the report is theirs alone.
+    let only = framework.map(|f| {
+        let rules = crate::frameworks::rules_citing(&head.rule_refs, f);
+        head.rules.retain(|r| rules.contains(r));
+        head.rule_refs.retain(|r, _| rules.contains(r));
+        rules
+    });
     let options = Options {
         style: style(&args, to_terminal, &ws),
         bom: args.bom,
@@ -183,6 +201,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             root: &ws.root,
             decisions: (!args.format.streams()).then_some(&checks),
             warned: std::collections::HashSet::new(),
+            only: only.as_ref(),
         };
         let run = with_progress(cells, || {
             evaluation::stream(
@@ -258,6 +277,8 @@ struct Evaluate<'a, 'w> {
     decisions: Option<&'a crate::decisions::Checks<'a>>,
     /// Registers already said to have errors (once each, not once per result).
     warned: std::collections::HashSet<String>,
+    /// `--framework`: the rules whose findings the report keeps.
+    only: Option<&'a std::collections::BTreeSet<String>>,
 }
 
 impl evaluation::Handler for Evaluate<'_, '_> {
@@ -284,6 +305,9 @@ impl evaluation::Handler for Evaluate<'_, '_> {
                     status!("warning: {w}");
                 }
             }
+        }
+        if let Some(rules) = self.only {
+            crate::frameworks::keep_rules(&mut result, rules);
         }
         if let Some(line) = self.threshold.and_then(|t| failing_line(&result, t)) {
             self.failing.push(line);

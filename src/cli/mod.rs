@@ -18,6 +18,7 @@ mod diff;
 mod evaluate;
 mod explain;
 mod extract;
+mod frameworks;
 mod import;
 mod output;
 mod provenance;
@@ -138,6 +139,16 @@ Exit codes: 0 nothing changed, 1 a fact needs review (or a verdict changes), 2 i
   diligence brief perplexity/sonar-api --class confidential -o brief.html
   diligence brief openai/api --class restricted --tag phi --format markdown")]
     Brief(brief::BriefArgs),
+    /// Which framework clauses the rules and facts evidence, and where each stands for a vendor
+    #[command(after_help = "Examples:
+  diligence frameworks
+  diligence frameworks --framework gdpr --format markdown
+  diligence frameworks perplexity/sonar-api --class confidential
+  diligence frameworks openai --framework iso-42001 --format json
+States: evidenced (quoted claims or passed rules), open (a question is outstanding), failing
+(a rule blocks or sets a condition), not-assessed (nothing evaluated says anything about it).
+Exit codes: 0 done, 2 invalid input or a rule that failed.")]
+    Frameworks(frameworks::FrameworksArgs),
     /// Record a decision on an offering (the register in decisions/), or meet a condition
     #[command(after_help = "Examples:
   diligence decide perplexity/sonar-api --class confidential --approve-with-conditions \\
@@ -230,6 +241,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Command::Refresh(args) => refresh::run(&cli.global, args),
         Command::Extract(args) => extract::run(&cli.global, args),
         Command::Brief(args) => brief::run(&cli.global, args),
+        Command::Frameworks(args) => frameworks::run(&cli.global, args),
         Command::Decide(args) => decide::run(&cli.global, args),
         Command::Status(args) => status::run(&cli.global, args),
         Command::Site(args) => site::run(&cli.global, args),

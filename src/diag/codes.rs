@@ -55,6 +55,10 @@ codes! {
         "a test file in scripts/ for a rule that does not exist",
     UntestedRule = "untested-rule":
         "a rule script without a test file (`--min-coverage` makes it an error)",
+    UnknownFramework = "unknown-framework":
+        "a rule's `//! refs:` entry that does not begin with a framework diligence knows (`diligence frameworks` lists them): it is left out of the mapping",
+    RuleOutsideFrameworks = "rule-outside-frameworks":
+        "a rule that cites no clause of the frameworks its policy answers to (`frameworks:` in the policy): add a `//! refs:` line, or say in `//! refs: none, <reason>` why none applies",
 }
 
 impl Serialize for Code {

@@ -17,6 +17,7 @@ use crate::diag::{Diagnostic, Pos};
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Offering, Profile};
 use crate::model::vocabulary::REQUIREMENTS;
+use crate::model::vocabulary::frameworks::Reference;
 use facts::FactTable;
 use rhai::{AST, Dynamic, Engine, EvalAltResult, Map, Position, Scope};
 use std::sync::Arc;
@@ -41,6 +42,11 @@ pub struct Rule {
     pub title: String,
     /// The rest of the leading `//!` comment.
     pub rationale: String,
+    /// The framework clauses the rule evidences (its `//! refs:` lines), as reports write
+    /// them; shared with every finding the rule raises.
+    pub refs: Arc<[String]>,
+    /// Why no clause applies (`//! refs: none, <reason>`), when the rule says so.
+    pub refs_reason: Option<String>,
     /// Every call to a finding function in the script: (level, line), for test coverage.
     pub finding_calls: Vec<(Level, u32)>,
     /// Whether the rule reads `classification` itself: it then cannot be assumed to do the
@@ -96,7 +102,22 @@ impl RuleSet {
             match engine.compile_with_scope(&declared, &src.text) {
                 Ok(ast) => {
                     problems.extend(lint::check(&src.file, &src.text, &declared));
-                    let (title, rationale) = header(&src.text);
+                    let Header {
+                        title,
+                        rationale,
+                        refs,
+                        refs_reason,
+                    } = header(&src.text);
+                    let refs = refs
+                        .into_iter()
+                        .filter_map(|(text, line)| match Reference::parse(&text) {
+                            Ok(r) => Some(r.text()),
+                            Err(message) => {
+                                problems.push(unknown_framework(&src.file, line, message));
+                                None
+                            }
+                        })
+                        .collect();
                     if title.is_empty() {
                         problems.push(
                             Diagnostic::warning("rule has no `//!` title")
@@ -111,6 +132,8 @@ impl RuleSet {
                         file: src.file.clone(),
                         title,
                         rationale,
+                        refs,
+                        refs_reason,
                         finding_calls: lint::finding_calls(&src.text, &declared),
                         reads_classification: lint::reads_variable(&ast, "classification"),
                         ast,
@@ -363,18 +386,61 @@ fn compile_hint(message: &str) -> Option<String> {
     }
 }
 
-/// The title and rationale from a rule's leading `//!` lines.
-pub fn header(text: &str) -> (String, String) {
-    let lines: Vec<&str> = text
+/// What a rule's leading `//!` lines say.
+#[derive(Debug, Default, PartialEq)]
+pub struct Header {
+    /// The first line.
+    pub title: String,
+    /// The other lines but `refs:`, joined.
+    pub rationale: String,
+    /// Each reference of the `//! refs:` lines (comma-separated), with its line.
+    pub refs: Vec<(String, u32)>,
+    /// `//! refs: none, <reason>`: why no framework clause applies.
+    pub refs_reason: Option<String>,
+}
+
+/// The title, rationale and references from a rule's leading `//!` lines.
+pub fn header(text: &str) -> Header {
+    let mut out = Header::default();
+    let mut prose: Vec<&str> = Vec::new();
+    let lines = text
         .lines()
         .map(str::trim)
-        .take_while(|l| l.starts_with("//!") || l.is_empty())
-        .filter_map(|l| l.strip_prefix("//!"))
-        .map(str::trim)
-        .collect();
-    let title = lines.first().copied().unwrap_or("").to_string();
-    let rationale = lines.get(1..).unwrap_or(&[]).join(" ").trim().to_string();
-    (title, rationale)
+        .zip(1u32..)
+        .take_while(|(l, _)| l.starts_with("//!") || l.is_empty());
+    for (line, number) in lines {
+        let Some(line) = line.strip_prefix("//!").map(str::trim) else {
+            continue;
+        };
+        // The title is the first line, whatever it says.
+        let refs = (!prose.is_empty())
+            .then(|| line.strip_prefix("refs:"))
+            .flatten();
+        match refs.map(str::trim) {
+            Some(list) if list.starts_with("none") => {
+                let reason = list["none".len()..].trim_start_matches([',', ':', ' ']);
+                out.refs_reason = Some(reason.trim().to_string());
+            }
+            Some(list) => out.refs.extend(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|r| !r.is_empty())
+                    .map(|r| (r.to_string(), number)),
+            ),
+            None => prose.push(line),
+        }
+    }
+    out.title = prose.first().copied().unwrap_or("").to_string();
+    out.rationale = prose.get(1..).unwrap_or(&[]).join(" ").trim().to_string();
+    out
+}
+
+fn unknown_framework(file: &str, line: u32, message: String) -> Diagnostic {
+    Diagnostic::warning(format!("rule reference {message}; it is left out"))
+        .code(crate::diag::Code::UnknownFramework)
+        .in_file(file.to_string())
+        .at(Pos::new(line, 1))
+        .hint("write `//! refs: GDPR Art. 28(3)(g), ISO/IEC 42001 A.10.3` (`diligence frameworks` lists the frameworks and their clauses)")
 }
 
 #[cfg(test)]
@@ -425,10 +491,24 @@ mod tests {
 
     #[test]
     fn header_reads_title_and_rationale() {
-        let (t, r) =
-            header("//! Training on inputs\n//! Vendors must not train.\n//! Really.\nlet x = 1;");
-        assert_eq!(t, "Training on inputs");
-        assert_eq!(r, "Vendors must not train. Really.");
+        let h = header(
+            "//! Training on inputs\n//! Vendors must not train.\n//! refs: GDPR Art. 28(3)(a),  NIST AI RMF GOVERN 6.1\n//! Really.\nlet x = 1;",
+        );
+        assert_eq!(h.title, "Training on inputs");
+        assert_eq!(h.rationale, "Vendors must not train. Really.");
+        assert_eq!(
+            h.refs,
+            [
+                ("GDPR Art. 28(3)(a)".to_string(), 3),
+                ("NIST AI RMF GOVERN 6.1".to_string(), 3)
+            ]
+        );
+        let h = header("//! Review date\n//! refs: none, housekeeping of the workspace\n");
+        assert_eq!(
+            h.refs_reason.as_deref(),
+            Some("housekeeping of the workspace")
+        );
+        assert!(h.refs.is_empty() && h.rationale.is_empty());
     }
 
     #[test]

@@ -42,18 +42,26 @@ pub struct Context<'a> {
     steps: Vec<Step<'a>>,
 }
 
-/// One rule of a run: a script, or a built-in evidence check the policy turned on.
-#[derive(Clone, Copy)]
+/// One rule of a run: a script, or a built-in evidence check the policy turned on (with its
+/// references, made once per run).
+#[derive(Clone)]
 enum Step<'a> {
     Script(&'a Rule),
-    Check(&'static Check, Pos),
+    Check(&'static Check, Pos, Arc<[String]>),
 }
 
 impl Step<'_> {
     fn id(&self) -> &str {
         match self {
             Step::Script(r) => &r.id,
-            Step::Check(c, _) => c.id,
+            Step::Check(c, ..) => c.id,
+        }
+    }
+
+    fn refs(&self) -> &Arc<[String]> {
+        match self {
+            Step::Script(r) => &r.refs,
+            Step::Check(_, _, refs) => refs,
         }
     }
 }
@@ -65,7 +73,7 @@ impl<'a> Context<'a> {
             policy
                 .evidence_checks
                 .iter()
-                .map(|(c, at)| Step::Check(c, *at)),
+                .map(|(c, at)| Step::Check(c, *at, c.refs.iter().map(|r| r.to_string()).collect())),
         );
         steps.sort_by(|a, b| a.id().cmp(b.id()));
         Context {
@@ -82,6 +90,30 @@ impl<'a> Context<'a> {
         self.steps.iter().map(|s| s.id().to_string()).collect()
     }
 
+    /// Each rule's framework references, for the rules that have any.
+    pub fn rule_refs(&self) -> BTreeMap<String, Arc<[String]>> {
+        self.steps
+            .iter()
+            .filter(|s| !s.refs().is_empty())
+            .map(|s| (s.id().to_string(), Arc::clone(s.refs())))
+            .collect()
+    }
+
+    /// The rules that cite no framework clause, each with the reason its header gives.
+    pub fn rules_without_refs(&self) -> Vec<(String, Option<String>)> {
+        self.steps
+            .iter()
+            .filter(|s| s.refs().is_empty())
+            .map(|s| {
+                let reason = match s {
+                    Step::Script(r) => r.refs_reason.clone(),
+                    Step::Check(..) => None,
+                };
+                (s.id().to_string(), reason)
+            })
+            .collect()
+    }
+
     /// Whether a rule (script or check) of this id runs.
     pub fn has_rule(&self, id: &str) -> bool {
         self.steps.iter().any(|s| s.id() == id)
@@ -91,7 +123,7 @@ impl<'a> Context<'a> {
     pub fn rule_text(&self, id: &str) -> (String, String) {
         match self.steps.iter().find(|s| s.id() == id) {
             Some(Step::Script(r)) => (r.title.clone(), r.rationale.clone()),
-            Some(Step::Check(c, _)) => (c.title.to_string(), c.rationale.to_string()),
+            Some(Step::Check(c, ..)) => (c.title.to_string(), c.rationale.to_string()),
             None => Default::default(),
         }
     }
@@ -300,8 +332,8 @@ impl CellRun<'_> {
             .iter()
             .filter(|s| only.is_none_or(|o| o == s.id()));
         for step in selected {
-            let (mut raised, outcome) = match *step {
-                Step::Check(check, at) => self.check(check, at),
+            let (mut raised, outcome) = match step {
+                Step::Check(check, at, refs) => self.check(check, *at, refs),
                 Step::Script(rule) => self.script(rule),
             };
             apply_waivers(&mut raised, ctx, p, o, self.classification);
@@ -323,7 +355,12 @@ impl CellRun<'_> {
     }
 
     /// A built-in evidence check: its findings are located at the policy line naming it.
-    fn check(&mut self, check: &'static Check, at: Pos) -> (Vec<Finding>, RuleOutcome) {
+    fn check(
+        &mut self,
+        check: &'static Check,
+        at: Pos,
+        refs: &Arc<[String]>,
+    ) -> (Vec<Finding>, RuleOutcome) {
         let raised_at = format!("{}:{}", self.ctx.policy.file, at.line);
         let raw = if check.id == chain::CHECK_ID {
             chain::findings(
@@ -344,7 +381,7 @@ impl CellRun<'_> {
         let reads = raw.iter().flat_map(|f| f.facts.iter().cloned()).collect();
         let findings = raw
             .into_iter()
-            .map(|f| finding(check.id, &raised_at, f, self.table))
+            .map(|f| finding(check.id, refs, &raised_at, f, self.table))
             .collect();
         (findings, outcome(check.id, reads, Vec::new(), None))
     }
@@ -388,7 +425,7 @@ impl CellRun<'_> {
                     .into_iter()
                     .map(|raw| {
                         let at = format!("{}:{}", rule.file, raw.line);
-                        let f = finding(&rule.id, &at, raw, self.table);
+                        let f = finding(&rule.id, &rule.refs, &at, raw, self.table);
                         let f = bare_pass::qualify(f, self.table, self.requirements);
                         carve_out_pass::qualify(f, self.table, &record.carve_outs_read)
                     })
@@ -444,7 +481,13 @@ pub fn freshness(policy: &Policy, today: Date) -> Freshness<'_> {
 
 /// A raised finding with the evidence of the facts it cites attached. `raised_at` is the
 /// script line (or the policy line that turns a check on).
-fn finding(rule: &str, raised_at: &str, raw: RawFinding, table: &FactTable) -> Finding {
+fn finding(
+    rule: &str,
+    refs: &Arc<[String]>,
+    raised_at: &str,
+    raw: RawFinding,
+    table: &FactTable,
+) -> Finding {
     let resolved = &table.resolved;
     let mut facts = Vec::with_capacity(raw.facts.len());
     // Exactly as many entries as the cited facts have claims: findings are kept until the report
@@ -494,6 +537,7 @@ fn finding(rule: &str, raised_at: &str, raw: RawFinding, table: &FactTable) -> F
         message,
         action,
         waived: None,
+        refs: Arc::clone(refs),
         facts,
         evidence,
         raised_at: raised_at.to_string(),

@@ -44,6 +44,8 @@ pub(crate) enum Item<'a> {
 pub struct Summary {
     /// The ids of every rule the run applied, in order.
     pub rules: Vec<String>,
+    /// Each rule's framework references (rules with none left out).
+    pub rule_refs: std::collections::BTreeMap<String, std::sync::Arc<[String]>>,
     /// Problems that did not stop the evaluation (expired waivers, changed snapshots).
     pub warnings: Vec<Diagnostic>,
     /// Each failed rule's first error once, then each offering whose facts could not be given
@@ -190,6 +192,7 @@ impl<'a> Run<'a> {
         errors.extend(self.engine_errors);
         Summary {
             rules: self.ctx.rule_ids(),
+            rule_refs: self.ctx.rule_refs(),
             warnings: expired_waivers(self.ctx.policy, self.ctx.today)
                 .into_iter()
                 .chain(snapshot_warnings)

@@ -44,6 +44,7 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
         today: req.today.to_string(),
         classifications: req.classes.clone(),
         rules: summary.rules,
+        rule_refs: summary.rule_refs,
         results,
         warnings: summary.warnings,
     };

@@ -2,6 +2,7 @@
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::checks::{CHECKS, Check, check};
+use crate::model::vocabulary::frameworks::Framework;
 use crate::model::vocabulary::{
     FACTS, LICENCE_SCOPE, Merge, REQUIREMENTS, check_value, governing_requirements,
     requirement_names, requirement_spec,
@@ -143,6 +144,9 @@ pub struct Policy {
     pub waivers: Vec<Waiver>,
     /// The built-in evidence checks turned on (see `model::checks`), with where each is named.
     pub evidence_checks: Vec<(&'static Check, Pos)>,
+    /// The frameworks the organization answers to (`frameworks:`), with where each is named:
+    /// `check` warns of a rule that cites none of them.
+    pub frameworks: Vec<(&'static Framework, Pos)>,
     /// Class name -> index in `classes`.
     index: HashMap<String, usize>,
     /// Per class (same order as `classes`): its own requirements over everything it inherits,
@@ -206,6 +210,8 @@ struct RawPolicy {
     waivers: Vec<Spanned<RawWaiver>>,
     #[serde(default)]
     evidence_checks: Vec<Spanned<String>>,
+    #[serde(default)]
+    frameworks: Vec<Spanned<String>>,
 }
 
 #[derive(Deserialize, Default)]
@@ -382,9 +388,33 @@ fn build(raw: RawPolicy, name: &str, file: &str, problems: &mut Vec<Diagnostic>)
         tags,
         waivers,
         evidence_checks: evidence_checks(&raw.evidence_checks, problems),
+        frameworks: frameworks(&raw.frameworks, problems),
         index,
         inherited,
     }
+}
+
+/// The `frameworks:` list: each a known framework, once.
+fn frameworks(
+    names: &[Spanned<String>],
+    problems: &mut Vec<Diagnostic>,
+) -> Vec<(&'static Framework, Pos)> {
+    let mut out: Vec<(&'static Framework, Pos)> = Vec::new();
+    for name in names {
+        match crate::frameworks::named(&name.value) {
+            Ok(f) if out.iter().any(|(x, _)| *x == f) => problems.push(
+                Diagnostic::error(format!("frameworks: `{}` is listed twice", name.value))
+                    .at(span_pos(name))
+                    .hint("list each framework once"),
+            ),
+            Ok(f) => out.push((f, span_pos(name))),
+            Err(d) => problems.push(Diagnostic {
+                message: format!("frameworks: {}", d.message),
+                ..d.at(span_pos(name))
+            }),
+        }
+    }
+    out
 }
 
 /// The `evidence_checks:` list: each a known check, once.

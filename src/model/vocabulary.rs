@@ -262,13 +262,13 @@ pub const FACTS: &[FactSpec] = &[
     },
 ];
 
-pub mod caiq;
 pub mod clauses;
+pub mod frameworks;
 pub mod names;
 mod phrases;
 pub mod support;
-pub use caiq::{CAIQ_VERSION, caiq_refs};
 pub use clauses::{ClauseCues, clause_cues};
+pub use frameworks::{CAIQ_VERSION, caiq_refs};
 
 /// The requirements under which a fact decides something (derived from each requirement's
 /// `governs`).

@@ -261,7 +261,7 @@ fn question(vendor: String, fact: String, g: &Gathered) -> Question {
             .map(|(o, text)| format!("{o}: {text}"))
             .collect(),
         form: AnswerForm::of(&fact),
-        refs: caiq_refs(&fact).iter().map(|r| r.to_string()).collect(),
+        refs: caiq_refs(&fact),
         refs_standard: CAIQ_VERSION,
         offerings,
         fact,

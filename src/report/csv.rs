@@ -6,7 +6,8 @@
 //! (or conflict on) the facts the finding cites, joined with a line break in the same order in
 //! every column, so that line N of `source` belongs to line N of `quote`. `source` is the
 //! document's title (its id when untitled, "unsupported value" for a bare value). Outvoted and
-//! unverified claims are in the JSON and the xlsx Evidence sheet.
+//! unverified claims are in the JSON and the xlsx Evidence sheet. The last column, `refs`,
+//! holds the framework clauses the finding's rule evidences, separated by `; `.
 //!
 //! Spreadsheets run a cell that starts with `=`, `+`, `-` or `@` (or a tab or CR before one) as
 //! a formula: such a cell is written with a leading `'`, as OWASP recommends for CSV injection,
@@ -46,7 +47,7 @@ pub fn neutralise(cell: &str) -> Cow<'_, str> {
     }
 }
 
-pub const HEADER: [&str; 18] = [
+pub const HEADER: [&str; 19] = [
     "vendor",
     "vendor_name",
     "offering",
@@ -65,10 +66,11 @@ pub const HEADER: [&str; 18] = [
     "quote",
     "url",
     "notes",
+    "refs",
 ];
 
 /// The values of one finding's row, in [`HEADER`] order, each cut to [`MAX_CELL_CHARS`].
-pub fn row(r: &OfferingResult, f: &Finding) -> [String; 18] {
+pub fn row(r: &OfferingResult, f: &Finding) -> [String; 19] {
     let cites: Vec<&Evidence> = deciding(f).collect();
     let join = |get: &dyn Fn(&Evidence) -> String| -> String {
         cap(&cites.iter().map(|e| get(e)).collect::<Vec<_>>().join("\n"))
@@ -96,6 +98,7 @@ pub fn row(r: &OfferingResult, f: &Finding) -> [String; 18] {
             .chain(super::evidence_notes(deciding(f)))
             .collect::<Vec<_>>()
             .join("\n")),
+        cap(&f.refs.join("; ")),
     ]
 }
 

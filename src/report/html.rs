@@ -85,7 +85,7 @@ li.waived { border-left-style: dashed; }
 blockquote { margin: 6px 0 0; padding: 4px 12px; border-left: 3px solid #b9c2cc; color: #30363d;
   background: var(--soft); font-style: italic; }
 .cite { margin: 2px 0 6px 15px; font-size: 13px; color: var(--muted); }
-.cited { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
+.cited, .refs { margin: 6px 0 0; font-size: 13px; color: var(--muted); }
 .cited a { color: inherit; }
 div.claim { margin: 0 0 12px; break-inside: avoid; page-break-inside: avoid; }
 div.claim .head { font-size: 13px; }
@@ -419,6 +419,9 @@ pub(crate) fn finding_card(f: &Finding, at: &str, id: Option<&str>, cited: &[Cit
                     br;
                     "Approved by " (w.approved_by) " · expires " (w.expires)
                 }
+            }
+            @if !f.refs.is_empty() {
+                p.refs { "Evidences: " (f.refs.join("; ")) }
             }
             @if !cited.is_empty() {
                 p.cited {

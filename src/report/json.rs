@@ -11,7 +11,7 @@ use crate::model::resolved::Evidence;
 use crate::outcome::{DecisionNote, Evaluation, Finding, OfferingResult, RuleError, Verdict};
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// The version of the JSON contract a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -64,6 +64,8 @@ struct DocumentV2<'a> {
     today: &'a str,
     classifications: &'a [String],
     rules: &'a [String],
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    rule_refs: &'a BTreeMap<String, std::sync::Arc<[String]>>,
     results: Vec<ResultV2<'a>>,
     warnings: Vec<String>,
 }
@@ -78,6 +80,7 @@ impl<'a> DocumentV2<'a> {
             today: &eval.today,
             classifications: &eval.classifications,
             rules: &eval.rules,
+            rule_refs: &eval.rule_refs,
             results: eval
                 .results
                 .iter()
@@ -121,6 +124,7 @@ struct FindingV2<'a> {
     message: &'a str,
     action: &'a Option<String>,
     waived: &'a Option<crate::outcome::WaiverInfo>,
+    refs: &'a [String],
     facts: Facts<'a>,
     evidence: Vec<String>,
     raised_at: &'a str,
@@ -166,6 +170,7 @@ impl<'a> ResultV2<'a> {
                 message: &f.message,
                 action: &f.action,
                 waived: &f.waived,
+                refs: &f.refs,
                 facts: Facts(&f.facts),
                 evidence: f
                     .evidence

@@ -9,6 +9,7 @@ pub mod brief;
 pub mod csv;
 pub mod diff;
 pub mod explain;
+pub mod frameworks;
 pub mod github;
 pub mod html;
 pub mod json;

@@ -105,6 +105,9 @@ pub fn clean_result(r: &mut OfferingResult) {
         fix(&mut f.rule);
         fix(&mut f.message);
         fix_opt(&mut f.action);
+        if f.refs.iter().any(|r| clean(r) != r.as_str()) {
+            f.refs = f.refs.iter().map(|r| clean(r).into_owned()).collect();
+        }
         if let Some(w) = &mut f.waived {
             fix(&mut w.reason);
             fix(&mut w.approved_by);

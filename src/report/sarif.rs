@@ -7,6 +7,7 @@
 //! suppression with the waiver's reason, so that code scanning shows them as dismissed.
 
 use super::deciding;
+use crate::model::vocabulary::frameworks::Reference;
 use crate::outcome::Level;
 use crate::outcome::{Evaluation, Finding, OfferingResult, RuleError};
 use serde_sarif::sarif::{
@@ -118,8 +119,11 @@ pub fn build(eval: &Evaluation) -> Sarif {
         .iter()
         .flat_map(|r| results_of(r, &index))
         .collect();
-    document(&eval.rules, results)
+    document(&eval.rules, &eval.rule_refs, results)
 }
+
+/// Each rule's framework references.
+type Refs = BTreeMap<String, std::sync::Arc<[String]>>;
 
 /// A result points at its rule by position in the driver's rule list.
 fn rule_index(rules: &[String]) -> BTreeMap<String, usize> {
@@ -141,11 +145,11 @@ fn results_of(r: &OfferingResult, index: &BTreeMap<String, usize>) -> Vec<SarifR
         .collect()
 }
 
-fn document(rules: &[String], results: Vec<SarifResult>) -> Sarif {
+fn document(rules: &[String], refs: &Refs, results: Vec<SarifResult>) -> Sarif {
     let driver = ToolComponent::builder()
         .name("diligence".to_string())
         .version(env!("CARGO_PKG_VERSION").to_string())
-        .rules(rule_descriptors(rules))
+        .rules(rule_descriptors(rules, refs))
         .build();
     Sarif::builder()
         .schema(SCHEMA.to_string())
@@ -159,20 +163,48 @@ fn document(rules: &[String], results: Vec<SarifResult>) -> Sarif {
         .build()
 }
 
-fn rule_descriptors(rules: &[String]) -> Vec<ReportingDescriptor> {
+/// The rules, each with its framework references as tags (code scanning filters on them) and
+/// the frameworks they cite as a property.
+fn rule_descriptors(rules: &[String], refs: &Refs) -> Vec<ReportingDescriptor> {
     rules
         .iter()
         .map(|id| {
-            ReportingDescriptor::builder()
+            let descriptor = ReportingDescriptor::builder()
                 .id(id.clone())
                 .short_description(
                     MultiformatMessageString::builder()
                         .text(format!("diligence rule {id} (scripts/{id}.rhai)"))
                         .build(),
-                )
-                .build()
+                );
+            match refs.get(id).filter(|r| !r.is_empty()) {
+                Some(refs) => descriptor.properties(rule_properties(refs)).build(),
+                None => descriptor.build(),
+            }
         })
         .collect()
+}
+
+fn rule_properties(refs: &[String]) -> serde_sarif::sarif::PropertyBag {
+    let mut tags: Vec<String> = Vec::new();
+    let mut frameworks: Vec<serde_json::Value> = Vec::new();
+    for r in refs {
+        if !tags.contains(r) {
+            tags.push(r.clone());
+        }
+        if let Ok(parsed) = Reference::parse(r) {
+            let id = serde_json::Value::from(parsed.framework.id);
+            if !frameworks.contains(&id) {
+                frameworks.push(id);
+            }
+        }
+    }
+    serde_sarif::sarif::PropertyBag::builder()
+        .tags(tags)
+        .additional_properties(BTreeMap::from([(
+            "frameworks".to_string(),
+            serde_json::Value::Array(frameworks),
+        )]))
+        .build()
 }
 
 /// A finding at its claim's line, with the cell in its properties; a waiver is a suppression.
@@ -267,8 +299,12 @@ pub struct Writer<'w> {
 
 impl<'w> Writer<'w> {
     /// Starts the document of a run of `rules` (in the order the evaluation reports them).
-    pub fn start(out: &'w mut dyn Write, rules: Vec<String>) -> io::Result<Writer<'w>> {
-        let empty = serde_json::to_string_pretty(&document(&rules, Vec::new()))?;
+    pub fn start(
+        out: &'w mut dyn Write,
+        rules: Vec<String>,
+        refs: &Refs,
+    ) -> io::Result<Writer<'w>> {
+        let empty = serde_json::to_string_pretty(&document(&rules, refs, Vec::new()))?;
         let mut empty = super::sanitize::json_text(&empty).into_owned();
         empty.push('\n');
         let key = "\"results\": []";
@@ -348,6 +384,7 @@ mod tests {
                 approved_by: "ciso@example.com".into(),
                 expires: "2027-03-31".into(),
             }),
+            refs: std::sync::Arc::new([]),
             facts: Vec::new(),
             evidence: Vec::new(),
             raised_at: format!("scripts/{rule}.rhai:4"),
@@ -356,7 +393,7 @@ mod tests {
 
     fn streamed(eval: &Evaluation) -> String {
         let mut out = Vec::new();
-        let mut w = Writer::start(&mut out, eval.rules.clone()).unwrap();
+        let mut w = Writer::start(&mut out, eval.rules.clone(), &eval.rule_refs).unwrap();
         for r in &eval.results {
             w.write_result(r).unwrap();
         }
@@ -381,6 +418,10 @@ mod tests {
             today: "2026-11-24".into(),
             classifications: vec!["confidential".into()],
             rules: vec!["a-rule".into(), "b-rule".into()],
+            rule_refs: BTreeMap::from([(
+                "a-rule".to_string(),
+                std::sync::Arc::from(["GDPR Art. 28(3)(g)".to_string()]),
+            )]),
             results: vec![
                 result(
                     "acme",

@@ -361,7 +361,7 @@ fn finding_row(m: &Merged, eval: &Evaluation, width: u16) -> Vec<Cell> {
 /// Gives every column at least the width of its longest word, so that comfy-table never
 /// breaks an identifier (a rule id, a vendor/offering id, a classification) mid-word; the
 /// table may then be a little wider than the terminal, which reads better than `ret-\nention`.
-fn keep_words_whole(table: &mut Table) {
+pub(super) fn keep_words_whole(table: &mut Table) {
     let longest_word = |text: &str| {
         text.split(|c: char| c.is_whitespace())
             .map(|w| w.chars().count())

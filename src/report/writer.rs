@@ -56,6 +56,8 @@ pub struct Head {
     pub classifications: Vec<String>,
     /// The ids of the rules the run applies, in order (SARIF lists them before any result).
     pub rules: Vec<String>,
+    /// Each rule's framework references (rules with none left out).
+    pub rule_refs: std::collections::BTreeMap<String, std::sync::Arc<[String]>>,
 }
 
 /// How the human formats look, and the CSV's byte order mark.
@@ -102,7 +104,11 @@ pub fn begin<'w>(
     Ok(match format {
         Format::Jsonl => Box::new(Jsonl(out, options.json_schema)),
         Format::Csv => Box::new(Csv(super::csv::Writer::start(out, options.bom)?)),
-        Format::Sarif => Box::new(Sarif(super::sarif::Writer::start(out, head.rules)?)),
+        Format::Sarif => Box::new(Sarif(super::sarif::Writer::start(
+            out,
+            head.rules,
+            &head.rule_refs,
+        )?)),
         _ => Box::new(Whole {
             format,
             options: options.clone(),
@@ -182,6 +188,7 @@ impl ReportWriter for Whole<'_> {
             today: head.today,
             classifications: head.classifications,
             rules: head.rules,
+            rule_refs: head.rule_refs,
             results,
             warnings,
         };

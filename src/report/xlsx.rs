@@ -6,7 +6,9 @@
 //!   level, rule, finding, action, waiver, citations; `--format csv` has every column);
 //! - **Passed**: the pass findings, the same columns;
 //! - **Evidence**: one row per evidence entry of every finding (every claim of every fact it
-//!   read, with its role: decides, conflicts, agrees, outvoted, unverified).
+//!   read, with its role: decides, conflicts, agrees, outvoted, unverified);
+//! - **Frameworks**: one row per framework clause a finding's rule evidences (passes included:
+//!   they are the evidence an auditor asks for), to filter by framework or clause.
 //!
 //! Made to be read and printed: wrapped text with row heights that show it (a spreadsheet does
 //! not grow rows by itself when the file sets none), frozen header row, autofilter, landscape,
@@ -159,6 +161,18 @@ const EVIDENCE_WIDTHS: [f64; 13] = [
     10.0, 13.0, 14.0, 16.0, 18.0, 10.0, 14.0, 10.0, 20.0, 9.0, 40.0, 22.0, 18.0,
 ];
 
+pub const FRAMEWORKS_HEADER: [&str; 8] = [
+    "Framework",
+    "Clause",
+    "Title",
+    "Offering",
+    "Classification",
+    "Rule",
+    "Level",
+    "Finding",
+];
+const FRAMEWORKS_WIDTHS: [f64; 8] = [14.0, 24.0, 26.0, 20.0, 13.0, 20.0, 9.0, 50.0];
+
 /// (fill, font) per verdict: Excel's Good / Neutral / Bad styles, and purple for hold.
 fn verdict_colors(v: Verdict) -> (u32, u32) {
     match v {
@@ -247,6 +261,7 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
         "Evidence",
         all().map(|f| f.evidence.len()).sum::<usize>() + 1,
     )?;
+    check_rows("Frameworks", all().map(|f| f.refs.len()).sum::<usize>() + 1)?;
     let mut wb = Workbook::new();
     let mut props = DocProperties::new()
         .set_title(format!("Vendor review: policy {}", eval.policy))
@@ -268,6 +283,7 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
         f.level == Level::Pass
     })?;
     evidence(wb.add_worksheet(), eval, &fm)?;
+    frameworks(wb.add_worksheet(), eval, &fm)?;
     Ok(wb.save_to_buffer()?)
 }
 
@@ -549,6 +565,54 @@ fn evidence(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), X
         }
     }
     table_setup(ws, row, EVIDENCE_HEADER.len() as u16 - 1)
+}
+
+/// One row per framework clause of each finding's rule.
+fn frameworks(ws: &mut Worksheet, eval: &Evaluation, fm: &Formats) -> Result<(), XlsxError> {
+    use crate::model::vocabulary::frameworks::Reference;
+    ws.set_name("Frameworks")?;
+    for (i, (h, w)) in FRAMEWORKS_HEADER.iter().zip(FRAMEWORKS_WIDTHS).enumerate() {
+        put(ws, 0, i as u16, h, &fm.header)?;
+        ws.set_column_width(i as u16, w)?;
+    }
+    let mut row = 0u32;
+    for r in &eval.results {
+        for f in &r.findings {
+            for reference in f.refs.iter() {
+                row += 1;
+                let parsed = Reference::parse(reference).ok();
+                let (framework, clause, title) = match &parsed {
+                    Some(p) => (
+                        p.framework.name,
+                        p.clause.as_str(),
+                        p.catalogued().and_then(|c| c.title).unwrap_or(""),
+                    ),
+                    None => ("", reference.as_str(), ""),
+                };
+                let offering = format!("{}/{}", r.vendor, r.offering);
+                let cells = [
+                    framework,
+                    clause,
+                    title,
+                    &offering,
+                    &r.classification,
+                    &f.rule,
+                    f.level.as_str(),
+                    &f.message,
+                ];
+                for (col, text) in cells.iter().enumerate() {
+                    match (col, level_verdict(f.level).filter(|_| f.waived.is_none())) {
+                        (6, Some(v)) => put(ws, row, col as u16, text, &fm.verdict(v))?,
+                        _ => put(ws, row, col as u16, text, &fm.text)?,
+                    }
+                }
+                let sized: Vec<(&str, f64)> =
+                    cells.iter().copied().zip(FRAMEWORKS_WIDTHS).collect();
+                fit_row(ws, row, &sized)?;
+            }
+        }
+    }
+    table_setup(ws, row, FRAMEWORKS_HEADER.len() as u16 - 1)
 }
 
 #[cfg(test)]

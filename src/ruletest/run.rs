@@ -181,6 +181,7 @@ mod tests {
             waived: None,
             facts: Vec::new(),
             evidence: vec![],
+            refs: std::sync::Arc::new([]),
             raised_at: format!("scripts/r.rhai:{line}"),
         }
     }
