@@ -1042,3 +1042,41 @@ fn evaluate_and_brief_show_the_decision_beside_the_verdict_and_the_brief_ends_wi
         "{history}"
     );
 }
+
+#[test]
+fn meeting_a_condition_keeps_the_comment_on_its_status_line() {
+    let ws = sample();
+    approve_internal(&ws);
+    ws.edit(REGISTER, "status: open", "status: open   # chasing legal");
+    let met = ["--class", "internal", "--condition", "1", "--met", "DPA signed"];
+    decide(&ws, "2026-12-01", &met).success();
+    let text = ws.read(REGISTER);
+    assert!(text.contains("status: met   # chasing legal\n"), "{text}");
+    assert!(text.contains("evidence: \"DPA signed\"\n"), "{text}");
+    let v = status_json(&ws, "2026-12-02", &[]);
+    assert_eq!(row(&v, "internal")["conditions"][0]["status"], "met");
+}
+
+#[test]
+fn a_condition_written_as_a_flow_mapping_is_refused_not_mangled() {
+    let ws = sample();
+    approve_internal(&ws);
+    let text = ws.read(REGISTER);
+    let block = text
+        .find("      - text:")
+        .map(|at| &text[at..])
+        .expect("the condition, one key a line");
+    let end = block.find("status: open\n").expect("status") + "status: open\n".len();
+    let keys: Vec<&str> = block[..end]
+        .lines()
+        .map(|l| l.trim().trim_start_matches("- "))
+        .collect();
+    let flow = format!("      - {{{}}}\n", keys.join(", "));
+    ws.write(REGISTER, &text.replace(&block[..end], &flow));
+    let before = ws.read(REGISTER);
+    let met = ["--class", "internal", "--condition", "1", "--met", "DPA signed"];
+    decide(&ws, "2026-12-01", &met)
+        .code(2)
+        .stderr(predicates::str::contains("on a line of its own"));
+    assert_eq!(ws.read(REGISTER), before, "the register is left as it was");
+}

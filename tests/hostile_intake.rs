@@ -80,17 +80,6 @@ fn git(dir: &Path, args: &[&str], date: &str) {
     common::archive_git(dir, args, Some(date));
 }
 
-/// Largest resident memory of any child process this test binary has waited for, in MB.
-fn peak_child_rss_mb() -> f64 {
-    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
-    // SAFETY: getrusage writes a complete rusage into the pointer it is given.
-    let usage = unsafe {
-        libc::getrusage(libc::RUSAGE_CHILDREN, usage.as_mut_ptr());
-        usage.assume_init()
-    };
-    usage.ru_maxrss as f64 / 1024.0
-}
-
 #[test]
 fn refresh_reads_a_cited_snapshot_only_where_check_would() {
     // An archive with one recorded document, imported; then a newer version is recorded and
@@ -143,13 +132,14 @@ fn refresh_reads_a_cited_snapshot_only_where_check_would() {
         "snapshot: sources/archived.2026-01-01.md",
         "snapshot: /dev/zero",
     );
-    let out = capped(
+    let run = capped(
         ws.path(),
         &["refresh".as_ref(), "--repo".as_ref(), repo.as_os_str()],
     );
+    let out = run.output;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.code().is_some(), "killed: {stderr}");
-    let peak = peak_child_rss_mb();
+    let peak = run.peak_mb;
     assert!(peak < 500.0, "refresh read {peak:.0} MB");
     assert!(
         stderr.contains("snapshot `/dev/zero`"),
@@ -195,7 +185,7 @@ fn refused_answers(name: &str, bytes: &[u8], needle: &str) {
             "--received".as_ref(),
             "2026-11-20".as_ref(),
         ],
-    );
+    ).output;
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{name}: {stderr}");
     assert!(stderr.contains(needle), "{name}: {stderr}");

@@ -14,7 +14,7 @@ mod common;
 
 use assert_cmd::Command;
 use calamine::{Data, Reader, Xlsx};
-use common::{TODAY, bundled, diligence, evaluate_json, findings};
+use common::{BUNDLED_TODAY, TODAY, bundled, diligence, evaluate_json, findings};
 use serde_json::Value;
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -25,11 +25,27 @@ fn fixture() -> PathBuf {
     bundled().join("tests/fixtures/xss")
 }
 
+/// The date a workspace is reviewed as of: the bundled one after its profiles' review.
+fn today_of(dir: &Path) -> &'static str {
+    if dir == bundled() {
+        BUNDLED_TODAY
+    } else {
+        TODAY
+    }
+}
+
 /// `diligence -C DIR evaluate --today TODAY`, colour off, default width.
 fn evaluate(dir: &Path) -> Command {
     let mut cmd = diligence(dir);
-    cmd.args(["evaluate", "--today", TODAY]);
+    cmd.args(["evaluate", "--today", today_of(dir)]);
     cmd
+}
+
+/// `evaluate --format json` of the bundled workspace as of [`BUNDLED_TODAY`].
+fn bundled_json(args: &[&str]) -> Value {
+    let mut all = vec!["--today", BUNDLED_TODAY];
+    all.extend_from_slice(args);
+    evaluate_json(&bundled(), &all)
 }
 
 /// Runs and returns stdout; the run must succeed.
@@ -153,7 +169,7 @@ fn snapshot_bundled_csv() {
 // Every format carries the findings of the JSON.
 
 fn same_findings_in_every_format(dir: &Path) {
-    let v = evaluate_json(dir, &[]);
+    let v = evaluate_json(dir, &["--today", today_of(dir)]);
     let all = findings(&v);
     assert!(!all.is_empty());
 
@@ -246,7 +262,7 @@ fn bundled_formats_have_the_findings_of_json() {
 
 #[test]
 fn xlsx_has_summary_findings_and_evidence_sheets() {
-    let v = evaluate_json(&bundled(), &[]);
+    let v = bundled_json(&[]);
     let mut book = xlsx(&bundled(), &[]);
     assert_eq!(
         book.sheet_names(),
@@ -573,7 +589,7 @@ fn html_renders_in_headless_chromium() {
         dom.contains(r#"<table class="matrix">"#),
         "the matrix renders"
     );
-    let v = evaluate_json(&bundled(), &[]);
+    let v = bundled_json(&[]);
     let classes = v["classifications"].as_array().unwrap();
     for c in classes {
         assert!(dom.contains(&format!("<th>{}</th>", c.as_str().unwrap())));
@@ -742,7 +758,7 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
         &bundled(),
         &["--format", "html", "--output", report.to_str().unwrap()],
     );
-    let v = evaluate_json(&bundled(), &[]);
+    let v = bundled_json(&[]);
     let first = &v["results"][0];
     let brief = tmp.path().join("brief.html");
     let out = Command::cargo_bin("diligence")
@@ -755,16 +771,15 @@ fn printed_report_and_brief_show_the_verdicts_on_page_one() {
             "mistral/le-chat",
             "--class",
             "internal",
-            // The day the bundled profiles were reviewed: no "review date in the future" note.
             "--today",
-            "2026-12-06",
+            BUNDLED_TODAY,
             "-o",
             brief.to_str().unwrap(),
         ])
         .output()
         .unwrap();
     assert!(out.status.success());
-    let verdict = evaluate_json(&bundled(), &["mistral/le-chat", "--class", "internal"])["results"]
+    let verdict = bundled_json(&["mistral/le-chat", "--class", "internal"])["results"]
         [0]["verdict"]
         .as_str()
         .unwrap()

@@ -7,6 +7,7 @@
 use super::portfolio::{BATCH, Request, Run, Summary, changed_snapshots};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
+use crate::model::profile::{Offering, Profile};
 use crate::outcome::{Evaluation, OfferingResult};
 use crate::workspace::{ProfileStream, Read};
 
@@ -70,6 +71,32 @@ pub(crate) trait Handler {
 
     /// One result of the request at index `request`, in output order.
     fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), Self::Error>;
+
+    /// The offerings of a batch read from the vendor folders ([`Offerings::Read`]), in
+    /// workspace order, before the requests evaluate them: a command that evaluates them its
+    /// own way (`status`: each decision at its own classification and tags) does it here,
+    /// reserving its evaluations in the run's text budget first.
+    fn offerings(
+        &mut self,
+        _offerings: &[(&Profile, &Offering)],
+        _budget: &mut Budget,
+    ) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// The text budget of a run read batch by batch: it grows with the evaluations made so far.
+pub(crate) struct Budget<'r> {
+    rules: &'r RuleSet,
+    cells: usize,
+}
+
+impl Budget<'_> {
+    /// Counts `cells` more offering x classification evaluations, before they are made.
+    pub(crate) fn reserve(&mut self, cells: usize) {
+        self.cells += cells;
+        self.rules.grow_run(self.cells);
+    }
 }
 
 /// A handler that only takes results, each to a closure.
@@ -127,7 +154,7 @@ pub(crate) fn stream<H: Handler>(
             let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
             // The run's size is known only as its profiles are read: the budget grows with it.
             rules.begin_run(0);
-            let mut cells = 0;
+            let mut budget = Budget { rules, cells: 0 };
             while let Some(mut batch) = profiles.next_batch(BATCH) {
                 if stop_on_load_errors {
                     let errors: Vec<Diagnostic> = batch
@@ -143,8 +170,10 @@ pub(crate) fn stream<H: Handler>(
                 }
                 handler.read(&mut batch.read).map_err(Stop::Handler)?;
                 let offerings = batch.offerings();
-                cells += offerings.len() * classes;
-                rules.grow_run(cells);
+                handler
+                    .offerings(&offerings, &mut budget)
+                    .map_err(Stop::Handler)?;
+                budget.reserve(offerings.len() * classes);
                 for (i, run) in runs.iter_mut().enumerate() {
                     run.batch(&offerings, &mut |r| handler.result(i, r))
                         .map_err(Stop::Handler)?;
