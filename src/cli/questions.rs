@@ -100,14 +100,14 @@ fn render(
             out.write_all(&b)?;
         }
         Format::Csv => out.write_all(&questionnaire::csv::render(asked, reader))?,
-        Format::Xlsx => {
-            out.write_all(&questionnaire::xlsx::render(asked, reader, today).map_err(|e| {
+        Format::Xlsx => out.write_all(
+            &questionnaire::xlsx::render(asked, reader, today).map_err(|e| {
                 WriteError::Invalid(vec![
                     Diagnostic::error(format!("cannot build the workbook: {e}"))
                         .hint("this is a bug in diligence: please report it with the workspace"),
                 ])
-            })?)?
-        }
+            })?,
+        )?,
     }
     Ok(())
 }

@@ -178,11 +178,7 @@ impl evaluation::Handler for Rows<'_, '_> {
     }
 
     /// Never called: `status` makes no requests.
-    fn result(
-        &mut self,
-        _: usize,
-        _: crate::outcome::OfferingResult,
-    ) -> Result<(), WriteError> {
+    fn result(&mut self, _: usize, _: crate::outcome::OfferingResult) -> Result<(), WriteError> {
         Ok(())
     }
 
@@ -193,18 +189,19 @@ impl evaluation::Handler for Rows<'_, '_> {
     ) -> Result<(), WriteError> {
         let none = Vec::new();
         for &(profile, offering) in offerings {
-            let register = match decisions::load(&self.ws.root, &profile.id, &offering.id, self.checks) {
-                Ok(Some((r, _))) => r,
-                Ok(None) => {
-                    self.row(Row::undecided(&profile.id, &offering.id))?;
-                    continue;
-                }
-                // Checked before anything was written; changed since.
-                Err(ds) => {
-                    self.failures.extend(ds);
-                    continue;
-                }
-            };
+            let register =
+                match decisions::load(&self.ws.root, &profile.id, &offering.id, self.checks) {
+                    Ok(Some((r, _))) => r,
+                    Ok(None) => {
+                        self.row(Row::undecided(&profile.id, &offering.id))?;
+                        continue;
+                    }
+                    // Checked before anything was written; changed since.
+                    Err(ds) => {
+                        self.failures.extend(ds);
+                        continue;
+                    }
+                };
             let newer = self.newer.get(&profile.id).unwrap_or(&none);
             let current = register.current();
             budget.reserve(current.len());

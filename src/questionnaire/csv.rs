@@ -65,7 +65,9 @@ pub fn render(asked: &Asked, reader: Reader) -> Vec<u8> {
 /// is one short after a CRLF line end (the files `questions` writes, and most spreadsheets'):
 /// it counts the `\n` as the start of the next record. Counted here from the bytes instead.
 fn line_of(bytes: &[u8], start: u64) -> u64 {
-    let mut at = usize::try_from(start).unwrap_or(bytes.len()).min(bytes.len());
+    let mut at = usize::try_from(start)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
     while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
         at += 1;
     }
@@ -142,7 +144,11 @@ mod tests {
             .join(end);
             let rows = read(text.as_bytes(), "f.csv").expect("a valid questionnaire");
             let lines: Vec<&str> = rows.iter().map(|r| r.at_fact.as_str()).collect();
-            assert_eq!(lines, ["f.csv:2", "f.csv:4", "f.csv:6"], "line ends {end:?}");
+            assert_eq!(
+                lines,
+                ["f.csv:2", "f.csv:4", "f.csv:6"],
+                "line ends {end:?}"
+            );
         }
     }
 }

@@ -59,7 +59,11 @@ fn clip(text: &str) -> String {
 
 /// The workbook of `asked` for `reader`, created on `today` (the run's date, not the clock's:
 /// the same questions give the same bytes).
-pub fn render(asked: &Asked, reader: Reader, today: jiff::civil::Date) -> Result<Vec<u8>, XlsxError> {
+pub fn render(
+    asked: &Asked,
+    reader: Reader,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
     wb.set_properties(&crate::report::xlsx::dated(
         rust_xlsxwriter::DocProperties::new(),

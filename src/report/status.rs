@@ -7,7 +7,7 @@
 use super::csv::{cap, neutralise};
 use super::github::{escape_data, escape_property};
 use super::markdown::escape as md;
-use super::sanitize::Sanitizer;
+use super::sanitize::{self, Sanitizer};
 use super::status_doc;
 use super::writer::{Error, ReportWriter};
 use crate::decisions::status::{Row, Standing};
@@ -175,9 +175,15 @@ struct Jsonl<'w> {
     out: &'w mut dyn Write,
 }
 
+/// A row as JSON with its bidi marks escaped (see [`sanitize::json_text`]).
+fn json_row(out: &mut dyn Write, r: &Row) -> io::Result<()> {
+    let text = serde_json::to_string(r).map_err(io::Error::from)?;
+    out.write_all(sanitize::json_text(&text).as_bytes())
+}
+
 impl ReportWriter<Row> for Jsonl<'_> {
     fn result(&mut self, r: Row) -> Result<(), Error> {
-        serde_json::to_writer(&mut *self.out, &r).map_err(io::Error::from)?;
+        json_row(self.out, &r)?;
         Ok(self.out.write_all(b"\n")?)
     }
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
@@ -208,8 +214,7 @@ impl ReportWriter<Row> for Json<'_> {
         self.out
             .write_all(if self.first { b"\n  " } else { b",\n  " })?;
         self.first = false;
-        serde_json::to_writer(&mut *self.out, &r).map_err(io::Error::from)?;
-        Ok(())
+        Ok(json_row(self.out, &r)?)
     }
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
         Ok(self.out.write_all(b"\n]}\n")?)
@@ -231,10 +236,14 @@ impl<'w> Csv<'w> {
 }
 
 impl ReportWriter<Row> for Csv<'_> {
+    /// A CSV is read in a spreadsheet or a terminal: its cells are cleaned.
     fn result(&mut self, r: Row) -> Result<(), Error> {
         let c = cells(&r);
         self.csv
-            .write_record(c.iter().map(|c| neutralise(c).into_owned()))
+            .write_record(
+                c.iter()
+                    .map(|c| neutralise(&sanitize::clean(c)).into_owned()),
+            )
             .map_err(io::Error::from)?;
         Ok(())
     }
@@ -307,10 +316,7 @@ impl ReportWriter<Row> for Markdown<'_> {
         Ok(())
     }
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
-        let Markdown {
-            mut out,
-            attention,
-        } = *self;
+        let Markdown { mut out, attention } = *self;
         if attention.is_empty() {
             writeln!(out, "\nNothing needs attention.")?;
         } else {

@@ -297,8 +297,10 @@ pub fn measured(cmd: &mut std::process::Command, guard: std::time::Duration) -> 
     use std::io::Read;
     use std::os::unix::process::ExitStatusExt;
     use std::process::Stdio;
-    use std::sync::atomic::{AtomicBool, Ordering};
     use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Reaped by wait4 below, which also gives the child's own resource usage.
+    #[allow(clippy::zombie_processes)]
     let mut child = cmd
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
