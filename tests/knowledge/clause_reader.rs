@@ -10,7 +10,7 @@
 //!
 //! The figures of the test part are asserted to stay above floors set just below the measured
 //! ones; the development part is printed for tuning. Run
-//! `cargo test --test clause_reader -- --nocapture` for the table.
+//! `cargo test --test knowledge clause_reader:: -- --nocapture` for the table.
 
 use serde::Deserialize;
 use serde_json::Value;
