@@ -28,7 +28,7 @@ mod workspace;
 pub use cli::main;
 /// Compiling rules and evaluating offerings (benchmark, property tests, fuzzing).
 pub use engine::{RuleSet, RuleSource};
-pub use evaluation::{Request, evaluate, freshness};
+pub use evaluation::{Lookup, Request, evaluate, freshness};
 /// The clause finder's measurement over the bundled profiles (a test asserts its floor).
 pub use intake::extract::{Candidate, Measure, find as extract_candidates, measure};
 /// Facts, claims and their resolution by authority (the benchmark's native and Rego mirrors).

@@ -345,6 +345,11 @@ pub fn tests() -> Value {
                     }
                 },
                 "facts": {"type": ["object", "null"], "additionalProperties": false, "properties": facts},
+                "providers": {
+                    "type": "object",
+                    "description": "the verdict, at the case's classification, of each `vendor/offering` the case's `providers` fact names",
+                    "additionalProperties": {"enum": ["go", "conditional", "hold", "no-go"]}
+                },
                 "expect": {
                     "type": "object",
                     "additionalProperties": false,

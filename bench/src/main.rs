@@ -302,6 +302,8 @@ impl Pools {
 /// the rules the three engines share.
 struct Setup<'w> {
     policy: &'w Policy,
+    /// Every profile of the workspace, where the chains' providers are found.
+    profiles: &'w [Profile],
     offerings: Vec<(&'w Profile, &'w Offering)>,
     classes: Vec<String>,
     today: Date,
@@ -316,6 +318,7 @@ impl<'w> Setup<'w> {
         let policy = ws.policy("default").map_err(|d| d.message)?;
         Ok(Setup {
             policy,
+            profiles: &ws.profiles,
             offerings: ws
                 .profiles
                 .iter()
@@ -345,6 +348,7 @@ impl<'w> Setup<'w> {
             tags: Vec::new(),
             today: self.today,
             generated: "2026-11-24T00:00:00Z".into(),
+            providers: diligence::Lookup::Profiles(self.profiles),
         }
     }
 

@@ -47,6 +47,7 @@ fuzz_target!(|data: &[u8]| {
         tags: vec![],
         today: "2026-11-24".parse().expect("date"),
         generated: String::new(),
+        providers: diligence::Lookup::Profiles(std::slice::from_ref(&prof)),
     };
     let _ = evaluate(&rules, &request);
 });

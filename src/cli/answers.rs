@@ -154,7 +154,9 @@ fn asked_facts(ws: &Workspace, profile: &Profile, today: jiff::civil::Date) -> V
         let tags: Vec<String> = policy.tags.iter().map(|t| t.name.clone()).collect();
         let classes: Vec<String> = policy.classes.iter().map(|c| c.name.clone()).collect();
         let ctx = crate::evaluation::Context::new(&ws.rules, policy, &tags, today);
-        for q in crate::questionnaire::ask(&ctx, policy, &offerings, &classes).questions {
+        let providers = crate::evaluation::Lookup::Profiles(&ws.profiles);
+        for q in crate::questionnaire::ask(&ctx, policy, &offerings, &classes, providers).questions
+        {
             asked.push(q.fact);
         }
     }

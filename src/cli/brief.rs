@@ -58,6 +58,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         tags,
         today,
         generated: format!("{today}T00:00:00Z"),
+        providers: evaluation::Lookup::Profiles(&ws.profiles),
     };
     let (mut eval, rule_errors) = evaluation::evaluate(&ws.rules, &request);
     let checks = decisions::Checks {

@@ -131,6 +131,8 @@ fn check_profiles(
             tags: Vec::new(),
             today,
             generated: String::new(),
+            // Read as the stream names them: every chain is followed, and its problems said.
+            providers: evaluation::Lookup::Folder(&ws.root),
         })
         .collect();
     let mut checker = Checker {

@@ -113,8 +113,19 @@ pub fn run(global: &Global, args: DecideArgs) -> Outcome {
     }
 
     let ctx = Context::new(&ws.rules, policy, &tags, today);
-    let prepared = Prepared::new(&ctx, profile, offering);
     let requirements = policy.requirements(&args.class, &tags);
+    let (providers, problems) = crate::evaluation::chain::of_one(
+        crate::evaluation::Lookup::Profiles(&ws.profiles),
+        &ctx,
+        &args.class,
+        &requirements,
+        profile,
+        offering,
+    );
+    if !problems.is_empty() {
+        return Err(super::Failure(problems));
+    }
+    let prepared = Prepared::new(&ctx, profile, offering, providers);
     let cell = evaluate_cell(
         &ctx,
         &prepared,
@@ -215,6 +226,7 @@ pub fn run(global: &Global, args: DecideArgs) -> Outcome {
         class: &args.class,
         tags: &tags,
         rules: &fingerprint::rule_hashes(&ws.root, &ws.rules),
+        providers: &prepared.providers,
     });
     let mut decision = Decision {
         date: today,

@@ -57,6 +57,7 @@ fn load(
             tags,
             today,
             generated: String::new(),
+            providers: evaluation::Lookup::Profiles(&ws.profiles),
         };
         let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
         if !errors.is_empty() {

@@ -95,6 +95,10 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
                 .strftime("%Y-%m-%dT%H:%M:%SZ")
                 .to_string(),
         },
+        providers: match read {
+            Reading::Whole => evaluation::Lookup::Profiles(&ws.profiles),
+            Reading::Streamed => evaluation::Lookup::Folder(&ws.root),
+        },
     };
 
     // Unverified quotes do not stop the review; the claims count for nothing and the reviewer

@@ -69,7 +69,18 @@ pub fn run(global: &Global, args: ExplainArgs) -> Outcome {
         .into());
     }
     let requirements = policy.requirements(&class, &tags);
-    let prepared = Prepared::new(&ctx, profile, offering);
+    let (providers, problems) = crate::evaluation::chain::of_one(
+        crate::evaluation::Lookup::Profiles(&ws.profiles),
+        &ctx,
+        &class,
+        &requirements,
+        profile,
+        offering,
+    );
+    if !problems.is_empty() {
+        return Err(Failure(problems));
+    }
+    let prepared = Prepared::new(&ctx, profile, offering, providers);
     let stopped = Stopped::default();
     let cell = evaluate_cell(
         &ctx,

@@ -57,7 +57,13 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
         output::refuse_input_file(path, &ws.root)?;
     }
     let ctx = Context::new(&ws.rules, policy, &tags, today);
-    let asked = questionnaire::ask(&ctx, policy, &offerings, &classes);
+    let asked = questionnaire::ask(
+        &ctx,
+        policy,
+        &offerings,
+        &classes,
+        crate::evaluation::Lookup::Profiles(&ws.profiles),
+    );
     // The Markdown is read by people; JSON, the CSV and the workbook by programs.
     let reader = match args.format {
         Format::Markdown => Reader::Person,

@@ -25,6 +25,8 @@ pub enum Kind {
     Rule,
     /// A requirement of the policy changed.
     Requirement,
+    /// A provider the offering relies on has another verdict (or was added or removed).
+    Provider,
     /// The versions archive holds a newer version of a cited document.
     NewerVersion,
 }
@@ -139,6 +141,22 @@ pub fn evidence(then: &Fingerprint, now: &Fingerprint, resolved: &ResolvedOfferi
             message,
             at: None,
         });
+    }
+    for name in keys(&then.providers, &now.providers) {
+        let (a, b) = (then.providers.get(name), now.providers.get(name));
+        if a != b {
+            let shown = |v: Option<&String>| v.map_or("not relied on".to_string(), String::clone);
+            out.push(Change {
+                kind: Kind::Provider,
+                name: name.clone(),
+                message: format!(
+                    "provider {name}: {} at the decision, {} now",
+                    shown(a),
+                    shown(b)
+                ),
+                at: None,
+            });
+        }
     }
     for name in keys(&then.requirements, &now.requirements) {
         let (a, b) = (then.requirements.get(name), now.requirements.get(name));

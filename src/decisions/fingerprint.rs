@@ -5,6 +5,8 @@
 
 use super::Decision;
 use crate::engine::RuleSet;
+use crate::evaluation::ProviderVerdicts;
+use crate::evaluation::chain::LinkState;
 use crate::intake::sha256_hex;
 use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile, Verification};
@@ -41,6 +43,11 @@ pub struct Fingerprint {
     pub rules: BTreeMap<String, String>,
     /// The requirements in force at the decision's coverage, and the evidence checks.
     pub requirements: BTreeMap<String, Value>,
+    /// Each provider the offering relies on (`providers`) -> its verdict at the coverage
+    /// (`external`, `unresolved` when it has none). Absent when it names none, so that the
+    /// fingerprints of other offerings are as before.
+    #[serde(skip_serializing_if = "BTreeMap::is_empty")]
+    pub providers: BTreeMap<String, String>,
 }
 
 #[derive(Deserialize)]
@@ -55,6 +62,8 @@ pub(super) struct RawFingerprint {
     rules: BTreeMap<String, String>,
     #[serde(default)]
     requirements: BTreeMap<String, Value>,
+    #[serde(default)]
+    providers: BTreeMap<String, String>,
 }
 
 impl Fingerprint {
@@ -64,6 +73,7 @@ impl Fingerprint {
             snapshots: raw.snapshots.clone(),
             rules: raw.rules.clone(),
             requirements: raw.requirements.clone(),
+            providers: raw.providers.clone(),
         }
     }
 }
@@ -79,6 +89,8 @@ pub struct Inputs<'a> {
     pub tags: &'a [String],
     /// [`rule_hashes`] of the run's rules (computed once per run, not per offering).
     pub rules: &'a BTreeMap<String, String>,
+    /// The verdicts of the providers the offering relies on, as its evaluation had them.
+    pub providers: &'a ProviderVerdicts,
 }
 
 /// Rule id -> the first 16 hex digits of the SHA-256 of its script.
@@ -151,11 +163,27 @@ pub fn compute(i: &Inputs) -> Fingerprint {
     if !checks.is_empty() {
         requirements.insert("evidence_checks".into(), json!(checks));
     }
+    let providers = i
+        .providers
+        .links
+        .iter()
+        .map(|l| {
+            let verdict = match &l.state {
+                LinkState::Evaluated { classes } => classes
+                    .get(i.class)
+                    .map_or("unresolved", |c| c.verdict.as_str()),
+                LinkState::External => "external",
+                LinkState::Unresolved { .. } => "unresolved",
+            };
+            (l.provider.clone(), verdict.to_string())
+        })
+        .collect();
     Fingerprint {
         facts,
         snapshots,
         rules,
         requirements,
+        providers,
     }
 }
 

@@ -174,8 +174,17 @@ pub fn row(
     let today = scope.today;
     let warn = policy.cadence.warn_days;
     let ctx = Context::new(scope.rules, policy, &d.tags, today);
-    let prepared = Prepared::new(&ctx, profile, offering);
     let requirements = policy.requirements(&d.classification, &d.tags);
+    // A broken chain shows as a hold of the provider-chain check; `check` names the problem.
+    let (providers, _) = crate::evaluation::chain::of_one(
+        crate::evaluation::Lookup::Folder(scope.root),
+        &ctx,
+        &d.classification,
+        &requirements,
+        profile,
+        offering,
+    );
+    let prepared = Prepared::new(&ctx, profile, offering, providers);
     let cell = evaluate_cell(
         &ctx,
         &prepared,
@@ -194,6 +203,7 @@ pub fn row(
         class: &d.classification,
         tags: &d.tags,
         rules: &scope.rule_hashes,
+        providers: &prepared.providers,
     });
     let evidence = drift::evidence(&d.fingerprint, &current, &prepared.resolved);
     let mut changes = Vec::new();

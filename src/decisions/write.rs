@@ -122,6 +122,12 @@ fn entry(o: &mut String, d: &Decision) {
     for (name, v) in &f.requirements {
         let _ = writeln!(o, "        {}: {v}", q(name));
     }
+    if !f.providers.is_empty() {
+        o.push_str("      providers:\n");
+    }
+    for (name, verdict) in &f.providers {
+        let _ = writeln!(o, "        {}: {}", q(name), q(verdict));
+    }
 }
 
 fn findings(o: &mut String, list: &[PastFinding]) {

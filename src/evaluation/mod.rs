@@ -4,11 +4,13 @@
 
 mod bare_pass;
 mod carve_out_pass;
+pub mod chain;
 pub mod checks;
 mod memo;
 mod portfolio;
 mod stream;
 
+pub use chain::{Chain, Lookup, ProviderVerdicts};
 use memo::Memo;
 pub use portfolio::{Request, Summary, expired_waivers};
 pub use stream::evaluate;
@@ -99,6 +101,9 @@ pub struct Prepared<'a> {
     pub profile: &'a Profile,
     pub offering: &'a Offering,
     pub resolved: Arc<ResolvedOffering>,
+    /// The verdicts of the providers the offering relies on (`evaluation::chain`): an input of
+    /// its evaluation, resolved before it.
+    pub providers: Arc<ProviderVerdicts>,
     /// The Rhai view of the facts, or why it could not be built.
     table: Result<Arc<FactTable>, String>,
     /// Rule id -> what the rule read of the classification and what it did then. A rule that
@@ -109,7 +114,12 @@ pub struct Prepared<'a> {
 }
 
 impl<'a> Prepared<'a> {
-    pub fn new(ctx: &Context, profile: &'a Profile, offering: &'a Offering) -> Prepared<'a> {
+    pub fn new(
+        ctx: &Context,
+        profile: &'a Profile,
+        offering: &'a Offering,
+        providers: Arc<ProviderVerdicts>,
+    ) -> Prepared<'a> {
         let resolved = Arc::new(ResolvedOffering::build(
             profile,
             offering,
@@ -120,6 +130,7 @@ impl<'a> Prepared<'a> {
             profile,
             offering,
             resolved,
+            providers,
             table,
             memo: Mutex::new(HashMap::new()),
         }
@@ -307,13 +318,22 @@ impl CellRun<'_> {
     /// A built-in evidence check: its findings are located at the policy line naming it.
     fn check(&mut self, check: &'static Check, at: Pos) -> (Vec<Finding>, RuleOutcome) {
         let raised_at = format!("{}:{}", self.ctx.policy.file, at.line);
-        let raw = checks::run(
-            check,
-            &self.prepared.resolved,
-            self.ctx.policy,
-            self.requirements,
-            &self.decisive,
-        );
+        let raw = if check.id == chain::CHECK_ID {
+            chain::findings(
+                &self.prepared.providers,
+                &self.prepared.resolved,
+                self.classification,
+                self.requirements,
+            )
+        } else {
+            checks::run(
+                check,
+                &self.prepared.resolved,
+                self.ctx.policy,
+                self.requirements,
+                &self.decisive,
+            )
+        };
         let reads = raw.iter().flat_map(|f| f.facts.iter().cloned()).collect();
         let findings = raw
             .into_iter()

@@ -2,6 +2,7 @@
 //! (so a failed rule stops at the same cells on any machine), and what the run concludes
 //! besides its results (its rules, warnings and errors).
 
+use super::chain::{Chain, Lookup, ProviderVerdicts};
 use super::{Context, Prepared, Stopped, evaluate_cell};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::RuleSet;
@@ -10,6 +11,7 @@ use crate::model::profile::{Offering, Profile};
 use crate::outcome::OfferingResult;
 use jiff::civil::Date;
 use rayon::prelude::*;
+use std::sync::Arc;
 
 /// What to evaluate.
 pub struct Request<'a> {
@@ -21,6 +23,8 @@ pub struct Request<'a> {
     pub today: Date,
     /// The timestamp written into the output.
     pub generated: String,
+    /// Where the profiles of the providers the offerings name are found (`evaluation::chain`).
+    pub providers: Lookup<'a>,
 }
 
 /// Offerings are evaluated in fixed-size batches, in order: a rule that fails in one batch is
@@ -47,6 +51,8 @@ pub(crate) struct Run<'a> {
     requirements: Vec<(&'a String, Requirements)>,
     stopped: Stopped,
     engine_errors: Vec<Diagnostic>,
+    /// The providers' verdicts, remembered for the run.
+    chain: Chain<'a>,
 }
 
 impl<'a> Run<'a> {
@@ -62,21 +68,47 @@ impl<'a> Run<'a> {
                 .collect(),
             stopped: Stopped::default(),
             engine_errors: Vec::new(),
+            chain: Chain::new(req.providers),
         }
+    }
+
+    /// The verdicts of the providers each offering of `batch` relies on, resolved before the
+    /// batch is evaluated (see `evaluation::chain`), in batch order.
+    pub(crate) fn resolve(
+        &mut self,
+        batch: &[(&Profile, &Offering)],
+    ) -> Vec<Arc<ProviderVerdicts>> {
+        let (ctx, requirements) = (&self.ctx, &self.requirements);
+        batch
+            .iter()
+            .map(|(profile, offering)| {
+                self.chain
+                    .providers_of(ctx, requirements, profile, offering)
+            })
+            .collect()
+    }
+
+    /// The problems of the chains resolved so far (each once), and how many provider
+    /// evaluations they took in all.
+    pub(crate) fn chain_problems(&mut self) -> (Vec<Diagnostic>, usize) {
+        (self.chain.take_problems(), self.chain.cells)
     }
 
     /// Evaluates one batch of at most [`BATCH`] offerings (in parallel) and hands its results
     /// to `each` in order. A rule that failed in it is stopped for the batches after it.
+    /// `providers` are the batch's provider verdicts ([`Run::resolve`]).
     pub(crate) fn batch<E>(
         &mut self,
         batch: &[(&Profile, &Offering)],
+        providers: &[Arc<ProviderVerdicts>],
         each: &mut impl FnMut(OfferingResult) -> Result<(), E>,
     ) -> Result<(), E> {
         let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
         let cells: Vec<Vec<OfferingResult>> = batch
             .par_iter()
-            .map(|(profile, offering)| {
-                let prepared = Prepared::new(ctx, profile, offering);
+            .zip(providers.par_iter())
+            .map(|((profile, offering), providers)| {
+                let prepared = Prepared::new(ctx, profile, offering, Arc::clone(providers));
                 requirements
                     .iter()
                     .map(|(class, reqs)| {

@@ -89,13 +89,15 @@ pub(crate) trait Handler {
 pub(crate) struct Budget<'r> {
     rules: &'r RuleSet,
     cells: usize,
+    /// The evaluations of providers the runs' chains needed so far.
+    chains: usize,
 }
 
 impl Budget<'_> {
     /// Counts `cells` more offering x classification evaluations, before they are made.
     pub(crate) fn reserve(&mut self, cells: usize) {
         self.cells += cells;
-        self.rules.grow_run(self.cells);
+        self.rules.grow_run(self.cells + self.chains);
     }
 }
 
@@ -129,17 +131,28 @@ pub(crate) fn stream<H: Handler>(
     let mut runs: Vec<Run> = requests.iter().map(|r| Run::new(rules, r)).collect();
     match offerings {
         Offerings::Given => {
-            rules.begin_run(
-                requests
-                    .iter()
-                    .map(|r| r.offerings.len() * r.classes.len())
-                    .sum(),
-            );
+            let cells: usize = requests
+                .iter()
+                .map(|r| r.offerings.len() * r.classes.len())
+                .sum();
+            rules.begin_run(cells);
+            // Provider evaluations of the runs before this one.
+            let mut earlier = 0;
             for (i, (run, req)) in runs.iter_mut().zip(requests).enumerate() {
+                let mut extra = 0;
                 for batch in req.offerings.chunks(BATCH) {
-                    run.batch(batch, &mut |r| handler.result(i, r))
+                    let providers = run.resolve(batch);
+                    let problems;
+                    (problems, extra) = run.chain_problems();
+                    if !problems.is_empty() {
+                        return Err(Stop::Load(problems));
+                    }
+                    // The providers' evaluations share the run's text budget.
+                    rules.grow_run(cells + earlier + extra);
+                    run.batch(batch, &providers, &mut |r| handler.result(i, r))
                         .map_err(Stop::Handler)?;
                 }
+                earlier += extra;
             }
             Ok(runs
                 .into_iter()
@@ -154,7 +167,12 @@ pub(crate) fn stream<H: Handler>(
             let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
             // The run's size is known only as its profiles are read: the budget grows with it.
             rules.begin_run(0);
-            let mut budget = Budget { rules, cells: 0 };
+            let mut budget = Budget {
+                rules,
+                cells: 0,
+                chains: 0,
+            };
+            let mut extra = vec![0; runs.len()];
             while let Some(mut batch) = profiles.next_batch(BATCH) {
                 if stop_on_load_errors {
                     let errors: Vec<Diagnostic> = batch
@@ -168,14 +186,35 @@ pub(crate) fn stream<H: Handler>(
                         return Err(Stop::Load(errors));
                     }
                 }
-                handler.read(&mut batch.read).map_err(Stop::Handler)?;
+                let mut read = std::mem::take(&mut batch.read);
                 let offerings = batch.offerings();
+                // Each run resolves the providers its batch names before any is evaluated;
+                // a broken chain is a problem of the profiles read, as a profile that does not
+                // load is.
+                let mut providers = Vec::with_capacity(runs.len());
+                let mut chain_problems = Vec::new();
+                for (run, extra) in runs.iter_mut().zip(extra.iter_mut()) {
+                    providers.push(run.resolve(&offerings));
+                    let problems;
+                    (problems, *extra) = run.chain_problems();
+                    for d in problems {
+                        if !chain_problems.contains(&d) {
+                            chain_problems.push(d);
+                        }
+                    }
+                }
+                if stop_on_load_errors && !chain_problems.is_empty() {
+                    return Err(Stop::Load(chain_problems));
+                }
+                read.problems.extend(chain_problems);
+                handler.read(&mut read).map_err(Stop::Handler)?;
+                budget.chains = extra.iter().sum();
                 handler
                     .offerings(&offerings, &mut budget)
                     .map_err(Stop::Handler)?;
                 budget.reserve(offerings.len() * classes);
-                for (i, run) in runs.iter_mut().enumerate() {
-                    run.batch(&offerings, &mut |r| handler.result(i, r))
+                for (i, (run, providers)) in runs.iter_mut().zip(&providers).enumerate() {
+                    run.batch(&offerings, providers, &mut |r| handler.result(i, r))
                         .map_err(Stop::Handler)?;
                 }
             }

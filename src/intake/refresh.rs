@@ -635,6 +635,7 @@ fn evaluate(
         tags: Vec::new(),
         today,
         generated: String::new(),
+        providers: evaluation::Lookup::Profiles(&ws.profiles),
     };
     let (eval, errors) = evaluation::evaluate(&ws.rules, &request);
     if errors.is_empty() {

@@ -10,7 +10,7 @@ pub struct Check {
     pub rationale: &'static str,
 }
 
-pub const CHECKS: [Check; 5] = [
+pub const CHECKS: [Check; 6] = [
     Check {
         id: "evidence-disagreement",
         title: "Disagreeing evidence",
@@ -35,6 +35,11 @@ pub const CHECKS: [Check; 5] = [
         id: "missing-documents",
         title: "Documents cited but not obtained",
         rationale: "Terms incorporate other documents by reference (a DPA, service-specific terms, a usage policy). A document the profile marks `status: missing` may state facts nobody has read: each offering of the vendor asks for it by title and URL.",
+    },
+    Check {
+        id: "provider-chain",
+        title: "The model behind the offering",
+        rationale: "Many AI products are built on another vendor's model. If the model provider keeps prompts for 30 days or may train on them, the product's own promises do not cover the data: an offering's verdict at a classification is never better than that of a provider it names in `providers`, unless its vendor passes the customer's terms down (`provider_pass_down: yes`, quoted from a first-party document and verified). A provider outside the workspace holds the review with the question to ask; where the policy sets `known_providers`, so does an offering whose providers are not known.",
     },
 ];
 

@@ -1,6 +1,7 @@
 //! The workspace's data: vendor profiles, policies, the typed vocabulary they share, and the
 //! evidence that backs each claim.
 
+pub mod chain;
 pub mod checks;
 pub mod documents;
 pub mod evidence;

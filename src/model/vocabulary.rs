@@ -84,6 +84,11 @@ pub const DATA_KINDS: &[&str] = &[
     "payment_card",
 ];
 
+/// Whether the vendor's agreement with its providers binds them to the customer's terms (no
+/// training, the same retention and deletion): `yes` when a document says so, `no` when it says
+/// the providers' own terms apply.
+pub const PASS_DOWN: &[&str] = &["yes", "no"];
+
 pub struct FactSpec {
     pub name: &'static str,
     pub ty: ValueType,
@@ -236,6 +241,18 @@ pub const FACTS: &[FactSpec] = &[
         ty: ValueType::Enum(ORGANIZATIONAL_ACCOUNTS),
         description: "Whether the terms cover accounts an organization issues (work, school or organizational accounts: `covered`) or exclude them, other terms governing those accounts (`excluded`).",
         question: "Do these terms apply to accounts our organization issues (work accounts), or do other terms govern them, and which?",
+    },
+    FactSpec {
+        name: "providers",
+        ty: ValueType::TextList,
+        description: "The model providers and AI sub-processors the offering relies on: another offering of the workspace as `vendor/offering` (e.g. `openai/api`), or an external name. The offering's verdict is never better than a provider's unless the terms are passed down (`provider_pass_down`).",
+        question: "Which model providers and AI sub-processors receive our data when we use this offering (the models behind it), and under which of their terms?",
+    },
+    FactSpec {
+        name: "provider_pass_down",
+        ty: ValueType::Enum(PASS_DOWN),
+        description: "Whether the vendor's agreement with its providers passes the customer's terms down to them (no training, the same retention and deletion): `yes` lifts the cap a provider's verdict sets, when quoted and verified.",
+        question: "Does your agreement with your model providers bind them to the terms you give us (no training on our data, the same retention and deletion), and can you show us the clause?",
     },
     FactSpec {
         name: "prohibited_data",
@@ -459,6 +476,13 @@ pub const REQUIREMENTS: &[RequirementSpec] = &[
         merge: Merge::Any,
         governs: &["permitted_use", "organizational_accounts"],
         description: "The terms must permit the organization's use: not personal or non-commercial use only, and not excluding the organization's accounts.",
+    },
+    RequirementSpec {
+        name: "known_providers",
+        ty: ValueType::Bool,
+        merge: Merge::Any,
+        governs: &["providers", "provider_pass_down"],
+        description: "The model providers and AI sub-processors an offering relies on must be known (with the `provider-chain` check: an unknown `providers` fact holds the review).",
     },
     RequirementSpec {
         name: "first_party_evidence",

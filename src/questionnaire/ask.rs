@@ -10,6 +10,7 @@
 //! answer clears a hold; the rest are left out and counted.
 
 use super::{AnswerForm, Question, unit};
+use crate::evaluation::ProviderVerdicts;
 use crate::evaluation::{Cell, Context, Prepared, Stopped, evaluate_cell};
 use crate::model::policy::{Policy, Requirements};
 use crate::model::profile::{Authority, Claim, Offering, Profile, Verification};
@@ -20,6 +21,7 @@ use crate::model::vocabulary::{
 use crate::outcome::{Level, Verdict};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// The questions, and how many were left out because no answer could move a verdict.
 #[derive(Debug, Default, serde::Serialize)]
@@ -60,6 +62,7 @@ pub fn ask(
     policy: &Policy,
     offerings: &[(&Profile, &Offering)],
     classes: &[String],
+    providers: crate::evaluation::Lookup,
 ) -> Asked {
     let requirements: Vec<(&String, Requirements)> = classes
         .iter()
@@ -68,8 +71,11 @@ pub fn ask(
     // Per vendor, per fact: the reasons, the effects and what we have, in offering order.
     let mut by_fact: BTreeMap<(String, String), Gathered> = BTreeMap::new();
     let mut order: Vec<(String, String)> = Vec::new();
+    // The providers' verdicts: what holds a provider holds the offerings built on it.
+    let mut chain = crate::evaluation::Chain::new(providers);
     for (profile, offering) in offerings {
-        let prepared = Prepared::new(ctx, profile, offering);
+        let verdicts = chain.providers_of(ctx, &requirements, profile, offering);
+        let prepared = Prepared::new(ctx, profile, offering, verdicts);
         let held = held_cells(ctx, &prepared, &requirements);
         // This offering's effects: (fact, answer, effect), distributed to the questions below.
         let mut local: Vec<(String, Value, Effect)> = Vec::new();
@@ -99,6 +105,7 @@ pub fn ask(
                 ctx,
                 profile,
                 offering,
+                providers: &prepared.providers,
                 held: &held,
                 holding: &holding,
             };
@@ -111,7 +118,14 @@ pub fn ask(
                 );
             }
         }
-        with_others(ctx, profile, offering, &held, &mut local);
+        with_others(
+            ctx,
+            profile,
+            offering,
+            &prepared.providers,
+            &held,
+            &mut local,
+        );
         for (fact, _, effect) in local {
             if let Some(g) = by_fact.get_mut(&(profile.id.clone(), fact)) {
                 g.effects.push(effect);
@@ -182,6 +196,7 @@ struct Trial<'a> {
     ctx: &'a Context<'a>,
     profile: &'a Profile,
     offering: &'a Offering,
+    providers: &'a Arc<ProviderVerdicts>,
     held: &'a [Held<'a>],
     holding: &'a [(&'a String, Vec<String>)],
 }
@@ -191,7 +206,7 @@ impl Trial<'_> {
     /// the cell evaluated again with the answer, kept when it clears some of those rules.
     fn effects(&self, fact: &str, cand: &Candidate) -> Vec<Effect> {
         let changed = with_answer(self.offering, fact, &cand.value);
-        let trial = Prepared::new(self.ctx, self.profile, &changed);
+        let trial = Prepared::new(self.ctx, self.profile, &changed, Arc::clone(self.providers));
         let mut out = Vec::new();
         for (class, reqs, cell) in self.held {
             let Some((_, before)) = self.holding.iter().find(|(c, _)| c == class) else {
@@ -269,6 +284,7 @@ fn with_others(
     ctx: &Context,
     profile: &Profile,
     offering: &Offering,
+    providers: &Arc<ProviderVerdicts>,
     held: &[(&String, &Requirements, Cell)],
     local: &mut [(String, Value, Effect)],
 ) {
@@ -295,7 +311,7 @@ fn with_others(
                     changed = with_answer(&changed, other, v);
                 }
             }
-            let trial = Prepared::new(ctx, profile, &changed);
+            let trial = Prepared::new(ctx, profile, &changed, Arc::clone(providers));
             let after = evaluate_cell(ctx, &trial, class, reqs, None, &Stopped::default());
             if after.result.verdict < cell.result.verdict {
                 e.with_others = Some(after.result.verdict);

@@ -35,6 +35,9 @@ pub struct Case {
     pub review_interval_days: Option<i64>,
     /// A synthetic vendor with one offering, the case's.
     pub profile: Profile,
+    /// The given verdicts of the providers the offering names (`vendor/offering` -> verdict at
+    /// the case's classification).
+    pub providers: std::collections::BTreeMap<String, crate::outcome::Verdict>,
     pub expect: Expect,
 }
 
@@ -181,6 +184,10 @@ fn build(
         .facts
         .map(|n| profile::parse_facts(&n, &sources, problems))
         .unwrap_or_default();
+    let providers = raw
+        .providers
+        .and_then(|p| p.take(&format!("{label}: providers"), problems))
+        .unwrap_or_default();
     let expect = match raw.expect {
         Some(e) => expect(e, label, problems),
         None => {
@@ -225,6 +232,7 @@ fn build(
         evidence_max_age_days: setting.evidence_max_age_days,
         review_interval_days: setting.review_interval_days,
         profile,
+        providers,
         name,
         expect,
     })

@@ -6,8 +6,9 @@ use super::case::Case;
 use super::expect::{Expect, ExpectedFinding};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
-use crate::evaluation::{Context, Prepared, Stopped, evaluate_cell};
+use crate::evaluation::{Context, Prepared, ProviderVerdicts, Stopped, evaluate_cell};
 use crate::model::policy::Policy;
+use crate::model::resolved::ResolvedOffering;
 use crate::outcome::{Finding, Level, Verdict};
 use std::fmt;
 
@@ -100,7 +101,9 @@ pub fn run_case(rules: &RuleSet, case: &Case, policy: &Policy) -> CaseResult {
     policy.evidence_max_age_days = case.evidence_max_age_days;
     policy.review_interval_days = case.review_interval_days;
     let ctx = Context::new(rules, &policy, &case.tags, case.today);
-    let prepared = Prepared::new(&ctx, &case.profile, &case.profile.offerings[0]);
+    let offering = &case.profile.offerings[0];
+    let providers = given_providers(case, &ctx);
+    let prepared = Prepared::new(&ctx, &case.profile, offering, providers);
     let stopped = Stopped::default();
     let cell = evaluate_cell(
         &ctx,
@@ -123,6 +126,45 @@ pub fn run_case(rules: &RuleSet, case: &Case, policy: &Policy) -> CaseResult {
         errors,
         mismatches,
     }
+}
+
+/// The case's providers as an evaluation gets them: each `vendor/offering` its `providers` fact
+/// names with the verdict the case gives it (none given: not known), an external name as such.
+fn given_providers(case: &Case, ctx: &Context) -> std::sync::Arc<ProviderVerdicts> {
+    use crate::evaluation::chain::{LinkState, ProviderCell, ProviderLink};
+    use crate::model::chain::{Target, relied_on};
+    let offering = &case.profile.offerings[0];
+    let resolved = ResolvedOffering::build(
+        &case.profile,
+        offering,
+        crate::evaluation::freshness(ctx.policy, ctx.today),
+    );
+    let links = relied_on(&resolved)
+        .into_iter()
+        .map(|provider| {
+            let state = match (Target::parse(&provider), case.providers.get(&provider)) {
+                (Target::External(_), _) => LinkState::External,
+                (Target::Offering { .. }, Some(verdict)) => LinkState::Evaluated {
+                    classes: std::sync::Arc::new(
+                        [(
+                            case.classification.clone(),
+                            ProviderCell {
+                                verdict: *verdict,
+                                driving: Vec::new(),
+                            },
+                        )]
+                        .into(),
+                    ),
+                },
+                (Target::Offering { .. }, None) => LinkState::Unresolved {
+                    why: "the test case gives no verdict for it (add it under `providers:`)"
+                        .to_string(),
+                },
+            };
+            ProviderLink { provider, state }
+        })
+        .collect();
+    std::sync::Arc::new(ProviderVerdicts { links })
 }
 
 #[cfg(test)]

@@ -44,6 +44,11 @@ pub(super) struct RawCase {
     pub(super) facts: Option<Spanned<Node>>,
     #[serde(default)]
     pub(super) expect: Option<Checked<RawExpect>>,
+    /// The verdicts of the providers the case's `providers` fact names (`vendor/offering`), at
+    /// the case's classification, as givens: `{openai/api: no-go}`.
+    #[serde(default)]
+    pub(super) providers:
+        Option<Checked<std::collections::BTreeMap<String, crate::outcome::Verdict>>>,
 }
 
 /// Overrides of the policy's evidence ages; `null` unsets.

@@ -176,6 +176,7 @@ proptest! {
                 tags: vec![],
                 today: "2026-11-24".parse().unwrap(),
                 generated: String::new(),
+                providers: diligence::Lookup::Profiles(std::slice::from_ref(&prof)),
             };
             let _ = evaluate(&rules, &request);
         }

@@ -625,6 +625,56 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
         unit: Some(&["hours", "hour"]),
     },
     ClauseCues {
+        fact: "providers",
+        support: &[],
+        topic: &[
+            &[
+                "model provider",
+                "third-party model",
+                "third party model",
+                "subprocessor",
+                "sub-processor",
+                "provided by third parties",
+            ],
+            &["model", "artificial intelligence", "ai "],
+        ],
+        values: &[],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
+        fact: "provider_pass_down",
+        support: PASS_DOWN_SUPPORT,
+        topic: &[
+            &["subprocessor", "sub-processor", "subcontractor", "provider"],
+            &[
+                "obligations",
+                "no less",
+                "as protective",
+                "flowed down",
+                "flow down",
+                "same",
+            ],
+        ],
+        values: &[
+            (
+                "yes",
+                &[
+                    "no less onerous",
+                    "no less protective",
+                    "as protective as",
+                    "same obligations",
+                    "flowed down",
+                ],
+            ),
+            ("no", &["does not control", "their own terms"]),
+        ],
+        first_wins: false,
+        against: &[],
+        unit: None,
+    },
+    ClauseCues {
         fact: "prohibited_data",
         support: PROHIBITED_SUPPORT,
         topic: &[

@@ -287,6 +287,27 @@ pub(super) const BAA_SUPPORT: &[ValueCue] = &[
 
 pub(super) const CERTIFICATION_SUPPORT: &[ValueCue] = &[];
 
+/// A pass-down binds the provider to obligations like the vendor's own; a refusal says the
+/// vendor does not control the provider's terms.
+pub(super) const PASS_DOWN_SUPPORT: &[ValueCue] = &[
+    ValueCue::words(
+        "yes",
+        &[
+            "no less",
+            "as protective",
+            "same",
+            "equivalent",
+            "flowed down",
+            "flow down",
+            "substantially similar",
+        ],
+    ),
+    ValueCue::words(
+        "no",
+        &["not control", "own terms", "their terms", "subject to"],
+    ),
+];
+
 pub(super) const SUBPROCESSOR_SUPPORT: &[ValueCue] = &[
     ValueCue::words(
         "published",
