@@ -81,6 +81,22 @@ pub struct Selection {
     pub classes: Vec<String>,
 }
 
+/// The vendor and offering ids of a `VENDOR/OFFERING` argument, for a command about one
+/// offering (`decide`, `brief`): a bare vendor, or a part left empty, is refused with one
+/// message whichever command it is.
+pub fn one_offering<'a>(target: &'a str, command: &str) -> Result<(&'a str, &'a str), Failure> {
+    match target.split_once('/') {
+        Some((vendor, offering)) if !vendor.is_empty() && !offering.is_empty() => {
+            Ok((vendor, offering))
+        }
+        _ => Err(Diagnostic::error(format!(
+            "`{target}` is not VENDOR/OFFERING: `{command}` is about one offering"
+        ))
+        .hint("write VENDOR/OFFERING, e.g. perplexity/sonar-api")
+        .into()),
+    }
+}
+
 /// `-o FILE`: where a report goes instead of standard output.
 #[derive(Args, Debug, Clone)]
 pub struct OutputArg {

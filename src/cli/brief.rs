@@ -39,14 +39,7 @@ pub struct BriefArgs {
 
 pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     let today = args.scope.today()?;
-    if !args.target.contains('/') {
-        return Err(Diagnostic::error(format!(
-            "`{}` names a vendor; a brief is about one offering",
-            args.target
-        ))
-        .hint("write VENDOR/OFFERING, e.g. perplexity/sonar-api")
-        .into());
-    }
+    let (_, offering_id) = super::args::one_offering(&args.target, "brief")?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;
     let offerings = select_offerings(&ws, std::slice::from_ref(&args.target))?;
@@ -75,7 +68,7 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     for w in decisions::annotate(&ws.root, &checks, &mut eval.results) {
         status!("warning: {w}");
     }
-    let history = match decisions::load(&ws.root, &profile.id, offering_id(&args.target), &checks) {
+    let history = match decisions::load(&ws.root, &profile.id, offering_id, &checks) {
         Ok(Some((register, _))) => decisions::history(&register, &args.class, &request.tags),
         _ => Vec::new(),
     };
@@ -119,9 +112,4 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
         return Err(Failure(rule_errors));
     }
     Ok(ExitCode::SUCCESS)
-}
-
-/// The offering of `VENDOR/OFFERING`.
-fn offering_id(target: &str) -> &str {
-    target.split_once('/').map_or(target, |(_, o)| o)
 }

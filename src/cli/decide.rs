@@ -68,14 +68,7 @@ pub struct DecideArgs {
 
 pub fn run(global: &Global, args: DecideArgs) -> Outcome {
     let today = args.scope.today()?;
-    let Some((vendor, offering_id)) = args.target.split_once('/') else {
-        return Err(Diagnostic::error(format!(
-            "`{}` names a vendor; a decision is about one offering",
-            args.target
-        ))
-        .hint("write VENDOR/OFFERING, e.g. perplexity/sonar-api")
-        .into());
-    };
+    let (vendor, offering_id) = super::args::one_offering(&args.target, "decide")?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;
     let offerings = select_offerings(&ws, std::slice::from_ref(&args.target))?;

@@ -30,9 +30,7 @@ mod status;
 mod test;
 
 use crate::diag::Diagnostic;
-use crate::report::sanitize::Sanitizer;
 use clap::{Args, Parser, Subcommand};
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -265,18 +263,28 @@ pub fn run(cli: Cli) -> ExitCode {
 
 /// Diagnostics to stderr, through the sanitizer: a message may quote a profile or rule.
 pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
-    let mut err = Sanitizer::new(std::io::stderr().lock());
-    for d in diags {
-        let _ = writeln!(err, "{}", d.render(Some(root)));
-    }
-    let _ = err.finish();
+    let text: String = diags
+        .iter()
+        .map(|d| format!("{}\n", d.render(Some(root))))
+        .collect();
+    to_stderr(&text);
 }
 
 /// Prints one line to stderr through the sanitizer (see `status!`).
 pub(crate) fn print_status(text: &str) {
-    let mut err = Sanitizer::new(std::io::stderr().lock());
-    let _ = writeln!(err, "{text}");
-    let _ = err.finish();
+    to_stderr(&format!("{text}\n"));
+}
+
+/// Text a person reads, to stderr through the report writer (which cleans it). A closed
+/// stderr is not worth failing for.
+fn to_stderr(text: &str) {
+    let mut err = std::io::stderr().lock();
+    let _ = crate::report::writer::write_one(
+        crate::report::writer::Reader::Person,
+        &mut err,
+        |w, t: &str| Ok(w.write_all(t.as_bytes())?),
+        text,
+    );
 }
 
 /// Writes text a person reads to stdout, through the report writer (which cleans it).

@@ -74,7 +74,7 @@ pub fn run(global: &Global, args: QuestionsArgs) -> Outcome {
         writer::write_one(
             reader,
             w,
-            |w, asked| render(args.format, args.reader, asked, w),
+            |w, asked| render(args.format, args.reader, asked, today, w),
             &asked,
         )
     })?;
@@ -93,6 +93,7 @@ fn render(
     format: Format,
     reader: questionnaire::Reader,
     asked: &questionnaire::Asked,
+    today: jiff::civil::Date,
     out: &mut dyn std::io::Write,
 ) -> Result<(), WriteError> {
     match format {
@@ -105,14 +106,14 @@ fn render(
             out.write_all(&b)?;
         }
         Format::Csv => out.write_all(&questionnaire::csv::render(asked, reader))?,
-        Format::Xlsx => {
-            out.write_all(&questionnaire::xlsx::render(asked, reader).map_err(|e| {
+        Format::Xlsx => out.write_all(
+            &questionnaire::xlsx::render(asked, reader, today).map_err(|e| {
                 WriteError::Invalid(vec![
                     Diagnostic::error(format!("cannot build the workbook: {e}"))
                         .hint("this is a bug in diligence: please report it with the workspace"),
                 ])
-            })?)?
-        }
+            })?,
+        )?,
     }
     Ok(())
 }

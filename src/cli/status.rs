@@ -8,39 +8,16 @@ use super::{Failure, Global, Outcome, output};
 use crate::decisions::status::{self, Newer, Row, Scope, Standing};
 use crate::decisions::{self, Checks};
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::evaluation::BATCH;
+use crate::evaluation::{self, Budget};
 use crate::intake::ota::Repo;
-use crate::report::sanitize::Sanitizer;
-use crate::report::status::{Csv, Github, Header, Json, Jsonl, Markdown, Printer, table};
-use crate::report::status_doc;
-use crate::workspace::{ProfileStream, Workspace, vendor_dirs};
+use crate::model::profile::{Offering, Profile};
+use crate::report::status::{Format as StatusFormat, Header};
+use crate::report::writer::{Error as WriteError, ReportWriter};
+use crate::workspace::{ProfileStream, Read, Workspace, vendor_dirs};
 use clap::{Args, ValueEnum};
 use std::collections::HashMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum StatusFormat {
-    /// For the terminal: one line per decision, then what needs attention
-    Table,
-    /// One document: {"today", "generated", "offerings": [...]}
-    Json,
-    /// One row object per line
-    Jsonl,
-    /// A table and what needs attention, for an issue or a wiki
-    Markdown,
-    /// One self-contained page
-    Html,
-    /// One row per decision (RFC 4180)
-    Csv,
-    /// A workbook with one sheet (needs --output or a redirect)
-    Xlsx,
-    /// SARIF 2.1.0: a result per drift, overdue or due item, on the decision's line
-    Sarif,
-    /// GitHub Actions workflow annotations on the decision's line
-    Github,
-}
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FailOn {
@@ -130,82 +107,30 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
     };
     let mut tally = Tally::default();
     let mut failures: Vec<Diagnostic> = Vec::new();
-    let format = args.format;
     let keep = |v: &str| args.vendors.is_empty() || args.vendors.iter().any(|x| x == v);
-    output::emit(args.output.path.as_deref(), |w| {
-        let mut stream = ProfileStream::new(&ws, keep);
-        let mut each = |f: &mut dyn FnMut(&Row) -> std::io::Result<()>| -> std::io::Result<()> {
-            while let Some(batch) = stream.next_batch(BATCH) {
-                failures.extend(batch.read.problems.iter().filter(|d| d.is_error()).cloned());
-                for (profile, offering) in batch.offerings() {
-                    let loaded = decisions::load(&ws.root, &profile.id, &offering.id, &checks);
-                    let register = match loaded {
-                        Ok(Some((r, _))) => r,
-                        Ok(None) => {
-                            f(&Row::undecided(&profile.id, &offering.id))?;
-                            continue;
-                        }
-                        // Checked before anything was written; changed since.
-                        Err(ds) => {
-                            failures.extend(ds);
-                            continue;
-                        }
-                    };
-                    let none = Vec::new();
-                    let newer = newer.get(&profile.id).unwrap_or(&none);
-                    for d in register.current() {
-                        let Ok(policy) = ws.policy(&d.policy) else {
-                            continue; // checked with the register
-                        };
-                        let row =
-                            status::row(&scope, policy, profile, offering, &register, d, newer);
-                        tally.drift |= row.has_drift();
-                        tally.worst = tally.worst.max(Some(row.due()));
-                        f(&row)?;
-                    }
-                }
-            }
-            Ok(())
+    output::emit(args.output.path.as_deref(), |w| -> Result<(), WriteError> {
+        let mut report = crate::report::status::begin(args.format, head, w)?;
+        let mut rows = Rows {
+            ws: &ws,
+            checks: &checks,
+            scope: &scope,
+            newer: &newer,
+            report: &mut *report,
+            tally: &mut tally,
+            failures: &mut failures,
         };
-        match format {
-            StatusFormat::Jsonl => stream_to(Box::new(Jsonl { out: w }), &mut each),
-            StatusFormat::Json => stream_to(Box::new(Json::start(w, &head)?), &mut each),
-            StatusFormat::Csv => stream_to(Box::new(Csv::start(w)?), &mut each),
-            StatusFormat::Markdown => {
-                let mut clean = Sanitizer::new(w);
-                stream_to(Box::new(Markdown::start(&mut clean, &head)?), &mut each)?;
-                clean.finish().map(|_| ())
-            }
-            StatusFormat::Github => {
-                let mut clean = Sanitizer::new(w);
-                stream_to(Box::new(Github { out: &mut clean }), &mut each)?;
-                clean.finish().map(|_| ())
-            }
-            StatusFormat::Table | StatusFormat::Html | StatusFormat::Xlsx | StatusFormat::Sarif => {
-                let mut rows = Vec::new();
-                each(&mut |r: &Row| {
-                    rows.push(r.clone());
-                    Ok(())
-                })?;
-                match format {
-                    StatusFormat::Table => {
-                        let mut clean = Sanitizer::new(w);
-                        table(&rows, &head, &mut clean)?;
-                        clean.finish().map(|_| ())
-                    }
-                    StatusFormat::Html => {
-                        let mut clean = Sanitizer::new(w);
-                        clean.write_all(&status_doc::html(&rows, &head))?;
-                        clean.finish().map(|_| ())
-                    }
-                    StatusFormat::Xlsx => {
-                        let bytes = status_doc::xlsx(&rows).map_err(std::io::Error::other)?;
-                        w.write_all(&bytes)
-                    }
-                    _ => w.write_all(&status_doc::sarif(&rows, &head)),
-                }
-            }
+        let profiles = evaluation::Offerings::Read {
+            profiles: ProfileStream::new(&ws, keep),
+            // A profile that does not load is reported with the rest, after the report.
+            stop_on_load_errors: false,
+        };
+        // `status` makes no requests: each decision is evaluated at its own coverage.
+        match evaluation::stream(&ws.rules, &[], profiles, &mut rows) {
+            Ok(_) => {}
+            Err(evaluation::Stop::Load(errors)) => rows.failures.extend(errors),
+            Err(evaluation::Stop::Handler(e)) => return Err(e),
         }
+        report.end(Vec::new())
     })?;
     if !failures.is_empty() {
         return Err(Failure(failures));
@@ -222,13 +147,74 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
     })
 }
 
-/// Hands every row, in order, to the function given.
-type EachRow<'a> =
-    dyn FnMut(&mut dyn FnMut(&Row) -> std::io::Result<()>) -> std::io::Result<()> + 'a;
+/// What `status` does with the offerings the stream reads: a row per decision in force (or
+/// one for an offering never decided), handed to the report as it is made.
+struct Rows<'a, 'w> {
+    ws: &'a Workspace,
+    checks: &'a Checks<'a>,
+    scope: &'a Scope<'a>,
+    newer: &'a HashMap<String, Vec<Newer>>,
+    report: &'a mut (dyn ReportWriter<Row> + 'w),
+    tally: &'a mut Tally,
+    /// Profiles that did not load, and registers changed since they were checked.
+    failures: &'a mut Vec<Diagnostic>,
+}
 
-fn stream_to(mut printer: Box<dyn Printer + '_>, each: &mut EachRow<'_>) -> std::io::Result<()> {
-    each(&mut |r: &Row| printer.row(r))?;
-    printer.finish()
+impl Rows<'_, '_> {
+    fn row(&mut self, row: Row) -> Result<(), WriteError> {
+        self.tally.drift |= row.has_drift();
+        self.tally.worst = self.tally.worst.max(Some(row.due()));
+        self.report.result(row)
+    }
+}
+
+impl evaluation::Handler for Rows<'_, '_> {
+    type Error = WriteError;
+
+    fn read(&mut self, read: &mut Read) -> Result<(), WriteError> {
+        let errors = read.problems.iter().filter(|d| d.is_error()).cloned();
+        self.failures.extend(errors);
+        Ok(())
+    }
+
+    /// Never called: `status` makes no requests.
+    fn result(&mut self, _: usize, _: crate::outcome::OfferingResult) -> Result<(), WriteError> {
+        Ok(())
+    }
+
+    fn offerings(
+        &mut self,
+        offerings: &[(&Profile, &Offering)],
+        budget: &mut Budget,
+    ) -> Result<(), WriteError> {
+        let none = Vec::new();
+        for &(profile, offering) in offerings {
+            let register =
+                match decisions::load(&self.ws.root, &profile.id, &offering.id, self.checks) {
+                    Ok(Some((r, _))) => r,
+                    Ok(None) => {
+                        self.row(Row::undecided(&profile.id, &offering.id))?;
+                        continue;
+                    }
+                    // Checked before anything was written; changed since.
+                    Err(ds) => {
+                        self.failures.extend(ds);
+                        continue;
+                    }
+                };
+            let newer = self.newer.get(&profile.id).unwrap_or(&none);
+            let current = register.current();
+            budget.reserve(current.len());
+            for d in current {
+                let Ok(policy) = self.ws.policy(&d.policy) else {
+                    continue; // checked with the register
+                };
+                let row = status::row(self.scope, policy, profile, offering, &register, d, newer);
+                self.row(row)?;
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Reads and checks every register (and that its vendor and offering exist) before anything

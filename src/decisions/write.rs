@@ -165,7 +165,8 @@ fn conditions(o: &mut String, list: &[Condition]) {
 }
 
 /// `text` with condition `c` marked met on `date` with `evidence`: its `status:` value becomes
-/// `met` and the evidence and date are written under it, at the same indentation.
+/// `met` (a comment after it stays) and the evidence and date are written under it, at the same
+/// indentation.
 pub fn mark_met(
     text: &str,
     c: &Condition,
@@ -180,14 +181,14 @@ pub fn mark_met(
             out.push_str(line);
             continue;
         }
-        let Some(key) = line.find("status:") else {
+        let Some((key, comment)) = status_line(line) else {
             break;
         };
         let indent: String = line[..key]
             .chars()
             .map(|ch| if ch == '-' { ' ' } else { ch })
             .collect();
-        let _ = writeln!(out, "{}status: met", &line[..key]);
+        let _ = writeln!(out, "{}status: met{comment}", &line[..key]);
         let _ = writeln!(out, "{indent}evidence: {}", q(evidence));
         let _ = writeln!(out, "{indent}met: {date}");
         done = true;
@@ -200,4 +201,19 @@ pub fn mark_met(
         ))
         .hint("write each condition's `status:` on a line of its own"))
     }
+}
+
+/// Where `status:` starts in a line that holds only it, its value and perhaps a comment, and
+/// the comment with the blanks before it (`"  # waiting on legal"`, or `""`). None for a line
+/// that holds more (a flow mapping), which cannot take lines under it.
+fn status_line(line: &str) -> Option<(usize, &str)> {
+    let key = line.find("status:")?;
+    let rest = line[key + "status:".len()..].trim_end_matches(['\n', '\r']);
+    let value_start = rest.len() - rest.trim_start().len();
+    let value_end = rest[value_start..]
+        .find(|ch: char| ch.is_whitespace() || matches!(ch, ',' | '}' | ']'))
+        .map_or(rest.len(), |n| value_start + n);
+    let after = &rest[value_end..];
+    let comment = after.trim_start();
+    (comment.is_empty() || comment.starts_with('#')).then(|| (key, after.trim_end()))
 }

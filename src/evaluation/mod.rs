@@ -13,10 +13,9 @@ mod stream;
 
 pub use chain::{Chain, Lookup, ProviderVerdicts};
 use memo::Memo;
-pub(crate) use portfolio::BATCH;
 pub use portfolio::{Request, Summary, expired_waivers};
 pub use stream::evaluate;
-pub(crate) use stream::{Handler, Offerings, Stop, stream};
+pub(crate) use stream::{Budget, Handler, Offerings, Stop, stream};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;

@@ -9,6 +9,7 @@ use super::chain::ProviderVerdicts;
 use super::portfolio::{BATCH, Item, Request, Run, Summary, changed_snapshots};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
+use crate::model::profile::{Offering, Profile};
 use crate::outcome::{Evaluation, OfferingResult};
 use crate::workspace::{ProfileStream, Read, StreamCell, Workspace};
 use std::collections::HashMap;
@@ -77,6 +78,34 @@ pub(crate) trait Handler {
 
     /// One result of the request at index `request`, in output order.
     fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), Self::Error>;
+
+    /// The offerings of a batch read from the vendor folders ([`Offerings::Read`]), in
+    /// workspace order, before the requests evaluate them: a command that evaluates them its
+    /// own way (`status`: each decision at its own classification and tags) does it here,
+    /// reserving its evaluations in the run's text budget first.
+    fn offerings(
+        &mut self,
+        _offerings: &[(&Profile, &Offering)],
+        _budget: &mut Budget,
+    ) -> Result<(), Self::Error> {
+        Ok(())
+    }
+}
+
+/// The text budget of a run read batch by batch: it grows with the evaluations made so far.
+pub(crate) struct Budget<'r> {
+    rules: &'r RuleSet,
+    cells: usize,
+    /// The evaluations of providers the runs' chains needed so far.
+    chains: usize,
+}
+
+impl Budget<'_> {
+    /// Counts `cells` more offering x classification evaluations, before they are made.
+    pub(crate) fn reserve(&mut self, cells: usize) {
+        self.cells += cells;
+        self.rules.grow_run(self.cells + self.chains);
+    }
 }
 
 /// A handler that only takes results, each to a closure.
@@ -147,7 +176,11 @@ pub(crate) fn stream<H: Handler>(
             let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
             // The run's size is known only as its profiles are read: the budget grows with it.
             rules.begin_run(0);
-            let mut cells = 0;
+            let mut budget = Budget {
+                rules,
+                cells: 0,
+                chains: 0,
+            };
             // Vendors read in this run, by folder, until all their results are in the cache.
             let mut fresh: HashMap<String, Fresh> = HashMap::new();
             let mut extra = vec![0; runs.len()];
@@ -207,8 +240,12 @@ pub(crate) fn stream<H: Handler>(
                         f.relies_on_providers();
                     }
                 }
-                cells += batch.cells.len() * classes;
-                rules.grow_run(cells + extra.iter().sum::<usize>());
+                budget.chains = extra.iter().sum();
+                handler
+                    .offerings(&offerings, &mut budget)
+                    .map_err(Stop::Handler)?;
+                // Cached results count as the evaluations they stand for.
+                budget.reserve(batch.cells.len() * classes);
                 for (i, (run, providers)) in runs.iter_mut().zip(&providers).enumerate() {
                     // The cache's results for this request, taken out of their cells.
                     let mut taken: Vec<Option<(Vec<OfferingResult>, usize)>> = batch

@@ -61,6 +61,19 @@ pub fn render(asked: &Asked, reader: Reader) -> Vec<u8> {
     w.into_inner().unwrap_or_default()
 }
 
+/// The line (from 1) of the record that starts at byte `start`. The reader's own line count
+/// is one short after a CRLF line end (the files `questions` writes, and most spreadsheets'):
+/// it counts the `\n` as the start of the next record. Counted here from the bytes instead.
+fn line_of(bytes: &[u8], start: u64) -> u64 {
+    let mut at = usize::try_from(start)
+        .unwrap_or(bytes.len())
+        .min(bytes.len());
+    while matches!(bytes.get(at), Some(b'\r' | b'\n')) {
+        at += 1;
+    }
+    1 + bytes[..at].iter().filter(|&&b| b == b'\n').count() as u64
+}
+
 /// Reads a filled CSV questionnaire. `shown` names the file in messages (`answers.csv:12`).
 pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
     let mut r = ::csv::ReaderBuilder::new()
@@ -87,7 +100,7 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
             let line = e.position().map_or(0, |p| p.line());
             Diagnostic::error(format!("{shown}:{line}: not valid CSV: {e}"))
         })?;
-        let line = record.position().map_or(0, |p| p.line());
+        let line = record.position().map_or(0, |p| line_of(bytes, p.byte()));
         if rows.len() >= super::xlsx::MAX_ROWS as usize {
             return Err(Diagnostic::error(format!(
                 "{shown}:{line}: more than {} rows; a questionnaire has a few hundred",
@@ -109,4 +122,33 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         ));
     }
     Ok(rows)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::read;
+
+    /// Each row is named by its own line, whatever the line ends and however many blank
+    /// lines or multi-line cells come before it.
+    #[test]
+    fn each_row_is_named_by_its_own_line() {
+        for end in ["\r\n", "\n"] {
+            let text = [
+                "vendor,offerings,fact,answer",
+                "acme,api,dpa,signed",
+                "",
+                "acme,api,baa,\"two",
+                "lines\"",
+                "acme,api,retention_days,30",
+            ]
+            .join(end);
+            let rows = read(text.as_bytes(), "f.csv").expect("a valid questionnaire");
+            let lines: Vec<&str> = rows.iter().map(|r| r.at_fact.as_str()).collect();
+            assert_eq!(
+                lines,
+                ["f.csv:2", "f.csv:4", "f.csv:6"],
+                "line ends {end:?}"
+            );
+        }
+    }
 }

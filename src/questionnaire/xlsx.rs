@@ -57,8 +57,18 @@ fn clip(text: &str) -> String {
     text.chars().take(MAX_CELL_CHARS).collect()
 }
 
-pub fn render(asked: &Asked, reader: Reader) -> Result<Vec<u8>, XlsxError> {
+/// The workbook of `asked` for `reader`, created on `today` (the run's date, not the clock's:
+/// the same questions give the same bytes).
+pub fn render(
+    asked: &Asked,
+    reader: Reader,
+    today: jiff::civil::Date,
+) -> Result<Vec<u8>, XlsxError> {
     let mut wb = Workbook::new();
+    wb.set_properties(&crate::report::xlsx::dated(
+        rust_xlsxwriter::DocProperties::new(),
+        &today.to_string(),
+    ));
     instructions(wb.add_worksheet(), asked)?;
     questions(wb.add_worksheet(), &asked.questions, reader)?;
     wb.save_to_buffer()

@@ -1,12 +1,41 @@
 //! `status` reports: the register against today, one row per decision in force (and per
-//! offering never decided). Streaming formats (jsonl, json, csv, markdown, github) write each
-//! row as it comes; table, html, xlsx and sarif (in `status_doc`) see every row first.
+//! offering never decided), on the one report writer interface ([`ReportWriter`] of [`Row`]s).
+//! Streaming formats (jsonl, json, csv, markdown, github) write each row as it comes; table,
+//! html, xlsx and sarif (in `status_doc`) see every row first. The formats a person reads are
+//! sanitised here, never by the command.
 
 use super::csv::{cap, neutralise};
 use super::github::{escape_data, escape_property};
 use super::markdown::escape as md;
+use super::sanitize::{self, Sanitizer};
+use super::status_doc;
+use super::writer::{Error, ReportWriter};
 use crate::decisions::status::{Row, Standing};
+use crate::diag::Diagnostic;
 use std::io::{self, Write};
+
+/// The formats of `status`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// For the terminal: one line per decision, then what needs attention
+    Table,
+    /// One document: {"today", "generated", "offerings": [...]}
+    Json,
+    /// One row object per line
+    Jsonl,
+    /// A table and what needs attention, for an issue or a wiki
+    Markdown,
+    /// One self-contained page
+    Html,
+    /// One row per decision (RFC 4180)
+    Csv,
+    /// A workbook with one sheet (needs --output or a redirect)
+    Xlsx,
+    /// SARIF 2.1.0: a result per drift, overdue or due item, on the decision's line
+    Sarif,
+    /// GitHub Actions workflow annotations on the decision's line
+    Github,
+}
 
 /// What heads every status report.
 #[derive(Debug, Clone)]
@@ -15,10 +44,27 @@ pub struct Header {
     pub generated: String,
 }
 
-/// One status format being written.
-pub trait Printer {
-    fn row(&mut self, r: &Row) -> io::Result<()>;
-    fn finish(self: Box<Self>) -> io::Result<()>;
+/// Begins a status report of `format` on `out`.
+pub fn begin<'w>(
+    format: Format,
+    head: Header,
+    out: &'w mut dyn Write,
+) -> io::Result<Box<dyn ReportWriter<Row> + 'w>> {
+    Ok(match format {
+        Format::Jsonl => Box::new(Jsonl { out }),
+        Format::Json => Box::new(Json::start(out, &head)?),
+        Format::Csv => Box::new(Csv::start(out)?),
+        Format::Markdown => Box::new(Markdown::start(Sanitizer::new(out), &head)?),
+        Format::Github => Box::new(Github {
+            out: Sanitizer::new(out),
+        }),
+        Format::Table | Format::Html | Format::Xlsx | Format::Sarif => Box::new(Whole {
+            format,
+            head,
+            rows: Vec::new(),
+            out,
+        }),
+    })
 }
 
 /// The flat columns of CSV and XLSX.
@@ -125,28 +171,34 @@ pub fn details(r: &Row) -> Vec<String> {
     out
 }
 
-pub struct Jsonl<'w> {
-    pub out: &'w mut dyn Write,
+struct Jsonl<'w> {
+    out: &'w mut dyn Write,
 }
 
-impl Printer for Jsonl<'_> {
-    fn row(&mut self, r: &Row) -> io::Result<()> {
-        serde_json::to_writer(&mut *self.out, r)?;
-        self.out.write_all(b"\n")
+/// A row as JSON with its bidi marks escaped (see [`sanitize::json_text`]).
+fn json_row(out: &mut dyn Write, r: &Row) -> io::Result<()> {
+    let text = serde_json::to_string(r).map_err(io::Error::from)?;
+    out.write_all(sanitize::json_text(&text).as_bytes())
+}
+
+impl ReportWriter<Row> for Jsonl<'_> {
+    fn result(&mut self, r: Row) -> Result<(), Error> {
+        json_row(self.out, &r)?;
+        Ok(self.out.write_all(b"\n")?)
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
         Ok(())
     }
 }
 
 /// `{"today": ..., "generated": ..., "offerings": [...]}`, written row by row.
-pub struct Json<'w> {
+struct Json<'w> {
     out: &'w mut dyn Write,
     first: bool,
 }
 
 impl<'w> Json<'w> {
-    pub fn start(out: &'w mut dyn Write, h: &Header) -> io::Result<Json<'w>> {
+    fn start(out: &'w mut dyn Write, h: &Header) -> io::Result<Json<'w>> {
         write!(
             out,
             "{{\"today\": {}, \"generated\": {}, \"offerings\": [",
@@ -157,25 +209,24 @@ impl<'w> Json<'w> {
     }
 }
 
-impl Printer for Json<'_> {
-    fn row(&mut self, r: &Row) -> io::Result<()> {
+impl ReportWriter<Row> for Json<'_> {
+    fn result(&mut self, r: Row) -> Result<(), Error> {
         self.out
             .write_all(if self.first { b"\n  " } else { b",\n  " })?;
         self.first = false;
-        serde_json::to_writer(&mut *self.out, r)?;
-        Ok(())
+        Ok(json_row(self.out, &r)?)
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
-        self.out.write_all(b"\n]}\n")
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        Ok(self.out.write_all(b"\n]}\n")?)
     }
 }
 
-pub struct Csv<'w> {
+struct Csv<'w> {
     csv: ::csv::Writer<&'w mut dyn Write>,
 }
 
 impl<'w> Csv<'w> {
-    pub fn start(out: &'w mut dyn Write) -> io::Result<Csv<'w>> {
+    fn start(out: &'w mut dyn Write) -> io::Result<Csv<'w>> {
         let mut csv = ::csv::WriterBuilder::new()
             .terminator(::csv::Terminator::CRLF)
             .from_writer(out);
@@ -184,27 +235,35 @@ impl<'w> Csv<'w> {
     }
 }
 
-impl Printer for Csv<'_> {
-    fn row(&mut self, r: &Row) -> io::Result<()> {
-        let c = cells(r);
+impl ReportWriter<Row> for Csv<'_> {
+    /// A CSV is read in a spreadsheet or a terminal: its cells are cleaned.
+    fn result(&mut self, r: Row) -> Result<(), Error> {
+        let c = cells(&r);
         self.csv
-            .write_record(c.iter().map(|c| neutralise(c).into_owned()))?;
+            .write_record(
+                c.iter()
+                    .map(|c| neutralise(&sanitize::clean(c)).into_owned()),
+            )
+            .map_err(io::Error::from)?;
         Ok(())
     }
-    fn finish(mut self: Box<Self>) -> io::Result<()> {
-        self.csv.flush()
+    fn end(mut self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        Ok(self.csv.flush()?)
     }
 }
 
+/// The sanitised destination of a format a person reads.
+type Clean<'w> = Sanitizer<&'w mut dyn Write>;
+
 /// For an issue or a wiki page: one table, then what needs attention, offering by offering.
-pub struct Markdown<'w> {
-    out: &'w mut dyn Write,
+struct Markdown<'w> {
+    out: Clean<'w>,
     /// The attention section, written after the table (rows needing nothing add nothing).
     attention: Vec<String>,
 }
 
 impl<'w> Markdown<'w> {
-    pub fn start(out: &'w mut dyn Write, h: &Header) -> io::Result<Markdown<'w>> {
+    fn start(mut out: Clean<'w>, h: &Header) -> io::Result<Markdown<'w>> {
         writeln!(out, "# Decisions: status on {}\n", md(&h.today))?;
         writeln!(
             out,
@@ -218,9 +277,9 @@ impl<'w> Markdown<'w> {
     }
 }
 
-impl Printer for Markdown<'_> {
-    fn row(&mut self, r: &Row) -> io::Result<()> {
-        let c = cells(r);
+impl ReportWriter<Row> for Markdown<'_> {
+    fn result(&mut self, r: Row) -> Result<(), Error> {
+        let c = cells(&r);
         let decided = if c[3].is_empty() {
             "undecided".to_string()
         } else {
@@ -239,7 +298,7 @@ impl Printer for Markdown<'_> {
             md(&c[9]),
             md(&c[15])
         )?;
-        let lines = details(r);
+        let lines = details(&r);
         if !lines.is_empty() {
             let mut s = format!(
                 "### {}/{} ({})\n\n",
@@ -256,26 +315,29 @@ impl Printer for Markdown<'_> {
         }
         Ok(())
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
-        if self.attention.is_empty() {
-            return writeln!(self.out, "\nNothing needs attention.");
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        let Markdown { mut out, attention } = *self;
+        if attention.is_empty() {
+            writeln!(out, "\nNothing needs attention.")?;
+        } else {
+            writeln!(out, "\n## What needs attention\n")?;
+            for s in &attention {
+                writeln!(out, "{s}")?;
+            }
         }
-        writeln!(self.out, "\n## What needs attention\n")?;
-        for s in &self.attention {
-            writeln!(self.out, "{s}")?;
-        }
+        out.finish()?;
         Ok(())
     }
 }
 
 /// GitHub Actions annotations on the decision's line: an error for drift or anything overdue,
 /// a warning for what is due.
-pub struct Github<'w> {
-    pub out: &'w mut dyn Write,
+struct Github<'w> {
+    out: Clean<'w>,
 }
 
-impl Printer for Github<'_> {
-    fn row(&mut self, r: &Row) -> io::Result<()> {
+impl ReportWriter<Row> for Github<'_> {
+    fn result(&mut self, r: Row) -> Result<(), Error> {
         let Some(at) = &r.at else { return Ok(()) };
         let mut parts = at.rsplitn(3, ':');
         let (col, line, file) = (parts.next(), parts.next(), parts.next());
@@ -284,7 +346,7 @@ impl Printer for Github<'_> {
             _ => format!("file={}", escape_property(at)),
         };
         let title = format!("{}/{} {}", r.vendor, r.offering, r.coverage());
-        for line in details(r) {
+        for line in details(&r) {
             let command = if line.starts_with("drift")
                 || line.contains("OVERDUE")
                 || line.contains("expired")
@@ -304,13 +366,59 @@ impl Printer for Github<'_> {
         }
         Ok(())
     }
-    fn finish(self: Box<Self>) -> io::Result<()> {
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        self.out.finish()?;
+        Ok(())
+    }
+}
+
+/// A format that must see every row before it writes: it keeps them, and renders the whole
+/// report at the end.
+struct Whole<'w> {
+    format: Format,
+    head: Header,
+    rows: Vec<Row>,
+    out: &'w mut dyn Write,
+}
+
+impl ReportWriter<Row> for Whole<'_> {
+    fn result(&mut self, r: Row) -> Result<(), Error> {
+        self.rows.push(r);
+        Ok(())
+    }
+
+    fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
+        let Whole {
+            format,
+            head,
+            rows,
+            out,
+        } = *self;
+        match format {
+            Format::Table => {
+                let mut clean = Sanitizer::new(out);
+                table(&rows, &head, &mut clean)?;
+                clean.finish()?;
+            }
+            Format::Html => {
+                let mut clean = Sanitizer::new(out);
+                clean.write_all(&status_doc::html(&rows, &head))?;
+                clean.finish()?;
+            }
+            Format::Xlsx => out.write_all(&status_doc::xlsx(&rows, &head).map_err(|e| {
+                Error::Invalid(vec![
+                    Diagnostic::error(format!("cannot build the workbook: {e}"))
+                        .hint("this is a bug in diligence: please report it with the workspace"),
+                ])
+            })?)?,
+            _ => out.write_all(&status_doc::sarif(&rows, &head))?,
+        }
         Ok(())
     }
 }
 
 /// The terminal table: one line per row, then the details of the rows that need attention.
-pub fn table(rows: &[Row], h: &Header, out: &mut dyn Write) -> io::Result<()> {
+fn table(rows: &[Row], h: &Header, out: &mut dyn Write) -> io::Result<()> {
     let mut t = comfy_table::Table::new();
     t.load_preset(comfy_table::presets::UTF8_FULL_CONDENSED);
     t.set_header([

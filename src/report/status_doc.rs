@@ -67,8 +67,12 @@ pub fn html(rows: &[Row], head: &Header) -> Vec<u8> {
     s.into_bytes()
 }
 
-pub fn xlsx(rows: &[Row]) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn xlsx(rows: &[Row], head: &Header) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     let mut book = rust_xlsxwriter::Workbook::new();
+    book.set_properties(&super::xlsx::dated(
+        rust_xlsxwriter::DocProperties::new(),
+        &head.today,
+    ));
     let sheet = book.add_worksheet();
     sheet.set_name("Status")?;
     let bold = rust_xlsxwriter::Format::new().set_bold();

@@ -252,6 +252,17 @@ fn put(
     Ok(())
 }
 
+/// A workbook's properties created on `today` (YYYY-MM-DD), the run's date, rather than the
+/// clock's: the same run gives the same bytes.
+pub(crate) fn dated(props: DocProperties, today: &str) -> DocProperties {
+    match today.parse::<jiff::civil::Date>().map(|date| {
+        ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
+    }) {
+        Ok(Ok(dt)) => props.set_creation_datetime(&dt),
+        _ => props,
+    }
+}
+
 pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
     let all = || eval.results.iter().flat_map(|r| &r.findings);
     let passed = all().filter(|f| f.level == Level::Pass).count();
@@ -263,17 +274,10 @@ pub fn render(eval: &Evaluation) -> Result<Vec<u8>, Error> {
     )?;
     check_rows("Frameworks", all().map(|f| f.refs.len()).sum::<usize>() + 1)?;
     let mut wb = Workbook::new();
-    let mut props = DocProperties::new()
+    let props = DocProperties::new()
         .set_title(format!("Vendor review: policy {}", eval.policy))
         .set_company(&eval.organization);
-    // The evaluation date, so that the same review gives the same workbook.
-    if let Ok(date) = eval.today.parse::<jiff::civil::Date>()
-        && let Ok(dt) =
-            ExcelDateTime::from_ymd(date.year() as u16, date.month() as u8, date.day() as u8)
-    {
-        props = props.set_creation_datetime(&dt);
-    }
-    wb.set_properties(&props);
+    wb.set_properties(&dated(props, &eval.today));
     let fm = Formats::new();
     summary(wb.add_worksheet(), eval, &fm)?;
     findings(wb.add_worksheet(), "Findings", eval, &fm, |f| {

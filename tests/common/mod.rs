@@ -10,6 +10,11 @@ use std::path::{Path, PathBuf};
 
 pub const TODAY: &str = "2026-11-24";
 
+/// The date tests review the bundled workspace as of: on or after every bundled profile's
+/// `reviewed:` date, so that its reports carry no "review date in the future" warning
+/// (`bundled_knowledge` checks that it stays so).
+pub const BUNDLED_TODAY: &str = "2026-12-06";
+
 /// The repository root: the bundled workspace.
 pub fn bundled() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -140,6 +145,13 @@ impl Ws {
 
     pub fn cmd(&self) -> Command {
         diligence(self.path())
+    }
+
+    /// As [`Ws::cmd`], a plain process command, for [`measured`] runs.
+    pub fn command(&self) -> std::process::Command {
+        let mut cmd = program();
+        cmd.arg("-C").arg(self.path());
+        cmd
     }
 
     /// Replaces the sample rule with the bundled rule `rule` (`scripts/<rule>.rhai`), so a
@@ -288,10 +300,10 @@ pub fn archive_git(dir: &Path, args: &[&str], date: Option<&str>) {
 
 /// `diligence -C DIR ARGS` with its address space capped at 2 GiB: an input that reaches for
 /// more fails an allocation (an abort, or a located error) instead of taking the machine.
-pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> std::process::Output {
+pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Measured {
     use std::os::unix::process::CommandExt;
-    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
-    cmd.env("NO_COLOR", "1").arg("-C").arg(dir).args(args);
+    let mut cmd = program();
+    cmd.arg("-C").arg(dir).args(args);
     // SAFETY: setrlimit is async-signal-safe; the closure touches no memory of the parent.
     unsafe {
         cmd.pre_exec(|| {
@@ -305,5 +317,91 @@ pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> std::process
             Ok(())
         });
     }
-    cmd.output().expect("runs")
+    measured(&mut cmd, std::time::Duration::from_secs(300))
+}
+
+/// `diligence` as a plain process command, colour off (see [`diligence`]).
+pub fn program() -> std::process::Command {
+    let mut cmd = std::process::Command::new(assert_cmd::cargo::cargo_bin("diligence"));
+    cmd.env("NO_COLOR", "1")
+        .env_remove("DILIGENCE_DIR")
+        .env_remove("COLUMNS")
+        .env_remove("CLICOLOR_FORCE");
+    cmd
+}
+
+/// A finished run with what it cost: its own peak memory and CPU time, whatever else the test
+/// binary runs at the same time.
+pub struct Measured {
+    pub output: std::process::Output,
+    /// Peak resident memory of this process, in MB.
+    pub peak_mb: f64,
+    /// CPU time of this process (user + system).
+    pub cpu: std::time::Duration,
+}
+
+/// Runs `cmd` to its end and measures it (see [`Measured`]). A hang guard, not a benchmark: a
+/// run still going after `guard` is killed (and so fails its test's exit code check).
+pub fn measured(cmd: &mut std::process::Command, guard: std::time::Duration) -> Measured {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::Stdio;
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicBool, Ordering};
+    // Reaped by wait4 below, which also gives the child's own resource usage.
+    #[allow(clippy::zombie_processes)]
+    let mut child = cmd
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("runs");
+    let pid = child.id() as libc::pid_t;
+    let read = |mut pipe: Box<dyn Read + Send>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            let _ = pipe.read_to_end(&mut bytes);
+            bytes
+        })
+    };
+    let stdout = read(Box::new(child.stdout.take().expect("stdout")));
+    let stderr = read(Box::new(child.stderr.take().expect("stderr")));
+    let done = Arc::new(AtomicBool::new(false));
+    let watchdog = {
+        let done = Arc::clone(&done);
+        std::thread::spawn(move || {
+            let start = std::time::Instant::now();
+            while !done.load(Ordering::Relaxed) {
+                if start.elapsed() > guard {
+                    // SAFETY: a plain signal to the child's pid; `done` is set as soon as it is reaped.
+                    unsafe { libc::kill(pid, libc::SIGKILL) };
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+            }
+        })
+    };
+    let mut status = 0;
+    let mut usage = std::mem::MaybeUninit::<libc::rusage>::zeroed();
+    // SAFETY: wait4 writes the status and a complete rusage of the child it reaps.
+    let usage = unsafe {
+        let reaped = libc::wait4(pid, &mut status, 0, usage.as_mut_ptr());
+        assert_eq!(reaped, pid, "wait4: {}", std::io::Error::last_os_error());
+        usage.assume_init()
+    };
+    done.store(true, Ordering::Relaxed);
+    let _ = watchdog.join();
+    let time = |t: libc::timeval| {
+        std::time::Duration::from_secs(t.tv_sec as u64)
+            + std::time::Duration::from_micros(t.tv_usec as u64)
+    };
+    Measured {
+        output: std::process::Output {
+            status: std::process::ExitStatus::from_raw(status),
+            stdout: stdout.join().expect("stdout"),
+            stderr: stderr.join().expect("stderr"),
+        },
+        peak_mb: usage.ru_maxrss as f64 / 1024.0,
+        cpu: time(usage.ru_utime) + time(usage.ru_stime),
+    }
 }
