@@ -39,6 +39,7 @@ pub const FACT_FUNCTIONS: &[&str] = &[
     "contractual",
     "first_party",
     "not_stated",
+    "listed",
 ];
 
 /// Functions of the language itself (handled by Rhai, not registered as native functions).

@@ -412,6 +412,23 @@ fn register_fact_helpers(engine: &mut Engine) {
         state::cite(name).map_err(|e| runtime_error(e, ctx.call_position()))
     });
     engine.register_fn("fact_names", || -> rhai::Array { state::fact_names() });
+    // A list fact may hold more than a rule may build: these look into it natively.
+    engine.register_fn(
+        "listed",
+        |ctx: NativeCallContext, name: &str| -> Res<String> {
+            state::read(name, |f| super::helpers::listed(&f.value))
+                .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
+    engine.register_fn(
+        "certificate",
+        |ctx: NativeCallContext, wanted: &str| -> Res<Dynamic> {
+            state::read("certifications", |f| {
+                super::helpers::certificate(&f.value, wanted)
+            })
+            .map_err(|e| runtime_error(e, ctx.call_position()))
+        },
+    );
     engine.register_fn(
         "unresolved",
         |ctx: NativeCallContext, name: &str, topic: &str| -> Res<bool> {
@@ -525,6 +542,8 @@ mod tests {
             "decisive",
             "cite",
             "fact_names",
+            "listed",
+            "certificate",
             "days_until",
             "add_days",
             "join",

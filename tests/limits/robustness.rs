@@ -3,7 +3,9 @@
 
 use crate::common;
 
-use common::{TODAY, Ws, bundled, capped, diligence, measured};
+use common::{
+    TODAY, Ws, bundled, capped, diligence, evaluate_json, measured, profile_with_facts,
+};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
@@ -1040,4 +1042,50 @@ fn intake_never_writes_through_a_link_out_of_the_workspace() {
         );
     }
     assert_eq!(ws.read("vendors/acme/profile.yaml"), profile);
+}
+
+#[test]
+fn the_bundled_certifications_rule_reads_thousands_of_certifications() {
+    // Past every size limit a rule's own values have (4,096 array items, 1,024 map entries):
+    // the profile may list that many, and the bundled rule must still decide.
+    let ws = Ws::new();
+    ws.only_bundled_rule("certifications");
+    ws.write(
+        "policies/default.yaml",
+        "organization: Test Org\nclassifications:\n  confidential: {require: {certifications: [SOC 2 Type II, ISO 27001]}}\n",
+    );
+    let mut list = String::new();
+    for i in 0..5_000 {
+        list.push_str(&format!(
+            "            - {{name: Audit scheme {i}, scope: all services, expires: 2027-06-30}}\n"
+        ));
+    }
+    list.push_str("            - {name: soc2 type-ii, scope: all services, expires: 2028-01-31}\n");
+    ws.write(
+        "vendors/acme/profile.yaml",
+        &profile_with_facts(&format!(
+            "      certifications:\n        - value:\n{list}          source: terms\n          section: \"2.1\"\n          quote: \"Acme shall not use Customer Content to train models.\"\n"
+        )),
+    );
+    let v = evaluate_json(ws.path(), &[]);
+    let r = &v["results"][0];
+    assert_eq!(r["verdict"], "hold", "{}", r["errors"]);
+    let messages: Vec<&str> = r["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.contains(&"SOC 2 Type II is held until 2028-01-31."),
+        "{messages:?}"
+    );
+    let missing = messages
+        .iter()
+        .find(|m| m.starts_with("ISO 27001 is not among"))
+        .expect("a hold for the missing certification");
+    assert!(
+        missing.contains("Audit scheme 0, Audit scheme 1") && missing.len() < 1_000,
+        "{missing}"
+    );
 }
