@@ -94,15 +94,12 @@ pub(crate) fn certificate(list: &Dynamic, wanted: &str) -> Dynamic {
     }
     /// None for no expiry date: lasts longest.
     fn expiry(cert: &rhai::Map) -> Option<Option<jiff::civil::Date>> {
-        match cert.get("expires") {
-            None => None,
-            Some(d) => Some(
-                d.clone()
-                    .into_string()
-                    .ok()
-                    .and_then(|d| d.trim().parse().ok()),
-            ),
-        }
+        cert.get("expires").map(|d| {
+            d.clone()
+                .into_string()
+                .ok()
+                .and_then(|d| d.trim().parse().ok())
+        })
     }
     let Some(items) = list.read_lock::<rhai::Array>() else {
         return Dynamic::UNIT;
