@@ -109,6 +109,16 @@ pub fn begin<'w>(
             head.rules,
             &head.rule_refs,
         )?)),
+        Format::Xlsx => Box::new(Workbook {
+            rows: super::xlsx::Rows::default(),
+            whole: Whole {
+                format,
+                options: options.clone(),
+                head,
+                results: Vec::new(),
+                out,
+            },
+        }),
         _ => Box::new(Whole {
             format,
             options: options.clone(),
@@ -193,6 +203,35 @@ impl ReportWriter for Whole<'_> {
             warnings,
         };
         write_whole(format, &eval, &options, out)
+    }
+}
+
+/// A workbook: kept whole like [`Whole`], but its sheets' rows are counted as results come, so
+/// that a review a sheet cannot hold stops there rather than after the whole evaluation.
+struct Workbook<'w> {
+    rows: super::xlsx::Rows,
+    whole: Whole<'w>,
+}
+
+impl ReportWriter for Workbook<'_> {
+    fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
+        if let Err(e) = self.rows.add(&result) {
+            let mut d = xlsx_problem(e);
+            d.message = format!(
+                "{} (the evaluation stopped at its result {}, {}/{} at {}; nothing was written)",
+                d.message,
+                self.whole.results.len() + 1,
+                result.vendor,
+                result.offering,
+                result.classification
+            );
+            return Err(Error::Invalid(vec![d]));
+        }
+        self.whole.result(result)
+    }
+
+    fn end(self: Box<Self>, warnings: Vec<Diagnostic>) -> Result<(), Error> {
+        Box::new(self.whole).end(warnings)
     }
 }
 
@@ -318,15 +357,17 @@ where
 }
 
 fn xlsx(eval: &Evaluation) -> Result<Vec<u8>, Error> {
-    super::xlsx::render(eval).map_err(|e| {
-        Error::Invalid(vec![match e {
-            super::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
-                "the workbook's {sheet} sheet would need {rows} rows; a sheet holds at most {} (Excel's limit)",
-                super::xlsx::MAX_ROWS
-            ))
-            .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
-            super::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
-                .hint("this is a bug in diligence: please report it with the workspace"),
-        }])
-    })
+    super::xlsx::render(eval).map_err(|e| Error::Invalid(vec![xlsx_problem(e)]))
+}
+
+fn xlsx_problem(e: super::xlsx::Error) -> Diagnostic {
+    match e {
+        super::xlsx::Error::TooManyRows { sheet, rows } => Diagnostic::error(format!(
+            "the workbook's {sheet} sheet would need {rows} rows or more; a sheet holds at most {} (Excel's limit)",
+            super::xlsx::max_rows()
+        ))
+        .hint("narrow the review (VENDOR[/OFFERING]..., --class) or use --format csv or json"),
+        super::xlsx::Error::Xlsx(e) => Diagnostic::error(format!("cannot build the workbook: {e}"))
+            .hint("this is a bug in diligence: please report it with the workspace"),
+    }
 }

@@ -802,4 +802,47 @@ fn the_same_run_gives_the_same_workbook_bytes() {
     for ((args, a), b) in runs.iter().zip(&first).zip(&second) {
         assert!(a == b, "{args:?} wrote different bytes a second later");
     }
+
+#[test]
+fn a_workbook_past_a_sheets_row_limit_stops_the_evaluation_where_it_passes_it() {
+    // A lower limit than Excel's (debug builds only), so the test needs no million findings:
+    // 40 offerings at 3 classes with 11 findings each need 1,321 Findings rows.
+    let ws = Ws::new();
+    ws.write(
+        "scripts/notes.rhai",
+        "//! Notes\n//! Ten notes in every cell.\nfor i in 0..10 { info(`note ${i}`); }\n",
+    );
+    for i in 0..40 {
+        let id = format!("acme{i}");
+        ws.write(
+            &format!("vendors/{id}/profile.yaml"),
+            &common::PROFILE.replace("vendor: acme", &format!("vendor: {id}")),
+        );
+        ws.write(&format!("vendors/{id}/sources/terms.md"), common::SNAPSHOT);
+    }
+    let target = ws.path().join("review.xlsx");
+    let out = diligence(ws.path())
+        .env("DILIGENCE_TEST_XLSX_MAX_ROWS", "100")
+        .args(["evaluate", "--today", TODAY, "--format", "xlsx", "--output"])
+        .arg(&target)
+        .output()
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(!target.exists(), "nothing is written");
+    assert!(
+        stderr.contains("Findings sheet would need 101 rows or more; a sheet holds at most 100"),
+        "{stderr}"
+    );
+    let at: usize = stderr
+        .split("stopped at its result ")
+        .nth(1)
+        .and_then(|rest| rest.split(',').next())
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("where the evaluation stopped: {stderr}"));
+    assert!(
+        at <= 10,
+        "stopped at result {at} of 123, where the sheet passed its limit"
+    );
+    assert!(stderr.contains("narrow the review"), "{stderr}");
 }
