@@ -121,6 +121,10 @@ pub struct Finding {
     pub evidence: Vec<Arc<Evidence>>,
     /// `scripts/<rule>.rhai:LINE` of the call that raised it (`engine` for engine checks).
     pub raised_at: String,
+    /// For a finding that cites no claim, the place it is about (`file:line:col`): a missing
+    /// document's entry in the profile. Where SARIF and annotations point; not in the JSON.
+    #[serde(skip)]
+    pub about: Option<String>,
 }
 
 fn cited_facts_as_map<S: serde::Serializer>(
@@ -235,6 +239,7 @@ mod tests {
             facts: Vec::new(),
             evidence: vec![],
             raised_at: String::new(),
+            about: None,
         }
     }
 

@@ -29,6 +29,9 @@ pub struct RawFinding {
     pub facts: Vec<String>,
     /// Line of the call in the rule file.
     pub line: u32,
+    /// For a finding that cites no claim, the place in the workspace it is about, as
+    /// `file:line:col` (an evidence check's missing document: its source entry).
+    pub about: Option<String>,
 }
 
 /// What one rule evaluation produced.
@@ -234,6 +237,7 @@ pub fn raise(
             action: action.map(str::to_string),
             facts,
             line: pos.line().unwrap_or(0) as u32,
+            about: None,
         });
         Ok(())
     })

@@ -42,6 +42,7 @@ fn finding(level: Level, message: String, action: Option<String>, fact: &str) ->
         action,
         facts: vec![fact.to_string()],
         line: 0,
+        about: None,
     }
 }
 
@@ -92,6 +93,7 @@ fn missing_documents(resolved: &ResolvedOffering) -> Vec<RawFinding> {
                 )),
                 facts: Vec::new(),
                 line: 0,
+                about: Some(d.at.clone()),
             }
         })
         .collect()

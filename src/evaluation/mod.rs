@@ -540,6 +540,7 @@ fn finding(
         facts,
         evidence,
         raised_at: raised_at.to_string(),
+        about: raw.about,
     }
 }
 

@@ -75,6 +75,8 @@ pub struct MissingDocument {
     pub id: String,
     pub title: String,
     pub url: Option<String>,
+    /// The source's entry in the profile, `file:line:col`.
+    pub at: String,
 }
 
 impl ResolvedOffering {
@@ -118,6 +120,7 @@ impl ResolvedOffering {
                 id: s.id.clone(),
                 title: s.title.clone(),
                 url: s.url.clone(),
+                at: format!("{}:{}:{}", profile.file, s.at.line, s.at.column),
             })
             .collect();
         ResolvedOffering {

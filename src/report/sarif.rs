@@ -2,8 +2,9 @@
 //!
 //! One result per finding that is not a pass, at each classification evaluated: its level, the
 //! message (and action), the rule id, and where to look: the claim that decides the fact the
-//! finding cites (`vendors/<id>/profile.yaml`, line and column), or the line of the rule that
-//! raised it when no claim decides (an unknown fact). Waived findings carry an external
+//! finding cites (`vendors/<id>/profile.yaml`, line and column), the profile's entry of a
+//! document not obtained (`missing-documents`), or the line of the rule that raised it when no
+//! claim decides (an unknown fact). Waived findings carry an external
 //! suppression with the waiver's reason, so that code scanning shows them as dismissed.
 
 use super::deciding;
@@ -61,10 +62,12 @@ pub fn parse_place(at: &str) -> Option<Place> {
     }
 }
 
-/// Where a finding points: the deciding claim of a fact it cites, else the rule's line.
+/// Where a finding points: the deciding claim of a fact it cites, else what it is about (a
+/// missing document's entry in the profile), else the rule's line.
 pub fn place(f: &Finding) -> Option<Place> {
     deciding(f)
         .find_map(|e| parse_place(&e.at))
+        .or_else(|| f.about.as_deref().and_then(parse_place))
         .or_else(|| parse_place(&f.raised_at))
 }
 
@@ -388,6 +391,7 @@ mod tests {
             facts: Vec::new(),
             evidence: Vec::new(),
             raised_at: format!("scripts/{rule}.rhai:4"),
+            about: None,
         }
     }
 

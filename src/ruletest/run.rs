@@ -183,6 +183,7 @@ mod tests {
             evidence: vec![],
             refs: std::sync::Arc::new([]),
             raised_at: format!("scripts/r.rhai:{line}"),
+            about: None,
         }
     }
 

@@ -86,7 +86,36 @@ fn sarif_is_valid_and_has_one_result_per_finding_that_is_not_a_pass() {
                 assert_eq!(e["at"].as_str().unwrap(), format!("{uri}:{line}:{col}"));
                 assert!(uri.starts_with("vendors/") && uri.ends_with("/profile.yaml"));
             }
-            // An evidence check (e.g. missing-documents) is raised at the policy line naming it.
+            // A document not obtained: the profile's entry for it (its `status: missing`).
+            None if f["rule"] == "missing-documents" => {
+                assert_eq!(
+                    uri,
+                    format!("vendors/{}/profile.yaml", r["vendor"].as_str().unwrap())
+                );
+                let col = loc["region"]["startColumn"].as_u64().unwrap() as usize;
+                let profile = std::fs::read_to_string(dir.join(uri)).unwrap();
+                let lines: Vec<&str> = profile.lines().collect();
+                let entry = lines[line as usize - 1];
+                let indent = |l: &str| l.len() - l.trim_start().len();
+                assert_eq!(col, indent(entry) + 1, "{entry}");
+                let body: Vec<&str> = lines[line as usize..]
+                    .iter()
+                    .take_while(|l| indent(l) > indent(entry))
+                    .copied()
+                    .collect();
+                assert!(
+                    body.iter()
+                        .any(|l| l.trim_start().starts_with("status: missing")),
+                    "{entry} {body:?}"
+                );
+                let title = body
+                    .iter()
+                    .find_map(|l| l.trim_start().strip_prefix("title: "))
+                    .unwrap()
+                    .trim_matches('"');
+                assert!(text.contains(title), "{text} names {title}");
+            }
+            // Another evidence check is raised at the policy line naming it.
             None => assert_eq!(
                 Some(uri),
                 f["raised_at"].as_str().and_then(|r| r.split(':').next()),
