@@ -447,6 +447,9 @@ pub fn tidy(text: &str) -> String {
 /// joined, running headers and footers and page numbers removed.
 fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
     let err = |msg: String, hint: &str| Diagnostic::error(msg).in_file(name.to_string()).hint(hint);
+    // The PDF reader inflates object streams and cross-reference streams as it loads: their
+    // size is measured first, on the raw bytes.
+    check_raw_streams(bytes, name)?;
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| {
         err(
             format!("not a readable PDF: {e}"),
@@ -498,11 +501,78 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
 pub const MAX_PDF_STREAM_BYTES: u64 = 32 * 1024 * 1024;
 pub const MAX_PDF_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
 
+/// What the compressed streams of one PDF have inflated to so far.
+#[derive(Default)]
+struct Inflated(u64);
+
+impl Inflated {
+    /// Inflates `data` into nothing (bounded) and counts it; an error naming `what` once the
+    /// stream or the document passes its limit. Data that is not zlib, or stops inflating
+    /// early (damaged), counts what it gave.
+    fn count(
+        &mut self,
+        data: &[u8],
+        name: &str,
+        what: &dyn Fn() -> String,
+    ) -> Result<(), Diagnostic> {
+        use std::io::Read;
+        let mut inflater = flate2::read::ZlibDecoder::new(data).take(MAX_PDF_STREAM_BYTES + 1);
+        let size = std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
+        self.0 += size;
+        if size <= MAX_PDF_STREAM_BYTES && self.0 <= MAX_PDF_INFLATED_BYTES {
+            return Ok(());
+        }
+        let limit = if size > MAX_PDF_STREAM_BYTES {
+            MAX_PDF_STREAM_BYTES
+        } else {
+            MAX_PDF_INFLATED_BYTES
+        };
+        Err(Diagnostic::error(format!(
+            "the PDF's streams inflate to more than {} MiB ({}): not a document a reader could read",
+            limit / (1024 * 1024),
+            what()
+        ))
+        .in_file(name.to_string())
+        .hint("print it to a new PDF, or save it as text, and snapshot that"))
+    }
+}
+
+/// Refuses a PDF whose streams inflate past the limits, found in the raw bytes: whatever
+/// follows a `stream` keyword and its line end is inflated into nothing (bounded), so that
+/// object streams and cross-reference streams, which the reader inflates while it loads the
+/// document, are measured before it does (content streams too).
+fn check_raw_streams(bytes: &[u8], name: &str) -> Result<(), Diagnostic> {
+    let mut inflated = Inflated::default();
+    let mut from = 0;
+    while let Some(found) = find(&bytes[from..], b"stream") {
+        let keyword = from + found;
+        from = keyword + b"stream".len();
+        // `endstream` is not the start of a stream.
+        if bytes[..keyword].ends_with(b"end") {
+            continue;
+        }
+        let data = match &bytes[from..] {
+            [b'\r', b'\n', ..] => from + 2,
+            [b'\n', ..] | [b'\r', ..] => from + 1,
+            _ => continue,
+        };
+        inflated.count(&bytes[data..], name, &|| {
+            format!("the stream at byte {keyword}")
+        })?;
+    }
+    Ok(())
+}
+
+/// The first position of `needle` in `haystack`.
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
 /// Refuses a PDF whose compressed streams inflate past the limits, measured by inflating each
-/// into nothing (bounded), before the extractor inflates them for real.
+/// into nothing (bounded), before the extractor inflates them for real: the streams as the
+/// reader found them (after decryption), which the raw scan may not have seen.
 fn check_inflated_size(doc: &pdf_extract::Document, name: &str) -> Result<(), Diagnostic> {
-    use std::io::Read;
-    let mut total = 0u64;
+    let mut inflated = Inflated::default();
     for (id, object) in &doc.objects {
         let pdf_extract::Object::Stream(stream) = object else {
             continue;
@@ -510,23 +580,10 @@ fn check_inflated_size(doc: &pdf_extract::Document, name: &str) -> Result<(), Di
         let flate = stream
             .filters()
             .is_ok_and(|f| f.iter().any(|f| *f == b"FlateDecode" || *f == b"Fl"));
-        if !flate {
-            continue;
-        }
-        let mut inflater =
-            flate2::read::ZlibDecoder::new(&stream.content[..]).take(MAX_PDF_STREAM_BYTES + 1);
-        // A stream that stops inflating early (damaged) counts what it gave.
-        let size = std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
-        total += size;
-        if size > MAX_PDF_STREAM_BYTES || total > MAX_PDF_INFLATED_BYTES {
-            return Err(Diagnostic::error(format!(
-                "the PDF's streams inflate to more than {} MiB (object {} {}): not a document a reader could read",
-                if size > MAX_PDF_STREAM_BYTES { MAX_PDF_STREAM_BYTES } else { MAX_PDF_INFLATED_BYTES } / (1024 * 1024),
-                id.0,
-                id.1
-            ))
-            .in_file(name.to_string())
-            .hint("print it to a new PDF, or save it as text, and snapshot that"));
+        if flate {
+            inflated.count(&stream.content, name, &|| {
+                format!("object {} {}", id.0, id.1)
+            })?;
         }
     }
     Ok(())
@@ -750,6 +807,87 @@ mod tests {
         let ok = pdf_with_flate_content(b"BT /F1 11 Tf 72 740 Td (Clause one.) Tj ET");
         let e = convert(&ok, "ok.pdf", None).map(|c| c.markdown);
         assert!(!format!("{e:?}").contains("inflate"), "{e:?}");
+    }
+
+    /// A PDF 1.5 whose objects 1 to 3 (catalog, pages, page) are in an object stream,
+    /// padded with `padding` spaces (compressed), followed by `extra` more copies of that
+    /// object stream (unreferenced), with a cross-reference stream.
+    fn pdf_with_object_streams(padding: usize, extra: usize) -> Vec<u8> {
+        use std::io::Write;
+        let objects = [
+            "<< /Type /Catalog /Pages 2 0 R >>",
+            "<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+            "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >>",
+        ];
+        let mut body = String::new();
+        let mut index = String::new();
+        for (i, o) in objects.iter().enumerate() {
+            index.push_str(&format!("{} {} ", i + 1, body.len()));
+            body.push_str(o);
+            body.push(' ');
+        }
+        let first = index.len();
+        let mut content = format!("{index}{body}").into_bytes();
+        content.extend(std::iter::repeat_n(b' ', padding));
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+        z.write_all(&content).unwrap();
+        let packed = z.finish().unwrap();
+        let mut out = b"%PDF-1.5\n".to_vec();
+        let mut offsets = Vec::new();
+        for n in 0..=extra {
+            offsets.push(out.len());
+            out.extend(
+                format!(
+                    "{} 0 obj\n<< /Type /ObjStm /N 3 /First {first} /Length {} /Filter /FlateDecode >>\nstream\n",
+                    4 + n,
+                    packed.len()
+                )
+                .bytes(),
+            );
+            out.extend(&packed);
+            out.extend(b"\nendstream\nendobj\n");
+        }
+        // The cross-reference stream: type 2 entries for objects 1-3 (in object 4), type 1
+        // for the object streams, uncompressed, 1-4-2 byte fields.
+        let xref_id = 5 + extra;
+        let mut rows = vec![[0u8, 0, 0, 0, 0, 0xff, 0xff]];
+        for i in 0..3u8 {
+            rows.push([2, 0, 0, 0, 4, 0, i]);
+        }
+        let xref_at = out.len();
+        for off in offsets.iter().chain(std::iter::once(&xref_at)) {
+            let o = (*off as u32).to_be_bytes();
+            rows.push([1, o[0], o[1], o[2], o[3], 0, 0]);
+        }
+        let data: Vec<u8> = rows.concat();
+        out.extend(
+            format!(
+                "{xref_id} 0 obj\n<< /Type /XRef /Size {} /W [1 4 2] /Root 1 0 R /Length {} >>\nstream\n",
+                xref_id + 1,
+                data.len()
+            )
+            .bytes(),
+        );
+        out.extend(&data);
+        out.extend(format!("\nendstream\nendobj\nstartxref\n{xref_at}\n%%EOF\n").bytes());
+        out
+    }
+
+    #[test]
+    fn object_streams_inflating_past_the_limits_are_refused_before_they_are_read() {
+        // An ordinary object stream loads (the page has no text: that is the error).
+        let small = pdf_with_object_streams(0, 0);
+        let e = convert(&small, "small.pdf", None).unwrap_err().to_string();
+        assert!(!e.contains("inflate"), "{e}");
+        // One object stream past the limit of one stream.
+        let one = pdf_with_object_streams(40 * 1024 * 1024, 0);
+        assert!(one.len() < 200 * 1024, "{}", one.len());
+        let e = convert(&one, "bomb.pdf", None).unwrap_err().to_string();
+        assert!(e.contains("inflate to more than 32 MiB"), "{e}");
+        // Five of 30 MiB each: each within the limit of one stream, past that of a document.
+        let many = pdf_with_object_streams(30 * 1024 * 1024, 4);
+        let e = convert(&many, "bombs.pdf", None).unwrap_err().to_string();
+        assert!(e.contains("inflate to more than 128 MiB"), "{e}");
     }
 
     #[test]
