@@ -53,15 +53,5 @@ pub use report::xlsx::{EVIDENCE_HEADER, FINDINGS_HEADER, FRAMEWORKS_HEADER};
 pub use ruletest::{Case, load_cases, run_case};
 pub use workspace::{Workspace, read_rules};
 
-/// Entry points for the fuzz targets: the readers of untrusted documents, saying only whether
-/// they accepted the input (a refusal is fine; a panic, hang or blow-up is the bug).
-pub mod fuzzing {
-    /// A filled questionnaire's bytes, read as `answers` reads a file with this extension.
-    pub fn answers(bytes: &[u8], extension: &str) -> bool {
-        crate::questionnaire::answers::read_bytes(bytes, "fuzz", extension).is_ok()
-    }
-    /// A document's bytes, converted as `snapshot` converts a file called `name`.
-    pub fn document(bytes: &[u8], name: &str) -> bool {
-        crate::intake::convert::convert(bytes, name, None).is_ok()
-    }
-}
+/// The fuzz targets' bodies, called by `fuzz/` and by the mutation test.
+pub mod fuzzing;

@@ -1,9 +1,8 @@
 //! Any bytes as vendors/acme/profile.yaml: the loader reports problems, never panics.
+//! The body is `diligence::fuzzing::profile`, which tests/fuzz_corpus.rs also runs.
 #![no_main]
 use libfuzzer_sys::fuzz_target;
 
 fuzz_target!(|data: &[u8]| {
-    if let Ok(text) = std::str::from_utf8(data) {
-        let _ = diligence::evidence::from_text(text, std::path::Path::new("/nonexistent"), "acme");
-    }
+    let _ = diligence::fuzzing::profile(data);
 });

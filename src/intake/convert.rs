@@ -152,7 +152,10 @@ fn html_converter() -> htmd::HtmlToMarkdown {
 }
 
 /// The deepest nesting of elements in `html`, counted on its tags (closing tags a browser
-/// would imply are not counted as open), stopping as soon as it passes `limit`.
+/// would imply are not counted as open), stopping as soon as it passes `limit`. A closing tag
+/// closes the innermost open element of its name and those inside it, as a browser's parser
+/// does; one that matches no open element is ignored (as the parser ignores it: `<footer>`
+/// then `</aside>`, repeated, nests footers).
 fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
     // Elements that never hold others, or that the parser closes by itself.
     const NOT_COUNTED: [&str; 27] = [
@@ -161,7 +164,8 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
         "tfoot", "colgroup", "rt", "rp",
     ];
     let bytes = html.as_bytes();
-    let mut depth = 0usize;
+    // The open elements, innermost last (at most `limit` of them).
+    let mut open: Vec<String> = Vec::new();
     let mut i = 0;
     while let Some(off) = bytes[i..].iter().position(|&b| b == b'<') {
         i += off + 1;
@@ -192,7 +196,9 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
             continue;
         }
         if closing {
-            depth = depth.saturating_sub(1);
+            if let Some(at) = open.iter().rposition(|o| *o == name) {
+                open.truncate(at);
+            }
         } else if name == "script" || name == "style" {
             // Their text is not markup.
             let closer = format!("</{name}");
@@ -204,8 +210,8 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
                 None => break,
             }
         } else {
-            depth += 1;
-            if depth > limit {
+            open.push(name);
+            if open.len() > limit {
                 return true;
             }
         }
@@ -888,6 +894,25 @@ mod tests {
         let many = pdf_with_object_streams(30 * 1024 * 1024, 4);
         let e = convert(&many, "bombs.pdf", None).unwrap_err().to_string();
         assert!(e.contains("inflate to more than 128 MiB"), "{e}");
+    }
+
+    #[test]
+    fn closing_tags_that_close_nothing_do_not_hide_nesting() {
+        let html = format!(
+            "<html><body>{}x</body></html>",
+            "<footer>Cookies.</aside>".repeat(1_000)
+        );
+        let e = convert(html.as_bytes(), "page.html", None).unwrap_err();
+        assert!(e.to_string().contains("more than 512 deep"), "{e}");
+        // Closed elements are not open.
+        let flat = format!("<html><body>{}</body></html>", "<div>a</div>".repeat(1_000));
+        assert!(convert(flat.as_bytes(), "page.html", None).is_ok());
+        // A closing tag closes what its element holds.
+        let closed = format!(
+            "<html><body>{}</body></html>",
+            "<div><span><b>a</div>".repeat(1_000)
+        );
+        assert!(convert(closed.as_bytes(), "page.html", None).is_ok());
     }
 
     #[test]

@@ -301,9 +301,15 @@ pub fn archive_git(dir: &Path, args: &[&str], date: Option<&str>) {
 /// `diligence -C DIR ARGS` with its address space capped at 2 GiB: an input that reaches for
 /// more fails an allocation (an abort, or a located error) instead of taking the machine.
 pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Measured {
-    use std::os::unix::process::CommandExt;
     let mut cmd = program();
     cmd.arg("-C").arg(dir).args(args);
+    cap_address_space(&mut cmd);
+    measured(&mut cmd, std::time::Duration::from_secs(300))
+}
+
+/// Caps the address space of the process `cmd` starts at 2 GiB.
+pub fn cap_address_space(cmd: &mut std::process::Command) {
+    use std::os::unix::process::CommandExt;
     // SAFETY: setrlimit is async-signal-safe; the closure touches no memory of the parent.
     unsafe {
         cmd.pre_exec(|| {
@@ -317,7 +323,6 @@ pub fn capped<S: AsRef<std::ffi::OsStr>>(dir: &Path, args: &[S]) -> Measured {
             Ok(())
         });
     }
-    measured(&mut cmd, std::time::Duration::from_secs(300))
 }
 
 /// `diligence` as a plain process command, colour off (see [`diligence`]).
