@@ -123,6 +123,8 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
             profiles: ProfileStream::new(&ws, keep),
             // A profile that does not load is reported with the rest, after the report.
             stop_on_load_errors: false,
+            // Each decision is evaluated at its own coverage, from the profile itself.
+            cache: None,
         };
         // `status` makes no requests: each decision is evaluated at its own coverage.
         match evaluation::stream(&ws.rules, &[], profiles, &mut rows) {

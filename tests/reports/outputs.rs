@@ -799,6 +799,7 @@ fn json_and_jsonl_follow_the_published_results_schema() {
     )
     .expect("json");
     assert!(!validator.is_valid(&first));
+}
 
 /// Every workbook is dated by the run's `--today`, not by the clock: the same run a second
 /// later gives the same bytes (a workbook kept in a repository or compared in CI stays put).
