@@ -300,6 +300,7 @@ pub fn findings(
         action,
         facts: cited(pass_down),
         line: 0,
+        about: None,
     };
     if resolved.value(PROVIDERS).is_none() {
         let required = requirements.get("known_providers") == Some(&serde_json::Value::Bool(true));

@@ -832,6 +832,7 @@ fn the_same_run_gives_the_same_workbook_bytes() {
     for ((args, a), b) in runs.iter().zip(&first).zip(&second) {
         assert!(a == b, "{args:?} wrote different bytes a second later");
     }
+}
 
 #[test]
 fn a_workbook_past_a_sheets_row_limit_stops_the_evaluation_where_it_passes_it() {
