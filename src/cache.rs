@@ -206,15 +206,21 @@ pub(crate) fn binary_fingerprint() -> Option<Vec<u8>> {
 pub(crate) fn vendor_fingerprint(h: &mut Hasher, root: &Path, dir: &str) {
     let vendor = root.join("vendors").join(dir);
     h.str(dir);
-    entry(h, &vendor, "", 0, false);
-    entry(h, &vendor.join("profile.yaml"), "profile.yaml", 0, false);
-    entry(h, &vendor.join("sources"), "sources", 0, true);
+    walk_entry(h, &vendor, "", 0, false);
+    walk_entry(h, &vendor.join("profile.yaml"), "profile.yaml", 0, false);
+    walk_entry(h, &vendor.join("sources"), "sources", 0, true);
+}
+
+/// Adds to `h` the file at `path`, named `name`, as [`vendor_fingerprint`] adds a vendor's
+/// files: its kind, a link's target, and a regular file's content only.
+pub(crate) fn entry(h: &mut Hasher, path: &Path, name: &str) {
+    walk_entry(h, path, name, 0, false);
 }
 
 /// Adds to `h` the entry at `path`, named `name`: its kind, a link's target, a regular file's
 /// content (followed through links, as the loader follows them), and with `walk` a folder's
 /// entries.
-fn entry(h: &mut Hasher, path: &Path, name: &str, depth: usize, walk: bool) {
+fn walk_entry(h: &mut Hasher, path: &Path, name: &str, depth: usize, walk: bool) {
     h.str(name);
     let Ok(meta) = std::fs::symlink_metadata(path) else {
         h.str("absent");
@@ -246,7 +252,7 @@ fn entry(h: &mut Hasher, path: &Path, name: &str, depth: usize, walk: bool) {
             names.sort();
             for n in names {
                 let child = n.to_string_lossy();
-                entry(h, &path.join(&n), &child, depth + 1, true);
+                walk_entry(h, &path.join(&n), &child, depth + 1, true);
             }
             h.str("end");
         }

@@ -55,13 +55,9 @@ impl<'a> CacheUse<'a> {
         let mut base = Hasher::new("diligence results cache, entry format 1");
         base.part(&crate::cache::binary_fingerprint()?);
         let root = &ws.root;
-        let file = |h: &mut Hasher, rel: &str| {
-            h.str(rel);
-            match std::fs::read(root.join(rel)) {
-                Ok(bytes) => h.part(&bytes),
-                Err(_) => h.str("unreadable"),
-            };
-        };
+        // As the vendor folders: a FIFO or device is never opened (it would block or never
+        // end), a link is keyed by where it leads, and only a regular file's bytes are read.
+        let file = |h: &mut Hasher, rel: &str| crate::cache::entry(h, &root.join(rel), rel);
         for name in crate::workspace::policy_names(root) {
             file(&mut base, &format!("policies/{name}.yaml"));
         }

@@ -3,9 +3,7 @@
 
 use crate::common;
 
-use common::{
-    TODAY, Ws, bundled, capped, diligence, evaluate_json, measured, profile_with_facts,
-};
+use common::{TODAY, Ws, bundled, capped, diligence, evaluate_json, measured, profile_with_facts};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
