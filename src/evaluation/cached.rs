@@ -52,7 +52,7 @@ impl<'a> CacheUse<'a> {
     /// The cache for a run of `requests` over `ws`. None when the binary cannot be read to be
     /// fingerprinted (the run goes on without a cache).
     pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
-        let mut base = Hasher::new("diligence results cache, entry format 1");
+        let mut base = Hasher::new("diligence results cache, entry format 2");
         base.part(&crate::cache::binary_fingerprint()?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
@@ -223,6 +223,9 @@ struct StoredFinding {
     finding: Finding,
     /// Indexes into the entry's evidence.
     evidence: Vec<u32>,
+    /// The place the finding is about (`Finding::about`, which the JSON contract leaves out).
+    #[serde(default)]
+    about: Option<String>,
 }
 
 impl Entry {
@@ -251,6 +254,7 @@ impl Entry {
                                 })
                                 .collect();
                             StoredFinding {
+                                about: finding.about.clone(),
                                 finding,
                                 evidence: cited,
                             }
@@ -296,8 +300,10 @@ impl Entry {
                     for StoredFinding {
                         mut finding,
                         evidence: cited,
+                        about,
                     } in findings
                     {
+                        finding.about = about;
                         finding.evidence = cited
                             .iter()
                             .map(|i| evidence.get(*i as usize).cloned())
