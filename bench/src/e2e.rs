@@ -148,10 +148,7 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
     };
     let edited = edit_one_profile(root)?;
     let warm = evaluate(&cached).map(|(m, _)| m);
-    let warm_check = match &checks_before {
-        Some(_) => Some(check(&cached)),
-        None => None,
-    };
+    let warm_check = checks_before.as_ref().map(|_| check(&cached));
     std::fs::write(&edited.0, &edited.1)
         .map_err(|e| format!("restoring {}: {e}", edited.0.display()))?;
     let warm = warm?;

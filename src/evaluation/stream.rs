@@ -53,6 +53,8 @@ pub fn evaluate(rules: &RuleSet, req: &Request) -> (Evaluation, Vec<Diagnostic>)
 }
 
 /// Where the offerings of a stream come from.
+// Made once per run and moved once: boxing the stream would buy nothing.
+#[allow(clippy::large_enum_variant)]
 pub(crate) enum Offerings<'w> {
     /// Each request's own offerings (the workspace was read whole).
     Given,
