@@ -219,6 +219,56 @@ fn nesting_depth_exceeds(html: &str, limit: usize) -> bool {
     false
 }
 
+enum HtmlError {
+    TooDeep,
+    Failed(String),
+}
+
+/// The stack of the thread that converts a page: the converter recurses once per level of the
+/// tree (a few KiB a level in a debug build, more for tables), so a page [`MAX_HTML_DEPTH`] deep
+/// needs more than a test thread's 2 MiB. Reserved, not committed: pages use what they nest.
+const CONVERTER_STACK: usize = 64 << 20;
+
+/// Parses `html`, refuses a tree deeper than [`MAX_HTML_DEPTH`] (the parser opens elements the
+/// tags do not name: `<table><tr><td>` is four deep, so the tag count is only a first bound),
+/// and converts it to Markdown, on a thread whose stack holds that depth.
+fn html_to_markdown(html: &str) -> Result<String, HtmlError> {
+    std::thread::scope(|scope| {
+        let converting = std::thread::Builder::new()
+            .name("html-to-markdown".into())
+            .stack_size(CONVERTER_STACK)
+            .spawn_scoped(scope, || {
+                let converter = html_converter();
+                let tree = converter
+                    .html_to_tree(html)
+                    .map_err(|e| HtmlError::Failed(e.to_string()))?;
+                if tree_depth_exceeds(&tree, MAX_HTML_DEPTH) {
+                    return Err(HtmlError::TooDeep);
+                }
+                Ok(converter.tree_to_markdown(&tree))
+            })
+            .map_err(|e| HtmlError::Failed(format!("no thread to convert on: {e}")))?;
+        converting
+            .join()
+            .map_err(|_| HtmlError::Failed("the converter failed".into()))?
+    })
+}
+
+/// Whether the parsed tree nests deeper than `limit`, walked without recursion (the converter
+/// that follows recurses once per level).
+fn tree_depth_exceeds(root: &std::rc::Rc<htmd::Node>, limit: usize) -> bool {
+    let mut pending = vec![(root.clone(), 0usize)];
+    while let Some((node, depth)) = pending.pop() {
+        if depth > limit {
+            return true;
+        }
+        for child in node.children.borrow().iter() {
+            pending.push((child.clone(), depth + 1));
+        }
+    }
+    false
+}
+
 /// Converts a document. `name` is the file name or URL shown in messages; `content_type` is the
 /// HTTP Content-Type when the document was fetched.
 pub fn convert(
@@ -261,11 +311,19 @@ pub fn convert(
             ));
         }
         let title = html_title(&html);
-        let markdown = html_converter().convert(&html).map_err(|e| {
-            err(
-                format!("cannot convert the HTML to Markdown: {e}"),
-                "save the page as Markdown or plain text and snapshot that",
-            )
+        let markdown = html_to_markdown(&html).map_err(|e| {
+            let hint = "save the page as Markdown or plain text and snapshot that";
+            match e {
+                HtmlError::TooDeep => err(
+                    format!(
+                        "the HTML nests elements more than {MAX_HTML_DEPTH} deep: not a page a reader could read"
+                    ),
+                    hint,
+                ),
+                HtmlError::Failed(e) => {
+                    err(format!("cannot convert the HTML to Markdown: {e}"), hint)
+                }
+            }
         })?;
         let markdown = tidy(&markdown);
         let title = title.or_else(|| first_heading(&markdown));
@@ -940,6 +998,35 @@ mod tests {
                 .markdown
                 .contains("Clause.")
         );
+    }
+
+    #[test]
+    fn nesting_the_parser_implies_is_counted_and_the_deepest_allowed_page_converts() {
+        // `<table><tr><td>` names three elements and opens four (the parser adds a tbody);
+        // rows and cells are not counted on the tags, so only the parsed tree sees this depth.
+        let tables = format!(
+            "<html><body>{}x</body></html>",
+            "<table><tr><td>".repeat(300)
+        );
+        let e = convert(tables.as_bytes(), "tables.html", None).unwrap_err();
+        assert!(e.to_string().contains("more than 512 deep"), "{e}");
+        // Just under the limit, the converter (which recurses once per level) still has room
+        // on a test thread's 2 MiB stack, for plain elements and for tables alike.
+        for (open, close, levels, times) in [
+            ("<div>", "</div>", 1, 505),
+            ("<table><tr><td>", "</td></tr></table>", 4, 125),
+            ("<ul><li>", "</li></ul>", 2, 250),
+            ("<blockquote>", "</blockquote>", 1, 505),
+        ] {
+            assert!(levels * times <= 505);
+            let html = format!(
+                "<html><body>{}<p>Clause.</p>{}</body></html>",
+                open.repeat(times),
+                close.repeat(times)
+            );
+            let c = convert(html.as_bytes(), "deep.html", None).unwrap();
+            assert!(c.markdown.contains("Clause."), "{open}");
+        }
     }
 
     #[test]
