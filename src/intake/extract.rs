@@ -816,6 +816,15 @@ fn sense_score(fact: &str, r: &Reading) -> f64 {
                 0.0
             }
         }
+        // The vendor's people reviewing content: not an organisation's administrator given
+        // access to its members' accounts, nor a list of purposes that only names employees.
+        "human_review" => {
+            let admin = r.says(&["administrator*", "employer", "your organi*"]);
+            let reviews = r.says(&[
+                "review*", "access*", "monitor*", "moderat*", "look at", "read", "view*",
+            ]);
+            if admin || !reviews { -2.0 } else { 0.0 }
+        }
         // The vendor defending the customer against third parties' claims.
         "ip_indemnity" => {
             if r.actor == crate::reading::read::Actor::Vendor
@@ -908,6 +917,20 @@ fn proposed(
     }
 }
 
+/// A clause as read: a list item with the sentence that introduces it ("Customer will not:
+/// (c) include ..."), unless the item is a sentence of its own, with its own subject and modal
+/// verb ("Meta shall notify you ..."): then the lead-in does not govern it.
+fn read_clause(c: &Clause) -> Reading {
+    use crate::reading::read::{Actor, Modality};
+    if c.lead.is_some() {
+        let own = reading::read(&c.text);
+        if own.actor != Actor::Unstated && own.modality != Modality::States {
+            return own;
+        }
+    }
+    reading::read(&c.in_full())
+}
+
 /// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
 pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
     find_upto(markdown, facts, PER_FACT)
@@ -922,9 +945,7 @@ pub fn find_upto(markdown: &str, facts: &[&str], per_fact: usize) -> Vec<Candida
     // Each clause long enough to quote is read once, for every fact.
     let readings: Vec<Option<Reading>> = clauses
         .iter()
-        .map(|c| {
-            (c.text.split_whitespace().count() >= MIN_WORDS).then(|| reading::read(&c.in_full()))
-        })
+        .map(|c| (c.text.split_whitespace().count() >= MIN_WORDS).then(|| read_clause(c)))
         .collect();
     let mut out = Vec::new();
     for fact in facts {
