@@ -791,7 +791,7 @@ fn sense_score(fact: &str, r: &Reading) -> f64 {
             if law {
                 -3.0
             } else if entity || elsewhere {
-                2.0
+                3.0
             } else {
                 0.0
             }
@@ -825,17 +825,54 @@ fn sense_score(fact: &str, r: &Reading) -> f64 {
             ]);
             if admin || !reviews { -2.0 } else { 0.0 }
         }
-        // The vendor defending the customer against third parties' claims.
-        "ip_indemnity" => {
-            if r.actor == crate::reading::read::Actor::Vendor
-                && !r.negated
-                && r.says(&["defend*", "indemnif*"])
-                && r.says(&["customer", "you"])
-            {
-                2.0
+        // Where data is kept: not the law that governs the terms, the courts, the company's
+        // seat, nor the safeguards a transfer relies on (that is the transfer mechanism).
+        "data_residency" => {
+            let law = r.says(&[
+                "governed by",
+                "governing law",
+                "laws of",
+                "courts",
+                "jurisdiction of",
+                "registered office",
+                "headquarter*",
+                "incorporated in",
+            ]);
+            let mechanism = r.says(&[
+                "standard contractual clauses",
+                "sccs",
+                "adequacy",
+                "safeguards",
+                "binding corporate rules",
+                "data privacy framework",
+            ]);
+            let kept = r.says(&[
+                "server*",
+                "stored",
+                "store*",
+                "storage",
+                "hosted",
+                "data cent*",
+                "located",
+            ]);
+            if law && !kept {
+                -3.0
+            } else if mechanism && !kept {
+                -1.0
+            } else if kept {
+                0.5
             } else {
                 0.0
             }
+        }
+        // The vendor defending the customer against third parties' claims.
+        "ip_indemnity"
+            if r.actor == crate::reading::read::Actor::Vendor
+                && !r.negated
+                && r.says(&["defend*", "indemnif*"])
+                && r.says(&["customer", "you"]) =>
+        {
+            2.0
         }
         // The end of an account or contract, with a period for deleting what it held.
         "deletion_after_termination_days" => {
@@ -1166,6 +1203,42 @@ mod tests {
         let n = best("terms_change_notice_days");
         assert_eq!(n.value, Value::from(0), "{n:?}");
         assert!(n.why.contains("at once"), "{n:?}");
+    }
+
+    #[test]
+    fn an_open_ended_rule_for_the_customers_data_outranks_a_period_for_cookies() {
+        let doc = "# Privacy\n\n## How long we keep data\n\n\
+            We keep cookies and information collected using cookies for up to 13 months.\n\n\
+            We keep your personal data for as long as you keep your account open.\n";
+        let c = find(doc, &["retention_days"]);
+        let best = c.first().expect("a candidate");
+        assert_eq!(
+            best.quote, "We keep your personal data for as long as you keep your account open.",
+            "{c:#?}"
+        );
+    }
+
+    #[test]
+    fn consumer_protection_law_is_not_who_the_terms_are_for() {
+        let doc = "# Terms\n\n\
+            Nothing in these Terms affects your statutory rights as a consumer under consumer protection laws.\n\n\
+            If you use the Services on behalf of a company, that company accepts these Terms.\n";
+        let c = find(doc, &["rests_on_consumer_terms"]);
+        let best = c.first().expect("a candidate");
+        assert!(
+            best.quote.starts_with("If you use the Services on behalf"),
+            "{c:#?}"
+        );
+    }
+
+    #[test]
+    fn a_licence_to_other_users_ranks_below_the_licence_to_the_vendor() {
+        let doc = "# Terms\n\n\
+            You grant each other user of the Service a non-exclusive licence to access your Content through the Service.\n\n\
+            You grant us a worldwide, non-exclusive licence to use your Content to provide the Service.\n";
+        let c = find(doc, &["licence_scope"]);
+        let best = c.first().expect("a candidate");
+        assert!(best.quote.starts_with("You grant us"), "{c:#?}");
     }
 
     #[test]
