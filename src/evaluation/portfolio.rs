@@ -97,6 +97,11 @@ impl<'a> Run<'a> {
             .collect()
     }
 
+    /// What `verdicts` (from [`Run::resolve`]) depend on: the providers' vendor folders.
+    pub(crate) fn footprint(&self, verdicts: &ProviderVerdicts) -> super::chain::Footprint {
+        self.chain.footprint(verdicts)
+    }
+
     /// The problems of the chains resolved so far (each once), and how many provider
     /// evaluations they took in all.
     pub(crate) fn chain_problems(&mut self) -> (Vec<Diagnostic>, usize) {
