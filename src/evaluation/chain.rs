@@ -9,6 +9,7 @@
 //! of the run. The output stays in order and the streamed formats still stream; and since the
 //! verdicts are an explicit input of an offering's evaluation, a result cache can key on them.
 
+use super::budget::Tally;
 use super::{Context, Prepared, Stopped, evaluate_cell, freshness};
 use crate::diag::Diagnostic;
 use crate::engine::RawFinding;
@@ -133,8 +134,10 @@ pub struct Chain<'a> {
     problems: Vec<Diagnostic>,
     /// Problems raised so far, a repeated one included (`problems` keeps each once).
     raised: usize,
-    /// Provider evaluations done (offering x classification), for the rules' text budget.
-    pub cells: usize,
+    /// Provider evaluations done (offering x classification) and the finding text the rules
+    /// wrote in them, since last taken: they count in the run's text budget.
+    cells: usize,
+    text: Tally,
 }
 
 impl<'a> Chain<'a> {
@@ -148,6 +151,7 @@ impl<'a> Chain<'a> {
             problems: Vec::new(),
             raised: 0,
             cells: 0,
+            text: Tally::default(),
         }
     }
 
@@ -173,6 +177,15 @@ impl<'a> Chain<'a> {
             }
         }
         out
+    }
+
+    /// The provider evaluations done since the last call, and the finding text the rules wrote
+    /// in them (for the run's text budget); drained.
+    pub(crate) fn take_text(&mut self) -> (usize, Tally) {
+        (
+            std::mem::take(&mut self.cells),
+            std::mem::take(&mut self.text),
+        )
     }
 
     /// The verdicts, at each of `classes`, of the providers `offering` relies on.
@@ -282,6 +295,7 @@ impl<'a> Chain<'a> {
                 let cell = evaluate_cell(ctx, &prepared, class, reqs, None, &stopped);
                 let r = &cell.result;
                 failed |= !r.errors.is_empty();
+                self.text.count(r, ctx.rules);
                 let driving = crate::report::driving(r)
                     .map(|f| Driving {
                         rule: f.rule.clone(),

@@ -287,11 +287,11 @@ fn the_clause_reader_on_the_labelled_corpus() {
     );
 }
 
-// Measured on the test part: top-1 54.9%, top-3 74.4%, value precision 75.5%, 51 false
+// Measured on the test part: top-1 56.1%, top-3 76.8%, value precision 75.5%, 51 false
 // supports of 136 hard negatives, false refusals 30.3%, version pairs 90.2% (no failed capture
 // taken as terms). Below the targets (75%, 90%, 95%, 0, 5%): the floors keep them from falling.
-const FLOOR_TOP1: f64 = 52.0;
-const FLOOR_TOP3: f64 = 72.0;
+const FLOOR_TOP1: f64 = 54.0;
+const FLOOR_TOP3: f64 = 75.0;
 const FLOOR_PRECISION: f64 = 70.0;
 const MAX_FALSE_SUPPORT: usize = 55;
 const MAX_FALSE_REFUSAL: f64 = 35.0;
