@@ -211,6 +211,14 @@ pub(crate) fn vendor_fingerprint(h: &mut Hasher, root: &Path, dir: &str) {
     walk_entry(h, &vendor.join("sources"), "sources", 0, true);
 }
 
+/// The fingerprint of vendor folder `dir` on its own (as [`vendor_fingerprint`] adds it to a
+/// key): what an offering relying on one of that vendor's offerings keys its provider on.
+pub(crate) fn folder_print(root: &Path, dir: &str) -> [u8; 32] {
+    let mut h = Hasher::new("vendor folder");
+    vendor_fingerprint(&mut h, root, dir);
+    h.key().0
+}
+
 /// Adds to `h` the file at `path`, named `name`, as [`vendor_fingerprint`] adds a vendor's
 /// files: its kind, a link's target, and a regular file's content only.
 pub(crate) fn entry(h: &mut Hasher, path: &Path, name: &str) {

@@ -358,3 +358,158 @@ fn no_cache_writes_nothing_and_the_default_cache_is_in_the_workspace() {
     let ignore = std::fs::read_to_string(s.ws.join(".gitignore")).expect(".gitignore");
     assert!(ignore.lines().any(|l| l == ".diligence/"), "{ignore}");
 }
+
+/// A fixture document: written for these tests, about a fictional vendor.
+const WRITER_TERMS: &str = "# Example Writer Terms of Service
+
+<!-- A fixture written for diligence's tests: Example Writer is a fictional vendor. -->
+
+1. Models. The Example Writer service is built on models provided by third parties, which process the text you submit.
+
+2. Retention. Example Writer does not retain your text after a request is processed.
+";
+
+/// Adds the fictional `example-writer`, whose one offering relies on `providers` (a YAML list
+/// of `vendor/offering` names).
+fn add_writer(s: &Setup, providers: &str) {
+    add_fictional(s, "example-writer", "assistant", Some(providers));
+}
+
+/// Adds fictional vendor `id` with one offering, relying on `providers` when given.
+fn add_fictional(s: &Setup, id: &str, offering: &str, providers: Option<&str>) {
+    let dir = s.ws.join("vendors").join(id);
+    std::fs::create_dir_all(dir.join("sources")).expect("mkdir");
+    std::fs::write(dir.join("sources/terms.md"), WRITER_TERMS).expect("write");
+    let providers = providers.map_or(String::new(), |p| {
+        format!(
+            "      providers:
+        - value: {p}
+          source: terms
+          section: \"1\"
+          quote: \"The Example Writer service is built on models provided by third parties\"
+"
+        )
+    });
+    let profile = format!(
+        "vendor: {id}
+name: Example Writer (fictional, a test fixture)
+reviewed: 2026-11-01
+sources:
+  terms:
+    title: Example Writer Terms of Service
+    authority: contract
+    retrieved: 2026-11-01
+    snapshot: sources/terms.md
+offerings:
+  {offering}:
+    name: Writing assistant
+    tier: api
+    facts:
+      retention_days:
+        - value: 0
+          source: terms
+          quote: \"Example Writer does not retain your text after a request is processed.\"
+{providers}"
+    );
+    std::fs::write(dir.join("profile.yaml"), profile).expect("write");
+}
+
+/// The writer's jsonl lines (its results, one per classification).
+fn writer_lines(jsonl: &[u8]) -> Vec<String> {
+    String::from_utf8_lossy(jsonl)
+        .lines()
+        .filter(|l| l.contains("\"vendor\":\"example-writer\""))
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn an_offering_relying_on_a_provider_is_cached_and_keyed_on_the_providers_files() {
+    let s = Setup::new();
+    add_writer(&s, "[anthropic/api]");
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        misses(VENDORS + 1),
+        "cold run: the writer is stored too"
+    );
+    let cold = s.evaluate("jsonl", true, &[]).0;
+    let writer = writer_lines(&cold);
+    assert!(
+        writer.iter().any(|l| l.contains("Relies on anthropic/api")),
+        "the writer's results carry its provider's verdict: {writer:?}"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits(), "warm run");
+
+    // The provider's profile changes: the provider and the writer are evaluated again, no
+    // other vendor (the provider under a new key, the writer's entry, keyed on its own files,
+    // replaced).
+    let both = Change {
+        added: 1,
+        rewritten: 1,
+    };
+    s.append("vendors/anthropic/profile.yaml", "\n# reviewed again\n");
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        both,
+        "provider profile edited"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits());
+
+    // The provider's snapshot changes (its quotes no longer hold): both again, and the
+    // writer's verdicts follow the provider's new ones rather than the stored ones.
+    let sources = s.ws.join("vendors/anthropic/sources");
+    for entry in std::fs::read_dir(&sources).expect("sources") {
+        let path = entry.expect("entry").path();
+        if path.extension().is_some_and(|e| e == "md") {
+            std::fs::write(&path, "# Emptied\n\nNothing here any more.\n").expect("write");
+        }
+    }
+    assert_eq!(
+        s.same_with_and_without(&[]),
+        both,
+        "provider snapshot edited"
+    );
+    let after = s.evaluate("jsonl", true, &[]).0;
+    assert!(
+        writer_lines(&after) != writer,
+        "the writer's results follow its provider's emptied snapshots"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits());
+}
+
+#[test]
+fn a_provider_chain_with_a_problem_is_never_stored() {
+    let s = Setup::new();
+    // No such vendor in the workspace: a located error of the chain, which `check` reports on
+    // every run, cached or not.
+    add_writer(&s, "[example-nobody/api]");
+    let uncached = s.check(false);
+    assert_eq!(uncached.2, 2, "the unknown provider is an error");
+    assert!(uncached.1.contains("example-nobody"), "{}", uncached.1);
+    for run in ["cold", "warm"] {
+        let cached = s.check(true);
+        assert_eq!(cached.2, uncached.2, "{run} exit code");
+        assert_eq!(cached.1, uncached.1, "{run} diagnostics");
+        assert_eq!(
+            entries(&s.cache).len(),
+            VENDORS,
+            "{run}: the writer is not stored"
+        );
+    }
+    // Adding the missing provider later is seen at once: the writer was never stored.
+    add_fictional(&s, "example-nobody", "api", None);
+    let fixed = s.check(true);
+    assert_eq!(fixed.2, s.check(false).2);
+    assert!(
+        !fixed.1.contains("no vendor `example-nobody`"),
+        "{}",
+        fixed.1
+    );
+    let (out, _, _) = s.evaluate("jsonl", true, &[]);
+    assert!(
+        writer_lines(&out)
+            .iter()
+            .any(|l| l.contains("Relies on example-nobody/api, which is go")),
+        "the writer's results follow the provider added"
+    );
+}

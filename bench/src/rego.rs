@@ -264,7 +264,8 @@ fact := object.get(input.facts, name, {})
 
 scope := fact.value
 
-training := object.get(input.facts, "training_on_inputs", {"value": null}).value
+# An unknown or conflicting training fact has no value: null, as the rule's `known` is false.
+training := object.get(object.get(input.facts, "training_on_inputs", {}), "value", null)
 
 question := "For what purposes do you licence our content: only to provide the service?"
 

@@ -8,18 +8,27 @@
 //! vendor's files (see [`crate::cache::vendor_fingerprint`]). Decisions are not part of it:
 //! they are read beside each result after the stream, as without a cache.
 //!
+//! An offering that relies on providers of the workspace (`evaluation::chain`) also depends on
+//! their vendor folders, which are known only once its profile is read: the entry records the
+//! fingerprint of every folder its chains read, and is a miss unless each folder still has it.
+//! With the key covering the rules, policies and request, that is everything a provider's
+//! verdict depends on.
+//!
 //! A vendor with a result that has errors (a rule failed) is never stored: a failed rule is
-//! stopped for the rest of the run, which no single vendor's entry can know.
+//! stopped for the rest of the run, which no single vendor's entry can know. Nor is one whose
+//! chain raised a problem (a stored result would not raise it again) or whose provider's rule
+//! failed.
 
 use super::Request;
+use super::chain::Footprint;
 use crate::cache::{Cache, Hasher, Key, vendor_fingerprint};
 use crate::diag::Diagnostic;
 use crate::model::resolved::Evidence;
 use crate::outcome::{Finding, OfferingResult};
 use crate::workspace::{Loaded, ProfileSummary, Workspace};
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
-use std::sync::Arc;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
 
 /// The cache as one run uses it: the store, and the part of every key the run shares.
 pub(crate) struct CacheUse<'a> {
@@ -27,6 +36,8 @@ pub(crate) struct CacheUse<'a> {
     base: Hasher,
     /// Results per offering of each request (its classifications), to check an entry's shape.
     classes: Vec<usize>,
+    /// Provider folders' fingerprints, taken once per run as entries name them.
+    prints: Mutex<HashMap<String, [u8; 32]>>,
 }
 
 /// A vendor looked up in the cache.
@@ -53,7 +64,7 @@ impl<'a> CacheUse<'a> {
     /// The cache for a run of `requests` over `ws`. None when the binary cannot be read to be
     /// fingerprinted (the run goes on without a cache).
     pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
-        let mut base = Hasher::new("diligence results cache, entry format 2");
+        let mut base = Hasher::new("diligence results cache, entry format 3");
         base.part(&crate::cache::binary_fingerprint()?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
@@ -75,6 +86,7 @@ impl<'a> CacheUse<'a> {
             cache,
             base,
             classes: requests.iter().map(|r| r.classes.len()).collect(),
+            prints: Mutex::new(HashMap::new()),
         })
     }
 
@@ -93,6 +105,7 @@ impl<'a> CacheUse<'a> {
             .cache
             .get(&key)
             .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
+            .filter(|entry| self.providers_unchanged(root, &entry.providers))
             .and_then(|entry| entry.unpack(&self.classes));
         match stored {
             Some(s) => Looked::Stored(Box::new(s)),
@@ -101,6 +114,27 @@ impl<'a> CacheUse<'a> {
                 key: Some(key),
             },
         }
+    }
+
+    /// Whether every provider folder an entry recorded has the fingerprint it had then.
+    fn providers_unchanged(
+        &self,
+        root: &std::path::Path,
+        providers: &BTreeMap<String, String>,
+    ) -> bool {
+        providers.iter().all(|(dir, recorded)| {
+            // A name that is not a vendor id never came from a chain: the entry is foreign.
+            if !crate::model::profile::valid_id(dir) {
+                return false;
+            }
+            let print = {
+                let mut prints = self.prints.lock().unwrap_or_else(|e| e.into_inner());
+                *prints
+                    .entry(dir.clone())
+                    .or_insert_with(|| crate::cache::folder_print(root, dir))
+            };
+            hex(&print) == *recorded
+        })
     }
 
     /// Ends the run's use of the cache: keeps the folder under its limit.
@@ -130,6 +164,8 @@ pub(crate) struct Fresh {
     results: Vec<Vec<Vec<OfferingResult>>>,
     /// Offerings not evaluated yet by every request.
     pub(crate) remaining: usize,
+    /// The provider folders its offerings' chains read, in every request.
+    providers: Footprint,
     /// Set when a result had errors: the vendor is not stored.
     failed: bool,
 }
@@ -151,6 +187,7 @@ impl Fresh {
             summary,
             results: Vec::new(),
             remaining: offerings,
+            providers: Footprint::default(),
             failed: false,
         }
         .sized(offerings)
@@ -161,9 +198,9 @@ impl Fresh {
         self
     }
 
-    /// The vendor's results depend on other vendors' (its providers'): it is not stored.
-    pub(crate) fn relies_on_providers(&mut self) {
-        self.failed = true;
+    /// One of the vendor's offerings relies on providers whose verdicts depend on `footprint`.
+    pub(crate) fn relies_on(&mut self, footprint: &Footprint) {
+        self.providers.add(footprint);
     }
 
     /// Keeps a copy of result `result` of offering `offering` for request `request`.
@@ -191,6 +228,8 @@ struct Entry {
     problems: Vec<Diagnostic>,
     unverified: Vec<Diagnostic>,
     summary: Option<ProfileSummary>,
+    /// Provider vendor folder -> its fingerprint (hex) when the results were computed.
+    providers: BTreeMap<String, String>,
     /// Every distinct evidence the vendor's findings cite, once.
     evidence: Vec<Evidence>,
     offerings: Vec<StoredOffering>,
@@ -222,7 +261,7 @@ struct StoredFinding {
 
 impl Entry {
     fn pack(fresh: Fresh) -> Option<Entry> {
-        if fresh.failed || fresh.remaining != 0 {
+        if fresh.failed || fresh.providers.tainted || fresh.remaining != 0 {
             return None;
         }
         let mut evidence: Vec<Evidence> = Vec::new();
@@ -262,6 +301,12 @@ impl Entry {
             problems: fresh.problems,
             unverified: fresh.unverified,
             summary: fresh.summary,
+            providers: fresh
+                .providers
+                .vendors
+                .iter()
+                .map(|(dir, print)| (dir.clone(), hex(print)))
+                .collect(),
             evidence,
             offerings,
         })
@@ -315,4 +360,8 @@ impl Entry {
             offerings,
         })
     }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }

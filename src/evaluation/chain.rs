@@ -79,6 +79,36 @@ impl ProviderVerdicts {
     }
 }
 
+/// What the provider verdicts of an offering depend on besides the run's rules, policy and
+/// request: the files of every vendor folder its chain read (the fingerprint of each, taken
+/// before it was read), so that a results cache can key the offering on them.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Footprint {
+    /// Vendor folder -> fingerprint (`crate::cache::folder_print`). A provider whose folder
+    /// is missing is a problem (so a taint), never a key.
+    pub(crate) vendors: BTreeMap<String, [u8; 32]>,
+    /// The verdicts cannot be keyed: the chain raised a problem (which a stored result would
+    /// not repeat), a provider's rule failed, or its profiles were not read from folders.
+    pub(crate) tainted: bool,
+}
+
+impl Footprint {
+    /// Adds `other`'s vendors and taint; two fingerprints of one folder that differ (it changed
+    /// during the run) taint it.
+    pub(crate) fn add(&mut self, other: &Footprint) {
+        self.tainted |= other.tainted;
+        for (dir, print) in &other.vendors {
+            match self.vendors.get(dir) {
+                Some(seen) if seen != print => self.tainted = true,
+                Some(_) => {}
+                None => {
+                    self.vendors.insert(dir.clone(), *print);
+                }
+            }
+        }
+    }
+}
+
 /// Where a [`Chain`] finds the profiles of the providers.
 #[derive(Clone, Copy)]
 pub enum Lookup<'a> {
@@ -97,7 +127,13 @@ pub struct Chain<'a> {
     /// Profiles read from the folder (None: the vendor is not in the workspace or does not load).
     read: HashMap<String, Option<Arc<Profile>>>,
     memo: HashMap<String, Arc<BTreeMap<String, ProviderCell>>>,
+    /// Each vendor folder's fingerprint, taken before it was read (`Lookup::Folder` only).
+    prints: HashMap<String, [u8; 32]>,
+    /// What each provider reached (`vendor/offering`) depends on, with its own providers'.
+    footprints: HashMap<String, Footprint>,
     problems: Vec<Diagnostic>,
+    /// Problems raised so far, a repeated one included (`problems` keeps each once).
+    raised: usize,
     /// Provider evaluations done (offering x classification) and the finding text the rules
     /// wrote in them, since last taken: they count in the run's text budget.
     cells: usize,
@@ -110,7 +146,10 @@ impl<'a> Chain<'a> {
             lookup,
             read: HashMap::new(),
             memo: HashMap::new(),
+            prints: HashMap::new(),
+            footprints: HashMap::new(),
             problems: Vec::new(),
+            raised: 0,
             cells: 0,
             text: Tally::default(),
         }
@@ -119,6 +158,25 @@ impl<'a> Chain<'a> {
     /// The problems found so far (errors: the workspace is wrong), each once; drained.
     pub fn take_problems(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.problems)
+    }
+
+    /// What `verdicts` (returned by [`Chain::providers_of`] of this chain) depend on: the
+    /// footprints of the providers it links to, transitively. An offering naming no provider
+    /// depends on nothing.
+    pub(crate) fn footprint(&self, verdicts: &ProviderVerdicts) -> Footprint {
+        let mut out = Footprint::default();
+        for link in &verdicts.links {
+            match &link.state {
+                LinkState::External => {}
+                // Every unresolved link raised a problem.
+                LinkState::Unresolved { .. } => out.tainted = true,
+                LinkState::Evaluated { .. } => match self.footprints.get(&link.provider) {
+                    Some(f) => out.add(f),
+                    None => out.tainted = true,
+                },
+            }
+        }
+        out
     }
 
     /// The provider evaluations done since the last call, and the finding text the rules wrote
@@ -219,16 +277,24 @@ impl<'a> Chain<'a> {
             return unresolved(format!("vendor `{vendor}` has no offering `{id}`"));
         };
         let before = self.problems.len();
+        let raised = self.raised;
         path.push(provider.to_string());
         let providers = self.walk(ctx, classes, &provider_profile, provider_offering, path);
         path.pop();
-        let prepared = Prepared::new(ctx, &provider_profile, provider_offering, providers);
+        let prepared = Prepared::new(
+            ctx,
+            &provider_profile,
+            provider_offering,
+            Arc::clone(&providers),
+        );
         let stopped = Stopped::default();
+        let mut failed = false;
         let cells: BTreeMap<String, ProviderCell> = classes
             .iter()
             .map(|(class, reqs)| {
                 let cell = evaluate_cell(ctx, &prepared, class, reqs, None, &stopped);
                 let r = &cell.result;
+                failed |= !r.errors.is_empty();
                 self.text.count(r, ctx.rules);
                 let driving = crate::report::driving(r)
                     .map(|f| Driving {
@@ -247,6 +313,16 @@ impl<'a> Chain<'a> {
             })
             .collect();
         self.cells += classes.len();
+        let mut footprint = self.footprint(&providers);
+        match self.prints.get(vendor) {
+            Some(print) => footprint.add(&Footprint {
+                vendors: BTreeMap::from([(vendor.to_string(), *print)]),
+                tainted: false,
+            }),
+            None => footprint.tainted = true,
+        }
+        footprint.tainted |= failed || self.raised != raised;
+        self.footprints.insert(provider.to_string(), footprint);
         let cells = Arc::new(cells);
         // A verdict reached through a broken chain depends on where the walk entered it: it is
         // not remembered (the run fails on the problem anyway).
@@ -257,6 +333,7 @@ impl<'a> Chain<'a> {
     }
 
     fn problem(&mut self, d: Diagnostic) {
+        self.raised += 1;
         if !self.problems.contains(&d) {
             self.problems.push(d);
         }
@@ -264,6 +341,7 @@ impl<'a> Chain<'a> {
 
     fn profile(&mut self, vendor: &str) -> Option<Arc<Profile>> {
         let lookup = self.lookup;
+        let prints = &mut self.prints;
         self.read
             .entry(vendor.to_string())
             .or_insert_with(|| match lookup {
@@ -279,6 +357,11 @@ impl<'a> Chain<'a> {
                             .join(vendor)
                             .join("profile.yaml")
                             .is_file();
+                    if exists {
+                        // Taken before the folder is read: a change made while it is read
+                        // makes the stored result a miss, never a stale hit.
+                        prints.insert(vendor.to_string(), crate::cache::folder_print(root, vendor));
+                    }
                     exists
                         .then(|| evidence::load(root, vendor).0)
                         .flatten()

@@ -105,6 +105,11 @@ impl<'a> Run<'a> {
         providers
     }
 
+    /// What `verdicts` (from [`Run::resolve`]) depend on: the providers' vendor folders.
+    pub(crate) fn footprint(&self, verdicts: &ProviderVerdicts) -> super::chain::Footprint {
+        self.chain.footprint(verdicts)
+    }
+
     /// The problems of the chains resolved so far, each once.
     pub(crate) fn chain_problems(&mut self) -> Vec<Diagnostic> {
         self.chain.take_problems()

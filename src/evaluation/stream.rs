@@ -188,16 +188,12 @@ pub(crate) fn stream<H: Handler>(
                 }
                 read.problems.extend(chain_problems);
                 handler.read(&mut read).map_err(Stop::Handler)?;
-                // A vendor relying on providers depends on their files too: never stored.
-                for (verdicts, (profile, _)) in providers
-                    .iter()
-                    .flatten()
-                    .zip(std::iter::repeat(&offerings).flat_map(|o| o.iter()))
-                {
-                    if !verdicts.links.is_empty()
-                        && let Some(f) = fresh.get_mut(&profile.id)
-                    {
-                        f.relies_on_providers();
+                // A vendor relying on providers depends on their folders too: keyed on them.
+                for (run, verdicts) in runs.iter().zip(&providers) {
+                    for (verdicts, (profile, _)) in verdicts.iter().zip(&offerings) {
+                        if let Some(f) = fresh.get_mut(&profile.id) {
+                            f.relies_on(&run.footprint(verdicts));
+                        }
                     }
                 }
                 handler.offerings(&offerings).map_err(Stop::Handler)?;
