@@ -249,7 +249,6 @@ pub mod caiq;
 pub mod clauses;
 pub mod names;
 mod phrases;
-pub mod support;
 pub use caiq::{CAIQ_VERSION, caiq_refs};
 pub use clauses::{ClauseCues, clause_cues};
 
