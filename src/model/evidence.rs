@@ -313,6 +313,12 @@ fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verificatio
 /// clause was read as. No word list decides on its own.
 pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
     vocabulary::fact_spec(fact)?;
+    // A vendor's questionnaire answer, as `answers` records it ("dpa (copilot): online"),
+    // states its value in so many words: it is the vendor's word, not a clause to read.
+    let answer = crate::questionnaire::ask::value_text(value);
+    if quote.starts_with(&format!("{fact} (")) && quote.ends_with(&format!("): {answer}")) {
+        return None;
+    }
     let reading = reading::read(quote);
     match reading::judge(fact, value, &reading) {
         reading::Judgement::Supports => None,

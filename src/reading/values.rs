@@ -1305,6 +1305,9 @@ fn org_accounts(r: &Reading) -> Option<&'static str> {
         "account issued by",
         "organization",
         "organisation",
+        "organizational",
+        "organisational",
+        "school",
         "employer",
     ]);
     if !topic || r.is_definition() {
@@ -1556,7 +1559,9 @@ fn licence_to_vendor(r: &Reading) -> bool {
 }
 
 fn licence(r: &Reading) -> Option<&'static str> {
-    if r.is_definition() || r.negated && !r.says(&["other than as necessary"]) {
+    // "We don't own Your Content, but we may use it to ...": a disclaimer of ownership does not
+    // negate the use that follows.
+    if r.is_definition() || r.negated && !r.says(&["other than as necessary", "own", "ownership"]) {
         return None;
     }
     if r.says(&["feedback", "suggestions"]) && !r.says(&["customer data", "your content", "output"])
@@ -1572,7 +1577,15 @@ fn licence(r: &Reading) -> Option<&'static str> {
         && r.says(&["only", "solely", "other than as necessary"])
         && r.says(&["use", "process*"])
         && (r.about(Object::CustomerContent) || r.about(Object::PersonalData));
-    if !(granted || limited_use) {
+    // "We may use Your Content to operate and improve the service": the vendor's permitted uses
+    // of the customer's content, read like a licence.
+    let permitted_use = r.says(&[
+        "we may use",
+        "we can use",
+        "may use your",
+        "may use customer",
+    ]) && r.about(Object::CustomerContent);
+    if !(granted || limited_use || permitted_use) {
         return None;
     }
     let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
