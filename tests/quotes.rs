@@ -311,8 +311,11 @@ fn short_quotes_may_be_a_whole_heading() {
         "sources/terms.md",
         &claim("dpa", "online", "Data Processing"),
     );
-    let (code, err) = check(&ws);
-    assert_eq!(code, Some(0), "{err}");
+    // The heading is long enough to quote; whether it states the value is the reader's call,
+    // and a heading alone says nothing of where the DPA is.
+    let (_, err) = check(&ws);
+    assert!(!err.contains("proves nothing"), "{err}");
+    assert!(err.contains("read as:"), "{err}");
 }
 
 const SILENT: &str = "      breach_notification_hours:

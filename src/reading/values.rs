@@ -784,6 +784,8 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         "as long as you maintain",
                         "until you delete your account",
                         "until your account is deleted",
+                        "until the customer deletes",
+                        "until customer deletes",
                         "deleted by customer",
                         "deleted by you",
                         "deleted by the customer",
