@@ -49,6 +49,8 @@ pub(crate) const ACTORS: &[(Actor, &[&str])] = &[
             "affiliates",
             "advertisers",
             "vendors",
+            "recipients",
+            "moderators",
         ],
     ),
 ];
@@ -282,6 +284,9 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "personal data",
             "personal information",
             "personally identifiable",
+            "your information",
+            "information we collect",
+            "information you provide",
         ],
     ),
     (

@@ -1,15 +1,21 @@
 //! `check`'s support test, read by the clause reader, on sentences of real documents
-//! (`tests/fixtures/reader/`, Open Terms Archive, ODC-BY 1.0: see its NOTICE.md): values
-//! stated in words are supported, and a negation about something else is not an absence.
+//! (`tests/fixtures/reader/` and the labelled corpus's `tests/data/clauses/documents/`, Open
+//! Terms Archive, ODC-BY 1.0: see their NOTICE.md): values stated in words are supported, a
+//! negation about something else is not an absence, and a number that measures something else
+//! is refused with what the clause was read as.
 
 use diligence::quotes::Snapshot;
 use serde_json::{Value, json};
 use std::path::Path;
 
 fn document(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/reader")
-        .join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = root.join("tests/fixtures/reader").join(name);
+    let path = if fixture.exists() {
+        fixture
+    } else {
+        root.join("tests/data/clauses/documents").join(name)
+    };
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -26,6 +32,7 @@ fn check(doc: &str, fact: &str, value: Value, sentence: &str) -> Option<String> 
 
 const MISTRAL: &str = "mistral-commercial-terms.2026-08-07.md";
 const PERPLEXITY_PRIVACY: &str = "perplexity-privacy-policy.2026-08-15.md";
+const MISTRAL_DPA: &str = "mistral-dpa.md";
 
 #[test]
 fn terms_limited_to_professional_use_support_not_resting_on_consumer_terms() {
@@ -60,4 +67,32 @@ fn a_privacy_policy_that_does_not_cover_some_data_is_not_the_absence_of_a_dpa() 
     .expect("refused");
     assert!(why.contains("read as:"), "{why}");
     assert!(why.contains("data processing agreement"), "{why}");
+}
+
+#[test]
+fn a_window_to_reach_the_data_after_termination_is_not_a_deletion_deadline() {
+    let sentence = "Customer acknowledges that the Personal Data will no longer be accessible upon the expiry of a thirty (30) days period following the termination of the Customer’s access to and use of the Mistral AI Products.";
+    let why = check(
+        MISTRAL_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        sentence,
+    )
+    .expect("refused");
+    assert!(why.contains("read as:"), "{why}");
+    assert!(why.contains("not a deletion deadline"), "{why}");
+    // Nor is it how long the vendor keeps the data while the contract runs.
+    assert!(check(MISTRAL_DPA, "retention_days", json!(30), sentence).is_some());
+}
+
+#[test]
+fn a_silent_reading_names_what_the_clause_was_read_as() {
+    // A change clause with no number of days supports no number of days.
+    let sentence = "Any updates that are not material become effective immediately upon being posted at [https://legal.mistral.ai/terms](https://legal.mistral.ai/terms).";
+    let why = check(MISTRAL, "terms_change_notice_days", json!(30), sentence).expect("refused");
+    assert!(why.starts_with("read as:"), "{why}");
+    assert!(
+        why.contains("`0`"),
+        "the reading's own value is named: {why}"
+    );
 }
