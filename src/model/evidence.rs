@@ -220,7 +220,7 @@ fn verify_claim(fact: &str, claim: &Claim, snapshot: &Snapshot, source: &Source)
         if let Err(failed) = verify_quote(snapshot, quote, snap, claim.quote_at, "quote") {
             return failed;
         }
-        if let Some(why) = unsupported(fact, &claim.value, quote) {
+        if let Some(why) = unsupported_at(fact, &claim.value, quote, snapshot) {
             return Verification::Failed {
                 reason: format!("the quote does not support `{}`: {why}", show(&claim.value)),
                 at: claim.quote_at,
@@ -312,6 +312,27 @@ fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verificatio
 /// out refuses it, quoting what rules it out; a silent reading refuses it too, saying what the
 /// clause was read as. No word list decides on its own.
 pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
+    unsupported_with(fact, value, quote, None)
+}
+
+/// As [`unsupported`], for a quote that stands in `snapshot`: a list item is also read with
+/// the sentence that introduces it ("Within 30 days of termination, Acme will: ... delete all
+/// Customer Data"), which the reviewer need not repeat in the quote.
+pub fn unsupported_at(
+    fact: &str,
+    value: &Value,
+    quote: &str,
+    snapshot: &Snapshot,
+) -> Option<String> {
+    unsupported_with(fact, value, quote, Some(snapshot))
+}
+
+fn unsupported_with(
+    fact: &str,
+    value: &Value,
+    quote: &str,
+    snapshot: Option<&Snapshot>,
+) -> Option<String> {
     vocabulary::fact_spec(fact)?;
     // A vendor's questionnaire answer, as `answers` records it ("dpa (copilot): online"),
     // states its value in so many words: it is the vendor's word, not a clause to read.
@@ -320,10 +341,34 @@ pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
         return None;
     }
     let reading = reading::read(quote);
-    match reading::judge(fact, value, &reading) {
+    let why = match reading::judge(fact, value, &reading) {
+        reading::Judgement::Supports => return None,
+        reading::Judgement::Contradicts(why) => return Some(format!("read as: {why} ({reading})")),
+        reading::Judgement::Silent(why) => format!("read as: {reading}; {why}"),
+    };
+    // Silent alone: the item may say it with its lead-in (a contradiction never gives way; a
+    // definition stays a definition under any lead-in).
+    if reading.is_definition() {
+        return Some(why);
+    }
+    let Some(lead) = snapshot.and_then(|s| s.lead_of(quote)) else {
+        return Some(why);
+    };
+    let lead_words = quotes::normalize(lead).to_lowercase();
+    if lead_words.is_empty()
+        || quotes::normalize(quote)
+            .to_lowercase()
+            .contains(&lead_words)
+    {
+        return Some(why);
+    }
+    let whole = reading::read(&format!("{lead} {quote}"));
+    match reading::judge(fact, value, &whole) {
         reading::Judgement::Supports => None,
-        reading::Judgement::Contradicts(why) => Some(format!("read as: {why} ({reading})")),
-        reading::Judgement::Silent(why) => Some(format!("read as: {reading}; {why}")),
+        reading::Judgement::Contradicts(w) => Some(format!(
+            "read with its lead-in \"{lead}\" as: {w} ({whole})"
+        )),
+        reading::Judgement::Silent(_) => Some(why),
     }
 }
 

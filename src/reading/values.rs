@@ -71,6 +71,26 @@ const OPT_IN: &[&str] = &[
     "elect to",
     "by default",
 ];
+/// Training that happens only when the customer chooses it ("with your consent", "if you allow
+/// us", "when you turn on ...").
+const CHOSEN_TRAINING: &[&str] = &[
+    "with your consent",
+    "with your permission",
+    "your explicit consent",
+    "if you allow",
+    "if you choose",
+    "if you agree",
+    "if you enable",
+    "when you enable",
+    "if you turn on",
+    "when you turn on",
+    "if you have enabled",
+    "if you opt",
+    "only if you",
+    "only when you",
+    "you choose to share",
+    "you choose to allow",
+];
 /// Data that is not the customer's content: feedback it chooses to send, content flagged for
 /// abuse, data from elsewhere, aggregated or de-identified data.
 const OTHER_TRAINING_DATA: &[&str] = &[
@@ -519,7 +539,9 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     let opt_out_denied = r.says(&["not apply", "does not apply", "do not apply"]);
     if r.says(OPT_OUT) && !opt_out_denied {
         Some("opt_out".into())
-    } else if r.says(&["opt in", "opted in", "opts in", "opted into"]) {
+    } else if r.says(&["opt in", "opted in", "opts in", "opted into"])
+        || r.says(CHOSEN_TRAINING) && !r.says(&["by default", "unless"])
+    {
         Some("opt_in".into())
     } else if r.vendor_acts()
         && matches!(
@@ -672,7 +694,22 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
 
 /// The contract or the account ends: termination, expiry, closing or deleting the account.
 fn account_ends(r: &Reading) -> bool {
-    r.says(&[
+    // "your account being deleted", "request to delete content or your account": an account
+    // and its ending within a few words of each other, in either order.
+    let ends = [
+        "delet*",
+        "clos*",
+        "deactivat*",
+        "cancel*",
+        "terminat*",
+        "remov*",
+    ];
+    let near = r.find(&["account", "accounts"]).iter().any(|&i| {
+        let from = i.saturating_sub(4);
+        let to = (i + 5).min(r.words.len());
+        super::lexicon::any(&r.words[from..to], &ends)
+    });
+    near || r.says(&[
         "terminat*",
         "expir*",
         "deactivat*",
@@ -840,20 +877,27 @@ fn change_words(v: &str, r: &Reading) -> bool {
     }
     match v {
         "reasonable" => {
+            // "When we make material changes, we'll provide you with prominent notice": a
+            // notice the vendor promises, with no number of days.
+            let promised = r.vendor_acts()
+                && matches!(r.modality, Modality::Will | Modality::Must)
+                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]));
             terms_change(r)
                 && !r.negated
-                && r.says(&[
-                    "reasonable notice",
-                    "reasonable advance notice",
-                    "advance notice",
-                    "notify you",
-                    "notify customer",
-                    "provide you notice",
-                    "provide you with notice",
-                    "provide customer with",
-                    "notice before",
-                    "prior notice",
-                ])
+                && !r.says(&["not always", "may not"])
+                && (promised
+                    || r.says(&[
+                        "reasonable notice",
+                        "reasonable advance notice",
+                        "advance notice",
+                        "notify you",
+                        "notify customer",
+                        "provide you notice",
+                        "provide you with notice",
+                        "provide customer with",
+                        "notice before",
+                        "prior notice",
+                    ]))
         }
         "mutual_only" => {
             r.says(&[
@@ -1230,6 +1274,10 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
         "microsoft account",
         "personal account",
     ]);
+    // "the same account you use for the chat app": one account for both, whoever issues it.
+    if !r.negated && r.says(&["same account", "same login", "same credentials"]) {
+        return Some("yes");
+    }
     if !org {
         return None;
     }
@@ -1540,24 +1588,46 @@ fn human_review(r: &Reading) -> Option<&'static str> {
 /// Who grants the licence the clause speaks of: the customer (to the vendor), or the vendor
 /// (to the customer, its software).
 fn licence_to_vendor(r: &Reading) -> bool {
+    // Any grant whose grantor is the customer ("In order to provide our Services, you grant
+    // us ..."): an earlier "provide" in a purpose clause names no grantor.
     let grants = r.find(&["grant", "grants", "give", "gives", "provide", "provides"]);
-    if let Some(&i) = grants.first() {
-        let before = r.words[..i]
+    let grantor = |i: usize| {
+        r.words[..i]
             .iter()
             .rev()
             .find(|w| {
                 !matches!(
                     w.as_str(),
-                    "also" | "hereby" | "will" | "shall" | "to" | "agree"
+                    "also" | "hereby" | "will" | "shall" | "to" | "agree" | "expressly"
                 )
             })
             .map(String::as_str)
-            .unwrap_or("");
-        return matches!(before, "you" | "customer" | "licensee" | "user" | "users");
+            .unwrap_or("")
+    };
+    if grants.iter().any(|&i| {
+        matches!(
+            grantor(i),
+            "you" | "customer" | "licensee" | "user" | "users"
+        )
+    }) {
+        return true;
     }
-    // "This license includes the right for us to ...": the customer's licence, restated.
+    if !grants.is_empty() && r.says(&["grant you", "grants you", "to you", "grant customer"]) {
+        return false;
+    }
+    // "This license includes the right for us to ...": the customer's licence, restated; a
+    // list item "A worldwide ... right to use ... your content" under its lead-in: a licence
+    // over the customer's content, granted by no one else.
     r.says(&["this license", "this licence", "the license", "the licence"])
         && r.says(&["us", "for us"])
+        || grants.is_empty()
+            && r.says(&[
+                "your content",
+                "customer content",
+                "your user content",
+                "user content",
+            ])
+            && r.says(&["right to", "rights to", "license to", "licence to"])
 }
 
 fn licence(r: &Reading) -> Option<&'static str> {
@@ -1581,12 +1651,16 @@ fn licence(r: &Reading) -> Option<&'static str> {
         && (r.about(Object::CustomerContent) || r.about(Object::PersonalData));
     // "We may use Your Content to operate and improve the service": the vendor's permitted uses
     // of the customer's content, read like a licence.
-    let permitted_use = r.says(&[
+    let permitted_use = (r.says(&[
         "we may use",
         "we can use",
         "may use your",
         "may use customer",
-    ]) && r.about(Object::CustomerContent);
+    ]) || r.actor == Actor::Vendor
+        && r.modality == Modality::May
+        && !r.negated
+        && r.does(Action::Use))
+        && r.about(Object::CustomerContent);
     if !(granted || limited_use || permitted_use) {
         return None;
     }
@@ -1615,6 +1689,24 @@ fn licence(r: &Reading) -> Option<&'static str> {
         "any media",
         "all media",
     ]) {
+        return Some("broad");
+    }
+    // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
+    // and make derivative works) and not confined to a purpose is broad.
+    if !purpose_limited
+        && r.says(&[
+            "worldwide",
+            "sub licens*",
+            "royalty free",
+            "perpetual",
+            "derivative works",
+            "publicly perform",
+            "publicly display",
+            "reproduce",
+            "distribute",
+            "exploit",
+        ])
+    {
         return Some("broad");
     }
     if trains {

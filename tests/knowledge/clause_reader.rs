@@ -143,6 +143,8 @@ fn measure(split: &str) -> BTreeMap<String, Counts> {
     let mut per_fact: BTreeMap<String, Counts> = BTreeMap::new();
     for doc in docs.documents.iter().filter(|d| d.split == split) {
         let text = read(&root.join("documents").join(format!("{}.md", doc.id)));
+        // `check` reads a quote where it stands: a list item with its lead-in.
+        let snapshot = diligence::quotes::Snapshot::new(&text);
         let labels: Labels = yaml(&root.join("labels").join(format!("{}.yaml", doc.id)));
         // The labelled clauses of each fact in this document.
         let mut by_fact: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
@@ -158,14 +160,18 @@ fn measure(split: &str) -> BTreeMap<String, Counts> {
                         counts.right += 1;
                     }
                 }
-                if diligence::evidence::unsupported(&f.fact, &f.value, &c.text).is_some() {
+                if diligence::evidence::unsupported_at(&f.fact, &f.value, &c.text, &snapshot)
+                    .is_some()
+                {
                     counts.false_refusal += 1;
                 }
             }
             for w in &c.wrong {
                 let counts = per_fact.entry(w.fact.clone()).or_default();
                 counts.negatives += 1;
-                if diligence::evidence::unsupported(&w.fact, &w.value, &c.text).is_none() {
+                if diligence::evidence::unsupported_at(&w.fact, &w.value, &c.text, &snapshot)
+                    .is_none()
+                {
                     counts.false_support += 1;
                 }
             }

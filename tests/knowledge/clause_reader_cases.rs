@@ -96,3 +96,65 @@ fn a_silent_reading_names_what_the_clause_was_read_as() {
         "the reading's own value is named: {why}"
     );
 }
+
+/// `check`'s verdict on a claim quoting `sentence` where it stands in `doc`: a list item is
+/// read with the sentence that introduces it.
+fn check_in_place(doc: &str, fact: &str, value: Value, sentence: &str) -> Option<String> {
+    let snapshot = Snapshot::new(&document(doc));
+    assert!(
+        snapshot.verify(sentence).is_ok(),
+        "not in {doc}: {sentence}"
+    );
+    diligence::evidence::unsupported_at(fact, &value, sentence, &snapshot)
+}
+
+const ANTHROPIC_DPA: &str = "anthropic-dpa.md";
+
+#[test]
+fn a_deletion_item_is_read_with_its_lead_in_and_the_return_item_beside_it_is_not_a_deadline() {
+    // "Within thirty (30) days of the date of termination ..., Anthropic will:" leads both
+    // items; the quote need not repeat it.
+    let delete = "delete all copies of Customer Data (including Customer Personal Data) processed by Anthropic or any Subprocessors";
+    assert_eq!(
+        check_in_place(
+            ANTHROPIC_DPA,
+            "deletion_after_termination_days",
+            json!(30),
+            delete
+        ),
+        None
+    );
+    // Alone, the item states no number: refused, saying what it was read as.
+    let alone = check(
+        ANTHROPIC_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        delete,
+    )
+    .expect("refused without its lead-in");
+    assert!(alone.starts_with("read as:"), "{alone}");
+    // The item beside it is the customer's window to ask for a copy: under the same lead-in it
+    // is still no deletion deadline.
+    let why = check_in_place(
+        ANTHROPIC_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        "if requested to do so by Customer within that period, return a copy of all Customer Data in its control or possession or provide a self-service functionality allowing Customer to do the same; and",
+    )
+    .expect("refused");
+    assert!(why.contains("read as"), "{why}");
+}
+
+#[test]
+fn a_definition_in_a_list_states_no_mechanism_whatever_its_lead_in() {
+    let why = check_in_place(
+        MISTRAL_DPA,
+        "transfer_mechanism",
+        json!(["scc"]),
+        "(i) “**SCC**” means the clauses annexed to the EU Commission Implementing Decision 2021/914 of June 4, 2021 on standard contractual clauses for the transfer of personal data to third countries pursuant to the GDPR",
+    );
+    assert!(
+        why.is_some(),
+        "a definition was read as a mechanism relied on"
+    );
+}
