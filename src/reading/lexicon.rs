@@ -276,6 +276,12 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "api data",
             "materials",
             "files",
+            "posts",
+            "photos",
+            "videos",
+            "images",
+            "recordings",
+            "uploads",
         ],
     ),
     (
@@ -287,6 +293,9 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "your information",
             "information we collect",
             "information you provide",
+            // A privacy notice's own words for what it covers.
+            "information",
+            "data",
         ],
     ),
     (

@@ -445,6 +445,25 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     if !r.says(TRAIN_WORDS) || r.is_definition() {
         return None;
     }
+    // "This indemnity does not apply where: ... trained ...": a clause about where something
+    // else applies; "You are not allowed to use ... to train": the customer's own conduct.
+    let negated_verb = r
+        .main
+        .iter()
+        .position(|w| matches!(w.as_str(), "not" | "never"))
+        .and_then(|i| r.main.get(i + 1));
+    if r.negated && negated_verb.is_some_and(|w| matches!(w.as_str(), "apply" | "applies"))
+        || r.main.iter().take(4).any(|w| w == "you")
+            && r.main_says(&[
+                "not allowed",
+                "not permitted",
+                "prohibited from",
+                "may not",
+                "must not",
+            ])
+    {
+        return None;
+    }
     // The customer's right to opt out ("you can opt out of our use of your content to train")
     // says how the vendor trains; any other clause of the customer is its own conduct.
     let customer_opts_out = r.actor == Actor::Customer && !r.negated && r.says(OPT_OUT);
@@ -504,7 +523,12 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         if in_exception(&["opt in", "opted in"]) && in_exception(&["opt out", "opted out"]) {
             return Some("negotiable".into());
         }
-        if in_exception(OPT_OUT) || r.qualified_by(&["opted out", "opt out"]) {
+        // "except (a) when you (i) use the free plan, and (ii) you have not opted out": the
+        // opt-out may stand past the exception's first comma.
+        if in_exception(OPT_OUT)
+            || r.qualified_by(&["opted out", "opt out"])
+            || r.exceptions().next().is_some() && r.says(&["not opted out", "opted out of"])
+        {
             return Some("opt_out".into());
         }
         if in_exception(OPT_IN) || r.says(&["by default"]) {
@@ -1209,8 +1233,19 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     }
     // "does not apply to services used by consumers", consumer offerings governed by the
     // consumer terms "instead", a consumer sent to other terms.
+    // ("applicable trade laws" applies nothing: the verb, not the adjective.)
+    let applies = r.says(&[
+        "apply",
+        "applies",
+        "govern*",
+        "intended for",
+        "designed for",
+        "for use by",
+        "available to",
+        "offered to",
+    ]);
     if r.says(CONSUMER)
-        && (r.negated && (r.does(Action::Apply) || r.says(&["apply", "applies"]))
+        && (r.negated && applies
             || r.says(&["instead"])
             || r.says(&["if you are an individual consumer", "if you are a consumer"])
                 && r.says(&["please refer*", "please reference", "please see", "see the"]))
@@ -1694,6 +1729,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
     // and make derivative works) and not confined to a purpose is broad.
     if !purpose_limited
+        && !r.says(&["for the purpose*", "in order to provide", "to provide"])
         && r.says(&[
             "worldwide",
             "sub licens*",
@@ -1732,6 +1768,12 @@ fn ownership(r: &Reading) -> Option<&'static str> {
         "customer owns",
         "customer own",
         "you own",
+        "you retain ownership",
+        "you retain all",
+        "remain yours",
+        "remains yours",
+        "belongs to you",
+        "belong to you",
         "owns all output*",
         "owns its output*",
         "owns the output*",
