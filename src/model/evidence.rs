@@ -351,6 +351,14 @@ fn unsupported_with(
     if reading.is_definition() {
         return Some(why);
     }
+    // A mechanism, a region or a certificate must be named by the quote itself: a lead-in
+    // gives an item who acts and when, never the thing it names.
+    if matches!(
+        fact,
+        "transfer_mechanism" | "data_residency" | "certifications"
+    ) {
+        return Some(why);
+    }
     let Some(lead) = snapshot.and_then(|s| s.lead_of(quote)) else {
         return Some(why);
     };

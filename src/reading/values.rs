@@ -52,6 +52,11 @@ const OPT_OUT: &[&str] = &[
     "opts out",
     "turn off",
     "switch off",
+    "turn this off",
+    "turn it off",
+    "turn that off",
+    "switch it off",
+    "switch this off",
     "disable",
     "do not train on my",
     "choose whether",
@@ -474,16 +479,21 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         return None;
     }
     // Carve-outs (feedback, flagged content) and data from elsewhere do not set the default;
-    // as exceptions of a promise they leave the promise standing.
+    // as exceptions of a promise they leave the promise standing. An opt-in said in so many
+    // words ("a way to opt-in to share data, such as by providing feedback") is the default.
     if r.main_says(OTHER_TRAINING_DATA) {
-        return None;
+        let opt_in = !r.negated
+            && r.vendor_acts()
+            && r.says(&["opt in", "opted into", "opted in"])
+            && !r.says(OPT_OUT);
+        return opt_in.then(|| "opt_in".into());
     }
     let outputs = r.about(Object::Outputs);
     let inputs = r.about(Object::Inputs) || r.about(Object::CustomerContent);
     // A clause that names no data ("training its models, unless you opt out") covers all of
     // the customer's data.
-    let unnamed =
-        r.objects.is_empty() && r.qualified_by(&["opt out", "opted out", "opt in", "opted in"]);
+    let unnamed = r.objects.is_empty()
+        && (r.qualified_by(&["opt out", "opted out", "opt in", "opted in"]) || customer_opts_out);
     // Data shared so that another party trains its own models is not the vendor's training.
     if r.says(&["share*", "disclos*"]) && r.says(&["so that", "so they", "for their", "to enable"])
         || r.says(&[
@@ -677,9 +687,22 @@ fn terms_change(r: &Reading) -> bool {
 fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
     match fact {
         "breach_notification_hours" => q.unit == "hour" && breach_notice(r),
+        // The customer's window to react to a change (to opt out of it, object, close the
+        // account) is not the vendor's notice.
         "terms_change_notice_days" => {
             q.unit != "hour"
                 && terms_change(r)
+                && !r.customer_duty()
+                && !r.says(&[
+                    "opt out notice",
+                    "opt out of",
+                    "must be sent",
+                    "to reject",
+                    "to object",
+                    "object to",
+                    "close your",
+                    "close their",
+                ])
                 && (matches!(q.action, Some(Action::Notify))
                     || matches!(q.event, Some(Event::Notice | Event::Posting))
                     || r.says(&["notice", "notify", "effective", "in advance"]))
@@ -874,9 +897,12 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                 ])
         }
         ("deletion_after_termination_days", "until_deleted") => {
+            // "at Customer's instruction" (not "instructions on how to delete").
             account_ends(r)
                 && r.does(Action::Delete)
-                && r.says(&["instruction*", "until"])
+                && (r.says(&["until"])
+                    || r.says(&["instruction*"])
+                        && !r.says(&["instructions on", "instructions for", "how to"]))
                 && !has_number(r)
         }
         ("deletion_after_termination_days", "indefinite") if r.does(Action::Delete) => {
@@ -1227,6 +1253,12 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             "not for use by consumer*",
             "not for personal",
             "not for individual*",
+            "not a consumer",
+            "not as a consumer",
+            "not acting as a consumer",
+            "not acting as consumer*",
+            "trade or business",
+            "trade , business",
         ])
     {
         return Some("no");
@@ -1591,7 +1623,10 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "your data",
         "outputs",
         "files",
-    ]);
+    ]) || r.about(Object::Inputs)
+        || r.about(Object::CustomerContent)
+        // "We use human review to ...": people reading what the service receives.
+        || r.says(&["human review*", "human reviewer*", "manual review*", "manual ( human ) review*"]);
     if !content {
         return None;
     }
@@ -1882,7 +1917,8 @@ fn stored_in(region: &str, r: &Reading) -> bool {
             return false;
         }
         let mut j = i;
-        while j > 0 && matches!(words[j - 1].as_str(), "the" | "of") {
+        // "stored and processed in, the United States": a comma may stand between.
+        while j > 0 && matches!(words[j - 1].as_str(), "the" | "of" | ",") {
             j -= 1;
         }
         j > 0

@@ -158,3 +158,39 @@ fn a_definition_in_a_list_states_no_mechanism_whatever_its_lead_in() {
         "a definition was read as a mechanism relied on"
     );
 }
+
+#[test]
+fn a_licence_written_out_in_its_rights_is_broad_unless_confined_to_a_purpose() {
+    // A list item under "you grant LinkedIn the following ..." names no grantor and no
+    // purpose: worldwide, sublicensable, to copy, modify and distribute.
+    assert_eq!(
+        check_in_place(
+            "linkedin-terms.md",
+            "licence_scope",
+            json!("broad"),
+            "A worldwide, transferable and sublicensable right to use, copy, modify, distribute, publicly perform and display, host, and process your content and other information without any further consent, notice and/or compensation to you or others."
+        ),
+        None
+    );
+    // As wide in its reach, but granted "for the purposes of providing, maintaining and
+    // optimizing" the products and excluding model training: not broad.
+    let quote = "Customer grants Mistral AI a worldwide, non-exclusive, non-transferable (except as permitted in Section 14.2 (Assignment)), royalty-free, fully-paid license (with the right to sublicense to our service providers) to use Customer Data and Outputs for the purposes of (a) providing, maintaining, and optimizing the Mistral AI Products, which includes debugging, assessing, reviewing, and correcting the performance of the Mistral AI Products but excludes model training";
+    assert_eq!(
+        check(
+            "mistral-commercial-terms.md",
+            "licence_scope",
+            json!("service_improvement"),
+            quote
+        ),
+        None
+    );
+    assert!(
+        check(
+            "mistral-commercial-terms.md",
+            "licence_scope",
+            json!("broad"),
+            quote
+        )
+        .is_some()
+    );
+}
