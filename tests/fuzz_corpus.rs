@@ -81,6 +81,10 @@ fn seconds() -> (f64, bool) {
     }
 }
 
+/// How long one input may run before the child is called hung: far past what the readers' and
+/// the rule engine's own limits let one input take, even on a loaded machine.
+const STUCK: Duration = Duration::from_secs(120);
+
 /// Corpus files tried when `DILIGENCE_FUZZ_SECONDS` is not set.
 const SAMPLE: usize = 64;
 const FULL: &str = "DILIGENCE_FUZZ_FULL";
@@ -109,13 +113,22 @@ fn fuzz(target: &str) {
         .stderr(Stdio::piped());
     common::cap_address_space(&mut cmd);
     let mut child = cmd.spawn().expect("the test binary runs");
-    // The corpus replay comes first and takes its own time; a hang is one input far past it.
-    let deadline = Instant::now() + Duration::from_secs_f64(seconds * 2.0 + 180.0);
+    // A hang is one input that takes far longer than any other: the child writes each input to
+    // `current` before it tries it, so an input is stuck when that file has not changed for
+    // `STUCK`. A loaded machine slows every input alike and is not a hang; the overall bound
+    // only stops a child that never starts.
+    let current = work.path().join("current");
+    let started = Instant::now();
+    let overall = Duration::from_secs_f64(seconds * 4.0 + 1_800.0);
     let status = loop {
         if let Some(status) = child.try_wait().expect("wait") {
             break Some(status);
         }
-        if Instant::now() > deadline {
+        let last_input = std::fs::metadata(&current)
+            .and_then(|m| m.modified())
+            .ok()
+            .and_then(|t| t.elapsed().ok());
+        if last_input.is_some_and(|idle| idle > STUCK) || started.elapsed() > overall {
             let _ = child.kill();
             let _ = child.wait();
             break None;
