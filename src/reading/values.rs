@@ -374,6 +374,10 @@ fn states(fact: &str, value: &Value, r: &Reading) -> bool {
                     && r.says(&["subject to", "to the extent", "infring*"])
         }
         ("terms_change_notice_scope", Value::String(v)) => notice_scope(r) == Some(v.as_str()),
+        // The providers are named by the reviewer (an offering of the workspace or a name):
+        // the clause must say the service runs on another party's models.
+        ("providers", Value::Array(_)) => relies_on_providers(r),
+        ("provider_pass_down", Value::String(v)) => pass_down(r) == Some(v.as_str()),
         ("permitted_use", Value::String(v)) => permitted_use(r) == Some(v.as_str()),
         ("organizational_accounts", Value::String(v)) => org_accounts(r) == Some(v.as_str()),
         _ => false,
@@ -644,6 +648,19 @@ fn duration_numbers(fact: &str, r: &Reading) -> Vec<u64> {
     }
     let mut out = Vec::new();
     if fact == "terms_change_notice_days" && at_once_change(r) {
+        out.push(0);
+    }
+    // "Acme does not retain your text after a request is processed": kept for no time at all.
+    if fact == "retention_days"
+        && r.negated
+        && r.vendor_acts()
+        && (r.does(Action::Retain) || r.does(Action::Store))
+        && r.quantities.is_empty()
+        && !other_data(r)
+        && r.exceptions().next().is_none()
+        && r.says(&["after", "once", "beyond", "longer than"])
+        && r.says(&["process*", "request*", "respon*", "complet*", "deliver*"])
+    {
         out.push(0);
     }
     for q in &r.quantities {
@@ -1369,6 +1386,56 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
         "signed in with",
         "log in with",
         "logged in with",
+    ]) {
+        return Some("yes");
+    }
+    None
+}
+
+/// The service runs on models or AI services another party provides.
+fn relies_on_providers(r: &Reading) -> bool {
+    !r.is_definition()
+        && r.says(&[
+            "model provider*",
+            "provided by third parties",
+            "third party model*",
+            "third party provider*",
+            "built on",
+            "powered by",
+            "sub processor*",
+            "subprocessor*",
+        ])
+}
+
+/// Whether the vendor's agreement with its providers passes the customer's terms down to them.
+fn pass_down(r: &Reading) -> Option<&'static str> {
+    if r.is_definition()
+        || !r.says(&[
+            "provider*",
+            "subprocessor*",
+            "sub processor*",
+            "subcontractor*",
+        ])
+    {
+        return None;
+    }
+    if r.says(&[
+        "does not control",
+        "do not control",
+        "their own terms",
+        "its own terms",
+    ]) {
+        return Some("no");
+    }
+    // ("no less protective" is no negation.)
+    if r.says(&[
+        "no less protective",
+        "no less onerous",
+        "as protective as",
+        "same obligations",
+        "substantially similar",
+        "flowed down",
+        "flow down",
     ]) {
         return Some("yes");
     }
