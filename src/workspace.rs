@@ -578,7 +578,6 @@ pub(crate) enum StreamCell {
         dir: Arc<str>,
         offering: usize,
         results: Vec<Vec<crate::outcome::OfferingResult>>,
-        spent: usize,
     },
 }
 
@@ -717,12 +716,11 @@ impl<'w> ProfileStream<'w> {
                     if let Some(s) = stored.summary {
                         self.read.summaries.push(s);
                     }
-                    for (offering, (results, spent)) in stored.offerings.into_iter().enumerate() {
+                    for (offering, results) in stored.offerings.into_iter().enumerate() {
                         self.pending.push_back(StreamCell::Stored {
                             dir: Arc::clone(&dir),
                             offering,
                             results,
-                            spent,
                         });
                     }
                 }

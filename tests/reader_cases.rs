@@ -52,6 +52,43 @@ fn a_customer_duty_is_proposed_as_prohibited_data_not_as_training() {
     );
 }
 
+/// LinkedIn's privacy policy states its general rule without a number ("as long as you keep
+/// your account open") and gives numbers only for narrow kinds of data (a tag's tracking data
+/// deleted after 180 days): the general rule is the first retention candidate.
+#[test]
+fn an_open_ended_retention_rule_comes_before_a_number_for_narrow_data() {
+    let doc = read("documents/linkedin-privacy-policy.md");
+    let found = diligence::extract_candidates(&doc, &["retention_days"]);
+    let best = found.first().expect("a retention candidate");
+    assert!(
+        best.quote.starts_with(
+            "We generally retain your personal data as long as you keep your account open"
+        ),
+        "{found:#?}"
+    );
+}
+
+/// Meta's data processing terms list the processor's duties under a lead-in; the item
+/// "Meta shall notify you without undue delay ..." has its own subject and modal verb, so it is
+/// read as the vendor's promise, not as the lead-in's duty of the customer.
+#[test]
+fn a_list_item_with_its_own_subject_is_read_as_its_own_promise() {
+    let doc = read("documents/facebook-dpa.md");
+    let found = diligence::extract_candidates(&doc, &["breach_notification_hours"]);
+    let item = found
+        .iter()
+        .find(|c| {
+            c.quote
+                .contains("Meta shall notify you without undue delay")
+        })
+        .unwrap_or_else(|| panic!("the breach notice is not a candidate: {found:#?}"));
+    assert!(item.why.starts_with("vendor"), "{item:?}");
+    assert!(
+        std::ptr::eq(item, &found[0]),
+        "the vendor's breach notice is not the first candidate: {found:#?}"
+    );
+}
+
 /// LinkedIn's privacy policy added a banner announcing training with an opt-out while every
 /// sentence of the old version stayed: the change is reported for training, with the new value.
 #[test]

@@ -8,7 +8,7 @@ use super::{Failure, Global, Outcome, output};
 use crate::decisions::status::{self, Newer, Row, Scope, Standing};
 use crate::decisions::{self, Checks};
 use crate::diag::{Diagnostic, Pos, did_you_mean};
-use crate::evaluation::{self, Budget};
+use crate::evaluation;
 use crate::intake::ota::Repo;
 use crate::model::profile::{Offering, Profile};
 use crate::report::status::{Format as StatusFormat, Header};
@@ -184,11 +184,7 @@ impl evaluation::Handler for Rows<'_, '_> {
         Ok(())
     }
 
-    fn offerings(
-        &mut self,
-        offerings: &[(&Profile, &Offering)],
-        budget: &mut Budget,
-    ) -> Result<(), WriteError> {
+    fn offerings(&mut self, offerings: &[(&Profile, &Offering)]) -> Result<(), WriteError> {
         let none = Vec::new();
         for &(profile, offering) in offerings {
             let register =
@@ -206,7 +202,6 @@ impl evaluation::Handler for Rows<'_, '_> {
                 };
             let newer = self.newer.get(&profile.id).unwrap_or(&none);
             let current = register.current();
-            budget.reserve(current.len());
             for d in current {
                 let Ok(policy) = self.ws.policy(&d.policy) else {
                     continue; // checked with the register

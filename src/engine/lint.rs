@@ -59,7 +59,7 @@ const LANGUAGE_FUNCTIONS: &[&str] = &[
 fn lint_engine() -> &'static Engine {
     static ENGINE: OnceLock<Engine> = OnceLock::new();
     ENGINE.get_or_init(|| {
-        let (mut engine, _) = super::rhai_setup::build_engine();
+        let mut engine = super::rhai_setup::build_engine();
         engine.set_optimization_level(OptimizationLevel::None);
         engine
     })

@@ -7,7 +7,6 @@ mod lint;
 mod rhai_setup;
 pub mod state;
 
-pub(crate) use rhai_setup::spent_on_this_thread;
 use rhai_setup::{MAX_CALL_LEVELS, MAX_OPERATIONS};
 pub use state::{Depends, RawFinding, RunRecord};
 
@@ -58,7 +57,6 @@ pub struct Rule {
 /// The compiled rules and the engine that runs them.
 pub struct RuleSet {
     engine: Engine,
-    budget: rhai_setup::TextBudget,
     pub rules: Vec<Rule>,
     /// The functions rules may call (read from the engine), for hints.
     api: Vec<String>,
@@ -90,7 +88,7 @@ const SCOPE_NAMES: [&str; 7] = [
 impl RuleSet {
     /// Compiles every rule; a rule that does not compile is reported and left out.
     pub fn compile(sources: &[RuleSource]) -> (RuleSet, Vec<Diagnostic>) {
-        let (engine, budget) = rhai_setup::build_engine();
+        let engine = rhai_setup::build_engine();
         let mut declared = Scope::new();
         for name in SCOPE_NAMES {
             // `push`, not `push_constant`: the optimizer would fold a constant () into the AST.
@@ -151,33 +149,7 @@ impl RuleSet {
             }
         }
         let api = rhai_setup::api_functions(&engine);
-        (
-            RuleSet {
-                engine,
-                budget,
-                rules,
-                api,
-            },
-            problems,
-        )
-    }
-
-    /// Starts a run of `cells` offering x classification evaluations: findings and print output
-    /// get a fresh total budget ([`RUN_TEXT_BYTES_PER_CELL`] each, at least
-    /// [`MIN_RUN_TEXT_BYTES`]), shared by every evaluation until the next call.
-    pub fn begin_run(&self, cells: usize) {
-        self.budget.reset(cells);
-    }
-
-    /// Grows the current run's budget to that of `cells` evaluations in all (see
-    /// [`RuleSet::begin_run`]), for a run whose size is known only as its offerings are read.
-    pub fn grow_run(&self, cells: usize) {
-        self.budget.grow(cells);
-    }
-
-    /// Counts `bytes` of text spent by evaluations whose results were read from the cache.
-    pub(crate) fn charge_run(&self, bytes: usize) {
-        self.budget.charge(bytes);
+        (RuleSet { engine, rules, api }, problems)
     }
 
     pub fn rule(&self, id: &str) -> Option<&Rule> {

@@ -4,8 +4,8 @@
 //! (`vendor`, `offering`, `classification`, `tags`, `require`, `policy`, `today`), the fact
 //! functions, and the finding functions. No imports (the `no_module` feature removes them), no
 //! `eval`, no file or network access, no clock (the `no_time` feature removes `timestamp()`: time
-//! comes from `--today` only), and limits on operations, depth, sizes and time, some of which
-//! hold for the whole run (see RUN_TEXT_BYTES_PER_CELL).
+//! comes from `--today` only), and limits on operations, depth, sizes, text and time per
+//! evaluation (the run's total of finding text is kept by `evaluation::budget`).
 
 use super::state::{self, Level};
 use rhai::packages::Package;
@@ -13,8 +13,6 @@ use rhai::{
     Dynamic, Engine, EvalAltResult, ImmutableString, NativeCallContext, OptimizationLevel, Position,
 };
 use std::collections::BTreeMap;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Script operations one rule evaluation may perform.
 pub const MAX_OPERATIONS: u64 = 1_000_000;
@@ -37,84 +35,7 @@ pub const MAX_CLOSURE_DEPTH: usize = 16;
 /// in all (Rhai's size limits do not look inside function pointers: `f = f.curry(f)` doubles
 /// unseen). Larger than any array (MAX_ARRAY_SIZE) or map a rule may build.
 pub const MAX_CAPTURED_VALUES: usize = 16 * 1024;
-/// Bytes of finding text (message and action) and print/debug output all the evaluations of
-/// one run may produce together, on average per offering and classification: the
-/// per-evaluation limits alone let a rule fill GBs across a portfolio (256 findings of 32 KB
-/// per rule and cell). A normal review uses about 1.2 KB per offering and classification.
-pub const RUN_TEXT_BYTES_PER_CELL: usize = 16 * 1024;
-/// The run's budget is never smaller than this (small runs, `test`, `explain`).
-pub const MIN_RUN_TEXT_BYTES: usize = 32 * 1024 * 1024;
-
-thread_local! {
-    /// Bytes this thread has counted against any run's budget: the difference over one
-    /// evaluation is what that evaluation spent (the cache records it with the result).
-    static SPENT_HERE: std::cell::Cell<usize> = const { std::cell::Cell::new(0) };
-}
-
-/// Bytes counted against the budget on this thread so far (see `SPENT_HERE`).
-pub fn spent_on_this_thread() -> usize {
-    SPENT_HERE.with(std::cell::Cell::get)
-}
-
-/// The text budget of the current run: bytes spent and the limit (see
-/// RUN_TEXT_BYTES_PER_CELL). Shared by the engine's callbacks and the rule set.
-#[derive(Clone)]
-pub struct TextBudget(Arc<(AtomicUsize, AtomicUsize)>);
-
-impl Default for TextBudget {
-    fn default() -> Self {
-        TextBudget(Arc::new((
-            AtomicUsize::new(0),
-            AtomicUsize::new(MIN_RUN_TEXT_BYTES),
-        )))
-    }
-}
-
-impl TextBudget {
-    /// Starts a new run of `cells` offering x classification evaluations with a full budget.
-    pub fn reset(&self, cells: usize) {
-        let limit = cells
-            .saturating_mul(RUN_TEXT_BYTES_PER_CELL)
-            .max(MIN_RUN_TEXT_BYTES);
-        self.0.1.store(limit, Ordering::Relaxed);
-        self.0.0.store(0, Ordering::Relaxed);
-    }
-
-    /// Raises the limit to that of a run of `cells` evaluations (never lowers it): a run fed
-    /// batch by batch learns its size as it goes. What was spent stays counted.
-    pub fn grow(&self, cells: usize) {
-        let limit = cells
-            .saturating_mul(RUN_TEXT_BYTES_PER_CELL)
-            .max(MIN_RUN_TEXT_BYTES);
-        self.0.1.fetch_max(limit, Ordering::Relaxed);
-    }
-
-    /// Counts `bytes`; false once the run is over its budget.
-    fn spend(&self, bytes: usize) -> bool {
-        SPENT_HERE.with(|s| s.set(s.get().saturating_add(bytes)));
-        self.0.0.fetch_add(bytes, Ordering::Relaxed) + bytes <= self.0.1.load(Ordering::Relaxed)
-    }
-
-    /// Counts `bytes` spent by an evaluation whose result was read from the cache: the run's
-    /// budget runs out where it would have without the cache.
-    pub fn charge(&self, bytes: usize) {
-        self.0.0.fetch_add(bytes, Ordering::Relaxed);
-    }
-
-    fn exhausted(&self) -> bool {
-        self.0.0.load(Ordering::Relaxed) > self.0.1.load(Ordering::Relaxed)
-    }
-
-    fn message(&self) -> String {
-        format!(
-            "the findings and print output of this run passed {} MiB in total (stopped): a rule writes far more than a review needs",
-            self.0.1.load(Ordering::Relaxed) / (1024 * 1024)
-        )
-    }
-}
-
-pub fn build_engine() -> (Engine, TextBudget) {
-    let spent = TextBudget::default();
+pub fn build_engine() -> Engine {
     let mut engine = Engine::new_raw();
     // The standard library (strings, arrays, maps, maths), but nothing that reaches outside.
     engine.register_global_module(rhai::packages::StandardPackage::new().as_shared_module());
@@ -133,24 +54,15 @@ pub fn build_engine() -> (Engine, TextBudget) {
         .set_optimization_level(OptimizationLevel::Simple);
     engine.disable_symbol("eval");
 
-    let budget = spent.clone();
-    engine.on_progress(move |ops| {
+    engine.on_progress(|ops| {
         if ops % 256 != 0 {
             None
-        } else if budget.exhausted() {
-            Some(Dynamic::from(budget.message()))
         } else {
             state::stop_reason().map(Dynamic::from)
         }
     });
-    let budget = spent.clone();
-    engine.on_print(move |text| {
-        budget.spend(text.len());
-        state::trace(text.to_string())
-    });
-    let budget = spent.clone();
-    engine.on_debug(move |text, _source, pos| {
-        budget.spend(text.len());
+    engine.on_print(|text| state::trace(text.to_string()));
+    engine.on_debug(|text, _source, pos| {
         state::trace(match pos.line() {
             Some(line) => format!("[line {line}] {text}"),
             None => text.to_string(),
@@ -168,9 +80,9 @@ pub fn build_engine() -> (Engine, TextBudget) {
     register_fact_api(&mut engine);
     super::carve_outs::register(&mut engine);
     super::helpers::register(&mut engine);
-    register_finding_api(&mut engine, &spent);
+    register_finding_api(&mut engine);
     register_checked_string_ops(&mut engine);
-    (engine, spent)
+    engine
 }
 
 /// Refuses a value that holds closures nested deeper than MAX_CLOSURE_DEPTH or more than
@@ -466,21 +378,12 @@ fn register_fact_helpers(engine: &mut Engine) {
     );
 }
 
-fn register_finding_api(engine: &mut Engine, spent: &TextBudget) {
-    // Counts the finding's text against the run's budget before it is kept.
-    fn spend(spent: &TextBudget, bytes: usize, pos: Position) -> Res<()> {
-        if !spent.spend(bytes) {
-            return Err(runtime_error(spent.message(), pos));
-        }
-        Ok(())
-    }
+fn register_finding_api(engine: &mut Engine) {
     macro_rules! with_action {
         ($name:literal, $level:expr) => {
-            let budget = spent.clone();
             engine.register_fn(
                 $name,
-                move |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
-                    spend(&budget, message.len() + action.len(), ctx.call_position())?;
+                |ctx: NativeCallContext, message: &str, action: &str| -> Res<()> {
                     state::raise($level, message, Some(action), ctx.call_position())
                         .map_err(|e| runtime_error(e, ctx.call_position()))
                 },
@@ -489,15 +392,10 @@ fn register_finding_api(engine: &mut Engine, spent: &TextBudget) {
     }
     macro_rules! without_action {
         ($name:literal, $level:expr) => {
-            let budget = spent.clone();
-            engine.register_fn(
-                $name,
-                move |ctx: NativeCallContext, message: &str| -> Res<()> {
-                    spend(&budget, message.len(), ctx.call_position())?;
-                    state::raise($level, message, None, ctx.call_position())
-                        .map_err(|e| runtime_error(e, ctx.call_position()))
-                },
-            );
+            engine.register_fn($name, |ctx: NativeCallContext, message: &str| -> Res<()> {
+                state::raise($level, message, None, ctx.call_position())
+                    .map_err(|e| runtime_error(e, ctx.call_position()))
+            });
         };
     }
     with_action!("block", Level::Block);
@@ -530,7 +428,7 @@ mod tests {
 
     #[test]
     fn the_api_list_is_what_is_registered_and_nothing_of_the_standard_library() {
-        let names = api_functions(&build_engine().0);
+        let names = api_functions(&build_engine());
         for expected in [
             "fact",
             "known",

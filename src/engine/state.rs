@@ -17,6 +17,10 @@ pub const DEADLINE_MS: u64 = 250;
 pub const MAX_FINDINGS: usize = 256;
 /// Bytes of print/debug output one rule evaluation may produce.
 pub const MAX_TRACE_BYTES: usize = 64 * 1024;
+/// Bytes of finding text (messages and actions) one rule evaluation may produce. The bundled
+/// rules write at most about 1 KB per evaluation; without this bound 256 findings of two
+/// 16 KiB strings make 8 MB per rule and cell (the run's total is `evaluation::budget`'s).
+pub const MAX_FINDING_BYTES: usize = 64 * 1024;
 
 /// A finding as the rule raised it, before evidence is attached.
 #[derive(Debug, Clone)]
@@ -76,6 +80,7 @@ struct Run {
     record: RunRecord,
     fresh_reads: Vec<String>,
     trace_bytes: usize,
+    finding_bytes: usize,
     /// Set when print/debug output passed its limit; reported after the run.
     trace_overflow: bool,
 }
@@ -95,6 +100,7 @@ pub fn begin(table: Arc<FactTable>, decisive: Arc<[&'static str]>, today: jiff::
             record: RunRecord::default(),
             fresh_reads: Vec::new(),
             trace_bytes: 0,
+            finding_bytes: 0,
             trace_overflow: false,
         })
     });
@@ -225,6 +231,13 @@ pub fn raise(
     with_run(|run| {
         if run.record.findings.len() >= MAX_FINDINGS {
             return Err(format!("rule raised more than {MAX_FINDINGS} findings"));
+        }
+        run.finding_bytes += message.len() + action.map_or(0, str::len);
+        if run.finding_bytes > MAX_FINDING_BYTES {
+            return Err(format!(
+                "rule's findings passed {} KiB of text in one evaluation: a finding needs a sentence or two",
+                MAX_FINDING_BYTES / 1024
+            ));
         }
         let facts = if run.fresh_reads.is_empty() {
             run.record.reads.clone()

@@ -44,8 +44,9 @@ pub(crate) struct Stored {
     pub problems: Vec<Diagnostic>,
     pub unverified: Vec<Diagnostic>,
     pub summary: Option<ProfileSummary>,
-    /// Per offering: each request's results, and the text budget they spent.
-    pub offerings: Vec<(Vec<Vec<OfferingResult>>, usize)>,
+    /// Per offering: each request's results (the run's text budget counts their findings as
+    /// it counts those of the evaluations they stand for).
+    pub offerings: Vec<Vec<Vec<OfferingResult>>>,
 }
 
 impl<'a> CacheUse<'a> {
@@ -125,8 +126,8 @@ pub(crate) struct Fresh {
     problems: Vec<Diagnostic>,
     unverified: Vec<Diagnostic>,
     summary: Option<ProfileSummary>,
-    /// Per offering: each request's results so far, and the text budget they spent.
-    results: Vec<(Vec<Vec<OfferingResult>>, usize)>,
+    /// Per offering: each request's results so far.
+    results: Vec<Vec<Vec<OfferingResult>>>,
     /// Offerings not evaluated yet by every request.
     pub(crate) remaining: usize,
     /// Set when a result had errors: the vendor is not stored.
@@ -156,7 +157,7 @@ impl Fresh {
     }
 
     fn sized(mut self, offerings: usize) -> Fresh {
-        self.results = (0..offerings).map(|_| (Vec::new(), 0)).collect();
+        self.results = (0..offerings).map(|_| Vec::new()).collect();
         self
     }
 
@@ -165,22 +166,15 @@ impl Fresh {
         self.failed = true;
     }
 
-    /// Keeps a copy of result `result` of offering `offering` for request `request`, which
-    /// spent `spent` bytes of the run's text budget.
-    pub(crate) fn add(
-        &mut self,
-        offering: usize,
-        request: usize,
-        result: &OfferingResult,
-        spent: usize,
-    ) {
+    /// Keeps a copy of result `result` of offering `offering` for request `request`.
+    pub(crate) fn add(&mut self, offering: usize, request: usize, result: &OfferingResult) {
         if !result.errors.is_empty() {
             self.failed = true;
         }
         if self.failed {
             return;
         }
-        let Some((per_request, total)) = self.results.get_mut(offering) else {
+        let Some(per_request) = self.results.get_mut(offering) else {
             self.failed = true;
             return;
         };
@@ -188,7 +182,6 @@ impl Fresh {
             per_request.resize_with(request + 1, Vec::new);
         }
         per_request[request].push(result.clone());
-        *total += spent;
     }
 }
 
@@ -205,7 +198,6 @@ struct Entry {
 
 #[derive(Serialize, Deserialize)]
 struct StoredOffering {
-    spent: usize,
     /// Per request, per classification.
     results: Vec<Vec<StoredResult>>,
 }
@@ -236,7 +228,7 @@ impl Entry {
         let mut evidence: Vec<Evidence> = Vec::new();
         let mut index: HashMap<*const Evidence, u32> = HashMap::new();
         let mut offerings = Vec::new();
-        for (per_request, spent) in fresh.results {
+        for per_request in fresh.results {
             let mut results = Vec::new();
             for request in per_request {
                 let mut stored = Vec::new();
@@ -264,7 +256,7 @@ impl Entry {
                 }
                 results.push(stored);
             }
-            offerings.push(StoredOffering { spent, results });
+            offerings.push(StoredOffering { results });
         }
         Some(Entry {
             problems: fresh.problems,
@@ -314,7 +306,7 @@ impl Entry {
                 }
                 per_request.push(results);
             }
-            offerings.push((per_request, o.spent));
+            offerings.push(per_request);
         }
         Some(Stored {
             problems: self.problems,

@@ -9,6 +9,7 @@
 //! of the run. The output stays in order and the streamed formats still stream; and since the
 //! verdicts are an explicit input of an offering's evaluation, a result cache can key on them.
 
+use super::budget::Tally;
 use super::{Context, Prepared, Stopped, evaluate_cell, freshness};
 use crate::diag::Diagnostic;
 use crate::engine::RawFinding;
@@ -97,8 +98,10 @@ pub struct Chain<'a> {
     read: HashMap<String, Option<Arc<Profile>>>,
     memo: HashMap<String, Arc<BTreeMap<String, ProviderCell>>>,
     problems: Vec<Diagnostic>,
-    /// Provider evaluations done (offering x classification), for the rules' text budget.
-    pub cells: usize,
+    /// Provider evaluations done (offering x classification) and the finding text the rules
+    /// wrote in them, since last taken: they count in the run's text budget.
+    cells: usize,
+    text: Tally,
 }
 
 impl<'a> Chain<'a> {
@@ -109,12 +112,22 @@ impl<'a> Chain<'a> {
             memo: HashMap::new(),
             problems: Vec::new(),
             cells: 0,
+            text: Tally::default(),
         }
     }
 
     /// The problems found so far (errors: the workspace is wrong), each once; drained.
     pub fn take_problems(&mut self) -> Vec<Diagnostic> {
         std::mem::take(&mut self.problems)
+    }
+
+    /// The provider evaluations done since the last call, and the finding text the rules wrote
+    /// in them (for the run's text budget); drained.
+    pub(crate) fn take_text(&mut self) -> (usize, Tally) {
+        (
+            std::mem::take(&mut self.cells),
+            std::mem::take(&mut self.text),
+        )
     }
 
     /// The verdicts, at each of `classes`, of the providers `offering` relies on.
@@ -216,6 +229,7 @@ impl<'a> Chain<'a> {
             .map(|(class, reqs)| {
                 let cell = evaluate_cell(ctx, &prepared, class, reqs, None, &stopped);
                 let r = &cell.result;
+                self.text.count(r, ctx.rules);
                 let driving = crate::report::driving(r)
                     .map(|f| Driving {
                         rule: f.rule.clone(),

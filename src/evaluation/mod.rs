@@ -3,6 +3,7 @@
 //! offerings), so a verdict is the same wherever it is shown.
 
 mod bare_pass;
+mod budget;
 pub(crate) mod cached;
 mod carve_out_pass;
 pub mod chain;
@@ -15,7 +16,7 @@ pub use chain::{Chain, Lookup, ProviderVerdicts};
 use memo::Memo;
 pub use portfolio::{Request, Summary, expired_waivers};
 pub use stream::evaluate;
-pub(crate) use stream::{Budget, Handler, Offerings, Stop, stream};
+pub(crate) use stream::{Handler, Offerings, Stop, stream};
 
 use crate::diag::{Diagnostic, Pos};
 use crate::engine::facts::FactTable;
@@ -191,11 +192,12 @@ pub struct Cell {
     pub rules: Vec<RuleOutcome>,
 }
 
-/// Rules that failed during this run. A failed rule is not run again in later batches (a
-/// runaway rule would otherwise cost its deadline in every cell); the cells it then skips show
-/// `error` too. Failures are recorded during a batch and take effect only when the batch is
-/// over ([`Stopped::freeze`]), so which cells run never depends on thread timing; of several
-/// failures of one rule, the one kept is the same on every run.
+/// Rules that failed during this run, or that spent its text budget (`budget`). A stopped rule
+/// is not run again in later batches (a runaway rule would otherwise cost its deadline in every
+/// cell); the cells it then skips show `error` too. Failures are recorded during a batch and
+/// take effect only when the batch is over ([`Stopped::freeze`]), so which cells run never
+/// depends on thread timing; of several failures of one rule, the one kept is the same on every
+/// run.
 #[derive(Default)]
 pub struct Stopped {
     /// Rules stopped before the current batch, with the failure shown for them.
@@ -207,6 +209,10 @@ pub struct Stopped {
 impl Stopped {
     fn get(&self, rule: &str) -> Option<Diagnostic> {
         self.frozen.get(rule).cloned()
+    }
+
+    fn is_stopped(&self, rule: &str) -> bool {
+        self.frozen.contains_key(rule)
     }
 
     fn record(&self, rule: &str, error: &Diagnostic) {
@@ -221,6 +227,11 @@ impl Stopped {
     /// Whether any rule was stopped, or failed in the current batch.
     fn any(&self) -> bool {
         !self.frozen.is_empty() || self.failed.lock().map_or(true, |m| !m.is_empty())
+    }
+
+    /// Stops `rule` from the next batch on (it spent the run's text budget), unless it failed.
+    fn stop(&mut self, rule: String, error: Diagnostic) {
+        self.frozen.entry(rule).or_insert(error);
     }
 
     /// Ends a batch: the rules that failed in it are stopped from now on.
@@ -390,7 +401,7 @@ impl CellRun<'_> {
         if let Some(first) = self.stopped.get(&rule.id) {
             let d = Diagnostic {
                 message: format!(
-                    "not run: the rule failed earlier in this run: {}",
+                    "not run: the rule was stopped earlier in this run: {}",
                     first.message
                 ),
                 ..first

@@ -2,6 +2,7 @@
 //! (so a failed rule stops at the same cells on any machine), and what the run concludes
 //! besides its results (its rules, warnings and errors).
 
+use super::budget::TextBudget;
 use super::chain::{Chain, Lookup, ProviderVerdicts};
 use super::{Context, Prepared, Stopped, evaluate_cell};
 use crate::diag::{Code, Diagnostic};
@@ -33,10 +34,10 @@ pub struct Request<'a> {
 pub const BATCH: usize = 16;
 
 /// One offering of a batch: to evaluate (with its providers' verdicts), or its results (one
-/// per classification of the run) read from the cache with the text budget they spent.
+/// per classification of the run) read from the cache.
 pub(crate) enum Item<'a> {
     Fresh(&'a Profile, &'a Offering, Arc<ProviderVerdicts>),
-    Stored(Vec<OfferingResult>, usize),
+    Stored(Vec<OfferingResult>),
 }
 
 /// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
@@ -54,11 +55,12 @@ pub struct Summary {
 }
 
 /// A run of one request, fed batch by batch by `evaluation::stream`, the one function that
-/// cuts batches and keeps the rules' text budget.
+/// cuts batches. Its rules' text budget is its own.
 pub(crate) struct Run<'a> {
     ctx: Context<'a>,
     requirements: Vec<(&'a String, Requirements)>,
     stopped: Stopped,
+    budget: TextBudget,
     engine_errors: Vec<Diagnostic>,
     /// The providers' verdicts, remembered for the run.
     chain: Chain<'a>,
@@ -76,31 +78,36 @@ impl<'a> Run<'a> {
                 .map(|c| (c, req.policy.requirements(c, &req.tags)))
                 .collect(),
             stopped: Stopped::default(),
+            budget: TextBudget::default(),
             engine_errors: Vec::new(),
             chain: Chain::new(req.providers),
         }
     }
 
     /// The verdicts of the providers each offering of `batch` relies on, resolved before the
-    /// batch is evaluated (see `evaluation::chain`), in batch order.
+    /// batch is evaluated (see `evaluation::chain`), in batch order. The providers'
+    /// evaluations count in the run's text budget.
     pub(crate) fn resolve(
         &mut self,
         batch: &[(&Profile, &Offering)],
     ) -> Vec<Arc<ProviderVerdicts>> {
         let (ctx, requirements) = (&self.ctx, &self.requirements);
-        batch
+        let providers = batch
             .iter()
             .map(|(profile, offering)| {
                 self.chain
                     .providers_of(ctx, requirements, profile, offering)
             })
-            .collect()
+            .collect();
+        let (cells, text) = self.chain.take_text();
+        self.budget.grow(cells);
+        self.budget.add(text);
+        providers
     }
 
-    /// The problems of the chains resolved so far (each once), and how many provider
-    /// evaluations they took in all.
-    pub(crate) fn chain_problems(&mut self) -> (Vec<Diagnostic>, usize) {
-        (self.chain.take_problems(), self.chain.cells)
+    /// The problems of the chains resolved so far, each once.
+    pub(crate) fn chain_problems(&mut self) -> Vec<Diagnostic> {
+        self.chain.take_problems()
     }
 
     /// Evaluates one batch of at most [`BATCH`] offerings (in parallel) and hands its results
@@ -117,7 +124,7 @@ impl<'a> Run<'a> {
             .zip(providers)
             .map(|((p, o), v)| Item::Fresh(p, o, Arc::clone(v)))
             .collect();
-        self.items(&mut items, &mut |_, r, _| each(r))
+        self.items(&mut items, &mut |_, r| each(r))
     }
 
     /// Whether a rule was stopped in this run: results read from the cache (computed with
@@ -127,14 +134,19 @@ impl<'a> Run<'a> {
     }
 
     /// As [`Run::batch`], for items that may have their results already (read from the
-    /// cache): `each` gets the item's index, the result, and the text budget it spent.
+    /// cache): `each` gets the item's index and the result.
+    ///
+    /// When the batch is over, the rules that failed in it, and those that have spent the
+    /// run's text budget, are stopped for the batches after it. A result read from the cache
+    /// counts in the budget as the evaluation it stands for: the text is counted from the
+    /// results, so a run stops the same rule at the same batch with and without the cache.
     pub(crate) fn items<E>(
         &mut self,
         batch: &mut [Item],
-        each: &mut impl FnMut(usize, OfferingResult, usize) -> Result<(), E>,
+        each: &mut impl FnMut(usize, OfferingResult) -> Result<(), E>,
     ) -> Result<(), E> {
         let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
-        let cells: Vec<Vec<(OfferingResult, usize)>> = batch
+        let cells: Vec<Vec<OfferingResult>> = batch
             .par_iter_mut()
             .map(|item| match item {
                 Item::Fresh(profile, offering, providers) => {
@@ -142,32 +154,24 @@ impl<'a> Run<'a> {
                     requirements
                         .iter()
                         .map(|(class, reqs)| {
-                            let before = crate::engine::spent_on_this_thread();
-                            let cell = evaluate_cell(ctx, &prepared, class, reqs, None, stopped);
-                            let spent = crate::engine::spent_on_this_thread() - before;
-                            (cell.result, spent)
+                            evaluate_cell(ctx, &prepared, class, reqs, None, stopped).result
                         })
                         .collect()
                 }
-                Item::Stored(results, spent) => {
-                    // The offering's budget, counted once, against its first result.
-                    let mut spent = Some(*spent);
-                    std::mem::take(results)
-                        .into_iter()
-                        .map(|r| (r, spent.take().unwrap_or(0)))
-                        .collect()
-                }
+                Item::Stored(results) => std::mem::take(results),
             })
             .collect();
-        for (item, stored) in batch.iter().zip(&cells) {
-            if let Item::Stored(..) = item {
-                ctx.rules
-                    .charge_run(stored.iter().map(|(_, spent)| spent).sum());
-            }
+        self.budget.grow(batch.len() * requirements.len());
+        for result in cells.iter().flatten() {
+            self.budget.count(result, ctx.rules);
         }
         self.stopped.freeze();
+        let stopped = &self.stopped;
+        for (rule, error) in self.budget.over(|rule| stopped.is_stopped(rule)) {
+            self.stopped.stop(rule, error);
+        }
         for (i, results) in cells.into_iter().enumerate() {
-            for (result, spent) in results {
+            for result in results {
                 // An offering whose facts could not be given to the rules fails every one of
                 // its cells: said once.
                 for e in result.errors.iter().filter(|e| e.rule == "engine") {
@@ -180,7 +184,7 @@ impl<'a> Run<'a> {
                         self.engine_errors.push(d);
                     }
                 }
-                each(i, result, spent)?;
+                each(i, result)?;
             }
         }
         Ok(())

@@ -1,8 +1,9 @@
 //! The one evaluation stream: offerings go through the rules batch by batch, whether they were
 //! read with the workspace or are read from the vendor folders as the run goes (so that memory
-//! does not grow with the portfolio). This function alone cuts the batches, keeps the rules'
-//! text budget and decides what a profile that does not load does to the run; the commands
-//! only say what to do with each batch read and each result.
+//! does not grow with the portfolio). This function alone cuts the batches (each run keeps its
+//! rules' text budget batch by batch, `evaluation::budget`) and decides what a profile that
+//! does not load does to the run; the commands only say what to do with each batch read and
+//! each result.
 
 use super::cached::{CacheUse, Fresh};
 use super::chain::ProviderVerdicts;
@@ -83,30 +84,10 @@ pub(crate) trait Handler {
 
     /// The offerings of a batch read from the vendor folders ([`Offerings::Read`]), in
     /// workspace order, before the requests evaluate them: a command that evaluates them its
-    /// own way (`status`: each decision at its own classification and tags) does it here,
-    /// reserving its evaluations in the run's text budget first.
-    fn offerings(
-        &mut self,
-        _offerings: &[(&Profile, &Offering)],
-        _budget: &mut Budget,
-    ) -> Result<(), Self::Error> {
+    /// own way (`status`: each decision at its own classification and tags) does it here. (It
+    /// keeps no finding text from them, so no run's text budget counts them.)
+    fn offerings(&mut self, _offerings: &[(&Profile, &Offering)]) -> Result<(), Self::Error> {
         Ok(())
-    }
-}
-
-/// The text budget of a run read batch by batch: it grows with the evaluations made so far.
-pub(crate) struct Budget<'r> {
-    rules: &'r RuleSet,
-    cells: usize,
-    /// The evaluations of providers the runs' chains needed so far.
-    chains: usize,
-}
-
-impl Budget<'_> {
-    /// Counts `cells` more offering x classification evaluations, before they are made.
-    pub(crate) fn reserve(&mut self, cells: usize) {
-        self.cells += cells;
-        self.rules.grow_run(self.cells + self.chains);
     }
 }
 
@@ -140,28 +121,16 @@ pub(crate) fn stream<H: Handler>(
     let mut runs: Vec<Run> = requests.iter().map(|r| Run::new(rules, r)).collect();
     match offerings {
         Offerings::Given => {
-            let cells: usize = requests
-                .iter()
-                .map(|r| r.offerings.len() * r.classes.len())
-                .sum();
-            rules.begin_run(cells);
-            // Provider evaluations of the runs before this one.
-            let mut earlier = 0;
             for (i, (run, req)) in runs.iter_mut().zip(requests).enumerate() {
-                let mut extra = 0;
                 for batch in req.offerings.chunks(BATCH) {
                     let providers = run.resolve(batch);
-                    let problems;
-                    (problems, extra) = run.chain_problems();
+                    let problems = run.chain_problems();
                     if !problems.is_empty() {
                         return Err(Stop::Load(problems));
                     }
-                    // The providers' evaluations share the run's text budget.
-                    rules.grow_run(cells + earlier + extra);
                     run.batch(batch, &providers, &mut |r| handler.result(i, r))
                         .map_err(Stop::Handler)?;
                 }
-                earlier += extra;
             }
             Ok(runs
                 .into_iter()
@@ -175,17 +144,8 @@ pub(crate) fn stream<H: Handler>(
             cache,
         } => {
             let mut profiles = profiles.with_cache(cache);
-            let classes: usize = requests.iter().map(|r| r.classes.len()).sum();
-            // The run's size is known only as its profiles are read: the budget grows with it.
-            rules.begin_run(0);
-            let mut budget = Budget {
-                rules,
-                cells: 0,
-                chains: 0,
-            };
             // Vendors read in this run, by folder, until all their results are in the cache.
             let mut fresh: HashMap<String, Fresh> = HashMap::new();
-            let mut extra = vec![0; runs.len()];
             while let Some(mut batch) = profiles.next_batch(BATCH) {
                 if stop_on_load_errors {
                     let errors: Vec<Diagnostic> = batch
@@ -215,11 +175,9 @@ pub(crate) fn stream<H: Handler>(
                 // load is.
                 let mut providers = Vec::with_capacity(runs.len());
                 let mut chain_problems = Vec::new();
-                for (run, extra) in runs.iter_mut().zip(extra.iter_mut()) {
+                for run in runs.iter_mut() {
                     providers.push(run.resolve(&offerings));
-                    let problems;
-                    (problems, *extra) = run.chain_problems();
-                    for d in problems {
+                    for d in run.chain_problems() {
                         if !chain_problems.contains(&d) {
                             chain_problems.push(d);
                         }
@@ -242,24 +200,17 @@ pub(crate) fn stream<H: Handler>(
                         f.relies_on_providers();
                     }
                 }
-                budget.chains = extra.iter().sum();
-                handler
-                    .offerings(&offerings, &mut budget)
-                    .map_err(Stop::Handler)?;
-                // Cached results count as the evaluations they stand for.
-                budget.reserve(batch.cells.len() * classes);
+                handler.offerings(&offerings).map_err(Stop::Handler)?;
                 for (i, (run, providers)) in runs.iter_mut().zip(&providers).enumerate() {
                     // The cache's results for this request, taken out of their cells.
-                    let mut taken: Vec<Option<(Vec<OfferingResult>, usize)>> = batch
+                    let mut taken: Vec<Option<Vec<OfferingResult>>> = batch
                         .cells
                         .iter_mut()
                         .map(|cell| match cell {
                             StreamCell::Read(..) => None,
-                            StreamCell::Stored { results, spent, .. } => Some((
-                                results.get_mut(i).map(std::mem::take).unwrap_or_default(),
-                                // Counted once, by the first request's run.
-                                if i == 0 { *spent } else { 0 },
-                            )),
+                            StreamCell::Stored { results, .. } => {
+                                Some(results.get_mut(i).map(std::mem::take).unwrap_or_default())
+                            }
                         })
                         .collect();
                     let mut read_providers = providers.iter();
@@ -277,17 +228,16 @@ pub(crate) fn stream<H: Handler>(
                                     .unwrap_or_else(ProviderVerdicts::none),
                             ),
                             (StreamCell::Stored { .. }, stored) => {
-                                let (results, spent) = stored.unwrap_or_default();
-                                Item::Stored(results, spent)
+                                Item::Stored(stored.unwrap_or_default())
                             }
                         })
                         .collect();
                     let cells = &batch.cells;
-                    run.items(&mut items, &mut |at, r, spent| {
+                    run.items(&mut items, &mut |at, r| {
                         if let Some(StreamCell::Read(p, o)) = cells.get(at)
                             && let Some(f) = fresh.get_mut(&p.id)
                         {
-                            f.add(*o, i, &r, spent);
+                            f.add(*o, i, &r);
                         }
                         handler.result(i, r)
                     })

@@ -511,9 +511,9 @@ pub fn tidy(text: &str) -> String {
 /// joined, running headers and footers and page numbers removed.
 fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
     let err = |msg: String, hint: &str| Diagnostic::error(msg).in_file(name.to_string()).hint(hint);
-    // The PDF reader inflates object streams and cross-reference streams as it loads: their
+    // The PDF reader decodes object streams and cross-reference streams as it loads: their
     // size is measured first, on the raw bytes.
-    check_raw_streams(bytes, name)?;
+    super::pdf_streams::check_raw_streams(bytes, name)?;
     let mut doc = pdf_extract::Document::load_mem(bytes).map_err(|e| {
         err(
             format!("not a readable PDF: {e}"),
@@ -526,7 +526,7 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
             "ask the vendor for an unprotected copy, or open it with the password and save an unprotected copy",
         ));
     }
-    check_inflated_size(&doc, name)?;
+    super::pdf_streams::check_decoded_size(&doc, name)?;
     // pdf-extract can panic on unusual PDFs: a panic there is a bad document, not a crash.
     let previous = std::panic::take_hook();
     std::panic::set_hook(Box::new(|_| {}));
@@ -558,99 +558,6 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
         ));
     }
     Ok(text)
-}
-
-/// What one compressed PDF stream, and all of them together, may inflate to: a page's content
-/// is tens of KB; a 1 MB PDF of zeros inflates to GBs.
-pub const MAX_PDF_STREAM_BYTES: u64 = 32 * 1024 * 1024;
-pub const MAX_PDF_INFLATED_BYTES: u64 = 128 * 1024 * 1024;
-
-/// What the compressed streams of one PDF have inflated to so far.
-#[derive(Default)]
-struct Inflated(u64);
-
-impl Inflated {
-    /// Inflates `data` into nothing (bounded) and counts it; an error naming `what` once the
-    /// stream or the document passes its limit. Data that is not zlib, or stops inflating
-    /// early (damaged), counts what it gave.
-    fn count(
-        &mut self,
-        data: &[u8],
-        name: &str,
-        what: &dyn Fn() -> String,
-    ) -> Result<(), Diagnostic> {
-        use std::io::Read;
-        let mut inflater = flate2::read::ZlibDecoder::new(data).take(MAX_PDF_STREAM_BYTES + 1);
-        let size = std::io::copy(&mut inflater, &mut std::io::sink()).unwrap_or(0);
-        self.0 += size;
-        if size <= MAX_PDF_STREAM_BYTES && self.0 <= MAX_PDF_INFLATED_BYTES {
-            return Ok(());
-        }
-        let limit = if size > MAX_PDF_STREAM_BYTES {
-            MAX_PDF_STREAM_BYTES
-        } else {
-            MAX_PDF_INFLATED_BYTES
-        };
-        Err(Diagnostic::error(format!(
-            "the PDF's streams inflate to more than {} MiB ({}): not a document a reader could read",
-            limit / (1024 * 1024),
-            what()
-        ))
-        .in_file(name.to_string())
-        .hint("print it to a new PDF, or save it as text, and snapshot that"))
-    }
-}
-
-/// Refuses a PDF whose streams inflate past the limits, found in the raw bytes: whatever
-/// follows a `stream` keyword and its line end is inflated into nothing (bounded), so that
-/// object streams and cross-reference streams, which the reader inflates while it loads the
-/// document, are measured before it does (content streams too).
-fn check_raw_streams(bytes: &[u8], name: &str) -> Result<(), Diagnostic> {
-    let mut inflated = Inflated::default();
-    let mut from = 0;
-    while let Some(found) = find(&bytes[from..], b"stream") {
-        let keyword = from + found;
-        from = keyword + b"stream".len();
-        // `endstream` is not the start of a stream.
-        if bytes[..keyword].ends_with(b"end") {
-            continue;
-        }
-        let data = match &bytes[from..] {
-            [b'\r', b'\n', ..] => from + 2,
-            [b'\n', ..] | [b'\r', ..] => from + 1,
-            _ => continue,
-        };
-        inflated.count(&bytes[data..], name, &|| {
-            format!("the stream at byte {keyword}")
-        })?;
-    }
-    Ok(())
-}
-
-/// The first position of `needle` in `haystack`.
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
-}
-
-/// Refuses a PDF whose compressed streams inflate past the limits, measured by inflating each
-/// into nothing (bounded), before the extractor inflates them for real: the streams as the
-/// reader found them (after decryption), which the raw scan may not have seen.
-fn check_inflated_size(doc: &pdf_extract::Document, name: &str) -> Result<(), Diagnostic> {
-    let mut inflated = Inflated::default();
-    for (id, object) in &doc.objects {
-        let pdf_extract::Object::Stream(stream) = object else {
-            continue;
-        };
-        let flate = stream
-            .filters()
-            .is_ok_and(|f| f.iter().any(|f| *f == b"FlateDecode" || *f == b"Fl"));
-        if flate {
-            inflated.count(&stream.content, name, &|| {
-                format!("object {} {}", id.0, id.1)
-            })?;
-        }
-    }
-    Ok(())
 }
 
 /// A line with its digits folded, so that "Page 3 of 12" and "Page 4 of 12" compare equal.

@@ -351,8 +351,14 @@ const FRAMES: &[(&str, &[&[&str]])] = &[
                 "terminat*",
                 "expir*",
                 "account has been deleted",
+                "account is deleted",
+                "account deletion",
+                "delete your account",
+                "deleted your account",
+                "delete their account",
                 "close your account",
                 "closed",
+                "deactivat*",
                 "end of the",
                 "after the end",
             ],
@@ -671,6 +677,265 @@ fn frame_score(fact: &str, r: &Reading) -> f64 {
 /// What a clause whose proposed value `check` accepts gains over one that only speaks of the fact.
 const VALUE_BONUS: f64 = 3.0;
 
+/// Retention without a number: "as long as necessary", "for the duration of the Agreement",
+/// "until you delete it". Privacy policies state their general rule this way and give numbers
+/// only for narrow kinds of data (cookies, logs), so such a clause ranks as one that states a
+/// value.
+const OPEN_ENDED: &[&str] = &[
+    "as long as",
+    "so long as",
+    "for the duration",
+    "the duration of",
+    "the term of the agreement",
+    "until you",
+    "until such",
+    "until it",
+    "until the",
+    "as needed",
+    "need it",
+    "no longer necessary",
+    "no longer needed",
+    "necessary for the purpose*",
+    "legitimate business purposes",
+];
+
+/// Kinds of data narrower than the customer's data as a whole: a period that one of them is
+/// kept for is not the retention of the customer's content.
+const NARROW_DATA: &[&str] = &[
+    "cookie*",
+    "log data",
+    "logs",
+    "ip address*",
+    "device*",
+    "ads",
+    "advertis*",
+    "complain*",
+    "correspondence",
+    "support ticket*",
+    "payment*",
+    "billing",
+    "transaction*",
+    "tracking",
+    "communicate with us",
+    "contact us",
+    "third party websites",
+    "third party sites",
+];
+
+/// The customer's data as a whole, as retention clauses name it.
+const GENERAL_DATA: &[&str] = &[
+    "your information",
+    "your personal data",
+    "your personal information",
+    "your data",
+    "your content",
+    "information we collect",
+    "personal data",
+    "customer data",
+    "customer content",
+];
+
+/// What a clause about retention gains or loses from the period it states and the data it
+/// covers.
+fn retention_score(fact: &str, r: &Reading) -> f64 {
+    if fact != "retention_days" {
+        return 0.0;
+    }
+    let keeps = r.says(&["retain*", "keep*", "kept", "store*", "retention", "storage"]);
+    let mut score = 0.0;
+    if keeps && r.main_says(OPEN_ENDED) && !r.customer_duty() {
+        // As much as a number the reading ties to keeping (the value and its reading).
+        score += VALUE_BONUS + 2.0;
+    }
+    if r.says(NARROW_DATA) {
+        score -= 2.0;
+    } else if r.says(GENERAL_DATA) {
+        score += 0.5;
+    }
+    score
+}
+
+/// How a clause fares for the facts whose words have other senses: "consumer" in consumer
+/// protection law is not about who the terms are for; an account named in a duty or a
+/// definition is not the account the service runs on.
+fn sense_score(fact: &str, r: &Reading) -> f64 {
+    match fact {
+        "rests_on_consumer_terms" => {
+            let law = r.says(&[
+                "consumer protection",
+                "consumer law*",
+                "consumer rights",
+                "statutory rights",
+                "mandatory",
+                "consumer organi*",
+            ]);
+            // "If you use the Services on behalf of a company, ... that entity accepts these
+            // Terms": who the terms bind.
+            let entity = r.says(&["on behalf of"])
+                && r.says(&[
+                    "company",
+                    "organi*",
+                    "entity",
+                    "business*",
+                    "employer",
+                    "legal person",
+                ]);
+            let elsewhere = r.says(CONSUMER_WORDS)
+                && r.says(&[
+                    "governed by",
+                    "instead",
+                    "reference",
+                    "refer to",
+                    "apply to you",
+                ]);
+            if law {
+                -3.0
+            } else if entity || elsewhere {
+                3.0
+            } else {
+                0.0
+            }
+        }
+        // A licence is the one the customer grants the vendor: not one granted to other users,
+        // nor the customer's warranty that it holds the rights in what it submits.
+        "licence_scope" => {
+            let to_others = r.says(&[
+                "each other user",
+                "other users",
+                "each user",
+                "users of the service",
+            ]) && !r.says(&["grant us", "grants us", "grant to us"]);
+            let warranty = r.says(&["represent*", "warrant*", "all rights", "necessary rights"])
+                && !r.says(&["grant*"]);
+            let grant = r.says(&["grant*", "licen*"]) && r.says(&["use", "right*", "licen*"]);
+            if to_others || warranty {
+                -2.0
+            } else if grant {
+                0.5
+            } else {
+                0.0
+            }
+        }
+        // The vendor's people reviewing content: not an organisation's administrator given
+        // access to its members' accounts, nor a list of purposes that only names employees.
+        "human_review" => {
+            let admin = r.says(&["administrator*", "employer", "your organi*"]);
+            let reviews = r.says(&[
+                "review*", "access*", "monitor*", "moderat*", "look at", "read", "view*",
+            ]);
+            if admin || !reviews { -2.0 } else { 0.0 }
+        }
+        // Where data is kept: not the law that governs the terms, the courts, the company's
+        // seat, nor the safeguards a transfer relies on (that is the transfer mechanism).
+        "data_residency" => {
+            let law = r.says(&[
+                "governed by",
+                "governing law",
+                "laws of",
+                "courts",
+                "jurisdiction of",
+                "registered office",
+                "headquarter*",
+                "incorporated in",
+            ]);
+            let mechanism = r.says(&[
+                "standard contractual clauses",
+                "sccs",
+                "adequacy",
+                "safeguards",
+                "binding corporate rules",
+                "data privacy framework",
+            ]);
+            let kept = r.says(&[
+                "server*",
+                "stored",
+                "store*",
+                "storage",
+                "hosted",
+                "data cent*",
+                "located",
+            ]);
+            if law && !kept {
+                -3.0
+            } else if mechanism && !kept {
+                -1.0
+            } else if kept {
+                0.5
+            } else {
+                0.0
+            }
+        }
+        // The vendor defending the customer against third parties' claims.
+        "ip_indemnity"
+            if r.actor == crate::reading::read::Actor::Vendor
+                && !r.negated
+                && r.says(&["defend*", "indemnif*"])
+                && r.says(&["customer", "you"]) =>
+        {
+            2.0
+        }
+        // The end of an account or contract, with a period for deleting what it held.
+        "deletion_after_termination_days" => {
+            let ends = r.says(&[
+                "terminat*",
+                "expir*",
+                "account is deleted",
+                "account has been deleted",
+                "account deletion",
+                "delete your account",
+                "deleted your account",
+                "close your account",
+                "deactivat*",
+            ]);
+            let deletes = r.says(&["delet*", "eras*", "destroy*", "remov*"]);
+            let period = !r.quantities.is_empty() || r.at_once;
+            if ends && deletes && period && !r.customer_duty() {
+                2.0
+            } else {
+                0.0
+            }
+        }
+        "consumer_account_linked" => {
+            let linked = r.says(&["account*"])
+                && r.says(&[
+                    "employer",
+                    "organi*",
+                    "administrator*",
+                    "enterprise",
+                    "business account",
+                    "workspace",
+                    "purchased",
+                    "need",
+                    "needs",
+                    "required",
+                    "must have",
+                    "linked",
+                ]);
+            if linked {
+                3.0
+            } else if r.customer_duty() {
+                -1.0
+            } else {
+                0.0
+            }
+        }
+        _ => 0.0,
+    }
+}
+
+const CONSUMER_WORDS: &[&str] = &["consumer*", "individual*", "personal use"];
+
+/// A heading-like line ("**To train our AI models**"): all emphasis, short, no modal verb. It
+/// names a topic; the clause that states the fact is below it.
+fn heading_like(text: &str, r: &Reading) -> bool {
+    let t = text.trim();
+    t.starts_with("**")
+        && t.trim_end_matches([':', '.']).ends_with("**")
+        && t.split_whitespace().count() < 12
+        && r.modality == crate::reading::read::Modality::States
+        && !r.negated
+}
+
 /// The value proposed for `fact` from a clause: the reading's, else the cues' value phrases;
 /// null when `check` would not accept it on this quote (a draft that never verifies is no help).
 fn proposed(
@@ -689,8 +954,27 @@ fn proposed(
     }
 }
 
+/// A clause as read: a list item with the sentence that introduces it ("Customer will not:
+/// (c) include ..."), unless the item is a sentence of its own, with its own subject and modal
+/// verb ("Meta shall notify you ..."): then the lead-in does not govern it.
+fn read_clause(c: &Clause) -> Reading {
+    use crate::reading::read::{Actor, Modality};
+    if c.lead.is_some() {
+        let own = reading::read(&c.text);
+        if own.actor != Actor::Unstated && own.modality != Modality::States {
+            return own;
+        }
+    }
+    reading::read(&c.in_full())
+}
+
 /// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
 pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
+    find_upto(markdown, facts, PER_FACT)
+}
+
+/// Candidates for each fact (up to `per_fact`, best first).
+pub fn find_upto(markdown: &str, facts: &[&str], per_fact: usize) -> Vec<Candidate> {
     let snapshot = Snapshot::new(markdown);
     let clauses = clauses::split(markdown);
     // A list item is read with the sentence that introduces it ("Customer will not: (c) ...").
@@ -698,9 +982,7 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
     // Each clause long enough to quote is read once, for every fact.
     let readings: Vec<Option<Reading>> = clauses
         .iter()
-        .map(|c| {
-            (c.text.split_whitespace().count() >= MIN_WORDS).then(|| reading::read(&c.in_full()))
-        })
+        .map(|c| (c.text.split_whitespace().count() >= MIN_WORDS).then(|| read_clause(c)))
         .collect();
     let mut out = Vec::new();
     for fact in facts {
@@ -728,14 +1010,27 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
                 let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &c.text);
                 let bonus = if value.is_null() { 0.0 } else { VALUE_BONUS };
                 let under = heading_score(fact, c);
-                Some((base + bonus + under + reading_score(fact, reading), i))
+                let heading = if heading_like(&c.text, reading) {
+                    -2.0
+                } else {
+                    0.0
+                };
+                Some((
+                    base + bonus
+                        + under
+                        + heading
+                        + reading_score(fact, reading)
+                        + retention_score(fact, reading)
+                        + sense_score(fact, reading),
+                    i,
+                ))
             })
             .filter(|(s, _)| *s >= MIN_SCORE)
             .collect();
         scored.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
         let mut taken: Vec<String> = Vec::new();
         for (s, i) in scored {
-            if taken.len() == PER_FACT {
+            if taken.len() == per_fact {
                 break;
             }
             let clause = &clauses[i];
@@ -908,6 +1203,42 @@ mod tests {
         let n = best("terms_change_notice_days");
         assert_eq!(n.value, Value::from(0), "{n:?}");
         assert!(n.why.contains("at once"), "{n:?}");
+    }
+
+    #[test]
+    fn an_open_ended_rule_for_the_customers_data_outranks_a_period_for_cookies() {
+        let doc = "# Privacy\n\n## How long we keep data\n\n\
+            We keep cookies and information collected using cookies for up to 13 months.\n\n\
+            We keep your personal data for as long as you keep your account open.\n";
+        let c = find(doc, &["retention_days"]);
+        let best = c.first().expect("a candidate");
+        assert_eq!(
+            best.quote, "We keep your personal data for as long as you keep your account open.",
+            "{c:#?}"
+        );
+    }
+
+    #[test]
+    fn consumer_protection_law_is_not_who_the_terms_are_for() {
+        let doc = "# Terms\n\n\
+            Nothing in these Terms affects your statutory rights as a consumer under consumer protection laws.\n\n\
+            If you use the Services on behalf of a company, that company accepts these Terms.\n";
+        let c = find(doc, &["rests_on_consumer_terms"]);
+        let best = c.first().expect("a candidate");
+        assert!(
+            best.quote.starts_with("If you use the Services on behalf"),
+            "{c:#?}"
+        );
+    }
+
+    #[test]
+    fn a_licence_to_other_users_ranks_below_the_licence_to_the_vendor() {
+        let doc = "# Terms\n\n\
+            You grant each other user of the Service a non-exclusive licence to access your Content through the Service.\n\n\
+            You grant us a worldwide, non-exclusive licence to use your Content to provide the Service.\n";
+        let c = find(doc, &["licence_scope"]);
+        let best = c.first().expect("a candidate");
+        assert!(best.quote.starts_with("You grant us"), "{c:#?}");
     }
 
     #[test]

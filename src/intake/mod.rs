@@ -10,6 +10,7 @@ pub mod convert;
 pub mod extract;
 pub mod fetch;
 pub mod ota;
+mod pdf_streams;
 pub mod refresh;
 
 use crate::diag::Diagnostic;

@@ -7,6 +7,7 @@
 #[path = "../common/mod.rs"]
 mod common;
 
+mod pdf_streams;
 mod properties;
 mod robustness;
 mod run_budget;
