@@ -6,8 +6,9 @@
 //! SHA-256, and sets each claim's [`Verification`]:
 //! - a quote must occur in its snapshot, anchored on whole words and long enough
 //!   (`model::quotes`);
-//! - it must support the value: a number fact's number is in the quote, a `never`/`none` has a
-//!   negation, an `opt_out` says the words an opt-out rests on (the cues of `model::vocabulary`);
+//! - it must support the value: the clause reader (`reading`) reads the quote and must find the
+//!   value stated in it (a number that measures the fact, a refusal, an opt-out tied to
+//!   training), never merely the fact's words;
 //! - a `not_stated` claim's `searched` words occur nowhere in the snapshot.
 //!
 //! A failure names the claim's `quote:` (or `searched:`) line, the closest passage with a word
@@ -16,7 +17,7 @@
 use crate::diag::{Code, Diagnostic, Pos};
 use crate::model::profile::{self, Claim, Profile, Source, Verification};
 use crate::model::quotes::{self, Mismatch, Snapshot};
-use crate::model::vocabulary::{self, ValueType};
+use crate::model::vocabulary;
 use crate::model::yaml;
 use crate::reading;
 use rayon::prelude::*;
@@ -219,7 +220,7 @@ fn verify_claim(fact: &str, claim: &Claim, snapshot: &Snapshot, source: &Source)
         if let Err(failed) = verify_quote(snapshot, quote, snap, claim.quote_at, "quote") {
             return failed;
         }
-        if let Some(why) = unsupported(fact, &claim.value, quote) {
+        if let Some(why) = unsupported_at(fact, &claim.value, quote, snapshot) {
             return Verification::Failed {
                 reason: format!("the quote does not support `{}`: {why}", show(&claim.value)),
                 at: claim.quote_at,
@@ -307,72 +308,75 @@ fn verify_silence(claim: &Claim, snapshot: &Snapshot, snap: &str) -> Verificatio
 
 /// Why `quote` cannot support `value` for `fact`, if it cannot.
 ///
-/// The clause reader decides first: a reading that states the value supports it, one that
-/// rules it out refuses it, saying what the clause was read as. When the reading says neither,
-/// the anchored cue test decides (a number stated, a negation, the words a value rests on).
+/// The clause reader decides: a reading that states the value supports it; one that rules it
+/// out refuses it, quoting what rules it out; a silent reading refuses it too, saying what the
+/// clause was read as. No word list decides on its own.
 pub fn unsupported(fact: &str, value: &Value, quote: &str) -> Option<String> {
-    let spec = vocabulary::fact_spec(fact)?;
+    unsupported_with(fact, value, quote, None)
+}
+
+/// As [`unsupported`], for a quote that stands in `snapshot`: a list item is also read with
+/// the sentence that introduces it ("Within 30 days of termination, Acme will: ... delete all
+/// Customer Data"), which the reviewer need not repeat in the quote.
+pub fn unsupported_at(
+    fact: &str,
+    value: &Value,
+    quote: &str,
+    snapshot: &Snapshot,
+) -> Option<String> {
+    unsupported_with(fact, value, quote, Some(snapshot))
+}
+
+fn unsupported_with(
+    fact: &str,
+    value: &Value,
+    quote: &str,
+    snapshot: Option<&Snapshot>,
+) -> Option<String> {
+    vocabulary::fact_spec(fact)?;
+    // A vendor's questionnaire answer, as `answers` records it ("dpa (copilot): online"),
+    // states its value in so many words: it is the vendor's word, not a clause to read.
+    let answer = crate::questionnaire::ask::value_text(value);
+    if quote.starts_with(&format!("{fact} (")) && quote.ends_with(&format!("): {answer}")) {
+        return None;
+    }
     let reading = reading::read(quote);
-    match reading::judge(fact, value, &reading) {
+    let why = match reading::judge(fact, value, &reading) {
         reading::Judgement::Supports => return None,
-        reading::Judgement::Contradicts(why) => {
-            return Some(format!("read as: {why} ({reading})"));
-        }
-        reading::Judgement::Silent => {}
-    }
-    // Said neither way: the clause must at least speak of the fact (a customer's duty, a
-    // definition or a notice about something else never supports a vendor's value).
-    if !reading::about(fact, &reading, quote) {
-        return Some(format!(
-            "read as: {reading}; the clause does not speak of `{fact}`"
-        ));
-    }
-    let support = vocabulary::clause_cues(fact).map_or(&[][..], |c| c.support);
-    let words = quotes::cue_words(quote);
-    let cue_missing = |v: &str| -> Option<String> {
-        let cue = support.iter().find(|c| c.value == v)?;
-        let ok = (cue.negation && quotes::has_negation(&words))
-            || cue.words.iter().any(|w| quotes::has_phrase(&words, w));
-        if ok {
-            return None;
-        }
-        let mut wanted: Vec<String> = Vec::new();
-        if cue.negation {
-            wanted.push("a negation (not, no, never, without, nor)".into());
-        }
-        if !cue.words.is_empty() {
-            let list: Vec<String> = cue.words.iter().map(|w| format!("\"{w}\"")).collect();
-            wanted.push(format!("one of {}", list.join(", ")));
-        }
-        Some(format!("`{v}` rests on {}", wanted.join(" or ")))
+        reading::Judgement::Contradicts(why) => return Some(format!("read as: {why} ({reading})")),
+        reading::Judgement::Silent(why) => format!("read as: {reading}; {why}"),
     };
-    match (spec.ty, value) {
-        (ValueType::Count | ValueType::CountOr(_), Value::Number(n)) => {
-            let n = n.as_u64()?;
-            let stated = quotes::numbers(quote);
-            if stated.contains(&n) || (n == 0 && quotes::has_negation(&words)) {
-                return None;
-            }
-            let mentions = if stated.is_empty() {
-                "it states no number".to_string()
-            } else {
-                let list: Vec<String> = stated.iter().map(u64::to_string).collect();
-                format!("it states {}", list.join(", "))
-            };
-            Some(format!(
-                "the number {n} is not in the quote (as digits or words); {mentions}"
-            ))
-        }
-        (ValueType::Enum(_) | ValueType::CountOr(_), Value::String(v)) => cue_missing(v),
-        (ValueType::EnumList(_), Value::Array(items)) => {
-            let missing: Vec<String> = items
-                .iter()
-                .filter_map(Value::as_str)
-                .filter_map(cue_missing)
-                .collect();
-            (!missing.is_empty()).then(|| missing.join("; "))
-        }
-        _ => None,
+    // Silent alone: the item may say it with its lead-in (a contradiction never gives way; a
+    // definition stays a definition under any lead-in).
+    if reading.is_definition() {
+        return Some(why);
+    }
+    // A mechanism, a region or a certificate must be named by the quote itself: a lead-in
+    // gives an item who acts and when, never the thing it names.
+    if matches!(
+        fact,
+        "transfer_mechanism" | "data_residency" | "certifications"
+    ) {
+        return Some(why);
+    }
+    let Some(lead) = snapshot.and_then(|s| s.lead_of(quote)) else {
+        return Some(why);
+    };
+    let lead_words = quotes::normalize(lead).to_lowercase();
+    if lead_words.is_empty()
+        || quotes::normalize(quote)
+            .to_lowercase()
+            .contains(&lead_words)
+    {
+        return Some(why);
+    }
+    let whole = reading::read(&format!("{lead} {quote}"));
+    match reading::judge(fact, value, &whole) {
+        reading::Judgement::Supports => None,
+        reading::Judgement::Contradicts(w) => Some(format!(
+            "read with its lead-in \"{lead}\" as: {w} ({whole})"
+        )),
+        reading::Judgement::Silent(_) => Some(why),
     }
 }
 

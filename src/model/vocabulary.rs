@@ -266,7 +266,6 @@ pub mod clauses;
 pub mod frameworks;
 pub mod names;
 mod phrases;
-pub mod support;
 pub use clauses::{ClauseCues, clause_cues};
 pub use frameworks::{CAIQ_VERSION, caiq_refs};
 

@@ -49,6 +49,8 @@ pub(crate) const ACTORS: &[(Actor, &[&str])] = &[
             "affiliates",
             "advertisers",
             "vendors",
+            "recipients",
+            "moderators",
         ],
     ),
 ];
@@ -274,6 +276,12 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "api data",
             "materials",
             "files",
+            "posts",
+            "photos",
+            "videos",
+            "images",
+            "recordings",
+            "uploads",
         ],
     ),
     (
@@ -282,6 +290,12 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "personal data",
             "personal information",
             "personally identifiable",
+            "your information",
+            "information we collect",
+            "information you provide",
+            // A privacy notice's own words for what it covers.
+            "information",
+            "data",
         ],
     ),
     (

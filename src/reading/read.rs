@@ -67,6 +67,9 @@ pub struct Reading {
     pub at_once: bool,
     /// All words, lowercase (punctuation as `,` `;` `:` `(` `)` tokens).
     pub words: Vec<String>,
+    /// Whether each word of `words` was written with a capital ("US" the country, "us" the
+    /// pronoun).
+    pub caps: Vec<bool>,
     /// The main clause's words (qualifiers left out).
     pub main: Vec<String>,
 }
@@ -85,6 +88,25 @@ impl Reading {
     /// Whether the main clause (qualifiers left out) uses any of these patterns.
     pub fn main_says(&self, patterns: &[&str]) -> bool {
         any(&self.main, patterns)
+    }
+    /// Where any of these patterns occurs in the whole clause.
+    pub fn find(&self, patterns: &[&str]) -> Vec<usize> {
+        lexicon::find_all(&self.words, patterns)
+    }
+    /// Whether the clause defines a term ("X means ...") rather than states a commitment.
+    pub fn is_definition(&self) -> bool {
+        // The term defined opens the clause: "“DPA” means ...", "(i) “SCC” means ...";
+        // "by other means" and "this means that" define nothing.
+        self.find(&["means", "mean", "shall mean", "is defined as", "refers to"])
+            .iter()
+            .any(|&i| {
+                i < 12
+                    && (i == 0
+                        || !matches!(
+                            self.words[i - 1].as_str(),
+                            "this" | "which" | "that" | "other" | "by" | "any" | "all" | "no"
+                        ))
+            })
     }
     /// Whether a qualifier uses any of these patterns.
     pub fn qualified_by(&self, patterns: &[&str]) -> bool {
@@ -198,8 +220,34 @@ fn tokenize(text: &str) -> (Vec<String>, Vec<bool>) {
     let flush = |cur: &mut String, words: &mut Vec<String>, caps: &mut Vec<bool>| {
         let w = cur.trim_matches('\'');
         if !w.is_empty() {
-            caps.push(w.chars().next().is_some_and(char::is_uppercase));
-            words.push(w.to_lowercase());
+            let cap = w.chars().next().is_some_and(char::is_uppercase);
+            let lower = w.to_lowercase();
+            // "we'll" is "we will": the actor and the modal are two words.
+            let split = [
+                ("'ll", "will"),
+                ("'re", "are"),
+                ("'ve", "have"),
+                ("'d", "would"),
+            ]
+            .iter()
+            .find_map(|(end, full)| {
+                lower
+                    .strip_suffix(end)
+                    .filter(|base| !base.is_empty())
+                    .map(|base| (base.to_string(), *full))
+            });
+            match split {
+                Some((base, full)) => {
+                    words.push(base);
+                    caps.push(cap);
+                    words.push(full.to_string());
+                    caps.push(false);
+                }
+                None => {
+                    caps.push(cap);
+                    words.push(lower);
+                }
+            }
         }
         cur.clear();
     };
@@ -252,7 +300,19 @@ pub fn read(text: &str) -> Reading {
     let main_idx: Vec<usize> = (0..n).filter(|&i| !in_qualifier(i)).collect();
     let main: Vec<String> = main_idx.iter().map(|&i| words[i].clone()).collect();
     let main_caps: Vec<bool> = main_idx.iter().map(|&i| caps[i]).collect();
-    let (actor, modality, span) = predicate(&main, &main_caps);
+    // "You agree that this license includes ...", "Customer acknowledges that ...": the
+    // statement agreed to is the clause's predicate.
+    let off = main
+        .iter()
+        .take(8)
+        .position(|w| {
+            w.starts_with("agree") || w.starts_with("acknowledg") || w.starts_with("understand")
+        })
+        .and_then(|i| (i + 1..(i + 4).min(main.len())).find(|&j| main[j] == "that"))
+        .map_or(0, |j| j + 1)
+        .min(main.len());
+    let (actor, modality, span) = predicate(&main[off..], &main_caps[off..]);
+    let span = (span.0 + off, span.1 + off);
     // The predicate is negated by a negation in its subject ("no DPA is offered") or right
     // after its modal ("will not", "is not designed"); a "not" in a later part of the sentence
     // negates that part only.
@@ -294,6 +354,7 @@ pub fn read(text: &str) -> Reading {
         quantities,
         at_once,
         words,
+        caps,
         main,
     }
 }
@@ -352,14 +413,29 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         if matches!(w.as_str(), "has" | "have") && next != "to" && next != "no" {
             continue;
         }
+        // "updates that are not material become effective": a relative clause inside the
+        // subject, not the predicate.
+        if i > 0 && matches!(main[i - 1].as_str(), "that" | "which" | "who") {
+            continue;
+        }
         m = Some(i);
         break;
     }
     let Some(m) = m else {
-        // No modal: a statement ("We use ...", "Customer owns ...").
+        // No modal: a statement ("We use ...", "Customer owns ..."); the actor stands before
+        // the first verb ("notifying Customer of ..." names whom, not who).
+        let first_verb = main
+            .iter()
+            .position(|w| {
+                lexicon::ACTIONS.iter().any(|(_, ps)| {
+                    ps.iter()
+                        .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
+                })
+            })
+            .unwrap_or(main.len());
         let actor = main
             .iter()
-            .take(4)
+            .take(4.min(first_verb))
             .find_map(|w| actor_of(w))
             .unwrap_or(Actor::Unstated);
         // A statement: negated by a negation before its first verb-like word.
@@ -514,13 +590,29 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
         let seg_actions = actions_in(segment);
         let relevant = |a: &Action| !matches!(a, Action::Use | Action::Offer | Action::Apply);
         // A request for a copy is about the copy: the more specific action wins.
+        // With no action of its own, the number belongs to what the clause does to the data
+        // (a lead-in "Within 30 days of termination, Acme will: ... delete ...").
         let action = seg_actions
             .iter()
             .copied()
             .find(|a| *a == Action::Retrieve)
             .or_else(|| seg_actions.iter().copied().find(relevant))
+            .or_else(|| {
+                main_actions
+                    .iter()
+                    .copied()
+                    .find(|a| matches!(a, Action::Delete | Action::Retain))
+            })
             .or_else(|| main_actions.iter().copied().find(relevant));
-        let seg_actor = segment.iter().find_map(|w| actor_of(w));
+        // "customer" in "customer content" names the data, not who acts.
+        let seg_actor = segment.iter().enumerate().find_map(|(k, w)| {
+            let next = segment.get(k + 1).map(String::as_str).unwrap_or("");
+            if is_data_word(next) || matches!(next, "personal" | "account" | "'s") {
+                None
+            } else {
+                actor_of(w)
+            }
+        });
         let q_actor = seg_actor.unwrap_or(actor);
         // The event: after "after / following / of / from / upon / before / prior to".
         let mut event = None;

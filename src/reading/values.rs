@@ -2,8 +2,13 @@
 //! or says nothing about a claimed value. A value is stated when the reading says it, including
 //! absences written in words ("no DPA is offered", "not required") and zero written as
 //! "immediately" or "upon posting"; a duty of the customer is never a promise of the vendor.
+//!
+//! One test per fact, [`states`], decides both directions: `check` accepts a claimed value only
+//! when the reading states it, and `extract` proposes the value the reading states. A reading
+//! that states nothing for the fact is silent, and silence never supports a value.
 
-use super::read::{Action, Actor, Event, Modality, Object, Quantity, Reading};
+use super::read::{Action, Actor, Event, Modality, Object, QualifierKind, Quantity, Reading};
+use crate::model::vocabulary::{self, ValueType};
 use serde_json::Value;
 
 /// What a reading says about a claimed value.
@@ -13,13 +18,14 @@ pub enum Judgement {
     Supports,
     /// The reading states something that rules the value out: why, in words.
     Contradicts(String),
-    /// The reading neither states nor rules out the value.
-    Silent,
+    /// The reading neither states nor rules out the value: why not, in words.
+    Silent(String),
 }
 
 const TRAIN_WORDS: &[&str] = &[
     "train*",
     "fine tun*",
+    "finetun*",
     "machine learning",
     "model improvement",
     "improve our models",
@@ -28,8 +34,15 @@ const TRAIN_WORDS: &[&str] = &[
     "improve models",
     "improving models",
     "improve our ai",
+    "improve its ai",
+    "improve their ai",
+    "ai systems",
+    "improve openai's models",
     "develop models",
     "develop our models",
+    "develop or improve",
+    "develop and improve",
+    "improve and develop",
     "ai models",
     "language models",
 ];
@@ -39,23 +52,66 @@ const OPT_OUT: &[&str] = &[
     "opts out",
     "turn off",
     "switch off",
+    "turn this off",
+    "turn it off",
+    "turn that off",
+    "switch it off",
+    "switch this off",
     "disable",
-    "object to",
+    "do not train on my",
+    "choose whether",
     "choose not",
-    "settings",
-    "withdraw",
+    "object to",
 ];
 const OPT_IN: &[&str] = &[
     "opt in",
     "opted in",
     "opts in",
-    "consent",
+    "opted into",
+    "consent*",
     "explicit permission",
+    "explicitly agree*",
     "explicitly",
-    "permission",
-    "choose to",
+    "choose to share",
     "elect to",
-    "authoriz*",
+    "by default",
+];
+/// Training that happens only when the customer chooses it ("with your consent", "if you allow
+/// us", "when you turn on ...").
+const CHOSEN_TRAINING: &[&str] = &[
+    "with your consent",
+    "with your permission",
+    "your explicit consent",
+    "if you allow",
+    "if you choose",
+    "if you agree",
+    "if you enable",
+    "when you enable",
+    "if you turn on",
+    "when you turn on",
+    "if you have enabled",
+    "if you opt",
+    "only if you",
+    "only when you",
+    "you choose to share",
+    "you choose to allow",
+];
+/// Data that is not the customer's content: feedback it chooses to send, content flagged for
+/// abuse, data from elsewhere, aggregated or de-identified data.
+const OTHER_TRAINING_DATA: &[&str] = &[
+    "feedback",
+    "flag*",
+    "third party sources",
+    "aggregated",
+    "de identified",
+    "deidentified",
+    "anonymi*",
+    "temporary chat*",
+];
+/// Carve-outs of a training promise: content the customer reports or sends as feedback, content
+/// flagged for abuse, what the law requires.
+const CARVE_OUTS: &[&str] = &[
+    "feedback", "flag*", "report*", "safety", "abuse", "violat*", "law", "legal*", "required",
 ];
 const DPA_TOPIC: &[&str] = &[
     "data processing addendum",
@@ -65,22 +121,93 @@ const DPA_TOPIC: &[&str] = &[
     "data processing terms",
     "dpa",
 ];
-const RETRIEVAL: &[&str] = &[
-    "export*",
-    "retriev*",
-    "download*",
-    "copy of",
-    "copies of",
-    "return of",
-];
 const ABUSE: &[&str] = &[
-    "abuse",
-    "misuse",
+    "abuse*",
+    "abusive",
+    "misuse*",
+    "fraud*",
     "trust and safety",
     "safety",
-    "policy violation*",
-    "harmful",
-    "moderation",
+    "harm*",
+    "violat*",
+    "banned",
+    "spam",
+];
+/// Data other than the customer's content, whose retention is another matter.
+const OTHER_DATA: &[&str] = &[
+    "cookie*",
+    "log data",
+    "logs",
+    "ip address*",
+    "device",
+    "payment*",
+    "billing",
+    "credit card",
+    "correspondence",
+    "communicat*",
+    "complaint*",
+    "support ticket*",
+    "identifiers",
+    "account information",
+    "profile information",
+    "audit record",
+    "tag",
+    "tracking",
+    "transaction*",
+    "partners",
+    "aggregated",
+    "depersonalised",
+    "depersonalized",
+    "third party websites",
+    "insights",
+];
+const CHANGE: &[&str] = &["chang*", "modif*", "updat*", "amend*", "revis*"];
+/// The documents whose changes the notice facts count.
+const TERMS: &[&str] = &[
+    "terms",
+    "agreement",
+    "policy",
+    "policies",
+    "dpa",
+    "addendum",
+    "this notice",
+    "privacy notice",
+];
+/// Changes and notices that are about something other than the terms.
+const NOT_TERMS_CHANGE: &[&str] = &[
+    "price*",
+    "pricing",
+    "rates",
+    "fees",
+    "invoice*",
+    "terminat*",
+    "renewal",
+    "assign*",
+    "object*",
+    "subprocessor*",
+    "sub processor*",
+    "audit*",
+    "disclos*",
+    "withdraw*",
+    "proceeding",
+];
+const BREACH: &[&str] = &[
+    "incident",
+    "incidents",
+    "personal data breach*",
+    "personal information breach*",
+    "security breach*",
+    "data breach*",
+    "breach of security",
+    "security incident*",
+    "data incident*",
+];
+const CONSUMER: &[&str] = &[
+    "consumer*",
+    "individual*",
+    "personal use",
+    "personal purposes",
+    "household",
 ];
 const BUSINESS_ONLY: &[&str] = &[
     "business users only",
@@ -91,215 +218,379 @@ const BUSINESS_ONLY: &[&str] = &[
     "solely for business",
     "professional use only",
     "only for professional",
-    "not for consumer*",
-    "not intended for consumer*",
-    "not available to consumer*",
-    "not for personal",
-    "not for use by consumer*",
-    "not for individual*",
     "only by businesses",
     "only to businesses",
     "exclusively for business*",
     "exclusively for professional*",
     "only for use by business*",
-    "for use by business*",
+    "for customers who are businesses",
 ];
-const CONSUMER: &[&str] = &[
-    "consumer*",
-    "individual*",
-    "personal use",
-    "personal purposes",
-    "household",
-];
-
-fn fact_ty(fact: &str) -> Option<crate::model::vocabulary::ValueType> {
-    crate::model::vocabulary::fact_spec(fact).map(|s| s.ty)
-}
 
 /// The value a reading states for `fact`, when its meaning settles it.
 pub fn stated(fact: &str, r: &Reading) -> Option<Value> {
-    match fact {
-        "training_on_inputs" | "training_on_outputs" => training(fact, r).map(Value::from),
-        "retention_days"
-        | "deletion_after_termination_days"
-        | "abuse_monitoring_retention_days"
-        | "terms_change_notice_days"
-        | "breach_notification_hours" => duration(fact, r).map(Value::from),
-        "dpa" => dpa(r).map(Value::from),
-        "transfer_mechanism" => {
-            let (named, denied) = mechanisms(r);
-            (!named.is_empty() && denied.is_empty())
-                .then(|| Value::Array(named.into_iter().map(Value::from).collect()))
+    let spec = vocabulary::fact_spec(fact)?;
+    match spec.ty {
+        ValueType::Count => duration_number(fact, r).map(Value::from),
+        ValueType::CountOr(words) => duration_number(fact, r)
+            .map(Value::from)
+            .or_else(|| first_word(fact, words, r)),
+        ValueType::Enum(words) => first_word(fact, words, r),
+        ValueType::EnumList(words) => {
+            let all: Vec<Value> = words
+                .iter()
+                .filter(|w| states_item(fact, w, r))
+                .map(|w| Value::from(*w))
+                .collect();
+            (!all.is_empty()).then_some(Value::Array(all))
         }
-        "rests_on_consumer_terms" => consumer_terms(r).map(Value::from),
-        "prohibited_data" => {
-            let kinds = prohibited(r);
-            (!kinds.is_empty()).then(|| Value::Array(kinds.into_iter().map(Value::from).collect()))
-        }
-        "human_review" => human_review(r).map(Value::from),
-        "licence_scope" => licence(r).map(Value::from),
-        "output_ownership" => ownership(r).map(Value::from),
-        "data_residency" => {
-            let regions = residency(r);
-            (!regions.is_empty())
-                .then(|| Value::Array(regions.into_iter().map(Value::from).collect()))
+        ValueType::TextList if fact == "data_residency" => {
+            let all: Vec<Value> = REGIONS
+                .iter()
+                .filter(|(code, _)| stored_in(code, r))
+                .map(|(code, _)| Value::from(*code))
+                .collect();
+            (!all.is_empty()).then_some(Value::Array(all))
         }
         _ => None,
     }
 }
 
+/// The first of `words` the reading states, in an order that puts the more specific first.
+fn first_word(fact: &str, words: &[&str], r: &Reading) -> Option<Value> {
+    let order: &[&str] = match fact {
+        "training_on_inputs" | "training_on_outputs" => {
+            &["negotiable", "opt_in", "opt_out", "never", "default_on"]
+        }
+        "retention_days"
+        | "deletion_after_termination_days"
+        | "abuse_monitoring_retention_days" => &["until_deleted", "indefinite"],
+        "licence_scope" => &[
+            "model_improvement",
+            "broad",
+            "service_improvement",
+            "service_only",
+        ],
+        _ => words,
+    };
+    order
+        .iter()
+        .find(|w| states(fact, &Value::from(**w), r))
+        .map(|w| Value::from(*w))
+}
+
 /// Whether the reading supports, contradicts or says nothing about `value` for `fact`.
 pub fn judge(fact: &str, value: &Value, r: &Reading) -> Judgement {
-    use crate::model::vocabulary::ValueType;
-    let Some(ty) = fact_ty(fact) else {
-        return Judgement::Silent;
+    if states(fact, value, r) {
+        return Judgement::Supports;
+    }
+    if let Some(why) = contradiction(fact, value, r) {
+        return Judgement::Contradicts(why);
+    }
+    let shown = match value {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
     };
-    match fact {
-        "training_on_inputs" | "training_on_outputs" => return judge_training(fact, value, r),
-        "dpa" => return judge_dpa(value, r),
-        "transfer_mechanism" => return judge_transfer(value, r),
-        "prohibited_data" => return judge_prohibited(value, r),
-        _ => {}
-    }
-    if let (ValueType::Count | ValueType::CountOr(_), Value::Number(n)) = (ty, value)
-        && let Some(n) = n.as_u64()
-    {
-        return judge_duration(fact, n, r);
-    }
-    match stated(fact, r) {
-        Some(v) if &v == value => Judgement::Supports,
-        Some(Value::String(s)) if opposed(fact, &s, value.as_str().unwrap_or("")) => {
-            Judgement::Contradicts(format!("the clause states `{s}`"))
+    let why = match stated(fact, r) {
+        Some(v) => {
+            let v = match v {
+                Value::String(s) => s,
+                other => other.to_string(),
+            };
+            format!("it states `{v}` for `{fact}`, not `{shown}`")
         }
-        _ => Judgement::Silent,
+        None => format!("it does not state `{shown}` for `{fact}`"),
+    };
+    Judgement::Silent(why)
+}
+
+/// Whether the reading states `value` for `fact`.
+fn states(fact: &str, value: &Value, r: &Reading) -> bool {
+    match (fact, value) {
+        ("training_on_inputs" | "training_on_outputs", Value::String(v)) => {
+            training(fact, r).as_deref() == Some(v.as_str())
+        }
+        (
+            "retention_days"
+            | "deletion_after_termination_days"
+            | "abuse_monitoring_retention_days"
+            | "terms_change_notice_days"
+            | "breach_notification_hours"
+            | "subprocessor_objection_days",
+            Value::Number(n),
+        ) => n
+            .as_u64()
+            .is_some_and(|n| duration_numbers(fact, r).contains(&n)),
+        ("retention_days" | "deletion_after_termination_days", Value::String(v)) => {
+            open_duration(fact, v, r)
+        }
+        ("abuse_monitoring_retention_days", Value::String(v)) => {
+            v == "indefinite" && abuse_retention(r) && !has_number(r)
+        }
+        ("terms_change_notice_days", Value::String(v)) => change_words(v, r),
+        ("breach_notification_hours", Value::String(v)) => {
+            v == "without_undue_delay"
+                && breach_notice(r)
+                && r.says(&[
+                    "without undue delay",
+                    "promptly",
+                    "immediately",
+                    "as soon as",
+                ])
+        }
+        ("transfer_mechanism" | "prohibited_data", Value::Array(items)) => {
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| i.as_str().is_some_and(|w| states_item(fact, w, r)))
+        }
+        ("data_residency", Value::Array(items)) => {
+            !items.is_empty()
+                && items
+                    .iter()
+                    .all(|i| i.as_str().is_some_and(|w| stored_in(w, r)))
+        }
+        ("certifications", Value::Array(items)) => {
+            !items.is_empty() && items.iter().all(|c| certified(c, r))
+        }
+        ("dpa", Value::String(v)) => dpa(r) == Some(v.as_str()),
+        // "unless it has signed the Healthcare Addendum": an agreement to be signed on request.
+        ("baa", Value::String(v)) => {
+            baa(r) == Some(v.as_str())
+                || v == "on_request" && r.qualified_by(BAA_TOPIC) && r.qualified_by(&["sign*"])
+        }
+        ("zero_data_retention", Value::String(v)) => zdr(r) == Some(v.as_str()),
+        ("subprocessors_list", Value::String(v)) => subprocessors(r) == Some(v.as_str()),
+        ("rests_on_consumer_terms", Value::String(v)) => consumer_terms(r) == Some(v.as_str()),
+        ("consumer_account_linked", Value::String(v)) => account_linked(r) == Some(v.as_str()),
+        ("human_review", Value::String(v)) => human_review(r) == Some(v.as_str()),
+        ("licence_scope", Value::String(v)) => licence(r) == Some(v.as_str()),
+        ("output_ownership", Value::String(v)) => ownership(r) == Some(v.as_str()),
+        // An indemnity confined to claims that the vendor's own services infringe, or subject to
+        // exclusions, is also read as `limited`: what it leaves out is said elsewhere.
+        ("ip_indemnity", Value::String(v)) => {
+            indemnity(r) == Some(v.as_str())
+                || v == "limited"
+                    && indemnity(r) == Some("yes")
+                    && r.says(&["subject to", "to the extent", "infring*"])
+        }
+        ("terms_change_notice_scope", Value::String(v)) => notice_scope(r) == Some(v.as_str()),
+        // The providers are named by the reviewer (an offering of the workspace or a name):
+        // the clause must say the service runs on another party's models.
+        ("providers", Value::Array(_)) => relies_on_providers(r),
+        ("provider_pass_down", Value::String(v)) => pass_down(r) == Some(v.as_str()),
+        ("permitted_use", Value::String(v)) => permitted_use(r) == Some(v.as_str()),
+        ("organizational_accounts", Value::String(v)) => org_accounts(r) == Some(v.as_str()),
+        _ => false,
     }
 }
 
-/// Whether a clause speaks of `fact` at all: the main topic of the fact's cues occurs in it,
-/// none of the wording that is about something else, it is not a definition, and, for a
-/// vendor's promise, it is not a duty of the customer.
-pub fn about(fact: &str, r: &Reading, text: &str) -> bool {
-    // Facts whose wording is shared by many other clauses (notices, breaches of contract,
-    // opt-outs of marketing, data kept for other purposes): their topic is required.
-    let gated = matches!(
-        fact,
-        "training_on_inputs"
-            | "breach_notification_hours"
-            | "human_review"
-            | "terms_change_notice_days"
-            | "abuse_monitoring_retention_days"
-            | "retention_days"
-    );
-    let Some(cues) = crate::model::vocabulary::clause_cues(fact).filter(|_| gated) else {
-        return true;
-    };
-    let lower = crate::model::quotes::normalize(text).to_lowercase();
-    let has = |p: &str| {
-        lower.match_indices(p).any(|(i, _)| {
-            lower[..i]
-                .chars()
-                .next_back()
-                .is_none_or(|c| !c.is_alphanumeric())
-        })
-    };
-    let topics = cues
-        .topic
-        .first()
-        .is_none_or(|group| group.iter().any(|p| has(p)));
-    let against = cues.against.iter().any(|p| has(p));
-    let definition = has("means ") || has("shall mean") || has("is defined as");
-    // A vendor's promise is never the customer's duty ("Customer will promptly notify ...").
-    let promise = matches!(
-        fact,
-        "training_on_inputs"
-            | "training_on_outputs"
-            | "breach_notification_hours"
-            | "human_review"
-            | "terms_change_notice_days"
-            | "abuse_monitoring_retention_days"
-    );
-    let duty = promise && r.customer_duty();
-    topics && !against && !definition && !duty
-}
-
-/// Values of one fact that cannot both be read from one clause.
-fn opposed(fact: &str, stated: &str, claimed: &str) -> bool {
-    let pair = |a: &str, b: &str| (stated == a && claimed == b) || (stated == b && claimed == a);
-    match fact {
-        "rests_on_consumer_terms" | "consumer_account_linked" => pair("yes", "no"),
-        "human_review" => pair("never", "may_review") || pair("never", "safety_only"),
-        "output_ownership" => pair("customer", "vendor"),
-        _ => false,
+/// A reading that rules the claimed value out, in words.
+fn contradiction(fact: &str, value: &Value, r: &Reading) -> Option<String> {
+    match (fact, value) {
+        ("training_on_inputs" | "training_on_outputs", Value::String(claimed)) => {
+            if r.says(TRAIN_WORDS) && r.customer_duty() {
+                return Some(
+                    "a duty of the customer, not a promise of the vendor about training".into(),
+                );
+            }
+            match training(fact, r).as_deref() {
+                Some(s @ ("default_on" | "opt_out" | "opt_in")) if claimed == "never" => {
+                    Some(format!("the clause states `{s}`, with no refusal to train"))
+                }
+                Some("never") if matches!(claimed.as_str(), "default_on" | "opt_out") => {
+                    Some("the vendor says it does not train on this data".into())
+                }
+                _ => None,
+            }
+        }
+        (_, Value::Number(n)) => {
+            let n = n.as_u64()?;
+            duration_elsewhere(fact, n, r)
+        }
+        ("dpa", Value::String(claimed)) => {
+            if claimed == "none" && !r.says(DPA_TOPIC) && r.negated {
+                return Some(
+                    "a negation about something else (the clause does not speak of a data processing agreement) is not the absence of a DPA".into(),
+                );
+            }
+            match dpa(r) {
+                Some("none") => Some("the clause says no DPA is offered".into()),
+                Some(_) if claimed == "none" => {
+                    Some("the clause speaks of a DPA that applies, not of its absence".into())
+                }
+                _ => None,
+            }
+        }
+        ("transfer_mechanism", Value::Array(items)) => items
+            .iter()
+            .filter_map(Value::as_str)
+            .find(|m| mechanism_denied(m, r))
+            .map(|m| {
+                format!("the clause names `{m}` under a negation (not required, not relied on)")
+            }),
+        ("rests_on_consumer_terms" | "consumer_account_linked", Value::String(claimed)) => {
+            let other = if fact == "rests_on_consumer_terms" {
+                consumer_terms(r)
+            } else {
+                account_linked(r)
+            }?;
+            (other != claimed).then(|| format!("the clause states `{other}`"))
+        }
+        ("prohibited_data", Value::Array(_)) => (r.actor == Actor::Vendor
+            && r.negated
+            && r.does(Action::Train)
+            && prohibits(r).is_none())
+        .then(|| {
+            "a promise of the vendor about training, not a kind of data the customer may not submit"
+                .into()
+        }),
+        _ => None,
     }
 }
 
 // ---- training ----
 
-fn training(fact: &str, r: &Reading) -> Option<&'static str> {
-    if !r.says(TRAIN_WORDS) {
+fn training(fact: &str, r: &Reading) -> Option<String> {
+    if !r.says(TRAIN_WORDS) || r.is_definition() {
         return None;
     }
-    if r.customer_duty() || r.actor == Actor::ThirdParty {
+    // "This indemnity does not apply where: ... trained ...": a clause about where something
+    // else applies; "You are not allowed to use ... to train": the customer's own conduct.
+    let negated_verb = r
+        .main
+        .iter()
+        .position(|w| matches!(w.as_str(), "not" | "never"))
+        .and_then(|i| r.main.get(i + 1));
+    if r.negated && negated_verb.is_some_and(|w| matches!(w.as_str(), "apply" | "applies"))
+        || r.main.iter().take(4).any(|w| w == "you")
+            && r.main_says(&[
+                "not allowed",
+                "not permitted",
+                "prohibited from",
+                "may not",
+                "must not",
+            ])
+    {
         return None;
     }
-    // Which data: outputs, inputs (or content in general); feedback or usage data alone is
-    // another matter.
+    // The customer's right to opt out ("you can opt out of our use of your content to train")
+    // says how the vendor trains; any other clause of the customer is its own conduct.
+    let customer_opts_out = r.actor == Actor::Customer && !r.negated && r.says(OPT_OUT);
+    if r.customer_duty() && !customer_opts_out
+        || r.actor == Actor::ThirdParty
+        || r.actor == Actor::Customer && !customer_opts_out && !r.says(&["we", "us", "our"])
+    {
+        return None;
+    }
+    // Carve-outs (feedback, flagged content) and data from elsewhere do not set the default;
+    // as exceptions of a promise they leave the promise standing. An opt-in said in so many
+    // words ("a way to opt-in to share data, such as by providing feedback") is the default.
+    if r.main_says(OTHER_TRAINING_DATA) {
+        let opt_in = !r.negated
+            && r.vendor_acts()
+            && r.says(&["opt in", "opted into", "opted in"])
+            && !r.says(OPT_OUT);
+        return opt_in.then(|| "opt_in".into());
+    }
     let outputs = r.about(Object::Outputs);
-    let inputs = r.about(Object::Inputs)
-        || r.about(Object::CustomerContent)
-        || r.about(Object::PersonalData);
-    let fits = match fact {
-        "training_on_outputs" => outputs || r.about(Object::CustomerContent),
-        _ => inputs || (!outputs && !r.about(Object::Feedback) && !r.about(Object::UsageData)),
-    };
+    let inputs = r.about(Object::Inputs) || r.about(Object::CustomerContent);
+    // A clause that names no data ("training its models, unless you opt out") covers all of
+    // the customer's data.
+    let unnamed = r.objects.is_empty()
+        && (r.qualified_by(&["opt out", "opted out", "opt in", "opted in"]) || customer_opts_out);
+    // Data shared so that another party trains its own models is not the vendor's training.
+    if r.says(&["share*", "disclos*"]) && r.says(&["so that", "so they", "for their", "to enable"])
+        || r.says(&[
+            "their own",
+            "their artificial",
+            "their ai",
+            "their models",
+            "so that it can",
+            "so they can",
+        ])
+    {
+        return None;
+    }
+    let fits = unnamed
+        || match fact {
+            "training_on_outputs" => outputs || r.about(Object::CustomerContent),
+            _ => inputs || r.about(Object::PersonalData) && !outputs,
+        };
     if !fits {
         return None;
     }
+    let exceptions: Vec<&str> = r
+        .qualifiers
+        .iter()
+        .filter(|q| q.kind == QualifierKind::Exception)
+        .map(|q| q.text.as_str())
+        .collect();
+    let in_exception = |ps: &[&str]| {
+        exceptions.iter().any(|t| {
+            let w: Vec<String> = t.split(' ').map(str::to_string).collect();
+            super::lexicon::any(&w, ps)
+        })
+    };
     if r.negated && r.vendor_acts() {
-        // "will not train ..., unless you opt in" / "except where you have not opted out":
-        // the exception says how training happens after all.
-        return Some(
-            if r.qualified_by(OPT_OUT) || r.qualified_by(&["opted out", "opt out"]) {
-                "opt_out"
-            } else if r.qualified_by(OPT_IN) || r.says(&["opt in", "opted in"]) {
-                "opt_in"
-            } else {
-                "never"
-            },
-        );
+        // "will not train ..., except when you opted in ... or have not opted out ...": the
+        // default depends on the product.
+        if in_exception(&["opt in", "opted in"]) && in_exception(&["opt out", "opted out"]) {
+            return Some("negotiable".into());
+        }
+        // "except (a) when you (i) use the free plan, and (ii) you have not opted out": the
+        // opt-out may stand past the exception's first comma.
+        if in_exception(OPT_OUT)
+            || r.qualified_by(&["opted out", "opt out"])
+            || r.exceptions().next().is_some() && r.says(&["not opted out", "opted out of"])
+        {
+            return Some("opt_out".into());
+        }
+        if in_exception(OPT_IN) || r.says(&["by default"]) {
+            return Some("opt_in".into());
+        }
+        // A condition ("if you enable ...") limits the promise to some data; exceptions that are
+        // carve-outs (feedback, flagged content) leave it standing.
+        let limited = r.qualifiers.iter().any(|q| {
+            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            // An audience ("if you are in the EU") keeps the promise for that audience.
+            !super::lexicon::any(&w, CARVE_OUTS)
+                && !super::lexicon::any(&w, super::lexicon::AUDIENCES)
+                && !super::lexicon::any(&w, &["located", "reside*", "live"])
+        });
+        if limited {
+            return None;
+        }
+        return Some("never".into());
     }
     if r.negated {
         return None;
     }
-    if r.says(OPT_OUT) {
-        Some("opt_out")
-    } else if r.says(OPT_IN) {
-        Some("opt_in")
-    } else if r.vendor_acts() && r.main_says(TRAIN_WORDS) {
-        Some("default_on")
+    // "When you submit feedback, we use it to train": a carve-out, not the default.
+    let carve_out = r.qualifiers.iter().any(|q| {
+        let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+        q.kind == QualifierKind::Condition && super::lexicon::any(&w, CARVE_OUTS)
+    });
+    if carve_out {
+        return None;
+    }
+    // "the opt-out preferences you selected ... do not apply to": no opt-out here.
+    let opt_out_denied = r.says(&["not apply", "does not apply", "do not apply"]);
+    if r.says(OPT_OUT) && !opt_out_denied {
+        Some("opt_out".into())
+    } else if r.says(&["opt in", "opted in", "opts in", "opted into"])
+        || r.says(CHOSEN_TRAINING) && !r.says(&["by default", "unless"])
+    {
+        Some("opt_in".into())
+    } else if r.vendor_acts()
+        && matches!(
+            r.modality,
+            Modality::May | Modality::Will | Modality::States
+        )
+        && !r.says(&["choose", "setting*", "control*", "consent*"])
+    {
+        Some("default_on".into())
     } else {
         None
-    }
-}
-
-fn judge_training(fact: &str, value: &Value, r: &Reading) -> Judgement {
-    let Some(claimed) = value.as_str() else {
-        return Judgement::Silent;
-    };
-    if r.says(TRAIN_WORDS) && r.customer_duty() {
-        return Judgement::Contradicts(
-            "a duty of the customer, not a promise of the vendor about training".into(),
-        );
-    }
-    match training(fact, r) {
-        Some(s) if s == claimed => Judgement::Supports,
-        Some(s @ ("default_on" | "opt_out" | "opt_in")) if claimed == "never" && !r.negated => {
-            Judgement::Contradicts(format!("the clause states `{s}`, with no refusal to train"))
-        }
-        Some("never") if matches!(claimed, "default_on" | "opt_out") && r.qualifiers.is_empty() => {
-            Judgement::Contradicts("the vendor says it does not train on this data".into())
-        }
-        _ => Judgement::Silent,
     }
 }
 
@@ -311,96 +602,406 @@ fn is_window(q: &Quantity) -> bool {
         && !q.then_deleted
 }
 
-/// The quantity that answers `fact`, with the number it states (in the fact's unit).
-fn duration(fact: &str, r: &Reading) -> Option<u64> {
-    if fact == "terms_change_notice_days"
-        && r.at_once
-        && (r.does(Action::Change) || r.says(&["chang*", "modif*", "updat*", "amend*", "revis*"]))
-    {
-        return Some(0);
+/// Whether the data kept (the words from the clause's start to a few words past its first
+/// keeping verb) is data other than the customer's content: cookies, logs, payment data.
+fn other_data(r: &Reading) -> bool {
+    let verbs = r.find(&[
+        "retain*", "keep", "keeps", "kept", "stor*", "delet*", "hold*", "preserv*",
+    ]);
+    let end = verbs
+        .first()
+        .map_or(r.words.len(), |&i| (i + 8).min(r.words.len()));
+    super::lexicon::any(&r.words[..end], OTHER_DATA)
+}
+
+fn has_number(r: &Reading) -> bool {
+    !r.quantities.is_empty()
+}
+
+fn keeps(q: &Quantity) -> bool {
+    matches!(
+        q.action,
+        Some(Action::Retain | Action::Delete | Action::Store)
+    ) || q.then_deleted
+}
+
+/// The customer deletes first ("once you delete it, we remove it within 30 days"): the data is
+/// kept until the customer deletes it.
+fn customer_deletes(r: &Reading) -> bool {
+    r.says(&[
+        "you delete",
+        "you choose to delete",
+        "choose to delete",
+        "able to delete",
+        "allow you to delete",
+        "you remove",
+        "until you delete",
+        "until such content is removed",
+        "until you remove",
+    ])
+}
+
+/// The numbers (in the fact's unit) the reading states for `fact`, most specific first.
+fn duration_numbers(fact: &str, r: &Reading) -> Vec<u64> {
+    if r.is_definition() {
+        return Vec::new();
     }
-    let q = r.quantities.iter().find(|q| measures(fact, q, r))?;
-    Some(if fact == "breach_notification_hours" {
-        q.amount
-    } else {
-        q.days()
-    })
+    let mut out = Vec::new();
+    if fact == "terms_change_notice_days" && at_once_change(r) {
+        out.push(0);
+    }
+    // "Acme does not retain your text after a request is processed": kept for no time at all.
+    if fact == "retention_days"
+        && r.negated
+        && r.vendor_acts()
+        && (r.does(Action::Retain) || r.does(Action::Store))
+        && r.quantities.is_empty()
+        && !other_data(r)
+        && r.exceptions().next().is_none()
+        && r.says(&["after", "once", "beyond", "longer than"])
+        && r.says(&["process*", "request*", "respon*", "complet*", "deliver*"])
+    {
+        out.push(0);
+    }
+    for q in &r.quantities {
+        if measures(fact, q, r) {
+            out.push(if fact == "breach_notification_hours" {
+                q.amount
+            } else {
+                q.days()
+            });
+        }
+    }
+    out
+}
+
+fn duration_number(fact: &str, r: &Reading) -> Option<u64> {
+    duration_numbers(fact, r).first().copied()
+}
+
+/// A change of the terms that takes effect when posted, with no advance notice.
+fn at_once_change(r: &Reading) -> bool {
+    if !terms_change(r) || r.negated {
+        return false;
+    }
+    // "effective 30 days after posting, except that ... take effect immediately": the number
+    // is the rule, the immediate effect its exception.
+    let main_at_once = {
+        let w = &r.main;
+        super::lexicon::any(w, super::lexicon::AT_ONCE)
+            || super::lexicon::any(w, &["effective on the date"])
+                && super::lexicon::any(w, &["post*", "publish*"])
+    };
+    main_at_once && r.says(TERMS) && (r.quantities.is_empty())
+}
+
+/// The clause speaks of a change of the terms (not of prices, a termination, a subprocessor).
+fn terms_change(r: &Reading) -> bool {
+    r.says(CHANGE) && !r.says(NOT_TERMS_CHANGE) && r.actor != Actor::Customer
 }
 
 /// Whether a quantity measures what `fact` counts.
 fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
-    let keeps = matches!(
-        q.action,
-        Some(Action::Retain | Action::Delete | Action::Store)
-    ) || q.then_deleted;
     match fact {
-        "breach_notification_hours" => {
-            q.unit == "hour"
-                && r.says(&["breach*", "incident*"])
-                && r.says(&["notif*", "inform*", "notice"])
-        }
+        "breach_notification_hours" => q.unit == "hour" && breach_notice(r),
+        // The customer's window to react to a change (to opt out of it, object, close the
+        // account) is not the vendor's notice.
         "terms_change_notice_days" => {
             q.unit != "hour"
-                && r.says(&["chang*", "modif*", "updat*", "amend*", "revis*"])
+                && terms_change(r)
+                && !r.customer_duty()
+                && !r.says(&[
+                    "opt out notice",
+                    "opt out of",
+                    "must be sent",
+                    "to reject",
+                    "to object",
+                    "object to",
+                    "close your",
+                    "close their",
+                ])
                 && (matches!(q.action, Some(Action::Notify))
                     || matches!(q.event, Some(Event::Notice | Event::Posting))
-                    || r.says(&["notice", "effective"]))
+                    || r.says(&["notice", "notify", "effective", "in advance"]))
+        }
+        "subprocessor_objection_days" => {
+            q.unit != "hour"
+                && r.says(&["object*"])
+                && r.says(&[
+                    "subprocessor*",
+                    "sub processor*",
+                    "appointment",
+                    "replacement",
+                ])
         }
         "deletion_after_termination_days" => {
             q.unit != "hour"
-                && keeps
                 && !is_window(q)
-                && (q.event == Some(Event::Termination) || r.says(&["terminat*", "expir*"]))
+                && (q.event == Some(Event::Termination) || account_ends(r))
+                && (keeps(q) || lead_in(r))
+                && q.actor != Actor::Customer
+                && !r.says(&["accessible", "restore*", "export*"])
         }
-        "abuse_monitoring_retention_days" => q.unit != "hour" && keeps && r.says(ABUSE),
-        "retention_days" => q.unit != "hour" && keeps && !is_window(q),
+        "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
+        "retention_days" => {
+            q.unit != "hour"
+                && keeps(q)
+                && !is_window(q)
+                && q.actor != Actor::ThirdParty
+                && !other_data(r)
+                && !customer_deletes(r)
+                && !account_ends(r)
+        }
         _ => false,
     }
 }
 
-fn judge_duration(fact: &str, n: u64, r: &Reading) -> Judgement {
-    if let Some(v) = duration(fact, r)
-        && v == n
-    {
-        return Judgement::Supports;
+/// The contract or the account ends: termination, expiry, closing or deleting the account.
+fn account_ends(r: &Reading) -> bool {
+    // "your account being deleted", "request to delete content or your account": an account
+    // and its ending within a few words of each other, in either order.
+    let ends = [
+        "delet*",
+        "clos*",
+        "deactivat*",
+        "cancel*",
+        "terminat*",
+        "remov*",
+    ];
+    let near = r.find(&["account", "accounts"]).iter().any(|&i| {
+        let from = i.saturating_sub(4);
+        let to = (i + 5).min(r.words.len());
+        super::lexicon::any(&r.words[from..to], &ends)
+    });
+    near || r.says(&[
+        "terminat*",
+        "expir*",
+        "deactivat*",
+        "close your account",
+        "closed your account",
+        "account closure",
+        "delete your account",
+        "deleted your account",
+        "deletion of your account",
+        "account is deleted",
+        "account has been deleted",
+        "account deletion",
+        "cancel*",
+    ])
+}
+
+/// A list's lead-in ("Within thirty (30) days of termination, Acme will:"): its items say what
+/// is done within the period.
+fn lead_in(r: &Reading) -> bool {
+    r.words.last().is_some_and(|w| w == ":") && r.vendor_acts() && r.modality == Modality::Will
+}
+
+/// A number that is there but measures something else: the customer's window to take its data
+/// back is not a deletion deadline or a retention period.
+fn duration_elsewhere(fact: &str, n: u64, r: &Reading) -> Option<String> {
+    if !matches!(
+        fact,
+        "deletion_after_termination_days" | "retention_days" | "abuse_monitoring_retention_days"
+    ) {
+        return None;
     }
-    // The number is there, but it measures something else.
     let same: Vec<&Quantity> = r
         .quantities
         .iter()
         .filter(|q| q.days() == n || q.amount == n)
         .collect();
-    if !same.is_empty() && same.iter().all(|q| is_window(q)) && fact != "terms_change_notice_days" {
-        let q = same[0];
-        let what = match q.action {
-            Some(Action::Retrieve) if r.says(RETRIEVAL) => "retrieve or export its data",
-            _ => "make a request",
-        };
-        let not = match fact {
-            "deletion_after_termination_days" => "not a deletion deadline",
-            _ => "not how long the vendor keeps the data",
-        };
-        return Judgement::Contradicts(format!(
-            "the customer may {what} within {} {}s; {not}",
-            q.amount, q.unit
-        ));
-    }
-    Judgement::Silent
-}
-
-// ---- DPA ----
-
-fn dpa(r: &Reading) -> Option<&'static str> {
-    if !r.says(DPA_TOPIC) || r.customer_duty() {
+    let q = *same.first()?;
+    let window =
+        same.iter().all(|q| is_window(q)) || r.says(&["accessible", "restore*"]) && !keeps(q);
+    if !window {
         return None;
     }
-    if r.negated && r.main_says(DPA_TOPIC) {
+    let what = if r.says(&[
+        "export*",
+        "retriev*",
+        "download*",
+        "copy of",
+        "copies of",
+        "return",
+    ]) {
+        "retrieve or export its data"
+    } else if r.says(&["restore*"]) {
+        "restore its account"
+    } else if r.says(&["accessible", "access*"]) {
+        "still reach its data"
+    } else {
+        "make a request"
+    };
+    let not = match fact {
+        "deletion_after_termination_days" => "not a deletion deadline",
+        _ => "not how long the vendor keeps the data",
+    };
+    Some(format!(
+        "the customer may {what} within {} {}s; {not}",
+        q.amount, q.unit
+    ))
+}
+
+/// Retention for abuse or misuse monitoring (not identifiers kept to stop a banned user
+/// coming back).
+fn abuse_retention(r: &Reading) -> bool {
+    (r.does(Action::Retain) || r.does(Action::Store))
+        && r.says(ABUSE)
+        && !r.says(&["identifiers", "new accounts", "cookie*"])
+        && r.actor != Actor::ThirdParty
+        && !r.is_definition()
+}
+
+/// `indefinite` or `until_deleted` for a retention or a deletion after termination.
+fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
+    if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
+        return false;
+    }
+    let retains = r.does(Action::Retain) || r.does(Action::Store);
+    // Kept only when the law requires it ("if we are legally required to retain it"): a legal
+    // hold, not a retention period.
+    let conditional = r.qualifiers.iter().any(|q| {
+        q.kind == QualifierKind::Condition
+            && ["legal", "legally", "law", "subpoena", "required"]
+                .iter()
+                .any(|w| q.text.split(' ').any(|x| x == *w))
+    });
+    let request = r.says(&["request*", "right to", "ask us"]);
+    match (fact, v) {
+        ("retention_days", "until_deleted") => {
+            !request
+                && (retains
+                    && r.says(&[
+                        "until you delete",
+                        "until such content is removed",
+                        "until you remove",
+                        "as long as you keep your account",
+                        "for the duration of your account",
+                        "unless you close your account",
+                        "until you close",
+                        "while your account",
+                        "as long as your account",
+                        "as long as you have an account",
+                        "as long as you maintain",
+                        "until you delete your account",
+                        "until your account is deleted",
+                        "until the customer deletes",
+                        "until customer deletes",
+                        "deleted by customer",
+                        "deleted by you",
+                        "deleted by the customer",
+                    ])
+                    || r.says(&["retain until you delete", "until you delete it"])
+                    || customer_deletes(r) && r.says(&["remov*", "delet*"]))
+        }
+        ("retention_days", "indefinite") => {
+            retains
+                && !conditional
+                && !has_number(r)
+                && !r.says(&["processing", "frequency", "continuous basis"])
+                && r.says(&[
+                    "as long as",
+                    "so long as",
+                    "duration of the agreement",
+                    "duration is the term",
+                    "term of the agreement",
+                    "indefinite*",
+                    "for longer",
+                    "legitimate business purposes",
+                    "as necessary",
+                    "as needed",
+                    "is necessary",
+                ])
+        }
+        ("deletion_after_termination_days", "until_deleted") => {
+            // "at Customer's instruction" (not "instructions on how to delete").
+            account_ends(r)
+                && r.does(Action::Delete)
+                && (r.says(&["until"])
+                    || r.says(&["instruction*"])
+                        && !r.says(&["instructions on", "instructions for", "how to"]))
+                && !has_number(r)
+        }
+        ("deletion_after_termination_days", "indefinite") if r.does(Action::Delete) => {
+            // Deleted after the end "in accordance with our deletion policies": no deadline.
+            !has_number(r)
+                && (account_ends(r) || r.says(&["after the end of"]))
+                && r.says(&["deletion polic*", "deletion procedures", "retention polic*"])
+                || retains
+                    && !has_number(r)
+                    && account_ends(r)
+                    && r.says(&["after", "even after", "following"])
+                    && r.says(&["longer", "as long as", "necessary", "legal*", "law"])
+        }
+        _ => false,
+    }
+}
+
+/// `reasonable` or `mutual_only` notice of changed terms.
+fn change_words(v: &str, r: &Reading) -> bool {
+    if r.is_definition() || has_number(r) || !r.says(CHANGE) || !r.says(TERMS) {
+        return false;
+    }
+    match v {
+        "reasonable" => {
+            // "When we make material changes, we'll provide you with prominent notice": a
+            // notice the vendor promises, with no number of days.
+            let promised = r.vendor_acts()
+                && matches!(r.modality, Modality::Will | Modality::Must)
+                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]));
+            terms_change(r)
+                && !r.negated
+                && !r.says(&["not always", "may not"])
+                && (promised
+                    || r.says(&[
+                        "reasonable notice",
+                        "reasonable advance notice",
+                        "advance notice",
+                        "notify you",
+                        "notify customer",
+                        "provide you notice",
+                        "provide you with notice",
+                        "provide customer with",
+                        "notice before",
+                        "prior notice",
+                    ]))
+        }
+        "mutual_only" => {
+            r.says(&[
+                "signed by both parties",
+                "signed by both",
+                "mutual written agreement",
+                "mutually agreed",
+                "agreed in writing by both",
+                "signed by customer and",
+            ]) && !r.says(&["no other", "other than"])
+        }
+        _ => false,
+    }
+}
+
+fn breach_notice(r: &Reading) -> bool {
+    r.says(BREACH)
+        && r.says(&["notif*", "inform*", "notice"])
+        && r.vendor_acts()
+        && !r.customer_duty()
+        && !r.is_definition()
+        && !r.says(&["material breach", "breach of this", "breach of these"])
+}
+
+// ---- DPA, BAA, zero retention, subprocessors ----
+
+fn dpa(r: &Reading) -> Option<&'static str> {
+    if !r.says(DPA_TOPIC) {
+        return None;
+    }
+    if r.negated && r.main_says(DPA_TOPIC) && !r.customer_duty() {
         return Some("none");
     }
     if r.negated {
         return None;
     }
-    if r.says(&["sign*", "execut*", "countersign*"]) {
+    if r.says(&["execut*", "countersign*", "sign the", "signed"]) {
         Some("signed")
     } else if r.says(&[
         "incorporat*",
@@ -410,8 +1011,10 @@ fn dpa(r: &Reading) -> Option<&'static str> {
         "form part",
         "http*",
         "governed by",
-        "applies",
-        "apply",
+        "will apply",
+        "applies to",
+        "comply with the",
+        "in accordance with the",
     ]) {
         Some("online")
     } else {
@@ -419,26 +1022,119 @@ fn dpa(r: &Reading) -> Option<&'static str> {
     }
 }
 
-fn judge_dpa(value: &Value, r: &Reading) -> Judgement {
-    let Some(claimed) = value.as_str() else {
-        return Judgement::Silent;
-    };
-    let stated = dpa(r);
-    if stated == Some(claimed) {
-        return Judgement::Supports;
+const BAA_TOPIC: &[&str] = &[
+    "business associate agreement*",
+    "business associate addendum",
+    "baa",
+    "baas",
+    "healthcare addendum",
+    "hipaa addendum",
+];
+
+fn baa(r: &Reading) -> Option<&'static str> {
+    if !r.says(BAA_TOPIC) || r.is_definition() {
+        return None;
     }
-    if claimed == "none" && !r.says(DPA_TOPIC) {
-        return Judgement::Contradicts(
-            "the clause does not speak of a data processing agreement: a negation about something else is not the absence of a DPA".into(),
-        );
+    if r.negated && r.main_says(BAA_TOPIC) && !r.says(&["unless", "except"]) {
+        return Some("unavailable");
     }
-    match stated {
-        Some("none") => Judgement::Contradicts("the clause says no DPA is offered".into()),
-        Some(_) if claimed == "none" => Judgement::Contradicts(
-            "the clause speaks of a DPA that applies, not of its absence".into(),
-        ),
-        _ => Judgement::Silent,
+    if r.says(&[
+        "upon request",
+        "on request",
+        "request a",
+        "contact",
+        "reach out",
+    ]) {
+        return Some("on_request");
     }
+    if r.says(&[
+        "offer*",
+        "available",
+        "sign*",
+        "enter into",
+        "execut*",
+        "eligible",
+    ]) {
+        return Some("available");
+    }
+    None
+}
+
+fn zdr(r: &Reading) -> Option<&'static str> {
+    let topic = r.says(&[
+        "zero data retention",
+        "zero retention",
+        "zdr",
+        "no data retention",
+    ]);
+    if !topic || r.is_definition() {
+        return None;
+    }
+    if r.says(&[
+        "not available",
+        "does not offer",
+        "do not offer",
+        "unavailable",
+        "not eligible",
+    ]) && !r.says(&["unless", "except"])
+    {
+        return Some("unavailable");
+    }
+    if r.says(&[
+        "by default",
+        "all api",
+        "automatically",
+        "do not retain",
+        "does not retain",
+        "do not store",
+        "does not store",
+    ]) {
+        return Some("default");
+    }
+    if r.says(&["request*", "contact", "approv*", "apply for"]) {
+        return Some("on_request");
+    }
+    if r.says(&[
+        "available",
+        "offer*",
+        "eligible",
+        "enable*",
+        "activat*",
+        "option*",
+        "support*",
+    ]) {
+        return Some("available");
+    }
+    None
+}
+
+fn subprocessors(r: &Reading) -> Option<&'static str> {
+    if !r.says(&["subprocessor*", "sub processor*"]) || r.negated {
+        return None;
+    }
+    let list = r.says(&["list", "listed"]);
+    if r.is_definition() && !list {
+        return None;
+    }
+    if list && r.says(&["upon request", "on request", "request a copy"]) {
+        return Some("on_request");
+    }
+    if list
+        && r.says(&[
+            "available",
+            "http*",
+            "website",
+            "here",
+            "maintain",
+            "publish*",
+            "listed in",
+            "set out in",
+        ])
+        || r.says(&["http*"]) && r.find(&["subprocessors", "subprocessor"]).len() > 1
+    {
+        return Some("published");
+    }
+    None
 }
 
 // ---- transfers ----
@@ -451,53 +1147,158 @@ const MECHANISMS: &[(&str, &[&str])] = &[
             "sccs",
             "scc",
             "model clauses",
+            "controller to processor clauses",
+            "processor to processor clauses",
+            "module two",
+            "module three",
+            "uk addendum",
+            "international data transfer addendum",
+            "data transfer addendum",
         ],
     ),
-    ("adequacy", &["adequacy", "adequate"]),
-    ("dpf", &["data privacy framework", "dpf", "privacy shield"]),
+    ("adequacy", &["adequacy", "adequate level"]),
+    ("dpf", &["data privacy framework*", "dpf", "privacy shield"]),
     ("bcr", &["binding corporate rules", "bcr", "bcrs"]),
 ];
 
-/// Mechanisms the clause relies on, and those it names under a negation ("SCCs are not
-/// required").
-fn mechanisms(r: &Reading) -> (Vec<&'static str>, Vec<&'static str>) {
-    let mut named = Vec::new();
-    let mut denied = Vec::new();
-    for (m, patterns) in MECHANISMS {
-        if r.main_says(patterns) && r.negated {
-            denied.push(*m);
-        } else if r.says(patterns) {
-            named.push(*m);
-        }
-    }
-    (named, denied)
+/// Words that say a transfer rests on a mechanism.
+const RELIES: &[&str] = &[
+    "rely",
+    "relies",
+    "relying",
+    "reliance",
+    "based on",
+    "basis of",
+    "pursuant to",
+    "incorporat*",
+    "apply",
+    "applies",
+    "will apply",
+    "compl*",
+    "certif*",
+    "participa*",
+    "adhere*",
+    "conclude*",
+    "mechanism*",
+    "in accordance with",
+    "deemed",
+    "transfer*",
+    "use",
+    "uses",
+    "safeguard*",
+    "ensure*",
+    "enter into",
+    "entered into",
+    "put in place",
+    "implement*",
+    "by means of",
+    "through",
+];
+
+fn mechanism_patterns(m: &str) -> Option<&'static [&'static str]> {
+    MECHANISMS.iter().find(|(k, _)| *k == m).map(|(_, ps)| *ps)
 }
 
-fn judge_transfer(value: &Value, r: &Reading) -> Judgement {
-    let Some(items) = value.as_array() else {
-        return Judgement::Silent;
+/// The mechanism is named and the clause relies on it: not a definition, not a right reserved
+/// for later, not named under a negation ("without an adequacy decision").
+fn states_transfer(m: &str, r: &Reading) -> bool {
+    let Some(ps) = mechanism_patterns(m) else {
+        return false;
     };
-    let (named, denied) = mechanisms(r);
-    let claimed: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-    if let Some(m) = claimed.iter().find(|m| denied.contains(m)) {
-        return Judgement::Contradicts(format!(
-            "the clause names `{m}` under a negation (not required, not used)"
-        ));
+    let at = r.find(ps);
+    if at.is_empty() || r.is_definition() || r.says(&["reserves the right", "reserve the right"]) {
+        return false;
     }
-    if !claimed.is_empty() && claimed.iter().all(|m| named.contains(m)) {
-        Judgement::Supports
-    } else {
-        Judgement::Silent
+    if mechanism_denied(m, r) {
+        return false;
+    }
+    // Every mention under a local negation ("countries without an adequacy decision").
+    let negated_here = |i: usize| {
+        let from = i.saturating_sub(6);
+        r.words[from..i].iter().any(|w| {
+            matches!(
+                w.as_str(),
+                "without" | "not" | "no" | "lack" | "absence" | "neither" | "nor"
+            )
+        })
+    };
+    if at.iter().all(|&i| negated_here(i)) {
+        return false;
+    }
+    r.says(RELIES) && !r.says(&["approved contractual clauses", "has approved"])
+}
+
+/// A mechanism named under the main clause's negation ("SCCs are not required").
+fn mechanism_denied(m: &str, r: &Reading) -> bool {
+    let Some(ps) = mechanism_patterns(m) else {
+        return false;
+    };
+    r.main_says(ps)
+        && r.negated
+        && r.main_says(&[
+            "required",
+            "necessary",
+            "needed",
+            "rely",
+            "relies",
+            "use",
+            "used",
+            "apply",
+            "applies",
+        ])
+}
+
+fn states_item(fact: &str, item: &str, r: &Reading) -> bool {
+    match fact {
+        "transfer_mechanism" => states_transfer(item, r),
+        "prohibited_data" => prohibits(r).is_some_and(|kinds| kinds.contains(&item)),
+        _ => false,
     }
 }
 
-// ---- consumer terms ----
+// ---- consumer terms, accounts, use ----
 
 fn consumer_terms(r: &Reading) -> Option<&'static str> {
-    if r.says(BUSINESS_ONLY) {
+    if r.is_definition() {
+        return None;
+    }
+    if r.says(BUSINESS_ONLY)
+        || r.says(&[
+            "not for consumer*",
+            "not intended for consumer*",
+            "not available to consumer*",
+            "not for use by consumer*",
+            "not for personal",
+            "not for individual*",
+            "not a consumer",
+            "not as a consumer",
+            "not acting as a consumer",
+            "not acting as consumer*",
+            "trade or business",
+            "trade , business",
+        ])
+    {
         return Some("no");
     }
-    if r.main_says(CONSUMER) && r.negated && r.does(Action::Apply) {
+    // "does not apply to services used by consumers", consumer offerings governed by the
+    // consumer terms "instead", a consumer sent to other terms.
+    // ("applicable trade laws" applies nothing: the verb, not the adjective.)
+    let applies = r.says(&[
+        "apply",
+        "applies",
+        "govern*",
+        "intended for",
+        "designed for",
+        "for use by",
+        "available to",
+        "offered to",
+    ]);
+    if r.says(CONSUMER)
+        && (r.negated && applies
+            || r.says(&["instead"])
+            || r.says(&["if you are an individual consumer", "if you are a consumer"])
+                && r.says(&["please refer*", "please reference", "please see", "see the"]))
+    {
         return Some("no");
     }
     if r.says(CONSUMER)
@@ -505,6 +1306,252 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
         && r.says(&["incorporat*", "in addition to", "also apply", "supplement*"])
     {
         return Some("yes");
+    }
+    // Business offerings sent to other terms ("these Terms do not apply to our business
+    // offerings, which are governed by ...").
+    let business = r.says(&[
+        "business*",
+        "enterprise",
+        "commercial",
+        "organization*",
+        "organisation*",
+        "api",
+    ]);
+    if business
+        && r.negated
+        && r.says(&["apply", "applies", "govern*"])
+        && r.says(&["these terms", "this agreement", "the terms"])
+    {
+        return Some("no");
+    }
+    // An organisation accepts the same terms as individuals.
+    if r.says(&["on behalf of"])
+        && r.says(&[
+            "entity",
+            "company",
+            "organisation",
+            "organization",
+            "business",
+            "employer",
+        ])
+        && r.says(&["these terms", "this agreement", "the terms"])
+        && !r.negated
+    {
+        return Some("yes");
+    }
+    None
+}
+
+fn account_linked(r: &Reading) -> Option<&'static str> {
+    if !r.says(&["account", "accounts"]) || r.is_definition() {
+        return None;
+    }
+    let org = r.says(&[
+        "microsoft",
+        "apple",
+        "enterprise",
+        "business account*",
+        "organization*",
+        "organisation*",
+        "employer",
+        "google account",
+        "microsoft account",
+        "personal account",
+    ]);
+    // "the same account you use for the chat app": one account for both, whoever issues it.
+    if !r.negated && r.says(&["same account", "same login", "same credentials"]) {
+        return Some("yes");
+    }
+    if !org {
+        return None;
+    }
+    if r.says(&[
+        "separate account*",
+        "not linked",
+        "cannot be linked",
+        "different account",
+    ]) {
+        return Some("no");
+    }
+    if r.says(&[
+        "linked",
+        "link",
+        "join",
+        "added to",
+        "need a",
+        "same account",
+        "your personal account",
+        "access and control your",
+        "sign in with",
+        "signed in with",
+        "log in with",
+        "logged in with",
+    ]) {
+        return Some("yes");
+    }
+    None
+}
+
+/// The service runs on models or AI services another party provides.
+fn relies_on_providers(r: &Reading) -> bool {
+    !r.is_definition()
+        && r.says(&[
+            "model provider*",
+            "provided by third parties",
+            "third party model*",
+            "third party provider*",
+            "built on",
+            "powered by",
+            "sub processor*",
+            "subprocessor*",
+        ])
+}
+
+/// Whether the vendor's agreement with its providers passes the customer's terms down to them.
+fn pass_down(r: &Reading) -> Option<&'static str> {
+    if r.is_definition()
+        || !r.says(&[
+            "provider*",
+            "subprocessor*",
+            "sub processor*",
+            "subcontractor*",
+        ])
+    {
+        return None;
+    }
+    if r.says(&[
+        "does not control",
+        "do not control",
+        "their own terms",
+        "its own terms",
+    ]) {
+        return Some("no");
+    }
+    // ("no less protective" is no negation.)
+    if r.says(&[
+        "no less protective",
+        "no less onerous",
+        "as protective as",
+        "same obligations",
+        "substantially similar",
+        "flowed down",
+        "flow down",
+    ]) {
+        return Some("yes");
+    }
+    None
+}
+
+fn permitted_use(r: &Reading) -> Option<&'static str> {
+    if r.is_definition() {
+        return None;
+    }
+    if r.says(&[
+        "non commercial",
+        "noncommercial",
+        "not for commercial",
+        "no commercial",
+    ]) {
+        return Some("non_commercial");
+    }
+    if r.says(&["personal use", "personal purposes"]) && r.says(&["only", "solely", "exclusively"])
+    {
+        return Some("personal");
+    }
+    if r.says(&[
+        "business use",
+        "commercial use",
+        "commercial purposes",
+        "on behalf of",
+    ]) && r.says(&[
+        "business",
+        "company",
+        "organization",
+        "organisation",
+        "entity",
+        "commercial",
+    ]) && !r.negated
+    {
+        return Some("commercial");
+    }
+    None
+}
+
+fn org_accounts(r: &Reading) -> Option<&'static str> {
+    let topic = r.says(&[
+        "work account*",
+        "school account*",
+        "organizational account*",
+        "organisational account*",
+        "enterprise account*",
+        "account provided by your",
+        "accounts provided by",
+        "account issued by",
+        "organization",
+        "organisation",
+        "organizational",
+        "organisational",
+        "school",
+        "employer",
+    ]);
+    if !topic || r.is_definition() {
+        return None;
+    }
+    if r.negated && r.says(&["apply", "applies", "govern*"])
+        || r.says(&[
+            "instead",
+            "other terms",
+            "separate terms",
+            "separate agreement",
+        ])
+    {
+        return Some("excluded");
+    }
+    if r.says(&[
+        "on behalf of",
+        "these terms apply",
+        "this agreement applies",
+        "accepts this agreement",
+        "bind",
+    ]) {
+        return Some("covered");
+    }
+    None
+}
+
+fn notice_scope(r: &Reading) -> Option<&'static str> {
+    if !terms_change(r) || r.is_definition() {
+        return None;
+    }
+    if r.says(&[
+        "sole judgment",
+        "sole judgement",
+        "sole discretion",
+        "determined by us",
+        "we determine",
+        "we consider",
+        "we deem",
+        "determines in its",
+        "in our judgment",
+        "in its judgment",
+    ]) && r.says(&["material*"])
+    {
+        return Some("vendor_judged_material");
+    }
+    if r.says(&["material*"]) && r.says(&["notice", "notify", "effective"]) {
+        return Some("material_only");
+    }
+    if (r.says(&[
+        "any change*",
+        "all change*",
+        "any update*",
+        "all update*",
+        "any modification*",
+    ]) && r.says(&["notice", "notify"])
+        || r.says(TERMS) && has_number(r) && r.says(&["effective"]))
+        && !r.negated
+    {
+        return Some("all");
     }
     None
 }
@@ -551,52 +1598,103 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
 ];
 
 /// Kinds of data the clause forbids the customer to submit: a customer duty ("you must not
-/// submit") or a service not designed for it ("is not designed to process").
-fn prohibited(r: &Reading) -> Vec<&'static str> {
-    let forbids = (r.customer_duty()
-        || (r.actor == Actor::Customer && r.modality == Modality::May))
+/// submit") or a service not designed for it ("is not designed to process"). `None` when the
+/// clause forbids nothing.
+fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
+    let duty = r.actor == Actor::Customer
         && r.negated
-        || (r.modality == Modality::Designed && r.negated);
-    if !forbids {
-        return Vec::new();
+        && matches!(r.modality, Modality::Must | Modality::Will | Modality::May);
+    let not_designed = r.modality == Modality::Designed && r.negated && !r.says(&["not all"]);
+    // An item of a list of use restrictions ("Customer will not: ... (c) include any personal
+    // information of children as Customer Data"): a bare verb of submitting opens it.
+    // The first word, past a list marker ("(c)").
+    let first = r
+        .words
+        .iter()
+        .find(|w| w.len() > 1 && !matches!(w.as_str(), "(" | ")"))
+        .map(String::as_str)
+        .unwrap_or("");
+    let restriction_item = matches!(
+        first,
+        "include" | "submit" | "upload" | "input" | "send" | "transmit"
+    ) && r.actor == Actor::Unstated;
+    if !(duty || not_designed || restriction_item) || r.is_definition() {
+        return None;
     }
-    DATA_KINDS
+    // Who may use the service (a minimum age) is not what data may be submitted.
+    if !r.says(&[
+        "submit*",
+        "upload*",
+        "input*",
+        "send",
+        "provide",
+        "include",
+        "process*",
+        "store",
+        "transmit*",
+        "use the services to",
+        "use the service to",
+        "share",
+    ]) {
+        return None;
+    }
+    let kinds: Vec<&'static str> = DATA_KINDS
         .iter()
         .filter(|(_, ps)| r.says(ps))
         .map(|(k, _)| *k)
-        .collect()
+        .collect();
+    (!kinds.is_empty()).then_some(kinds)
 }
 
-fn judge_prohibited(value: &Value, r: &Reading) -> Judgement {
-    let Some(items) = value.as_array() else {
-        return Judgement::Silent;
-    };
-    let kinds = prohibited(r);
-    let claimed: Vec<&str> = items.iter().filter_map(Value::as_str).collect();
-    if !claimed.is_empty() && claimed.iter().all(|k| kinds.contains(k)) {
-        return Judgement::Supports;
-    }
-    if r.vendor_acts()
-        && r.actor == Actor::Vendor
-        && r.negated
-        && !r.customer_duty()
-        && kinds.is_empty()
-        && r.does(Action::Train)
-    {
-        return Judgement::Contradicts(
-            "a promise of the vendor about training, not a kind of data the customer may not submit".into(),
-        );
-    }
-    Judgement::Silent
-}
-
-// ---- review, licence, ownership, residency ----
+// ---- review, licence, ownership, indemnity, residency, certifications ----
 
 fn human_review(r: &Reading) -> Option<&'static str> {
-    if !r.does(Action::Review) && !r.says(&["human review*", "personnel", "employees"]) {
+    let reviews = r.says(&[
+        "review*",
+        "monitor*",
+        "moderat*",
+        "look at",
+        "read your",
+        "access your",
+        "view your",
+        "human review*",
+        "reviewers",
+        "personnel",
+        "employees",
+        "staff",
+    ]);
+    if !reviews || r.is_definition() || r.customer_duty() || r.actor == Actor::ThirdParty {
         return None;
     }
-    if !r.says(&["review*", "access*", "read", "view", "look at"]) {
+    // The customer's own review of outputs, or a review the customer requests, is not the
+    // vendor reading the customer's content.
+    if r.actor == Actor::Customer
+        || r.says(&[
+            "request a review",
+            "decisions",
+            "customer's responsibility",
+            "responsible for",
+        ])
+    {
+        return None;
+    }
+    let content = r.says(&[
+        "content",
+        "messages",
+        "conversations",
+        "chats",
+        "inputs",
+        "prompts",
+        "activity",
+        "customer data",
+        "your data",
+        "outputs",
+        "files",
+    ]) || r.about(Object::Inputs)
+        || r.about(Object::CustomerContent)
+        // "We use human review to ...": people reading what the service receives.
+        || r.says(&["human review*", "human reviewer*", "manual review*", "manual ( human ) review*"]);
+    if !content {
         return None;
     }
     if r.negated && r.vendor_acts() && r.exceptions().next().is_none() {
@@ -607,62 +1705,218 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     }
     if r.says(&[
         "abuse",
-        "misuse",
+        "misuse*",
         "safety",
         "security",
         "fraud",
         "violat*",
         "investigat*",
+        "spam",
+        "enforce",
     ]) {
         Some("safety_only")
-    } else if matches!(r.modality, Modality::May) && r.vendor_acts() {
+    } else if r.modality == Modality::May && r.vendor_acts() {
         Some("may_review")
     } else {
         None
     }
 }
 
+/// Who grants the licence the clause speaks of: the customer (to the vendor), or the vendor
+/// (to the customer, its software).
+fn licence_to_vendor(r: &Reading) -> bool {
+    // Any grant whose grantor is the customer ("In order to provide our Services, you grant
+    // us ..."): an earlier "provide" in a purpose clause names no grantor.
+    let grants = r.find(&["grant", "grants", "give", "gives", "provide", "provides"]);
+    let grantor = |i: usize| {
+        r.words[..i]
+            .iter()
+            .rev()
+            .find(|w| {
+                !matches!(
+                    w.as_str(),
+                    "also" | "hereby" | "will" | "shall" | "to" | "agree" | "expressly"
+                )
+            })
+            .map(String::as_str)
+            .unwrap_or("")
+    };
+    if grants.iter().any(|&i| {
+        matches!(
+            grantor(i),
+            "you" | "customer" | "licensee" | "user" | "users"
+        )
+    }) {
+        return true;
+    }
+    if !grants.is_empty() && r.says(&["grant you", "grants you", "to you", "grant customer"]) {
+        return false;
+    }
+    // "This license includes the right for us to ...": the customer's licence, restated; a
+    // list item "A worldwide ... right to use ... your content" under its lead-in: a licence
+    // over the customer's content, granted by no one else.
+    r.says(&["this license", "this licence", "the license", "the licence"])
+        && r.says(&["us", "for us"])
+        || grants.is_empty()
+            && r.says(&[
+                "your content",
+                "customer content",
+                "your user content",
+                "user content",
+            ])
+            && r.says(&["right to", "rights to", "license to", "licence to"])
+}
+
 fn licence(r: &Reading) -> Option<&'static str> {
-    if !r.does(Action::License) || r.negated {
+    // "We don't own Your Content, but we may use it to ...": a disclaimer of ownership does not
+    // negate the use that follows.
+    if r.is_definition() || r.negated && !r.says(&["other than as necessary", "own", "ownership"]) {
         return None;
     }
-    if r.says(&["any purpose", "perpetual", "irrevocable", "unrestricted"]) {
-        Some("broad")
-    } else if r.says(TRAIN_WORDS) {
-        Some("model_improvement")
-    } else if r.says(&["improv*", "develop*", "enhanc*", "optimi*"]) {
-        Some("service_improvement")
-    } else if r.says(&[
-        "solely",
-        "only",
-        "for the purpose of providing",
-        "to provide",
-    ]) {
-        Some("service_only")
-    } else {
-        None
+    if r.says(&["feedback", "suggestions"]) && !r.says(&["customer data", "your content", "output"])
+    {
+        return None;
     }
+    let granted = (r.does(Action::License) || r.says(&["grant*"]) && r.says(&["right*"]))
+        && licence_to_vendor(r);
+    // "OpenAI will only use Customer Content as necessary to provide ...": a limit on the
+    // vendor's own use.
+    let limited_use = r.vendor_acts()
+        && r.actor != Actor::Customer
+        && r.says(&["only", "solely", "other than as necessary"])
+        && r.says(&["use", "process*"])
+        && (r.about(Object::CustomerContent) || r.about(Object::PersonalData));
+    // "We may use Your Content to operate and improve the service": the vendor's permitted uses
+    // of the customer's content, read like a licence.
+    let permitted_use = (r.says(&[
+        "we may use",
+        "we can use",
+        "may use your",
+        "may use customer",
+    ]) || r.actor == Actor::Vendor
+        && r.modality == Modality::May
+        && !r.negated
+        && r.does(Action::Use))
+        && r.about(Object::CustomerContent);
+    if !(granted || limited_use || permitted_use) {
+        return None;
+    }
+    let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
+    // Training that the licence excludes ("but excludes model training") is not granted.
+    let trains = r.says(TRAIN_WORDS)
+        && !r.says(&[
+            "excludes model training",
+            "excluding model training",
+            "excludes training",
+        ]);
+    if trains && purpose_limited {
+        return Some("model_improvement");
+    }
+    if r.says(&[
+        "any purpose",
+        "any manner",
+        "without restriction",
+        "irrevocable",
+        "transferable and sublicensable",
+        "sublicensable",
+        "rest of the world",
+        "syndication",
+        "a broad",
+        "broad",
+        "any media",
+        "all media",
+    ]) {
+        return Some("broad");
+    }
+    // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
+    // and make derivative works) and not confined to a purpose is broad.
+    if !purpose_limited
+        && !r.says(&["for the purpose*", "in order to provide", "to provide"])
+        && r.says(&[
+            "worldwide",
+            "sub licens*",
+            "royalty free",
+            "perpetual",
+            "derivative works",
+            "publicly perform",
+            "publicly display",
+            "reproduce",
+            "distribute",
+            "exploit",
+        ])
+    {
+        return Some("broad");
+    }
+    if trains {
+        return Some("model_improvement");
+    }
+    if r.says(&["improv*", "develop*", "enhanc*", "optimi*"]) {
+        return Some("service_improvement");
+    }
+    if purpose_limited || r.says(&["limited rights", "reasonably necessary", "as necessary to"]) {
+        return Some("service_only");
+    }
+    None
 }
 
 fn ownership(r: &Reading) -> Option<&'static str> {
-    if !r.does(Action::Own) || !r.about(Object::Outputs) {
+    if !r.does(Action::Own) || !r.about(Object::Outputs) || r.is_definition() {
         return None;
     }
     if r.says(&["jointly"]) {
         return Some("shared");
     }
-    // "we do not claim ownership of your outputs", "we hereby assign to you".
-    if r.says(&["disclaim*", "not claim", "no claim"]) || (r.negated && r.actor == Actor::Vendor) {
+    if r.says(&[
+        "customer owns",
+        "customer own",
+        "you own",
+        "you retain ownership",
+        "you retain all",
+        "remain yours",
+        "remains yours",
+        "belongs to you",
+        "belong to you",
+        "owns all output*",
+        "owns its output*",
+        "owns the output*",
+        "own all output*",
+        "assign* to customer",
+        "assign* to you",
+        "disclaim*",
+        "not claim",
+        "no claim",
+    ]) {
         return Some("customer");
     }
-    match r.actor {
-        Actor::Customer if !r.negated => Some("customer"),
-        Actor::Vendor if r.says(&["assign* to you", "assign* to customer", "to you"]) => {
-            Some("customer")
-        }
-        Actor::Vendor if !r.negated => Some("vendor"),
-        _ => None,
+    if !r.negated && r.says(&["we own", "we retain"]) {
+        return Some("vendor");
     }
+    None
+}
+
+fn indemnity(r: &Reading) -> Option<&'static str> {
+    if !r.says(&["indemnif*", "defend", "defends"]) || r.is_definition() {
+        return None;
+    }
+    if r.actor == Actor::Customer || r.customer_duty() {
+        return None;
+    }
+    // "will not apply to the extent the claim arises from ...": the exclusions of an
+    // indemnity, not its absence.
+    if r.negated {
+        let carve_out =
+            !r.qualifiers.is_empty() || r.says(&["arises from", "arising from", "to the extent"]);
+        return (!carve_out && r.vendor_acts()).then_some("no");
+    }
+    let to_customer = r
+        .find(&["indemnif*", "defend", "defends"])
+        .iter()
+        .any(|&i| {
+            r.words[i..(i + 6).min(r.words.len())]
+                .iter()
+                .any(|w| matches!(w.as_str(), "customer" | "you"))
+        });
+    (to_customer && r.vendor_acts()).then_some("yes")
 }
 
 const REGIONS: &[(&str, &[&str])] = &[
@@ -678,17 +1932,83 @@ const REGIONS: &[(&str, &[&str])] = &[
     ),
     ("us", &["united states", "us", "usa", "u s"]),
     ("uk", &["united kingdom", "uk"]),
+    ("ch", &["switzerland"]),
+    ("ca", &["canada"]),
+    ("cn", &["china", "people's republic of china", "prc"]),
+    ("sg", &["singapore"]),
+    ("jp", &["japan"]),
+    ("in", &["india"]),
+    ("au", &["australia"]),
+    ("fr", &["france"]),
+    ("de", &["germany"]),
+    ("ie", &["ireland"]),
+    ("nl", &["netherlands"]),
 ];
 
-fn residency(r: &Reading) -> Vec<&'static str> {
-    if !r.does(Action::Store) || r.negated {
-        return Vec::new();
+/// Whether the clause says data is stored or processed in `region`: storage words, and the
+/// region after "in" / "to" / "including" (not a company's seat, a governing law, a
+/// subprocessor that "might be based" there).
+fn stored_in(region: &str, r: &Reading) -> bool {
+    let patterns: Vec<&str> = match REGIONS.iter().find(|(k, _)| *k == region) {
+        Some((_, ps)) => ps.to_vec(),
+        None => vec![region],
+    };
+    let storage = r.says(&[
+        "stor*",
+        "server*",
+        "data cent*",
+        "datacent*",
+        "hosted",
+        "host",
+        "processed in",
+        "process and store",
+    ]);
+    if !storage
+        || r.negated
+        || r.is_definition()
+        || r.says(&[
+            "governing law",
+            "governed by",
+            "registered office*",
+            "incorporated in",
+            "might be based",
+            "may be based",
+        ])
+    {
+        return false;
     }
-    REGIONS
-        .iter()
-        .filter(|(_, ps)| r.says(ps))
-        .map(|(k, _)| *k)
-        .collect()
+    let words = &r.words;
+    r.find(&patterns).iter().any(|&i| {
+        // "us" the pronoun is not the country.
+        if words[i] == "us" && !r.caps.get(i).copied().unwrap_or(false) {
+            return false;
+        }
+        let mut j = i;
+        // "stored and processed in, the United States": a comma may stand between.
+        while j > 0 && matches!(words[j - 1].as_str(), "the" | "of" | ",") {
+            j -= 1;
+        }
+        j > 0
+            && matches!(
+                words[j - 1].as_str(),
+                "in" | "to" | "including" | "within" | "at"
+            )
+    })
+}
+
+/// A certification (`{name: ...}` or a plain name) whose words all occur in the clause.
+fn certified(c: &Value, r: &Reading) -> bool {
+    let name = match c {
+        Value::String(s) => s.as_str(),
+        Value::Object(o) => o.get("name").and_then(Value::as_str).unwrap_or(""),
+        _ => "",
+    };
+    let words: Vec<String> = name
+        .split(|ch: char| !ch.is_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(str::to_lowercase)
+        .collect();
+    !words.is_empty() && !r.negated && words.iter().all(|w| r.words.contains(w))
 }
 
 #[cfg(test)]
@@ -720,6 +2040,15 @@ mod tests {
         assert!(matches!(
             judge("transfer_mechanism", &json!(["scc"]), &r),
             Judgement::Contradicts(_)
+        ));
+    }
+
+    #[test]
+    fn silence_never_supports() {
+        let r = read("We may update these Terms from time to time.");
+        assert!(matches!(
+            judge("terms_change_notice_days", &json!(30), &r),
+            Judgement::Silent(_)
         ));
     }
 }

@@ -111,7 +111,8 @@ fn thirty_days_does_not_match_inside_730_days() {
     fails_with(
         &ws,
         &[
-            "the quote does not support `30`: the number 30 is not in the quote (as digits or words); it states 730",
+            "the quote does not support `30`: read as:",
+            "it states `730` for `retention_days`, not `30`",
         ],
     );
     // Nor does a quote that ends inside a number.
@@ -159,7 +160,10 @@ fn the_value_must_rest_on_the_quotes_words() {
     );
     fails_with(
         &ws,
-        &["the quote does not support `opt_out`", "\"opt out\""],
+        &[
+            "the quote does not support `opt_out`",
+            "it states `default_on` for `training_on_inputs`, not `opt_out`",
+        ],
     );
     // The same quote supports what it says.
     let ws = workspace(
@@ -307,8 +311,11 @@ fn short_quotes_may_be_a_whole_heading() {
         "sources/terms.md",
         &claim("dpa", "online", "Data Processing"),
     );
-    let (code, err) = check(&ws);
-    assert_eq!(code, Some(0), "{err}");
+    // The heading is long enough to quote; whether it states the value is the reader's call,
+    // and a heading alone says nothing of where the DPA is.
+    let (_, err) = check(&ws);
+    assert!(!err.contains("proves nothing"), "{err}");
+    assert!(err.contains("read as:"), "{err}");
 }
 
 const SILENT: &str = "      breach_notification_hours:

@@ -1,15 +1,21 @@
 //! `check`'s support test, read by the clause reader, on sentences of real documents
-//! (`tests/fixtures/reader/`, Open Terms Archive, ODC-BY 1.0: see its NOTICE.md): values
-//! stated in words are supported, and a negation about something else is not an absence.
+//! (`tests/fixtures/reader/` and the labelled corpus's `tests/data/clauses/documents/`, Open
+//! Terms Archive, ODC-BY 1.0: see their NOTICE.md): values stated in words are supported, a
+//! negation about something else is not an absence, and a number that measures something else
+//! is refused with what the clause was read as.
 
 use diligence::quotes::Snapshot;
 use serde_json::{Value, json};
 use std::path::Path;
 
 fn document(name: &str) -> String {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/fixtures/reader")
-        .join(name);
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = root.join("tests/fixtures/reader").join(name);
+    let path = if fixture.exists() {
+        fixture
+    } else {
+        root.join("tests/data/clauses/documents").join(name)
+    };
     std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
@@ -26,6 +32,7 @@ fn check(doc: &str, fact: &str, value: Value, sentence: &str) -> Option<String> 
 
 const MISTRAL: &str = "mistral-commercial-terms.2026-08-07.md";
 const PERPLEXITY_PRIVACY: &str = "perplexity-privacy-policy.2026-08-15.md";
+const MISTRAL_DPA: &str = "mistral-dpa.md";
 
 #[test]
 fn terms_limited_to_professional_use_support_not_resting_on_consumer_terms() {
@@ -60,4 +67,130 @@ fn a_privacy_policy_that_does_not_cover_some_data_is_not_the_absence_of_a_dpa() 
     .expect("refused");
     assert!(why.contains("read as:"), "{why}");
     assert!(why.contains("data processing agreement"), "{why}");
+}
+
+#[test]
+fn a_window_to_reach_the_data_after_termination_is_not_a_deletion_deadline() {
+    let sentence = "Customer acknowledges that the Personal Data will no longer be accessible upon the expiry of a thirty (30) days period following the termination of the Customer’s access to and use of the Mistral AI Products.";
+    let why = check(
+        MISTRAL_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        sentence,
+    )
+    .expect("refused");
+    assert!(why.contains("read as:"), "{why}");
+    assert!(why.contains("not a deletion deadline"), "{why}");
+    // Nor is it how long the vendor keeps the data while the contract runs.
+    assert!(check(MISTRAL_DPA, "retention_days", json!(30), sentence).is_some());
+}
+
+#[test]
+fn a_silent_reading_names_what_the_clause_was_read_as() {
+    // A change clause with no number of days supports no number of days.
+    let sentence = "Any updates that are not material become effective immediately upon being posted at [https://legal.mistral.ai/terms](https://legal.mistral.ai/terms).";
+    let why = check(MISTRAL, "terms_change_notice_days", json!(30), sentence).expect("refused");
+    assert!(why.starts_with("read as:"), "{why}");
+    assert!(
+        why.contains("`0`"),
+        "the reading's own value is named: {why}"
+    );
+}
+
+/// `check`'s verdict on a claim quoting `sentence` where it stands in `doc`: a list item is
+/// read with the sentence that introduces it.
+fn check_in_place(doc: &str, fact: &str, value: Value, sentence: &str) -> Option<String> {
+    let snapshot = Snapshot::new(&document(doc));
+    assert!(
+        snapshot.verify(sentence).is_ok(),
+        "not in {doc}: {sentence}"
+    );
+    diligence::evidence::unsupported_at(fact, &value, sentence, &snapshot)
+}
+
+const ANTHROPIC_DPA: &str = "anthropic-dpa.md";
+
+#[test]
+fn a_deletion_item_is_read_with_its_lead_in_and_the_return_item_beside_it_is_not_a_deadline() {
+    // "Within thirty (30) days of the date of termination ..., Anthropic will:" leads both
+    // items; the quote need not repeat it.
+    let delete = "delete all copies of Customer Data (including Customer Personal Data) processed by Anthropic or any Subprocessors";
+    assert_eq!(
+        check_in_place(
+            ANTHROPIC_DPA,
+            "deletion_after_termination_days",
+            json!(30),
+            delete
+        ),
+        None
+    );
+    // Alone, the item states no number: refused, saying what it was read as.
+    let alone = check(
+        ANTHROPIC_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        delete,
+    )
+    .expect("refused without its lead-in");
+    assert!(alone.starts_with("read as:"), "{alone}");
+    // The item beside it is the customer's window to ask for a copy: under the same lead-in it
+    // is still no deletion deadline.
+    let why = check_in_place(
+        ANTHROPIC_DPA,
+        "deletion_after_termination_days",
+        json!(30),
+        "if requested to do so by Customer within that period, return a copy of all Customer Data in its control or possession or provide a self-service functionality allowing Customer to do the same; and",
+    )
+    .expect("refused");
+    assert!(why.contains("read as"), "{why}");
+}
+
+#[test]
+fn a_definition_in_a_list_states_no_mechanism_whatever_its_lead_in() {
+    let why = check_in_place(
+        MISTRAL_DPA,
+        "transfer_mechanism",
+        json!(["scc"]),
+        "(i) “**SCC**” means the clauses annexed to the EU Commission Implementing Decision 2021/914 of June 4, 2021 on standard contractual clauses for the transfer of personal data to third countries pursuant to the GDPR",
+    );
+    assert!(
+        why.is_some(),
+        "a definition was read as a mechanism relied on"
+    );
+}
+
+#[test]
+fn a_licence_written_out_in_its_rights_is_broad_unless_confined_to_a_purpose() {
+    // A list item under "you grant LinkedIn the following ..." names no grantor and no
+    // purpose: worldwide, sublicensable, to copy, modify and distribute.
+    assert_eq!(
+        check_in_place(
+            "linkedin-terms.md",
+            "licence_scope",
+            json!("broad"),
+            "A worldwide, transferable and sublicensable right to use, copy, modify, distribute, publicly perform and display, host, and process your content and other information without any further consent, notice and/or compensation to you or others."
+        ),
+        None
+    );
+    // As wide in its reach, but granted "for the purposes of providing, maintaining and
+    // optimizing" the products and excluding model training: not broad.
+    let quote = "Customer grants Mistral AI a worldwide, non-exclusive, non-transferable (except as permitted in Section 14.2 (Assignment)), royalty-free, fully-paid license (with the right to sublicense to our service providers) to use Customer Data and Outputs for the purposes of (a) providing, maintaining, and optimizing the Mistral AI Products, which includes debugging, assessing, reviewing, and correcting the performance of the Mistral AI Products but excludes model training";
+    assert_eq!(
+        check(
+            "mistral-commercial-terms.md",
+            "licence_scope",
+            json!("service_improvement"),
+            quote
+        ),
+        None
+    );
+    assert!(
+        check(
+            "mistral-commercial-terms.md",
+            "licence_scope",
+            json!("broad"),
+            quote
+        )
+        .is_some()
+    );
 }

@@ -68,7 +68,7 @@ fn claim(fact: &str, value: &str, quote: &str) -> String {
 
 #[test]
 fn content_kept_until_the_customer_deletes_it_has_no_end_and_is_within_no_maximum() {
-    let terms = "# Acme Terms\n\n2.2 Retention. Acme deletes Customer Content within 14 days of processing.\n\n2.3 Storage. Acme stores Customer Content until the Customer deletes it.\n\n2.4 Logs. Acme keeps request logs for as long as necessary to operate the service.\n";
+    let terms = "# Acme Terms\n\n2.2 Retention. Acme deletes Customer Content within 14 days of processing.\n\n2.3 Storage. Acme stores Customer Content until the Customer deletes it.\n\n2.4 Retention. We keep your personal data for only as long as necessary to fulfil the purposes in this Notice unless a longer retention period is required or permitted by law.\n";
     let ws = workspace(
         "retention-limit",
         terms,
@@ -107,12 +107,15 @@ fn content_kept_until_the_customer_deletes_it_has_no_end_and_is_within_no_maximu
     );
 
     // "As long as necessary" has no end either, and nothing limits it: no-go, never unknown.
+    // (The sentence is a real privacy notice's, about the customer's own data: a number or an
+    // open period about request logs is not how long the customer's content is kept, and
+    // `check` refuses it.)
     ws.write(
         "vendors/acme/profile.yaml",
         &profile_with_facts(&claim(
             "retention_days",
             "indefinite",
-            "Acme keeps request logs for as long as necessary to operate the service.",
+            "We keep your personal data for only as long as necessary to fulfil the purposes in this Notice unless a longer retention period is required or permitted by law.",
         )),
     );
     let result = evaluate(&ws, &[]);

@@ -1,8 +1,7 @@
-//! How terms usually word each fact: the clause finder of `diligence extract` reads this table,
-//! and `check` reads its `support` column.
+//! How terms usually word each fact: the clause finder of `diligence extract` reads this table.
+//! (`check` decides support by the clause reader, `crate::reading`, not by these words.)
 
 use super::phrases::*;
-use super::support::*;
 
 /// How terms usually word a fact, for the clause finder of `diligence extract`. Cues describe
 /// legal drafting in general (topic words, negations, durations, modal verbs), never one
@@ -23,14 +22,11 @@ pub struct ClauseCues {
     pub against: &'static [&'static str],
     /// For a count: the unit that follows the number ("thirty (30) days", "within 72 hours").
     pub unit: Option<&'static [&'static str]>,
-    /// What a quote must contain to support each value (read by `check`, see [`ValueCue`]).
-    pub support: &'static [ValueCue],
 }
 
 pub const CLAUSE_CUES: &[ClauseCues] = &[
     ClauseCues {
         fact: "training_on_inputs",
-        support: TRAINING_SUPPORT,
         topic: &[
             TRAIN,
             &[
@@ -53,7 +49,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "training_on_outputs",
-        support: TRAINING_SUPPORT,
         topic: &[
             TRAIN,
             &[
@@ -73,7 +68,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "licence_scope",
-        support: LICENCE_SUPPORT,
         topic: &[
             &["license", "licence", "grants", "grant ", "right to use"],
             &[
@@ -129,7 +123,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "retention_days",
-        support: RETENTION_SUPPORT,
         topic: &[RETAIN, CUSTOMER_DATA],
         values: &[],
         first_wins: false,
@@ -142,7 +135,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "deletion_after_termination_days",
-        support: DELETION_SUPPORT,
         topic: &[
             &[
                 "terminat",
@@ -160,7 +152,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "abuse_monitoring_retention_days",
-        support: ABUSE_RETENTION_SUPPORT,
         topic: &[
             &[
                 "abuse",
@@ -180,7 +171,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "zero_data_retention",
-        support: ZDR_SUPPORT,
         topic: &[&[
             "zero data retention",
             "zero-data-retention",
@@ -228,7 +218,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "human_review",
-        support: HUMAN_REVIEW_SUPPORT,
         topic: &[
             &[
                 "human",
@@ -282,7 +271,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "dpa",
-        support: DPA_SUPPORT,
         topic: &[&[
             "data processing addendum",
             "data processing agreement",
@@ -315,7 +303,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "baa",
-        support: BAA_SUPPORT,
         topic: &[&[
             "business associate",
             "baa",
@@ -355,7 +342,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "certifications",
-        support: CERTIFICATION_SUPPORT,
         topic: &[&[
             "iso 27001",
             "iso/iec 27001",
@@ -378,7 +364,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "subprocessors_list",
-        support: SUBPROCESSOR_SUPPORT,
         topic: &[&["subprocessor", "sub-processor"]],
         values: &[
             (
@@ -413,7 +398,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "data_residency",
-        support: RESIDENCY_SUPPORT,
         topic: &[&[
             "data residency",
             "stored in",
@@ -434,7 +418,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "transfer_mechanism",
-        support: TRANSFER_SUPPORT,
         topic: &[
             &["transfer"],
             &[
@@ -462,7 +445,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "output_ownership",
-        support: OWNERSHIP_SUPPORT,
         topic: &[
             &["output", "generated", "completion"],
             &["own", "ownership", "title", "assign", "belong"],
@@ -497,7 +479,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "ip_indemnity",
-        support: INDEMNITY_SUPPORT,
         topic: &[
             &[
                 "indemnif",
@@ -561,7 +542,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "terms_change_notice_days",
-        support: TERMS_CHANGE_SUPPORT,
         topic: &[
             &["change", "modif", "update", "amend", "revise", "revision"],
             &["terms", "agreement"],
@@ -574,7 +554,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "terms_change_notice_scope",
-        support: TERMS_CHANGE_SCOPE_SUPPORT,
         topic: &[
             &["change", "modif", "update", "amend", "revise", "revision"],
             &["material"],
@@ -593,7 +572,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "subprocessor_objection_days",
-        support: &[],
         topic: &[
             &["subprocessor", "sub-processor", "subcontractor"],
             &["object"],
@@ -605,7 +583,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "breach_notification_hours",
-        support: BREACH_SUPPORT,
         topic: &[
             &["breach", "security incident", "incident"],
             &["notify", "notification", "inform", "notice"],
@@ -626,7 +603,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "providers",
-        support: &[],
         topic: &[
             &[
                 "model provider",
@@ -645,7 +621,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "provider_pass_down",
-        support: PASS_DOWN_SUPPORT,
         topic: &[
             &["subprocessor", "sub-processor", "subcontractor", "provider"],
             &[
@@ -676,7 +651,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "prohibited_data",
-        support: PROHIBITED_SUPPORT,
         topic: &[
             &[
                 "not submit",
@@ -711,7 +685,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "consumer_account_linked",
-        support: CONSUMER_ACCOUNT_SUPPORT,
         topic: &[
             &["account", "log in", "login", "sign in", "credentials"],
             &["consumer", "personal", "individual", "app"],
@@ -729,7 +702,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "rests_on_consumer_terms",
-        support: CONSUMER_TERMS_SUPPORT,
         topic: &[&["consumer", "individuals", "personal use"]],
         values: &[
             (
@@ -758,7 +730,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "permitted_use",
-        support: PERMITTED_USE_SUPPORT,
         topic: &[&[
             "personal use",
             "own personal",
@@ -779,7 +750,6 @@ pub const CLAUSE_CUES: &[ClauseCues] = &[
     },
     ClauseCues {
         fact: "organizational_accounts",
-        support: ORGANIZATIONAL_ACCOUNTS_SUPPORT,
         topic: &[
             &[
                 "work account",
