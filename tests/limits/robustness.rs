@@ -1053,16 +1053,27 @@ fn the_bundled_certifications_rule_reads_thousands_of_certifications() {
         "organization: Test Org\nclassifications:\n  confidential: {require: {certifications: [SOC 2 Type II, ISO 27001]}}\n",
     );
     let mut list = String::new();
+    let mut named = Vec::new();
     for i in 0..5_000 {
         list.push_str(&format!(
             "            - {{name: Audit scheme {i}, scope: all services, expires: 2027-06-30}}\n"
         ));
+        named.push(format!("Audit scheme {i}"));
     }
     list.push_str("            - {name: soc2 type-ii, scope: all services, expires: 2028-01-31}\n");
+    named.push("soc2 type-ii".to_string());
+    // The claim's quote names every certificate, as a trust centre's list does: `check` reads
+    // each listed certificate in it.
+    let quote = format!("Acme holds {}.", named.join(", "));
+    let terms = std::fs::read_to_string(ws.path().join("vendors/acme/sources/terms.md")).unwrap();
+    ws.write(
+        "vendors/acme/sources/terms.md",
+        &format!("{terms}\n## 9. Certifications\n\n{quote}\n"),
+    );
     ws.write(
         "vendors/acme/profile.yaml",
         &profile_with_facts(&format!(
-            "      certifications:\n        - value:\n{list}          source: terms\n          section: \"2.1\"\n          quote: \"Acme shall not use Customer Content to train models.\"\n"
+            "      certifications:\n        - value:\n{list}          source: terms\n          section: \"9\"\n          quote: \"{quote}\"\n"
         )),
     );
     let v = evaluate_json(ws.path(), &[]);
