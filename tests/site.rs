@@ -217,13 +217,13 @@ fn hostile() -> Ws {
         "vendors/hostile/profile.yaml",
         "          section: \"1 <a href=x>\"",
         &format!(
-            "          section: \"1 <a href=x>\"\n          note: \"claim {evil}\"\n          exceptions:\n            - quote: \"Logs are kept for 90 days.\"\n              note: \"carve {evil}\""
+            "          section: \"1 <a href=x>\"\n          note: \"claim {evil}\"\n          exceptions:\n            - quote: \"Your content is kept for 90 days.\"\n              note: \"carve {evil}\""
         ),
     );
     ws.edit(
         "vendors/hostile/sources/terms.md",
-        "2. Logs",
-        "<script>alert(10)</script> \u{202e}reversed\u{202c} text\u{7}.\n\n2. Logs",
+        "2. Your content",
+        "<script>alert(10)</script> \u{202e}reversed\u{202c} text\u{7}.\n\n2. Your content",
     );
     ws.edit(
         "policies/default.yaml",

@@ -31,8 +31,9 @@ pub fn diligence(dir: &Path) -> Command {
         .env_remove("DILIGENCE_NO_CACHE")
         .arg("-C")
         .arg(dir);
-    // Tests write only into temporary folders: never a results cache into the repository.
-    if dir == bundled() {
+    // Tests write only into temporary folders: never a results cache into the repository (the
+    // bundled workspace or a fixture under tests/).
+    if dir.starts_with(bundled()) {
         cmd.env("DILIGENCE_NO_CACHE", "1");
     }
     cmd

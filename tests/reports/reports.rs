@@ -363,7 +363,7 @@ fn hostile_vendor_name_is_text_in_every_format() {
     let mut book = xlsx(&dir, &[]);
     let evidence_sheet = sheet(&mut book, "Evidence");
     assert!(evidence_sheet.iter().any(|r| r[10]
-        == "=HYPERLINK(\"https://evil.example\",\"click\") says logs are kept for 90 days."));
+        == "=HYPERLINK(\"https://evil.example\",\"click\") says your content is kept for 90 days."));
     let summary = sheet(&mut book, "Summary");
     assert!(
         summary
@@ -656,6 +656,8 @@ fn on_terminal(args: &[&str], no_color: bool) -> Option<std::process::Output> {
     let mut cmd = std::process::Command::new(script);
     cmd.args(["-q", "-e", "-c", &line, "/dev/null"])
         .env_remove("DILIGENCE_DIR")
+        // The runs read the repository's workspaces: no results cache written into them.
+        .env("DILIGENCE_NO_CACHE", "1")
         .env("COLUMNS", "100")
         .stdin(std::process::Stdio::null());
     if no_color {
