@@ -233,6 +233,10 @@ const CONVERTER_STACK: usize = 64 << 20;
 /// tags do not name: `<table><tr><td>` is four deep, so the tag count is only a first bound),
 /// and converts it to Markdown, on a thread whose stack holds that depth.
 fn html_to_markdown(html: &str) -> Result<String, HtmlError> {
+    // Counted on the tags first: cheap, and it spares the parser deep pages it is quadratic on.
+    if nesting_depth_exceeds(html, MAX_HTML_DEPTH) {
+        return Err(HtmlError::TooDeep);
+    }
     std::thread::scope(|scope| {
         let converting = std::thread::Builder::new()
             .name("html-to-markdown".into())
@@ -302,14 +306,6 @@ pub fn convert(
     let by_type = mime.as_deref().is_some_and(|m| m.contains("html"));
     if by_type || by_name || looks_like_html(bytes) {
         let html = decode_html(bytes, content_type, name)?;
-        if nesting_depth_exceeds(&html, MAX_HTML_DEPTH) {
-            return Err(err(
-                format!(
-                    "the HTML nests elements more than {MAX_HTML_DEPTH} deep: not a page a reader could read"
-                ),
-                "save the page as Markdown or plain text and snapshot that",
-            ));
-        }
         let title = html_title(&html);
         let markdown = html_to_markdown(&html).map_err(|e| {
             let hint = "save the page as Markdown or plain text and snapshot that";
