@@ -336,7 +336,7 @@ fn unsupported_with(
     vocabulary::fact_spec(fact)?;
     // A vendor's questionnaire answer, as `answers` records it ("dpa (copilot): online"),
     // states its value in so many words: it is the vendor's word, not a clause to read.
-    let answer = crate::questionnaire::ask::value_text(value);
+    let answer = crate::model::profile::value_text(value);
     if quote.starts_with(&format!("{fact} (")) && quote.ends_with(&format!("): {answer}")) {
         return None;
     }

@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod sarif;
 pub mod status;
 pub mod status_doc;
+mod status_rows;
 pub mod table;
 pub mod testrun;
 pub mod writer;

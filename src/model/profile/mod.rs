@@ -15,8 +15,8 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 mod facts;
-pub use facts::parse_facts;
 use facts::{FactContext, build_facts};
+pub use facts::{parse_facts, value_text};
 
 /// Whether a claim's quote was found in its source's snapshot.
 #[derive(Debug, Clone, PartialEq)]
