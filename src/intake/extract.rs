@@ -6,7 +6,7 @@
 //! phrases only fill in where the reading says nothing. Quotes are cut from the snapshot and
 //! re-checked by the same code as `check`.
 
-use crate::model::evidence::unsupported;
+use crate::evidence::unsupported;
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
