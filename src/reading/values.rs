@@ -852,12 +852,67 @@ fn abuse_retention(r: &Reading) -> bool {
         && !r.is_definition()
 }
 
+/// Data kept until the customer ends it: deletes it, closes the account, or while the account
+/// is open ("until you delete it", "for as long as your account is active").
+const UNTIL_THE_CUSTOMER_ENDS: &[&str] = &[
+    "until you delete*",
+    "until you remove*",
+    "until you close*",
+    "until you request*",
+    "until you choose to delete",
+    "until you deactivate*",
+    "until you ask",
+    "until the user delete*",
+    "until users delete*",
+    "until the customer delete*",
+    "until customer delete*",
+    "until your account",
+    "until the account",
+    "until it is deleted by you",
+    "until deleted by you",
+    "until deleted by the",
+    "as long as your account",
+    "as long as you have an account",
+    "as long as you keep your account",
+    "as long as you maintain",
+    "as long as you use",
+    "as long as you continue to use",
+    "for the life of your account",
+    "for the lifetime of your account",
+    "for the duration of your account",
+    "while your account",
+    "while you have an account",
+    "while you maintain",
+    "while you use",
+    "unless you close your account",
+];
+
+/// "until deleted", "until they are removed", "until you close it": kept until the data or the
+/// account is deleted (not "until terminated", which ends a contract, not the data).
+fn until_removed(r: &Reading) -> bool {
+    // A licence or a right that lasts until removal is not data kept.
+    !r.objects.is_empty()
+        && !r.negated
+        && !r.does(Action::License)
+        && !r.says(&["right*", "licen*", "access*"])
+        && r.find(&["until"]).iter().any(|&i| {
+            let next = &r.words[i + 1..(i + 7).min(r.words.len())];
+            let by_vendor = next
+                .iter()
+                .take(2)
+                .any(|w| matches!(w.as_str(), "we" | "us"));
+            !by_vendor && super::lexicon::any(next, &["delet*", "remov*", "clos*", "deactivat*"])
+        })
+}
+
 /// `indefinite` or `until_deleted` for a retention or a deletion after termination.
 fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
         return false;
     }
-    let retains = r.does(Action::Retain) || r.does(Action::Store);
+    let retains = r.does(Action::Retain)
+        || r.does(Action::Store)
+        || r.says(&["retention", "retention period*", "stored", "storage"]);
     // Kept only when the law requires it ("if we are legally required to retain it"): a legal
     // hold, not a retention period.
     let conditional = r.qualifiers.iter().any(|q| {
@@ -866,7 +921,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                 .iter()
                 .any(|w| q.text.split(' ').any(|x| x == *w))
     });
-    let request = r.says(&["request*", "right to", "ask us"]);
+    // A right to ask for deletion is not how long data is kept ("until you request its
+    // deletion" is).
+    let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
     match (fact, v) {
         ("retention_days", "until_deleted") => {
             !request
@@ -892,13 +949,23 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         "deleted by the customer",
                     ])
                     || r.says(&["retain until you delete", "until you delete it"])
-                    || customer_deletes(r) && r.says(&["remov*", "delet*"]))
+                    || retains && r.says(UNTIL_THE_CUSTOMER_ENDS)
+                    || until_removed(r)
+                    || customer_deletes(r)
+                        && r.says(&["remov*", "delet*"])
+                        && !r.says(&["even after", "after you delete", "after you close"]))
         }
         ("retention_days", "indefinite") => {
             retains
                 && !conditional
                 && !has_number(r)
-                && !r.says(&["processing", "frequency", "continuous basis"])
+                && !r.says(&[
+                    "duration of the processing",
+                    "duration of processing",
+                    "nature of the processing",
+                    "frequency",
+                    "continuous basis",
+                ])
                 && r.says(&[
                     "as long as",
                     "so long as",
@@ -911,7 +978,22 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "as necessary",
                     "as needed",
                     "is necessary",
+                    "are necessary",
+                    "no longer necessary",
+                    "no longer needed",
+                    "no longer required",
+                    "necessary for the purpose*",
+                    "necessary to fulfil*",
+                    "necessary to fulfill*",
+                    "necessary to provide",
+                    "need it",
+                    "need them",
+                    "for the duration of",
+                    "for the period necessary",
+                    "for the time necessary",
+                    "reasonably necessary",
                 ])
+                && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
         ("deletion_after_termination_days", "until_deleted") => {
             // "at Customer's instruction" (not "instructions on how to delete").
@@ -922,16 +1004,25 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         && !r.says(&["instructions on", "instructions for", "how to"]))
                 && !has_number(r)
         }
-        ("deletion_after_termination_days", "indefinite") if r.does(Action::Delete) => {
+        ("deletion_after_termination_days", "indefinite") => {
             // Deleted after the end "in accordance with our deletion policies": no deadline.
-            !has_number(r)
+            r.does(Action::Delete)
+                && !has_number(r)
                 && (account_ends(r) || r.says(&["after the end of"]))
                 && r.says(&["deletion polic*", "deletion procedures", "retention polic*"])
                 || retains
                     && !has_number(r)
                     && account_ends(r)
-                    && r.says(&["after", "even after", "following"])
-                    && r.says(&["longer", "as long as", "necessary", "legal*", "law"])
+                    && r.vendor_acts()
+                    && !r.negated
+                    && r.says(&[
+                        "longer",
+                        "as long as",
+                        "necessary",
+                        "legal*",
+                        "law",
+                        "legitimate",
+                    ])
         }
         _ => false,
     }
