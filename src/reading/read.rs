@@ -120,6 +120,34 @@ impl Reading {
             .iter()
             .filter(|q| q.kind == QualifierKind::Exception)
     }
+    /// The main clause's negation is narrowed to some of what it governs ("we do not review
+    /// all content", "not necessarily", "not ... before it is posted"): it denies "always",
+    /// not "ever".
+    pub fn negation_narrowed(&self) -> bool {
+        self.main.iter().enumerate().any(|(i, w)| {
+            (w == "not" || w == "never" || w.ends_with("n't"))
+                && self.main[i + 1..(i + 5).min(self.main.len())]
+                    .iter()
+                    .any(|x| {
+                        matches!(
+                            x.as_str(),
+                            "all"
+                                | "every"
+                                | "each"
+                                | "necessarily"
+                                | "always"
+                                | "actively"
+                                | "proactively"
+                                | "routinely"
+                                | "systematically"
+                                | "before"
+                                | "prior"
+                                | "pre"
+                                | "generally"
+                        )
+                    })
+        })
+    }
     /// The vendor (named, or implied by a passive clause) is the one who acts.
     pub fn vendor_acts(&self) -> bool {
         matches!(self.actor, Actor::Vendor | Actor::Unstated)

@@ -1425,8 +1425,27 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             "business",
             "employer",
         ])
-        && r.says(&["these terms", "this agreement", "the terms"])
+        && r.says(&[
+            "these terms",
+            "this agreement",
+            "the terms",
+            "bind*",
+            "accept*",
+            "agree to",
+        ])
         && !r.negated
+    {
+        return Some("yes");
+    }
+    // Terms that confine the service to personal use are consumer terms.
+    if !r.negated
+        && r.says(&[
+            "personal use",
+            "personal purposes",
+            "personal , non commercial",
+        ])
+        && r.says(&["only", "solely", "exclusively"])
+        && !r.says(&["not for personal", "other than personal"])
     {
         return Some("yes");
     }
@@ -1765,6 +1784,18 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "decisions",
             "customer's responsibility",
             "responsible for",
+            // Reviewing a request, a document or a policy is not reviewing content.
+            "review your request",
+            "review the request",
+            "review requests",
+            "review and respond",
+            "review this",
+            "review these",
+            "review our",
+            "review the terms",
+            "review any changes",
+            "periodically review",
+            "regularly review",
         ])
     {
         return None;
@@ -1781,6 +1812,10 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "your data",
         "outputs",
         "files",
+        "posts",
+        "communications",
+        "reports",
+        "accounts",
     ]) || r.about(Object::Inputs)
         || r.about(Object::CustomerContent)
         // "We use human review to ...": people reading what the service receives.
@@ -1788,7 +1823,9 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if !content {
         return None;
     }
-    if r.negated && r.vendor_acts() && r.exceptions().next().is_none() {
+    // "We do not review all content", "not ... before it is posted": a negation narrowed to
+    // some content or some time says review happens otherwise, not that it never does.
+    if r.negated && r.vendor_acts() && r.exceptions().next().is_none() && !r.negation_narrowed() {
         return Some("never");
     }
     if r.negated {
@@ -1803,7 +1840,13 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "violat*",
         "investigat*",
         "spam",
-        "enforce",
+        "enforce*",
+        "complian*",
+        "guidelines",
+        "illegal",
+        "harmful",
+        "prohibited",
+        "suspicious",
     ]) {
         Some("safety_only")
     } else if r.modality == Modality::May && r.vendor_acts() {
