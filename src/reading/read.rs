@@ -344,9 +344,22 @@ pub fn read(text: &str) -> Reading {
     // The predicate is negated by a negation in its subject ("no DPA is offered") or right
     // after its modal ("will not", "is not designed"); a "not" in a later part of the sentence
     // negates that part only.
+    // A negation in brackets ("(meaning that there is no payment)") is an aside.
+    let mut depth = 0i32;
+    let in_brackets: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            match w.as_str() {
+                "(" => depth += 1,
+                ")" => depth = (depth - 1).max(0),
+                _ => {}
+            }
+            depth > 0
+        })
+        .collect();
     let negated = main_idx[span.0..span.1.min(main_idx.len())]
         .iter()
-        .any(|&i| !neutral[i] && is_negation(&words[i]));
+        .any(|&i| !neutral[i] && !in_brackets[i] && is_negation(&words[i]));
     let actions = actions_in(&main);
     let mut objects = Vec::new();
     for (o, patterns) in lexicon::OBJECTS {
@@ -491,10 +504,11 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         let first_verb = main
             .iter()
             .position(|w| {
-                lexicon::ACTIONS.iter().any(|(_, ps)| {
-                    ps.iter()
-                        .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
-                })
+                matches!(w.as_str(), "grant" | "grants" | "give" | "gives")
+                    || lexicon::ACTIONS.iter().any(|(_, ps)| {
+                        ps.iter()
+                            .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
+                    })
             })
             .unwrap_or(main.len());
         // The subject is the part of the sentence the verb stands in: "For users in the EU,
@@ -507,6 +521,22 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
             .iter()
             .take(4)
             .find_map(|w| actor_of(w))
+            .or_else(|| {
+                // None in the verb's own part: the first party of the sentence that is not the
+                // object of a preposition ("for users", "to you").
+                main[..first_verb]
+                    .iter()
+                    .enumerate()
+                    .take(4)
+                    .filter(|(k, _)| {
+                        *k == 0
+                            || !matches!(
+                                main[k - 1].as_str(),
+                                "for" | "to" | "of" | "by" | "with" | "from" | "as"
+                            )
+                    })
+                    .find_map(|(_, w)| actor_of(w))
+            })
             .unwrap_or(Actor::Unstated);
         // A statement: negated by a negation before its first verb-like word.
         let end = main

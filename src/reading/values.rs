@@ -992,6 +992,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "for the period necessary",
                     "for the time necessary",
                     "reasonably necessary",
+                    "until the purpose*",
+                    "until it is no longer",
+                    "until they are no longer",
                 ])
                 && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
@@ -1932,7 +1935,19 @@ fn licence(r: &Reading) -> Option<&'static str> {
         && !r.negated
         && r.does(Action::Use))
         && r.about(Object::CustomerContent);
-    if !(granted || limited_use || permitted_use) {
+    // The vendor's licence to the customer ("we grant you a limited licence to use the
+    // Services", "you are granted a licence") is the other party's grant.
+    let to_customer = r.says(&[
+        "grant you",
+        "grants you",
+        "granted to you",
+        "you are granted",
+        "grant to you",
+        "grants to you",
+        "grant customer",
+        "grants customer",
+    ]);
+    if !(granted || limited_use || permitted_use) || to_customer && !granted {
         return None;
     }
     let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
@@ -1946,38 +1961,44 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if trains && purpose_limited {
         return Some("model_improvement");
     }
-    if r.says(&[
-        "any purpose",
-        "any manner",
-        "without restriction",
-        "irrevocable",
-        "transferable and sublicensable",
-        "sublicensable",
-        "rest of the world",
-        "syndication",
-        "a broad",
-        "broad",
-        "any media",
-        "all media",
-    ]) {
+    if says_plainly(
+        r,
+        &[
+            "any purpose",
+            "any manner",
+            "without restriction",
+            "irrevocable",
+            "transferable and sublicensable",
+            "sublicensable",
+            "rest of the world",
+            "syndication",
+            "a broad",
+            "broad",
+            "any media",
+            "all media",
+        ],
+    ) {
         return Some("broad");
     }
     // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
     // and make derivative works) and not confined to a purpose is broad.
     if !purpose_limited
         && !r.says(&["for the purpose*", "in order to provide", "to provide"])
-        && r.says(&[
-            "worldwide",
-            "sub licens*",
-            "royalty free",
-            "perpetual",
-            "derivative works",
-            "publicly perform",
-            "publicly display",
-            "reproduce",
-            "distribute",
-            "exploit",
-        ])
+        && says_plainly(
+            r,
+            &[
+                "worldwide",
+                "sub licens*",
+                "royalty free",
+                "perpetual",
+                "derivative works",
+                "publicly perform",
+                "publicly display",
+                "reproduce",
+                "distribute",
+                "exploit",
+            ],
+        )
     {
         return Some("broad");
     }
@@ -1991,6 +2012,14 @@ fn licence(r: &Reading) -> Option<&'static str> {
         return Some("service_only");
     }
     None
+}
+
+/// Whether the clause uses one of these words other than in its negative form
+/// ("non-sublicensable", "non-transferable", "not irrevocable").
+fn says_plainly(r: &Reading, patterns: &[&str]) -> bool {
+    r.find(patterns)
+        .iter()
+        .any(|&i| i == 0 || !matches!(r.words[i - 1].as_str(), "non" | "not"))
 }
 
 fn ownership(r: &Reading) -> Option<&'static str> {

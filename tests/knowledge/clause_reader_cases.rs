@@ -194,3 +194,78 @@ fn a_licence_written_out_in_its_rights_is_broad_unless_confined_to_a_purpose() {
         .is_some()
     );
 }
+
+#[test]
+fn not_reviewing_all_content_is_not_a_promise_never_to_review() {
+    // A platform that "does not review all content" still reviews some: the negation is
+    // narrowed to "all", so it states no `never`.
+    let sentence = "However, we do not review all content on our Services.";
+    let why = check(
+        "snapchat-terms.2026-08-06.md",
+        "human_review",
+        json!("never"),
+        sentence,
+    )
+    .expect("refused");
+    assert!(why.starts_with("read as:"), "{why}");
+    // The same words with the negation whole are a promise never to review.
+    let r = diligence::read_clause("We do not review content on our Services.");
+    assert_eq!(
+        diligence::stated_value("human_review", &r),
+        Some(json!("never"))
+    );
+}
+
+/// `extract`'s candidates for `fact` in `doc`, with the value each proposes.
+fn extracted(doc: &str, fact: &str) -> Vec<(Value, String)> {
+    diligence::extract_candidates(&document(doc), &[fact])
+        .into_iter()
+        .map(|c| (c.value, c.quote))
+        .collect()
+}
+
+#[test]
+fn extract_proposes_the_value_of_a_list_item_read_with_its_lead_in() {
+    // "H.1. Within thirty (30) days of ... termination ..., Anthropic will:" leads the
+    // numbered item "H.1.b. delete all copies of Customer Data ...": alone it states no
+    // number, with its lead-in it is a 30-day deletion deadline, as `check` reads it.
+    let found = extracted(ANTHROPIC_DPA, "deletion_after_termination_days");
+    let item = found
+        .iter()
+        .find(|(_, q)| q.contains("delete all copies of Customer Data"))
+        .unwrap_or_else(|| panic!("the deletion item is a candidate: {found:#?}"));
+    assert_eq!(item.0, json!(30), "{found:#?}");
+    // The return item beside it is the customer's window: no deadline proposed.
+    assert!(
+        found
+            .iter()
+            .filter(|(_, q)| q.contains("return a copy of all Customer Data"))
+            .all(|(v, _)| v.is_null()),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn extract_proposes_open_ended_retention_as_the_vocabulary_writes_it() {
+    // Kept until the account ends or the content is removed: `until_deleted`.
+    let found = extracted("x-privacy-policy.md", "retention_days");
+    let (value, quote) = found.first().expect("a candidate");
+    assert!(
+        quote.contains("for the duration of your account or until such content is removed"),
+        "{found:#?}"
+    );
+    assert_eq!(*value, json!("until_deleted"));
+    // Kept as long as necessary for a purpose: `indefinite` (no end the customer controls).
+    let found = extracted("pinterest-privacy-policy.md", "retention_days");
+    let open = found
+        .iter()
+        .find(|(_, q)| q.starts_with("We keep your information only so long as we need it"))
+        .unwrap_or_else(|| panic!("the general rule is a candidate: {found:#?}"));
+    assert_eq!(open.0, json!("indefinite"));
+    // Either is accepted by `check` on the same quote.
+    let snapshot = Snapshot::new(&document("pinterest-privacy-policy.md"));
+    assert_eq!(
+        diligence::evidence::unsupported_at("retention_days", &open.0, &open.1, &snapshot),
+        None
+    );
+}
