@@ -1,8 +1,9 @@
-//! `check`'s support test, read by the clause reader, on sentences of real documents
-//! (`tests/fixtures/reader/` and the labelled corpus's `tests/data/clauses/documents/`, Open
-//! Terms Archive, ODC-BY 1.0: see their NOTICE.md): values stated in words are supported, a
-//! negation about something else is not an absence, and a number that measures something else
-//! is refused with what the clause was read as.
+//! `check`'s support test and `extract`'s proposals, read by the clause reader, on sentences of
+//! real documents (`tests/fixtures/reader/` and the labelled corpus's
+//! `tests/data/clauses/documents/`, Open Terms Archive and Platform Governance Archive, ODC-BY
+//! 1.0: see their NOTICE.md): values stated in words are supported, a negation about something
+//! else is not an absence, a negation narrowed to "all" is no "never", and a number that
+//! measures something else is refused with what the clause was read as.
 
 use diligence::quotes::Snapshot;
 use serde_json::{Value, json};
@@ -267,5 +268,25 @@ fn extract_proposes_open_ended_retention_as_the_vocabulary_writes_it() {
     assert_eq!(
         diligence::evidence::unsupported_at("retention_days", &open.0, &open.1, &snapshot),
         None
+    );
+}
+
+#[test]
+fn retention_until_the_user_asks_for_removal_is_until_deleted_and_proposed() {
+    // A retention table's cell: kept until the user asks for removal or deletes the account.
+    // Asking is how the period ends, not a right to request deletion instead of a period.
+    let doc = "wechat-privacy-policy.2026-08-06.md";
+    let cell = "Retained until you request removal of the information or your account is deleted, whichever is earlier.";
+    assert_eq!(
+        check(doc, "retention_days", json!("until_deleted"), cell),
+        None
+    );
+    assert!(check(doc, "retention_days", json!("indefinite"), cell).is_some());
+    let found = extracted(doc, "retention_days");
+    assert!(
+        found
+            .iter()
+            .any(|(v, q)| q == cell && *v == json!("until_deleted")),
+        "{found:#?}"
     );
 }
