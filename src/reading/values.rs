@@ -161,7 +161,17 @@ const OTHER_DATA: &[&str] = &[
     "third party websites",
     "insights",
 ];
-const CHANGE: &[&str] = &["chang*", "modif*", "updat*", "amend*", "revis*"];
+const CHANGE: &[&str] = &[
+    "chang*",
+    "modif*",
+    "updat*",
+    "amend*",
+    "revis*",
+    "new terms",
+    "new version",
+    "new policy",
+    "new agreement",
+];
 /// The documents whose changes the notice facts count.
 const TERMS: &[&str] = &[
     "terms",
@@ -679,10 +689,50 @@ fn duration_number(fact: &str, r: &Reading) -> Option<u64> {
     duration_numbers(fact, r).first().copied()
 }
 
+/// Ways of telling the customer something other than "notify" and "notice".
+const TELLS: &[&str] = &[
+    "let you know",
+    "tell you",
+    "inform you",
+    "email you",
+    "alert you",
+    "contact you",
+];
+
+/// A change of the terms made known only by posting the new version ("we will publish an
+/// updated version and effective date on this page"): no notice before it takes effect.
+fn posted_only(r: &Reading) -> bool {
+    r.vendor_acts()
+        && !r.negated
+        && r.says(&["post*", "publish*"])
+        && r.says(&[
+            "this page",
+            "our website",
+            "the website",
+            "our site",
+            "updated version",
+            "revised version",
+            "new version",
+            "effective date",
+            "revised terms",
+            "updated terms",
+            "revised policy",
+            "updated policy",
+            "revised privacy",
+            "updated privacy",
+        ])
+        && !r.main_says(&["notif*", "notice", "in advance", "prior to", "before"])
+        && !r.main_says(TELLS)
+        && !r.says(&["material*", "significant*"])
+}
+
 /// A change of the terms that takes effect when posted, with no advance notice.
 fn at_once_change(r: &Reading) -> bool {
     if !terms_change(r) || r.negated {
         return false;
+    }
+    if posted_only(r) && r.quantities.is_empty() {
+        return true;
     }
     // "effective 30 days after posting, except that ... take effect immediately": the number
     // is the rule, the immediate effect its exception.
@@ -1042,7 +1092,7 @@ fn change_words(v: &str, r: &Reading) -> bool {
             // notice the vendor promises, with no number of days.
             let promised = r.vendor_acts()
                 && matches!(r.modality, Modality::Will | Modality::Must)
-                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]));
+                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
             terms_change(r)
                 && !r.negated
                 && !r.says(&["not always", "may not"])
