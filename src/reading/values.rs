@@ -591,7 +591,7 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         || r.says(CHOSEN_TRAINING) && !r.says(&["by default", "unless"])
     {
         Some("opt_in".into())
-    } else if r.vendor_acts()
+    } else if (r.vendor_acts() || customer_lets_vendor(r))
         && matches!(
             r.modality,
             Modality::May | Modality::Will | Modality::States
@@ -602,6 +602,25 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The customer gives the vendor leave to act ("you grant us the right to use your content to
+/// train", "you allow us to ..."): the vendor's act, by the customer's grant.
+fn customer_lets_vendor(r: &Reading) -> bool {
+    r.actor == Actor::Customer
+        && !r.negated
+        && r.says(&[
+            "allow us",
+            "allows us",
+            "authorize us",
+            "authorise us",
+            "permit us",
+            "grant us",
+            "grants us",
+            "give us",
+            "gives us",
+            "enable us",
+        ])
 }
 
 // ---- durations ----
@@ -1006,9 +1025,11 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         && !r.says(&["even after", "after you delete", "after you close"]))
         }
         ("retention_days", "indefinite") => {
+            // A number that measures something else (logs kept 90 days) leaves the rule
+            // open-ended; one that measures the retention is the value instead.
             retains
                 && !conditional
-                && !has_number(r)
+                && duration_numbers("retention_days", r).is_empty()
                 && !r.says(&[
                     "duration of the processing",
                     "duration of processing",
@@ -1045,6 +1066,13 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "until the purpose*",
                     "until it is no longer",
                     "until they are no longer",
+                    "depending on",
+                    "depends on",
+                    "periods vary",
+                    "period varies",
+                    "vary depending",
+                    "different periods",
+                    "longer period*",
                 ])
                 && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
