@@ -351,11 +351,18 @@ fn unsupported_with(
     if reading.is_definition() {
         return Some(why);
     }
-    // A mechanism, a region or a certificate must be named by the quote itself: a lead-in
-    // gives an item who acts and when, never the thing it names.
+    // A mechanism, a region, a certificate or an agreement (a DPA, a BAA, a list of
+    // subprocessors) must be named by the quote itself: a lead-in gives an item who acts and
+    // when, never the thing it names.
     if matches!(
         fact,
-        "transfer_mechanism" | "data_residency" | "certifications"
+        "transfer_mechanism"
+            | "data_residency"
+            | "certifications"
+            | "dpa"
+            | "baa"
+            | "subprocessors_list"
+            | "zero_data_retention"
     ) {
         return Some(why);
     }
