@@ -290,3 +290,16 @@ fn retention_until_the_user_asks_for_removal_is_until_deleted_and_proposed() {
         "{found:#?}"
     );
 }
+
+#[test]
+fn a_lead_in_that_names_the_dpa_does_not_make_its_items_a_dpa() {
+    // "By accepting this DPA, ... conclude Module 4 ... of the SCCs ...:" leads items that say
+    // who the exporter is: read in place they still name no agreement.
+    let item = "The “data exporter” is Mistral AI and the “data importer” is the Customer;";
+    assert!(check_in_place(MISTRAL_DPA, "dpa", json!("online"), item).is_some());
+    let found = extracted(MISTRAL_DPA, "dpa");
+    assert!(
+        found.iter().all(|(v, q)| q != item || v.is_null()),
+        "{found:#?}"
+    );
+}
