@@ -351,11 +351,18 @@ fn unsupported_with(
     if reading.is_definition() {
         return Some(why);
     }
-    // A mechanism, a region or a certificate must be named by the quote itself: a lead-in
-    // gives an item who acts and when, never the thing it names.
+    // A mechanism, a region, a certificate or an agreement (a DPA, a BAA, a list of
+    // subprocessors) must be named by the quote itself: a lead-in gives an item who acts and
+    // when, never the thing it names.
     if matches!(
         fact,
-        "transfer_mechanism" | "data_residency" | "certifications"
+        "transfer_mechanism"
+            | "data_residency"
+            | "certifications"
+            | "dpa"
+            | "baa"
+            | "subprocessors_list"
+            | "zero_data_retention"
     ) {
         return Some(why);
     }
@@ -383,7 +390,7 @@ fn unsupported_with(
 /// The sentence that introduces the list item a quote stands in ("Within thirty days of
 /// termination, Acme will:" for "delete all copies of Customer Data"): an item says what it
 /// says only with its lead-in. The document is split by the clause reader once, then kept.
-fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str> {
+pub(crate) fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str> {
     let leads = snapshot.leads_with(|text| {
         // A numbered paragraph that goes on in lower case ("H.1.b. delete all copies ...")
         // after one that ends with a colon continues that lead-in as its item does.
