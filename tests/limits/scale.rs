@@ -44,12 +44,7 @@ fn jsonl_lines_are_the_results_of_the_json_contract() {
     let json: Value = common::inline_evidence(serde_json::from_slice(&out.stdout).expect("json"));
     let results = json["results"].as_array().expect("results");
     let text = jsonl(&bundled(), &[], "2");
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| {
-            common::inline_evidence(serde_json::from_str(l).expect("each line is one JSON object"))
-        })
-        .collect();
+    let lines: Vec<Value> = common::jsonl_results(&text);
     assert!(!lines.is_empty());
     assert_eq!(&lines, results);
 }
@@ -261,11 +256,8 @@ fn streamed_runs_read_profiles_as_they_go_with_waivers_and_warnings() {
     assert_eq!(json.status.code(), Some(0));
     assert_eq!(lines.status.code(), Some(0));
     let json: Value = common::inline_evidence(serde_json::from_slice(&json.stdout).expect("json"));
-    let lines: Vec<Value> = String::from_utf8(lines.stdout.clone())
-        .expect("utf-8")
-        .lines()
-        .map(|l| common::inline_evidence(serde_json::from_str(l).expect("json line")))
-        .collect();
+    let lines: Vec<Value> =
+        common::jsonl_results(&String::from_utf8(lines.stdout.clone()).expect("utf-8"));
     assert_eq!(&lines, json["results"].as_array().expect("results"));
     let waived = lines
         .iter()
