@@ -254,7 +254,7 @@ impl<'a> DocumentV3<'a> {
 /// Consecutive results of the same offering (an evaluation hands over each offering's
 /// classifications one after the other).
 pub(crate) fn by_offering(results: &[OfferingResult]) -> impl Iterator<Item = &[OfferingResult]> {
-    results.chunk_by(|a, b| same_offering(a, b))
+    results.chunk_by(same_offering)
 }
 
 /// Whether two results are of the same offering (and so belong on one version 3 line).
