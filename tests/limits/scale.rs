@@ -132,8 +132,7 @@ fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
     let text = jsonl(&ws, &[], "2");
     let mut by_name = Vec::new();
     let mut reads_dpa = Vec::new();
-    for line in text.lines() {
-        let r: Value = serde_json::from_str(line).expect("json");
+    for r in common::jsonl_results(&text) {
         for f in r["findings"].as_array().expect("findings") {
             let class = r["classification"].as_str().unwrap_or_default().to_string();
             match f["rule"].as_str() {
@@ -171,10 +170,9 @@ fn csv_streams_a_row_per_finding_in_the_json_order() {
     assert_eq!(one, run(&[], "2"), "the thread count never changes a byte");
 
     let json = jsonl(&bundled(), &[], "2");
-    let expected: Vec<(String, String, String, String)> = json
-        .lines()
-        .flat_map(|l| {
-            let r: Value = serde_json::from_str(l).expect("json");
+    let expected: Vec<(String, String, String, String)> = common::jsonl_results(&json)
+        .into_iter()
+        .flat_map(|r| {
             let key = |k: &str| r[k].as_str().unwrap_or_default().to_string();
             let (v, o, c) = (key("vendor"), key("offering"), key("classification"));
             r["findings"]
