@@ -460,31 +460,47 @@ fn decision_entry() -> Value {
     })
 }
 
-/// What `evaluate --format json` writes (version 2 of the contract), and each line of
-/// `--format jsonl` (a result, with its `schema_version`): one schema for both.
+/// What `evaluate --format json` writes (version 3 of the contract), and each line of
+/// `--format jsonl` (an offering, with its `schema_version`): one schema for both.
 pub fn results() -> Value {
     let level = json!({"enum": ["pass", "info", "warn", "condition", "hold", "block"]});
     let verdict = json!({"enum": ["go", "conditional", "hold", "no-go", "error"]});
-    let text_or_null = json!({"type": ["string", "null"]});
     let mut authorities: Vec<&str> = Authority::NAMED.iter().map(|a| a.as_str()).collect();
     authorities.push(Authority::Unsupported.as_str());
+    let index = json!({"type": "integer", "minimum": 0});
+    let strings = json!({"type": "array", "items": {"type": "string"}});
+    let rule_refs = json!({
+        "description": "each rule's framework references (rules with none are left out); a finding without `refs` has its rule's",
+        "type": "object",
+        "additionalProperties": strings
+    });
+    let source = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["id", "authority"],
+        "properties": {
+            "id": {"type": "string", "description": "the source's id in the profile"},
+            "authority": {"enum": authorities},
+            "title": {"type": "string"},
+            "url": {"type": "string"},
+            "notes": {"type": "string", "description": "the reviewer's notes on the source"}
+        }
+    });
     let evidence = json!({
         "type": "object",
-        "required": ["fact", "source", "authority", "title", "url", "section", "quote", "at", "value", "role"],
+        "additionalProperties": false,
+        "required": ["fact", "at", "value", "role"],
         "properties": {
             "fact": {"type": "string"},
-            "source": text_or_null,
-            "authority": {"enum": authorities},
-            "title": text_or_null,
-            "url": text_or_null,
-            "section": text_or_null,
-            "quote": text_or_null,
+            "source": {"description": "index into the offering's `sources`; absent for a bare value", "type": "integer", "minimum": 0},
+            "authority": {"enum": authorities, "description": "a bare value's (no source); a source's authority is in `sources`"},
+            "section": {"type": "string"},
+            "quote": {"type": "string"},
             "at": {"type": "string", "description": "vendors/<id>/profile.yaml:LINE:COL of the claim"},
             "value": {},
             "role": {"enum": ["decides", "conflicts", "agrees", "outvoted", "unverified", "silent", "not_applicable", "superseded"]},
             "note": {"type": "string"},
-            "source_notes": {"type": "string"},
-            "searched": {"type": "array", "items": {"type": "string"}},
+            "searched": strings,
             "exceptions": {"type": "array", "items": {"type": "object", "required": ["quote"]}},
             "allowed_if": {"type": "string"}
         }
@@ -492,52 +508,36 @@ pub fn results() -> Value {
     let finding = json!({
         "type": "object",
         "additionalProperties": false,
-        "required": ["rule", "level", "message", "action", "waived", "facts", "evidence", "raised_at"],
+        "required": ["rule", "level", "message", "raised_at"],
         "properties": {
             "rule": {"type": "string"},
             "level": level,
             "message": {"type": "string"},
-            "action": text_or_null,
+            "action": {"type": "string"},
             "waived": {
-                "oneOf": [
-                    {"type": "null"},
-                    {
-                        "type": "object",
-                        "required": ["reason", "approved_by", "expires"],
-                        "properties": {
-                            "reason": {"type": "string"},
-                            "approved_by": {"type": "string"},
-                            "expires": {"type": "string"}
-                        }
-                    }
-                ]
+                "type": "object",
+                "required": ["reason", "approved_by", "expires"],
+                "properties": {
+                    "reason": {"type": "string"},
+                    "approved_by": {"type": "string"},
+                    "expires": {"type": "string"}
+                }
             },
-            "facts": {"type": "object"},
-            "evidence": {
-                "description": "ids of the result's `evidence` entries",
-                "type": "array",
-                "items": {"type": "string", "pattern": "^e[1-9][0-9]*$"}
-            },
-            "refs": {"type": "array", "items": {"type": "string"}},
+            "refs": {"description": "only where they differ from the rule's `rule_refs`", "type": "array", "items": {"type": "string"}},
+            "facts": {"type": "object", "description": "the resolved value of each fact cited (absent: none)"},
+            "evidence": {"description": "indexes into the offering's `evidence` (absent: none)", "type": "array", "items": index},
             "raised_at": {"type": "string"}
         }
     });
     let result = json!({
         "type": "object",
-        "required": ["vendor", "vendor_name", "offering", "offering_name", "tier", "classification", "tags", "verdict", "findings", "evidence"],
+        "additionalProperties": false,
+        "required": ["classification", "verdict", "findings"],
         "properties": {
-            "schema_version": {"const": 2},
-            "vendor": {"type": "string"},
-            "vendor_name": {"type": "string"},
-            "offering": {"type": "string"},
-            "offering_name": {"type": "string"},
-            "tier": {"type": "string"},
-            "vendor_notes": {"type": "string"},
-            "offering_notes": {"type": "string"},
             "classification": {"type": "string"},
-            "tags": {"type": "array", "items": {"type": "string"}},
+            "tags": {"description": "only where they differ from the offering's", "type": "array", "items": {"type": "string"}},
             "verdict": verdict,
-            "findings": {"type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "findings": {"description": "indexes into the offering's `findings`, in the result's order", "type": "array", "items": index},
             "errors": {
                 "type": "array",
                 "items": {
@@ -550,44 +550,56 @@ pub fn results() -> Value {
                     }
                 }
             },
-            "decision": {"type": "object"},
-            "evidence": {
-                "description": "each claim the result's findings cite, once, by id (e1, e2, ... in order of first citation)",
-                "type": "object",
-                "propertyNames": {"pattern": "^e[1-9][0-9]*$"},
-                "additionalProperties": {"$ref": "#/$defs/evidence"}
-            }
+            "decision": {"type": "object"}
+        }
+    });
+    let offering = json!({
+        "type": "object",
+        "additionalProperties": false,
+        "required": ["vendor", "vendor_name", "offering", "offering_name", "tier", "tags", "results", "findings"],
+        "properties": {
+            "schema_version": {"const": 3},
+            "vendor": {"type": "string"},
+            "vendor_name": {"type": "string"},
+            "offering": {"type": "string"},
+            "offering_name": {"type": "string"},
+            "tier": {"type": "string"},
+            "vendor_notes": {"type": "string"},
+            "offering_notes": {"type": "string"},
+            "tags": strings,
+            "results": {"description": "one per classification, in the run's order", "type": "array", "items": {"$ref": "#/$defs/result"}},
+            "findings": {"description": "the offering's distinct findings, each once", "type": "array", "items": {"$ref": "#/$defs/finding"}},
+            "evidence": {"description": "each claim the findings cite, once", "type": "array", "items": {"$ref": "#/$defs/evidence"}},
+            "sources": {"description": "each cited source's metadata, once", "type": "array", "items": {"$ref": "#/$defs/source"}},
+            "rule_refs": rule_refs
         }
     });
     json!({
         "$schema": DRAFT,
-        "title": "diligence evaluation results, JSON contract version 2 (`evaluate --format json`, or one line of `--format jsonl`)",
-        "$defs": {"evidence": evidence, "finding": finding, "result": result},
+        "title": "diligence evaluation results, JSON contract version 3 (`evaluate --format json`, or one line of `--format jsonl`)",
+        "$defs": {"source": source, "evidence": evidence, "finding": finding, "result": result, "offering": offering},
         "oneOf": [
             {
                 "description": "the document of `--format json`",
                 "type": "object",
-                "required": ["schema_version", "policy", "organization", "generated", "today", "classifications", "rules", "results", "warnings"],
+                "additionalProperties": false,
+                "required": ["schema_version", "policy", "organization", "generated", "today", "classifications", "rules", "offerings", "warnings"],
                 "properties": {
-                    "schema_version": {"const": 2},
+                    "schema_version": {"const": 3},
                     "policy": {"type": "string"},
                     "organization": {"type": "string"},
                     "generated": {"type": "string"},
                     "today": {"type": "string"},
-                    "classifications": {"type": "array", "items": {"type": "string"}},
-                    "rules": {"type": "array", "items": {"type": "string"}},
-                    "rule_refs": {
-                        "description": "each rule's framework references (rules with none are left out)",
-                        "type": "object",
-                        "additionalProperties": {"type": "array", "items": {"type": "string"}}
-                    },
-                    "results": {"type": "array", "items": {"$ref": "#/$defs/result"}},
-                    "warnings": {"type": "array", "items": {"type": "string"}}
+                    "classifications": strings,
+                    "rules": strings,
+                    "rule_refs": rule_refs,
+                    "offerings": {"type": "array", "items": {"$ref": "#/$defs/offering"}},
+                    "warnings": strings
                 }
             },
             {
-                "description": "one line of `--format jsonl`",
-                "allOf": [{"$ref": "#/$defs/result"}],
+                "description": "one line of `--format jsonl`: an offering",
+                "allOf": [{"$ref": "#/$defs/offering"}],
                 "required": ["schema_version"]
             }
         ]

@@ -89,6 +89,8 @@ pub struct EndToEnd {
     /// Bytes of jsonl written before, and now.
     pub bytes_before: u64,
     pub bytes: u64,
+    /// Bytes of the cache folder after the cold `evaluate` (its entries).
+    pub cache_bytes: u64,
     pub check: Option<Checks>,
 }
 
@@ -138,13 +140,14 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
         args.extend_from_slice(extra);
         run(&args)
     };
-    // Large enough that nothing is evicted during the run: at 10,000 generated vendors the
-    // entries of `evaluate` and `check` together pass the default 2 GB (about 114 KB per
-    // vendor and request set), and an evicted entry is a miss, which would time eviction
-    // rather than the cache.
+    // Large enough that nothing is evicted during the run (an evicted entry is a miss, which
+    // would time eviction rather than the cache): with entry format 3 (about 114 KB per vendor
+    // and request set) the entries of `evaluate` and `check` passed the default 2 GB at 10,000
+    // generated vendors.
     let cached = ["--cache", cache_dir, "--cache-max-mb", "65536"];
     let (before, bytes_before) = evaluate(&["--no-cache", "--json-schema-version", "1"])?;
     let (cold, bytes) = evaluate(&cached)?;
+    let cache_bytes = folder_bytes(cache.path());
     let checks_before = if with_check {
         Some((check(&["--no-cache"])?, check(&cached)?))
     } else {
@@ -170,8 +173,26 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
         warm,
         bytes_before,
         bytes,
+        cache_bytes,
         check,
     })
+}
+
+/// The bytes of the files under `dir`.
+fn folder_bytes(dir: &Path) -> u64 {
+    let mut bytes = 0;
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d).into_iter().flatten().flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else {
+                bytes += entry.metadata().map(|m| m.len()).unwrap_or(0);
+            }
+        }
+    }
+    bytes
 }
 
 /// Appends a comment to the first vendor's profile (a change of its bytes: its cached

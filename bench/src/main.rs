@@ -1039,11 +1039,12 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         e.bytes_before as f64 / 1e6
     );
     println!(
-        "  cold (empty cache, schema 2): {:.2} s ({:.2}x before), peak {:.1} MB, {:.1} MB written",
+        "  cold (empty cache, schema 3): {:.2} s ({:.2}x before), peak {:.1} MB, {:.1} MB written, {:.1} MB of cache entries",
         s(&e.cold),
         s(&e.cold) / s(&e.before),
         e.cold.peak_rss_mb,
-        e.bytes as f64 / 1e6
+        e.bytes as f64 / 1e6,
+        e.cache_bytes as f64 / 1e6
     );
     println!(
         "  warm (one profile changed): {:.2} s ({:.3}x cold), peak {:.1} MB",
@@ -1097,6 +1098,10 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         put(
             format!("e2e_{label}_before_kb_per_vendor"),
             e.bytes_before as f64 / 1e3 / *n as f64,
+        );
+        put(
+            format!("e2e_{label}_cache_kb_per_vendor"),
+            e.cache_bytes as f64 / 1e3 / *n as f64,
         );
         if let Some(c) = &e.check {
             put(format!("check_{label}_before_s"), s(&c.before));

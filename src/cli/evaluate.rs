@@ -77,9 +77,10 @@ pub struct EvaluateArgs {
     pub partition: Option<Partition>,
     #[command(flatten)]
     pub quiet: QuietWarnings,
-    /// The version of the JSON contract for json and jsonl: 2 lists each result's evidence
-    /// once; 1 (kept for one release) copies it into every finding
-    #[arg(long, value_enum, default_value = "2", value_name = "N")]
+    /// The version of the JSON contract for json and jsonl: 3 holds each offering once (a
+    /// jsonl line per offering, each finding and evidence once); 2 (kept for one release) lists
+    /// each result's evidence once; 1 (kept for one release) copies it into every finding
+    #[arg(long, value_enum, default_value = "3", value_name = "N")]
     pub json_schema_version: crate::report::json::SchemaVersion,
     #[command(flatten)]
     pub cache: CacheArgs,

@@ -1,8 +1,9 @@
 //! What the results cache holds for one vendor, and how a stream uses it.
 //!
 //! An entry is one vendor folder's part of a run: the problems reading it found, what `check`
-//! counts of it, and each offering's results for every request of the run (each finding's
-//! evidence stored once per vendor). Its key covers everything those depend on: the binary,
+//! counts of it, and each offering's results for every request of the run. Each distinct
+//! finding is stored once per vendor (an offering's classifications repeat most of the same
+//! findings) and each evidence once, so that an entry is small to write and to read back. Its key covers everything those depend on: the binary,
 //! every policy file (waivers, requirements, the audiences every profile is checked against),
 //! every rule script, the run's requests (policy, classifications, tags, `--today`) and the
 //! vendor's files (see [`crate::cache::vendor_fingerprint`]). Decisions are not part of it:
@@ -64,7 +65,7 @@ impl<'a> CacheUse<'a> {
     /// The cache for a run of `requests` over `ws`. None when the binary cannot be read to be
     /// fingerprinted (the run goes on without a cache).
     pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
-        let mut base = Hasher::new("diligence results cache, entry format 3");
+        let mut base = Hasher::new("diligence results cache, entry format 4");
         base.part(&crate::cache::binary_fingerprint()?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
@@ -145,9 +146,7 @@ impl<'a> CacheUse<'a> {
     /// Stores a vendor read in this run, once all its results are in.
     pub(crate) fn store(&self, fresh: Fresh) {
         let key = fresh.key;
-        if let Some(entry) = Entry::pack(fresh)
-            && let Ok(bytes) = serde_json::to_vec(&entry)
-        {
+        if let Some(bytes) = Entry::pack(fresh) {
             self.cache.put(&key, &bytes);
         }
     }
@@ -222,8 +221,9 @@ impl Fresh {
     }
 }
 
-/// The stored form of a vendor's entry.
-#[derive(Serialize, Deserialize)]
+/// The stored form of a vendor's entry. (Written by [`Entry::pack`], field by field in this
+/// order, with each distinct finding rendered once.)
+#[derive(Deserialize)]
 struct Entry {
     problems: Vec<Diagnostic>,
     unverified: Vec<Diagnostic>,
@@ -232,10 +232,12 @@ struct Entry {
     providers: BTreeMap<String, String>,
     /// Every distinct evidence the vendor's findings cite, once.
     evidence: Vec<Evidence>,
+    /// Every distinct finding of the vendor's results, once.
+    findings: Vec<StoredFinding>,
     offerings: Vec<StoredOffering>,
 }
 
-#[derive(Serialize, Deserialize)]
+#[derive(Deserialize)]
 struct StoredOffering {
     /// Per request, per classification.
     results: Vec<Vec<StoredResult>>,
@@ -245,7 +247,8 @@ struct StoredOffering {
 struct StoredResult {
     /// The result without its findings.
     result: OfferingResult,
-    findings: Vec<StoredFinding>,
+    /// Indexes into the entry's findings.
+    findings: Vec<u32>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -260,56 +263,92 @@ struct StoredFinding {
 }
 
 impl Entry {
-    fn pack(fresh: Fresh) -> Option<Entry> {
+    /// The entry's bytes (None when the vendor is not to be stored).
+    fn pack(fresh: Fresh) -> Option<Vec<u8>> {
         if fresh.failed || fresh.providers.tainted || fresh.remaining != 0 {
             return None;
         }
-        let mut evidence: Vec<Evidence> = Vec::new();
-        let mut index: HashMap<*const Evidence, u32> = HashMap::new();
-        let mut offerings = Vec::new();
+        let mut evidence: Vec<Arc<Evidence>> = Vec::new();
+        let mut evidence_index: HashMap<*const Evidence, u32> = HashMap::new();
+        // Each distinct finding rendered once: its rendering is also what tells it apart.
+        let mut findings: Vec<String> = Vec::new();
+        let mut finding_index: HashMap<String, u32> = HashMap::new();
+        let mut offerings: Vec<Vec<Vec<StoredResult>>> = Vec::new();
         for per_request in fresh.results {
             let mut results = Vec::new();
             for request in per_request {
                 let mut stored = Vec::new();
                 for mut result in request {
-                    let findings = std::mem::take(&mut result.findings)
-                        .into_iter()
-                        .map(|mut finding| {
-                            let cited = std::mem::take(&mut finding.evidence)
-                                .into_iter()
-                                .map(|e| {
-                                    *index.entry(Arc::as_ptr(&e)).or_insert_with(|| {
-                                        evidence.push(e.as_ref().clone());
-                                        (evidence.len() - 1) as u32
-                                    })
+                    let taken = std::mem::take(&mut result.findings);
+                    let mut ids = Vec::with_capacity(taken.len());
+                    for finding in &taken {
+                        let cited: Vec<u32> = finding
+                            .evidence
+                            .iter()
+                            .map(|e| {
+                                *evidence_index.entry(Arc::as_ptr(e)).or_insert_with(|| {
+                                    evidence.push(Arc::clone(e));
+                                    (evidence.len() - 1) as u32
                                 })
-                                .collect();
-                            StoredFinding {
-                                about: finding.about.clone(),
-                                finding,
-                                evidence: cited,
-                            }
+                            })
+                            .collect();
+                        let text = serde_json::to_string(&StoredFindingRef {
+                            finding: FindingFields(finding),
+                            evidence: &cited,
+                            about: finding.about.as_deref(),
                         })
-                        .collect();
-                    stored.push(StoredResult { result, findings });
+                        .ok()?;
+                        let next = findings.len() as u32;
+                        let id = *finding_index.entry(text).or_insert_with_key(|text| {
+                            findings.push(text.clone());
+                            next
+                        });
+                        ids.push(id);
+                    }
+                    stored.push(StoredResult {
+                        result,
+                        findings: ids,
+                    });
                 }
                 results.push(stored);
             }
-            offerings.push(StoredOffering { results });
+            offerings.push(results);
         }
-        Some(Entry {
-            problems: fresh.problems,
-            unverified: fresh.unverified,
-            summary: fresh.summary,
-            providers: fresh
-                .providers
-                .vendors
-                .iter()
-                .map(|(dir, print)| (dir.clone(), hex(print)))
-                .collect(),
-            evidence,
-            offerings,
-        })
+        let providers: BTreeMap<String, String> = fresh
+            .providers
+            .vendors
+            .iter()
+            .map(|(dir, print)| (dir.clone(), hex(print)))
+            .collect();
+        let mut out = Vec::new();
+        out.extend_from_slice(b"{\"problems\":");
+        serde_json::to_writer(&mut out, &fresh.problems).ok()?;
+        out.extend_from_slice(b",\"unverified\":");
+        serde_json::to_writer(&mut out, &fresh.unverified).ok()?;
+        out.extend_from_slice(b",\"summary\":");
+        serde_json::to_writer(&mut out, &fresh.summary).ok()?;
+        out.extend_from_slice(b",\"providers\":");
+        serde_json::to_writer(&mut out, &providers).ok()?;
+        out.extend_from_slice(b",\"evidence\":");
+        serde_json::to_writer(&mut out, &evidence).ok()?;
+        out.extend_from_slice(b",\"findings\":[");
+        for (i, f) in findings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(f.as_bytes());
+        }
+        out.extend_from_slice(b"],\"offerings\":[");
+        for (i, o) in offerings.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            out.extend_from_slice(b"{\"results\":");
+            serde_json::to_writer(&mut out, o).ok()?;
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"]}");
+        Some(out)
     }
 
     /// The entry as the stream uses it; None when its shape does not fit the run (never
@@ -319,6 +358,20 @@ impl Entry {
             return None;
         }
         let evidence: Vec<Arc<Evidence>> = self.evidence.into_iter().map(Arc::new).collect();
+        let mut findings = Vec::with_capacity(self.findings.len());
+        for StoredFinding {
+            mut finding,
+            evidence: cited,
+            about,
+        } in self.findings
+        {
+            finding.about = about;
+            finding.evidence = cited
+                .iter()
+                .map(|i| evidence.get(*i as usize).cloned())
+                .collect::<Option<Vec<_>>>()?;
+            findings.push(finding);
+        }
         let mut offerings = Vec::new();
         for o in self.offerings {
             if o.results.len() != classes.len()
@@ -331,22 +384,13 @@ impl Entry {
                 let mut results = Vec::new();
                 for StoredResult {
                     mut result,
-                    findings,
+                    findings: ids,
                 } in request
                 {
-                    for StoredFinding {
-                        mut finding,
-                        evidence: cited,
-                        about,
-                    } in findings
-                    {
-                        finding.about = about;
-                        finding.evidence = cited
-                            .iter()
-                            .map(|i| evidence.get(*i as usize).cloned())
-                            .collect::<Option<Vec<_>>>()?;
-                        result.findings.push(finding);
-                    }
+                    result.findings = ids
+                        .iter()
+                        .map(|i| findings.get(*i as usize).cloned())
+                        .collect::<Option<Vec<_>>>()?;
                     results.push(result);
                 }
                 per_request.push(results);
@@ -362,6 +406,161 @@ impl Entry {
     }
 }
 
+/// Cited facts as the JSON object `Finding` reads back.
+struct Facts<'a>(&'a [(String, serde_json::Value)]);
+
+impl Serialize for Facts<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_map(self.0.iter().map(|(name, value)| (name, value)))
+    }
+}
+
+/// A finding as [`StoredFinding`] is read back, written from a borrowed finding.
+#[derive(Serialize)]
+struct StoredFindingRef<'a> {
+    finding: FindingFields<'a>,
+    evidence: &'a [u32],
+    about: Option<&'a str>,
+}
+
+/// A finding's fields without its evidence (stored by index beside it).
+struct FindingFields<'a>(&'a Finding);
+
+impl Serialize for FindingFields<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let f = self.0;
+        let mut st = s.serialize_struct("Finding", 8)?;
+        st.serialize_field("rule", &f.rule)?;
+        st.serialize_field("level", &f.level)?;
+        st.serialize_field("message", &f.message)?;
+        st.serialize_field("action", &f.action)?;
+        st.serialize_field("waived", &f.waived)?;
+        st.serialize_field("refs", &f.refs)?;
+        st.serialize_field("facts", &Facts(&f.facts))?;
+        st.serialize_field("evidence", &[] as &[Evidence])?;
+        st.serialize_field("raised_at", &f.raised_at)?;
+        st.end()
+    }
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::outcome::{Level, Verdict};
+
+    fn finding(rule: &str, evidence: &Arc<Evidence>) -> Finding {
+        Finding {
+            rule: rule.into(),
+            level: Level::Hold,
+            message: format!("{rule} says so"),
+            action: Some("Ask the vendor.".into()),
+            waived: None,
+            refs: Arc::new(["GDPR Art. 28(3)(a)".to_string()]),
+            facts: vec![("dpa".into(), serde_json::Value::Bool(true))],
+            evidence: vec![Arc::clone(evidence)],
+            raised_at: format!("scripts/{rule}.rhai:3"),
+            about: None,
+        }
+    }
+
+    fn result(class: &str, findings: Vec<Finding>) -> OfferingResult {
+        OfferingResult {
+            vendor: "example".into(),
+            vendor_name: "Example".into(),
+            offering: "api".into(),
+            offering_name: "API".into(),
+            tier: "api".into(),
+            vendor_notes: None,
+            offering_notes: None,
+            classification: class.into(),
+            tags: vec![],
+            verdict: Verdict::of(&findings),
+            findings,
+            errors: vec![],
+            decision: None,
+        }
+    }
+
+    /// A vendor of one offering at two classifications that share a finding.
+    fn packed() -> (Vec<u8>, Vec<OfferingResult>) {
+        let evidence: Arc<Evidence> = Arc::new(
+            serde_json::from_value(serde_json::json!({
+                "fact": "dpa", "source": "terms", "authority": "contract",
+                "title": "Terms", "url": null, "section": null,
+                "quote": "We sign a DPA.", "at": "vendors/example/profile.yaml:9:11",
+                "value": true, "role": "decides"
+            }))
+            .expect("evidence"),
+        );
+        let shared = finding("dpa-required", &evidence);
+        let results = vec![
+            result("public", vec![shared.clone()]),
+            result(
+                "confidential",
+                vec![finding("retention-limit", &evidence), shared],
+            ),
+        ];
+        let summary = ProfileSummary {
+            offerings: 1,
+            claims: 1,
+            verified: 1,
+            superseded: vec![],
+        };
+        let key = Hasher::new("test").key();
+        let mut fresh = Fresh::new("example", key, vec![], vec![], Some(summary), 1);
+        for r in &results {
+            fresh.add(0, 0, r);
+        }
+        fresh.remaining = 0;
+        (Entry::pack(fresh).expect("stored"), results)
+    }
+
+    fn read(bytes: &[u8]) -> Option<Stored> {
+        serde_json::from_slice::<Entry>(bytes).ok()?.unpack(&[2])
+    }
+
+    #[test]
+    fn an_entry_holds_each_finding_once_and_reads_back_the_same_results() {
+        let (bytes, results) = packed();
+        let text = String::from_utf8(bytes.clone()).expect("utf-8");
+        assert_eq!(text.matches("dpa-required says so").count(), 1, "{text}");
+        assert_eq!(text.matches("We sign a DPA.").count(), 1, "{text}");
+        let stored = read(&bytes).expect("a sound entry");
+        let back = &stored.offerings[0][0];
+        assert_eq!(
+            serde_json::to_value(back).expect("json"),
+            serde_json::to_value(&results).expect("json")
+        );
+        // The findings read back share their evidence, as evaluated ones do.
+        assert!(Arc::ptr_eq(
+            &back[1].findings[0].evidence[0],
+            &back[1].findings[1].evidence[0]
+        ));
+    }
+
+    #[test]
+    fn an_entry_whose_indexes_do_not_resolve_is_a_miss() {
+        let (bytes, _) = packed();
+        let text = String::from_utf8(bytes).expect("utf-8");
+        // A result citing a finding the entry does not hold, a finding citing evidence it
+        // does not hold, a shape that does not fit the run.
+        let dangling_finding = text.replacen("\"findings\":[1,0]", "\"findings\":[7,0]", 1);
+        assert_ne!(dangling_finding, text);
+        assert!(read(dangling_finding.as_bytes()).is_none());
+        let dangling_evidence = text.replacen("\"evidence\":[0]", "\"evidence\":[3]", 1);
+        assert_ne!(dangling_evidence, text);
+        assert!(read(dangling_evidence.as_bytes()).is_none());
+        assert!(
+            serde_json::from_slice::<Entry>(text.as_bytes())
+                .expect("entry")
+                .unpack(&[3])
+                .is_none()
+        );
+        assert!(read(text.as_bytes()).is_some());
+    }
 }

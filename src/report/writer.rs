@@ -102,7 +102,11 @@ pub fn begin<'w>(
     out: &'w mut dyn Write,
 ) -> io::Result<Box<dyn ReportWriter + 'w>> {
     Ok(match format {
-        Format::Jsonl => Box::new(Jsonl(out, options.json_schema)),
+        Format::Jsonl => Box::new(Jsonl {
+            out,
+            version: options.json_schema,
+            offering: Vec::new(),
+        }),
         Format::Csv => Box::new(Csv(super::csv::Writer::start(out, options.bom)?)),
         Format::Sarif => Box::new(Sarif(super::sarif::Writer::start(
             out,
@@ -129,15 +133,31 @@ pub fn begin<'w>(
     })
 }
 
-struct Jsonl<'w>(&'w mut dyn Write, super::json::SchemaVersion);
+/// Version 3 writes a line per offering: an offering's results (which come one after the
+/// other) are kept until the next offering's first, or the end.
+struct Jsonl<'w> {
+    out: &'w mut dyn Write,
+    version: super::json::SchemaVersion,
+    offering: Vec<OfferingResult>,
+}
 
 impl ReportWriter for Jsonl<'_> {
     fn result(&mut self, result: OfferingResult) -> Result<(), Error> {
-        Ok(super::jsonl::write_result(self.0, &result, self.1)?)
+        if self.version != super::json::SchemaVersion::V3 {
+            return Ok(super::jsonl::write_result(self.out, &result, self.version)?);
+        }
+        if let Some(last) = self.offering.last()
+            && !super::json::same_offering(last, &result)
+        {
+            super::jsonl::write_offering(self.out, &self.offering)?;
+            self.offering.clear();
+        }
+        self.offering.push(result);
+        Ok(())
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {
-        Ok(())
+        Ok(super::jsonl::write_offering(self.out, &self.offering)?)
     }
 }
 
@@ -262,11 +282,7 @@ fn write_whole(
             super::github::render(eval, &mut clean)?;
             clean.finish()?;
         }
-        Format::Jsonl => {
-            for r in &eval.results {
-                super::jsonl::write_result(out, r, options.json_schema)?;
-            }
-        }
+        Format::Jsonl => super::jsonl::write_all(out, &eval.results, options.json_schema)?,
         Format::Csv => super::csv::render(&sanitize::clean_evaluation(eval), options.bom, out)?,
         Format::Sarif => super::sarif::render(eval, out)?,
     }

@@ -91,7 +91,7 @@ fn a_new_user_walks_from_init_to_explain() {
         TODAY,
     ];
     let out = stdout_of(&ws, &args);
-    let v: Value = serde_json::from_slice(&out).unwrap();
+    let v: Value = crate::common::inline_evidence(serde_json::from_slice(&out).unwrap());
     let mine = v["results"][0]["findings"]
         .as_array()
         .unwrap()

@@ -283,10 +283,7 @@ fn the_streamed_report_has_the_same_chain_as_the_whole_one() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
-        .lines()
-        .map(|l| common::inline_evidence(serde_json::from_str(l).unwrap()))
-        .collect();
+    let lines: Vec<Value> = common::jsonl_results(&String::from_utf8_lossy(&out.stdout));
     assert_eq!(&lines, whole["results"].as_array().unwrap());
     assert_eq!(
         result(&whole, "aa-writer/assistant", "confidential")["verdict"],

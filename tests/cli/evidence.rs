@@ -458,7 +458,7 @@ fn warnings_carry_a_code_that_quiet_warnings_silences() {
     assert!(!stderr.contains("expired on"), "{stderr}");
     assert!(!stderr.contains("draft claim"), "{stderr}");
     // The report is still complete: the expired waiver is in its warnings, the verdict stands.
-    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let v: Value = crate::common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap());
     assert_eq!(v["results"][2]["verdict"], "no-go", "{v}");
     assert!(
         v["warnings"][0].as_str().unwrap().contains("expired on"),

@@ -49,7 +49,7 @@ fn explain_agrees_with_evaluate_on_every_cell_with_waivers() {
         .get_output()
         .stdout
         .clone();
-    let eval: Value = serde_json::from_slice(&out).unwrap();
+    let eval: Value = crate::common::inline_evidence(serde_json::from_slice(&out).unwrap());
     let mut waived_seen = false;
     for r in eval["results"].as_array().unwrap() {
         let target = format!(
@@ -97,7 +97,7 @@ fn a_waiver_changes_the_verdict_in_evaluate_and_explain_alike() {
         ])
         .output()
         .unwrap();
-    let eval: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let eval: Value = crate::common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap());
     assert_eq!(eval["results"][0]["verdict"], after.as_str());
     assert_eq!(before, "conditional");
     assert_eq!(after, "go");
@@ -145,6 +145,6 @@ fn rule_tests_and_evaluate_run_the_same_rule_the_same_way() {
         ])
         .output()
         .unwrap();
-    let eval: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let eval: Value = crate::common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap());
     assert_eq!(eval["results"][0]["verdict"], "conditional");
 }

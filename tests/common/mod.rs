@@ -172,9 +172,13 @@ pub fn evaluate_json(dir: &Path, args: &[&str]) -> serde_json::Value {
     stdout_json(&mut evaluate_json_cmd(dir, args))
 }
 
-/// The JSON of `evaluate` (a document or one jsonl line) with each finding's evidence written
-/// into the finding, as tests read it: version 2 lists each result's evidence once and findings
-/// refer to it by id; every id must resolve. Other JSON is returned as it is.
+/// The JSON of `evaluate` (a document or one jsonl line) in the form of version 1 of the
+/// contract, as tests read it: a document with `results`, each finding with its evidence
+/// written into it. Version 3 holds each offering once (its results refer to its findings,
+/// findings to its evidence, evidence to its sources, by index) and version 2 each result's
+/// evidence once (by id): every index and id must resolve. A version 3 jsonl line (an
+/// offering) becomes the array of its results; see [`jsonl_results`]. Other JSON is returned
+/// as it is.
 pub fn inline_evidence(mut v: serde_json::Value) -> serde_json::Value {
     fn result(r: &mut serde_json::Value) {
         let Some(table) = r.get("evidence").and_then(|t| t.as_object()).cloned() else {
@@ -198,6 +202,25 @@ pub fn inline_evidence(mut v: serde_json::Value) -> serde_json::Value {
                 .collect();
         }
     }
+    if v["schema_version"] == 3 {
+        let Some(offerings) = v.get("offerings").and_then(|o| o.as_array()).cloned() else {
+            // A jsonl line: one offering.
+            let refs = v.get("rule_refs").cloned().unwrap_or_default();
+            return serde_json::Value::Array(offering_results(&v, &refs));
+        };
+        let refs = v.get("rule_refs").cloned().unwrap_or_default();
+        let results: Vec<serde_json::Value> = offerings
+            .iter()
+            .flat_map(|o| offering_results(o, &refs))
+            .collect();
+        let o = v.as_object_mut().expect("a document");
+        o.remove("schema_version");
+        let warnings = o.remove("warnings");
+        o.remove("offerings");
+        o.insert("results".into(), results.into());
+        o.insert("warnings".into(), warnings.unwrap_or_default());
+        return v;
+    }
     if v.get("schema_version").is_some() && v.get("results").is_some() {
         for r in v["results"].as_array_mut().into_iter().flatten() {
             result(r);
@@ -209,6 +232,111 @@ pub fn inline_evidence(mut v: serde_json::Value) -> serde_json::Value {
         result(&mut v);
     }
     v
+}
+
+/// The results of every line of `--format jsonl` output, in the form of version 1.
+pub fn jsonl_results(text: &str) -> Vec<serde_json::Value> {
+    text.lines()
+        .flat_map(|l| {
+            match inline_evidence(serde_json::from_str(l).expect("each line is one JSON object")) {
+                serde_json::Value::Array(results) => results,
+                one => vec![one],
+            }
+        })
+        .collect()
+}
+
+/// An offering of version 3 as the results of version 1 (`refs`: the `rule_refs` that apply).
+fn offering_results(o: &serde_json::Value, refs: &serde_json::Value) -> Vec<serde_json::Value> {
+    use serde_json::{Value, json};
+    let list = |name: &str| o[name].as_array().cloned().unwrap_or_default();
+    let (findings, evidence, sources) = (list("findings"), list("evidence"), list("sources"));
+    let at = |table: &[Value], i: &Value, what: &str| -> Value {
+        let i = i.as_u64().unwrap_or_else(|| panic!("{what} index {i}"));
+        table
+            .get(i as usize)
+            .cloned()
+            .unwrap_or_else(|| panic!("{what} index {i} resolves"))
+    };
+    let claim = |i: &Value| -> Value {
+        let e = at(&evidence, i, "evidence");
+        let source = e.get("source").map(|s| at(&sources, s, "source"));
+        let field = |name: &str| e.get(name).cloned().unwrap_or(Value::Null);
+        let from_source = |name: &str| {
+            source
+                .as_ref()
+                .and_then(|s| s.get(name).cloned())
+                .unwrap_or(Value::Null)
+        };
+        let mut v1 = json!({
+            "fact": field("fact"),
+            "source": from_source("id"),
+            "authority": source.as_ref().map_or_else(|| field("authority"), |s| s["authority"].clone()),
+            "title": from_source("title"),
+            "url": from_source("url"),
+            "section": field("section"),
+            "quote": field("quote"),
+            "at": field("at"),
+            "value": field("value"),
+            "role": field("role"),
+        });
+        let m = v1.as_object_mut().expect("object");
+        for name in ["note", "searched", "exceptions", "allowed_if"] {
+            if let Some(x) = e.get(name) {
+                m.insert(name.into(), x.clone());
+            }
+        }
+        if let Some(notes) = source.as_ref().and_then(|s| s.get("notes")) {
+            m.insert("source_notes".into(), notes.clone());
+        }
+        v1
+    };
+    let finding = |i: &Value| -> Value {
+        let f = at(&findings, i, "finding");
+        let field = |name: &str| f.get(name).cloned().unwrap_or(Value::Null);
+        let rule = f["rule"].as_str().expect("a rule");
+        json!({
+            "rule": rule,
+            "level": field("level"),
+            "message": field("message"),
+            "action": field("action"),
+            "waived": field("waived"),
+            "refs": f.get("refs").or_else(|| refs.get(rule)).cloned().unwrap_or_else(|| json!([])),
+            "facts": f.get("facts").cloned().unwrap_or_else(|| json!({})),
+            "evidence": f["evidence"].as_array().into_iter().flatten().map(claim).collect::<Vec<_>>(),
+            "raised_at": field("raised_at"),
+        })
+    };
+    list("results")
+        .iter()
+        .map(|r| {
+            let mut v1 = serde_json::Map::new();
+            for name in ["vendor", "vendor_name", "offering", "offering_name", "tier"] {
+                v1.insert(name.into(), o[name].clone());
+            }
+            for name in ["vendor_notes", "offering_notes"] {
+                if let Some(x) = o.get(name) {
+                    v1.insert(name.into(), x.clone());
+                }
+            }
+            v1.insert("classification".into(), r["classification"].clone());
+            v1.insert("tags".into(), r.get("tags").unwrap_or(&o["tags"]).clone());
+            v1.insert("verdict".into(), r["verdict"].clone());
+            let fs: Vec<Value> = r["findings"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(finding)
+                .collect();
+            v1.insert("findings".into(), fs.into());
+            for name in ["errors", "decision"] {
+                if let Some(x) = r.get(name) {
+                    v1.insert(name.into(), x.clone());
+                }
+            }
+            Value::Object(v1)
+        })
+        .collect()
 }
 
 /// As [`evaluate_json`], also returning what the run printed on stderr.

@@ -77,8 +77,10 @@ fn every_hostile_rule_is_stopped_with_a_located_error() {
         // A rule that does not compile stops the run before any output; one that fails while
         // running leaves the report, with its cells as `error` and nothing else on stdout.
         if !out.stdout.is_empty() {
-            let report: serde_json::Value = serde_json::from_str(&out.stdout)
-                .unwrap_or_else(|e| panic!("{id}: stdout is the JSON report only: {e}"));
+            let report = common::inline_evidence(
+                serde_json::from_str(&out.stdout)
+                    .unwrap_or_else(|e| panic!("{id}: stdout is the JSON report only: {e}")),
+            );
             let cells = report["results"].as_array().expect("results");
             assert!(
                 cells
@@ -135,7 +137,7 @@ fn closure_and_curry_bombs_are_error_cells_under_a_two_gigabyte_cap() {
                 "{id} {args:?}: {stderr}"
             );
             if args[0] == "evaluate" {
-                let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+                let report = common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap());
                 assert!(
                     report["results"]
                         .as_array()
@@ -474,7 +476,7 @@ fn a_chain_of_ten_thousand_classes_loads_in_linear_time() {
         "evaluate", "--class", "c9999", "--format", "json", "--today", TODAY,
     ]));
     assert_eq!(out.code, Some(0), "{}", out.stderr);
-    let v: serde_json::Value = serde_json::from_str(&out.stdout).unwrap();
+    let v = common::inline_evidence(serde_json::from_str(&out.stdout).unwrap());
     assert_eq!(v["results"][0]["verdict"], "go", "{v}");
     eprintln!(
         "10,000 inheriting classes (cubic before: 4,000 took 79 s): {:?}",

@@ -93,12 +93,11 @@ fn portfolio_with_quiet_rules(count: usize) -> Ws {
 /// result line.
 fn results(output: &str) -> Vec<serde_json::Value> {
     match serde_json::from_str::<serde_json::Value>(output) {
-        Ok(v) => v["results"].as_array().expect("results").clone(),
-        Err(_) => output
-            .lines()
-            .filter_map(|l| serde_json::from_str::<serde_json::Value>(l).ok())
-            .filter(|v| v.get("verdict").is_some())
-            .collect(),
+        Ok(v) => crate::common::inline_evidence(v)["results"]
+            .as_array()
+            .expect("results")
+            .clone(),
+        Err(_) => crate::common::jsonl_results(output),
     }
 }
 

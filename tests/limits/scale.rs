@@ -44,12 +44,7 @@ fn jsonl_lines_are_the_results_of_the_json_contract() {
     let json: Value = common::inline_evidence(serde_json::from_slice(&out.stdout).expect("json"));
     let results = json["results"].as_array().expect("results");
     let text = jsonl(&bundled(), &[], "2");
-    let lines: Vec<Value> = text
-        .lines()
-        .map(|l| {
-            common::inline_evidence(serde_json::from_str(l).expect("each line is one JSON object"))
-        })
-        .collect();
+    let lines: Vec<Value> = common::jsonl_results(&text);
     assert!(!lines.is_empty());
     assert_eq!(&lines, results);
 }
@@ -137,8 +132,7 @@ fn a_rule_reading_the_classification_is_never_reused_across_classifications() {
     let text = jsonl(&ws, &[], "2");
     let mut by_name = Vec::new();
     let mut reads_dpa = Vec::new();
-    for line in text.lines() {
-        let r: Value = serde_json::from_str(line).expect("json");
+    for r in common::jsonl_results(&text) {
         for f in r["findings"].as_array().expect("findings") {
             let class = r["classification"].as_str().unwrap_or_default().to_string();
             match f["rule"].as_str() {
@@ -176,10 +170,9 @@ fn csv_streams_a_row_per_finding_in_the_json_order() {
     assert_eq!(one, run(&[], "2"), "the thread count never changes a byte");
 
     let json = jsonl(&bundled(), &[], "2");
-    let expected: Vec<(String, String, String, String)> = json
-        .lines()
-        .flat_map(|l| {
-            let r: Value = serde_json::from_str(l).expect("json");
+    let expected: Vec<(String, String, String, String)> = common::jsonl_results(&json)
+        .into_iter()
+        .flat_map(|r| {
             let key = |k: &str| r[k].as_str().unwrap_or_default().to_string();
             let (v, o, c) = (key("vendor"), key("offering"), key("classification"));
             r["findings"]
@@ -261,11 +254,8 @@ fn streamed_runs_read_profiles_as_they_go_with_waivers_and_warnings() {
     assert_eq!(json.status.code(), Some(0));
     assert_eq!(lines.status.code(), Some(0));
     let json: Value = common::inline_evidence(serde_json::from_slice(&json.stdout).expect("json"));
-    let lines: Vec<Value> = String::from_utf8(lines.stdout.clone())
-        .expect("utf-8")
-        .lines()
-        .map(|l| common::inline_evidence(serde_json::from_str(l).expect("json line")))
-        .collect();
+    let lines: Vec<Value> =
+        common::jsonl_results(&String::from_utf8(lines.stdout.clone()).expect("utf-8"));
     assert_eq!(&lines, json["results"].as_array().expect("results"));
     let waived = lines
         .iter()

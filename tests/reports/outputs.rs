@@ -728,8 +728,10 @@ fn brief_lists_the_waivers_in_force_with_approver_expiry_and_reason() {
     }
 }
 
-/// Version 2 of the JSON contract: what `diligence schema results` publishes is what `json` and
-/// `jsonl` write, each result lists each evidence once, and it says the same as version 1.
+/// Version 3 of the JSON contract: what `diligence schema results` publishes is what `json` and
+/// `jsonl` write, one jsonl line per offering, each finding, evidence and source listed once per
+/// offering, and it says the same as versions 2 and 1 (every finding and evidence of theirs is
+/// reachable from it), on the bundled workspace.
 #[test]
 fn json_and_jsonl_follow_the_published_results_schema() {
     let dir = bundled();
@@ -764,40 +766,62 @@ fn json_and_jsonl_follow_the_published_results_schema() {
             "{what} does not follow the schema: {errors:#?}"
         );
     };
-    let v2_bytes = run(&["--format", "json"]);
-    let v2: Value = serde_json::from_slice(&v2_bytes).expect("json");
-    valid(&v2, "the JSON document");
-    assert_eq!(v2["schema_version"], 2);
-    for r in v2["results"].as_array().expect("results") {
-        let table: Vec<&Value> = r["evidence"].as_object().expect("table").values().collect();
-        for (i, e) in table.iter().enumerate() {
-            assert!(
-                !table[..i].contains(e),
-                "an evidence listed twice in one result"
-            );
+    let v3_bytes = run(&["--format", "json"]);
+    let v3: Value = serde_json::from_slice(&v3_bytes).expect("json");
+    valid(&v3, "the JSON document");
+    assert_eq!(v3["schema_version"], 3);
+    let offerings = v3["offerings"].as_array().expect("offerings");
+    let classes = v3["classifications"].as_array().expect("classifications");
+    for o in offerings {
+        assert_eq!(
+            o["results"].as_array().expect("results").len(),
+            classes.len()
+        );
+        for table in ["findings", "evidence", "sources"] {
+            let items = o[table].as_array().cloned().unwrap_or_default();
+            for (i, item) in items.iter().enumerate() {
+                assert!(!items[..i].contains(item), "{table}: an item listed twice");
+            }
         }
     }
     let lines = String::from_utf8(run(&["--format", "jsonl"])).expect("utf-8");
-    for line in lines.lines() {
+    assert_eq!(
+        lines.lines().count(),
+        offerings.len(),
+        "a line per offering"
+    );
+    for (line, offering) in lines.lines().zip(offerings) {
         let v: Value = serde_json::from_str(line).expect("a JSON line");
         valid(&v, "a jsonl line");
-        assert_eq!(v["schema_version"], 2);
+        assert_eq!(v["schema_version"], 3);
+        assert_eq!(v["vendor"], offering["vendor"]);
+        assert_eq!(v["offering"], offering["offering"]);
     }
-    // Version 1, kept behind a flag, copies the evidence into each finding: the same content.
+    // Versions 2 and 1, kept behind a flag: the same content, written larger.
+    let v2_bytes = run(&["--format", "json", "--json-schema-version", "2"]);
     let v1_bytes = run(&["--format", "json", "--json-schema-version", "1"]);
+    let v2: Value = serde_json::from_slice(&v2_bytes).expect("json");
     let v1: Value = serde_json::from_slice(&v1_bytes).expect("json");
+    assert_eq!(v2["schema_version"], 2);
     assert!(v1.get("schema_version").is_none());
+    assert!(!validator.is_valid(&v2), "version 2 is not version 3");
+    let v1_results = v1["results"].as_array().expect("results");
+    assert!(
+        common::findings(&v1)
+            .iter()
+            .any(|(_, f)| { f["evidence"].as_array().is_some_and(|e| !e.is_empty()) })
+    );
     assert_eq!(common::inline_evidence(v2), v1);
-    assert!(v2_bytes.len() < v1_bytes.len());
-    // A line of version 1 is not one of version 2.
-    let old = run(&["--format", "jsonl", "--json-schema-version", "1"]);
-    let first: Value = serde_json::from_str(
-        String::from_utf8_lossy(&old)
-            .lines()
-            .next()
-            .expect("a line"),
-    )
-    .expect("json");
+    assert_eq!(common::inline_evidence(v3), v1);
+    assert_eq!(&common::jsonl_results(&lines), v1_results);
+    assert!(v3_bytes.len() < v2_bytes.len() && v2_bytes.len() < v1_bytes.len());
+    // A line of version 2 is one result, not an offering of version 3.
+    let old = run(&["--format", "jsonl", "--json-schema-version", "2"]);
+    let old_lines = String::from_utf8_lossy(&old);
+    assert_eq!(old_lines.lines().count(), v1_results.len());
+    let first: Value =
+        serde_json::from_str(old_lines.lines().next().expect("a line")).expect("json");
+    assert_eq!(first["schema_version"], 2);
     assert!(!validator.is_valid(&first));
 }
 
