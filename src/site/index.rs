@@ -104,3 +104,58 @@ impl Index {
         super::close(file)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn summary(vendor: &str, offering: &str, rules: &[&str]) -> Summary {
+        Summary {
+            vendor: vendor.into(),
+            vendor_name: format!("{vendor} <Inc>"),
+            offering: offering.into(),
+            offering_name: offering.into(),
+            cells: Vec::new(),
+            rules: rules.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn rows_kept_on_disk_come_back_in_order_in_their_places() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut index = Index::create(dir.path()).unwrap();
+        let classes = ["public".to_string()];
+        for (v, o, rules) in [
+            ("acme", "api", &["b-rule"][..]),
+            ("acme", "chat", &["a-rule", "b-rule"][..]),
+            ("beta", "api", &[][..]),
+        ] {
+            index.offering(&summary(v, o, rules), &classes).unwrap();
+            index.decisions(&[]).unwrap();
+        }
+        assert_eq!((index.offerings, index.decisions), (3, 0));
+        assert_eq!(
+            index.rules.iter().map(String::as_str).collect::<Vec<_>>(),
+            ["a-rule", "b-rule"]
+        );
+        let page = format!("<datalist>{VENDORS}</datalist><tbody>{ROWS}</tbody>\u{202e}end");
+        let out = dir.path().join("index.html");
+        index.write(&page, &out).unwrap();
+        let html = std::fs::read_to_string(&out).unwrap();
+        assert!(
+            html.starts_with(
+                r#"<datalist><option value="acme"></option><option value="beta"></option></datalist><tbody><tr data-vendor="acme""#
+            ),
+            "{html}"
+        );
+        let rows: Vec<usize> = ["o/acme/api.html", "o/acme/chat.html", "o/beta/api.html"]
+            .iter()
+            .map(|p| html.find(p).expect(p))
+            .collect();
+        assert!(rows.windows(2).all(|w| w[0] < w[1]), "{html}");
+        assert!(html.contains("acme &lt;Inc&gt;"), "{html}");
+        // Written through the sanitizer, with no mark left.
+        assert!(html.ends_with("</tbody><U+202E>end\n"), "{html}");
+        assert!(!html.contains("<!--diligence:"), "{html}");
+    }
+}
