@@ -296,8 +296,6 @@ impl Workspace {
         };
         let waiver_problems = ws.check_waiver_targets();
         ws.problems.extend(waiver_problems);
-        let framework_problems = ws.check_framework_refs();
-        ws.problems.extend(framework_problems);
         if let Profiles::All = which {
             let audience_problems = ws.check_audiences();
             ws.problems.extend(audience_problems);
@@ -365,8 +363,10 @@ impl Workspace {
     }
 
     /// A policy that names the frameworks it answers to wants every rule to cite one of them:
-    /// a rule that cites none (and does not say why none applies) is a warning.
-    fn check_framework_refs(&self) -> Vec<Diagnostic> {
+    /// a rule that cites none (and does not say why none applies) is a warning. It is about how
+    /// the rules are written, not about a vendor: `check` says it, the commands that evaluate
+    /// do not repeat it on every run.
+    pub(crate) fn framework_ref_problems(&self) -> Vec<Diagnostic> {
         use crate::model::vocabulary::frameworks::cites;
         let mut out = Vec::new();
         for policy in self.policies.iter().filter(|p| !p.frameworks.is_empty()) {

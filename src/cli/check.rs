@@ -39,6 +39,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // with the portfolio.
     let ws = Workspace::load_without_profiles(&global.dir)?;
     let mut diags: Vec<Diagnostic> = ws.problems.clone();
+    diags.extend(ws.framework_ref_problems());
     let cache = args.cache.open(&ws.root);
     let counts = check_profiles(&ws, today, args.fail_on_drafts, cache.as_ref(), &mut diags);
     // Expired waivers are said last, and listed apart in the JSON.

@@ -276,7 +276,6 @@ impl<'a> Chain<'a> {
             self.problem(chain::unknown(profile, offering, provider, Some(&ids)));
             return unresolved(format!("vendor `{vendor}` has no offering `{id}`"));
         };
-        let before = self.problems.len();
         let raised = self.raised;
         path.push(provider.to_string());
         let providers = self.walk(ctx, classes, &provider_profile, provider_offering, path);
@@ -325,8 +324,9 @@ impl<'a> Chain<'a> {
         self.footprints.insert(provider.to_string(), footprint);
         let cells = Arc::new(cells);
         // A verdict reached through a broken chain depends on where the walk entered it: it is
-        // not remembered (the run fails on the problem anyway).
-        if self.problems.len() == before {
+        // not remembered (the run fails on the problem anyway). Counted on every problem raised,
+        // a repeat included: `problems` keeps each once, so its length misses a cycle met again.
+        if self.raised == raised {
             self.memo.insert(provider.to_string(), Arc::clone(&cells));
         }
         LinkState::Evaluated { classes: cells }
