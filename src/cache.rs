@@ -25,7 +25,7 @@ const MAGIC: &[u8; 8] = b"DLGCACH1";
 const HEADER: usize = 8 + 32 + 8 + 32;
 /// Snapshot-sized files and larger are fingerprinted by length only: the loader refuses them
 /// unread, whatever they hold.
-const MAX_HASHED_BYTES: u64 = crate::model::evidence::MAX_SNAPSHOT_BYTES;
+const MAX_HASHED_BYTES: u64 = crate::evidence::MAX_SNAPSHOT_BYTES;
 /// How deep a vendor's sources/ folder is walked for its fingerprint.
 const MAX_DEPTH: usize = 8;
 

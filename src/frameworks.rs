@@ -6,7 +6,6 @@
 //! gathers them, and reads an evaluation's results against them. It never evaluates itself:
 //! the states come from the results of the one evaluation path.
 
-use crate::diag::{Diagnostic, did_you_mean};
 use crate::evaluation::Context;
 use crate::model::resolved::{Evidence, ResolvedOffering};
 use crate::model::vocabulary::fact_spec;
@@ -17,24 +16,6 @@ use crate::outcome::{Finding, Level, OfferingResult, Verdict};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-/// The framework a user names (`--framework`, a policy's `frameworks:`), by id or name.
-pub fn named(name: &str) -> Result<&'static Framework, Diagnostic> {
-    crate::model::vocabulary::frameworks::framework(name).ok_or_else(|| {
-        Diagnostic::error(format!("unknown framework `{name}`")).hint(
-            did_you_mean(name, FRAMEWORKS.iter().map(|f| f.id)).unwrap_or_else(|| {
-                format!(
-                    "the frameworks are: {}",
-                    FRAMEWORKS
-                        .iter()
-                        .map(|f| f.id)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            }),
-        )
-    })
-}
 
 /// The ids of the rules (of `rule_refs`) that cite `framework`.
 pub fn rules_citing(

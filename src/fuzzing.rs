@@ -5,7 +5,8 @@
 
 use crate::engine::{RuleSet, RuleSource};
 use crate::evaluation::{Request, evaluate};
-use crate::model::{evidence, policy};
+use crate::evidence;
+use crate::model::policy;
 use std::path::Path;
 
 /// A target's body: any bytes in, whether the reader accepted them out.

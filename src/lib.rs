@@ -14,6 +14,7 @@ mod diag;
 mod diff;
 mod engine;
 mod evaluation;
+pub mod evidence;
 mod frameworks;
 mod git;
 mod intake;
@@ -39,7 +40,7 @@ pub use model::profile::{Authority, Offering, Profile, Verification};
 pub use model::resolve::{Freshness, Status, resolve};
 pub use model::vocabulary::{FACTS, REQUIREMENTS};
 /// Loading profiles (with their evidence) and policies, and the quote matcher.
-pub use model::{evidence, policy, quotes};
+pub use model::{policy, quotes};
 /// The JSON contract.
 pub use outcome::{Evaluation, Finding, Level, Verdict};
 /// The clause reader, measured on the labelled clause corpus.

@@ -220,6 +220,14 @@ impl Evaluation {
     }
 }
 
+/// The findings that drive a verdict: the unwaived ones at the verdict's own level (a hold
+/// does not drive a no-go cell; it would once the block is resolved). Empty for go.
+pub fn driving(r: &OfferingResult) -> impl Iterator<Item = &Finding> {
+    r.findings.iter().filter(move |f| {
+        r.verdict != Verdict::Go && f.waived.is_none() && Verdict::from_level(f.level) == r.verdict
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

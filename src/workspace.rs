@@ -4,7 +4,7 @@
 
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::engine::{MAX_RULE_BYTES, RuleSet, RuleSource};
-use crate::model::evidence;
+use crate::evidence;
 use crate::model::policy::{self, Policy};
 use crate::model::profile::{Offering, Profile, valid_id};
 use crate::model::yaml;

@@ -226,8 +226,7 @@ fn write_import(
 /// The errors of the edited profile: load errors, and any imported answer that does not
 /// verify against the snapshot just written.
 fn unverified_answers(ws: &Workspace, profile: &Profile, plan: &plan::Plan) -> Vec<Diagnostic> {
-    let (loaded, problems) =
-        crate::model::evidence::from_text(&plan.profile, &ws.root, &profile.id);
+    let (loaded, problems) = crate::evidence::from_text(&plan.profile, &ws.root, &profile.id);
     let mut errors: Vec<Diagnostic> = problems.into_iter().filter(Diagnostic::is_error).collect();
     for o in loaded.iter().flat_map(|p| &p.offerings) {
         for f in o.facts.values() {

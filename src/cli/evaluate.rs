@@ -94,7 +94,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
     let framework = args
         .framework
         .as_deref()
-        .map(crate::frameworks::named)
+        .map(crate::model::vocabulary::frameworks::named)
         .transpose()?;
     let (ws, read) = read_workspace(global, &args)?;
     let policy = ws.policy(args.scope.policy())?;

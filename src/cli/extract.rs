@@ -72,7 +72,7 @@ fn load_profile(root: &Path, args: &ExtractArgs, shown: &str) -> Result<Profile,
             ))
             .into());
     }
-    let (profile, problems) = crate::model::evidence::load(root, &args.vendor);
+    let (profile, problems) = crate::evidence::load(root, &args.vendor);
     profile.ok_or(Failure(problems))
 }
 
@@ -109,11 +109,7 @@ fn snapshot_text(
         );
     };
     let snap_shown = format!("vendors/{}/{snapshot}", args.vendor);
-    yaml::read_confined(
-        root,
-        &snap_shown,
-        crate::model::evidence::MAX_SNAPSHOT_BYTES,
-    )
+    yaml::read_confined(root, &snap_shown, crate::evidence::MAX_SNAPSHOT_BYTES)
 }
 
 /// The facts named with --fact (each checked), or every fact of the vocabulary.
@@ -221,7 +217,7 @@ fn write(
         return Ok(ExitCode::SUCCESS);
     }
     // The drafts must load and verify like any claim before the file is replaced.
-    let (after, _) = crate::model::evidence::from_text(&text, root, &args.vendor);
+    let (after, _) = crate::evidence::from_text(&text, root, &args.vendor);
     let failed = after.as_ref().is_none_or(|p| {
         p.offering(&offering.id).is_none_or(|o| {
             added.iter().any(|f| {

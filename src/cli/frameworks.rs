@@ -44,7 +44,7 @@ pub fn run(global: &Global, args: FrameworksArgs) -> Outcome {
     let only = args
         .framework
         .as_deref()
-        .map(crate::frameworks::named)
+        .map(crate::model::vocabulary::frameworks::named)
         .transpose()?;
     let ws = Workspace::load_clean(&global.dir)?;
     let policy = ws.policy(args.scope.policy())?;

@@ -246,7 +246,7 @@ mod tests {
 
     #[test]
     fn claim_maps_have_exactly_the_documented_keys() {
-        let (profile, problems) = crate::model::evidence::from_text(
+        let (profile, problems) = crate::evidence::from_text(
             "vendor: v\nname: V\nofferings:\n  o:\n    name: O\n    tier: api\n    facts:\n      dpa: online\n",
             std::path::Path::new("."),
             "v",

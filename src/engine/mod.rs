@@ -421,7 +421,7 @@ mod tests {
 
     #[test]
     fn scope_maps_have_exactly_the_keys_hints_name() {
-        let profile: crate::model::profile::Profile = crate::model::evidence::from_text(
+        let profile: crate::model::profile::Profile = crate::evidence::from_text(
             "vendor: v\nname: V\nofferings:\n  o: {name: O, tier: api}\n",
             std::path::Path::new("."),
             "v",

@@ -13,8 +13,8 @@ use super::budget::Tally;
 use super::{Context, Prepared, Stopped, evaluate_cell, freshness};
 use crate::diag::Diagnostic;
 use crate::engine::RawFinding;
+use crate::evidence;
 use crate::model::chain::{self, MAX_DEPTH, PASS_DOWN, PROVIDERS, Target};
-use crate::model::evidence;
 use crate::model::policy::Requirements;
 use crate::model::profile::{Offering, Profile};
 use crate::model::resolved::ResolvedOffering;
@@ -295,7 +295,7 @@ impl<'a> Chain<'a> {
                 let r = &cell.result;
                 failed |= !r.errors.is_empty();
                 self.text.count(r, ctx.rules);
-                let driving = crate::report::driving(r)
+                let driving = crate::outcome::driving(r)
                     .map(|f| Driving {
                         rule: f.rule.clone(),
                         level: f.level,

@@ -222,7 +222,7 @@ pub(crate) fn changed_snapshots(offerings: &[(&Profile, &Offering)]) -> Vec<Diag
             continue;
         }
         out.extend(
-            crate::model::evidence::snapshot_changes(profile)
+            crate::evidence::snapshot_changes(profile)
                 .into_iter()
                 .map(Diagnostic::into_warning),
         );

@@ -6,7 +6,7 @@
 //! phrases only fill in where the reading says nothing. Quotes are cut from the snapshot and
 //! re-checked by the same code as `check`.
 
-use crate::model::evidence::unsupported;
+use crate::evidence::{lead_of, unsupported_at};
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
@@ -937,7 +937,8 @@ fn heading_like(text: &str, r: &Reading) -> bool {
 }
 
 /// The value proposed for `fact` from a clause: the reading's, else the cues' value phrases;
-/// null when `check` would not accept it on this quote (a draft that never verifies is no help).
+/// null when `check` would not accept it on this quote where it stands (a list item with its
+/// lead-in, as `check` reads it): a draft that never verifies is no help.
 fn proposed(
     fact: &str,
     cues: &ClauseCues,
@@ -945,9 +946,10 @@ fn proposed(
     reading: &Reading,
     lower: &str,
     quote: &str,
+    snapshot: &Snapshot,
 ) -> Value {
     let value = reading::stated(fact, reading).unwrap_or_else(|| value_of(cues, ty, lower, quote));
-    if value.is_null() || unsupported(fact, &value, quote).is_some() {
+    if value.is_null() || unsupported_at(fact, &value, quote, snapshot).is_some() {
         Value::Null
     } else {
         value
@@ -968,6 +970,23 @@ fn read_clause(c: &Clause) -> Reading {
     reading::read(&c.in_full())
 }
 
+/// The clauses of a snapshot, each with the lead-in `check` reads it with: a list item's, or
+/// that of a numbered paragraph that goes on in lower case after one ending with a colon
+/// ("H.1. Within thirty days ..., Acme will:" + "H.1.b. delete all copies ...").
+fn with_leads(markdown: &str, snapshot: &Snapshot) -> Vec<Clause> {
+    clauses::split(markdown)
+        .into_iter()
+        .map(|mut c| {
+            if c.lead.is_none() {
+                c.lead = lead_of(snapshot, &c.text)
+                    .filter(|lead| normalize(lead) != normalize(&c.text))
+                    .map(str::to_string);
+            }
+            c
+        })
+        .collect()
+}
+
 /// Candidates for each fact (up to [`PER_FACT`], best first), from a snapshot's Markdown.
 pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
     find_upto(markdown, facts, PER_FACT)
@@ -976,7 +995,7 @@ pub fn find(markdown: &str, facts: &[&str]) -> Vec<Candidate> {
 /// Candidates for each fact (up to `per_fact`, best first).
 pub fn find_upto(markdown: &str, facts: &[&str], per_fact: usize) -> Vec<Candidate> {
     let snapshot = Snapshot::new(markdown);
-    let clauses = clauses::split(markdown);
+    let clauses = with_leads(markdown, &snapshot);
     // A list item is read with the sentence that introduces it ("Customer will not: (c) ...").
     let lowered: Vec<String> = clauses.iter().map(|c| c.in_full().to_lowercase()).collect();
     // Each clause long enough to quote is read once, for every fact.
@@ -1007,7 +1026,15 @@ pub fn find_upto(markdown: &str, facts: &[&str], per_fact: usize) -> Vec<Candida
                 } else {
                     return None;
                 };
-                let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &c.text);
+                let value = proposed(
+                    fact,
+                    cues,
+                    spec.ty,
+                    reading,
+                    &lowered[i],
+                    &quote_of(&c.text),
+                    &snapshot,
+                );
                 let bonus = if value.is_null() { 0.0 } else { VALUE_BONUS };
                 let under = heading_score(fact, c);
                 let heading = if heading_like(&c.text, reading) {
@@ -1045,7 +1072,7 @@ pub fn find_upto(markdown: &str, facts: &[&str], per_fact: usize) -> Vec<Candida
             let Some(reading) = readings[i].as_ref() else {
                 continue;
             };
-            let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &quote);
+            let value = proposed(fact, cues, spec.ty, reading, &lowered[i], &quote, &snapshot);
             taken.push(quote.clone());
             out.push(Candidate {
                 fact: fact.to_string(),

@@ -136,7 +136,7 @@ pub fn write_snapshot(vendor_dir: &Path, stored: &Stored, text: &str) -> Result<
         return Ok(());
     }
     let path = vendor_dir.join(&stored.rel);
-    let limit = crate::model::evidence::MAX_SNAPSHOT_BYTES;
+    let limit = crate::evidence::MAX_SNAPSHOT_BYTES;
     if text.len() as u64 > limit {
         return Err(Diagnostic::error(format!(
             "{}: the document's text is {} MiB, more than the {} MiB a snapshot may hold: nothing is archived",

@@ -255,13 +255,8 @@ pub fn refresh(
             // Both read as `check` reads them: confined to the vendor's sources/ and bounded.
             let vendor_dir = root.join("vendors").join(&s.vendor);
             let read = |rel: &str| {
-                crate::model::evidence::read_snapshot(
-                    &vendor_dir,
-                    &s.vendor,
-                    rel,
-                    Default::default(),
-                )
-                .unwrap_or_default()
+                crate::evidence::read_snapshot(&vendor_dir, &s.vendor, rel, Default::default())
+                    .unwrap_or_default()
             };
             let new_text = read(&st.rel);
             let old_text = s.snapshot.as_deref().map(read).unwrap_or_default();
@@ -438,7 +433,7 @@ pub fn write_drafts(
             continue;
         }
         // Like `extract --write`: the drafts must load and verify before the file is replaced.
-        let (after, _) = crate::model::evidence::from_text(&text, root, vendor);
+        let (after, _) = crate::evidence::from_text(&text, root, vendor);
         let failed: Vec<&&Draft> = added
             .iter()
             .filter(|d| {
@@ -566,7 +561,7 @@ fn compare_with_latest(
     // cited path comes from a profile, which may come from a pull request). A refused snapshot
     // is reported by the workspace's own load; here it compares as empty.
     let read = |rel: &str| {
-        crate::model::evidence::read_snapshot(&vendor_dir, &report.vendor, rel, Default::default())
+        crate::evidence::read_snapshot(&vendor_dir, &report.vendor, rel, Default::default())
             .unwrap_or_default()
     };
     let new_text = read(&st.rel);

@@ -1,10 +1,9 @@
 //! The workspace's data: vendor profiles, policies, the typed vocabulary they share, and the
-//! evidence that backs each claim.
+//! archived documents that back each claim (`crate::evidence` verifies them).
 
 pub mod chain;
 pub mod checks;
 pub mod documents;
-pub mod evidence;
 pub mod policy;
 pub mod profile;
 pub mod profile_edit;

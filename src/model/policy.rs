@@ -401,7 +401,7 @@ fn frameworks(
 ) -> Vec<(&'static Framework, Pos)> {
     let mut out: Vec<(&'static Framework, Pos)> = Vec::new();
     for name in names {
-        match crate::frameworks::named(&name.value) {
+        match crate::model::vocabulary::frameworks::named(&name.value) {
             Ok(f) if out.iter().any(|(x, _)| *x == f) => problems.push(
                 Diagnostic::error(format!("frameworks: `{}` is listed twice", name.value))
                     .at(span_pos(name))

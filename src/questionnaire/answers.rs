@@ -10,10 +10,10 @@
 //! the facts it answers (their claims are removed; the older snapshot stays archived).
 //! Re-importing the same file plans no change.
 
-use super::ask::value_text;
 use super::sheet::Row;
 use crate::diag::{Diagnostic, did_you_mean};
 use crate::model::profile::Profile;
+use crate::model::profile::value_text;
 use crate::model::vocabulary::{ValueType, fact_names, fact_spec};
 use jiff::civil::Date;
 use serde_json::{Value, json};

@@ -13,7 +13,7 @@ use super::{AnswerForm, Question, unit};
 use crate::evaluation::ProviderVerdicts;
 use crate::evaluation::{Cell, Context, Prepared, Stopped, evaluate_cell};
 use crate::model::policy::{Policy, Requirements};
-use crate::model::profile::{Authority, Claim, Offering, Profile, Verification};
+use crate::model::profile::{Authority, Claim, Offering, Profile, Verification, value_text};
 use crate::model::resolve::Status;
 use crate::model::vocabulary::{
     CAIQ_VERSION, ValueType, caiq_refs, fact_spec, governing_requirements,
@@ -487,33 +487,6 @@ fn have(prepared: &Prepared, offering: &Offering, fact: &str) -> (String, String
         }
     };
     (offering.id.clone(), text)
-}
-
-/// A value as a vendor reads it: `72`, `never`, `eu, us`, `SOC 2 Type II`.
-pub fn value_text(v: &Value) -> String {
-    match v {
-        Value::String(s) => s.clone(),
-        Value::Array(items) => items
-            .iter()
-            .map(|i| match i {
-                Value::Object(m) => {
-                    let name = m.get("name").and_then(Value::as_str).unwrap_or("?");
-                    match m.get("expires").and_then(Value::as_str) {
-                        Some(d) => format!("{name} until {d}"),
-                        None => name.to_string(),
-                    }
-                }
-                other => value_text(other),
-            })
-            .collect::<Vec<_>>()
-            .join(if items.iter().any(Value::is_object) {
-                "; "
-            } else {
-                ", "
-            }),
-        Value::Null => "unknown".into(),
-        other => other.to_string(),
-    }
 }
 
 /// "breach-notification at confidential, restricted" (with the offering when several).

@@ -8,8 +8,8 @@
 //! Re-importing the same file plans no change.
 
 use super::answers::Answer;
-use super::ask::value_text;
 use crate::diag::Diagnostic;
+use crate::model::profile::value_text;
 use crate::model::profile::{Authority, Profile};
 use crate::model::profile_edit::{Text, yaml_value};
 use crate::model::yaml::{self, Node};

@@ -92,7 +92,18 @@ pub(crate) const ACTIONS: &[(Action, &[&str])] = &[
     (
         Action::Retain,
         &[
-            "retain*", "keep", "keeps", "kept", "hold", "holds", "stor*", "preserv*", "persist*",
+            "retain*",
+            "retention",
+            "keep",
+            "keeps",
+            "kept",
+            "hold",
+            "holds",
+            "stor*",
+            "preserv*",
+            "persist*",
+            "maintain",
+            "maintains",
         ],
     ),
     (
@@ -125,7 +136,17 @@ pub(crate) const ACTIONS: &[(Action, &[&str])] = &[
     (Action::Request, &["request*", "ask us", "contact us"]),
     (
         Action::Notify,
-        &["notif*", "notice", "inform*", "alert*", "advance notice"],
+        // "inform", not "information".
+        &[
+            "notif*",
+            "notice",
+            "inform",
+            "informs",
+            "informed",
+            "informing",
+            "alert*",
+            "advance notice",
+        ],
     ),
     (
         Action::Share,

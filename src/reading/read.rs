@@ -120,6 +120,34 @@ impl Reading {
             .iter()
             .filter(|q| q.kind == QualifierKind::Exception)
     }
+    /// The main clause's negation is narrowed to some of what it governs ("we do not review
+    /// all content", "not necessarily", "not ... before it is posted"): it denies "always",
+    /// not "ever".
+    pub fn negation_narrowed(&self) -> bool {
+        self.main.iter().enumerate().any(|(i, w)| {
+            (w == "not" || w == "never" || w.ends_with("n't"))
+                && self.main[i + 1..(i + 5).min(self.main.len())]
+                    .iter()
+                    .any(|x| {
+                        matches!(
+                            x.as_str(),
+                            "all"
+                                | "every"
+                                | "each"
+                                | "necessarily"
+                                | "always"
+                                | "actively"
+                                | "proactively"
+                                | "routinely"
+                                | "systematically"
+                                | "before"
+                                | "prior"
+                                | "pre"
+                                | "generally"
+                        )
+                    })
+        })
+    }
     /// The vendor (named, or implied by a passive clause) is the one who acts.
     pub fn vendor_acts(&self) -> bool {
         matches!(self.actor, Actor::Vendor | Actor::Unstated)
@@ -316,15 +344,33 @@ pub fn read(text: &str) -> Reading {
     // The predicate is negated by a negation in its subject ("no DPA is offered") or right
     // after its modal ("will not", "is not designed"); a "not" in a later part of the sentence
     // negates that part only.
+    // A negation in brackets ("(meaning that there is no payment)") is an aside.
+    let mut depth = 0i32;
+    let in_brackets: Vec<bool> = words
+        .iter()
+        .map(|w| {
+            match w.as_str() {
+                "(" => depth += 1,
+                ")" => depth = (depth - 1).max(0),
+                _ => {}
+            }
+            depth > 0
+        })
+        .collect();
     let negated = main_idx[span.0..span.1.min(main_idx.len())]
         .iter()
-        .any(|&i| !neutral[i] && is_negation(&words[i]));
+        .any(|&i| !neutral[i] && !in_brackets[i] && is_negation(&words[i]));
     let actions = actions_in(&main);
     let mut objects = Vec::new();
     for (o, patterns) in lexicon::OBJECTS {
         if any(&words, patterns) && !objects.contains(o) {
             objects.push(*o);
         }
+    }
+    // "we may use it to train", "we keep them until ...": a pronoun that stands for the data
+    // of the sentence before. With no data named in the clause, it is the customer's content.
+    if objects.is_empty() && refers_to_data(&main) {
+        objects.push(Object::CustomerContent);
     }
     let qualifiers: Vec<Qualifier> = qualifier_spans
         .iter()
@@ -418,8 +464,39 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         if i > 0 && matches!(main[i - 1].as_str(), "that" | "which" | "who") {
             continue;
         }
+        // "After your account is closed we may retain ...": the modal of a clause that opens
+        // with a subordinator is not the sentence's, when another follows.
+        let start = (0..i)
+            .rev()
+            .find(|&j| is_boundary(&main[j]))
+            .map_or(0, |j| j + 1);
+        if main
+            .get(start)
+            .is_some_and(|w| SUBORDINATORS.contains(&w.as_str()))
+            && main[i + 1..]
+                .iter()
+                .any(|w| matches!(w.as_str(), "will" | "shall" | "may" | "must" | "can"))
+            && main[i + 1..]
+                .iter()
+                .any(|w| matches!(actor_of(w), Some(Actor::Vendor)))
+        {
+            continue;
+        }
         m = Some(i);
         break;
+    }
+    // "We keep your content for as long as your account is active": a statement whose verb
+    // comes before the first modal, which belongs to a clause inside it.
+    let stated_first = m.and_then(|m| {
+        (0..m.saturating_sub(1)).find(|&i| {
+            (i == 0 || is_boundary(&main[i - 1]) || matches!(main[i - 1].as_str(), "also" | "then"))
+                && actor_of(&main[i]).is_some()
+                && is_verb(&main[i + 1])
+        })
+    });
+    if let Some(i) = stated_first {
+        let actor = actor_of(&main[i]).unwrap_or(Actor::Unstated);
+        return (actor, Modality::States, (i, i + 2));
     }
     let Some(m) = m else {
         // No modal: a statement ("We use ...", "Customer owns ..."); the actor stands before
@@ -427,16 +504,39 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         let first_verb = main
             .iter()
             .position(|w| {
-                lexicon::ACTIONS.iter().any(|(_, ps)| {
-                    ps.iter()
-                        .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
-                })
+                matches!(w.as_str(), "grant" | "grants" | "give" | "gives")
+                    || lexicon::ACTIONS.iter().any(|(_, ps)| {
+                        ps.iter()
+                            .any(|p| matches_at(std::slice::from_ref(w), 0, p).is_some())
+                    })
             })
             .unwrap_or(main.len());
-        let actor = main
+        // The subject is the part of the sentence the verb stands in: "For users in the EU,
+        // we rely on ..." is the vendor's statement, not the users'.
+        let from = (0..first_verb)
+            .rev()
+            .find(|&j| is_boundary(&main[j]))
+            .map_or(0, |j| j + 1);
+        let actor = main[from..first_verb]
             .iter()
-            .take(4.min(first_verb))
+            .take(4)
             .find_map(|w| actor_of(w))
+            .or_else(|| {
+                // None in the verb's own part: the first party of the sentence that is not the
+                // object of a preposition ("for users", "to you").
+                main[..first_verb]
+                    .iter()
+                    .enumerate()
+                    .take(4)
+                    .filter(|(k, _)| {
+                        *k == 0
+                            || !matches!(
+                                main[k - 1].as_str(),
+                                "for" | "to" | "of" | "by" | "with" | "from" | "as"
+                            )
+                    })
+                    .find_map(|(_, w)| actor_of(w))
+            })
             .unwrap_or(Actor::Unstated);
         // A statement: negated by a negation before its first verb-like word.
         let end = main
@@ -462,14 +562,28 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         || (next == "not" && next2 == "be")
         || (matches!(main[m].as_str(), "is" | "are" | "was" | "were")
             && (participle(next) || (next == "not" && participle(next2))));
-    let mut actor = actor_of(head)
-        .or_else(|| {
-            // A named party ("Acme", "OpenAI") is the vendor; a noun that is data is not an
-            // actor.
-            let named = start < m && caps[m - 1] && !is_data_word(head);
-            named.then_some(Actor::Vendor)
-        })
-        .unwrap_or(Actor::Unstated);
+    // "Content shared by users will be ...", "Information you provide to us is ...": the
+    // subject is the data; the party in its relative clause is not who acts.
+    let data_subject = subject
+        .iter()
+        .position(|w| is_data_word(w))
+        .is_some_and(|d| d + 1 < subject.len());
+    // "our team", "our reviewers", "our moderators": the vendor's own people.
+    let ours = subject.len() >= 2 && subject[subject.len() - 2] == "our" && STAFF.contains(&head);
+    let mut actor = if ours {
+        Some(Actor::Vendor)
+    } else if data_subject {
+        None
+    } else {
+        actor_of(head)
+    }
+    .or_else(|| {
+        // A named party ("Acme", "OpenAI") is the vendor; a noun that is data is not an
+        // actor.
+        let named = start < m && caps[m - 1] && !is_data_word(head) && !data_subject;
+        named.then_some(Actor::Vendor)
+    })
+    .unwrap_or(Actor::Unstated);
     if passive {
         // "... will be deleted by us": the agent after "by", else the vendor implied.
         actor = main[m..]
@@ -494,11 +608,52 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
     (actor, modality, (start, (m + 4).min(main.len())))
 }
 
+/// Words that open a subordinate clause (its modal is not the sentence's).
+const SUBORDINATORS: &[&str] = &[
+    "after", "once", "when", "if", "before", "until", "while", "because", "since", "where",
+];
+
+/// The vendor's people, when the subject says they are "our" own.
+const STAFF: &[&str] = &[
+    "team",
+    "teams",
+    "staff",
+    "employees",
+    "personnel",
+    "reviewers",
+    "moderators",
+    "trainers",
+    "people",
+    "systems",
+];
+
+/// A word that is one of the actions' verbs ("keep", "use", "delete").
+fn is_verb(w: &str) -> bool {
+    lexicon::ACTIONS.iter().any(|(_, ps)| {
+        ps.iter()
+            .any(|p| matches_at(std::slice::from_ref(&w.to_string()), 0, p).is_some())
+    })
+}
+
 fn actor_of(w: &str) -> Option<Actor> {
     lexicon::ACTORS
         .iter()
         .find(|(_, ws)| ws.contains(&w))
         .map(|(a, _)| *a)
+}
+
+/// Whether a verb that handles data (use, train, keep, delete, review, license, share) takes
+/// a pronoun as its object: "use it", "retain them", "train on it".
+fn refers_to_data(main: &[String]) -> bool {
+    const VERBS: &[&str] = &[
+        "use", "uses", "used", "train*", "retain*", "keep", "keeps", "kept", "stor*", "delet*",
+        "remov*", "review*", "licen*", "shar*", "process*", "access*", "disclos*", "hold*",
+    ];
+    lexicon::find_all(main, VERBS).iter().any(|&i| {
+        main[i + 1..(i + 3).min(main.len())]
+            .iter()
+            .any(|w| matches!(w.as_str(), "it" | "them"))
+    })
 }
 
 fn is_data_word(w: &str) -> bool {
@@ -604,15 +759,27 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
                     .find(|a| matches!(a, Action::Delete | Action::Retain))
             })
             .or_else(|| main_actions.iter().copied().find(relevant));
-        // "customer" in "customer content" names the data, not who acts.
-        let seg_actor = segment.iter().enumerate().find_map(|(k, w)| {
+        // Who does the action: the party named before its verb in this part of the sentence,
+        // not one in a clause about the event. "customer" in "customer content" names the
+        // data, not who acts.
+        let party = |k: usize, w: &String| {
             let next = segment.get(k + 1).map(String::as_str).unwrap_or("");
             if is_data_word(next) || matches!(next, "personal" | "account" | "'s") {
                 None
             } else {
                 actor_of(w)
             }
+        };
+        let verb_at = action.and_then(|a| {
+            let (_, ps) = lexicon::ACTIONS.iter().find(|(x, _)| *x == a)?;
+            lexicon::find_all(segment, ps).first().copied()
         });
+        let seg_actor = match verb_at {
+            // The party nearest before the verb ("we will delete it 30 days after you close
+            // your account": we); none named (a passive) leaves the clause's own actor.
+            Some(v) => (0..v).rev().find_map(|k| party(k, &segment[k])),
+            None => segment.iter().enumerate().find_map(|(k, w)| party(k, w)),
+        };
         let q_actor = seg_actor.unwrap_or(actor);
         // The event: after "after / following / of / from / upon / before / prior to".
         let mut event = None;

@@ -161,7 +161,17 @@ const OTHER_DATA: &[&str] = &[
     "third party websites",
     "insights",
 ];
-const CHANGE: &[&str] = &["chang*", "modif*", "updat*", "amend*", "revis*"];
+const CHANGE: &[&str] = &[
+    "chang*",
+    "modif*",
+    "updat*",
+    "amend*",
+    "revis*",
+    "new terms",
+    "new version",
+    "new policy",
+    "new agreement",
+];
 /// The documents whose changes the notice facts count.
 const TERMS: &[&str] = &[
     "terms",
@@ -581,7 +591,7 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         || r.says(CHOSEN_TRAINING) && !r.says(&["by default", "unless"])
     {
         Some("opt_in".into())
-    } else if r.vendor_acts()
+    } else if (r.vendor_acts() || customer_lets_vendor(r))
         && matches!(
             r.modality,
             Modality::May | Modality::Will | Modality::States
@@ -592,6 +602,25 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     } else {
         None
     }
+}
+
+/// The customer gives the vendor leave to act ("you grant us the right to use your content to
+/// train", "you allow us to ..."): the vendor's act, by the customer's grant.
+fn customer_lets_vendor(r: &Reading) -> bool {
+    r.actor == Actor::Customer
+        && !r.negated
+        && r.says(&[
+            "allow us",
+            "allows us",
+            "authorize us",
+            "authorise us",
+            "permit us",
+            "grant us",
+            "grants us",
+            "give us",
+            "gives us",
+            "enable us",
+        ])
 }
 
 // ---- durations ----
@@ -679,10 +708,50 @@ fn duration_number(fact: &str, r: &Reading) -> Option<u64> {
     duration_numbers(fact, r).first().copied()
 }
 
+/// Ways of telling the customer something other than "notify" and "notice".
+const TELLS: &[&str] = &[
+    "let you know",
+    "tell you",
+    "inform you",
+    "email you",
+    "alert you",
+    "contact you",
+];
+
+/// A change of the terms made known only by posting the new version ("we will publish an
+/// updated version and effective date on this page"): no notice before it takes effect.
+fn posted_only(r: &Reading) -> bool {
+    r.vendor_acts()
+        && !r.negated
+        && r.says(&["post*", "publish*"])
+        && r.says(&[
+            "this page",
+            "our website",
+            "the website",
+            "our site",
+            "updated version",
+            "revised version",
+            "new version",
+            "effective date",
+            "revised terms",
+            "updated terms",
+            "revised policy",
+            "updated policy",
+            "revised privacy",
+            "updated privacy",
+        ])
+        && !r.main_says(&["notif*", "notice", "in advance", "prior to", "before"])
+        && !r.main_says(TELLS)
+        && !r.says(&["material*", "significant*"])
+}
+
 /// A change of the terms that takes effect when posted, with no advance notice.
 fn at_once_change(r: &Reading) -> bool {
     if !terms_change(r) || r.negated {
         return false;
+    }
+    if posted_only(r) && r.quantities.is_empty() {
+        return true;
     }
     // "effective 30 days after posting, except that ... take effect immediately": the number
     // is the rule, the immediate effect its exception.
@@ -852,12 +921,67 @@ fn abuse_retention(r: &Reading) -> bool {
         && !r.is_definition()
 }
 
+/// Data kept until the customer ends it: deletes it, closes the account, or while the account
+/// is open ("until you delete it", "for as long as your account is active").
+const UNTIL_THE_CUSTOMER_ENDS: &[&str] = &[
+    "until you delete*",
+    "until you remove*",
+    "until you close*",
+    "until you request*",
+    "until you choose to delete",
+    "until you deactivate*",
+    "until you ask",
+    "until the user delete*",
+    "until users delete*",
+    "until the customer delete*",
+    "until customer delete*",
+    "until your account",
+    "until the account",
+    "until it is deleted by you",
+    "until deleted by you",
+    "until deleted by the",
+    "as long as your account",
+    "as long as you have an account",
+    "as long as you keep your account",
+    "as long as you maintain",
+    "as long as you use",
+    "as long as you continue to use",
+    "for the life of your account",
+    "for the lifetime of your account",
+    "for the duration of your account",
+    "while your account",
+    "while you have an account",
+    "while you maintain",
+    "while you use",
+    "unless you close your account",
+];
+
+/// "until deleted", "until they are removed", "until you close it": kept until the data or the
+/// account is deleted (not "until terminated", which ends a contract, not the data).
+fn until_removed(r: &Reading) -> bool {
+    // A licence or a right that lasts until removal is not data kept.
+    !r.objects.is_empty()
+        && !r.negated
+        && !r.does(Action::License)
+        && !r.says(&["right*", "licen*", "access*"])
+        && r.find(&["until"]).iter().any(|&i| {
+            let next = &r.words[i + 1..(i + 7).min(r.words.len())];
+            let by_vendor = next
+                .iter()
+                .take(2)
+                .any(|w| matches!(w.as_str(), "we" | "us"));
+            !by_vendor && super::lexicon::any(next, &["delet*", "remov*", "clos*", "deactivat*"])
+        })
+}
+
 /// `indefinite` or `until_deleted` for a retention or a deletion after termination.
 fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
         return false;
     }
-    let retains = r.does(Action::Retain) || r.does(Action::Store);
+    let retains = r.does(Action::Retain)
+        || r.does(Action::Store)
+        || r.says(&["retention", "retention period*", "stored", "storage"]);
     // Kept only when the law requires it ("if we are legally required to retain it"): a legal
     // hold, not a retention period.
     let conditional = r.qualifiers.iter().any(|q| {
@@ -866,7 +990,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                 .iter()
                 .any(|w| q.text.split(' ').any(|x| x == *w))
     });
-    let request = r.says(&["request*", "right to", "ask us"]);
+    // A right to ask for deletion is not how long data is kept ("until you request its
+    // deletion" is).
+    let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
     match (fact, v) {
         ("retention_days", "until_deleted") => {
             !request
@@ -892,13 +1018,25 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         "deleted by the customer",
                     ])
                     || r.says(&["retain until you delete", "until you delete it"])
-                    || customer_deletes(r) && r.says(&["remov*", "delet*"]))
+                    || retains && r.says(UNTIL_THE_CUSTOMER_ENDS)
+                    || until_removed(r)
+                    || customer_deletes(r)
+                        && r.says(&["remov*", "delet*"])
+                        && !r.says(&["even after", "after you delete", "after you close"]))
         }
         ("retention_days", "indefinite") => {
+            // A number that measures something else (logs kept 90 days) leaves the rule
+            // open-ended; one that measures the retention is the value instead.
             retains
                 && !conditional
-                && !has_number(r)
-                && !r.says(&["processing", "frequency", "continuous basis"])
+                && duration_numbers("retention_days", r).is_empty()
+                && !r.says(&[
+                    "duration of the processing",
+                    "duration of processing",
+                    "nature of the processing",
+                    "frequency",
+                    "continuous basis",
+                ])
                 && r.says(&[
                     "as long as",
                     "so long as",
@@ -911,7 +1049,32 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "as necessary",
                     "as needed",
                     "is necessary",
+                    "are necessary",
+                    "no longer necessary",
+                    "no longer needed",
+                    "no longer required",
+                    "necessary for the purpose*",
+                    "necessary to fulfil*",
+                    "necessary to fulfill*",
+                    "necessary to provide",
+                    "need it",
+                    "need them",
+                    "for the duration of",
+                    "for the period necessary",
+                    "for the time necessary",
+                    "reasonably necessary",
+                    "until the purpose*",
+                    "until it is no longer",
+                    "until they are no longer",
+                    "depending on",
+                    "depends on",
+                    "periods vary",
+                    "period varies",
+                    "vary depending",
+                    "different periods",
+                    "longer period*",
                 ])
+                && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
         ("deletion_after_termination_days", "until_deleted") => {
             // "at Customer's instruction" (not "instructions on how to delete").
@@ -922,16 +1085,25 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         && !r.says(&["instructions on", "instructions for", "how to"]))
                 && !has_number(r)
         }
-        ("deletion_after_termination_days", "indefinite") if r.does(Action::Delete) => {
+        ("deletion_after_termination_days", "indefinite") => {
             // Deleted after the end "in accordance with our deletion policies": no deadline.
-            !has_number(r)
+            r.does(Action::Delete)
+                && !has_number(r)
                 && (account_ends(r) || r.says(&["after the end of"]))
                 && r.says(&["deletion polic*", "deletion procedures", "retention polic*"])
                 || retains
                     && !has_number(r)
                     && account_ends(r)
-                    && r.says(&["after", "even after", "following"])
-                    && r.says(&["longer", "as long as", "necessary", "legal*", "law"])
+                    && r.vendor_acts()
+                    && !r.negated
+                    && r.says(&[
+                        "longer",
+                        "as long as",
+                        "necessary",
+                        "legal*",
+                        "law",
+                        "legitimate",
+                    ])
         }
         _ => false,
     }
@@ -948,7 +1120,7 @@ fn change_words(v: &str, r: &Reading) -> bool {
             // notice the vendor promises, with no number of days.
             let promised = r.vendor_acts()
                 && matches!(r.modality, Modality::Will | Modality::Must)
-                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]));
+                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
             terms_change(r)
                 && !r.negated
                 && !r.says(&["not always", "may not"])
@@ -1334,8 +1506,27 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             "business",
             "employer",
         ])
-        && r.says(&["these terms", "this agreement", "the terms"])
+        && r.says(&[
+            "these terms",
+            "this agreement",
+            "the terms",
+            "bind*",
+            "accept*",
+            "agree to",
+        ])
         && !r.negated
+    {
+        return Some("yes");
+    }
+    // Terms that confine the service to personal use are consumer terms.
+    if !r.negated
+        && r.says(&[
+            "personal use",
+            "personal purposes",
+            "personal , non commercial",
+        ])
+        && r.says(&["only", "solely", "exclusively"])
+        && !r.says(&["not for personal", "other than personal"])
     {
         return Some("yes");
     }
@@ -1674,6 +1865,18 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "decisions",
             "customer's responsibility",
             "responsible for",
+            // Reviewing a request, a document or a policy is not reviewing content.
+            "review your request",
+            "review the request",
+            "review requests",
+            "review and respond",
+            "review this",
+            "review these",
+            "review our",
+            "review the terms",
+            "review any changes",
+            "periodically review",
+            "regularly review",
         ])
     {
         return None;
@@ -1690,6 +1893,10 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "your data",
         "outputs",
         "files",
+        "posts",
+        "communications",
+        "reports",
+        "accounts",
     ]) || r.about(Object::Inputs)
         || r.about(Object::CustomerContent)
         // "We use human review to ...": people reading what the service receives.
@@ -1697,7 +1904,9 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if !content {
         return None;
     }
-    if r.negated && r.vendor_acts() && r.exceptions().next().is_none() {
+    // "We do not review all content", "not ... before it is posted": a negation narrowed to
+    // some content or some time says review happens otherwise, not that it never does.
+    if r.negated && r.vendor_acts() && r.exceptions().next().is_none() && !r.negation_narrowed() {
         return Some("never");
     }
     if r.negated {
@@ -1712,7 +1921,13 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "violat*",
         "investigat*",
         "spam",
-        "enforce",
+        "enforce*",
+        "complian*",
+        "guidelines",
+        "illegal",
+        "harmful",
+        "prohibited",
+        "suspicious",
     ]) {
         Some("safety_only")
     } else if r.modality == Modality::May && r.vendor_acts() {
@@ -1798,7 +2013,19 @@ fn licence(r: &Reading) -> Option<&'static str> {
         && !r.negated
         && r.does(Action::Use))
         && r.about(Object::CustomerContent);
-    if !(granted || limited_use || permitted_use) {
+    // The vendor's licence to the customer ("we grant you a limited licence to use the
+    // Services", "you are granted a licence") is the other party's grant.
+    let to_customer = r.says(&[
+        "grant you",
+        "grants you",
+        "granted to you",
+        "you are granted",
+        "grant to you",
+        "grants to you",
+        "grant customer",
+        "grants customer",
+    ]);
+    if !(granted || limited_use || permitted_use) || to_customer && !granted {
         return None;
     }
     let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
@@ -1812,38 +2039,44 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if trains && purpose_limited {
         return Some("model_improvement");
     }
-    if r.says(&[
-        "any purpose",
-        "any manner",
-        "without restriction",
-        "irrevocable",
-        "transferable and sublicensable",
-        "sublicensable",
-        "rest of the world",
-        "syndication",
-        "a broad",
-        "broad",
-        "any media",
-        "all media",
-    ]) {
+    if says_plainly(
+        r,
+        &[
+            "any purpose",
+            "any manner",
+            "without restriction",
+            "irrevocable",
+            "transferable and sublicensable",
+            "sublicensable",
+            "rest of the world",
+            "syndication",
+            "a broad",
+            "broad",
+            "any media",
+            "all media",
+        ],
+    ) {
         return Some("broad");
     }
     // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
     // and make derivative works) and not confined to a purpose is broad.
     if !purpose_limited
         && !r.says(&["for the purpose*", "in order to provide", "to provide"])
-        && r.says(&[
-            "worldwide",
-            "sub licens*",
-            "royalty free",
-            "perpetual",
-            "derivative works",
-            "publicly perform",
-            "publicly display",
-            "reproduce",
-            "distribute",
-            "exploit",
-        ])
+        && says_plainly(
+            r,
+            &[
+                "worldwide",
+                "sub licens*",
+                "royalty free",
+                "perpetual",
+                "derivative works",
+                "publicly perform",
+                "publicly display",
+                "reproduce",
+                "distribute",
+                "exploit",
+            ],
+        )
     {
         return Some("broad");
     }
@@ -1857,6 +2090,14 @@ fn licence(r: &Reading) -> Option<&'static str> {
         return Some("service_only");
     }
     None
+}
+
+/// Whether the clause uses one of these words other than in its negative form
+/// ("non-sublicensable", "non-transferable", "not irrevocable").
+fn says_plainly(r: &Reading, patterns: &[&str]) -> bool {
+    r.find(patterns)
+        .iter()
+        .any(|&i| i == 0 || !matches!(r.words[i - 1].as_str(), "non" | "not"))
 }
 
 fn ownership(r: &Reading) -> Option<&'static str> {

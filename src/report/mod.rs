@@ -21,6 +21,7 @@ pub mod sanitize;
 pub mod sarif;
 pub mod status;
 pub mod status_doc;
+mod status_rows;
 pub mod table;
 pub mod testrun;
 pub mod writer;
@@ -28,6 +29,7 @@ pub mod xlsx;
 
 use crate::model::resolved::Evidence;
 use crate::outcome::Level;
+pub use crate::outcome::driving;
 use crate::outcome::{Evaluation, Finding, OfferingResult, Verdict};
 
 /// Options shared by the human formats.
@@ -199,14 +201,6 @@ pub fn offerings(eval: &Evaluation) -> Vec<OfferingRow<'_>> {
         }
     }
     out
-}
-
-/// The findings that drive a verdict: the unwaived ones at the verdict's own level (a hold
-/// does not drive a no-go cell; it would once the block is resolved). Empty for go.
-pub fn driving(r: &OfferingResult) -> impl Iterator<Item = &Finding> {
-    r.findings.iter().filter(move |f| {
-        r.verdict != Verdict::Go && f.waived.is_none() && Verdict::from_level(f.level) == r.verdict
-    })
 }
 
 /// The rules that drive the verdicts of one offering, grouped over consecutive

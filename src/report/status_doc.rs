@@ -1,7 +1,7 @@
 //! `status` formats written once every row is known: HTML (one page), XLSX (one sheet) and
 //! SARIF 2.1.0 (one result per thing that needs attention, on the decision's line).
 
-use super::status::{COLUMNS, Header, cells, details};
+use super::status_rows::{COLUMNS, Header, cells, details};
 use crate::decisions::drift::Kind;
 use crate::decisions::status::Row;
 use html_escape::encode_text as h;

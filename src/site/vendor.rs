@@ -409,7 +409,7 @@ impl Vendor {
         let root = &setup.ws.root;
         let vendor_dir = root.join("vendors").join(&profile.id);
         let read = |rel: &str| {
-            crate::model::evidence::read_snapshot(&vendor_dir, &profile.id, rel, Default::default())
+            crate::evidence::read_snapshot(&vendor_dir, &profile.id, rel, Default::default())
                 .unwrap_or_default()
         };
         let claims: Vec<(String, String, String, String)> = profile
@@ -565,7 +565,7 @@ fn decision_rows(
 }
 
 fn read_doc(vendor_dir: &Path, vendor: &str, source: &str, rel: &str, cited: bool) -> Doc {
-    let read = crate::model::evidence::read_snapshot(vendor_dir, vendor, rel, Default::default());
+    let read = crate::evidence::read_snapshot(vendor_dir, vendor, rel, Default::default());
     let (text, unreadable) = match read {
         Ok(t) => (t, None),
         Err(d) => (String::new(), Some(d.message)),

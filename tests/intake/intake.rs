@@ -976,13 +976,14 @@ fn extract_finds_the_clauses_reviewers_quoted() {
         100.0 * rate(m.agree, m.claims),
     );
     println!("{m:?}");
-    // Measured at 115 claims: top-1 72%, top-3 97%, a value proposed for 85%, 77% of those
+    // Measured at 115 claims: top-1 77%, top-3 97%, a value proposed for 98%, 83% of those
     // agree. These are the profiles the ranking was checked against: the figures on documents
     // it never saw are the clause corpus's test part (tests/knowledge/clause_reader.rs).
     assert!(m.claims >= 110, "{m:?}");
-    assert!(rate(m.top1, m.claims) >= 0.70, "{m:?}");
+    assert!(rate(m.proposed, m.claims) >= 0.95, "{m:?}");
+    assert!(rate(m.top1, m.claims) >= 0.75, "{m:?}");
     assert!(rate(m.top3, m.claims) >= 0.95, "{m:?}");
-    assert!(rate(m.agree, m.proposed) >= 0.75, "{m:?}");
+    assert!(rate(m.agree, m.proposed) >= 0.80, "{m:?}");
 }
 
 /// A workspace with vendor `newco` created from its terms by `snapshot`.

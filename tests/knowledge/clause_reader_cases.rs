@@ -1,8 +1,9 @@
-//! `check`'s support test, read by the clause reader, on sentences of real documents
-//! (`tests/fixtures/reader/` and the labelled corpus's `tests/data/clauses/documents/`, Open
-//! Terms Archive, ODC-BY 1.0: see their NOTICE.md): values stated in words are supported, a
-//! negation about something else is not an absence, and a number that measures something else
-//! is refused with what the clause was read as.
+//! `check`'s support test and `extract`'s proposals, read by the clause reader, on sentences of
+//! real documents (`tests/fixtures/reader/` and the labelled corpus's
+//! `tests/data/clauses/documents/`, Open Terms Archive and Platform Governance Archive, ODC-BY
+//! 1.0: see their NOTICE.md): values stated in words are supported, a negation about something
+//! else is not an absence, a negation narrowed to "all" is no "never", and a number that
+//! measures something else is refused with what the clause was read as.
 
 use diligence::quotes::Snapshot;
 use serde_json::{Value, json};
@@ -192,5 +193,113 @@ fn a_licence_written_out_in_its_rights_is_broad_unless_confined_to_a_purpose() {
             quote
         )
         .is_some()
+    );
+}
+
+#[test]
+fn not_reviewing_all_content_is_not_a_promise_never_to_review() {
+    // A platform that "does not review all content" still reviews some: the negation is
+    // narrowed to "all", so it states no `never`.
+    let sentence = "However, we do not review all content on our Services.";
+    let why = check(
+        "snapchat-terms.2026-08-06.md",
+        "human_review",
+        json!("never"),
+        sentence,
+    )
+    .expect("refused");
+    assert!(why.starts_with("read as:"), "{why}");
+    // The same words with the negation whole are a promise never to review.
+    let r = diligence::read_clause("We do not review content on our Services.");
+    assert_eq!(
+        diligence::stated_value("human_review", &r),
+        Some(json!("never"))
+    );
+}
+
+/// `extract`'s candidates for `fact` in `doc`, with the value each proposes.
+fn extracted(doc: &str, fact: &str) -> Vec<(Value, String)> {
+    diligence::extract_candidates(&document(doc), &[fact])
+        .into_iter()
+        .map(|c| (c.value, c.quote))
+        .collect()
+}
+
+#[test]
+fn extract_proposes_the_value_of_a_list_item_read_with_its_lead_in() {
+    // "H.1. Within thirty (30) days of ... termination ..., Anthropic will:" leads the
+    // numbered item "H.1.b. delete all copies of Customer Data ...": alone it states no
+    // number, with its lead-in it is a 30-day deletion deadline, as `check` reads it.
+    let found = extracted(ANTHROPIC_DPA, "deletion_after_termination_days");
+    let item = found
+        .iter()
+        .find(|(_, q)| q.contains("delete all copies of Customer Data"))
+        .unwrap_or_else(|| panic!("the deletion item is a candidate: {found:#?}"));
+    assert_eq!(item.0, json!(30), "{found:#?}");
+    // The return item beside it is the customer's window: no deadline proposed.
+    assert!(
+        found
+            .iter()
+            .filter(|(_, q)| q.contains("return a copy of all Customer Data"))
+            .all(|(v, _)| v.is_null()),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn extract_proposes_open_ended_retention_as_the_vocabulary_writes_it() {
+    // Kept until the account ends or the content is removed: `until_deleted`.
+    let found = extracted("x-privacy-policy.md", "retention_days");
+    let (value, quote) = found.first().expect("a candidate");
+    assert!(
+        quote.contains("for the duration of your account or until such content is removed"),
+        "{found:#?}"
+    );
+    assert_eq!(*value, json!("until_deleted"));
+    // Kept as long as necessary for a purpose: `indefinite` (no end the customer controls).
+    let found = extracted("pinterest-privacy-policy.md", "retention_days");
+    let open = found
+        .iter()
+        .find(|(_, q)| q.starts_with("We keep your information only so long as we need it"))
+        .unwrap_or_else(|| panic!("the general rule is a candidate: {found:#?}"));
+    assert_eq!(open.0, json!("indefinite"));
+    // Either is accepted by `check` on the same quote.
+    let snapshot = Snapshot::new(&document("pinterest-privacy-policy.md"));
+    assert_eq!(
+        diligence::evidence::unsupported_at("retention_days", &open.0, &open.1, &snapshot),
+        None
+    );
+}
+
+#[test]
+fn retention_until_the_user_asks_for_removal_is_until_deleted_and_proposed() {
+    // A retention table's cell: kept until the user asks for removal or deletes the account.
+    // Asking is how the period ends, not a right to request deletion instead of a period.
+    let doc = "wechat-privacy-policy.2026-08-06.md";
+    let cell = "Retained until you request removal of the information or your account is deleted, whichever is earlier.";
+    assert_eq!(
+        check(doc, "retention_days", json!("until_deleted"), cell),
+        None
+    );
+    assert!(check(doc, "retention_days", json!("indefinite"), cell).is_some());
+    let found = extracted(doc, "retention_days");
+    assert!(
+        found
+            .iter()
+            .any(|(v, q)| q == cell && *v == json!("until_deleted")),
+        "{found:#?}"
+    );
+}
+
+#[test]
+fn a_lead_in_that_names_the_dpa_does_not_make_its_items_a_dpa() {
+    // "By accepting this DPA, ... conclude Module 4 ... of the SCCs ...:" leads items that say
+    // who the exporter is: read in place they still name no agreement.
+    let item = "The “data exporter” is Mistral AI and the “data importer” is the Customer;";
+    assert!(check_in_place(MISTRAL_DPA, "dpa", json!("online"), item).is_some());
+    let found = extracted(MISTRAL_DPA, "dpa");
+    assert!(
+        found.iter().all(|(v, q)| q != item || v.is_null()),
+        "{found:#?}"
     );
 }

@@ -478,3 +478,33 @@ fn searched_words(node: &Spanned<Node>, what: &str) -> Result<Vec<String>, Diagn
     }
     Ok(words)
 }
+
+/// A value as a vendor reads it: `72`, `never`, `eu, us`, `SOC 2 Type II`.
+pub fn value_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        serde_json::Value::Array(items) => items
+            .iter()
+            .map(|i| match i {
+                serde_json::Value::Object(m) => {
+                    let name = m
+                        .get("name")
+                        .and_then(serde_json::Value::as_str)
+                        .unwrap_or("?");
+                    match m.get("expires").and_then(serde_json::Value::as_str) {
+                        Some(d) => format!("{name} until {d}"),
+                        None => name.to_string(),
+                    }
+                }
+                other => value_text(other),
+            })
+            .collect::<Vec<_>>()
+            .join(if items.iter().any(serde_json::Value::is_object) {
+                "; "
+            } else {
+                ", "
+            }),
+        serde_json::Value::Null => "unknown".into(),
+        other => other.to_string(),
+    }
+}

@@ -1,7 +1,7 @@
 //! Vendor profiles: facts per offering, each backed by claims that quote a source.
 //!
 //! This module only turns the text of `profile.yaml` into a [`Profile`]; reading the archived
-//! snapshots and verifying quotes against them is `model::evidence`.
+//! snapshots and verifying quotes against them is `evidence`.
 
 use crate::diag::{Diagnostic, Pos, did_you_mean};
 use crate::model::documents::{self, SourceStatus};
@@ -15,8 +15,8 @@ use serde_saphyr::Spanned;
 use std::collections::BTreeMap;
 
 mod facts;
-pub use facts::parse_facts;
 use facts::{FactContext, build_facts};
+pub use facts::{parse_facts, value_text};
 
 /// Whether a claim's quote was found in its source's snapshot.
 #[derive(Debug, Clone, PartialEq)]
@@ -225,7 +225,7 @@ fn id_error(kind: &str, id: &str, at: Pos) -> Diagnostic {
 }
 
 /// Parses the text of `vendors/<dir_name>/profile.yaml`. Nothing is read from disk: claims that
-/// cite a source are left `Unarchived` until `model::evidence::verify` checks them against the
+/// cite a source are left `Unarchived` until `evidence::verify` checks them against the
 /// snapshots. Errors that concern one fact or claim do not stop the rest of the profile from
 /// loading: all are returned.
 pub fn parse(text: &str, dir_name: &str) -> (Option<Profile>, Vec<Diagnostic>) {

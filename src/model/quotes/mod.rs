@@ -103,22 +103,6 @@ pub struct Passage {
     pub diff: String,
 }
 
-/// Whether a paragraph, after its number ("H.1.b.", "4.2", "(c)"), opens in lower case: the
-/// rest of a sentence begun before it.
-fn continues_in_lower_case(text: &str) -> bool {
-    let mut words = text.split_whitespace();
-    let Some(first) = words.next() else {
-        return false;
-    };
-    let numbered = first.len() <= 10
-        && first.ends_with(['.', ')'])
-        && first.chars().any(|c| c.is_ascii_digit() || c == '(')
-        || first.len() <= 4 && first.ends_with(['.', ')']);
-    let word = if numbered { words.next() } else { Some(first) };
-    word.and_then(|w| w.chars().next())
-        .is_some_and(char::is_lowercase)
-}
-
 /// An archived document, normalised and indexed once, searched by every quote that cites it.
 #[derive(Debug)]
 pub struct Snapshot {
@@ -176,40 +160,13 @@ impl Snapshot {
         }
     }
 
-    /// The sentence that introduces the list item a quote stands in ("Within thirty days of
-    /// termination, Acme will:" for "delete all copies of Customer Data"): an item says what
-    /// it says only with its lead-in.
-    pub fn lead_of(&self, quote: &str) -> Option<&str> {
-        let leads = self.leads.get_or_init(|| {
-            // A numbered paragraph that goes on in lower case ("H.1.b. delete all copies ...")
-            // after one that ends with a colon continues that lead-in as its item does.
-            let mut open: Option<String> = None;
-            let mut out = Vec::new();
-            for c in crate::reading::structure::split(&self.text) {
-                let lead = c
-                    .lead
-                    .clone()
-                    .or_else(|| open.clone().filter(|_| continues_in_lower_case(&c.text)));
-                if lead.is_none() {
-                    open = None;
-                }
-                if c.text.trim_end_matches(['*', '_', ' ']).ends_with(':') {
-                    open = Some(c.text.clone());
-                }
-                if let Some(lead) = lead {
-                    out.push((normalize(&c.text).to_lowercase(), lead));
-                }
-            }
-            out
-        });
-        let q = normalize(quote).to_lowercase();
-        if q.is_empty() {
-            return None;
-        }
-        leads
-            .iter()
-            .find(|(item, _)| item.contains(&q) || q.contains(item.as_str()))
-            .map(|(_, lead)| lead.as_str())
+    /// Each list item that has a lead-in (normalised, lowercased) with its lead-in, found by
+    /// `find` on the document's text the first time they are asked for, then kept with it.
+    pub fn leads_with(
+        &self,
+        find: impl FnOnce(&str) -> Vec<(String, String)>,
+    ) -> &[(String, String)] {
+        self.leads.get_or_init(|| find(&self.text))
     }
 
     fn postings_of(&self, key: &str) -> &[u32] {

@@ -10,6 +10,8 @@
 //! framework's own heading. Where a clause number was not certain it was left out rather than
 //! guessed: a wrong reference misleads an auditor more than a missing one.
 
+use crate::diag::{Diagnostic, did_you_mean};
+
 /// A framework that references may cite.
 #[derive(Debug, PartialEq, Eq)]
 pub struct Framework {
@@ -267,6 +269,23 @@ pub fn framework(name: &str) -> Option<&'static Framework> {
         .find(|f| f.id.eq_ignore_ascii_case(name) || f.name.eq_ignore_ascii_case(name))
 }
 
+/// The framework a user names (`--framework`, a policy's `frameworks:`), by id or name.
+pub fn named(name: &str) -> Result<&'static Framework, Diagnostic> {
+    framework(name).ok_or_else(|| {
+        Diagnostic::error(format!("unknown framework `{name}`")).hint(
+            did_you_mean(name, FRAMEWORKS.iter().map(|f| f.id)).unwrap_or_else(|| {
+                format!(
+                    "the frameworks are: {}",
+                    FRAMEWORKS
+                        .iter()
+                        .map(|f| f.id)
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }),
+        )
+    })
+}
 /// Whether a reference (as written in reports) cites `framework`.
 pub fn cites(reference: &str, framework: &Framework) -> bool {
     Reference::parse(reference).is_ok_and(|r| r.framework == framework)

@@ -336,7 +336,7 @@ fn unsupported_with(
     vocabulary::fact_spec(fact)?;
     // A vendor's questionnaire answer, as `answers` records it ("dpa (copilot): online"),
     // states its value in so many words: it is the vendor's word, not a clause to read.
-    let answer = crate::questionnaire::ask::value_text(value);
+    let answer = crate::model::profile::value_text(value);
     if quote.starts_with(&format!("{fact} (")) && quote.ends_with(&format!("): {answer}")) {
         return None;
     }
@@ -351,15 +351,22 @@ fn unsupported_with(
     if reading.is_definition() {
         return Some(why);
     }
-    // A mechanism, a region or a certificate must be named by the quote itself: a lead-in
-    // gives an item who acts and when, never the thing it names.
+    // A mechanism, a region, a certificate or an agreement (a DPA, a BAA, a list of
+    // subprocessors) must be named by the quote itself: a lead-in gives an item who acts and
+    // when, never the thing it names.
     if matches!(
         fact,
-        "transfer_mechanism" | "data_residency" | "certifications"
+        "transfer_mechanism"
+            | "data_residency"
+            | "certifications"
+            | "dpa"
+            | "baa"
+            | "subprocessors_list"
+            | "zero_data_retention"
     ) {
         return Some(why);
     }
-    let Some(lead) = snapshot.and_then(|s| s.lead_of(quote)) else {
+    let Some(lead) = snapshot.and_then(|s| lead_of(s, quote)) else {
         return Some(why);
     };
     let lead_words = quotes::normalize(lead).to_lowercase();
@@ -378,6 +385,58 @@ fn unsupported_with(
         )),
         reading::Judgement::Silent(_) => Some(why),
     }
+}
+
+/// The sentence that introduces the list item a quote stands in ("Within thirty days of
+/// termination, Acme will:" for "delete all copies of Customer Data"): an item says what it
+/// says only with its lead-in. The document is split by the clause reader once, then kept.
+pub(crate) fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str> {
+    let leads = snapshot.leads_with(|text| {
+        // A numbered paragraph that goes on in lower case ("H.1.b. delete all copies ...")
+        // after one that ends with a colon continues that lead-in as its item does.
+        let mut open: Option<String> = None;
+        let mut out = Vec::new();
+        for c in reading::structure::split(text) {
+            let lead = c
+                .lead
+                .clone()
+                .or_else(|| open.clone().filter(|_| continues_in_lower_case(&c.text)));
+            if lead.is_none() {
+                open = None;
+            }
+            if c.text.trim_end_matches(['*', '_', ' ']).ends_with(':') {
+                open = Some(c.text.clone());
+            }
+            if let Some(lead) = lead {
+                out.push((quotes::normalize(&c.text).to_lowercase(), lead));
+            }
+        }
+        out
+    });
+    let q = quotes::normalize(quote).to_lowercase();
+    if q.is_empty() {
+        return None;
+    }
+    leads
+        .iter()
+        .find(|(item, _)| item.contains(&q) || q.contains(item.as_str()))
+        .map(|(_, lead)| lead.as_str())
+}
+
+/// Whether a paragraph, after its number ("H.1.b.", "4.2", "(c)"), opens in lower case: the
+/// rest of a sentence begun before it.
+fn continues_in_lower_case(text: &str) -> bool {
+    let mut words = text.split_whitespace();
+    let Some(first) = words.next() else {
+        return false;
+    };
+    let numbered = first.len() <= 10
+        && first.ends_with(['.', ')'])
+        && first.chars().any(|c| c.is_ascii_digit() || c == '(')
+        || first.len() <= 4 && first.ends_with(['.', ')']);
+    let word = if numbered { words.next() } else { Some(first) };
+    word.and_then(|w| w.chars().next())
+        .is_some_and(char::is_lowercase)
 }
 
 fn show(value: &Value) -> String {
