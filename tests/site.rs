@@ -439,6 +439,73 @@ fn output_rules_and_errors_exit_2_with_a_hint() {
     );
 }
 
+/// The `.diligence-` temporary folders in `dir`.
+fn temporary_folders(dir: &Path) -> Vec<String> {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(Result::ok)
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(".diligence-"))
+        .collect()
+}
+
+#[test]
+fn a_profile_that_does_not_load_stops_the_run_and_leaves_nothing() {
+    let ws = Ws::new();
+    // Read as the run goes, after the temporary folder is made.
+    ws.write("vendors/zeta/profile.yaml", "id: zeta\nname: [unclosed\n");
+    let parent = tempfile::tempdir().unwrap();
+    let assert = ws
+        .cmd()
+        .args(["site", "--today", TODAY, "-o"])
+        .arg(parent.path().join("site"))
+        .assert()
+        .code(2);
+    let stderr = String::from_utf8_lossy(&assert.get_output().stderr).into_owned();
+    assert!(stderr.contains("vendors/zeta/profile.yaml"), "{stderr}");
+    assert!(
+        !parent.path().join("site").exists(),
+        "a failed run wrote a site"
+    );
+    assert_eq!(temporary_folders(parent.path()), Vec::<String>::new());
+}
+
+#[cfg(unix)]
+#[test]
+fn an_interrupted_run_leaves_no_temporary_folder() {
+    let parent = tempfile::tempdir().unwrap();
+    let out = parent.path().join("site");
+    let mut child = common::program()
+        .env("DILIGENCE_NO_CACHE", "1")
+        .arg("-C")
+        .arg(bundled())
+        .args(["site", "--today", TODAY, "-o"])
+        .arg(&out)
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("diligence starts");
+    // The signal handler is installed before the temporary folder is made: interrupt the run
+    // as soon as the folder is there, while the pages are being written into it.
+    let start = std::time::Instant::now();
+    while temporary_folders(parent.path()).is_empty() {
+        if let Some(status) = child.try_wait().unwrap() {
+            panic!("the run ended ({status}) before it could be interrupted");
+        }
+        assert!(
+            start.elapsed().as_secs() < 120,
+            "no temporary folder appeared"
+        );
+        std::thread::sleep(std::time::Duration::from_millis(2));
+    }
+    // SAFETY: a signal to the child this test started.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGINT) };
+    let status = child.wait().unwrap();
+    assert_eq!(status.code(), Some(130), "not stopped by the interrupt");
+    assert_eq!(temporary_folders(parent.path()), Vec::<String>::new());
+    assert!(!out.exists(), "an interrupted run wrote a site");
+}
+
 #[test]
 fn a_failing_rule_writes_the_site_and_exits_2() {
     let ws = Ws::new();

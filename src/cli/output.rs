@@ -59,11 +59,27 @@ fn clean_up_on_signals() {
                 Err(poisoned) => poisoned.into_inner().clone(),
             };
             for path in pending {
-                let _ = std::fs::remove_file(path);
+                remove_pending(&path);
             }
             std::process::exit(130);
         });
     });
+}
+
+/// Removes a temporary file, or a site's temporary folder. The run goes on writing into the
+/// folder while this runs (and may create a folder again): removed until it stays gone.
+fn remove_pending(path: &Path) {
+    for _ in 0..10 {
+        match std::fs::symlink_metadata(path) {
+            Ok(m) if m.is_dir() => {
+                let _ = std::fs::remove_dir_all(path);
+            }
+            Ok(_) => {
+                let _ = std::fs::remove_file(path);
+            }
+            Err(_) => return,
+        }
+    }
 }
 
 fn forget_pending(path: &Path) {
@@ -304,6 +320,17 @@ pub struct OutputDir {
     shown: PathBuf,
     dest: PathBuf,
     tmp: tempfile::TempDir,
+    /// Known to the signal handler until the folder is renamed into place or dropped (a failed
+    /// run: TempDir then deletes it), so that an interrupted run leaves no `.diligence-XXXX`.
+    _pending: PendingDir,
+}
+
+struct PendingDir(PathBuf);
+
+impl Drop for PendingDir {
+    fn drop(&mut self) {
+        forget_pending(&self.0);
+    }
 }
 
 /// The file that marks a folder as written by diligence (and so safe to replace).
@@ -350,6 +377,9 @@ impl OutputDir {
                 "give a folder name, e.g. --output site",
             )
         })?;
+        clean_up_on_signals();
+        // Registered while the lock is held, so a signal cannot fall between creation and record.
+        let mut pending = PENDING.lock().unwrap_or_else(|p| p.into_inner());
         let tmp = tempfile::Builder::new()
             .prefix(".diligence-")
             .tempdir_in(&parent)
@@ -362,10 +392,13 @@ impl OutputDir {
                     "check that the folder exists and is writable",
                 )
             })?;
+        pending.push(tmp.path().to_path_buf());
+        let registered = PendingDir(tmp.path().to_path_buf());
         Ok(OutputDir {
             shown,
             dest: parent.join(name),
             tmp,
+            _pending: registered,
         })
     }
 

@@ -110,8 +110,22 @@ impl Document {
         if lines.is_empty() {
             return;
         }
-        let text = lines.join(" ");
-        lines.clear();
+        let mut text = String::new();
+        for line in lines.drain(..) {
+            if text.is_empty() {
+                text.push_str(line);
+            } else if let Some(word) = broken_word(&text)
+                && line.starts_with(char::is_lowercase)
+            {
+                // A word broken at the end of a line ("reten-" / "tion") is one word, as the
+                // quote matcher reads it: the quote "retention" is then found and highlighted.
+                text.truncate(word);
+                text.push_str(line);
+            } else {
+                text.push(' ');
+                text.push_str(line);
+            }
+        }
         let section = clause_number(&text);
         self.push_block(kind, &[&text], section);
     }
@@ -192,6 +206,15 @@ impl Document {
             }
         }
     }
+}
+
+/// Where the hyphen of a word broken at the end of `text` starts: a letter, then `-` (or a
+/// Unicode hyphen) ending the line.
+fn broken_word(text: &str) -> Option<usize> {
+    let mut end = text.char_indices().rev();
+    let (at, hyphen) = end.next()?;
+    let (_, before) = end.next()?;
+    (matches!(hyphen, '-' | '\u{2010}' | '\u{2011}') && before.is_alphabetic()).then_some(at)
 }
 
 /// The heading level a setext underline (`===`, `---`) gives the line above it.
@@ -380,6 +403,35 @@ mod tests {
             "{page}"
         );
         assert!(page.contains("</sup> Other text."), "{page}");
+    }
+
+    #[test]
+    fn a_quote_across_a_word_broken_at_a_line_end_is_highlighted() {
+        let doc = Document::parse(
+            "Acme keeps the logs for a reten-\ntion period of thirty days. A well-\nKnown term.\n",
+        );
+        assert_eq!(
+            words(&doc, 0),
+            "Acme keeps the logs for a retention period of thirty days. A well- Known term."
+        );
+        let (start, end) = doc
+            .index()
+            .locate("keeps the logs for a retention period of thirty days")
+            .expect("the quote is located across the broken word");
+        let page = doc
+            .render(&[Highlight {
+                id: "q-1-2".into(),
+                aliases: Vec::new(),
+                start,
+                end,
+                carve_out: false,
+                back: Vec::new(),
+            }])
+            .into_string();
+        assert!(
+            page.contains(r#"id="q-1-2" data-q="q-1-2">keeps the logs for a retention period of thirty days.</mark>"#),
+            "{page}"
+        );
     }
 
     #[test]

@@ -13,10 +13,10 @@
 //! `s/<vendor>/<snapshot>.html`, `h/<vendor>/<source>.html`.
 
 mod document;
+mod index;
 mod pages;
 mod vendor;
 
-use crate::decisions::status::Row;
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
 use crate::evaluation::{self, Handler, Offerings, Request, Stop};
@@ -75,8 +75,7 @@ pub(crate) fn write(
         dir: dir.to_path_buf(),
         pending: given.into(),
         vendor: None,
-        summaries: Vec::new(),
-        decisions: Vec::new(),
+        index: index::Index::create(dir)?,
         search: pages::SearchIndex::create(dir)?,
         written: Written::default(),
         warned: std::collections::HashSet::new(),
@@ -101,12 +100,12 @@ pub(crate) fn write(
     site.search.finish()?;
     let page = pages::index(
         setup,
-        &site.summaries,
-        &site.decisions,
+        &site.index,
         &summary.warnings,
         &setup.request.classes,
     );
-    pages::write_page(&dir.join("index.html"), page)?;
+    site.index
+        .write(&page.into_string(), &dir.join("index.html"))?;
     let mut written = site.written;
     written.pages += 1;
     written.errors = summary.errors;
@@ -121,8 +120,8 @@ struct Site<'a> {
     pending: VecDeque<Arc<Profile>>,
     /// The vendor whose offerings are being written.
     vendor: Option<vendor::Vendor>,
-    summaries: Vec<Summary>,
-    decisions: Vec<Row>,
+    /// The index's rows so far (on disk).
+    index: index::Index,
     search: pages::SearchIndex,
     written: Written,
     warned: std::collections::HashSet<String>,
@@ -149,8 +148,9 @@ impl Site<'_> {
         };
         let page = v.write_offering(self.setup, &self.dir, done, &mut self.search)?;
         self.written.pages += 1;
-        self.summaries.push(page.summary);
-        self.decisions.extend(page.decisions);
+        self.index
+            .offering(&page.summary, &self.setup.request.classes)?;
+        self.index.decisions(&page.decisions)?;
         for w in page.warnings {
             if self.warned.insert(w.clone()) {
                 self.written.notes.push(w);

@@ -14,7 +14,7 @@ use crate::outcome::{Level, OfferingResult, Verdict};
 use crate::report::html::{badge, finding_card, vclass, verdict_cell};
 use crate::report::writer::{Error, Reader, write_one};
 use crate::report::{Merged, applies_to, human_value, linkable, sanitize};
-use maud::{DOCTYPE, Markup, html};
+use maud::{DOCTYPE, Markup, PreEscaped, html};
 use std::collections::HashMap;
 use std::io::Write;
 use std::path::Path;
@@ -319,20 +319,17 @@ fn header_meta(setup: &Setup) -> Markup {
 }
 
 /// The index: the verdict matrix with its filters, the search box, the decision register.
+/// The index's parts that grow with the portfolio (the vendors of the filter, the matrix's
+/// rows, the register's rows) are marked here and copied in from disk ([`super::index`]).
 pub(crate) fn index(
     setup: &Setup,
-    summaries: &[Summary],
-    decisions: &[Row],
+    kept: &super::index::Index,
     warnings: &[Diagnostic],
     classes: &[String],
 ) -> Markup {
     let req = setup.request;
-    let mut rules: Vec<&str> = summaries
-        .iter()
-        .flat_map(|s| s.rules.iter().map(String::as_str))
-        .collect();
-    rules.sort_unstable();
-    rules.dedup();
+    let offerings = kept.offerings;
+    let rules = &kept.rules;
     let title = format!(
         "Vendor review: policy {} ({})",
         req.policy.name, req.policy.organization
@@ -348,7 +345,7 @@ pub(crate) fn index(
         header {
             h1 { "Vendor review" }
             p.subtitle { (req.policy.organization) " · policy " strong { (req.policy.name) }
-                " · " (summaries.len()) " offering" @if summaries.len() != 1 { "s" } }
+                " · " (offerings) " offering" @if offerings != 1 { "s" } }
             (header_meta(setup))
         }
         div.search hidden {
@@ -378,43 +375,20 @@ pub(crate) fn index(
                 label { "Rule"
                     select name="rule" {
                         option value="" { "any" }
-                        @for r in &rules { option value=(r) { (r) } }
+                        @for r in rules { option value=(r) { (r) } }
                     }
                 }
                 button type="reset" { "Clear" }
                 span #shown {}
             }
-            datalist #vendors {
-                @for (i, s) in summaries.iter().enumerate() {
-                    @if i == 0 || summaries[i - 1].vendor != s.vendor { option value=(s.vendor) {} }
-                }
-            }
+            datalist #vendors { (PreEscaped(super::index::VENDORS)) }
             div.table-wrap {
                 table.matrix {
                     thead { tr {
                         th { "Vendor / offering" @if !req.tags.is_empty() { br; "+ " (req.tags.join(", ")) } }
                         @for c in classes { th data-class=(c) { (c) } }
                     } }
-                    tbody {
-                        @for s in summaries {
-                            tr data-vendor=(s.vendor) data-verdicts=(super::verdict_tokens(s))
-                                data-rules=(s.rules.join(" "))
-                                data-worst=[super::worst(s).map(Verdict::as_str)] {
-                                th {
-                                    a href=(super::vendor::offering_page(&s.vendor, &s.offering)) {
-                                        (s.offering_name)
-                                    }
-                                    small { (s.vendor_name) " · " (s.vendor) "/" (s.offering) }
-                                }
-                                @for c in classes {
-                                    @match s.cells.iter().find(|r| r.classification == *c) {
-                                        Some(r) => (verdict_cell(r)),
-                                        None => td { "–" },
-                                    }
-                                }
-                            }
-                        }
-                    }
+                    tbody { (PreEscaped(super::index::ROWS)) }
                 }
             }
             p.legend {
@@ -425,10 +399,10 @@ pub(crate) fn index(
                 "Under a non-go verdict: the rules that drive it. Each offering's page has its findings, facts and the clauses they cite."
             }
         }
-        @if !decisions.is_empty() {
+        @if kept.decisions > 0 {
             section #register {
                 h2 { "Decision register" small { " · decisions in force, against " (req.today.to_string()) } }
-                (register_table(decisions, ""))
+                (register_table(PreEscaped(super::index::REGISTER.to_string())))
             }
         }
         @if !warnings.is_empty() {
@@ -451,43 +425,73 @@ fn footer(req: &crate::evaluation::Request) -> Markup {
     }
 }
 
+/// A vendor of the matrix's vendor filter.
+pub(crate) fn vendor_option(vendor: &str) -> Markup {
+    html! { option value=(vendor) {} }
+}
+
+/// An offering's row of the matrix: its verdict per class, with what the filters read.
+pub(crate) fn matrix_row(s: &Summary, classes: &[String]) -> Markup {
+    html! {
+        tr data-vendor=(s.vendor) data-verdicts=(super::verdict_tokens(s))
+            data-rules=(s.rules.join(" "))
+            data-worst=[super::worst(s).map(Verdict::as_str)] {
+            th {
+                a href=(super::vendor::offering_page(&s.vendor, &s.offering)) {
+                    (s.offering_name)
+                }
+                small { (s.vendor_name) " · " (s.vendor) "/" (s.offering) }
+            }
+            @for c in classes {
+                @match s.cells.iter().find(|r| r.classification == *c) {
+                    Some(r) => (verdict_cell(r)),
+                    None => td { "–" },
+                }
+            }
+        }
+    }
+}
+
 /// Decisions against today: outcome, coverage, who, when, the verdict then and now, the review
-/// date, open conditions and drift. `up` leads to the site's root.
-fn register_table(rows: &[Row], up: &str) -> Markup {
+/// date, open conditions and drift; `rows` are [`register_row`]s.
+fn register_table(rows: Markup) -> Markup {
     html! {
         div.table-wrap { table.register {
             thead { tr {
                 th { "Offering" } th { "Coverage" } th { "Decision" } th { "Verdict then → now" }
                 th { "Review by" } th { "Open conditions" } th { "Drift" }
             } }
-            tbody {
-                @for r in rows {
-                    @if let Some(d) = &r.decision {
-                        tr {
-                            td { a href={ (up) (super::vendor::offering_page(&r.vendor, &r.offering)) } {
-                                (r.vendor) "/" (r.offering) } }
-                            td { (r.coverage()) }
-                            td { (d.outcome.as_str().replace('_', " ")) br; small { (d.date.to_string()) " · " (d.decided_by()) } }
-                            td {
-                                (badge(d.verdict, d.verdict.as_str())) " → "
-                                @if let Some(now) = r.verdict_now { (badge(now, now.as_str())) }
-                            }
-                            td { (d.review_by.to_string()) @if let Some(s) = r.review { " (" (s.as_str()) ")" } }
-                            td {
-                                @let open: Vec<_> = r.conditions.iter()
-                                    .filter(|c| c.status == crate::decisions::ConditionStatus::Open).collect();
-                                @if open.is_empty() { "none" }
-                                @for c in open { div { (c.text) " — " (c.owner) ", due " (c.due) " (" (c.state.as_str()) ")" } }
-                            }
-                            td.drift[r.has_drift()] {
-                                @if r.drift.is_empty() { "none" }
-                                @for ch in &r.drift { div { (ch.message) } }
-                            }
-                        }
-                    }
+            tbody { (rows) }
+        } }
+    }
+}
+
+/// A decision of the register. `up` leads to the site's root.
+pub(crate) fn register_row(r: &Row, up: &str) -> Markup {
+    html! {
+        @if let Some(d) = &r.decision {
+            tr {
+                td { a href={ (up) (super::vendor::offering_page(&r.vendor, &r.offering)) } {
+                    (r.vendor) "/" (r.offering) } }
+                td { (r.coverage()) }
+                td { (d.outcome.as_str().replace('_', " ")) br; small { (d.date.to_string()) " · " (d.decided_by()) } }
+                td {
+                    (badge(d.verdict, d.verdict.as_str())) " → "
+                    @if let Some(now) = r.verdict_now { (badge(now, now.as_str())) }
+                }
+                td { (d.review_by.to_string()) @if let Some(s) = r.review { " (" (s.as_str()) ")" } }
+                td {
+                    @let open: Vec<_> = r.conditions.iter()
+                        .filter(|c| c.status == crate::decisions::ConditionStatus::Open).collect();
+                    @if open.is_empty() { "none" }
+                    @for c in open { div { (c.text) " — " (c.owner) ", due " (c.due) " (" (c.state.as_str()) ")" } }
+                }
+                td.drift[r.has_drift()] {
+                    @if r.drift.is_empty() { "none" }
+                    @for ch in &r.drift { div { (ch.message) } }
                 }
             }
-        } }
+        }
     }
 }
 
@@ -579,7 +583,7 @@ pub(crate) fn offering(p: &OfferingPage) -> Markup {
         @if !p.decisions.is_empty() {
             section #decisions {
                 h2 { "Decisions" }
-                (register_table(p.decisions, "../../"))
+                (register_table(html! { @for r in p.decisions { (register_row(r, "../../")) } }))
             }
         }
         @if !questions.is_empty() || p.decisions.iter().any(|r| r.conditions.iter().any(|c| c.status == crate::decisions::ConditionStatus::Open)) {
