@@ -2,10 +2,11 @@
 
 use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Code, Diagnostic};
+use crate::evaluation::ProfileStream;
 use crate::evaluation::{self, Request};
 use crate::outcome::OfferingResult;
 use crate::report::writer::{self, Reader};
-use crate::workspace::{ProfileStream, ProfileSummary, Workspace};
+use crate::workspace::{ProfileSummary, Workspace};
 use clap::Args;
 use std::process::ExitCode;
 
@@ -196,7 +197,7 @@ struct Checker<'a> {
 impl evaluation::Handler for Checker<'_> {
     type Error = std::convert::Infallible;
 
-    fn read(&mut self, read: &mut crate::workspace::Read) -> Result<(), Self::Error> {
+    fn read(&mut self, read: &mut crate::evaluation::profiles::Read) -> Result<(), Self::Error> {
         self.diags.extend(read.problems.iter().cloned());
         let fail_on_drafts = self.fail_on_drafts;
         self.diags.extend(read.unverified.iter().cloned().map(|d| {

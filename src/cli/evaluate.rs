@@ -3,13 +3,14 @@
 use super::args::{CacheArgs, OutputArg, Partition, QuietWarnings, Scope, Selection};
 use super::{Failure, Global, Outcome, output, print_diagnostics};
 use crate::diag::{Diagnostic, did_you_mean};
+use crate::evaluation::ProfileStream;
 use crate::evaluation::{self, Request};
 use crate::model::policy::Policy;
 use crate::model::profile::{Offering, Profile};
 use crate::outcome::{OfferingResult, Verdict};
 use crate::report::writer::{Error as WriteError, Format, Head, Options};
 use crate::report::{self, Style, sanitize};
-use crate::workspace::{ProfileStream, Workspace};
+use crate::workspace::Workspace;
 use clap::{Args, ValueEnum};
 use std::io::{IsTerminal, Write};
 use std::process::ExitCode;
@@ -285,7 +286,7 @@ struct Evaluate<'a, 'w> {
 impl evaluation::Handler for Evaluate<'_, '_> {
     type Error = WriteError;
 
-    fn read(&mut self, read: &mut crate::workspace::Read) -> Result<(), WriteError> {
+    fn read(&mut self, read: &mut crate::evaluation::profiles::Read) -> Result<(), WriteError> {
         // Load errors stopped the stream before this; unverified quotes do not stop the review
         // (as when the workspace is read whole). Printed as the profiles are read, with their
         // hints (changed snapshots among them).

@@ -22,6 +22,7 @@
 
 use super::Request;
 use super::chain::Footprint;
+
 use crate::cache::{Cache, Hasher, Key, vendor_fingerprint};
 use crate::diag::Diagnostic;
 use crate::model::resolved::Evidence;

@@ -10,11 +10,13 @@ pub mod chain;
 pub mod checks;
 mod memo;
 mod portfolio;
+pub(crate) mod profiles;
 mod stream;
 
 pub use chain::{Chain, Lookup, ProviderVerdicts};
 use memo::Memo;
 pub use portfolio::{Request, Summary, expired_waivers};
+pub(crate) use profiles::{ProfileStream, Read};
 pub use stream::evaluate;
 pub(crate) use stream::{Handler, Offerings, Stop, stream};
 

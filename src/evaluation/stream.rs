@@ -8,11 +8,12 @@
 use super::cached::{CacheUse, Fresh};
 use super::chain::ProviderVerdicts;
 use super::portfolio::{BATCH, Item, Request, Run, Summary, changed_snapshots};
+use super::profiles::{ProfileStream, Read, StreamCell};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
 use crate::model::profile::{Offering, Profile};
 use crate::outcome::{Evaluation, OfferingResult};
-use crate::workspace::{ProfileStream, Read, StreamCell, Workspace};
+use crate::workspace::Workspace;
 use std::collections::HashMap;
 use std::sync::Arc;
 

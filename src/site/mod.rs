@@ -19,11 +19,12 @@ mod vendor;
 
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
+use crate::evaluation::Read;
 use crate::evaluation::{self, Handler, Offerings, Request, Stop};
 use crate::model::profile::Profile;
 use crate::outcome::{OfferingResult, Verdict};
 use crate::report::writer::Error;
-use crate::workspace::{Read, Workspace};
+use crate::workspace::Workspace;
 use std::collections::VecDeque;
 use std::io::Write;
 use std::path::{Path, PathBuf};
