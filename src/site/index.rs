@@ -6,19 +6,12 @@
 //! cells).
 
 use super::Summary;
-use super::pages;
+use super::pages::{self, Kept, REGISTER, ROWS, VENDORS};
 use crate::decisions::status::Row;
 use crate::report::writer::Error;
-use std::collections::BTreeSet;
 use std::fs::File;
 use std::io::{BufWriter, Seek, Write};
 use std::path::Path;
-
-/// Where in the index's page each spilled part goes: an HTML comment, which no escaped text
-/// can contain (every `<` from a profile, policy or rule is written `&lt;`).
-pub(crate) const VENDORS: &str = "<!--diligence:vendors-->";
-pub(crate) const ROWS: &str = "<!--diligence:rows-->";
-pub(crate) const REGISTER: &str = "<!--diligence:register-->";
 
 /// What the index keeps of the offerings written so far.
 pub(crate) struct Index {
@@ -27,11 +20,8 @@ pub(crate) struct Index {
     register: BufWriter<File>,
     /// The vendor of the last row (the filter lists each vendor once, in order).
     last_vendor: Option<String>,
-    pub offerings: usize,
-    pub decisions: usize,
-    /// The rules that raised something, for the rule filter (bounded by the rules, not the
-    /// offerings).
-    pub rules: BTreeSet<String>,
+    /// What the page's header and filters need: counts and the rules raised.
+    pub kept: Kept,
 }
 
 impl Index {
@@ -46,9 +36,7 @@ impl Index {
             rows: spill()?,
             register: spill()?,
             last_vendor: None,
-            offerings: 0,
-            decisions: 0,
-            rules: BTreeSet::new(),
+            kept: Kept::default(),
         })
     }
 
@@ -61,8 +49,8 @@ impl Index {
         }
         self.rows
             .write_all(pages::matrix_row(s, classes).into_string().as_bytes())?;
-        self.rules.extend(s.rules.iter().cloned());
-        self.offerings += 1;
+        self.kept.rules.extend(s.rules.iter().cloned());
+        self.kept.offerings += 1;
         Ok(())
     }
 
@@ -72,7 +60,7 @@ impl Index {
             self.register
                 .write_all(pages::register_row(r, "").into_string().as_bytes())?;
         }
-        self.decisions += rows.len();
+        self.kept.decisions += rows.len();
         Ok(())
     }
 
@@ -133,9 +121,14 @@ mod tests {
             index.offering(&summary(v, o, rules), &classes).unwrap();
             index.decisions(&[]).unwrap();
         }
-        assert_eq!((index.offerings, index.decisions), (3, 0));
+        assert_eq!((index.kept.offerings, index.kept.decisions), (3, 0));
         assert_eq!(
-            index.rules.iter().map(String::as_str).collect::<Vec<_>>(),
+            index
+                .kept
+                .rules
+                .iter()
+                .map(String::as_str)
+                .collect::<Vec<_>>(),
             ["a-rule", "b-rule"]
         );
         let page = format!("<datalist>{VENDORS}</datalist><tbody>{ROWS}</tbody>\u{202e}end");

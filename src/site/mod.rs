@@ -101,7 +101,7 @@ pub(crate) fn write(
     site.search.finish()?;
     let page = pages::index(
         setup,
-        &site.index,
+        &site.index.kept,
         &summary.warnings,
         &setup.request.classes,
     );

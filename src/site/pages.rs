@@ -318,12 +318,34 @@ fn header_meta(setup: &Setup) -> Markup {
     }
 }
 
+/// The site's path of an offering's page.
+pub(crate) fn offering_page(vendor: &str, offering: &str) -> String {
+    format!("o/{vendor}/{offering}.html")
+}
+
+/// Where in the index's page each spilled part goes: an HTML comment, which no escaped text
+/// can contain (every `<` from a profile, policy or rule is written `&lt;`).
+pub(crate) const VENDORS: &str = "<!--diligence:vendors-->";
+pub(crate) const ROWS: &str = "<!--diligence:rows-->";
+pub(crate) const REGISTER: &str = "<!--diligence:register-->";
+
+/// What the index's header and filters say of the offerings written so far (their rows are on
+/// disk).
+#[derive(Default)]
+pub(crate) struct Kept {
+    pub offerings: usize,
+    pub decisions: usize,
+    /// The rules that raised something, for the rule filter (bounded by the rules, not the
+    /// offerings).
+    pub rules: std::collections::BTreeSet<String>,
+}
+
 /// The index: the verdict matrix with its filters, the search box, the decision register.
 /// The index's parts that grow with the portfolio (the vendors of the filter, the matrix's
-/// rows, the register's rows) are marked here and copied in from disk ([`super::index`]).
+/// rows, the register's rows) are marked here and copied in from disk (`site::index`).
 pub(crate) fn index(
     setup: &Setup,
-    kept: &super::index::Index,
+    kept: &Kept,
     warnings: &[Diagnostic],
     classes: &[String],
 ) -> Markup {
@@ -381,14 +403,14 @@ pub(crate) fn index(
                 button type="reset" { "Clear" }
                 span #shown {}
             }
-            datalist #vendors { (PreEscaped(super::index::VENDORS)) }
+            datalist #vendors { (PreEscaped(VENDORS)) }
             div.table-wrap {
                 table.matrix {
                     thead { tr {
                         th { "Vendor / offering" @if !req.tags.is_empty() { br; "+ " (req.tags.join(", ")) } }
                         @for c in classes { th data-class=(c) { (c) } }
                     } }
-                    tbody { (PreEscaped(super::index::ROWS)) }
+                    tbody { (PreEscaped(ROWS)) }
                 }
             }
             p.legend {
@@ -402,7 +424,7 @@ pub(crate) fn index(
         @if kept.decisions > 0 {
             section #register {
                 h2 { "Decision register" small { " · decisions in force, against " (req.today.to_string()) } }
-                (register_table(PreEscaped(super::index::REGISTER.to_string())))
+                (register_table(PreEscaped(REGISTER.to_string())))
             }
         }
         @if !warnings.is_empty() {
@@ -437,7 +459,7 @@ pub(crate) fn matrix_row(s: &Summary, classes: &[String]) -> Markup {
             data-rules=(s.rules.join(" "))
             data-worst=[super::worst(s).map(Verdict::as_str)] {
             th {
-                a href=(super::vendor::offering_page(&s.vendor, &s.offering)) {
+                a href=(offering_page(&s.vendor, &s.offering)) {
                     (s.offering_name)
                 }
                 small { (s.vendor_name) " · " (s.vendor) "/" (s.offering) }
@@ -471,7 +493,7 @@ pub(crate) fn register_row(r: &Row, up: &str) -> Markup {
     html! {
         @if let Some(d) = &r.decision {
             tr {
-                td { a href={ (up) (super::vendor::offering_page(&r.vendor, &r.offering)) } {
+                td { a href={ (up) (offering_page(&r.vendor, &r.offering)) } {
                     (r.vendor) "/" (r.offering) } }
                 td { (r.coverage()) }
                 td { (d.outcome.as_str().replace('_', " ")) br; small { (d.date.to_string()) " · " (d.decided_by()) } }
@@ -711,7 +733,7 @@ pub(crate) fn document_page(p: &DocPage) -> Markup {
         nav.crumbs {
             a href="../../index.html" { "← All offerings" }
             @for o in &p.profile.offerings {
-                a href={ "../../" (super::vendor::offering_page(&p.profile.id, &o.id)) } { (o.name) }
+                a href={ "../../" (offering_page(&p.profile.id, &o.id)) } { (o.name) }
             }
             @if let Some(h) = &p.history { a href=(h) { "History of this document" } }
         }
@@ -816,7 +838,7 @@ pub(crate) fn history(h: &History) -> Markup {
         nav.crumbs {
             a href="../../index.html" { "← All offerings" }
             @for o in &h.profile.offerings {
-                a href={ "../../" (super::vendor::offering_page(&h.profile.id, &o.id)) } { (o.name) }
+                a href={ "../../" (offering_page(&h.profile.id, &o.id)) } { (o.name) }
             }
         }
         header {

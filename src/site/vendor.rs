@@ -4,6 +4,7 @@
 use super::document::{Document, Highlight};
 use super::pages::{
     self, Cite, Claimed, DocPage, History, OfferingPage, Quoted, SearchIndex, Version,
+    offering_page,
 };
 use super::{Setup, Summary};
 use crate::decisions::status::{self, Row};
@@ -14,11 +15,6 @@ use crate::report::writer::Error;
 use std::collections::HashMap;
 use std::path::Path;
 use std::sync::Arc;
-
-/// The site's path of an offering's page.
-pub(crate) fn offering_page(vendor: &str, offering: &str) -> String {
-    format!("o/{vendor}/{offering}.html")
-}
 
 /// The site's path of a snapshot's page: its file name under sources/ (without `.md`), made
 /// safe for a URL.

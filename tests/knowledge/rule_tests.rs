@@ -339,7 +339,7 @@ fn bundled_verdicts_follow_the_evidence() {
             .output()
             .unwrap();
         assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-        serde_json::from_slice(&out.stdout).unwrap()
+        common::inline_evidence(serde_json::from_slice(&out.stdout).unwrap())
     };
     let result = |eval: &Value, vendor: &str, offering: &str, class: &str| -> Value {
         eval["results"]
