@@ -61,7 +61,14 @@ fn has(hay: &str, phrase: &str) -> bool {
 }
 
 /// Words that may stand between a number and its unit ("30 calendar days").
-const UNIT_ADJECTIVES: [&str; 5] = ["calendar", "business", "working", "consecutive", "full"];
+const UNIT_ADJECTIVES: [&str; 6] = [
+    "calendar",
+    "business",
+    "working",
+    "consecutive",
+    "full",
+    "rolling",
+];
 
 /// A number word from one to ninety-nine ("thirty"), read by the quote checker's table.
 fn word_value(w: &str) -> Option<u64> {
@@ -720,6 +727,9 @@ const NARROW_DATA: &[&str] = &[
     "contact us",
     "third party websites",
     "third party sites",
+    "contracts",
+    "contact details",
+    "invoices",
 ];
 
 /// The customer's data as a whole, as retention clauses name it.

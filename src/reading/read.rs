@@ -308,7 +308,13 @@ fn is_negation(w: &str) -> bool {
 
 /// Reads one clause.
 pub fn read(text: &str) -> Reading {
-    let (words, caps) = tokenize(text);
+    let (mut words, caps) = tokenize(text);
+    // "trained reviewers", "trained staff": a participle that describes people, not training.
+    for i in 0..words.len().saturating_sub(1) {
+        if words[i] == "trained" && (STAFF.contains(&words[i + 1].as_str())) {
+            words[i] = "skilled".to_string();
+        }
+    }
     let n = words.len();
     // Words of "no later than", "including but not limited to": not negations.
     let mut neutral = vec![false; n];
@@ -363,7 +369,11 @@ pub fn read(text: &str) -> Reading {
     let actions = actions_in(&main);
     let mut objects = Vec::new();
     for (o, patterns) in lexicon::OBJECTS {
-        if any(&words, patterns) && !objects.contains(o) {
+        // "third-party content", "third party data": another party's, not the customer's.
+        let owned = lexicon::find_all(&words, patterns)
+            .into_iter()
+            .any(|i| !third_partys(&words, i));
+        if owned && !objects.contains(o) {
             objects.push(*o);
         }
     }
@@ -635,7 +645,7 @@ fn is_verb(w: &str) -> bool {
     })
 }
 
-fn actor_of(w: &str) -> Option<Actor> {
+pub(crate) fn actor_of(w: &str) -> Option<Actor> {
     lexicon::ACTORS
         .iter()
         .find(|(_, ws)| ws.contains(&w))
@@ -654,6 +664,20 @@ fn refers_to_data(main: &[String]) -> bool {
             .iter()
             .any(|w| matches!(w.as_str(), "it" | "them"))
     })
+}
+
+/// Whether the data word at `i` is named as a third party's ("third-party content", "third
+/// parties' data", "content from third parties").
+fn third_partys(words: &[String], i: usize) -> bool {
+    let before = &words[i.saturating_sub(2)..i];
+    let after = &words[i + 1..(i + 4).min(words.len())];
+    before.iter().any(|w| w == "third")
+        && before
+            .last()
+            .is_some_and(|w| matches!(w.as_str(), "party" | "parties" | "party's" | "parties'"))
+        || after.first().is_some_and(|w| w == "from")
+            && after.iter().any(|w| w == "third")
+            && after.iter().any(|w| w.starts_with("part"))
 }
 
 fn is_data_word(w: &str) -> bool {
@@ -694,7 +718,14 @@ fn unit_of(w: &str) -> Option<&'static str> {
     }
 }
 
-const UNIT_ADJECTIVES: [&str; 5] = ["calendar", "business", "working", "consecutive", "full"];
+const UNIT_ADJECTIVES: [&str; 6] = [
+    "calendar",
+    "business",
+    "working",
+    "consecutive",
+    "full",
+    "rolling",
+];
 
 /// The number right before `words[j]` (digits, "thirty", "seventy two"), if any.
 fn number_before(words: &[String], j: usize) -> Option<u64> {
@@ -742,7 +773,20 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             .find(|&k| matches!(words[k].as_str(), ";" | ","))
             .unwrap_or(words.len());
         let segment = &words[seg_start..seg_end];
-        let seg_actions = actions_in(segment);
+        // "Uploaded files are retained for 30 days": a participle before the data it
+        // describes is not the verb the number belongs to.
+        let verbs: Vec<String> = segment
+            .iter()
+            .enumerate()
+            .map(|(k, w)| {
+                let describes = w.ends_with("ed")
+                    && segment
+                        .get(k + 1)
+                        .is_some_and(|n| is_data_word(n) || n == "files");
+                if describes { String::new() } else { w.clone() }
+            })
+            .collect();
+        let seg_actions = actions_in(&verbs);
         let relevant = |a: &Action| !matches!(a, Action::Use | Action::Offer | Action::Apply);
         // A request for a copy is about the copy: the more specific action wins.
         // With no action of its own, the number belongs to what the clause does to the data

@@ -313,12 +313,19 @@ pub fn split(markdown: &str) -> Vec<Clause> {
         if t.starts_with('|') {
             r.flush();
             r.lead = None;
-            for cell in t.trim_matches('|').split('|') {
+            // The cells of a row are one statement the table splits: each later cell is read
+            // with the row's first cell ("To train our models" | "Your Input, subject to your
+            // opt-out"), as a list item is with its lead-in.
+            let mut row_lead: Option<String> = None;
+            for (k, cell) in t.trim_matches('|').split('|').enumerate() {
                 let cell = cell.trim();
                 if cell.chars().all(|c| matches!(c, '-' | ':' | ' ')) {
                     continue;
                 }
-                r.push(cell.to_string(), None);
+                r.push(cell.to_string(), row_lead.clone());
+                if k == 0 {
+                    row_lead = Some(cell.to_string());
+                }
             }
             continue;
         }
@@ -430,5 +437,30 @@ mod tests {
                 .is_some_and(|l| l.ends_with("Perplexity shall:")),
             "{item:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod table_rows {
+    use super::*;
+
+    #[test]
+    fn a_cell_is_read_with_the_first_cell_of_its_row() {
+        let doc = "| Purpose | Data |\n| --- | --- |\n| To train our models | Your prompts, unless you opt out |\n";
+        let clauses = split(doc);
+        let cell = clauses
+            .iter()
+            .find(|c| c.text.starts_with("Your prompts"))
+            .expect("the cell is a clause");
+        assert_eq!(cell.lead.as_deref(), Some("To train our models"));
+        assert_eq!(
+            cell.in_full(),
+            "To train our models Your prompts, unless you opt out"
+        );
+        let first = clauses
+            .iter()
+            .find(|c| c.text == "To train our models")
+            .expect("the first cell is a clause");
+        assert_eq!(first.lead, None);
     }
 }

@@ -160,6 +160,9 @@ const OTHER_DATA: &[&str] = &[
     "depersonalized",
     "third party websites",
     "insights",
+    "contracts",
+    "contact details",
+    "invoices",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -521,6 +524,18 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     {
         return None;
     }
+    // "We may disclose information to our affiliates in connection with the development of
+    // products, including AI models": the vendor's act is the disclosure; what the recipient
+    // develops is not the vendor's training.
+    let to_recipient = r.main.windows(4).any(|w| {
+        matches!(w[0].as_str(), "to" | "with")
+            && w[1..]
+                .iter()
+                .any(|x| super::read::actor_of(x) == Some(Actor::ThirdParty))
+    });
+    if r.actions.first() == Some(&Action::Share) && to_recipient {
+        return None;
+    }
     let fits = unnamed
         || match fact {
             "training_on_outputs" => outputs || r.about(Object::CustomerContent),
@@ -555,7 +570,23 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         {
             return Some("opt_out".into());
         }
-        if in_exception(OPT_IN) || r.says(&["by default"]) {
+        // "will not use your content for training without your consent": consent opens it.
+        if in_exception(OPT_IN)
+            || r.says(&["by default"])
+            || r.says(&[
+                "without your consent",
+                "without your permission",
+                "without your explicit",
+                "without your express",
+                "without your prior",
+                "without your agreement",
+                "without obtaining your",
+                "without first obtaining",
+                "without customer's consent",
+                "without customer's prior",
+                "without the customer's",
+            ])
+        {
             return Some("opt_in".into());
         }
         // A condition ("if you enable ...") limits the promise to some data; exceptions that are
@@ -742,7 +773,9 @@ fn posted_only(r: &Reading) -> bool {
         ])
         && !r.main_says(&["notif*", "notice", "in advance", "prior to", "before"])
         && !r.main_says(TELLS)
-        && !r.says(&["material*", "significant*"])
+        // "If we make material changes, we will post ...": a condition naming the changes
+        // covered does not promise notice; "material" in the main clause sorts changes.
+        && !r.main_says(&["material*", "significant*"])
 }
 
 /// A change of the terms that takes effect when posted, with no advance notice.
@@ -809,6 +842,8 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 && (q.event == Some(Event::Termination) || account_ends(r))
                 && (keeps(q) || lead_in(r))
                 && q.actor != Actor::Customer
+                && !other_data(r)
+                && !process_timing(r)
                 && !r.says(&["accessible", "restore*", "export*"])
         }
         "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
@@ -823,6 +858,23 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
         }
         _ => false,
     }
+}
+
+/// A number about when a process starts or how long a request takes to handle ("the deletion
+/// process will begin no more than 30 days after your request", "up to 14 days to process your
+/// deletion request"): not when the data is gone.
+fn process_timing(r: &Reading) -> bool {
+    r.says(&[
+        "begin",
+        "begins",
+        "start",
+        "starts",
+        "commence*",
+        "initiat*",
+    ]) || r
+        .find(&["process", "processing", "handle"])
+        .iter()
+        .any(|&i| super::lexicon::any(&r.words[i + 1..(i + 6).min(r.words.len())], &["request*"]))
 }
 
 /// The contract or the account ends: termination, expiry, closing or deleting the account.
@@ -856,6 +908,14 @@ fn account_ends(r: &Reading) -> bool {
         "account has been deleted",
         "account deletion",
         "cancel*",
+        "end of the agreement",
+        "end of this agreement",
+        "come to an end",
+        "comes to an end",
+        "end of our relationship",
+        "end of the contract",
+        "end of the subscription",
+        "end of your subscription",
     ])
 }
 
@@ -930,6 +990,7 @@ const UNTIL_THE_CUSTOMER_ENDS: &[&str] = &[
     "until you request*",
     "until you choose to delete",
     "until you deactivate*",
+    "until you terminate*",
     "until you ask",
     "until the user delete*",
     "until users delete*",
@@ -970,7 +1031,11 @@ fn until_removed(r: &Reading) -> bool {
                 .iter()
                 .take(2)
                 .any(|w| matches!(w.as_str(), "we" | "us"));
-            !by_vendor && super::lexicon::any(next, &["delet*", "remov*", "clos*", "deactivat*"])
+            // "until deletion is possible" is the vendor's delay, not the customer's act.
+            let feasible = super::lexicon::any(next, &["possible", "feasible", "practicable"]);
+            !by_vendor
+                && !feasible
+                && super::lexicon::any(next, &["delet*", "remov*", "clos*", "deactivat*"])
         })
 }
 
@@ -1019,10 +1084,13 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     ])
                     || r.says(&["retain until you delete", "until you delete it"])
                     || retains && r.says(UNTIL_THE_CUSTOMER_ENDS)
-                    || until_removed(r)
-                    || customer_deletes(r)
-                        && r.says(&["remov*", "delet*"])
-                        && !r.says(&["even after", "after you delete", "after you close"]))
+                    // Something must be kept or deleted: "we may send you messages unless you
+                    // delete your account" keeps nothing.
+                    || (retains || r.does(Action::Delete))
+                        && (until_removed(r)
+                            || customer_deletes(r)
+                                && r.says(&["remov*", "delet*"])
+                                && !r.says(&["even after", "after you delete", "after you close"])))
         }
         ("retention_days", "indefinite") => {
             // A number that measures something else (logs kept 90 days) leaves the rule
@@ -1046,6 +1114,8 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "indefinite*",
                     "for longer",
                     "legitimate business purposes",
+                    "business need*",
+                    "no ongoing",
                     "as necessary",
                     "as needed",
                     "is necessary",
@@ -1281,7 +1351,10 @@ fn zdr(r: &Reading) -> Option<&'static str> {
 }
 
 fn subprocessors(r: &Reading) -> Option<&'static str> {
-    if !r.says(&["subprocessor*", "sub processor*"]) || r.negated {
+    // "Our (service) providers are listed on our website": a list of them, by another name.
+    let providers_listed = r.says(&["providers", "vendors"])
+        && r.says(&["listed on", "listed at", "listed in", "list of"]);
+    if !r.says(&["subprocessor*", "sub processor*"]) && !providers_listed || r.negated {
         return None;
     }
     let list = r.says(&["list", "listed"]);
@@ -1295,6 +1368,8 @@ fn subprocessors(r: &Reading) -> Option<&'static str> {
         && r.says(&[
             "available",
             "http*",
+            "listed on",
+            "listed at",
             "website",
             "here",
             "maintain",
@@ -1335,6 +1410,7 @@ const MECHANISMS: &[(&str, &[&str])] = &[
 
 /// Words that say a transfer rests on a mechanism.
 const RELIES: &[&str] = &[
+    "attach*",
     "rely",
     "relies",
     "relying",
@@ -1382,6 +1458,14 @@ fn states_transfer(m: &str, r: &Reading) -> bool {
         return false;
     }
     if mechanism_denied(m, r) {
+        return false;
+    }
+    // "an adequate level of protection" is a standard the vendor aims at; an adequacy
+    // decision is a mechanism.
+    if m == "adequacy"
+        && !r.says(&["adequacy"])
+        && !r.says(&["decision*", "commission", "deemed", "recogni*", "found to"])
+    {
         return false;
     }
     // Every mention under a local negation ("countries without an adequacy decision").
@@ -1551,6 +1635,31 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
     ]);
     // "the same account you use for the chat app": one account for both, whoever issues it.
     if !r.negated && r.says(&["same account", "same login", "same credentials"]) {
+        return Some("yes");
+    }
+    // "sign up and log in using your <other service> account": the service runs on an account
+    // of another service (not "log into your account using another app").
+    let via_other_account = ["using", "with", "through", "via"].iter().any(|p| {
+        r.find(&[p]).iter().any(|&i| {
+            r.words.get(i + 1).is_some_and(|w| w == "your")
+                && r.words[i + 2..(i + 6).min(r.words.len())]
+                    .iter()
+                    .any(|w| w == "account")
+        })
+    });
+    if !r.negated && via_other_account && r.says(&["sign up", "log in", "login", "sign in"]) {
+        return Some("yes");
+    }
+    // An account created or used through another service's login ("through your ... login
+    // credentials", "sign in with your ... account").
+    if !r.negated
+        && r.says(&["through your", "with your", "using your", "via your"])
+        && r.says(&[
+            "login credentials",
+            "log in credentials",
+            "sign in credentials",
+        ])
+    {
         return Some("yes");
     }
     if !org {
@@ -1825,19 +1934,56 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         "transmit*",
         "use the services to",
         "use the service to",
+        "use with",
+        "used with",
         "share",
     ]) {
         return None;
     }
-    let kinds: Vec<&'static str> = DATA_KINDS
+    let mut kinds: Vec<&'static str> = DATA_KINDS
         .iter()
         .filter(|(_, ps)| r.says(ps))
         .map(|(k, _)| *k)
         .collect();
+    // "special categories of personal data", "personal information of children": personal
+    // data named only to say what the narrower kind is made of is not a kind of its own.
+    if kinds.len() > 1 {
+        let (_, ps) = DATA_KINDS[0];
+        let adjacent = r.find(ps).iter().all(|&i| {
+            let len = ps
+                .iter()
+                .find_map(|p| super::lexicon::matches_at(&r.words, i, p))
+                .unwrap_or(1);
+            i > 0 && r.words[i - 1] == "of" || r.words.get(i + len).is_some_and(|w| w == "of")
+        });
+        if adjacent {
+            kinds.retain(|k| *k != "personal_data");
+        }
+    }
     (!kinds.is_empty()).then_some(kinds)
 }
 
 // ---- review, licence, ownership, indemnity, residency, certifications ----
+
+/// Why content is reviewed when it is for safety: abuse, fraud, the rules of the service.
+const SAFETY_REASONS: &[&str] = &[
+    "abuse",
+    "safe",
+    "misuse*",
+    "safety",
+    "security",
+    "fraud",
+    "violat*",
+    "investigat*",
+    "spam",
+    "enforce*",
+    "complian*",
+    "guidelines",
+    "illegal",
+    "harmful",
+    "prohibited",
+    "suspicious",
+];
 
 fn human_review(r: &Reading) -> Option<&'static str> {
     let reviews = r.says(&[
@@ -1909,26 +2055,19 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if r.negated && r.vendor_acts() && r.exceptions().next().is_none() && !r.negation_narrowed() {
         return Some("never");
     }
+    // "will not be reviewed by humans unless it is flagged for abuse": reviewed for safety
+    // only.
+    if r.negated
+        && r.vendor_acts()
+        && r.exceptions().count() == 1
+        && (r.qualified_by(SAFETY_REASONS) || r.qualified_by(&["flag*", "report*"]))
+    {
+        return Some("safety_only");
+    }
     if r.negated {
         return None;
     }
-    if r.says(&[
-        "abuse",
-        "misuse*",
-        "safety",
-        "security",
-        "fraud",
-        "violat*",
-        "investigat*",
-        "spam",
-        "enforce*",
-        "complian*",
-        "guidelines",
-        "illegal",
-        "harmful",
-        "prohibited",
-        "suspicious",
-    ]) {
+    if r.says(SAFETY_REASONS) {
         Some("safety_only")
     } else if r.modality == Modality::May && r.vendor_acts() {
         Some("may_review")
@@ -2086,7 +2225,14 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if r.says(&["improv*", "develop*", "enhanc*", "optimi*"]) {
         return Some("service_improvement");
     }
-    if purpose_limited || r.says(&["limited rights", "reasonably necessary", "as necessary to"]) {
+    // "for the purpose of making the service available": a licence confined to running the
+    // service.
+    let to_run = r.says(&["for the purpose*", "for the limited purpose*"])
+        && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
+    if purpose_limited
+        || to_run
+        || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
+    {
         return Some("service_only");
     }
     None
@@ -2219,21 +2365,58 @@ fn stored_in(region: &str, r: &Reading) -> bool {
         return false;
     }
     let words = &r.words;
+    // Every place the clause names, as (start, end) word spans.
+    let mut places: Vec<(usize, usize)> = Vec::new();
+    for (_, ps) in REGIONS {
+        for p in ps.iter() {
+            for i in 0..words.len() {
+                // "us" the pronoun is not the country.
+                let pronoun = words[i] == "us" && !r.caps.get(i).copied().unwrap_or(false);
+                if let Some(len) = super::lexicon::matches_at(words, i, p)
+                    && !pronoun
+                {
+                    places.push((i, i + len));
+                }
+            }
+        }
+    }
+    // A place is where data is stored when "in", "to", ... stands before it, or when it follows
+    // another such place in a list ("in the United States, Canada or Ireland").
+    let located = |i: usize| -> bool {
+        let mut i = i;
+        for _ in 0..8 {
+            let mut j = i;
+            // "stored and processed in, the United States": a comma may stand between.
+            while j > 0 && matches!(words[j - 1].as_str(), "the" | "of" | ",") {
+                j -= 1;
+            }
+            if j == 0 {
+                return false;
+            }
+            if matches!(
+                words[j - 1].as_str(),
+                "in" | "to" | "including" | "within" | "at"
+            ) {
+                return true;
+            }
+            // Coordination: the place before, across "and" / "or" / a comma.
+            let mut k = i;
+            while k > 0 && matches!(words[k - 1].as_str(), "the" | "," | "and" | "or") {
+                k -= 1;
+            }
+            match places.iter().find(|(_, end)| *end == k && k < i) {
+                Some((start, _)) => i = *start,
+                None => return false,
+            }
+        }
+        false
+    };
     r.find(&patterns).iter().any(|&i| {
         // "us" the pronoun is not the country.
         if words[i] == "us" && !r.caps.get(i).copied().unwrap_or(false) {
             return false;
         }
-        let mut j = i;
-        // "stored and processed in, the United States": a comma may stand between.
-        while j > 0 && matches!(words[j - 1].as_str(), "the" | "of" | ",") {
-            j -= 1;
-        }
-        j > 0
-            && matches!(
-                words[j - 1].as_str(),
-                "in" | "to" | "including" | "within" | "at"
-            )
+        located(i)
     })
 }
 
@@ -2291,5 +2474,276 @@ mod tests {
             judge("terms_change_notice_days", &json!(30), &r),
             Judgement::Silent(_)
         ));
+    }
+}
+
+#[cfg(test)]
+mod general_grammar {
+    //! Readings that follow how terms are written in general, each with general sentences.
+    use super::*;
+    use crate::reading::read;
+    use serde_json::json;
+
+    #[test]
+    fn a_number_belongs_to_the_verb_before_it() {
+        let r = read("Uploaded files are retained for 30 days and then permanently deleted.");
+        assert_eq!(stated("retention_days", &r), Some(json!(30)), "{r}");
+        let r = read(
+            "We keep your prompts for the time needed to answer them and then for 14 rolling days to detect abuse.",
+        );
+        assert_eq!(stated("retention_days", &r), Some(json!(14)), "{r}");
+        assert_eq!(
+            stated("abuse_monitoring_retention_days", &r),
+            Some(json!(14)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn another_partys_content_or_training_is_not_the_vendors() {
+        let r = read("We do not use third-party content shown in answers to train our models.");
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+        let r = read(
+            "We may share information with our affiliates for the development of their products, including AI models.",
+        );
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+        // The vendor's own training on the customer's content still reads.
+        let r = read("We will not use your content to train our models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn kept_until_the_customer_ends_it_not_until_the_vendor_can() {
+        let r = read(
+            "If you use the assistant, we keep your conversations until you terminate your account.",
+        );
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+        let r = read(
+            "When we no longer have a business need for your data, we delete it, or store it apart until deletion is possible.",
+        );
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+        // Nothing is kept: messages sent until the account is deleted.
+        let r = read("We may send you service messages unless you delete your account.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_list_of_places_is_read_whole() {
+        let r = read("Your data is stored on servers in the United States, Canada or Ireland.");
+        assert_eq!(
+            stated("data_residency", &r),
+            Some(json!(["us", "ca", "ie"])),
+            "{r}"
+        );
+        // A list of places is not where data is kept when no place of storage opens it.
+        let r = read("Our data is stored securely; our offices are in Paris, London and Berlin.");
+        assert_eq!(stated("data_residency", &r), None, "{r}");
+    }
+
+    #[test]
+    fn changes_made_known_by_posting_whatever_their_kind() {
+        let r = read(
+            "If we make significant changes, we will post the revised policy on this page with a new effective date.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read(
+            "If we make material changes, we will notify you by email before they take effect.",
+        );
+        assert_ne!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn accounts_lists_and_mechanisms_in_other_words() {
+        let r =
+            read("You create your account through your existing social network login credentials.");
+        assert_eq!(
+            stated("consumer_account_linked", &r),
+            Some(json!("yes")),
+            "{r}"
+        );
+        let r = read("Our service providers are listed on our trust page.");
+        assert_eq!(
+            stated("subprocessors_list", &r),
+            Some(json!("published")),
+            "{r}"
+        );
+        let r = read(
+            "We attach the Standard Contractual Clauses to our contracts with providers outside the EU.",
+        );
+        assert_eq!(
+            stated("transfer_mechanism", &r),
+            Some(json!(["scc"])),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn negation_forms() {
+        let r = read("We will not use your content for training without your explicit consent.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("opt_in")),
+            "{r}"
+        );
+        let r = read("Neither prompts nor responses are used to train our models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        assert_eq!(
+            stated("training_on_outputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        let r = read("No customer content is used to train or fine-tune any models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        let r = read(
+            "Your messages will not be reviewed by humans unless they are reported for abuse.",
+        );
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn passive_clauses_name_the_data_as_subject() {
+        let r = read("Customer Data shall not be used by the Provider for training purposes.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        let r = read("Content submitted to the service may be used to improve our models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+        let r = read("Such information may be retained for up to 2 years.");
+        assert_eq!(stated("retention_days", &r), Some(json!(730)), "{r}");
+        // "trained reviewers" are people, not training.
+        let r = read("Messages may be reviewed by our trained reviewers to keep the service safe.");
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_narrower_kind_of_data_is_the_one_prohibited() {
+        let r = read("You may not use the service to process special categories of personal data.");
+        assert_eq!(
+            stated("prohibited_data", &r),
+            Some(json!(["special_category"])),
+            "{r}"
+        );
+        let r = read("The service is not intended for use with protected health information.");
+        assert_eq!(stated("prohibited_data", &r), Some(json!(["phi"])), "{r}");
+        // Personal data listed as a kind of its own stays.
+        let r = read("You must not upload personal data, health data or payment card numbers.");
+        let v = stated("prohibited_data", &r).unwrap_or_default();
+        assert!(v.to_string().contains("personal_data"), "{r}: {v}");
+    }
+
+    #[test]
+    fn the_end_of_the_agreement_is_the_end_of_the_contract() {
+        let r = read(
+            "Personal data will be deleted no later than 90 days after the end of the agreement.",
+        );
+        assert_eq!(
+            stated("deletion_after_termination_days", &r),
+            Some(json!(90)),
+            "{r}"
+        );
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn when_a_process_starts_is_not_when_data_is_gone() {
+        let r = read(
+            "When you ask us to close your account, the deletion process will begin within 15 days of your request.",
+        );
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+        let r = read("It may take us up to 10 days to process your account deletion request.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+        let r = read(
+            "Once the contract comes to an end, we keep your records as long as the law requires.",
+        );
+        assert_eq!(
+            stated("deletion_after_termination_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn licences_accounts_and_adequate_protection() {
+        let r = read(
+            "You grant us a worldwide, sub-licensable licence to host and display your posts for the purpose of operating the service.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        let r = read(
+            "You can sign up and log in to the app using your existing video platform account.",
+        );
+        assert_eq!(
+            stated("consumer_account_linked", &r),
+            Some(json!("yes")),
+            "{r}"
+        );
+        let r = read("You can log in to your account using a third-party app.");
+        assert_eq!(stated("consumer_account_linked", &r), None, "{r}");
+        let r = read(
+            "We ensure that your data receives an adequate level of protection wherever we process it.",
+        );
+        assert_eq!(stated("transfer_mechanism", &r), None, "{r}");
+        let r = read(
+            "We transfer data to countries that the Commission has recognised as providing an adequate level of protection.",
+        );
+        assert_eq!(
+            stated("transfer_mechanism", &r),
+            Some(json!(["adequacy"])),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_period_for_contracts_is_not_a_deletion_deadline() {
+        let r = read(
+            "Contracts and billing contact details: we keep them for 5 years following the termination of the contract.",
+        );
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
     }
 }

@@ -304,3 +304,90 @@ const FLOOR_PRECISION: f64 = 88.5;
 const MAX_FALSE_SUPPORT: usize = 6;
 const MAX_FALSE_REFUSAL: f64 = 41.5;
 const FLOOR_PAIRS: f64 = 89.0;
+
+/// A tuning aid for the development part only (the test part is never looked at clause by
+/// clause): prints each labelled value the reader refuses or misreads, each hard negative it
+/// accepts and each (document, fact) whose right clause is not first. Run with
+/// `DEV_DOC=<id> cargo test --test knowledge clause_reader::dev_misses -- --ignored --nocapture`
+/// (no `DEV_DOC`: every development document).
+#[test]
+#[ignore = "a tuning aid: prints the development part's misses"]
+fn dev_misses() {
+    let root = corpus();
+    let docs: DocumentList = yaml(&root.join("documents.yaml"));
+    let only = std::env::var("DEV_DOC").ok();
+    for doc in docs.documents.iter().filter(|d| d.split == "dev") {
+        if only.as_ref().is_some_and(|o| o != &doc.id) {
+            continue;
+        }
+        let text = read(&root.join("documents").join(format!("{}.md", doc.id)));
+        let snapshot = diligence::quotes::Snapshot::new(&text);
+        let labels: Labels = yaml(&root.join("labels").join(format!("{}.yaml", doc.id)));
+        let mut by_fact: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
+        for c in &labels.clauses {
+            let reading = diligence::read_clause(&c.text);
+            for f in &c.facts {
+                by_fact.entry(f.fact.as_str()).or_default().push(c);
+                let v = diligence::stated_value(&f.fact, &reading);
+                if let Some(why) =
+                    diligence::evidence::unsupported_at(&f.fact, &f.value, &c.text, &snapshot)
+                {
+                    println!(
+                        "[{}] REFUSED {} = {}\n  {}\n  {why}\n",
+                        doc.id, f.fact, f.value, c.text
+                    );
+                } else if v.as_ref().is_some_and(|v| !same(v, &f.value)) {
+                    println!(
+                        "[{}] WRONG VALUE {} = {} proposed {:?}\n  {}\n  read as: {reading}\n",
+                        doc.id, f.fact, f.value, v, c.text
+                    );
+                }
+            }
+            for w in &c.wrong {
+                if diligence::evidence::unsupported_at(&w.fact, &w.value, &c.text, &snapshot)
+                    .is_none()
+                {
+                    println!(
+                        "[{}] FALSE SUPPORT {} = {}\n  {}\n  read as: {reading}\n",
+                        doc.id, w.fact, w.value, c.text
+                    );
+                }
+            }
+        }
+        for (fact, clauses) in by_fact {
+            let found = diligence::extract_candidates(&text, &[fact]);
+            let right = |q: &str| clauses.iter().any(|c| is_clause(q, &c.text));
+            if !found.first().is_some_and(|c| right(&c.quote)) {
+                let at = found.iter().position(|c| right(&c.quote));
+                println!(
+                    "[{}] RANK {fact}: right clause at {:?}; first: {}\n",
+                    doc.id,
+                    at.map(|i| i + 1),
+                    found.first().map_or("-", |c| c.quote.as_str())
+                );
+            }
+        }
+    }
+}
+
+/// A tuning aid: reads each line of the file named by `PROBE` and prints the reading and the
+/// value it states for each fact of the vocabulary.
+#[test]
+#[ignore = "a tuning aid: prints readings of sentences in a file"]
+fn probe() {
+    let Ok(path) = std::env::var("PROBE") else {
+        return;
+    };
+    for line in read(Path::new(&path))
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+    {
+        let r = diligence::read_clause(line);
+        println!("{line}\n  read as: {r}");
+        for f in diligence::FACTS {
+            if let Some(v) = diligence::stated_value(f.name, &r) {
+                println!("  {} = {v}", f.name);
+            }
+        }
+    }
+}
