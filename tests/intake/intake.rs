@@ -1022,7 +1022,8 @@ fn extract_proposes_claims_with_quotes_cut_from_the_snapshot() {
             .clone()
     };
     let t = best("training_on_inputs");
-    assert_eq!(t["value"], "never");
+    // "will not ... without the Customer's consent": training only with consent.
+    assert_eq!(t["value"], "opt_in");
     assert_eq!(t["section"], "4.2");
     assert_eq!(
         t["quote"],
@@ -1035,7 +1036,7 @@ fn extract_proposes_claims_with_quotes_cut_from_the_snapshot() {
         .assert()
         .success()
         .stdout(predicate::str::contains(
-            "training_on_inputs:\n  - value: never   # score",
+            "training_on_inputs:\n  - value: opt_in   # score",
         ))
         .stdout(predicate::str::contains("    section: \"4.2\"\n"));
 }
@@ -1055,7 +1056,7 @@ fn extract_write_adds_drafts_that_never_count_until_confirmed() {
         .stderr(predicate::str::contains("draft claim"));
     let profile = ws.read("vendors/newco/profile.yaml");
     assert!(profile.contains(
-        "    facts:\n      training_on_inputs:\n        - value: never\n          source: terms\n          section: \"4.2\"\n          quote: \"Newco will not use Customer Data to train its models without the Customer's consent.\"\n          draft: true\n"
+        "    facts:\n      training_on_inputs:\n        - value: opt_in\n          source: terms\n          section: \"4.2\"\n          quote: \"Newco will not use Customer Data to train its models without the Customer's consent.\"\n          draft: true\n"
     ), "{profile}");
     // The skeleton's comments are still there.
     assert!(
@@ -1078,13 +1079,14 @@ fn extract_write_adds_drafts_that_never_count_until_confirmed() {
         .stderr(predicate::str::contains(
             "error: newco/api: fact `training_on_inputs`: draft claim",
         ));
-    // Confirmed by a reviewer (the mark removed): it counts.
+    // Confirmed by a reviewer (the mark removed): it counts. Training with the customer's
+    // consent is `opt_in`, not `never`, and the skeleton rule blocks all but `never`.
     ws.edit(
         "vendors/newco/profile.yaml",
         "consent.\"\n          draft: true\n",
         "consent.\"\n",
     );
-    assert_eq!(verdict(&ws), "go");
+    assert_eq!(verdict(&ws), "no-go");
     // Writing again adds nothing for a fact that already cites this source.
     let before = ws.read("vendors/newco/profile.yaml");
     ws.cmd()
