@@ -237,6 +237,9 @@ const BUSINESS_ONLY: &[&str] = &[
     "exclusively for professional*",
     "only for use by business*",
     "for customers who are businesses",
+    "directed to businesses",
+    "businesses not consumers",
+    "businesses , not consumers",
 ];
 
 /// The value a reading states for `fact`, when its meaning settles it.
@@ -1094,8 +1097,16 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
         }
         ("retention_days", "indefinite") => {
             // A number that measures something else (logs kept 90 days) leaves the rule
-            // open-ended; one that measures the retention is the value instead.
-            retains
+            // open-ended; one that measures the retention is the value instead. "Deleted
+            // when no longer needed" is kept as long as it is needed.
+            let deleted_when_unneeded = r.does(Action::Delete)
+                && !r.negated
+                && r.says(&[
+                    "no longer needed",
+                    "no longer necessary",
+                    "no longer required",
+                ]);
+            (retains || deleted_when_unneeded)
                 && !conditional
                 && duration_numbers("retention_days", r).is_empty()
                 && !r.says(&[
@@ -1122,6 +1133,10 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "are necessary",
                     "no longer necessary",
                     "no longer needed",
+                    "longer than necessary",
+                    "longer than is necessary",
+                    "longer than needed",
+                    "longer than required",
                     "no longer required",
                     "necessary for the purpose*",
                     "necessary to fulfil*",
@@ -2735,6 +2750,28 @@ mod general_grammar {
         assert_eq!(
             stated("transfer_mechanism", &r),
             Some(json!(["adequacy"])),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn open_ended_periods_and_audiences_in_other_words() {
+        let r = read("Your data is kept for no longer than necessary.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+        let r = read("Information is deleted when it is no longer needed.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+        let r = read("The Service is directed to businesses, not consumers.");
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
             "{r}"
         );
     }
