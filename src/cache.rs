@@ -197,11 +197,13 @@ fn payload(mut bytes: Vec<u8>, key: &Key) -> Option<Vec<u8>> {
 }
 
 /// The SHA-256 of the running executable: a rebuilt binary (new rules of reading, a fixed bug)
-/// never reads the results of another. None when it cannot be read (no cache then).
-pub(crate) fn binary_fingerprint() -> Option<Vec<u8>> {
+/// never reads the results of another. None when it cannot be read (no cache then). Read
+/// only when the stat index does not know it already: hashing tens of megabytes took as long
+/// as reading a hundred vendors' entries.
+pub(crate) fn binary_fingerprint(stats: Option<&StatIndex>) -> Option<Vec<u8>> {
     let exe = std::env::current_exe().ok()?;
-    let bytes = std::fs::read(exe).ok()?;
-    Some(Sha256::digest(&bytes).to_vec())
+    let meta = std::fs::metadata(&exe).ok()?;
+    Some(content_hash(&exe, &meta, stats)?.to_vec())
 }
 
 /// Adds to `h` what the loader can read of vendor folder `dir`: its `profile.yaml` and

@@ -67,7 +67,7 @@ impl<'a> CacheUse<'a> {
     /// fingerprinted (the run goes on without a cache).
     pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
         let mut base = Hasher::new("diligence results cache, entry format 4");
-        base.part(&crate::cache::binary_fingerprint()?);
+        base.part(&crate::cache::binary_fingerprint(Some(&cache.stats))?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
         // end), a link is keyed by where it leads, and only a regular file's bytes are read.
