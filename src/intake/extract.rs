@@ -1128,8 +1128,19 @@ fn overlaps(doc: &str, a: &str, b: &str) -> bool {
 }
 
 /// Runs the finder on every source quoted by a first-party claim of the workspace.
+///
+/// Each snapshot is read once, for all the facts its claims quote it for: a fact's candidates
+/// do not depend on the other facts asked, and reading a document is the finder's cost.
 pub fn measure(ws: &Workspace) -> Measure {
-    let mut m = Measure::default();
+    use rayon::prelude::*;
+    use std::collections::BTreeMap;
+    /// A claim to recover: its fact, its value and the passage the reviewer quoted.
+    struct Quoted<'a> {
+        fact: &'a str,
+        value: &'a Value,
+        quote: &'a str,
+    }
+    let mut by_snapshot: BTreeMap<std::path::PathBuf, Vec<Quoted>> = BTreeMap::new();
     for p in &ws.profiles {
         for o in &p.offerings {
             for (name, fact) in &o.facts {
@@ -1142,39 +1153,66 @@ pub fn measure(ws: &Workspace) -> Measure {
                     let (Some(src), Some(quote)) = (c.source.as_deref(), c.quote.as_deref()) else {
                         continue;
                     };
-                    let Some(snap) = p.source(src).and_then(|s| s.snapshot.clone()) else {
+                    let Some(snap) = p.source(src).and_then(|s| s.snapshot.as_deref()) else {
                         continue;
                     };
                     if !first_party || !verified || c.draft {
                         continue;
                     }
-                    let path = ws.root.join("vendors").join(&p.id).join(&snap);
-                    let Ok(text) = std::fs::read_to_string(path) else {
-                        continue;
-                    };
-                    let doc = normalize(&text);
-                    let found = find(&text, &[name.as_str()]);
-                    m.claims += 1;
-                    if found
-                        .first()
-                        .is_some_and(|f| overlaps(&doc, &f.quote, quote))
-                    {
-                        m.top1 += 1;
-                    }
-                    if found.iter().any(|f| overlaps(&doc, &f.quote, quote)) {
-                        m.top3 += 1;
-                    }
-                    if let Some(best) = found.first()
-                        && !best.value.is_null()
-                    {
-                        m.proposed += 1;
-                        if best.value == c.value {
-                            m.agree += 1;
-                        }
-                    }
+                    let path = ws.root.join("vendors").join(&p.id).join(snap);
+                    by_snapshot.entry(path).or_default().push(Quoted {
+                        fact: name,
+                        value: &c.value,
+                        quote,
+                    });
                 }
             }
         }
+    }
+    let per_snapshot: Vec<Measure> = by_snapshot
+        .par_iter()
+        .map(|(path, quoted)| {
+            let mut m = Measure::default();
+            let Ok(text) = std::fs::read_to_string(path) else {
+                return m;
+            };
+            let doc = normalize(&text);
+            let mut facts: Vec<&str> = quoted.iter().map(|q| q.fact).collect();
+            facts.sort_unstable();
+            facts.dedup();
+            let candidates = find(&text, &facts);
+            for q in quoted {
+                let found: Vec<&Candidate> =
+                    candidates.iter().filter(|f| f.fact == q.fact).collect();
+                m.claims += 1;
+                if found
+                    .first()
+                    .is_some_and(|f| overlaps(&doc, &f.quote, q.quote))
+                {
+                    m.top1 += 1;
+                }
+                if found.iter().any(|f| overlaps(&doc, &f.quote, q.quote)) {
+                    m.top3 += 1;
+                }
+                if let Some(best) = found.first()
+                    && !best.value.is_null()
+                {
+                    m.proposed += 1;
+                    if best.value == *q.value {
+                        m.agree += 1;
+                    }
+                }
+            }
+            m
+        })
+        .collect();
+    let mut m = Measure::default();
+    for s in per_snapshot {
+        m.claims += s.claims;
+        m.top1 += s.top1;
+        m.top3 += s.top3;
+        m.proposed += s.proposed;
+        m.agree += s.agree;
     }
     m
 }

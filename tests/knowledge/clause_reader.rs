@@ -138,55 +138,73 @@ fn pct(n: usize, of: usize) -> f64 {
 }
 
 fn measure(split: &str) -> BTreeMap<String, Counts> {
+    use rayon::prelude::*;
     let root = corpus();
     let docs: DocumentList = yaml(&root.join("documents.yaml"));
+    // Documents are independent: measured side by side, then summed per fact.
+    let per_document: Vec<BTreeMap<String, Counts>> = docs
+        .documents
+        .par_iter()
+        .filter(|d| d.split == split)
+        .map(|doc| measure_document(&root, doc))
+        .collect();
     let mut per_fact: BTreeMap<String, Counts> = BTreeMap::new();
-    for doc in docs.documents.iter().filter(|d| d.split == split) {
-        let text = read(&root.join("documents").join(format!("{}.md", doc.id)));
-        // `check` reads a quote where it stands: a list item with its lead-in.
-        let snapshot = diligence::quotes::Snapshot::new(&text);
-        let labels: Labels = yaml(&root.join("labels").join(format!("{}.yaml", doc.id)));
-        // The labelled clauses of each fact in this document.
-        let mut by_fact: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
-        for c in &labels.clauses {
-            for f in &c.facts {
-                by_fact.entry(f.fact.as_str()).or_default().push(c);
-                let counts = per_fact.entry(f.fact.clone()).or_default();
-                counts.labelled += 1;
-                let reading = diligence::read_clause(&c.text);
-                if let Some(v) = diligence::stated_value(&f.fact, &reading) {
-                    counts.proposed += 1;
-                    if same(&v, &f.value) {
-                        counts.right += 1;
-                    }
-                }
-                if diligence::evidence::unsupported_at(&f.fact, &f.value, &c.text, &snapshot)
-                    .is_some()
-                {
-                    counts.false_refusal += 1;
+    for counts in per_document {
+        for (fact, c) in counts {
+            per_fact.entry(fact).or_default().add(&c);
+        }
+    }
+    per_fact
+}
+
+fn measure_document(root: &Path, doc: &Document) -> BTreeMap<String, Counts> {
+    let mut per_fact: BTreeMap<String, Counts> = BTreeMap::new();
+    let text = read(&root.join("documents").join(format!("{}.md", doc.id)));
+    // `check` reads a quote where it stands: a list item with its lead-in.
+    let snapshot = diligence::quotes::Snapshot::new(&text);
+    let labels: Labels = yaml(&root.join("labels").join(format!("{}.yaml", doc.id)));
+    // The labelled clauses of each fact in this document.
+    let mut by_fact: BTreeMap<&str, Vec<&Clause>> = BTreeMap::new();
+    for c in &labels.clauses {
+        for f in &c.facts {
+            by_fact.entry(f.fact.as_str()).or_default().push(c);
+            let counts = per_fact.entry(f.fact.clone()).or_default();
+            counts.labelled += 1;
+            let reading = diligence::read_clause(&c.text);
+            if let Some(v) = diligence::stated_value(&f.fact, &reading) {
+                counts.proposed += 1;
+                if same(&v, &f.value) {
+                    counts.right += 1;
                 }
             }
-            for w in &c.wrong {
-                let counts = per_fact.entry(w.fact.clone()).or_default();
-                counts.negatives += 1;
-                if diligence::evidence::unsupported_at(&w.fact, &w.value, &c.text, &snapshot)
-                    .is_none()
-                {
-                    counts.false_support += 1;
-                }
+            if diligence::evidence::unsupported_at(&f.fact, &f.value, &c.text, &snapshot).is_some()
+            {
+                counts.false_refusal += 1;
             }
         }
-        for (fact, clauses) in by_fact {
-            let found = diligence::extract_candidates(&text, &[fact]);
-            let counts = per_fact.entry(fact.to_string()).or_default();
-            counts.targets += 1;
-            let right = |q: &str| clauses.iter().any(|c| is_clause(q, &c.text));
-            if found.first().is_some_and(|c| right(&c.quote)) {
-                counts.top1 += 1;
+        for w in &c.wrong {
+            let counts = per_fact.entry(w.fact.clone()).or_default();
+            counts.negatives += 1;
+            if diligence::evidence::unsupported_at(&w.fact, &w.value, &c.text, &snapshot).is_none()
+            {
+                counts.false_support += 1;
             }
-            if found.iter().take(3).any(|c| right(&c.quote)) {
-                counts.top3 += 1;
-            }
+        }
+    }
+    // The document is read once for all its labelled facts: a fact's candidates do not depend
+    // on the other facts asked.
+    let facts: Vec<&str> = by_fact.keys().copied().collect();
+    let candidates = diligence::extract_candidates(&text, &facts);
+    for (fact, clauses) in by_fact {
+        let found: Vec<_> = candidates.iter().filter(|c| c.fact == fact).collect();
+        let counts = per_fact.entry(fact.to_string()).or_default();
+        counts.targets += 1;
+        let right = |q: &str| clauses.iter().any(|c| is_clause(q, &c.text));
+        if found.first().is_some_and(|c| right(&c.quote)) {
+            counts.top1 += 1;
+        }
+        if found.iter().take(3).any(|c| right(&c.quote)) {
+            counts.top3 += 1;
         }
     }
     per_fact
