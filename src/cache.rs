@@ -466,6 +466,23 @@ fn decode_stats(bytes: &[u8]) -> Option<std::collections::HashMap<Vec<u8>, Stamp
     Some(out)
 }
 
+/// The SHA-256 of the file at `path`, read a block at a time: the executable is tens of
+/// megabytes (read whole, it was most of a run's peak memory).
+fn sha256_of(path: &Path) -> Option<[u8; 32]> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Some(hasher.finalize().into()),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+}
+
 /// The SHA-256 of the regular file at `path` (whose metadata is `meta`), taken from the stat
 /// index when the file is unchanged since an earlier run hashed it; None when it cannot be read.
 fn content_hash(
@@ -474,7 +491,7 @@ fn content_hash(
     stats: Option<&StatIndex>,
 ) -> Option<[u8; 32]> {
     let (Some(stats), Some(stat)) = (stats, Stat::of(meta)) else {
-        return std::fs::read(path).ok().map(|b| Sha256::digest(&b).into());
+        return sha256_of(path);
     };
     let key = path.as_os_str().as_encoded_bytes().to_vec();
     if let Some(seen) = stats.old.get(&key).filter(|s| s.stands_for(&stat)).copied() {
@@ -486,8 +503,7 @@ fn content_hash(
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_nanos() as i128)
         .unwrap_or(0);
-    let bytes = std::fs::read(path).ok()?;
-    let digest: [u8; 32] = Sha256::digest(&bytes).into();
+    let digest = sha256_of(path)?;
     // The stat must still be the one the bytes were read under.
     if std::fs::metadata(path).ok().and_then(|m| Stat::of(&m)) == Some(stat) {
         stats.record(
