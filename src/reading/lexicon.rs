@@ -461,6 +461,16 @@ pub(crate) const AT_ONCE: &[&str] = &[
 
 /// Whether a pattern occurs in `words` starting at `i`; the number of words it spans.
 pub(crate) fn matches_at(words: &[String], i: usize, pattern: &str) -> Option<usize> {
+    // Every word position is tried against every pattern, and almost every try fails on the
+    // first letter: compare it before splitting the pattern (a third of a debug `evaluate`
+    // was spent here, in every test that runs one).
+    if let Some(&first) = pattern.as_bytes().first()
+        && first != b'*'
+        && first != b' '
+        && words.get(i)?.as_bytes().first() != Some(&first)
+    {
+        return None;
+    }
     let mut k = 0;
     for p in pattern.split(' ') {
         let w = words.get(i + k)?.as_str();

@@ -2,7 +2,7 @@
 //! the parent module's documentation for what is folded and why).
 
 use std::borrow::Cow;
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::{IsNormalized, UnicodeNormalization};
 
 /// Words that negate what follows; a quote that has one must match a passage that has it.
 pub const NEGATIONS: &[&str] = &[
@@ -74,18 +74,31 @@ fn nfkc_keeping_numerals(text: &str) -> String {
     if text.is_ascii() {
         return text.to_string();
     }
+    // Most lines are already in NFKC (curly quotes and dashes are): the quick check says so
+    // without decomposing and recomposing every character. Line by line, since one no-break
+    // space would otherwise send the whole document through; a line feed composes with
+    // nothing and no mark reorders across it, so lines normalise on their own.
+    let push_nfkc = |out: &mut String, run: &str| {
+        for line in run.split_inclusive('\n') {
+            if unicode_normalization::is_nfkc_quick(line.chars()) == IsNormalized::Yes {
+                out.push_str(line);
+            } else {
+                out.extend(line.nfkc());
+            }
+        }
+    };
     let mut out = String::with_capacity(text.len());
     let mut run = String::new();
     for c in text.chars() {
         if keep(c) {
-            out.extend(run.nfkc());
+            push_nfkc(&mut out, &run);
             run.clear();
             out.push(c);
         } else {
             run.push(c);
         }
     }
-    out.extend(run.nfkc());
+    push_nfkc(&mut out, &run);
     out
 }
 
@@ -270,5 +283,53 @@ pub(crate) fn number_word(w: &str) -> Option<u64> {
         "thousand" => Some(1000),
         "million" => Some(1_000_000),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the line-by-line quick check must equal: NFKC of each run between kept numerals.
+    fn whole_runs(text: &str) -> String {
+        let keep = |c: char| c.is_numeric() && !c.is_ascii_digit() && !('０'..='９').contains(&c);
+        let mut out = String::new();
+        let mut run = String::new();
+        for c in text.chars() {
+            if keep(c) {
+                out.extend(run.nfkc());
+                run.clear();
+                out.push(c);
+            } else {
+                run.push(c);
+            }
+        }
+        out.extend(run.nfkc());
+        out
+    }
+
+    #[test]
+    fn line_by_line_normalisation_equals_the_whole_text_normalised() {
+        // Marks after a line feed, composable pairs split by one, compatibility forms,
+        // no-break spaces, Hangul jamo, kept numerals: every pair and triple of these.
+        let pieces = [
+            "\n", "e", "\u{301}", "\u{327}", "\u{a0}", "ﬁ", "²", "①", "\u{1100}", "\u{1161}",
+            "\u{11a8}", "Å", "A\u{30a}", "’", "x", "１", "\u{2126}",
+        ];
+        let mut tried = 0;
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let text = format!("{a}{b}{c}");
+                    assert_eq!(nfkc_keeping_numerals(&text), whole_runs(&text), "{text:?}");
+                    tried += 1;
+                }
+            }
+        }
+        assert_eq!(tried, pieces.len().pow(3));
+        assert_eq!(
+            nfkc_keeping_numerals("ﬁle\ne\u{301}\u{a0}10²"),
+            "file\né 10²"
+        );
     }
 }
