@@ -74,6 +74,8 @@ pub(crate) struct Cache {
     wrote: AtomicBool,
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
+    /// Content hashes of the files fingerprinted in earlier runs, by their stat data.
+    pub(crate) stats: StatIndex,
 }
 
 impl Cache {
@@ -82,6 +84,7 @@ impl Cache {
     pub(crate) fn open(dir: PathBuf, max_bytes: u64) -> Option<Cache> {
         std::fs::create_dir_all(&dir).ok()?;
         Some(Cache {
+            stats: StatIndex::load(dir.join(STAT_INDEX)),
             dir,
             max_bytes,
             wrote: AtomicBool::new(false),
@@ -138,6 +141,7 @@ impl Cache {
     /// Ends the run: when it wrote entries and the folder is over its limit, the entries
     /// written longest ago are removed until it holds at most three quarters of it.
     pub(crate) fn evict(&self) {
+        self.stats.save();
         if !self.wrote.load(Ordering::Relaxed) {
             return;
         }
@@ -193,90 +197,325 @@ fn payload(mut bytes: Vec<u8>, key: &Key) -> Option<Vec<u8>> {
 }
 
 /// The SHA-256 of the running executable: a rebuilt binary (new rules of reading, a fixed bug)
-/// never reads the results of another. None when it cannot be read (no cache then).
-pub(crate) fn binary_fingerprint() -> Option<Vec<u8>> {
+/// never reads the results of another. None when it cannot be read (no cache then). Read
+/// only when the stat index does not know it already: hashing tens of megabytes took as long
+/// as reading a hundred vendors' entries.
+pub(crate) fn binary_fingerprint(stats: Option<&StatIndex>) -> Option<Vec<u8>> {
     let exe = std::env::current_exe().ok()?;
-    let bytes = std::fs::read(exe).ok()?;
-    Some(Sha256::digest(&bytes).to_vec())
+    let meta = std::fs::metadata(&exe).ok()?;
+    Some(content_hash(&exe, &meta, stats)?.to_vec())
 }
 
 /// Adds to `h` what the loader can read of vendor folder `dir`: its `profile.yaml` and
 /// everything under its `sources/` (names, kinds, link targets and contents, in name order).
 /// Whatever a profile's snapshots are, the loader reads them only there.
-pub(crate) fn vendor_fingerprint(h: &mut Hasher, root: &Path, dir: &str) {
+pub(crate) fn vendor_fingerprint(
+    h: &mut Hasher,
+    root: &Path,
+    dir: &str,
+    stats: Option<&StatIndex>,
+) {
     let vendor = root.join("vendors").join(dir);
     h.str(dir);
-    walk_entry(h, &vendor, "", 0, false);
-    walk_entry(h, &vendor.join("profile.yaml"), "profile.yaml", 0, false);
-    walk_entry(h, &vendor.join("sources"), "sources", 0, true);
+    let mut walk = Walk { h, stats };
+    walk.entry(&vendor, "", 0, false);
+    walk.entry(&vendor.join("profile.yaml"), "profile.yaml", 0, false);
+    walk.entry(&vendor.join("sources"), "sources", 0, true);
 }
 
 /// The fingerprint of vendor folder `dir` on its own (as [`vendor_fingerprint`] adds it to a
 /// key): what an offering relying on one of that vendor's offerings keys its provider on.
 pub(crate) fn folder_print(root: &Path, dir: &str) -> [u8; 32] {
     let mut h = Hasher::new("vendor folder");
-    vendor_fingerprint(&mut h, root, dir);
+    vendor_fingerprint(&mut h, root, dir, None);
     h.key().0
 }
 
 /// Adds to `h` the file at `path`, named `name`, as [`vendor_fingerprint`] adds a vendor's
 /// files: its kind, a link's target, and a regular file's content only.
-pub(crate) fn entry(h: &mut Hasher, path: &Path, name: &str) {
-    walk_entry(h, path, name, 0, false);
+pub(crate) fn entry(h: &mut Hasher, path: &Path, name: &str, stats: Option<&StatIndex>) {
+    Walk { h, stats }.entry(path, name, 0, false);
 }
 
-/// Adds to `h` the entry at `path`, named `name`: its kind, a link's target, a regular file's
-/// content (followed through links, as the loader follows them), and with `walk` a folder's
-/// entries.
-fn walk_entry(h: &mut Hasher, path: &Path, name: &str, depth: usize, walk: bool) {
-    h.str(name);
-    let Ok(meta) = std::fs::symlink_metadata(path) else {
-        h.str("absent");
-        return;
-    };
-    if meta.file_type().is_symlink() {
-        h.str("link");
-        let target = std::fs::read_link(path).unwrap_or_default();
-        h.part(target.as_os_str().as_encoded_bytes());
-        // Where it leads, as the loader sees it (a link out of the folder is refused).
-        let real = path.canonicalize().unwrap_or_default();
-        h.part(real.as_os_str().as_encoded_bytes());
-    }
-    let Ok(meta) = std::fs::metadata(path) else {
-        h.str("broken");
-        return;
-    };
-    if meta.is_dir() {
-        h.str("folder");
-        if walk && depth < MAX_DEPTH && !meta.file_type().is_symlink() {
-            let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(path)
-                .map(|entries| {
-                    entries
-                        .filter_map(Result::ok)
-                        .map(|e| e.file_name())
-                        .collect()
-                })
-                .unwrap_or_default();
-            names.sort();
-            for n in names {
-                let child = n.to_string_lossy();
-                walk_entry(h, &path.join(&n), &child, depth + 1, true);
+/// A fingerprint being taken: the hasher, and the stat index that spares reading files
+/// unchanged since an earlier run.
+struct Walk<'a> {
+    h: &'a mut Hasher,
+    stats: Option<&'a StatIndex>,
+}
+
+impl Walk<'_> {
+    /// Adds to `h` the entry at `path`, named `name`: its kind, a link's target, a regular file's
+    /// content (followed through links, as the loader follows them), and with `walk` a folder's
+    /// entries.
+    fn entry(&mut self, path: &Path, name: &str, depth: usize, walk: bool) {
+        let h = &mut *self.h;
+        h.str(name);
+        let Ok(meta) = std::fs::symlink_metadata(path) else {
+            h.str("absent");
+            return;
+        };
+        if meta.file_type().is_symlink() {
+            h.str("link");
+            let target = std::fs::read_link(path).unwrap_or_default();
+            h.part(target.as_os_str().as_encoded_bytes());
+            // Where it leads, as the loader sees it (a link out of the folder is refused).
+            let real = path.canonicalize().unwrap_or_default();
+            h.part(real.as_os_str().as_encoded_bytes());
+        }
+        let Ok(meta) = std::fs::metadata(path) else {
+            h.str("broken");
+            return;
+        };
+        if meta.is_dir() {
+            h.str("folder");
+            if walk && depth < MAX_DEPTH && !meta.file_type().is_symlink() {
+                let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(path)
+                    .map(|entries| {
+                        entries
+                            .filter_map(Result::ok)
+                            .map(|e| e.file_name())
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                names.sort();
+                for n in names {
+                    let child = n.to_string_lossy();
+                    self.entry(&path.join(&n), &child, depth + 1, true);
+                }
+                self.h.str("end");
             }
-            h.str("end");
+        } else if meta.is_file() {
+            h.str("file");
+            h.part(&meta.len().to_le_bytes());
+            if meta.len() <= MAX_HASHED_BYTES {
+                match content_hash(path, &meta, self.stats) {
+                    Some(digest) => h.part(&digest),
+                    None => h.str("unreadable"),
+                };
+            }
+        } else {
+            // A FIFO, socket or device: never opened (the loader refuses it by its kind).
+            h.str("special");
         }
-    } else if meta.is_file() {
-        h.str("file");
-        h.part(&meta.len().to_le_bytes());
-        if meta.len() <= MAX_HASHED_BYTES {
-            match std::fs::read(path) {
-                Ok(bytes) => h.part(&Sha256::digest(&bytes)),
-                Err(_) => h.str("unreadable"),
-            };
-        }
-    } else {
-        // A FIFO, socket or device: never opened (the loader refuses it by its kind).
-        h.str("special");
     }
+}
+
+/// The stat index's file in the cache folder.
+const STAT_INDEX: &str = "stat-index";
+const STAT_MAGIC: &[u8; 8] = b"DLGSTAT1";
+/// How much older than the moment it was hashed a file's last change must be for its stat
+/// data to stand for its content later: a file changed again within the same timestamp tick
+/// (coarse on some filesystems and kernels) keeps its mtime, so such a file is hashed again on
+/// every run until it is older than this ("racily clean", as git's index says).
+const RACY_NS: i128 = 2_000_000_000;
+
+/// What identifies a file's version without reading it: size, modification and change times
+/// (nanoseconds), inode and device. Any write changes the change time (ctime), which no user
+/// call can set.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) struct Stat {
+    size: u64,
+    mtime_ns: i128,
+    ctime_ns: i128,
+    ino: u64,
+    dev: u64,
+}
+
+impl Stat {
+    #[cfg(unix)]
+    fn of(meta: &std::fs::Metadata) -> Option<Stat> {
+        use std::os::unix::fs::MetadataExt;
+        let ns = |s: i64, n: i64| i128::from(s) * 1_000_000_000 + i128::from(n);
+        Some(Stat {
+            size: meta.size(),
+            mtime_ns: ns(meta.mtime(), meta.mtime_nsec()),
+            ctime_ns: ns(meta.ctime(), meta.ctime_nsec()),
+            ino: meta.ino(),
+            dev: meta.dev(),
+        })
+    }
+
+    /// Elsewhere there is no change time to rely on: every file is read.
+    #[cfg(not(unix))]
+    fn of(_: &std::fs::Metadata) -> Option<Stat> {
+        None
+    }
+}
+
+/// A file's content hash with the stat data it had and when it was hashed.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+struct Stamp {
+    stat: Stat,
+    hashed_ns: i128,
+    digest: [u8; 32],
+}
+
+impl Stamp {
+    /// Whether the recorded digest stands for a file whose stat is now `now`: the same stat,
+    /// and last changed well before it was hashed (else a change in the same tick could hide).
+    fn stands_for(&self, now: &Stat) -> bool {
+        self.stat == *now
+            && self.stat.mtime_ns < self.hashed_ns - RACY_NS
+            && self.stat.ctime_ns < self.hashed_ns - RACY_NS
+    }
+}
+
+/// Content hashes of files by path, as git's index keeps them: a file whose stat data is
+/// unchanged since it was hashed is not read again. The index is one file in the cache folder,
+/// read whole at the start of a run and replaced whole at its end; it ends with the SHA-256
+/// of what precedes it, and an index that does not match is ignored (every file is read).
+pub(crate) struct StatIndex {
+    path: PathBuf,
+    old: std::collections::HashMap<Vec<u8>, Stamp>,
+    new: std::sync::Mutex<std::collections::HashMap<Vec<u8>, Stamp>>,
+}
+
+impl StatIndex {
+    fn load(path: PathBuf) -> StatIndex {
+        let old = std::fs::read(&path)
+            .ok()
+            .and_then(|bytes| decode_stats(&bytes))
+            .unwrap_or_default();
+        StatIndex {
+            path,
+            old,
+            new: std::sync::Mutex::new(Default::default()),
+        }
+    }
+
+    fn record(&self, key: Vec<u8>, stamp: Stamp) {
+        let mut new = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        new.insert(key, stamp);
+    }
+
+    /// Writes the index of this run's files (those the run did not fingerprint are dropped:
+    /// the index does not grow with folders no run reads any more). A run that read no file
+    /// leaves it as it is.
+    fn save(&self) {
+        let new = self.new.lock().unwrap_or_else(|e| e.into_inner());
+        if new.is_empty() || *new == self.old {
+            return;
+        }
+        let mut out = Vec::with_capacity(STAT_MAGIC.len() + new.len() * 160);
+        out.extend_from_slice(STAT_MAGIC);
+        for (path, s) in new.iter() {
+            out.extend_from_slice(&(path.len() as u32).to_le_bytes());
+            out.extend_from_slice(path);
+            out.extend_from_slice(&s.stat.size.to_le_bytes());
+            out.extend_from_slice(&s.stat.mtime_ns.to_le_bytes());
+            out.extend_from_slice(&s.stat.ctime_ns.to_le_bytes());
+            out.extend_from_slice(&s.stat.ino.to_le_bytes());
+            out.extend_from_slice(&s.stat.dev.to_le_bytes());
+            out.extend_from_slice(&s.hashed_ns.to_le_bytes());
+            out.extend_from_slice(&s.digest);
+        }
+        let sum = Sha256::digest(&out);
+        out.extend_from_slice(&sum);
+        let Some(folder) = self.path.parent() else {
+            return;
+        };
+        // Replaced whole, as entries are: a concurrent run reads the old index or the new.
+        let _ = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(folder)
+            .and_then(|mut f| {
+                f.write_all(&out)?;
+                f.persist(&self.path).map_err(|e| e.error)?;
+                Ok(())
+            });
+    }
+}
+
+/// The stat index's entries, when `bytes` is a whole index.
+fn decode_stats(bytes: &[u8]) -> Option<std::collections::HashMap<Vec<u8>, Stamp>> {
+    let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
+    if Sha256::digest(body)[..] != *sum {
+        return None;
+    }
+    let mut rest = body.strip_prefix(STAT_MAGIC)?;
+    let mut take = |n: usize| -> Option<&[u8]> {
+        let (head, tail) = rest.split_at_checked(n)?;
+        rest = tail;
+        Some(head)
+    };
+    let mut out = std::collections::HashMap::new();
+    while let Some(len) = take(4) {
+        let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
+        let path = take(len)?.to_vec();
+        let u64_at = |b: &[u8]| b.try_into().ok().map(u64::from_le_bytes);
+        let i128_at = |b: &[u8]| b.try_into().ok().map(i128::from_le_bytes);
+        let stat = Stat {
+            size: u64_at(take(8)?)?,
+            mtime_ns: i128_at(take(16)?)?,
+            ctime_ns: i128_at(take(16)?)?,
+            ino: u64_at(take(8)?)?,
+            dev: u64_at(take(8)?)?,
+        };
+        let hashed_ns = i128_at(take(16)?)?;
+        let digest: [u8; 32] = take(32)?.try_into().ok()?;
+        out.insert(
+            path,
+            Stamp {
+                stat,
+                hashed_ns,
+                digest,
+            },
+        );
+    }
+    Some(out)
+}
+
+/// The SHA-256 of the file at `path`, read a block at a time: the executable is tens of
+/// megabytes (read whole, it was most of a run's peak memory).
+fn sha256_of(path: &Path) -> Option<[u8; 32]> {
+    use std::io::Read;
+    let mut file = std::fs::File::open(path).ok()?;
+    let mut hasher = Sha256::new();
+    let mut buf = vec![0; 1 << 16];
+    loop {
+        match file.read(&mut buf) {
+            Ok(0) => return Some(hasher.finalize().into()),
+            Ok(n) => hasher.update(&buf[..n]),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(_) => return None,
+        }
+    }
+}
+
+/// The SHA-256 of the regular file at `path` (whose metadata is `meta`), taken from the stat
+/// index when the file is unchanged since an earlier run hashed it; None when it cannot be read.
+fn content_hash(
+    path: &Path,
+    meta: &std::fs::Metadata,
+    stats: Option<&StatIndex>,
+) -> Option<[u8; 32]> {
+    let (Some(stats), Some(stat)) = (stats, Stat::of(meta)) else {
+        return sha256_of(path);
+    };
+    let key = path.as_os_str().as_encoded_bytes().to_vec();
+    if let Some(seen) = stats.old.get(&key).filter(|s| s.stands_for(&stat)).copied() {
+        stats.record(key, seen);
+        return Some(seen.digest);
+    }
+    // The time is taken before the file is read: a change during the read is newer than it.
+    let hashed_ns = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_nanos() as i128)
+        .unwrap_or(0);
+    let digest = sha256_of(path)?;
+    // The stat must still be the one the bytes were read under.
+    if std::fs::metadata(path).ok().and_then(|m| Stat::of(&m)) == Some(stat) {
+        stats.record(
+            key,
+            Stamp {
+                stat,
+                hashed_ns,
+                digest,
+            },
+        );
+    }
+    Some(digest)
 }
 
 #[cfg(test)]
@@ -332,5 +571,96 @@ mod tests {
             .filter(|i| cache.path(&key(&i.to_string())).exists())
             .count();
         assert!(kept * (1000 + HEADER) <= 7_500, "{kept} entries kept");
+    }
+}
+
+#[cfg(all(test, unix))]
+mod stat_tests {
+    use super::*;
+
+    fn real(path: &Path) -> [u8; 32] {
+        Sha256::digest(std::fs::read(path).unwrap()).into()
+    }
+
+    /// An index recording `digest` for `path` as it is now, hashed `after_ns` after the
+    /// file's last change.
+    fn index_with(dir: &Path, path: &Path, digest: [u8; 32], after_ns: i128) -> StatIndex {
+        let stat = Stat::of(&std::fs::metadata(path).unwrap()).unwrap();
+        let index = StatIndex::load(dir.join(STAT_INDEX));
+        index.record(
+            path.as_os_str().as_encoded_bytes().to_vec(),
+            Stamp {
+                stat,
+                hashed_ns: stat.mtime_ns.max(stat.ctime_ns) + after_ns,
+                digest,
+            },
+        );
+        index.save();
+        StatIndex::load(dir.join(STAT_INDEX))
+    }
+
+    fn hash_of(path: &Path, index: &StatIndex) -> [u8; 32] {
+        content_hash(path, &std::fs::metadata(path).unwrap(), Some(index)).unwrap()
+    }
+
+    /// A file unchanged since it was hashed, long after its last change, is not read again:
+    /// the recorded digest stands for it (here a made-up one, to see that it is used).
+    #[test]
+    fn an_unchanged_file_is_not_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("snapshot.md");
+        std::fs::write(&file, "# Terms\n").unwrap();
+        let index = index_with(dir.path(), &file, [7; 32], 10 * RACY_NS);
+        assert_eq!(hash_of(&file, &index), [7; 32]);
+    }
+
+    /// An edit that keeps the size and the modification time (set back, as `touch -d` or a
+    /// restore does) changes the change time: the file is read again.
+    #[test]
+    fn an_edit_with_the_same_size_and_mtime_is_seen() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("snapshot.md");
+        std::fs::write(&file, "# Terms\n").unwrap();
+        let mtime = std::fs::metadata(&file).unwrap().modified().unwrap();
+        let index = index_with(dir.path(), &file, [7; 32], 10 * RACY_NS);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::fs::write(&file, "# Tarms\n").unwrap();
+        std::fs::File::options()
+            .write(true)
+            .open(&file)
+            .unwrap()
+            .set_modified(mtime)
+            .unwrap();
+        assert_eq!(hash_of(&file, &index), real(&file));
+    }
+
+    /// A file hashed in the same instant as its last change ("racily clean") is read again on
+    /// every run, whatever its stat says: a second change within the same timestamp tick
+    /// would leave its stat as it was.
+    #[test]
+    fn a_file_hashed_right_after_a_change_is_read_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("snapshot.md");
+        std::fs::write(&file, "# Terms\n").unwrap();
+        let index = index_with(dir.path(), &file, [7; 32], 1_000_000);
+        assert_eq!(hash_of(&file, &index), real(&file));
+    }
+
+    /// A damaged index is ignored whole: every file is read.
+    #[test]
+    fn a_corrupted_index_is_ignored() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("snapshot.md");
+        std::fs::write(&file, "# Terms\n").unwrap();
+        index_with(dir.path(), &file, [7; 32], 10 * RACY_NS);
+        let path = dir.path().join(STAT_INDEX);
+        let mut bytes = std::fs::read(&path).unwrap();
+        bytes[12] ^= 1;
+        std::fs::write(&path, &bytes).unwrap();
+        let index = StatIndex::load(path.clone());
+        assert!(index.old.is_empty());
+        assert_eq!(hash_of(&file, &index), real(&file));
+        std::fs::write(&path, &bytes[..bytes.len() - 5]).unwrap();
+        assert!(StatIndex::load(path).old.is_empty(), "a truncated index");
     }
 }

@@ -181,10 +181,44 @@ thread_local! {
         const { std::cell::RefCell::new(None) };
 }
 
+thread_local! {
+    /// The real path of the file the last snippet came from: a file's diagnostics come one after another, and resolving its path each
+    /// time (`readlink` on every component) cost more than the rest of the snippet.
+    static LAST_PATH: std::cell::RefCell<Option<((std::path::PathBuf, String), std::path::PathBuf)>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// `file`'s real path, if it is a file inside the workspace at `root`.
+fn real_path(root: &Path, file: &str) -> Option<std::path::PathBuf> {
+    LAST_PATH.with(|cell| {
+        let mut last = cell.borrow_mut();
+        if let Some(((r, f), real)) = last.as_ref()
+            && r == root
+            && f == file
+        {
+            return Some(real.clone());
+        }
+        let resolve = || {
+            let base = root.canonicalize().ok()?;
+            let real = base.join(file).canonicalize().ok()?;
+            real.starts_with(&base).then_some(real)
+        };
+        // Only a found path is kept: a file written after its first diagnostic shows later.
+        let real = resolve()?;
+        *last = Some(((root.to_path_buf(), file.to_string()), real.clone()));
+        Some(real)
+    })
+}
+
 /// The lines of `real` (shown as `file`), read once for consecutive snippets of the same file
 /// as long as it is unchanged.
 fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
-    let meta = std::fs::metadata(real).ok()?;
+    // The real path kept from an earlier snippet must still be a regular file, not a link
+    // put in its place since.
+    let meta = std::fs::symlink_metadata(real).ok()?;
+    if !meta.is_file() {
+        return None;
+    }
     let version: FileVersion = (real.to_path_buf(), meta.len(), meta.modified().ok());
     LAST_READ.with(|cell| {
         let mut cached = cell.borrow_mut();
@@ -204,11 +238,7 @@ fn file_lines(real: &Path, file: &str) -> Option<std::rc::Rc<Vec<String>>> {
 /// the workspace is read: a diagnostic never shows content from outside it (a rule that links
 /// to /proc/self/environ must not print the environment).
 fn snippet(root: &Path, file: &str, line: u32, column: u32) -> Option<String> {
-    let base = root.canonicalize().ok()?;
-    let real = base.join(file).canonicalize().ok()?;
-    if !real.starts_with(&base) {
-        return None;
-    }
+    let real = real_path(root, file)?;
     let lines = file_lines(&real, file)?;
     let src = lines.get(line.checked_sub(1)? as usize)?;
     let src: String = src.chars().take(200).collect();
@@ -254,6 +284,22 @@ mod tests {
         std::fs::write(dir.path().join("p.yaml"), "vendor: acme-two\n").unwrap();
         let after = snippet(dir.path(), "p.yaml", 1, 1).unwrap();
         assert!(after.contains("vendor: acme-two"), "{after}");
+    }
+
+    /// A file replaced by a link to outside the workspace after its first snippet (whose
+    /// real path is remembered) shows nothing from outside.
+    #[cfg(unix)]
+    #[test]
+    fn a_file_replaced_by_a_link_outside_shows_no_snippet() {
+        let dir = tempfile::tempdir().unwrap();
+        let ws = dir.path().join("ws");
+        std::fs::create_dir(&ws).unwrap();
+        std::fs::write(ws.join("p.yaml"), "vendor: acme\n").unwrap();
+        std::fs::write(dir.path().join("secret"), "TOKEN=hunter2\n").unwrap();
+        assert!(snippet(&ws, "p.yaml", 1, 1).is_some());
+        std::fs::remove_file(ws.join("p.yaml")).unwrap();
+        std::os::unix::fs::symlink(dir.path().join("secret"), ws.join("p.yaml")).unwrap();
+        assert_eq!(snippet(&ws, "p.yaml", 1, 1), None);
     }
 
     #[test]

@@ -130,6 +130,10 @@ fn entries(cache: &Path) -> BTreeMap<PathBuf, u64> {
     };
     for folder in folders {
         let folder = folder.expect("entry").path();
+        // Entries are in two-letter folders; the stat index beside them is not one.
+        if !folder.is_dir() {
+            continue;
+        }
         for file in std::fs::read_dir(&folder).expect("read_dir") {
             let file = file.expect("entry").path();
             let ino = std::fs::metadata(&file).expect("metadata").ino();
@@ -511,5 +515,44 @@ fn a_provider_chain_with_a_problem_is_never_stored() {
             .iter()
             .any(|l| l.contains("Relies on example-nobody/api, which is go")),
         "the writer's results follow the provider added"
+    );
+}
+
+/// A snapshot edited right after a run (within the same second as the stat index the run
+/// wrote), to the same size and with its modification time set back, is still a change: its
+/// vendor is evaluated again and the results follow the new text.
+#[test]
+fn an_edit_right_after_a_run_that_keeps_size_and_mtime_is_seen() {
+    let s = Setup::new();
+    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS));
+    assert!(
+        s.cache.join("stat-index").is_file(),
+        "the run records its files' stat data"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits());
+    let old = s.evaluate("jsonl", true, &[]).0;
+    let snapshot = s.ws.join(s.a_snapshot());
+    let text = std::fs::read_to_string(&snapshot).expect("read");
+    let mtime = std::fs::metadata(&snapshot)
+        .expect("metadata")
+        .modified()
+        .expect("mtime");
+    // The same number of bytes, every letter a blank: no quote is found in it any more.
+    let blanked: String = text
+        .chars()
+        .map(|c| if c.is_alphanumeric() { ' ' } else { c })
+        .collect();
+    assert_eq!(blanked.len(), text.len());
+    std::fs::write(&snapshot, &blanked).expect("write");
+    std::fs::File::options()
+        .write(true)
+        .open(&snapshot)
+        .expect("open")
+        .set_modified(mtime)
+        .expect("set mtime");
+    assert_eq!(s.same_with_and_without(&[]), misses(1), "snapshot edited");
+    assert!(
+        s.evaluate("jsonl", true, &[]).0 != old,
+        "the blanked snapshot changes the results"
     );
 }

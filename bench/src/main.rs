@@ -78,6 +78,8 @@ struct Args {
     /// Also time `check` end to end (`--e2e-no-check` turns it off: at 100,000 vendors it needs
     /// about 20 GB).
     e2e_check: bool,
+    /// Also time `site -o DIR` end to end (`--e2e-no-site` turns it off).
+    e2e_site: bool,
 }
 
 const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR] [--e2e N]
@@ -95,6 +97,7 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
                 generated workspace of N vendors, wall time and peak RSS of
                 each (0: skip)                                            [10000]
   --e2e-no-check  the end-to-end run without `check`
+  --e2e-no-site   the end-to-end run without `site`
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
   --profile-each  the same, then each rule alone: the cost of each rule";
 
@@ -113,6 +116,7 @@ fn parse_args() -> Result<Args, String> {
         profile_each: false,
         e2e: 10_000,
         e2e_check: true,
+        e2e_site: true,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -122,6 +126,10 @@ fn parse_args() -> Result<Args, String> {
         }
         if flag == "--e2e-no-check" {
             args.e2e_check = false;
+            continue;
+        }
+        if flag == "--e2e-no-site" {
+            args.e2e_site = false;
             continue;
         }
         if flag == "--profile" || flag == "--profile-each" {
@@ -1054,23 +1062,24 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
     );
     if let Some(c) = &e.check {
         println!(
-            "  check: before {:.2} s, cold {:.2} s, warm {:.2} s ({:.3}x cold), peak {:.1} MB",
+            "  check: before {:.2} s, cold {:.2} s, warm {:.2} s ({:.3}x cold), peak {:.1} MB before, {:.1} MB cold, {:.1} MB warm",
             s(&c.before),
             s(&c.cold),
             s(&c.warm),
             s(&c.warm) / s(&c.cold),
-            c.cold.peak_rss_mb.max(c.warm.peak_rss_mb)
+            c.before.peak_rss_mb,
+            c.cold.peak_rss_mb,
+            c.warm.peak_rss_mb
         );
     }
-    let (site, pages, site_bytes) = site;
-    println!(
-        "end to end, {n} vendors, `diligence site -o DIR` ({pages} pages, {:.1} MB): {:.2} s, peak {:.1} MB",
-        *site_bytes as f64 / 1e6,
-        site.wall.as_secs_f64(),
-        site.peak_rss_mb
-    );
     let round = |x: f64, places: i32| (x * 10f64.powi(places)).round() / 10f64.powi(places);
-    if let Some(map) = json.as_object_mut() {
+    if let (Some((site, pages, site_bytes)), Some(map)) = (site, json.as_object_mut()) {
+        println!(
+            "end to end, {n} vendors, `diligence site -o DIR` ({pages} pages, {:.1} MB): {:.2} s, peak {:.1} MB",
+            *site_bytes as f64 / 1e6,
+            site.wall.as_secs_f64(),
+            site.peak_rss_mb
+        );
         map.insert(
             format!("site_{label}_s"),
             round(site.wall.as_secs_f64(), 2).into(),
@@ -1080,6 +1089,8 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
             round(site.peak_rss_mb, 1).into(),
         );
         map.insert(format!("site_{label}_pages"), (*pages).into());
+    }
+    if let Some(map) = json.as_object_mut() {
         map.insert(format!("e2e_{label}_vendors"), (*n).into());
         let mut put = |key: String, value: f64| {
             map.insert(key, round(value, 2).into());
@@ -1111,13 +1122,14 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
                 format!("check_{label}_rss_mb"),
                 c.cold.peak_rss_mb.max(c.warm.peak_rss_mb),
             );
+            put(format!("check_{label}_before_rss_mb"), c.before.peak_rss_mb);
         }
     }
 }
 
 /// What the end-to-end run measured: vendors, evaluate and check (before, cold, warm), and the
 /// site (its cost, pages and bytes).
-type EndToEnd = (usize, e2e::EndToEnd, (e2e::Measured, usize, u64));
+type EndToEnd = (usize, e2e::EndToEnd, Option<(e2e::Measured, usize, u64)>);
 
 /// Generates (or reuses) the end-to-end workspace and runs the commands on it.
 fn end_to_end(args: &Args, root: &Path) -> Result<EndToEnd, String> {
@@ -1152,6 +1164,9 @@ fn end_to_end(args: &Args, root: &Path) -> Result<EndToEnd, String> {
         measured.cold.wall.as_secs_f64(),
         measured.warm.wall.as_secs_f64(),
     );
+    if !args.e2e_site {
+        return Ok((n, measured, None));
+    }
     let site = e2e::site(&ws_root)?;
     eprintln!(
         "end to end, {n} vendors: site {:.2} s, peak {:.1} MB ({} pages)",
@@ -1159,5 +1174,5 @@ fn end_to_end(args: &Args, root: &Path) -> Result<EndToEnd, String> {
         site.0.peak_rss_mb,
         site.1
     );
-    Ok((n, measured, site))
+    Ok((n, measured, Some(site)))
 }

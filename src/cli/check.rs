@@ -8,7 +8,11 @@ use crate::outcome::OfferingResult;
 use crate::report::writer::{self, Reader};
 use crate::workspace::{ProfileSummary, Workspace};
 use clap::Args;
+use spill::Spill;
+use std::io::Write;
 use std::process::ExitCode;
+
+mod spill;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum CheckFormat {
@@ -36,41 +40,51 @@ pub struct CheckArgs {
 
 pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     let today = args.today.date()?;
-    // The profiles are read batch by batch as every policy evaluates them: memory does not grow
-    // with the portfolio.
+    // The profiles are read batch by batch as every policy evaluates them, and their problems
+    // are kept on disk until they are sorted: memory does not grow with the portfolio.
     let ws = Workspace::load_without_profiles(&global.dir)?;
-    let mut diags: Vec<Diagnostic> = ws.problems.clone();
-    diags.extend(ws.framework_ref_problems());
-    let cache = args.cache.open(&ws.root);
-    let counts = check_profiles(&ws, today, args.fail_on_drafts, cache.as_ref(), &mut diags);
-    // Expired waivers are said last, and listed apart in the JSON.
-    let (expired, mut diags): (Vec<Diagnostic>, Vec<Diagnostic>) = diags
+    let mut diags = Diags {
+        spill: Spill::new(),
+        expired: Vec::new(),
+        quiet: args.quiet.codes.clone(),
+    };
+    ws.problems.iter().for_each(|d| diags.push(d.clone()));
+    ws.framework_ref_problems()
         .into_iter()
-        .filter(|d| !d.is_quieted(&args.quiet.codes))
-        .partition(|d| d.code == Some(Code::ExpiredWaiver));
-    diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
-    // A profile a waiver names is read for the waiver checks and by the stream.
-    diags.dedup();
-
-    let errors = diags.iter().filter(|d| d.is_error()).count();
-    let warnings = diags.len() - errors + expired.len();
+        .for_each(|d| diags.push(d));
+    let cache = args.cache.open(&ws.root);
+    let counts = check_profiles(&ws, today, args.fail_on_drafts, cache.as_ref(), &mut diags)
+        .map_err(spill_failed)?;
+    // Expired waivers are said last, and listed apart in the JSON. The others are sorted by
+    // place; a profile a waiver names is read for the waiver checks and by the stream, and its
+    // problems are said once.
+    let Diags { spill, expired, .. } = diags;
+    let mut sorted = spill.sorted().map_err(spill_failed)?;
+    let errors = sorted.errors();
+    let warnings = sorted.len() - errors + expired.len();
     if args.format == CheckFormat::Json {
         // Expired waivers are diagnostics too (with their code), and keep their own list.
         let lines: Vec<String> = expired.iter().map(Diagnostic::report_line).collect();
-        let all: Vec<&Diagnostic> = diags.iter().chain(&expired).collect();
-        let doc = serde_json::json!({
-            "errors": errors,
-            "warnings": warnings,
-            "diagnostics": all,
-            "expired_waivers": lines,
-        });
+        let all = spill::JsonArray {
+            sorted: std::cell::RefCell::new(&mut sorted),
+            then: &expired,
+        };
+        let doc = JsonDoc {
+            errors,
+            warnings,
+            diagnostics: all,
+            expired_waivers: lines,
+        };
         output::emit(None, |w| {
             writer::write_one(
-                Reader::Json,
+                Reader::JsonStream,
                 w,
-                |w, doc: serde_json::Value| {
-                    serde_json::to_writer_pretty(&mut *w, &doc).map_err(std::io::Error::from)?;
-                    Ok(w.write_all(b"\n")?)
+                |w, doc: JsonDoc| {
+                    // Serializers write a few bytes at a time; the escaping writer sees blocks.
+                    let mut w = std::io::BufWriter::with_capacity(1 << 16, w);
+                    serde_json::to_writer_pretty(&mut w, &doc).map_err(std::io::Error::from)?;
+                    w.write_all(b"\n")?;
+                    Ok(w.flush()?)
                 },
                 doc,
             )
@@ -81,13 +95,69 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             ExitCode::SUCCESS
         });
     }
-    print_diagnostics(&diags, &ws.root);
+    print_sorted(&mut sorted, &ws.root).map_err(spill_failed)?;
     print_diagnostics(&expired, &ws.root);
     status!("{}", summary(&ws, &counts, errors, warnings));
     if errors > 0 {
         return Err(Failure(Vec::new()));
     }
     Ok(ExitCode::SUCCESS)
+}
+
+/// `check --format json`, in the order its fields are written.
+#[derive(serde::Serialize)]
+struct JsonDoc<'a> {
+    errors: usize,
+    warnings: usize,
+    diagnostics: spill::JsonArray<'a>,
+    expired_waivers: Vec<String>,
+}
+
+/// The diagnostics of the run: those a `--quiet-warnings` code silences are dropped, expired
+/// waivers kept apart (they are said last), the others spilled to disk.
+struct Diags {
+    spill: Spill,
+    expired: Vec<Diagnostic>,
+    quiet: Vec<Code>,
+}
+
+impl Diags {
+    fn push(&mut self, d: Diagnostic) {
+        if d.is_quieted(&self.quiet) {
+        } else if d.code == Some(Code::ExpiredWaiver) {
+            self.expired.push(d);
+        } else {
+            self.spill.push(&d);
+        }
+    }
+
+    fn contains(&mut self, d: &Diagnostic) -> std::io::Result<bool> {
+        Ok(self.expired.contains(d) || self.spill.contains(d)?)
+    }
+}
+
+/// Writes the sorted diagnostics to stderr, as [`print_diagnostics`] does, one by one.
+fn print_sorted(sorted: &mut spill::Sorted, root: &std::path::Path) -> std::io::Result<()> {
+    let mut err = std::io::stderr().lock();
+    let mut doc = writer::document(Reader::Person, &mut err, |w, d: Diagnostic| {
+        Ok(writeln!(w, "{}", d.render(Some(root)))?)
+    });
+    // A closed stderr is not worth failing for (as `print_diagnostics`); a spill that cannot
+    // be read back is.
+    sorted.for_each(|d| {
+        let _ = doc.result(d);
+        Ok(())
+    })?;
+    let _ = doc.end(Vec::new());
+    Ok(())
+}
+
+fn spill_failed(e: std::io::Error) -> Failure {
+    Diagnostic::error(format!(
+        "cannot keep the diagnostics in a temporary file: {e}"
+    ))
+    .hint("free space in the temporary folder, or point TMPDIR at a folder with room")
+    .into()
 }
 
 /// What the profiles hold, for the closing line.
@@ -117,8 +187,8 @@ fn check_profiles(
     today: jiff::civil::Date,
     fail_on_drafts: bool,
     cache: Option<&crate::cache::Cache>,
-    diags: &mut Vec<Diagnostic>,
-) -> Counts {
+    diags: &mut Diags,
+) -> std::io::Result<Counts> {
     let requests: Vec<Request> = ws
         .policies
         .iter()
@@ -154,7 +224,7 @@ fn check_profiles(
     let summaries = match evaluation::stream(&ws.rules, &requests, profiles, &mut checker) {
         Ok(summaries) => summaries,
         Err(evaluation::Stop::Load(errors)) => {
-            checker.diags.extend(errors);
+            errors.into_iter().for_each(|d| checker.diags.push(d));
             Vec::new()
         }
         Err(evaluation::Stop::Handler(never)) => match never {},
@@ -169,19 +239,20 @@ fn check_profiles(
         ..
     } = checker;
     for ((summary, policy), used) in summaries.into_iter().zip(&ws.policies).zip(&used) {
-        diags.extend(unused_waivers(policy, used, today));
+        unused_waivers(policy, used, today)
+            .into_iter()
+            .for_each(|d| diags.push(d));
         for e in summary.errors {
-            if !diags.contains(&e) {
+            if !diags.contains(&e)? {
                 diags.push(e);
             }
         }
     }
-    diags.extend(
-        ws.policies
-            .iter()
-            .flat_map(|policy| evaluation::expired_waivers(policy, today)),
-    );
-    counts
+    ws.policies
+        .iter()
+        .flat_map(|policy| evaluation::expired_waivers(policy, today))
+        .for_each(|d| diags.push(d));
+    Ok(counts)
 }
 
 /// What `check` keeps of the stream: the profiles' problems and counts, and which waivers
@@ -189,7 +260,7 @@ fn check_profiles(
 struct Checker<'a> {
     policies: &'a [crate::model::policy::Policy],
     fail_on_drafts: bool,
-    diags: &'a mut Vec<Diagnostic>,
+    diags: &'a mut Diags,
     counts: Counts,
     used: Vec<Vec<bool>>,
 }
@@ -198,17 +269,20 @@ impl evaluation::Handler for Checker<'_> {
     type Error = std::convert::Infallible;
 
     fn read(&mut self, read: &mut crate::evaluation::profiles::Read) -> Result<(), Self::Error> {
-        self.diags.extend(read.problems.iter().cloned());
-        let fail_on_drafts = self.fail_on_drafts;
-        self.diags.extend(read.unverified.iter().cloned().map(|d| {
-            if fail_on_drafts && d.code == Some(Code::DraftClaim) {
-                d.into_error()
-            } else {
-                d
-            }
-        }));
+        read.problems
+            .iter()
+            .for_each(|d| self.diags.push(d.clone()));
+        for d in &read.unverified {
+            let d = d.clone();
+            self.diags
+                .push(if self.fail_on_drafts && d.code == Some(Code::DraftClaim) {
+                    d.into_error()
+                } else {
+                    d
+                });
+        }
         for s in &read.summaries {
-            self.diags.extend(s.superseded.iter().cloned());
+            s.superseded.iter().for_each(|d| self.diags.push(d.clone()));
             self.counts.add(s);
         }
         Ok(())

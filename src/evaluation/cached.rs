@@ -67,11 +67,13 @@ impl<'a> CacheUse<'a> {
     /// fingerprinted (the run goes on without a cache).
     pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
         let mut base = Hasher::new("diligence results cache, entry format 4");
-        base.part(&crate::cache::binary_fingerprint()?);
+        base.part(&crate::cache::binary_fingerprint(Some(&cache.stats))?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
         // end), a link is keyed by where it leads, and only a regular file's bytes are read.
-        let file = |h: &mut Hasher, rel: &str| crate::cache::entry(h, &root.join(rel), rel);
+        let file = |h: &mut Hasher, rel: &str| {
+            crate::cache::entry(h, &root.join(rel), rel, Some(&cache.stats))
+        };
         for name in crate::workspace::policy_names(root) {
             file(&mut base, &format!("policies/{name}.yaml"));
         }
@@ -101,7 +103,7 @@ impl<'a> CacheUse<'a> {
         load: impl FnOnce() -> Loaded,
     ) -> Looked {
         let mut h = self.base.clone();
-        vendor_fingerprint(&mut h, root, dir);
+        vendor_fingerprint(&mut h, root, dir, Some(&self.cache.stats));
         let key = h.key();
         let stored = self
             .cache

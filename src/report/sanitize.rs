@@ -131,6 +131,9 @@ pub fn clean_result(r: &mut OfferingResult) {
 pub struct Sanitizer<W: Write> {
     inner: W,
     pending: Vec<u8>,
+    /// What is done to the text: [`clean`], or [`json_text`] for JSON written as it is
+    /// rendered.
+    map: fn(&str) -> std::borrow::Cow<'_, str>,
 }
 
 impl<W: Write> Sanitizer<W> {
@@ -138,6 +141,15 @@ impl<W: Write> Sanitizer<W> {
         Sanitizer {
             inner,
             pending: Vec::new(),
+            map: clean,
+        }
+    }
+
+    /// A writer of JSON text that escapes bidi marks as [`json_text`] does, as it goes.
+    pub fn json(inner: W) -> Self {
+        Sanitizer {
+            map: json_text,
+            ..Sanitizer::new(inner)
         }
     }
 
@@ -147,7 +159,7 @@ impl<W: Write> Sanitizer<W> {
         if !self.pending.is_empty() {
             let rest = String::from_utf8_lossy(&self.pending).into_owned();
             self.pending.clear();
-            self.inner.write_all(clean(&rest).as_bytes())?;
+            self.inner.write_all((self.map)(&rest).as_bytes())?;
         }
         self.inner.flush()?;
         Ok(self.inner)
@@ -185,7 +197,7 @@ impl<W: Write> Write for Sanitizer<W> {
             }
         }
         let held = rest.to_vec();
-        self.inner.write_all(clean(&text).as_bytes())?;
+        self.inner.write_all((self.map)(&text).as_bytes())?;
         self.pending = held;
         Ok(buf.len())
     }

@@ -297,6 +297,9 @@ fn write_whole(
 pub enum Reader {
     Person,
     Json,
+    /// JSON too large to keep whole (`check`'s diagnostics of a large portfolio): written as
+    /// it is rendered, with the same escapes as `Json`.
+    JsonStream,
     Program,
 }
 
@@ -314,6 +317,7 @@ where
     let out = match reader {
         Reader::Person => Dest::Clean(sanitize::Sanitizer::new(out)),
         Reader::Json => Dest::Json(Vec::new(), out),
+        Reader::JsonStream => Dest::Clean(sanitize::Sanitizer::json(out)),
         Reader::Program => Dest::Raw(out),
     };
     Box::new(Rendered { out, render })
