@@ -269,7 +269,10 @@ impl Walk<'_> {
         };
         if meta.is_dir() {
             h.str("folder");
-            if walk && depth < MAX_DEPTH && !meta.file_type().is_symlink() {
+            // A linked folder is walked too (`meta` follows links, as the loader does when it
+            // reads a snapshot through one): what it holds can change a result. The depth bound
+            // ends a link cycle.
+            if walk && depth < MAX_DEPTH {
                 let mut names: Vec<std::ffi::OsString> = std::fs::read_dir(path)
                     .map(|entries| {
                         entries
