@@ -10,6 +10,7 @@ use crate::evidence::{lead_of, unsupported_at};
 use crate::model::profile::Authority;
 use crate::model::quotes::{Snapshot, normalize};
 use crate::model::vocabulary::{ClauseCues, FACTS, ValueType, clause_cues, fact_spec};
+use crate::reading::read::UNIT_ADJECTIVES;
 use crate::reading::structure::{self as clauses, Clause};
 use crate::reading::{self, Reading};
 use crate::workspace::Workspace;
@@ -59,16 +60,6 @@ fn has(hay: &str, phrase: &str) -> bool {
     }
     false
 }
-
-/// Words that may stand between a number and its unit ("30 calendar days").
-const UNIT_ADJECTIVES: [&str; 6] = [
-    "calendar",
-    "business",
-    "working",
-    "consecutive",
-    "full",
-    "rolling",
-];
 
 /// A number word from one to ninety-nine ("thirty"), read by the quote checker's table.
 fn word_value(w: &str) -> Option<u64> {

@@ -718,7 +718,9 @@ fn unit_of(w: &str) -> Option<&'static str> {
     }
 }
 
-const UNIT_ADJECTIVES: [&str; 6] = [
+/// Words that may stand between a number and its unit ("30 calendar days"); `extract` reads
+/// durations with the same list.
+pub(crate) const UNIT_ADJECTIVES: [&str; 6] = [
     "calendar",
     "business",
     "working",
