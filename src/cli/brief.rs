@@ -94,8 +94,12 @@ pub fn run(global: &Global, args: BriefArgs) -> Outcome {
     };
     // A brief is read by people: the writer cleans it.
     output::emit(args.output.path.as_deref(), |w| {
+        let reader = match args.format {
+            BriefFormat::Html => Reader::Page,
+            BriefFormat::Markdown => Reader::Person,
+        };
         writer::write_one(
-            Reader::Person,
+            reader,
             w,
             |w, r| {
                 match args.format {

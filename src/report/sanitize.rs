@@ -28,6 +28,17 @@ fn is_clean(text: &str) -> bool {
 
 /// `text` with control and bidi characters made visible.
 pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
+    clean_marking(text, false)
+}
+
+/// [`clean`] for HTML already rendered: a bidi mark's `<U+202E>` is written `&lt;U+202E&gt;`,
+/// which reads the same in text and in an attribute, where `<U+202E>` would be parsed as a tag
+/// and the mark would vanish from the page.
+pub fn clean_html(text: &str) -> std::borrow::Cow<'_, str> {
+    clean_marking(text, true)
+}
+
+fn clean_marking(text: &str, html: bool) -> std::borrow::Cow<'_, str> {
     if is_clean(text) {
         return std::borrow::Cow::Borrowed(text);
     }
@@ -38,6 +49,7 @@ pub fn clean(text: &str) -> std::borrow::Cow<'_, str> {
             '\u{0}'..='\u{1f}' => out.push(char::from_u32(0x2400 + c as u32).unwrap_or('?')),
             '\u{7f}' => out.push('␡'),
             c if c.is_control() => out.push('?'),
+            c if is_bidi_control(c) && html => out.push_str(&format!("&lt;U+{:04X}&gt;", c as u32)),
             c if is_bidi_control(c) => out.push_str(&format!("<U+{:04X}>", c as u32)),
             c => out.push(c),
         }
@@ -145,6 +157,14 @@ impl<W: Write> Sanitizer<W> {
         }
     }
 
+    /// A writer of HTML that cleans as [`clean_html`] does.
+    pub fn html(inner: W) -> Self {
+        Sanitizer {
+            map: clean_html,
+            ..Sanitizer::new(inner)
+        }
+    }
+
     /// A writer of JSON text that escapes bidi marks as [`json_text`] does, as it goes.
     pub fn json(inner: W) -> Self {
         Sanitizer {
@@ -215,6 +235,14 @@ pub fn clean_bytes(bytes: &[u8]) -> Vec<u8> {
     s.finish().unwrap_or_default()
 }
 
+/// HTML `bytes` cleaned as [`clean_html`] does, for pages built whole.
+pub fn clean_html_bytes(bytes: &[u8]) -> Vec<u8> {
+    let mut s = Sanitizer::html(Vec::with_capacity(bytes.len()));
+    // Writing into a Vec cannot fail.
+    let _ = s.write_all(bytes);
+    s.finish().unwrap_or_default()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -225,6 +253,17 @@ mod tests {
         assert_eq!(clean("\u{1b}[2Jboom"), "␛[2Jboom");
         assert_eq!(clean("a\u{202E}gnp.exe"), "a<U+202E>gnp.exe");
         assert_eq!(clean("bell\u{7}\u{9b}"), "bell␇?");
+    }
+
+    #[test]
+    fn in_html_a_bidi_mark_is_shown_as_escaped_text_not_a_tag() {
+        assert_eq!(clean_html("a\u{202E}gnp.exe"), "a&lt;U+202E&gt;gnp.exe");
+        assert_eq!(clean_html("<b>\u{1b}x</b>"), "<b>␛x</b>");
+        let page = clean_html_bytes("<td title=\"\u{2066}x\">\u{202E}y</td>".as_bytes());
+        assert_eq!(
+            String::from_utf8(page).unwrap(),
+            "<td title=\"&lt;U+2066&gt;x\">&lt;U+202E&gt;y</td>"
+        );
     }
 
     #[test]

@@ -292,7 +292,7 @@ impl ReportWriter<Row> for Whole<'_> {
                 clean.finish()?;
             }
             Format::Html => {
-                let mut clean = Sanitizer::new(out);
+                let mut clean = Sanitizer::html(out);
                 clean.write_all(&status_doc::html(&rows, &head))?;
                 clean.finish()?;
             }

@@ -272,7 +272,9 @@ fn write_whole(
         Format::Markdown => out.write_all(&sanitize::clean_bytes(&super::markdown::render(
             eval, style,
         )))?,
-        Format::Html => out.write_all(&sanitize::clean_bytes(&super::html::render(eval, style)))?,
+        Format::Html => out.write_all(&sanitize::clean_html_bytes(&super::html::render(
+            eval, style,
+        )))?,
         Format::Xlsx => out.write_all(&xlsx(eval)?)?,
         // Test reports are shown in CI pages: cleaned before the XML escapes.
         Format::Junit => super::junit::render(&sanitize::clean_evaluation(eval), out)?,
@@ -296,6 +298,9 @@ fn write_whole(
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Reader {
     Person,
+    /// A person reading an HTML page: cleaned as for `Person`, with bidi marks shown as
+    /// escaped text.
+    Page,
     Json,
     /// JSON too large to keep whole (`check`'s diagnostics of a large portfolio): written as
     /// it is rendered, with the same escapes as `Json`.
@@ -316,6 +321,7 @@ where
 {
     let out = match reader {
         Reader::Person => Dest::Clean(sanitize::Sanitizer::new(out)),
+        Reader::Page => Dest::Clean(sanitize::Sanitizer::html(out)),
         Reader::Json => Dest::Json(Vec::new(), out),
         Reader::JsonStream => Dest::Clean(sanitize::Sanitizer::json(out)),
         Reader::Program => Dest::Raw(out),

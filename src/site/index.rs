@@ -73,7 +73,7 @@ impl Index {
             (REGISTER, self.register),
         ];
         let mut file = super::create(out)?;
-        let mut clean = crate::report::sanitize::Sanitizer::new(&mut file);
+        let mut clean = crate::report::sanitize::Sanitizer::html(&mut file);
         let mut rest = page;
         for (mark, part) in parts {
             // The register's mark is absent when there is no decision.

@@ -182,7 +182,7 @@ pub(crate) fn write_page(path: &Path, page: Markup) -> Result<(), Error> {
     let mut bytes = page.into_string().into_bytes();
     bytes.push(b'\n');
     write_one(
-        Reader::Person,
+        Reader::Page,
         &mut file,
         |w, b: Vec<u8>| Ok(w.write_all(&b)?),
         bytes,
