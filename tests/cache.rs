@@ -53,8 +53,13 @@ impl Setup {
     }
 
     fn check(&self, cached: bool) -> (Vec<u8>, String, i32) {
+        self.check_with(cached, &[])
+    }
+
+    fn check_with(&self, cached: bool, extra: &[&str]) -> (Vec<u8>, String, i32) {
         let mut cmd = diligence(&self.ws);
         cmd.args(["check", "--today", TODAY]);
+        cmd.args(extra);
         self.cache_args(&mut cmd, cached);
         let out = cmd.output().expect("check runs");
         (
@@ -118,6 +123,52 @@ impl Setup {
             }
         }
         panic!("the bundled workspace has a snapshot");
+    }
+
+    /// Mangles the workspace so that reading it says much: a bidi mark in a snapshot and in a
+    /// quote, a vendor's snapshots emptied (its quotes no longer hold), a claim marked as a
+    /// draft.
+    fn mangle(&self) {
+        let mut vendors: Vec<String> = std::fs::read_dir(self.ws.join("vendors"))
+            .expect("vendors")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .filter(|v| {
+                std::fs::read_dir(self.ws.join("vendors").join(v).join("sources"))
+                    .expect("sources")
+                    .any(|e| {
+                        e.expect("entry")
+                            .path()
+                            .extension()
+                            .is_some_and(|x| x == "md")
+                    })
+            })
+            .collect();
+        vendors.sort();
+        assert!(
+            vendors.len() >= 3,
+            "three vendors with snapshots: {vendors:?}"
+        );
+        let profile = |v: &str| self.ws.join("vendors").join(v).join("profile.yaml");
+        let edit = |v: &str, from: &str, to: &str| {
+            let text = std::fs::read_to_string(profile(v)).expect("profile");
+            let edited = text.replacen(from, to, 1);
+            assert_ne!(edited, text, "{v}: no `{from}`");
+            std::fs::write(profile(v), edited).expect("write");
+        };
+        self.append(
+            &self.a_snapshot(),
+            "\nAn added line with a \u{202E}bidi mark.\n",
+        );
+        edit(&vendors[0], "quote: \"", "quote: \"\u{202E}");
+        for entry in std::fs::read_dir(self.ws.join("vendors").join(&vendors[1]).join("sources"))
+            .expect("sources")
+        {
+            let path = entry.expect("entry").path();
+            if path.extension().is_some_and(|e| e == "md") {
+                std::fs::write(&path, "# Emptied\n\nNothing here any more.\n").expect("write");
+            }
+        }
+        edit(&vendors[2], "quote:", "draft: true\n          quote:");
     }
 }
 
@@ -555,4 +606,101 @@ fn an_edit_right_after_a_run_that_keeps_size_and_mtime_is_seen() {
         s.evaluate("jsonl", true, &[]).0 != old,
         "the blanked snapshot changes the results"
     );
+}
+
+/// Every option of `evaluate` that changes what is written says the same bytes (output,
+/// warnings, exit code) with the cache, cold and warm, as without it, on a workspace whose
+/// reading warns (broken quotes, a bidi mark, a draft); and so do the formats that hold the
+/// whole portfolio.
+#[test]
+fn evaluate_says_the_same_bytes_cached_or_not_whatever_the_options() {
+    let s = Setup::new();
+    s.mangle();
+    let (_, stderr, _) = s.evaluate("jsonl", false, &[]);
+    assert!(
+        stderr.contains("warning:"),
+        "the mangled workspace warns: {stderr}"
+    );
+    assert!(
+        stderr.contains("<U+202E>"),
+        "the bidi mark is escaped: {stderr}"
+    );
+    let options: [&[&str]; 5] = [
+        &[],
+        &["--fail-on", "hold"],
+        &["--quiet-warnings", "unverified-quote"],
+        &["--framework", "gdpr"],
+        &["--json-schema-version", "2"],
+    ];
+    for extra in options {
+        s.same_with_and_without(extra);
+        assert_eq!(s.same_with_and_without(extra), hits(), "warm, {extra:?}");
+    }
+    for format in ["json", "table", "csv"] {
+        let cached = s.evaluate(format, true, &["--fail-on", "hold"]);
+        let uncached = s.evaluate(format, false, &["--fail-on", "hold"]);
+        assert!(cached.0 == uncached.0, "{format} differs with the cache");
+        assert_eq!(cached.1, uncached.1, "{format} stderr");
+        assert_eq!(cached.2, uncached.2, "{format} exit code");
+    }
+}
+
+/// `check` says the same bytes cached (cold and warm) as not, as text and as JSON, with the
+/// options that change what it says.
+#[test]
+fn check_says_the_same_bytes_cached_or_not_as_text_and_json() {
+    let s = Setup::new();
+    s.mangle();
+    let options: [&[&str]; 4] = [
+        &[],
+        &["--format", "json"],
+        &["--fail-on-drafts"],
+        &["--quiet-warnings", "draft-claim", "--format", "json"],
+    ];
+    for extra in options {
+        let uncached = s.check_with(false, extra);
+        assert_eq!(uncached.2, 2, "the broken quotes are errors: {extra:?}");
+        for run in ["cold", "warm"] {
+            let before = entries(&s.cache);
+            let cached = s.check_with(true, extra);
+            if run == "warm" {
+                assert_eq!(Change::between(&before, &entries(&s.cache)), hits());
+            }
+            assert!(cached.0 == uncached.0, "{run} {extra:?}: stdout differs");
+            assert_eq!(cached.1, uncached.1, "{run} {extra:?}: stderr");
+            assert_eq!(cached.2, uncached.2, "{run} {extra:?}: exit code");
+        }
+    }
+    let json = String::from_utf8(s.check_with(true, &["--format", "json"]).0).expect("utf-8");
+    assert!(
+        json.contains("\\u202e"),
+        "the bidi mark is escaped in JSON: {json}"
+    );
+}
+
+/// An entry holds what one command writes (jsonl lines, check's records, results): another
+/// command, or the same with an option that changes it, never reads it.
+#[test]
+fn a_command_never_reads_the_entries_another_wrote() {
+    let s = Setup::new();
+    s.mangle();
+    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "jsonl");
+    let run = |what: &dyn Fn() -> (Vec<u8>, String, i32)| {
+        let before = entries(&s.cache);
+        what();
+        Change::between(&before, &entries(&s.cache))
+    };
+    assert_eq!(
+        run(&|| s.evaluate("csv", true, &[])),
+        misses(VENDORS),
+        "csv"
+    );
+    assert_eq!(run(&|| s.check(true)), misses(VENDORS), "check");
+    assert_eq!(
+        run(&|| s.check_with(true, &["--fail-on-drafts"])),
+        misses(VENDORS),
+        "check --fail-on-drafts"
+    );
+    assert_eq!(s.same_with_and_without(&[]), hits(), "jsonl again");
+    assert_eq!(run(&|| s.check(true)), hits(), "check again");
 }

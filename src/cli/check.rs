@@ -131,6 +131,20 @@ impl Diags {
         }
     }
 
+    /// A note rendered as the spill keeps it (`evaluation::rendered`), as [`Diags::push`]
+    /// takes a diagnostic.
+    fn push_note(&mut self, n: &evaluation::rendered::Note) {
+        if n.is_quieted(&self.quiet) {
+        } else if n.code == Some(Code::ExpiredWaiver) {
+            match serde_json::from_slice::<Diagnostic>(&n.bytes) {
+                Ok(d) => self.expired.push(d),
+                Err(_) => self.spill.push_note(n),
+            }
+        } else {
+            self.spill.push_note(n);
+        }
+    }
+
     fn contains(&mut self, d: &Diagnostic) -> std::io::Result<bool> {
         Ok(self.expired.contains(d) || self.spill.contains(d)?)
     }
@@ -215,7 +229,12 @@ fn check_profiles(
             .map(|p| vec![false; p.waivers.len()])
             .collect(),
     };
-    let cache = cache.and_then(|c| evaluation::cached::CacheUse::new(c, ws, &requests));
+    // Each vendor's notes reach the spill as its records, and each offering as the rules its
+    // waived findings name.
+    let form = evaluation::rendered::Form::Check {
+        drafts: fail_on_drafts,
+    };
+    let cache = cache.and_then(|c| evaluation::cached::CacheUse::new(c, ws, &requests, form));
     let profiles = evaluation::Offerings::Read {
         profiles: ProfileStream::new(ws, |_| true),
         stop_on_load_errors: false,
@@ -269,9 +288,17 @@ impl evaluation::Handler for Checker<'_> {
     type Error = std::convert::Infallible;
 
     fn read(&mut self, read: &mut crate::evaluation::profiles::Read) -> Result<(), Self::Error> {
+        // The vendors' rendered notes in the order of their diagnostics: problems (the
+        // problems of chains after them), unverified quotes, superseded citations.
+        let notes = std::mem::take(&mut read.notes);
+        notes.problems.iter().for_each(|n| self.diags.push_note(n));
         read.problems
             .iter()
             .for_each(|d| self.diags.push(d.clone()));
+        notes
+            .unverified
+            .iter()
+            .for_each(|n| self.diags.push_note(n));
         for d in &read.unverified {
             let d = d.clone();
             self.diags
@@ -281,9 +308,29 @@ impl evaluation::Handler for Checker<'_> {
                     d
                 });
         }
+        notes
+            .superseded
+            .iter()
+            .for_each(|n| self.diags.push_note(n));
         for s in &read.summaries {
             s.superseded.iter().for_each(|d| self.diags.push(d.clone()));
             self.counts.add(s);
+        }
+        Ok(())
+    }
+
+    fn rendered(
+        &mut self,
+        request: usize,
+        r: &evaluation::rendered::Rendered,
+    ) -> Result<(), Self::Error> {
+        let (policy, used) = (&self.policies[request], &mut self.used[request]);
+        for cell in &r.cells {
+            for rule in &cell.waived {
+                for (w, used) in policy.waivers.iter().zip(used.iter_mut()) {
+                    *used |= w.matches(rule, &r.vendor, &r.offering, &cell.classification);
+                }
+            }
         }
         Ok(())
     }

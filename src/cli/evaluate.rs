@@ -170,9 +170,18 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
         Reading::Streamed => args.cache.open(&ws.root),
         Reading::Whole => None,
     };
-    let cache = cache
-        .as_ref()
-        .and_then(|c| evaluation::cached::CacheUse::new(c, &ws, std::slice::from_ref(&request)));
+    // jsonl lines are written as they were rendered, unless `--framework` keeps a part of them.
+    let form = if args.format == Format::Jsonl
+        && args.json_schema_version == crate::report::json::SchemaVersion::V3
+        && only.is_none()
+    {
+        evaluation::rendered::Form::JsonlV3
+    } else {
+        evaluation::rendered::Form::Results
+    };
+    let cache = cache.as_ref().and_then(|c| {
+        evaluation::cached::CacheUse::new(c, &ws, std::slice::from_ref(&request), form)
+    });
     let offerings = match read {
         Reading::Whole => evaluation::Offerings::Given,
         Reading::Streamed => evaluation::Offerings::Read {
@@ -290,12 +299,50 @@ impl evaluation::Handler for Evaluate<'_, '_> {
         // Load errors stopped the stream before this; unverified quotes do not stop the review
         // (as when the workspace is read whole). Printed as the profiles are read, with their
         // hints (changed snapshots among them).
-        let notes: Vec<Diagnostic> = std::mem::take(&mut read.problems)
-            .into_iter()
-            .chain(read.unverified.drain(..).map(Diagnostic::into_warning))
-            .collect();
-        print_warnings(&notes, self.quiet, self.root);
+        // Vendors' notes rendered by the stream come first (the problems of chains after
+        // them), as they would have been rendered here.
+        let shown = |n: &&evaluation::rendered::Note| !n.is_quieted(&self.quiet.codes);
+        let quiet = |d: &Diagnostic| !d.is_quieted(&self.quiet.codes);
+        let mut text: Vec<u8> = Vec::new();
+        for n in read.notes.problems.iter().filter(shown) {
+            text.extend_from_slice(&n.bytes);
+        }
+        for d in read.problems.iter().filter(|d| quiet(d)) {
+            text.extend_from_slice(format!("{}\n", d.render(Some(self.root))).as_bytes());
+        }
+        for n in read.notes.unverified.iter().filter(shown) {
+            text.extend_from_slice(&n.bytes);
+        }
+        for d in read.unverified.drain(..).map(Diagnostic::into_warning) {
+            if quiet(&d) {
+                text.extend_from_slice(format!("{}\n", d.render(Some(self.root))).as_bytes());
+            }
+        }
+        super::print_text(&String::from_utf8_lossy(&text));
         Ok(())
+    }
+
+    fn rendered(
+        &mut self,
+        _: usize,
+        offering: &evaluation::rendered::Rendered,
+    ) -> Result<(), WriteError> {
+        if let Some(t) = self.threshold {
+            for cell in offering.cells.iter().filter(|c| c.verdict >= t) {
+                let line = format!(
+                    "fail-on {}: {}/{} at {} is {} ({})",
+                    t.as_str(),
+                    offering.vendor,
+                    offering.offering,
+                    cell.classification,
+                    cell.verdict.as_str(),
+                    cell.driving.join(", ")
+                );
+                self.failing.push(sanitize::clean(&line).into_owned());
+            }
+        }
+        self.report
+            .rendered(offering.line.as_deref().unwrap_or_default())
     }
 
     fn result(&mut self, _: usize, mut result: OfferingResult) -> Result<(), WriteError> {

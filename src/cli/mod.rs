@@ -270,6 +270,14 @@ pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
     to_stderr(&text);
 }
 
+/// Prints text already rendered (diagnostics, each with its newline) to stderr, as
+/// [`print_diagnostics`] does.
+pub(crate) fn print_text(text: &str) {
+    if !text.is_empty() {
+        to_stderr(text);
+    }
+}
+
 /// Prints one line to stderr through the sanitizer (see `status!`).
 pub(crate) fn print_status(text: &str) {
     to_stderr(&format!("{text}\n"));

@@ -20,11 +20,11 @@ pub(crate) const RUN_TEXT_BYTES_PER_CELL: usize = 16 * 1024;
 pub(crate) const MIN_RUN_TEXT_BYTES: usize = 32 * 1024 * 1024;
 
 /// The finding text each rule wrote (messages and actions), and where in its file.
-#[derive(Default)]
+#[derive(Default, Clone, Debug, PartialEq)]
 pub(crate) struct Tally(BTreeMap<String, Spent>);
 
 /// One rule's text: its file, the last line of it that raised a finding, and the bytes.
-#[derive(Default)]
+#[derive(Default, Clone, Debug, PartialEq)]
 struct Spent {
     file: String,
     line: u32,
@@ -50,6 +50,24 @@ impl Tally {
             let line = f.raised_at.rsplit(':').next().and_then(|l| l.parse().ok());
             spent.line = spent.line.max(line.unwrap_or(0));
         }
+    }
+
+    /// Each rule's count: (rule, file, bytes, line), as [`Tally::from_entries`] reads it back
+    /// (a result read from the cache already rendered counts as the evaluation it stands for).
+    pub(crate) fn entries(&self) -> Vec<(&str, &str, usize, u32)> {
+        self.0
+            .iter()
+            .map(|(rule, s)| (rule.as_str(), s.file.as_str(), s.bytes, s.line))
+            .collect()
+    }
+
+    pub(crate) fn from_entries(entries: Vec<(String, String, usize, u32)>) -> Tally {
+        Tally(
+            entries
+                .into_iter()
+                .map(|(rule, file, bytes, line)| (rule, Spent { file, line, bytes }))
+                .collect(),
+        )
     }
 
     /// Adds another tally's counts to this one.

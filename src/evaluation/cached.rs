@@ -22,6 +22,7 @@
 
 use super::Request;
 use super::chain::Footprint;
+use super::rendered::{Form, In, Notes, Out, Rendered};
 
 use crate::cache::{Cache, Hasher, Key, vendor_fingerprint};
 use crate::diag::Diagnostic;
@@ -36,6 +37,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct CacheUse<'a> {
     cache: &'a Cache,
     base: Hasher,
+    /// What the run's command takes of each vendor: its entries hold that.
+    pub(crate) form: Form,
     /// Results per offering of each request (its classifications), to check an entry's shape.
     classes: Vec<usize>,
     /// Provider folders' fingerprints, taken once per run as entries name them.
@@ -50,6 +53,17 @@ pub(crate) enum Looked {
         key: Option<Key>,
     },
     Stored(Box<Stored>),
+    /// Read from the cache in the run's [`Form`].
+    Rendered(Box<StoredRendered>),
+}
+
+/// A vendor's entry in a rendered [`Form`], read back.
+pub(crate) struct StoredRendered {
+    pub notes: Notes,
+    /// Its counts (superseded citations are among the notes).
+    pub summary: Option<ProfileSummary>,
+    /// Per offering: each request's results, rendered.
+    pub offerings: Vec<Vec<Arc<Rendered>>>,
 }
 
 /// A vendor's entry, read back.
@@ -63,10 +77,17 @@ pub(crate) struct Stored {
 }
 
 impl<'a> CacheUse<'a> {
-    /// The cache for a run of `requests` over `ws`. None when the binary cannot be read to be
-    /// fingerprinted (the run goes on without a cache).
-    pub(crate) fn new(cache: &'a Cache, ws: &Workspace, requests: &[Request]) -> Option<Self> {
-        let mut base = Hasher::new("diligence results cache, entry format 4");
+    /// The cache for a run of `requests` over `ws`, whose command takes each vendor in `form`.
+    /// None when the binary cannot be read to be fingerprinted (the run goes on without a
+    /// cache).
+    pub(crate) fn new(
+        cache: &'a Cache,
+        ws: &Workspace,
+        requests: &[Request],
+        form: Form,
+    ) -> Option<Self> {
+        let mut base = Hasher::new("diligence results cache, entry format 5");
+        base.str(form.tag());
         base.part(&crate::cache::binary_fingerprint(Some(&cache.stats))?);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
@@ -89,6 +110,7 @@ impl<'a> CacheUse<'a> {
         Some(CacheUse {
             cache,
             base,
+            form,
             classes: requests.iter().map(|r| r.classes.len()).collect(),
             prints: Mutex::new(HashMap::new()),
         })
@@ -105,19 +127,22 @@ impl<'a> CacheUse<'a> {
         let mut h = self.base.clone();
         vendor_fingerprint(&mut h, root, dir, Some(&self.cache.stats));
         let key = h.key();
-        let stored = self
-            .cache
-            .get(&key)
-            .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
-            .filter(|entry| self.providers_unchanged(root, &entry.providers))
-            .and_then(|entry| entry.unpack(&self.classes));
-        match stored {
-            Some(s) => Looked::Stored(Box::new(s)),
-            None => Looked::Read {
-                loaded: Box::new(load()),
-                key: Some(key),
-            },
-        }
+        let found = self.cache.get(&key);
+        let looked = match self.form {
+            Form::Results => found
+                .and_then(|bytes| serde_json::from_slice::<Entry>(&bytes).ok())
+                .filter(|entry| self.providers_unchanged(root, &entry.providers))
+                .and_then(|entry| entry.unpack(&self.classes))
+                .map(|s| Looked::Stored(Box::new(s))),
+            _ => found
+                .and_then(|bytes| read_rendered(&bytes, &self.classes))
+                .filter(|(_, providers)| self.providers_unchanged(root, providers))
+                .map(|(s, _)| Looked::Rendered(Box::new(s))),
+        };
+        looked.unwrap_or_else(|| Looked::Read {
+            loaded: Box::new(load()),
+            key: Some(key),
+        })
     }
 
     /// Whether every provider folder an entry recorded has the fingerprint it had then.
@@ -149,7 +174,11 @@ impl<'a> CacheUse<'a> {
     /// Stores a vendor read in this run, once all its results are in.
     pub(crate) fn store(&self, fresh: Fresh) {
         let key = fresh.key;
-        if let Some(bytes) = Entry::pack(fresh) {
+        let bytes = match self.form {
+            Form::Results => Entry::pack(fresh),
+            _ => pack_rendered(fresh),
+        };
+        if let Some(bytes) = bytes {
             self.cache.put(&key, &bytes);
         }
     }
@@ -164,6 +193,9 @@ pub(crate) struct Fresh {
     summary: Option<ProfileSummary>,
     /// Per offering: each request's results so far.
     results: Vec<Vec<Vec<OfferingResult>>>,
+    /// In a rendered form: the vendor's notes, and per offering each request's results.
+    notes: Notes,
+    rendered: Vec<Vec<Option<Arc<Rendered>>>>,
     /// Offerings not evaluated yet by every request.
     pub(crate) remaining: usize,
     /// The provider folders its offerings' chains read, in every request.
@@ -188,6 +220,8 @@ impl Fresh {
             unverified,
             summary,
             results: Vec::new(),
+            notes: Notes::default(),
+            rendered: Vec::new(),
             remaining: offerings,
             providers: Footprint::default(),
             failed: false,
@@ -197,7 +231,39 @@ impl Fresh {
 
     fn sized(mut self, offerings: usize) -> Fresh {
         self.results = (0..offerings).map(|_| Vec::new()).collect();
+        self.rendered = (0..offerings).map(|_| Vec::new()).collect();
         self
+    }
+
+    /// The vendor's notes in the run's rendered form (kept with its results).
+    pub(crate) fn with_notes(mut self, notes: Notes) -> Fresh {
+        self.notes = notes;
+        self
+    }
+
+    /// Keeps `rendered`, the rendering of `results` (offering `offering`'s results for request
+    /// `request`).
+    pub(crate) fn add_rendered(
+        &mut self,
+        offering: usize,
+        request: usize,
+        results: &[OfferingResult],
+        rendered: &Arc<Rendered>,
+    ) {
+        if results.iter().any(|r| !r.errors.is_empty()) {
+            self.failed = true;
+        }
+        if self.failed {
+            return;
+        }
+        let Some(per_request) = self.rendered.get_mut(offering) else {
+            self.failed = true;
+            return;
+        };
+        if per_request.len() <= request {
+            per_request.resize_with(request + 1, || None);
+        }
+        per_request[request] = Some(Arc::clone(rendered));
     }
 
     /// One of the vendor's offerings relies on providers whose verdicts depend on `footprint`.
@@ -407,6 +473,92 @@ impl Entry {
             offerings,
         })
     }
+}
+
+/// The bytes of a vendor's entry in a rendered form (None when it is not to be stored).
+fn pack_rendered(fresh: Fresh) -> Option<Vec<u8>> {
+    if fresh.failed || fresh.providers.tainted || fresh.remaining != 0 {
+        return None;
+    }
+    let mut out = Out::default();
+    out.notes(&fresh.notes.problems)
+        .notes(&fresh.notes.unverified)
+        .notes(&fresh.notes.superseded);
+    match &fresh.summary {
+        Some(s) => out.u32(1).len(s.offerings).len(s.claims).len(s.verified),
+        None => out.u32(0),
+    };
+    out.len(fresh.providers.vendors.len());
+    for (dir, print) in &fresh.providers.vendors {
+        out.str(dir).str(&hex(print));
+    }
+    out.len(fresh.rendered.len());
+    for per_request in &fresh.rendered {
+        out.len(per_request.len());
+        for r in per_request {
+            out.rendered(r.as_deref()?);
+        }
+    }
+    Some(out.0)
+}
+
+/// A vendor's entry in a rendered form, and the provider folders' fingerprints it recorded;
+/// None when it does not read whole or its shape does not fit the run (`classes`: results per
+/// offering of each request).
+fn read_rendered(
+    bytes: &[u8],
+    classes: &[usize],
+) -> Option<(StoredRendered, BTreeMap<String, String>)> {
+    let mut input = In(bytes);
+    let notes = Notes {
+        problems: input.notes()?,
+        unverified: input.notes()?,
+        superseded: input.notes()?,
+    };
+    let summary = match input.u32()? {
+        0 => None,
+        1 => Some(ProfileSummary {
+            offerings: input.len()?,
+            claims: input.len()?,
+            verified: input.len()?,
+            superseded: Vec::new(),
+        }),
+        _ => return None,
+    };
+    let mut providers = BTreeMap::new();
+    for _ in 0..input.count(16)? {
+        providers.insert(input.string()?, input.string()?);
+    }
+    let n = input.count(8)?;
+    if summary.as_ref().map_or(0, |s| s.offerings) != n {
+        return None;
+    }
+    let mut offerings = Vec::with_capacity(n);
+    for _ in 0..n {
+        if input.len()? != classes.len() {
+            return None;
+        }
+        let mut per_request = Vec::with_capacity(classes.len());
+        for cells in classes {
+            let r = input.rendered()?;
+            if r.cells.len() != *cells {
+                return None;
+            }
+            per_request.push(Arc::new(r));
+        }
+        offerings.push(per_request);
+    }
+    if !input.is_empty() {
+        return None;
+    }
+    Some((
+        StoredRendered {
+            notes,
+            summary,
+            offerings,
+        },
+        providers,
+    ))
 }
 
 /// Cited facts as the JSON object `Finding` reads back.

@@ -11,6 +11,7 @@ pub mod checks;
 mod memo;
 mod portfolio;
 pub(crate) mod profiles;
+pub(crate) mod rendered;
 mod stream;
 
 pub use chain::{Chain, Lookup, ProviderVerdicts};

@@ -38,6 +38,16 @@ pub const BATCH: usize = 16;
 pub(crate) enum Item<'a> {
     Fresh(&'a Profile, &'a Offering, Arc<ProviderVerdicts>),
     Stored(Vec<OfferingResult>),
+    /// Its results read from the cache already rendered (`evaluation::rendered`).
+    Rendered(Arc<super::rendered::Rendered>),
+}
+
+/// What [`Run::items`] hands over for an item: each of its results, or its rendering.
+// Moved once per result: boxing each result would cost an allocation per result.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Out {
+    Result(OfferingResult),
+    Rendered(Arc<super::rendered::Rendered>),
 }
 
 /// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
@@ -129,7 +139,11 @@ impl<'a> Run<'a> {
             .zip(providers)
             .map(|((p, o), v)| Item::Fresh(p, o, Arc::clone(v)))
             .collect();
-        self.items(&mut items, &mut |_, r| each(r))
+        // Items made of offerings are evaluated: only results come out.
+        self.items(&mut items, &mut |_, out| match out {
+            Out::Result(r) => each(r),
+            Out::Rendered(_) => Ok(()),
+        })
     }
 
     /// Whether a rule was stopped in this run: results read from the cache (computed with
@@ -139,7 +153,7 @@ impl<'a> Run<'a> {
     }
 
     /// As [`Run::batch`], for items that may have their results already (read from the
-    /// cache): `each` gets the item's index and the result.
+    /// cache, maybe rendered): `each` gets the item's index and each result, or its rendering.
     ///
     /// When the batch is over, the rules that failed in it, and those that have spent the
     /// run's text budget, are stopped for the batches after it. A result read from the cache
@@ -148,12 +162,13 @@ impl<'a> Run<'a> {
     pub(crate) fn items<E>(
         &mut self,
         batch: &mut [Item],
-        each: &mut impl FnMut(usize, OfferingResult) -> Result<(), E>,
+        each: &mut impl FnMut(usize, Out) -> Result<(), E>,
     ) -> Result<(), E> {
         let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
         let cells: Vec<Vec<OfferingResult>> = batch
             .par_iter_mut()
             .map(|item| match item {
+                Item::Rendered(_) => Vec::new(),
                 Item::Fresh(profile, offering, providers) => {
                     let prepared = Prepared::new(ctx, profile, offering, Arc::clone(providers));
                     requirements
@@ -170,12 +185,20 @@ impl<'a> Run<'a> {
         for result in cells.iter().flatten() {
             self.budget.count(result, ctx.rules);
         }
+        for item in batch.iter() {
+            if let Item::Rendered(r) = item {
+                self.budget.add(r.tally.clone());
+            }
+        }
         self.stopped.freeze();
         let stopped = &self.stopped;
         for (rule, error) in self.budget.over(|rule| stopped.is_stopped(rule)) {
             self.stopped.stop(rule, error);
         }
         for (i, results) in cells.into_iter().enumerate() {
+            if let Some(Item::Rendered(r)) = batch.get(i) {
+                each(i, Out::Rendered(Arc::clone(r)))?;
+            }
             for result in results {
                 // An offering whose facts could not be given to the rules fails every one of
                 // its cells: said once.
@@ -189,7 +212,7 @@ impl<'a> Run<'a> {
                         self.engine_errors.push(d);
                     }
                 }
-                each(i, result)?;
+                each(i, Out::Result(result))?;
             }
         }
         Ok(())

@@ -42,6 +42,11 @@ pub struct Read {
     pub problems: Vec<Diagnostic>,
     /// What their evidence checks found, as [`Workspace::unverified`] has it.
     pub unverified: Vec<Diagnostic>,
+    /// In a run whose command takes vendors rendered (`evaluation::rendered`), every vendor's
+    /// problems, unverified quotes and superseded citations are here instead, rendered (its
+    /// summaries then hold no superseded citations). The problems of chains are still among
+    /// `problems`, after the vendors' own.
+    pub notes: crate::evaluation::rendered::Notes,
 }
 
 /// One offering of a stream: read with its profile, or its results read from the cache.
@@ -53,6 +58,12 @@ pub(crate) enum StreamCell {
         dir: Arc<str>,
         offering: usize,
         results: Vec<Vec<crate::outcome::OfferingResult>>,
+    },
+    /// Each request's results of the offering read from the cache, rendered.
+    Rendered {
+        dir: Arc<str>,
+        offering: usize,
+        results: Vec<Arc<crate::evaluation::rendered::Rendered>>,
     },
 }
 
@@ -71,7 +82,7 @@ impl StreamBatch {
             .iter()
             .filter_map(|c| match c {
                 StreamCell::Read(p, i) => Some((p.as_ref(), &p.offerings[*i])),
-                StreamCell::Stored { .. } => None,
+                StreamCell::Stored { .. } | StreamCell::Rendered { .. } => None,
             })
             .collect()
     }
@@ -130,6 +141,7 @@ impl<'w> ProfileStream<'w> {
         if self.pending.is_empty()
             && read.summaries.is_empty()
             && read.problems.is_empty()
+            && read.notes.problems.is_empty()
             && fresh.is_empty()
         {
             return None;
@@ -144,37 +156,75 @@ impl<'w> ProfileStream<'w> {
 
     fn read_group(&mut self, group: &[String]) {
         use crate::evaluation::cached::{Fresh, Looked};
+        use crate::evaluation::rendered::{Form, Notes};
         let root = &self.ws.root;
         let cache = self.cache;
-        let looked: Vec<Looked> = group
+        let form = cache.map_or(Form::Results, |c| c.form);
+        let looked: Vec<(Looked, Option<Notes>)> = group
             .par_iter()
-            .map(|dir| match cache {
-                Some(c) => c.look(root, dir, || load_one(root, dir, &self.ws.policies)),
-                None => Looked::Read {
-                    loaded: Box::new(load_one(root, dir, &self.ws.policies)),
-                    key: None,
-                },
+            .map(|dir| {
+                let looked = match cache {
+                    Some(c) => c.look(root, dir, || load_one(root, dir, &self.ws.policies)),
+                    None => Looked::Read {
+                        loaded: Box::new(load_one(root, dir, &self.ws.policies)),
+                        key: None,
+                    },
+                };
+                // Rendered here, in parallel, for the command and the cache alike.
+                let notes = match (&looked, form) {
+                    (_, Form::Results) => None,
+                    (Looked::Read { loaded, .. }, _) => {
+                        let (profile, problems, unverified) = loaded.as_ref();
+                        // A profile that does not load stops `evaluate`, which then says its
+                        // errors as they are: such a vendor is not rendered, nor stored.
+                        let stops = form == Form::JsonlV3 && problems.iter().any(|d| d.is_error());
+                        let superseded = profile
+                            .as_ref()
+                            .map(|p| ProfileSummary::of(p).superseded)
+                            .unwrap_or_default();
+                        (!stops).then(|| Notes::of(problems, unverified, &superseded, form, root))
+                    }
+                    _ => None,
+                };
+                (looked, notes)
             })
             .collect();
-        for (dir, looked) in group.iter().zip(looked) {
+        for (dir, (looked, notes)) in group.iter().zip(looked) {
             match looked {
                 Looked::Read { loaded, key } => {
                     let (profile, problems, unverified) = *loaded;
-                    self.read.problems.extend(problems.iter().cloned());
-                    self.read.unverified.extend(unverified.iter().cloned());
-                    let summary = profile.as_ref().map(ProfileSummary::of);
+                    let mut summary = profile.as_ref().map(ProfileSummary::of);
+                    let key = match &notes {
+                        Some(notes) => {
+                            // Said rendered; the summary's citations are among the notes.
+                            self.read.notes.extend(notes.clone());
+                            if let Some(s) = &mut summary {
+                                s.superseded.clear();
+                            }
+                            key
+                        }
+                        None => {
+                            self.read.problems.extend(problems.iter().cloned());
+                            self.read.unverified.extend(unverified.iter().cloned());
+                            // Not rendered in a rendered form: not stored.
+                            key.filter(|_| form == Form::Results)
+                        }
+                    };
                     if let Some(s) = &summary {
                         self.read.summaries.push(s.clone());
                     }
                     if let Some(key) = key {
-                        self.fresh.push(Fresh::new(
-                            dir,
-                            key,
-                            problems,
-                            unverified,
-                            summary,
-                            profile.as_ref().map_or(0, |p| p.offerings.len()),
-                        ));
+                        self.fresh.push(
+                            Fresh::new(
+                                dir,
+                                key,
+                                problems,
+                                unverified,
+                                summary,
+                                profile.as_ref().map_or(0, |p| p.offerings.len()),
+                            )
+                            .with_notes(notes.unwrap_or_default()),
+                        );
                     }
                     let Some(p) = profile else { continue };
                     let p = Arc::new(p);
@@ -193,6 +243,21 @@ impl<'w> ProfileStream<'w> {
                     }
                     for (offering, results) in stored.offerings.into_iter().enumerate() {
                         self.pending.push_back(StreamCell::Stored {
+                            dir: Arc::clone(&dir),
+                            offering,
+                            results,
+                        });
+                    }
+                }
+                Looked::Rendered(stored) => {
+                    let dir: Arc<str> = Arc::from(dir.as_str());
+                    let stored = *stored;
+                    self.read.notes.extend(stored.notes);
+                    if let Some(s) = stored.summary {
+                        self.read.summaries.push(s);
+                    }
+                    for (offering, results) in stored.offerings.into_iter().enumerate() {
+                        self.pending.push_back(StreamCell::Rendered {
                             dir: Arc::clone(&dir),
                             offering,
                             results,

@@ -7,8 +7,9 @@
 
 use super::cached::{CacheUse, Fresh};
 use super::chain::ProviderVerdicts;
-use super::portfolio::{BATCH, Item, Request, Run, Summary, changed_snapshots};
+use super::portfolio::{BATCH, Item, Out, Request, Run, Summary, changed_snapshots};
 use super::profiles::{ProfileStream, Read, StreamCell};
+use super::rendered::{Form, Rendered};
 use crate::diag::Diagnostic;
 use crate::engine::RuleSet;
 use crate::model::profile::{Offering, Profile};
@@ -83,6 +84,13 @@ pub(crate) trait Handler {
     /// One result of the request at index `request`, in output order.
     fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), Self::Error>;
 
+    /// One offering's results of the request at index `request`, rendered, in output order:
+    /// in place of its results in a run whose cache was opened in a rendered
+    /// [`Form`](super::rendered::Form) (only the commands that open one take these).
+    fn rendered(&mut self, _request: usize, _offering: &Rendered) -> Result<(), Self::Error> {
+        Ok(())
+    }
+
     /// The offerings of a batch read from the vendor folders ([`Offerings::Read`]), in
     /// workspace order, before the requests evaluate them: a command that evaluates them its
     /// own way (`status`: each decision at its own classification and tags) does it here. (It
@@ -145,6 +153,10 @@ pub(crate) fn stream<H: Handler>(
             cache,
         } => {
             let mut profiles = profiles.with_cache(cache);
+            // The form the command takes each offering in: rendered as its results come.
+            let form = cache.map_or(Form::Results, |c| c.form);
+            // An offering's results for the request being handed over, until all are in.
+            let mut gathered: Vec<OfferingResult> = Vec::new();
             // Vendors read in this run, by folder, until all their results are in the cache.
             let mut fresh: HashMap<String, Fresh> = HashMap::new();
             while let Some(mut batch) = profiles.next_batch(BATCH) {
@@ -204,7 +216,7 @@ pub(crate) fn stream<H: Handler>(
                         .cells
                         .iter_mut()
                         .map(|cell| match cell {
-                            StreamCell::Read(..) => None,
+                            StreamCell::Read(..) | StreamCell::Rendered { .. } => None,
                             StreamCell::Stored { results, .. } => {
                                 Some(results.get_mut(i).map(std::mem::take).unwrap_or_default())
                             }
@@ -227,16 +239,48 @@ pub(crate) fn stream<H: Handler>(
                             (StreamCell::Stored { .. }, stored) => {
                                 Item::Stored(stored.unwrap_or_default())
                             }
+                            (StreamCell::Rendered { results, .. }, _) => match results.get(i) {
+                                Some(r) => Item::Rendered(Arc::clone(r)),
+                                None => Item::Stored(Vec::new()),
+                            },
                         })
                         .collect();
                     let cells = &batch.cells;
-                    run.items(&mut items, &mut |at, r| {
-                        if let Some(StreamCell::Read(p, o)) = cells.get(at)
+                    let per_offering = requests[i].classes.len();
+                    run.items(&mut items, &mut |at, out| {
+                        let r = match out {
+                            Out::Rendered(r) => return handler.rendered(i, &r),
+                            Out::Result(r) => r,
+                        };
+                        let read = match cells.get(at) {
+                            Some(StreamCell::Read(p, o)) => Some((p, *o)),
+                            _ => None,
+                        };
+                        if form == Form::Results {
+                            if let Some((p, o)) = read
+                                && let Some(f) = fresh.get_mut(&p.id)
+                            {
+                                f.add(o, i, &r);
+                            }
+                            return handler.result(i, r);
+                        }
+                        // Rendered once all of the offering's results are in.
+                        gathered.push(r);
+                        if gathered.len() < per_offering {
+                            return Ok(());
+                        }
+                        let results = std::mem::take(&mut gathered);
+                        let Some(rendered) = Rendered::of(&results, form, rules) else {
+                            // Cannot be rendered: the command has the results, and says why.
+                            return results.into_iter().try_for_each(|r| handler.result(i, r));
+                        };
+                        let rendered = Arc::new(rendered);
+                        if let Some((p, o)) = read
                             && let Some(f) = fresh.get_mut(&p.id)
                         {
-                            f.add(*o, i, &r);
+                            f.add_rendered(o, i, &results, &rendered);
                         }
-                        handler.result(i, r)
+                        handler.rendered(i, &rendered)
                     })
                     .map_err(Stop::Handler)?;
                 }
@@ -278,7 +322,9 @@ fn store_finished(
 fn read_stored(cells: &mut [StreamCell], ws: &Workspace) {
     let mut read: HashMap<Arc<str>, Option<Arc<crate::model::profile::Profile>>> = HashMap::new();
     for cell in cells.iter_mut() {
-        let StreamCell::Stored { dir, offering, .. } = cell else {
+        let (StreamCell::Stored { dir, offering, .. } | StreamCell::Rendered { dir, offering, .. }) =
+            cell
+        else {
             continue;
         };
         let profile = read

@@ -89,6 +89,13 @@ impl From<io::Error> for Error {
 pub trait ReportWriter<R = OfferingResult> {
     /// One result, in output order.
     fn result(&mut self, result: R) -> Result<(), Error>;
+    /// One offering's results already rendered in the report's format (a jsonl line of
+    /// contract version 3, `evaluation::rendered`), in output order. Only jsonl takes them.
+    fn rendered(&mut self, _bytes: &[u8]) -> Result<(), Error> {
+        Err(Error::Io(io::Error::other(
+            "this format is written from results, not from rendered lines",
+        )))
+    }
     /// Ends the report with the run's warnings (shown by the formats that have a place for
     /// them; the streamed formats hold results only).
     fn end(self: Box<Self>, warnings: Vec<Diagnostic>) -> Result<(), Error>;
@@ -154,6 +161,17 @@ impl ReportWriter for Jsonl<'_> {
         }
         self.offering.push(result);
         Ok(())
+    }
+
+    fn rendered(&mut self, bytes: &[u8]) -> Result<(), Error> {
+        if self.version != super::json::SchemaVersion::V3 {
+            return Err(Error::Io(io::Error::other(
+                "a rendered line is of contract version 3",
+            )));
+        }
+        super::jsonl::write_offering(self.out, &self.offering)?;
+        self.offering.clear();
+        Ok(self.out.write_all(bytes)?)
     }
 
     fn end(self: Box<Self>, _: Vec<Diagnostic>) -> Result<(), Error> {

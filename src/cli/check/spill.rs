@@ -72,12 +72,28 @@ impl Spill {
                 return;
             }
         };
+        self.push_record(&d.file, d.line, d.column, d.is_error(), &bytes);
+    }
+
+    /// A diagnostic already rendered as the spill keeps it (its JSON, from the results cache).
+    pub(crate) fn push_note(&mut self, n: &crate::evaluation::rendered::Note) {
+        self.push_record(&n.file, n.line, n.column, n.error, &n.bytes);
+    }
+
+    fn push_record(
+        &mut self,
+        file: &Option<String>,
+        line: u32,
+        column: u32,
+        error: bool,
+        bytes: &[u8],
+    ) {
         let moved = std::mem::take(&mut self.moved);
         let written = match &mut self.store {
-            Store::File(w) if moved => w.seek(SeekFrom::End(0)).and_then(|_| w.write_all(&bytes)),
-            Store::File(w) => w.write_all(&bytes),
+            Store::File(w) if moved => w.seek(SeekFrom::End(0)).and_then(|_| w.write_all(bytes)),
+            Store::File(w) => w.write_all(bytes),
             Store::Memory(m) => {
-                m.extend_from_slice(&bytes);
+                m.extend_from_slice(bytes);
                 Ok(())
             }
         };
@@ -85,7 +101,7 @@ impl Spill {
             self.failed.get_or_insert(e);
             return;
         }
-        let file = match &d.file {
+        let file = match file {
             None => NO_FILE,
             Some(f) => match self.file_ids.get(f) {
                 Some(&id) => id,
@@ -99,12 +115,12 @@ impl Spill {
         };
         self.keys.push(Key {
             file,
-            line: d.line,
-            column: d.column,
+            line,
+            column,
             len: bytes.len() as u32,
             offset: self.written,
-            hash: hash(&bytes),
-            error: d.is_error(),
+            hash: hash(bytes),
+            error,
         });
         self.written += bytes.len() as u64;
     }
