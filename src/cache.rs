@@ -6,8 +6,10 @@
 //! [`vendor_fingerprint`]). Entries are written to a temporary file and renamed into place, so
 //! a reader sees a whole entry or none, and concurrent runs that compute the same entry write
 //! the same bytes. An entry is never trusted on sight: its header repeats its key and carries
-//! its length and the SHA-256 of its payload, and any mismatch (a corrupted, truncated or
-//! foreign file) is a miss, recomputed and written again. The folder is bounded in size: after
+//! its length and the CRC-32 of its payload, and any mismatch (a corrupted, truncated or
+//! foreign file) is a miss, recomputed and written again. (A checksum against damage, not
+//! forgery: the cache is trusted as the binary is. SHA-256 of every entry was a tenth of a
+//! warm run.) The folder is bounded in size: after
 //! a run that wrote entries, the oldest are removed until it is under its limit.
 
 use sha2::{Digest, Sha256};
@@ -20,9 +22,9 @@ pub(crate) const WORKSPACE_DIR: &str = ".diligence/cache";
 /// The size the folder is kept under unless `--cache-max-mb` says otherwise.
 pub(crate) const DEFAULT_MAX_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// The first bytes of every entry: the format of the entry file itself.
-const MAGIC: &[u8; 8] = b"DLGCACH1";
-/// Magic, key, payload length, payload SHA-256.
-const HEADER: usize = 8 + 32 + 8 + 32;
+const MAGIC: &[u8; 8] = b"DLGCACH2";
+/// Magic, key, payload length, payload CRC-32.
+const HEADER: usize = 8 + 32 + 8 + 4;
 /// Snapshot-sized files and larger are fingerprinted by length only: the loader refuses them
 /// unread, whatever they hold.
 const MAX_HASHED_BYTES: u64 = crate::evidence::MAX_SNAPSHOT_BYTES;
@@ -100,7 +102,7 @@ impl Cache {
     }
 
     /// The payload stored under `key`, if there is one and it is whole and unaltered.
-    pub(crate) fn get(&self, key: &Key) -> Option<Vec<u8>> {
+    pub(crate) fn get(&self, key: &Key) -> Option<Payload> {
         let found = std::fs::read(self.path(key))
             .ok()
             .and_then(|bytes| payload(bytes, key));
@@ -129,7 +131,7 @@ impl Cache {
         file.write_all(MAGIC)?;
         file.write_all(&key.0)?;
         file.write_all(&(payload.len() as u64).to_le_bytes())?;
-        file.write_all(&Sha256::digest(payload))?;
+        file.write_all(&crc32fast::hash(payload).to_le_bytes())?;
         file.write_all(payload)?;
         // Renamed into place whole: a concurrent reader sees the old entry, the new one, or
         // none, never a part.
@@ -179,9 +181,22 @@ impl Cache {
     }
 }
 
+/// An entry's payload: the entry's bytes as read, past its header (not moved to the front: an
+/// entry is tens of kilobytes, and a warm run reads one per vendor).
+#[derive(Debug, PartialEq)]
+pub(crate) struct Payload(Vec<u8>);
+
+impl std::ops::Deref for Payload {
+    type Target = [u8];
+
+    fn deref(&self) -> &[u8] {
+        self.0.get(HEADER..).unwrap_or_default()
+    }
+}
+
 /// The payload of an entry's bytes, when the header matches `key` and the payload is whole and
-/// has the checksum the header records.
-fn payload(mut bytes: Vec<u8>, key: &Key) -> Option<Vec<u8>> {
+/// has the checksum the header records (a damaged entry is a miss).
+fn payload(bytes: Vec<u8>, key: &Key) -> Option<Payload> {
     if bytes.len() < HEADER || &bytes[..8] != MAGIC || bytes[8..40] != key.0 {
         return None;
     }
@@ -189,11 +204,10 @@ fn payload(mut bytes: Vec<u8>, key: &Key) -> Option<Vec<u8>> {
     if (bytes.len() - HEADER) as u64 != len {
         return None;
     }
-    if Sha256::digest(&bytes[HEADER..])[..] != bytes[48..HEADER] {
+    if crc32fast::hash(&bytes[HEADER..]).to_le_bytes()[..] != bytes[48..HEADER] {
         return None;
     }
-    bytes.drain(..HEADER);
-    Some(bytes)
+    Some(Payload(bytes))
 }
 
 /// The SHA-256 of the running executable: a rebuilt binary (new rules of reading, a fixed bug)
@@ -255,17 +269,21 @@ impl Walk<'_> {
             h.str("absent");
             return;
         };
-        if meta.file_type().is_symlink() {
+        // Only a link is looked up a second time, to where it leads.
+        let meta = if meta.file_type().is_symlink() {
             h.str("link");
             let target = std::fs::read_link(path).unwrap_or_default();
             h.part(target.as_os_str().as_encoded_bytes());
             // Where it leads, as the loader sees it (a link out of the folder is refused).
             let real = path.canonicalize().unwrap_or_default();
             h.part(real.as_os_str().as_encoded_bytes());
-        }
-        let Ok(meta) = std::fs::metadata(path) else {
-            h.str("broken");
-            return;
+            let Ok(meta) = std::fs::metadata(path) else {
+                h.str("broken");
+                return;
+            };
+            meta
+        } else {
+            meta
         };
         if meta.is_dir() {
             h.str("folder");
@@ -537,20 +555,26 @@ mod tests {
         let cache = Cache::open(dir.path().join("c"), DEFAULT_MAX_BYTES).unwrap();
         cache.put(&key("a"), b"payload of a");
         assert_eq!(cache.get(&key("a")).as_deref(), Some(&b"payload of a"[..]));
-        assert_eq!(cache.get(&key("b")), None);
+        assert!(cache.get(&key("b")).is_none());
 
         let path = cache.path(&key("a"));
         let whole = std::fs::read(&path).unwrap();
         std::fs::write(&path, &whole[..whole.len() - 3]).unwrap();
-        assert_eq!(cache.get(&key("a")), None, "a truncated entry is a miss");
+        assert!(
+            cache.get(&key("a")).is_none(),
+            "a truncated entry is a miss"
+        );
         let mut flipped = whole.clone();
         *flipped.last_mut().unwrap() ^= 1;
         std::fs::write(&path, &flipped).unwrap();
-        assert_eq!(cache.get(&key("a")), None, "a corrupted entry is a miss");
+        assert!(
+            cache.get(&key("a")).is_none(),
+            "a corrupted entry is a miss"
+        );
         // An entry copied under another key's name is not that key's.
         std::fs::create_dir_all(cache.path(&key("b")).parent().unwrap()).unwrap();
         std::fs::write(cache.path(&key("b")), &whole).unwrap();
-        assert_eq!(cache.get(&key("b")), None);
+        assert!(cache.get(&key("b")).is_none());
     }
 
     #[test]
@@ -568,7 +592,10 @@ mod tests {
             f.set_modified(t).unwrap();
         }
         cache.evict();
-        assert_eq!(cache.get(&key("0")), None, "the oldest entry went first");
+        assert!(
+            cache.get(&key("0")).is_none(),
+            "the oldest entry went first"
+        );
         assert!(cache.get(&key("19")).is_some(), "the newest entry stays");
         let kept = (0..20)
             .filter(|i| cache.path(&key(&i.to_string())).exists())

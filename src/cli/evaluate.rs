@@ -303,22 +303,28 @@ impl evaluation::Handler for Evaluate<'_, '_> {
         // them), as they would have been rendered here.
         let shown = |n: &&evaluation::rendered::Note| !n.is_quieted(&self.quiet.codes);
         let quiet = |d: &Diagnostic| !d.is_quieted(&self.quiet.codes);
+        // Notes are cleaned already (as stderr's writer would); diagnostics are cleaned here,
+        // character by character as it does, so that the bytes are those it would write.
         let mut text: Vec<u8> = Vec::new();
+        let render = |d: &Diagnostic| {
+            let line = format!("{}\n", d.render(Some(self.root)));
+            sanitize::clean(&line).into_owned()
+        };
         for n in read.notes.problems.iter().filter(shown) {
             text.extend_from_slice(&n.bytes);
         }
         for d in read.problems.iter().filter(|d| quiet(d)) {
-            text.extend_from_slice(format!("{}\n", d.render(Some(self.root))).as_bytes());
+            text.extend_from_slice(render(d).as_bytes());
         }
         for n in read.notes.unverified.iter().filter(shown) {
             text.extend_from_slice(&n.bytes);
         }
         for d in read.unverified.drain(..).map(Diagnostic::into_warning) {
             if quiet(&d) {
-                text.extend_from_slice(format!("{}\n", d.render(Some(self.root))).as_bytes());
+                text.extend_from_slice(render(&d).as_bytes());
             }
         }
-        super::print_text(&String::from_utf8_lossy(&text));
+        super::print_clean(&text);
         Ok(())
     }
 

@@ -270,12 +270,11 @@ pub fn print_diagnostics(diags: &[Diagnostic], root: &Path) {
     to_stderr(&text);
 }
 
-/// Prints text already rendered (diagnostics, each with its newline) to stderr, as
-/// [`print_diagnostics`] does.
-pub(crate) fn print_text(text: &str) {
-    if !text.is_empty() {
-        to_stderr(text);
-    }
+/// Prints text already rendered and cleaned as [`print_diagnostics`] cleans it (diagnostics
+/// read from the results cache, `evaluation::rendered`) to stderr as it is. A closed stderr
+/// is not worth failing for.
+pub(crate) fn print_clean(text: &[u8]) {
+    let _ = std::io::Write::write_all(&mut std::io::stderr().lock(), text);
 }
 
 /// Prints one line to stderr through the sanitizer (see `status!`).

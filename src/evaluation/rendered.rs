@@ -51,7 +51,8 @@ pub(crate) struct Note {
     pub(crate) file: Option<String>,
     pub(crate) line: u32,
     pub(crate) column: u32,
-    /// `JsonlV3`: the diagnostic as printed on stderr, with its newline; `Check`: its JSON.
+    /// `JsonlV3`: the diagnostic as printed on stderr (cleaned), with its newline; `Check`: its
+    /// JSON.
     pub(crate) bytes: Vec<u8>,
 }
 
@@ -60,7 +61,14 @@ impl Note {
     pub(crate) fn of(d: &Diagnostic, form: Form, root: &Path) -> Note {
         let bytes = match form {
             Form::Check { .. } => serde_json::to_vec(d).unwrap_or_default(),
-            _ => format!("{}\n", d.render(Some(root))).into_bytes(),
+            // Cleaned as stderr's writer cleans it (character by character, so that notes
+            // cleaned one by one are the text cleaned whole): a hit writes the bytes as they are.
+            _ => {
+                let text = format!("{}\n", d.render(Some(root)));
+                crate::report::sanitize::clean(&text)
+                    .into_owned()
+                    .into_bytes()
+            }
         };
         Note {
             code: d.code,
