@@ -43,8 +43,10 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
     // The profiles are read batch by batch as every policy evaluates them, and their problems
     // are kept on disk until they are sorted: memory does not grow with the portfolio.
     let ws = Workspace::load_without_profiles(&global.dir)?;
+    // Printed as text: each diagnostic is kept as printed as it comes.
+    let printed = (args.format == CheckFormat::Text).then(|| ws.root.clone());
     let mut diags = Diags {
-        spill: Spill::new(),
+        spill: Spill::new(printed),
         expired: Vec::new(),
         quiet: args.quiet.codes.clone(),
     };
@@ -95,7 +97,7 @@ pub fn run(global: &Global, args: CheckArgs) -> Outcome {
             ExitCode::SUCCESS
         });
     }
-    print_sorted(&mut sorted, &ws.root).map_err(spill_failed)?;
+    print_sorted(&mut sorted).map_err(spill_failed)?;
     print_diagnostics(&expired, &ws.root);
     status!("{}", summary(&ws, &counts, errors, warnings));
     if errors > 0 {
@@ -150,19 +152,17 @@ impl Diags {
     }
 }
 
-/// Writes the sorted diagnostics to stderr, as [`print_diagnostics`] does, one by one.
-fn print_sorted(sorted: &mut spill::Sorted, root: &std::path::Path) -> std::io::Result<()> {
-    let mut err = std::io::stderr().lock();
-    let mut doc = writer::document(Reader::Person, &mut err, |w, d: Diagnostic| {
-        Ok(writeln!(w, "{}", d.render(Some(root)))?)
-    });
+/// Writes the sorted diagnostics to stderr, as [`print_diagnostics`] does, one by one: the
+/// spill keeps each as printed (rendered and cleaned as `print_diagnostics` does).
+fn print_sorted(sorted: &mut spill::Sorted) -> std::io::Result<()> {
+    let mut err = std::io::BufWriter::with_capacity(1 << 16, std::io::stderr().lock());
     // A closed stderr is not worth failing for (as `print_diagnostics`); a spill that cannot
     // be read back is.
-    sorted.for_each(|d| {
-        let _ = doc.result(d);
+    sorted.for_each_printed(|text| {
+        let _ = err.write_all(text);
         Ok(())
     })?;
-    let _ = doc.end(Vec::new());
+    let _ = err.flush();
     Ok(())
 }
 

@@ -306,22 +306,19 @@ impl evaluation::Handler for Evaluate<'_, '_> {
         // Notes are cleaned already (as stderr's writer would); diagnostics are cleaned here,
         // character by character as it does, so that the bytes are those it would write.
         let mut text: Vec<u8> = Vec::new();
-        let render = |d: &Diagnostic| {
-            let line = format!("{}\n", d.render(Some(self.root)));
-            sanitize::clean(&line).into_owned()
-        };
+        let render = |d: &Diagnostic| evaluation::rendered::printed(d, self.root);
         for n in read.notes.problems.iter().filter(shown) {
             text.extend_from_slice(&n.bytes);
         }
         for d in read.problems.iter().filter(|d| quiet(d)) {
-            text.extend_from_slice(render(d).as_bytes());
+            text.extend_from_slice(&render(d));
         }
         for n in read.notes.unverified.iter().filter(shown) {
             text.extend_from_slice(&n.bytes);
         }
         for d in read.unverified.drain(..).map(Diagnostic::into_warning) {
             if quiet(&d) {
-                text.extend_from_slice(render(&d).as_bytes());
+                text.extend_from_slice(&render(&d));
             }
         }
         super::print_clean(&text);

@@ -54,21 +54,17 @@ pub(crate) struct Note {
     /// `JsonlV3`: the diagnostic as printed on stderr (cleaned), with its newline; `Check`: its
     /// JSON.
     pub(crate) bytes: Vec<u8>,
+    /// `Check`: the diagnostic as printed on stderr (cleaned), with its newline.
+    pub(crate) text: Vec<u8>,
 }
 
 impl Note {
     /// `d` as `form` shows it (its snippet read from the workspace at `root`).
     pub(crate) fn of(d: &Diagnostic, form: Form, root: &Path) -> Note {
-        let bytes = match form {
-            Form::Check { .. } => serde_json::to_vec(d).unwrap_or_default(),
-            // Cleaned as stderr's writer cleans it (character by character, so that notes
-            // cleaned one by one are the text cleaned whole): a hit writes the bytes as they are.
-            _ => {
-                let text = format!("{}\n", d.render(Some(root)));
-                crate::report::sanitize::clean(&text)
-                    .into_owned()
-                    .into_bytes()
-            }
+        let text = printed(d, root);
+        let (bytes, text) = match form {
+            Form::Check { .. } => (serde_json::to_vec(d).unwrap_or_default(), text),
+            _ => (text, Vec::new()),
         };
         Note {
             code: d.code,
@@ -77,6 +73,7 @@ impl Note {
             line: d.line,
             column: d.column,
             bytes,
+            text,
         }
     }
 
@@ -84,6 +81,16 @@ impl Note {
     pub(crate) fn is_quieted(&self, quiet: &[Code]) -> bool {
         !self.error && self.code.is_some_and(|c| quiet.contains(&c))
     }
+}
+
+/// `d` as printed on stderr (its snippet read from the workspace at `root`), with its newline,
+/// cleaned as stderr's writer cleans it: character by character, so that diagnostics cleaned
+/// one by one are the text cleaned whole, and a hit writes the bytes as they are.
+pub(crate) fn printed(d: &Diagnostic, root: &Path) -> Vec<u8> {
+    let text = format!("{}\n", d.render(Some(root)));
+    crate::report::sanitize::clean(&text)
+        .into_owned()
+        .into_bytes()
 }
 
 /// The notes of vendors read, rendered, each list in workspace order.
@@ -264,7 +271,8 @@ impl Out {
                 .opt_str(n.file.as_deref())
                 .u32(n.line)
                 .u32(n.column)
-                .bytes(&n.bytes);
+                .bytes(&n.bytes)
+                .bytes(&n.text);
         }
         self
     }
@@ -347,7 +355,7 @@ impl<'a> In<'a> {
     }
 
     pub(crate) fn notes(&mut self) -> Option<Vec<Note>> {
-        let n = self.count(36)?;
+        let n = self.count(44)?;
         let mut out = Vec::with_capacity(n);
         for _ in 0..n {
             let code = match self.opt_string()? {
@@ -366,6 +374,7 @@ impl<'a> In<'a> {
                 line: self.u32()?,
                 column: self.u32()?,
                 bytes: self.bytes()?.to_vec(),
+                text: self.bytes()?.to_vec(),
             });
         }
         Some(out)
@@ -438,7 +447,8 @@ mod tests {
             file: Some("vendors/example/profile.yaml".into()),
             line: 3,
             column: 5,
-            bytes: b"error: a draft".to_vec(),
+            bytes: b"{\"message\":\"a draft\"}".to_vec(),
+            text: b"error: a draft\n".to_vec(),
         };
         let mut out = Out::default();
         out.rendered(&rendered()).notes(std::slice::from_ref(&note));

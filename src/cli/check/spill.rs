@@ -26,6 +26,8 @@ struct Key {
     line: u32,
     column: u32,
     len: u32,
+    /// The length of its text as printed, stored after its JSON (0 when not kept).
+    text_len: u32,
     offset: u64,
     hash: u64,
     error: bool,
@@ -45,10 +47,15 @@ pub(crate) struct Spill {
     /// Whether the file was read since the last write: reading moves the offset that the
     /// writer shares.
     moved: bool,
+    /// The workspace, when each diagnostic is kept as printed too (text output): rendered as
+    /// it comes, or as the results cache has it, so that the sorted output is only copied.
+    printed: Option<std::path::PathBuf>,
 }
 
 impl Spill {
-    pub(crate) fn new() -> Spill {
+    /// A spill of diagnostics; with `printed`, the workspace whose diagnostics are printed as
+    /// text, each is kept as printed too.
+    pub(crate) fn new(printed: Option<std::path::PathBuf>) -> Spill {
         let store = match tempfile::tempfile() {
             Ok(f) => Store::File(BufWriter::with_capacity(1 << 16, f)),
             Err(_) => Store::Memory(Vec::new()),
@@ -61,6 +68,7 @@ impl Spill {
             keys: Vec::new(),
             failed: None,
             moved: false,
+            printed,
         }
     }
 
@@ -72,12 +80,17 @@ impl Spill {
                 return;
             }
         };
-        self.push_record(&d.file, d.line, d.column, d.is_error(), &bytes);
+        let text = match &self.printed {
+            Some(root) => crate::evaluation::rendered::printed(d, root),
+            None => Vec::new(),
+        };
+        self.push_record(&d.file, d.line, d.column, d.is_error(), &bytes, &text);
     }
 
     /// A diagnostic already rendered as the spill keeps it (its JSON, from the results cache).
     pub(crate) fn push_note(&mut self, n: &crate::evaluation::rendered::Note) {
-        self.push_record(&n.file, n.line, n.column, n.error, &n.bytes);
+        let text: &[u8] = if self.printed.is_some() { &n.text } else { &[] };
+        self.push_record(&n.file, n.line, n.column, n.error, &n.bytes, text);
     }
 
     fn push_record(
@@ -87,13 +100,18 @@ impl Spill {
         column: u32,
         error: bool,
         bytes: &[u8],
+        text: &[u8],
     ) {
         let moved = std::mem::take(&mut self.moved);
         let written = match &mut self.store {
-            Store::File(w) if moved => w.seek(SeekFrom::End(0)).and_then(|_| w.write_all(bytes)),
-            Store::File(w) => w.write_all(bytes),
+            Store::File(w) if moved => w
+                .seek(SeekFrom::End(0))
+                .and_then(|_| w.write_all(bytes))
+                .and_then(|_| w.write_all(text)),
+            Store::File(w) => w.write_all(bytes).and_then(|_| w.write_all(text)),
             Store::Memory(m) => {
                 m.extend_from_slice(bytes);
+                m.extend_from_slice(text);
                 Ok(())
             }
         };
@@ -118,11 +136,12 @@ impl Spill {
             line,
             column,
             len: bytes.len() as u32,
+            text_len: text.len() as u32,
             offset: self.written,
             hash: hash(bytes),
             error,
         });
-        self.written += bytes.len() as u64;
+        self.written += (bytes.len() + text.len()) as u64;
     }
 
     /// Whether a diagnostic equal to `d` was pushed.
@@ -216,17 +235,27 @@ struct Records {
 }
 
 impl Records {
+    /// A diagnostic's JSON.
     fn read(&mut self, k: &Key) -> io::Result<Vec<u8>> {
+        self.read_at(k.offset, k.len)
+    }
+
+    /// A diagnostic as printed (empty when the spill keeps no text).
+    fn read_text(&mut self, k: &Key) -> io::Result<Vec<u8>> {
+        self.read_at(k.offset + u64::from(k.len), k.text_len)
+    }
+
+    fn read_at(&mut self, offset: u64, len: u32) -> io::Result<Vec<u8>> {
         match self.at {
-            Some(at) if at == k.offset => {}
-            Some(at) => self.reader.seek_relative(k.offset as i64 - at as i64)?,
+            Some(at) if at == offset => {}
+            Some(at) => self.reader.seek_relative(offset as i64 - at as i64)?,
             None => {
-                self.reader.seek(SeekFrom::Start(k.offset))?;
+                self.reader.seek(SeekFrom::Start(offset))?;
             }
         }
-        let mut buf = vec![0; k.len as usize];
+        let mut buf = vec![0; len as usize];
         self.reader.read_exact(&mut buf)?;
-        self.at = Some(k.offset + u64::from(k.len));
+        self.at = Some(offset + u64::from(len));
         Ok(buf)
     }
 }
@@ -248,12 +277,26 @@ impl Sorted {
     }
 
     /// Calls `each` with every diagnostic, in order.
+    #[cfg(test)]
     pub(crate) fn for_each(
         &mut self,
         mut each: impl FnMut(Diagnostic) -> io::Result<()>,
     ) -> io::Result<()> {
         for i in 0..self.keys.len() {
             each(self.get(i)?)?;
+        }
+        Ok(())
+    }
+
+    /// Calls `each` with every diagnostic as printed (kept when the spill was made with the
+    /// workspace), in order.
+    pub(crate) fn for_each_printed(
+        &mut self,
+        mut each: impl FnMut(&[u8]) -> io::Result<()>,
+    ) -> io::Result<()> {
+        for i in 0..self.keys.len() {
+            let k = self.keys[i];
+            each(&self.records.read_text(&k)?)?;
         }
         Ok(())
     }
@@ -328,7 +371,7 @@ mod tests {
                 .at(Pos::new(1, 3)),
             warning(Some("a.yaml"), 9, "nine"),
         ];
-        let mut spill = Spill::new();
+        let mut spill = Spill::new(None);
         input.iter().for_each(|d| spill.push(d));
         assert!(spill.contains(&input[3]).unwrap());
         assert!(
@@ -352,7 +395,7 @@ mod tests {
     /// Without a temporary file the diagnostics are kept in memory, with the same result.
     #[test]
     fn memory_store_gives_the_same_order() {
-        let mut spill = Spill::new();
+        let mut spill = Spill::new(None);
         spill.store = Store::Memory(Vec::new());
         spill.push(&warning(Some("b.yaml"), 1, "b"));
         spill.push(&warning(Some("a.yaml"), 1, "a"));
