@@ -490,6 +490,16 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     if !r.says(TRAIN_WORDS) || r.is_definition() {
         return None;
     }
+    // "We do not use the Third-Party Content you provide in Your Input to train": the
+    // customer's data is named only to say where another party's content sits.
+    if r.main_says(&[
+        "third party content",
+        "third party data",
+        "third party materials",
+        "third parties content",
+    ]) {
+        return None;
+    }
     // "This indemnity does not apply where: ... trained ...": a clause about where something
     // else applies; "You are not allowed to use ... to train": the customer's own conduct.
     let negated_verb = r
@@ -697,8 +707,11 @@ fn other_data(r: &Reading) -> bool {
     super::lexicon::any(&r.words[..end], OTHER_DATA) || unnamed_data(r)
 }
 
-/// Data named only by a demonstrative ("This data is kept for 90 days") in a clause that names
-/// no content: what it points to is in another sentence, so the number may be anyone's data.
+/// Data named only by a demonstrative ("This data is kept for a maximum of 90 days", "Such
+/// information may be retained for up to 2 years") in a clause that names no content: what it
+/// points to is in another sentence, which may be about analytics or logs. Read alone, the
+/// quote does not say it is the customer's content, so it sets no retention: the reviewer
+/// quotes the sentence that names the data.
 fn unnamed_data(r: &Reading) -> bool {
     let at = |k: usize| r.words.get(k).map_or("", String::as_str);
     matches!(at(0), "this" | "such" | "that" | "these" | "those")
@@ -706,6 +719,19 @@ fn unnamed_data(r: &Reading) -> bool {
         && ![Object::CustomerContent, Object::Inputs, Object::Outputs]
             .iter()
             .any(|o| r.about(*o))
+}
+
+/// The clause names the customer's data as what is kept (content, inputs, outputs, personal
+/// data, or a pronoun standing for it): a number about data it does not name is no retention.
+fn content_kept(r: &Reading) -> bool {
+    [
+        Object::CustomerContent,
+        Object::Inputs,
+        Object::Outputs,
+        Object::PersonalData,
+    ]
+    .iter()
+    .any(|o| r.about(*o))
 }
 
 fn has_number(r: &Reading) -> bool {
@@ -828,6 +854,11 @@ fn dated_only(r: &Reading) -> bool {
             "by changing the last updated",
             "by revising the effective date",
             "by updating the effective date",
+            "update the last updated date",
+            "revise the last updated date",
+            "change the last updated date",
+            "update the effective date",
+            "revise the effective date",
         ])
         && !r.main_says(&[
             "in advance",
@@ -872,6 +903,25 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
         "terms_change_notice_days" => {
             q.unit != "hour"
                 && terms_change(r)
+                // a change of the terms or the policy, or one that names nothing else, not a
+                // change of a feature, a product or the service itself
+                && (r.says(TERMS)
+                    || !r.says(&[
+                        "changes to the service*",
+                        "changes to our service*",
+                        "changes to the feature*",
+                        "changes to our feature*",
+                        "changes to features",
+                        "changes to the product*",
+                        "changes to our product*",
+                        "change the service*",
+                        "change our service*",
+                        "modify the service*",
+                        "modify our service*",
+                        "update the service*",
+                        "update our service*",
+                        "discontinu*",
+                    ]))
                 && !r.customer_duty()
                 && !r.says(&[
                     "opt out notice",
@@ -910,6 +960,7 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
         "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
         "retention_days" => {
             q.unit != "hour"
+                && content_kept(r)
                 && keeps(q)
                 && !is_window(q)
                 && q.actor != Actor::ThirdParty
@@ -1076,6 +1127,11 @@ const UNTIL_THE_CUSTOMER_ENDS: &[&str] = &[
     "while you maintain",
     "while you use",
     "unless you close your account",
+    "as long as you choose",
+    "as long as you want",
+    "as long as the user chooses",
+    "as long as users choose",
+    "as long as the customer chooses",
 ];
 
 /// "until deleted", "until they are removed", "until you close it": kept until the data or the
@@ -1722,7 +1778,15 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             "commercial terms",
             "business agreement",
         ])
-        && r.says(&["govern*", "apply", "applies"])
+        && r.says(&[
+            "govern*",
+            "apply",
+            "applies",
+            "please review",
+            "please see",
+            "please refer*",
+            "please reference",
+        ])
     {
         return Some("no");
     }
@@ -2132,7 +2196,18 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if r.actor == Actor::Customer
         || r.says(&[
             "request a review",
-            "decisions",
+            // who may open shared content, not what the vendor reads
+            "control who",
+            "monitor who",
+            "who accesses",
+            "who can access",
+            "who has access",
+            // a review of decisions about a person, not of content ("enforcement decisions"
+            // are the vendor's own, made on content)
+            "review of decisions",
+            "review decisions",
+            "decisions made",
+            "decision made",
             "customer's responsibility",
             "responsible for",
             // Reviewing a request, a document or a policy is not reviewing content.
@@ -2322,15 +2397,24 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if trains && purpose_limited {
         return Some("model_improvement");
     }
+    // A licence bound to a purpose ("In order to operate and provide our Services, you grant
+    // ... a sublicensable ... license"; "for the purpose of making the Service available") is
+    // read by its purpose: the rights it lists serve that purpose.
+    let purpose_bound = r.says(&[
+        "for the purpose*",
+        "for purposes of",
+        "for the limited purpose*",
+        "in order to operate",
+        "in order to provide",
+        "to operate and provide",
+        "to provide and operate",
+    ]);
     if says_plainly(
         r,
         &[
             "any purpose",
             "any manner",
             "without restriction",
-            "irrevocable",
-            "transferable and sublicensable",
-            "sublicensable",
             "rest of the world",
             "syndication",
             "a broad",
@@ -2338,18 +2422,23 @@ fn licence(r: &Reading) -> Option<&'static str> {
             "any media",
             "all media",
         ],
-    ) {
+    ) || !purpose_bound
+        && says_plainly(
+            r,
+            &[
+                "irrevocable",
+                "transferable and sublicensable",
+                "sublicensable",
+            ],
+        )
+    {
         return Some("broad");
     }
     // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
     // and make derivative works) and not confined to a purpose is broad.
     if !purpose_limited
-        && !r.says(&[
-            "for the purpose*",
-            "for purposes of",
-            "in order to provide",
-            "to provide",
-        ])
+        && !purpose_bound
+        && !r.says(&["to provide"])
         && says_plainly(
             r,
             &[
@@ -2376,11 +2465,8 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     // "for the purpose of making the service available": a licence confined to running the
     // service.
-    let to_run = r.says(&[
-        "for the purpose*",
-        "for purposes of",
-        "for the limited purpose*",
-    ]) && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
+    let to_run =
+        purpose_bound && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
     if purpose_limited
         || to_run
         || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
@@ -2890,7 +2976,11 @@ mod general_grammar {
             Some(json!("default_on")),
             "{r}"
         );
+        // Data named only by a demonstrative is another sentence's: read alone, the quote
+        // does not say whose data is kept, so it states no retention.
         let r = read("Such information may be retained for up to 2 years.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+        let r = read("Your messages may be retained for up to 2 years.");
         assert_eq!(stated("retention_days", &r), Some(json!(730)), "{r}");
         // "trained reviewers" are people, not training.
         let r = read("Messages may be reviewed by our trained reviewers to keep the service safe.");
@@ -3105,5 +3195,95 @@ mod general_grammar {
         assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
         let r = read("Our employees are bound by confidentiality obligations.");
         assert_eq!(stated("human_review", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_licence_bound_to_running_the_service_is_read_by_its_purpose() {
+        let r = read(
+            "In order to operate and provide our Services, you grant us a worldwide, sublicensable and transferable license to use and display the content you upload.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        let r = read(
+            "You grant us an irrevocable, sublicensable license to use, reproduce and distribute your content.",
+        );
+        assert_eq!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+    }
+
+    #[test]
+    fn kept_as_long_as_the_user_chooses_ends_when_the_user_deletes() {
+        let r = read("We keep the information you can edit for as long as you choose.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_new_last_updated_date_is_no_notice() {
+        let r = read("When we change this policy, we will update the Last Updated date above.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_notice_about_the_service_is_not_a_notice_of_changed_terms() {
+        let r = read("We will give you 30 days notice of material changes to the Services.");
+        assert_eq!(stated("terms_change_notice_days", &r), None, "{r}");
+        let r = read("We will give you 30 days notice of changes that materially affect you.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(30)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn enforcement_decisions_are_review_and_links_are_not() {
+        let r = read(
+            "Automated tools may flag content for review, with human moderators making the final enforcement decisions.",
+        );
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("We do not monitor who accesses the conversations you share by link.");
+        assert_eq!(stated("human_review", &r), None, "{r}");
+    }
+
+    #[test]
+    fn business_users_sent_to_other_terms_and_other_partys_content() {
+        let r = read(
+            "If you use the service for business purposes, please review our Commercial Terms of Service.",
+        );
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+        let r = read(
+            "We do not use the third-party content you provide in your prompts to train our models.",
+        );
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+    }
+
+    #[test]
+    fn the_customers_own_app_acts_for_the_customer() {
+        let r = read("Your App will not process Protected Health Information.");
+        assert_eq!(stated("prohibited_data", &r), Some(json!(["phi"])), "{r}");
+        let r = read("Your data will not be used to train our models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
     }
 }
