@@ -870,12 +870,49 @@ fn dated_only(r: &Reading) -> bool {
         ])
 }
 
+/// A notice that is the posting itself ("We will notify you of any changes by posting the new
+/// Terms on this page"), with no other channel and no time before the change.
+fn notified_by_posting(r: &Reading) -> bool {
+    r.vendor_acts()
+        && !r.negated
+        && r.says(&["by posting", "by publishing"])
+        && !r.says(&[
+            "email*",
+            "e mail*",
+            "in app",
+            "in product",
+            "message*",
+            "notification*",
+            "prominent*",
+            "prior",
+            "in advance",
+            "before",
+            "other means",
+            "otherwise notify*",
+            "or by",
+            // "reasonable notice, including by posting": posting is one way of a notice
+            "reasonable*",
+            "including by",
+        ])
+}
+
 /// A change of the terms that takes effect when posted, with no advance notice.
 fn at_once_change(r: &Reading) -> bool {
     if !terms_change(r) || r.negated {
         return false;
     }
-    if (posted_only(r) || dated_only(r)) && r.quantities.is_empty() {
+    if (posted_only(r) || dated_only(r) || notified_by_posting(r)) && r.quantities.is_empty() {
+        return true;
+    }
+    // "We may modify these Terms at any time without notice."
+    if r.main_says(&[
+        "without notice",
+        "without prior notice",
+        "without advance notice",
+        "without notifying",
+    ]) && r.says(TERMS)
+        && r.quantities.is_empty()
+    {
         return true;
     }
     // "effective 30 days after posting, except that ... take effect immediately": the number
@@ -935,7 +972,8 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 ])
                 && (matches!(q.action, Some(Action::Notify))
                     || matches!(q.event, Some(Event::Notice | Event::Posting))
-                    || r.says(&["notice", "notify", "effective", "in advance"]))
+                    || r.says(&["notice", "notify", "effective", "in advance", "take effect"])
+                    || r.says(TELLS))
         }
         "subprocessor_objection_days" => {
             q.unit != "hour"
@@ -1323,6 +1361,7 @@ fn change_words(v: &str, r: &Reading) -> bool {
             terms_change(r)
                 && !r.negated
                 && !dated_only(r)
+                && !notified_by_posting(r)
                 && !r.says(&["not always", "may not"])
                 && (promised
                     || r.says(&[
@@ -2106,7 +2145,27 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         first,
         "include" | "submit" | "upload" | "input" | "send" | "transmit"
     ) && r.actor == Actor::Unstated;
-    if !(duty || not_designed || restriction_item) || r.is_definition() {
+    // "Do not upload sensitive personal data ...", "Never share health information ...": an
+    // instruction to the reader is the customer's duty.
+    let imperative = {
+        let w: Vec<&str> = r
+            .words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !matches!(*w, "(" | ")" | "please"))
+            .take(3)
+            .collect();
+        let verb = |v: &str| {
+            matches!(
+                v,
+                "include" | "submit" | "upload" | "input" | "send" | "share" | "enter" | "provide"
+            )
+        };
+        matches!(w.as_slice(), ["do", "not", v, ..] if verb(v))
+            || matches!(w.as_slice(), ["never", v, ..] if verb(v))
+            || matches!(w.as_slice(), ["don't" | "dont", v, ..] if verb(v))
+    };
+    if !(duty || not_designed || restriction_item || imperative) || r.is_definition() {
         return None;
     }
     // Who may use the service (a minimum age) is not what data may be submitted.
@@ -2272,7 +2331,10 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     // ("moderators" may be the community's, "human review" the customer's own.)
     let people = r.actor != Actor::Customer
         && r.main_says(&["reviewers", "personnel", "employees", "staff", "our team*"]);
-    if r.says(SAFETY_REASONS) {
+    // "Content is reviewed by humans only if it is reported": review confined to flagged content.
+    let only_flagged = r.says(&["only if", "only when", "only where"])
+        && r.says(&["report*", "flag*", "complain*"]);
+    if r.says(SAFETY_REASONS) || only_flagged {
         Some("safety_only")
     } else if r.vendor_acts()
         && (r.modality == Modality::May
@@ -2408,6 +2470,11 @@ fn licence(r: &Reading) -> Option<&'static str> {
         "in order to provide",
         "to operate and provide",
         "to provide and operate",
+        "in connection with operating",
+        "in connection with providing",
+        "in connection with the service*",
+        "to provide the service*",
+        "to provide our service*",
     ]);
     if says_plainly(
         r,
@@ -3283,6 +3350,56 @@ mod general_grammar {
         assert_eq!(
             stated("training_on_inputs", &r),
             Some(json!("never")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn more_ways_terms_write_notice_licences_review_and_prohibitions() {
+        let r = read("We will notify you of any changes by posting the new Terms on this page.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read("We may modify these Terms at any time without notice.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read(
+            "We will email you at least 15 days before material changes to these Terms take effect.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(15)),
+            "{r}"
+        );
+        let r = read("You grant us a license to use your content to provide the Services to you.");
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        let r = read(
+            "You grant us a royalty-free license to use and display your content in connection with operating and improving the Service.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_improvement")),
+            "{r}"
+        );
+        let r = read("Content is reviewed by humans only if it is reported.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("Do not upload personal data of children to the service.");
+        assert_eq!(
+            stated("prohibited_data", &r),
+            Some(json!(["children"])),
             "{r}"
         );
     }
