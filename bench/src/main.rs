@@ -73,6 +73,8 @@ struct Args {
     profile: bool,
     /// With `profile`: then each rule alone.
     profile_each: bool,
+    /// Profiling aid: time only diligence with the shared rules on one thread, then stop.
+    profile_shared: bool,
     /// Vendors of the end-to-end workspace (0: no end-to-end run).
     e2e: usize,
     /// Also time `check` end to end (`--e2e-no-check` turns it off: at 100,000 vendors it needs
@@ -99,7 +101,9 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
   --e2e-no-check  the end-to-end run without `check`
   --e2e-no-site   the end-to-end run without `site`
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
-  --profile-each  the same, then each rule alone: the cost of each rule";
+  --profile-each  the same, then each rule alone: the cost of each rule
+  --profile-shared  run only diligence with the shared rules on one thread (--runs), the
+                work compared with regorus, for a profiler";
 
 fn parse_args() -> Result<Args, String> {
     let mut args = Args {
@@ -114,6 +118,7 @@ fn parse_args() -> Result<Args, String> {
             .to_path_buf(),
         profile: false,
         profile_each: false,
+        profile_shared: false,
         e2e: 10_000,
         e2e_check: true,
         e2e_site: true,
@@ -135,6 +140,10 @@ fn parse_args() -> Result<Args, String> {
         if flag == "--profile" || flag == "--profile-each" {
             args.profile = true;
             args.profile_each |= flag == "--profile-each";
+            continue;
+        }
+        if flag == "--profile-shared" {
+            args.profile_shared = true;
             continue;
         }
         let value = it
@@ -401,6 +410,26 @@ fn run(args: &Args) -> Result<ExitCode, String> {
         return profile(args, &root, &ws, &setup, &scripts_only, &pools.all);
     }
     check_shared_rules(args, &ws, &setup)?;
+    if args.profile_shared {
+        let shared_rules = shared_rule_set(&root, &setup.shared)?;
+        let (t, _) = time_diligence(
+            args,
+            &setup,
+            &shared_rules,
+            &setup.request(&scripts_only),
+            &pools.one,
+            "diligence (shared rules)",
+            1,
+        )?;
+        println!(
+            "{}: {} evals in {:.1} ms, {:.0} evals/s",
+            t.name,
+            t.evals,
+            ms(t.best),
+            t.per_s()
+        );
+        return Ok(ExitCode::SUCCESS);
+    }
 
     // 3. diligence, every bundled rule, all threads and one thread.
     let req = setup.request(setup.policy);

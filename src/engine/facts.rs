@@ -1,5 +1,6 @@
 //! An offering's resolved facts converted to Rhai values once, then read by every rule at every
-//! classification.
+//! classification. A fact's claims, as maps, are built the first time a rule asks for them: most
+//! rules never do, and building them for every fact was a sixth of an evaluation.
 
 use crate::diag::did_you_mean;
 use crate::model::profile::{Authority, Verification};
@@ -8,15 +9,15 @@ use crate::model::resolved::{ResolvedFact, ResolvedOffering};
 use crate::model::vocabulary::{fact_names, fact_spec};
 use rhai::{Dynamic, Map};
 use std::collections::HashMap;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 /// What a rule sees of one fact.
 #[derive(Debug, Clone)]
 pub struct FactView {
     /// The resolved value, or `()` when unknown, conflicting or not stated.
     pub value: Dynamic,
-    /// Every claim, as maps.
-    pub claims: Dynamic,
+    /// Every claim, as maps, built on the first `claims(name)` (see [`FactTable::claims`]).
+    claims: OnceLock<Result<Dynamic, String>>,
     pub conflicting: bool,
     /// The documents searched say nothing of the fact (verified `not_stated`).
     pub not_stated: bool,
@@ -40,7 +41,7 @@ impl FactView {
     fn unknown() -> Self {
         FactView {
             value: Dynamic::UNIT,
-            claims: Dynamic::from_array(Vec::new()),
+            claims: OnceLock::from(Ok(Dynamic::from_array(Vec::new()))),
             conflicting: false,
             not_stated: false,
             silent_in: None,
@@ -112,46 +113,10 @@ impl FactTable {
     pub fn build(resolved: Arc<ResolvedOffering>) -> Result<FactTable, String> {
         let mut views = HashMap::new();
         for (name, fact) in &resolved.facts {
-            let claims = fact
-                .evidence
-                .iter()
-                .zip(fact.stale_claims.iter().zip(&fact.verification))
-                .zip(&fact.retrieved)
-                .map(|((e, (stale, verified)), retrieved)| {
-                    let opt =
-                        |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
-                    let retrieved = retrieved.map(|d| d.to_string());
-                    let mut m = Map::new();
-                    m.insert("value".into(), to_dynamic(&e.value)?);
-                    m.insert("source".into(), opt(e.source.as_deref()));
-                    m.insert("authority".into(), Dynamic::from(e.authority.as_str()));
-                    m.insert("title".into(), opt(e.title.as_deref()));
-                    m.insert("section".into(), opt(e.section.as_deref()));
-                    m.insert("quote".into(), opt(e.quote.as_deref()));
-                    m.insert("note".into(), opt(e.note.as_deref()));
-                    m.insert(
-                        "searched".into(),
-                        Dynamic::from_array(
-                            e.searched
-                                .iter()
-                                .map(|w| Dynamic::from(w.clone()))
-                                .collect(),
-                        ),
-                    );
-                    m.insert("role".into(), Dynamic::from(e.role.as_str()));
-                    m.insert(
-                        "verified".into(),
-                        Dynamic::from(*verified == Verification::Verified),
-                    );
-                    m.insert("retrieved".into(), opt(retrieved.as_deref()));
-                    m.insert("stale".into(), Dynamic::from(*stale));
-                    Ok(Dynamic::from_map(m))
-                })
-                .collect::<Result<rhai::Array, String>>()?;
             let r = &fact.resolved;
             let view = FactView {
                 value: r.value.as_ref().map_or(Ok(Dynamic::UNIT), to_dynamic)?,
-                claims: Dynamic::from_array(claims),
+                claims: OnceLock::new(),
                 conflicting: r.status == Status::Conflicting,
                 not_stated: r.status == Status::NotStated,
                 silent_in: silent_in(fact),
@@ -197,10 +162,63 @@ impl FactTable {
         Err(format!("unknown fact `{name}`{hint}"))
     }
 
+    /// A fact's claims as Rhai maps (keys [`CLAIM_KEYS`]), built on first use and shared by
+    /// every rule and classification after it.
+    pub fn claims(&self, name: &str) -> Result<Dynamic, String> {
+        let view = self.view(name)?;
+        let built = view
+            .claims
+            .get_or_init(|| match self.resolved.facts.get(name) {
+                Some(fact) => claim_maps(fact),
+                None => Ok(Dynamic::from_array(Vec::new())),
+            });
+        built.clone()
+    }
+
     /// The names of the facts the offering states, sorted, as a Rhai array.
     pub fn names_array(&self) -> &rhai::Array {
         &self.names
     }
+}
+
+/// Every claim of one fact, as Rhai maps.
+fn claim_maps(fact: &ResolvedFact) -> Result<Dynamic, String> {
+    let claims = fact
+        .evidence
+        .iter()
+        .zip(fact.stale_claims.iter().zip(&fact.verification))
+        .zip(&fact.retrieved)
+        .map(|((e, (stale, verified)), retrieved)| {
+            let opt = |s: Option<&str>| s.map_or(Dynamic::UNIT, |s| Dynamic::from(s.to_string()));
+            let retrieved = retrieved.map(|d| d.to_string());
+            let mut m = Map::new();
+            m.insert("value".into(), to_dynamic(&e.value)?);
+            m.insert("source".into(), opt(e.source.as_deref()));
+            m.insert("authority".into(), Dynamic::from(e.authority.as_str()));
+            m.insert("title".into(), opt(e.title.as_deref()));
+            m.insert("section".into(), opt(e.section.as_deref()));
+            m.insert("quote".into(), opt(e.quote.as_deref()));
+            m.insert("note".into(), opt(e.note.as_deref()));
+            m.insert(
+                "searched".into(),
+                Dynamic::from_array(
+                    e.searched
+                        .iter()
+                        .map(|w| Dynamic::from(w.clone()))
+                        .collect(),
+                ),
+            );
+            m.insert("role".into(), Dynamic::from(e.role.as_str()));
+            m.insert(
+                "verified".into(),
+                Dynamic::from(*verified == Verification::Verified),
+            );
+            m.insert("retrieved".into(), opt(retrieved.as_deref()));
+            m.insert("stale".into(), Dynamic::from(*stale));
+            Ok(Dynamic::from_map(m))
+        })
+        .collect::<Result<rhai::Array, String>>()?;
+    Ok(Dynamic::from_array(claims))
 }
 
 /// The carve-outs of the deciding claims of one fact, as a Rhai array of maps.
@@ -255,13 +273,7 @@ mod tests {
         let resolved =
             ResolvedOffering::build(&profile, &profile.offerings[0], Freshness::default());
         let table = FactTable::build(Arc::new(resolved)).unwrap();
-        let claims = table
-            .view("dpa")
-            .unwrap()
-            .claims
-            .clone()
-            .into_array()
-            .unwrap();
+        let claims = table.claims("dpa").unwrap().into_array().unwrap();
         let map = claims[0].clone().cast::<Map>();
         let mut keys: Vec<String> = map.keys().map(|k| k.to_string()).collect();
         keys.sort();

@@ -214,17 +214,7 @@ impl Bindings<'_> {
         offering.insert("id".into(), text(&self.offering.id));
         offering.insert("name".into(), text(&self.offering.name));
         offering.insert("tier".into(), text(&self.offering.tier));
-        let require = rhai_setup::Require(Arc::new(
-            REQUIREMENTS
-                .iter()
-                .map(|spec| {
-                    let value = self.requirements.get(spec.name).map_or(Dynamic::UNIT, |v| {
-                        rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
-                    });
-                    (spec.name, value)
-                })
-                .collect(),
-        ));
+        let require = requirement_view(self.requirements).0;
         let mut policy = Map::new();
         policy.insert("name".into(), text(&self.policy.name));
         policy.insert("organization".into(), text(&self.policy.organization));
@@ -251,6 +241,53 @@ impl Bindings<'_> {
         scope.push_constant("today", self.today.to_string());
         scope
     }
+}
+
+/// What rules see of a set of requirements: the `require` values and the facts a requirement
+/// in force depends on (`decisive`).
+type RequirementView = (rhai_setup::Require, Arc<[&'static str]>);
+
+thread_local! {
+    /// The views of the requirement sets this thread evaluated lately. Every offering at a
+    /// classification has the same requirements: converting them to Rhai values once per cell
+    /// was a twelfth of an evaluation. Found by equality, so never a stale view.
+    static REQUIREMENT_VIEWS: std::cell::RefCell<Vec<(Requirements, RequirementView)>> =
+        const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Requirement sets remembered per thread: a run has one per classification.
+const REQUIREMENT_VIEWS_KEPT: usize = 16;
+
+fn requirement_view(requirements: &Requirements) -> RequirementView {
+    REQUIREMENT_VIEWS.with(|views| {
+        let mut views = views.borrow_mut();
+        if let Some((_, view)) = views.iter().find(|(r, _)| r == requirements) {
+            return view.clone();
+        }
+        let require = rhai_setup::Require(Arc::new(
+            REQUIREMENTS
+                .iter()
+                .map(|spec| {
+                    let value = requirements.get(spec.name).map_or(Dynamic::UNIT, |v| {
+                        rhai::serde::to_dynamic(v).unwrap_or(Dynamic::UNIT)
+                    });
+                    (spec.name, value)
+                })
+                .collect(),
+        ));
+        let view = (require, requirements.decisive_facts());
+        if views.len() >= REQUIREMENT_VIEWS_KEPT {
+            views.remove(0);
+        }
+        views.push((requirements.clone(), view.clone()));
+        view
+    })
+}
+
+/// The facts a requirement in force depends on (see [`Requirements::decisive_facts`]),
+/// remembered per thread like the `require` values.
+pub fn decisive_facts(requirements: &Requirements) -> Arc<[&'static str]> {
+    requirement_view(requirements).1
 }
 
 fn pos_of(p: Position) -> Pos {

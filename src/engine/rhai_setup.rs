@@ -264,8 +264,7 @@ fn register_fact_reads(engine: &mut Engine) {
     engine.register_fn(
         "claims",
         |ctx: NativeCallContext, name: &str| -> Res<Dynamic> {
-            state::read(name, |f| f.claims.clone())
-                .map_err(|e| runtime_error(e, ctx.call_position()))
+            state::read_claims(name).map_err(|e| runtime_error(e, ctx.call_position()))
         },
     );
     engine.register_fn(

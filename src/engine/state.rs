@@ -166,6 +166,13 @@ pub fn read<T>(name: &str, pick: impl FnOnce(&FactView) -> T) -> Result<T, Strin
     .unwrap_or_else(|| Err("no evaluation in progress".into()))
 }
 
+/// Reads a fact's claims, as maps (recording the read).
+pub fn read_claims(name: &str) -> Result<rhai::Dynamic, String> {
+    let table = with_run(|run| Arc::clone(&run.table)).ok_or("no evaluation in progress")?;
+    read(name, |_| ())?;
+    table.claims(name)
+}
+
 /// Reads a fact's carve-outs (recording that the rule considered them).
 pub fn read_carve_outs(name: &str) -> Result<rhai::Dynamic, String> {
     let carve_outs = read(name, |f| f.exceptions.clone())?;
