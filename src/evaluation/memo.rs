@@ -21,6 +21,21 @@ fn value_at(d: &Depends, requirements: &Requirements, decisive: &[&str]) -> Opti
     }
 }
 
+/// Whether what a rule read has the value `seen` at the classification with these
+/// requirements: [`value_at`] compared without building the value (asked of every earlier run
+/// at every cell).
+fn same_at(
+    d: &Depends,
+    seen: &Option<Value>,
+    requirements: &Requirements,
+    decisive: &[&str],
+) -> bool {
+    match d {
+        Depends::Requirement(key) => requirements.get(key) == seen.as_ref(),
+        Depends::Decisive(fact) => *seen == Some(Value::Bool(decisive.contains(&fact.as_str()))),
+    }
+}
+
 impl Prepared<'_> {
     /// The record of an earlier run of `rule` that read the same values as these requirements
     /// hold.
@@ -39,7 +54,7 @@ impl Prepared<'_> {
             .find(|m| {
                 m.seen
                     .iter()
-                    .all(|(d, v)| value_at(d, requirements, decisive) == *v)
+                    .all(|(d, v)| same_at(d, v, requirements, decisive))
             })
             .map(|m| m.record.clone())
     }

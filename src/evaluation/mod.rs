@@ -344,7 +344,7 @@ impl CellRun<'_> {
             .collect();
         // Sized up front: a finding and an outcome are a few hundred bytes each, and growing
         // these a step at a time moved them again and again (a tenth of an evaluation).
-        let mut findings = Vec::with_capacity(2 * selected.len());
+        let mut findings = Vec::with_capacity(selected.len());
         let mut errors = Vec::new();
         let mut outcomes = Vec::with_capacity(selected.len());
         for step in selected {

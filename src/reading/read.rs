@@ -580,10 +580,21 @@ fn predicate(main: &[String], caps: &[bool]) -> (Actor, Modality, (usize, usize)
         .is_some_and(|d| d + 1 < subject.len());
     // "our team", "our reviewers", "our moderators": the vendor's own people.
     let ours = subject.len() >= 2 && subject[subject.len() - 2] == "our" && STAFF.contains(&head);
+    // "Your App will not ...", "Your API, App, and App Responses must not ...": a thing the
+    // customer owns or runs, as the subject, acts for the customer (not "your data", which
+    // is what is acted on).
+    let possessed = subject
+        .iter()
+        .position(|w| w == "your")
+        .is_some_and(|p| p + 1 < subject.len())
+        && !is_data_word(head)
+        && !data_subject;
     let mut actor = if ours {
         Some(Actor::Vendor)
     } else if data_subject {
         None
+    } else if possessed {
+        actor_of(head).or(Some(Actor::Customer))
     } else {
         actor_of(head)
     }

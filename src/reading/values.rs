@@ -163,6 +163,15 @@ const OTHER_DATA: &[&str] = &[
     "contracts",
     "contact details",
     "invoices",
+    "list of friends",
+    "friends list",
+    "list of contacts",
+    "contact list*",
+    "address book",
+    "interaction recordings",
+    "session recordings",
+    "screen recordings",
+    "analytics data",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -258,6 +267,17 @@ pub fn stated(fact: &str, r: &Reading) -> Option<Value> {
                 .map(|w| Value::from(*w))
                 .collect();
             (!all.is_empty()).then_some(Value::Array(all))
+        }
+        ValueType::Certifications => {
+            let names = certifications_held(r);
+            (!names.is_empty()).then(|| {
+                Value::Array(
+                    names
+                        .into_iter()
+                        .map(|n| serde_json::json!({ "name": n }))
+                        .collect(),
+                )
+            })
         }
         ValueType::TextList if fact == "data_residency" => {
             let all: Vec<Value> = REGIONS
@@ -470,6 +490,16 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     if !r.says(TRAIN_WORDS) || r.is_definition() {
         return None;
     }
+    // "We do not use the Third-Party Content you provide in Your Input to train": the
+    // customer's data is named only to say where another party's content sits.
+    if r.main_says(&[
+        "third party content",
+        "third party data",
+        "third party materials",
+        "third parties content",
+    ]) {
+        return None;
+    }
     // "This indemnity does not apply where: ... trained ...": a clause about where something
     // else applies; "You are not allowed to use ... to train": the customer's own conduct.
     let negated_verb = r
@@ -674,7 +704,34 @@ fn other_data(r: &Reading) -> bool {
     let end = verbs
         .first()
         .map_or(r.words.len(), |&i| (i + 8).min(r.words.len()));
-    super::lexicon::any(&r.words[..end], OTHER_DATA)
+    super::lexicon::any(&r.words[..end], OTHER_DATA) || unnamed_data(r)
+}
+
+/// Data named only by a demonstrative ("This data is kept for a maximum of 90 days", "Such
+/// information may be retained for up to 2 years") in a clause that names no content: what it
+/// points to is in another sentence, which may be about analytics or logs. Read alone, the
+/// quote does not say it is the customer's content, so it sets no retention: the reviewer
+/// quotes the sentence that names the data.
+fn unnamed_data(r: &Reading) -> bool {
+    let at = |k: usize| r.words.get(k).map_or("", String::as_str);
+    matches!(at(0), "this" | "such" | "that" | "these" | "those")
+        && matches!(at(1), "data" | "information")
+        && ![Object::CustomerContent, Object::Inputs, Object::Outputs]
+            .iter()
+            .any(|o| r.about(*o))
+}
+
+/// The clause names the customer's data as what is kept (content, inputs, outputs, personal
+/// data, or a pronoun standing for it): a number about data it does not name is no retention.
+fn content_kept(r: &Reading) -> bool {
+    [
+        Object::CustomerContent,
+        Object::Inputs,
+        Object::Outputs,
+        Object::PersonalData,
+    ]
+    .iter()
+    .any(|o| r.about(*o))
 }
 
 fn has_number(r: &Reading) -> bool {
@@ -750,6 +807,7 @@ const TELLS: &[&str] = &[
     "email you",
     "alert you",
     "contact you",
+    "heads up",
 ];
 
 /// A change of the terms made known only by posting the new version ("we will publish an
@@ -781,12 +839,80 @@ fn posted_only(r: &Reading) -> bool {
         && !r.main_says(&["material*", "significant*"])
 }
 
+/// A change made known only by a new date on the posted text ("we'll let you know by
+/// revising the date at the top of this policy"): the telling is the posting, no notice
+/// comes before the change.
+fn dated_only(r: &Reading) -> bool {
+    r.vendor_acts()
+        && !r.negated
+        && r.says(&[
+            "by revising the date",
+            "by updating the date",
+            "by changing the date",
+            "by revising the last updated",
+            "by updating the last updated",
+            "by changing the last updated",
+            "by revising the effective date",
+            "by updating the effective date",
+            "update the last updated date",
+            "revise the last updated date",
+            "change the last updated date",
+            "update the effective date",
+            "revise the effective date",
+        ])
+        && !r.main_says(&[
+            "in advance",
+            "prior to",
+            "before",
+            "notice",
+            "notif*",
+            "email*",
+        ])
+}
+
+/// A notice that is the posting itself ("We will notify you of any changes by posting the new
+/// Terms on this page"), with no other channel and no time before the change.
+fn notified_by_posting(r: &Reading) -> bool {
+    r.vendor_acts()
+        && !r.negated
+        && r.says(&["by posting", "by publishing"])
+        && !r.says(&[
+            "email*",
+            "e mail*",
+            "in app",
+            "in product",
+            "message*",
+            "notification*",
+            "prominent*",
+            "prior",
+            "in advance",
+            "before",
+            "other means",
+            "otherwise notify*",
+            "or by",
+            // "reasonable notice, including by posting": posting is one way of a notice
+            "reasonable*",
+            "including by",
+        ])
+}
+
 /// A change of the terms that takes effect when posted, with no advance notice.
 fn at_once_change(r: &Reading) -> bool {
     if !terms_change(r) || r.negated {
         return false;
     }
-    if posted_only(r) && r.quantities.is_empty() {
+    if (posted_only(r) || dated_only(r) || notified_by_posting(r)) && r.quantities.is_empty() {
+        return true;
+    }
+    // "We may modify these Terms at any time without notice."
+    if r.main_says(&[
+        "without notice",
+        "without prior notice",
+        "without advance notice",
+        "without notifying",
+    ]) && r.says(TERMS)
+        && r.quantities.is_empty()
+    {
         return true;
     }
     // "effective 30 days after posting, except that ... take effect immediately": the number
@@ -814,6 +940,25 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
         "terms_change_notice_days" => {
             q.unit != "hour"
                 && terms_change(r)
+                // a change of the terms or the policy, or one that names nothing else, not a
+                // change of a feature, a product or the service itself
+                && (r.says(TERMS)
+                    || !r.says(&[
+                        "changes to the service*",
+                        "changes to our service*",
+                        "changes to the feature*",
+                        "changes to our feature*",
+                        "changes to features",
+                        "changes to the product*",
+                        "changes to our product*",
+                        "change the service*",
+                        "change our service*",
+                        "modify the service*",
+                        "modify our service*",
+                        "update the service*",
+                        "update our service*",
+                        "discontinu*",
+                    ]))
                 && !r.customer_duty()
                 && !r.says(&[
                     "opt out notice",
@@ -827,7 +972,8 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 ])
                 && (matches!(q.action, Some(Action::Notify))
                     || matches!(q.event, Some(Event::Notice | Event::Posting))
-                    || r.says(&["notice", "notify", "effective", "in advance"]))
+                    || r.says(&["notice", "notify", "effective", "in advance", "take effect"])
+                    || r.says(TELLS))
         }
         "subprocessor_objection_days" => {
             q.unit != "hour"
@@ -852,6 +998,7 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
         "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
         "retention_days" => {
             q.unit != "hour"
+                && content_kept(r)
                 && keeps(q)
                 && !is_window(q)
                 && q.actor != Actor::ThirdParty
@@ -1018,6 +1165,11 @@ const UNTIL_THE_CUSTOMER_ENDS: &[&str] = &[
     "while you maintain",
     "while you use",
     "unless you close your account",
+    "as long as you choose",
+    "as long as you want",
+    "as long as the user chooses",
+    "as long as users choose",
+    "as long as the customer chooses",
 ];
 
 /// "until deleted", "until they are removed", "until you close it": kept until the data or the
@@ -1208,6 +1360,8 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
             terms_change(r)
                 && !r.negated
+                && !dated_only(r)
+                && !notified_by_posting(r)
                 && !r.says(&["not always", "may not"])
                 && (promised
                     || r.says(&[
@@ -1218,6 +1372,7 @@ fn change_words(v: &str, r: &Reading) -> bool {
                         "notify customer",
                         "provide you notice",
                         "provide you with notice",
+                        "give you a heads up",
                         "provide customer with",
                         "notice before",
                         "prior notice",
@@ -1311,6 +1466,9 @@ fn baa(r: &Reading) -> Option<&'static str> {
         "enter into",
         "execut*",
         "eligible",
+        // "The Business Associate Addendum applies to your use of ...": one is in force.
+        "applies to",
+        "apply to",
     ]) {
         return Some("available");
     }
@@ -1370,6 +1528,10 @@ fn subprocessors(r: &Reading) -> Option<&'static str> {
     let providers_listed = r.says(&["providers", "vendors"])
         && r.says(&["listed on", "listed at", "listed in", "list of"]);
     if !r.says(&["subprocessor*", "sub processor*"]) && !providers_listed || r.negated {
+        return None;
+    }
+    // "a list of categories of service providers" names no provider.
+    if r.says(&["categories of", "types of", "kinds of"]) {
         return None;
     }
     let list = r.says(&["list", "listed"]);
@@ -1616,6 +1778,56 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
         && !r.negated
     {
         return Some("yes");
+    }
+    // Business use under the same terms: a condition naming business use followed by terms
+    // that apply to it ("If you use our Services for business use, the following terms
+    // apply", a notice for business users "which supplements our Terms of Use").
+    let business_use = [
+        "business use",
+        "commercial use",
+        "business purpose*",
+        "commercial purpose*",
+        "business user*",
+    ];
+    if !r.negated
+        && r.qualified_by(&business_use)
+        && (r.says(&[
+            "following terms apply",
+            "these terms apply",
+            "these terms also apply",
+            "terms also apply",
+        ]) || r.says(&["supplement*"])
+            && r.says(&[
+                "terms of use",
+                "terms of service",
+                "these terms",
+                "our terms",
+            ]))
+    {
+        return Some("yes");
+    }
+    // Business offerings sent to terms of their own ("Our Business Terms govern use of our
+    // enterprise services"): not these terms.
+    if !r.negated
+        && !r.says(CONSUMER)
+        && !r.says(&["these", "this agreement"])
+        && r.says(&[
+            "business terms",
+            "enterprise terms",
+            "commercial terms",
+            "business agreement",
+        ])
+        && r.says(&[
+            "govern*",
+            "apply",
+            "applies",
+            "please review",
+            "please see",
+            "please refer*",
+            "please reference",
+        ])
+    {
+        return Some("no");
     }
     // Terms that confine the service to personal use are consumer terms.
     if !r.negated
@@ -1933,7 +2145,27 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         first,
         "include" | "submit" | "upload" | "input" | "send" | "transmit"
     ) && r.actor == Actor::Unstated;
-    if !(duty || not_designed || restriction_item) || r.is_definition() {
+    // "Do not upload sensitive personal data ...", "Never share health information ...": an
+    // instruction to the reader is the customer's duty.
+    let imperative = {
+        let w: Vec<&str> = r
+            .words
+            .iter()
+            .map(String::as_str)
+            .filter(|w| !matches!(*w, "(" | ")" | "please"))
+            .take(3)
+            .collect();
+        let verb = |v: &str| {
+            matches!(
+                v,
+                "include" | "submit" | "upload" | "input" | "send" | "share" | "enter" | "provide"
+            )
+        };
+        matches!(w.as_slice(), ["do", "not", v, ..] if verb(v))
+            || matches!(w.as_slice(), ["never", v, ..] if verb(v))
+            || matches!(w.as_slice(), ["don't" | "dont", v, ..] if verb(v))
+    };
+    if !(duty || not_designed || restriction_item || imperative) || r.is_definition() {
         return None;
     }
     // Who may use the service (a minimum age) is not what data may be submitted.
@@ -2023,7 +2255,18 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if r.actor == Actor::Customer
         || r.says(&[
             "request a review",
-            "decisions",
+            // who may open shared content, not what the vendor reads
+            "control who",
+            "monitor who",
+            "who accesses",
+            "who can access",
+            "who has access",
+            // a review of decisions about a person, not of content ("enforcement decisions"
+            // are the vendor's own, made on content)
+            "review of decisions",
+            "review decisions",
+            "decisions made",
+            "decision made",
             "customer's responsibility",
             "responsible for",
             // Reviewing a request, a document or a policy is not reviewing content.
@@ -2082,9 +2325,21 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if r.negated {
         return None;
     }
-    if r.says(SAFETY_REASONS) {
+    // People of the vendor who read content as a matter of course ("our trained reviewers
+    // read a sample of conversations", "conversations are reviewed by human reviewers"):
+    // a statement, not only a permission.
+    // ("moderators" may be the community's, "human review" the customer's own.)
+    let people = r.actor != Actor::Customer
+        && r.main_says(&["reviewers", "personnel", "employees", "staff", "our team*"]);
+    // "Content is reviewed by humans only if it is reported": review confined to flagged content.
+    let only_flagged = r.says(&["only if", "only when", "only where"])
+        && r.says(&["report*", "flag*", "complain*"]);
+    if r.says(SAFETY_REASONS) || only_flagged {
         Some("safety_only")
-    } else if r.modality == Modality::May && r.vendor_acts() {
+    } else if r.vendor_acts()
+        && (r.modality == Modality::May
+            || people && matches!(r.modality, Modality::States | Modality::Will))
+    {
         Some("may_review")
     } else {
         None
@@ -2118,7 +2373,15 @@ fn licence_to_vendor(r: &Reading) -> bool {
     }) {
         return true;
     }
-    if !grants.is_empty() && r.says(&["grant you", "grants you", "to you", "grant customer"]) {
+    if !grants.is_empty()
+        && r.says(&[
+            "grant you",
+            "grants you",
+            "to you",
+            "grant customer",
+            "grants to customer",
+        ])
+    {
         return false;
     }
     // "This license includes the right for us to ...": the customer's licence, restated; a
@@ -2178,6 +2441,9 @@ fn licence(r: &Reading) -> Option<&'static str> {
         "grants to you",
         "grant customer",
         "grants customer",
+        "grant to customer",
+        "grants to customer",
+        "grants to licensee",
     ]);
     if !(granted || limited_use || permitted_use) || to_customer && !granted {
         return None;
@@ -2193,15 +2459,29 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if trains && purpose_limited {
         return Some("model_improvement");
     }
+    // A licence bound to a purpose ("In order to operate and provide our Services, you grant
+    // ... a sublicensable ... license"; "for the purpose of making the Service available") is
+    // read by its purpose: the rights it lists serve that purpose.
+    let purpose_bound = r.says(&[
+        "for the purpose*",
+        "for purposes of",
+        "for the limited purpose*",
+        "in order to operate",
+        "in order to provide",
+        "to operate and provide",
+        "to provide and operate",
+        "in connection with operating",
+        "in connection with providing",
+        "in connection with the service*",
+        "to provide the service*",
+        "to provide our service*",
+    ]);
     if says_plainly(
         r,
         &[
             "any purpose",
             "any manner",
             "without restriction",
-            "irrevocable",
-            "transferable and sublicensable",
-            "sublicensable",
             "rest of the world",
             "syndication",
             "a broad",
@@ -2209,13 +2489,23 @@ fn licence(r: &Reading) -> Option<&'static str> {
             "any media",
             "all media",
         ],
-    ) {
+    ) || !purpose_bound
+        && says_plainly(
+            r,
+            &[
+                "irrevocable",
+                "transferable and sublicensable",
+                "sublicensable",
+            ],
+        )
+    {
         return Some("broad");
     }
     // A licence written out in its rights (worldwide, sublicensable, to reproduce, distribute
     // and make derivative works) and not confined to a purpose is broad.
     if !purpose_limited
-        && !r.says(&["for the purpose*", "in order to provide", "to provide"])
+        && !purpose_bound
+        && !r.says(&["to provide"])
         && says_plainly(
             r,
             &[
@@ -2242,8 +2532,8 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     // "for the purpose of making the service available": a licence confined to running the
     // service.
-    let to_run = r.says(&["for the purpose*", "for the limited purpose*"])
-        && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
+    let to_run =
+        purpose_bound && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
     if purpose_limited
         || to_run
         || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
@@ -2433,6 +2723,98 @@ fn stored_in(region: &str, r: &Reading) -> bool {
         }
         located(i)
     })
+}
+
+/// The certifications a clause says the vendor holds ("we are certified to ISO/IEC 27001",
+/// "completed a SOC 2 Type II audit", "audited against SOC 2"), named as the clause writes
+/// them. None when the clause denies it, hedges it (a report "to the extent available", one
+/// it "may provide", an audit that "refers to" a standard "or another"), or gives it as an
+/// example: a reviewer quotes a statement that the certificate is held.
+fn certifications_held(r: &Reading) -> Vec<String> {
+    if r.is_definition()
+        || r.negated
+        || r.customer_duty()
+        || matches!(r.actor, Actor::Customer | Actor::ThirdParty)
+    {
+        return Vec::new();
+    }
+    let held = r.says(&[
+        "certified",
+        "certification",
+        "certifications",
+        "certificate",
+        "attest*",
+        "audited",
+        "completed",
+        "achieved",
+        "obtained",
+        "holds",
+        "maintain*",
+        "accredited",
+    ]);
+    let hedged = r.says(&[
+        "to the extent available",
+        "upon request",
+        "on request",
+        "may provide",
+        "will provide",
+        "refers to",
+        "such as",
+        "e g",
+        "for example",
+        "or another",
+        "or other",
+        "equivalent",
+        "appropriate",
+        "intend*",
+        "plan*",
+        "working towards",
+        "in the process",
+    ]);
+    if !held || hedged {
+        return Vec::new();
+    }
+    let w = &r.words;
+    let at = |k: usize| w.get(k).map_or("", String::as_str);
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while i < w.len() {
+        let (name, next) = match at(i) {
+            "soc" | "soc1" | "soc2" | "soc3" => {
+                let (level, mut j) = match at(i) {
+                    "soc" => (at(i + 1), i + 2),
+                    joined => (&joined[3..], i + 1),
+                };
+                if matches!(level, "1" | "2" | "3") {
+                    let mut name = format!("SOC {level}");
+                    if at(j) == "type" && matches!(at(j + 1), "1" | "2" | "i" | "ii") {
+                        name.push_str(&format!(" Type {}", at(j + 1).to_uppercase()));
+                        j += 2;
+                    }
+                    (Some(name), j)
+                } else {
+                    (None, i + 1)
+                }
+            }
+            "iso" => {
+                let iec = at(i + 1) == "iec";
+                let k = if iec { i + 2 } else { i + 1 };
+                let number = at(k);
+                if number.len() == 5 && number.chars().all(|c| c.is_ascii_digit()) {
+                    let body = if iec { "ISO/IEC" } else { "ISO" };
+                    (Some(format!("{body} {number}")), k + 1)
+                } else {
+                    (None, i + 1)
+                }
+            }
+            _ => (None, i + 1),
+        };
+        if let Some(n) = name.filter(|n| !out.contains(n)) {
+            out.push(n);
+        }
+        i = next;
+    }
+    out
 }
 
 /// A certification (`{name: ...}` or a plain name) whose words all occur in the clause.
@@ -2661,7 +3043,11 @@ mod general_grammar {
             Some(json!("default_on")),
             "{r}"
         );
+        // Data named only by a demonstrative is another sentence's: read alone, the quote
+        // does not say whose data is kept, so it states no retention.
         let r = read("Such information may be retained for up to 2 years.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+        let r = read("Your messages may be retained for up to 2 years.");
         assert_eq!(stated("retention_days", &r), Some(json!(730)), "{r}");
         // "trained reviewers" are people, not training.
         let r = read("Messages may be reviewed by our trained reviewers to keep the service safe.");
@@ -2782,5 +3168,239 @@ mod general_grammar {
             "Contracts and billing contact details: we keep them for 5 years following the termination of the contract.",
         );
         assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_certification_is_proposed_only_when_the_vendor_holds_it() {
+        let r = read("We have been certified under ISO/IEC 27001.");
+        assert_eq!(
+            stated("certifications", &r),
+            Some(json!([{ "name": "ISO/IEC 27001" }])),
+            "{r}"
+        );
+        let r = read("Our platform is audited every year against SOC 2 Type II.");
+        assert_eq!(
+            stated("certifications", &r),
+            Some(json!([{ "name": "SOC 2 Type II" }])),
+            "{r}"
+        );
+        let r = read("We completed a SOC2 audit and hold ISO 27001 and ISO 27701 certificates.");
+        assert_eq!(
+            stated("certifications", &r),
+            Some(json!([{ "name": "SOC 2" }, { "name": "ISO 27001" }, { "name": "ISO 27701" }])),
+            "{r}"
+        );
+        // A report it may share, an example, a denial or a plan holds nothing.
+        for s in [
+            "We will provide audit reports such as a SOC 2 report to the extent available.",
+            "The audit report refers to a SOC 2 Type II audit or another industry standard audit.",
+            "We are not certified under ISO 27001.",
+            "We plan to be certified under ISO 27001 next year.",
+        ] {
+            let r = read(s);
+            assert_eq!(stated("certifications", &r), None, "{s}: {r}");
+        }
+    }
+
+    #[test]
+    fn a_change_made_known_by_a_new_date_alone_has_no_notice() {
+        let r =
+            read("We will let you know by revising the date at the top of this Privacy Policy.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read("We will give you a heads-up before we change this policy.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("reasonable")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn business_use_under_the_same_or_other_terms() {
+        let r = read("If you use our Services for business purposes, the following terms apply.");
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("yes")),
+            "{r}"
+        );
+        let r = read("Our Business Terms govern use of our enterprise services.");
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+        let r = read("These Business Terms govern your use of the API.");
+        assert_eq!(stated("rests_on_consumer_terms", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_licence_granted_to_the_customer_or_for_running_the_service() {
+        let r = read(
+            "Acme hereby grants to Customer a limited licence to use the Software solely on Customer systems.",
+        );
+        assert_eq!(stated("licence_scope", &r), None, "{r}");
+        let r = read(
+            "You grant us a worldwide, sub-licensable licence to host and display your content for purposes of making the Service available.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_baa_that_applies_is_available_and_people_who_read_content_review_it() {
+        let r = read("The Business Associate Addendum applies to your use of the health service.");
+        assert_eq!(stated("baa", &r), Some(json!("available")), "{r}");
+        let r =
+            read("Our trained reviewers read a sample of conversations to improve the service.");
+        assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
+        let r = read("Our employees are bound by confidentiality obligations.");
+        assert_eq!(stated("human_review", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_licence_bound_to_running_the_service_is_read_by_its_purpose() {
+        let r = read(
+            "In order to operate and provide our Services, you grant us a worldwide, sublicensable and transferable license to use and display the content you upload.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        let r = read(
+            "You grant us an irrevocable, sublicensable license to use, reproduce and distribute your content.",
+        );
+        assert_eq!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+    }
+
+    #[test]
+    fn kept_as_long_as_the_user_chooses_ends_when_the_user_deletes() {
+        let r = read("We keep the information you can edit for as long as you choose.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_new_last_updated_date_is_no_notice() {
+        let r = read("When we change this policy, we will update the Last Updated date above.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_notice_about_the_service_is_not_a_notice_of_changed_terms() {
+        let r = read("We will give you 30 days notice of material changes to the Services.");
+        assert_eq!(stated("terms_change_notice_days", &r), None, "{r}");
+        let r = read("We will give you 30 days notice of changes that materially affect you.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(30)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn enforcement_decisions_are_review_and_links_are_not() {
+        let r = read(
+            "Automated tools may flag content for review, with human moderators making the final enforcement decisions.",
+        );
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("We do not monitor who accesses the conversations you share by link.");
+        assert_eq!(stated("human_review", &r), None, "{r}");
+    }
+
+    #[test]
+    fn business_users_sent_to_other_terms_and_other_partys_content() {
+        let r = read(
+            "If you use the service for business purposes, please review our Commercial Terms of Service.",
+        );
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+        let r = read(
+            "We do not use the third-party content you provide in your prompts to train our models.",
+        );
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+    }
+
+    #[test]
+    fn the_customers_own_app_acts_for_the_customer() {
+        let r = read("Your App will not process Protected Health Information.");
+        assert_eq!(stated("prohibited_data", &r), Some(json!(["phi"])), "{r}");
+        let r = read("Your data will not be used to train our models.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn more_ways_terms_write_notice_licences_review_and_prohibitions() {
+        let r = read("We will notify you of any changes by posting the new Terms on this page.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read("We may modify these Terms at any time without notice.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        let r = read(
+            "We will email you at least 15 days before material changes to these Terms take effect.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(15)),
+            "{r}"
+        );
+        let r = read("You grant us a license to use your content to provide the Services to you.");
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        let r = read(
+            "You grant us a royalty-free license to use and display your content in connection with operating and improving the Service.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_improvement")),
+            "{r}"
+        );
+        let r = read("Content is reviewed by humans only if it is reported.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("Do not upload personal data of children to the service.");
+        assert_eq!(
+            stated("prohibited_data", &r),
+            Some(json!(["children"])),
+            "{r}"
+        );
     }
 }
