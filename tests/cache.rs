@@ -414,6 +414,65 @@ fn no_cache_writes_nothing_and_the_default_cache_is_in_the_workspace() {
     assert!(ignore.lines().any(|l| l == ".diligence/"), "{ignore}");
 }
 
+#[test]
+fn a_cache_the_repository_tracks_is_never_read() {
+    // A cache committed to the repository came with the checkout, not from a run: its entries
+    // could say anything (a pull request could bring results that pass). Untracked, as
+    // `.gitignore` keeps it, it is used.
+    let s = Setup::new();
+    let run = || {
+        let out = diligence(&s.ws)
+            .args(["evaluate", "--format", "jsonl", "--today", TODAY])
+            .output()
+            .expect("runs");
+        assert!(out.status.success(), "{out:?}");
+        out.stdout
+    };
+    let cache = s.ws.join(".diligence/cache");
+    common::archive_git(&s.ws, &["init", "-q"], None);
+    common::archive_git(&s.ws, &["add", "-A"], None);
+    common::archive_git(&s.ws, &["commit", "-q", "-m", "workspace"], None);
+    let first = run();
+    assert_eq!(
+        entries(&cache).len(),
+        VENDORS,
+        "an untracked cache is filled"
+    );
+    let before = entries(&cache);
+    assert_eq!(run(), first);
+    assert_eq!(
+        Change::between(&before, &entries(&cache)),
+        hits(),
+        "and read"
+    );
+
+    common::archive_git(&s.ws, &["add", "-f", ".diligence"], None);
+    common::archive_git(&s.ws, &["commit", "-q", "-m", "a cache"], None);
+    // A changed profile would be a miss written into a cache in use: nothing is written.
+    let vendor = s
+        .a_snapshot()
+        .split('/')
+        .nth(1)
+        .expect("vendor")
+        .to_string();
+    s.append(&format!("vendors/{vendor}/profile.yaml"), "\n# edited\n");
+    let before = entries(&cache);
+    let edited = run();
+    assert_eq!(entries(&cache), before, "a tracked cache is not used");
+    let without = diligence(&s.ws)
+        .args([
+            "evaluate",
+            "--format",
+            "jsonl",
+            "--today",
+            TODAY,
+            "--no-cache",
+        ])
+        .output()
+        .expect("runs");
+    assert_eq!(edited, without.stdout);
+}
+
 /// A fixture document: written for these tests, about a fictional vendor.
 const WRITER_TERMS: &str = "# Example Writer Terms of Service
 

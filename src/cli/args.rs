@@ -140,11 +140,36 @@ impl CacheArgs {
                 if std::fs::symlink_metadata(&own).is_ok_and(|m| m.file_type().is_symlink()) {
                     return None;
                 }
+                // Nor when the repository tracks it: a cache committed to it came with the
+                // checkout, not from a run, and its entries could say anything (a pull
+                // request could bring results that pass).
+                if own.exists() && !untracked(root, &own) {
+                    return None;
+                }
                 root.join(crate::cache::WORKSPACE_DIR)
             }
         };
         crate::cache::Cache::open(dir, self.cache_max_mb.saturating_mul(1024 * 1024))
     }
+}
+
+/// Whether git tracks nothing under `folder` of the workspace at `root`: true outside a
+/// repository; false when the repository tracks a file there, or cannot say (git missing or
+/// failing): the cache is then not used, which only makes the run slower.
+fn untracked(root: &std::path::Path, folder: &std::path::Path) -> bool {
+    let Some(mut repo) = crate::git::Repo::discover(root) else {
+        return true;
+    };
+    let inside = folder.canonicalize().ok().and_then(|f| {
+        let top = repo.work_tree.canonicalize().ok()?;
+        f.strip_prefix(top).ok()?.to_str().map(str::to_string)
+    });
+    let Some(inside) = inside else {
+        return false;
+    };
+    let spec = format!(":(top,literal){inside}");
+    repo.run(&["ls-files", "-z", "--", &spec])
+        .is_ok_and(|listed| listed.is_empty())
 }
 
 /// `--partition K/N`: the vendors whose stable hash falls in part K (1-based) of N. A vendor
