@@ -411,16 +411,7 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     }
     check_shared_rules(args, &ws, &setup)?;
     if args.profile_shared {
-        let shared_rules = shared_rule_set(&root, &setup.shared)?;
-        let (t, _) = time_diligence(
-            args,
-            &setup,
-            &shared_rules,
-            &setup.request(&scripts_only),
-            &pools.one,
-            "diligence (shared rules)",
-            1,
-        )?;
+        let (t, _) = time_shared_rules(args, &root, &setup, &scripts_only, &pools.one)?;
         // Then its peer on the same work, so that a profiler (callgrind's `--dump-before=*time_regorus*`)
         // sees the two side by side.
         let (rvm, _) = time_regorus(args, &setup, true)?;
@@ -447,16 +438,8 @@ fn run(args: &Args) -> Result<ExitCode, String> {
     let (d_one, _) = time_diligence(args, &setup, &ws.rules, &req, &pools.one, all, 1)?;
 
     // 4. diligence with only the shared rules, one thread: the same work as native and Rego.
-    let shared_rules = shared_rule_set(&root, &setup.shared)?;
-    let (d_shared, levels_shared) = time_diligence(
-        args,
-        &setup,
-        &shared_rules,
-        &setup.request(&scripts_only),
-        &pools.one,
-        "diligence (shared rules)",
-        1,
-    )?;
+    let (d_shared, levels_shared) =
+        time_shared_rules(args, &root, &setup, &scripts_only, &pools.one)?;
 
     // End to end: the command itself on a workspace of `--e2e` vendors (the one above when
     // the counts match), one run each: it is seconds, not milliseconds. Before the mirrors, whose
@@ -694,6 +677,27 @@ fn time_diligence(
         },
         levels.expect("at least one run"),
     ))
+}
+
+/// diligence with only the rules the three engines share, on `one` thread, without the
+/// policy's evidence checks (`scripts_only`): the work native Rust and regorus do.
+fn time_shared_rules(
+    args: &Args,
+    root: &Path,
+    setup: &Setup,
+    scripts_only: &Policy,
+    one: &rayon::ThreadPool,
+) -> Result<(Timing, Levels), String> {
+    let shared_rules = shared_rule_set(root, &setup.shared)?;
+    time_diligence(
+        args,
+        setup,
+        &shared_rules,
+        &setup.request(scripts_only),
+        one,
+        "diligence (shared rules)",
+        1,
+    )
 }
 
 /// `--profile`: only diligence with every rule, where the results' memory goes, then (with
