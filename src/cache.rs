@@ -74,6 +74,8 @@ pub(crate) struct Cache {
     max_bytes: u64,
     /// Whether this run wrote an entry (and so may have to evict).
     wrote: AtomicBool,
+    /// The bytes of the entries this run wrote (headers included).
+    written: AtomicU64,
     pub(crate) hits: AtomicU64,
     pub(crate) misses: AtomicU64,
     /// Content hashes of the files fingerprinted in earlier runs, by their stat data.
@@ -90,6 +92,7 @@ impl Cache {
             dir,
             max_bytes,
             wrote: AtomicBool::new(false),
+            written: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
         })
@@ -137,19 +140,59 @@ impl Cache {
         // none, never a part.
         file.persist(&path).map_err(|e| e.error)?;
         self.wrote.store(true, Ordering::Relaxed);
+        self.written
+            .fetch_add((HEADER + payload.len()) as u64, Ordering::Relaxed);
         Ok(())
     }
 
     /// Ends the run: when it wrote entries and the folder is over its limit, the entries
     /// written longest ago are removed until it holds at most three quarters of it.
+    ///
+    /// The folder's size is kept in [`USAGE`] as of the last full count plus what runs wrote
+    /// since, so that a run that wrote one entry does not list and `stat` every entry (20,000
+    /// at 10,000 vendors with `check`'s): it counts only when that sum passes the limit. The
+    /// sum can only overstate the folder (a rewritten entry counts twice, a removed one still
+    /// counts), which brings the count forward, except when two runs end at once and one
+    /// update is lost: the folder may then pass its limit by one run's entries until the
+    /// next count.
     pub(crate) fn evict(&self) {
         self.stats.save();
         if !self.wrote.load(Ordering::Relaxed) {
             return;
         }
+        let usage = self.dir.join(USAGE);
+        let recorded = std::fs::read_to_string(&usage)
+            .ok()
+            .and_then(|t| t.trim().parse::<u64>().ok());
+        if let Some(recorded) = recorded {
+            let now = recorded.saturating_add(self.written.load(Ordering::Relaxed));
+            if now <= self.max_bytes {
+                self.record_usage(now);
+                return;
+            }
+        }
+        let total = self.count_and_evict();
+        self.record_usage(total);
+    }
+
+    /// Writes the folder's size as counted (or estimated) now, replaced whole.
+    fn record_usage(&self, bytes: u64) {
+        let _ = tempfile::Builder::new()
+            .prefix(".tmp-")
+            .tempfile_in(&self.dir)
+            .and_then(|mut f| {
+                f.write_all(bytes.to_string().as_bytes())?;
+                f.persist(self.dir.join(USAGE)).map_err(|e| e.error)?;
+                Ok(())
+            });
+    }
+
+    /// Lists every entry, removes the oldest while the folder is over its limit, and returns
+    /// the size of what is left.
+    fn count_and_evict(&self) -> u64 {
         let mut entries: Vec<(std::time::SystemTime, u64, PathBuf)> = Vec::new();
         let Ok(folders) = std::fs::read_dir(&self.dir) else {
-            return;
+            return 0;
         };
         for folder in folders.filter_map(Result::ok) {
             let Ok(files) = std::fs::read_dir(folder.path()) else {
@@ -165,7 +208,7 @@ impl Cache {
         }
         let mut total: u64 = entries.iter().map(|e| e.1).sum();
         if total <= self.max_bytes {
-            return;
+            return total;
         }
         entries.sort();
         let target = self.max_bytes / 4 * 3;
@@ -178,6 +221,7 @@ impl Cache {
                 total = total.saturating_sub(len);
             }
         }
+        total
     }
 }
 
@@ -324,6 +368,8 @@ impl Walk<'_> {
 
 /// The stat index's file in the cache folder.
 const STAT_INDEX: &str = "stat-index";
+/// The file that keeps the folder's size between runs (see [`Cache::evict`]).
+const USAGE: &str = "usage";
 const STAT_MAGIC: &[u8; 8] = b"DLGSTAT1";
 /// How much older than the moment it was hashed a file's last change must be for its stat
 /// data to stand for its content later: a file changed again within the same timestamp tick
@@ -601,6 +647,78 @@ mod tests {
             .filter(|i| cache.path(&key(&i.to_string())).exists())
             .count();
         assert!(kept * (1000 + HEADER) <= 7_500, "{kept} entries kept");
+    }
+}
+
+#[cfg(test)]
+mod usage_tests {
+    use super::*;
+
+    fn key(s: &str) -> Key {
+        let mut h = Hasher::new("test");
+        h.str(s);
+        h.key()
+    }
+
+    fn folder_size(dir: &Path) -> u64 {
+        let mut total = 0;
+        for folder in std::fs::read_dir(dir).unwrap().filter_map(Result::ok) {
+            if let Ok(files) = std::fs::read_dir(folder.path()) {
+                total += files
+                    .filter_map(Result::ok)
+                    .map(|f| f.metadata().unwrap().len())
+                    .sum::<u64>();
+            }
+        }
+        total
+    }
+
+    #[test]
+    fn runs_that_each_stay_under_the_limit_add_up_and_the_sum_evicts() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c");
+        let limit = 10_000;
+        // First run: 6 entries of about 1 KB, under the limit: nothing removed, size recorded.
+        let run = Cache::open(path.clone(), limit).unwrap();
+        for i in 0..6 {
+            run.put(&key(&format!("a{i}")), &[0u8; 1000]);
+        }
+        run.evict();
+        let recorded: u64 = std::fs::read_to_string(path.join(USAGE))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(
+            recorded,
+            folder_size(&path),
+            "the first run counts the folder"
+        );
+        // Second run: 6 more, under the limit alone, over it with the first run's.
+        let run = Cache::open(path.clone(), limit).unwrap();
+        for i in 0..6 {
+            run.put(&key(&format!("b{i}")), &[0u8; 1000]);
+        }
+        run.evict();
+        let size = folder_size(&path);
+        assert!(size <= limit / 4 * 3, "evicted down to {size} bytes");
+        let recorded: u64 = std::fs::read_to_string(path.join(USAGE))
+            .unwrap()
+            .parse()
+            .unwrap();
+        assert_eq!(recorded, size, "the count after eviction is recorded");
+    }
+
+    #[test]
+    fn a_damaged_size_record_means_a_full_count() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("c");
+        let run = Cache::open(path.clone(), 5_000).unwrap();
+        for i in 0..8 {
+            run.put(&key(&i.to_string()), &[0u8; 1000]);
+        }
+        std::fs::write(path.join(USAGE), "not a number").unwrap();
+        run.evict();
+        assert!(folder_size(&path) <= 3_750, "counted and evicted");
     }
 }
 
