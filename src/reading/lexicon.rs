@@ -281,6 +281,9 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "queries",
             "query",
             "conversations",
+            "conversation history",
+            "chat history",
+            "chat records",
             "chats",
             "messages",
         ],
@@ -356,7 +359,18 @@ pub(crate) const EXCEPTIONS: &[&str] = &[
 ];
 
 /// Words that open a condition, at the start of a sentence or after a comma.
-pub(crate) const CONDITIONS: &[&str] = &["if", "where", "when", "in the event"];
+/// "While we are not required to do so, we may review ...": a concession that opens a
+/// sentence sets its own negation apart from the main clause, as a condition does.
+pub(crate) const CONDITIONS: &[&str] = &[
+    "if",
+    "where",
+    "when",
+    "in the event",
+    "while",
+    "whilst",
+    "although",
+    "though",
+];
 
 /// Who a clause is addressed to ("if you are in the EU", "for enterprise customers").
 pub(crate) const AUDIENCES: &[&str] = &[

@@ -251,8 +251,13 @@ const BUSINESS_ONLY: &[&str] = &[
     "businesses , not consumers",
 ];
 
-/// The value a reading states for `fact`, when its meaning settles it.
+/// The value a reading states for `fact`, when its meaning settles it: the whole text's, or
+/// else the first of its sentences that states one.
 pub fn stated(fact: &str, r: &Reading) -> Option<Value> {
+    stated_in(fact, r).or_else(|| r.sentences.iter().find_map(|s| stated_in(fact, s)))
+}
+
+fn stated_in(fact: &str, r: &Reading) -> Option<Value> {
     let spec = vocabulary::fact_spec(fact)?;
     match spec.ty {
         ValueType::Count => duration_number(fact, r).map(Value::from),
@@ -321,6 +326,18 @@ pub fn judge(fact: &str, value: &Value, r: &Reading) -> Judgement {
     }
     if let Some(why) = contradiction(fact, value, r) {
         return Judgement::Contradicts(why);
+    }
+    // A paragraph: one sentence that states the value supports it, unless another sentence
+    // rules it out.
+    let contradicted = r
+        .sentences
+        .iter()
+        .find_map(|s| contradiction(fact, value, s));
+    if let Some(why) = contradicted {
+        return Judgement::Contradicts(why);
+    }
+    if r.sentences.iter().any(|s| states(fact, value, s)) {
+        return Judgement::Supports;
     }
     let shown = match value {
         Value::String(s) => s.clone(),
@@ -787,6 +804,8 @@ fn duration_numbers(fact: &str, r: &Reading) -> Vec<u64> {
         if measures(fact, q, r) {
             out.push(if fact == "breach_notification_hours" {
                 q.amount
+            } else if q.unit == "hour" {
+                q.amount / 24
             } else {
                 q.days()
             });
@@ -931,6 +950,12 @@ fn terms_change(r: &Reading) -> bool {
     r.says(CHANGE) && !r.says(NOT_TERMS_CHANGE) && r.actor != Actor::Customer
 }
 
+/// A duration that counts in days: days, weeks, months, years, or hours that make whole days
+/// ("deleted within 24 hours" is a day; "within 36 hours" is not a number of days).
+fn whole_days(q: &Quantity) -> bool {
+    q.unit != "hour" || q.amount >= 24 && q.amount.is_multiple_of(24)
+}
+
 /// Whether a quantity measures what `fact` counts.
 fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
     match fact {
@@ -986,28 +1011,58 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 ])
         }
         "deletion_after_termination_days" => {
-            q.unit != "hour"
+            whole_days(q)
                 && !is_window(q)
                 && (q.event == Some(Event::Termination) || account_ends(r))
                 && (keeps(q) || lead_in(r))
                 && q.actor != Actor::Customer
                 && !other_data(r)
                 && !process_timing(r)
+                && !inactivity(r)
                 && !r.says(&["accessible", "restore*", "export*"])
         }
-        "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
+        "abuse_monitoring_retention_days" => whole_days(q) && keeps(q) && abuse_retention(r),
+        // A number that runs from a request (the time to handle one), from the end of the
+        // contract (a deletion deadline), counts an account's inactivity, or keeps backups
+        // after deletion says how long something else takes, not how long content is kept.
         "retention_days" => {
-            q.unit != "hour"
+            whole_days(q)
                 && content_kept(r)
                 && keeps(q)
                 && !is_window(q)
                 && q.actor != Actor::ThirdParty
+                && !matches!(q.event, Some(Event::Request | Event::Termination))
                 && !other_data(r)
                 && !customer_deletes(r)
                 && !account_ends(r)
+                && !inactivity(r)
+                && !backups_after_deletion(r)
+                && !process_timing(r)
         }
         _ => false,
     }
+}
+
+/// An account or data left unused for a time ("if you do not use your account for 2 years",
+/// "after a period of inactivity"): the number counts the silence, not the keeping.
+fn inactivity(r: &Reading) -> bool {
+    r.says(&[
+        "inactiv*",
+        "not used",
+        "do not use",
+        "don't use",
+        "not log in",
+        "not logged in",
+        "not sign in",
+        "not signed in",
+        "dormant",
+    ])
+}
+
+/// Copies in backups that outlive a deletion ("may remain in backups for up to 90 days after
+/// deletion"): what the backups keep, not how long the content itself is kept.
+fn backups_after_deletion(r: &Reading) -> bool {
+    r.says(&["backup*", "back up*", "backed up", "back ups"]) && r.says(&["delet*", "remov*"])
 }
 
 /// A number about when a process starts or how long a request takes to handle ("the deletion
@@ -1194,6 +1249,44 @@ fn until_removed(r: &Reading) -> bool {
         })
 }
 
+/// Keeping that is refused or forbidden rather than done: a deletion request denied "if
+/// retaining the information is necessary", providers "prohibited from retaining" data, a
+/// right to erasure "if it is no longer necessary". Each names why data may be kept, not how
+/// long the vendor keeps the customer's content.
+fn keeping_refused(r: &Reading) -> bool {
+    r.says(&[
+        "deny",
+        "denies",
+        "refuse*",
+        "decline*",
+        "prohibited from",
+        "forbidden from",
+        "right to have",
+        "right to erasure",
+        "right to delete",
+        "right to request",
+        "wish to erase",
+        "want us to erase",
+    ])
+}
+
+/// Keeping named in a list of what is done to data ("we collect, store, combine, analyse ...
+/// as necessary to research"): "as necessary" bounds the purposes of the processing, not how
+/// long anything is kept.
+fn processing_listed(r: &Reading) -> bool {
+    r.find(&["stor*", "retain*", "keep"]).iter().any(|&i| {
+        let before = &r.words[i.saturating_sub(3)..i];
+        let after = &r.words[i + 1..(i + 4).min(r.words.len())];
+        (before.iter().any(|w| w == ",") || after.first().is_some_and(|w| w == ","))
+            && super::lexicon::any(before, &["collect*", "use", "process*", "combin*"])
+            || after.first().is_some_and(|w| w == ",")
+                && super::lexicon::any(
+                    after,
+                    &["combin*", "analys*", "analyz*", "process*", "shar*"],
+                )
+    })
+}
+
 /// `indefinite` or `until_deleted` for a retention or a deletion after termination.
 fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
@@ -1240,8 +1333,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     || r.says(&["retain until you delete", "until you delete it"])
                     || retains && r.says(UNTIL_THE_CUSTOMER_ENDS)
                     // Something must be kept or deleted: "we may send you messages unless you
-                    // delete your account" keeps nothing.
-                    || (retains || r.does(Action::Delete))
+                    // delete your account" keeps nothing; nor does "you may delete your
+                    // account", where only the customer acts.
+                    || (retains || r.does(Action::Delete) && r.actor != Actor::Customer)
                         && (until_removed(r)
                             || customer_deletes(r)
                                 && r.says(&["remov*", "delet*"])
@@ -1260,6 +1354,8 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                 ]);
             (retains || deleted_when_unneeded)
                 && !conditional
+                && !keeping_refused(r)
+                && !processing_listed(r)
                 && duration_numbers("retention_days", r).is_empty()
                 && !r.says(&[
                     "duration of the processing",
@@ -2281,6 +2377,13 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "review any changes",
             "periodically review",
             "regularly review",
+            // Officers, directors and employees listed in a liability or indemnity clause are
+            // the people protected, not people who read content.
+            "be liable",
+            "limitation of liability",
+            "indemnif*",
+            "hold harmless",
+            "defend harmless",
         ])
     {
         return None;
@@ -3402,5 +3505,98 @@ mod general_grammar {
             Some(json!(["children"])),
             "{r}"
         );
+    }
+
+    #[test]
+    fn durations_written_in_weeks_hours_and_words() {
+        for (text, days) in [
+            ("We retain your prompts for two weeks.", 14),
+            ("Your chats are deleted within 48 hours.", 2),
+            ("We keep your conversations for a year.", 365),
+            ("Content you submit will be retained for 18 months.", 540),
+            (
+                "Files uploaded to the service are retained for 30 days.",
+                30,
+            ),
+            ("We generally retain your chat history for 30 days.", 30),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("retention_days", &r),
+                Some(json!(days)),
+                "{text}: {r}"
+            );
+        }
+        // Hours that make no whole day are no number of days.
+        let r = read("Your chats are deleted within 36 hours.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn numbers_that_measure_something_other_than_keeping() {
+        for text in [
+            "If you do not use your account for 2 years, we may delete it.",
+            "Data may be retained in backups for up to 90 days after deletion.",
+            "We will delete your personal information within 30 days of your request.",
+            "Your data is deleted within 6 months of the end of your contract.",
+            "If you leave deleted content in your trash, the deletion process will begin automatically in 30 days.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        let r = read("Your account may be deleted after three (3) years of continuous inactivity.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn keeping_refused_listed_or_left_to_the_customer_is_no_retention() {
+        for text in [
+            "You may choose to delete your entire account at any time.",
+            "We may deny your deletion request if retaining the information is necessary to comply with the law.",
+            "Our service providers are prohibited from retaining your information except as necessary to provide services to us.",
+            "We collect, store, combine and analyse information as necessary to research and innovate.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        let r = read("We retain your content for as long as necessary to provide the services.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_paragraph_states_what_one_of_its_sentences_states() {
+        let r = read(
+            "You may access your data through your account settings. We will not use your inputs to train our models.",
+        );
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        assert_eq!(
+            judge("training_on_inputs", &json!("never"), &r),
+            Judgement::Supports
+        );
+        // Parts of one sentence between semicolons are not read apart from its opening.
+        let r = read("You must not: (a) resell the service; (b) use it to train competing models.");
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+    }
+
+    #[test]
+    fn people_named_in_a_liability_clause_do_not_read_content() {
+        let r = read(
+            "In no event will we or our directors, employees or agents be liable to you for any loss of data or content.",
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        let r = read(
+            "You agree to indemnify and hold harmless us and our employees from any claims arising from your content.",
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        assert_eq!(stated("abuse_monitoring_retention_days", &r), None, "{r}");
+        assert!(!r.does(Action::Retain), "{r}");
     }
 }
