@@ -504,7 +504,20 @@ fn contradiction(fact: &str, value: &Value, r: &Reading) -> Option<String> {
 // ---- training ----
 
 fn training(fact: &str, r: &Reading) -> Option<String> {
-    if !r.says(TRAIN_WORDS) || r.is_definition() {
+    if !r.says(TRAIN_WORDS) || r.is_definition() || models_only_named(r) {
+        return None;
+    }
+    // "..., provided that such use shall not include the training of our models": training
+    // named only to be excluded from what the main clause allows.
+    let excluded_only = !r.main_says(TRAIN_WORDS)
+        && r.qualifiers.iter().all(|q| {
+            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            !super::lexicon::any(&w, TRAIN_WORDS)
+                || q.kind == QualifierKind::Exception
+                    && w.iter()
+                        .any(|x| matches!(x.as_str(), "not" | "never" | "excluding" | "excludes"))
+        });
+    if excluded_only {
         return None;
     }
     // "We do not use the Third-Party Content you provide in Your Input to train": the
@@ -710,6 +723,54 @@ fn is_window(q: &Quantity) -> bool {
     matches!(q.action, Some(Action::Retrieve | Action::Request))
         && q.actor == Actor::Customer
         && !q.then_deleted
+}
+
+/// Models named as things, not as what data goes into: "software that uses AI models to
+/// generate images", "generative AI models may not have the most recent information", "we
+/// use algorithms and machine learning to order ads". A clause whose only training words are
+/// such names trains nothing unless a name is the purpose of the use ("for machine learning",
+/// "to develop AI models").
+fn models_only_named(r: &Reading) -> bool {
+    const NAMES: &[&str] = &[
+        "ai models",
+        "ai systems",
+        "language models",
+        "machine learning",
+    ];
+    const PURPOSE: &[&str] = &[
+        "for", "to", "into", "of", "in", "develop*", "improv*", "build*", "creat*", "enhanc*",
+    ];
+    let acts: Vec<&str> = TRAIN_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !NAMES.contains(w))
+        .collect();
+    if r.says(&acts) {
+        return false;
+    }
+    r.find(NAMES).iter().all(|&i| {
+        // skip the words that qualify the name ("our generative AI models", "large language
+        // models")
+        let mut k = i;
+        while k > 0
+            && matches!(
+                r.words[k - 1].as_str(),
+                "our"
+                    | "its"
+                    | "the"
+                    | "their"
+                    | "generative"
+                    | "large"
+                    | "new"
+                    | "future"
+                    | "artificial"
+                    | "intelligence"
+            )
+        {
+            k -= 1;
+        }
+        k == 0 || !super::lexicon::any(&r.words[k - 1..k], PURPOSE)
+    })
 }
 
 /// Whether the data kept (the words from the clause's start to a few words past its first
@@ -2565,20 +2626,27 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // A licence bound to a purpose ("In order to operate and provide our Services, you grant
     // ... a sublicensable ... license"; "for the purpose of making the Service available") is
     // read by its purpose: the rights it lists serve that purpose.
-    let purpose_bound = r.says(&[
-        "for the purpose*",
-        "for purposes of",
-        "for the limited purpose*",
-        "in order to operate",
-        "in order to provide",
-        "to operate and provide",
-        "to provide and operate",
-        "in connection with operating",
-        "in connection with providing",
-        "in connection with the service*",
-        "to provide the service*",
-        "to provide our service*",
-    ]);
+    // "including for the purpose of promoting ...": a purpose added to the grant, not one that
+    // bounds it.
+    let purposes: Vec<usize> = r
+        .find(&[
+            "for the purpose*",
+            "for purposes of",
+            "for the limited purpose*",
+            "in order to operate",
+            "in order to provide",
+            "to operate and provide",
+            "to provide and operate",
+            "in connection with operating",
+            "in connection with providing",
+            "in connection with the service*",
+            "to provide the service*",
+            "to provide our service*",
+        ])
+        .into_iter()
+        .filter(|&i| i == 0 || r.words[i - 1] != "including")
+        .collect();
+    let purpose_bound = !purposes.is_empty();
     if says_plainly(
         r,
         &[
@@ -2635,8 +2703,15 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     // "for the purpose of making the service available": a licence confined to running the
     // service.
-    let to_run =
-        purpose_bound && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
+    // The purpose itself must be running the service: "by providing your content, you grant
+    // ... for the purpose of these Terms" names no such purpose.
+    let to_run = purposes.iter().any(|&i| {
+        let purpose = &r.words[i..(i + 10).min(r.words.len())];
+        super::lexicon::any(
+            purpose,
+            &["provid*", "operat*", "available", "run the", "running the"],
+        )
+    });
     if purpose_limited
         || to_run
         || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
@@ -3598,5 +3673,39 @@ mod general_grammar {
         assert_eq!(stated("human_review", &r), None, "{r}");
         assert_eq!(stated("abuse_monitoring_retention_days", &r), None, "{r}");
         assert!(!r.does(Action::Retain), "{r}");
+    }
+
+    #[test]
+    fn models_named_as_tools_or_training_excluded_are_no_training() {
+        for text in [
+            "Our app uses AI models to generate images from your prompts.",
+            "Generative AI models may not always give accurate answers about your content.",
+            "Aggregated data will be used to improve our products, provided that such use shall not include the training of our models.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("training_on_inputs", &r), None, "{text}: {r}");
+        }
+        let r = read("We may use your content for machine learning.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_purpose_added_to_a_licence_does_not_bound_it() {
+        let r = read(
+            "By posting content, you grant us a transferable, sublicensable, worldwide licence to use, store, reproduce and distribute your content, including for the purpose of promoting the service.",
+        );
+        assert_eq!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+        let r = read(
+            "You grant us a sublicensable licence to use your content for the purpose of making the service available to you.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
     }
 }
