@@ -413,6 +413,10 @@ pub(crate) const EVENTS: &[(Event, &[&str])] = &[
             "closing",
             "deactivat*",
             "deletion of your account",
+            "end of the provision",
+            "agreement ends",
+            "contract ends",
+            "subscription ends",
         ],
     ),
     (Event::Request, &["request*", "receipt of"]),
@@ -425,7 +429,16 @@ pub(crate) const EVENTS: &[(Event, &[&str])] = &[
     (
         Event::Collection,
         &[
-            "collect*", "creat*", "submi*", "receiv*", "process*", "generat*", "last", "inactiv*",
+            "collect*",
+            "creat*",
+            "submi*",
+            "receiv*",
+            "process",
+            "processed",
+            "processing",
+            "generat*",
+            "last",
+            "inactiv*",
         ],
     ),
 ];

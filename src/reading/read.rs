@@ -917,7 +917,13 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             // The party nearest before the verb ("we will delete it 30 days after you close
             // your account": we); none named (a passive) leaves the clause's own actor.
             Some(v) => (0..v).rev().find_map(|k| party(k, &segment[k])),
-            None => segment.iter().enumerate().find_map(|(k, w)| party(k, w)),
+            // The verb is in another part of the sentence ("Thirty days after you close your
+            // account, we delete your data"): a party named beside the number acts in the
+            // event, not in the action; the action's is the clause's own actor.
+            None if main_actions.is_empty() => {
+                segment.iter().enumerate().find_map(|(k, w)| party(k, w))
+            }
+            None => None,
         };
         let q_actor = seg_actor.unwrap_or(actor);
         // The event: after "after / following / of / from / upon / before / prior to".

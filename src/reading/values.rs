@@ -172,6 +172,22 @@ const OTHER_DATA: &[&str] = &[
     "session recordings",
     "screen recordings",
     "analytics data",
+    // data no longer the customer's content: stripped of identity, or the vendor's own
+    // records of support requests and security
+    "de identified",
+    "deidentified",
+    "anonymised data",
+    "anonymized data",
+    "anonymous data",
+    "pseudonymised data",
+    "pseudonymized data",
+    "support conversations",
+    "support requests",
+    "customer support",
+    "security logs",
+    "login activity",
+    "verification documents",
+    "identity verification",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -1182,6 +1198,10 @@ fn account_ends(r: &Reading) -> bool {
         "end of the contract",
         "end of the subscription",
         "end of your subscription",
+        "end of the provision",
+        "agreement ends",
+        "contract ends",
+        "subscription ends",
     ])
 }
 
@@ -3707,5 +3727,34 @@ mod general_grammar {
             Some(json!("service_only")),
             "{r}"
         );
+    }
+
+    #[test]
+    fn a_deletion_deadline_after_the_end_of_the_services_in_any_order() {
+        for (text, days) in [
+            (
+                "Following the end of the provision of the Services, the Processor shall delete all Personal Data within 90 days.",
+                90,
+            ),
+            (
+                "We will delete Customer Data no later than 30 days after the Agreement ends.",
+                30,
+            ),
+            (
+                "Thirty days after you close your account, we delete your data.",
+                30,
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("deletion_after_termination_days", &r),
+                Some(json!(days)),
+                "{text}: {r}"
+            );
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // The customer's own window stays the customer's.
+        let r = read("Thirty days after termination, you may no longer export your data.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
     }
 }
