@@ -513,13 +513,197 @@ pub(crate) fn matches_at(words: &[String], i: usize, pattern: &str) -> Option<us
     Some(k)
 }
 
+/// A list of labelled pattern lists (actions, objects) indexed by each pattern's first letter:
+/// at each word of a clause only the patterns that begin with its letter are tried. Every quote
+/// of every profile is read by `check` and `evaluate`, and trying every action and object
+/// pattern at every word was a third of a cold `evaluate`.
+pub(crate) struct Index<T: 'static> {
+    entries: &'static [(T, &'static [&'static str])],
+    /// For each first byte, the (entry, pattern) pairs whose pattern begins with it, in the
+    /// list's order.
+    by_initial: Vec<Vec<(usize, &'static str)>>,
+}
+
+impl<T> Index<T> {
+    pub(crate) fn new(entries: &'static [(T, &'static [&'static str])]) -> Index<T> {
+        let mut by_initial: Vec<Vec<(usize, &'static str)>> = vec![Vec::new(); 256];
+        for (e, (_, patterns)) in entries.iter().enumerate() {
+            for &p in patterns.iter() {
+                match p.as_bytes().first() {
+                    Some(&b) if b != b'*' && b != b' ' => by_initial[usize::from(b)].push((e, p)),
+                    // A pattern that may begin with any letter is tried at every word.
+                    _ => by_initial.iter_mut().for_each(|bucket| bucket.push((e, p))),
+                }
+            }
+        }
+        Index {
+            entries,
+            by_initial,
+        }
+    }
+
+    /// The label and length of each pattern that occurs at position `i`, in the list's order.
+    pub(crate) fn at<'a>(
+        &'a self,
+        words: &'a [String],
+        i: usize,
+    ) -> impl Iterator<Item = (&'static T, usize)> + 'a {
+        let bucket = words
+            .get(i)
+            .and_then(|w| w.as_bytes().first())
+            .map_or(&[][..], |&b| &self.by_initial[usize::from(b)][..]);
+        bucket
+            .iter()
+            .filter_map(move |&(e, p)| matches_at(words, i, p).map(|len| (&self.entries[e].0, len)))
+    }
+
+    /// For each entry (label and patterns), in the list's order, the positions where one of
+    /// its patterns occurs, ascending.
+    pub(crate) fn positions(&self, words: &[String]) -> Vec<(&'static T, Vec<usize>)> {
+        let mut out: Vec<(&'static T, Vec<usize>)> =
+            self.entries.iter().map(|(t, _)| (t, Vec::new())).collect();
+        for (i, w) in words.iter().enumerate() {
+            let Some(&b) = w.as_bytes().first() else {
+                continue;
+            };
+            for &(e, p) in &self.by_initial[usize::from(b)] {
+                let found = &mut out[e].1;
+                if found.last() != Some(&i) && matches_at(words, i, p).is_some() {
+                    found.push(i);
+                }
+            }
+        }
+        out
+    }
+}
+
+/// The first letters of some words, as a set of bytes: a pattern whose first letter is not among
+/// them matches nowhere in those words, which most patterns of a list are not. Checking that
+/// once per list, rather than at every word, is what keeps reading a clause cheap: `check` and
+/// `evaluate` read every quote of every profile, and half of a cold `evaluate` went to trying
+/// each pattern at each word.
+pub(crate) struct Initials([u64; 4]);
+
+impl Initials {
+    pub(crate) fn of(words: &[String]) -> Initials {
+        let mut set = [0u64; 4];
+        for w in words {
+            if let Some(&b) = w.as_bytes().first() {
+                set[usize::from(b >> 6)] |= 1 << (b & 63);
+            }
+        }
+        Initials(set)
+    }
+
+    /// Whether `pattern` may match somewhere in the words (its first letter is among theirs).
+    pub(crate) fn admit(&self, pattern: &str) -> bool {
+        match pattern.as_bytes().first() {
+            None | Some(b'*') | Some(b' ') => true,
+            Some(&b) => self.0[usize::from(b >> 6)] & (1 << (b & 63)) != 0,
+        }
+    }
+
+    /// The patterns of `patterns` that may match somewhere in the words.
+    pub(crate) fn admitted<'p>(&self, patterns: &[&'p str]) -> Vec<&'p str> {
+        patterns.iter().copied().filter(|p| self.admit(p)).collect()
+    }
+
+    /// [`find_all`], for the words these initials are of.
+    pub(crate) fn find_all(&self, words: &[String], patterns: &[&str]) -> Vec<usize> {
+        let patterns = self.admitted(patterns);
+        if patterns.is_empty() {
+            return Vec::new();
+        }
+        (0..words.len())
+            .filter(|&i| patterns.iter().any(|p| matches_at(words, i, p).is_some()))
+            .collect()
+    }
+
+    /// The first position where any of `patterns` occurs in the words these initials are of.
+    pub(crate) fn first(&self, words: &[String], patterns: &[&str]) -> Option<usize> {
+        let patterns = self.admitted(patterns);
+        if patterns.is_empty() {
+            return None;
+        }
+        (0..words.len()).find(|&i| patterns.iter().any(|p| matches_at(words, i, p).is_some()))
+    }
+}
+
 /// Positions where any of `patterns` occurs.
 pub(crate) fn find_all(words: &[String], patterns: &[&str]) -> Vec<usize> {
-    (0..words.len())
-        .filter(|&i| patterns.iter().any(|p| matches_at(words, i, p).is_some()))
-        .collect()
+    Initials::of(words).find_all(words, patterns)
 }
 
 pub(crate) fn any(words: &[String], patterns: &[&str]) -> bool {
-    (0..words.len()).any(|i| patterns.iter().any(|p| matches_at(words, i, p).is_some()))
+    let initials = Initials::of(words);
+    patterns
+        .iter()
+        .filter(|p| initials.admit(p))
+        .any(|p| (0..words.len()).any(|i| matches_at(words, i, p).is_some()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Every word of every list's patterns, cut at a `*`, plus words no pattern starts with:
+    /// clauses made of them hit many patterns, partly and whole.
+    fn vocabulary() -> Vec<String> {
+        let lists = ACTIONS
+            .iter()
+            .map(|(_, ps)| *ps)
+            .chain(OBJECTS.iter().map(|(_, ps)| *ps))
+            .chain([NOT_NEGATIONS, EXCEPTIONS, CONDITIONS, AT_ONCE, AUDIENCES]);
+        let mut words: Vec<String> = lists
+            .flat_map(|ps| ps.iter().flat_map(|p| p.split(' ')))
+            .map(|w| w.trim_end_matches('*').to_string())
+            .chain(["deleted", "trainings", "zebra", ",", "", "qq"].map(String::from))
+            .collect();
+        words.sort();
+        words.dedup();
+        words
+    }
+
+    fn clause() -> impl Strategy<Value = Vec<String>> {
+        let words = vocabulary();
+        prop::collection::vec(prop::sample::select(words), 0..40)
+    }
+
+    fn naive_positions(words: &[String], patterns: &[&str]) -> Vec<usize> {
+        (0..words.len())
+            .filter(|&i| patterns.iter().any(|p| matches_at(words, i, p).is_some()))
+            .collect()
+    }
+
+    proptest! {
+        /// The indexed and pre-filtered searches find what trying every pattern at every word
+        /// finds: they only skip tries that cannot match.
+        #[test]
+        fn indexed_matching_finds_what_every_try_finds(words in clause()) {
+            let index = Index::new(ACTIONS);
+            for ((label, found), (expected_label, patterns)) in
+                index.positions(&words).into_iter().zip(ACTIONS)
+            {
+                prop_assert_eq!(label, expected_label);
+                prop_assert_eq!(found, naive_positions(&words, patterns));
+            }
+            let initials = Initials::of(&words);
+            for list in [NOT_NEGATIONS, EXCEPTIONS, AT_ONCE, AUDIENCES] {
+                let naive = naive_positions(&words, list);
+                prop_assert_eq!(super::find_all(&words, list), naive.clone());
+                prop_assert_eq!(initials.first(&words, list), naive.first().copied());
+                prop_assert_eq!(super::any(&words, list), !naive.is_empty());
+                let index = Index::new(&[((), NOT_NEGATIONS)]);
+                for i in 0..words.len() {
+                    let lens: Vec<usize> = index.at(&words, i).map(|(_, len)| len).collect();
+                    let expected: Vec<usize> = NOT_NEGATIONS
+                        .iter()
+                        .filter_map(|p| matches_at(&words, i, p))
+                        .collect();
+                    prop_assert_eq!(lens, expected);
+                }
+            }
+        }
+    }
 }

@@ -7,6 +7,7 @@ use super::lexicon::{self, any, matches_at};
 pub use super::terms::{Action, Actor, Event, Modality, Object};
 use crate::model::quotes::{normalize, number_word};
 use std::fmt;
+use std::sync::LazyLock;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum QualifierKind {
@@ -355,13 +356,14 @@ fn read_one(text: &str) -> Reading {
         }
     }
     let n = words.len();
+    let initials = lexicon::Initials::of(&words);
     // Words of "no later than", "including but not limited to": not negations.
     let mut neutral = vec![false; n];
+    static NOT_NEGATIONS: LazyLock<lexicon::Index<()>> =
+        LazyLock::new(|| lexicon::Index::new(&[((), lexicon::NOT_NEGATIONS)]));
     for i in 0..n {
-        for p in lexicon::NOT_NEGATIONS {
-            if let Some(len) = matches_at(&words, i, p) {
-                neutral[i..i + len].iter_mut().for_each(|x| *x = true);
-            }
+        for (_, len) in NOT_NEGATIONS.at(&words, i) {
+            neutral[i..i + len].iter_mut().for_each(|x| *x = true);
         }
     }
     let qualifier_spans = qualifier_spans(&words);
@@ -407,11 +409,11 @@ fn read_one(text: &str) -> Reading {
         .any(|&i| !neutral[i] && !in_brackets[i] && is_negation(&words[i]));
     let actions = actions_in(&main);
     let mut objects = Vec::new();
-    for (o, patterns) in lexicon::OBJECTS {
+    static OBJECTS: LazyLock<lexicon::Index<Object>> =
+        LazyLock::new(|| lexicon::Index::new(lexicon::OBJECTS));
+    for (o, positions) in OBJECTS.positions(&words) {
         // "third-party content", "third party data": another party's, not the customer's.
-        let owned = lexicon::find_all(&words, patterns)
-            .into_iter()
-            .any(|i| !third_partys(&words, i));
+        let owned = positions.into_iter().any(|i| !third_partys(&words, i));
         if owned && !objects.contains(o) {
             objects.push(*o);
         }
@@ -428,16 +430,14 @@ fn read_one(text: &str) -> Reading {
             text: words[*s..*e].join(" "),
         })
         .collect();
+    // Audience words are whole words (no `*`): `matches_at` compares them exactly.
     let audiences: Vec<String> = lexicon::AUDIENCES
         .iter()
-        .filter(|a| {
-            let w: Vec<String> = a.split(' ').map(str::to_string).collect();
-            words.windows(w.len()).any(|x| x == w.as_slice())
-        })
+        .filter(|a| initials.admit(a) && (0..n).any(|i| matches_at(&words, i, a).is_some()))
         .map(|a| a.to_string())
         .collect();
     let quantities = quantities(&words, actor, &actions);
-    let at_once = any(&words, lexicon::AT_ONCE);
+    let at_once = initials.first(&words, lexicon::AT_ONCE).is_some();
     Reading {
         actor,
         modality,
@@ -460,19 +460,16 @@ fn read_one(text: &str) -> Reading {
 /// opens the sentence, to the first comma.
 fn qualifier_spans(words: &[String]) -> Vec<(usize, usize, QualifierKind)> {
     let mut spans: Vec<(usize, usize, QualifierKind)> = Vec::new();
+    static EXCEPTIONS: LazyLock<lexicon::Index<()>> =
+        LazyLock::new(|| lexicon::Index::new(&[((), lexicon::EXCEPTIONS)]));
+    static CONDITIONS: LazyLock<lexicon::Index<()>> =
+        LazyLock::new(|| lexicon::Index::new(&[((), lexicon::CONDITIONS)]));
     let mut i = 0;
     while i < words.len() {
         let after_boundary = i == 0 || is_boundary(&words[i - 1]);
-        let kind = if lexicon::EXCEPTIONS
-            .iter()
-            .any(|p| matches_at(words, i, p).is_some())
-        {
+        let kind = if EXCEPTIONS.at(words, i).next().is_some() {
             Some(QualifierKind::Exception)
-        } else if after_boundary
-            && lexicon::CONDITIONS
-                .iter()
-                .any(|p| matches_at(words, i, p).is_some())
-        {
+        } else if after_boundary && CONDITIONS.at(words, i).next().is_some() {
             Some(QualifierKind::Condition)
         } else {
             None
@@ -774,9 +771,11 @@ fn participle(w: &str) -> bool {
 }
 
 fn actions_in(words: &[String]) -> Vec<Action> {
+    static ACTIONS: LazyLock<lexicon::Index<Action>> =
+        LazyLock::new(|| lexicon::Index::new(lexicon::ACTIONS));
     let mut found: Vec<(usize, Action)> = Vec::new();
-    for (a, patterns) in lexicon::ACTIONS {
-        if let Some(&i) = lexicon::find_all(words, patterns).first()
+    for (a, positions) in ACTIONS.positions(words) {
+        if let Some(&i) = positions.first()
             && !found.iter().any(|(_, x)| x == a)
         {
             found.push((i, *a));
