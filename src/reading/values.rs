@@ -1099,7 +1099,7 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 && !r.says(&["accessible", "restore*", "export*"])
         }
         "abuse_monitoring_retention_days" => whole_days(q) && keeps(q) && abuse_retention(r),
-        // A number that runs from a request (the time to handle one), from the end of the
+        // A number that runs from a request to delete (the time to handle one), from the end of the
         // contract (a deletion deadline), counts an account's inactivity, or keeps backups
         // after deletion says how long something else takes, not how long content is kept.
         "retention_days" => {
@@ -1108,7 +1108,10 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 && keeps(q)
                 && !is_window(q)
                 && q.actor != Actor::ThirdParty
-                && !matches!(q.event, Some(Event::Request | Event::Termination))
+                && q.event != Some(Event::Termination)
+                // "deleted within 30 days of your request" is the time to handle a request;
+                // "kept for 30 days after each request" is a retention.
+                && !(q.event == Some(Event::Request) && q.action == Some(Action::Delete))
                 && !other_data(r)
                 && !customer_deletes(r)
                 && !account_ends(r)
@@ -3639,6 +3642,9 @@ mod general_grammar {
             let r = read(text);
             assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
         }
+        // A request the service answers is when keeping starts, not a request to delete.
+        let r = read("We retain customer content for 90 days after each request.");
+        assert_eq!(stated("retention_days", &r), Some(json!(90)), "{r}");
         let r = read("Your account may be deleted after three (3) years of continuous inactivity.");
         assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
     }
