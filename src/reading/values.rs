@@ -2421,6 +2421,8 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "read your",
         "access your",
         "view your",
+        "see your",
+        "sees your",
         "human review*",
         "reviewers",
         "personnel",
@@ -3762,5 +3764,17 @@ mod general_grammar {
         // The customer's own window stays the customer's.
         let r = read("Thirty days after termination, you may no longer export your data.");
         assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn people_who_see_content_only_when_it_is_reported() {
+        let r = read("No human will see your prompts unless you report a conversation.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("We will never see your messages.");
+        assert_eq!(stated("human_review", &r), Some(json!("never")), "{r}");
     }
 }
