@@ -1535,8 +1535,12 @@ fn change_words(v: &str, r: &Reading) -> bool {
         "reasonable" => {
             // "When we make material changes, we'll provide you with prominent notice": a
             // notice the vendor promises, with no number of days.
+            // The promise may be the second half of the sentence ("We may change this policy,
+            // and we will let you know of material changes by email").
+            let will = matches!(r.modality, Modality::Will | Modality::Must)
+                || r.main_says(&["and we will", "and we shall", "but we will", "and will"]);
             let promised = r.vendor_acts()
-                && matches!(r.modality, Modality::Will | Modality::Must)
+                && will
                 && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
             terms_change(r)
                 && !r.negated
@@ -1566,6 +1570,11 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 "mutually agreed",
                 "agreed in writing by both",
                 "signed by customer and",
+                "signed by authorized representatives of both",
+                "signed by authorised representatives of both",
+                "signed by duly authorized representatives of both",
+                "signed by duly authorised representatives of both",
+                "executed by both",
             ]) && !r.says(&["no other", "other than"])
         }
         _ => false,
@@ -3776,5 +3785,28 @@ mod general_grammar {
         );
         let r = read("We will never see your messages.");
         assert_eq!(stated("human_review", &r), Some(json!("never")), "{r}");
+    }
+
+    #[test]
+    fn a_notice_promised_in_the_second_half_or_an_amendment_both_sign() {
+        let r = read(
+            "We may change this policy from time to time, and we will let you know of material changes by email.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("reasonable")),
+            "{r}"
+        );
+        let r = read(
+            "This Agreement may only be modified by a written amendment signed by authorized representatives of both parties.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("mutual_only")),
+            "{r}"
+        );
+        // A permission to change with no promise to tell is no notice.
+        let r = read("We may change these terms from time to time.");
+        assert_eq!(stated("terms_change_notice_days", &r), None, "{r}");
     }
 }
