@@ -9,35 +9,37 @@
 //! An eval is one rule on one vendor offering at one classification. See bench/README.md for
 //! what is measured and how to read it.
 
-/// The system allocator, counting live heap bytes when asked (`--profile`: where the results'
-/// memory goes). Off, it costs one relaxed load per allocation.
+/// The allocator `diligence` itself uses (mimalloc, see src/main.rs), counting live heap bytes
+/// when asked (`--profile`: where the results' memory goes). Off, it costs one relaxed load per
+/// allocation. Both engines the bench compares, and the end-to-end runs (this executable run
+/// as `diligence`), allocate through it.
 struct Counting;
 
 static COUNTING: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
 static LIVE: std::sync::atomic::AtomicIsize = std::sync::atomic::AtomicIsize::new(0);
 
-// SAFETY: delegates to the system allocator; only adds bookkeeping.
+// SAFETY: delegates to mimalloc; only adds bookkeeping.
 unsafe impl std::alloc::GlobalAlloc for Counting {
     unsafe fn alloc(&self, layout: std::alloc::Layout) -> *mut u8 {
         use std::sync::atomic::Ordering::Relaxed;
         if COUNTING.load(Relaxed) {
             LIVE.fetch_add(layout.size() as isize, Relaxed);
         }
-        unsafe { std::alloc::System.alloc(layout) }
+        unsafe { mimalloc::MiMalloc.alloc(layout) }
     }
     unsafe fn dealloc(&self, ptr: *mut u8, layout: std::alloc::Layout) {
         use std::sync::atomic::Ordering::Relaxed;
         if COUNTING.load(Relaxed) {
             LIVE.fetch_sub(layout.size() as isize, Relaxed);
         }
-        unsafe { std::alloc::System.dealloc(ptr, layout) }
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) }
     }
     unsafe fn realloc(&self, ptr: *mut u8, layout: std::alloc::Layout, new_size: usize) -> *mut u8 {
         use std::sync::atomic::Ordering::Relaxed;
         if COUNTING.load(Relaxed) {
             LIVE.fetch_add(new_size as isize - layout.size() as isize, Relaxed);
         }
-        unsafe { std::alloc::System.realloc(ptr, layout, new_size) }
+        unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) }
     }
 }
 
