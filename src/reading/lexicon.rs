@@ -281,6 +281,9 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "queries",
             "query",
             "conversations",
+            "conversation history",
+            "chat history",
+            "chat records",
             "chats",
             "messages",
         ],
@@ -356,7 +359,18 @@ pub(crate) const EXCEPTIONS: &[&str] = &[
 ];
 
 /// Words that open a condition, at the start of a sentence or after a comma.
-pub(crate) const CONDITIONS: &[&str] = &["if", "where", "when", "in the event"];
+/// "While we are not required to do so, we may review ...": a concession that opens a
+/// sentence sets its own negation apart from the main clause, as a condition does.
+pub(crate) const CONDITIONS: &[&str] = &[
+    "if",
+    "where",
+    "when",
+    "in the event",
+    "while",
+    "whilst",
+    "although",
+    "though",
+];
 
 /// Who a clause is addressed to ("if you are in the EU", "for enterprise customers").
 pub(crate) const AUDIENCES: &[&str] = &[
@@ -399,6 +413,10 @@ pub(crate) const EVENTS: &[(Event, &[&str])] = &[
             "closing",
             "deactivat*",
             "deletion of your account",
+            "end of the provision",
+            "agreement ends",
+            "contract ends",
+            "subscription ends",
         ],
     ),
     (Event::Request, &["request*", "receipt of"]),
@@ -411,7 +429,16 @@ pub(crate) const EVENTS: &[(Event, &[&str])] = &[
     (
         Event::Collection,
         &[
-            "collect*", "creat*", "submi*", "receiv*", "process*", "generat*", "last", "inactiv*",
+            "collect*",
+            "creat*",
+            "submi*",
+            "receiv*",
+            "process",
+            "processed",
+            "processing",
+            "generat*",
+            "last",
+            "inactiv*",
         ],
     ),
 ];

@@ -27,7 +27,7 @@ pub struct Qualifier {
 #[derive(Debug, Clone, PartialEq)]
 pub struct Quantity {
     pub amount: u64,
-    /// "hour", "day", "month" or "year".
+    /// "hour", "day", "week", "month" or "year".
     pub unit: &'static str,
     /// The action the number belongs to (the nearest one in its part of the sentence).
     pub action: Option<Action>,
@@ -43,6 +43,7 @@ impl Quantity {
     /// The number in days (hours for `hour`), as facts count them.
     pub fn days(&self) -> u64 {
         match self.unit {
+            "week" => self.amount * 7,
             "month" => self.amount * 30,
             "year" => self.amount * 365,
             _ => self.amount,
@@ -73,6 +74,10 @@ pub struct Reading {
     pub caps: Vec<bool>,
     /// The main clause's words (qualifiers left out).
     pub main: Vec<String>,
+    /// When the text holds more than one sentence, each sentence read on its own: a quote of
+    /// a paragraph states what any of its sentences states ("You may access your data in
+    /// your settings. We will not use your inputs to train our models.").
+    pub sentences: Vec<Reading>,
 }
 
 impl Reading {
@@ -309,11 +314,45 @@ fn is_negation(w: &str) -> bool {
 
 /// Reads one clause.
 pub fn read(text: &str) -> Reading {
+    let mut reading = read_one(text);
+    let sentences = full_sentences(text);
+    if sentences.len() > 1 {
+        reading.sentences = sentences.iter().map(|s| read_one(s)).collect();
+    }
+    reading
+}
+
+/// The sentences of a text, split at full stops, question and exclamation marks only: the
+/// parts of a sentence between semicolons ("(a) ...; (b) ...") need the words that open it.
+fn full_sentences(text: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut open = false;
+    for s in super::structure::sentences(text) {
+        match out.last_mut() {
+            Some(last) if open => {
+                last.push(' ');
+                last.push_str(&s);
+            }
+            _ => out.push(s),
+        }
+        open = out.last().is_some_and(|l| {
+            l.trim_end_matches(['*', '_', '"', '\u{201d}', ')'])
+                .ends_with(';')
+        });
+    }
+    out
+}
+
+fn read_one(text: &str) -> Reading {
     let (mut words, caps) = tokenize(text);
     // "trained reviewers", "trained staff": a participle that describes people, not training.
     for i in 0..words.len().saturating_sub(1) {
         if words[i] == "trained" && (STAFF.contains(&words[i + 1].as_str())) {
             words[i] = "skilled".to_string();
+        }
+        // "hold harmless" is an indemnity, not data held.
+        if words[i] == "hold" && words[i + 1] == "harmless" {
+            words[i] = "defend".to_string();
         }
     }
     let n = words.len();
@@ -412,6 +451,7 @@ pub fn read(text: &str) -> Reading {
         words,
         caps,
         main,
+        sentences: Vec::new(),
     }
 }
 
@@ -695,6 +735,33 @@ fn is_data_word(w: &str) -> bool {
     )
 }
 
+/// Whether the verb at `k` only describes the data named before it, with the sentence's own
+/// verb still to come: "files **uploaded** to the service are retained", "content you
+/// **submit** will be kept", "the data we **collect** is deleted".
+fn describes_data_before(segment: &[String], k: usize) -> bool {
+    let at = |i: usize| segment.get(i).map_or("", String::as_str);
+    let data_at = |i: usize| {
+        is_data_word(at(i))
+            || matches!(
+                at(i),
+                "files" | "history" | "messages" | "conversations" | "chats" | "posts"
+            )
+    };
+    let reduced = k >= 1 && data_at(k - 1) && participle(at(k));
+    let relative = k >= 2
+        && data_at(k - 2)
+        && matches!(at(k - 1), "you" | "we" | "they" | "users" | "customers");
+    if !(reduced || relative) || !is_verb(at(k)) {
+        return false;
+    }
+    // The sentence's own verb comes later: a form of "be" and an action ("are retained",
+    // "will be deleted", "is kept").
+    let rest = &segment[k + 1..];
+    rest.iter()
+        .position(|w| matches!(w.as_str(), "is" | "are" | "be" | "remains" | "remain"))
+        .is_some_and(|b| rest[b + 1..].iter().take(3).any(|w| is_verb(w)))
+}
+
 fn participle(w: &str) -> bool {
     w.ends_with("ed")
         || matches!(
@@ -722,6 +789,7 @@ fn unit_of(w: &str) -> Option<&'static str> {
     match w {
         "hour" | "hours" => Some("hour"),
         "day" | "days" => Some("day"),
+        "week" | "weeks" => Some("week"),
         "month" | "months" => Some("month"),
         "year" | "years" => Some("year"),
         _ => None,
@@ -771,7 +839,15 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             number_before(words, j - 1)
         } else {
             number_before(words, j)
-        };
+        }
+        // "for a year", "within a month": one. Not "a day" or "an hour", which more often
+        // say how often ("24 hours a day") than how long.
+        .or_else(|| {
+            (j >= 1
+                && matches!(words[j - 1].as_str(), "a" | "an" | "one")
+                && matches!(unit, "week" | "month" | "year"))
+            .then_some(1)
+        });
         let Some(amount) = amount else { continue };
         if out.iter().any(|q| q.amount == amount && q.unit == unit) {
             continue;
@@ -786,7 +862,9 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             .unwrap_or(words.len());
         let segment = &words[seg_start..seg_end];
         // "Uploaded files are retained for 30 days": a participle before the data it
-        // describes is not the verb the number belongs to.
+        // describes is not the verb the number belongs to; nor is a clause that describes the
+        // data after it ("files uploaded to the service are kept ...", "content you submit will
+        // be retained ...") when the sentence's own verb follows.
         let verbs: Vec<String> = segment
             .iter()
             .enumerate()
@@ -795,7 +873,11 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
                     && segment
                         .get(k + 1)
                         .is_some_and(|n| is_data_word(n) || n == "files");
-                if describes { String::new() } else { w.clone() }
+                if describes || describes_data_before(segment, k) {
+                    String::new()
+                } else {
+                    w.clone()
+                }
             })
             .collect();
         let seg_actions = actions_in(&verbs);
@@ -834,7 +916,13 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             // The party nearest before the verb ("we will delete it 30 days after you close
             // your account": we); none named (a passive) leaves the clause's own actor.
             Some(v) => (0..v).rev().find_map(|k| party(k, &segment[k])),
-            None => segment.iter().enumerate().find_map(|(k, w)| party(k, w)),
+            // The verb is in another part of the sentence ("Thirty days after you close your
+            // account, we delete your data"): a party named beside the number acts in the
+            // event, not in the action; the action's is the clause's own actor.
+            None if main_actions.is_empty() => {
+                segment.iter().enumerate().find_map(|(k, w)| party(k, w))
+            }
+            None => None,
         };
         let q_actor = seg_actor.unwrap_or(actor);
         // The event: after "after / following / of / from / upon / before / prior to".

@@ -172,6 +172,22 @@ const OTHER_DATA: &[&str] = &[
     "session recordings",
     "screen recordings",
     "analytics data",
+    // data no longer the customer's content: stripped of identity, or the vendor's own
+    // records of support requests and security
+    "de identified",
+    "deidentified",
+    "anonymised data",
+    "anonymized data",
+    "anonymous data",
+    "pseudonymised data",
+    "pseudonymized data",
+    "support conversations",
+    "support requests",
+    "customer support",
+    "security logs",
+    "login activity",
+    "verification documents",
+    "identity verification",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -251,8 +267,13 @@ const BUSINESS_ONLY: &[&str] = &[
     "businesses , not consumers",
 ];
 
-/// The value a reading states for `fact`, when its meaning settles it.
+/// The value a reading states for `fact`, when its meaning settles it: the whole text's, or
+/// else the first of its sentences that states one.
 pub fn stated(fact: &str, r: &Reading) -> Option<Value> {
+    stated_in(fact, r).or_else(|| r.sentences.iter().find_map(|s| stated_in(fact, s)))
+}
+
+fn stated_in(fact: &str, r: &Reading) -> Option<Value> {
     let spec = vocabulary::fact_spec(fact)?;
     match spec.ty {
         ValueType::Count => duration_number(fact, r).map(Value::from),
@@ -321,6 +342,18 @@ pub fn judge(fact: &str, value: &Value, r: &Reading) -> Judgement {
     }
     if let Some(why) = contradiction(fact, value, r) {
         return Judgement::Contradicts(why);
+    }
+    // A paragraph: one sentence that states the value supports it, unless another sentence
+    // rules it out.
+    let contradicted = r
+        .sentences
+        .iter()
+        .find_map(|s| contradiction(fact, value, s));
+    if let Some(why) = contradicted {
+        return Judgement::Contradicts(why);
+    }
+    if r.sentences.iter().any(|s| states(fact, value, s)) {
+        return Judgement::Supports;
     }
     let shown = match value {
         Value::String(s) => s.clone(),
@@ -487,7 +520,20 @@ fn contradiction(fact: &str, value: &Value, r: &Reading) -> Option<String> {
 // ---- training ----
 
 fn training(fact: &str, r: &Reading) -> Option<String> {
-    if !r.says(TRAIN_WORDS) || r.is_definition() {
+    if !r.says(TRAIN_WORDS) || r.is_definition() || models_only_named(r) {
+        return None;
+    }
+    // "..., provided that such use shall not include the training of our models": training
+    // named only to be excluded from what the main clause allows.
+    let excluded_only = !r.main_says(TRAIN_WORDS)
+        && r.qualifiers.iter().all(|q| {
+            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            !super::lexicon::any(&w, TRAIN_WORDS)
+                || q.kind == QualifierKind::Exception
+                    && w.iter()
+                        .any(|x| matches!(x.as_str(), "not" | "never" | "excluding" | "excludes"))
+        });
+    if excluded_only {
         return None;
     }
     // "We do not use the Third-Party Content you provide in Your Input to train": the
@@ -695,6 +741,54 @@ fn is_window(q: &Quantity) -> bool {
         && !q.then_deleted
 }
 
+/// Models named as things, not as what data goes into: "software that uses AI models to
+/// generate images", "generative AI models may not have the most recent information", "we
+/// use algorithms and machine learning to order ads". A clause whose only training words are
+/// such names trains nothing unless a name is the purpose of the use ("for machine learning",
+/// "to develop AI models").
+fn models_only_named(r: &Reading) -> bool {
+    const NAMES: &[&str] = &[
+        "ai models",
+        "ai systems",
+        "language models",
+        "machine learning",
+    ];
+    const PURPOSE: &[&str] = &[
+        "for", "to", "into", "of", "in", "develop*", "improv*", "build*", "creat*", "enhanc*",
+    ];
+    let acts: Vec<&str> = TRAIN_WORDS
+        .iter()
+        .copied()
+        .filter(|w| !NAMES.contains(w))
+        .collect();
+    if r.says(&acts) {
+        return false;
+    }
+    r.find(NAMES).iter().all(|&i| {
+        // skip the words that qualify the name ("our generative AI models", "large language
+        // models")
+        let mut k = i;
+        while k > 0
+            && matches!(
+                r.words[k - 1].as_str(),
+                "our"
+                    | "its"
+                    | "the"
+                    | "their"
+                    | "generative"
+                    | "large"
+                    | "new"
+                    | "future"
+                    | "artificial"
+                    | "intelligence"
+            )
+        {
+            k -= 1;
+        }
+        k == 0 || !super::lexicon::any(&r.words[k - 1..k], PURPOSE)
+    })
+}
+
 /// Whether the data kept (the words from the clause's start to a few words past its first
 /// keeping verb) is data other than the customer's content: cookies, logs, payment data.
 fn other_data(r: &Reading) -> bool {
@@ -787,6 +881,8 @@ fn duration_numbers(fact: &str, r: &Reading) -> Vec<u64> {
         if measures(fact, q, r) {
             out.push(if fact == "breach_notification_hours" {
                 q.amount
+            } else if q.unit == "hour" {
+                q.amount / 24
             } else {
                 q.days()
             });
@@ -931,6 +1027,12 @@ fn terms_change(r: &Reading) -> bool {
     r.says(CHANGE) && !r.says(NOT_TERMS_CHANGE) && r.actor != Actor::Customer
 }
 
+/// A duration that counts in days: days, weeks, months, years, or hours that make whole days
+/// ("deleted within 24 hours" is a day; "within 36 hours" is not a number of days).
+fn whole_days(q: &Quantity) -> bool {
+    q.unit != "hour" || q.amount >= 24 && q.amount.is_multiple_of(24)
+}
+
 /// Whether a quantity measures what `fact` counts.
 fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
     match fact {
@@ -986,28 +1088,61 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 ])
         }
         "deletion_after_termination_days" => {
-            q.unit != "hour"
+            whole_days(q)
                 && !is_window(q)
                 && (q.event == Some(Event::Termination) || account_ends(r))
                 && (keeps(q) || lead_in(r))
                 && q.actor != Actor::Customer
                 && !other_data(r)
                 && !process_timing(r)
+                && !inactivity(r)
                 && !r.says(&["accessible", "restore*", "export*"])
         }
-        "abuse_monitoring_retention_days" => q.unit != "hour" && keeps(q) && abuse_retention(r),
+        "abuse_monitoring_retention_days" => whole_days(q) && keeps(q) && abuse_retention(r),
+        // A number that runs from a request to delete (the time to handle one), from the end of the
+        // contract (a deletion deadline), counts an account's inactivity, or keeps backups
+        // after deletion says how long something else takes, not how long content is kept.
         "retention_days" => {
-            q.unit != "hour"
+            whole_days(q)
                 && content_kept(r)
                 && keeps(q)
                 && !is_window(q)
                 && q.actor != Actor::ThirdParty
+                && q.event != Some(Event::Termination)
+                // "deleted within 30 days of your request" is the time to handle a request;
+                // "kept for 30 days after each request" is a retention.
+                && !(q.event == Some(Event::Request) && q.action == Some(Action::Delete))
                 && !other_data(r)
                 && !customer_deletes(r)
                 && !account_ends(r)
+                && !inactivity(r)
+                && !backups_after_deletion(r)
+                && !process_timing(r)
         }
         _ => false,
     }
+}
+
+/// An account or data left unused for a time ("if you do not use your account for 2 years",
+/// "after a period of inactivity"): the number counts the silence, not the keeping.
+fn inactivity(r: &Reading) -> bool {
+    r.says(&[
+        "inactiv*",
+        "not used",
+        "do not use",
+        "don't use",
+        "not log in",
+        "not logged in",
+        "not sign in",
+        "not signed in",
+        "dormant",
+    ])
+}
+
+/// Copies in backups that outlive a deletion ("may remain in backups for up to 90 days after
+/// deletion"): what the backups keep, not how long the content itself is kept.
+fn backups_after_deletion(r: &Reading) -> bool {
+    r.says(&["backup*", "back up*", "backed up", "back ups"]) && r.says(&["delet*", "remov*"])
 }
 
 /// A number about when a process starts or how long a request takes to handle ("the deletion
@@ -1066,6 +1201,10 @@ fn account_ends(r: &Reading) -> bool {
         "end of the contract",
         "end of the subscription",
         "end of your subscription",
+        "end of the provision",
+        "agreement ends",
+        "contract ends",
+        "subscription ends",
     ])
 }
 
@@ -1194,6 +1333,44 @@ fn until_removed(r: &Reading) -> bool {
         })
 }
 
+/// Keeping that is refused or forbidden rather than done: a deletion request denied "if
+/// retaining the information is necessary", providers "prohibited from retaining" data, a
+/// right to erasure "if it is no longer necessary". Each names why data may be kept, not how
+/// long the vendor keeps the customer's content.
+fn keeping_refused(r: &Reading) -> bool {
+    r.says(&[
+        "deny",
+        "denies",
+        "refuse*",
+        "decline*",
+        "prohibited from",
+        "forbidden from",
+        "right to have",
+        "right to erasure",
+        "right to delete",
+        "right to request",
+        "wish to erase",
+        "want us to erase",
+    ])
+}
+
+/// Keeping named in a list of what is done to data ("we collect, store, combine, analyse ...
+/// as necessary to research"): "as necessary" bounds the purposes of the processing, not how
+/// long anything is kept.
+fn processing_listed(r: &Reading) -> bool {
+    r.find(&["stor*", "retain*", "keep"]).iter().any(|&i| {
+        let before = &r.words[i.saturating_sub(3)..i];
+        let after = &r.words[i + 1..(i + 4).min(r.words.len())];
+        (before.iter().any(|w| w == ",") || after.first().is_some_and(|w| w == ","))
+            && super::lexicon::any(before, &["collect*", "use", "process*", "combin*"])
+            || after.first().is_some_and(|w| w == ",")
+                && super::lexicon::any(
+                    after,
+                    &["combin*", "analys*", "analyz*", "process*", "shar*"],
+                )
+    })
+}
+
 /// `indefinite` or `until_deleted` for a retention or a deletion after termination.
 fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
@@ -1240,8 +1417,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     || r.says(&["retain until you delete", "until you delete it"])
                     || retains && r.says(UNTIL_THE_CUSTOMER_ENDS)
                     // Something must be kept or deleted: "we may send you messages unless you
-                    // delete your account" keeps nothing.
-                    || (retains || r.does(Action::Delete))
+                    // delete your account" keeps nothing; nor does "you may delete your
+                    // account", where only the customer acts.
+                    || (retains || r.does(Action::Delete) && r.actor != Actor::Customer)
                         && (until_removed(r)
                             || customer_deletes(r)
                                 && r.says(&["remov*", "delet*"])
@@ -1260,6 +1438,8 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                 ]);
             (retains || deleted_when_unneeded)
                 && !conditional
+                && !keeping_refused(r)
+                && !processing_listed(r)
                 && duration_numbers("retention_days", r).is_empty()
                 && !r.says(&[
                     "duration of the processing",
@@ -1355,8 +1535,12 @@ fn change_words(v: &str, r: &Reading) -> bool {
         "reasonable" => {
             // "When we make material changes, we'll provide you with prominent notice": a
             // notice the vendor promises, with no number of days.
+            // The promise may be the second half of the sentence ("We may change this policy,
+            // and we will let you know of material changes by email").
+            let will = matches!(r.modality, Modality::Will | Modality::Must)
+                || r.main_says(&["and we will", "and we shall", "but we will", "and will"]);
             let promised = r.vendor_acts()
-                && matches!(r.modality, Modality::Will | Modality::Must)
+                && will
                 && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
             terms_change(r)
                 && !r.negated
@@ -1386,6 +1570,11 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 "mutually agreed",
                 "agreed in writing by both",
                 "signed by customer and",
+                "signed by authorized representatives of both",
+                "signed by authorised representatives of both",
+                "signed by duly authorized representatives of both",
+                "signed by duly authorised representatives of both",
+                "executed by both",
             ]) && !r.says(&["no other", "other than"])
         }
         _ => false,
@@ -2241,6 +2430,8 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "read your",
         "access your",
         "view your",
+        "see your",
+        "sees your",
         "human review*",
         "reviewers",
         "personnel",
@@ -2281,6 +2472,13 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "review any changes",
             "periodically review",
             "regularly review",
+            // Officers, directors and employees listed in a liability or indemnity clause are
+            // the people protected, not people who read content.
+            "be liable",
+            "limitation of liability",
+            "indemnif*",
+            "hold harmless",
+            "defend harmless",
         ])
     {
         return None;
@@ -2462,20 +2660,27 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // A licence bound to a purpose ("In order to operate and provide our Services, you grant
     // ... a sublicensable ... license"; "for the purpose of making the Service available") is
     // read by its purpose: the rights it lists serve that purpose.
-    let purpose_bound = r.says(&[
-        "for the purpose*",
-        "for purposes of",
-        "for the limited purpose*",
-        "in order to operate",
-        "in order to provide",
-        "to operate and provide",
-        "to provide and operate",
-        "in connection with operating",
-        "in connection with providing",
-        "in connection with the service*",
-        "to provide the service*",
-        "to provide our service*",
-    ]);
+    // "including for the purpose of promoting ...": a purpose added to the grant, not one that
+    // bounds it.
+    let purposes: Vec<usize> = r
+        .find(&[
+            "for the purpose*",
+            "for purposes of",
+            "for the limited purpose*",
+            "in order to operate",
+            "in order to provide",
+            "to operate and provide",
+            "to provide and operate",
+            "in connection with operating",
+            "in connection with providing",
+            "in connection with the service*",
+            "to provide the service*",
+            "to provide our service*",
+        ])
+        .into_iter()
+        .filter(|&i| i == 0 || r.words[i - 1] != "including")
+        .collect();
+    let purpose_bound = !purposes.is_empty();
     if says_plainly(
         r,
         &[
@@ -2532,8 +2737,15 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     // "for the purpose of making the service available": a licence confined to running the
     // service.
-    let to_run =
-        purpose_bound && r.says(&["provid*", "operat*", "available", "run the", "running the"]);
+    // The purpose itself must be running the service: "by providing your content, you grant
+    // ... for the purpose of these Terms" names no such purpose.
+    let to_run = purposes.iter().any(|&i| {
+        let purpose = &r.words[i..(i + 10).min(r.words.len())];
+        super::lexicon::any(
+            purpose,
+            &["provid*", "operat*", "available", "run the", "running the"],
+        )
+    });
     if purpose_limited
         || to_run
         || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
@@ -3402,5 +3614,199 @@ mod general_grammar {
             Some(json!(["children"])),
             "{r}"
         );
+    }
+
+    #[test]
+    fn durations_written_in_weeks_hours_and_words() {
+        for (text, days) in [
+            ("We retain your prompts for two weeks.", 14),
+            ("Your chats are deleted within 48 hours.", 2),
+            ("We keep your conversations for a year.", 365),
+            ("Content you submit will be retained for 18 months.", 540),
+            (
+                "Files uploaded to the service are retained for 30 days.",
+                30,
+            ),
+            ("We generally retain your chat history for 30 days.", 30),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("retention_days", &r),
+                Some(json!(days)),
+                "{text}: {r}"
+            );
+        }
+        // Hours that make no whole day are no number of days.
+        let r = read("Your chats are deleted within 36 hours.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn numbers_that_measure_something_other_than_keeping() {
+        for text in [
+            "If you do not use your account for 2 years, we may delete it.",
+            "Data may be retained in backups for up to 90 days after deletion.",
+            "We will delete your personal information within 30 days of your request.",
+            "Your data is deleted within 6 months of the end of your contract.",
+            "If you leave deleted content in your trash, the deletion process will begin automatically in 30 days.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // A request the service answers is when keeping starts, not a request to delete.
+        let r = read("We retain customer content for 90 days after each request.");
+        assert_eq!(stated("retention_days", &r), Some(json!(90)), "{r}");
+        let r = read("Your account may be deleted after three (3) years of continuous inactivity.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn keeping_refused_listed_or_left_to_the_customer_is_no_retention() {
+        for text in [
+            "You may choose to delete your entire account at any time.",
+            "We may deny your deletion request if retaining the information is necessary to comply with the law.",
+            "Our service providers are prohibited from retaining your information except as necessary to provide services to us.",
+            "We collect, store, combine and analyse information as necessary to research and innovate.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        let r = read("We retain your content for as long as necessary to provide the services.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_paragraph_states_what_one_of_its_sentences_states() {
+        let r = read(
+            "You may access your data through your account settings. We will not use your inputs to train our models.",
+        );
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("never")),
+            "{r}"
+        );
+        assert_eq!(
+            judge("training_on_inputs", &json!("never"), &r),
+            Judgement::Supports
+        );
+        // Parts of one sentence between semicolons are not read apart from its opening.
+        let r = read("You must not: (a) resell the service; (b) use it to train competing models.");
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+    }
+
+    #[test]
+    fn people_named_in_a_liability_clause_do_not_read_content() {
+        let r = read(
+            "In no event will we or our directors, employees or agents be liable to you for any loss of data or content.",
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        let r = read(
+            "You agree to indemnify and hold harmless us and our employees from any claims arising from your content.",
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        assert_eq!(stated("abuse_monitoring_retention_days", &r), None, "{r}");
+        assert!(!r.does(Action::Retain), "{r}");
+    }
+
+    #[test]
+    fn models_named_as_tools_or_training_excluded_are_no_training() {
+        for text in [
+            "Our app uses AI models to generate images from your prompts.",
+            "Generative AI models may not always give accurate answers about your content.",
+            "Aggregated data will be used to improve our products, provided that such use shall not include the training of our models.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("training_on_inputs", &r), None, "{text}: {r}");
+        }
+        let r = read("We may use your content for machine learning.");
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_purpose_added_to_a_licence_does_not_bound_it() {
+        let r = read(
+            "By posting content, you grant us a transferable, sublicensable, worldwide licence to use, store, reproduce and distribute your content, including for the purpose of promoting the service.",
+        );
+        assert_eq!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+        let r = read(
+            "You grant us a sublicensable licence to use your content for the purpose of making the service available to you.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_deletion_deadline_after_the_end_of_the_services_in_any_order() {
+        for (text, days) in [
+            (
+                "Following the end of the provision of the Services, the Processor shall delete all Personal Data within 90 days.",
+                90,
+            ),
+            (
+                "We will delete Customer Data no later than 30 days after the Agreement ends.",
+                30,
+            ),
+            (
+                "Thirty days after you close your account, we delete your data.",
+                30,
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("deletion_after_termination_days", &r),
+                Some(json!(days)),
+                "{text}: {r}"
+            );
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // The customer's own window stays the customer's.
+        let r = read("Thirty days after termination, you may no longer export your data.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn people_who_see_content_only_when_it_is_reported() {
+        let r = read("No human will see your prompts unless you report a conversation.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("We will never see your messages.");
+        assert_eq!(stated("human_review", &r), Some(json!("never")), "{r}");
+    }
+
+    #[test]
+    fn a_notice_promised_in_the_second_half_or_an_amendment_both_sign() {
+        let r = read(
+            "We may change this policy from time to time, and we will let you know of material changes by email.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("reasonable")),
+            "{r}"
+        );
+        let r = read(
+            "This Agreement may only be modified by a written amendment signed by authorized representatives of both parties.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("mutual_only")),
+            "{r}"
+        );
+        // A permission to change with no promise to tell is no notice.
+        let r = read("We may change these terms from time to time.");
+        assert_eq!(stated("terms_change_notice_days", &r), None, "{r}");
     }
 }

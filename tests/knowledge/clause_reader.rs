@@ -25,7 +25,30 @@ struct DocumentList {
 #[derive(Deserialize)]
 struct Document {
     id: String,
+    service: String,
     split: String,
+}
+
+/// A tuning aid: `DILIGENCE_DEV_HALF=a|b` keeps half of the development part, split by
+/// service (services sorted by name, taken in turn), so a change written from one half's misses
+/// can be judged on the other half, whose services it was not written from. Unset: all of it.
+fn in_dev_half(docs: &DocumentList, doc: &Document) -> bool {
+    let Ok(half) = std::env::var("DILIGENCE_DEV_HALF") else {
+        return true;
+    };
+    if doc.split != "dev" {
+        return true;
+    }
+    let mut services: Vec<&str> = docs
+        .documents
+        .iter()
+        .filter(|d| d.split == "dev")
+        .map(|d| d.service.as_str())
+        .collect();
+    services.sort_unstable();
+    services.dedup();
+    let at = services.iter().position(|s| *s == doc.service).unwrap_or(0);
+    (at % 2 == 0) == (half == "a")
 }
 
 #[derive(Deserialize)]
@@ -145,7 +168,7 @@ fn measure(split: &str) -> BTreeMap<String, Counts> {
     let per_document: Vec<BTreeMap<String, Counts>> = docs
         .documents
         .par_iter()
-        .filter(|d| d.split == split)
+        .filter(|d| d.split == split && in_dev_half(&docs, d))
         .map(|doc| measure_document(&root, doc))
         .collect();
     let mut per_fact: BTreeMap<String, Counts> = BTreeMap::new();
@@ -312,7 +335,7 @@ fn the_clause_reader_on_the_labelled_corpus() {
 }
 
 // Measured on the test part: top-1 63.4%, top-3 78.0%, value precision 89.7% (accuracy 59.1%),
-// 5 false supports of 136 hard negatives, false refusals 40.9% (54 of 132), version pairs 90.2%
+// 5 false supports of 136 hard negatives, false refusals 40.9% (54 of 132), version pairs 92.7%
 // (no failed capture taken as terms). `check` accepts a value only when the reading states it
 // (a list item read with its lead-in), so a right value the reader cannot yet read is refused.
 // Still far from the targets (75%, 90%, 95%, 0, 5%): the floors keep the figures from falling.
@@ -321,7 +344,7 @@ const FLOOR_TOP3: f64 = 77.0;
 const FLOOR_PRECISION: f64 = 89.0;
 const MAX_FALSE_SUPPORT: usize = 5;
 const MAX_FALSE_REFUSAL: f64 = 41.5;
-const FLOOR_PAIRS: f64 = 89.0;
+const FLOOR_PAIRS: f64 = 92.0;
 
 /// A tuning aid for the development part only (the test part is never looked at clause by
 /// clause): prints each labelled value the reader refuses or misreads, each hard negative it
@@ -334,7 +357,11 @@ fn dev_misses() {
     let root = corpus();
     let docs: DocumentList = yaml(&root.join("documents.yaml"));
     let only = std::env::var("DEV_DOC").ok();
-    for doc in docs.documents.iter().filter(|d| d.split == "dev") {
+    for doc in docs
+        .documents
+        .iter()
+        .filter(|d| d.split == "dev" && in_dev_half(&docs, d))
+    {
         if only.as_ref().is_some_and(|o| o != &doc.id) {
             continue;
         }
