@@ -652,17 +652,6 @@ mod tests {
             .count();
         assert!(kept * (1000 + HEADER) <= 7_500, "{kept} entries kept");
     }
-}
-
-#[cfg(test)]
-mod usage_tests {
-    use super::*;
-
-    fn key(s: &str) -> Key {
-        let mut h = Hasher::new("test");
-        h.str(s);
-        h.key()
-    }
 
     fn folder_size(dir: &Path) -> u64 {
         let mut total = 0;
