@@ -23,6 +23,12 @@ pub struct Output {
     /// The path as the user gave it (for messages).
     shown: PathBuf,
     target: Target,
+    /// Whether the file is forced to disk before it replaces the destination. A report is
+    /// derived from the workspace and written again by the next run: it is replaced
+    /// atomically (a reader sees the old file or the new one, never a part), and the kernel
+    /// writes it back as it does any file; waiting for the disk was half of a warm `evaluate
+    /// -o`. What a command writes into the workspace (a decision) is forced to disk first.
+    durable: bool,
 }
 
 enum Target {
@@ -131,11 +137,11 @@ impl Output {
     /// created now, next to the file that will be replaced.
     pub fn open(path: &Path, workspace: &Path) -> Result<Output, Failure> {
         refuse_workspace_folders(path, workspace)?;
-        Output::at(path)
+        Output::at(path, false)
     }
 
-    /// As [`Output::open`], without the workspace check.
-    fn at(path: &Path) -> Result<Output, Failure> {
+    /// As [`Output::open`], without the workspace check; `durable`: see [`Output::durable`].
+    fn at(path: &Path, durable: bool) -> Result<Output, Failure> {
         let shown = path.to_path_buf();
         let target = match std::fs::metadata(path) {
             Ok(m) if m.is_dir() => {
@@ -166,7 +172,11 @@ impl Output {
                 dest: path.to_path_buf(),
             },
         };
-        Ok(Output { shown, target })
+        Ok(Output {
+            shown,
+            target,
+            durable,
+        })
     }
 
     /// Writes the output: through to a device or FIFO, or atomically to a file.
@@ -212,8 +222,14 @@ impl Output {
                     let mut buffered = std::io::BufWriter::new(tmp.as_file_mut());
                     write(&mut buffered).and_then(|()| Ok(buffered.flush()?))
                 };
+                let durable = self.durable;
                 let result = written
-                    .and_then(|()| Ok(tmp.as_file().sync_all()?))
+                    .and_then(|()| {
+                        if durable {
+                            tmp.as_file().sync_all()?;
+                        }
+                        Ok(())
+                    })
                     .map_err(|e| fail("write", e))
                     .and_then(|()| {
                         tmp.persist(&dest)
@@ -234,7 +250,7 @@ pub fn refuse_input_file(output: &Path, workspace: &Path) -> Result<(), Failure>
 /// Writes `bytes` to `path` as `--output` does (atomically, or through to a device or FIFO),
 /// without the workspace check: for commands whose job is to write into the workspace.
 pub fn write_atomically(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    Output::at(path)?.commit(bytes)
+    Output::at(path, true)?.commit(bytes)
 }
 
 /// Streams output to `path` (see [`write_atomically`]) or, without a path, to stdout (a closed
@@ -244,7 +260,7 @@ pub fn emit<E: Into<WriteError>>(
     write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
 ) -> Result<(), Failure> {
     match path {
-        Some(p) => Output::at(p)?.commit_with(write),
+        Some(p) => Output::at(p, false)?.commit_with(write),
         None => to_stdout(write),
     }
 }
