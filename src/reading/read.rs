@@ -22,6 +22,13 @@ pub struct Qualifier {
     pub text: String,
 }
 
+impl Qualifier {
+    /// The qualifier's words, as the lexicon's patterns are matched against.
+    pub fn words(&self) -> Vec<String> {
+        self.text.split(' ').map(str::to_string).collect()
+    }
+}
+
 /// A duration and what it measures: "within 30 days after termination, delete" is a deletion
 /// deadline; "30 days to request a copy" is the customer's window.
 #[derive(Debug, Clone, PartialEq)]
@@ -117,7 +124,7 @@ impl Reading {
     /// Whether a qualifier uses any of these patterns.
     pub fn qualified_by(&self, patterns: &[&str]) -> bool {
         self.qualifiers.iter().any(|q| {
-            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            let w = q.words();
             any(&w, patterns)
         })
     }

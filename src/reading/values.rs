@@ -527,7 +527,7 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     // named only to be excluded from what the main clause allows.
     let excluded_only = !r.main_says(TRAIN_WORDS)
         && r.qualifiers.iter().all(|q| {
-            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            let w = q.words();
             !super::lexicon::any(&w, TRAIN_WORDS)
                 || q.kind == QualifierKind::Exception
                     && w.iter()
@@ -671,7 +671,7 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         // A condition ("if you enable ...") limits the promise to some data; exceptions that are
         // carve-outs (feedback, flagged content) leave it standing.
         let limited = r.qualifiers.iter().any(|q| {
-            let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+            let w = q.words();
             // An audience ("if you are in the EU") keeps the promise for that audience.
             !super::lexicon::any(&w, CARVE_OUTS)
                 && !super::lexicon::any(&w, super::lexicon::AUDIENCES)
@@ -687,7 +687,7 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     }
     // "When you submit feedback, we use it to train": a carve-out, not the default.
     let carve_out = r.qualifiers.iter().any(|q| {
-        let w: Vec<String> = q.text.split(' ').map(str::to_string).collect();
+        let w = q.words();
         q.kind == QualifierKind::Condition && super::lexicon::any(&w, CARVE_OUTS)
     });
     if carve_out {
