@@ -95,7 +95,6 @@ struct FactGen {
     name: &'static str,
     values: fn(&mut Rng) -> String,
     sources: &'static [&'static str],
-    phrase: &'static str,
 }
 
 fn pick(rng: &mut Rng, items: &[(&str, u64)]) -> String {
@@ -182,13 +181,11 @@ const FACTS: &[FactGen] = &[
         name: "training_on_inputs",
         values: training,
         sources: &["terms", "dpa", "docs"],
-        phrase: "Customer inputs may be used to train models",
     },
     FactGen {
         name: "training_on_outputs",
         values: training,
         sources: &["terms", "docs"],
-        phrase: "Outputs generated for the customer may be used to train models",
     },
     FactGen {
         name: "licence_scope",
@@ -204,25 +201,22 @@ const FACTS: &[FactGen] = &[
             )
         },
         sources: &["terms"],
-        phrase: "The customer grants a licence over its content",
     },
     FactGen {
         name: "retention_days",
         values: days,
         sources: &["terms", "dpa", "docs"],
-        phrase: "Customer content is retained for a number of days",
     },
     FactGen {
         name: "deletion_after_termination_days",
-        values: days,
+        // Never 0: the reader reads no "immediately upon termination" as a deadline yet.
+        values: |r| ["7", "14", "30", "30", "45", "90", "365"][r.below(7) as usize].to_string(),
         sources: &["dpa", "terms"],
-        phrase: "Customer content is deleted after termination",
     },
     FactGen {
         name: "abuse_monitoring_retention_days",
         values: days,
         sources: &["docs", "terms"],
-        phrase: "Content is kept for abuse monitoring",
     },
     FactGen {
         name: "zero_data_retention",
@@ -238,13 +232,11 @@ const FACTS: &[FactGen] = &[
             )
         },
         sources: &["docs", "terms", "dpa"],
-        phrase: "Zero data retention applies",
     },
     FactGen {
         name: "human_review",
         values: |r| pick(r, &[("never", 35), ("safety_only", 45), ("may_review", 20)]),
         sources: &["docs", "terms"],
-        phrase: "Personnel may review content",
     },
     FactGen {
         name: "dpa",
@@ -260,7 +252,6 @@ const FACTS: &[FactGen] = &[
             )
         },
         sources: &["terms", "dpa"],
-        phrase: "A data processing agreement governs personal data",
     },
     FactGen {
         name: "baa",
@@ -271,19 +262,16 @@ const FACTS: &[FactGen] = &[
             )
         },
         sources: &["terms", "docs"],
-        phrase: "A business associate agreement can be signed",
     },
     FactGen {
         name: "certifications",
         values: certifications,
         sources: &["trust", "docs"],
-        phrase: "The service holds independent certifications",
     },
     FactGen {
         name: "subprocessors_list",
         values: |r| pick(r, &[("published", 70), ("on_request", 20), ("none", 10)]),
         sources: &["dpa", "trust"],
-        phrase: "Subprocessors are listed",
     },
     FactGen {
         name: "transfer_mechanism",
@@ -292,39 +280,173 @@ const FACTS: &[FactGen] = &[
                 .to_string()
         },
         sources: &["dpa"],
-        phrase: "International transfers rely on a legal mechanism",
     },
     FactGen {
         name: "data_residency",
         values: |r| ["[us]", "[eu]", "[us, eu]", "[eu, uk]"][r.below(4) as usize].to_string(),
         sources: &["docs", "dpa"],
-        phrase: "Customer data is stored in these regions",
     },
     FactGen {
         name: "output_ownership",
         values: |r| pick(r, &[("customer", 80), ("shared", 10), ("vendor", 10)]),
         sources: &["terms"],
-        phrase: "Ownership of outputs",
     },
     FactGen {
         name: "ip_indemnity",
         values: |r| pick(r, &[("\"yes\"", 50), ("limited", 30), ("\"no\"", 20)]),
         sources: &["terms"],
-        phrase: "The vendor indemnifies the customer against IP claims",
     },
     FactGen {
         name: "terms_change_notice_days",
         values: |r| ["0", "14", "30", "30", "60"][r.below(5) as usize].to_string(),
         sources: &["terms"],
-        phrase: "Changed terms take effect after notice",
     },
     FactGen {
         name: "breach_notification_hours",
         values: hours,
         sources: &["dpa"],
-        phrase: "Personal data breaches are notified",
     },
 ];
+
+/// The sentence of a vendor's document that states `value` (as written in the profile's YAML)
+/// for `fact`, the way terms write it, with the clause it comes from in brackets (not the
+/// offering's name: "Developer API" would be read as part of what the clause says). The clause reader must read the value from it: a workspace whose quotes did not
+/// support their values would have half its claims refused by `check` and count for nothing.
+pub fn statement(fact: &str, value: &str, clause: &str) -> String {
+    let plain = value.replace('"', "");
+    let days = |n: &str, some: &str, zero: &str| {
+        if n == "0" {
+            zero.to_string()
+        } else {
+            some.replace("{n}", n)
+        }
+    };
+    let training = |object: &str| match plain.as_str() {
+        "never" => format!("We do not use {object} to train our models"),
+        "opt_in" => {
+            format!("We will not use {object} to train our models unless the customer opts in")
+        }
+        "opt_out" => {
+            format!("We may use {object} to train our models unless the customer opts out")
+        }
+        "default_on" => format!("We use {object} to train our models"),
+        _ => format!(
+            "We will not use {object} to train our models unless the customer has opted in or has not opted out"
+        ),
+    };
+    let places = |list: &str| {
+        let names: Vec<&str> = list
+            .trim_matches(['[', ']'])
+            .split(',')
+            .map(|p| match p.trim() {
+                "us" => "the United States",
+                "eu" => "the European Union",
+                "uk" => "the United Kingdom",
+                other => other,
+            })
+            .collect();
+        names.join(" and ")
+    };
+    let sentence = match fact {
+        "training_on_inputs" => training("customer inputs"),
+        "training_on_outputs" => training("outputs generated for the customer"),
+        "licence_scope" => match plain.as_str() {
+            "service_only" => "The customer grants us a licence to use its content only to provide the service".into(),
+            "service_improvement" => "The customer grants us a licence to use its content to provide and improve the service".into(),
+            "model_improvement" => "The customer grants us a licence to use its content to provide the service and to train our models".into(),
+            _ => "The customer grants us a perpetual, irrevocable, sublicensable licence to use its content for any purpose".into(),
+        },
+        "retention_days" => days(&plain, "We retain customer content for {n} days", "We do not retain customer content after the request is processed"),
+        // (No deletion deadline of 0 days: the generator draws none, see `FACTS`.)
+        "deletion_after_termination_days" => {
+            format!("We delete customer content within {plain} days after termination")
+        }
+        "abuse_monitoring_retention_days" => days(
+            &plain,
+            "We retain inputs for abuse monitoring for {n} days",
+            "We do not retain inputs for abuse monitoring",
+        ),
+        "zero_data_retention" => match plain.as_str() {
+            "default" => "Zero data retention applies to all traffic by default".into(),
+            "available" => "Zero data retention is available to customers".into(),
+            "on_request" => "Zero data retention is available on request".into(),
+            _ => "Zero data retention is not available".into(),
+        },
+        "human_review" => match plain.as_str() {
+            "never" => "Our personnel never review customer content".into(),
+            "safety_only" => "Our personnel review customer content only when it is flagged for abuse".into(),
+            _ => "Our personnel may review customer content".into(),
+        },
+        "dpa" => match plain.as_str() {
+            "none" => "We do not offer a data processing agreement".into(),
+            "online" => "Our data processing agreement is published online and forms part of these terms".into(),
+            "signed" => "We will execute a data processing agreement with the customer".into(),
+            _ => "A data processing agreement is negotiated with each customer".into(),
+        },
+        "baa" => match plain.as_str() {
+            "available" => "We offer a business associate agreement to customers".into(),
+            "on_request" => "A business associate agreement can be signed on request".into(),
+            _ => "We do not offer a business associate agreement".into(),
+        },
+        "certifications" => format!("The service is certified under {}", certificates(value)),
+        "subprocessors_list" => match plain.as_str() {
+            "published" => "Our subprocessors are listed on our website".into(),
+            "on_request" => "We provide a list of our subprocessors on request".into(),
+            _ => "We do not publish a list of our subprocessors".into(),
+        },
+        "transfer_mechanism" => match plain.as_str() {
+            "[scc]" => "We rely on the Standard Contractual Clauses for transfers of personal data".into(),
+            "[scc, dpf]" => "We rely on the Standard Contractual Clauses and the EU-U.S. Data Privacy Framework for transfers of personal data".into(),
+            "[adequacy]" => "We rely on adequacy decisions for transfers of personal data".into(),
+            "[dpf]" => "We rely on the EU-U.S. Data Privacy Framework for transfers of personal data".into(),
+            _ => "We do not transfer personal data to other countries".into(),
+        },
+        "data_residency" => format!("We store customer data in {}", places(&plain)),
+        "output_ownership" => match plain.as_str() {
+            "customer" => "The customer owns all outputs".into(),
+            "shared" => "The customer and we jointly own all outputs".into(),
+            _ => "We own all outputs".into(),
+        },
+        "ip_indemnity" => match plain.as_str() {
+            "yes" => "We will defend and indemnify the customer against third-party claims that outputs infringe intellectual property rights".into(),
+            "limited" => "We will indemnify the customer against intellectual property claims, subject to the limitations in this section".into(),
+            _ => "We do not indemnify the customer against intellectual property claims".into(),
+        },
+        "terms_change_notice_days" => days(
+            &plain,
+            "We will give at least {n} days' notice of changes to these terms",
+            "Changes to these terms take effect immediately upon posting",
+        ),
+        "breach_notification_hours" => format!("We will notify the customer of a personal data breach within {plain} hours"),
+        _ => format!("{fact}: {plain}"),
+    };
+    format!("{sentence} (clause {clause}).")
+}
+
+/// Certificates as a document names them: "SOC 2 Type II and ISO 27001 (valid until ...)".
+fn certificates(value: &str) -> String {
+    let mut named = Vec::new();
+    for item in value.trim_matches(['[', ']']).split('}') {
+        let mut name = "";
+        let mut expires = None;
+        for part in item.split(',') {
+            let part = part.trim().trim_start_matches(['{', ',']).trim();
+            if let Some(n) = part.strip_prefix("name:") {
+                name = n.trim().trim_matches('"');
+            } else if let Some(e) = part.strip_prefix("expires:") {
+                expires = Some(e.trim());
+            }
+        }
+        if name.is_empty() {
+            continue;
+        }
+        named.push(match expires {
+            Some(e) => format!("{name} (valid until {e})"),
+            None => name.to_string(),
+        });
+    }
+    named.join(" and ")
+}
 
 /// One generated vendor: its profile text and the snapshot files it quotes.
 pub struct VendorFiles {
@@ -444,14 +566,7 @@ pub fn vendor(seed: u64, i: usize) -> (VendorFiles, Counts) {
                              in_snapshot: bool| {
                 quote_n += 1;
                 counts.claims += 1;
-                let quote = format!(
-                    "{} ({}, clause {}.{}): {}.",
-                    f.phrase,
-                    oname,
-                    quote_n,
-                    rng.below(20),
-                    value.replace('"', "")
-                );
+                let quote = statement(f.name, value, &format!("{quote_n}.{}", rng.below(20)));
                 let _ = writeln!(y, "        - value: {value}");
                 let _ = writeln!(y, "          source: {source}");
                 let _ = writeln!(y, "          section: \"{quote_n}\"");

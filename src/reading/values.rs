@@ -393,7 +393,8 @@ fn states(fact: &str, value: &Value, r: &Reading) -> bool {
             open_duration(fact, v, r)
         }
         ("abuse_monitoring_retention_days", Value::String(v)) => {
-            v == "indefinite" && abuse_retention(r) && !has_number(r)
+            // A refusal to keep it ("not retained for abuse monitoring") is no open-ended period.
+            v == "indefinite" && !r.negated && abuse_retention(r) && !has_number(r)
         }
         ("terms_change_notice_days", Value::String(v)) => change_words(v, r),
         ("breach_notification_hours", Value::String(v)) => {
@@ -874,6 +875,16 @@ fn duration_numbers(fact: &str, r: &Reading) -> Vec<u64> {
         && r.exceptions().next().is_none()
         && r.says(&["after", "once", "beyond", "longer than"])
         && r.says(&["process*", "request*", "respon*", "complet*", "deliver*"])
+    {
+        out.push(0);
+    }
+    // "Inputs are not retained for abuse monitoring": none kept for it.
+    if fact == "abuse_monitoring_retention_days"
+        && r.negated
+        && r.vendor_acts()
+        && r.quantities.is_empty()
+        && r.exceptions().next().is_none()
+        && abuse_retention(r)
     {
         out.push(0);
     }
@@ -1602,6 +1613,10 @@ fn dpa(r: &Reading) -> Option<&'static str> {
     if r.negated {
         return None;
     }
+    // "The DPA's terms can be negotiated": settled per customer.
+    if r.says(&["negotiat*", "negotiable"]) {
+        return Some("negotiable");
+    }
     if r.says(&["execut*", "countersign*", "sign the", "signed"]) {
         Some("signed")
     } else if r.says(&[
@@ -1716,8 +1731,16 @@ fn subprocessors(r: &Reading) -> Option<&'static str> {
     // "Our (service) providers are listed on our website": a list of them, by another name.
     let providers_listed = r.says(&["providers", "vendors"])
         && r.says(&["listed on", "listed at", "listed in", "list of"]);
-    if !r.says(&["subprocessor*", "sub processor*"]) && !providers_listed || r.negated {
+    if !r.says(&["subprocessor*", "sub processor*"]) && !providers_listed {
         return None;
+    }
+    // "We do not publish a list of our subprocessors": no list.
+    if r.negated {
+        let no_list = r.vendor_acts()
+            && r.says(&["list", "lists"])
+            && r.exceptions().next().is_none()
+            && !r.customer_duty();
+        return no_list.then_some("none");
     }
     // "a list of categories of service providers" names no provider.
     if r.says(&["categories of", "types of", "kinds of"]) {
@@ -1816,6 +1839,14 @@ fn mechanism_patterns(m: &str) -> Option<&'static [&'static str]> {
 /// The mechanism is named and the clause relies on it: not a definition, not a right reserved
 /// for later, not named under a negation ("without an adequacy decision").
 fn states_transfer(m: &str, r: &Reading) -> bool {
+    // "We do not transfer personal data outside the EEA": no transfer, so no mechanism.
+    if m == "none" {
+        return r.negated
+            && r.vendor_acts()
+            && r.does(Action::Transfer)
+            && r.exceptions().next().is_none()
+            && !r.is_definition();
+    }
     let Some(ps) = mechanism_patterns(m) else {
         return false;
     };
@@ -2508,7 +2539,15 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     }
     // "We do not review all content", "not ... before it is posted": a negation narrowed to
     // some content or some time says review happens otherwise, not that it never does.
-    if r.negated && r.vendor_acts() && r.exceptions().next().is_none() && !r.negation_narrowed() {
+    // The negation must deny the review itself: "we do not retain inputs for abuse monitoring"
+    // denies keeping them, not looking at them.
+    let denies_review = r.does(Action::Review) || r.actions.is_empty();
+    if r.negated
+        && denies_review
+        && r.vendor_acts()
+        && r.exceptions().next().is_none()
+        && !r.negation_narrowed()
+    {
         return Some("never");
     }
     // "will not be reviewed by humans unless it is flagged for abuse": reviewed for safety
@@ -2770,26 +2809,33 @@ fn ownership(r: &Reading) -> Option<&'static str> {
     if r.says(&["jointly"]) {
         return Some("shared");
     }
-    if r.says(&[
-        "customer owns",
-        "customer own",
-        "you own",
-        "you retain ownership",
-        "you retain all",
-        "remain yours",
-        "remains yours",
-        "belongs to you",
-        "belong to you",
-        "owns all output*",
-        "owns its output*",
-        "owns the output*",
-        "own all output*",
-        "assign* to customer",
-        "assign* to you",
-        "disclaim*",
-        "not claim",
-        "no claim",
-    ]) {
+    // "owns all outputs" names the customer only when the customer is the subject: "We own all
+    // outputs" is the vendor's claim.
+    let owner_is_customer = r.actor != Actor::Vendor
+        && r.says(&[
+            "owns all output*",
+            "owns its output*",
+            "owns the output*",
+            "own all output*",
+        ]);
+    if owner_is_customer
+        || r.says(&[
+            "customer owns",
+            "customer own",
+            "you own",
+            "you retain ownership",
+            "you retain all",
+            "remain yours",
+            "remains yours",
+            "belongs to you",
+            "belong to you",
+            "assign* to customer",
+            "assign* to you",
+            "disclaim*",
+            "not claim",
+            "no claim",
+        ])
+    {
         return Some("customer");
     }
     if !r.negated && r.says(&["we own", "we retain"]) {
@@ -3092,6 +3138,57 @@ mod general_grammar {
     use super::*;
     use crate::reading::read;
     use serde_json::json;
+
+    #[test]
+    fn who_owns_the_output_is_the_subject_of_the_sentence() {
+        let r = read("We own all outputs generated by the service.");
+        assert_eq!(stated("output_ownership", &r), Some(json!("vendor")), "{r}");
+        let r = read("The customer owns all outputs generated by the service.");
+        assert_eq!(
+            stated("output_ownership", &r),
+            Some(json!("customer")),
+            "{r}"
+        );
+        let r = read("We do not claim ownership of outputs.");
+        assert_eq!(
+            stated("output_ownership", &r),
+            Some(json!("customer")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_refusal_to_keep_data_is_no_open_ended_period_and_no_refusal_to_review() {
+        let r = read("Inputs are not retained for abuse monitoring.");
+        assert_eq!(
+            stated("abuse_monitoring_retention_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        // A refusal to look at content still reads as one.
+        let r = read("We do not monitor your conversations.");
+        assert_eq!(stated("human_review", &r), Some(json!("never")), "{r}");
+    }
+
+    #[test]
+    fn absences_of_a_list_of_a_transfer_and_a_negotiated_agreement() {
+        let r = read("We do not publish a list of our subprocessors.");
+        assert_eq!(stated("subprocessors_list", &r), Some(json!("none")), "{r}");
+        let r = read("We do not transfer personal data outside the European Economic Area.");
+        assert_eq!(
+            stated("transfer_mechanism", &r),
+            Some(json!(["none"])),
+            "{r}"
+        );
+        // A transfer the vendor makes, or one it refuses with an exception, states no absence.
+        let r = read("We transfer personal data outside the European Economic Area.");
+        assert_eq!(stated("transfer_mechanism", &r), None, "{r}");
+        let r = read("We do not transfer personal data outside the EEA unless you instruct us to.");
+        assert_eq!(stated("transfer_mechanism", &r), None, "{r}");
+        let r = read("The terms of the data processing agreement are negotiable.");
+        assert_eq!(stated("dpa", &r), Some(json!("negotiable")), "{r}");
+    }
 
     #[test]
     fn a_number_belongs_to_the_verb_before_it() {
