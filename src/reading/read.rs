@@ -117,7 +117,30 @@ impl Reading {
                     && (i == 0
                         || !matches!(
                             self.words[i - 1].as_str(),
-                            "this" | "which" | "that" | "other" | "by" | "any" | "all" | "no"
+                            "this"
+                                | "which"
+                                | "that"
+                                | "other"
+                                | "by"
+                                | "any"
+                                | "all"
+                                | "no"
+                                // "through reasonable means", "by electronic means": a way,
+                                // not a definition
+                                | "reasonable"
+                                | "appropriate"
+                                | "electronic"
+                                | "technical"
+                                | "automated"
+                                | "various"
+                                | "such"
+                                | "same"
+                                | "lawful"
+                                | "legal"
+                                | "these"
+                                | "those"
+                                | "through"
+                                | "via"
                         ))
             })
     }

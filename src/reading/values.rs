@@ -925,9 +925,16 @@ fn posted_only(r: &Reading) -> bool {
         && r.says(&["post*", "publish*"])
         && r.says(&[
             "this page",
+            "here",
             "our website",
             "the website",
+            "this website",
             "our site",
+            "the site",
+            "this site",
+            "latest version",
+            "current version",
+            "most recent version",
             "updated version",
             "revised version",
             "new version",
@@ -966,15 +973,20 @@ fn dated_only(r: &Reading) -> bool {
             "change the last updated date",
             "update the effective date",
             "revise the effective date",
+            "update the date",
+            "revise the date",
+            "change the date",
         ])
-        && !r.main_says(&[
-            "in advance",
-            "prior to",
-            "before",
-            "notice",
-            "notif*",
-            "email*",
-        ])
+        // "you waive any right to receive specific notice": a notice refused is none promised
+        && (r.says(&["waive*"])
+            || !r.main_says(&[
+                "in advance",
+                "prior to",
+                "before",
+                "notice",
+                "notif*",
+                "email*",
+            ]))
 }
 
 /// A notice that is the posting itself ("We will notify you of any changes by posting the new
@@ -1030,7 +1042,66 @@ fn at_once_change(r: &Reading) -> bool {
             || super::lexicon::any(w, &["effective on the date"])
                 && super::lexicon::any(w, &["post*", "publish*"])
     };
-    main_at_once && r.says(TERMS) && (r.quantities.is_empty())
+    main_at_once && terms_meant(r) && (r.quantities.is_empty())
+}
+
+/// What a change may be of besides the terms: a sentence naming one of these as changed is
+/// about that thing, unless it names the terms too.
+const OTHER_CHANGED: &[&str] = &[
+    "service*",
+    "feature*",
+    "product*",
+    "functionalit*",
+    "app",
+    "apps",
+    "application*",
+    "software",
+    "account*",
+    "setting*",
+    "plan*",
+    "subscription*",
+    "information",
+    "data",
+    "content",
+    "address*",
+    "details",
+    "password*",
+    "model*",
+    "install*",
+    "download*",
+    "upgrade*",
+    "circumstances",
+    "law*",
+    "practices",
+    "ownership",
+    "control",
+];
+
+/// Words before a service or an app that make it the channel of a notice ("we will let you
+/// know through the Services"), not the thing changed.
+const CHANNEL: &[&str] = &["through", "via", "on", "in", "within", "using", "by"];
+
+/// Changes named with nothing changed but the document itself ("If we make material changes,
+/// we will notify you before they take effect", under a heading about changes to the policy):
+/// read as changes of the terms when no other thing is named as changed and no data is named.
+fn bare_change(r: &Reading) -> bool {
+    if !r.says(CHANGE) || !r.objects.is_empty() || r.says(NOT_TERMS_CHANGE) {
+        return false;
+    }
+    let w = &r.words;
+    // A thing named outside a channel phrase is what changes.
+    !super::lexicon::find_all(w, OTHER_CHANGED)
+        .into_iter()
+        .any(|i| {
+            let before = &w[i.saturating_sub(3)..i];
+            !before.iter().any(|b| CHANNEL.contains(&b.as_str()))
+        })
+}
+
+/// The clause speaks of a change of the terms, by name or as bare changes (see
+/// [`bare_change`]).
+fn terms_meant(r: &Reading) -> bool {
+    r.says(TERMS) || bare_change(r)
 }
 
 /// The clause speaks of a change of the terms (not of prices, a termination, a subprocessor).
@@ -1539,7 +1610,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
 
 /// `reasonable` or `mutual_only` notice of changed terms.
 fn change_words(v: &str, r: &Reading) -> bool {
-    if r.is_definition() || has_number(r) || !r.says(CHANGE) || !r.says(TERMS) {
+    if r.is_definition() || has_number(r) || !r.says(CHANGE) || !terms_meant(r) {
         return false;
     }
     match v {
@@ -1558,8 +1629,11 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 && !dated_only(r)
                 && !notified_by_posting(r)
                 && !r.says(&["not always", "may not"])
+                // Changes that do not name the terms need the vendor's promise of a notice;
+                // a notice merely mentioned counts only beside the terms' name.
                 && (promised
-                    || r.says(&[
+                    || r.says(TERMS)
+                        && r.says(&[
                         "reasonable notice",
                         "reasonable advance notice",
                         "advance notice",
@@ -1571,7 +1645,20 @@ fn change_words(v: &str, r: &Reading) -> bool {
                         "provide customer with",
                         "notice before",
                         "prior notice",
+                        // the change is made by a notice ("We may modify these Terms by
+                        // notifying you", "reserves the right to modify ... by providing notice")
+                        "by notifying you",
+                        "by notifying customer",
+                        "by providing notice",
+                        "by providing you notice",
+                        "by providing you with notice",
+                        "by giving you notice",
+                        "by giving notice",
+                        "upon notice to you",
+                        "on notice to you",
                     ]))
+                && !r.says(&["with or without"])
+                && !notice_where_law_requires(r)
         }
         "mutual_only" => {
             r.says(&[
@@ -1590,6 +1677,31 @@ fn change_words(v: &str, r: &Reading) -> bool {
         }
         _ => false,
     }
+}
+
+/// A notice given only where the law requires one ("Where required by law, we will provide
+/// additional notice"): the vendor promises none of its own. A change named in the condition
+/// ("If we materially change these terms or if we are legally required to") keeps the promise.
+fn notice_where_law_requires(r: &Reading) -> bool {
+    let conditions = || {
+        r.qualifiers
+            .iter()
+            .filter(|q| q.kind == QualifierKind::Condition)
+    };
+    !conditions().any(|q| super::lexicon::any(&q.words(), CHANGE))
+        && conditions().any(|q| {
+            q.kind == QualifierKind::Condition
+                && super::lexicon::any(
+                    &q.words(),
+                    &[
+                        "required by law",
+                        "required by applicable law",
+                        "law requires",
+                        "legally required",
+                        "required under applicable law",
+                    ],
+                )
+        })
 }
 
 fn breach_notice(r: &Reading) -> bool {
@@ -3905,5 +4017,63 @@ mod general_grammar {
         // A permission to change with no promise to tell is no notice.
         let r = read("We may change these terms from time to time.");
         assert_eq!(stated("terms_change_notice_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn changes_that_do_not_name_the_terms() {
+        // Under a heading about changes, a sentence says "changes" and nothing else changed.
+        for text in [
+            "If we make material changes, we will notify you before they take effect.",
+            "We will provide notice before the changes take effect.",
+            "If the changes are significant, we will let you know by email or through the app.",
+            "We reserve the right to modify these Terms by providing notice to you.",
+            "We may modify these terms by notifying you through reasonable means, including by posting them online.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!("reasonable")),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            "Changes take effect when posted.",
+            "When we make changes, we will post them here and update the date above.",
+            "We may revise this policy from time to time, and the latest version will always be posted on this site.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!(0)),
+                "{text}: {r}"
+            );
+        }
+        // Something else changes, the customer tells, a notice only the law requires, or a
+        // notice merely mentioned without the terms' name: no notice of changed terms.
+        for text in [
+            "We will notify you of changes to our Services.",
+            "We will notify you of any changes to our subprocessors.",
+            "You must notify us of any changes to your account information.",
+            "We will notify you of updates that you need to install.",
+            "Where required by law, we will provide additional notice of material changes.",
+            "You may receive a notice of changes.",
+            "We may change these Terms at any time with or without notice to you.",
+        ] {
+            let r = read(text);
+            assert_ne!(
+                stated("terms_change_notice_days", &r),
+                Some(json!("reasonable")),
+                "{text}: {r}"
+            );
+        }
+        // "waive any right to receive specific notice": the new date is all there is.
+        let r = read(
+            "We will alert you about any changes by updating the Last Updated date of these Terms, and you waive any right to receive specific notice of each change.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
     }
 }
