@@ -188,6 +188,11 @@ const OTHER_DATA: &[&str] = &[
     "login activity",
     "verification documents",
     "identity verification",
+    "id verification",
+    "age verification",
+    "verification data",
+    "selfie*",
+    "troubleshooting",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -1189,6 +1194,8 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 && content_kept(r)
                 && keeps(q)
                 && !is_window(q)
+                // what the customer keeps or must delete is not the vendor's retention
+                && r.actor != Actor::Customer
                 && q.actor != Actor::ThirdParty
                 && q.event != Some(Event::Termination)
                 // "deleted within 30 days of your request" is the time to handle a request;
@@ -1234,6 +1241,7 @@ fn process_timing(r: &Reading) -> bool {
     r.says(&[
         "begin",
         "begins",
+        "beginning",
         "start",
         "starts",
         "commence*",
@@ -1468,7 +1476,15 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
             && ["legal", "legally", "law", "subpoena", "required"]
                 .iter()
                 .any(|w| q.text.split(' ').any(|x| x == *w))
-    });
+    }) || r.main_says(&[
+        // "may be required to retain ... to comply with a court order": a legal hold
+        "required to retain",
+        "required to keep",
+        "required to store",
+        "required to preserve",
+        "obliged to retain",
+        "obligated to retain",
+    ]);
     // A right to ask for deletion is not how long data is kept ("until you request its
     // deletion" is).
     let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
@@ -1572,6 +1588,19 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "vary depending",
                     "different periods",
                     "longer period*",
+                    // a period the purpose or the kind of data sets
+                    "period of time required",
+                    "time required for",
+                    "period required for",
+                    "required for the purpose*",
+                    "consistent with the purpose*",
+                    "consistent with the original purpose*",
+                    "periods are determined",
+                    "period is determined",
+                    "determine the appropriate retention",
+                    "determine how long",
+                    "determined by the type",
+                    "determined based on",
                 ])
                 && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
@@ -4075,5 +4104,40 @@ mod general_grammar {
             Some(json!(0)),
             "{r}"
         );
+    }
+
+    #[test]
+    fn keeping_by_the_customer_by_law_or_of_other_data_is_no_retention() {
+        for text in [
+            "After 30 days, the client must either delete or refresh the stored data.",
+            "If a user asks you to delete that data, you must delete it within 7 days.",
+            "It takes up to 90 days from the beginning of the deletion process to delete your information.",
+            "We keep troubleshooting information for up to 90 days.",
+            "Selfie photos are stored for up to 7 days.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // A legal hold is not how long content is kept.
+        let r = read(
+            "We may be required to retain your content to comply with a court order or other legal process.",
+        );
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+        // A period the purposes set is open-ended.
+        for text in [
+            "We retain personal information for the period of time required for the purposes for which it was collected.",
+            "Retention periods are determined by the type of information and the purposes for which it is used.",
+            "We retain data for a period consistent with the original purpose of collection.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("retention_days", &r),
+                Some(json!("indefinite")),
+                "{text}: {r}"
+            );
+        }
+        // The vendor's own keeping still counts.
+        let r = read("We keep your prompts for 30 days, after which they are deleted.");
+        assert_eq!(stated("retention_days", &r), Some(json!(30)), "{r}");
     }
 }
