@@ -2591,6 +2591,38 @@ const SAFETY_REASONS: &[&str] = &[
     "harmful",
     "prohibited",
     "suspicious",
+    "unlawful",
+    "child sexual",
+    "exploitation",
+    "csam",
+    "csae",
+    "terroris*",
+    "break our rules",
+    "break the rules",
+    "flagged",
+    "reported content",
+    "reported posts",
+    "reported messages",
+];
+
+/// People, as terms name the ones who read content (as opposed to machines).
+const HUMANS: &[&str] = &[
+    "human*",
+    "manual*",
+    "people",
+    "person",
+    "persons",
+    "reviewers",
+    "moderators",
+    "staff",
+    "employees",
+    "personnel",
+    "team",
+    "annotators",
+    "trainers",
+    "contractors",
+    "someone",
+    "no one",
 ];
 
 fn human_review(r: &Reading) -> Option<&'static str> {
@@ -2600,6 +2632,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "moderat*",
         "look at",
         "read your",
+        "reads your",
         "access your",
         "view your",
         "see your",
@@ -2651,7 +2684,19 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "indemnif*",
             "hold harmless",
             "defend harmless",
+            "liable",
         ])
+    {
+        return None;
+    }
+    // Machines alone ("We may use automated means to review content") are no human review.
+    if r.says(&[
+        "automat*",
+        "algorithm*",
+        "machine learning",
+        "classifier*",
+        "artificial intelligence",
+    ]) && !r.says(HUMANS)
     {
         return None;
     }
@@ -2674,7 +2719,13 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     ]) || r.about(Object::Inputs)
         || r.about(Object::CustomerContent)
         // "We use human review to ...": people reading what the service receives.
-        || r.says(&["human review*", "human reviewer*", "manual review*", "manual ( human ) review*"]);
+        || r.says(&[
+            "human review*",
+            "human reviewer*",
+            "manual review*",
+            "manual ( human ) review*",
+            "human moderat*",
+        ]);
     if !content {
         return None;
     }
@@ -2707,8 +2758,12 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     // read a sample of conversations", "conversations are reviewed by human reviewers"):
     // a statement, not only a permission.
     // ("moderators" may be the community's, "human review" the customer's own.)
+    // "We use manual review to ...": the vendor named as the one using it (a passive "using
+    // human review" may be the customer's own).
     let people = r.actor != Actor::Customer
-        && r.main_says(&["reviewers", "personnel", "employees", "staff", "our team*"]);
+        && r.main_says(&["reviewers", "personnel", "employees", "staff", "our team*"])
+        || r.actor == Actor::Vendor
+            && r.main_says(&["manual review*", "human review*", "human moderat*"]);
     // "Content is reviewed by humans only if it is reported": review confined to flagged content.
     let only_flagged = r.says(&["only if", "only when", "only where"])
         && r.says(&["report*", "flag*", "complain*"]);
@@ -4139,5 +4194,41 @@ mod general_grammar {
         // The vendor's own keeping still counts.
         let r = read("We keep your prompts for 30 days, after which they are deleted.");
         assert_eq!(stated("retention_days", &r), Some(json!(30)), "{r}");
+    }
+
+    #[test]
+    fn people_who_read_content_and_machines_that_do_not() {
+        for (text, value) in [
+            (
+                "In some cases, we use manual review to access and review your information.",
+                "may_review",
+            ),
+            (
+                "Human moderators review flagged posts to decide whether they break our rules.",
+                "safety_only",
+            ),
+            (
+                "We use human moderation to identify and remove child sexual exploitation material.",
+                "safety_only",
+            ),
+            ("No one at the company reads your chats.", "never"),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("human_review", &r),
+                Some(json!(value)),
+                "{text}: {r}"
+            );
+        }
+        // Machines alone, the customer's own review, people in a liability clause.
+        for text in [
+            "We may use automated means to review content.",
+            "We use automated systems and classifiers to detect content that violates our policies.",
+            "When you use our Services you agree: You must evaluate Output, including using human review as appropriate.",
+            "NEITHER THE COMPANY NOR ITS EMPLOYEES SHALL BE LIABLE FOR ANY LOSS OF DATA OR CONTENT.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("human_review", &r), None, "{text}: {r}");
+        }
     }
 }
