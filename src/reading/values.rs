@@ -2087,8 +2087,21 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
         "available to",
         "offered to",
     ]);
+    // What does not apply must be the terms or the service, not a provision of them ("If you
+    // are a consumer in the EEA, Section 11 does not apply to you").
+    let provision = r.main_says(&[
+        "section*",
+        "above",
+        "provision*",
+        "exclusion*",
+        "limitation*",
+        "paragraph*",
+        "clause*",
+        "arbitration",
+        "warrant*",
+    ]);
     if r.says(CONSUMER)
-        && (r.negated && applies
+        && (r.negated && applies && !provision
             || r.says(&["instead"])
             || r.says(&["if you are an individual consumer", "if you are a consumer"])
                 && r.says(&["please refer*", "please reference", "please see", "see the"]))
@@ -2190,8 +2203,51 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     {
         return Some("no");
     }
-    // Terms that confine the service to personal use are consumer terms.
+    // Business use sent to an agreement of its own ("If you are using our Services on behalf
+    // of an organization, your organization's agreement with us governs", "our Business Terms
+    // apply instead of these Terms"): not these terms.
+    let business_party = r.says(&[
+        "business",
+        "businesses",
+        "organization*",
+        "organisation*",
+        "company",
+        "employer",
+        "enterprise",
+        "entity",
+    ]);
+    let other_agreement = r.says(&[
+        "instead of these",
+        "instead of this",
+        "separate agreement",
+        "agreement with us",
+        "agreement between us and",
+        "agreement between you and us",
+        "business terms",
+        "commercial terms",
+        "enterprise agreement",
+        "enterprise terms",
+        "master services agreement",
+        "master agreement",
+        "customer agreement",
+    ]);
     if !r.negated
+        && business_party
+        && other_agreement
+        && r.says(&["govern*", "apply", "applies", "subject to"])
+        && !r.says(&[
+            "accept these",
+            "agree to these",
+            "bind* that",
+            "on behalf of the business",
+        ])
+    {
+        return Some("no");
+    }
+    // Terms that confine the service to personal use are consumer terms (not a password kept
+    // for personal use).
+    if !r.negated
+        && !r.says(&["password*", "credentials", "login*", "username*"])
         && r.says(&[
             "personal use",
             "personal purposes",
@@ -4230,5 +4286,40 @@ mod general_grammar {
             let r = read(text);
             assert_eq!(stated("human_review", &r), None, "{text}: {r}");
         }
+    }
+
+    #[test]
+    fn business_use_under_an_agreement_of_its_own_and_provisions_for_consumers() {
+        for text in [
+            "If you are using our Services on behalf of an organization, your organization's agreement with us governs your use.",
+            "If you are a business, our Business Terms apply instead of these Terms.",
+            "Use of the Services by businesses is subject to our Commercial Terms.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("rests_on_consumer_terms", &r),
+                Some(json!("no")),
+                "{text}: {r}"
+            );
+        }
+        // A provision that does not apply to consumers, or a password for personal use, says
+        // nothing of who the terms are for.
+        for text in [
+            "If you are a consumer in the EEA, Section 11 does not apply to you.",
+            "If we cause damage to you and you are a consumer in the EEA, the above does not apply.",
+            "Your username and password are for your personal use only.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("rests_on_consumer_terms", &r), None, "{text}: {r}");
+        }
+        // The organisation accepting these terms still rests on them.
+        let r = read(
+            "If you use the Services on behalf of a company, you accept these Terms on behalf of that company.",
+        );
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("yes")),
+            "{r}"
+        );
     }
 }
