@@ -2240,6 +2240,12 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             "agree to these",
             "bind* that",
             "on behalf of the business",
+            // "These Business Terms govern ...": the agreement named is this one
+            "these business terms",
+            "these commercial terms",
+            "these enterprise terms",
+            "this customer agreement",
+            "this master",
         ])
     {
         return Some("no");
