@@ -2547,6 +2547,20 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
     ("confidential", &["confidential"]),
 ];
 
+/// The special categories of personal data, each by its own name.
+const SPECIAL_NAMED: &[&str] = &[
+    "biometric*",
+    "genetic*",
+    "racial",
+    "ethnic*",
+    "religio*",
+    "political opinion*",
+    "sexual orientation",
+    "sex life",
+    "trade union*",
+    "philosophical beliefs",
+];
+
 /// Kinds of data the clause forbids the customer to submit: a customer duty ("you must not
 /// submit") or a service not designed for it ("is not designed to process"). `None` when the
 /// clause forbids nothing.
@@ -2586,9 +2600,24 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         };
         matches!(w.as_slice(), ["do", "not", v, ..] if verb(v))
             || matches!(w.as_slice(), ["never", v, ..] if verb(v))
+            || matches!(w.as_slice(), ["avoid", v, ..] if verb(v.trim_end_matches("ing")) || verb(&format!("{}e", v.trim_end_matches("ing"))))
             || matches!(w.as_slice(), ["don't" | "dont", v, ..] if verb(v))
     };
-    if !(duty || not_designed || restriction_item || imperative) || r.is_definition() {
+    // A request put politely is still the customer's duty ("We ask that you not send us any
+    // sensitive information", "You should avoid entering sensitive data").
+    let asked = r.says(&[
+        "ask that you not",
+        "ask that you do not",
+        "ask you not to",
+        "request that you not",
+        "request that you do not",
+        "do not want you to",
+        "should avoid",
+        "must avoid",
+        "please avoid",
+        "you avoid",
+    ]);
+    if !(duty || not_designed || restriction_item || imperative || asked) || r.is_definition() {
         return None;
     }
     // Who may use the service (a minimum age) is not what data may be submitted.
@@ -2607,6 +2636,12 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         "use with",
         "used with",
         "share",
+        "sharing",
+        "enter*",
+        "submitting",
+        "uploading",
+        "providing",
+        "including",
     ]) {
         return None;
     }
@@ -2615,6 +2650,12 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         .filter(|(_, ps)| r.says(ps))
         .map(|(k, _)| *k)
         .collect();
+    // The special categories listed by name rather than called so ("racial or ethnic
+    // origin, religious beliefs, biometric data"): two or more of them make the list.
+    let listed = SPECIAL_NAMED.iter().filter(|p| r.says(&[**p])).count();
+    if listed >= 2 && !kinds.contains(&"special_category") {
+        kinds.push("special_category");
+    }
     // "special categories of personal data", "personal information of children": personal
     // data named only to say what the narrower kind is made of is not a kind of its own.
     if kinds.len() > 1 {
@@ -2624,11 +2665,21 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
                 .iter()
                 .find_map(|p| super::lexicon::matches_at(&r.words, i, p))
                 .unwrap_or(1);
-            i > 0 && r.words[i - 1] == "of" || r.words.get(i + len).is_some_and(|w| w == "of")
+            // "sensitive personal information" is the narrower kind itself
+            i > 0 && matches!(r.words[i - 1].as_str(), "of" | "sensitive")
+                || r.words.get(i + len).is_some_and(|w| w == "of")
         });
         if adjacent {
             kinds.retain(|k| *k != "personal_data");
         }
+    }
+    // Health named among the special categories ("racial or ethnic origin, health data,
+    // biometric data") is one of them; PHI is the HIPAA term, named as such.
+    if kinds.contains(&"special_category")
+        && kinds.contains(&"phi")
+        && !r.says(&["protected health information", "phi"])
+    {
+        kinds.retain(|k| *k != "phi");
     }
     (!kinds.is_empty()).then_some(kinds)
 }
@@ -4327,5 +4378,42 @@ mod general_grammar {
             Some(json!("yes")),
             "{r}"
         );
+    }
+
+    #[test]
+    fn prohibitions_asked_politely_and_special_categories_by_name() {
+        for (text, kinds) in [
+            (
+                "We ask that you not send us any sensitive information.",
+                json!(["special_category"]),
+            ),
+            (
+                "You should avoid entering sensitive data in your chats.",
+                json!(["special_category"]),
+            ),
+            (
+                "Please avoid sharing health information with the Services.",
+                json!(["phi"]),
+            ),
+            (
+                "You should not include sensitive personal information in your prompts.",
+                json!(["special_category"]),
+            ),
+            (
+                "You must not upload data revealing racial or ethnic origin, religious beliefs or biometric data.",
+                json!(["special_category"]),
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(stated("prohibited_data", &r), Some(kinds), "{text}: {r}");
+        }
+        // What the vendor does not collect, and a minimum age, forbid nothing.
+        for text in [
+            "We do not collect sensitive personal information.",
+            "You must be at least 13 years old to use the Services.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("prohibited_data", &r), None, "{text}: {r}");
+        }
     }
 }
