@@ -373,12 +373,48 @@ fn full_sentences(text: &str) -> Vec<String> {
     out
 }
 
+/// Whether "training" at `i` is the teaching of people: named beside support or assistance,
+/// or after a word that makes it a course people follow.
+fn teaching(words: &[String], i: usize) -> bool {
+    let at = |k: usize| words.get(k).map_or("", String::as_str);
+    let before = if i > 0 { at(i - 1) } else { "" };
+    matches!(
+        before,
+        "specialised"
+            | "specialized"
+            | "security"
+            | "privacy"
+            | "compliance"
+            | "confidentiality"
+            | "awareness"
+            | "employee"
+            | "staff"
+            | "mandatory"
+            | "regular"
+            | "adequate"
+            | "followed"
+            | "received"
+            | "undergo"
+            | "undergone"
+            | "completed"
+    ) || matches!(
+        at(i + 1),
+        "support" | "materials" | "courses" | "sessions" | "programs" | "programmes"
+    ) || matches!(at(i + 1), "," | "or" | "and")
+        && matches!(at(i + 2), "support" | "assistance" | "education")
+}
+
 fn read_one(text: &str) -> Reading {
     let (mut words, caps) = tokenize(text);
     // "trained reviewers", "trained staff": a participle that describes people, not training.
     for i in 0..words.len().saturating_sub(1) {
         if words[i] == "trained" && (STAFF.contains(&words[i + 1].as_str())) {
             words[i] = "skilled".to_string();
+        }
+        // "provide any training, support or technical assistance", "staff having followed
+        // specialised training": the teaching of people, not of models.
+        if words[i] == "training" && teaching(&words, i) {
+            words[i] = "instruction".to_string();
         }
         // "hold harmless" is an indemnity, not data held.
         if words[i] == "hold" && words[i + 1] == "harmless" {

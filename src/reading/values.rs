@@ -39,6 +39,10 @@ const TRAIN_WORDS: &[&str] = &[
     "ai systems",
     "improve openai's models",
     "develop models",
+    "improve the model",
+    "improve our model",
+    "improve its model",
+    "model training",
     "develop our models",
     "develop or improve",
     "develop and improve",
@@ -62,6 +66,9 @@ const OPT_OUT: &[&str] = &[
     "choose whether",
     "choose not",
     "object to",
+    "control whether",
+    "decide whether",
+    "you can change this",
 ];
 const OPT_IN: &[&str] = &[
     "opt in",
@@ -83,6 +90,11 @@ const CHOSEN_TRAINING: &[&str] = &[
     "with your permission",
     "your explicit consent",
     "if you allow",
+    "if you have allowed",
+    "if you have agreed",
+    "if you have chosen",
+    "where you have allowed",
+    "where you have consented",
     "if you choose",
     "if you agree",
     "if you enable",
@@ -650,7 +662,8 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
         // "except (a) when you (i) use the free plan, and (ii) you have not opted out": the
         // opt-out may stand past the exception's first comma.
         if in_exception(OPT_OUT)
-            || r.qualified_by(&["opted out", "opt out"])
+            // "If you turn off Model Improvement, your conversations will not be used"
+            || r.qualified_by(OPT_OUT)
             || r.exceptions().next().is_some() && r.says(&["not opted out", "opted out of"])
         {
             return Some("opt_out".into());
@@ -791,7 +804,10 @@ fn models_only_named(r: &Reading) -> bool {
         {
             k -= 1;
         }
-        k == 0 || !super::lexicon::any(&r.words[k - 1..k], PURPOSE)
+        // "to improve the Services, including our AI models": the models are what is improved
+        let improved = r.words[k.saturating_sub(1)] == "including"
+            && r.says(&["improv*", "develop*", "enhanc*"]);
+        k == 0 || !super::lexicon::any(&r.words[k - 1..k], PURPOSE) && !improved
     })
 }
 
@@ -4414,6 +4430,47 @@ mod general_grammar {
         ] {
             let r = read(text);
             assert_eq!(stated("prohibited_data", &r), None, "{text}: {r}");
+        }
+    }
+
+    #[test]
+    fn training_choices_in_other_words_and_the_training_of_people() {
+        for (text, value) in [
+            (
+                "If you turn off Model Improvement, your new conversations will not be used to train our models.",
+                "opt_out",
+            ),
+            (
+                "By default, we use your conversations to train our models; you can change this in your settings.",
+                "opt_out",
+            ),
+            (
+                "You can control whether your data is used to improve the models in your settings.",
+                "opt_out",
+            ),
+            (
+                "If you have allowed us to, we use your chats to improve the model.",
+                "opt_in",
+            ),
+            (
+                "Your prompts and responses may be used to improve the Services, including our AI models.",
+                "default_on",
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("training_on_inputs", &r),
+                Some(json!(value)),
+                "{text}: {r}"
+            );
+        }
+        // Teaching people is not training models.
+        for text in [
+            "We are not obliged to provide any training, support or technical assistance for your content.",
+            "Access to personal data is limited to staff having followed specialised training.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("training_on_inputs", &r), None, "{text}: {r}");
         }
     }
 }
