@@ -2949,8 +2949,23 @@ fn licence_to_vendor(r: &Reading) -> bool {
     // "This license includes the right for us to ...": the customer's licence, restated; a
     // list item "A worldwide ... right to use ... your content" under its lead-in: a licence
     // over the customer's content, granted by no one else.
-    r.says(&["this license", "this licence", "the license", "the licence"])
-        && r.says(&["us", "for us"])
+    // "we do need a limited license from you", "This license is only for the purpose of
+    // making our Products available to you": the customer's licence, restated.
+    r.says(&[
+        "licen* from you",
+        "licen* from the user",
+        "licen* from customer",
+        "permission* from you",
+        "authori* us to use",
+        "permit us to use",
+    ]) || r.says(&["this license", "this licence"])
+        && r.says(&[
+            "only for the purpose*",
+            "solely for the purpose*",
+            "for the limited purpose*",
+        ])
+        || r.says(&["this license", "this licence", "the license", "the licence"])
+            && r.says(&["us", "for us"])
         || grants.is_empty()
             && r.says(&[
                 "your content",
@@ -2971,7 +2986,27 @@ fn licence(r: &Reading) -> Option<&'static str> {
     {
         return None;
     }
-    let granted = (r.does(Action::License) || r.says(&["grant*"]) && r.says(&["right*"]))
+    // A licence granted to other users ("to any community member", "you grant those Users an
+    // irrevocable license") is not the vendor's.
+    if r.says(&[
+        "community member*",
+        "grant those users",
+        "grant other users",
+        "grant each user",
+        "licen* to other users",
+        "licen* to each user",
+        "licen* to any user",
+    ]) && !r.says(&["grant us", "grants us", "grant to us"])
+    {
+        return None;
+    }
+    let granted = (r.does(Action::License)
+        || r.says(&["grant*"]) && r.says(&["right*"])
+        || r.says(&[
+            "authori* us to use",
+            "permit us to use",
+            "permission* from you",
+        ]))
         && licence_to_vendor(r);
     // "OpenAI will only use Customer Content as necessary to provide ...": a limit on the
     // vendor's own use.
@@ -3012,7 +3047,18 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
     // Training that the licence excludes ("but excludes model training") is not granted.
+    // "to operate, develop and improve our services" improves the services, not models: a
+    // licence trains when it names training or models.
     let trains = r.says(TRAIN_WORDS)
+        && r.says(&[
+            "train*",
+            "fine tun*",
+            "finetun*",
+            "model*",
+            "machine learning",
+            "artificial intelligence",
+            "ai",
+        ])
         && !r.says(&[
             "excludes model training",
             "excluding model training",
@@ -4472,5 +4518,38 @@ mod general_grammar {
             let r = read(text);
             assert_eq!(stated("training_on_inputs", &r), None, "{text}: {r}");
         }
+    }
+
+    #[test]
+    fn a_licence_improves_models_only_when_it_names_them() {
+        let r = read(
+            "You give us permission to use your content to operate, develop and improve our services.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_improvement")),
+            "{r}"
+        );
+        let r = read(
+            "You grant us a license to use your content for the purpose of operating and improving our Services and training our models.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("model_improvement")),
+            "{r}"
+        );
+        // The licence restated by its purpose.
+        let r =
+            read("This license is only for the purpose of making our Products available to you.");
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+        // A licence to the other members of a community is not the vendor's.
+        let r = read(
+            "You also grant a limited licence to any community member to use and display content posted by you solely in connection with their use of the Services.",
+        );
+        assert_eq!(stated("licence_scope", &r), None, "{r}");
     }
 }
