@@ -2283,6 +2283,16 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     None
 }
 
+fn org_named(r: &Reading) -> bool {
+    r.says(&[
+        "enterprise",
+        "business account*",
+        "organization*",
+        "organisation*",
+        "employer",
+    ])
+}
+
 fn account_linked(r: &Reading) -> Option<&'static str> {
     if !r.says(&["account", "accounts"]) || r.is_definition() {
         return None;
@@ -2299,6 +2309,25 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
         "microsoft account",
         "personal account",
     ]);
+    // A way the customer may choose to sign in or connect ("You can sign in with your Google
+    // account", "You may choose to link ...") is optional: the service does not run on it.
+    let optional = r.actor == Actor::Customer && r.modality == Modality::May
+        || r.says(&[
+            "choose to",
+            "optional*",
+            "if you wish",
+            "if you choose",
+            "option to",
+        ]);
+    // Signing up through another service's account is the account the service runs on,
+    // however it is put ("You can sign up ... using your <other service> account").
+    if optional && !r.says(&["sign up", "signup", "create an account", "register"]) {
+        return None;
+    }
+    // "We do not link your personal account to your organization's account."
+    if r.negated && org_named(r) && r.says(&["link", "linked", "links", "merge*"]) {
+        return Some("no");
+    }
     // "the same account you use for the chat app": one account for both, whoever issues it.
     if !r.negated && r.says(&["same account", "same login", "same credentials"]) {
         return Some("yes");
@@ -2328,7 +2357,9 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
     {
         return Some("yes");
     }
-    if !org {
+    // A negated sentence never links accounts ("they do not have rights to your personal
+    // account" denies something else; a denial of linking is read above).
+    if !org || r.negated {
         return None;
     }
     if r.says(&[
@@ -4551,5 +4582,39 @@ mod general_grammar {
             "You also grant a limited licence to any community member to use and display content posted by you solely in connection with their use of the Services.",
         );
         assert_eq!(stated("licence_scope", &r), None, "{r}");
+    }
+
+    #[test]
+    fn an_optional_sign_in_or_a_denial_does_not_link_accounts() {
+        for text in [
+            "You can sign in with your Google account or your Apple ID.",
+            "You may choose to log in using your Microsoft account.",
+            "You can link your account to other services, such as your Google account.",
+            "Your employer pays for the seat; however, it does not have rights to your enterprise account.",
+        ] {
+            let r = read(text);
+            assert_ne!(
+                stated("consumer_account_linked", &r),
+                Some(json!("yes")),
+                "{text}: {r}"
+            );
+        }
+        let r = read("We do not link your personal account to your organization's account.");
+        assert_eq!(
+            stated("consumer_account_linked", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+        for text in [
+            "To use the Service, you must sign in with your Microsoft account.",
+            "You can sign up and log in to the Service using your other account.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("consumer_account_linked", &r),
+                Some(json!("yes")),
+                "{text}: {r}"
+            );
+        }
     }
 }
