@@ -3211,6 +3211,12 @@ fn ownership(r: &Reading) -> Option<&'static str> {
     if r.says(&["jointly"]) {
         return Some("shared");
     }
+    // Content users post ("user generated content") is not the service's output.
+    if r.says(&["user generated", "users generate", "you generate or post"])
+        && !r.says(&["output*", "completion*", "response*"])
+    {
+        return None;
+    }
     // "owns all outputs" names the customer only when the customer is the subject: "We own all
     // outputs" is the vendor's claim.
     let owner_is_customer = r.actor != Actor::Vendor
@@ -3233,9 +3239,18 @@ fn ownership(r: &Reading) -> Option<&'static str> {
             "belong to you",
             "assign* to customer",
             "assign* to you",
-            "disclaim*",
-            "not claim",
-            "no claim",
+            // a disclaimer of ownership, not of warranties or accuracy
+            "disclaim* ownership",
+            "disclaim* any ownership",
+            "disclaim* all ownership",
+            "disclaim* any right*",
+            "disclaim* all right*",
+            "not claim ownership",
+            "not claim any ownership",
+            "not claim any right*",
+            "no claim of ownership",
+            "no claim to",
+            "no ownership",
         ])
     {
         return Some("customer");
@@ -4615,6 +4630,29 @@ mod general_grammar {
                 Some(json!("yes")),
                 "{text}: {r}"
             );
+        }
+    }
+
+    #[test]
+    fn a_disclaimer_of_ownership_not_of_accuracy_and_content_users_generate() {
+        for text in [
+            "We do not claim ownership of Outputs.",
+            "We disclaim any ownership of Outputs.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("output_ownership", &r),
+                Some(json!("customer")),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            "We make no claim that Outputs are accurate.",
+            "We disclaim all warranties regarding Output.",
+            "You retain ownership of user generated content you post.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("output_ownership", &r), None, "{text}: {r}");
         }
     }
 }
