@@ -1110,6 +1110,23 @@ fn bare_change(r: &Reading) -> bool {
         return false;
     }
     let w = &r.words;
+    // "change the telephone number", "update our app": a verb of changing whose object is
+    // named.
+    let verb_object =
+        super::lexicon::find_all(w, &["change", "modify", "update", "amend", "revise"])
+            .into_iter()
+            .any(|i| {
+                matches!(
+                    w.get(i + 1).map(String::as_str),
+                    Some("the" | "our" | "your" | "its" | "their" | "any" | "a")
+                ) && w.get(i + 2).is_some_and(|x| {
+                    !super::lexicon::any(std::slice::from_ref(x), TERMS)
+                        && !matches!(x.as_str(), "date" | "last" | "effective")
+                })
+            });
+    if verb_object {
+        return false;
+    }
     // A thing named outside a channel phrase is what changes.
     !super::lexicon::find_all(w, OTHER_CHANGED)
         .into_iter()
@@ -1125,9 +1142,19 @@ fn terms_meant(r: &Reading) -> bool {
     r.says(TERMS) || bare_change(r)
 }
 
-/// The clause speaks of a change of the terms (not of prices, a termination, a subprocessor).
+/// The clause speaks of a change of the terms (not of prices, a termination, a subprocessor),
+/// made by the vendor (not the customer's notice rejecting a change).
 fn terms_change(r: &Reading) -> bool {
-    r.says(CHANGE) && !r.says(NOT_TERMS_CHANGE) && r.actor != Actor::Customer
+    r.says(CHANGE)
+        && !r.says(NOT_TERMS_CHANGE)
+        && r.actor != Actor::Customer
+        && !r.says(&[
+            "opt out notice",
+            "opt out of",
+            "reject the change*",
+            "reject any such change*",
+            "reject such change*",
+        ])
 }
 
 /// A duration that counts in days: days, weeks, months, years, or hours that make whole days
@@ -2069,7 +2096,22 @@ fn states_item(fact: &str, item: &str, r: &Reading) -> bool {
 // ---- consumer terms, accounts, use ----
 
 fn consumer_terms(r: &Reading) -> Option<&'static str> {
-    if r.is_definition() {
+    // Credentials, and "individual" describing a thing ("individual login credentials",
+    // "Individual Conditions of Use", "individual claims"), say nothing of who the terms are
+    // for.
+    if r.is_definition()
+        || r.says(&["credentials", "password*", "username*"])
+        || r.says(&[
+            "individual conditions",
+            "individual login",
+            "individual claim*",
+            "individual basis",
+            "individual arbitration",
+            "individual action*",
+            "individual dispute*",
+            "individual capacity",
+        ])
+    {
         return None;
     }
     if r.says(BUSINESS_ONLY)
@@ -2370,14 +2412,22 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
     ]) {
         return Some("no");
     }
-    if r.says(&[
+    // The words that tie accounts together must be about an account ("information that can
+    // be linked to such information" links no account).
+    let near_account = |patterns: &[&str]| {
+        r.find(patterns).iter().any(|&i| {
+            let from = i.saturating_sub(6);
+            let to = (i + 7).min(r.words.len());
+            super::lexicon::any(&r.words[from..to], &["account", "accounts"])
+        })
+    };
+    if near_account(&[
         "linked",
         "link",
         "join",
         "added to",
         "need a",
         "same account",
-        "your personal account",
         "access and control your",
         "sign in with",
         "signed in with",
@@ -2594,6 +2644,69 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
     ("confidential", &["confidential"]),
 ];
 
+/// The verb a customer's negation denies is one of handing data over or using the service
+/// ("will not submit", "may not use the Services to"), not another ("the withdrawal of your
+/// consent will not affect ...").
+fn denies_submitting(r: &Reading) -> bool {
+    let Some(at) = r
+        .main
+        .iter()
+        .position(|w| matches!(w.as_str(), "not" | "never" | "cannot"))
+    else {
+        return true;
+    };
+    // The first verb after the negation ("will not create, receive, ... or otherwise
+    // process": "create" opens a list of such verbs).
+    r.main[at + 1..]
+        .iter()
+        .map(String::as_str)
+        .find(|w| {
+            !matches!(
+                *w,
+                "in" | "any"
+                    | "way"
+                    | "be"
+                    | "to"
+                    | "knowingly"
+                    | "directly"
+                    | "ever"
+                    | "either"
+                    | "otherwise"
+                    | "intentionally"
+                    | ","
+            )
+        })
+        .is_some_and(|w| {
+            [
+                "submit",
+                "upload",
+                "input",
+                "send",
+                "provide",
+                "include",
+                "process",
+                "store",
+                "transmit",
+                "use",
+                "share",
+                "enter",
+                "disclose",
+                "post",
+                "collect",
+                "make",
+                "give",
+                "introduce",
+                "put",
+                "feed",
+                "create",
+                "receive",
+                "maintain",
+            ]
+            .iter()
+            .any(|v| w.starts_with(v))
+        })
+}
+
 /// The special categories of personal data, each by its own name.
 const SPECIAL_NAMED: &[&str] = &[
     "biometric*",
@@ -2614,7 +2727,8 @@ const SPECIAL_NAMED: &[&str] = &[
 fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
     let duty = r.actor == Actor::Customer
         && r.negated
-        && matches!(r.modality, Modality::Must | Modality::Will | Modality::May);
+        && matches!(r.modality, Modality::Must | Modality::Will | Modality::May)
+        && denies_submitting(r);
     let not_designed = r.modality == Modality::Designed && r.negated && !r.says(&["not all"]);
     // An item of a list of use restrictions ("Customer will not: ... (c) include any personal
     // information of children as Customer Data"): a bare verb of submitting opens it.
@@ -2665,6 +2779,20 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         "you avoid",
     ]);
     if !(duty || not_designed || restriction_item || imperative || asked) || r.is_definition() {
+        return None;
+    }
+    // Who may use the service (a minimum age: "You may not use the Services or provide any
+    // personal information if you are under 13") is not what data may be submitted; feedback
+    // is not the customer's data.
+    let minimum_age = r.says(&[
+        "if you are under",
+        "you are under",
+        "if you are younger",
+        "years of age",
+        "years old",
+        "minimum age",
+    ]) && !r.says(&["child*", "minor*"]);
+    if minimum_age || r.about(Object::Feedback) && !r.about(Object::CustomerContent) {
         return None;
     }
     // Who may use the service (a minimum age) is not what data may be submitted.
@@ -4653,6 +4781,45 @@ mod general_grammar {
         ] {
             let r = read(text);
             assert_eq!(stated("output_ownership", &r), None, "{text}: {r}");
+        }
+    }
+
+    #[test]
+    fn hard_negatives_from_sentences_that_share_the_words() {
+        // A customer's negation that denies something other than handing data over, a minimum
+        // age, feedback.
+        for text in [
+            "The withdrawal of your consent will not affect the lawfulness of our processing of your personal data.",
+            "You may not use the Services or provide any personal information if you are under 13.",
+            "Do not submit any feedback that is confidential.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("prohibited_data", &r), None, "{text}: {r}");
+        }
+        let r = read(
+            "You agree that your App will not create, receive, maintain, transmit, or otherwise process protected health information.",
+        );
+        assert_eq!(stated("prohibited_data", &r), Some(json!(["phi"])), "{r}");
+        // Credentials and "individual" things say nothing of who the terms are for.
+        for text in [
+            "You may not share individual login credentials between multiple users on an account.",
+            "For certain Services, Individual Conditions of Use may apply in addition to these Terms.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("rests_on_consumer_terms", &r), None, "{text}: {r}");
+        }
+        // Information linked to other information links no account.
+        let r = read(
+            "This includes data that can be reasonably linked to such information, such as information associated with your Google account by our enterprise partners.",
+        );
+        assert_eq!(stated("consumer_account_linked", &r), None, "{r}");
+        // A customer rejecting a change, a change of something named.
+        for text in [
+            "The opt-out notice must include a statement that you wish to reject the change to these Terms.",
+            "We may change the telephone number we use for the program and we will notify you of any such change.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("terms_change_notice_days", &r), None, "{text}: {r}");
         }
     }
 }
