@@ -16,6 +16,7 @@ pub(crate) const ACTORS: &[(Actor, &[&str])] = &[
             "users",
             "licensee",
             "client",
+            "clients",
             "subscriber",
             "controller",
             "member",

@@ -161,7 +161,7 @@ impl Reading {
     /// not "ever".
     pub fn negation_narrowed(&self) -> bool {
         self.main.iter().enumerate().any(|(i, w)| {
-            (w == "not" || w == "never" || w.ends_with("n't"))
+            (w == "not" || w == "never" || w == "cannot" || w.ends_with("n't"))
                 && self.main[i + 1..(i + 5).min(self.main.len())]
                     .iter()
                     .any(|x| {
@@ -179,6 +179,7 @@ impl Reading {
                                 | "before"
                                 | "prior"
                                 | "pre"
+                                | "advance"
                                 | "generally"
                         )
                     })
@@ -415,6 +416,19 @@ fn read_one(text: &str) -> Reading {
         // specialised training": the teaching of people, not of models.
         if words[i] == "training" && teaching(&words, i) {
             words[i] = "instruction".to_string();
+        }
+        // "maintain the confidentiality of", "maintain the accuracy of": a duty of care, not
+        // data kept.
+        if words[i].starts_with("maintain")
+            && words[i + 1] == "the"
+            && words.get(i + 2).is_some_and(|w| {
+                matches!(
+                    w.as_str(),
+                    "confidentiality" | "accuracy" | "security" | "integrity" | "privacy"
+                )
+            })
+        {
+            words[i] = "ensure".to_string();
         }
         // "hold harmless" is an indemnity, not data held.
         if words[i] == "hold" && words[i + 1] == "harmless" {
@@ -915,6 +929,18 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
             .then_some(1)
         });
         let Some(amount) = amount else { continue };
+        // "children under 13 years of age", "16 years old": an age, not a duration.
+        if unit == "year"
+            && matches!(
+                (
+                    words.get(i + 1).map(String::as_str),
+                    words.get(i + 2).map(String::as_str)
+                ),
+                (Some("of"), Some("age")) | (Some("old"), _)
+            )
+        {
+            continue;
+        }
         if out.iter().any(|q| q.amount == amount && q.unit == unit) {
             continue;
         }

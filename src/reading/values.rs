@@ -205,6 +205,8 @@ const OTHER_DATA: &[&str] = &[
     "verification data",
     "selfie*",
     "troubleshooting",
+    "technical support",
+    "support data",
 ];
 const CHANGE: &[&str] = &[
     "chang*",
@@ -1250,6 +1252,8 @@ fn measures(fact: &str, q: &Quantity, r: &Reading) -> bool {
                 && !inactivity(r)
                 && !backups_after_deletion(r)
                 && !process_timing(r)
+                // rights that survive, a deletion after consent is revoked: not data kept
+                && !r.says(&["surviv*", "revocation", "revoke*"])
         }
         _ => false,
     }
@@ -1533,7 +1537,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
     match (fact, v) {
         ("retention_days", "until_deleted") => {
+            // "we will not be able to delete your account if ...": no keeping stated
             !request
+                && !r.says(&["not be able to delete", "unable to delete", "cannot delete"])
                 && (retains
                     && r.says(&[
                         "until you delete",
@@ -1577,7 +1583,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "no longer necessary",
                     "no longer required",
                 ]);
+            // "Don't store user data indefinitely": a refusal of the open-ended period.
             (retains || deleted_when_unneeded)
+                && !(r.negated && r.main_says(&["indefinite*"]))
                 && !conditional
                 && !keeping_refused(r)
                 && !processing_listed(r)
@@ -2973,7 +2981,26 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "hold harmless",
             "defend harmless",
             "liable",
+            // other users who see content, and reviews that users write
+            "your audience",
+            "other users can",
+            "third party users",
+            "reviews and ratings",
+            "leave reviews",
+            "ratings",
         ])
+    {
+        return None;
+    }
+    // "We have no obligation to monitor content": a duty denied leaves the permission open, it
+    // does not deny review.
+    if r.says(&[
+        "no obligation to",
+        "not obligated to",
+        "not obliged to",
+        "under no obligation",
+        "not required to",
+    ]) && r.negated
     {
         return None;
     }
@@ -4820,6 +4847,37 @@ mod general_grammar {
         ] {
             let r = read(text);
             assert_eq!(stated("terms_change_notice_days", &r), None, "{text}: {r}");
+        }
+    }
+
+    #[test]
+    fn ages_duties_of_care_and_duties_denied_are_not_what_they_resemble() {
+        // An age is no duration; maintaining confidentiality keeps no data; rights that
+        // survive are no retention; a refusal of an indefinite period is none.
+        for text in [
+            "We do not knowingly collect, maintain, or use personal information from children under 13 years of age.",
+            "Service providers are required to maintain the confidentiality of personal information as necessary.",
+            "Our audit rights will survive until 1 year after you stop processing personal data.",
+            "Don't store user data indefinitely.",
+            "Note that we will not be able to delete your account if you have a positive balance.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // A duty to review denied, review not done in advance or not of all content, other
+        // users who see content and reviews that users write: no refusal to review.
+        for text in [
+            "We have no obligation to monitor or screen content posted on the Services.",
+            "Outputs may not be reviewed in advance and may be inaccurate.",
+            "We cannot review all content prior to it being posted.",
+            "People in your audience can view your content.",
+            "You may leave reviews and ratings of other users' content.",
+        ] {
+            let r = read(text);
+            assert!(
+                !matches!(stated("human_review", &r), Some(v) if v == json!("never") || v == json!("may_review")),
+                "{text}: {r}"
+            );
         }
     }
 }
