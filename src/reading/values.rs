@@ -1584,8 +1584,9 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "no longer required",
                 ]);
             // "Don't store user data indefinitely": a refusal of the open-ended period.
+            let refused_indefinite = r.negated && r.main_says(&["indefinite*"]);
             (retains || deleted_when_unneeded)
-                && !(r.negated && r.main_says(&["indefinite*"]))
+                && !refused_indefinite
                 && !conditional
                 && !keeping_refused(r)
                 && !processing_listed(r)
