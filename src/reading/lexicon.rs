@@ -485,6 +485,14 @@ pub(crate) const AT_ONCE: &[&str] = &[
     "effective upon notice",
     "effective on notice",
     "effective as of the date",
+    // the posted text in force as soon as it can be read, or from the date it shows
+    "as soon as it is accessible",
+    "as soon as it is posted",
+    "as soon as they are posted",
+    "as soon as it is published",
+    "effective on the last updated date",
+    "effective as of the last updated date",
+    "effective on the effective date",
 ];
 
 /// Whether a pattern occurs in `words` starting at `i`; the number of words it spans.

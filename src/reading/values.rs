@@ -2922,6 +2922,16 @@ const HUMANS: &[&str] = &[
     "no one",
 ];
 
+/// A sentence that sends the reader to another text ("Learn more about how we moderate
+/// content", "For more information on moderation, see ...") states nothing itself.
+fn pointer(r: &Reading) -> bool {
+    let first: Vec<&str> = r.words.iter().take(3).map(String::as_str).collect();
+    matches!(
+        first.as_slice(),
+        ["learn" | "see" | "visit" | "read", ..] | ["for", "more", ..] | ["to", "learn", ..]
+    )
+}
+
 fn human_review(r: &Reading) -> Option<&'static str> {
     let reviews = r.says(&[
         "review*",
@@ -2989,7 +2999,11 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "reviews and ratings",
             "leave reviews",
             "ratings",
+            // a report about moderation reads nothing
+            "transparency report*",
+            "explainer",
         ])
+        || pointer(r)
     {
         return None;
     }
@@ -4879,6 +4893,28 @@ mod general_grammar {
                 !matches!(stated("human_review", &r), Some(v) if v == json!("never") || v == json!("may_review")),
                 "{text}: {r}"
             );
+        }
+    }
+
+    #[test]
+    fn a_text_in_force_as_soon_as_it_can_be_read_and_pointers_elsewhere() {
+        for text in [
+            "The updated version will be effective as soon as it is accessible.",
+            "Any changes to this policy will become effective on the Last Updated date.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!(0)),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            "Learn more about how we moderate content to keep the service safe.",
+            "For more information on content and its moderation, see our Safety Center.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("human_review", &r), None, "{text}: {r}");
         }
     }
 }
