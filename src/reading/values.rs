@@ -1754,7 +1754,19 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 "signed by duly authorized representatives of both",
                 "signed by duly authorised representatives of both",
                 "executed by both",
-            ]) && !r.says(&["no other", "other than"])
+                // "Except as otherwise provided in these Terms, no amendment is effective unless
+                // signed by both parties": other changes are provided for elsewhere.
+            ]) && !r.says(&[
+                "no other",
+                "other than",
+                "except as otherwise",
+                "except as provided",
+                "except as set forth",
+                "except as described",
+                "except as expressly",
+                "unless otherwise provided",
+                "unless otherwise stated",
+            ])
         }
         _ => false,
     }
@@ -4916,5 +4928,25 @@ mod general_grammar {
             let r = read(text);
             assert_eq!(stated("human_review", &r), None, "{text}: {r}");
         }
+    }
+
+    #[test]
+    fn an_amendment_clause_that_leaves_other_changes_elsewhere_is_not_mutual_only() {
+        let r = read(
+            "Except as otherwise provided in these Terms, no amendment to these Terms is effective unless signed by both parties.",
+        );
+        assert_ne!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("mutual_only")),
+            "{r}"
+        );
+        let r = read(
+            "This Agreement may only be modified by a written amendment signed by both parties.",
+        );
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("mutual_only")),
+            "{r}"
+        );
     }
 }
