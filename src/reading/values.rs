@@ -2360,18 +2360,9 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
     if !r.says(&["account", "accounts"]) || r.is_definition() {
         return None;
     }
-    let org = r.says(&[
-        "microsoft",
-        "apple",
-        "enterprise",
-        "business account*",
-        "organization*",
-        "organisation*",
-        "employer",
-        "google account",
-        "microsoft account",
-        "personal account",
-    ]);
+    // An account the service runs on, named by what it is (never by whose it is: a reading
+    // keyed to one company's name would not be a reading of terms in general).
+    let org = org_named(r) || r.says(&["personal account"]);
     // A way the customer may choose to sign in or connect ("You can sign in with your Google
     // account", "You may choose to link ...") is optional: the service does not run on it.
     let optional = r.actor == Actor::Customer && r.modality == Modality::May
