@@ -37,7 +37,6 @@ const TRAIN_WORDS: &[&str] = &[
     "improve its ai",
     "improve their ai",
     "ai systems",
-    "improve openai's models",
     "develop models",
     "improve the model",
     "improve our model",
