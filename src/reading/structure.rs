@@ -397,6 +397,15 @@ mod tests {
         assert_eq!(c[1].heading.as_deref(), Some("4. Data"));
     }
 
+    /// The section of the clause that starts with `start`.
+    fn section_of(clauses: &[Clause], start: &str) -> Option<String> {
+        clauses
+            .iter()
+            .find(|c| c.text.starts_with(start))
+            .map(|c| c.section.clone())
+            .unwrap_or_else(|| panic!("no clause starts with {start:?}"))
+    }
+
     /// A commercial agreement of the development part numbers its clauses in bold
     /// ("**4.2. Training.** Mistral AI will not ..."), with no Markdown heading or list: the
     /// sections come from that numbering, in the document as archived and in the same text
@@ -408,12 +417,7 @@ mod tests {
         let one_line = doc.split_whitespace().collect::<Vec<_>>().join(" ");
         for text in [doc, one_line.as_str()] {
             let c = split(text);
-            let section = |start: &str| {
-                c.iter()
-                    .find(|c| c.text.starts_with(start))
-                    .map(|c| c.section.clone())
-                    .unwrap_or_else(|| panic!("no clause starts with {start:?}"))
-            };
+            let section = |start: &str| section_of(&c, start);
             assert_eq!(
                 section("Mistral AI will not use Customer Data or Outputs to train"),
                 Some("4.2".into())
@@ -445,12 +449,7 @@ mod tests {
         let one_line = doc.split_whitespace().collect::<Vec<_>>().join(" ");
         for text in [doc, one_line.as_str()] {
             let c = split(text);
-            let section = |start: &str| {
-                c.iter()
-                    .find(|c| c.text.starts_with(start))
-                    .map(|c| c.section.clone())
-                    .unwrap_or_else(|| panic!("no clause starts with {start:?} in {c:?}"))
-            };
+            let section = |start: &str| section_of(&c, start);
             assert_eq!(section("The Provider will not sell"), Some("5".into()));
             assert_eq!(
                 section("b. If the Provider appoints a new subprocessor"),
