@@ -9,6 +9,7 @@
 
 mod cache;
 mod cli;
+mod contained;
 mod decisions;
 mod diag;
 mod diff;

@@ -524,19 +524,16 @@ fn pdf_to_text(bytes: &[u8], name: &str) -> Result<String, Diagnostic> {
     }
     super::pdf_streams::check_decoded_size(&doc, name)?;
     // pdf-extract can panic on unusual PDFs: a panic there is a bad document, not a crash.
-    let previous = std::panic::take_hook();
-    std::panic::set_hook(Box::new(|_| {}));
-    let pages = std::panic::catch_unwind(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
-    std::panic::set_hook(previous);
+    let pages = crate::contained::run(|| pdf_extract::extract_text_from_mem_by_pages(bytes));
     let pages = match pages {
-        Ok(Ok(pages)) => pages,
-        Ok(Err(e)) => {
+        Some(Ok(pages)) => pages,
+        Some(Err(e)) => {
             return Err(err(
                 format!("cannot extract the PDF's text: {e}"),
                 "print it to a new PDF, or save it as text, and snapshot that",
             ));
         }
-        Err(_) => {
+        None => {
             return Err(err(
                 "cannot extract the PDF's text (the extractor failed on this file)".into(),
                 "print it to a new PDF, or save it as text, and snapshot that",

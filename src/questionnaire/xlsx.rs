@@ -214,8 +214,21 @@ fn row_height(cells: &[(&str, f64)]) -> f64 {
 /// Reads the Questions sheet of a filled workbook. `shown` names the file in messages
 /// (`answers.xlsx!Questions!E12`).
 pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
-    use calamine::{Data, Reader};
     check_unpacked_size(bytes, shown)?;
+    // calamine panics on some hostile sheets (a cell reference of many letters overflows its
+    // arithmetic): such a file is not a readable workbook, never a crash.
+    let cells = crate::contained::run(|| sheet_cells(bytes, shown)).unwrap_or_else(|| {
+        Err(Diagnostic::error(format!(
+            "{shown}!{SHEET}: not a readable sheet (the workbook reader failed on it)"
+        ))
+        .hint("save the file again from your spreadsheet program as .xlsx"))
+    })?;
+    rows_of(cells, shown)
+}
+
+/// The filled cells of the questionnaire sheet, by row and column.
+fn sheet_cells(bytes: &[u8], shown: &str) -> Result<SheetCells, Diagnostic> {
+    use calamine::{Data, Reader};
     let mut wb = calamine::Xlsx::new(std::io::Cursor::new(bytes)).map_err(|e| {
         Diagnostic::error(format!("{shown}: not a readable workbook: {e}"))
             .hint("save the file as .xlsx (or export the Questions sheet as CSV)")
@@ -227,8 +240,7 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
     // Cell by cell, never as one rectangle: a single cell at XFD1048576 would make the
     // rectangle 17 billion cells.
     let mut reader = wb.worksheet_cells_reader(SHEET).map_err(|e| no_sheet(&e))?;
-    let mut cells: std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, Data>> =
-        Default::default();
+    let mut cells: SheetCells = Default::default();
     let mut count = 0usize;
     while let Some(cell) = reader.next_cell().map_err(|e| {
         Diagnostic::error(format!("{shown}!{SHEET}: not a readable sheet: {e}"))
@@ -250,6 +262,15 @@ pub fn read(bytes: &[u8], shown: &str) -> Result<Vec<Row>, Diagnostic> {
         }
         cells.entry(row).or_default().insert(col, value);
     }
+    Ok(cells)
+}
+
+/// Filled cells by row, then column.
+type SheetCells = std::collections::BTreeMap<u32, std::collections::BTreeMap<u32, calamine::Data>>;
+
+/// The questionnaire's rows, read under its header row (the first filled row).
+fn rows_of(cells: SheetCells, shown: &str) -> Result<Vec<Row>, Diagnostic> {
+    use calamine::Data;
     let top = cells.keys().next().copied().unwrap_or(0);
     let left = cells
         .values()
@@ -376,5 +397,19 @@ mod tests {
         assert_eq!(super::column_letter(0), "A");
         assert_eq!(super::column_letter(4), "E");
         assert_eq!(super::column_letter(26), "AA");
+    }
+
+    /// A workbook the fuzzer made, whose sheet names a cell with more letters than a column
+    /// can have: the workbook reader (calamine 0.38) overflows on it. It is refused as an
+    /// unreadable sheet, not a crash.
+    #[test]
+    fn a_cell_reference_that_overflows_the_reader_is_an_unreadable_sheet() {
+        let bytes = include_bytes!("../../fuzz/corpus/answers_xlsx/cell-reference-overflow.xlsx");
+        let refused = super::read(bytes, "answers.xlsx").expect_err("refused");
+        assert!(
+            refused.message.contains("answers.xlsx!") && refused.message.contains("not a readable"),
+            "{}",
+            refused.message
+        );
     }
 }
