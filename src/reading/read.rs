@@ -106,6 +106,15 @@ impl Reading {
     pub fn find(&self, patterns: &[&str]) -> Vec<usize> {
         lexicon::find_all(&self.words, patterns)
     }
+    /// Whether a word of `these` has one of `those` within `within` words of it, on either
+    /// side ("your account being deleted", "request to delete ... your account").
+    pub fn near(&self, these: &[&str], those: &[&str], within: usize) -> bool {
+        self.find(these).iter().any(|&i| {
+            let from = i.saturating_sub(within);
+            let to = (i + within + 1).min(self.words.len());
+            lexicon::any(&self.words[from..to], those)
+        })
+    }
     /// Whether the clause defines a term ("X means ...") rather than states a commitment.
     pub fn is_definition(&self) -> bool {
         // The term defined opens the clause: "“DPA” means ...", "(i) “SCC” means ...";

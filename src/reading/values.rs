@@ -1310,38 +1310,34 @@ fn account_ends(r: &Reading) -> bool {
         "terminat*",
         "remov*",
     ];
-    let near = r.find(&["account", "accounts"]).iter().any(|&i| {
-        let from = i.saturating_sub(4);
-        let to = (i + 5).min(r.words.len());
-        super::lexicon::any(&r.words[from..to], &ends)
-    });
-    near || r.says(&[
-        "terminat*",
-        "expir*",
-        "deactivat*",
-        "close your account",
-        "closed your account",
-        "account closure",
-        "delete your account",
-        "deleted your account",
-        "deletion of your account",
-        "account is deleted",
-        "account has been deleted",
-        "account deletion",
-        "cancel*",
-        "end of the agreement",
-        "end of this agreement",
-        "come to an end",
-        "comes to an end",
-        "end of our relationship",
-        "end of the contract",
-        "end of the subscription",
-        "end of your subscription",
-        "end of the provision",
-        "agreement ends",
-        "contract ends",
-        "subscription ends",
-    ])
+    r.near(&["account", "accounts"], &ends, 4)
+        || r.says(&[
+            "terminat*",
+            "expir*",
+            "deactivat*",
+            "close your account",
+            "closed your account",
+            "account closure",
+            "delete your account",
+            "deleted your account",
+            "deletion of your account",
+            "account is deleted",
+            "account has been deleted",
+            "account deletion",
+            "cancel*",
+            "end of the agreement",
+            "end of this agreement",
+            "come to an end",
+            "comes to an end",
+            "end of our relationship",
+            "end of the contract",
+            "end of the subscription",
+            "end of your subscription",
+            "end of the provision",
+            "agreement ends",
+            "contract ends",
+            "subscription ends",
+        ])
 }
 
 /// A list's lead-in ("Within thirty (30) days of termination, Acme will:"): its items say what
@@ -2425,13 +2421,7 @@ fn account_linked(r: &Reading) -> Option<&'static str> {
     }
     // The words that tie accounts together must be about an account ("information that can
     // be linked to such information" links no account).
-    let near_account = |patterns: &[&str]| {
-        r.find(patterns).iter().any(|&i| {
-            let from = i.saturating_sub(6);
-            let to = (i + 7).min(r.words.len());
-            super::lexicon::any(&r.words[from..to], &["account", "accounts"])
-        })
-    };
+    let near_account = |patterns: &[&str]| r.near(patterns, &["account", "accounts"], 6);
     if near_account(&[
         "linked",
         "link",
