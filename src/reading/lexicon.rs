@@ -307,6 +307,8 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "images",
             "recordings",
             "uploads",
+            "your submissions",
+            "user submissions",
         ],
     ),
     (

@@ -1503,6 +1503,23 @@ fn processing_listed(r: &Reading) -> bool {
     })
 }
 
+/// "once the purpose is fulfilled", "after the purposes have been achieved": data kept until
+/// what it was collected for is done, an open-ended period set by its purpose.
+fn purpose_served(r: &Reading) -> bool {
+    r.near(
+        &["purpose", "purposes"],
+        &[
+            "fulfil*",
+            "fulfill*",
+            "achiev*",
+            "accomplish*",
+            "served",
+            "complet*",
+        ],
+        6,
+    ) && r.says(&["once", "after", "when", "until"])
+}
+
 /// `indefinite` or `until_deleted` for a retention or a deletion after termination.
 fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     if r.is_definition() || r.actor == Actor::ThirdParty || other_data(r) {
@@ -1571,13 +1588,14 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
             // A number that measures something else (logs kept 90 days) leaves the rule
             // open-ended; one that measures the retention is the value instead. "Deleted
             // when no longer needed" is kept as long as it is needed.
+            // "When we no longer need it, we delete it", "deleted once the purpose is
+            // fulfilled": kept as long as a purpose needs it.
             let deleted_when_unneeded = r.does(Action::Delete)
                 && !r.negated
-                && r.says(&[
-                    "no longer needed",
-                    "no longer necessary",
-                    "no longer required",
-                ]);
+                && (r.says(&["no longer needed", "no longer necessary", "no longer required"])
+                    // the wider forms only where no erasure is asked for ("you can ask us to
+                    // erase data that we no longer need" is a right, not a practice)
+                    || !request && (r.says(&["no longer need"]) || purpose_served(r)));
             // "Don't store user data indefinitely": a refusal of the open-ended period.
             let refused_indefinite = r.negated && r.main_says(&["indefinite*"]);
             (retains || deleted_when_unneeded)
@@ -1593,7 +1611,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "frequency",
                     "continuous basis",
                 ])
-                && r.says(&[
+                && (r.says(&[
                     "as long as",
                     "so long as",
                     "duration of the agreement",
@@ -1610,6 +1628,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "are necessary",
                     "no longer necessary",
                     "no longer needed",
+                    "no longer need",
                     "longer than necessary",
                     "longer than is necessary",
                     "longer than needed",
@@ -1648,7 +1667,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "determine how long",
                     "determined by the type",
                     "determined based on",
-                ])
+                ]) || deleted_when_unneeded && !request && purpose_served(r))
                 && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
         ("deletion_after_termination_days", "until_deleted") => {
