@@ -490,6 +490,8 @@ pub(crate) const AT_ONCE: &[&str] = &[
     // the posted text in force as soon as it can be read, or from the date it shows
     "as soon as it is accessible",
     "as soon as it is posted",
+    "as soon as we post",
+    "as soon as we publish",
     "as soon as they are posted",
     "as soon as it is published",
     "effective on the last updated date",

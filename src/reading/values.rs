@@ -937,6 +937,13 @@ const TELLS: &[&str] = &[
     "alert you",
     "contact you",
     "heads up",
+    // "Material changes will be communicated to you by email", "we will send you an email"
+    "communicated to you",
+    "communicate them to you",
+    "communicate it to you",
+    "send you an email",
+    "send you a notice",
+    "send you a notification",
 ];
 
 /// A change of the terms made known only by posting the new version ("we will publish an
@@ -1516,7 +1523,7 @@ fn purpose_served(r: &Reading) -> bool {
             "served",
             "complet*",
         ],
-        6,
+        8,
     ) && r.says(&["once", "after", "when", "until"])
 }
 
@@ -1714,8 +1721,17 @@ fn change_words(v: &str, r: &Reading) -> bool {
             // notice the vendor promises, with no number of days.
             // The promise may be the second half of the sentence ("We may change this policy,
             // and we will let you know of material changes by email").
+            // It may also follow a condition set apart ("We can modify these Terms, and if we
+            // make material changes, we will provide notice ...").
             let will = matches!(r.modality, Modality::Will | Modality::Must)
-                || r.main_says(&["and we will", "and we shall", "but we will", "and will"]);
+                || r.main_says(&[
+                    "and we will",
+                    "and we shall",
+                    "but we will",
+                    "and will",
+                    ", we will",
+                    ", we shall",
+                ]);
             let promised = r.vendor_acts()
                 && will
                 && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
@@ -1795,20 +1811,31 @@ fn notice_where_law_requires(r: &Reading) -> bool {
             .iter()
             .filter(|q| q.kind == QualifierKind::Condition)
     };
+    // "and where required by law, we will notify you": a condition after "and" is not set
+    // apart, but limits the notice all the same.
+    let in_main = r.main_says(&[
+        "where required by law",
+        "if required by law",
+        "when required by law",
+        "where legally required",
+        "if legally required",
+        "where the law requires",
+    ]);
     !conditions().any(|q| super::lexicon::any(&q.words(), CHANGE))
-        && conditions().any(|q| {
-            q.kind == QualifierKind::Condition
-                && super::lexicon::any(
-                    &q.words(),
-                    &[
-                        "required by law",
-                        "required by applicable law",
-                        "law requires",
-                        "legally required",
-                        "required under applicable law",
-                    ],
-                )
-        })
+        && (in_main
+            || conditions().any(|q| {
+                q.kind == QualifierKind::Condition
+                    && super::lexicon::any(
+                        &q.words(),
+                        &[
+                            "required by law",
+                            "required by applicable law",
+                            "law requires",
+                            "legally required",
+                            "required under applicable law",
+                        ],
+                    )
+            }))
 }
 
 fn breach_notice(r: &Reading) -> bool {
@@ -4945,6 +4972,57 @@ mod general_grammar {
         assert_eq!(
             stated("terms_change_notice_days", &r),
             Some(json!("mutual_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn deleted_once_no_longer_needed_or_its_purpose_is_served_is_open_ended() {
+        for text in [
+            "When we no longer need your content, we delete it.",
+            "Information collected for a purpose is deleted once the purpose is fulfilled.",
+            "We erase your files after the purposes for which they were collected have been achieved.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("retention_days", &r),
+                Some(json!("indefinite")),
+                "{text}: {r}"
+            );
+        }
+        // A right to ask for erasure of data no longer needed is not how long data is kept.
+        let r = read("You can ask us to erase personal data that we no longer need.");
+        assert_eq!(stated("retention_days", &r), None, "{r}");
+        // The customer's submissions are the customer's content.
+        let r = read("We keep your submissions for 60 days.");
+        assert_eq!(stated("retention_days", &r), Some(json!(60)), "{r}");
+    }
+
+    #[test]
+    fn a_change_notice_promised_after_a_condition_or_sent_by_email() {
+        for text in [
+            "We may change these Terms, and if we make material changes, we will provide notice through the Service.",
+            "Material changes to these Terms will be communicated to you by email.",
+            "We will send you an email about any changes to these Terms.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!("reasonable")),
+                "{text}: {r}"
+            );
+        }
+        let r = read("Changes to these Terms will take effect as soon as we publish them.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(0)),
+            "{r}"
+        );
+        // A change the customer is told of only where the law requires it is still none.
+        let r = read("We may change these Terms, and where required by law, we will notify you.");
+        assert_ne!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("reasonable")),
             "{r}"
         );
     }
