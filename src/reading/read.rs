@@ -421,6 +421,10 @@ fn read_one(text: &str) -> Reading {
         if words[i] == "trained" && (STAFF.contains(&words[i + 1].as_str())) {
             words[i] = "skilled".to_string();
         }
+        // "AI trainers", "human trainers": people who rate and review content, not training.
+        if matches!(words[i].as_str(), "trainer" | "trainers") {
+            words[i] = "annotators".to_string();
+        }
         // "provide any training, support or technical assistance", "staff having followed
         // specialised training": the teaching of people, not of models.
         if words[i] == "training" && teaching(&words, i) {
@@ -875,7 +879,8 @@ fn actions_in(words: &[String]) -> Vec<Action> {
 }
 
 fn unit_of(w: &str) -> Option<&'static str> {
-    match w {
+    // "one month's notice", "a year's time": the possessive is the unit.
+    match w.strip_suffix("'s").unwrap_or(w) {
         "hour" | "hours" => Some("hour"),
         "day" | "days" => Some("day"),
         "week" | "weeks" => Some("week"),

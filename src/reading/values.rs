@@ -1510,6 +1510,24 @@ fn processing_listed(r: &Reading) -> bool {
     })
 }
 
+/// The least time a purpose needs: "for the shortest period necessary to achieve the
+/// purposes", "the minimum period required", "as short a time as possible".
+const LEAST_TIME_NEEDED: &[&str] = &[
+    "shortest period",
+    "shortest time",
+    "minimum period necessary",
+    "minimum period required",
+    "minimum time necessary",
+    "minimum time required",
+    "duration necessary",
+    "duration required",
+    "as short a time",
+    "as short a period",
+    "necessary to achieve",
+    "required to achieve",
+    "needed to achieve",
+];
+
 /// "once the purpose is fulfilled", "after the purposes have been achieved": data kept until
 /// what it was collected for is done, an open-ended period set by its purpose.
 fn purpose_served(r: &Reading) -> bool {
@@ -1650,6 +1668,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "for the duration of",
                     "for the period necessary",
                     "for the time necessary",
+
                     "reasonably necessary",
                     "until the purpose*",
                     "until it is no longer",
@@ -1674,7 +1693,10 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "determine how long",
                     "determined by the type",
                     "determined based on",
-                ]) || deleted_when_unneeded && !request && purpose_served(r))
+                ]) || deleted_when_unneeded && !request && purpose_served(r)
+                    // the least time a purpose needs, kept by the vendor (a developer told to
+                    // store content "only for the duration necessary" keeps nothing of ours)
+                    || r.actor != Actor::Customer && r.says(LEAST_TIME_NEEDED))
                 && !r.says(UNTIL_THE_CUSTOMER_ENDS)
         }
         ("deletion_after_termination_days", "until_deleted") => {
@@ -2354,7 +2376,17 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     if !r.negated
         && business_party
         && other_agreement
-        && r.says(&["govern*", "apply", "applies", "subject to"])
+        && r.says(&[
+            "govern*",
+            "apply",
+            "applies",
+            "subject to",
+            // "Business customers are covered by a separate agreement", "organizations must
+            // enter into a separate agreement"
+            "covered by",
+            "enter into",
+            "enters into",
+        ])
         && !r.says(&[
             "accept these",
             "agree to these",
@@ -3129,7 +3161,19 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     // "We use manual review to ...": the vendor named as the one using it (a passive "using
     // human review" may be the customer's own).
     let people = r.actor != Actor::Customer
-        && r.main_says(&["reviewers", "personnel", "employees", "staff", "our team*"])
+        && r.main_says(&[
+            "reviewers",
+            "personnel",
+            "employees",
+            "staff",
+            "our team*",
+            "annotators",
+            // a passive review done by people ("conversations are reviewed by humans")
+            "by people",
+            "by humans",
+            "by a human",
+            "by human*",
+        ])
         || r.actor == Actor::Vendor
             && r.main_says(&["manual review*", "human review*", "human moderat*"]);
     // "Content is reviewed by humans only if it is reported": review confined to flagged content.
