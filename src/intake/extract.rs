@@ -866,6 +866,27 @@ fn sense_score(fact: &str, r: &Reading) -> f64 {
                 0.0
             }
         }
+        // What data the customer must not submit: not who may use the service (a minimum
+        // age, a service "not directed to children", children's data the vendor does not
+        // "knowingly collect"), unless the clause states a kind of data forbidden.
+        "prohibited_data" => {
+            let age = r.says(&[
+                "knowingly collect*",
+                "directed to children",
+                "directed at children",
+                "directed to minors",
+                "years of age",
+                "years old",
+                "minimum age",
+                "age of majority",
+                "under the age of",
+            ]);
+            if age && reading::stated(fact, r).is_none() {
+                -2.0
+            } else {
+                0.0
+            }
+        }
         // The vendor defending the customer against third parties' claims.
         "ip_indemnity"
             if r.actor == crate::reading::read::Actor::Vendor

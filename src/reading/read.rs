@@ -991,10 +991,23 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
         // A request for a copy is about the copy: the more specific action wins.
         // With no action of its own, the number belongs to what the clause does to the data
         // (a lead-in "Within 30 days of termination, Acme will: ... delete ...").
+        // "delete or return the data within 90 days": a deletion and a return offered as
+        // alternatives are one duty to give the data up, a deletion deadline.
+        let either = any(
+            segment,
+            &[
+                "delete or return",
+                "return or delete",
+                "destroy or return",
+                "return or destroy",
+                "delete and return",
+                "return and delete",
+            ],
+        );
         let action = seg_actions
             .iter()
             .copied()
-            .find(|a| *a == Action::Retrieve)
+            .find(|a| *a == Action::Retrieve && !either)
             .or_else(|| seg_actions.iter().copied().find(relevant))
             .or_else(|| {
                 main_actions

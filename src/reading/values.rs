@@ -2700,7 +2700,13 @@ const DATA_KINDS: &[(&str, &[&str])] = &[
             "phi",
             "health information",
             "health data",
-            "medical",
+            // not "medical treatments" or "medical advice"
+            "medical data",
+            "medical information",
+            "medical record*",
+            "medical history",
+            "medical condition*",
+            "subject to hipaa",
         ],
     ),
     (
@@ -2856,7 +2862,38 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         "must avoid",
         "please avoid",
         "you avoid",
-    ]);
+        "do not want to receive",
+        "recommend that you not",
+        "recommend that you do not",
+        "recommend you do not",
+        "recommend that you don't",
+        "advise you not to",
+        "encourage you not to",
+    ]) || (r.actor == Actor::Customer || r.actor == Actor::Unstated)
+        // a prohibition put as what is not allowed, or as a duty to refrain ("You are not
+        // permitted to upload ...", "It is prohibited to upload ...", "You must refrain from
+        // entering ..."), addressed to no one else (not "subprocessors are prohibited from")
+        && r.find(&[
+            "refrain from",
+            "responsible for not",
+            "not permitted to",
+            "not allowed to",
+            "it is prohibited to",
+            "is prohibited to",
+            "are prohibited from",
+            "is prohibited from",
+            "is forbidden to",
+            "are forbidden from",
+        ])
+        .first()
+        .is_some_and(|&i| {
+            !r.words[..i].iter().any(|w| {
+                matches!(
+                    super::read::actor_of(w),
+                    Some(Actor::Vendor | Actor::ThirdParty)
+                )
+            })
+        });
     if !(duty || not_designed || restriction_item || imperative || asked) || r.is_definition() {
         return None;
     }
@@ -2896,6 +2933,7 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         "uploading",
         "providing",
         "including",
+        "to receive",
     ]) {
         return None;
     }
@@ -2904,6 +2942,24 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         .filter(|(_, ps)| r.says(ps))
         .map(|(k, _)| *k)
         .collect();
+    // Children named as whom content depicts or harms ("material depicting the exploitation
+    // of children", "sexual content involving minors", "activities targeting minors") forbid
+    // abusive content, not the children's data.
+    if kinds.contains(&"children") && children_harmed(r) {
+        kinds.retain(|k| *k != "children");
+    }
+    // Other people's personal information shared "without their consent": a rule of conduct
+    // lifted by consent, not a kind of data the service must never receive.
+    if kinds.contains(&"personal_data")
+        && r.says(&[
+            "without their consent",
+            "without consent",
+            "without their permission",
+        ])
+        && r.says(&["others", "other people*", "other users", "third part*"])
+    {
+        kinds.retain(|k| *k != "personal_data");
+    }
     // The special categories listed by name rather than called so ("racial or ethnic
     // origin, religious beliefs, biometric data"): two or more of them make the list.
     let listed = SPECIAL_NAMED.iter().filter(|p| r.says(&[**p])).count();
@@ -2921,7 +2977,12 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
                 .unwrap_or(1);
             // "sensitive personal information" is the narrower kind itself
             i > 0 && matches!(r.words[i - 1].as_str(), "of" | "sensitive")
-                || r.words.get(i + len).is_some_and(|w| w == "of")
+                || r.words.get(i + len).is_some_and(|w| {
+                    matches!(
+                        w.as_str(),
+                        "of" | "relating" | "related" | "about" | "concerning" | "regarding"
+                    )
+                })
         });
         if adjacent {
             kinds.retain(|k| *k != "personal_data");
@@ -2936,6 +2997,35 @@ fn prohibits(r: &Reading) -> Option<Vec<&'static str>> {
         kinds.retain(|k| *k != "phi");
     }
     (!kinds.is_empty()).then_some(kinds)
+}
+
+/// Children or minors named as the subject or victim of content: a word of depicting,
+/// involving or harming stands within a few words before them.
+fn children_harmed(r: &Reading) -> bool {
+    r.find(&["children", "child", "minors", "minor"])
+        .iter()
+        .all(|&i| {
+            super::lexicon::any(
+                &r.words[i.saturating_sub(4)..i],
+                &[
+                    "depict*",
+                    "involv*",
+                    "target*",
+                    "exploit*",
+                    "abus*",
+                    "against",
+                    "sexual*",
+                    "groom*",
+                    "endanger*",
+                    "harm*",
+                    "nudity",
+                    "communicat*",
+                ],
+            ) || super::lexicon::any(
+                &r.words[i + 1..(i + 3).min(r.words.len())],
+                &["exploit*", "abus*", "sexual*", "endanger*", "pornograph*"],
+            )
+        })
 }
 
 // ---- review, licence, ownership, indemnity, residency, certifications ----
@@ -5069,5 +5159,63 @@ mod general_grammar {
             Some(json!("reasonable")),
             "{r}"
         );
+    }
+
+    #[test]
+    fn prohibitions_put_as_what_is_not_allowed_and_children_as_victims() {
+        for (text, kinds) in [
+            (
+                "You are responsible for not uploading health information.",
+                json!(["phi"]),
+            ),
+            (
+                "You must refrain from entering sensitive data.",
+                json!(["special_category"]),
+            ),
+            (
+                "It is prohibited to upload personal data relating to minors.",
+                json!(["children"]),
+            ),
+            (
+                "We recommend that you do not share sensitive information.",
+                json!(["special_category"]),
+            ),
+            (
+                "You may not submit any information that is subject to HIPAA.",
+                json!(["phi"]),
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(stated("prohibited_data", &r), Some(kinds), "{text}: {r}");
+        }
+        // Content that depicts or targets children forbids abuse, not the children's data;
+        // another party's data shared "without their consent" is a rule of conduct; medical
+        // advice is no health data; a subprocessor's prohibition is not the customer's.
+        for text in [
+            "Do not share material depicting the sexual exploitation of children.",
+            "You may not use the service to facilitate illegal activities targeting minors.",
+            "You may not share other people's personal information without their consent.",
+            "Do not share content that contradicts guidance on medical treatments.",
+            "Subprocessors are prohibited from processing personal data for their own purposes.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("prohibited_data", &r), None, "{text}: {r}");
+        }
+    }
+
+    #[test]
+    fn a_deletion_offered_with_a_return_is_a_deletion_deadline() {
+        let r = read(
+            "Upon expiry of the Agreement, the Processor shall delete or return the Personal Data within ninety (90) days.",
+        );
+        assert_eq!(
+            stated("deletion_after_termination_days", &r),
+            Some(json!(90)),
+            "{r}"
+        );
+        // The customer's own window to ask for a copy is still not one.
+        let r =
+            read("Customer may request the return of its data within 30 days after termination.");
+        assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
     }
 }
