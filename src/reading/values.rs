@@ -3567,8 +3567,16 @@ fn ownership(r: &Reading) -> Option<&'static str> {
             "owns its output*",
             "owns the output*",
             "own all output*",
+            // "you (a) retain your rights in Input and (b) own the Output"
+            "own the output*",
+            "own any output*",
+            "own your output*",
         ]);
+    // "Outputs are owned by you" (not "is not owned by you or us").
+    let owned_by_customer =
+        !r.negated && r.says(&["owned by you", "owned by customer", "owned by the customer"]);
     if owner_is_customer
+        || owned_by_customer
         || r.says(&[
             "customer owns",
             "customer own",
@@ -5217,5 +5225,24 @@ mod general_grammar {
         let r =
             read("Customer may request the return of its data within 30 days after termination.");
         assert_eq!(stated("deletion_after_termination_days", &r), None, "{r}");
+    }
+
+    #[test]
+    fn the_customer_owns_the_output_in_a_list_of_rights_or_in_the_passive() {
+        for text in [
+            "As between you and us, you (a) keep your rights in Input and (b) own the Output.",
+            "Outputs are owned by you.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("output_ownership", &r),
+                Some(json!("customer")),
+                "{text}: {r}"
+            );
+        }
+        let r = read("Content included in the Output is not owned by you or by us.");
+        assert_eq!(stated("output_ownership", &r), None, "{r}");
+        let r = read("We own the Output.");
+        assert_eq!(stated("output_ownership", &r), Some(json!("vendor")), "{r}");
     }
 }
