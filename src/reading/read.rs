@@ -944,14 +944,21 @@ fn quantities(words: &[String], actor: Actor, main_actions: &[Action]) -> Vec<Qu
         });
         let Some(amount) = amount else { continue };
         // "children under 13 years of age", "16 years old": an age, not a duration.
-        if unit == "year"
+        // "children under 13 years", "users aged 16 years": the same, said before the number.
+        let age_before = j >= 2
             && matches!(
-                (
-                    words.get(i + 1).map(String::as_str),
-                    words.get(i + 2).map(String::as_str)
-                ),
-                (Some("of"), Some("age")) | (Some("old"), _)
-            )
+                words[j - 2].as_str(),
+                "under" | "over" | "aged" | "below" | "above"
+            );
+        if unit == "year"
+            && (age_before
+                || matches!(
+                    (
+                        words.get(i + 1).map(String::as_str),
+                        words.get(i + 2).map(String::as_str)
+                    ),
+                    (Some("of"), Some("age")) | (Some("old"), _)
+                ))
         {
             continue;
         }

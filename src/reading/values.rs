@@ -203,6 +203,14 @@ const OTHER_DATA: &[&str] = &[
     "age verification",
     "verification data",
     "selfie*",
+    "log in data",
+    "login data",
+    "log in information",
+    "login information",
+    "identity document*",
+    "id document*",
+    "from the id",
+    "id image*",
     "troubleshooting",
     "technical support",
     "support data",
@@ -1271,6 +1279,8 @@ fn inactivity(r: &Reading) -> bool {
     r.says(&[
         "inactiv*",
         "not used",
+        "haven't used",
+        "hasn't used",
         "do not use",
         "don't use",
         "not log in",
@@ -3575,9 +3585,10 @@ fn ownership(r: &Reading) -> Option<&'static str> {
     // "Outputs are owned by you" (not "is not owned by you or us").
     let owned_by_customer =
         !r.negated && r.says(&["owned by you", "owned by customer", "owned by the customer"]);
-    if owner_is_customer
-        || owned_by_customer
-        || r.says(&[
+    // A grant or a statement of the customer's ownership counts only when not denied ("Any
+    // rights in Output assigned to you do not include voice output" carves something out).
+    let granted = !r.negated
+        && r.says(&[
             "customer owns",
             "customer own",
             "you own",
@@ -3589,6 +3600,11 @@ fn ownership(r: &Reading) -> Option<&'static str> {
             "belong to you",
             "assign* to customer",
             "assign* to you",
+        ]);
+    if owner_is_customer
+        || owned_by_customer
+        || granted
+        || r.says(&[
             // a disclaimer of ownership, not of warranties or accuracy
             "disclaim* ownership",
             "disclaim* any ownership",
@@ -5244,5 +5260,21 @@ mod general_grammar {
         assert_eq!(stated("output_ownership", &r), None, "{r}");
         let r = read("We own the Output.");
         assert_eq!(stated("output_ownership", &r), Some(json!("vendor")), "{r}");
+    }
+
+    #[test]
+    fn an_age_an_inactivity_and_identity_documents_are_no_retention() {
+        for text in [
+            "We do not knowingly collect, maintain, or use personal information from children under 13 years",
+            "We will remove apps' access to your data if you haven't used the app in 3 months.",
+            "The data extracted from the ID is deleted after 30 days.",
+            "Login data is retained for up to 90 days.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // The customer's content kept for a number of years still is one.
+        let r = read("We keep your content for 2 years.");
+        assert_eq!(stated("retention_days", &r), Some(json!(730)), "{r}");
     }
 }
