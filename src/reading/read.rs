@@ -443,6 +443,24 @@ fn read_one(text: &str) -> Reading {
         {
             words[i] = "ensure".to_string();
         }
+        // "keep in mind", "bear in mind": remembering, not data kept; "maintain all necessary
+        // rights", "maintains a ... access approach": a duty or a practice, not data kept.
+        if matches!(words[i].as_str(), "keep" | "bear")
+            && words[i + 1] == "in"
+            && words.get(i + 2).is_some_and(|w| w == "mind")
+        {
+            words[i] = "remember".to_string();
+        }
+        if words[i].starts_with("maintain")
+            && words[i + 1..(i + 5).min(words.len())].iter().any(|w| {
+                matches!(
+                    w.as_str(),
+                    "rights" | "approach" | "program" | "programme" | "measures" | "controls"
+                )
+            })
+        {
+            words[i] = "ensure".to_string();
+        }
         // "hold harmless" is an indemnity, not data held.
         if words[i] == "hold" && words[i + 1] == "harmless" {
             words[i] = "defend".to_string();

@@ -1520,6 +1520,26 @@ fn processing_listed(r: &Reading) -> bool {
     })
 }
 
+/// What outlives a deletion or is only about deleting, not how long data is kept: copies
+/// that "may persist" or "remain elsewhere", content that may "continue to appear", a
+/// deletion "scheduled" or delayed, features "that allow you to delete", how to delete.
+fn lingers(r: &Reading) -> bool {
+    // a heading "How to delete your account and what happens when you do"
+    r.words.first().is_some_and(|w| w == "how")
+        || r.says(&[
+            "even if you delete",
+            "may persist",
+            "may remain",
+            "continue to appear",
+            "continue to use",
+            "delays between",
+            "scheduled for deletion",
+            "may not occur",
+            "allow you to delete",
+            "allows you to delete",
+        ])
+}
+
 /// The least time a purpose needs: "for the shortest period necessary to achieve the
 /// purposes", "the minimum period required", "as short a time as possible".
 const LEAST_TIME_NEEDED: &[&str] = &[
@@ -1565,20 +1585,42 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
         || r.says(&["retention", "retention period*", "stored", "storage"]);
     // Kept only when the law requires it ("if we are legally required to retain it"): a legal
     // hold, not a retention period.
-    let conditional = r.qualifiers.iter().any(|q| {
-        q.kind == QualifierKind::Condition
-            && ["legal", "legally", "law", "subpoena", "required"]
-                .iter()
-                .any(|w| q.text.split(' ').any(|x| x == *w))
-    }) || r.main_says(&[
-        // "may be required to retain ... to comply with a court order": a legal hold
-        "required to retain",
-        "required to keep",
-        "required to store",
-        "required to preserve",
-        "obliged to retain",
-        "obligated to retain",
+    // Kept only when the law or a legal process calls for it ("We may preserve ... your
+    // information if we believe that it is reasonably necessary to comply with ...", "We
+    // reserve the right to access, retain and disclose ... to comply with"): a legal hold, not
+    // the rule for the customer's data, which names the service or its purposes.
+    let legal_hold = r.says(&[
+        "comply with applicable law*",
+        "comply with any applicable law*",
+        "legal process*",
+        "governmental request*",
+        "law enforcement",
+        "reserve the right to access",
+    ]) && !r.says(&[
+        "as long as",
+        "so long as",
+        "to provide",
+        "purposes described",
+        "purposes set out",
+        "purposes identified",
+        "purposes outlined",
     ]);
+    let conditional = legal_hold
+        || r.qualifiers.iter().any(|q| {
+            q.kind == QualifierKind::Condition
+                && ["legal", "legally", "law", "subpoena", "required"]
+                    .iter()
+                    .any(|w| q.text.split(' ').any(|x| x == *w))
+        })
+        || r.main_says(&[
+            // "may be required to retain ... to comply with a court order": a legal hold
+            "required to retain",
+            "required to keep",
+            "required to store",
+            "required to preserve",
+            "obliged to retain",
+            "obligated to retain",
+        ]);
     // A right to ask for deletion is not how long data is kept ("until you request its
     // deletion" is).
     let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
@@ -1614,6 +1656,7 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     // delete your account" keeps nothing; nor does "you may delete your
                     // account", where only the customer acts.
                     || (retains || r.does(Action::Delete) && r.actor != Actor::Customer)
+                        && !lingers(r)
                         && (until_removed(r)
                             || customer_deletes(r)
                                 && r.says(&["remov*", "delet*"])
@@ -1683,8 +1726,6 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "until the purpose*",
                     "until it is no longer",
                     "until they are no longer",
-                    "depending on",
-                    "depends on",
                     "periods vary",
                     "period varies",
                     "vary depending",
@@ -1704,6 +1745,13 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                     "determined by the type",
                     "determined based on",
                 ]) || deleted_when_unneeded && !request && purpose_served(r)
+                    // "how long we keep it depends on ...": the period depends, not the
+                    // rights a reader has "depending on where you live"
+                    || r.near(
+                        &["depending", "depends", "depend"],
+                        &["retain*", "retention", "keep", "kept", "stor*", "how long", "period*"],
+                        5,
+                    )
                     // the least time a purpose needs, kept by the vendor (a developer told to
                     // store content "only for the duration necessary" keeps nothing of ours)
                     || r.actor != Actor::Customer && r.says(LEAST_TIME_NEEDED))
@@ -5276,5 +5324,40 @@ mod general_grammar {
         // The customer's content kept for a number of years still is one.
         let r = read("We keep your content for 2 years.");
         assert_eq!(stated("retention_days", &r), Some(json!(730)), "{r}");
+    }
+
+    #[test]
+    fn open_ended_keeping_is_read_from_keeping_not_from_words_near_it() {
+        // None of these says how long the customer's data is kept.
+        for text in [
+            "Depending on where you live, you may have additional rights.",
+            "Please keep in mind that, depending on your settings, content may be public.",
+            "You will maintain all necessary rights to the materials you use.",
+            "We reserve the right to access, retain and disclose any information we believe is necessary to comply with applicable laws or legal process.",
+            "Even if you delete content, copies of it may remain elsewhere on the internet.",
+            "Content you delete may persist for a limited period of time in backup copies.",
+            "If you choose to delete your account, your account will be scheduled for deletion.",
+            "How to delete your account and what happens when you delete it",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("retention_days", &r), None, "{text}: {r}");
+        }
+        // The period itself depending on something is open-ended; content deleted with the
+        // account is kept until then.
+        let r = read(
+            "How long we keep your content depends on the purposes for which it was collected.",
+        );
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("indefinite")),
+            "{r}"
+        );
+        let r =
+            read("All content posted to your account will be deleted if you delete your account.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
     }
 }
