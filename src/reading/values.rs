@@ -3791,7 +3791,23 @@ fn stored_in(region: &str, r: &Reading) -> bool {
                 words[j - 1].as_str(),
                 "in" | "to" | "including" | "within" | "at"
             ) {
-                return true;
+                // Where people live or a company sits is not where data is kept: "if you live
+                // in the EEA", "if you are located in Canada", "headquartered in the
+                // Netherlands" (but "servers located in Ireland").
+                let at = |k: usize| j.checked_sub(k).map_or("", |x| words[x].as_str());
+                let who = matches!(
+                    at(2),
+                    "live" | "lives" | "reside" | "resides" | "headquartered" | "based"
+                ) || at(2) == "located" && {
+                    let person = |w: &str| {
+                        matches!(
+                            w,
+                            "you" | "users" | "customers" | "user" | "customer" | "who"
+                        )
+                    };
+                    person(at(3)) || matches!(at(3), "are" | "is") && person(at(4))
+                };
+                return !who;
             }
             // Coordination: the place before, across "and" / "or" / a comma.
             let mut k = i;
@@ -5359,5 +5375,22 @@ mod general_grammar {
             Some(json!("until_deleted")),
             "{r}"
         );
+    }
+
+    #[test]
+    fn where_people_live_or_a_company_sits_is_not_where_data_is_kept() {
+        for text in [
+            "If you live in the European Economic Area, our Irish company is the controller of information processed under this policy.",
+            "If you are located in Canada or the United Kingdom, we ask for your consent before storing cookies.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("data_residency", &r), None, "{text}: {r}");
+        }
+        let r = read(
+            "The company is headquartered in the Netherlands, and we store information on servers located in Ireland.",
+        );
+        assert_eq!(stated("data_residency", &r), Some(json!(["ie"])), "{r}");
+        let r = read("Our servers are located in Singapore.");
+        assert_eq!(stated("data_residency", &r), Some(json!(["sg"])), "{r}");
     }
 }
