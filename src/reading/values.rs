@@ -3441,9 +3441,34 @@ fn licence(r: &Reading) -> Option<&'static str> {
         && licence_to_vendor(r);
     // "OpenAI will only use Customer Content as necessary to provide ...": a limit on the
     // vendor's own use.
+    // What the use is limited to must be running the service or the customer's instructions
+    // ("only to provide the Services", "only on Customer's documented instructions"), not the
+    // law, consent or a legal basis ("We will only use your data in accordance with applicable
+    // laws", "only with your consent", "Create only one account").
+    let limited_to_service = r
+        .find(&["only", "solely", "other than as necessary"])
+        .iter()
+        .any(|&i| {
+            super::lexicon::any(
+                &r.words[i + 1..(i + 12).min(r.words.len())],
+                &[
+                    "provid*",
+                    "operat*",
+                    "deliver*",
+                    "maintain*",
+                    "perform*",
+                    "support*",
+                    "instruction*",
+                    "on behalf",
+                    "behalf of",
+                    "make available",
+                    "making available",
+                ],
+            )
+        });
     let limited_use = r.vendor_acts()
         && r.actor != Actor::Customer
-        && r.says(&["only", "solely", "other than as necessary"])
+        && limited_to_service
         && r.says(&["use", "process*"])
         && (r.about(Object::CustomerContent) || r.about(Object::PersonalData));
     // "We may use Your Content to operate and improve the service": the vendor's permitted uses
@@ -5392,5 +5417,30 @@ mod general_grammar {
         assert_eq!(stated("data_residency", &r), Some(json!(["ie"])), "{r}");
         let r = read("Our servers are located in Singapore.");
         assert_eq!(stated("data_residency", &r), Some(json!(["sg"])), "{r}");
+    }
+
+    #[test]
+    fn a_use_limited_to_the_law_or_consent_is_no_licence_scope() {
+        for text in [
+            "We will only use your personal data in accordance with applicable laws.",
+            "We will only collect, use and disclose your personal data with your consent.",
+            "We only use that information where we have a proper legal basis for doing so.",
+            "Create only one account and use it for personal purposes.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("licence_scope", &r), None, "{text}: {r}");
+        }
+        // A use limited to running the service, or to the customer's instructions, still is.
+        for text in [
+            "We will only use your content to provide the Services to you.",
+            "The processor will process personal data only on the customer's documented instructions.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("licence_scope", &r),
+                Some(json!("service_only")),
+                "{text}: {r}"
+            );
+        }
     }
 }
