@@ -194,6 +194,16 @@ impl Reading {
                     })
         })
     }
+    /// A question ("How will we notify you of changes?") or a heading that asks one: it
+    /// names a topic, the answer states the value.
+    pub fn is_question(&self) -> bool {
+        self.words.first().is_some_and(|w| {
+            matches!(
+                w.as_str(),
+                "how" | "what" | "why" | "which" | "who" | "whom" | "whose"
+            )
+        })
+    }
     /// The vendor (named, or implied by a passive clause) is the one who acts.
     pub fn vendor_acts(&self) -> bool {
         matches!(self.actor, Actor::Vendor | Actor::Unstated)

@@ -1795,6 +1795,12 @@ fn change_words(v: &str, r: &Reading) -> bool {
     if r.is_definition() || has_number(r) || !r.says(CHANGE) || !terms_meant(r) {
         return false;
     }
+    // A question ("How will we notify you of changes?") and a purpose in a list of what data
+    // is used for ("To notify you of important changes to our Services ...") promise nothing.
+    let purpose_item = r.words.first().is_some_and(|w| w == "to") && r.modality == Modality::States;
+    if r.is_question() || purpose_item {
+        return false;
+    }
     match v {
         "reasonable" => {
             // "When we make material changes, we'll provide you with prominent notice": a
@@ -5442,5 +5448,22 @@ mod general_grammar {
                 "{text}: {r}"
             );
         }
+    }
+
+    #[test]
+    fn a_question_or_a_purpose_promises_no_notice() {
+        for text in [
+            "How will we notify you of changes to this policy?",
+            "To notify you of important changes to our Services, such as the revision of terms.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("terms_change_notice_days", &r), None, "{text}: {r}");
+        }
+        let r = read("When we make material changes to these Terms, we will notify you by email.");
+        assert_eq!(
+            stated("terms_change_notice_days", &r),
+            Some(json!("reasonable")),
+            "{r}"
+        );
     }
 }
