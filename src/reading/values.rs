@@ -3177,6 +3177,16 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     if !reviews || r.is_definition() || r.customer_duty() || r.actor == Actor::ThirdParty {
         return None;
     }
+    // People named without an act of looking at anything ("All personnel are assigned unique
+    // identifiers", "personnel ... obligated to comply with the security program") review
+    // nothing.
+    let act = r.says(&[
+        "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*", "see",
+        "sees", "seen", "check*", "screen*", "inspect*", "examin*",
+    ]);
+    if !act {
+        return None;
+    }
     // The customer's own review of outputs, or a review the customer requests, is not the
     // vendor reading the customer's content.
     if r.actor == Actor::Customer
@@ -3219,6 +3229,23 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             // other users who see content, and reviews that users write
             "your audience",
             "other users can",
+            "other users of",
+            "other users will",
+            "users will not",
+            "users won't",
+            "who view your",
+            "users who view",
+            "negative reviews",
+            "positive reviews",
+            "write reviews",
+            "post reviews",
+            "posting reviews",
+            // the reader asked to read a text, the vendor reviewing its own measures, staff
+            // described by their access or their vetting
+            "please review",
+            "review and update",
+            "background check*",
+            "with access to",
             "third party users",
             "reviews and ratings",
             "leave reviews",
@@ -5463,6 +5490,27 @@ mod general_grammar {
         assert_eq!(
             stated("terms_change_notice_days", &r),
             Some(json!("reasonable")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn people_named_without_an_act_of_review_review_nothing() {
+        for text in [
+            "All personnel are assigned unique identifiers for interacting with systems.",
+            "Please review the Community Rules, which are part of these Terms.",
+            "We may review and update these security measures from time to time.",
+            "Users who view your posts can always save them.",
+            "You should not post negative reviews of competitors.",
+            "We run background checks of employees with access to customer data.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("human_review", &r), None, "{text}: {r}");
+        }
+        let r = read("Our employees may view your content to enforce our policies.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
             "{r}"
         );
     }
