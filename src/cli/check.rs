@@ -239,6 +239,7 @@ fn check_profiles(
         profiles: ProfileStream::new(ws, |_| true),
         stop_on_load_errors: false,
         cache: cache.as_ref(),
+        form,
     };
     let summaries = match evaluation::stream(&ws.rules, &requests, profiles, &mut checker) {
         Ok(summaries) => summaries,

@@ -191,6 +191,7 @@ pub fn run(global: &Global, args: EvaluateArgs) -> Outcome {
             // A profile that does not load stops the run (nothing is written with -o).
             stop_on_load_errors: true,
             cache: cache.as_ref(),
+            form,
         },
     };
     let threshold = args.fail_on.threshold();

@@ -86,6 +86,7 @@ pub fn run(global: &Global, args: SiteArgs) -> Outcome {
             stop_on_load_errors: true,
             // Pages need every profile, which a cached result does not carry.
             cache: None,
+            form: evaluation::rendered::Form::Results,
         }
     };
     let on_read = |read: Vec<Diagnostic>| print_warnings(&read, &args.quiet, &ws);

@@ -126,6 +126,7 @@ pub fn run(global: &Global, args: StatusArgs) -> Outcome {
             stop_on_load_errors: false,
             // Each decision is evaluated at its own coverage, from the profile itself.
             cache: None,
+            form: evaluation::rendered::Form::Results,
         };
         // `status` makes no requests: each decision is evaluated at its own coverage.
         match evaluation::stream(&ws.rules, &[], profiles, &mut rows) {

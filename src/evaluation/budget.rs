@@ -39,10 +39,17 @@ impl Tally {
             let Some(rule) = rules.rule(&f.rule) else {
                 continue;
             };
-            let spent = self.0.entry(f.rule.clone()).or_insert_with(|| Spent {
-                file: rule.file.clone(),
-                ..Spent::default()
-            });
+            // Looked up before inserting: a rule's name is copied once, not per finding.
+            if !self.0.contains_key(&f.rule) {
+                let spent = Spent {
+                    file: rule.file.clone(),
+                    ..Spent::default()
+                };
+                self.0.insert(f.rule.clone(), spent);
+            }
+            let Some(spent) = self.0.get_mut(&f.rule) else {
+                continue;
+            };
             let bytes = f.message.len() + f.action.as_ref().map_or(0, String::len);
             spent.bytes = spent.bytes.saturating_add(bytes);
             // `file:LINE`: the largest line, not the last one counted, so the place named does

@@ -4,6 +4,7 @@
 
 use super::budget::TextBudget;
 use super::chain::{Chain, Lookup, ProviderVerdicts};
+use super::rendered::{Form, Rendered};
 use super::{Context, Prepared, Stopped, evaluate_cell};
 use crate::diag::{Code, Diagnostic};
 use crate::engine::RuleSet;
@@ -39,7 +40,7 @@ pub(crate) enum Item<'a> {
     Fresh(&'a Profile, &'a Offering, Arc<ProviderVerdicts>),
     Stored(Vec<OfferingResult>),
     /// Its results read from the cache already rendered (`evaluation::rendered`).
-    Rendered(Arc<super::rendered::Rendered>),
+    Rendered(Arc<Rendered>),
 }
 
 /// What [`Run::items`] hands over for an item: each of its results, or its rendering.
@@ -47,7 +48,10 @@ pub(crate) enum Item<'a> {
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Out {
     Result(OfferingResult),
-    Rendered(Arc<super::rendered::Rendered>),
+    Rendered(Arc<Rendered>),
+    /// An offering evaluated in this run, with its results rendered (in the workers, beside
+    /// its evaluation, so that the thread writing the report only writes).
+    Evaluated(Vec<OfferingResult>, Arc<Rendered>),
 }
 
 /// What a run concludes besides its results (which `evaluation::stream` hands over one by one).
@@ -139,10 +143,10 @@ impl<'a> Run<'a> {
             .zip(providers)
             .map(|((p, o), v)| Item::Fresh(p, o, Arc::clone(v)))
             .collect();
-        // Items made of offerings are evaluated: only results come out.
-        self.items(&mut items, &mut |_, out| match out {
+        // Items made of offerings are evaluated, not rendered: only results come out.
+        self.items(&mut items, Form::Results, &mut |_, out| match out {
             Out::Result(r) => each(r),
-            Out::Rendered(_) => Ok(()),
+            Out::Rendered(_) | Out::Evaluated(..) => Ok(()),
         })
     }
 
@@ -159,31 +163,44 @@ impl<'a> Run<'a> {
     /// run's text budget, are stopped for the batches after it. A result read from the cache
     /// counts in the budget as the evaluation it stands for: the text is counted from the
     /// results, so a run stops the same rule at the same batch with and without the cache.
+    ///
+    /// An offering evaluated here is also rendered in `form` (unless [`Form::Results`]) by the
+    /// thread that evaluated it, and handed over as [`Out::Evaluated`].
     pub(crate) fn items<E>(
         &mut self,
         batch: &mut [Item],
+        form: Form,
         each: &mut impl FnMut(usize, Out) -> Result<(), E>,
     ) -> Result<(), E> {
         let (ctx, requirements, stopped) = (&self.ctx, &self.requirements, &self.stopped);
-        let cells: Vec<Vec<OfferingResult>> = batch
+        let cells: Vec<(Vec<OfferingResult>, Option<Arc<Rendered>>)> = batch
             .par_iter_mut()
             .map(|item| match item {
-                Item::Rendered(_) => Vec::new(),
+                Item::Rendered(_) => (Vec::new(), None),
                 Item::Fresh(profile, offering, providers) => {
                     let prepared = Prepared::new(ctx, profile, offering, Arc::clone(providers));
-                    requirements
+                    let results: Vec<OfferingResult> = requirements
                         .iter()
                         .map(|(class, reqs)| {
                             evaluate_cell(ctx, &prepared, class, reqs, None, stopped).result
                         })
-                        .collect()
+                        .collect();
+                    let rendered = match form {
+                        Form::Results => None,
+                        _ => Rendered::of(&results, form, ctx.rules).map(Arc::new),
+                    };
+                    (results, rendered)
                 }
-                Item::Stored(results) => std::mem::take(results),
+                Item::Stored(results) => (std::mem::take(results), None),
             })
             .collect();
         self.budget.grow(batch.len() * requirements.len());
-        for result in cells.iter().flatten() {
-            self.budget.count(result, ctx.rules);
+        for (results, rendered) in &cells {
+            match rendered {
+                // Counted by the thread that rendered them.
+                Some(r) => self.budget.add(r.tally.clone()),
+                None => results.iter().for_each(|r| self.budget.count(r, ctx.rules)),
+            }
         }
         for item in batch.iter() {
             if let Item::Rendered(r) = item {
@@ -195,27 +212,38 @@ impl<'a> Run<'a> {
         for (rule, error) in self.budget.over(|rule| stopped.is_stopped(rule)) {
             self.stopped.stop(rule, error);
         }
-        for (i, results) in cells.into_iter().enumerate() {
+        for (i, (results, rendered)) in cells.into_iter().enumerate() {
             if let Some(Item::Rendered(r)) = batch.get(i) {
                 each(i, Out::Rendered(Arc::clone(r)))?;
             }
-            for result in results {
-                // An offering whose facts could not be given to the rules fails every one of
-                // its cells: said once.
-                for e in result.errors.iter().filter(|e| e.rule == "engine") {
-                    let d = Diagnostic::error(format!(
-                        "{}/{}: {}",
-                        result.vendor, result.offering, e.message
-                    ))
-                    .in_file(e.at.clone());
-                    if !self.engine_errors.contains(&d) {
-                        self.engine_errors.push(d);
+            for result in &results {
+                self.note_engine_errors(result);
+            }
+            match rendered {
+                Some(rendered) => each(i, Out::Evaluated(results, rendered))?,
+                None => {
+                    for result in results {
+                        each(i, Out::Result(result))?;
                     }
                 }
-                each(i, Out::Result(result))?;
             }
         }
         Ok(())
+    }
+
+    /// An offering whose facts could not be given to the rules fails every one of its cells:
+    /// said once.
+    fn note_engine_errors(&mut self, result: &OfferingResult) {
+        for e in result.errors.iter().filter(|e| e.rule == "engine") {
+            let d = Diagnostic::error(format!(
+                "{}/{}: {}",
+                result.vendor, result.offering, e.message
+            ))
+            .in_file(e.at.clone());
+            if !self.engine_errors.contains(&d) {
+                self.engine_errors.push(d);
+            }
+        }
     }
 
     /// Ends the run: its rules, the expired waivers then `snapshot_warnings`, and its errors.

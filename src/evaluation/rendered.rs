@@ -171,7 +171,11 @@ impl Rendered {
         let line = match form {
             Form::JsonlV3 => {
                 let line = crate::report::json::offering_line(results, None).ok()?;
-                let mut bytes = crate::report::sanitize::json_text(&line).into_owned();
+                // Most lines need no escape: kept as rendered, not copied.
+                let mut bytes = match crate::report::sanitize::json_text(&line) {
+                    std::borrow::Cow::Borrowed(_) => line,
+                    std::borrow::Cow::Owned(escaped) => escaped,
+                };
                 bytes.push('\n');
                 Some(bytes.into_bytes())
             }

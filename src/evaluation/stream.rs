@@ -67,8 +67,11 @@ pub(crate) enum Offerings<'w> {
         /// A profile that does not load ends the run ([`Stop::Load`]) rather than being
         /// handed to [`Handler::read`] with the rest.
         stop_on_load_errors: bool,
-        /// The results cache, if the run uses one.
+        /// The results cache, if the run uses one (its entries hold offerings in `form`).
         cache: Option<&'w CacheUse<'w>>,
+        /// The form the command takes each offering in: rendered by the threads that
+        /// evaluate it, as its results come (`Form::Results`: the results themselves).
+        form: Form,
     },
 }
 
@@ -151,10 +154,11 @@ pub(crate) fn stream<H: Handler>(
             profiles,
             stop_on_load_errors,
             cache,
+            form,
         } => {
             let mut profiles = profiles.with_cache(cache);
-            // The form the command takes each offering in: rendered as its results come.
-            let form = cache.map_or(Form::Results, |c| c.form);
+            // An entry of one form is never read as another.
+            debug_assert!(cache.is_none_or(|c| c.form == form));
             // An offering's results for the request being handed over, until all are in.
             let mut gathered: Vec<OfferingResult> = Vec::new();
             // Vendors read in this run, by folder, until all their results are in the cache.
@@ -247,14 +251,22 @@ pub(crate) fn stream<H: Handler>(
                         .collect();
                     let cells = &batch.cells;
                     let per_offering = requests[i].classes.len();
-                    run.items(&mut items, &mut |at, out| {
-                        let r = match out {
-                            Out::Rendered(r) => return handler.rendered(i, &r),
-                            Out::Result(r) => r,
-                        };
+                    run.items(&mut items, form, &mut |at, out| {
                         let read = match cells.get(at) {
                             Some(StreamCell::Read(p, o)) => Some((p, *o)),
                             _ => None,
+                        };
+                        let r = match out {
+                            Out::Rendered(r) => return handler.rendered(i, &r),
+                            Out::Evaluated(results, rendered) => {
+                                if let Some((p, o)) = read
+                                    && let Some(f) = fresh.get_mut(&p.id)
+                                {
+                                    f.add_rendered(o, i, &results, &rendered);
+                                }
+                                return handler.rendered(i, &rendered);
+                            }
+                            Out::Result(r) => r,
                         };
                         if form == Form::Results {
                             if let Some((p, o)) = read

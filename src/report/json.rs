@@ -13,9 +13,10 @@
 use crate::diag::Diagnostic;
 use crate::model::resolved::Evidence;
 use crate::outcome::{DecisionNote, Evaluation, Finding, OfferingResult, RuleError, Verdict};
+use foldhash::{HashMap, HashMapExt};
 use serde::Serialize;
 use serde::ser::SerializeMap;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// The version of the JSON contract a report is written in.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
@@ -306,9 +307,9 @@ pub fn offering_line(
     // a finding is also what tells two findings apart).
     let mut line = serde_json::to_string(&head)?;
     line.pop();
-    push_list(&mut line, "findings", &tables.findings.list, true);
-    push_list(&mut line, "evidence", &tables.evidence.list, false);
-    push_list(&mut line, "sources", &tables.sources.list, false);
+    push_list(&mut line, "findings", &tables.findings, true);
+    push_list(&mut line, "evidence", &tables.evidence, false);
+    push_list(&mut line, "sources", &tables.sources, false);
     let refs: BTreeMap<&str, &[String]> = tables
         .rule_refs
         .iter()
@@ -324,7 +325,8 @@ pub fn offering_line(
 }
 
 /// Appends `,"name":[item,...]` (an empty list only when `always`).
-fn push_list(line: &mut String, name: &str, items: &[String], always: bool) {
+fn push_list(line: &mut String, name: &str, items: &Interned, always: bool) {
+    let items = &items.0;
     if items.is_empty() && !always {
         return;
     }
@@ -340,21 +342,13 @@ fn push_list(line: &mut String, name: &str, items: &[String], always: bool) {
     line.push(']');
 }
 
-/// Rendered items, each once, by index.
+/// Rendered items, each once, by index (in the order first added).
 #[derive(Default)]
-struct Interned {
-    list: Vec<String>,
-    index: HashMap<String, usize>,
-}
+struct Interned(indexmap::IndexSet<String, foldhash::fast::RandomState>);
 
 impl Interned {
     fn add(&mut self, text: String) -> usize {
-        if let Some(i) = self.index.get(&text) {
-            return *i;
-        }
-        self.list.push(text.clone());
-        self.index.insert(text, self.list.len() - 1);
-        self.list.len() - 1
+        self.0.insert_full(text).0
     }
 }
 

@@ -61,7 +61,10 @@ fn clean_marking(text: &str, html: bool) -> std::borrow::Cow<'_, str> {
 /// JSON reader, and nothing that reorders what a terminal or an editor shows. (Serializers
 /// already escape control characters.)
 pub fn json_text(text: &str) -> std::borrow::Cow<'_, str> {
-    if !text.chars().any(is_bidi_control) {
+    // Every bidi control is encoded in UTF-8 from a lead byte 0xD8 (U+061C) or 0xE2 (the
+    // others): a line without either byte has none, and is not decoded char by char.
+    if memchr::memchr2(0xD8, 0xE2, text.as_bytes()).is_none() || !text.chars().any(is_bidi_control)
+    {
         return std::borrow::Cow::Borrowed(text);
     }
     let mut out = String::with_capacity(text.len() + 8);
@@ -253,6 +256,20 @@ mod tests {
         assert_eq!(clean("\u{1b}[2Jboom"), "␛[2Jboom");
         assert_eq!(clean("a\u{202E}gnp.exe"), "a<U+202E>gnp.exe");
         assert_eq!(clean("bell\u{7}\u{9b}"), "bell␇?");
+    }
+
+    #[test]
+    fn json_text_escapes_every_bidi_control_and_only_those() {
+        // Every character up to the supplementary planes: its lead byte is not what decides.
+        for c in (0..0x1_0000u32).filter_map(char::from_u32) {
+            let text = format!("a{c}b");
+            let out = json_text(&text);
+            if is_bidi_control(c) {
+                assert_eq!(out, format!("a\\u{:04x}b", c as u32), "U+{:04X}", c as u32);
+            } else {
+                assert_eq!(out, text, "U+{:04X}", c as u32);
+            }
+        }
     }
 
     #[test]
