@@ -3483,7 +3483,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
         .iter()
         .any(|&i| {
             super::lexicon::any(
-                &r.words[i + 1..(i + 12).min(r.words.len())],
+                &r.words[i + 1..(i + 20).min(r.words.len())],
                 &[
                     "provid*",
                     "operat*",

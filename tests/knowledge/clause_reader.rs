@@ -341,7 +341,7 @@ fn the_clause_reader_on_the_labelled_corpus() {
 // `check` accepts a value only when the reading states it (a list item read with its lead-in),
 // so a right value the reader cannot yet read is refused. Still far from the targets (75%, 90%,
 // 95%, 0, 5%): the floors keep the figures from falling.
-const FLOOR_TOP1: f64 = 68.0;
+const FLOOR_TOP1: f64 = 69.5;
 const FLOOR_TOP3: f64 = 81.0;
 const FLOOR_PRECISION: f64 = 91.0;
 const MAX_FALSE_SUPPORT: usize = 4;
