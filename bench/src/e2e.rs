@@ -43,10 +43,19 @@ pub struct Measured {
 
 /// Runs `diligence ARGS` (in the child) and waits for it, reading its own peak RSS.
 pub fn run(args: &[&str]) -> Result<Measured, String> {
-    let exe = std::env::current_exe().map_err(|e| e.to_string())?;
+    run_program(None, args)
+}
+
+/// Runs `ARGS` with `program` (another build of `diligence`), or with this executable as
+/// `diligence` when `None`. Another build records no peak memory: its `peak_rss_mb` is NaN.
+fn run_program(program: Option<&Path>, args: &[&str]) -> Result<Measured, String> {
+    let exe = match program {
+        Some(p) => p.to_path_buf(),
+        None => std::env::current_exe().map_err(|e| e.to_string())?,
+    };
     let rss = tempfile::NamedTempFile::new().map_err(|e| e.to_string())?;
     let start = Instant::now();
-    let mut child = Command::new(exe)
+    let mut child = Command::new(&exe)
         .args(args)
         .env(AS_CLI, "1")
         .env(RSS_FILE, rss.path())
@@ -56,7 +65,7 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
         // hundreds of thousands of lines, not the bench's output. They are still written.
         .stderr(std::process::Stdio::null())
         .spawn()
-        .map_err(|e| format!("cannot start diligence: {e}"))?;
+        .map_err(|e| format!("cannot start {}: {e}", exe.display()))?;
     let status = child
         .wait()
         .map_err(|e| format!("waiting for diligence: {e}"))?;
@@ -67,10 +76,16 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
             args.join(" ")
         ));
     };
-    let kb: f64 = std::fs::read_to_string(rss.path())
+    let recorded = std::fs::read_to_string(rss.path())
         .ok()
-        .and_then(|t| t.trim().parse().ok())
-        .ok_or("the child did not record its peak memory (no /proc/self/status?)")?;
+        .and_then(|t| t.trim().parse::<f64>().ok());
+    let kb = match (recorded, program) {
+        (Some(kb), _) => kb,
+        (None, Some(_)) => f64::NAN,
+        (None, None) => {
+            return Err("the child did not record its peak memory (no /proc/self/status?)".into());
+        }
+    };
     Ok(Measured {
         wall,
         peak_rss_mb: kb / 1024.0,
@@ -83,6 +98,8 @@ pub fn run(args: &[&str]) -> Result<Measured, String> {
 /// every finding), the same with the cache empty (cold: results written once, the cache
 /// filled), and again after one profile changed (warm).
 pub struct EndToEnd {
+    /// The command as another build ran it (`--baseline BIN`: e.g. the commit before the cache).
+    pub baseline: Option<Measured>,
     pub before: Measured,
     pub cold: Measured,
     pub warm: Measured,
@@ -96,6 +113,7 @@ pub struct EndToEnd {
 
 /// `check` measured the same three ways.
 pub struct Checks {
+    pub baseline: Option<Measured>,
     pub before: Measured,
     pub cold: Measured,
     pub warm: Measured,
@@ -104,7 +122,16 @@ pub struct Checks {
 /// `evaluate --format jsonl -o FILE` and `check` on the workspace at `root`, before, cold and
 /// warm (see [`EndToEnd`]); the jsonl goes to `out` (deleted after). One profile of the
 /// workspace is edited for the warm runs (a comment appended) and restored at the end.
-pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<EndToEnd, String> {
+///
+/// With `baseline` (another build of `diligence`), each command is first run with it as that
+/// build takes it: `evaluate --format jsonl -o FILE` and `check`, no cache flag (a build before
+/// the cache has none).
+pub fn evaluate_and_check(
+    root: &Path,
+    out: &Path,
+    with_check: bool,
+    baseline: Option<&Path>,
+) -> Result<EndToEnd, String> {
     let root_text = root.to_str().ok_or("the workspace path is not UTF-8")?;
     let file = out.to_str().ok_or("the output path is not UTF-8")?;
     let cache = tempfile::Builder::new()
@@ -112,33 +139,44 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
         .tempdir()
         .map_err(|e| e.to_string())?;
     let cache_dir = cache.path().to_str().ok_or("the cache path is not UTF-8")?;
-    let evaluate = |extra: &[&str]| -> Result<(Measured, u64), String> {
-        let mut args = vec![
-            "-C",
-            root_text,
-            "evaluate",
-            "--format",
-            "jsonl",
-            "-o",
-            file,
-            "--today",
-            "2026-11-24",
-        ];
-        args.extend_from_slice(extra);
-        let m = run(&args)?;
-        // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
-        if m.code == 2 {
-            return Err(format!("diligence {} exited 2", args.join(" ")));
-        }
-        let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
-        let _ = std::fs::remove_file(out);
-        Ok((m, bytes))
-    };
+    let evaluate_with =
+        |program: Option<&Path>, extra: &[&str]| -> Result<(Measured, u64), String> {
+            let mut args = vec![
+                "-C",
+                root_text,
+                "evaluate",
+                "--format",
+                "jsonl",
+                "-o",
+                file,
+                "--today",
+                "2026-11-24",
+            ];
+            args.extend_from_slice(extra);
+            let m = run_program(program, &args)?;
+            // Exit 2 is a failed rule or invalid input: the figure would not be a real run.
+            if m.code == 2 {
+                return Err(format!("diligence {} exited 2", args.join(" ")));
+            }
+            let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);
+            let _ = std::fs::remove_file(out);
+            Ok((m, bytes))
+        };
+    let evaluate = |extra: &[&str]| evaluate_with(None, extra);
     // `check` exits 2 on the generated workspace: its broken quotes are errors (by design).
-    let check = |extra: &[&str]| -> Result<Measured, String> {
+    let check_with = |program: Option<&Path>, extra: &[&str]| -> Result<Measured, String> {
         let mut args = vec!["-C", root_text, "check", "--today", "2026-11-24"];
         args.extend_from_slice(extra);
-        run(&args)
+        run_program(program, &args)
+    };
+    let check = |extra: &[&str]| check_with(None, extra);
+    let baseline_evaluate = match baseline {
+        Some(bin) => Some(evaluate_with(Some(bin), &[])?.0),
+        None => None,
+    };
+    let baseline_check = match baseline {
+        Some(bin) if with_check => Some(check_with(Some(bin), &[])?),
+        _ => None,
     };
     // Large enough that nothing is evicted during the run (an evicted entry is a miss, which
     // would time eviction rather than the cache): with entry format 3 (about 114 KB per vendor
@@ -161,6 +199,7 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
     let warm = warm?;
     let check = match (checks_before, warm_check) {
         (Some((before, cold)), Some(warm)) => Some(Checks {
+            baseline: baseline_check,
             before,
             cold,
             warm: warm?,
@@ -168,6 +207,7 @@ pub fn evaluate_and_check(root: &Path, out: &Path, with_check: bool) -> Result<E
         _ => None,
     };
     Ok(EndToEnd {
+        baseline: baseline_evaluate,
         before,
         cold,
         warm,

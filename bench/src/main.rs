@@ -84,6 +84,8 @@ struct Args {
     e2e_check: bool,
     /// Also time `site -o DIR` end to end (`--e2e-no-site` turns it off).
     e2e_site: bool,
+    /// Another build of `diligence` to time first on the end-to-end workspace (`--baseline`).
+    baseline: Option<PathBuf>,
 }
 
 const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S] [--runs K] [--keep DIR] [--repo DIR] [--e2e N]
@@ -102,6 +104,9 @@ const USAGE: &str = "usage: diligence-bench --vendors N [--threads T] [--seed S]
                 each (0: skip)                                            [10000]
   --e2e-no-check  the end-to-end run without `check`
   --e2e-no-site   the end-to-end run without `site`
+  --baseline BIN  also time `evaluate --format jsonl -o FILE` and `check` end to end with
+                BIN, another build of diligence (e.g. the commit before the results cache),
+                first, in the same run: the cold run's ratio to it
   --profile     run only diligence with every rule (--threads, --runs), for a profiler
   --profile-each  the same, then each rule alone: the cost of each rule
   --profile-shared  run only diligence with the shared rules on one thread (--runs), then
@@ -124,6 +129,7 @@ fn parse_args() -> Result<Args, String> {
         e2e: 10_000,
         e2e_check: true,
         e2e_site: true,
+        baseline: None,
     };
     let mut it = std::env::args().skip(1);
     while let Some(flag) = it.next() {
@@ -164,6 +170,7 @@ fn parse_args() -> Result<Args, String> {
             "--keep" => args.keep = Some(PathBuf::from(value)),
             "--repo" => args.repo = PathBuf::from(value),
             "--e2e" => args.e2e = number(&value)? as usize,
+            "--baseline" => args.baseline = Some(PathBuf::from(value)),
             other => return Err(format!("unknown option {other}\n{USAGE}")),
         }
     }
@@ -1080,6 +1087,13 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
     println!(
         "end to end, {n} vendors, `diligence evaluate --format jsonl -o FILE` (one run, side by side):"
     );
+    if let Some(b) = &e.baseline {
+        println!(
+            "  baseline (--baseline build): {:.2} s; cold is {:.2}x it",
+            s(b),
+            s(&e.cold) / s(b)
+        );
+    }
     println!(
         "  before (--no-cache --json-schema-version 1): {:.2} s, peak {:.1} MB, {:.1} MB written",
         s(&e.before),
@@ -1100,6 +1114,17 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         s(&e.warm) / s(&e.cold),
         e.warm.peak_rss_mb
     );
+    if let Some(b) = e
+        .check
+        .as_ref()
+        .and_then(|c| c.baseline.as_ref().map(|b| (b, &c.cold)))
+    {
+        println!(
+            "  check, baseline (--baseline build): {:.2} s; cold is {:.2}x it",
+            s(b.0),
+            s(b.1) / s(b.0)
+        );
+    }
     if let Some(c) = &e.check {
         println!(
             "  check: before {:.2} s, cold {:.2} s, warm {:.2} s ({:.3}x cold), peak {:.1} MB before, {:.1} MB cold, {:.1} MB warm",
@@ -1135,6 +1160,12 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         let mut put = |key: String, value: f64| {
             map.insert(key, round(value, 2).into());
         };
+        if let Some(b) = &e.baseline {
+            put(format!("e2e_{label}_baseline_s"), s(b));
+        }
+        if let Some(b) = e.check.as_ref().and_then(|c| c.baseline.as_ref()) {
+            put(format!("check_{label}_baseline_s"), s(b));
+        }
         put(format!("e2e_{label}_before_s"), s(&e.before));
         put(format!("e2e_{label}_s"), s(&e.cold));
         put(format!("e2e_{label}_warm_s"), s(&e.warm));
@@ -1197,7 +1228,8 @@ fn end_to_end(args: &Args, root: &Path) -> Result<EndToEnd, String> {
         .tempfile()
         .map_err(|e| e.to_string())?
         .into_temp_path();
-    let measured = e2e::evaluate_and_check(&ws_root, &out, args.e2e_check)?;
+    let measured =
+        e2e::evaluate_and_check(&ws_root, &out, args.e2e_check, args.baseline.as_deref())?;
     eprintln!(
         "end to end, {n} vendors: evaluate --format jsonl {:.2} s before, {:.2} s cold, {:.2} s warm",
         measured.before.wall.as_secs_f64(),

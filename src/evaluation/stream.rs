@@ -88,8 +88,9 @@ pub(crate) trait Handler {
     fn result(&mut self, request: usize, result: OfferingResult) -> Result<(), Self::Error>;
 
     /// One offering's results of the request at index `request`, rendered, in output order:
-    /// in place of its results in a run whose cache was opened in a rendered
-    /// [`Form`](super::rendered::Form) (only the commands that open one take these).
+    /// in place of its results in a run whose [`Offerings::Read`] names a rendered
+    /// [`Form`](super::rendered::Form), with or without the cache. Only the commands that name
+    /// one (`evaluate --format jsonl`, `check`) take these; the others are never handed one.
     fn rendered(&mut self, _request: usize, _offering: &Rendered) -> Result<(), Self::Error> {
         Ok(())
     }
