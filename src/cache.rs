@@ -80,6 +80,8 @@ pub(crate) struct Cache {
     pub(crate) misses: AtomicU64,
     /// Content hashes of the files fingerprinted in earlier runs, by their stat data.
     pub(crate) stats: StatIndex,
+    /// Which of the entry folders (by the key's first byte) this run has made sure exist.
+    folders_made: [AtomicBool; 256],
 }
 
 impl Cache {
@@ -95,6 +97,7 @@ impl Cache {
             written: AtomicU64::new(0),
             hits: AtomicU64::new(0),
             misses: AtomicU64::new(0),
+            folders_made: [const { AtomicBool::new(false) }; 256],
         })
     }
 
@@ -127,10 +130,22 @@ impl Cache {
     fn write(&self, key: &Key, payload: &[u8]) -> std::io::Result<()> {
         let path = self.path(key);
         let folder = path.parent().unwrap_or(&self.dir);
-        std::fs::create_dir_all(folder)?;
-        let mut file = tempfile::Builder::new()
-            .prefix(".tmp-")
-            .tempfile_in(folder)?;
+        // Each of the 256 folders is made once per run, not once per entry (a cold run wrote
+        // thousands of entries into them, each with a `mkdir` that failed); one removed during
+        // the run (by hand) is made again.
+        let made = &self.folders_made[usize::from(key.0[0])];
+        if !made.load(Ordering::Relaxed) {
+            std::fs::create_dir_all(folder)?;
+            made.store(true, Ordering::Relaxed);
+        }
+        let temporary = || tempfile::Builder::new().prefix(".tmp-").tempfile_in(folder);
+        let mut file = match temporary() {
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                std::fs::create_dir_all(folder)?;
+                temporary()?
+            }
+            other => other?,
+        };
         // One write: a cold run writes an entry per vendor, and a system call per field was
         // five where one does.
         let mut entry = Vec::with_capacity(HEADER + payload.len());
@@ -538,20 +553,31 @@ fn decode_stats(bytes: &[u8]) -> Option<std::collections::HashMap<Vec<u8>, Stamp
 }
 
 /// The SHA-256 of the file at `path`, read a block at a time: the executable is tens of
-/// megabytes (read whole, it was most of a run's peak memory).
+/// megabytes (read whole, it was most of a run's peak memory). The block is each thread's own,
+/// kept between files: a new zeroed block per file was most of what hashing a cold run's
+/// 10,000 files cost.
 fn sha256_of(path: &Path) -> Option<[u8; 32]> {
     use std::io::Read;
+    thread_local! {
+        static BLOCK: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+    }
     let mut file = std::fs::File::open(path).ok()?;
     let mut hasher = Sha256::new();
-    let mut buf = vec![0; 1 << 16];
-    loop {
-        match file.read(&mut buf) {
-            Ok(0) => return Some(hasher.finalize().into()),
-            Ok(n) => hasher.update(&buf[..n]),
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(_) => return None,
+    BLOCK.with(|block| {
+        // A block borrowed already (never: hashing does not re-enter) gets one of its own.
+        let mut own = Vec::new();
+        let mut borrowed = block.try_borrow_mut().ok();
+        let buf = borrowed.as_deref_mut().unwrap_or(&mut own);
+        buf.resize(1 << 16, 0);
+        loop {
+            match file.read(buf) {
+                Ok(0) => return Some(hasher.finalize().into()),
+                Ok(n) => hasher.update(&buf[..n]),
+                Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+                Err(_) => return None,
+            }
         }
-    }
+    })
 }
 
 /// The SHA-256 of the regular file at `path` (whose metadata is `meta`), taken from the stat
@@ -625,6 +651,17 @@ mod tests {
         std::fs::create_dir_all(cache.path(&key("b")).parent().unwrap()).unwrap();
         std::fs::write(cache.path(&key("b")), &whole).unwrap();
         assert!(cache.get(&key("b")).is_none());
+    }
+
+    #[test]
+    fn an_entry_folder_removed_during_the_run_is_made_again() {
+        let dir = tempfile::tempdir().unwrap();
+        let cache = Cache::open(dir.path().join("c"), DEFAULT_MAX_BYTES).unwrap();
+        cache.put(&key("a"), b"first");
+        let folder = cache.path(&key("a")).parent().unwrap().to_path_buf();
+        std::fs::remove_dir_all(&folder).unwrap();
+        cache.put(&key("a"), b"second");
+        assert_eq!(cache.get(&key("a")).as_deref(), Some(&b"second"[..]));
     }
 
     #[test]
