@@ -270,10 +270,27 @@ impl fmt::Display for Reading {
                 QualifierKind::Exception => "except",
                 QualifierKind::Condition => "if",
             };
-            write!(f, "; {kind}: {}", q.text)?;
+            write!(f, "; {kind}: {}", shown_words(&q.text))?;
         }
         Ok(())
     }
+}
+
+/// Words as the reader keeps them ("unless : ( i ) openai is required"), shown as a reviewer
+/// writes them ("unless: (i) openai is required"): no space before a closing mark or after an
+/// opening bracket.
+fn shown_words(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut open = false;
+    for w in text.split(' ').filter(|w| !w.is_empty()) {
+        let closing = matches!(w, "," | ";" | ":" | ")");
+        if !out.is_empty() && !closing && !open {
+            out.push(' ');
+        }
+        out.push_str(w);
+        open = w == "(";
+    }
+    out
 }
 
 fn object_name(o: &Object) -> String {
@@ -1131,6 +1148,19 @@ fn event_in(words: &[String]) -> Option<Event> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_qualifier_is_shown_with_its_punctuation_where_it_was_written() {
+        let r = read(
+            "OpenAI will delete all Customer Content within thirty days, unless: (i) OpenAI is legally required to retain it; or (ii) Customer has agreed otherwise.",
+        );
+        let shown = r.to_string();
+        assert!(
+            shown.contains("except: unless: (i) openai is legally required to retain it"),
+            "{shown}"
+        );
+        assert!(!shown.contains("( i )") && !shown.contains(" :"), "{shown}");
+    }
 
     #[test]
     fn a_vendor_promise_with_its_exception() {
