@@ -303,8 +303,13 @@ pub(crate) fn vendor_fingerprint(
 /// The fingerprint of vendor folder `dir` on its own (as [`vendor_fingerprint`] adds it to a
 /// key): what an offering relying on one of that vendor's offerings keys its provider on.
 pub(crate) fn folder_print(root: &Path, dir: &str) -> [u8; 32] {
+    folder_print_with(root, dir, None)
+}
+
+/// As [`folder_print`], sparing the files `stats` knows unchanged from being read.
+pub(crate) fn folder_print_with(root: &Path, dir: &str, stats: Option<&StatIndex>) -> [u8; 32] {
     let mut h = Hasher::new("vendor folder");
-    vendor_fingerprint(&mut h, root, dir, None);
+    vendor_fingerprint(&mut h, root, dir, stats);
     h.key().0
 }
 

@@ -18,7 +18,9 @@ pub enum Severity {
 }
 
 /// A 1-based line and column in a file (column counted in characters).
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, serde::Deserialize,
+)]
 pub struct Pos {
     pub line: u32,
     pub column: u32,

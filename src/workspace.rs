@@ -538,7 +538,15 @@ pub(crate) type Loaded = (Option<Profile>, Vec<Diagnostic>, Vec<Diagnostic>);
 
 /// Reads vendor folder `dir` as [`Workspace::load`] reads each one.
 pub(crate) fn load_one(root: &Path, dir: &str, policies: &[Policy]) -> Loaded {
-    let (profile, mut problems) = evidence::load(root, dir);
+    checked_against(evidence::load(root, dir), policies)
+}
+
+/// A vendor folder as [`evidence::load`] reads it (what its files alone decide), checked
+/// against the workspace's policies.
+pub(crate) fn checked_against(
+    (profile, mut problems): (Option<Profile>, Vec<Diagnostic>),
+    policies: &[Policy],
+) -> Loaded {
     let mut unverified = Vec::new();
     if let Some(p) = &profile {
         problems.extend(audience_problems(p, policies));

@@ -216,6 +216,12 @@ impl Change {
 
 const VENDORS: usize = 5;
 
+/// The entries a vendor read and evaluated in a run adds: its results, and its folder as read
+/// (profile parsed, quotes verified), which every command and request shares.
+fn cold(vendors: usize) -> Change {
+    misses(2 * vendors)
+}
+
 fn hits() -> Change {
     Change {
         added: 0,
@@ -233,7 +239,7 @@ fn misses(n: usize) -> Change {
 #[test]
 fn an_unchanged_workspace_is_read_from_the_cache_with_the_same_output() {
     let s = Setup::new();
-    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "cold run");
+    assert_eq!(s.same_with_and_without(&[]), cold(VENDORS), "cold run");
     assert_eq!(s.same_with_and_without(&[]), hits(), "warm run");
     // Every streamed format, read back from the cache, is the same bytes.
     for format in ["csv", "sarif"] {
@@ -257,7 +263,7 @@ fn each_input_of_a_result_is_part_of_its_key() {
         "# Emptied\n\nNothing here any more.\n",
     )
     .expect("write");
-    assert_eq!(s.same_with_and_without(&[]), misses(1), "snapshot edited");
+    assert_eq!(s.same_with_and_without(&[]), cold(1), "snapshot edited");
     assert!(
         s.evaluate("jsonl", true, &[]).0 != before,
         "the emptied snapshot changes the results"
@@ -269,9 +275,10 @@ fn each_input_of_a_result_is_part_of_its_key() {
         &format!("vendors/{vendor}/profile.yaml"),
         "\n# reviewed again\n",
     );
-    assert_eq!(s.same_with_and_without(&[]), misses(1), "profile edited");
+    assert_eq!(s.same_with_and_without(&[]), cold(1), "profile edited");
 
-    // A rule, the policy and the date: every vendor.
+    // A rule, the policy and the date: every vendor's results, each from its folder as read
+    // before (no profile is parsed nor quote verified again: no read entry is added).
     let rule = std::fs::read_dir(s.ws.join("scripts"))
         .expect("scripts")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
@@ -320,7 +327,7 @@ fn a_corrupted_or_truncated_entry_is_recomputed_never_read() {
         s.same_with_and_without(&[]),
         Change {
             added: 0,
-            rewritten: VENDORS
+            rewritten: 2 * VENDORS
         },
         "corrupted entries"
     );
@@ -329,7 +336,7 @@ fn a_corrupted_or_truncated_entry_is_recomputed_never_read() {
         s.same_with_and_without(&[]),
         Change {
             added: 0,
-            rewritten: VENDORS
+            rewritten: 2 * VENDORS
         },
         "truncated entries"
     );
@@ -338,7 +345,7 @@ fn a_corrupted_or_truncated_entry_is_recomputed_never_read() {
         s.same_with_and_without(&[]),
         Change {
             added: 0,
-            rewritten: VENDORS
+            rewritten: 2 * VENDORS
         },
         "empty entries"
     );
@@ -359,7 +366,11 @@ fn concurrent_runs_share_one_cache_safely() {
         assert!(out.0 == expected.0, "a concurrent run's output differs");
         assert_eq!(out.1, expected.1);
     }
-    assert_eq!(entries(&s.cache).len(), VENDORS, "one entry per vendor");
+    assert_eq!(
+        entries(&s.cache).len(),
+        2 * VENDORS,
+        "two entries per vendor"
+    );
     // No temporary file is left behind, and every entry reads back.
     assert_eq!(s.same_with_and_without(&[]), hits());
 }
@@ -370,7 +381,7 @@ fn check_reads_the_cache_and_says_the_same() {
     let uncached = s.check(false);
     let cold = s.check(true);
     let cold_entries = entries(&s.cache);
-    assert_eq!(cold_entries.len(), VENDORS);
+    assert_eq!(cold_entries.len(), 2 * VENDORS);
     let warm = s.check(true);
     assert_eq!(
         entries(&s.cache),
@@ -409,7 +420,7 @@ fn no_cache_writes_nothing_and_the_default_cache_is_in_the_workspace() {
         .output()
         .expect("runs");
     assert!(out.status.success());
-    assert_eq!(entries(&s.ws.join(".diligence/cache")).len(), VENDORS);
+    assert_eq!(entries(&s.ws.join(".diligence/cache")).len(), 2 * VENDORS);
     let ignore = std::fs::read_to_string(s.ws.join(".gitignore")).expect(".gitignore");
     assert!(ignore.lines().any(|l| l == ".diligence/"), "{ignore}");
 }
@@ -435,7 +446,7 @@ fn a_cache_the_repository_tracks_is_never_read() {
     let first = run();
     assert_eq!(
         entries(&cache).len(),
-        VENDORS,
+        2 * VENDORS,
         "an untracked cache is filled"
     );
     let before = entries(&cache);
@@ -543,7 +554,7 @@ fn an_offering_relying_on_a_provider_is_cached_and_keyed_on_the_providers_files(
     add_writer(&s, "[anthropic/api]");
     assert_eq!(
         s.same_with_and_without(&[]),
-        misses(VENDORS + 1),
+        cold(VENDORS + 1),
         "cold run: the writer is stored too"
     );
     let cold = s.evaluate("jsonl", true, &[]).0;
@@ -555,10 +566,10 @@ fn an_offering_relying_on_a_provider_is_cached_and_keyed_on_the_providers_files(
     assert_eq!(s.same_with_and_without(&[]), hits(), "warm run");
 
     // The provider's profile changes: the provider and the writer are evaluated again, no
-    // other vendor (the provider under a new key, the writer's entry, keyed on its own files,
-    // replaced).
+    // other vendor (the provider's results and read folder under new keys, the writer's
+    // results, keyed on its own files, replaced; the writer's folder is not read again).
     let both = Change {
-        added: 1,
+        added: 2,
         rewritten: 1,
     };
     s.append("vendors/anthropic/profile.yaml", "\n# reviewed again\n");
@@ -604,10 +615,12 @@ fn a_provider_chain_with_a_problem_is_never_stored() {
         let cached = s.check(true);
         assert_eq!(cached.2, uncached.2, "{run} exit code");
         assert_eq!(cached.1, uncached.1, "{run} diagnostics");
+        // Every vendor's results and read folder, but the writer's results: its folder reads
+        // as well as any, the chain's problem is its evaluation's.
         assert_eq!(
             entries(&s.cache).len(),
-            VENDORS,
-            "{run}: the writer is not stored"
+            2 * VENDORS + 1,
+            "{run}: the writer's results are not stored"
         );
     }
     // Adding the missing provider later is seen at once: the writer was never stored.
@@ -634,7 +647,7 @@ fn a_provider_chain_with_a_problem_is_never_stored() {
 #[test]
 fn an_edit_right_after_a_run_that_keeps_size_and_mtime_is_seen() {
     let s = Setup::new();
-    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS));
+    assert_eq!(s.same_with_and_without(&[]), cold(VENDORS));
     assert!(
         s.cache.join("stat-index").is_file(),
         "the run records its files' stat data"
@@ -660,7 +673,7 @@ fn an_edit_right_after_a_run_that_keeps_size_and_mtime_is_seen() {
         .expect("open")
         .set_modified(mtime)
         .expect("set mtime");
-    assert_eq!(s.same_with_and_without(&[]), misses(1), "snapshot edited");
+    assert_eq!(s.same_with_and_without(&[]), cold(1), "snapshot edited");
     assert!(
         s.evaluate("jsonl", true, &[]).0 != old,
         "the blanked snapshot changes the results"
@@ -743,12 +756,13 @@ fn check_says_the_same_bytes_cached_or_not_as_text_and_json() {
 fn a_command_never_reads_the_entries_another_wrote() {
     let s = Setup::new();
     s.mangle();
-    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "jsonl");
+    assert_eq!(s.same_with_and_without(&[]), cold(VENDORS), "jsonl");
     let run = |what: &dyn Fn() -> (Vec<u8>, String, i32)| {
         let before = entries(&s.cache);
         what();
         Change::between(&before, &entries(&s.cache))
     };
+    // The folders as read are shared: each command adds its own results only.
     assert_eq!(
         run(&|| s.evaluate("csv", true, &[])),
         misses(VENDORS),
@@ -762,4 +776,32 @@ fn a_command_never_reads_the_entries_another_wrote() {
     );
     assert_eq!(s.same_with_and_without(&[]), hits(), "jsonl again");
     assert_eq!(run(&|| s.check(true)), hits(), "check again");
+}
+
+/// A rule edited: every vendor is evaluated again from its folder as an earlier run read it
+/// (no profile parsed, no quote verified again: no read entry is added), and the output, the
+/// warnings and the exit code are those of a run without the cache, on a workspace whose
+/// reading warns (broken quotes, a bidi mark, a draft); `check` reads the same folders.
+#[test]
+fn a_rule_edit_evaluates_again_from_the_folders_as_read() {
+    let s = Setup::new();
+    s.mangle();
+    assert_eq!(s.same_with_and_without(&[]), cold(VENDORS), "cold run");
+    let rule = std::fs::read_dir(s.ws.join("scripts"))
+        .expect("scripts")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .find(|n| n.ends_with(".rhai"))
+        .expect("a rule");
+    s.append(&format!("scripts/{rule}"), "\n// edited\n");
+    assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "rule edited");
+    let before = entries(&s.cache);
+    let cached = s.check(true);
+    assert_eq!(
+        Change::between(&before, &entries(&s.cache)),
+        misses(VENDORS),
+        "check adds its results, reading the folders evaluate read"
+    );
+    let uncached = s.check(false);
+    assert_eq!(cached.1, uncached.1, "check's diagnostics");
+    assert_eq!(cached.2, uncached.2, "check's exit code");
 }

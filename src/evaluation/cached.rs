@@ -24,11 +24,13 @@ use super::Request;
 use super::chain::Footprint;
 use super::rendered::{Form, In, Notes, Out, Rendered};
 
-use crate::cache::{Cache, Hasher, Key, vendor_fingerprint};
+use crate::cache::{Cache, Hasher, Key};
 use crate::diag::Diagnostic;
+use crate::model::policy::Policy;
+use crate::model::profile::Profile;
 use crate::model::resolved::Evidence;
 use crate::outcome::{Finding, OfferingResult};
-use crate::workspace::{Loaded, ProfileSummary, Workspace};
+use crate::workspace::{Loaded, ProfileSummary, Workspace, checked_against};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
@@ -37,6 +39,8 @@ use std::sync::{Arc, Mutex};
 pub(crate) struct CacheUse<'a> {
     cache: &'a Cache,
     base: Hasher,
+    /// The part of every read entry's key the run shares: the binary alone.
+    read_base: Hasher,
     /// What the run's command takes of each vendor: its entries hold that.
     pub(crate) form: Form,
     /// Results per offering of each request (its classifications), to check an entry's shape.
@@ -86,9 +90,12 @@ impl<'a> CacheUse<'a> {
         requests: &[Request],
         form: Form,
     ) -> Option<Self> {
-        let mut base = Hasher::new("diligence results cache, entry format 5");
+        let binary = crate::cache::binary_fingerprint(Some(&cache.stats))?;
+        let mut read_base = Hasher::new("diligence read vendor folder, entry format 1");
+        read_base.part(&binary);
+        let mut base = Hasher::new("diligence results cache, entry format 6");
         base.str(form.tag());
-        base.part(&crate::cache::binary_fingerprint(Some(&cache.stats))?);
+        base.part(&binary);
         let root = &ws.root;
         // As the vendor folders: a FIFO or device is never opened (it would block or never
         // end), a link is keyed by where it leads, and only a regular file's bytes are read.
@@ -110,6 +117,7 @@ impl<'a> CacheUse<'a> {
         Some(CacheUse {
             cache,
             base,
+            read_base,
             form,
             classes: requests.iter().map(|r| r.classes.len()).collect(),
             prints: Mutex::new(HashMap::new()),
@@ -117,15 +125,12 @@ impl<'a> CacheUse<'a> {
     }
 
     /// Vendor folder `dir`: its entry when the cache has a sound one for its files as they
-    /// are now, else `load()` and the key to store it under.
-    pub(crate) fn look(
-        &self,
-        root: &std::path::Path,
-        dir: &str,
-        load: impl FnOnce() -> Loaded,
-    ) -> Looked {
+    /// are now, else the folder read (see [`CacheUse::read`]) and the key to store its results
+    /// under.
+    pub(crate) fn look(&self, root: &std::path::Path, dir: &str, policies: &[Policy]) -> Looked {
+        let folder = crate::cache::folder_print_with(root, dir, Some(&self.cache.stats));
         let mut h = self.base.clone();
-        vendor_fingerprint(&mut h, root, dir, Some(&self.cache.stats));
+        h.part(&folder);
         let key = h.key();
         let found = self.cache.get(&key);
         let looked = match self.form {
@@ -140,9 +145,42 @@ impl<'a> CacheUse<'a> {
                 .map(|(s, _)| Looked::Rendered(Box::new(s))),
         };
         looked.unwrap_or_else(|| Looked::Read {
-            loaded: Box::new(load()),
+            loaded: Box::new(checked_against(self.read(root, dir, &folder), policies)),
             key: Some(key),
         })
+    }
+
+    /// Vendor folder `dir` as its files alone decide: its profile parsed and its quotes
+    /// verified, and the problems found. Kept in an entry of its own, keyed by the binary and
+    /// the folder's fingerprint (`folder`) only, so that a run after a rule, policy or date
+    /// changed runs the rules again without parsing the profile or reading its quotes again.
+    fn read(
+        &self,
+        root: &std::path::Path,
+        dir: &str,
+        folder: &[u8; 32],
+    ) -> (Option<Profile>, Vec<Diagnostic>) {
+        let mut h = self.read_base.clone();
+        h.part(folder);
+        let key = h.key();
+        if let Some(read) = self
+            .cache
+            .get(&key)
+            .and_then(|bytes| serde_json::from_slice::<ReadEntry>(&bytes).ok())
+            .filter(|entry| entry.dir == dir)
+        {
+            return (read.profile, read.problems);
+        }
+        let (profile, problems) = crate::evidence::load(root, dir);
+        let entry = ReadEntry {
+            dir: dir.to_string(),
+            profile,
+            problems,
+        };
+        if let Ok(bytes) = serde_json::to_vec(&entry) {
+            self.cache.put(&key, &bytes);
+        }
+        (entry.profile, entry.problems)
     }
 
     /// Whether every provider folder an entry recorded has the fingerprint it had then.
@@ -182,6 +220,15 @@ impl<'a> CacheUse<'a> {
             self.cache.put(&key, &bytes);
         }
     }
+}
+
+/// A vendor folder as read and verified (see [`CacheUse::read`]); its name is kept to check
+/// the entry is the folder's.
+#[derive(Serialize, Deserialize)]
+struct ReadEntry {
+    dir: String,
+    profile: Option<Profile>,
+    problems: Vec<Diagnostic>,
 }
 
 /// A vendor read in this run, its results gathered as the stream evaluates its offerings.

@@ -164,7 +164,7 @@ impl<'w> ProfileStream<'w> {
             .par_iter()
             .map(|dir| {
                 let looked = match cache {
-                    Some(c) => c.look(root, dir, || load_one(root, dir, &self.ws.policies)),
+                    Some(c) => c.look(root, dir, &self.ws.policies),
                     None => Looked::Read {
                         loaded: Box::new(load_one(root, dir, &self.ws.policies)),
                         key: None,

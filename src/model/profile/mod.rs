@@ -19,7 +19,11 @@ use facts::{FactContext, build_facts};
 pub use facts::{parse_facts, value_text};
 
 /// Whether a claim's quote was found in its source's snapshot.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// A profile and everything in it (de)serializes whole, positions included: the results cache
+/// keeps a vendor's profile as read and verified (see `evaluation::cached`). No report writes
+/// these types: reports write `model::resolved` and `outcome`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Verification {
     /// The quote occurs in the snapshot.
     Verified,
@@ -57,7 +61,7 @@ pub struct Exception {
     pub quote_at: Pos,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Claim {
     pub value: Value,
     /// The source id, or None for a bare value.
@@ -78,12 +82,50 @@ pub struct Claim {
     /// Proposed by `diligence extract`, not yet confirmed by a reviewer: never counts.
     pub draft: bool,
     /// Quoted carve-outs from the promise (`exceptions:`).
+    #[serde(with = "exceptions_whole")]
     pub exceptions: Vec<Exception>,
     /// Whom the claim applies to (`applies_to: [business, eu]`), each with where it is
     /// written; empty: everyone. Checked against the policy's `audience:` when both are loaded.
     pub applies_to: Vec<(String, Pos)>,
     /// For `prohibited_data`: the condition under which the data is allowed after all.
     pub allowed_if: Option<String>,
+}
+
+/// A claim's exceptions with where each quote is written: [`Exception`]'s own form (what
+/// reports write) leaves the position out.
+mod exceptions_whole {
+    use super::{Exception, Pos};
+    use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+    #[derive(Serialize, Deserialize)]
+    struct Whole {
+        quote: String,
+        section: Option<String>,
+        note: Option<String>,
+        quote_at: Pos,
+    }
+
+    pub(super) fn serialize<S: Serializer>(list: &[Exception], s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(list.iter().map(|e| Whole {
+            quote: e.quote.clone(),
+            section: e.section.clone(),
+            note: e.note.clone(),
+            quote_at: e.quote_at,
+        }))
+    }
+
+    pub(super) fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<Exception>, D::Error> {
+        let list = Vec::<Whole>::deserialize(d)?;
+        Ok(list
+            .into_iter()
+            .map(|w| Exception {
+                quote: w.quote,
+                section: w.section,
+                note: w.note,
+                quote_at: w.quote_at,
+            })
+            .collect())
+    }
 }
 
 impl Claim {
@@ -98,14 +140,14 @@ impl Claim {
     }
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Fact {
     pub name: String,
     pub claims: Vec<Claim>,
     pub at: Pos,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Offering {
     pub id: String,
     pub name: String,
@@ -116,7 +158,7 @@ pub struct Offering {
     pub notes: Option<String>,
 }
 
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Profile {
     pub id: String,
     pub name: String,
