@@ -103,6 +103,9 @@ pub struct EndToEnd {
     pub before: Measured,
     pub cold: Measured,
     pub warm: Measured,
+    /// After a rule changed (a comment appended to one script): every vendor's rules run
+    /// again, from the vendor folders as the cold run read them.
+    pub rule_edited: Measured,
     /// Bytes of jsonl written before, and now.
     pub bytes_before: u64,
     pub bytes: u64,
@@ -207,6 +210,11 @@ pub fn evaluate_and_check(
     }
     std::fs::write(&path, &original).map_err(|e| format!("restoring {}: {e}", path.display()))?;
     let warm = median(warm_runs.into_iter().collect::<Result<Vec<_>, _>>()?);
+    let (script, script_text) = edit_one_rule(root)?;
+    let rule_edited = evaluate(&cached).map(|(m, _)| m);
+    std::fs::write(&script, &script_text)
+        .map_err(|e| format!("restoring {}: {e}", script.display()))?;
+    let rule_edited = rule_edited?;
     let warm_check = checks_before.as_ref().map(|_| {
         warm_checks
             .into_iter()
@@ -227,6 +235,7 @@ pub fn evaluate_and_check(
         before,
         cold,
         warm,
+        rule_edited,
         bytes_before,
         bytes,
         cache_bytes,
@@ -274,6 +283,23 @@ fn edit_one_profile(root: &Path, round: usize) -> Result<(std::path::PathBuf, St
     let path = vendors.into_iter().next().ok_or("no vendor to edit")?;
     let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
     std::fs::write(&path, format!("{text}\n# edited by the bench ({round})\n"))
+        .map_err(|e| e.to_string())?;
+    Ok((path, text))
+}
+
+/// Appends a comment to the first rule script (a change of its bytes: every vendor's results
+/// no longer apply); returns the file and its text before.
+fn edit_one_rule(root: &Path) -> Result<(std::path::PathBuf, String), String> {
+    let mut scripts: Vec<_> = std::fs::read_dir(root.join("scripts"))
+        .map_err(|e| e.to_string())?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .collect();
+    scripts.sort();
+    let path = scripts.into_iter().next().ok_or("no rule to edit")?;
+    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(&path, format!("{text}\n// edited by the bench\n"))
         .map_err(|e| e.to_string())?;
     Ok((path, text))
 }

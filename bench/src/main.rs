@@ -1114,6 +1114,12 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         s(&e.warm) / s(&e.cold),
         e.warm.peak_rss_mb
     );
+    println!(
+        "  a rule changed (every vendor evaluated again from its folder as read): {:.2} s ({:.2}x cold), peak {:.1} MB",
+        s(&e.rule_edited),
+        s(&e.rule_edited) / s(&e.cold),
+        e.rule_edited.peak_rss_mb
+    );
     if let Some(b) = e
         .check
         .as_ref()
@@ -1169,6 +1175,7 @@ fn report_end_to_end((n, e, site): &EndToEnd, json: &mut serde_json::Value) {
         put(format!("e2e_{label}_before_s"), s(&e.before));
         put(format!("e2e_{label}_s"), s(&e.cold));
         put(format!("e2e_{label}_warm_s"), s(&e.warm));
+        put(format!("e2e_{label}_rule_edited_s"), s(&e.rule_edited));
         put(
             format!("e2e_{label}_rss_mb"),
             e.cold.peak_rss_mb.max(e.warm.peak_rss_mb),
