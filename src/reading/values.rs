@@ -3146,6 +3146,80 @@ const HUMANS: &[&str] = &[
     "no one",
 ];
 
+/// Monitoring of how the service is used ("We may monitor your use of the API", "monitor
+/// accounts for compliance", "abuse monitoring", "monitor API activity"), by machines or by
+/// people, is not people looking at the customer's content: true when every act of looking in
+/// the clause is such a monitoring. Monitoring of content ("monitoring any Content submitted",
+/// "monitor your messages") is still looking at content.
+fn monitoring_of_use_only(r: &Reading) -> bool {
+    const CONTENT: &[&str] = &[
+        "content*",
+        "message*",
+        "conversation*",
+        "chat*",
+        "input*",
+        "prompt*",
+        "output*",
+        "file*",
+        "post*",
+        "communication*",
+        "your data",
+        "customer data",
+        "photos",
+        "videos",
+        "images",
+        "text",
+        "uploads",
+        "submissions",
+    ];
+    const USE: &[&str] = &[
+        "use",
+        "uses",
+        "usage",
+        "activit*",
+        "account*",
+        "complian*",
+        "abuse",
+        "misuse",
+        "api",
+        "apis",
+        "traffic",
+        "behavio*",
+        "performance",
+        "system*",
+        "network*",
+        "transactions",
+        "logins",
+        "sign ins",
+        "access",
+    ];
+    let monitors = r.find(&["monitor*"]);
+    if monitors.is_empty() {
+        return false;
+    }
+    // Another act of looking ("review and monitor content", "reviewers ... monitor") is read
+    // as it is.
+    if r.says(&[
+        "review*", "moderat*", "look at", "read", "reads", "view*", "see", "sees", "seen",
+        "check*", "screen*", "inspect*", "examin*",
+    ]) {
+        return false;
+    }
+    monitors.iter().all(|&i| {
+        // What is monitored: the words up to the next punctuation after the verb ("monitor
+        // your use of the Services"), or the noun before it ("abuse monitoring").
+        let after: Vec<String> = r.words[i + 1..]
+            .iter()
+            .take_while(|w| !matches!(w.as_str(), "," | ";" | ":" | "(" | ")"))
+            .take(6)
+            .cloned()
+            .collect();
+        let before = &r.words[i.saturating_sub(1)..i];
+        let of_use = super::lexicon::any(&after, USE) || super::lexicon::any(before, USE);
+        of_use && !super::lexicon::any(&after, CONTENT)
+    })
+}
+
 /// A sentence that sends the reader to another text ("Learn more about how we moderate
 /// content", "For more information on moderation, see ...") states nothing itself.
 fn pointer(r: &Reading) -> bool {
@@ -3184,7 +3258,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*", "see",
         "sees", "seen", "check*", "screen*", "inspect*", "examin*",
     ]);
-    if !act {
+    if !act || monitoring_of_use_only(r) {
         return None;
     }
     // The customer's own review of outputs, or a review the customer requests, is not the
@@ -3478,27 +3552,14 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // ("only to provide the Services", "only on Customer's documented instructions"), not the
     // law, consent or a legal basis ("We will only use your data in accordance with applicable
     // laws", "only with your consent", "Create only one account").
+    // What the use is limited to is the first purpose named after the limit, and it must be
+    // running the service itself: "only as reasonably necessary to provide the Services" is,
+    // "only to improve and provide", "only to provide you with marketing" and "only as
+    // necessary to provide services to us" (a provider's service to the vendor) are not.
     let limited_to_service = r
         .find(&["only", "solely", "other than as necessary"])
         .iter()
-        .any(|&i| {
-            super::lexicon::any(
-                &r.words[i + 1..(i + 20).min(r.words.len())],
-                &[
-                    "provid*",
-                    "operat*",
-                    "deliver*",
-                    "maintain*",
-                    "perform*",
-                    "support*",
-                    "instruction*",
-                    "on behalf",
-                    "behalf of",
-                    "make available",
-                    "making available",
-                ],
-            )
-        });
+        .any(|&i| limits_a_use(r, i) && serves_the_service(r, i + 1, 20));
     let limited_use = r.vendor_acts()
         && r.actor != Actor::Customer
         && limited_to_service
@@ -3534,7 +3595,12 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if !(granted || limited_use || permitted_use) || to_customer && !granted {
         return None;
     }
-    let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
+    // "not only", "only if", "only applies to": no limit on what the licence is for.
+    let purpose_limited = r.says(&["sole purpose"])
+        || r
+            .find(&["solely", "only"])
+            .iter()
+            .any(|&i| limits_a_use(r, i));
     // Training that the licence excludes ("but excludes model training") is not granted.
     // "to operate, develop and improve our services" improves the services, not models: a
     // licence trains when it names training or models.
@@ -3647,11 +3713,105 @@ fn licence(r: &Reading) -> Option<&'static str> {
     });
     if purpose_limited
         || to_run
-        || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
+        || r.says(&["limited rights"])
+        || r
+            .find(&["reasonably necessary", "as necessary to"])
+            .iter()
+            .any(|&i| serves_the_service(r, i + 1, 10))
     {
         return Some("service_only");
     }
     None
+}
+
+/// Whether "only" / "solely" at `i` limits what something is used for: "not only", "only if",
+/// "only when", "only where" (a condition), "only applies", "only available" do not.
+fn limits_a_use(r: &Reading, i: usize) -> bool {
+    let before = if i > 0 { r.words[i - 1].as_str() } else { "" };
+    let after = r.words.get(i + 1).map(String::as_str).unwrap_or("");
+    before != "not"
+        && !matches!(
+            after,
+            "if" | "when" | "where" | "applies" | "apply" | "available" | ")"
+        )
+}
+
+/// Whether the first purpose named in the `within` words from `from` is running the service
+/// or following the customer's instructions: a word of providing, operating, delivering,
+/// maintaining, performing or supporting (not its participle: "information provided in a
+/// request" names no purpose), with no other purpose named before it ("to improve and
+/// provide"), not providing marketing or ads, and not a service provided to the vendor ("to
+/// provide services to us", "on our behalf").
+fn serves_the_service(r: &Reading, from: usize, within: usize) -> bool {
+    const SERVICE: &[&str] = &[
+        "provide",
+        "provides",
+        "providing",
+        "provision",
+        "operate",
+        "operating",
+        "operation",
+        "deliver",
+        "delivering",
+        "delivery",
+        "maintain",
+        "maintaining",
+        "perform",
+        "performing",
+        "performance",
+        "support",
+        "supporting",
+        "instruction*",
+        "on behalf",
+        "behalf of",
+        "make available",
+        "making available",
+        "make * available",
+        "making * available",
+    ];
+    const OTHER_PURPOSE: &[&str] = &[
+        "improv*",
+        "develop*",
+        "enhanc*",
+        "market*",
+        "advertis*",
+        "personali*",
+        "research*",
+        "train*",
+        "promot*",
+    ];
+    let to = (from + within).min(r.words.len());
+    if from >= to {
+        return false;
+    }
+    let window = &r.words[from..to];
+    let Some(j) = super::lexicon::find_all(window, SERVICE).first().copied() else {
+        return false;
+    };
+    if super::lexicon::any(&window[..j], OTHER_PURPOSE) {
+        return false;
+    }
+    // What is provided, up to the next punctuation.
+    let object: Vec<String> = window[j + 1..]
+        .iter()
+        .chain(r.words[to..].iter())
+        .take_while(|w| !matches!(w.as_str(), "," | ";" | ":" | "(" | ")"))
+        .take(8)
+        .cloned()
+        .collect();
+    !super::lexicon::any(
+        &object,
+        &[
+            "market*",
+            "advertis*",
+            "ads",
+            "promotion*",
+            "promotional",
+            "to us",
+            "for us",
+            "on our behalf",
+        ],
+    ) && !super::lexicon::any(&window[..j], &["our behalf"])
 }
 
 /// Whether the clause uses one of these words other than in its negative form
@@ -4043,6 +4203,81 @@ mod general_grammar {
     use super::*;
     use crate::reading::read;
     use serde_json::json;
+
+    #[test]
+    fn a_use_limited_by_only_is_service_only_when_its_purpose_is_running_the_service() {
+        for text in [
+            "We will only use your content as reasonably necessary to provide the Services.",
+            "The Provider will only process Customer Data to provide and maintain the Services.",
+            "We process personal data solely on behalf of the Customer and on its documented instructions.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("licence_scope", &r),
+                Some(json!("service_only")),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            // another purpose named first, or with the service
+            "We will only use your personal data to improve and provide the Services.",
+            "We only use your content for research and to provide the Services.",
+            // providing something other than the service
+            "We will only use your personal data to provide you with marketing about our products.",
+            "We only process your information to provide you with personalised ads.",
+            // a provider's service to the vendor, not the vendor's own use
+            "These companies are authorized to use your personal data only as necessary to provide these services to us.",
+            // a participle, a condition, a scope
+            "We will only use personal information provided in an opt-out request to review and comply with the request.",
+            "Other characteristics are collected only if provided voluntarily in user content.",
+            "This right only applies to information you provided to us to perform a contract.",
+            "We apply not only automated processing but also manual review to maintain your account.",
+        ] {
+            let r = read(text);
+            assert_ne!(
+                stated("licence_scope", &r),
+                Some(json!("service_only")),
+                "{text}: {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn monitoring_of_use_is_not_people_reading_content() {
+        for text in [
+            "We may monitor your use of the API.",
+            "We may monitor your use of the Services to ensure compliance with these Terms.",
+            "You acknowledge that we may monitor API activity from our own systems.",
+            "Our staff may monitor accounts for compliance with our policies.",
+            "This may include monitoring activity to detect fraud.",
+            "We keep your inputs for 30 days for abuse monitoring.",
+            "We reserve the right to monitor your usage of the Services.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("human_review", &r), None, "{text}: {r}");
+        }
+        // People looking at the customer's content still review it.
+        let r = read("Our staff may review your conversations.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("may_review")),
+            "{r}"
+        );
+        let r = read("We may monitor your messages to detect abuse.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read(
+            "We may review and monitor your use of the Services and your content to enforce our policies.",
+        );
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
 
     #[test]
     fn who_owns_the_output_is_the_subject_of_the_sentence() {
