@@ -3531,6 +3531,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
         "grant those users",
         "grant other users",
         "grant each user",
+        "grant each other user",
         "licen* to other users",
         "licen* to each user",
         "licen* to any user",
@@ -3597,8 +3598,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
     }
     // "not only", "only if", "only applies to": no limit on what the licence is for.
     let purpose_limited = r.says(&["sole purpose"])
-        || r
-            .find(&["solely", "only"])
+        || r.find(&["solely", "only"])
             .iter()
             .any(|&i| limits_a_use(r, i));
     // Training that the licence excludes ("but excludes model training") is not granted.
@@ -3714,8 +3714,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if purpose_limited
         || to_run
         || r.says(&["limited rights"])
-        || r
-            .find(&["reasonably necessary", "as necessary to"])
+        || r.find(&["reasonably necessary", "as necessary to"])
             .iter()
             .any(|&i| serves_the_service(r, i + 1, 10))
     {
@@ -3732,7 +3731,16 @@ fn limits_a_use(r: &Reading, i: usize) -> bool {
     before != "not"
         && !matches!(
             after,
-            "if" | "when" | "where" | "applies" | "apply" | "available" | ")"
+            "if" | "when"
+                | "where"
+                | "applies"
+                | "apply"
+                | "available"
+                | "have"
+                | "has"
+                | "need"
+                | "needs"
+                | ")"
         )
 }
 
@@ -3788,7 +3796,11 @@ fn serves_the_service(r: &Reading, from: usize, within: usize) -> bool {
     let Some(j) = super::lexicon::find_all(window, SERVICE).first().copied() else {
         return false;
     };
-    if super::lexicon::any(&window[..j], OTHER_PURPOSE) {
+    // "may only use the service if you are over the age at which you can provide consent": a
+    // condition before the service word, not a purpose.
+    if super::lexicon::any(&window[..j], OTHER_PURPOSE)
+        || super::lexicon::any(&window[..j], &["if", "when", "unless"])
+    {
         return false;
     }
     // What is provided, up to the next punctuation.
@@ -4231,6 +4243,8 @@ mod general_grammar {
             "We will only use personal information provided in an opt-out request to review and comply with the request.",
             "Other characteristics are collected only if provided voluntarily in user content.",
             "This right only applies to information you provided to us to perform a contract.",
+            "You may only use the app if you are old enough to provide consent to data processing.",
+            "Because you own your content and we only have non-exclusive rights to it, you may share it with others.",
             "We apply not only automated processing but also manual review to maintain your account.",
         ] {
             let r = read(text);
@@ -4258,11 +4272,7 @@ mod general_grammar {
         }
         // People looking at the customer's content still review it.
         let r = read("Our staff may review your conversations.");
-        assert_eq!(
-            stated("human_review", &r),
-            Some(json!("may_review")),
-            "{r}"
-        );
+        assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
         let r = read("We may monitor your messages to detect abuse.");
         assert_eq!(
             stated("human_review", &r),
