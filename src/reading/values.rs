@@ -4257,6 +4257,42 @@ mod general_grammar {
     }
 
     #[test]
+    fn a_table_row_with_no_verb_is_read_with_its_column_header() {
+        // A general table ("Data | Retention period") and the form of a privacy policy's
+        // table in neither part ("Information | Purpose of Processing | Retention Period", its
+        // cells without a verb).
+        let doc = "| Data | Retention period |\n| --- | --- |\n| Chat history | 30 days |\n| Uploaded files | 90 days |\n";
+        let cells = crate::reading::structure::split(doc);
+        let days: Vec<Option<serde_json::Value>> = ["30 days", "90 days"]
+            .iter()
+            .map(|t| {
+                let c = cells.iter().find(|c| c.text == *t).expect("a cell");
+                stated("retention_days", &read(&c.in_full()))
+            })
+            .collect();
+        assert_eq!(days, vec![Some(json!(30)), Some(json!(90))]);
+        let doc = "| **Information** | **Purpose of Processing** | **Retention Period** |\n| --- | --- | --- |\n| **Personal settings.** Settings you choose and annotations you add to your contacts. | To provide you services customized to your preferences. | Until you request removal of the information or your account is deleted, whichever is earlier. |\n";
+        let cells = crate::reading::structure::split(doc);
+        let c = cells
+            .iter()
+            .find(|c| c.text.starts_with("Until you request"))
+            .expect("a cell");
+        let r = read(&c.in_full());
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+        // A purpose cell states none; a duration read alone states none.
+        assert_eq!(stated("retention_days", &read("30 days")), None);
+        let p = cells
+            .iter()
+            .find(|c| c.text.starts_with("To provide you"))
+            .expect("a cell");
+        assert_eq!(stated("retention_days", &read(&p.in_full())), None);
+    }
+
+    #[test]
     fn monitoring_of_use_is_not_people_reading_content() {
         for text in [
             "We may monitor your use of the API.",
