@@ -3146,12 +3146,12 @@ const HUMANS: &[&str] = &[
     "no one",
 ];
 
-/// Monitoring of how the service is used ("We may monitor your use of the API", "monitor
-/// accounts for compliance", "abuse monitoring", "monitor API activity"), by machines or by
-/// people, is not people looking at the customer's content: true when every act of looking in
-/// the clause is such a monitoring. Monitoring of content ("monitoring any Content submitted",
-/// "monitor your messages") is still looking at content.
-fn monitoring_of_use_only(r: &Reading) -> bool {
+/// Monitoring of anything but the customer's content ("We may monitor your use of the API",
+/// "monitor accounts for compliance", "abuse monitoring", "monitor API activity", "monitors the
+/// news"), by machines or by people, is not people looking at that content: true when every
+/// act of looking in the clause is such a monitoring. Monitoring of content ("monitoring any
+/// Content submitted", "monitor your messages", "content monitoring") is still looking at it.
+fn monitoring_not_of_content(r: &Reading) -> bool {
     const CONTENT: &[&str] = &[
         "content*",
         "message*",
@@ -3171,34 +3171,16 @@ fn monitoring_of_use_only(r: &Reading) -> bool {
         "text",
         "uploads",
         "submissions",
-    ];
-    const USE: &[&str] = &[
-        "use",
-        "uses",
-        "usage",
-        "activit*",
-        "account*",
-        "complian*",
-        "abuse",
-        "misuse",
-        "api",
-        "apis",
-        "traffic",
-        "behavio*",
-        "performance",
-        "system*",
-        "network*",
-        "transactions",
-        "logins",
-        "sign ins",
-        "access",
+        "what you share",
+        "what you post",
+        "reports",
+        "reported",
     ];
     let monitors = r.find(&["monitor*"]);
     if monitors.is_empty() {
         return false;
     }
-    // Another act of looking ("review and monitor content", "reviewers ... monitor") is read
-    // as it is.
+    // Another act of looking ("review and monitor", "reviewers ... monitor") is read as it is.
     if r.says(&[
         "review*", "moderat*", "look at", "read", "reads", "view*", "see", "sees", "seen",
         "check*", "screen*", "inspect*", "examin*",
@@ -3211,12 +3193,11 @@ fn monitoring_of_use_only(r: &Reading) -> bool {
         let after: Vec<String> = r.words[i + 1..]
             .iter()
             .take_while(|w| !matches!(w.as_str(), "," | ";" | ":" | "(" | ")"))
-            .take(6)
+            .take(10)
             .cloned()
             .collect();
         let before = &r.words[i.saturating_sub(1)..i];
-        let of_use = super::lexicon::any(&after, USE) || super::lexicon::any(before, USE);
-        of_use && !super::lexicon::any(&after, CONTENT)
+        !super::lexicon::any(&after, CONTENT) && !super::lexicon::any(before, CONTENT)
     })
 }
 
@@ -3258,7 +3239,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*", "see",
         "sees", "seen", "check*", "screen*", "inspect*", "examin*",
     ]);
-    if !act || monitoring_of_use_only(r) {
+    if !act || monitoring_not_of_content(r) {
         return None;
     }
     // The customer's own review of outputs, or a review the customer requests, is not the
@@ -4293,7 +4274,7 @@ mod general_grammar {
     }
 
     #[test]
-    fn monitoring_of_use_is_not_people_reading_content() {
+    fn monitoring_of_anything_but_content_is_not_people_reading_it() {
         for text in [
             "We may monitor your use of the API.",
             "We may monitor your use of the Services to ensure compliance with these Terms.",
@@ -4302,6 +4283,8 @@ mod general_grammar {
             "This may include monitoring activity to detect fraud.",
             "We keep your inputs for 30 days for abuse monitoring.",
             "We reserve the right to monitor your usage of the Services.",
+            "Our safety team monitors the news, public events and new trends in online behaviour.",
+            "We monitor these factors on an ongoing basis.",
         ] {
             let r = read(text);
             assert_eq!(stated("human_review", &r), None, "{text}: {r}");
@@ -4309,6 +4292,12 @@ mod general_grammar {
         // People looking at the customer's content still review it.
         let r = read("Our staff may review your conversations.");
         assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
+        let r = read("We may use content monitoring to detect abuse.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
         let r = read("We may monitor your messages to detect abuse.");
         assert_eq!(
             stated("human_review", &r),
