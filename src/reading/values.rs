@@ -3692,7 +3692,13 @@ fn licence(r: &Reading) -> Option<&'static str> {
             &["provid*", "operat*", "available", "run the", "running the"],
         )
     });
-    if purpose_limited
+    // The limit must be to running the service: "only to send you marketing" is a limit, but
+    // not a service-only licence.
+    let limited_to_running = r
+        .find(&["solely", "only", "sole purpose"])
+        .iter()
+        .any(|&i| limits_a_use(r, i) && serves_the_service(r, i + 1, 20));
+    if limited_to_running
         || to_run
         || r.says(&["limited rights"])
         || r.find(&["reasonably necessary", "as necessary to"])
@@ -4217,6 +4223,8 @@ mod general_grammar {
             "We only use your content for research and to provide the Services.",
             // providing something other than the service
             "We will only use your personal data to provide you with marketing about our products.",
+            "We may use your content only to provide you with marketing.",
+            "You grant us a licence to use your content only to send you marketing.",
             "We only process your information to provide you with personalised ads.",
             // a provider's service to the vendor, not the vendor's own use
             "These companies are authorized to use your personal data only as necessary to provide these services to us.",
