@@ -295,8 +295,15 @@ pub fn split(markdown: &str) -> Vec<Clause> {
         item: false,
         lead: None,
     };
+    // The table being read: its first row, and whether a separator row made it the header.
+    let mut first_row: Option<Vec<String>> = None;
+    let mut header: Option<Vec<String>> = None;
     for line in markdown.lines() {
         let t = line.trim();
+        if !t.starts_with('|') {
+            first_row = None;
+            header = None;
+        }
         if t.is_empty() {
             r.flush();
             continue;
@@ -316,15 +323,48 @@ pub fn split(markdown: &str) -> Vec<Clause> {
             // The cells of a row are one statement the table splits: each later cell is read
             // with the row's first cell ("To train our models" | "Your Input, subject to your
             // opt-out"), as a list item is with its lead-in.
+            // A cell under a header that names what its column measures ("Data | Retention
+            // period", "How long we keep it") is read with that header too: "Chat history" |
+            // "30 days" is read as "Chat history. Retention period: 30 days".
+            let cells: Vec<&str> = t.trim_matches('|').split('|').map(str::trim).collect();
+            let separator = cells
+                .iter()
+                .all(|c| c.chars().all(|ch| matches!(ch, '-' | ':' | ' ')));
+            if separator {
+                header = first_row.take();
+                continue;
+            }
+            if first_row.is_none() && header.is_none() {
+                first_row = Some(cells.iter().map(|c| plain_cell(c)).collect());
+            } else {
+                first_row = None;
+            }
             let mut row_lead: Option<String> = None;
-            for (k, cell) in t.trim_matches('|').split('|').enumerate() {
-                let cell = cell.trim();
+            for (k, cell) in cells.iter().enumerate() {
                 if cell.chars().all(|c| matches!(c, '-' | ':' | ' ')) {
                     continue;
                 }
-                r.push(cell.to_string(), row_lead.clone());
+                let measure = header
+                    .as_ref()
+                    .and_then(|h| h.get(k))
+                    .filter(|h| k > 0 && names_a_measure(h));
+                let lead = match (&row_lead, measure) {
+                    // The header opens a sentence of its own after the row's first cell.
+                    (Some(row), Some(h)) => {
+                        let row = row.trim_end();
+                        let stop = if row.ends_with(['.', '!', '?']) {
+                            ""
+                        } else {
+                            "."
+                        };
+                        Some(format!("{row}{stop} {h}:"))
+                    }
+                    (None, Some(h)) => Some(format!("{h}:")),
+                    (row, None) => row.clone(),
+                };
+                r.push((*cell).to_string(), lead);
                 if k == 0 {
-                    row_lead = Some(cell.to_string());
+                    row_lead = Some((*cell).to_string());
                 }
             }
             continue;
@@ -339,6 +379,33 @@ pub fn split(markdown: &str) -> Vec<Clause> {
     }
     r.flush();
     r.clauses
+}
+
+/// A header cell without its emphasis ("**Retention Period**" is "Retention Period").
+fn plain_cell(cell: &str) -> String {
+    cell.trim_matches(|c: char| c == '*' || c == '_' || c.is_whitespace())
+        .to_string()
+}
+
+/// Whether a table's header cell names what its column measures: how long data is kept or
+/// when it is deleted ("Retention period", "How long we keep it", "Storage period", "Deleted
+/// after"), so that a cell under it with no verb ("30 days") states that measure.
+fn names_a_measure(header: &str) -> bool {
+    let h = header.to_lowercase();
+    [
+        "retention",
+        "retained for",
+        "retained until",
+        "how long",
+        "kept for",
+        "storage period",
+        "stored for",
+        "deleted after",
+        "deletion period",
+        "deletion timeline",
+    ]
+    .iter()
+    .any(|w| h.contains(w))
 }
 
 /// A list item numbered "1. " (not a clause number: no dot inside, no heading).
@@ -492,5 +559,50 @@ mod table_rows {
             .find(|c| c.text == "To train our models")
             .expect("the first cell is a clause");
         assert_eq!(first.lead, None);
+    }
+
+    #[test]
+    fn a_cell_under_a_header_that_names_a_measure_is_read_with_it() {
+        let doc = "| Data | Purpose | Retention period |\n| --- | --- | --- |\n| Chat history | To provide the service | 30 days |\n";
+        let clauses = split(doc);
+        let cell = clauses
+            .iter()
+            .find(|c| c.text == "30 days")
+            .expect("the cell is a clause");
+        assert_eq!(cell.in_full(), "Chat history. Retention period: 30 days");
+        // A header that names no measure adds nothing.
+        let purpose = clauses
+            .iter()
+            .find(|c| c.text == "To provide the service")
+            .expect("the cell is a clause");
+        assert_eq!(purpose.lead.as_deref(), Some("Chat history"));
+        // The header row itself, and a table with no separator row, have no header.
+        let header = clauses
+            .iter()
+            .find(|c| c.text == "Retention period")
+            .expect("the header cell is a clause");
+        assert_eq!(header.lead.as_deref(), Some("Data"));
+        let doc = "| Data | Retention period |\n| Chat history | 30 days |\n";
+        let cell = split(doc)
+            .into_iter()
+            .find(|c| c.text == "30 days")
+            .expect("the cell is a clause");
+        assert_eq!(cell.lead.as_deref(), Some("Chat history"));
+        // Emphasis in the header is dropped; a table ends at the first line that is not a row.
+        let doc = "| **Information** | **Retention Period** |\n| --- | --- |\n| Account data | Until your account is deleted. |\n\n| Cookie | Lifetime |\n| --- | --- |\n| session | 30 days |\n";
+        let clauses = split(doc);
+        let cell = clauses
+            .iter()
+            .find(|c| c.text == "Until your account is deleted.")
+            .expect("the cell is a clause");
+        assert_eq!(
+            cell.in_full(),
+            "Account data. Retention Period: Until your account is deleted."
+        );
+        let cookie = clauses
+            .iter()
+            .find(|c| c.text == "30 days")
+            .expect("the cell is a clause");
+        assert_eq!(cookie.lead.as_deref(), Some("session"));
     }
 }

@@ -3146,6 +3146,61 @@ const HUMANS: &[&str] = &[
     "no one",
 ];
 
+/// Monitoring of anything but the customer's content ("We may monitor your use of the API",
+/// "monitor accounts for compliance", "abuse monitoring", "monitor API activity", "monitors the
+/// news"), by machines or by people, is not people looking at that content: true when every
+/// act of looking in the clause is such a monitoring. Monitoring of content ("monitoring any
+/// Content submitted", "monitor your messages", "content monitoring") is still looking at it.
+fn monitoring_not_of_content(r: &Reading) -> bool {
+    const CONTENT: &[&str] = &[
+        "content*",
+        "message*",
+        "conversation*",
+        "chat*",
+        "input*",
+        "prompt*",
+        "output*",
+        "file*",
+        "post*",
+        "communication*",
+        "your data",
+        "customer data",
+        "photos",
+        "videos",
+        "images",
+        "text",
+        "uploads",
+        "submissions",
+        "what you share",
+        "what you post",
+        "reports",
+        "reported",
+    ];
+    let monitors = r.find(&["monitor*"]);
+    if monitors.is_empty() {
+        return false;
+    }
+    // Another act of looking ("review and monitor", "reviewers ... monitor") is read as it is.
+    if r.says(&[
+        "review*", "moderat*", "look at", "read", "reads", "view*", "see", "sees", "seen",
+        "check*", "screen*", "inspect*", "examin*",
+    ]) {
+        return false;
+    }
+    monitors.iter().all(|&i| {
+        // What is monitored: the words up to the next punctuation after the verb ("monitor
+        // your use of the Services"), or the noun before it ("abuse monitoring").
+        let after: Vec<String> = r.words[i + 1..]
+            .iter()
+            .take_while(|w| !matches!(w.as_str(), "," | ";" | ":" | "(" | ")"))
+            .take(10)
+            .cloned()
+            .collect();
+        let before = &r.words[i.saturating_sub(1)..i];
+        !super::lexicon::any(&after, CONTENT) && !super::lexicon::any(before, CONTENT)
+    })
+}
+
 /// A sentence that sends the reader to another text ("Learn more about how we moderate
 /// content", "For more information on moderation, see ...") states nothing itself.
 fn pointer(r: &Reading) -> bool {
@@ -3184,7 +3239,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*", "see",
         "sees", "seen", "check*", "screen*", "inspect*", "examin*",
     ]);
-    if !act {
+    if !act || monitoring_not_of_content(r) {
         return None;
     }
     // The customer's own review of outputs, or a review the customer requests, is not the
@@ -3457,6 +3512,7 @@ fn licence(r: &Reading) -> Option<&'static str> {
         "grant those users",
         "grant other users",
         "grant each user",
+        "grant each other user",
         "licen* to other users",
         "licen* to each user",
         "licen* to any user",
@@ -3478,27 +3534,14 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // ("only to provide the Services", "only on Customer's documented instructions"), not the
     // law, consent or a legal basis ("We will only use your data in accordance with applicable
     // laws", "only with your consent", "Create only one account").
+    // What the use is limited to is the first purpose named after the limit, and it must be
+    // running the service itself: "only as reasonably necessary to provide the Services" is,
+    // "only to improve and provide", "only to provide you with marketing" and "only as
+    // necessary to provide services to us" (a provider's service to the vendor) are not.
     let limited_to_service = r
         .find(&["only", "solely", "other than as necessary"])
         .iter()
-        .any(|&i| {
-            super::lexicon::any(
-                &r.words[i + 1..(i + 20).min(r.words.len())],
-                &[
-                    "provid*",
-                    "operat*",
-                    "deliver*",
-                    "maintain*",
-                    "perform*",
-                    "support*",
-                    "instruction*",
-                    "on behalf",
-                    "behalf of",
-                    "make available",
-                    "making available",
-                ],
-            )
-        });
+        .any(|&i| limits_a_use(r, i) && serves_the_service(r, i + 1, 20));
     let limited_use = r.vendor_acts()
         && r.actor != Actor::Customer
         && limited_to_service
@@ -3534,7 +3577,11 @@ fn licence(r: &Reading) -> Option<&'static str> {
     if !(granted || limited_use || permitted_use) || to_customer && !granted {
         return None;
     }
-    let purpose_limited = r.says(&["solely", "only", "sole purpose"]);
+    // "not only", "only if", "only applies to": no limit on what the licence is for.
+    let purpose_limited = r.says(&["sole purpose"])
+        || r.find(&["solely", "only"])
+            .iter()
+            .any(|&i| limits_a_use(r, i));
     // Training that the licence excludes ("but excludes model training") is not granted.
     // "to operate, develop and improve our services" improves the services, not models: a
     // licence trains when it names training or models.
@@ -3645,13 +3692,125 @@ fn licence(r: &Reading) -> Option<&'static str> {
             &["provid*", "operat*", "available", "run the", "running the"],
         )
     });
-    if purpose_limited
+    // The limit must be to running the service: "only to send you marketing" is a limit, but
+    // not a service-only licence.
+    let limited_to_running = r
+        .find(&["solely", "only", "sole purpose"])
+        .iter()
+        .any(|&i| limits_a_use(r, i) && serves_the_service(r, i + 1, 20));
+    if limited_to_running
         || to_run
-        || r.says(&["limited rights", "reasonably necessary", "as necessary to"])
+        || r.says(&["limited rights"])
+        || r.find(&["reasonably necessary", "as necessary to"])
+            .iter()
+            .any(|&i| serves_the_service(r, i + 1, 10))
     {
         return Some("service_only");
     }
     None
+}
+
+/// Whether "only" / "solely" at `i` limits what something is used for: "not only", "only if",
+/// "only when", "only where" (a condition), "only applies", "only available" do not.
+fn limits_a_use(r: &Reading, i: usize) -> bool {
+    let before = if i > 0 { r.words[i - 1].as_str() } else { "" };
+    let after = r.words.get(i + 1).map(String::as_str).unwrap_or("");
+    before != "not"
+        && !matches!(
+            after,
+            "if" | "when"
+                | "where"
+                | "applies"
+                | "apply"
+                | "available"
+                | "have"
+                | "has"
+                | "need"
+                | "needs"
+                | ")"
+        )
+}
+
+/// Whether the first purpose named in the `within` words from `from` is running the service
+/// or following the customer's instructions: a word of providing, operating, delivering,
+/// maintaining, performing or supporting (not its participle: "information provided in a
+/// request" names no purpose), with no other purpose named before it ("to improve and
+/// provide"), not providing marketing or ads, and not a service provided to the vendor ("to
+/// provide services to us", "on our behalf").
+fn serves_the_service(r: &Reading, from: usize, within: usize) -> bool {
+    const SERVICE: &[&str] = &[
+        "provide",
+        "provides",
+        "providing",
+        "provision",
+        "operate",
+        "operating",
+        "operation",
+        "deliver",
+        "delivering",
+        "delivery",
+        "maintain",
+        "maintaining",
+        "perform",
+        "performing",
+        "performance",
+        "support",
+        "supporting",
+        "instruction*",
+        "on behalf",
+        "behalf of",
+        "make available",
+        "making available",
+        "make * available",
+        "making * available",
+    ];
+    const OTHER_PURPOSE: &[&str] = &[
+        "improv*",
+        "develop*",
+        "enhanc*",
+        "market*",
+        "advertis*",
+        "personali*",
+        "research*",
+        "train*",
+        "promot*",
+    ];
+    let to = (from + within).min(r.words.len());
+    if from >= to {
+        return false;
+    }
+    let window = &r.words[from..to];
+    let Some(j) = super::lexicon::find_all(window, SERVICE).first().copied() else {
+        return false;
+    };
+    // "may only use the service if you are over the age at which you can provide consent": a
+    // condition before the service word, not a purpose.
+    if super::lexicon::any(&window[..j], OTHER_PURPOSE)
+        || super::lexicon::any(&window[..j], &["if", "when", "unless"])
+    {
+        return false;
+    }
+    // What is provided, up to the next punctuation.
+    let object: Vec<String> = window[j + 1..]
+        .iter()
+        .chain(r.words[to..].iter())
+        .take_while(|w| !matches!(w.as_str(), "," | ";" | ":" | "(" | ")"))
+        .take(8)
+        .cloned()
+        .collect();
+    !super::lexicon::any(
+        &object,
+        &[
+            "market*",
+            "advertis*",
+            "ads",
+            "promotion*",
+            "promotional",
+            "to us",
+            "for us",
+            "on our behalf",
+        ],
+    ) && !super::lexicon::any(&window[..j], &["our behalf"])
 }
 
 /// Whether the clause uses one of these words other than in its negative form
@@ -4043,6 +4202,125 @@ mod general_grammar {
     use super::*;
     use crate::reading::read;
     use serde_json::json;
+
+    #[test]
+    fn a_use_limited_by_only_is_service_only_when_its_purpose_is_running_the_service() {
+        for text in [
+            "We will only use your content as reasonably necessary to provide the Services.",
+            "The Provider will only process Customer Data to provide and maintain the Services.",
+            "We process personal data solely on behalf of the Customer and on its documented instructions.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("licence_scope", &r),
+                Some(json!("service_only")),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            // another purpose named first, or with the service
+            "We will only use your personal data to improve and provide the Services.",
+            "We only use your content for research and to provide the Services.",
+            // providing something other than the service
+            "We will only use your personal data to provide you with marketing about our products.",
+            "We may use your content only to provide you with marketing.",
+            "You grant us a licence to use your content only to send you marketing.",
+            "We only process your information to provide you with personalised ads.",
+            // a provider's service to the vendor, not the vendor's own use
+            "These companies are authorized to use your personal data only as necessary to provide these services to us.",
+            // a participle, a condition, a scope
+            "We will only use personal information provided in an opt-out request to review and comply with the request.",
+            "Other characteristics are collected only if provided voluntarily in user content.",
+            "This right only applies to information you provided to us to perform a contract.",
+            "You may only use the app if you are old enough to provide consent to data processing.",
+            "Because you own your content and we only have non-exclusive rights to it, you may share it with others.",
+            "We apply not only automated processing but also manual review to maintain your account.",
+        ] {
+            let r = read(text);
+            assert_ne!(
+                stated("licence_scope", &r),
+                Some(json!("service_only")),
+                "{text}: {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_table_row_with_no_verb_is_read_with_its_column_header() {
+        // A general table ("Data | Retention period") and the form of a privacy policy's
+        // table in neither part ("Information | Purpose of Processing | Retention Period", its
+        // cells without a verb).
+        let doc = "| Data | Retention period |\n| --- | --- |\n| Chat history | 30 days |\n| Uploaded files | 90 days |\n";
+        let cells = crate::reading::structure::split(doc);
+        let days: Vec<Option<serde_json::Value>> = ["30 days", "90 days"]
+            .iter()
+            .map(|t| {
+                let c = cells.iter().find(|c| c.text == *t).expect("a cell");
+                stated("retention_days", &read(&c.in_full()))
+            })
+            .collect();
+        assert_eq!(days, vec![Some(json!(30)), Some(json!(90))]);
+        let doc = "| **Information** | **Purpose of Processing** | **Retention Period** |\n| --- | --- | --- |\n| **Personal settings.** Settings you choose and annotations you add to your contacts. | To provide you services customized to your preferences. | Until you request removal of the information or your account is deleted, whichever is earlier. |\n";
+        let cells = crate::reading::structure::split(doc);
+        let c = cells
+            .iter()
+            .find(|c| c.text.starts_with("Until you request"))
+            .expect("a cell");
+        let r = read(&c.in_full());
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+        // A purpose cell states none; a duration read alone states none.
+        assert_eq!(stated("retention_days", &read("30 days")), None);
+        let p = cells
+            .iter()
+            .find(|c| c.text.starts_with("To provide you"))
+            .expect("a cell");
+        assert_eq!(stated("retention_days", &read(&p.in_full())), None);
+    }
+
+    #[test]
+    fn monitoring_of_anything_but_content_is_not_people_reading_it() {
+        for text in [
+            "We may monitor your use of the API.",
+            "We may monitor your use of the Services to ensure compliance with these Terms.",
+            "You acknowledge that we may monitor API activity from our own systems.",
+            "Our staff may monitor accounts for compliance with our policies.",
+            "This may include monitoring activity to detect fraud.",
+            "We keep your inputs for 30 days for abuse monitoring.",
+            "We reserve the right to monitor your usage of the Services.",
+            "Our safety team monitors the news, public events and new trends in online behaviour.",
+            "We monitor these factors on an ongoing basis.",
+        ] {
+            let r = read(text);
+            assert_eq!(stated("human_review", &r), None, "{text}: {r}");
+        }
+        // People looking at the customer's content still review it.
+        let r = read("Our staff may review your conversations.");
+        assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
+        let r = read("We may use content monitoring to detect abuse.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read("We may monitor your messages to detect abuse.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        let r = read(
+            "We may review and monitor your use of the Services and your content to enforce our policies.",
+        );
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
 
     #[test]
     fn who_owns_the_output_is_the_subject_of_the_sentence() {

@@ -348,6 +348,16 @@ const MAX_FALSE_SUPPORT: usize = 4;
 const MAX_FALSE_REFUSAL: f64 = 44.0;
 const FLOOR_PAIRS: f64 = 92.0;
 
+/// A tuning aid: the development part's figures alone (the test part is neither measured nor
+/// printed), to judge a change between the two runs of the full figures.
+/// `cargo test --test knowledge clause_reader::dev_figures -- --ignored --nocapture`
+#[test]
+#[ignore = "a tuning aid: prints the development part's figures"]
+fn dev_figures() {
+    let dev = measure("dev");
+    table("development", &dev);
+}
+
 /// A tuning aid for the development part only (the test part is never looked at clause by
 /// clause): prints each labelled value the reader refuses or misreads, each hard negative it
 /// accepts and each (document, fact) whose right clause is not first. Run with
