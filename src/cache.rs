@@ -452,14 +452,18 @@ impl Stamp {
     }
 }
 
+/// Stamps by path, hashed with foldhash (seeded at random per process, as std's SipHash is):
+/// SipHash of 50,000 paths was a visible part of a warm run.
+type Stamps = foldhash::HashMap<Vec<u8>, Stamp>;
+
 /// Content hashes of files by path, as git's index keeps them: a file whose stat data is
 /// unchanged since it was hashed is not read again. The index is one file in the cache folder,
 /// read whole at the start of a run and replaced whole at its end; it ends with the SHA-256
 /// of what precedes it, and an index that does not match is ignored (every file is read).
 pub(crate) struct StatIndex {
     path: PathBuf,
-    old: std::collections::HashMap<Vec<u8>, Stamp>,
-    new: std::sync::Mutex<std::collections::HashMap<Vec<u8>, Stamp>>,
+    old: Stamps,
+    new: std::sync::Mutex<Stamps>,
 }
 
 impl StatIndex {
@@ -519,7 +523,7 @@ impl StatIndex {
 }
 
 /// The stat index's entries, when `bytes` is a whole index.
-fn decode_stats(bytes: &[u8]) -> Option<std::collections::HashMap<Vec<u8>, Stamp>> {
+fn decode_stats(bytes: &[u8]) -> Option<Stamps> {
     let (body, sum) = bytes.split_at_checked(bytes.len().checked_sub(32)?)?;
     if Sha256::digest(body)[..] != *sum {
         return None;
@@ -530,7 +534,7 @@ fn decode_stats(bytes: &[u8]) -> Option<std::collections::HashMap<Vec<u8>, Stamp
         rest = tail;
         Some(head)
     };
-    let mut out = std::collections::HashMap::new();
+    let mut out = Stamps::default();
     while let Some(len) = take(4) {
         let len = u32::from_le_bytes(len.try_into().ok()?) as usize;
         let path = take(len)?.to_vec();

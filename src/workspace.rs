@@ -21,6 +21,10 @@ pub struct Workspace {
     /// Quotes that do not occur in their snapshot: errors for `check`; `evaluate` still runs and
     /// treats those claims as having no authority.
     pub unverified: Vec<Diagnostic>,
+    /// The vendor folders ([`vendor_dirs`]), listed once when the workspace is loaded: the
+    /// stream reads them from here (a listing of a 10,000-vendor portfolio is 10,000 `stat`s,
+    /// and a warm run was three of them).
+    pub vendor_dirs: Vec<String>,
 }
 
 /// Names of the entries of `dir` that satisfy `keep`, sorted (so output never depends on the
@@ -65,7 +69,8 @@ pub fn rule_ids(root: &Path) -> Vec<String> {
 /// Entries of policies/, vendors/ and scripts/ that are none of the workspace's files and so
 /// are not read: each one a warning, so that a `profile.yml` or a rule named `x.rhia` is never
 /// silently left out of a review. Hidden entries (`.gitkeep`) are not reported.
-pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
+/// `vendors` is the workspace's [`vendor_dirs`].
+pub fn skipped_entries(root: &Path, vendors: &[String]) -> Vec<Diagnostic> {
     let skipped = |file: String, what: &str, hint: String| {
         Diagnostic::warning(format!("{file} {what}: it is skipped"))
             .code(crate::diag::Code::SkippedEntry)
@@ -94,6 +99,7 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         names.sort();
         names
     };
+    let vendor_dirs = vendors;
     let (policies, vendors, scripts) =
         (entries("policies"), entries("vendors"), entries("scripts"));
     for (name, _) in policies {
@@ -109,7 +115,8 @@ pub fn skipped_entries(root: &Path) -> Vec<Diagnostic> {
         out.push(skipped(format!("policies/{name}"), "is not a policy", hint));
     }
     for (name, path) in vendors {
-        if std::fs::symlink_metadata(path.join("profile.yaml")).is_ok() {
+        // A vendor folder is an entry with a profile.yaml (of any kind): listed already.
+        if vendor_dirs.binary_search(&name).is_ok() {
             continue;
         }
         let (file, hint) = if !path.is_dir() {
@@ -184,9 +191,9 @@ enum Profiles {
     WaiverVendors,
 }
 
-/// The vendor folders the policies' waivers name, that exist, sorted and once each.
-fn waiver_vendors(root: &Path, policies: &[Policy]) -> Vec<String> {
-    let all = vendor_dirs(root);
+/// The vendor folders the policies' waivers name, that exist (in `all`, the workspace's
+/// [`vendor_dirs`]), sorted and once each.
+fn waiver_vendors(all: &[String], policies: &[Policy]) -> Vec<String> {
     let mut named: Vec<String> = policies
         .iter()
         .flat_map(|p| p.waivers.iter().map(|w| w.vendor.clone()))
@@ -201,13 +208,14 @@ fn waiver_vendors(root: &Path, policies: &[Policy]) -> Vec<String> {
 /// found; their problems go to `problems`.
 fn read_profiles(
     root: &Path,
+    all: &[String],
     policies: &[Policy],
     which: Profiles,
     problems: &mut Vec<Diagnostic>,
 ) -> (Vec<Profile>, Vec<Diagnostic>) {
     let dirs = match which {
-        Profiles::All => vendor_dirs(root),
-        Profiles::WaiverVendors => waiver_vendors(root, policies),
+        Profiles::All => all.to_vec(),
+        Profiles::WaiverVendors => waiver_vendors(all, policies),
     };
     let loaded: Vec<(Option<Profile>, Vec<Diagnostic>)> = dirs
         .par_iter()
@@ -280,8 +288,9 @@ impl Workspace {
             policies.extend(p);
         }
 
-        let (profiles, unverified) = read_profiles(root, &policies, which, &mut problems);
-        problems.extend(skipped_entries(root));
+        let vendors = vendor_dirs(root);
+        let (profiles, unverified) = read_profiles(root, &vendors, &policies, which, &mut problems);
+        problems.extend(skipped_entries(root, &vendors));
         let rules = read_rule_set(root, &mut problems);
 
         let mut ws = Workspace {
@@ -291,6 +300,7 @@ impl Workspace {
             rules,
             problems,
             unverified,
+            vendor_dirs: vendors,
         };
         let waiver_problems = ws.check_waiver_targets();
         ws.problems.extend(waiver_problems);

@@ -3,7 +3,7 @@
 
 use crate::diag::Diagnostic;
 use crate::model::profile::{Offering, Profile};
-use crate::workspace::{ProfileSummary, Workspace, load_one, vendor_dirs};
+use crate::workspace::{ProfileSummary, Workspace, load_one};
 use rayon::prelude::*;
 use std::collections::VecDeque;
 use std::sync::Arc;
@@ -91,10 +91,7 @@ impl StreamBatch {
 impl<'w> ProfileStream<'w> {
     /// The profiles of `ws`'s vendor folders that `keep` accepts (by vendor id).
     pub fn new(ws: &'w Workspace, keep: impl Fn(&str) -> bool) -> ProfileStream<'w> {
-        let dirs: Vec<String> = vendor_dirs(&ws.root)
-            .into_iter()
-            .filter(|d| keep(d))
-            .collect();
+        let dirs: Vec<String> = ws.vendor_dirs.iter().filter(|d| keep(d)).cloned().collect();
         ProfileStream {
             ws,
             dirs: dirs.into_iter(),
