@@ -262,7 +262,9 @@ impl fmt::Display for Reading {
                 write!(f, " from {}", format!("{e:?}").to_lowercase())?;
             }
         }
-        if self.at_once {
+        // Said of the main clause only: "immediately" in a condition ("if the rights cease
+        // immediately") is no zero of what the clause promises, and no value reads it so.
+        if self.at_once && lexicon::any(&self.main, lexicon::AT_ONCE) {
             write!(f, "; at once")?;
         }
         for q in &self.qualifiers {
@@ -1160,6 +1162,18 @@ mod tests {
             "{shown}"
         );
         assert!(!shown.contains("( i )") && !shown.contains(" :"), "{shown}");
+    }
+
+    #[test]
+    fn immediately_in_a_condition_is_not_shown_as_the_promise_at_once() {
+        let r = read(
+            "If this Agreement terminates: (a) the rights granted will cease immediately; and (b) we will delete all Customer Content within thirty days.",
+        );
+        let shown = r.to_string();
+        assert!(shown.contains("30 days"), "{shown}");
+        assert!(!shown.contains("at once"), "{shown}");
+        let r = read("Changes to these Terms are effective immediately upon posting.");
+        assert!(r.to_string().contains("at once"), "{r}");
     }
 
     #[test]
