@@ -28,8 +28,9 @@ const HEADER: usize = 8 + 32 + 8 + 4;
 /// Snapshot-sized files and larger are fingerprinted by length only: the loader refuses them
 /// unread, whatever they hold.
 const MAX_HASHED_BYTES: u64 = crate::evidence::MAX_SNAPSHOT_BYTES;
-/// How deep a vendor's sources/ folder is walked for its fingerprint.
-const MAX_DEPTH: usize = 8;
+/// How deep a vendor's sources/ folder is walked for its fingerprint: the loader refuses a
+/// snapshot nested deeper (a file the fingerprint does not hash could change unseen).
+pub(crate) const MAX_DEPTH: usize = 8;
 
 /// A key: the SHA-256 of an entry's inputs.
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]

@@ -155,6 +155,14 @@ pub fn read_snapshot(
     if parts.next().map(|c| c.as_os_str()) != Some("sources".as_ref()) || parts.next().is_none() {
         return Err(refuse("is not under the vendor's sources/ folder"));
     }
+    // The results cache fingerprints sources/ this deep (a file deeper is never hashed, so an
+    // edit of it would go unseen): deeper is refused, cached or not.
+    if parts.count() >= crate::cache::MAX_DEPTH {
+        return Err(refuse(&format!(
+            "is nested more than {} levels under sources/: keep snapshots at most that deep",
+            crate::cache::MAX_DEPTH
+        )));
+    }
     let extension = relative
         .extension()
         .and_then(|e| e.to_str())

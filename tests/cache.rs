@@ -805,3 +805,62 @@ fn a_rule_edit_evaluates_again_from_the_folders_as_read() {
     assert_eq!(cached.1, uncached.1, "check's diagnostics");
     assert_eq!(cached.2, uncached.2, "check's exit code");
 }
+
+/// The loader confines reads to the workspace: a `vendors/` folder that becomes a link to a
+/// copy outside is refused, cached or not, and read as before once it is moved back. The
+/// cache's keys hold where the workspace and its `vendors/` really are (the files are the
+/// same bytes both times).
+#[test]
+fn a_vendors_folder_moved_out_through_a_link_is_read_again() {
+    let s = Setup::new();
+    let inside = s.check(false);
+    assert_eq!(s.check(true).1, inside.1, "cold");
+    let vendors = s.ws.join("vendors");
+    let outside = s.ws.parent().expect("parent").join("vendors-outside");
+    std::fs::rename(&vendors, &outside).expect("move vendors/ out");
+    std::os::unix::fs::symlink(&outside, &vendors).expect("link it back in");
+    let uncached = s.check(false);
+    assert!(
+        uncached.1.contains("outside the workspace"),
+        "the loader refuses the link: {}",
+        uncached.1
+    );
+    let cached = s.check(true);
+    assert_eq!(cached.1, uncached.1, "a linked vendors/ is read again");
+    assert_eq!(cached.2, uncached.2);
+    std::fs::remove_file(&vendors).expect("remove the link");
+    std::fs::rename(&outside, &vendors).expect("move vendors/ back");
+    let cached = s.check(true);
+    assert_eq!(cached.1, inside.1, "moved back, read as before");
+    assert_eq!(cached.2, inside.2);
+}
+
+/// A snapshot nested deeper under sources/ than the cache fingerprints is refused (an edit of
+/// it would go unseen by the cache), with a message that says how deep is allowed.
+#[test]
+fn a_snapshot_nested_deeper_than_the_fingerprint_is_refused() {
+    let s = Setup::new();
+    let snapshot = s.a_snapshot();
+    let (vendor_dir, file) = snapshot.rsplit_once("/sources/").expect("a snapshot");
+    let deep = format!("1/2/3/4/5/6/7/8/{file}");
+    let target = s.ws.join(vendor_dir).join("sources").join(&deep);
+    std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
+    std::fs::copy(s.ws.join(&snapshot), &target).expect("copy");
+    let profile = s.ws.join(vendor_dir).join("profile.yaml");
+    let text = std::fs::read_to_string(&profile).expect("profile");
+    let edited = text.replacen(
+        &format!("snapshot: sources/{file}"),
+        &format!("snapshot: sources/{deep}"),
+        1,
+    );
+    assert_ne!(edited, text, "the profile cites {file}");
+    std::fs::write(&profile, edited).expect("write");
+    for cached in [false, true] {
+        let (_, stderr, code) = s.check(cached);
+        assert_eq!(code, 2, "{stderr}");
+        assert!(
+            stderr.contains("nested more than 8 levels under sources/"),
+            "{stderr}"
+        );
+    }
+}

@@ -285,7 +285,14 @@ pub fn emit_to<E: Into<WriteError>>(
 fn to_stdout<E: Into<WriteError>>(
     write: impl FnOnce(&mut dyn Write) -> Result<(), E>,
 ) -> Result<(), Failure> {
-    let mut out = std::io::BufWriter::with_capacity(WRITE_BUFFER, std::io::stdout().lock());
+    // A terminal sees each line as it comes; a pipe or a file, in large writes.
+    let stdout = std::io::stdout().lock();
+    let capacity = if std::io::IsTerminal::is_terminal(&stdout) {
+        8 * 1024
+    } else {
+        WRITE_BUFFER
+    };
+    let mut out = std::io::BufWriter::with_capacity(capacity, stdout);
     match write(&mut out)
         .map_err(Into::into)
         .and_then(|()| Ok(out.flush()?))

@@ -96,7 +96,16 @@ impl<'a> CacheUse<'a> {
         let mut base = Hasher::new("diligence results cache, entry format 6");
         base.str(form.tag());
         base.part(&binary);
+        // Where the workspace and its vendors/ folder really are: the loader confines every
+        // read to them, so the same files read differently once vendors/ is a link out of the
+        // workspace (or no longer one). A vendor folder that is itself a link is keyed by where
+        // it leads (`vendor_fingerprint`).
         let root = &ws.root;
+        for place in [root.clone(), root.join("vendors")] {
+            let real = place.canonicalize().unwrap_or_default();
+            base.part(real.as_os_str().as_encoded_bytes());
+            read_base.part(real.as_os_str().as_encoded_bytes());
+        }
         // As the vendor folders: a FIFO or device is never opened (it would block or never
         // end), a link is keyed by where it leads, and only a regular file's bytes are read.
         let file = |h: &mut Hasher, rel: &str| {
