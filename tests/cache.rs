@@ -94,6 +94,16 @@ impl Setup {
         Change::between(&before, &after)
     }
 
+    /// Appends a comment to one rule script: its bytes change, what it decides does not.
+    fn edit_a_rule(&self) {
+        let rule = std::fs::read_dir(self.ws.join("scripts"))
+            .expect("scripts")
+            .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+            .find(|n| n.ends_with(".rhai"))
+            .expect("a rule");
+        self.append(&format!("scripts/{rule}"), "\n// edited\n");
+    }
+
     fn append(&self, rel: &str, text: &str) {
         let path = self.ws.join(rel);
         let mut content = std::fs::read_to_string(&path).expect("read");
@@ -279,12 +289,7 @@ fn each_input_of_a_result_is_part_of_its_key() {
 
     // A rule, the policy and the date: every vendor's results, each from its folder as read
     // before (no profile is parsed nor quote verified again: no read entry is added).
-    let rule = std::fs::read_dir(s.ws.join("scripts"))
-        .expect("scripts")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".rhai"))
-        .expect("a rule");
-    s.append(&format!("scripts/{rule}"), "\n// edited\n");
+    s.edit_a_rule();
     assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "rule edited");
     s.append("policies/default.yaml", "\n# edited\n");
     assert_eq!(
@@ -787,12 +792,7 @@ fn a_rule_edit_evaluates_again_from_the_folders_as_read() {
     let s = Setup::new();
     s.mangle();
     assert_eq!(s.same_with_and_without(&[]), cold(VENDORS), "cold run");
-    let rule = std::fs::read_dir(s.ws.join("scripts"))
-        .expect("scripts")
-        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
-        .find(|n| n.ends_with(".rhai"))
-        .expect("a rule");
-    s.append(&format!("scripts/{rule}"), "\n// edited\n");
+    s.edit_a_rule();
     assert_eq!(s.same_with_and_without(&[]), misses(VENDORS), "rule edited");
     let before = entries(&s.cache);
     let cached = s.check(true);

@@ -285,35 +285,50 @@ fn median(mut runs: Vec<Measured>) -> Measured {
 /// Appends comment `round` to the first vendor's profile (a change of its bytes: its cached
 /// results no longer apply); returns the file and its text before.
 fn edit_one_profile(root: &Path, round: usize) -> Result<(std::path::PathBuf, String), String> {
-    let mut vendors: Vec<_> = std::fs::read_dir(root.join("vendors"))
-        .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
-        .map(|e| e.path().join("profile.yaml"))
-        .filter(|p| p.is_file())
-        .collect();
-    vendors.sort();
-    let path = vendors.into_iter().next().ok_or("no vendor to edit")?;
-    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    std::fs::write(&path, format!("{text}\n# edited by the bench ({round})\n"))
-        .map_err(|e| e.to_string())?;
-    Ok((path, text))
+    append_to_first(
+        &root.join("vendors"),
+        |p| {
+            let profile = p.join("profile.yaml");
+            profile.is_file().then_some(profile)
+        },
+        &format!("\n# edited by the bench ({round})\n"),
+    )
 }
 
 /// Appends a comment to the first rule script (a change of its bytes: every vendor's results
 /// no longer apply); returns the file and its text before.
 fn edit_one_rule(root: &Path) -> Result<(std::path::PathBuf, String), String> {
-    let mut scripts: Vec<_> = std::fs::read_dir(root.join("scripts"))
+    append_to_first(
+        &root.join("scripts"),
+        |p| {
+            p.extension()
+                .is_some_and(|x| x == "rhai")
+                .then(|| p.to_path_buf())
+        },
+        "\n// edited by the bench\n",
+    )
+}
+
+/// Appends `text` to the first file (in name order) that `pick` finds among the entries of
+/// `dir`; returns the file and its text before.
+fn append_to_first(
+    dir: &Path,
+    pick: impl Fn(&Path) -> Option<std::path::PathBuf>,
+    text: &str,
+) -> Result<(std::path::PathBuf, String), String> {
+    let mut files: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| e.to_string())?
         .filter_map(Result::ok)
-        .map(|e| e.path())
-        .filter(|p| p.extension().is_some_and(|x| x == "rhai"))
+        .filter_map(|e| pick(&e.path()))
         .collect();
-    scripts.sort();
-    let path = scripts.into_iter().next().ok_or("no rule to edit")?;
-    let text = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
-    std::fs::write(&path, format!("{text}\n// edited by the bench\n"))
-        .map_err(|e| e.to_string())?;
-    Ok((path, text))
+    files.sort();
+    let path = files
+        .into_iter()
+        .next()
+        .ok_or_else(|| format!("nothing to edit in {}", dir.display()))?;
+    let before = std::fs::read_to_string(&path).map_err(|e| e.to_string())?;
+    std::fs::write(&path, format!("{before}{text}")).map_err(|e| e.to_string())?;
+    Ok((path, before))
 }
 
 /// `diligence site -o DIR` on the workspace at `root`: its cost, and the pages and bytes it
