@@ -69,8 +69,8 @@ pub fn rule_ids(root: &Path) -> Vec<String> {
 /// Entries of policies/, vendors/ and scripts/ that are none of the workspace's files and so
 /// are not read: each one a warning, so that a `profile.yml` or a rule named `x.rhia` is never
 /// silently left out of a review. Hidden entries (`.gitkeep`) are not reported.
-/// `vendors` is the workspace's [`vendor_dirs`].
-pub fn skipped_entries(root: &Path, vendors: &[String]) -> Vec<Diagnostic> {
+/// `vendor_dirs` is the workspace's [`vendor_dirs`].
+pub fn skipped_entries(root: &Path, vendor_dirs: &[String]) -> Vec<Diagnostic> {
     let skipped = |file: String, what: &str, hint: String| {
         Diagnostic::warning(format!("{file} {what}: it is skipped"))
             .code(crate::diag::Code::SkippedEntry)
@@ -99,7 +99,6 @@ pub fn skipped_entries(root: &Path, vendors: &[String]) -> Vec<Diagnostic> {
         names.sort();
         names
     };
-    let vendor_dirs = vendors;
     let (policies, vendors, scripts) =
         (entries("policies"), entries("vendors"), entries("scripts"));
     for (name, _) in policies {

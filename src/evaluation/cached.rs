@@ -9,6 +9,11 @@
 //! vendor's files (see [`crate::cache::vendor_fingerprint`]). Decisions are not part of it:
 //! they are read beside each result after the stream, as without a cache.
 //!
+//! Each vendor folder *as read* (its profile parsed, its quotes verified: what its files alone
+//! decide) is an entry of a second kind, keyed by the binary and the folder only
+//! ([`CacheUse::read`]): a run after a rule, a policy or the date changed evaluates every vendor
+//! again from it, without parsing a profile or reading a quote again.
+//!
 //! An offering that relies on providers of the workspace (`evaluation::chain`) also depends on
 //! their vendor folders, which are known only once its profile is read: the entry records the
 //! fingerprint of every folder its chains read, and is a miss unless each folder still has it.
