@@ -910,7 +910,7 @@ fn sense_score(fact: &str, r: &Reading) -> f64 {
                 "deactivat*",
             ]);
             let deletes = r.says(&["delet*", "eras*", "destroy*", "remov*"]);
-            let period = !r.quantities.is_empty() || r.at_once;
+            let period = !r.quantities.is_empty() || r.at_once_in_main();
             if ends && deletes && period && !r.customer_duty() {
                 2.0
             } else {

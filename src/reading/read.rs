@@ -102,6 +102,12 @@ impl Reading {
     pub fn main_says(&self, patterns: &[&str]) -> bool {
         any(&self.main, patterns)
     }
+    /// Whether the main clause says the act happens at once ("immediately", "upon posting"):
+    /// "immediately" in a condition ("if the rights cease immediately") is no zero of what
+    /// the clause promises.
+    pub fn at_once_in_main(&self) -> bool {
+        self.at_once && lexicon::any(&self.main, lexicon::AT_ONCE)
+    }
     /// Where any of these patterns occurs in the whole clause.
     pub fn find(&self, patterns: &[&str]) -> Vec<usize> {
         lexicon::find_all(&self.words, patterns)
@@ -262,9 +268,8 @@ impl fmt::Display for Reading {
                 write!(f, " from {}", format!("{e:?}").to_lowercase())?;
             }
         }
-        // Said of the main clause only: "immediately" in a condition ("if the rights cease
-        // immediately") is no zero of what the clause promises, and no value reads it so.
-        if self.at_once && lexicon::any(&self.main, lexicon::AT_ONCE) {
+        // Said of the main clause only, as no value reads it otherwise.
+        if self.at_once_in_main() {
             write!(f, "; at once")?;
         }
         for q in &self.qualifiers {

@@ -32,13 +32,21 @@ struct Document {
 /// A tuning aid: `DILIGENCE_DEV_HALF=a|b` keeps half of the development part, split by
 /// service (services sorted by name, taken in turn), so a change written from one half's misses
 /// can be judged on the other half, whose services it was not written from. Unset: all of it.
+///
+/// `DILIGENCE_DEV_DOCS=id,id,...` keeps only those development documents: the figures of
+/// documents just added, measured before any change is written from them.
 fn in_dev_half(docs: &DocumentList, doc: &Document) -> bool {
-    let Ok(half) = std::env::var("DILIGENCE_DEV_HALF") else {
-        return true;
-    };
     if doc.split != "dev" {
         return true;
     }
+    if let Ok(only) = std::env::var("DILIGENCE_DEV_DOCS") {
+        if !only.split(',').any(|id| id.trim() == doc.id) {
+            return false;
+        }
+    }
+    let Ok(half) = std::env::var("DILIGENCE_DEV_HALF") else {
+        return true;
+    };
     let mut services: Vec<&str> = docs
         .documents
         .iter()
