@@ -254,6 +254,12 @@ const NOT_TERMS_CHANGE: &[&str] = &[
     "disclos*",
     "withdraw*",
     "proceeding",
+    // a change of one part ("any changes to this section", "material changes to this
+    // arbitration agreement") is no notice of the terms as a whole
+    "this section",
+    "this arbitration*",
+    "this provision",
+    "this paragraph",
 ];
 const BREACH: &[&str] = &[
     "incident",
@@ -839,11 +845,21 @@ fn other_data(r: &Reading) -> bool {
 /// quotes the sentence that names the data.
 fn unnamed_data(r: &Reading) -> bool {
     let at = |k: usize| r.words.get(k).map_or("", String::as_str);
-    matches!(at(0), "this" | "such" | "that" | "these" | "those")
-        && matches!(at(1), "data" | "information")
-        && ![Object::CustomerContent, Object::Inputs, Object::Outputs]
-            .iter()
-            .any(|o| r.about(*o))
+    let named_so = matches!(at(0), "this" | "such" | "that" | "these" | "those")
+        && matches!(at(1), "data" | "information");
+    // "We may store this for up to 3 years": a demonstrative alone as what is kept.
+    let kept_bare = r.words.windows(3).any(|w| {
+        super::lexicon::any(
+            &w[..1],
+            &["stor*", "keep*", "kept", "retain*", "hold*", "preserv*"],
+        ) && matches!(w[1].as_str(), "this" | "these" | "those")
+            && matches!(w[2].as_str(), "for" | "until" | "as" | "while" | "up")
+    });
+    kept_bare
+        || named_so
+            && ![Object::CustomerContent, Object::Inputs, Object::Outputs]
+                .iter()
+                .any(|o| r.about(*o))
 }
 
 /// The clause names the customer's data as what is kept (content, inputs, outputs, personal
@@ -1626,8 +1642,31 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
     let request = r.says(&["request*", "right to", "ask us"]) && !r.says(UNTIL_THE_CUSTOMER_ENDS);
     match (fact, v) {
         ("retention_days", "until_deleted") => {
+            // "Unless you request the deletion of your account, we will retain most of your
+            // information": kept until the account is deleted.
+            let unless_account_deleted = retains
+                && !r.negated
+                && r.exceptions().any(|q| {
+                    let words: Vec<&str> = q.text.split(' ').collect();
+                    words.first() == Some(&"unless")
+                        && words
+                            .iter()
+                            .any(|w| w.starts_with("delet") || *w == "close")
+                        && words.contains(&"account")
+                });
+            // Kept "for the time periods described above" points elsewhere; content "removed
+            // from active display" is hidden, not deleted.
+            let elsewhere_or_hidden = r.says(&[
+                "periods described",
+                "period described",
+                "from active display",
+                "from public display",
+                "from public view",
+            ]);
+            unless_account_deleted
+                || !elsewhere_or_hidden
             // "we will not be able to delete your account if ...": no keeping stated
-            !request
+            && !request
                 && !r.says(&["not be able to delete", "unable to delete", "cannot delete"])
                 && (retains
                     && r.says(&[
@@ -1821,10 +1860,20 @@ fn change_words(v: &str, r: &Reading) -> bool {
             let promised = r.vendor_acts()
                 && will
                 && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
+            // A notice promised before the change takes effect stands beside a posting or a new
+            // date ("We will update the revised version here along with the last updated date,
+            // and notify you ... before the change becomes effective").
+            let notice_ahead = promised
+                && r.says(&[
+                    "before the change* becomes effective",
+                    "before the change* become effective",
+                    "before the change* takes effect",
+                    "before the change* take effect",
+                    "before the effective date",
+                ]);
             terms_change(r)
                 && !r.negated
-                && !dated_only(r)
-                && !notified_by_posting(r)
+                && (notice_ahead || !dated_only(r) && !notified_by_posting(r))
                 && !r.says(&["not always", "may not"])
                 // Changes that do not name the terms need the vendor's promise of a notice;
                 // a notice merely mentioned counts only beside the terms' name.
@@ -1842,6 +1891,7 @@ fn change_words(v: &str, r: &Reading) -> bool {
                         "provide customer with",
                         "notice before",
                         "prior notice",
+                        "a reasonable period before",
                         // the change is made by a notice ("We may modify these Terms by
                         // notifying you", "reserves the right to modify ... by providing notice")
                         "by notifying you",
@@ -1931,6 +1981,8 @@ fn breach_notice(r: &Reading) -> bool {
         && !r.customer_duty()
         && !r.is_definition()
         && !r.says(&["material breach", "breach of this", "breach of these"])
+        // "Please notify us immediately of any breach of security": the user tells the vendor
+        && !r.says(&["notify us", "inform us", "tell us", "let us know"])
 }
 
 // ---- DPA, BAA, zero retention, subprocessors ----
@@ -2337,6 +2389,44 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     {
         return Some("no");
     }
+    // The terms' "you" includes the organisation the user acts for ("If you open an account
+    // for a company, \"you\" includes you and that entity", "you, together with any other
+    // person or entity that you work for", "for accounts created on behalf of ... a company,
+    // the person who has the legal authority"): the organisation is bound by these terms.
+    let entity = r.says(&[
+        "entity",
+        "company",
+        "organisation",
+        "organization",
+        "business",
+        "employer",
+    ]);
+    if entity
+        && !r.negated
+        && (r.says(&[
+            "includes you and",
+            "you and that entity",
+            "entity that you work for",
+            "entity you work for",
+            "entity that you represent",
+            "entity you represent",
+        ]) || r.says(&["on behalf of"]) && r.says(&["create an account", "accounts created"]))
+    {
+        return Some("yes");
+    }
+    // "You are not accepting the Terms on behalf of any other entity ... unless you have the
+    // authority to bind that entity": with that authority, the entity accepts these terms.
+    if entity
+        && r.says(&["on behalf of"])
+        && r.says(&["bind that entity", "bind the entity", "bind such entity"])
+        && r.says(&[
+            "unless you have the authority",
+            "unless you are authorized",
+            "unless you are authorised",
+        ])
+    {
+        return Some("yes");
+    }
     // An organisation accepts the same terms as individuals.
     if r.says(&["on behalf of"])
         && r.says(&[
@@ -2385,6 +2475,16 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
             ]))
     {
         return Some("yes");
+    }
+    // Business use sent to an account under terms of its own ("If you want to use the service
+    // for commercial purposes, you must create a business account and agree to our Business
+    // Terms").
+    if r.qualified_by(&business_use)
+        && r.says(&["business account"])
+        && r.says(&["agree to"])
+        && !r.says(&["these terms", "this agreement"])
+    {
+        return Some("no");
     }
     // Business offerings sent to terms of their own ("Our Business Terms govern use of our
     // enterprise services"): not these terms.
@@ -3361,7 +3461,10 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "manual review*",
             "manual ( human ) review*",
             "human moderat*",
-        ]);
+        ])
+        // The vendor's own moderation is people looking at what users post ("our moderation
+        // team", "Our moderation is human-led").
+        || own_moderation(r);
     if !content {
         return None;
     }
@@ -3415,7 +3518,23 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     // "Content is reviewed by humans only if it is reported": review confined to flagged content.
     let only_flagged = r.says(&["only if", "only when", "only where"])
         && r.says(&["report*", "flag*", "complain*"]);
-    if r.says(SAFETY_REASONS) || only_flagged {
+    // What users report is looked at to moderate it ("We may review such reports", "respond
+    // to user reports"), as the vendor's own moderation is.
+    let reports_reviewed =
+        r.says(&["such reports", "user reports", "these reports"]) || own_moderation(r);
+    // A review also "to operate the Services" or to improve them is more than a safety
+    // review, whatever safety reasons it also names.
+    let beyond_safety = r.says(&[
+        "to operate the service*",
+        "to operate our service*",
+        "to provide the service*",
+        "to provide our service*",
+        "to improve the service*",
+        "to improve our service*",
+        "needed to operate",
+        "necessary to operate",
+    ]);
+    if (r.says(SAFETY_REASONS) || only_flagged || reports_reviewed) && !beyond_safety {
         Some("safety_only")
     } else if r.vendor_acts()
         && (r.modality == Modality::May
@@ -3425,6 +3544,18 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     } else {
         None
     }
+}
+
+/// The vendor's own moderation, done or led by people: "our moderation team", "our
+/// moderators", "Our moderation is human-led". ("Moderators" alone may be the community's.)
+fn own_moderation(r: &Reading) -> bool {
+    r.says(&[
+        "our moderation team*",
+        "our moderators",
+        "our content moderators",
+        "our human moderators",
+        "our trust and safety team*",
+    ]) || r.says(&["our moderation"]) && r.says(&["human*", "people", "person*"])
 }
 
 /// Who grants the licence the clause speaks of: the customer (to the vendor), or the vendor
@@ -3627,6 +3758,27 @@ fn licence(r: &Reading) -> Option<&'static str> {
         .filter(|&i| i == 0 || r.words[i - 1] != "including")
         .collect();
     let purpose_bound = !purposes.is_empty();
+    // Uses beyond running the service, whatever purpose is named: promoting, marketing or
+    // advertising with the content, monetising it, "related business operations", or making
+    // it available to other companies or third parties for their own distribution.
+    let beyond_the_service = says_plainly(
+        r,
+        &[
+            "promote , market",
+            "market , advertise",
+            "advertise , feature",
+            "monetiz*",
+            "monetis*",
+            "related business operations",
+            "syndicate",
+            "available to other companies",
+            "available to third parties",
+            "other companies , organizations",
+        ],
+    );
+    if beyond_the_service && !purpose_limited {
+        return Some("broad");
+    }
     if says_plainly(
         r,
         &[
@@ -4151,7 +4303,37 @@ fn certified(c: &Value, r: &Reading) -> bool {
         .filter(|w| !w.is_empty())
         .map(str::to_lowercase)
         .collect();
-    !words.is_empty() && !r.negated && words.iter().all(|w| r.words.contains(w))
+    // A law is obeyed, not certified ("operates in accordance with the EU Digital Services
+    // Act"); and the clause must say something is held or audited, not merely name it (a
+    // link to a dispute-resolution form, "external authentication for evaluating ...").
+    let a_law = words.iter().any(|w| {
+        matches!(
+            w.as_str(),
+            "act" | "regulation" | "directive" | "law" | "laws" | "gdpr" | "ccpa"
+        )
+    });
+    let held = r.says(&[
+        "certif*",
+        "audit*",
+        "attest*",
+        "accredit*",
+        "compliant",
+        "complies",
+        "comply",
+        "compliance",
+        "seal",
+        "report*",
+        "assess*",
+        "conform*",
+        "registered",
+        "hold",
+        "holds",
+        "maintain*",
+        "achieved",
+        "obtained",
+        "awarded",
+    ]);
+    !words.is_empty() && !r.negated && !a_law && held && words.iter().all(|w| r.words.contains(w))
 }
 
 #[cfg(test)]
@@ -5791,5 +5973,138 @@ mod general_grammar {
             Some(json!("safety_only")),
             "{r}"
         );
+    }
+
+    // Forms found on blind-labelled documents (December 2026), each written as a general
+    // sentence.
+
+    #[test]
+    fn reports_and_own_moderation_are_reviewed_for_safety_unless_the_service_is_named() {
+        for text in [
+            "We may review such reports and take action at our discretion.",
+            "Our moderation team looks at posts that users flag.",
+            "Our moderation is human-led and our moderators make the final call on content.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("human_review", &r),
+                Some(json!("safety_only")),
+                "{text}: {r}"
+            );
+        }
+        let r = read(
+            "We may access and review messages to operate the Services, enforce our Terms and protect user safety.",
+        );
+        assert_eq!(stated("human_review", &r), Some(json!("may_review")), "{r}");
+    }
+
+    #[test]
+    fn a_notice_of_one_section_or_from_the_user_is_not_the_vendors() {
+        let r = read("Acme will provide 30 days' notice of any changes to this section.");
+        assert_ne!(
+            stated("terms_change_notice_days", &r),
+            Some(json!(30)),
+            "{r}"
+        );
+        let r = read("Please notify us immediately of any breach of security of your account.");
+        assert_eq!(stated("breach_notification_hours", &r), None, "{r}");
+    }
+
+    #[test]
+    fn a_bare_demonstrative_kept_names_no_content() {
+        let r = read("We may store this for up to 2 years.");
+        assert!(
+            !matches!(
+                judge("retention_days", &json!(730), &r),
+                Judgement::Supports
+            ),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_law_obeyed_or_a_name_in_a_link_is_no_certification() {
+        let law = json!([{"name": "Digital Services Act", "scope": null, "expires": null}]);
+        let r = read("Acme operates in accordance with the EU Digital Services Act.");
+        assert!(
+            !matches!(judge("certifications", &law, &r), Judgement::Supports),
+            "{r}"
+        );
+        let seal = json!([{"name": "TRUSTe", "scope": null, "expires": null}]);
+        let r = read(
+            "Contact our dispute resolution provider at https://feedback.truste.com/watchdog.",
+        );
+        assert!(
+            !matches!(judge("certifications", &seal, &r), Judgement::Supports),
+            "{r}"
+        );
+        let iso = json!([{"name": "ISO 27001", "scope": null, "expires": null}]);
+        let r = read("Acme is certified under ISO 27001.");
+        assert!(
+            matches!(judge("certifications", &iso, &r), Judgement::Supports),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn an_entity_bound_by_the_same_terms_and_business_accounts_under_their_own() {
+        for text in [
+            "If you open an account for a company, \"you\" includes you and that entity.",
+            "You are not accepting these Terms on behalf of any other entity, such as a company, unless you have the authority to bind that entity to these Terms.",
+            "These Terms govern you, together with any other person or entity that you work for.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("rests_on_consumer_terms", &r),
+                Some(json!("yes")),
+                "{text}: {r}"
+            );
+        }
+        let r = read(
+            "If you want to use the service for commercial purposes, you must create a business account and agree to our Business Terms.",
+        );
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_licence_to_promote_or_monetise_content_is_broad_whatever_its_purpose() {
+        let r = read(
+            "You grant us a sublicensable license to use, reproduce, promote, market, advertise, feature and otherwise use your content in connection with the Services and related business operations.",
+        );
+        assert_eq!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+        let r = read(
+            "You grant us a license to host and display your content solely to operate and provide the Services.",
+        );
+        assert_eq!(
+            stated("licence_scope", &r),
+            Some(json!("service_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn kept_unless_the_account_is_deleted_and_what_is_only_hidden_or_pointed_to() {
+        let r =
+            read("Unless you request the deletion of your account, we will retain your content.");
+        assert_eq!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+        for text in [
+            "If you delete a message, you delete it for the recipient too, but we will retain the message for the periods described above.",
+            "When you delete your account, your posts will be removed from public view within a reasonable period.",
+        ] {
+            let r = read(text);
+            assert_ne!(
+                stated("retention_days", &r),
+                Some(json!("until_deleted")),
+                "{text}: {r}"
+            );
+        }
     }
 }
