@@ -39,10 +39,10 @@ fn in_dev_half(docs: &DocumentList, doc: &Document) -> bool {
     if doc.split != "dev" {
         return true;
     }
-    if let Ok(only) = std::env::var("DILIGENCE_DEV_DOCS") {
-        if !only.split(',').any(|id| id.trim() == doc.id) {
-            return false;
-        }
+    if let Ok(only) = std::env::var("DILIGENCE_DEV_DOCS")
+        && !only.split(',').any(|id| id.trim() == doc.id)
+    {
+        return false;
     }
     let Ok(half) = std::env::var("DILIGENCE_DEV_HALF") else {
         return true;
