@@ -425,9 +425,18 @@ pub(crate) fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str
     if q.is_empty() {
         return None;
     }
+    // The clause the quote is, else one that holds it, else one it holds: a short line of a
+    // table cell ("Your Feedback.") must not lend its lead-in to a longer quote that happens
+    // to contain its words.
     leads
         .iter()
-        .find(|(item, _)| item.contains(&q) || q.contains(item.as_str()))
+        .find(|(item, _)| *item == q)
+        .or_else(|| leads.iter().find(|(item, _)| item.contains(&q)))
+        .or_else(|| {
+            leads
+                .iter()
+                .find(|(item, _)| item.split_whitespace().count() >= 4 && q.contains(item.as_str()))
+        })
         .map(|(_, lead)| lead.as_str())
 }
 
@@ -587,5 +596,24 @@ fn claim_diagnostics(p: &Profile, out: &mut Vec<Diagnostic>) {
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_quote_takes_its_own_lead_in_not_that_of_a_short_line_it_contains() {
+        let doc = "Within 30 days of termination, Acme will:\n\n- Your data\n\nIf you close your account, we will:\n\n- delete your data and your files\n";
+        let snapshot = Snapshot::new(doc);
+        assert_eq!(
+            lead_of(&snapshot, "delete your data and your files"),
+            Some("If you close your account, we will:")
+        );
+        assert_eq!(
+            lead_of(&snapshot, "Your data"),
+            Some("Within 30 days of termination, Acme will:")
+        );
     }
 }

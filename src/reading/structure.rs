@@ -242,6 +242,44 @@ impl Reader {
         });
     }
 
+    /// A table cell is one clause, read with the cell's lead-in; but a line of it that is a
+    /// list item (the archive writes a cell's line breaks as `<br>`: "For example: <br>\\-
+    /// Location data shared via chat is deleted after 72 hours") is a clause of its own, read
+    /// with the cell's lead-in and the line before it when that one ends with a colon.
+    fn push_cell(&mut self, cell: &str, lead: Option<String>) {
+        let pieces = cell_pieces(cell);
+        if pieces.iter().all(|p| strip_list_marker(p).len() == p.len()) {
+            self.push(cell.to_string(), lead);
+            return;
+        }
+        let mut text: Vec<String> = Vec::new();
+        let mut colon_lead: Option<String> = None;
+        for piece in pieces {
+            let item = strip_list_marker(&piece);
+            if item.len() == piece.len() {
+                colon_lead = piece
+                    .trim_end_matches(['*', '_', ' '])
+                    .ends_with(':')
+                    .then(|| piece.clone());
+                text.push(piece);
+                continue;
+            }
+            if !text.is_empty() {
+                self.push(text.join(" "), lead.clone());
+                text.clear();
+            }
+            // The row and header stay in the lead-in: they name the data the item is about.
+            let item_lead = match (&lead, &colon_lead) {
+                (Some(l), Some(c)) => Some(format!("{l} {c}")),
+                (l, c) => c.clone().or_else(|| l.clone()),
+            };
+            self.push(item.to_string(), item_lead);
+        }
+        if !text.is_empty() {
+            self.push(text.join(" "), lead);
+        }
+    }
+
     fn flush(&mut self) {
         if self.paragraph.is_empty() {
             return;
@@ -362,9 +400,9 @@ pub fn split(markdown: &str) -> Vec<Clause> {
                     (None, Some(h)) => Some(format!("{h}:")),
                     (row, None) => row.clone(),
                 };
-                r.push((*cell).to_string(), lead);
+                r.push_cell(cell, lead);
                 if k == 0 {
-                    row_lead = Some((*cell).to_string());
+                    row_lead = Some(cell_pieces(cell).join(" "));
                 }
             }
             continue;
@@ -379,6 +417,34 @@ pub fn split(markdown: &str) -> Vec<Clause> {
     }
     r.flush();
     r.clauses
+}
+
+/// The lines of a table cell, split at the archive's `<br>` line breaks, with the list
+/// markers the archive escapes ("\\- ...") unescaped so a marker reads as one.
+fn cell_pieces(cell: &str) -> Vec<String> {
+    let mut pieces = Vec::new();
+    let mut rest = cell;
+    loop {
+        let lower = rest.to_ascii_lowercase();
+        let at = ["<br>", "<br/>", "<br />"]
+            .iter()
+            .filter_map(|b| lower.find(b).map(|i| (i, b.len())))
+            .min();
+        let (piece, next) = match at {
+            Some((i, len)) => (&rest[..i], Some(&rest[i + len..])),
+            None => (rest, None),
+        };
+        let piece = piece.trim();
+        let piece = piece.strip_prefix('\\').unwrap_or(piece).trim();
+        if !piece.is_empty() {
+            pieces.push(piece.to_string());
+        }
+        match next {
+            Some(n) => rest = n,
+            None => break,
+        }
+    }
+    pieces
 }
 
 /// A header cell without its emphasis ("**Retention Period**" is "Retention Period").
@@ -540,6 +606,33 @@ mod tests {
 #[cfg(test)]
 mod table_rows {
     use super::*;
+
+    #[test]
+    fn list_items_inside_a_cell_are_clauses_read_with_the_line_before() {
+        let doc = "| Data | How long |\n| --- | --- |\n| Location data | Kept only as long as needed. For example: <br>\\- Shared locations are deleted after 72 hours. <br>\\- Places you save are kept until you delete them. |\n| Posts | Until you delete them.<br><br>Copies may stay in backups. |\n";
+        let clauses = split(doc);
+        let item = clauses
+            .iter()
+            .find(|c| c.text.starts_with("Shared locations"))
+            .expect("the item is a clause of its own");
+        assert_eq!(item.text, "Shared locations are deleted after 72 hours.");
+        assert_eq!(
+            item.lead.as_deref(),
+            Some("Location data. How long: Kept only as long as needed. For example:")
+        );
+        assert!(
+            clauses
+                .iter()
+                .any(|c| c.text.starts_with("Places you save"))
+        );
+        // A cell with line breaks but no list item stays one clause, as written.
+        assert!(
+            clauses
+                .iter()
+                .any(|c| c.text == "Until you delete them.<br><br>Copies may stay in backups."),
+            "{clauses:?}"
+        );
+    }
 
     #[test]
     fn a_cell_is_read_with_the_first_cell_of_its_row() {

@@ -183,6 +183,12 @@ const OTHER_DATA: &[&str] = &[
     "session recordings",
     "screen recordings",
     "analytics data",
+    // who the user is and where, not what the user submits
+    "identity data",
+    "first and last name",
+    "location data",
+    "geolocation",
+    "precise location",
     // data no longer the customer's content: stripped of identity, or the vendor's own
     // records of support requests and security
     "de identified",
@@ -6106,5 +6112,31 @@ mod general_grammar {
                 "{text}: {r}"
             );
         }
+    }
+
+    #[test]
+    fn who_the_user_is_and_where_is_not_the_content_kept() {
+        for text in [
+            "Retention period: Your identity data (first and last name): for 5 years after the termination of your account.",
+            "Location data is deleted 30 days after the termination of your account.",
+        ] {
+            let r = read(text);
+            assert!(
+                !matches!(
+                    judge("deletion_after_termination_days", &json!(1825), &r),
+                    Judgement::Supports
+                ) && !matches!(
+                    judge("deletion_after_termination_days", &json!(30), &r),
+                    Judgement::Supports
+                ),
+                "{text}: {r}"
+            );
+        }
+        let r = read("Your content is deleted 30 days after the termination of your account.");
+        assert_eq!(
+            stated("deletion_after_termination_days", &r),
+            Some(json!(30)),
+            "{r}"
+        );
     }
 }
