@@ -2407,8 +2407,18 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
         "business",
         "employer",
     ]);
+    // (Terms written for commercial users bind the entity by design: that is no consumer
+    // terms.)
+    let business_terms = r.says(&[
+        "for commercial users",
+        "for business users",
+        "commercial terms",
+        "business terms",
+        "enterprise terms",
+    ]);
     if entity
         && !r.negated
+        && !business_terms
         && (r.says(&[
             "includes you and",
             "you and that entity",
@@ -3318,33 +3328,41 @@ fn pointer(r: &Reading) -> bool {
 }
 
 fn human_review(r: &Reading) -> Option<&'static str> {
-    let reviews = r.says(&[
-        "review*",
-        "monitor*",
-        "moderat*",
-        "look at",
-        "read your",
-        "reads your",
-        "access your",
-        "view your",
-        "see your",
-        "sees your",
-        "human review*",
-        "reviewers",
-        "personnel",
-        "employees",
-        "staff",
-    ]);
+    // Other ways terms write an act of looking at content: patrols of where users post,
+    // browsing it, checking or confirming what users submitted, deciding whether a post
+    // breaks the rules.
+    let looks_otherwise = r.says(&["patrol*", "we may browse", "we browse"])
+        || r.near(&["confirm*", "check"], &["content", "contents"], 4)
+        || r.says(&["determine whether"]) && r.says(&["violat*"]) && r.says(&["post", "posts"]);
+    let reviews = looks_otherwise
+        || r.says(&[
+            "review*",
+            "monitor*",
+            "moderat*",
+            "look at",
+            "read your",
+            "reads your",
+            "access your",
+            "view your",
+            "see your",
+            "sees your",
+            "human review*",
+            "reviewers",
+            "personnel",
+            "employees",
+            "staff",
+        ]);
     if !reviews || r.is_definition() || r.customer_duty() || r.actor == Actor::ThirdParty {
         return None;
     }
     // People named without an act of looking at anything ("All personnel are assigned unique
     // identifiers", "personnel ... obligated to comply with the security program") review
     // nothing.
-    let act = r.says(&[
-        "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*", "see",
-        "sees", "seen", "check*", "screen*", "inspect*", "examin*",
-    ]);
+    let act = looks_otherwise
+        || r.says(&[
+            "review*", "monitor*", "moderat*", "look at", "read", "reads", "access*", "view*",
+            "see", "sees", "seen", "check*", "screen*", "inspect*", "examin*",
+        ]);
     if !act || monitoring_not_of_content(r) {
         return None;
     }
@@ -3469,8 +3487,9 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "human moderat*",
         ])
         // The vendor's own moderation is people looking at what users post ("our moderation
-        // team", "Our moderation is human-led").
-        || own_moderation(r);
+        // team", "Our moderation is human-led"), as patrols of where users post are.
+        || own_moderation(r)
+        || looks_otherwise && r.says(&["post", "posts", "posted", "contents", "message*"]);
     if !content {
         return None;
     }
@@ -3526,8 +3545,15 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         && r.says(&["report*", "flag*", "complain*"]);
     // What users report is looked at to moderate it ("We may review such reports", "respond
     // to user reports"), as the vendor's own moderation is.
-    let reports_reviewed =
-        r.says(&["such reports", "user reports", "these reports"]) || own_moderation(r);
+    let reports_reviewed = r.says(&[
+        "such reports",
+        "user reports",
+        "these reports",
+        "reports will be reviewed",
+        "reports are reviewed",
+        "if there is a report",
+    ]) || own_moderation(r)
+        || r.says(&["patrol*"]);
     // A review also "to operate the Services" or to improve them is more than a safety
     // review, whatever safety reasons it also names.
     let beyond_safety = r.says(&[
@@ -3570,6 +3596,9 @@ fn licence_to_vendor(r: &Reading) -> bool {
     // Any grant whose grantor is the customer ("In order to provide our Services, you grant
     // us ..."): an earlier "provide" in a purpose clause names no grantor.
     let grants = r.find(&["grant", "grants", "give", "gives", "provide", "provides"]);
+    // "you shall license us the right to use ...": licensing as the verb, the customer its
+    // subject.
+    let licenses = r.find(&["license", "licence"]);
     let grantor = |i: usize| {
         r.words[..i]
             .iter()
@@ -3583,7 +3612,7 @@ fn licence_to_vendor(r: &Reading) -> bool {
             .map(String::as_str)
             .unwrap_or("")
     };
-    if grants.iter().any(|&i| {
+    if grants.iter().chain(&licenses).any(|&i| {
         matches!(
             grantor(i),
             "you" | "customer" | "licensee" | "user" | "users"
@@ -3622,6 +3651,14 @@ fn licence_to_vendor(r: &Reading) -> bool {
         ])
         || r.says(&["this license", "this licence", "the license", "the licence"])
             && r.says(&["us", "for us"])
+        // "this license includes the right for Acme to make Your Content available to ...":
+        // the customer's licence, widened.
+        || r.says(&["this license", "this licence"])
+            && r.says(&["includes the right", "include the right", "includes a right"])
+        // "The right for Acme to copy ... any question you post ... is perpetual": a right
+        // over what the customer posts.
+        || r.says(&["the right for"])
+            && r.says(&["you post", "you submit", "you upload", "your content"])
         || grants.is_empty()
             && r.says(&[
                 "your content",
@@ -3805,6 +3842,8 @@ fn licence(r: &Reading) -> Option<&'static str> {
                 "irrevocable",
                 "transferable and sublicensable",
                 "sublicensable",
+                "sublicensing right",
+                "right to sublicense",
             ],
         )
     {
@@ -6136,6 +6175,62 @@ mod general_grammar {
         assert_eq!(
             stated("deletion_after_termination_days", &r),
             Some(json!(30)),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn patrols_browsing_and_checks_of_contents_are_looks_at_content() {
+        for (text, value) in [
+            (
+                "We conduct patrols of the areas where users post publicly.",
+                "safety_only",
+            ),
+            (
+                "Messages between users in private chats are not patrolled.",
+                "never",
+            ),
+            (
+                "We may check and confirm the contents submitted by users to confirm compliance with these Terms.",
+                "safety_only",
+            ),
+            (
+                "Reports will be reviewed promptly and appropriate action will be taken.",
+                "safety_only",
+            ),
+            (
+                "In that case, we may browse the message as needed and delete it.",
+                "may_review",
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("human_review", &r),
+                Some(json!(value)),
+                "{text}: {r}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_licence_widened_or_a_right_over_posts_is_read_as_a_licence() {
+        for text in [
+            "You agree that this license includes the right for Acme to make your content available to other companies for syndication.",
+            "The right for Acme to copy, display and distribute any question you post, and sublicense those rights to others, is perpetual and irrevocable.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("licence_scope", &r),
+                Some(json!("broad")),
+                "{text}: {r}"
+            );
+        }
+        let r = read(
+            "These Terms of Service for Commercial Users govern the use of the services by the organization or other entity that you represent.",
+        );
+        assert_ne!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("yes")),
             "{r}"
         );
     }
