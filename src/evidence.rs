@@ -350,7 +350,9 @@ fn unsupported_with(
     }
     let reading = reading::read(quote);
     let why = match reading::judge(fact, value, &reading) {
-        reading::Judgement::Supports => return None,
+        reading::Judgement::Supports => {
+            return bare_cell_refused(fact, value, quote, &reading, snapshot);
+        }
         reading::Judgement::Contradicts(why) => return Some(format!("read as: {why} ({reading})")),
         reading::Judgement::Silent(why) => format!("read as: {reading}; {why}"),
     };
@@ -392,6 +394,54 @@ fn unsupported_with(
             "read with its lead-in \"{lead}\" as: {w} ({whole})"
         )),
         reading::Judgement::Silent(_) => Some(why),
+    }
+}
+
+/// A table cell with no subject ("Retained until your account is deleted.") is said of the
+/// data its row names: when that row, read with the cell, does not state the value (the row
+/// is "Location data" or "Account information", not the customer's content), the cell alone
+/// does not support it.
+fn bare_cell_refused(
+    fact: &str,
+    value: &Value,
+    quote: &str,
+    reading: &reading::Reading,
+    snapshot: Option<&Snapshot>,
+) -> Option<String> {
+    use crate::reading::read::Object;
+    // A cell that names content of its own ("For greeting messages you send, this is retained
+    // for 1 month") is about that content, whatever its row.
+    let names_content = [Object::CustomerContent, Object::Inputs, Object::Outputs]
+        .iter()
+        .any(|o| reading.about(*o));
+    let bare = !names_content
+        && matches!(
+            reading.words.first().map(String::as_str),
+            Some("retained" | "kept" | "stored" | "deleted" | "until" | "for")
+        );
+    if !bare
+        || !matches!(
+            fact,
+            "retention_days"
+                | "deletion_after_termination_days"
+                | "abuse_monitoring_retention_days"
+        )
+    {
+        return None;
+    }
+    let lead = snapshot.and_then(|s| lead_of(s, quote))?;
+    if reading::names_other_data(&reading::read(lead)) {
+        return Some(format!(
+            "read as: {reading}; its row \"{}\" names data that is not the customer's content",
+            shorten(lead, 120)
+        ));
+    }
+    let whole = reading::read(&format!("{lead} {quote}"));
+    match reading::judge(fact, value, &whole) {
+        reading::Judgement::Supports => None,
+        reading::Judgement::Contradicts(w) | reading::Judgement::Silent(w) => Some(format!(
+            "read with its row \"{lead}\" as: {w} ({whole}); the cell says nothing of whose data it is"
+        )),
     }
 }
 
@@ -614,6 +664,30 @@ mod tests {
         assert_eq!(
             lead_of(&snapshot, "Your data"),
             Some("Within 30 days of termination, Acme will:")
+        );
+    }
+
+    #[test]
+    fn a_cell_without_a_subject_is_said_of_the_data_its_row_names() {
+        let doc = "| Data | Retention |\n| --- | --- |\n| Device information and IP addresses | Retained until your account is deleted. |\n| Your posts and messages | Kept until you delete your account. |\n";
+        let snapshot = Snapshot::new(doc);
+        let until = Value::String("until_deleted".into());
+        let why = unsupported_at(
+            "retention_days",
+            &until,
+            "Retained until your account is deleted.",
+            &snapshot,
+        )
+        .expect("a row of device data is not the customer's content");
+        assert!(why.contains("Device information"), "{why}");
+        assert_eq!(
+            unsupported_at(
+                "retention_days",
+                &until,
+                "Kept until you delete your account.",
+                &snapshot
+            ),
+            None
         );
     }
 }
