@@ -235,6 +235,8 @@ const CHANGE: &[&str] = &[
 /// The documents whose changes the notice facts count.
 const TERMS: &[&str] = &[
     "terms",
+    "revised version",
+    "updated version",
     "agreement",
     "policy",
     "policies",
@@ -1165,7 +1167,11 @@ fn bare_change(r: &Reading) -> bool {
                     Some("the" | "our" | "your" | "its" | "their" | "any" | "a")
                 ) && w.get(i + 2).is_some_and(|x| {
                     !super::lexicon::any(std::slice::from_ref(x), TERMS)
-                        && !matches!(x.as_str(), "date" | "last" | "effective")
+                        && !matches!(
+                            x.as_str(),
+                            // "update the revised version": the terms, written anew
+                            "date" | "last" | "effective" | "revised" | "updated" | "new"
+                        )
                 })
             });
     if verb_object {
@@ -1835,6 +1841,12 @@ fn open_duration(fact: &str, v: &str, r: &Reading) -> bool {
                         "legal*",
                         "law",
                         "legitimate",
+                        // "we may keep your content for a reasonable period of time": a period
+                        // the terms do not count
+                        "for a reasonable period",
+                        "for a given period",
+                        "for a certain period",
+                        "for a period of time",
                     ])
         }
         _ => false,
@@ -1871,7 +1883,12 @@ fn change_words(v: &str, r: &Reading) -> bool {
                 ]);
             let promised = r.vendor_acts()
                 && will
-                && (r.does(Action::Notify) || r.says(&["notice", "notif*"]) || r.says(TELLS));
+                && (r.does(Action::Notify)
+                    || r.says(&["notice", "notif*"])
+                    || r.says(TELLS)
+                    // "we will make the revision public a reasonable period before the
+                    // effective date"
+                    || r.says(&["a reasonable period before", "a reasonable time before"]));
             // A notice promised before the change takes effect stands beside a posting or a new
             // date ("We will update the revised version here along with the last updated date,
             // and notify you ... before the change becomes effective").
@@ -4137,6 +4154,11 @@ const REGIONS: &[(&str, &[&str])] = &[
     ("ca", &["canada"]),
     ("cn", &["china", "people's republic of china", "prc"]),
     ("sg", &["singapore"]),
+    ("my", &["malaysia"]),
+    ("hk", &["hong kong"]),
+    ("kr", &["south korea", "republic of korea", "korea"]),
+    ("br", &["brazil"]),
+    ("tw", &["taiwan"]),
     ("jp", &["japan"]),
     ("in", &["india"]),
     ("au", &["australia"]),
@@ -6237,6 +6259,38 @@ mod general_grammar {
         assert_ne!(
             stated("rests_on_consumer_terms", &r),
             Some(json!("yes")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn a_period_not_counted_after_the_account_ends_and_notices_ahead_of_a_revision() {
+        for text in [
+            "Following termination of your account, we may keep your content for a reasonable period of time for backup purposes.",
+            "Once your account is deleted, we will delete your information after retaining it for a given period of time.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("deletion_after_termination_days", &r),
+                Some(json!("indefinite")),
+                "{text}: {r}"
+            );
+        }
+        for text in [
+            "We will make the revision public a reasonable period before the effective date of the revision.",
+            "We will update the revised version here with the last updated date, and notify you by email before the change becomes effective.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!("reasonable")),
+                "{text}: {r}"
+            );
+        }
+        let r = read("Our servers are located in Singapore and Malaysia.");
+        assert_eq!(
+            stated("data_residency", &r),
+            Some(json!(["sg", "my"])),
             "{r}"
         );
     }
