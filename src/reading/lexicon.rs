@@ -272,6 +272,12 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "generated",
             "responses",
             "response",
+            "interactions with ai*",
+            "interactions with our ai*",
+            "interactions with the model*",
+            "interactions with our model*",
+            "interactions with the assistant",
+            "interactions with our assistant",
         ],
     ),
     (
@@ -287,6 +293,13 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "chat records",
             "chats",
             "messages",
+            // "your interactions with AI models": what the user sent and got back
+            "interactions with ai*",
+            "interactions with our ai*",
+            "interactions with the model*",
+            "interactions with our model*",
+            "interactions with the assistant",
+            "interactions with our assistant",
         ],
     ),
     (

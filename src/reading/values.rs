@@ -183,6 +183,9 @@ const OTHER_DATA: &[&str] = &[
     "session recordings",
     "screen recordings",
     "analytics data",
+    // how the service is used, not what is sent to it
+    "how often you use",
+    "how you use our service*",
     // who the user is and where, not what the user submits
     "identity data",
     "first and last name",
@@ -656,6 +659,22 @@ fn training(fact: &str, r: &Reading) -> Option<String> {
     if r.actions.first() == Some(&Action::Share) && to_recipient {
         return None;
     }
+    // What anyone can read on the web ("publicly available information ... to help train"),
+    // named with none of the customer's data, is not what the customer sends.
+    let public_only = r.says(&["publicly available", "public sources"])
+        && !r.about(Object::Inputs)
+        && !r.about(Object::CustomerContent)
+        && !r.says(&[
+            "information we collect",
+            "your information",
+            "your data",
+            "your personal",
+            "you provide",
+            "you share",
+        ]);
+    if public_only {
+        return None;
+    }
     let fits = unnamed
         || match fact {
             "training_on_outputs" => outputs || r.about(Object::CustomerContent),
@@ -849,7 +868,18 @@ fn other_data(r: &Reading) -> bool {
     let end = verbs
         .first()
         .map_or(r.words.len(), |&i| (i + 8).min(r.words.len()));
-    super::lexicon::any(&r.words[..end], OTHER_DATA) || unnamed_data(r)
+    // "We keep some data until you delete your account, such as information about how often
+    // you use our services": the example says what data is meant.
+    let example_other = r.find(&["such as"]).iter().any(|&i| {
+        let to = (i + 12).min(r.words.len());
+        super::lexicon::any(&r.words[i..to], OTHER_DATA)
+    }) && r.says(&[
+        "some data",
+        "some information",
+        "other data",
+        "certain data",
+    ]);
+    super::lexicon::any(&r.words[..end], OTHER_DATA) || unnamed_data(r) || example_other
 }
 
 /// Data named only by a demonstrative ("This data is kept for a maximum of 90 days", "Such
@@ -990,7 +1020,8 @@ fn posted_only(r: &Reading) -> bool {
     r.vendor_acts()
         && !r.negated
         && r.says(&["post*", "publish*"])
-        && r.says(&[
+        && (r.says(&["the revised", "the updated", "the amended"]) && r.says(TERMS)
+            || r.says(&[
             "this page",
             "here",
             "our website",
@@ -1012,7 +1043,7 @@ fn posted_only(r: &Reading) -> bool {
             "updated policy",
             "revised privacy",
             "updated privacy",
-        ])
+        ]))
         && !r.main_says(&["notif*", "notice", "in advance", "prior to", "before"])
         && !r.main_says(TELLS)
         // "If we make material changes, we will post ...": a condition naming the changes
@@ -1043,6 +1074,11 @@ fn dated_only(r: &Reading) -> bool {
             "update the date",
             "revise the date",
             "change the date",
+            // "We always indicate the date the last changes were published"
+            "indicate the date",
+            "show the date",
+            "date the last changes",
+            "date of the last change*",
         ])
         // "you waive any right to receive specific notice": a notice refused is none promised
         && (r.says(&["waive*"])
@@ -2324,6 +2360,17 @@ fn states_item(fact: &str, item: &str, r: &Reading) -> bool {
 
 // ---- consumer terms, accounts, use ----
 
+/// Business use named as such: "business use", "for commercial purposes", "business users".
+fn business_use_words() -> [&'static str; 5] {
+    [
+        "business use",
+        "commercial use",
+        "business purpose*",
+        "commercial purpose*",
+        "business user*",
+    ]
+}
+
 fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Credentials, and "individual" describing a thing ("individual login credentials",
     // "Individual Conditions of Use", "individual claims"), say nothing of who the terms are
@@ -2466,6 +2513,23 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     {
         return Some("yes");
     }
+    // "These terms apply if you also use our Products for any commercial or business purpose";
+    // "you represent that you are authorized to ... bind the Brand to these Terms": the
+    // organisation's use rests on these terms.
+    if !r.negated
+        && !business_terms
+        && (r.says(&business_use_words())
+            && r.says(&[
+                "these terms apply if",
+                "these terms also apply if",
+                "these terms apply when",
+            ])
+            || r.says(&["authorized to", "authorised to", "authority to"])
+                && r.says(&["bind the", "bind that", "bind such", "bind your"])
+                && r.says(&["to these terms", "to this agreement"]))
+    {
+        return Some("yes");
+    }
     // An organisation accepts the same terms as individuals.
     if r.says(&["on behalf of"])
         && r.says(&[
@@ -2491,13 +2555,7 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Business use under the same terms: a condition naming business use followed by terms
     // that apply to it ("If you use our Services for business use, the following terms
     // apply", a notice for business users "which supplements our Terms of Use").
-    let business_use = [
-        "business use",
-        "commercial use",
-        "business purpose*",
-        "commercial purpose*",
-        "business user*",
-    ];
+    let business_use = business_use_words();
     if !r.negated
         && r.qualified_by(&business_use)
         && (r.says(&[
@@ -2551,16 +2609,17 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Business use sent to an agreement of its own ("If you are using our Services on behalf
     // of an organization, your organization's agreement with us governs", "our Business Terms
     // apply instead of these Terms"): not these terms.
-    let business_party = r.says(&[
-        "business",
-        "businesses",
-        "organization*",
-        "organisation*",
-        "company",
-        "employer",
-        "enterprise",
-        "entity",
-    ]);
+    let business_party = says_plainly(r, &["commercial purpose*", "commercial use"])
+        || r.says(&[
+            "business",
+            "businesses",
+            "organization*",
+            "organisation*",
+            "company",
+            "employer",
+            "enterprise",
+            "entity",
+        ]);
     let other_agreement = r.says(&[
         "instead of these",
         "instead of this",
@@ -3575,6 +3634,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "reports will be reviewed",
         "reports are reviewed",
         "if there is a report",
+        "receive a complaint",
     ]) || own_moderation(r)
         || r.says(&["patrol*"]);
     // A review also "to operate the Services" or to improve them is more than a safety
@@ -3588,6 +3648,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "to improve our service*",
         "needed to operate",
         "necessary to operate",
+        "to help improve",
     ]);
     if (r.says(SAFETY_REASONS) || only_flagged || reports_reviewed) && !beyond_safety {
         Some("safety_only")
@@ -6291,6 +6352,93 @@ mod general_grammar {
         assert_eq!(
             stated("data_residency", &r),
             Some(json!(["sg", "my"])),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn forms_of_a_second_blind_batch() {
+        // interactions with AI are what the user sent and got back
+        let r = read(
+            "We use your interactions with AI models to develop, train and improve these models.",
+        );
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+        assert_eq!(
+            stated("training_on_outputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+        // data anyone can read is not the customer's; named beside the customer's, it still is
+        let r = read(
+            "We use publicly available information from public sources to help train our models.",
+        );
+        assert_eq!(stated("training_on_inputs", &r), None, "{r}");
+        let r = read(
+            "We may use the information we collect and publicly available information to train our models.",
+        );
+        assert_eq!(
+            stated("training_on_inputs", &r),
+            Some(json!("default_on")),
+            "{r}"
+        );
+        // how often the service is used is no content kept
+        let r = read(
+            "We keep some data until you delete your account, such as information about how often you use our services.",
+        );
+        assert_ne!(
+            stated("retention_days", &r),
+            Some(json!("until_deleted")),
+            "{r}"
+        );
+        // a complaint reviewed is a safety review
+        let r = read("If we receive a complaint about content, we may review that content.");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+        // posting the revised terms, or showing the date of the last change, is no notice
+        for text in [
+            "If we make changes, we will post the revised Developer Terms.",
+            "We always indicate the date the last changes were published.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("terms_change_notice_days", &r),
+                Some(json!(0)),
+                "{text}: {r}"
+            );
+        }
+        // business use under these terms, or sent to an agreement of its own
+        for text in [
+            "These terms apply if you also use our Products for any commercial or business purpose.",
+            "If you create a Brand Account, you represent that you are authorized to bind the Brand to these Terms.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("rests_on_consumer_terms", &r),
+                Some(json!("yes")),
+                "{text}: {r}"
+            );
+        }
+        let r = read(
+            "If you want to use the services for commercial purposes, you will need to enter into a separate agreement with us.",
+        );
+        assert_eq!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
+            "{r}"
+        );
+        let r = read(
+            "We grant you a limited license to use the content for your personal, non-commercial use, subject to any other agreement between you and us.",
+        );
+        assert_ne!(
+            stated("rests_on_consumer_terms", &r),
+            Some(json!("no")),
             "{r}"
         );
     }
