@@ -3319,9 +3319,22 @@ const SAFETY_REASONS: &[&str] = &[
     "break our rules",
     "break the rules",
     "flagged",
+    "integrity",
+    "threats",
     "reported content",
     "reported posts",
     "reported messages",
+];
+
+/// Review by people written as a kind of processing: "manual (human) review", "some manual
+/// (human) processing", "human reviewing".
+const MANUAL: &[&str] = &[
+    "manual ( human ) review*",
+    "manual ( human ) process*",
+    "manual human review*",
+    "human reviewing",
+    "human processing",
+    "manual processing",
 ];
 
 /// People, as terms name the ones who read content (as opposed to machines).
@@ -3414,8 +3427,17 @@ fn human_review(r: &Reading) -> Option<&'static str> {
     // browsing it, checking or confirming what users submitted, deciding whether a post
     // breaks the rules.
     let looks_otherwise = r.says(&["patrol*", "we may browse", "we browse"])
+        || r.says(MANUAL)
         || r.near(&["confirm*", "check"], &["content", "contents"], 4)
         || r.says(&["determine whether"]) && r.says(&["violat*"]) && r.says(&["post", "posts"]);
+    // "No one else, not even WhatsApp, can read or listen to them": the vendor denied too.
+    if r.says(&["no one", "nobody"])
+        && r.says(&["not even"])
+        && r.says(&["read", "listen", "see"])
+        && r.exceptions().next().is_none()
+    {
+        return Some("never");
+    }
     let reviews = looks_otherwise
         || r.says(&[
             "review*",
@@ -3571,6 +3593,7 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         // The vendor's own moderation is people looking at what users post ("our moderation
         // team", "Our moderation is human-led"), as patrols of where users post are.
         || own_moderation(r)
+        || r.says(MANUAL)
         || looks_otherwise && r.says(&["post", "posts", "posted", "contents", "message*"]);
     if !content {
         return None;
@@ -3621,7 +3644,12 @@ fn human_review(r: &Reading) -> Option<&'static str> {
             "by human*",
         ])
         || r.actor == Actor::Vendor
-            && r.main_says(&["manual review*", "human review*", "human moderat*"]);
+            && r.main_says(&["manual review*", "human review*", "human moderat*"])
+        // "in some instances ... manual (human) reviewing", "with some manual (human)
+        // processing": people doing it, whoever the sentence names
+        || r.says(MANUAL);
+    // "Snap reserves the right to review, moderate or remove all content": a permission.
+    let may = r.modality == Modality::May || r.says(&["reserve* the right to"]);
     // "Content is reviewed by humans only if it is reported": review confined to flagged content.
     let only_flagged = r.says(&["only if", "only when", "only where"])
         && r.says(&["report*", "flag*", "complain*"]);
@@ -3649,12 +3677,17 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         "needed to operate",
         "necessary to operate",
         "to help improve",
+        "to provide and develop",
+        "to provide and improve",
+        "for any reason",
     ]);
-    if (r.says(SAFETY_REASONS) || only_flagged || reports_reviewed) && !beyond_safety {
+    // The vendor moderating what users post ("review, moderate or remove all content") is a
+    // review for safety.
+    let moderates = r.vendor_acts() && r.main_says(&["moderate", "moderates", "moderating"]);
+    if (r.says(SAFETY_REASONS) || only_flagged || reports_reviewed || moderates) && !beyond_safety {
         Some("safety_only")
     } else if r.vendor_acts()
-        && (r.modality == Modality::May
-            || people && matches!(r.modality, Modality::States | Modality::Will))
+        && (may || people && matches!(r.modality, Modality::States | Modality::Will))
     {
         Some("may_review")
     } else {
@@ -6441,5 +6474,38 @@ mod general_grammar {
             Some(json!("no")),
             "{r}"
         );
+    }
+
+    #[test]
+    fn manual_processing_moderation_and_reserved_rights_are_reviews() {
+        for (text, value) in [
+            (
+                "Our systems automatically, as well as with some manual (human) processing, process information we have collected about you.",
+                "may_review",
+            ),
+            (
+                "We apply automated processing techniques and conduct manual (human) review to maintain the integrity of our Products.",
+                "safety_only",
+            ),
+            (
+                "Acme reserves the right to review, moderate or remove all content that appears on the Services.",
+                "safety_only",
+            ),
+            (
+                "We may access, review and delete your content for any reason, including to provide and develop the Services.",
+                "may_review",
+            ),
+            (
+                "No one else, not even Acme, can read or listen to them.",
+                "never",
+            ),
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("human_review", &r),
+                Some(json!(value)),
+                "{text}: {r}"
+            );
+        }
     }
 }
