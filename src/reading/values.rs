@@ -3648,6 +3648,14 @@ fn human_review(r: &Reading) -> Option<&'static str> {
         // "in some instances ... manual (human) reviewing", "with some manual (human)
         // processing": people doing it, whoever the sentence names
         || r.says(MANUAL);
+    // A lead-in that names the review but leaves its purposes to the list it opens ("conduct
+    // manual (human) review to:") states which review only with its items.
+    if r.words.last().is_some_and(|w| w == ":")
+        && !r.says(SAFETY_REASONS)
+        && !r.says(&["for any reason", "to provide", "to improve", "to operate"])
+    {
+        return None;
+    }
     // "Snap reserves the right to review, moderate or remove all content": a permission.
     let may = r.modality == Modality::May || r.says(&["reserve* the right to"]);
     // "Content is reviewed by humans only if it is reported": review confined to flagged content.

@@ -299,10 +299,10 @@ fn documents_are_listed_copied_and_split_by_document() {
     );
     let test_docs = docs.iter().filter(|d| d.split == Split::Test).count();
     let share = test_docs as f64 / docs.len() as f64;
-    // The test part keeps its documents while the development part grows (twelve documents
-    // labelled blind were added in December 2026): a fifth at least stays sealed.
+    // The test part keeps its documents while the development part grows (26 documents
+    // labelled blind were added in December 2026): a sixth at least stays sealed.
     assert!(
-        (0.2..=0.5).contains(&share),
+        (0.15..=0.5).contains(&share),
         "the test part holds {test_docs} of {} documents",
         docs.len()
     );
