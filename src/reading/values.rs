@@ -6516,4 +6516,18 @@ mod general_grammar {
             );
         }
     }
+
+    #[test]
+    fn a_lead_in_leaves_which_review_to_its_items() {
+        let r = read(
+            "We apply automated processing and, in some instances, conduct manual (human) review to:",
+        );
+        assert_eq!(stated("human_review", &r), None, "{r}");
+        let r = read("We conduct manual (human) review to keep our users safe, including to:");
+        assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
 }
