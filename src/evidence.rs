@@ -429,27 +429,83 @@ fn bare_cell_refused(
     {
         return None;
     }
-    let lead = snapshot.and_then(|s| lead_of(s, quote))?;
-    if reading::names_other_data(&reading::read(lead)) {
-        return Some(format!(
-            "read as: {reading}; its row \"{}\" names data that is not the customer's content",
-            shorten(lead, 120)
-        ));
+    let snapshot = snapshot?;
+    let mut rows = leads_of_exact(snapshot, quote);
+    if rows.is_empty() {
+        rows.extend(lead_of(snapshot, quote));
     }
-    let whole = reading::read(&format!("{lead} {quote}"));
-    match reading::judge(fact, value, &whole) {
-        reading::Judgement::Supports => None,
-        reading::Judgement::Contradicts(w) | reading::Judgement::Silent(w) => Some(format!(
-            "read with its row \"{lead}\" as: {w} ({whole}); the cell says nothing of whose data it is"
-        )),
+    let about_content = |r: &reading::Reading| {
+        [Object::CustomerContent, Object::Inputs, Object::Outputs]
+            .iter()
+            .any(|o| r.about(*o))
+    };
+    // Each row the cell stands in (a cell's text may repeat across rows): the cell is refused
+    // only when every row refuses it, by naming other data and no content, or by not stating
+    // the value when read with the cell.
+    let mut why = None;
+    for lead in rows {
+        let row = reading::read(lead);
+        if reading::names_other_data(&row) && !about_content(&row) {
+            why.get_or_insert_with(|| {
+                format!(
+                    "read as: {reading}; its row \"{}\" names data that is not the customer's content",
+                    shorten(lead, 120)
+                )
+            });
+            continue;
+        }
+        let whole = reading::read(&format!("{lead} {quote}"));
+        match reading::judge(fact, value, &whole) {
+            reading::Judgement::Supports => return None,
+            reading::Judgement::Contradicts(w) | reading::Judgement::Silent(w) => {
+                why.get_or_insert_with(|| {
+                    format!(
+                        "read with its row \"{lead}\" as: {w} ({whole}); the cell says nothing of whose data it is"
+                    )
+                });
+            }
+        }
     }
+    why
 }
 
 /// The sentence that introduces the list item a quote stands in ("Within thirty days of
 /// termination, Acme will:" for "delete all copies of Customer Data"): an item says what it
 /// says only with its lead-in. The document is split by the clause reader once, then kept.
 pub(crate) fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str> {
-    let leads = snapshot.leads_with(|text| {
+    let leads = leads(snapshot);
+    let q = quotes::normalize(quote).to_lowercase();
+    if q.is_empty() {
+        return None;
+    }
+    // The clause the quote is, else one that holds it, else one it holds: a short line of a
+    // table cell ("Your Feedback.") must not lend its lead-in to a longer quote that happens
+    // to contain its words.
+    leads
+        .iter()
+        .find(|(item, _)| *item == q)
+        .or_else(|| leads.iter().find(|(item, _)| item.contains(&q)))
+        // A quote that opens with an item's first sentence ("Erase your content. Purge
+        // backups.") is that item, however short; an item inside a longer quote lends its
+        // lead-in only when it is long enough not to be a stray phrase.
+        .or_else(|| {
+            leads.iter().find(|(item, _)| {
+                q.strip_prefix(item.as_str())
+                    .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '.', ';', ',']))
+            })
+        })
+        .or_else(|| {
+            leads
+                .iter()
+                .find(|(item, _)| item.split_whitespace().count() >= 4 && q.contains(item.as_str()))
+        })
+        .map(|(_, lead)| lead.as_str())
+}
+
+/// Every clause of a snapshot that is read with a lead-in (list items, table cells, numbered
+/// paragraphs going on in lower case), as (normalised text, lead-in). Split once, then kept.
+fn leads(snapshot: &Snapshot) -> &[(String, String)] {
+    snapshot.leads_with(|text| {
         // A numbered paragraph that goes on in lower case ("H.1.b. delete all copies ...")
         // after one that ends with a colon continues that lead-in as its item does.
         let mut open: Option<String> = None;
@@ -470,24 +526,18 @@ pub(crate) fn lead_of<'s>(snapshot: &'s Snapshot, quote: &str) -> Option<&'s str
             }
         }
         out
-    });
+    })
+}
+
+/// The lead-ins of every clause whose text is exactly the quote: a table's cell text may stand
+/// in several rows.
+fn leads_of_exact<'s>(snapshot: &'s Snapshot, quote: &str) -> Vec<&'s str> {
     let q = quotes::normalize(quote).to_lowercase();
-    if q.is_empty() {
-        return None;
-    }
-    // The clause the quote is, else one that holds it, else one it holds: a short line of a
-    // table cell ("Your Feedback.") must not lend its lead-in to a longer quote that happens
-    // to contain its words.
-    leads
+    leads(snapshot)
         .iter()
-        .find(|(item, _)| *item == q)
-        .or_else(|| leads.iter().find(|(item, _)| item.contains(&q)))
-        .or_else(|| {
-            leads
-                .iter()
-                .find(|(item, _)| item.split_whitespace().count() >= 4 && q.contains(item.as_str()))
-        })
+        .filter(|(item, _)| *item == q)
         .map(|(_, lead)| lead.as_str())
+        .collect()
 }
 
 /// Whether a paragraph, after its number ("H.1.b.", "4.2", "(c)"), opens in lower case: the
@@ -688,6 +738,34 @@ mod tests {
                 &snapshot
             ),
             None
+        );
+        // The same cell text in a row of device data and in a row of posts: the posts' row
+        // holds, whichever comes first; a row naming content beside an IP address is content.
+        for doc in [
+            "| Data | Retention |\n| --- | --- |\n| Device information and IP addresses | Retained until your account is deleted. |\n| Your posts and messages | Retained until your account is deleted. |\n",
+            "| Data | Retention |\n| --- | --- |\n| Your posts and the IP address they were sent from | Retained until your account is deleted. |\n",
+        ] {
+            let snapshot = Snapshot::new(doc);
+            assert_eq!(
+                unsupported_at(
+                    "retention_days",
+                    &until,
+                    "Retained until your account is deleted.",
+                    &snapshot
+                ),
+                None,
+                "{doc}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_quote_that_opens_with_a_short_item_takes_its_lead_in() {
+        let doc = "Within 30 days after termination of your account, Acme will:\n\n- Erase your content. Purge backups.\n";
+        let snapshot = Snapshot::new(doc);
+        assert_eq!(
+            lead_of(&snapshot, "Erase your content. Purge backups."),
+            Some("Within 30 days after termination of your account, Acme will:")
         );
     }
 }

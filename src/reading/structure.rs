@@ -247,36 +247,37 @@ impl Reader {
     /// Location data shared via chat is deleted after 72 hours") is a clause of its own, read
     /// with the cell's lead-in and the line before it when that one ends with a colon.
     fn push_cell(&mut self, cell: &str, lead: Option<String>) {
-        let pieces = cell_pieces(cell);
-        if pieces.iter().all(|p| strip_list_marker(p).len() == p.len()) {
+        let lines = cell_lines(cell);
+        if lines.iter().all(|l| l.item.is_none()) {
             self.push(cell.to_string(), lead);
             return;
         }
-        let mut text: Vec<String> = Vec::new();
+        // Lines that are not list items stay together, as written (their `<br>`s kept), so
+        // that the clause is the document's own text and verifies as a quote.
+        let mut run: Option<(usize, usize)> = None;
         let mut colon_lead: Option<String> = None;
-        for piece in pieces {
-            let item = strip_list_marker(&piece);
-            if item.len() == piece.len() {
-                colon_lead = piece
+        for line in &lines {
+            let Some(item) = line.item else {
+                run = Some(run.map_or((line.start, line.end), |(s, _)| (s, line.end)));
+                let text = &cell[line.start..line.end];
+                colon_lead = text
                     .trim_end_matches(['*', '_', ' '])
                     .ends_with(':')
-                    .then(|| piece.clone());
-                text.push(piece);
+                    .then(|| text.to_string());
                 continue;
-            }
-            if !text.is_empty() {
-                self.push(text.join(" "), lead.clone());
-                text.clear();
+            };
+            if let Some((s, e)) = run.take() {
+                self.push(cell[s..e].to_string(), lead.clone());
             }
             // The row and header stay in the lead-in: they name the data the item is about.
             let item_lead = match (&lead, &colon_lead) {
                 (Some(l), Some(c)) => Some(format!("{l} {c}")),
                 (l, c) => c.clone().or_else(|| l.clone()),
             };
-            self.push(item.to_string(), item_lead);
+            self.push(cell[item..line.end].to_string(), item_lead);
         }
-        if !text.is_empty() {
-            self.push(text.join(" "), lead);
+        if let Some((s, e)) = run {
+            self.push(cell[s..e].to_string(), lead);
         }
     }
 
@@ -419,32 +420,49 @@ pub fn split(markdown: &str) -> Vec<Clause> {
     r.clauses
 }
 
-/// The lines of a table cell, split at the archive's `<br>` line breaks, with the list
-/// markers the archive escapes ("\\- ...") unescaped so a marker reads as one.
-fn cell_pieces(cell: &str) -> Vec<String> {
-    let mut pieces = Vec::new();
-    let mut rest = cell;
+/// A line of a table cell: where it stands in the cell (trimmed), and where its text starts
+/// when it is a list item ("\\- Location data ...": after the escaped marker).
+struct CellLine {
+    start: usize,
+    end: usize,
+    item: Option<usize>,
+}
+
+/// The lines of a table cell, split at the archive's `<br>` line breaks.
+fn cell_lines(cell: &str) -> Vec<CellLine> {
+    let lower = cell.to_ascii_lowercase();
+    let mut lines = Vec::new();
+    let mut from = 0;
     loop {
-        let lower = rest.to_ascii_lowercase();
-        let at = ["<br>", "<br/>", "<br />"]
+        let next = ["<br>", "<br/>", "<br />"]
             .iter()
-            .filter_map(|b| lower.find(b).map(|i| (i, b.len())))
+            .filter_map(|b| lower[from..].find(b).map(|i| (from + i, b.len())))
             .min();
-        let (piece, next) = match at {
-            Some((i, len)) => (&rest[..i], Some(&rest[i + len..])),
-            None => (rest, None),
-        };
-        let piece = piece.trim();
-        let piece = piece.strip_prefix('\\').unwrap_or(piece).trim();
-        if !piece.is_empty() {
-            pieces.push(piece.to_string());
+        let to = next.map_or(cell.len(), |(i, _)| i);
+        let raw = &cell[from..to];
+        let start = from + (raw.len() - raw.trim_start().len());
+        let end = from + raw.trim_end().len();
+        if start < end {
+            let text = &cell[start..end];
+            let unescaped = text.strip_prefix('\\').unwrap_or(text);
+            let marker = unescaped.len() - strip_list_marker(unescaped).len();
+            let item = (marker > 0).then(|| end - strip_list_marker(unescaped).len());
+            lines.push(CellLine { start, end, item });
         }
         match next {
-            Some(n) => rest = n,
+            Some((i, len)) => from = i + len,
             None => break,
         }
     }
-    pieces
+    lines
+}
+
+/// The lines of a table cell as text (list markers dropped), to read a row's first cell by.
+fn cell_pieces(cell: &str) -> Vec<String> {
+    cell_lines(cell)
+        .iter()
+        .map(|l| cell[l.item.unwrap_or(l.start)..l.end].to_string())
+        .collect()
 }
 
 /// A header cell without its emphasis ("**Retention Period**" is "Retention Period").
@@ -625,6 +643,18 @@ mod table_rows {
                 .iter()
                 .any(|c| c.text.starts_with("Places you save"))
         );
+        // Lines that are not items stay one clause, as written (their `<br>` kept), so that
+        // the clause is the document's own text.
+        let kept = "| Data | How long |\n| --- | --- |\n| Prompts | We keep your prompts for 30 days. <br> After that we delete them. <br>\\- Backups are kept 90 days. |\n";
+        let lines = split(kept);
+        assert!(
+            lines
+                .iter()
+                .any(|c| c.text
+                    == "We keep your prompts for 30 days. <br> After that we delete them."),
+            "{lines:?}"
+        );
+        assert!(lines.iter().any(|c| c.text == "Backups are kept 90 days."));
         // A cell with line breaks but no list item stays one clause, as written.
         assert!(
             clauses

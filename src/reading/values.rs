@@ -183,6 +183,11 @@ const OTHER_DATA: &[&str] = &[
     "session recordings",
     "screen recordings",
     "analytics data",
+    // who the user is and how the account is set up
+    "profile data",
+    "account settings",
+    "personal settings",
+    "preferences",
     // how the service is used, not what is sent to it
     "how often you use",
     "how you use our service*",
@@ -3319,7 +3324,13 @@ const SAFETY_REASONS: &[&str] = &[
     "break our rules",
     "break the rules",
     "flagged",
-    "integrity",
+    // the service's own integrity, not data integrity or a backup's
+    "integrity of our service*",
+    "integrity of our platform*",
+    "integrity of our product*",
+    "integrity of the service*",
+    "integrity of the platform*",
+    "platform integrity",
     "threats",
     "reported content",
     "reported posts",
@@ -3929,21 +3940,26 @@ fn licence(r: &Reading) -> Option<&'static str> {
     // Uses beyond running the service, whatever purpose is named: promoting, marketing or
     // advertising with the content, monetising it, "related business operations", or making
     // it available to other companies or third parties for their own distribution.
-    let beyond_the_service = says_plainly(
-        r,
-        &[
-            "promote , market",
-            "market , advertise",
-            "advertise , feature",
-            "monetiz*",
-            "monetis*",
-            "related business operations",
-            "syndicate",
-            "available to other companies",
-            "available to third parties",
-            "other companies , organizations",
-        ],
-    );
+    let marketing = ["promot*", "market", "markets", "advertis*"]
+        .iter()
+        .filter(|p| says_plainly(r, &[**p]))
+        .count();
+    // (A licence of the customer's brand, or one that cannot be passed on, is no licence of
+    // content to market.)
+    let over_content = (r.about(Object::CustomerContent) || r.about(Object::Inputs))
+        && !r.says(&["non sublicensable", "trademarks", "trade names", "logos"]);
+    let beyond_the_service = over_content && marketing >= 2
+        || says_plainly(
+            r,
+            &[
+                "monetiz*",
+                "monetis*",
+                "related business operations",
+                "syndicat*",
+                "available to other companies",
+                "available to third parties",
+            ],
+        );
     if beyond_the_service && !purpose_limited {
         return Some("broad");
     }
@@ -6525,6 +6541,31 @@ mod general_grammar {
         assert_eq!(stated("human_review", &r), None, "{r}");
         let r = read("We conduct manual (human) review to keep our users safe, including to:");
         assert_eq!(
+            stated("human_review", &r),
+            Some(json!("safety_only")),
+            "{r}"
+        );
+    }
+
+    #[test]
+    fn marketing_rights_in_any_order_and_integrity_of_the_service_only() {
+        for text in [
+            "You grant us a license to use, advertise, promote and display your content in connection with the Services.",
+            "You grant us a license to use, market and promote your content in connection with the Services.",
+        ] {
+            let r = read(text);
+            assert_eq!(
+                stated("licence_scope", &r),
+                Some(json!("broad")),
+                "{text}: {r}"
+            );
+        }
+        let r = read(
+            "You grant us a license to host and display your content to promote the Services.",
+        );
+        assert_ne!(stated("licence_scope", &r), Some(json!("broad")), "{r}");
+        let r = read("We may review your content to maintain data integrity.");
+        assert_ne!(
             stated("human_review", &r),
             Some(json!("safety_only")),
             "{r}"
