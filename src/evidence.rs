@@ -389,6 +389,14 @@ fn unsupported_with(
     }
     let whole = reading::read(&format!("{lead} {quote}"));
     match reading::judge(fact, value, &whole) {
+        // A cell that states the value only with its row ("Device information | Kept for 30
+        // days.") keeps what the row names.
+        reading::Judgement::Supports if bare_cell(fact, &reading) && row_of_other_data(lead) => {
+            Some(format!(
+                "read with its row \"{}\": the row names data that is not the customer's content",
+                shorten(lead, 120)
+            ))
+        }
         reading::Judgement::Supports => None,
         reading::Judgement::Contradicts(w) => Some(format!(
             "read with its lead-in \"{lead}\" as: {w} ({whole})"
@@ -401,6 +409,35 @@ fn unsupported_with(
 /// data its row names: when that row, read with the cell, does not state the value (the row
 /// is "Location data" or "Account information", not the customer's content), the cell alone
 /// does not support it.
+/// A table cell with no subject and no data of its own ("Retained until your account is
+/// deleted.", "Kept for 30 days."), for a fact of keeping data: what it keeps is its row's.
+/// (A cell that names content, "For greeting messages you send, this is retained for 1
+/// month", is about that content, whatever its row.)
+fn bare_cell(fact: &str, reading: &reading::Reading) -> bool {
+    matches!(
+        fact,
+        "retention_days" | "deletion_after_termination_days" | "abuse_monitoring_retention_days"
+    ) && !about_content(reading)
+        && matches!(
+            reading.words.first().map(String::as_str),
+            Some("retained" | "kept" | "stored" | "deleted" | "until" | "for")
+        )
+}
+
+fn about_content(r: &reading::Reading) -> bool {
+    use crate::reading::read::Object;
+    [Object::CustomerContent, Object::Inputs, Object::Outputs]
+        .iter()
+        .any(|o| r.about(*o))
+}
+
+/// A row whose first cell names data other than the customer's content (device data, account
+/// identifiers, location, settings) and no content.
+fn row_of_other_data(lead: &str) -> bool {
+    let row = reading::read(lead);
+    reading::names_other_data(&row) && !about_content(&row)
+}
+
 fn bare_cell_refused(
     fact: &str,
     value: &Value,
@@ -408,25 +445,7 @@ fn bare_cell_refused(
     reading: &reading::Reading,
     snapshot: Option<&Snapshot>,
 ) -> Option<String> {
-    use crate::reading::read::Object;
-    // A cell that names content of its own ("For greeting messages you send, this is retained
-    // for 1 month") is about that content, whatever its row.
-    let names_content = [Object::CustomerContent, Object::Inputs, Object::Outputs]
-        .iter()
-        .any(|o| reading.about(*o));
-    let bare = !names_content
-        && matches!(
-            reading.words.first().map(String::as_str),
-            Some("retained" | "kept" | "stored" | "deleted" | "until" | "for")
-        );
-    if !bare
-        || !matches!(
-            fact,
-            "retention_days"
-                | "deletion_after_termination_days"
-                | "abuse_monitoring_retention_days"
-        )
-    {
+    if !bare_cell(fact, reading) {
         return None;
     }
     let snapshot = snapshot?;
@@ -434,18 +453,12 @@ fn bare_cell_refused(
     if rows.is_empty() {
         rows.extend(lead_of(snapshot, quote));
     }
-    let about_content = |r: &reading::Reading| {
-        [Object::CustomerContent, Object::Inputs, Object::Outputs]
-            .iter()
-            .any(|o| r.about(*o))
-    };
     // Each row the cell stands in (a cell's text may repeat across rows): the cell is refused
     // only when every row refuses it, by naming other data and no content, or by not stating
     // the value when read with the cell.
     let mut why = None;
     for lead in rows {
-        let row = reading::read(lead);
-        if reading::names_other_data(&row) && !about_content(&row) {
+        if row_of_other_data(lead) {
             why.get_or_insert_with(|| {
                 format!(
                     "read as: {reading}; its row \"{}\" names data that is not the customer's content",
@@ -739,6 +752,27 @@ mod tests {
             ),
             None
         );
+        // A cell that states its value only with its row keeps what the row names.
+        let doc = "| Data | How long we keep it |\n| --- | --- |\n| Device information and IP addresses | Kept for 30 days. |\n| Your posts | Kept for 60 days. |\n";
+        let snapshot = Snapshot::new(doc);
+        assert!(
+            unsupported_at(
+                "retention_days",
+                &json_days(30),
+                "Kept for 30 days.",
+                &snapshot
+            )
+            .is_some()
+        );
+        assert_eq!(
+            unsupported_at(
+                "retention_days",
+                &json_days(60),
+                "Kept for 60 days.",
+                &snapshot
+            ),
+            None
+        );
         // The same cell text in a row of device data and in a row of posts: the posts' row
         // holds, whichever comes first; a row naming content beside an IP address is content.
         for doc in [
@@ -767,5 +801,9 @@ mod tests {
             lead_of(&snapshot, "Erase your content. Purge backups."),
             Some("Within 30 days after termination of your account, Acme will:")
         );
+    }
+
+    fn json_days(n: u64) -> Value {
+        Value::from(n)
     }
 }

@@ -262,6 +262,16 @@ pub(crate) const ACTIONS: &[(Action, &[&str])] = &[
     (Action::Use, &["use", "uses", "used", "using", "process*"]),
 ];
 
+/// Exchanges with an AI service, named as a whole: its inputs and its outputs.
+const AI_INTERACTIONS: &[&str] = &[
+    "interactions with ai*",
+    "interactions with our ai*",
+    "interactions with the model*",
+    "interactions with our model*",
+    "interactions with the assistant",
+    "interactions with our assistant",
+];
+
 /// What an action is done to.
 pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
     (
@@ -272,12 +282,6 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "generated",
             "responses",
             "response",
-            "interactions with ai*",
-            "interactions with our ai*",
-            "interactions with the model*",
-            "interactions with our model*",
-            "interactions with the assistant",
-            "interactions with our assistant",
         ],
     ),
     (
@@ -293,13 +297,6 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
             "chat records",
             "chats",
             "messages",
-            // "your interactions with AI models": what the user sent and got back
-            "interactions with ai*",
-            "interactions with our ai*",
-            "interactions with the model*",
-            "interactions with our model*",
-            "interactions with the assistant",
-            "interactions with our assistant",
         ],
     ),
     (
@@ -356,6 +353,9 @@ pub(crate) const OBJECTS: &[(Object, &[&str])] = &[
         Object::AccountData,
         &["account information", "account data", "account details"],
     ),
+    // "your interactions with AI models": what the user sent and what came back.
+    (Object::Inputs, AI_INTERACTIONS),
+    (Object::Outputs, AI_INTERACTIONS),
 ];
 
 /// Words that open an exception or a condition; the qualifier runs to the next comma.

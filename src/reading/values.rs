@@ -184,6 +184,7 @@ const OTHER_DATA: &[&str] = &[
     "screen recordings",
     "analytics data",
     // who the user is and how the account is set up
+    "account data",
     "profile data",
     "account settings",
     "personal settings",
