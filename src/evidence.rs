@@ -405,10 +405,6 @@ fn unsupported_with(
     }
 }
 
-/// A table cell with no subject ("Retained until your account is deleted.") is said of the
-/// data its row names: when that row, read with the cell, does not state the value (the row
-/// is "Location data" or "Account information", not the customer's content), the cell alone
-/// does not support it.
 /// A table cell with no subject and no data of its own ("Retained until your account is
 /// deleted.", "Kept for 30 days."), for a fact of keeping data: what it keeps is its row's.
 /// (A cell that names content, "For greeting messages you send, this is retained for 1
@@ -438,6 +434,10 @@ fn row_of_other_data(lead: &str) -> bool {
     reading::names_other_data(&row) && !about_content(&row)
 }
 
+/// Why a cell with no subject, which supports the value alone, does not where it stands: it
+/// is said of the data its rows name ("Location data", "Account information"), so it is
+/// refused when every row it stands in names other data, or does not state the value read
+/// with the cell.
 fn bare_cell_refused(
     fact: &str,
     value: &Value,
