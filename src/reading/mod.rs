@@ -21,5 +21,5 @@ pub(crate) mod values;
 pub(crate) mod versions;
 
 pub use read::{Reading, read};
-pub use values::{Judgement, judge, names_other_data, stated};
+pub use values::{Judgement, judge, other_data as names_other_data, stated};
 pub use versions::{FactChange, VersionChange, compare, compare_facts, failed_capture};

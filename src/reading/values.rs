@@ -862,12 +862,9 @@ fn models_only_named(r: &Reading) -> bool {
 /// Whether the data kept (the words from the clause's start to a few words past its first
 /// keeping verb) is data other than the customer's content: cookies, logs, payment data.
 /// Whether a clause names data that is not the customer's content (logs, device data,
-/// account identifiers, location): a table row's first cell, for the cells beside it.
-pub fn names_other_data(r: &Reading) -> bool {
-    other_data(r)
-}
-
-fn other_data(r: &Reading) -> bool {
+/// account identifiers, location); also read of a table row's first cell, for the cells
+/// beside it.
+pub fn other_data(r: &Reading) -> bool {
     let verbs = r.find(&[
         "retain*", "keep", "keeps", "kept", "stor*", "delet*", "hold*", "preserv*",
     ]);
@@ -2367,15 +2364,13 @@ fn states_item(fact: &str, item: &str, r: &Reading) -> bool {
 // ---- consumer terms, accounts, use ----
 
 /// Business use named as such: "business use", "for commercial purposes", "business users".
-fn business_use_words() -> [&'static str; 5] {
-    [
-        "business use",
-        "commercial use",
-        "business purpose*",
-        "commercial purpose*",
-        "business user*",
-    ]
-}
+const BUSINESS_USE: &[&str] = &[
+    "business use",
+    "commercial use",
+    "business purpose*",
+    "commercial purpose*",
+    "business user*",
+];
 
 fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Credentials, and "individual" describing a thing ("individual login credentials",
@@ -2524,7 +2519,7 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // organisation's use rests on these terms.
     if !r.negated
         && !business_terms
-        && (r.says(&business_use_words())
+        && (r.says(BUSINESS_USE)
             && r.says(&[
                 "these terms apply if",
                 "these terms also apply if",
@@ -2561,9 +2556,8 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Business use under the same terms: a condition naming business use followed by terms
     // that apply to it ("If you use our Services for business use, the following terms
     // apply", a notice for business users "which supplements our Terms of Use").
-    let business_use = business_use_words();
     if !r.negated
-        && r.qualified_by(&business_use)
+        && r.qualified_by(BUSINESS_USE)
         && (r.says(&[
             "following terms apply",
             "these terms apply",
@@ -2582,7 +2576,7 @@ fn consumer_terms(r: &Reading) -> Option<&'static str> {
     // Business use sent to an account under terms of its own ("If you want to use the service
     // for commercial purposes, you must create a business account and agree to our Business
     // Terms").
-    if r.qualified_by(&business_use)
+    if r.qualified_by(BUSINESS_USE)
         && r.says(&["business account"])
         && r.says(&["agree to"])
         && !r.says(&["these terms", "this agreement"])
