@@ -860,10 +860,9 @@ fn models_only_named(r: &Reading) -> bool {
 }
 
 /// Whether the data kept (the words from the clause's start to a few words past its first
-/// keeping verb) is data other than the customer's content: cookies, logs, payment data.
-/// Whether a clause names data that is not the customer's content (logs, device data,
-/// account identifiers, location); also read of a table row's first cell, for the cells
-/// beside it.
+/// keeping verb) is data other than the customer's content: cookies, logs, payment data,
+/// device data, account identifiers, location. Also read of a table row's first cell, for the
+/// cells beside it.
 pub fn other_data(r: &Reading) -> bool {
     let verbs = r.find(&[
         "retain*", "keep", "keeps", "kept", "stor*", "delet*", "hold*", "preserv*",
